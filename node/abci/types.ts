@@ -33,7 +33,7 @@ import type {
   ResponseProcessProposal,
   ResponseQuery,
   ResponseVerifyVoteExtension,
-} from 'cosmjs-types/tendermint/abci/types.js';
+} from 'cosmjs-types/tendermint/abci/types';
 
 export interface AbciApplication {
   // query connection
