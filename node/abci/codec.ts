@@ -1,0 +1,244 @@
+// Framing for the CometBFT v0.38 ABCI socket protocol.
+//
+// Every message is an unsigned varint length (Go's binary.PutUvarint, as used by libs/protoio)
+// followed by that many bytes of protobuf. This is NOT the signed zig-zag varint of v0.34, which
+// old JavaScript ABCI libraries still use.
+//
+// `FrameDecoder` is a streaming decoder: TCP delivers arbitrary chunks, so a chunk may hold several
+// frames, a frame may span many chunks, and the length varint itself may be split.
+import { Request, Response } from 'cosmjs-types/tendermint/abci/types';
+
+/** 64 MiB. CometBFT allows up to MaxInt32, but a block is at most 100 MiB and 21 MiB by default. */
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** Go's binary.MaxVarintLen64: a longer varint cannot encode a uint64. */
+const MAX_VARINT_BYTES = 10;
+
+export class AbciCodecError extends Error {
+  override name = 'AbciCodecError';
+}
+
+/** The length prefix runs past 10 bytes or above 2^53 - 1 (no real frame is that large). */
+export class VarintOverflowError extends AbciCodecError {
+  override name = 'VarintOverflowError';
+}
+
+/** The length prefix announces a frame larger than the configured maximum. */
+export class FrameTooLargeError extends AbciCodecError {
+  override name = 'FrameTooLargeError';
+  readonly length: number;
+  readonly maxFrameBytes: number;
+  constructor(length: number, maxFrameBytes: number) {
+    super(`frame of ${length} bytes exceeds the maximum of ${maxFrameBytes} bytes`);
+    this.length = length;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+}
+
+/** The stream ended in the middle of a length prefix or a frame body. */
+export class TruncatedFrameError extends AbciCodecError {
+  override name = 'TruncatedFrameError';
+}
+
+/** A complete frame whose bytes are not a valid protobuf message. */
+export class MalformedMessageError extends AbciCodecError {
+  override name = 'MalformedMessageError';
+}
+
+export interface FrameDecoderOptions {
+  readonly maxFrameBytes?: number;
+}
+
+/**
+ * Turns a stream of byte chunks into frame payloads.
+ *
+ * A payload that lies inside one input chunk is returned as a view of that chunk (no copy); a payload
+ * spread over several chunks is copied exactly once, when its last byte arrives, so a large frame
+ * delivered in many small chunks costs O(n), not O(n^2). Memory grows only as bytes arrive, never
+ * up front from the announced length. After an error the decoder is poisoned: every later call
+ * throws the same error.
+ */
+export class FrameDecoder {
+  readonly maxFrameBytes: number;
+  // Length prefix in progress.
+  #varValue = 0;
+  #varBytes = 0;
+  // Body in progress: -1 while reading a length prefix.
+  #need = -1;
+  #parts: Uint8Array[] = [];
+  #have = 0;
+  #failed: AbciCodecError | undefined;
+
+  constructor(opts: FrameDecoderOptions = {}) {
+    const max = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (!Number.isSafeInteger(max) || max < 0) {
+      throw new RangeError(`maxFrameBytes must be a non-negative safe integer, got ${max}`);
+    }
+    this.maxFrameBytes = max;
+  }
+
+  /** Bytes held for an incomplete frame (prefix bytes are not counted). */
+  get bufferedBytes(): number {
+    return this.#have;
+  }
+
+  /** True when the decoder sits exactly between frames. */
+  get idle(): boolean {
+    return this.#need === -1 && this.#varBytes === 0;
+  }
+
+  /**
+   * Feeds one chunk and calls `onFrame` for every frame it completes, in order. On bad input the
+   * frames before the fault are still delivered, then the error is thrown: a server can answer what
+   * the peer sent correctly before it hangs up.
+   */
+  push(chunk: Uint8Array, onFrame: (payload: Uint8Array) => void): void {
+    if (this.#failed !== undefined) throw this.#failed;
+    let pos = 0;
+    const end = chunk.length;
+    while (pos < end) {
+      if (this.#need === -1) {
+        // Reading the length prefix, possibly continued from an earlier chunk.
+        const byte = chunk[pos++] as number;
+        if (this.#varBytes === MAX_VARINT_BYTES - 1 && byte > 1) {
+          // Go's ReadUvarint: a 10th byte above 1 overflows uint64.
+          this.#fail(new VarintOverflowError('length prefix overflows a 64-bit unsigned varint'));
+        }
+        this.#varValue += (byte & 0x7f) * 2 ** (7 * this.#varBytes);
+        this.#varBytes++;
+        if (this.#varValue > Number.MAX_SAFE_INTEGER) {
+          this.#fail(new VarintOverflowError('length prefix exceeds 2^53 - 1'));
+        }
+        if (byte & 0x80) {
+          if (this.#varBytes >= MAX_VARINT_BYTES) {
+            this.#fail(new VarintOverflowError(`length prefix is longer than ${MAX_VARINT_BYTES} bytes`));
+          }
+          continue;
+        }
+        const length = this.#varValue;
+        this.#varValue = 0;
+        this.#varBytes = 0;
+        if (length > this.maxFrameBytes) this.#fail(new FrameTooLargeError(length, this.maxFrameBytes));
+        if (end - pos >= length) {
+          // Fast path: the whole body is in this chunk.
+          const payload = chunk.subarray(pos, pos + length);
+          pos += length;
+          onFrame(payload);
+        } else {
+          this.#need = length;
+        }
+        continue;
+      }
+      // Reading a body that started in an earlier chunk (or does not fit in this one).
+      const take = Math.min(this.#need - this.#have, end - pos);
+      this.#parts.push(chunk.subarray(pos, pos + take));
+      this.#have += take;
+      pos += take;
+      if (this.#have === this.#need) {
+        const payload = concat(this.#parts, this.#need);
+        this.#parts = [];
+        this.#have = 0;
+        this.#need = -1;
+        onFrame(payload);
+      }
+    }
+  }
+
+  /** `push` for callers that want an array (tests, one-shot decoding). */
+  pushAll(chunk: Uint8Array): Uint8Array[] {
+    const frames: Uint8Array[] = [];
+    this.push(chunk, (f) => frames.push(f));
+    return frames;
+  }
+
+  /** Call at end of stream: throws `TruncatedFrameError` if a frame was left incomplete. */
+  end(): void {
+    if (this.#failed !== undefined) throw this.#failed;
+    if (this.#varBytes > 0) {
+      this.#fail(new TruncatedFrameError(`stream ended inside a length prefix (${this.#varBytes} bytes)`));
+    }
+    if (this.#need !== -1) {
+      this.#fail(new TruncatedFrameError(`stream ended after ${this.#have} of ${this.#need} frame bytes`));
+    }
+  }
+
+  #fail(err: AbciCodecError): never {
+    this.#failed = err;
+    this.#parts = [];
+    this.#have = 0;
+    throw err;
+  }
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** Number of bytes `writeUvarint` uses for `n`. */
+export function uvarintLength(n: number): number {
+  let len = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    len++;
+  }
+  return len;
+}
+
+/** Writes `n` (a non-negative safe integer) as a Go uvarint at `out[offset]`; returns the new offset. */
+export function writeUvarint(n: number, out: Uint8Array, offset: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`cannot encode ${n} as a uvarint`);
+  while (n >= 0x80) {
+    out[offset++] = (n % 128) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  out[offset++] = n;
+  return offset;
+}
+
+/** Prefixes `payload` with its uvarint length. */
+export function encodeFrame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(uvarintLength(payload.length) + payload.length);
+  out.set(payload, writeUvarint(payload.length, out, 0));
+  return out;
+}
+
+export function encodeRequest(req: Request): Uint8Array {
+  return encodeFrame(Request.encode(req).finish());
+}
+
+export function encodeResponse(res: Response): Uint8Array {
+  return encodeFrame(Response.encode(res).finish());
+}
+
+/** Decodes one frame payload; throws `MalformedMessageError` when it is not a valid Request. */
+export function decodeRequest(payload: Uint8Array): Request {
+  try {
+    return Request.decode(payload);
+  } catch (err) {
+    throw new MalformedMessageError(`undecodable Request (${payload.length} bytes): ${messageOf(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+/** Decodes one frame payload; throws `MalformedMessageError` when it is not a valid Response. */
+export function decodeResponse(payload: Uint8Array): Response {
+  try {
+    return Response.decode(payload);
+  } catch (err) {
+    throw new MalformedMessageError(`undecodable Response (${payload.length} bytes): ${messageOf(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
