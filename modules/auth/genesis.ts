@@ -1,0 +1,126 @@
+// auth genesis, in the SDK's JSON shape:
+// { "params": {...}, "bech32_prefix": "cairn", "accounts": [{ "@type": "/cosmos.auth.v1beta1.BaseAccount", "address", "pub_key": null, "account_number": "0", "sequence": "0" }] }
+import { BaseAccount, type Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
+import { AddressCodec } from '../../node/framework/address.ts';
+import type { Context, QueryContext } from '../../node/framework/context.ts';
+import { GenesisError, array, at, object, optional, string, uint } from '../../node/framework/json.ts';
+import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { type AccountKeeper, BASE_ACCOUNT_URL, DEFAULT_PARAMS } from './keeper.ts';
+import * as keys from './keys.ts';
+
+export interface GenesisAccount {
+  readonly address: string;
+  readonly pubKey: Any | undefined;
+  readonly accountNumber: bigint;
+  readonly sequence: bigint;
+}
+
+export interface AuthGenesis {
+  readonly params: Params;
+  readonly bech32Prefix: string;
+  readonly accounts: readonly GenesisAccount[];
+}
+
+export const DEFAULT_BECH32_PREFIX = 'cairn';
+
+function readParams(json: unknown): Params {
+  const p = object(json, 'auth.params');
+  const read = (k: string, fallback: bigint): bigint => optional(p[k], fallback, (v) => uint(v, `auth.params.${k}`));
+  const params: Params = {
+    maxMemoCharacters: read('max_memo_characters', DEFAULT_PARAMS.maxMemoCharacters),
+    txSigLimit: read('tx_sig_limit', DEFAULT_PARAMS.txSigLimit),
+    txSizeCostPerByte: read('tx_size_cost_per_byte', DEFAULT_PARAMS.txSizeCostPerByte),
+    sigVerifyCostEd25519: read('sig_verify_cost_ed25519', DEFAULT_PARAMS.sigVerifyCostEd25519),
+    sigVerifyCostSecp256k1: read('sig_verify_cost_secp256k1', DEFAULT_PARAMS.sigVerifyCostSecp256k1),
+  };
+  if (params.txSigLimit === 0n) throw new GenesisError('auth.params.tx_sig_limit: must be positive');
+  if (params.sigVerifyCostSecp256k1 === 0n) throw new GenesisError('auth.params.sig_verify_cost_secp256k1: must be positive');
+  return params;
+}
+
+export function paramsToJson(p: Params): Record<string, string> {
+  return {
+    max_memo_characters: p.maxMemoCharacters.toString(),
+    tx_sig_limit: p.txSigLimit.toString(),
+    tx_size_cost_per_byte: p.txSizeCostPerByte.toString(),
+    sig_verify_cost_ed25519: p.sigVerifyCostEd25519.toString(),
+    sig_verify_cost_secp256k1: p.sigVerifyCostSecp256k1.toString(),
+  };
+}
+
+export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesis> {
+  return {
+    defaultGenesis: () => ({ params: paramsToJson(DEFAULT_PARAMS), bech32_prefix: DEFAULT_BECH32_PREFIX, accounts: [] }),
+
+    validate(json) {
+      const g = object(json, 'auth');
+      const bech32Prefix = optional(g['bech32_prefix'], DEFAULT_BECH32_PREFIX, (v) => string(v, 'auth.bech32_prefix'));
+      const codec = at('auth.bech32_prefix', () => new AddressCodec(bech32Prefix));
+      const seenAddresses = new Set<string>();
+      const seenNumbers = new Set<bigint>();
+      const list = array(g['accounts'], 'auth.accounts').map((raw, i) => {
+        const path = `auth.accounts[${i}]`;
+        const a = object(raw, path);
+        const type = optional(a['@type'], BASE_ACCOUNT_URL, (v) => string(v, `${path}.@type`));
+        if (type !== BASE_ACCOUNT_URL) throw new GenesisError(`${path}.@type: only ${BASE_ACCOUNT_URL} is supported in genesis`);
+        const address = string(a['address'], `${path}.address`);
+        at(`${path}.address`, () => codec.decode(address));
+        if (seenAddresses.has(address)) throw new GenesisError(`${path}.address: duplicate account ${address}`);
+        seenAddresses.add(address);
+        const accountNumber = optional(a['account_number'], BigInt(i), (v) => uint(v, `${path}.account_number`));
+        if (seenNumbers.has(accountNumber)) throw new GenesisError(`${path}.account_number: duplicate account number ${accountNumber}`);
+        seenNumbers.add(accountNumber);
+        const sequence = optional(a['sequence'], 0n, (v) => uint(v, `${path}.sequence`));
+        const pubKey = optional(a['pub_key'], undefined, (v) => readPubKey(v, `${path}.pub_key`));
+        return { address, pubKey, accountNumber, sequence };
+      });
+      return { params: readParams(g['params'] ?? {}), bech32Prefix, accounts: list };
+    },
+
+    async init(genesis, ctx: Context) {
+      keys.params.set(ctx.store, genesis.params);
+      keys.bech32Prefix.set(ctx.store, genesis.bech32Prefix);
+      let next = 0n;
+      for (const a of genesis.accounts) {
+        accounts.set(ctx.store, {
+          kind: 'base',
+          base: { address: a.address, pubKey: a.pubKey, accountNumber: a.accountNumber, sequence: a.sequence },
+        });
+        if (a.accountNumber >= next) next = a.accountNumber + 1n;
+      }
+      keys.nextAccountNumber.set(ctx.store, next);
+    },
+
+    async export(ctx: QueryContext) {
+      const list: unknown[] = [];
+      for await (const [, any] of keys.accounts.entries(ctx.store)) {
+        if (any.typeUrl !== BASE_ACCOUNT_URL) continue; // module accounts are recreated by their modules
+        const base = BaseAccount.decode(any.value);
+        list.push({
+          '@type': BASE_ACCOUNT_URL,
+          address: base.address,
+          pub_key: base.pubKey === undefined ? null : pubKeyToJson(base.pubKey),
+          account_number: base.accountNumber.toString(),
+          sequence: base.sequence.toString(),
+        });
+      }
+      return { params: paramsToJson(await accounts.params(ctx.store)), bech32_prefix: ctx.addresses.prefix, accounts: list };
+    },
+  };
+}
+
+const SECP256K1_PUBKEY_URL = '/cosmos.crypto.secp256k1.PubKey';
+
+function readPubKey(json: unknown, path: string): Any {
+  const p = object(json, path);
+  if (p['@type'] !== SECP256K1_PUBKEY_URL) throw new GenesisError(`${path}.@type: only ${SECP256K1_PUBKEY_URL} is supported`);
+  const key = Buffer.from(string(p['key'], `${path}.key`), 'base64');
+  if (key.length !== 33) throw new GenesisError(`${path}.key: expected a 33-byte compressed secp256k1 key`);
+  return { typeUrl: SECP256K1_PUBKEY_URL, value: PubKey.encode({ key }).finish() };
+}
+
+function pubKeyToJson(any: Any): Record<string, string> {
+  return { '@type': any.typeUrl, key: Buffer.from(PubKey.decode(any.value).key).toString('base64') };
+}

@@ -1,0 +1,113 @@
+// Balances, transfers, mint and burn. Other modules get exactly this (see BankApi); the supply
+// only changes through mint and burn, so "supply = sum of balances" holds by construction.
+import type { Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
+import { moduleAddress } from '../../node/framework/address.ts';
+import { type Amount, formatCoins } from '../../node/framework/coins.ts';
+import type { Context } from '../../node/framework/context.ts';
+import { ErrInsufficientFunds } from '../../node/framework/sdk-errors.ts';
+import type { KVRead, KVStore } from '../../node/store/types.ts';
+import type { AccountKeeper } from '../auth/keeper.ts';
+import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
+import * as keys from './keys.ts';
+
+export const DEFAULT_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };
+
+export class BankKeeper {
+  readonly #accounts: AccountKeeper;
+
+  constructor(accounts: AccountKeeper) {
+    this.#accounts = accounts;
+  }
+
+  async balance(store: KVRead, address: Uint8Array, denom: string): Promise<bigint> {
+    return (await keys.balances.get(store, [address, denom])) ?? 0n;
+  }
+
+  async balances(store: KVRead, address: Uint8Array): Promise<Amount[]> {
+    const out: Amount[] = [];
+    for await (const [[, denom], amount] of keys.balances.entries(store, { subPrefix: lengthPrefixedBytes.encode(address) })) {
+      out.push({ denom, amount });
+    }
+    return out;
+  }
+
+  async supplyOf(store: KVRead, denom: string): Promise<bigint> {
+    return (await keys.supply.get(store, denom)) ?? 0n;
+  }
+
+  async params(store: KVRead): Promise<Params> {
+    return (await keys.params.get(store)) ?? DEFAULT_PARAMS;
+  }
+
+  async isSendEnabled(store: KVRead, denom: string): Promise<boolean> {
+    const p = await this.params(store);
+    return p.sendEnabled.find((s) => s.denom === denom)?.enabled ?? p.defaultSendEnabled;
+  }
+
+  /** Moves coins; creates the recipient's account if it has none. */
+  async send(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    await this.#subtract(ctx, from, amounts);
+    await this.#add(ctx, to, amounts);
+    ctx.events.emit('transfer', {
+      recipient: ctx.addresses.encode(to),
+      sender: ctx.addresses.encode(from),
+      amount: formatCoins(amounts),
+    });
+  }
+
+  async sendFromModule(ctx: Context, module: string, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    await this.send(ctx, moduleAddress(module), to, amounts);
+  }
+
+  async sendToModule(ctx: Context, from: Uint8Array, module: string, amounts: readonly Amount[]): Promise<void> {
+    await this.send(ctx, from, moduleAddress(module), amounts);
+  }
+
+  async mint(ctx: Context, module: string, amounts: readonly Amount[]): Promise<void> {
+    const address = moduleAddress(module);
+    await this.#add(ctx, address, amounts);
+    for (const a of amounts) keys.supply.set(ctx.store, a.denom, (await this.supplyOf(ctx.store, a.denom)) + a.amount);
+    ctx.events.emit('coinbase', { minter: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+  }
+
+  async burn(ctx: Context, module: string, amounts: readonly Amount[]): Promise<void> {
+    const address = moduleAddress(module);
+    await this.#subtract(ctx, address, amounts);
+    for (const a of amounts) {
+      const left = (await this.supplyOf(ctx.store, a.denom)) - a.amount;
+      if (left === 0n) keys.supply.delete(ctx.store, a.denom);
+      else keys.supply.set(ctx.store, a.denom, left);
+    }
+    ctx.events.emit('burn', { burner: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+  }
+
+  /** Genesis only: credits a balance and the supply without events. */
+  async initBalance(store: KVStore, address: Uint8Array, amount: Amount): Promise<void> {
+    keys.balances.set(store, [address, amount.denom], amount.amount);
+    keys.supply.set(store, amount.denom, (await this.supplyOf(store, amount.denom)) + amount.amount);
+  }
+
+  async #subtract(ctx: Context, address: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    for (const a of amounts) {
+      const have = await this.balance(ctx.store, address, a.denom);
+      if (have < a.amount) {
+        throw ErrInsufficientFunds.wrap(`spendable balance ${have}${a.denom} is smaller than ${a.amount}${a.denom}`);
+      }
+      if (have === a.amount) keys.balances.delete(ctx.store, [address, a.denom]);
+      else keys.balances.set(ctx.store, [address, a.denom], have - a.amount);
+    }
+    ctx.events.emit('coin_spent', { spender: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+  }
+
+  async #add(ctx: Context, address: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    await this.#accounts.ensure(ctx.store, address, ctx.addresses.encode(address));
+    for (const a of amounts) {
+      if (a.amount === 0n) continue;
+      keys.balances.set(ctx.store, [address, a.denom], (await this.balance(ctx.store, address, a.denom)) + a.amount);
+    }
+    ctx.events.emit('coin_received', { receiver: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+  }
+}
+
+/** What other modules may do with coins. */
+export type BankApi = Pick<BankKeeper, 'balance' | 'balances' | 'send' | 'sendFromModule' | 'sendToModule' | 'mint' | 'burn'>;

@@ -1,0 +1,38 @@
+// MsgSend: one sender, one recipient, any number of denoms.
+import { MsgSend, MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { parseCoins } from '../../../node/framework/coins.ts';
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { ErrInvalidAddress } from '../../../node/framework/sdk-errors.ts';
+import { ErrSendDisabled } from '../errors.ts';
+import type { BankKeeper } from '../keeper.ts';
+
+export function msgSend(bank: BankKeeper): MsgHandler<MsgSend> {
+  return {
+    typeUrl: MsgSend.typeUrl,
+    decode: (bytes) => MsgSend.decode(bytes),
+    signers: (msg) => [msg.fromAddress],
+
+    validate(msg, ctx) {
+      decodeNamed(ctx.addresses, msg.fromAddress, 'from');
+      decodeNamed(ctx.addresses, msg.toAddress, 'to');
+      parseCoins(msg.amount);
+    },
+
+    async execute(msg, ctx) {
+      const amounts = parseCoins(msg.amount);
+      for (const a of amounts) {
+        if (!(await bank.isSendEnabled(ctx.store, a.denom))) throw ErrSendDisabled.wrap(`${a.denom} transfers are currently disabled`);
+      }
+      await bank.send(ctx, ctx.addresses.decode(msg.fromAddress), ctx.addresses.decode(msg.toAddress), amounts);
+      return { typeUrl: MsgSendResponse.typeUrl, value: MsgSendResponse.encode({}).finish() };
+    },
+  };
+}
+
+export function decodeNamed(codec: { decode(a: string): Uint8Array }, address: string, role: string): Uint8Array {
+  try {
+    return codec.decode(address);
+  } catch (err) {
+    throw ErrInvalidAddress.wrap(`invalid ${role} address: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,333 @@
+// The Cairn application: the ordered module list and the ABCI block lifecycle, nothing hidden.
+//
+// State flow: InitChain and FinalizeBlock write into the store's working state; FinalizeBlock
+// returns its root as the app hash; Commit persists it atomically. CheckTx runs on its own branch
+// of the last committed state, rebuilt at every Commit (CometBFT then rechecks the mempool on it).
+import {
+  type RequestCheckTx,
+  type RequestFinalizeBlock,
+  type RequestInfo,
+  type RequestInitChain,
+  type RequestPrepareProposal,
+  type RequestQuery,
+  type ResponseCheckTx,
+  type ResponseCommit,
+  type ResponseFinalizeBlock,
+  type ResponseInfo,
+  type ResponseInitChain,
+  type ResponsePrepareProposal,
+  type ResponseProcessProposal,
+  type ResponseQuery,
+  type ValidatorUpdate,
+  CheckTxType,
+  ResponseApplySnapshotChunk_Result,
+  ResponseOfferSnapshot_Result,
+  ResponseProcessProposal_ProposalStatus,
+  ResponseVerifyVoteExtension_VerifyStatus,
+} from 'cosmjs-types/tendermint/abci/types';
+import type { Event } from 'cosmjs-types/tendermint/abci/types';
+import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
+import { AccountKeeper, authModule } from '../modules/auth/index.ts';
+import * as authKeys from '../modules/auth/keys.ts';
+import { BankKeeper, bankModule } from '../modules/bank/index.ts';
+import type { AbciApplication } from './abci/types.ts';
+import { AddressCodec } from './framework/address.ts';
+import type { BlockInfo, Context } from './framework/context.ts';
+import { EventSink } from './framework/events.ts';
+import { GasMeter, UNLIMITED_GAS } from './framework/gas.ts';
+import type { Module, MsgHandler, QueryHandler } from './framework/module.ts';
+import type { Logger } from './log.ts';
+import { QueryRouter } from './query.ts';
+import { branch } from './store/branch.ts';
+import type { CommitStore } from './store/commit-store.ts';
+import type { Branch, KVRead, KVStore } from './store/types.ts';
+import { FEE_COLLECTOR } from './tx/ante.ts';
+import type { TxLimits } from './tx/decode.ts';
+import { type GasPrice, parseGasPrices } from './tx/gas-price.ts';
+import { type TxEnv, type TxResult, runTx } from './tx/run.ts';
+import { checkInvariants } from '../modules/bank/invariants.ts';
+import * as appKeys from './app-keys.ts';
+
+export const APP_VERSION = 1n;
+export const APP_NAME = 'cairn';
+export const SOFTWARE_VERSION = '0.1.0';
+
+export interface AppOptions {
+  readonly store: CommitStore;
+  readonly logger: Logger;
+  /** e.g. "0.025ucairn"; empty accepts any fee. Only CheckTx enforces it. */
+  readonly minGasPrices?: string;
+  readonly limits?: Partial<TxLimits>;
+  /** Check SPEC §0 invariants after every block and halt on a violation. */
+  readonly checkInvariants?: boolean;
+}
+
+export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx: 64 };
+
+/** The modules in the order their genesis, hooks and exports run. */
+function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[] {
+  return [authModule(accounts), bankModule(bank, accounts)];
+}
+
+export class CairnApp implements AbciApplication {
+  readonly store: CommitStore;
+  readonly modules: readonly Module[];
+  readonly accounts = new AccountKeeper();
+  readonly bank: BankKeeper;
+  readonly #logger: Logger;
+  readonly #router: Map<string, MsgHandler>;
+  readonly #queries: QueryRouter;
+  readonly #minGasPrices: GasPrice[];
+  readonly #limits: TxLimits;
+  readonly #checkInvariants: boolean;
+  #chainId = '';
+  #addresses = new AddressCodec('cairn');
+  #checkState: Branch;
+  #lastBlockTime: Timestamp = { seconds: 0n, nanos: 0 };
+  #finalizedHeight: bigint | undefined;
+
+  constructor(opts: AppOptions) {
+    this.store = opts.store;
+    this.#logger = opts.logger;
+    this.bank = new BankKeeper(this.accounts);
+    this.modules = buildModules(this.accounts, this.bank);
+    this.#minGasPrices = parseGasPrices(opts.minGasPrices ?? '');
+    this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.#checkInvariants = opts.checkInvariants ?? false;
+    this.#router = new Map();
+    const queries = new Map<string, QueryHandler>();
+    for (const m of this.modules) {
+      for (const h of m.msgs) {
+        if (this.#router.has(h.typeUrl)) throw new Error(`message ${h.typeUrl} registered twice`);
+        this.#router.set(h.typeUrl, h);
+      }
+      for (const [path, q] of Object.entries(m.queries)) {
+        if (queries.has(path)) throw new Error(`query ${path} registered twice`);
+        queries.set(path, q);
+      }
+    }
+    this.#queries = new QueryRouter(this, queries);
+    this.#checkState = branch(readOnly(this.store.committed));
+  }
+
+  /** Loads chain id and address prefix from committed state (after a restart). */
+  async load(): Promise<void> {
+    const committed = this.store.committed;
+    const chainId = await appKeys.chainId.get(committed);
+    if (chainId !== undefined) this.#chainId = chainId;
+    const prefix = await authKeys.bech32Prefix.get(committed);
+    if (prefix !== undefined) this.#addresses = new AddressCodec(prefix);
+  }
+
+  get chainId(): string {
+    return this.#chainId;
+  }
+
+  get addresses(): AddressCodec {
+    return this.#addresses;
+  }
+
+  get txEnv(): TxEnv {
+    return {
+      router: this.#router,
+      limits: this.#limits,
+      ante: { accounts: this.accounts, bank: this.bank },
+      anteOptions: { minGasPrices: this.#minGasPrices },
+      addresses: this.#addresses,
+      onInternalError: (err, where) => this.#logger.error(`internal error in ${where}`, { error: String((err as Error)?.stack ?? err) }),
+    };
+  }
+
+  /** Block facts CheckTx, queries and simulation see: the last committed block. */
+  get committedBlock(): BlockInfo {
+    return { chainId: this.#chainId, height: this.store.lastHeight, time: this.#lastBlockTime };
+  }
+
+  // ---- query connection ----
+
+  async info(_req: RequestInfo): Promise<ResponseInfo> {
+    const height = this.store.lastHeight;
+    return {
+      data: APP_NAME,
+      version: SOFTWARE_VERSION,
+      appVersion: APP_VERSION,
+      lastBlockHeight: height,
+      lastBlockAppHash: height === 0n ? new Uint8Array() : this.store.lastAppHash,
+    };
+  }
+
+  query(req: RequestQuery): Promise<ResponseQuery> {
+    return this.#queries.handle(req);
+  }
+
+  // ---- mempool connection ----
+
+  async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
+    const mode = req.type === CheckTxType.RECHECK ? 'recheck' : 'check';
+    const r = await runTx(req.tx, this.#checkState, this.committedBlock, mode, this.txEnv);
+    return { code: r.code, data: r.data, log: r.log, info: '', gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: r.events, codespace: r.codespace };
+  }
+
+  // ---- consensus connection ----
+
+  async initChain(req: RequestInitChain): Promise<ResponseInitChain> {
+    if (this.store.lastHeight !== 0n) throw new Error(`InitChain called on a store at height ${this.store.lastHeight}`);
+    const genesis = parseAppState(req.appStateBytes);
+    const validated = validateGenesis(this.modules, genesis);
+    this.#chainId = req.chainId;
+    this.#addresses = new AddressCodec(validated.bech32Prefix);
+    const ctx = this.#blockContext({ chainId: req.chainId, height: req.initialHeight - 1n, time: req.time ?? { seconds: 0n, nanos: 0 } }, new EventSink());
+    appKeys.chainId.set(ctx.store, req.chainId);
+    await this.accounts.ensureModuleAccount(ctx.store, FEE_COLLECTOR, (a) => this.#addresses.encode(a));
+    for (const m of this.modules) await m.genesis.init(validated.sections.get(m.name), ctx);
+    this.#checkState = branch(readOnly(this.store.committed));
+    return { consensusParams: undefined, validators: [], appHash: await this.store.workingHash() };
+  }
+
+  async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
+    const txs: Uint8Array[] = [];
+    let total = 0n;
+    for (const tx of req.txs) {
+      total += BigInt(tx.length);
+      if (total > req.maxTxBytes) break;
+      txs.push(tx);
+    }
+    return { txs };
+  }
+
+  async processProposal(): Promise<ResponseProcessProposal> {
+    return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };
+  }
+
+  async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
+    const block: BlockInfo = { chainId: this.#chainId, height: req.height, time: req.time ?? { seconds: 0n, nanos: 0 } };
+    const blockEvents: Event[] = [];
+    const validatorUpdates: ValidatorUpdate[] = [];
+    const begin = new EventSink();
+    for (const m of this.modules) if (m.beginBlock) await m.beginBlock(this.#blockContext(block, begin));
+    blockEvents.push(...tagMode(begin.events, 'BeginBlock'));
+
+    const txResults: TxResult[] = [];
+    const env = this.txEnv;
+    for (const tx of req.txs) txResults.push(await runTx(tx, this.store.working, block, 'finalize', env));
+
+    const end = new EventSink();
+    for (const m of this.modules) {
+      const result = m.endBlock ? await m.endBlock(this.#blockContext(block, end)) : undefined;
+      if (result?.validatorUpdates) validatorUpdates.push(...result.validatorUpdates);
+    }
+    blockEvents.push(...tagMode(end.events, 'EndBlock'));
+    this.#lastBlockTime = block.time;
+    this.#finalizedHeight = req.height;
+    if (this.#checkInvariants) await this.#assertInvariants(this.store.working, req.height);
+    return {
+      events: blockEvents,
+      txResults: txResults.map((r) => ({
+        code: r.code,
+        data: r.data,
+        log: r.log,
+        info: '',
+        gasWanted: r.gasWanted,
+        gasUsed: r.gasUsed,
+        events: r.events,
+        codespace: r.codespace,
+      })),
+      validatorUpdates,
+      consensusParamUpdates: undefined,
+      appHash: await this.store.workingHash(),
+    };
+  }
+
+  async extendVote(): Promise<{ voteExtension: Uint8Array }> {
+    return { voteExtension: new Uint8Array() };
+  }
+
+  async verifyVoteExtension(): Promise<{ status: ResponseVerifyVoteExtension_VerifyStatus }> {
+    return { status: ResponseVerifyVoteExtension_VerifyStatus.ACCEPT };
+  }
+
+  async commit(): Promise<ResponseCommit> {
+    if (this.#finalizedHeight === undefined) throw new Error('Commit without a finalized block');
+    await this.store.commit(this.#finalizedHeight);
+    this.#finalizedHeight = undefined;
+    this.#checkState = branch(readOnly(this.store.committed));
+    return { retainHeight: 0n };
+  }
+
+  // ---- snapshot connection: state sync is not offered yet ----
+
+  async listSnapshots(): Promise<{ snapshots: [] }> {
+    return { snapshots: [] };
+  }
+
+  async offerSnapshot(): Promise<{ result: ResponseOfferSnapshot_Result }> {
+    return { result: ResponseOfferSnapshot_Result.ABORT };
+  }
+
+  async loadSnapshotChunk(): Promise<{ chunk: Uint8Array }> {
+    return { chunk: new Uint8Array() };
+  }
+
+  async applySnapshotChunk(): Promise<{ result: ResponseApplySnapshotChunk_Result; refetchChunks: number[]; rejectSenders: string[] }> {
+    return { result: ResponseApplySnapshotChunk_Result.ABORT, refetchChunks: [], rejectSenders: [] };
+  }
+
+  // ---- helpers ----
+
+  #blockContext(block: BlockInfo, events: EventSink): Context {
+    return { store: this.store.working, block, mode: 'finalize', events, gas: new GasMeter(UNLIMITED_GAS), addresses: this.#addresses };
+  }
+
+  async #assertInvariants(store: KVRead, height: bigint): Promise<void> {
+    const broken = await checkInvariants(store);
+    if (broken.length > 0) {
+      this.#logger.error('invariant broken: halting', { height: String(height), broken: broken.join('; ') });
+      throw new Error(`invariant broken at height ${height}: ${broken.join('; ')}`);
+    }
+  }
+}
+
+function tagMode(events: readonly Event[], mode: string): Event[] {
+  return events.map((e) => ({ ...e, attributes: [...e.attributes, { key: 'mode', value: mode, index: true }] }));
+}
+
+/** A committed view as the parent of a branch that is never written back. */
+export function readOnly(view: KVRead): KVStore {
+  return {
+    get: (k) => view.get(k),
+    iterate: (r) => view.iterate(r),
+    set: () => {
+      throw new Error('write to a read-only view');
+    },
+    delete: () => {
+      throw new Error('write to a read-only view');
+    },
+  };
+}
+
+function parseAppState(bytes: Uint8Array): Record<string, unknown> {
+  if (bytes.length === 0) return {};
+  const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('genesis app_state must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+export interface ValidatedGenesis {
+  readonly bech32Prefix: string;
+  readonly sections: ReadonlyMap<string, unknown>;
+}
+
+/** Validates every module's section (missing sections take the module's default). */
+export function validateGenesis(modules: readonly Module[], appState: Record<string, unknown>): ValidatedGenesis {
+  const known = new Set(modules.map((m) => m.name));
+  for (const name of Object.keys(appState)) if (!known.has(name)) throw new Error(`genesis app_state has an unknown module section "${name}"`);
+  const sections = new Map<string, unknown>();
+  // auth comes first and fixes the address prefix every later section is checked against.
+  let addresses = new AddressCodec('cairn');
+  for (const m of modules) {
+    const section = m.genesis.validate(appState[m.name] ?? m.genesis.defaultGenesis(), addresses);
+    sections.set(m.name, section);
+    if (m.name === 'auth') addresses = new AddressCodec((section as { bech32Prefix: string }).bech32Prefix);
+  }
+  return { bech32Prefix: addresses.prefix, sections };
+}

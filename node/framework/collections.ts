@@ -1,0 +1,144 @@
+// Typed views over a module's key prefix. Keys are big-endian or length-prefixed so that byte order
+// is logical order and no two collections can collide (each module declares its prefixes in keys.ts).
+import type { KVRead, KVStore } from '../store/types.ts';
+
+export interface Codec<T> {
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+interface ProtoType<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): T;
+}
+
+export function protoCodec<T>(type: ProtoType<T>): Codec<T> {
+  return { encode: (v) => type.encode(v).finish(), decode: (b) => type.decode(b) };
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Non-negative integer amounts stored as decimal strings, as the SDK stores math.Int. */
+export const uintValue: Codec<bigint> = {
+  encode: (v) => {
+    if (v < 0n) throw new RangeError('negative amount cannot be stored');
+    return utf8.encode(v.toString());
+  },
+  decode: (b) => BigInt(fromUtf8.decode(b)),
+};
+
+export const u64Key: Codec<bigint> = {
+  encode: (v) => {
+    if (v < 0n || v >= 2n ** 64n) throw new RangeError(`u64 key out of range: ${v}`);
+    const out = new Uint8Array(8);
+    new DataView(out.buffer).setBigUint64(0, v);
+    return out;
+  },
+  decode: (b) => new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0),
+};
+
+/** Bytes preceded by their length (one byte), like the SDK's address.MustLengthPrefix. */
+export const lengthPrefixedBytes: Codec<Uint8Array> = {
+  encode: (v) => {
+    if (v.length > 255) throw new RangeError('length-prefixed key component longer than 255 bytes');
+    return concat(Uint8Array.of(v.length), v);
+  },
+  decode: (b) => b.subarray(1, 1 + (b[0] ?? 0)),
+};
+
+/** A string as the last component of a key: raw UTF-8, so keys sort by the string. */
+export const lastStringKey: Codec<string> = {
+  encode: (v) => utf8.encode(v),
+  decode: (b) => fromUtf8.decode(b),
+};
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** A single value under a fixed key. */
+export class Item<T> {
+  readonly key: Uint8Array;
+  readonly #codec: Codec<T>;
+
+  constructor(key: Uint8Array, codec: Codec<T>) {
+    this.key = key;
+    this.#codec = codec;
+  }
+
+  async get(store: KVRead): Promise<T | undefined> {
+    const raw = await store.get(this.key);
+    return raw === undefined ? undefined : this.#codec.decode(raw);
+  }
+
+  set(store: KVStore, value: T): void {
+    store.set(this.key, this.#codec.encode(value));
+  }
+}
+
+/** Values under `prefix || encode(key)`. */
+export class Map<K, V> {
+  readonly prefix: Uint8Array;
+  readonly #key: Codec<K>;
+  readonly #value: Codec<V>;
+
+  constructor(prefix: Uint8Array, key: Codec<K>, value: Codec<V>) {
+    this.prefix = prefix;
+    this.#key = key;
+    this.#value = value;
+  }
+
+  storeKey(key: K): Uint8Array {
+    return concat(this.prefix, this.#key.encode(key));
+  }
+
+  async get(store: KVRead, key: K): Promise<V | undefined> {
+    const raw = await store.get(this.storeKey(key));
+    return raw === undefined ? undefined : this.#value.decode(raw);
+  }
+
+  set(store: KVStore, key: K, value: V): void {
+    store.set(this.storeKey(key), this.#value.encode(value));
+  }
+
+  delete(store: KVStore, key: K): void {
+    store.delete(this.storeKey(key));
+  }
+
+  /** Entries in key order; `subPrefix` narrows to keys whose encoding starts with it. */
+  async *entries(
+    store: KVRead,
+    opts: { subPrefix?: Uint8Array; start?: Uint8Array; reverse?: boolean; limit?: number } = {},
+  ): AsyncIterable<[K, V]> {
+    const prefix = opts.subPrefix === undefined ? this.prefix : concat(this.prefix, opts.subPrefix);
+    const range = {
+      prefix,
+      ...(opts.start === undefined ? {} : { start: concat(this.prefix, opts.start) }),
+      ...(opts.reverse === undefined ? {} : { reverse: opts.reverse }),
+      ...(opts.limit === undefined ? {} : { limit: opts.limit }),
+    };
+    for await (const [k, v] of store.iterate(range)) {
+      yield [this.#key.decode(k.subarray(this.prefix.length)), this.#value.decode(v)];
+    }
+  }
+}
+
+/** Composite key: a length-prefixed first part, then the second part as-is. */
+export function pairKey<A, B>(first: Codec<A>, second: Codec<B>, firstLength: (bytes: Uint8Array) => number): Codec<[A, B]> {
+  return {
+    encode: ([a, b]) => concat(first.encode(a), second.encode(b)),
+    decode: (bytes) => {
+      const n = firstLength(bytes);
+      return [first.decode(bytes.subarray(0, n)), second.decode(bytes.subarray(n))];
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// What a message handler, a query or a block hook sees: the state it may touch and the facts
+// of the block it runs in. Nothing else (no wall clock, no randomness) is reachable from here.
+import type { EventSink } from './events.ts';
+import type { GasMeter } from './gas.ts';
+import type { KVRead, KVStore } from '../store/types.ts';
+import type { AddressCodec } from './address.ts';
+
+export interface BlockInfo {
+  readonly chainId: string;
+  readonly height: bigint;
+  /** Consensus time of the block header (never the wall clock). */
+  readonly time: { readonly seconds: bigint; readonly nanos: number };
+}
+
+/** check/recheck: mempool admission; simulate: gas estimation; finalize: block execution. */
+export type ExecMode = 'check' | 'recheck' | 'simulate' | 'finalize';
+
+export interface Context {
+  readonly store: KVStore;
+  readonly block: BlockInfo;
+  readonly mode: ExecMode;
+  readonly events: EventSink;
+  readonly gas: GasMeter;
+  readonly addresses: AddressCodec;
+}
+
+export interface QueryContext {
+  readonly store: KVRead;
+  readonly height: bigint;
+  readonly addresses: AddressCodec;
+}

@@ -1,0 +1,75 @@
+// Gas: a bounded meter charged per tx byte, per signature and per store access, with the Cosmos
+// SDK's default store costs (store/types/gas.go KVGasConfig) so fees feel familiar to users.
+import { ErrOutOfGas } from './sdk-errors.ts';
+import type { Entry, KVStore, Range } from '../store/types.ts';
+
+export const STORE_GAS = {
+  hasCost: 1000n,
+  deleteCost: 1000n,
+  readCostFlat: 1000n,
+  readCostPerByte: 3n,
+  writeCostFlat: 2000n,
+  writeCostPerByte: 30n,
+  iterNextCostFlat: 30n,
+} as const;
+
+export const UNLIMITED_GAS = 2n ** 64n - 1n;
+
+export class GasMeter {
+  readonly limit: bigint;
+  #used = 0n;
+
+  constructor(limit: bigint) {
+    this.limit = limit;
+  }
+
+  get used(): bigint {
+    return this.#used;
+  }
+
+  consume(amount: bigint, descriptor: string): void {
+    this.#used += amount;
+    if (this.#used > this.limit) {
+      throw ErrOutOfGas.wrap(
+        `out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${this.#used}`,
+      );
+    }
+  }
+}
+
+/** A KVStore that charges every access to a gas meter before performing it. */
+export class GasKVStore implements KVStore {
+  readonly #inner: KVStore;
+  readonly #gas: GasMeter;
+
+  constructor(inner: KVStore, gas: GasMeter) {
+    this.#inner = inner;
+    this.#gas = gas;
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.#gas.consume(STORE_GAS.readCostFlat, 'ReadFlat');
+    const value = await this.#inner.get(key);
+    this.#gas.consume(STORE_GAS.readCostPerByte * BigInt(key.length + (value?.length ?? 0)), 'ReadPerByte');
+    return value;
+  }
+
+  async *iterate(range: Range): AsyncIterable<Entry> {
+    for await (const entry of this.#inner.iterate(range)) {
+      this.#gas.consume(STORE_GAS.iterNextCostFlat, 'IterNextFlat');
+      this.#gas.consume(STORE_GAS.readCostPerByte * BigInt(entry[0].length + entry[1].length), 'ValuePerByte');
+      yield entry;
+    }
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.#gas.consume(STORE_GAS.writeCostFlat, 'WriteFlat');
+    this.#gas.consume(STORE_GAS.writeCostPerByte * BigInt(key.length + value.length), 'WritePerByte');
+    this.#inner.set(key, value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.#gas.consume(STORE_GAS.deleteCost, 'Delete');
+    this.#inner.delete(key);
+  }
+}

@@ -1,0 +1,51 @@
+// The module contract. The app holds one ordered list of modules; genesis, hooks, message routing
+// and queries all loop over that list, so nothing is wired invisibly.
+import type { Event } from 'cosmjs-types/tendermint/abci/types';
+import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
+import type { AddressCodec } from './address.ts';
+import type { Context, QueryContext } from './context.ts';
+
+export interface EncodedAny {
+  readonly typeUrl: string;
+  readonly value: Uint8Array;
+}
+
+export interface MsgHandler<M = unknown> {
+  /** e.g. "/cosmos.bank.v1beta1.MsgSend" */
+  readonly typeUrl: string;
+  decode(bytes: Uint8Array): M;
+  /** Bech32 addresses that must sign, in order. */
+  signers(msg: M): string[];
+  /** Stateless checks, run in CheckTx and FinalizeBlock before any state is read. */
+  validate(msg: M, ctx: Context): void;
+  /** Stateful checks, then writes; runs on a branch that is dropped if it throws. */
+  execute(msg: M, ctx: Context): Promise<EncodedAny>;
+}
+
+/** A gRPC-style query at "/<service>/<method>" with protobuf request and response bytes. */
+export type QueryHandler = (data: Uint8Array, ctx: QueryContext) => Promise<Uint8Array>;
+
+export interface GenesisHandlers<G> {
+  /** The module's section of a new genesis file. */
+  defaultGenesis(): unknown;
+  /** Parses and checks the JSON section (addresses against the chain's prefix); throws an Error naming the bad field. */
+  validate(json: unknown, addresses: AddressCodec): G;
+  init(genesis: G, ctx: Context): Promise<void>;
+  export(ctx: QueryContext): Promise<unknown>;
+}
+
+export interface EndBlockResult {
+  readonly validatorUpdates?: readonly ValidatorUpdate[];
+}
+
+export interface Module<G = unknown> {
+  readonly name: string;
+  readonly consensusVersion: number;
+  readonly genesis: GenesisHandlers<G>;
+  readonly msgs: readonly MsgHandler<any>[];
+  readonly queries: Readonly<Record<string, QueryHandler>>;
+  beginBlock?(ctx: Context): Promise<void>;
+  endBlock?(ctx: Context): Promise<EndBlockResult | void>;
+}
+
+export type { Event };
