@@ -65,7 +65,7 @@ export interface AppOptions {
 export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx: 64 };
 
 /** The modules in the order their genesis, hooks and exports run. */
-function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[] {
+export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[] {
   return [authModule(accounts), bankModule(bank, accounts)];
 }
 

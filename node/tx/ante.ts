@@ -9,7 +9,8 @@ import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { AccountKeeper } from '../../modules/auth/keeper.ts';
 import type { BankKeeper } from '../../modules/bank/keeper.ts';
 import { sha256 } from '../crypto/hash.ts';
-import { pubkeyToAddress, verifySecp256k1 } from '../crypto/secp256k1.ts';
+import { pubkeyToAddress } from '../crypto/address.ts';
+import { verifySecp256k1 } from '../crypto/secp256k1.ts';
 import { formatCoins, parseCoins } from '../framework/coins.ts';
 import type { Context } from '../framework/context.ts';
 import {

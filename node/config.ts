@@ -1,0 +1,94 @@
+// The node's own settings (<home>/config/app.toml): not consensus, each validator picks its own.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readTomlValue } from './cometbft/toml.ts';
+import { parseGasPrices } from './tx/gas-price.ts';
+
+export interface AppConfig {
+  /** CheckTx rejects txs paying less, e.g. "0.025ucairn". Empty accepts any fee. */
+  readonly minimumGasPrices: string;
+  /** Where the ABCI server listens: tcp://127.0.0.1:26658 or unix:///path. */
+  readonly abciAddress: string;
+  /** Versions of state kept for historical queries and proofs; 0 keeps every version. */
+  readonly pruningKeepRecent: number;
+  /** Prune every this many commits. */
+  readonly pruningInterval: number;
+  /** Check SPEC §0 invariants after every block (slower; halts the node on a violation). */
+  readonly checkInvariants: boolean;
+}
+
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  minimumGasPrices: '0.025ucairn',
+  abciAddress: 'tcp://127.0.0.1:26658',
+  pruningKeepRecent: 100_000,
+  pruningInterval: 10,
+  checkInvariants: false,
+};
+
+export function appConfigPath(home: string): string {
+  return join(home, 'config', 'app.toml');
+}
+
+export function renderAppConfig(c: AppConfig): string {
+  return `# Cairn node settings. These are local to this node, not consensus rules.
+
+[fees]
+# Minimum gas prices a tx must pay to enter this node's mempool, e.g. "0.025ucairn".
+# Empty accepts any fee. Several denoms: "0.025ucairn,0.1uatom".
+minimum-gas-prices = "${c.minimumGasPrices}"
+
+[abci]
+# Where the app listens for CometBFT (proxy_app in config.toml must match).
+address = "${c.abciAddress}"
+
+[pruning]
+# How many recent versions of state to keep for queries at past heights and proofs (0 = all).
+keep-recent = ${c.pruningKeepRecent}
+# Prune every N blocks.
+interval = ${c.pruningInterval}
+
+[invariants]
+# Check that supply equals the sum of balances after every block, and halt if not.
+check-every-block = ${c.checkInvariants}
+`;
+}
+
+export async function writeAppConfig(home: string, c: AppConfig): Promise<void> {
+  await writeFile(appConfigPath(home), renderAppConfig(c));
+}
+
+export async function readAppConfig(home: string): Promise<AppConfig> {
+  let text: string;
+  try {
+    text = await readFile(appConfigPath(home), 'utf8');
+  } catch {
+    return DEFAULT_APP_CONFIG;
+  }
+  const str = (section: string, key: string, fallback: string): string => {
+    const v = readTomlValue(text, section, key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'string') throw new RangeError(`app.toml [${section}] ${key} must be a string`);
+    return v;
+  };
+  const int = (section: string, key: string, fallback: number): number => {
+    const v = readTomlValue(text, section, key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new RangeError(`app.toml [${section}] ${key} must be a whole number >= 0`);
+    return v;
+  };
+  const bool = (section: string, key: string, fallback: boolean): boolean => {
+    const v = readTomlValue(text, section, key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') throw new RangeError(`app.toml [${section}] ${key} must be true or false`);
+    return v;
+  };
+  const config: AppConfig = {
+    minimumGasPrices: str('fees', 'minimum-gas-prices', DEFAULT_APP_CONFIG.minimumGasPrices),
+    abciAddress: str('abci', 'address', DEFAULT_APP_CONFIG.abciAddress),
+    pruningKeepRecent: int('pruning', 'keep-recent', DEFAULT_APP_CONFIG.pruningKeepRecent),
+    pruningInterval: Math.max(1, int('pruning', 'interval', DEFAULT_APP_CONFIG.pruningInterval)),
+    checkInvariants: bool('invariants', 'check-every-block', DEFAULT_APP_CONFIG.checkInvariants),
+  };
+  parseGasPrices(config.minimumGasPrices); // fail at start-up, not at the first tx
+  return config;
+}

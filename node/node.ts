@@ -1,0 +1,76 @@
+// A running Cairn node: the LevelDB store, the app, the ABCI server and (unless the validator runs
+// it separately) a CometBFT child process wired to it. start() brings them up in that order and
+// stop() takes them down in reverse, so CometBFT never talks to a closed app.
+import { join } from 'node:path';
+import { startAbciServer, type AbciServer } from './abci/server.ts';
+import { CairnApp } from './app.ts';
+import { type CometbftProcess, startCometbft } from './cometbft/process.ts';
+import { type AppConfig, readAppConfig } from './config.ts';
+import type { Logger } from './log.ts';
+import { CommitStore } from './store/commit-store.ts';
+
+export interface NodeOptions {
+  readonly home: string;
+  readonly logger: Logger;
+  /** false: only the ABCI server (the validator runs CometBFT itself). */
+  readonly withCometbft: boolean;
+  /** Overrides of app.toml. */
+  readonly config?: Partial<AppConfig>;
+  /** CometBFT's output; default <home>/cometbft.log. */
+  readonly cometbftLog?: string;
+}
+
+export interface RunningNode {
+  readonly app: CairnApp;
+  readonly abciAddress: string;
+  readonly rpcUrl: string | undefined;
+  readonly cometbft: CometbftProcess | undefined;
+  /** Resolves when CometBFT exits on its own (never, with --abci-only). */
+  readonly cometbftExited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export function dataDir(home: string): string {
+  return join(home, 'data', 'application.db');
+}
+
+export async function startNode(opts: NodeOptions): Promise<RunningNode> {
+  const config = { ...(await readAppConfig(opts.home)), ...opts.config };
+  const store = await CommitStore.open({ path: dataDir(opts.home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval });
+  let server: AbciServer | undefined;
+  let cometbft: CometbftProcess | undefined;
+  try {
+    const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
+    await app.load();
+    opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
+    server = await startAbciServer(app, { address: config.abciAddress, logger: opts.logger });
+    opts.logger.info('ABCI server listening', { address: server.address });
+    if (opts.withCometbft) {
+      cometbft = await startCometbft({
+        home: opts.home,
+        logFile: opts.cometbftLog ?? join(opts.home, 'cometbft.log'),
+        extraArgs: [`--proxy_app=${server.address}`],
+      });
+    }
+    const running = { server, cometbft };
+    let stopped: Promise<void> | undefined;
+    return {
+      app,
+      abciAddress: server.address,
+      rpcUrl: cometbft?.rpcUrl,
+      cometbft,
+      cometbftExited: cometbft?.exited ?? new Promise(() => {}),
+      stop: () =>
+        (stopped ??= (async () => {
+          await running.cometbft?.stop();
+          await running.server.stop();
+          await store.close();
+        })()),
+    };
+  } catch (err) {
+    await cometbft?.stop();
+    await server?.stop();
+    await store.close();
+    throw err;
+  }
+}
