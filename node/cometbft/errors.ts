@@ -72,3 +72,8 @@ export class CometbftStartError extends Error {
     this.logTail = logTail;
   }
 }
+
+// initHome was pointed at a home that belongs to another chain.
+export class HomeMismatchError extends Error {
+  override name = 'HomeMismatchError';
+}

@@ -1,0 +1,207 @@
+// Runs `cometbft start` as a child process. Start-up is finished when the node's own RPC answers
+// /status with this home's node id; stop() is SIGTERM, then SIGKILL if it does not exit in time.
+// Nothing here restarts a process: when CometBFT dies, `exited` settles and the caller decides.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { cometbftBinary } from './binary.ts';
+import { readConfigValue } from './config.ts';
+import { CometbftNotInstalledError, CometbftStartError } from './errors.ts';
+import { nodeId } from './keys.ts';
+import { status } from './rpc.ts';
+
+export interface StartCometbftOptions {
+  home: string;
+  // Where stdout and stderr go (appended). Defaults to `<home>/cometbft.log`.
+  logFile?: string;
+  // Show CometBFT's output on this process's stdout/stderr instead of a log file.
+  inheritOutput?: boolean;
+  // Extra flags for `cometbft start`, e.g. ['--proxy_app=kvstore'].
+  extraArgs?: readonly string[];
+  // How long to wait for the RPC to answer. Default 30 s.
+  readyTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface CometbftProcess {
+  pid: number;
+  home: string;
+  nodeId: string;
+  rpcUrl: string;
+  logFile: string | undefined;
+  // Settles when the process ends: its exit code, or null when a signal ended it.
+  exited: Promise<number | null>;
+  // SIGTERM, then SIGKILL after `timeoutMs` (default 10 s). Safe to call more than once or after exit.
+  stop(timeoutMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+// The http URL of an RPC listen address; a wildcard host is reached on loopback.
+export function rpcUrlFromLaddr(laddr: string): string {
+  const m = /^tcp:\/\/(.+):(\d{1,5})$/.exec(laddr);
+  if (m === null) throw new RangeError(`cannot reach an RPC listening on ${JSON.stringify(laddr)}: only tcp://host:port is supported`);
+  const host = m[1] === '0.0.0.0' || m[1] === '' ? '127.0.0.1' : m[1] === '[::]' ? '[::1]' : (m[1] ?? '127.0.0.1');
+  return `http://${host}:${m[2] ?? ''}`;
+}
+
+// The value of `--name value` or `--name=value` in a flag list; the last one wins, as in cobra.
+function flagValue(args: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === name) value = args[i + 1];
+    else if (arg.startsWith(`${name}=`)) value = arg.slice(name.length + 1);
+  }
+  return value;
+}
+
+// Children still running when this process exits get a SIGTERM, so a crashed test leaves no node behind.
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGTERM');
+    });
+  }
+}
+
+const MARKER = '--- cairn: starting ';
+
+async function readLogTail(logFile: string | undefined, maxLines = 40): Promise<string> {
+  if (logFile === undefined) return '(CometBFT output went to this terminal; see above)';
+  try {
+    const handle = await open(logFile, 'r');
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 64 * 1024);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size - length);
+      const text = buffer.toString('utf8');
+      const run = text.slice(Math.max(0, text.lastIndexOf(MARKER)));
+      const lines = run.trimEnd().split('\n').slice(1);
+      return lines.slice(-maxLines).join('\n');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return '';
+  }
+}
+
+export async function startCometbft(opts: StartCometbftOptions): Promise<CometbftProcess> {
+  const { home } = opts;
+  const extraArgs = opts.extraArgs ?? [];
+  const binary = cometbftBinary();
+  if (!existsSync(binary)) {
+    throw new CometbftNotInstalledError(`CometBFT is not installed at ${binary}. Run \`node scripts/setup.ts\`.`);
+  }
+  const laddr = flagValue(extraArgs, '--rpc.laddr') ?? (await readConfigValue(home, 'rpc', 'laddr'));
+  if (typeof laddr !== 'string') throw new RangeError(`${home}/config/config.toml has no [rpc] laddr`);
+  const rpcUrl = rpcUrlFromLaddr(laddr);
+  const id = await nodeId(home);
+  const args = ['start', '--home', home, ...extraArgs];
+
+  let logFile: string | undefined;
+  let child: ChildProcess;
+  if (opts.inheritOutput === true) {
+    child = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  } else {
+    logFile = opts.logFile ?? join(home, 'cometbft.log');
+    await mkdir(dirname(logFile), { recursive: true });
+    const fd = openSync(logFile, 'a');
+    try {
+      writeSync(fd, `${MARKER}cometbft ${args.join(' ')} at ${new Date().toISOString()} ---\n`);
+      // The child writes straight into the file, so its output survives even if this process dies.
+      child = spawn(binary, args, { stdio: ['ignore', fd, fd] });
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  let hasExited = false;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      hasExited = true;
+      live.delete(child);
+      resolve(code);
+    });
+    child.once('error', () => {
+      // spawn itself failed (EACCES, …): there will be no 'exit' event.
+      if (child.pid === undefined) {
+        hasExited = true;
+        resolve(null);
+      }
+    });
+  });
+  track(child);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (timeoutMs = 10_000): Promise<void> => {
+    stopping ??= (async (): Promise<void> => {
+      if (hasExited) return;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(false), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!inTime) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    })();
+    return stopping;
+  };
+  const proc: CometbftProcess = {
+    pid: child.pid ?? -1,
+    home,
+    nodeId: id,
+    rpcUrl,
+    logFile,
+    exited,
+    stop,
+    kill: (signal: NodeJS.Signals = 'SIGTERM') => {
+      child.kill(signal);
+    },
+  };
+
+  const failure = async (message: string): Promise<CometbftStartError> => {
+    await stop(5_000);
+    return new CometbftStartError(message, await readLogTail(logFile));
+  };
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+  const deadline = performance.now() + readyTimeoutMs;
+  for (;;) {
+    if (hasExited || child.pid === undefined) {
+      const code = await exited;
+      throw await failure(`cometbft start --home ${home} exited (code ${String(code)}) before its RPC answered at ${rpcUrl}`);
+    }
+    if (opts.signal?.aborted) {
+      await stop(5_000);
+      throw opts.signal.reason;
+    }
+    try {
+      const s = await status(rpcUrl, { timeoutMs: 1_000 });
+      if (s.nodeId === id) return proc;
+      throw await failure(
+        `another CometBFT node (id ${s.nodeId}, chain ${s.network}) already answers at ${rpcUrl}; ` +
+          `this home's node is ${id}. Stop the other node or give this one another [rpc] laddr.`,
+      );
+    } catch (error) {
+      if (error instanceof CometbftStartError) throw error;
+      // not up yet
+    }
+    if (performance.now() >= deadline) {
+      throw await failure(`cometbft start --home ${home} did not answer /status at ${rpcUrl} within ${readyTimeoutMs} ms; it was stopped`);
+    }
+    await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
+  }
+}
