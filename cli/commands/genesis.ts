@@ -1,0 +1,84 @@
+// `cairn genesis add-account <address|key> <coins>` and `cairn genesis validate [file]`.
+import { readFile } from 'node:fs/promises';
+import { fromBech32 } from '@cosmjs/encoding';
+import { addGenesisAccount, checkAppState } from '../../genesis/app-state.ts';
+import { type GenesisDoc, buildGenesis, genesisPath, readGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
+import { parseCoins } from '../amount.ts';
+import type { CommandContext, CommandModule } from '../context.ts';
+import { CliError, UsageError } from '../errors.ts';
+
+async function addAccount(ctx: CommandContext): Promise<void> {
+  const [who, coinsText] = [ctx.args[1], ctx.args[2]];
+  if (who === undefined || coinsText === undefined) throw new UsageError('usage: cairn genesis add-account <address|key-name> <coins, e.g. 1000000ucairn>');
+  const address = isAddress(who) ? who : (await (await ctx.keyring()).show(who)).address;
+  const coins = parseCoins(coinsText).map((c) => ({ denom: c.denom, amount: c.amount }));
+  const doc = await readGenesisOrExplain(ctx.global.home);
+  const appState = addGenesisAccount((doc.app_state ?? {}) as Record<string, unknown>, address, coins);
+  checkAppState(appState);
+  await writeGenesis(ctx.global.home, { ...doc, app_state: appState });
+  ctx.print({ json: { address, coins: coinsText }, text: `added ${coinsText} to ${address} in ${genesisPath(ctx.global.home)}` });
+}
+
+async function validate(ctx: CommandContext): Promise<void> {
+  const file = ctx.args[1] ?? genesisPath(ctx.global.home);
+  let doc: GenesisDoc;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as GenesisDoc;
+  } catch (err) {
+    throw new CliError(`cannot read ${file} as JSON: ${(err as Error).message}. Pass the path of a genesis.json.`);
+  }
+  try {
+    // Rebuilding checks chain id, validators and consensus params the way CometBFT will.
+    buildGenesis({
+      chainId: doc.chain_id,
+      genesisTime: doc.genesis_time,
+      initialHeight: BigInt(doc.initial_height ?? '1'),
+      validators: (doc.validators ?? []).map((v) => ({ address: v.address, pubKey: v.pub_key.value, power: BigInt(v.power), name: v.name })),
+      appState: doc.app_state ?? {},
+      consensusParams: doc.consensus_params,
+    });
+    checkAppState((doc.app_state ?? {}) as Record<string, unknown>);
+  } catch (err) {
+    throw new CliError(`${file} is not a valid genesis: ${(err as Error).message}`);
+  }
+  ctx.print({ json: { file, valid: true, chain_id: doc.chain_id }, text: `${file} is a valid genesis for chain ${doc.chain_id}` });
+}
+
+function isAddress(text: string): boolean {
+  try {
+    fromBech32(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readGenesisOrExplain(home: string): Promise<GenesisDoc> {
+  try {
+    return await readGenesis(home);
+  } catch (err) {
+    throw new CliError(`cannot read the genesis of ${home}: ${(err as Error).message}. Run \`cairn init --home ${home} --chain-id <id>\` first.`);
+  }
+}
+
+const command: CommandModule = {
+  description: 'Edit and check genesis.json.\n  add-account <address|key-name> <coins>   fund an account at genesis\n  validate [file]                          check a genesis file (default: the home\'s)',
+  args: [
+    { name: 'subcommand', description: 'add-account | validate' },
+    { name: 'arg1', description: 'address or key name (add-account) / file (validate)', optional: true },
+    { name: 'arg2', description: 'coins (add-account)', optional: true },
+  ],
+  examples: ['cairn genesis add-account alice 1000000000ucairn --home ~/.cairn', 'cairn genesis validate ~/.cairn/config/genesis.json'],
+  async run(ctx: CommandContext) {
+    switch (ctx.args[0]) {
+      case 'add-account':
+        return addAccount(ctx);
+      case 'validate':
+        return validate(ctx);
+      default:
+        throw new UsageError(`unknown genesis subcommand "${ctx.args[0] ?? ''}": use add-account or validate`);
+    }
+  },
+};
+
+export const { run, args, description, examples } = command;

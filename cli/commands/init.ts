@@ -1,0 +1,94 @@
+// `cairn init [moniker] --chain-id <id>`: a new node home with CometBFT keys, config.toml,
+// app.toml and a genesis whose only validator is this node (add accounts with `genesis add-account`).
+import { existsSync } from 'node:fs';
+import { defaultAppState } from '../../genesis/app-state.ts';
+import { ensureCometbft } from '../../node/cometbft/install.ts';
+import { buildGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
+import { configure, initHome } from '../../node/cometbft/home.ts';
+import { localSettings } from '../../node/cometbft/config.ts';
+import { type AppConfig, DEFAULT_APP_CONFIG, appConfigPath, writeAppConfig } from '../../node/config.ts';
+import type { CommandContext, CommandModule } from '../context.ts';
+import { booleanFlag } from '../context.ts';
+import { CliError } from '../errors.ts';
+import { fields } from '../output.ts';
+
+export const DEFAULT_VALIDATOR_POWER = 10n;
+
+export interface InitResult {
+  readonly home: string;
+  readonly chainId: string;
+  readonly nodeId: string;
+  readonly validatorAddress: string;
+  readonly created: boolean;
+}
+
+/** Creates (or completes) a home; used by `init`, `dev` and the test harness. */
+export async function initNodeHome(opts: {
+  home: string;
+  chainId: string;
+  moniker: string;
+  overwriteGenesis: boolean;
+  appState?: Record<string, unknown>;
+  note?: (m: string) => void;
+  /** Loopback ports; the defaults are CometBFT's (26657 RPC, 26656 P2P, 26658 ABCI). */
+  ports?: { rpc: number; p2p: number; abci: number };
+  blockTimeMs?: number;
+  /** app.toml overrides for a new home. */
+  appConfig?: Partial<AppConfig>;
+}): Promise<InitResult> {
+  await ensureCometbft({ log: opts.note ?? (() => {}) });
+  const hadApp = existsSync(appConfigPath(opts.home));
+  const home = await initHome({ home: opts.home, moniker: opts.moniker, chainId: opts.chainId });
+  if (!hadApp) {
+    const ports = opts.ports ?? { rpc: 26657, p2p: 26656, abci: 26658 };
+    const appConfig = { ...DEFAULT_APP_CONFIG, abciAddress: `tcp://127.0.0.1:${ports.abci}`, ...opts.appConfig };
+    await writeAppConfig(opts.home, appConfig);
+    await configure(
+      opts.home,
+      localSettings({
+        moniker: opts.moniker,
+        proxyApp: appConfig.abciAddress,
+        rpcPort: ports.rpc,
+        p2pPort: ports.p2p,
+        ...(opts.blockTimeMs === undefined ? {} : { blockTimeMs: opts.blockTimeMs }),
+      }),
+    );
+  }
+  if (home.created || opts.overwriteGenesis) {
+    const genesis = buildGenesis({
+      chainId: opts.chainId,
+      validators: [{ address: home.validator.address, pubKey: home.validator.pubKey, power: DEFAULT_VALIDATOR_POWER, name: opts.moniker }],
+      appState: opts.appState ?? defaultAppState(),
+    });
+    await writeGenesis(opts.home, genesis);
+  }
+  return { home: opts.home, chainId: opts.chainId, nodeId: home.nodeId, validatorAddress: home.validator.address, created: home.created };
+}
+
+const command: CommandModule = {
+  description: 'Create a node home: CometBFT keys and config, app.toml, and a genesis with this node as its validator.',
+  args: [{ name: 'moniker', description: 'a name for this node (default: cairn-node)', optional: true }],
+  options: {
+    overwrite: { type: 'boolean', description: 'replace an existing genesis.json (keys are never replaced)' },
+  },
+  examples: ['cairn init my-node --chain-id cairn-testnet-1 --home ~/.cairn'],
+  async run(ctx: CommandContext) {
+    const chainId = ctx.global.chainId;
+    if (chainId === undefined) throw new CliError('cairn init needs --chain-id, e.g. --chain-id cairn-testnet-1');
+    const moniker = ctx.args[0] ?? 'cairn-node';
+    const r = await initNodeHome({ home: ctx.global.home, chainId, moniker, overwriteGenesis: booleanFlag(ctx, 'overwrite'), note: (m) => ctx.note(m) });
+    ctx.print({
+      json: r,
+      text: () =>
+        fields([
+          ['home', r.home],
+          ['chain id', r.chainId],
+          ['node id', r.nodeId],
+          ['validator', r.validatorAddress],
+        ]) +
+        `\n\nNext: fund accounts with \`cairn genesis add-account <address> <coins> --home ${r.home}\`, then \`cairn start --home ${r.home}\`.`,
+    });
+  },
+};
+
+export const { run, args, options, description, examples } = command;

@@ -1,0 +1,73 @@
+// `cairn start`: the app and, unless --abci-only, CometBFT as a child process wired to it.
+// Runs until Ctrl-C (or CometBFT exits on its own, which is reported, never silently restarted).
+import { createLogger } from '../../node/log.ts';
+import { type RunningNode, startNode } from '../../node/node.ts';
+import type { AppConfig } from '../../node/config.ts';
+import type { CommandContext, CommandModule } from '../context.ts';
+import { booleanFlag, stringFlag } from '../context.ts';
+import { CliError } from '../errors.ts';
+import { fields } from '../output.ts';
+
+export interface ServeOptions {
+  readonly withCometbft: boolean;
+  readonly config: Partial<AppConfig>;
+  /** Extra lines for the banner (e.g. the dev account). */
+  readonly banner?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Starts the node, prints where it listens, and waits for a signal or for CometBFT to stop. */
+export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<void> {
+  const logger = createLogger({ name: 'cairn' });
+  let node: RunningNode;
+  try {
+    node = await startNode({ home: ctx.global.home, logger, withCometbft: opts.withCometbft, config: opts.config });
+  } catch (err) {
+    throw new CliError(`the node did not start: ${(err as Error).message}`);
+  }
+  const info = {
+    home: ctx.global.home,
+    chain_id: node.app.chainId || '(set at InitChain)',
+    abci: node.abciAddress,
+    rpc: node.rpcUrl ?? '(CometBFT not started: --abci-only)',
+    height: node.app.store.lastHeight.toString(),
+  };
+  ctx.print({
+    json: info,
+    text: () =>
+      fields([
+        ['home', info.home],
+        ['chain id', info.chain_id],
+        ['RPC', info.rpc],
+        ['ABCI', info.abci],
+        ['height', info.height],
+        ...(opts.banner ?? []),
+      ]) + '\n\nPress Ctrl-C to stop.',
+  });
+  const stopped = new Promise<'signal'>((resolve) => ctx.signal.addEventListener('abort', () => resolve('signal'), { once: true }));
+  const why = await Promise.race([stopped, node.cometbftExited.then((code) => code)]);
+  await node.stop();
+  if (why !== 'signal') {
+    throw new CliError(`CometBFT exited on its own (code ${why}); see ${ctx.global.home}/cometbft.log. The app was stopped too.`);
+  }
+  ctx.note('stopped cleanly');
+}
+
+const command: CommandModule = {
+  description: 'Run the node: the Cairn app and, by default, CometBFT wired to it.',
+  options: {
+    'abci-only': { type: 'boolean', description: 'run only the ABCI app; you run CometBFT yourself with proxy_app pointing here' },
+    'abci-address': { type: 'string', valueName: 'addr', description: 'override [abci] address from app.toml, e.g. tcp://127.0.0.1:26658' },
+    'minimum-gas-prices': { type: 'string', valueName: 'prices', description: 'override [fees] minimum-gas-prices, e.g. 0.025ucairn' },
+  },
+  examples: ['cairn start --home ~/.cairn', 'cairn start --abci-only --abci-address unix:///var/run/cairn.sock'],
+  run(ctx: CommandContext) {
+    const abci = stringFlag(ctx, 'abci-address');
+    const prices = stringFlag(ctx, 'minimum-gas-prices');
+    return serve(ctx, {
+      withCometbft: !booleanFlag(ctx, 'abci-only'),
+      config: { ...(abci === undefined ? {} : { abciAddress: abci }), ...(prices === undefined ? {} : { minimumGasPrices: prices }) },
+    });
+  },
+};
+
+export const { run, options, description, examples } = command;

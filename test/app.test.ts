@@ -1,0 +1,249 @@
+// The app driven in-process through ABCI calls: what a wallet sees for good and bad transactions.
+import { QueryAccountRequest } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
+import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { moduleAddress } from '../node/framework/address.ts';
+import { AppChain, CHAIN_ID } from './support/app-chain.ts';
+import { type TestWallet, sendMsg, signTx, testWallet } from './support/wallets.ts';
+
+const FUNDS = 1_000_000_000n;
+const FEE = 5000n;
+let alice: TestWallet;
+let bob: TestWallet;
+let carol: TestWallet;
+
+beforeAll(async () => {
+  [alice, bob, carol] = await Promise.all([testWallet(0), testWallet(1), testWallet(2)]);
+});
+
+async function chain(minGasPrices = ''): Promise<AppChain> {
+  return AppChain.start({ funded: [{ address: alice.address, amount: FUNDS }, { address: bob.address, amount: FUNDS }], minGasPrices });
+}
+
+async function send(c: AppChain, from: TestWallet, to: string, amount: string, extra: Partial<Parameters<typeof signTx>[2]> = {}): Promise<Uint8Array> {
+  const acc = await c.account(from.address);
+  return signTx(from, [sendMsg(from.address, to, amount)], { chainId: CHAIN_ID, accountNumber: acc.accountNumber, sequence: acc.sequence, ...extra });
+}
+
+function attr(events: { type: string; attributes: { key: string; value: string }[] }[], type: string, key: string): string[] {
+  return events.filter((e) => e.type === type).flatMap((e) => e.attributes.filter((a) => a.key === key).map((a) => a.value));
+}
+
+describe('a bank send through CheckTx and FinalizeBlock', () => {
+  it('moves the tokens, charges the fee to the fee collector and bumps the sequence', async () => {
+    const c = await chain();
+    await c.block();
+    const tx = await send(c, alice, carol.address, '1234');
+    expect((await c.checkTx(tx)).code).toBe(0);
+    const [result] = await c.block([tx]);
+    expect(result!.code).toBe(0);
+    expect(result!.log).toBe('');
+    expect(await c.balance(carol.address)).toBe(1234n);
+    expect(await c.balance(alice.address)).toBe(FUNDS - 1234n - FEE);
+    expect(await c.balance(c.app.addresses.encode(moduleAddress('fee_collector')))).toBe(FEE);
+    expect((await c.account(alice.address)).sequence).toBe(1n);
+    // the recipient's account now exists, so a wallet can query and sign for it
+    expect((await c.account(carol.address)).accountNumber).toBeGreaterThan(0n);
+    const events = result!.events;
+    expect(attr(events, 'message', 'action')).toContain('/cosmos.bank.v1beta1.MsgSend');
+    expect(attr(events, 'message', 'sender')).toContain(alice.address);
+    expect(attr(events, 'transfer', 'recipient')).toContain(carol.address);
+    expect(events.every((e) => e.attributes.every((a) => a.index && a.key !== ''))).toBe(true);
+  });
+
+  it('rejects a wrong signature at CheckTx with code 4 and the SDK log, changing nothing', async () => {
+    const c = await chain();
+    await c.block();
+    const raw = TxRaw.decode(await send(c, alice, carol.address, '10'));
+    raw.signatures[0]![5]! ^= 0xff;
+    const r = await c.checkTx(TxRaw.encode(raw).finish());
+    expect(r.code).toBe(4);
+    expect(r.codespace).toBe('sdk');
+    expect(r.log).toBe(`signature verification failed; please verify account number (0), sequence (0) and chain-id (${CHAIN_ID}): unauthorized`);
+    expect((await c.account(alice.address)).sequence).toBe(0n);
+  });
+
+  it('rejects a tx signed for another chain id with code 4', async () => {
+    const c = await chain();
+    await c.block();
+    const r = await c.checkTx(await send(c, alice, carol.address, '10', { chainId: 'other-chain' }));
+    expect(r.code).toBe(4);
+    expect(r.log).toContain(`chain-id (${CHAIN_ID})`);
+  });
+
+  it('rejects a high-S signature that is otherwise valid', async () => {
+    const c = await chain();
+    await c.block();
+    const raw = TxRaw.decode(await send(c, alice, carol.address, '10'));
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const sig = raw.signatures[0]!;
+    const s = BigInt('0x' + Buffer.from(sig.subarray(32)).toString('hex'));
+    raw.signatures[0] = Uint8Array.from([...sig.subarray(0, 32), ...Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex')]);
+    expect((await c.checkTx(TxRaw.encode(raw).finish())).code).toBe(4);
+  });
+
+  it('lets an overspend pass CheckTx and fail in FinalizeBlock with code 5, keeping fee and sequence', async () => {
+    const c = await chain();
+    await c.block();
+    const tx = await send(c, alice, carol.address, (FUNDS * 2n).toString());
+    expect((await c.checkTx(tx)).code).toBe(0);
+    const [result] = await c.block([tx]);
+    expect(result!.code).toBe(5);
+    expect(result!.codespace).toBe('sdk');
+    expect(result!.log).toBe(`spendable balance ${FUNDS - FEE}ucairn is smaller than ${FUNDS * 2n}ucairn: insufficient funds`);
+    expect(result!.data.length).toBe(0);
+    expect(await c.balance(alice.address)).toBe(FUNDS - FEE);
+    expect(await c.balance(carol.address)).toBe(0n);
+    expect((await c.account(alice.address)).sequence).toBe(1n);
+  });
+
+  it('rejects a timeout height in the past with code 30', async () => {
+    const c = await chain();
+    await c.block();
+    await c.block();
+    const r = await c.checkTx(await send(c, alice, carol.address, '10', { timeoutHeight: 1n }));
+    expect(r.code).toBe(30);
+    expect(r.log).toBe('block height: 2, timeout height: 1: tx timeout height');
+  });
+
+  it('rejects a replayed sequence with code 32 once the first tx is in a block', async () => {
+    const c = await chain();
+    await c.block();
+    const tx = await send(c, alice, carol.address, '10');
+    await c.block([tx]);
+    const r = await c.checkTx(tx);
+    expect(r.code).toBe(32);
+    expect(r.log).toBe('account sequence mismatch, expected 1, got 0: incorrect account sequence');
+  });
+
+  it('admits back-to-back txs of one account before a block commits', async () => {
+    const c = await chain();
+    await c.block();
+    const acc = await c.account(alice.address);
+    const txs = await Promise.all(
+      [0n, 1n, 2n].map((i) => signTx(alice, [sendMsg(alice.address, carol.address, '1')], { chainId: CHAIN_ID, accountNumber: acc.accountNumber, sequence: i })),
+    );
+    for (const tx of txs) expect((await c.checkTx(tx)).code).toBe(0);
+    const results = await c.block(txs);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(await c.balance(carol.address)).toBe(3n);
+  });
+
+  it('enforces the node minimum gas price with code 13 at CheckTx', async () => {
+    const c = await chain('0.025ucairn');
+    await c.block();
+    const r = await c.checkTx(await send(c, alice, carol.address, '10', { fee: [{ denom: 'ucairn', amount: '4999' }], gas: 200_000n }));
+    expect(r.code).toBe(13);
+    expect(r.log).toBe('insufficient fees; got: 4999ucairn required: 5000ucairn: insufficient fee');
+  });
+
+  it('runs out of gas with code 11 and rolls back the messages', async () => {
+    const c = await chain();
+    await c.block();
+    const [r] = await c.block([await send(c, alice, carol.address, '10', { gas: 1000n })]);
+    expect(r!.code).toBe(11);
+    expect(await c.balance(carol.address)).toBe(0n);
+  });
+});
+
+describe('malformed and hostile transactions', () => {
+  const cases: [string, (c: AppChain) => Promise<Uint8Array>, number][] = [
+    ['garbage bytes', async () => Uint8Array.from([0xff, 0x01, 0x02, 0x03]), 2],
+    ['an empty tx', async () => new Uint8Array(), 2],
+    ['an oversized tx', async () => new Uint8Array(2 * 1024 * 1024).fill(1), 21],
+    [
+      'an unknown message type',
+      async (c) => {
+        const acc = await c.account(alice.address);
+        return signTx(alice, [{ typeUrl: '/cosmos.gov.v1.MsgVote', value: { proposalId: 1n, voter: alice.address, option: 1, metadata: '' } }], {
+          chainId: CHAIN_ID,
+          accountNumber: acc.accountNumber,
+          sequence: acc.sequence,
+        });
+      },
+      2,
+    ],
+    ['a zero amount', (c) => send(c, alice, carol.address, '0'), 10],
+    ['a negative amount', (c) => send(c, alice, carol.address, '-5'), 10],
+    ['an amount above 2^256', (c) => send(c, alice, carol.address, (2n ** 256n).toString()), 10],
+    ['a recipient with a bad address', (c) => send(c, alice, 'cairn1notanaddress', '5'), 7],
+    ['a recipient with another chain prefix', (c) => send(c, alice, 'cosmos19rl4cm2hmr8afy4kldpxz3fka4jguq0auqdal4', '5'), 7],
+  ];
+
+  for (const [name, build, code] of cases) {
+    it(`answers ${name} with code ${code} at CheckTx and in a block, and changes nothing`, async () => {
+      const c = await chain();
+      await c.block();
+      const before = c.store.lastAppHash;
+      const tx = await build(c);
+      const check = await c.checkTx(tx);
+      expect(check.code).toBe(code);
+      expect(check.log).not.toBe('');
+      const [result] = await c.block([tx]);
+      expect(result!.code).toBe(code);
+      expect(await c.balance(alice.address)).toBe(FUNDS);
+      expect((await c.account(alice.address)).sequence).toBe(0n);
+      expect(before.length).toBe(32);
+    });
+  }
+});
+
+describe('queries', () => {
+  it('answers a missing account with the SDK NotFound error CosmJS recognises', async () => {
+    const c = await chain();
+    await c.block();
+    const r = await c.query('/cosmos.auth.v1beta1.Query/Account', QueryAccountRequest.encode({ address: carol.address }).finish());
+    expect(r.code).toBe(22);
+    expect(r.log).toBe(`rpc error: code = NotFound desc = account ${carol.address} not found: key not found`);
+    expect(r.height).toBe(1n);
+  });
+
+  it('answers unknown paths and undecodable requests with an error, not a crash', async () => {
+    const c = await chain();
+    await c.block();
+    expect((await c.query('/cosmos.nope.v1.Query/Nothing', new Uint8Array())).code).toBe(6);
+    expect((await c.query('/cosmos.auth.v1beta1.Query/Account', Uint8Array.from([0xff, 0xff, 0xff]))).code).not.toBe(0);
+  });
+
+  it('reads balances at a past height', async () => {
+    const c = await chain();
+    await c.block();
+    await c.block([await send(c, alice, carol.address, '77')]);
+    const { QueryBalanceRequest, QueryBalanceResponse } = await import('cosmjs-types/cosmos/bank/v1beta1/query');
+    const at = async (h: bigint) =>
+      QueryBalanceResponse.decode((await c.query('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest.encode({ address: carol.address, denom: 'ucairn' }).finish(), h)).value)
+        .balance!.amount;
+    expect(await at(1n)).toBe('0');
+    expect(await at(2n)).toBe('77');
+  });
+
+  it('simulates a send without a signature and reports the gas it uses', async () => {
+    const c = await chain();
+    await c.block();
+    const raw = TxRaw.decode(await send(c, alice, carol.address, '10'));
+    raw.signatures = [new Uint8Array()];
+    const r = await c.query('/cosmos.tx.v1beta1.Service/Simulate', SimulateRequest.encode({ txBytes: TxRaw.encode(raw).finish() }).finish());
+    expect(r.code).toBe(0);
+    const sim = SimulateResponse.decode(r.value);
+    expect(sim.gasInfo!.gasUsed).toBeGreaterThan(20_000n);
+    expect(sim.gasInfo!.gasUsed).toBeLessThan(200_000n);
+    expect(sim.gasInfo!.gasWanted).toBe(2n ** 64n - 1n);
+    // simulation changed nothing
+    expect(await c.balance(carol.address)).toBe(0n);
+  });
+});
+
+describe('determinism', () => {
+  it('gives two fresh stores fed the same blocks identical app hashes at every height', async () => {
+    const a = await chain();
+    const b = await chain();
+    for (let i = 0; i < 5; i++) {
+      const txs = [await send(a, alice, carol.address, String(10 + i)), await send(a, bob, alice.address, String(100 + i))];
+      await a.block(txs);
+      await b.block(txs);
+    }
+    expect(a.appHashes.map((h) => Buffer.from(h).toString('hex'))).toEqual(b.appHashes.map((h) => Buffer.from(h).toString('hex')));
+    expect(new Set(a.appHashes.map((h) => Buffer.from(h).toString('hex'))).size).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,95 @@
+// Drives the Cairn app in-process through the ABCI calls CometBFT would make.
+import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
+import { CheckTxType, type ExecTxResult, type ResponseCheckTx, type ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
+import { addGenesisAccount, defaultAppState, type AppState } from '../../genesis/app-state.ts';
+import { CairnApp } from '../../node/app.ts';
+import { silentLogger } from '../../node/log.ts';
+import { CommitStore } from '../../node/store/commit-store.ts';
+import { checkInvariants } from '../../modules/bank/invariants.ts';
+
+export const CHAIN_ID = 'cairn-test-1';
+const GENESIS_SECONDS = 1_800_000_000n;
+
+export interface ChainOptions {
+  readonly funded?: readonly { address: string; amount: bigint }[];
+  readonly appState?: AppState;
+  readonly store?: CommitStore;
+  readonly minGasPrices?: string;
+}
+
+export class AppChain {
+  readonly app: CairnApp;
+  readonly store: CommitStore;
+  readonly appHashes: Uint8Array[] = [];
+
+  private constructor(app: CairnApp, store: CommitStore) {
+    this.app = app;
+    this.store = store;
+  }
+
+  static async start(opts: ChainOptions = {}): Promise<AppChain> {
+    const store = opts.store ?? (await CommitStore.memory());
+    const app = new CairnApp({ store, logger: silentLogger, minGasPrices: opts.minGasPrices ?? '' });
+    await app.load();
+    const chain = new AppChain(app, store);
+    if (store.lastHeight === 0n) {
+      let state = opts.appState ?? defaultAppState();
+      for (const f of opts.funded ?? []) state = addGenesisAccount(state, f.address, [{ denom: 'ucairn', amount: f.amount }]);
+      await app.initChain({
+        time: { seconds: GENESIS_SECONDS, nanos: 0 },
+        chainId: CHAIN_ID,
+        consensusParams: undefined as never,
+        validators: [],
+        appStateBytes: new TextEncoder().encode(JSON.stringify(state)),
+        initialHeight: 1n,
+      });
+    }
+    return chain;
+  }
+
+  get height(): bigint {
+    return this.store.lastHeight;
+  }
+
+  async checkTx(tx: Uint8Array, recheck = false): Promise<ResponseCheckTx> {
+    return this.app.checkTx({ tx, type: recheck ? CheckTxType.RECHECK : CheckTxType.NEW });
+  }
+
+  /** FinalizeBlock + Commit of the next height; returns each tx's result. Checks invariants. */
+  async block(txs: Uint8Array[] = []): Promise<ExecTxResult[]> {
+    const height = this.store.lastHeight + 1n;
+    const res = await this.app.finalizeBlock({
+      txs,
+      decidedLastCommit: { round: 0, votes: [] },
+      misbehavior: [],
+      hash: new Uint8Array(32),
+      height,
+      time: { seconds: GENESIS_SECONDS + height * 5n, nanos: 0 },
+      nextValidatorsHash: new Uint8Array(32),
+      proposerAddress: new Uint8Array(20),
+    });
+    this.appHashes.push(res.appHash);
+    await this.app.commit({});
+    const broken = await checkInvariants(this.store.committed);
+    if (broken.length > 0) throw new Error(`invariants broken at ${height}: ${broken.join('; ')}`);
+    return res.txResults;
+  }
+
+  async query(path: string, data: Uint8Array, height = 0n, prove = false): Promise<ResponseQuery> {
+    return this.app.query({ path, data, height, prove });
+  }
+
+  async balance(address: string, denom = 'ucairn'): Promise<bigint> {
+    const r = await this.query('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest.encode({ address, denom }).finish());
+    if (r.code !== 0) throw new Error(r.log);
+    return BigInt(QueryBalanceResponse.decode(r.value).balance!.amount);
+  }
+
+  async account(address: string): Promise<BaseAccount> {
+    const r = await this.query('/cosmos.auth.v1beta1.Query/Account', QueryAccountRequest.encode({ address }).finish());
+    if (r.code !== 0) throw new Error(r.log);
+    return BaseAccount.decode(QueryAccountResponse.decode(r.value).account!.value);
+  }
+}

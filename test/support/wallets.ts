@@ -1,0 +1,63 @@
+// Test wallets and CosmJS-built txs, exactly as a wallet would build them (SIGN_MODE_DIRECT).
+import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
+import { DirectSecp256k1HdWallet, Registry, encodePubkey, makeAuthInfoBytes, makeSignDoc } from '@cosmjs/proto-signing';
+import { defaultRegistryTypes } from '@cosmjs/stargate';
+import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import type { EncodeObject } from '@cosmjs/proto-signing';
+
+export const registry = new Registry(defaultRegistryTypes);
+
+/** Distinct deterministic test mnemonics (BIP-39 test vectors style), never funded anywhere real. */
+export const MNEMONICS = [
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
+  'legal winner thank year wave sausage worth useful legal winner thank yellow',
+  'letter advice cage absurd amount doctor acoustic avoid letter advice cage above',
+  'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong',
+] as const;
+
+export interface TestWallet {
+  readonly wallet: DirectSecp256k1HdWallet;
+  readonly address: string;
+  readonly pubkey: Uint8Array;
+}
+
+export async function testWallet(index: number, prefix = 'cairn'): Promise<TestWallet> {
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(MNEMONICS[index]!, { prefix });
+  const [account] = await wallet.getAccounts();
+  return { wallet, address: account!.address, pubkey: account!.pubkey };
+}
+
+export interface SignOptions {
+  readonly chainId: string;
+  readonly accountNumber: bigint;
+  readonly sequence: bigint;
+  readonly fee?: { denom: string; amount: string }[];
+  readonly gas?: bigint;
+  readonly memo?: string;
+  readonly timeoutHeight?: bigint;
+}
+
+export async function signTx(w: TestWallet, msgs: EncodeObject[], o: SignOptions): Promise<Uint8Array> {
+  const bodyBytes = registry.encode({
+    typeUrl: '/cosmos.tx.v1beta1.TxBody',
+    value: { messages: msgs, memo: o.memo ?? '', timeoutHeight: o.timeoutHeight ?? 0n },
+  });
+  const authInfoBytes = makeAuthInfoBytes(
+    [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(w.pubkey)), sequence: Number(o.sequence) }],
+    o.fee ?? [{ denom: 'ucairn', amount: '5000' }],
+    Number(o.gas ?? 200_000n),
+    undefined,
+    undefined,
+  );
+  const signDoc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId, o.accountNumber);
+  const { signature, signed } = await w.wallet.signDirect(w.address, signDoc);
+  return TxRaw.encode({
+    bodyBytes: signed.bodyBytes,
+    authInfoBytes: signed.authInfoBytes,
+    signatures: [Buffer.from(signature.signature, 'base64')],
+  }).finish();
+}
+
+export function sendMsg(from: string, to: string, amount: string, denom = 'ucairn'): EncodeObject {
+  return { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: from, toAddress: to, amount: [{ denom, amount }] } };
+}
