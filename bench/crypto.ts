@@ -75,26 +75,33 @@ interface Row {
 }
 
 /**
- * Runs `pass` (which does `opsPerPass` operations) at least once and until `minSeconds` have
- * passed, after one untimed warm-up pass (JIT, caches, first-call costs) unless `warmUp` is false.
+ * Times `pass` (which does `opsPerPass` operations): `rounds` rounds, each running the pass at
+ * least once and until `secondsPerRound` have passed, after one untimed warm-up pass (JIT,
+ * caches, first-call costs) unless `warmUp` is false. Reports the median round, because the two
+ * cores are shared with whatever else runs and single rounds swing by ±30%.
  */
 function time(
   opsPerPass: number,
   pass: () => void,
-  minSeconds: number,
-  warmUp = true,
+  secondsPerRound: number,
+  { rounds = 5, warmUp = true }: { rounds?: number; warmUp?: boolean } = {},
 ): { opsPerSecond: number; microsPerOp: number } {
   if (warmUp) pass();
-  let ops = 0;
-  const start = process.hrtime.bigint();
-  let elapsedNs = 0n;
-  do {
-    pass();
-    ops += opsPerPass;
-    elapsedNs = process.hrtime.bigint() - start;
-  } while (elapsedNs < BigInt(Math.round(minSeconds * 1e9)));
-  const seconds = Number(elapsedNs) / 1e9;
-  return { opsPerSecond: ops / seconds, microsPerOp: (seconds * 1e6) / ops };
+  const rates: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let ops = 0;
+    const start = process.hrtime.bigint();
+    let elapsedNs = 0n;
+    do {
+      pass();
+      ops += opsPerPass;
+      elapsedNs = process.hrtime.bigint() - start;
+    } while (elapsedNs < BigInt(Math.round(secondsPerRound * 1e9)));
+    rates.push(ops / (Number(elapsedNs) / 1e9));
+  }
+  rates.sort((a, b) => a - b);
+  const opsPerSecond = rates[Math.floor(rates.length / 2)] ?? 0;
+  return { opsPerSecond, microsPerOp: 1e6 / opsPerSecond };
 }
 
 function highSTwin(s: Sample): Sample {
@@ -115,11 +122,11 @@ function benchVerify(samples: Sample[]): Row[] {
     // This correctness pass doubles as the warm-up.
     const accepted = samples.filter(fn).length;
     if (accepted !== samples.length) throw new Error(`${name} rejected ${samples.length - accepted} valid signatures`);
-    // Pure JS is ~20x slower: one timed pass of 2,000 already takes seconds, so it gets just one.
-    const minSeconds = name.includes('noble') ? 0 : MIN_SECONDS;
+    // Pure JS is ~20x slower: one pass of 2,000 takes ~3 s, so it gets a single timed pass.
+    const slow = name.includes('noble');
     const t = time(samples.length, () => {
       for (const s of samples) fn(s);
-    }, minSeconds, false);
+    }, slow ? 0 : MIN_SECONDS / 5, { rounds: slow ? 1 : 5, warmUp: false });
     rows.push({ name, ...t, note: fn(twin) ? 'ACCEPTS high-S' : 'rejects high-S' });
   }
   // What rejecting costs: a high-S signature fails inside libsecp256k1's verify; a key that is not
@@ -130,7 +137,7 @@ function benchVerify(samples: Sample[]): Row[] {
     if (set.some((s) => verifySecp256k1(s.pubkey, s.hash, s.signature))) throw new Error(`${name}: accepted`);
     const t = time(set.length, () => {
       for (const s of set) verifySecp256k1(s.pubkey, s.hash, s.signature);
-    }, MIN_SECONDS / 3, false);
+    }, 0.1, { warmUp: false });
     rows.push({ name, ...t, note: 'returns false' });
   }
   return rows;
@@ -148,7 +155,7 @@ function benchHashes(): Row[] {
       [`sha256 ${size} B, @noble/hashes 2.4`, () => nobleSha256(data)],
     ];
     for (const [name, fn] of cases) {
-      rows.push({ name, ...time(batch, () => { for (let i = 0; i < batch; i++) fn(); }, 0.5), note: '' });
+      rows.push({ name, ...time(batch, () => { for (let i = 0; i < batch; i++) fn(); }, 0.2), note: '' });
     }
   }
   const sha = new Uint8Array(32);
@@ -160,7 +167,7 @@ function benchHashes(): Row[] {
     ['pubkeyToAddress equivalent with @noble/hashes', () => nobleRipemd160(nobleSha256(pubkey))],
   ];
   for (const [name, fn] of more) {
-    rows.push({ name, ...time(batch, () => { for (let i = 0; i < batch; i++) fn(); }, 0.5), note: '' });
+    rows.push({ name, ...time(batch, () => { for (let i = 0; i < batch; i++) fn(); }, 0.2), note: '' });
   }
   return rows;
 }
