@@ -64,12 +64,15 @@ export class HeightTimeoutError extends Error {
 }
 
 // startCometbft gave up: the process exited early or its RPC never answered.
+// By the time it is thrown, the process (`pid`) has been stopped.
 export class CometbftStartError extends Error {
   override name = 'CometbftStartError';
   readonly logTail: string;
-  constructor(message: string, logTail: string) {
+  readonly pid: number | undefined;
+  constructor(message: string, logTail: string, pid: number | undefined) {
     super(logTail === '' ? message : `${message}\n--- last lines of CometBFT output ---\n${logTail}`);
     this.logTail = logTail;
+    this.pid = pid;
   }
 }
 

@@ -175,7 +175,7 @@ export async function startCometbft(opts: StartCometbftOptions): Promise<Cometbf
 
   const failure = async (message: string): Promise<CometbftStartError> => {
     await stop(5_000);
-    return new CometbftStartError(message, await readLogTail(logFile));
+    return new CometbftStartError(message, await readLogTail(logFile), child.pid);
   };
   const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
   const deadline = performance.now() + readyTimeoutMs;
