@@ -1,0 +1,81 @@
+// Byte helpers shared by the store. Keys are also handled as latin1 strings: one char per byte,
+// so JavaScript string order is byte order and Map lookups work on content.
+
+import { createHash, hash as oneShotHash } from 'node:crypto';
+
+export const EMPTY = new Uint8Array(0);
+
+export function sha256(data: Uint8Array): Uint8Array {
+  // crypto.hash is the fastest one-shot for small inputs; older Node builds lack it.
+  return typeof oneShotHash === 'function'
+    ? oneShotHash('sha256', data, 'buffer')
+    : createHash('sha256').update(data).digest();
+}
+
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A plain Uint8Array view of the same memory (no copy), so callers never receive a Buffer. */
+export function asView(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function toKeyString(bytes: Uint8Array): string {
+  return asBuffer(bytes).toString('latin1');
+}
+
+export function fromKeyString(s: string): Uint8Array {
+  return asView(Buffer.from(s, 'latin1'));
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(asBuffer(a), asBuffer(b));
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export const U64_MAX = (1n << 64n) - 1n;
+
+export function writeU64(out: Uint8Array, offset: number, v: bigint): void {
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setBigUint64(offset, v);
+}
+
+export function readU64(bytes: Uint8Array, offset: number): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset);
+}
+
+export function u64(v: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  writeU64(out, 0, v);
+  return out;
+}
+
+/** The smallest byte string greater than every string that starts with `prefix`, or undefined if none exists (all 0xff). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  for (let i = prefix.length - 1; i >= 0; i--) {
+    const b = prefix[i] as number;
+    if (b !== 0xff) {
+      const out = prefix.slice(0, i + 1);
+      out[i] = b + 1;
+      return out;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,528 @@
+// The versioned, authenticated state store: a crit-bit Merkle tree (ICS23 smtSpec hashing) for
+// the app hash and proofs, flat latest/history tables for reads, and one atomic LevelDB batch
+// per commit. See README.md for the design.
+
+import { ics23 } from '@confio/ics23';
+import type { Backend, BatchOp } from './backend.ts';
+import { emptyIterable } from './branch.ts';
+import { concatBytes, equalBytes, sha256, toKeyString, U64_MAX } from './bytes.ts';
+import {
+  CommitInProgressError,
+  InvalidHeightError,
+  StoreClosedError,
+  StoreCorruptionError,
+  VersionUnavailableError,
+} from './errors.ts';
+import { historyEntries, historyGet, latestEntries, latestGet } from './history.ts';
+import type { Change, Meta } from './layout.ts';
+import {
+  decodeMeta,
+  encodeChanges,
+  encodeHistoryValue,
+  encodeMeta,
+  historyKey,
+  META_KEY,
+  T_CHANGES,
+  T_LATEST,
+  T_NODE,
+  T_ORPHANS,
+  T_VERSION,
+  tableKey,
+  versionedKey,
+} from './layout.ts';
+import { LevelBackend } from './level-backend.ts';
+import { MemoryBackend } from './memory-backend.ts';
+import { mergeEntries, parentRange } from './merge.ts';
+import { Overlay } from './overlay.ts';
+import type { OverlayEntry } from './overlay.ts';
+import { planPrune } from './prune.ts';
+import { LruCache } from './tree/cache.ts';
+import type { Child, LeafNode, NodeStub, TreeNode } from './tree/node.ts';
+import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idVersion, INNER, nodeId, STUB, ZERO_HASH } from './tree/node.ts';
+import { lookup } from './tree/proof.ts';
+import type { LeafPath } from './tree/proof.ts';
+import { applyOps, sortOps } from './tree/update.ts';
+import type { TreeOp, UpdateHooks } from './tree/update.ts';
+import type { Entry, KVRead, KVStore, Range } from './types.ts';
+import { assertKey, assertValue, normalizeRange } from './validate.ts';
+import type { Bounds } from './validate.ts';
+
+export interface StoreOptions {
+  /** LevelDB directory. */
+  path: string;
+  /** Versions to keep: 0 keeps all; N keeps the newest N. */
+  keepRecent?: number;
+  /** With keepRecent > 0, prune once this many versions beyond keepRecent have accumulated. */
+  pruneInterval?: number;
+  /** Decoded tree nodes kept in memory (LRU by count). */
+  nodeCacheSize?: number;
+}
+
+export interface StoreProof {
+  value: Uint8Array | undefined;
+  proof: ics23.CommitmentProof;
+  root: Uint8Array;
+}
+
+export const DEFAULT_PRUNE_INTERVAL = 10;
+export const DEFAULT_NODE_CACHE_SIZE = 100_000;
+
+const EMPTY_META: Meta = { height: 0n, earliest: 0n, retained: 0n, appHash: ZERO_HASH };
+
+interface Settings {
+  readonly keepRecent: number;
+  readonly pruneInterval: number;
+  readonly nodeCacheSize: number;
+}
+
+function settings(opts: Omit<StoreOptions, 'path'>): Settings {
+  if (typeof opts !== 'object' || opts === null) throw new TypeError('store options must be an object');
+  const int = (v: unknown, name: string, min: number, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}`);
+    return v;
+  };
+  return {
+    keepRecent: int(opts.keepRecent, 'keepRecent', 0, 0),
+    pruneInterval: int(opts.pruneInterval, 'pruneInterval', 1, DEFAULT_PRUNE_INTERVAL),
+    nodeCacheSize: int(opts.nodeCacheSize, 'nodeCacheSize', 0, DEFAULT_NODE_CACHE_SIZE),
+  };
+}
+
+function copyHash(h: Uint8Array): Uint8Array {
+  return new Uint8Array(h);
+}
+
+interface KeyChange {
+  readonly key: Uint8Array;
+  /** Version of the key's committed leaf this block replaced, if it had one. */
+  readonly prev: bigint | undefined;
+}
+
+export class CommitStore {
+  readonly #backend: Backend;
+  readonly #settings: Settings;
+  readonly #cache: LruCache<TreeNode>;
+  #meta: Meta;
+  #committedRoot: Child | null;
+  #workingRoot: Child | null;
+  /** Every write since the last commit: what working reads see and what commit persists. */
+  readonly #pending = new Overlay();
+  /** Writes not yet pushed into the working tree. */
+  #dirty = new Map<string, OverlayEntry>();
+  /** Persisted nodes the working tree no longer contains. */
+  #orphans: string[] = [];
+  /** Keys whose committed leaf the working tree changed (each gets a history entry at commit). */
+  readonly #changes = new Map<string, KeyChange>();
+  #committing: Promise<unknown> | undefined;
+  #closed = false;
+  #failure: unknown;
+  readonly #hooks: UpdateHooks;
+  readonly #working: KVStore;
+  readonly #committed: KVRead;
+
+  private constructor(backend: Backend, s: Settings, meta: Meta, root: Child | null) {
+    this.#backend = backend;
+    this.#settings = s;
+    this.#cache = new LruCache(s.nodeCacheSize);
+    this.#meta = meta;
+    this.#committedRoot = root;
+    this.#workingRoot = root;
+    const load = (stub: NodeStub): TreeNode => this.#loadNode(stub);
+    this.#hooks = {
+      load,
+      dropped: (node) => {
+        if (node.id !== undefined) this.#orphans.push(node.id);
+      },
+      leafChanged: (key, old) => {
+        const ks = toKeyString(key);
+        if (!this.#changes.has(ks)) {
+          this.#changes.set(ks, { key, prev: old?.id === undefined ? undefined : idVersion(old.id) });
+        }
+      },
+    };
+    this.#working = {
+      get: (key) => this.#workingGet(key),
+      iterate: (range) => this.#workingIterate(range),
+      set: (key, value) => {
+        assertValue(value);
+        this.#write(key, value);
+      },
+      delete: (key) => this.#write(key, null),
+    };
+    this.#committed = {
+      get: (key) => this.#latestGet(key),
+      iterate: (range) => this.#latestIterate(range),
+    };
+  }
+
+  static async open(opts: StoreOptions): Promise<CommitStore> {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('store options must be an object');
+    if (typeof opts.path !== 'string' || opts.path.length === 0) throw new TypeError('store path must be a non-empty string');
+    const s = settings(opts);
+    return CommitStore.#load(await LevelBackend.open(opts.path), s);
+  }
+
+  /** In-memory store for tests: same semantics, no LevelDB. */
+  static async memory(opts: Omit<StoreOptions, 'path'> = {}): Promise<CommitStore> {
+    return CommitStore.#load(new MemoryBackend(), settings(opts));
+  }
+
+  static async #load(backend: Backend, s: Settings): Promise<CommitStore> {
+    try {
+      const raw = backend.getSync(META_KEY);
+      const meta = raw === undefined ? EMPTY_META : decodeMeta(raw);
+      let root: Child | null = null;
+      if (meta.height > 0n) {
+        const v = backend.getSync(versionedKey(T_VERSION, meta.height));
+        if (v === undefined) throw new StoreCorruptionError(`no root recorded for the last height ${meta.height}`);
+        root = decodeRoot(v);
+        if (!equalBytes(root === null ? ZERO_HASH : root.hash, meta.appHash)) {
+          throw new StoreCorruptionError('the recorded app hash does not match the last root');
+        }
+      }
+      return new CommitStore(backend, s, meta, root);
+    } catch (err) {
+      await backend.close();
+      throw err;
+    }
+  }
+
+  get lastHeight(): bigint {
+    return this.#meta.height;
+  }
+
+  get lastAppHash(): Uint8Array {
+    return copyHash(this.#meta.appHash);
+  }
+
+  /** 0n before the first commit. */
+  get earliestHeight(): bigint {
+    return this.#meta.earliest;
+  }
+
+  get working(): KVStore {
+    return this.#working;
+  }
+
+  get committed(): KVRead {
+    return this.#committed;
+  }
+
+  async workingHash(): Promise<Uint8Array> {
+    this.#assertUsable();
+    this.#applyDirty();
+    return copyHash(this.#workingRoot?.hash ?? ZERO_HASH);
+  }
+
+  discard(): void {
+    this.#assertUsable();
+    if (this.#committing !== undefined) throw new CommitInProgressError();
+    this.#pending.clear();
+    this.#dirty = new Map();
+    this.#orphans = [];
+    this.#changes.clear();
+    this.#workingRoot = this.#committedRoot;
+  }
+
+  commit(height: bigint): Promise<Uint8Array> {
+    try {
+      this.#assertUsable();
+      if (this.#committing !== undefined) throw new CommitInProgressError();
+      if (typeof height !== 'bigint') throw new TypeError('height must be a bigint');
+      if (height <= this.#meta.height || height > U64_MAX) {
+        throw new InvalidHeightError(`cannot commit height ${height}: the last committed height is ${this.#meta.height}`);
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const done = this.#commit(height);
+    this.#committing = done.catch(() => undefined);
+    return done.finally(() => {
+      this.#committing = undefined;
+    });
+  }
+
+  at(height: bigint): KVRead {
+    this.#assertUsable();
+    this.#assertRetained(height, true);
+    return {
+      get: (key) => this.#getAt(key, height),
+      iterate: (range) => this.#iterateAt(range, height),
+    };
+  }
+
+  async prove(key: Uint8Array, height: bigint): Promise<StoreProof> {
+    this.#assertUsable();
+    assertKey(key);
+    this.#assertRetained(height, true);
+    const root = this.#rootAt(height);
+    const path = sha256(key);
+    // The tree walk is synchronous and the value reads open their snapshots in the same tick,
+    // so a commit or prune cannot slip in between.
+    const found = lookup(root, path, (stub) => this.#loadNode(stub));
+    const rootHash = copyHash(root?.hash ?? ZERO_HASH);
+    if (found.kind === 'found') {
+      const value = await this.#leafValue(found.at.leaf, height);
+      const exist = existenceProof(found.at, value);
+      return { value, proof: ics23.CommitmentProof.create({ exist }), root: rootHash };
+    }
+    const [left, right] = await Promise.all([
+      found.left === undefined ? undefined : this.#leafValue(found.left.leaf, height),
+      found.right === undefined ? undefined : this.#leafValue(found.right.leaf, height),
+    ]);
+    const nonexist: ics23.INonExistenceProof = { key: copyHash(path) };
+    if (found.left !== undefined && left !== undefined) nonexist.left = existenceProof(found.left, left);
+    if (found.right !== undefined && right !== undefined) nonexist.right = existenceProof(found.right, right);
+    return { value: undefined, proof: ics23.CommitmentProof.create({ nonexist }), root: rootHash };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#committing;
+    this.#closed = true;
+    this.#cache.clear();
+    await this.#backend.close();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #assertUsable(): void {
+    if (this.#closed) throw new StoreClosedError('the store is closed');
+    if (this.#failure !== undefined) {
+      throw new StoreClosedError('a commit failed to write; reopen the store to continue from the last commit', {
+        cause: this.#failure,
+      });
+    }
+  }
+
+  #assertRetained(height: bigint, checkRecord: boolean): void {
+    if (typeof height !== 'bigint') throw new TypeError('height must be a bigint');
+    const { height: last, earliest } = this.#meta;
+    if (height < 1n || height > last) throw new VersionUnavailableError(height, `the last committed height is ${last}`);
+    if (height < earliest) throw new VersionUnavailableError(height, `pruned (earliest retained is ${earliest})`);
+    if (checkRecord && height !== last && this.#backend.getSync(versionedKey(T_VERSION, height)) === undefined) {
+      throw new VersionUnavailableError(height, 'no commit at this height');
+    }
+  }
+
+  /** The latest table serves `height` only while it is the last commit and no commit is being written. */
+  #servedByLatest(height: bigint): boolean {
+    return height === this.#meta.height && this.#committing === undefined;
+  }
+
+  #rootAt(height: bigint): Child | null {
+    if (height === this.#meta.height) return this.#committedRoot;
+    const v = this.#backend.getSync(versionedKey(T_VERSION, height));
+    if (v === undefined) throw new VersionUnavailableError(height, 'no commit at this height');
+    return decodeRoot(v);
+  }
+
+  #loadNode(stub: NodeStub): TreeNode {
+    const hit = this.#cache.get(stub.id);
+    if (hit !== undefined) return hit;
+    const raw = this.#backend.getSync(tableKey(T_NODE, idBytes(stub.id)));
+    if (raw === undefined) throw new StoreCorruptionError(`missing tree node ${idBytes(stub.id).toString('hex')}`);
+    const node = decodeNode(stub.id, stub.hash, raw);
+    this.#cache.set(stub.id, node);
+    return node;
+  }
+
+  async #leafValue(leaf: LeafNode, height: bigint): Promise<Uint8Array> {
+    const value = this.#servedByLatest(height)
+      ? latestGet(this.#backend, leaf.key)
+      : await historyGet(this.#backend, leaf.key, height);
+    if (value === undefined || !equalBytes(sha256(value), leaf.valueHash)) {
+      throw new StoreCorruptionError('a tree leaf does not match the stored value of its key');
+    }
+    return value;
+  }
+
+  #write(key: Uint8Array, value: Uint8Array | null): void {
+    this.#assertUsable();
+    assertKey(key);
+    if (this.#committing !== undefined) throw new CommitInProgressError();
+    const ks = toKeyString(key);
+    const entry: OverlayEntry = { key: key.slice(), value: value === null ? null : value.slice() };
+    this.#pending.put(ks, entry.key, entry.value);
+    this.#dirty.set(ks, entry);
+  }
+
+  #workingGet(key: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      this.#assertUsable();
+      assertKey(key);
+      const hit = this.#pending.get(toKeyString(key));
+      if (hit !== undefined) return Promise.resolve(hit.value ?? undefined);
+      return Promise.resolve(latestGet(this.#backend, key));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #workingIterate(range: Range): AsyncIterable<Entry> {
+    this.#assertUsable();
+    const bounds = normalizeRange(range);
+    if (bounds.empty) return emptyIterable();
+    const local = this.#pending.range(bounds);
+    const parent = latestEntries(this.#backend, { ...bounds, limit: Infinity });
+    return mergeEntries(local, parent, bounds);
+  }
+
+  #latestGet(key: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      this.#assertUsable();
+      assertKey(key);
+      return Promise.resolve(latestGet(this.#backend, key));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #latestIterate(range: Range): AsyncIterable<Entry> {
+    this.#assertUsable();
+    const bounds = normalizeRange(range);
+    if (bounds.empty) return emptyIterable();
+    return latestEntries(this.#backend, bounds);
+  }
+
+  #getAt(key: Uint8Array, height: bigint): Promise<Uint8Array | undefined> {
+    try {
+      this.#assertUsable();
+      assertKey(key);
+      this.#assertRetained(height, false);
+      if (this.#servedByLatest(height)) return Promise.resolve(latestGet(this.#backend, key));
+      return historyGet(this.#backend, key, height);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #iterateAt(range: Range, height: bigint): AsyncIterable<Entry> {
+    this.#assertUsable();
+    const bounds = normalizeRange(range);
+    if (bounds.empty) return emptyIterable();
+    return this.#entriesAt(bounds, height);
+  }
+
+  async *#entriesAt(bounds: Bounds, height: bigint): AsyncGenerator<Entry, void, undefined> {
+    // Decided on the first next(), right before the cursor (and its snapshot) is opened.
+    this.#assertUsable();
+    this.#assertRetained(height, false);
+    yield* this.#servedByLatest(height)
+      ? latestEntries(this.#backend, bounds)
+      : historyEntries(this.#backend, bounds, height);
+  }
+
+  #applyDirty(): void {
+    if (this.#dirty.size === 0) return;
+    const ops: TreeOp[] = [];
+    for (const e of this.#dirty.values()) {
+      ops.push({ key: e.key, path: sha256(e.key), valueHash: e.value === null ? null : sha256(e.value) });
+    }
+    this.#dirty = new Map();
+    this.#workingRoot = applyOps(this.#workingRoot, sortOps(ops), this.#hooks);
+  }
+
+  async #commit(height: bigint): Promise<Uint8Array> {
+    const previousMeta = this.#meta;
+    try {
+      this.#applyDirty();
+      const root = this.#workingRoot;
+      const ops: BatchOp[] = [];
+      const fresh = persistNew(root, height, ops);
+
+      const orphans = this.#orphans;
+      if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: concatBytes(...orphans.map(idBytes)) });
+
+      const changes: Change[] = [];
+      for (const [ks, c] of this.#changes) {
+        const final = this.#pending.get(ks);
+        if (final === undefined) throw new Error('a key changed in the tree has no pending write');
+        if (final.value === null) ops.push({ type: 'del', key: tableKey(T_LATEST, c.key) });
+        else ops.push({ type: 'put', key: tableKey(T_LATEST, c.key), value: final.value });
+        ops.push({ type: 'put', key: historyKey(c.key, height), value: encodeHistoryValue(final.value) });
+        changes.push({ key: c.key, prev: c.prev, deleted: final.value === null });
+      }
+      if (changes.length > 0) ops.push({ type: 'put', key: versionedKey(T_CHANGES, height), value: encodeChanges(changes) });
+      ops.push({ type: 'put', key: versionedKey(T_VERSION, height), value: encodeRoot(root) });
+
+      const appHash = copyHash(root?.hash ?? ZERO_HASH);
+      let meta: Meta = {
+        height,
+        earliest: previousMeta.earliest === 0n ? height : previousMeta.earliest,
+        retained: previousMeta.retained + 1n,
+        appHash,
+      };
+      const { keepRecent, pruneInterval } = this.#settings;
+      let freed: string[] = [];
+      if (keepRecent > 0 && meta.retained >= BigInt(keepRecent + pruneInterval)) {
+        const plan = await planPrune(this.#backend, keepRecent, { height, orphans, changes });
+        if (plan !== undefined) {
+          ops.push(...plan.ops);
+          freed = plan.freed;
+          meta = { ...meta, earliest: plan.earliest, retained: BigInt(keepRecent) };
+          // Readers must stop using the retired versions before their data starts to disappear.
+          this.#meta = { ...previousMeta, earliest: plan.earliest };
+        }
+      }
+      ops.push({ type: 'put', key: META_KEY, value: encodeMeta(meta) });
+
+      await this.#backend.write(ops);
+
+      for (const id of freed) this.#cache.delete(id);
+      for (const node of fresh) {
+        if (node.t === INNER) {
+          // From now on persisted nodes reach each other only through ids, so the cache bounds memory.
+          if (node.l.t !== STUB) node.l = { t: STUB, id: node.l.id as string, hash: node.l.hash };
+          if (node.r.t !== STUB) node.r = { t: STUB, id: node.r.id as string, hash: node.r.hash };
+        }
+        this.#cache.set(node.id as string, node);
+      }
+      this.#meta = meta;
+      this.#committedRoot = root;
+      this.#pending.clear();
+      this.#orphans = [];
+      this.#changes.clear();
+      return copyHash(appHash);
+    } catch (err) {
+      // Node ids were assigned in memory and the batch may or may not have landed: only a reopen
+      // can tell, so the store refuses further use.
+      this.#failure = err;
+      this.#meta = previousMeta;
+      throw err;
+    }
+  }
+}
+
+/** Gives every in-memory node an id (version, seq), children first, and queues its write. */
+function persistNew(root: Child | null, height: bigint, ops: BatchOp[]): TreeNode[] {
+  const fresh: TreeNode[] = [];
+  let seq = 0;
+  const visit = (c: Child): void => {
+    if (c.t === STUB || c.id !== undefined) return;
+    if (c.t === INNER) {
+      visit(c.l);
+      visit(c.r);
+    }
+    c.id = nodeId(height, seq++);
+    ops.push({ type: 'put', key: tableKey(T_NODE, idBytes(c.id)), value: encodeNode(c) });
+    fresh.push(c);
+  };
+  if (root !== null) visit(root);
+  return fresh;
+}
+
+const LEAF_OP: ics23.ILeafOp = {
+  hash: ics23.HashOp.SHA256,
+  prehashKey: ics23.HashOp.NO_HASH,
+  prehashValue: ics23.HashOp.SHA256,
+  length: ics23.LengthOp.NO_PREFIX,
+  prefix: Uint8Array.of(0),
+};
+
+function existenceProof(at: LeafPath, value: Uint8Array): ics23.IExistenceProof {
+  return { key: copyHash(at.leaf.path), value: new Uint8Array(value), leaf: LEAF_OP, path: at.steps };
+}
+
+export { VersionUnavailableError };

@@ -1,0 +1,131 @@
+// A Map-backed Backend with the same semantics as LevelDB: ordered keys, atomic batches and
+// cursors that read from a snapshot. The snapshot is copy-on-write: a batch copies the index
+// only if a cursor was opened since the previous batch.
+
+import { asView, toKeyString, fromKeyString } from './bytes.ts';
+import type { Backend, BatchOp, Cursor, CursorRange } from './backend.ts';
+
+interface State {
+  keys: string[];
+  map: Map<string, Uint8Array>;
+}
+
+export class MemoryBackend implements Backend {
+  #state: State = { keys: [], map: new Map() };
+  #shared = false;
+  #closed = false;
+
+  getSync(key: Uint8Array): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#state.map.get(toKeyString(key));
+  }
+
+  cursor(range: CursorRange): Cursor {
+    this.#assertOpen();
+    this.#shared = true;
+    return new MemoryCursor(this.#state, range);
+  }
+
+  write(ops: readonly BatchOp[]): Promise<void> {
+    try {
+      this.#assertOpen();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.#shared) {
+      this.#state = { keys: this.#state.keys.slice(), map: new Map(this.#state.map) };
+      this.#shared = false;
+    }
+    const { map } = this.#state;
+    // Whether each touched key was present before the batch decides how the sorted index changes.
+    const before = new Map<string, boolean>();
+    for (const op of ops) {
+      const k = toKeyString(op.key);
+      if (!before.has(k)) before.set(k, map.has(k));
+      if (op.type === 'put') map.set(k, op.value.slice());
+      else map.delete(k);
+    }
+    const added: string[] = [];
+    const removed = new Set<string>();
+    for (const [k, was] of before) {
+      const now = map.has(k);
+      if (now && !was) added.push(k);
+      else if (!now && was) removed.add(k);
+    }
+    let keys = this.#state.keys;
+    if (removed.size > 0) keys = keys.filter((k) => !removed.has(k));
+    if (added.length > 0) keys = mergeSorted(keys, added.sort());
+    this.#state.keys = keys;
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('memory backend is closed');
+  }
+}
+
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out = new Array<string>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = (a[i] as string) < (b[j] as string) ? (a[i++] as string) : (b[j++] as string);
+  while (i < a.length) out[k++] = a[i++] as string;
+  while (j < b.length) out[k++] = b[j++] as string;
+  return out;
+}
+
+function lowerBound(keys: readonly string[], target: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+class MemoryCursor implements Cursor {
+  readonly #state: State;
+  readonly #from: number;
+  readonly #to: number;
+  readonly #reverse: boolean;
+  #pos: number;
+
+  constructor(state: State, range: CursorRange) {
+    this.#state = state;
+    this.#from = range.gte === undefined ? 0 : lowerBound(state.keys, toKeyString(range.gte));
+    this.#to = range.lt === undefined ? state.keys.length : lowerBound(state.keys, toKeyString(range.lt));
+    this.#reverse = range.reverse ?? false;
+    this.#pos = this.#reverse ? this.#to - 1 : this.#from;
+  }
+
+  next(): Promise<readonly [Uint8Array, Uint8Array] | undefined> {
+    if (this.#pos < this.#from || this.#pos >= this.#to) return Promise.resolve(undefined);
+    const k = this.#state.keys[this.#pos] as string;
+    this.#pos += this.#reverse ? -1 : 1;
+    return Promise.resolve([fromKeyString(k), asView(this.#state.map.get(k) as Uint8Array)] as const);
+  }
+
+  seek(target: Uint8Array): void {
+    const t = toKeyString(target);
+    if (this.#reverse) {
+      // Last key <= target.
+      let i = lowerBound(this.#state.keys, t);
+      if (i >= this.#state.keys.length || (this.#state.keys[i] as string) !== t) i -= 1;
+      this.#pos = Math.min(i, this.#to - 1);
+    } else {
+      this.#pos = Math.max(lowerBound(this.#state.keys, t), this.#from);
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
