@@ -1,6 +1,7 @@
 // `cairn genesis add-account <address|key> <coins>` and `cairn genesis validate [file]`.
 import { readFile } from 'node:fs/promises';
 import { fromBech32 } from '@cosmjs/encoding';
+import { BECH32_LIMIT } from '../../node/framework/address.ts';
 import { addGenesisAccount, checkAppState } from '../../genesis/app-state.ts';
 import { type GenesisDoc, buildGenesis, genesisPath, readGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
 import { parseCoins } from '../amount.ts';
@@ -46,7 +47,7 @@ async function validate(ctx: CommandContext): Promise<void> {
 
 function isAddress(text: string): boolean {
   try {
-    fromBech32(text);
+    fromBech32(text, BECH32_LIMIT);
     return true;
   } catch {
     return false;

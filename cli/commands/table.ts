@@ -1,0 +1,268 @@
+// The command tree of `cairn`. Each command is loaded only when it runs, so `cairn --help` does
+// not pay for CosmJS. Built-in commands declare their arguments and flags here; the node commands
+// (init, start, genesis, dev) are written elsewhere and declare theirs in their own modules.
+import { fileURLToPath } from 'node:url';
+import type { ArgSpec, CommandModule, OptionSpecs } from '../context.ts';
+import { CliError } from '../errors.ts';
+
+export interface CommandSpec {
+  readonly kind: 'command';
+  readonly name: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly args?: readonly ArgSpec[];
+  readonly options?: OptionSpecs;
+  readonly examples?: readonly string[];
+  /** Runs until stopped: SIGINT/SIGTERM abort ctx.signal instead of killing the process. */
+  readonly longRunning?: boolean;
+  /** Written outside this directory: its module supplies options, args and help, and may be absent. */
+  readonly external?: boolean;
+  readonly load: () => Promise<CommandModule>;
+}
+
+export interface CommandGroup {
+  readonly kind: 'group';
+  readonly name: string;
+  readonly summary: string;
+  readonly children: readonly CommandNode[];
+}
+
+export type CommandNode = CommandGroup | CommandSpec;
+
+const feeOptions: OptionSpecs = {
+  fees: { type: 'string', valueName: 'coins', description: 'fee to pay, e.g. 5000ucairn (not with --gas-prices)' },
+  gas: { type: 'string', valueName: 'limit|auto', description: 'gas limit, or auto to simulate first (default 200000)' },
+  'gas-prices': { type: 'string', valueName: 'price', description: 'fee = gas limit × price, e.g. 0.025ucairn' },
+  'gas-adjustment': { type: 'string', valueName: 'factor', description: 'multiplier on the simulated gas with --gas auto (default 1.4)' },
+  memo: { type: 'string', valueName: 'text', description: 'memo to attach to the transaction' },
+  'timeout-height': { type: 'string', valueName: 'height', description: 'reject the transaction if not included by this block height' },
+  'broadcast-timeout': { type: 'string', valueName: 'seconds', description: 'how long to wait for inclusion in a block (default 60)' },
+};
+
+export const ROOT: CommandGroup = {
+  kind: 'group',
+  name: 'cairn',
+  summary: 'Cairn: a Cosmos-style appchain that coordinates useful GPU work',
+  children: [
+    {
+      kind: 'command',
+      name: 'init',
+      summary: 'create the home directory of a node: config, genesis and keys',
+      external: true,
+      load: () => loadExternal('init'),
+    },
+    {
+      kind: 'command',
+      name: 'start',
+      summary: 'run the node: the ABCI application and CometBFT',
+      external: true,
+      longRunning: true,
+      load: () => loadExternal('start'),
+    },
+    {
+      kind: 'command',
+      name: 'genesis',
+      summary: 'build, check and export genesis files',
+      external: true,
+      load: () => loadExternal('genesis'),
+    },
+    {
+      kind: 'command',
+      name: 'dev',
+      summary: 'run a one-node development chain with funded test keys',
+      external: true,
+      longRunning: true,
+      load: () => loadExternal('dev'),
+    },
+    {
+      kind: 'group',
+      name: 'keys',
+      summary: 'manage the keys that sign transactions',
+      children: [
+        {
+          kind: 'command',
+          name: 'add',
+          summary: 'create a key, or recover one from a mnemonic',
+          description:
+            'Without --recover, generates a 24-word mnemonic and prints it once: write it down, it is the only backup.\n' +
+            'With --recover, reads the mnemonic from stdin (hidden prompt in a terminal, or piped).',
+          args: [{ name: 'name', description: 'name of the new key' }],
+          options: {
+            recover: { type: 'boolean', description: 'recover the key from a mnemonic read from stdin' },
+            'hd-path': { type: 'string', valueName: 'path', description: "BIP-44 derivation path (default m/44'/118'/0'/0/0)" },
+            'no-backup': { type: 'boolean', description: 'do not print the generated mnemonic' },
+          },
+          examples: [
+            'cairn keys add alice',
+            'cairn keys add bob --recover < bob.mnemonic',
+            'cairn keys add dev --keyring-backend test --output json',
+          ],
+          load: () => import('./keys/add.ts'),
+        },
+        {
+          kind: 'command',
+          name: 'import',
+          summary: 'store a key from a file holding its mnemonic',
+          args: [
+            { name: 'name', description: 'name of the new key' },
+            { name: 'mnemonic-file', description: 'file whose content is the mnemonic' },
+          ],
+          options: {
+            'hd-path': { type: 'string', valueName: 'path', description: "BIP-44 derivation path (default m/44'/118'/0'/0/0)" },
+          },
+          examples: ['cairn keys import carol ./carol.mnemonic'],
+          load: () => import('./keys/import.ts'),
+        },
+        {
+          kind: 'command',
+          name: 'list',
+          summary: 'list the stored keys',
+          examples: ['cairn keys list', 'cairn keys list --keyring-backend test --output json'],
+          load: () => import('./keys/list.ts'),
+        },
+        {
+          kind: 'command',
+          name: 'show',
+          summary: 'show a key: address, public key, HD path',
+          args: [{ name: 'name', description: 'key name (or its address)' }],
+          options: { address: { type: 'boolean', short: 'a', description: 'print only the address' } },
+          examples: ['cairn keys show alice', 'cairn keys show alice --address'],
+          load: () => import('./keys/show.ts'),
+        },
+        {
+          kind: 'command',
+          name: 'delete',
+          summary: 'delete a key (its mnemonic is the only way back)',
+          args: [{ name: 'name', description: 'key name' }],
+          options: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } },
+          examples: ['cairn keys delete alice', 'cairn keys delete alice --yes'],
+          load: () => import('./keys/delete.ts'),
+        },
+      ],
+    },
+    {
+      kind: 'group',
+      name: 'tx',
+      summary: 'sign and broadcast transactions',
+      children: [
+        {
+          kind: 'group',
+          name: 'bank',
+          summary: 'transfer tokens',
+          children: [
+            {
+              kind: 'command',
+              name: 'send',
+              summary: 'send tokens from a key to an address',
+              description:
+                'Signs with SIGN_MODE_DIRECT, broadcasts, and waits until the transaction is in a block.\n' +
+                'Without --fees or --gas-prices the fee is empty, which a node with a minimum gas price rejects.',
+              args: [
+                { name: 'from-key', description: 'name (or address) of the sending key' },
+                { name: 'to-address', description: 'recipient, cairn1…' },
+                { name: 'amount', description: 'coins, e.g. 100ucairn or 100ucairn,5uatom' },
+              ],
+              options: feeOptions,
+              examples: [
+                'cairn tx bank send alice cairn1… 1000000ucairn --fees 5000ucairn',
+                'cairn tx bank send alice cairn1… 250ucairn --gas auto --gas-prices 0.025ucairn --memo "thanks"',
+              ],
+              load: () => import('./tx/bank-send.ts'),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      kind: 'group',
+      name: 'query',
+      summary: 'read chain state from a node',
+      children: [
+        {
+          kind: 'group',
+          name: 'auth',
+          summary: 'accounts',
+          children: [
+            {
+              kind: 'command',
+              name: 'account',
+              summary: 'show an account: number, sequence, public key',
+              args: [{ name: 'address', description: 'account address, cairn1…' }],
+              examples: ['cairn query auth account cairn1…'],
+              load: () => import('./query/auth-account.ts'),
+            },
+          ],
+        },
+        {
+          kind: 'group',
+          name: 'bank',
+          summary: 'balances and supply',
+          children: [
+            {
+              kind: 'command',
+              name: 'balances',
+              summary: 'show all balances of an address',
+              args: [{ name: 'address', description: 'account address, cairn1…' }],
+              examples: ['cairn query bank balances cairn1…', 'cairn query bank balances cairn1… --output json'],
+              load: () => import('./query/bank-balances.ts'),
+            },
+            {
+              kind: 'command',
+              name: 'total-supply',
+              summary: 'show the total supply of every denom',
+              examples: ['cairn query bank total-supply'],
+              load: () => import('./query/bank-total-supply.ts'),
+            },
+          ],
+        },
+        {
+          kind: 'command',
+          name: 'tx',
+          summary: 'show the result of a transaction by its hash',
+          args: [{ name: 'hash', description: 'transaction hash (64 hex characters)' }],
+          examples: ['cairn query tx 5C1F…'],
+          load: () => import('./query/tx.ts'),
+        },
+      ],
+    },
+    {
+      kind: 'command',
+      name: 'status',
+      summary: "show the node's chain id, height, app hash, version and sync state",
+      examples: ['cairn status', 'cairn status --node http://10.0.0.5:26657 --output json'],
+      load: () => import('./status.ts'),
+    },
+  ],
+};
+
+/** The command module is not in this checkout, or does not export `run`. */
+export class CommandUnavailableError extends CliError {
+  override name = 'CommandUnavailableError';
+}
+
+// A computed specifier keeps the type checker from requiring files that other people write; the
+// module shape is checked here at run time instead.
+async function loadExternal(name: string): Promise<CommandModule> {
+  const url = new URL(`./${name}.ts`, import.meta.url);
+  let module: unknown;
+  try {
+    module = await import(url.href);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : '';
+    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(fileURLToPath(url))) {
+      throw new CommandUnavailableError(`\`cairn ${name}\` is not available in this build: ${fileURLToPath(url)} is missing`);
+    }
+    throw error;
+  }
+  if (typeof (module as { run?: unknown }).run !== 'function') {
+    throw new CommandUnavailableError(`${fileURLToPath(url)} does not export run(ctx: CommandContext): Promise<void>`);
+  }
+  return module as CommandModule;
+}
+
+/** Every runnable command with its path, in tree order (for help and tests). */
+export function allCommands(node: CommandNode = ROOT, path: readonly string[] = []): Array<{ path: string[]; spec: CommandSpec }> {
+  if (node.kind === 'command') return [{ path: [...path], spec: node }];
+  return node.children.flatMap((child) => allCommands(child, [...path, child.name]));
+}

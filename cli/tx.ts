@@ -1,0 +1,275 @@
+// Signing, fees and broadcasting shared by every `cairn tx …` command, on top of CosmJS's
+// SigningStargateClient. The only thing done by hand is splitting signAndBroadcast into sign +
+// broadcastTx, so that the tx hash is known even when the node rejects the tx or inclusion times out.
+import { sha256 } from '@cosmjs/crypto';
+import { fromHex, toHex } from '@cosmjs/encoding';
+import type { EncodeObject, OfflineDirectSigner } from '@cosmjs/proto-signing';
+import { BroadcastTxError, calculateFee, GasPrice, SigningStargateClient, TimeoutError } from '@cosmjs/stargate';
+import type { StdFee } from '@cosmjs/stargate';
+import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { coinToChain, formatCoins, parseCoins, parseGasLimit, parseGasPrice, parseHeight, parseRatio, scaleUp } from './amount.ts';
+import type { Coin, Ratio } from './amount.ts';
+import type { CommandContext, Printable } from './context.ts';
+import { stringFlag } from './context.ts';
+import { CliError, messageOf, UsageError } from './errors.ts';
+import type { NodeConnection } from './node-client.ts';
+import { resolveChainId } from './node-client.ts';
+import { fields } from './output.ts';
+
+export const DEFAULT_GAS_LIMIT = 200_000;
+export const DEFAULT_GAS_ADJUSTMENT: Ratio = { numerator: 14n, denominator: 10n };
+export const DEFAULT_BROADCAST_TIMEOUT_MS = 60_000;
+/** Blocks come about once a second; CosmJS's default 3 s poll would add most of that as latency. */
+export const POLL_INTERVAL_MS = 500;
+
+/** How the fee is chosen: an explicit fee, or gas × price, or nothing (the node may refuse). */
+export interface FeeChoice {
+  readonly gas: number | 'auto';
+  readonly gasAdjustment: Ratio;
+  readonly fees?: readonly Coin[];
+  /** e.g. "0.025ucairn" */
+  readonly gasPrice?: string;
+}
+
+export interface BroadcastOptions {
+  readonly memo?: string;
+  readonly timeoutHeight?: bigint;
+  /** Default 60 s. */
+  readonly broadcastTimeoutMs?: number;
+  /** With --chain-id: refuse to sign if the node serves another chain. */
+  readonly chainId?: string;
+}
+
+/** What happened to a transaction. Amounts of gas are bigint; `height` 0 means not in a block. */
+export interface TxResult {
+  readonly txhash: string;
+  readonly code: number;
+  readonly codespace: string;
+  readonly height: number;
+  readonly gasWanted: bigint;
+  readonly gasUsed: bigint;
+  readonly log: string;
+  readonly fee: { readonly amount: readonly Coin[]; readonly gas: bigint };
+  readonly events: ReadonlyArray<{ readonly type: string; readonly attributes: ReadonlyArray<{ readonly key: string; readonly value: string }> }>;
+  /** Set when the node refused the tx before a block (CheckTx). */
+  readonly rejectedAtCheckTx: boolean;
+}
+
+/** The transaction was refused or failed; the result has already been printed. */
+export class TxFailedError extends CliError {
+  override name = 'TxFailedError';
+  readonly result: TxResult;
+  constructor(result: TxResult) {
+    super(`transaction ${result.txhash} failed with code ${result.code} (codespace ${result.codespace || 'none'}): ${hintFor(result)}`);
+    this.result = result;
+  }
+}
+
+/** Reads --fees, --gas, --gas-prices, --gas-adjustment. */
+export function feeChoiceFromFlags(ctx: Pick<CommandContext, 'flags'>): FeeChoice {
+  const fees = stringFlag(ctx, 'fees');
+  const gasPrice = stringFlag(ctx, 'gas-prices');
+  if (fees !== undefined && gasPrice !== undefined) {
+    throw new UsageError('give either --fees or --gas-prices, not both: --fees is the total, --gas-prices is per unit of gas');
+  }
+  const gasText = stringFlag(ctx, 'gas');
+  const adjustment = stringFlag(ctx, 'gas-adjustment');
+  return {
+    gas: gasText === undefined ? DEFAULT_GAS_LIMIT : parseGasLimit(gasText),
+    gasAdjustment: adjustment === undefined ? DEFAULT_GAS_ADJUSTMENT : parseRatio(adjustment, '--gas-adjustment'),
+    ...(fees === undefined ? {} : { fees: parseCoins(fees, { allowZero: true, what: '--fees' }) }),
+    ...(gasPrice === undefined ? {} : { gasPrice: parseGasPrice(gasPrice) }),
+  };
+}
+
+/** Reads --memo, --timeout-height, --broadcast-timeout (and the global --chain-id). */
+export function broadcastOptionsFromFlags(ctx: Pick<CommandContext, 'flags' | 'global'>): BroadcastOptions {
+  const memo = stringFlag(ctx, 'memo');
+  const timeoutHeight = stringFlag(ctx, 'timeout-height');
+  const timeout = stringFlag(ctx, 'broadcast-timeout');
+  let broadcastTimeoutMs: number | undefined;
+  if (timeout !== undefined) {
+    if (!/^\d+$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > 3600) {
+      throw new UsageError(`--broadcast-timeout "${timeout}" must be a number of seconds from 1 to 3600`);
+    }
+    broadcastTimeoutMs = Number(timeout) * 1000;
+  }
+  return {
+    ...(memo === undefined ? {} : { memo }),
+    ...(timeoutHeight === undefined ? {} : { timeoutHeight: parseHeight(timeoutHeight, '--timeout-height') }),
+    ...(broadcastTimeoutMs === undefined ? {} : { broadcastTimeoutMs }),
+    ...(ctx.global.chainId === undefined ? {} : { chainId: ctx.global.chainId }),
+  };
+}
+
+/**
+ * Signs `messages` as `sender` with SIGN_MODE_DIRECT, broadcasts, and waits for the block.
+ * A tx refused by CheckTx or failing in its block is returned with code != 0, not thrown.
+ */
+export async function signAndBroadcast(
+  connection: NodeConnection,
+  signer: OfflineDirectSigner,
+  sender: string,
+  messages: readonly EncodeObject[],
+  feeChoice: FeeChoice,
+  options: BroadcastOptions = {},
+): Promise<TxResult> {
+  await resolveChainId(connection, options.chainId);
+  const account = await connection.stargate.getAccount(sender);
+  if (account === null) {
+    throw new CliError(
+      `the sender ${sender} has no account on chain ${await connection.stargate.getChainId()} yet: an account exists once it has received tokens, so fund it first`,
+    );
+  }
+  const timeoutMs = options.broadcastTimeoutMs ?? DEFAULT_BROADCAST_TIMEOUT_MS;
+  const client = SigningStargateClient.createWithSigner(connection.comet, signer, {
+    broadcastTimeoutMs: timeoutMs,
+    broadcastPollIntervalMs: POLL_INTERVAL_MS,
+  });
+  const memo = options.memo ?? '';
+  const gasLimit = feeChoice.gas === 'auto' ? await simulateGas(client, sender, messages, memo, feeChoice.gasAdjustment) : BigInt(feeChoice.gas);
+  const fee = buildFee(feeChoice, gasLimit);
+  const txRaw = await client.sign(sender, messages, fee, memo, undefined, options.timeoutHeight);
+  const txBytes = TxRaw.encode(txRaw).finish();
+  const txhash = toHex(sha256(txBytes)).toUpperCase();
+  const usedFee = { amount: fee.amount.map((coin) => ({ denom: coin.denom, amount: BigInt(coin.amount) })), gas: gasLimit };
+  try {
+    const delivered = await client.broadcastTx(txBytes, timeoutMs, POLL_INTERVAL_MS);
+    const base = {
+      txhash,
+      code: delivered.code,
+      codespace: '',
+      height: delivered.height,
+      gasWanted: delivered.gasWanted,
+      gasUsed: delivered.gasUsed,
+      log: delivered.rawLog ?? '',
+      fee: usedFee,
+      events: delivered.events.map((event) => ({ type: event.type, attributes: event.attributes.map(({ key, value }) => ({ key, value })) })),
+      rejectedAtCheckTx: false,
+    };
+    // CosmJS's DeliverTxResponse has no codespace; ask the node for the indexed result.
+    return delivered.code === 0 ? base : { ...base, codespace: await codespaceOf(connection, txhash) };
+  } catch (error) {
+    if (error instanceof BroadcastTxError) {
+      return {
+        txhash,
+        code: error.code,
+        codespace: error.codespace,
+        height: 0,
+        gasWanted: gasLimit,
+        gasUsed: 0n,
+        log: error.log ?? '',
+        fee: usedFee,
+        events: [],
+        rejectedAtCheckTx: true,
+      };
+    }
+    if (error instanceof TimeoutError) {
+      throw new CliError(
+        `transaction ${txhash} was accepted by the node but not seen in a block within ${timeoutMs / 1000} s: check later with \`cairn query tx ${txhash}\``,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The fee CosmJS will sign: explicit coins, gas × price (rounded up by CosmJS), or none. */
+export function buildFee(choice: FeeChoice, gasLimit: bigint): StdFee {
+  if (gasLimit > BigInt(Number.MAX_SAFE_INTEGER)) throw new CliError(`gas limit ${gasLimit} is too large`);
+  if (choice.gasPrice !== undefined) return calculateFee(Number(gasLimit), GasPrice.fromString(choice.gasPrice));
+  return { amount: (choice.fees ?? []).map(coinToChain), gas: gasLimit.toString() };
+}
+
+async function simulateGas(
+  client: SigningStargateClient,
+  sender: string,
+  messages: readonly EncodeObject[],
+  memo: string,
+  adjustment: Ratio,
+): Promise<bigint> {
+  let gasUsed: number;
+  try {
+    gasUsed = await client.simulate(sender, messages, memo);
+  } catch (error) {
+    const message = messageOf(error);
+    const match = /Query failed with \((\d+)\): ([\s\S]*)/.exec(message);
+    if (!match) throw error;
+    const result = { code: Number(match[1]), codespace: 'sdk', log: match[2] ?? '' };
+    throw new CliError(`the transaction would fail (simulation, code ${result.code}): ${result.log}; ${hintFor(result)}`);
+  }
+  return scaleUp(BigInt(gasUsed), adjustment);
+}
+
+async function codespaceOf(connection: NodeConnection, txhash: string): Promise<string> {
+  try {
+    const indexed = await connection.comet.tx({ hash: fromHex(txhash) });
+    return indexed.result.codespace ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** What to do about a failed transaction, by the Cosmos SDK's codes (codespace "sdk"). */
+export function hintFor(result: { readonly code: number; readonly codespace: string; readonly log: string }): string {
+  if (result.codespace === 'sdk' || result.codespace === '') {
+    switch (result.code) {
+      case 4:
+        return 'the signature did not verify: check --chain-id and that the key is the sender';
+      case 5:
+        return 'insufficient funds: the amount plus the fee exceeds the balance; check it with `cairn query bank balances <address>`';
+      case 7:
+        return 'an address is invalid: Cairn addresses start with cairn1';
+      case 10:
+        return 'the coins are invalid: write amounts like 100ucairn';
+      case 11:
+        return 'out of gas: raise --gas, or use --gas auto';
+      case 12:
+        return 'the memo is too long: shorten --memo';
+      case 13:
+        return "the fee is below the node's minimum gas price: raise --fees, or use --gas-prices with the node's price";
+      case 19:
+        return 'the same transaction is already in the mempool: wait for the next block';
+      case 21:
+        return 'the transaction is too large';
+      case 28:
+        return 'wrong chain id: check --chain-id';
+      case 30:
+        return 'the chain passed --timeout-height before the transaction was included: use a later height';
+      case 32:
+        return 'account sequence mismatch: another transaction from this account is pending; wait for the next block and retry';
+      default:
+        break;
+    }
+  }
+  return result.log === '' ? 'see the node logs for details' : 'see the log for details';
+}
+
+export function txResultPrintable(result: TxResult): Printable {
+  return {
+    json: {
+      txhash: result.txhash,
+      code: result.code,
+      codespace: result.codespace,
+      height: result.height,
+      gasWanted: result.gasWanted,
+      gasUsed: result.gasUsed,
+      fee: { amount: result.fee.amount.map(coinToChain), gas: result.fee.gas },
+      log: result.log,
+      events: result.events,
+      ...(result.code === 0 ? {} : { hint: hintFor(result) }),
+    },
+    text: () => {
+      const rows: Array<[string, string]> = [
+        ['txhash', result.txhash],
+        ['code', result.code === 0 ? '0 (success)' : `${result.code} (failed)`],
+        ['height', result.rejectedAtCheckTx ? 'not included (refused by the node before a block)' : String(result.height)],
+        ['gas', result.rejectedAtCheckTx ? `${result.gasWanted} wanted` : `${result.gasUsed} used of ${result.gasWanted} wanted`],
+        ['fee', result.fee.amount.length === 0 ? 'none' : formatCoins(result.fee.amount)],
+      ];
+      if (result.code !== 0) {
+        rows.push(['codespace', result.codespace || '(none)'], ['log', result.log || '(empty)'], ['hint', hintFor(result)]);
+      }
+      return fields(rows);
+    },
+  };
+}
