@@ -238,6 +238,8 @@ describe('determinism', () => {
   it('gives two fresh stores fed the same blocks identical app hashes at every height', async () => {
     const a = await chain();
     const b = await chain();
+    await a.block();
+    await b.block();
     for (let i = 0; i < 5; i++) {
       const txs = [await send(a, alice, carol.address, String(10 + i)), await send(a, bob, alice.address, String(100 + i))];
       await a.block(txs);

@@ -68,7 +68,7 @@ describe('a CosmJS wallet on a Cairn chain', () => {
       [{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: alice.address, toAddress: carol.address, amount: [{ denom: 'ucairn', amount: '1' }] } }],
       { amount: [{ denom: 'ucairn', amount: '5000' }], gas: '200000' },
       '',
-      { accountNumber: Number(account.accountNumber) + 7, sequence: account.sequence, chainId: home.chainId },
+      { accountNumber: account.accountNumber + 7n, sequence: account.sequence, chainId: home.chainId },
     );
     await expect(client.broadcastTx(TxRaw.encode(signed).finish())).rejects.toThrow(/code 4 \(codespace: sdk\).*signature verification failed/);
   });

@@ -3,7 +3,7 @@
 import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { fromBech32 } from '@cosmjs/encoding';
-import { moduleAddress } from '../../node/framework/address.ts';
+import { BECH32_LIMIT, moduleAddress } from '../../node/framework/address.ts';
 import type { KVRead, KVStore } from '../../node/store/types.ts';
 import * as keys from './keys.ts';
 
@@ -54,7 +54,7 @@ export class AccountKeeper {
     if (existing !== undefined) return existing;
     const account: Account = {
       kind: 'base',
-      base: { address: bech32, pubKey: undefined, accountNumber: await this.#takeNumber(store), sequence: 0n },
+      base: { address: bech32, accountNumber: await this.#takeNumber(store), sequence: 0n },
     };
     this.set(store, account);
     return account;
@@ -67,7 +67,6 @@ export class AccountKeeper {
     if (existing?.kind === 'module') return address;
     const base: BaseAccount = existing?.base ?? {
       address: bech32(address),
-      pubKey: undefined,
       accountNumber: await this.#takeNumber(store),
       sequence: 0n,
     };
@@ -89,5 +88,5 @@ export class AccountKeeper {
 // BaseAccount holds a bech32 string; the state key is the raw bytes. The prefix was checked when
 // the account was created, so it is not checked again here.
 function addressOf(account: Account): Uint8Array {
-  return fromBech32(account.base.address).data;
+  return fromBech32(account.base.address, BECH32_LIMIT).data;
 }

@@ -4,6 +4,9 @@ import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { createHash } from 'node:crypto';
 import { ErrInvalidAddress } from './sdk-errors.ts';
 
+// @scure/base 2 rejects CosmJS's default limit (Infinity); 90 is bech32's own maximum length.
+export const BECH32_LIMIT = 90;
+
 export class AddressCodec {
   readonly prefix: string;
 
@@ -24,7 +27,7 @@ export class AddressCodec {
   decode(address: string, prefix: string = this.prefix): Uint8Array {
     let decoded: { prefix: string; data: Uint8Array };
     try {
-      decoded = fromBech32(address);
+      decoded = fromBech32(address, BECH32_LIMIT);
     } catch (err) {
       throw ErrInvalidAddress.wrap(`invalid address "${address}": ${(err as Error).message}`);
     }

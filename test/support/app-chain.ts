@@ -71,7 +71,7 @@ export class AppChain {
       proposerAddress: new Uint8Array(20),
     });
     this.appHashes.push(res.appHash);
-    await this.app.commit({});
+    await this.app.commit();
     const broken = await checkInvariants(this.store.committed);
     if (broken.length > 0) throw new Error(`invariants broken at ${height}: ${broken.join('; ')}`);
     return res.txResults;

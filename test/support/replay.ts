@@ -51,7 +51,7 @@ export async function replayChain(home: string, rpcUrl: string, upTo: bigint): P
       proposerAddress: new Uint8Array(20),
     });
     if (Buffer.from(res.appHash).toString('hex').toUpperCase() !== next.block.header.app_hash) mismatches.push(h);
-    await app.commit({});
+    await app.commit();
   }
   return { app, mismatches };
 }
