@@ -99,7 +99,10 @@ describe('a node that crashes', () => {
     while ((await balanceAt(home.rpcUrl, carol.address)) < 40_000n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
     expect(await balanceAt(home.rpcUrl, carol.address)).toBe(40_000n);
 
-    const latest = BigInt((await status(home.rpcUrl)).latestBlockHeight);
+    // Replay up to a height past the one that included the last tx (replay needs the next header's app hash).
+    const included = (await status(home.rpcUrl)).latestBlockHeight;
+    await waitForHeight(home.rpcUrl, included + 2, 30_000);
+    const latest = BigInt(included + 1);
     const replay = await replayChain(home.home, home.rpcUrl, latest - 1n);
     expect(replay.mismatches).toEqual([]);
     expect(await replay.app.bank.balance(replay.app.store.committed, replay.app.addresses.decode(carol.address), 'ucairn')).toBe(40_000n);
