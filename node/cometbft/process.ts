@@ -130,7 +130,7 @@ export async function startCometbft(opts: StartCometbftOptions): Promise<Cometbf
       live.delete(child);
       resolve(code);
     });
-    child.once('error', () => {
+    child.on('error', () => {
       // spawn itself failed (EACCES, …): there will be no 'exit' event.
       if (child.pid === undefined) {
         hasExited = true;
