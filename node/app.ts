@@ -181,7 +181,7 @@ export class CairnApp implements AbciApplication {
     await this.accounts.ensureModuleAccount(ctx.store, FEE_COLLECTOR, (a) => this.#addresses.encode(a));
     for (const m of this.modules) await m.genesis.init(validated.sections.get(m.name), ctx);
     this.#checkState = branch(readOnly(this.store.committed));
-    return { consensusParams: undefined, validators: [], appHash: await this.store.workingHash() };
+    return { validators: [], appHash: await this.store.workingHash() };
   }
 
   async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
@@ -233,7 +233,6 @@ export class CairnApp implements AbciApplication {
         codespace: r.codespace,
       })),
       validatorUpdates,
-      consensusParamUpdates: undefined,
       appHash: await this.store.workingHash(),
     };
   }

@@ -82,7 +82,7 @@ export class QueryRouter {
 }
 
 function empty(height: bigint): ResponseQuery {
-  return { code: 0, log: '', info: '', index: 0n, key: new Uint8Array(), value: new Uint8Array(), proofOps: undefined, height, codespace: '' };
+  return { code: 0, log: '', info: '', index: 0n, key: new Uint8Array(), value: new Uint8Array(), height, codespace: '' };
 }
 
 function errorFields(err: unknown): Pick<ResponseQuery, 'code' | 'codespace' | 'log'> {

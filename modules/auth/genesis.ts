@@ -86,7 +86,7 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
       for (const a of genesis.accounts) {
         accounts.set(ctx.store, {
           kind: 'base',
-          base: { address: a.address, pubKey: a.pubKey, accountNumber: a.accountNumber, sequence: a.sequence },
+          base: { address: a.address, ...(a.pubKey === undefined ? {} : { pubKey: a.pubKey }), accountNumber: a.accountNumber, sequence: a.sequence },
         });
         if (a.accountNumber >= next) next = a.accountNumber + 1n;
       }

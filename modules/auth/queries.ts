@@ -5,7 +5,7 @@ import {
   QueryAccountInfoResponse,
   QueryAccountRequest,
   QueryAccountResponse,
-  QueryBech32PrefixResponse,
+  Bech32PrefixResponse,
   QueryModuleAccountByNameRequest,
   QueryModuleAccountByNameResponse,
   QueryParamsResponse,
@@ -56,6 +56,6 @@ export function authQueries(accounts: AccountKeeper): Record<string, QueryHandle
     '/cosmos.auth.v1beta1.Query/Params': async (_data, ctx) =>
       QueryParamsResponse.encode({ params: await accounts.params(ctx.store) }).finish(),
     '/cosmos.auth.v1beta1.Query/Bech32Prefix': async (_data, ctx) =>
-      QueryBech32PrefixResponse.encode({ bech32Prefix: ctx.addresses.prefix }).finish(),
+      Bech32PrefixResponse.encode({ bech32Prefix: ctx.addresses.prefix }).finish(),
   };
 }

@@ -26,7 +26,7 @@ export async function paginate<T>(
     ...(key.length > 0 ? (reverse ? { end: concat(prefix, key, Uint8Array.of(0)) } : { start: concat(prefix, key) }) : {}),
   };
   const items: T[] = [];
-  let nextKey = new Uint8Array();
+  let nextKey: Uint8Array = new Uint8Array();
   let index = 0n;
   let total = 0n;
   const countTotal = page?.countTotal === true && key.length === 0;
