@@ -201,7 +201,7 @@ function parseArgsMessage(error: unknown): string {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const match = /Option '([^']+)'/.exec(message);
-    const flag = match?.[1]?.replace(/^-\w, /, '') ?? 'a flag';
+    const flag = match?.[1]?.replace(/^-\w, /, '').replace(/ <value>$/, '') ?? 'a flag';
     if (message.includes('argument missing')) return `${flag} needs a value`;
     return `${flag} does not take a value`;
   }
@@ -212,20 +212,25 @@ function unknownCommand(word: string, path: readonly string[], node: CommandTree
   const names = (node.children ?? []).map((child) => child.name);
   const where = ['cairn', ...path].join(' ');
   if (word.startsWith('-')) return new UsageError(`unknown flag ${word}: run \`${where} --help\``);
-  const near = names.filter((name) => editDistance(name, word) <= Math.max(1, Math.floor(name.length / 3)));
+  const near = names.filter(
+    (name) => editDistance(name, word) <= Math.max(1, Math.floor(name.length / 3)) || (word.length >= 2 && name.startsWith(word)),
+  );
   const suggestion = near.length > 0 ? ` Did you mean ${near.map((name) => `'${name}'`).join(' or ')}?` : '';
   return new UsageError(`unknown command '${word}' for '${where}'.${suggestion} Commands: ${names.join(', ')}`);
 }
 
+// Levenshtein distance where swapping two neighbouring letters also counts as one edit.
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number): number => rows[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    const row = rows[i] ?? [];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      row[j] = best;
     }
-    previous = current;
   }
-  return previous[b.length] ?? 0;
+  return at(a.length, b.length);
 }
