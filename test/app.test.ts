@@ -249,3 +249,28 @@ describe('determinism', () => {
     expect(new Set(a.appHashes.map((h) => Buffer.from(h).toString('hex'))).size).toBeGreaterThan(1);
   });
 });
+
+describe('proofs', () => {
+  it('proves a balance and the absence of another against the app hash of that height', async () => {
+    const { verifyMembership, verifyNonMembership, ics23 } = await import('@confio/ics23');
+    const { balances } = await import('../modules/bank/keys.ts');
+    const { STATE_PROOF_SPEC: smtSpec, proofKey: sha256 } = await import('../node/store/proof-spec.ts');
+    const c = await chain();
+    await c.block();
+    await c.block([await send(c, alice, carol.address, '55')]);
+    const root = c.appHashes[1]!;
+    const present = balances.storeKey([c.app.addresses.decode(carol.address), 'ucairn']);
+    const r = await c.query('/store/key', present, 2n, true);
+    expect(r.code).toBe(0);
+    expect(new TextDecoder().decode(r.value)).toBe('55');
+    const proof = ics23.CommitmentProof.decode(r.proofOps!.ops[0]!.data);
+    expect(verifyMembership(proof, smtSpec, root, sha256(present), r.value)).toBe(true);
+    expect(verifyMembership(proof, smtSpec, root, sha256(present), new TextEncoder().encode('56'))).toBe(false);
+    // at height 1 carol had nothing: a non-existence proof against that height's root
+    const absent = await c.query('/store/key', present, 1n, true);
+    expect(absent.value.length).toBe(0);
+    const none = ics23.CommitmentProof.decode(absent.proofOps!.ops[0]!.data);
+    expect(verifyNonMembership(none, smtSpec, c.appHashes[0]!, sha256(present))).toBe(true);
+    expect(verifyNonMembership(none, smtSpec, root, sha256(present))).toBe(false);
+  });
+});

@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Map as StoreMap, lastStringKey, lengthPrefixedBytes, pairKey, u64Key, uintValue } from './collections.ts';
+import { branch } from '../store/branch.ts';
+import { CommitStore } from '../store/commit-store.ts';
+
+const compare = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+describe('state keys', () => {
+  it('encode u64 keys so that byte order is numeric order', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (a, b) => {
+        expect(Math.sign(compare(u64Key.encode(a), u64Key.encode(b)))).toBe(a < b ? -1 : a > b ? 1 : 0);
+        expect(u64Key.decode(u64Key.encode(a))).toBe(a);
+      }),
+    );
+  });
+
+  it('round-trip (address, denom) pairs and keep one address\'s keys under its own prefix', () => {
+    const key = pairKey(lengthPrefixedBytes, lastStringKey, (b) => 1 + (b[0] ?? 0));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 32 }), fc.uint8Array({ minLength: 1, maxLength: 32 }), fc.string({ minLength: 1 }), (a, b, denom) => {
+        const encoded = key.encode([a, denom]);
+        const [addr, d] = key.decode(encoded);
+        expect(Buffer.from(addr).equals(Buffer.from(a))).toBe(true);
+        expect(d).toBe(denom);
+        // a different address never shares the first address's prefix
+        if (!Buffer.from(a).equals(Buffer.from(b))) {
+          const prefix = lengthPrefixedBytes.encode(a);
+          expect(Buffer.from(key.encode([b, denom]).subarray(0, prefix.length)).equals(Buffer.from(prefix))).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('iterate a typed map in key order and only within its prefix', async () => {
+    const store = await CommitStore.memory();
+    const s = branch(store.working);
+    const m = new StoreMap(Uint8Array.of(1), u64Key, uintValue);
+    const other = new StoreMap(Uint8Array.of(2), u64Key, uintValue);
+    for (const n of [5n, 1n, 300n, 2n ** 40n]) m.set(s, n, n * 2n);
+    other.set(s, 3n, 9n);
+    const seen: bigint[] = [];
+    for await (const [k, v] of m.entries(s)) {
+      expect(v).toBe(k * 2n);
+      seen.push(k);
+    }
+    expect(seen).toEqual([1n, 5n, 300n, 2n ** 40n]);
+  });
+});
