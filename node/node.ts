@@ -44,7 +44,6 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await app.load();
     opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
     server = await startAbciServer(app, { address: config.abciAddress, logger: opts.logger });
-    opts.logger.info('ABCI server listening', { address: server.address });
     if (opts.withCometbft) {
       cometbft = await startCometbft({
         home: opts.home,

@@ -39,7 +39,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
         ['chain id', info.chain_id],
         ['RPC', info.rpc],
         ['ABCI', info.abci],
-        ['height', info.height],
+        ['resumed at', `height ${info.height}`],
         ...(opts.banner ?? []),
       ]) + '\n\nPress Ctrl-C to stop.',
   });
