@@ -274,3 +274,30 @@ describe('proofs', () => {
     expect(verifyNonMembership(none, smtSpec, root, sha256(present))).toBe(false);
   });
 });
+
+describe('fuzzed transactions', () => {
+  it('never crash CheckTx or FinalizeBlock, and only a validly signed send moves funds', async () => {
+    const fc = (await import('fast-check')).default;
+    const c = await chain();
+    await c.block();
+    const valid = await send(c, alice, carol.address, '10');
+    const mutated = fc.sample(
+      fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 })).map(([i, x]) => {
+        const copy = Uint8Array.from(valid);
+        copy[i]! ^= x;
+        return copy;
+      }),
+      { numRuns: 150, seed: 42 },
+    );
+    for (const tx of mutated) {
+      const r = await c.checkTx(tx);
+      expect(typeof r.code).toBe('number');
+      expect(r.code).not.toBe(1); // never an internal error
+    }
+    const results = await c.block(mutated);
+    expect(results.every((r) => r.code !== 1)).toBe(true);
+    // at most the one genuine signature can pay, and every byte flip breaks it
+    expect(results.filter((r) => r.code === 0)).toEqual([]);
+    expect(await c.balance(carol.address)).toBe(0n);
+  });
+});

@@ -44,6 +44,11 @@ export function decodeTx(bytes: Uint8Array, router: MsgRouter, limits: TxLimits)
   if (bytes.length === 0) throw ErrTxDecode.wrap('empty tx bytes');
   if (bytes.length > limits.maxTxBytes) throw ErrTxTooLarge.wrap(`tx size ${bytes.length} exceeds the maximum ${limits.maxTxBytes} bytes`);
   const raw = decodeOrThrow('TxRaw', () => TxRaw.decode(bytes));
+  // ADR-027: only the canonical encoding is accepted, so one signed tx has exactly one hash
+  // (a lenient decoder would let anyone re-wrap someone's tx in different bytes).
+  if (!sameBytes(TxRaw.encode(raw).finish(), bytes)) {
+    throw ErrTxDecode.wrap('tx bytes are not the canonical encoding of a TxRaw (unknown fields, wrong order or non-minimal lengths)');
+  }
   const body = decodeOrThrow('TxBody', () => TxBody.decode(raw.bodyBytes));
   const authInfo = decodeOrThrow('AuthInfo', () => AuthInfo.decode(raw.authInfoBytes));
   if (body.extensionOptions.length > 0 || body.nonCriticalExtensionOptions.length > 0) {
@@ -70,4 +75,8 @@ export function decodeTx(bytes: Uint8Array, router: MsgRouter, limits: TxLimits)
   }
   if (authInfo.fee === undefined) throw ErrTxDecode.wrap('missing fee');
   return { bytes, hash: sha256(bytes), raw, body, authInfo, msgs, signers };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
