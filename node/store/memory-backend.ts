@@ -96,10 +96,14 @@ class MemoryCursor implements Cursor {
   readonly #from: number;
   readonly #to: number;
   readonly #reverse: boolean;
+  readonly #gte: string | undefined;
+  readonly #lt: string | undefined;
   #pos: number;
 
   constructor(state: State, range: CursorRange) {
     this.#state = state;
+    this.#gte = range.gte === undefined ? undefined : toKeyString(range.gte);
+    this.#lt = range.lt === undefined ? undefined : toKeyString(range.lt);
     this.#from = range.gte === undefined ? 0 : lowerBound(state.keys, toKeyString(range.gte));
     this.#to = range.lt === undefined ? state.keys.length : lowerBound(state.keys, toKeyString(range.lt));
     this.#reverse = range.reverse ?? false;
@@ -115,13 +119,18 @@ class MemoryCursor implements Cursor {
 
   seek(target: Uint8Array): void {
     const t = toKeyString(target);
+    const keys = this.#state.keys;
+    // Like LevelDB: a target outside the cursor's range ends it.
+    if ((this.#gte !== undefined && t < this.#gte) || (this.#lt !== undefined && t >= this.#lt)) {
+      this.#pos = this.#reverse ? this.#from - 1 : this.#to;
+      return;
+    }
+    const i = lowerBound(keys, t);
     if (this.#reverse) {
       // Last key <= target.
-      let i = lowerBound(this.#state.keys, t);
-      if (i >= this.#state.keys.length || (this.#state.keys[i] as string) !== t) i -= 1;
-      this.#pos = Math.min(i, this.#to - 1);
+      this.#pos = Math.min(i < keys.length && keys[i] === t ? i : i - 1, this.#to - 1);
     } else {
-      this.#pos = Math.max(lowerBound(this.#state.keys, t), this.#from);
+      this.#pos = Math.max(i, this.#from);
     }
   }
 
