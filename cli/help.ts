@@ -35,11 +35,12 @@ function commandHelp(spec: CommandSpec, path: readonly string[], module?: Comman
   const options: OptionSpecs = { ...(module?.options ?? {}), ...(spec.options ?? {}) };
   const description = spec.description ?? module?.description;
   const examples = spec.examples ?? module?.examples ?? [];
-  const argText = args === undefined ? ' [args]' : args.map((arg) => (arg.optional === true ? ` [${arg.name}]` : ` <${arg.name}>`)).join('');
+  const argText = (args ?? []).map((arg) => (arg.optional === true ? ` [${arg.name}]` : ` <${arg.name}>`)).join('');
   const lines = [`cairn ${path.join(' ')}: ${spec.summary}`, '', `Usage: cairn ${path.join(' ')}${argText} [flags]`];
   if (description !== undefined) lines.push('', description);
   if (args !== undefined && args.length > 0) {
-    lines.push('', 'Arguments:', ...columns(args.map((arg) => [`<${arg.name}>`, arg.description] as const)));
+    const shown = args.map((arg) => [arg.optional === true ? `[${arg.name}]` : `<${arg.name}>`, arg.description] as const);
+    lines.push('', 'Arguments:', ...columns(shown));
   }
   if (Object.keys(options).length > 0) lines.push('', 'Flags:', ...optionLines(options));
   lines.push('', 'Global flags:', ...optionLines(GLOBAL_OPTIONS));
