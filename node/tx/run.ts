@@ -8,7 +8,7 @@ import type { KVStore } from '../store/types.ts';
 import type { AddressCodec } from '../framework/address.ts';
 import type { BlockInfo, Context, ExecMode } from '../framework/context.ts';
 import { AppError, INTERNAL_CODE } from '../framework/errors.ts';
-import { EventSink, event } from '../framework/events.ts';
+import { EventSink } from '../framework/events.ts';
 import { GasKVStore, GasMeter, UNLIMITED_GAS } from '../framework/gas.ts';
 import { type AnteDeps, type AnteOptions, runAnte } from './ante.ts';
 import { type DecodedTx, type MsgRouter, type TxLimits, decodeTx } from './decode.ts';
@@ -68,7 +68,9 @@ export async function runTx(bytes: Uint8Array, parent: KVStore, block: BlockInfo
       const response = await m.handler.execute(m.msg, ctx);
       responses.push({ typeUrl: response.typeUrl, value: response.value });
       msgEvents.emit('message', { action: m.typeUrl, sender: m.handler.signers(m.msg)[0] ?? '', module: moduleOf(m.typeUrl), msg_index: String(index) });
-      for (const e of sink.events) msgEvents.append([{ ...e, attributes: [...e.attributes, ...event('', { msg_index: String(index) }).attributes] }]);
+      // SDK 0.50 tags every event of a message with the message's index in the tx.
+      const tag = { key: 'msg_index', value: String(index), index: true };
+      msgEvents.append(sink.events.map((e) => ({ ...e, attributes: [...e.attributes, tag] })));
     }
   } catch (err) {
     return failure(err, gasWanted, gas.used, anteEvents.events, env);
