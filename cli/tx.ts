@@ -53,6 +53,8 @@ export interface TxResult {
   readonly events: ReadonlyArray<{ readonly type: string; readonly attributes: ReadonlyArray<{ readonly key: string; readonly value: string }> }>;
   /** Set when the node refused the tx before a block (CheckTx). */
   readonly rejectedAtCheckTx: boolean;
+  /** The gas limit came from a simulation (--gas auto). */
+  readonly gasSimulated?: boolean;
 }
 
 /** The transaction was refused or failed; the result has already been printed. */
@@ -133,6 +135,7 @@ export async function signAndBroadcast(
   const txBytes = TxRaw.encode(txRaw).finish();
   const txhash = toHex(sha256(txBytes)).toUpperCase();
   const usedFee = { amount: fee.amount.map((coin) => ({ denom: coin.denom, amount: BigInt(coin.amount) })), gas: gasLimit };
+  const gasSimulated = feeChoice.gas === 'auto';
   try {
     const delivered = await client.broadcastTx(txBytes, timeoutMs, POLL_INTERVAL_MS);
     const base = {
@@ -146,6 +149,7 @@ export async function signAndBroadcast(
       fee: usedFee,
       events: delivered.events.map((event) => ({ type: event.type, attributes: event.attributes.map(({ key, value }) => ({ key, value })) })),
       rejectedAtCheckTx: false,
+      gasSimulated,
     };
     // CosmJS's DeliverTxResponse has no codespace; ask the node for the indexed result.
     return delivered.code === 0 ? base : { ...base, codespace: await codespaceOf(connection, txhash) };
@@ -162,6 +166,7 @@ export async function signAndBroadcast(
         fee: usedFee,
         events: [],
         rejectedAtCheckTx: true,
+        gasSimulated,
       };
     }
     if (error instanceof TimeoutError) {
@@ -210,7 +215,7 @@ async function codespaceOf(connection: NodeConnection, txhash: string): Promise<
 }
 
 /** What to do about a failed transaction, by the Cosmos SDK's codes (codespace "sdk"). */
-export function hintFor(result: { readonly code: number; readonly codespace: string; readonly log: string }): string {
+export function hintFor(result: { readonly code: number; readonly codespace: string; readonly log: string; readonly gasSimulated?: boolean }): string {
   if (result.codespace === 'sdk' || result.codespace === '') {
     switch (result.code) {
       case 4:
@@ -222,7 +227,9 @@ export function hintFor(result: { readonly code: number; readonly codespace: str
       case 10:
         return 'the coins are invalid: write amounts like 100ucairn';
       case 11:
-        return 'out of gas: raise --gas, or use --gas auto';
+        return result.gasSimulated === true
+          ? 'out of gas: the simulation underestimated it; raise --gas-adjustment (e.g. 2) or give --gas explicitly'
+          : 'out of gas: raise --gas, or use --gas auto';
       case 12:
         return 'the memo is too long: shorten --memo';
       case 13:
@@ -244,7 +251,7 @@ export function hintFor(result: { readonly code: number; readonly codespace: str
   return result.log === '' ? 'see the node logs for details' : 'see the log for details';
 }
 
-export function txResultPrintable(result: TxResult): Printable {
+export function txResultPrintable(result: TxResult, extraRows: ReadonlyArray<readonly [string, string]> = []): Printable {
   return {
     json: {
       txhash: result.txhash,
@@ -269,7 +276,7 @@ export function txResultPrintable(result: TxResult): Printable {
       if (result.code !== 0) {
         rows.push(['codespace', result.codespace || '(none)'], ['log', result.log || '(empty)'], ['hint', hintFor(result)]);
       }
-      return fields(rows);
+      return fields([...rows, ...extraRows]);
     },
   };
 }

@@ -159,6 +159,15 @@ describe('cairn tx bank send', () => {
     expect(run.json()['hint']).toMatch(/cairn query bank balances/);
   });
 
+  it('blames the simulation when a tx with --gas auto runs out of gas', async () => {
+    await startFake({ deliverTx: () => ({ code: 11, codespace: 'sdk', log: 'out of gas', gasUsed: 90_000n }) });
+    const auto = await cairn('tx', 'bank', 'send', 'alice', BOB, '1ucairn', '--gas', 'auto', '-o', 'json');
+    expect(auto.code).toBe(1);
+    expect(auto.json()['hint']).toMatch(/the simulation underestimated it; raise --gas-adjustment/);
+    const fixed = await cairn('tx', 'bank', 'send', 'alice', BOB, '1ucairn', '--gas', '1000', '-o', 'json');
+    expect(fixed.json()['hint']).toBe('out of gas: raise --gas, or use --gas auto');
+  });
+
   it('refuses to sign for another chain than --chain-id', async () => {
     await startFake();
     const run = await cairn('tx', 'bank', 'send', 'alice', BOB, '1ucairn', '--chain-id', 'cairn-main-1');

@@ -7,7 +7,6 @@ import type { CommandContext } from '../../context.ts';
 import { CliError, messageOf, UsageError } from '../../errors.ts';
 import { withNode } from '../../node-client.ts';
 import type { NodeConnection } from '../../node-client.ts';
-import { fields } from '../../output.ts';
 import { txResultPrintable } from '../../tx.ts';
 import type { TxResult } from '../../tx.ts';
 
@@ -58,15 +57,11 @@ export async function queryTx(connection: NodeConnection, hash: string): Promise
 export async function run(ctx: CommandContext): Promise<void> {
   const hash = checkHash(arg(ctx, 0));
   const info = await withNode(ctx.global.node, (connection) => queryTx(connection, hash));
-  const base = txResultPrintable(info);
-  ctx.print({
-    json: { ...(base.json as Record<string, unknown>), memo: info.memo, messages: info.messages },
-    text: () =>
-      `${typeof base.text === 'function' ? base.text() : base.text}\n${fields([
-        ['memo', info.memo === '' ? '(none)' : info.memo],
-        ['messages', info.messages.join(', ')],
-      ])}`,
-  });
+  const base = txResultPrintable(info, [
+    ['memo', info.memo === '' ? '(none)' : info.memo],
+    ['messages', info.messages.join(', ')],
+  ]);
+  ctx.print({ json: { ...(base.json as Record<string, unknown>), memo: info.memo, messages: info.messages }, text: base.text });
 }
 
 function checkHash(hash: string): string {
