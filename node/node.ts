@@ -8,6 +8,8 @@ import { type CometbftProcess, startCometbft } from './cometbft/process.ts';
 import { type AppConfig, readAppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { CommitStore } from './store/commit-store.ts';
+import { checkAppState } from '../genesis/app-state.ts';
+import { readGenesis } from './cometbft/genesis.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -40,6 +42,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let server: AbciServer | undefined;
   let cometbft: CometbftProcess | undefined;
   try {
+    if (store.lastHeight === 0n) await checkGenesisFile(opts.home);
     const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
     await app.load();
     opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
@@ -71,5 +74,15 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await server?.stop();
     await store.close();
     throw err;
+  }
+}
+
+/** A new chain's genesis is checked before CometBFT starts, so a typo is reported with its path. */
+async function checkGenesisFile(home: string): Promise<void> {
+  const doc = await readGenesis(home);
+  try {
+    checkAppState((doc.app_state ?? {}) as Record<string, unknown>);
+  } catch (err) {
+    throw new Error(`${home}/config/genesis.json: ${(err as Error).message}. Fix it and check with \`cairn genesis validate --home ${home}\`.`);
   }
 }
