@@ -301,3 +301,20 @@ describe('fuzzed transactions', () => {
     expect(await c.balance(carol.address)).toBe(0n);
   });
 });
+
+describe('gas estimation', () => {
+  it('simulates close enough to the real cost that CosmJS\'s 1.4 multiplier always suffices', async () => {
+    const c = await chain('0.025ucairn');
+    await c.block();
+    for (const [from, to] of [[alice, carol], [alice, bob], [bob, carol]] as const) {
+      const raw = TxRaw.decode(await send(c, from, to.address, '10', { fee: [] }));
+      raw.signatures = [new Uint8Array()];
+      const sim = SimulateResponse.decode((await c.query('/cosmos.tx.v1beta1.Service/Simulate', SimulateRequest.encode({ txBytes: TxRaw.encode(raw).finish() }).finish())).value);
+      const limit = (sim.gasInfo!.gasUsed * 14n + 9n) / 10n;
+      const fee = (limit * 25n + 999n) / 1000n;
+      const [result] = await c.block([await send(c, from, to.address, '10', { gas: limit, fee: [{ denom: 'ucairn', amount: fee.toString() }] })]);
+      expect(result!.code).toBe(0);
+      expect(result!.gasUsed).toBeLessThanOrEqual(sim.gasInfo!.gasUsed * 12n / 10n);
+    }
+  });
+});

@@ -72,6 +72,7 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
     throw ErrUnknownAddress.wrap(`fee payer address: ${payer} does not exist`);
   }
   if (feeCoins.length > 0) await deps.bank.sendToModule(ctx, payerAddress, FEE_COLLECTOR, feeCoins);
+  else if (simulate) await chargeFeeTransferGas(ctx, deps, payerAddress, opts);
   ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: payer });
 
   if (BigInt(tx.signers.length) > params.txSigLimit) {
@@ -127,6 +128,17 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
     base.sequence += 1n;
     deps.accounts.set(ctx.store, account.kind === 'base' ? { kind: 'base', base } : { ...account, base });
   }
+}
+
+/**
+ * A simulated tx carries no fee (CosmJS sends an empty one), but the real tx will pay one, and moving
+ * it costs store gas. Simulation runs on a throwaway branch, so move one unit of the fee denom for
+ * real: the estimate then includes that gas, and nothing outlives the simulation. Without it "auto"
+ * gas with CosmJS's 1.4 multiplier runs out.
+ */
+async function chargeFeeTransferGas(ctx: Context, deps: AnteDeps, payer: Uint8Array, opts: AnteOptions): Promise<void> {
+  const denom = opts.minGasPrices[0]?.denom;
+  if (denom !== undefined) await deps.bank.sendToModule(ctx, payer, FEE_COLLECTOR, [{ denom, amount: 1n }]);
 }
 
 function decodePubKey(typeUrl: string, value: Uint8Array, signer: string, index: number): Uint8Array {
