@@ -9,6 +9,8 @@ export interface CursorRange {
   readonly gte?: Uint8Array;
   readonly lt?: Uint8Array;
   readonly reverse?: boolean;
+  /** Most entries the caller will read (lets LevelDB skip read-ahead for point lookups). */
+  readonly limit?: number;
 }
 
 /** An ordered cursor over a snapshot taken when it was created. */

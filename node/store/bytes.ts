@@ -30,7 +30,14 @@ export function fromKeyString(s: string): Uint8Array {
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(asBuffer(a), asBuffer(b));
+  const n = a.length < b.length ? a.length : b.length;
+  // Short keys are the common case; a plain loop avoids creating Buffer views per comparison.
+  if (n > 64) return Buffer.compare(asBuffer(a), asBuffer(b));
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

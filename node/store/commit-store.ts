@@ -32,13 +32,13 @@ import {
 } from './layout.ts';
 import { LevelBackend } from './level-backend.ts';
 import { MemoryBackend } from './memory-backend.ts';
-import { mergeEntries, parentRange } from './merge.ts';
+import { mergeEntries } from './merge.ts';
 import { Overlay } from './overlay.ts';
 import type { OverlayEntry } from './overlay.ts';
 import { planPrune } from './prune.ts';
 import { LruCache } from './tree/cache.ts';
 import type { Child, LeafNode, NodeStub, TreeNode } from './tree/node.ts';
-import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idVersion, INNER, nodeId, STUB, ZERO_HASH } from './tree/node.ts';
+import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idVersion, INNER, nodeKey, STUB, toStub, ZERO_HASH } from './tree/node.ts';
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
 import { applyOps, sortOps } from './tree/update.ts';
@@ -131,13 +131,12 @@ export class CommitStore {
     const load = (stub: NodeStub): TreeNode => this.#loadNode(stub);
     this.#hooks = {
       load,
-      dropped: (node) => {
-        if (node.id !== undefined) this.#orphans.push(node.id);
+      dropped: (id) => {
+        if (id !== undefined) this.#orphans.push(id);
       },
-      leafChanged: (key, old) => {
-        const ks = toKeyString(key);
-        if (!this.#changes.has(ks)) {
-          this.#changes.set(ks, { key, prev: old?.id === undefined ? undefined : idVersion(old.id) });
+      leafChanged: (op, oldId) => {
+        if (!this.#changes.has(op.id)) {
+          this.#changes.set(op.id, { key: op.key, prev: oldId === undefined ? undefined : idVersion(oldId) });
         }
       },
     };
@@ -324,7 +323,8 @@ export class CommitStore {
     const raw = this.#backend.getSync(tableKey(T_NODE, idBytes(stub.id)));
     if (raw === undefined) throw new StoreCorruptionError(`missing tree node ${idBytes(stub.id).toString('hex')}`);
     const node = decodeNode(stub.id, stub.hash, raw);
-    this.#cache.set(stub.id, node);
+    // Only inner nodes are cached: updates never read leaves, and a proof reads one or three.
+    if (node.t === INNER) this.#cache.set(stub.id, node);
     return node;
   }
 
@@ -417,8 +417,8 @@ export class CommitStore {
   #applyDirty(): void {
     if (this.#dirty.size === 0) return;
     const ops: TreeOp[] = [];
-    for (const e of this.#dirty.values()) {
-      ops.push({ key: e.key, path: sha256(e.key), valueHash: e.value === null ? null : sha256(e.value) });
+    for (const [id, e] of this.#dirty) {
+      ops.push({ id, key: e.key, path: sha256(e.key), valueHash: e.value === null ? null : sha256(e.value) });
     }
     this.#dirty = new Map();
     this.#workingRoot = applyOps(this.#workingRoot, sortOps(ops), this.#hooks);
@@ -472,11 +472,10 @@ export class CommitStore {
 
       for (const id of freed) this.#cache.delete(id);
       for (const node of fresh) {
-        if (node.t === INNER) {
-          // From now on persisted nodes reach each other only through ids, so the cache bounds memory.
-          if (node.l.t !== STUB) node.l = { t: STUB, id: node.l.id as string, hash: node.l.hash };
-          if (node.r.t !== STUB) node.r = { t: STUB, id: node.r.id as string, hash: node.r.hash };
-        }
+        if (node.t !== INNER) continue;
+        // From now on persisted nodes reach each other only through ids, so the cache bounds memory.
+        node.l = toStub(node.l);
+        node.r = toStub(node.r);
         this.#cache.set(node.id as string, node);
       }
       this.#meta = meta;
@@ -505,8 +504,9 @@ function persistNew(root: Child | null, height: bigint, ops: BatchOp[]): TreeNod
       visit(c.l);
       visit(c.r);
     }
-    c.id = nodeId(height, seq++);
-    ops.push({ type: 'put', key: tableKey(T_NODE, idBytes(c.id)), value: encodeNode(c) });
+    const key = nodeKey(height, seq++);
+    c.id = key.toString('latin1', 1);
+    ops.push({ type: 'put', key, value: encodeNode(c) });
     fresh.push(c);
   };
   if (root !== null) visit(root);

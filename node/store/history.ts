@@ -44,7 +44,7 @@ export async function* latestEntries(backend: Backend, bounds: Bounds): AsyncGen
 
 /** The value of `key` at `height`: one seek to the newest entry at or below it. */
 export async function historyGet(backend: Backend, key: Uint8Array, height: bigint): Promise<Uint8Array | undefined> {
-  const cur = backend.cursor({ gte: historyKey(key, height), lt: historyGroupEnd(key) });
+  const cur = backend.cursor({ gte: historyKey(key, height), lt: historyGroupEnd(key), limit: 1 });
   try {
     const e = await cur.next();
     return e === undefined ? undefined : decodeHistoryValue(e[1]);

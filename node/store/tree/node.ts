@@ -11,6 +11,7 @@
 
 import { hash as oneShotHash } from 'node:crypto';
 import { StoreCorruptionError } from '../errors.ts';
+import { T_NODE } from '../layout.ts';
 
 export const LEAF = 0;
 export const INNER = 1;
@@ -38,11 +39,16 @@ export interface InnerNode {
   r: Child;
 }
 
-/** A persisted child that has not been loaded: enough to hash the parent without reading it. */
+/**
+ * A persisted child that has not been loaded: enough to hash the parent without reading it, and,
+ * for a leaf, its path, so that updates never read leaves (only proofs do).
+ */
 export interface NodeStub {
   readonly t: typeof STUB;
   readonly id: string;
   readonly hash: Uint8Array;
+  /** The path when the child is a leaf; undefined when it is an inner node. */
+  readonly leafPath: Uint8Array | undefined;
 }
 
 export type TreeNode = LeafNode | InnerNode;
@@ -92,11 +98,13 @@ export function firstDiffBit(a: Uint8Array, b: Uint8Array): number {
 
 // ---- ids ------------------------------------------------------------------------------------
 
-export function nodeId(version: bigint, seq: number): string {
-  const b = Buffer.alloc(ID_BYTES);
-  b.writeBigUInt64BE(version, 0);
-  b.writeUInt32BE(seq, 8);
-  return b.toString('latin1');
+/** The LevelDB key of node (version, seq): 'N' version(8) seq(4). Its id is the 12 bytes after 'N'. */
+export function nodeKey(version: bigint, seq: number): Buffer {
+  const b = Buffer.allocUnsafe(1 + ID_BYTES);
+  b[0] = T_NODE;
+  b.writeBigUInt64BE(version, 1);
+  b.writeUInt32BE(seq, 9);
+  return b;
 }
 
 export function idVersion(id: string): bigint {
@@ -109,51 +117,82 @@ export function idBytes(id: string): Buffer {
 
 // ---- encoding -------------------------------------------------------------------------------
 //   leaf:  0x00 path(32) valueHash(32) key
-//   inner: 0x01 bit(1) prefix(32) leftHash(32) leftId(12) rightHash(32) rightId(12)
+//   inner: 0x01 bit(1) prefix(32) child child
+//   child: hash(32) id(12) 0x00 path(32)   a leaf
+//          hash(32) id(12) 0x01            an inner node
 // A node's own hash is stored by whoever points at it (its parent, or the version record).
 
-const INNER_BYTES = 2 + HASH_BYTES + 2 * (HASH_BYTES + ID_BYTES);
+const CHILD_INNER_BYTES = HASH_BYTES + ID_BYTES + 1;
+const CHILD_LEAF_BYTES = CHILD_INNER_BYTES + HASH_BYTES;
+
+/** The persisted reference to a child. */
+export function toStub(c: Child): NodeStub {
+  if (c.t === STUB) return c;
+  if (c.id === undefined) throw new Error('a child must be persisted before its parent is encoded');
+  return { t: STUB, id: c.id, hash: c.hash, leafPath: c.t === LEAF ? c.path : undefined };
+}
+
+function childBytes(c: NodeStub): number {
+  return c.leafPath === undefined ? CHILD_INNER_BYTES : CHILD_LEAF_BYTES;
+}
+
+function writeChild(out: Buffer, o: number, c: NodeStub): number {
+  out.set(c.hash, o);
+  out.write(c.id, o + HASH_BYTES, 'latin1');
+  o += HASH_BYTES + ID_BYTES;
+  if (c.leafPath === undefined) {
+    out[o] = INNER;
+    return o + 1;
+  }
+  out[o] = LEAF;
+  out.set(c.leafPath, o + 1);
+  return o + 1 + HASH_BYTES;
+}
+
+function readChild(b: Buffer, o: number): [NodeStub, number] | undefined {
+  if (o + CHILD_INNER_BYTES > b.length) return undefined;
+  const hash = copy(b, o, o + HASH_BYTES);
+  const id = b.toString('latin1', o + HASH_BYTES, o + HASH_BYTES + ID_BYTES);
+  const kind = b[o + HASH_BYTES + ID_BYTES];
+  if (kind === INNER) return [{ t: STUB, id, hash, leafPath: undefined }, o + CHILD_INNER_BYTES];
+  if (kind !== LEAF || o + CHILD_LEAF_BYTES > b.length) return undefined;
+  return [{ t: STUB, id, hash, leafPath: copy(b, o + CHILD_INNER_BYTES, o + CHILD_LEAF_BYTES) }, o + CHILD_LEAF_BYTES];
+}
 
 export function encodeNode(node: TreeNode): Uint8Array {
   if (node.t === LEAF) {
-    const out = Buffer.alloc(1 + 2 * HASH_BYTES + node.key.length);
+    const out = Buffer.allocUnsafe(1 + 2 * HASH_BYTES + node.key.length);
     out[0] = LEAF;
     out.set(node.path, 1);
     out.set(node.valueHash, 1 + HASH_BYTES);
     out.set(node.key, 1 + 2 * HASH_BYTES);
     return out;
   }
-  const out = Buffer.alloc(INNER_BYTES);
+  const l = toStub(node.l);
+  const r = toStub(node.r);
+  const out = Buffer.allocUnsafe(2 + HASH_BYTES + childBytes(l) + childBytes(r));
   out[0] = INNER;
   out[1] = node.bit;
   out.set(node.prefix, 2);
-  let o = 2 + HASH_BYTES;
-  for (const c of [node.l, node.r]) {
-    if (c.id === undefined) throw new Error('a child must be persisted before its parent is encoded');
-    out.set(c.hash, o);
-    out.write(c.id, o + HASH_BYTES, 'latin1');
-    o += HASH_BYTES + ID_BYTES;
-  }
+  writeChild(out, writeChild(out, 2 + HASH_BYTES, l), r);
   return out;
 }
 
 export function decodeNode(id: string, hash: Uint8Array, v: Uint8Array): TreeNode {
   const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   if (b[0] === LEAF && b.length > 1 + 2 * HASH_BYTES) {
-    // Copies: the node outlives the buffer LevelDB handed us and sits in the cache.
+    // Copies: the node outlives the buffer LevelDB handed us.
     const path = copy(b, 1, 1 + HASH_BYTES);
     const valueHash = copy(b, 1 + HASH_BYTES, 1 + 2 * HASH_BYTES);
     const key = copy(b, 1 + 2 * HASH_BYTES, b.length);
     return { t: LEAF, key, path, valueHash, hash, id };
   }
-  if (b[0] === INNER && b.length === INNER_BYTES) {
-    const prefix = copy(b, 2, 2 + HASH_BYTES);
-    const child = (o: number): NodeStub => ({
-      t: STUB,
-      hash: copy(b, o, o + HASH_BYTES),
-      id: b.toString('latin1', o + HASH_BYTES, o + HASH_BYTES + ID_BYTES),
-    });
-    return { t: INNER, bit: b[1] as number, prefix, hash, id, l: child(2 + HASH_BYTES), r: child(2 + 2 * HASH_BYTES + ID_BYTES) };
+  if (b[0] === INNER && b.length > 2 + HASH_BYTES) {
+    const l = readChild(b, 2 + HASH_BYTES);
+    const r = l === undefined ? undefined : readChild(b, l[1]);
+    if (l !== undefined && r !== undefined && r[1] === b.length) {
+      return { t: INNER, bit: b[1] as number, prefix: copy(b, 2, 2 + HASH_BYTES), hash, id, l: l[0], r: r[0] };
+    }
   }
   throw new StoreCorruptionError(`malformed tree node ${Buffer.from(id, 'latin1').toString('hex')}`);
 }
@@ -164,20 +203,19 @@ function copy(b: Buffer, start: number, end: number): Uint8Array {
 
 // ---- version records ------------------------------------------------------------------------
 
-/** 'V' record: the root of a version, or empty for the empty tree. */
+/** 'V' record: the root of a version as a child reference, or empty for the empty tree. */
 export function encodeRoot(root: Child | null): Uint8Array {
   if (root === null) return new Uint8Array(0);
-  if (root.id === undefined) throw new Error('root must be persisted');
-  const out = Buffer.alloc(ID_BYTES + HASH_BYTES);
-  out.write(root.id, 0, 'latin1');
-  out.set(root.hash, ID_BYTES);
+  const stub = toStub(root);
+  const out = Buffer.allocUnsafe(childBytes(stub));
+  writeChild(out, 0, stub);
   return out;
 }
 
 export function decodeRoot(v: Uint8Array): NodeStub | null {
   if (v.length === 0) return null;
-  if (v.length !== ID_BYTES + HASH_BYTES) throw new StoreCorruptionError('malformed version record');
   const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  return { t: STUB, id: b.toString('latin1', 0, ID_BYTES), hash: copy(b, ID_BYTES, b.length) };
+  const c = readChild(b, 0);
+  if (c === undefined || c[1] !== b.length) throw new StoreCorruptionError('malformed version record');
+  return c[0];
 }
-

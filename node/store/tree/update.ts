@@ -4,11 +4,13 @@
 // order the writes came in and however many passes a block took (checked against a rebuild by
 // the property test).
 
-import { compareBytes, equalBytes } from '../bytes.ts';
+import { equalBytes } from '../bytes.ts';
 import type { Child, InnerNode, LeafNode, NodeStub, TreeNode } from './node.ts';
 import { bitAt, firstDiffBit, LEAF, makeInner, makeLeaf, STUB } from './node.ts';
 
 export interface TreeOp {
+  /** The key as a latin1 string (the commit store's map key). */
+  readonly id: string;
   readonly key: Uint8Array;
   readonly path: Uint8Array;
   /** sha256 of the new value, or null to delete. */
@@ -17,10 +19,17 @@ export interface TreeOp {
 
 export interface UpdateHooks {
   load(stub: NodeStub): TreeNode;
-  /** A node left the tree (it becomes an orphan if it was persisted). */
-  dropped(node: TreeNode): void;
-  /** The leaf of `key` is being removed or replaced; `old` is undefined for a key new to the tree. */
-  leafChanged(key: Uint8Array, old: LeafNode | undefined): void;
+  /** A node left the tree; `id` is undefined if it was never persisted (then nothing is orphaned). */
+  dropped(id: string | undefined): void;
+  /** The leaf of `op`'s key is being removed or replaced (`oldId` is its id if persisted), or created. */
+  leafChanged(op: TreeOp, oldId: string | undefined): void;
+}
+
+/** What an update needs of a leaf; a leaf stub provides it without a read. */
+interface LeafRef {
+  readonly path: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly id: string | undefined;
 }
 
 /** Applies `ops` (sorted by path, one per path) to the tree under `root` and returns the new root. */
@@ -29,7 +38,15 @@ export function applyOps(root: Child | null, ops: readonly TreeOp[], hooks: Upda
 }
 
 export function sortOps(ops: TreeOp[]): TreeOp[] {
-  return ops.sort((a, b) => compareBytes(a.path, b.path));
+  return ops.sort((a, b) => comparePaths(a.path, b.path));
+}
+
+function comparePaths(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function resolve(child: Child, hooks: UpdateHooks): TreeNode {
@@ -46,29 +63,33 @@ function update(child: Child | null, ops: readonly TreeOp[], lo: number, hi: num
     }
     return build(items, h);
   }
+  if (child.t === STUB && child.leafPath !== undefined) {
+    return updateLeaf(child, { path: child.leafPath, hash: child.hash, id: child.id }, ops, lo, hi, h);
+  }
   const node = resolve(child, h);
   return node.t === LEAF ? updateLeaf(child, node, ops, lo, hi, h) : updateInner(child, node, ops, lo, hi, h);
 }
 
 function newLeaf(op: TreeOp, h: UpdateHooks): LeafNode {
-  h.leafChanged(op.key, undefined);
+  h.leafChanged(op, undefined);
   return makeLeaf(op.key, op.path, op.valueHash as Uint8Array);
 }
 
-function updateLeaf(child: Child, leaf: LeafNode, ops: readonly TreeOp[], lo: number, hi: number, h: UpdateHooks): Child | null {
+function updateLeaf(child: Child, leaf: LeafRef, ops: readonly TreeOp[], lo: number, hi: number, h: UpdateHooks): Child | null {
   const items: Child[] = [];
   let handled = false;
   for (let i = lo; i < hi; i++) {
     const op = ops[i] as TreeOp;
-    const c = compareBytes(op.path, leaf.path);
+    const c = comparePaths(op.path, leaf.path);
     if (c === 0) {
       handled = true;
-      if (op.valueHash !== null && equalBytes(op.valueHash, leaf.valueHash)) {
+      const replacement = op.valueHash === null ? undefined : makeLeaf(op.key, op.path, op.valueHash);
+      if (replacement !== undefined && equalBytes(replacement.hash, leaf.hash)) {
         items.push(child); // same value: the leaf and its id stay
       } else {
-        h.leafChanged(leaf.key, leaf);
-        h.dropped(leaf);
-        if (op.valueHash !== null) items.push(makeLeaf(op.key, op.path, op.valueHash));
+        h.leafChanged(op, leaf.id);
+        h.dropped(leaf.id);
+        if (replacement !== undefined) items.push(replacement);
       }
       continue;
     }
@@ -109,7 +130,7 @@ function updateInner(child: Child, node: InnerNode, ops: readonly TreeOp[], lo: 
     const l = update(node.l, ops, inLo, mid, h);
     const r = update(node.r, ops, mid, inHi, h);
     if (l !== node.l || r !== node.r) {
-      h.dropped(node);
+      h.dropped(node.id);
       // A side that emptied collapses the node: its sibling takes its place.
       sub = l === null ? r : r === null ? l : makeInner(node.bit, node.prefix, l, r);
     }
@@ -124,6 +145,7 @@ function updateInner(child: Child, node: InnerNode, ops: readonly TreeOp[], lo: 
 
 /** The path bits that place a subtree: a leaf's path, or an inner node's prefix (valid above its bit). */
 function rep(child: Child, h: UpdateHooks): Uint8Array {
+  if (child.t === STUB && child.leafPath !== undefined) return child.leafPath;
   const node = resolve(child, h);
   return node.t === LEAF ? node.path : node.prefix;
 }
