@@ -37,11 +37,6 @@ export class Overlay {
     this.#added = [];
   }
 
-  /** Iterates entries in insertion order of their first write (for bookkeeping that does not need order). */
-  unordered(): IterableIterator<[string, OverlayEntry]> {
-    return this.#map.entries();
-  }
-
   #keys(): string[] {
     if (this.#added.length > 0) {
       const added = this.#added.sort();

@@ -64,7 +64,3 @@ export function normalizeRange(range: Range): Bounds {
   const empty = limit === 0 || (lo !== undefined && hi !== undefined && compareBytes(lo, hi) >= 0);
   return { lo, hi, reverse, limit, empty };
 }
-
-export function inBounds(key: Uint8Array, b: Bounds): boolean {
-  return (b.lo === undefined || compareBytes(key, b.lo) >= 0) && (b.hi === undefined || compareBytes(key, b.hi) < 0);
-}
