@@ -30,6 +30,9 @@ import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { AccountKeeper, authModule } from '../modules/auth/index.ts';
 import * as authKeys from '../modules/auth/keys.ts';
 import { BankKeeper, bankModule } from '../modules/bank/index.ts';
+import { RegistryKeeper, registryModule } from '../modules/registry/index.ts';
+import { StakingKeeper, stakingModule } from '../modules/staking/index.ts';
+import { checkStakingInvariants } from '../modules/staking/invariants.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from './framework/address.ts';
 import type { BlockInfo, Context } from './framework/context.ts';
@@ -66,7 +69,9 @@ export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx:
 
 /** The modules in the order their genesis, hooks and exports run. */
 export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[] {
-  return [authModule(accounts), bankModule(bank, accounts)];
+  const staking = new StakingKeeper(accounts, bank);
+  const registry = new RegistryKeeper(bank);
+  return [authModule(accounts), bankModule(bank, accounts), stakingModule(staking), registryModule(registry, bank, accounts)];
 }
 
 export class CairnApp implements AbciApplication {
@@ -179,9 +184,14 @@ export class CairnApp implements AbciApplication {
     const ctx = this.#blockContext({ chainId: req.chainId, height: req.initialHeight - 1n, time: req.time ?? { seconds: 0n, nanos: 0 } }, new EventSink());
     appKeys.chainId.set(ctx.store, req.chainId);
     await this.accounts.ensureModuleAccount(ctx.store, FEE_COLLECTOR, (a) => this.#addresses.encode(a));
-    for (const m of this.modules) await m.genesis.init(validated.sections.get(m.name), ctx);
+    // The module that owns the validator set (staking) returns it; CometBFT replaces genesis.json's list with it.
+    const validators: ValidatorUpdate[] = [];
+    for (const m of this.modules) {
+      const result = await m.genesis.init(validated.sections.get(m.name), ctx);
+      if (result?.validatorUpdates) validators.push(...result.validatorUpdates);
+    }
     this.#checkState = branch(readOnly(this.store.committed));
-    return { validators: [], appHash: await this.store.workingHash() };
+    return { validators, appHash: await this.store.workingHash() };
   }
 
   async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
@@ -204,7 +214,13 @@ export class CairnApp implements AbciApplication {
     const blockEvents: Event[] = [];
     const validatorUpdates: ValidatorUpdate[] = [];
     const begin = new EventSink();
-    for (const m of this.modules) if (m.beginBlock) await m.beginBlock(this.#blockContext(block, begin));
+    // Begin-block hooks see who signed the last block, the evidence in this one and the proposer.
+    const consensus = {
+      lastCommit: req.decidedLastCommit ?? { round: 0, votes: [] },
+      misbehavior: req.misbehavior,
+      proposerAddress: req.proposerAddress,
+    };
+    for (const m of this.modules) if (m.beginBlock) await m.beginBlock(this.#blockContext({ ...block, consensus }, begin));
     blockEvents.push(...tagMode(begin.events, 'BeginBlock'));
 
     const txResults: TxResult[] = [];
@@ -278,7 +294,7 @@ export class CairnApp implements AbciApplication {
   }
 
   async #assertInvariants(store: KVRead, height: bigint): Promise<void> {
-    const broken = await checkInvariants(store);
+    const broken = [...(await checkInvariants(store)), ...(await checkStakingInvariants(store))];
     if (broken.length > 0) {
       this.#logger.error('invariant broken: halting', { height: String(height), broken: broken.join('; ') });
       throw new Error(`invariant broken at height ${height}: ${broken.join('; ')}`);

@@ -10,6 +10,8 @@ import { initNodeHome } from './init.ts';
 import { serve } from './start.ts';
 
 export const DEV_CHAIN_ID = 'cairn-dev-1';
+/** The dev account bonds 1,000,000 CAIRN to the dev node's validator (voting power 1,000,000). */
+export const DEV_SELF_BOND = 1_000_000_000_000n;
 
 const command: CommandModule = {
   description: `Start a single-validator dev chain (chain id ${DEV_CHAIN_ID}) with a funded dev account; Ctrl-C stops it, the next run continues it.`,
@@ -21,7 +23,15 @@ const command: CommandModule = {
       ctx.note(`creating a dev chain in ${home}`);
       const key = (await keyring.has('dev')) ? await keyring.show('dev') : (await keyring.add('dev', { mnemonic: DEV_MNEMONIC })).key;
       const appState = addGenesisAccount(defaultAppState(), key.address, [{ denom: 'ucairn', amount: DEV_BALANCE }]);
-      await initNodeHome({ home, chainId: DEV_CHAIN_ID, moniker: 'dev', overwriteGenesis: true, appState, note: (m) => ctx.note(m) });
+      await initNodeHome({
+        home,
+        chainId: DEV_CHAIN_ID,
+        moniker: 'dev',
+        overwriteGenesis: true,
+        appState,
+        validator: { operator: key.address, selfBond: DEV_SELF_BOND },
+        note: (m) => ctx.note(m),
+      });
     }
     const dev = await keyring.show('dev');
     await serve(ctx, {

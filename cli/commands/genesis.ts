@@ -1,8 +1,12 @@
-// `cairn genesis add-account <address|key> <coins>` and `cairn genesis validate [file]`.
+// `cairn genesis add-account <address|key> <coins>`, `cairn genesis add-validator <address|key> <coins>`
+// and `cairn genesis validate [file]`.
 import { readFile } from 'node:fs/promises';
 import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT } from '../../node/framework/address.ts';
 import { addGenesisAccount, checkAppState } from '../../genesis/app-state.ts';
+import { DEFAULT_COMMISSION, addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
+import { readValidatorKey } from '../../node/cometbft/keys.ts';
+import { stringFlag } from '../context.ts';
 import { type GenesisDoc, buildGenesis, genesisPath, readGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
 import { parseCoins } from '../amount.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
@@ -18,6 +22,38 @@ async function addAccount(ctx: CommandContext): Promise<void> {
   checkAppState(appState);
   await writeGenesis(ctx.global.home, { ...doc, app_state: appState });
   ctx.print({ json: { address, coins: coinsText }, text: `added ${coinsText} to ${address} in ${genesisPath(ctx.global.home)}` });
+}
+
+// Cairn's gentx: bonds an operator's genesis balance to this home's consensus key (or --pubkey).
+async function addValidator(ctx: CommandContext): Promise<void> {
+  const [who, coinsText] = [ctx.args[1], ctx.args[2]];
+  if (who === undefined || coinsText === undefined) throw new UsageError('usage: cairn genesis add-validator <address|key-name> <self-bond, e.g. 100000000ucairn>');
+  const address = isAddress(who) ? who : (await (await ctx.keyring()).show(who)).address;
+  const coins = parseCoins(coinsText);
+  if (coins.length !== 1 || coins[0]!.denom !== 'ucairn') throw new UsageError(`the self-bond is one amount of ucairn, got ${coinsText}`);
+  const pubkey = stringFlag(ctx, 'pubkey') ?? (await readValidatorKey(ctx.global.home)).pubKey;
+  const doc = await readGenesisOrExplain(ctx.global.home);
+  const min = stringFlag(ctx, 'min-self-delegation');
+  let appState: Record<string, unknown>;
+  try {
+    appState = addGenesisValidator((doc.app_state ?? {}) as Record<string, unknown>, {
+      operator: address,
+      consensusPubKey: pubkey,
+      selfBond: coins[0]!.amount,
+      moniker: stringFlag(ctx, 'moniker') ?? who,
+      commission: {
+        rate: stringFlag(ctx, 'commission-rate') ?? DEFAULT_COMMISSION.rate,
+        maxRate: stringFlag(ctx, 'commission-max-rate') ?? DEFAULT_COMMISSION.maxRate,
+        maxChangeRate: stringFlag(ctx, 'commission-max-change-rate') ?? DEFAULT_COMMISSION.maxChangeRate,
+      },
+      ...(min === undefined ? {} : { minSelfDelegation: BigInt(min) }),
+    });
+    checkAppState(appState);
+  } catch (err) {
+    throw new CliError(`cannot add the validator: ${(err as Error).message}`);
+  }
+  await writeGenesis(ctx.global.home, { ...doc, app_state: appState });
+  ctx.print({ json: { operator: address, consensus_pubkey: pubkey, self_bond: coinsText }, text: `${address} bonds ${coinsText} to consensus key ${pubkey} in ${genesisPath(ctx.global.home)}` });
 }
 
 async function validate(ctx: CommandContext): Promise<void> {
@@ -63,23 +99,40 @@ async function readGenesisOrExplain(home: string): Promise<GenesisDoc> {
 }
 
 const command: CommandModule = {
-  description: 'Edit and check genesis.json.\n  add-account <address|key-name> <coins>   fund an account at genesis\n  validate [file]                          check a genesis file (default: the home\'s)',
+  description:
+    'Edit and check genesis.json.\n  add-account <address|key-name> <coins>     fund an account at genesis\n' +
+    '  add-validator <address|key-name> <coins>   bond a funded account to this node\'s consensus key (a genesis validator)\n' +
+    '  validate [file]                            check a genesis file (default: the home\'s)',
   args: [
-    { name: 'subcommand', description: 'add-account | validate' },
-    { name: 'arg1', description: 'address or key name (add-account) / file (validate)', optional: true },
-    { name: 'arg2', description: 'coins (add-account)', optional: true },
+    { name: 'subcommand', description: 'add-account | add-validator | validate' },
+    { name: 'arg1', description: 'address or key name (add-account, add-validator) / file (validate)', optional: true },
+    { name: 'arg2', description: 'coins (add-account) / self-bond (add-validator)', optional: true },
   ],
-  examples: ['cairn genesis add-account alice 1000000000ucairn --home ~/.cairn', 'cairn genesis validate ~/.cairn/config/genesis.json'],
+  options: {
+    moniker: { type: 'string', valueName: 'name', description: 'add-validator: the validator\'s name (default: the key name)' },
+    pubkey: { type: 'string', valueName: 'base64', description: 'add-validator: ed25519 consensus key (default: this home\'s priv_validator_key.json)' },
+    'commission-rate': { type: 'string', valueName: 'dec', description: `add-validator: commission, e.g. 0.1 (default ${DEFAULT_COMMISSION.rate})` },
+    'commission-max-rate': { type: 'string', valueName: 'dec', description: `add-validator: the most it may ever be (default ${DEFAULT_COMMISSION.maxRate})` },
+    'commission-max-change-rate': { type: 'string', valueName: 'dec', description: `add-validator: the most it may change per day (default ${DEFAULT_COMMISSION.maxChangeRate})` },
+    'min-self-delegation': { type: 'string', valueName: 'amount', description: 'add-validator: jailed if the self-bond falls below this (default 1)' },
+  },
+  examples: [
+    'cairn genesis add-account alice 1000000000ucairn --home ~/.cairn',
+    'cairn genesis add-validator alice 100000000ucairn --moniker my-node --home ~/.cairn',
+    'cairn genesis validate ~/.cairn/config/genesis.json',
+  ],
   async run(ctx: CommandContext) {
     switch (ctx.args[0]) {
       case 'add-account':
         return addAccount(ctx);
+      case 'add-validator':
+        return addValidator(ctx);
       case 'validate':
         return validate(ctx);
       default:
-        throw new UsageError(`unknown genesis subcommand "${ctx.args[0] ?? ''}": use add-account or validate`);
+        throw new UsageError(`unknown genesis subcommand "${ctx.args[0] ?? ''}": use add-account, add-validator or validate`);
     }
   },
 };
 
-export const { run, args, description, examples } = command;
+export const { run, args, options, description, examples } = command;

@@ -1,7 +1,9 @@
-// `cairn init [moniker] --chain-id <id>`: a new node home with CometBFT keys, config.toml,
-// app.toml and a genesis whose only validator is this node (add accounts with `genesis add-account`).
+// `cairn init [moniker] --chain-id <id>`: a new node home with CometBFT keys, config.toml, app.toml
+// and a genesis. The validator set comes from the staking section of that genesis: fund an operator
+// (`genesis add-account`) and bond it with this node's consensus key (`genesis add-validator`).
 import { existsSync } from 'node:fs';
 import { defaultAppState } from '../../genesis/app-state.ts';
+import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { ensureCometbft } from '../../node/cometbft/install.ts';
 import { buildGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
 import { configure, initHome } from '../../node/cometbft/home.ts';
@@ -11,8 +13,6 @@ import type { CommandContext, CommandModule } from '../context.ts';
 import { booleanFlag } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { fields } from '../output.ts';
-
-export const DEFAULT_VALIDATOR_POWER = 10n;
 
 export interface InitResult {
   readonly home: string;
@@ -35,6 +35,8 @@ export async function initNodeHome(opts: {
   blockTimeMs?: number;
   /** app.toml overrides for a new home. */
   appConfig?: Partial<AppConfig>;
+  /** Make this node a genesis validator: `operator` must be funded in `appState` with at least `selfBond` ucairn. */
+  validator?: { operator: string; selfBond: bigint };
 }): Promise<InitResult> {
   await ensureCometbft({ log: opts.note ?? (() => {}) });
   const hadApp = existsSync(appConfigPath(opts.home));
@@ -55,18 +57,19 @@ export async function initNodeHome(opts: {
     );
   }
   if (home.created || opts.overwriteGenesis) {
-    const genesis = buildGenesis({
-      chainId: opts.chainId,
-      validators: [{ address: home.validator.address, pubKey: home.validator.pubKey, power: DEFAULT_VALIDATOR_POWER, name: opts.moniker }],
-      appState: opts.appState ?? defaultAppState(),
-    });
+    let appState = opts.appState ?? defaultAppState();
+    if (opts.validator !== undefined) {
+      appState = addGenesisValidator(appState, { operator: opts.validator.operator, consensusPubKey: home.validator.pubKey, selfBond: opts.validator.selfBond, moniker: opts.moniker });
+    }
+    // CometBFT's own list stays empty: InitChain returns the set from the staking section.
+    const genesis = buildGenesis({ chainId: opts.chainId, validators: [], appState });
     await writeGenesis(opts.home, genesis);
   }
   return { home: opts.home, chainId: opts.chainId, nodeId: home.nodeId, validatorAddress: home.validator.address, created: home.created };
 }
 
 const command: CommandModule = {
-  description: 'Create a node home: CometBFT keys and config, app.toml, and a genesis with this node as its validator.',
+  description: 'Create a node home: CometBFT keys and config, app.toml, and a genesis (add its validators with `cairn genesis add-validator`).',
   args: [{ name: 'moniker', description: 'a name for this node (default: cairn-node)', optional: true }],
   options: {
     overwrite: { type: 'boolean', description: 'replace an existing genesis.json (keys are never replaced)' },
@@ -84,9 +87,10 @@ const command: CommandModule = {
           ['home', r.home],
           ['chain id', r.chainId],
           ['node id', r.nodeId],
-          ['validator', r.validatorAddress],
+          ['consensus address', r.validatorAddress],
         ]) +
-        `\n\nNext: fund accounts with \`cairn genesis add-account <address> <coins> --home ${r.home}\`, then \`cairn start --home ${r.home}\`.`,
+        `\n\nNext: fund an operator with \`cairn genesis add-account <key> <coins> --home ${r.home}\`, bond it with this node's ` +
+        `consensus key with \`cairn genesis add-validator <key> <self-bond> --home ${r.home}\`, then \`cairn start --home ${r.home}\`.`,
     });
   },
 };

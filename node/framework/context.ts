@@ -4,12 +4,24 @@ import type { EventSink } from './events.ts';
 import type { GasMeter } from './gas.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
 import type { AddressCodec } from './address.ts';
+import type { CommitInfo, Misbehavior } from 'cosmjs-types/tendermint/abci/types';
+
+/** What CometBFT reports about consensus in FinalizeBlock (absent in CheckTx, queries and InitChain). */
+export interface ConsensusInfo {
+  /** Votes of the previous block's validators: who signed it, with their power. */
+  readonly lastCommit: CommitInfo;
+  /** Evidence of faults (duplicate votes, light-client attacks) committed in this block. */
+  readonly misbehavior: readonly Misbehavior[];
+  /** Consensus address of this block's proposer. */
+  readonly proposerAddress: Uint8Array;
+}
 
 export interface BlockInfo {
   readonly chainId: string;
   readonly height: bigint;
   /** Consensus time of the block header (never the wall clock). */
   readonly time: { readonly seconds: bigint; readonly nanos: number };
+  readonly consensus?: ConsensusInfo;
 }
 
 /** check/recheck: mempool admission; simulate: gas estimation; finalize: block execution. */

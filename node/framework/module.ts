@@ -30,7 +30,8 @@ export interface GenesisHandlers<G> {
   defaultGenesis(): unknown;
   /** Parses and checks the JSON section (addresses against the chain's prefix); throws an Error naming the bad field. */
   validate(json: unknown, addresses: AddressCodec): G;
-  init(genesis: G, ctx: Context): Promise<void>;
+  /** A module that owns the validator set (staking) returns it here, for InitChain to hand to CometBFT. */
+  init(genesis: G, ctx: Context): Promise<void | EndBlockResult>;
   export(ctx: QueryContext): Promise<unknown>;
 }
 

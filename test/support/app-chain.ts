@@ -2,12 +2,22 @@
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
-import { CheckTxType, type ExecTxResult, type ResponseCheckTx, type ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
+import {
+  CheckTxType,
+  type ExecTxResult,
+  type Misbehavior,
+  type ResponseCheckTx,
+  type ResponseFinalizeBlock,
+  type ResponseInitChain,
+  type ResponseQuery,
+  type VoteInfo,
+} from 'cosmjs-types/tendermint/abci/types';
 import { addGenesisAccount, defaultAppState, type AppState } from '../../genesis/app-state.ts';
 import { CairnApp } from '../../node/app.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../node/store/commit-store.ts';
 import { checkInvariants } from '../../modules/bank/invariants.ts';
+import { checkStakingInvariants } from '../../modules/staking/invariants.ts';
 
 export const CHAIN_ID = 'cairn-test-1';
 const GENESIS_SECONDS = 1_800_000_000n;
@@ -19,10 +29,20 @@ export interface ChainOptions {
   readonly minGasPrices?: string;
 }
 
+/** What CometBFT would report about consensus for one block (votes for the previous one, evidence). */
+export interface BlockConsensus {
+  readonly votes?: readonly VoteInfo[];
+  readonly misbehavior?: readonly Misbehavior[];
+  readonly proposer?: Uint8Array;
+}
+
 export class AppChain {
   readonly app: CairnApp;
   readonly store: CommitStore;
   readonly appHashes: Uint8Array[] = [];
+  /** InitChain's answer (the genesis validator set) and the last FinalizeBlock's (validator updates, events). */
+  initChain: ResponseInitChain | undefined;
+  lastBlock: ResponseFinalizeBlock | undefined;
 
   private constructor(app: CairnApp, store: CommitStore) {
     this.app = app;
@@ -37,7 +57,7 @@ export class AppChain {
     if (store.lastHeight === 0n) {
       let state = opts.appState ?? defaultAppState();
       for (const f of opts.funded ?? []) state = addGenesisAccount(state, f.address, [{ denom: 'ucairn', amount: f.amount }]);
-      await app.initChain({
+      chain.initChain = await app.initChain({
         time: { seconds: GENESIS_SECONDS, nanos: 0 },
         chainId: CHAIN_ID,
         consensusParams: undefined as never,
@@ -58,21 +78,22 @@ export class AppChain {
   }
 
   /** FinalizeBlock + Commit of the next height; returns each tx's result. Checks invariants. */
-  async block(txs: Uint8Array[] = []): Promise<ExecTxResult[]> {
+  async block(txs: Uint8Array[] = [], consensus: BlockConsensus = {}): Promise<ExecTxResult[]> {
     const height = this.store.lastHeight + 1n;
     const res = await this.app.finalizeBlock({
       txs,
-      decidedLastCommit: { round: 0, votes: [] },
-      misbehavior: [],
+      decidedLastCommit: { round: 0, votes: [...(consensus.votes ?? [])] },
+      misbehavior: [...(consensus.misbehavior ?? [])],
       hash: new Uint8Array(32),
       height,
       time: { seconds: GENESIS_SECONDS + height * 5n, nanos: 0 },
       nextValidatorsHash: new Uint8Array(32),
-      proposerAddress: new Uint8Array(20),
+      proposerAddress: consensus.proposer ?? new Uint8Array(20),
     });
+    this.lastBlock = res;
     this.appHashes.push(res.appHash);
     await this.app.commit();
-    const broken = await checkInvariants(this.store.committed);
+    const broken = [...(await checkInvariants(this.store.committed)), ...(await checkStakingInvariants(this.store.committed))];
     if (broken.length > 0) throw new Error(`invariants broken at ${height}: ${broken.join('; ')}`);
     return res.txResults;
   }

@@ -1,0 +1,39 @@
+// The staking module: validators, delegations, unbonding and redelegation, the bond pools, and the
+// validator set CometBFT runs with. See README.md for the state layout and rules.
+import type { Module } from '../../node/framework/module.ts';
+import { type StakingGenesis, stakingGenesis } from './genesis.ts';
+import { StakingKeeper, timestampMs } from './keeper.ts';
+import * as keys from './keys.ts';
+import { MODULE } from './keys.ts';
+import { msgCreateValidator } from './msgs/create-validator.ts';
+import { msgDelegate } from './msgs/delegate.ts';
+import { msgEditValidator } from './msgs/edit-validator.ts';
+import { msgBeginRedelegate } from './msgs/redelegate.ts';
+import { msgUndelegate } from './msgs/undelegate.ts';
+import { stakingQueries } from './queries.ts';
+import { applyValidatorSetUpdates, completeMatured } from './validator-set.ts';
+
+export { StakingKeeper } from './keeper.ts';
+export { StakingView } from './view.ts';
+export type { StakingHooks } from './hooks.ts';
+export { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
+export { POWER_REDUCTION } from './params.ts';
+
+export function stakingModule(k: StakingKeeper): Module<StakingGenesis> {
+  return {
+    name: MODULE,
+    consensusVersion: 1,
+    genesis: stakingGenesis(k),
+    msgs: [msgCreateValidator(k), msgEditValidator(k), msgDelegate(k), msgUndelegate(k), msgBeginRedelegate(k)],
+    queries: stakingQueries(k),
+    async beginBlock(ctx) {
+      // Consensus time of the latest block, so block counts can be shown as approximate times.
+      keys.lastBlockTime.set(ctx.store, timestampMs(ctx.block.time));
+    },
+    async endBlock(ctx) {
+      const validatorUpdates = await applyValidatorSetUpdates(k, ctx);
+      await completeMatured(k, ctx);
+      return { validatorUpdates };
+    },
+  };
+}

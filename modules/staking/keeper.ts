@@ -1,0 +1,145 @@
+// Validators, the two bond pools, and the state changes every flow shares. Message handlers, the
+// end-block validator-set update and slashing all go through here, so the pools always hold exactly
+// the tokens the records say (see invariants.ts).
+import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
+import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
+import type { Context } from '../../node/framework/context.ts';
+import type { KVRead, KVStore } from '../../node/store/types.ts';
+import { moduleAddress } from '../../node/framework/address.ts';
+import type { AccountKeeper } from '../auth/keeper.ts';
+import type { BankApi } from '../bank/keeper.ts';
+import { type Dec, ONE, decToProto, mulDivTrunc } from './dec.ts';
+import { ErrDelegatorShareExRateInvalid } from './errors.ts';
+import { type StakingHooks, fire } from './hooks.ts';
+import * as keys from './keys.ts';
+import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
+import { StakingView, consAddressOf, isBonded, operatorBytes, powerOf, sharesOf, tokensOf } from './view.ts';
+
+/** Block interval assumed before the chain has a history to average. */
+const DEFAULT_BLOCK_MS = 5_000n;
+
+export class StakingKeeper extends StakingView {
+  readonly accounts: AccountKeeper;
+  readonly bank: BankApi;
+  readonly hooks: readonly StakingHooks[];
+
+  constructor(accounts: AccountKeeper, bank: BankApi, hooks: readonly StakingHooks[] = []) {
+    super();
+    this.accounts = accounts;
+    this.bank = bank;
+    this.hooks = hooks;
+  }
+
+  fire<K extends keyof StakingHooks>(name: K, ...args: Parameters<NonNullable<StakingHooks[K]>>): Promise<void> {
+    return fire(this.hooks, name, ...args);
+  }
+
+  // ---- validators ----
+
+  /** Writes a validator and keeps the power index in step (jailed or powerless ones are not indexed). */
+  async setValidator(store: KVStore, v: Validator): Promise<void> {
+    const operator = operatorBytes(v);
+    const before = await keys.validators.get(store, operator);
+    if (before !== undefined) keys.powerIndex.delete(store, [keys.invertPower(powerOf(before)), operator]);
+    keys.validators.set(store, operator, v);
+    if (!v.jailed && powerOf(v) > 0n) keys.powerIndex.set(store, [keys.invertPower(powerOf(v)), operator], true);
+  }
+
+  /** Deletes a validator that has no tokens and no shares left. */
+  async removeValidator(ctx: Context, v: Validator): Promise<void> {
+    if (tokensOf(v) !== 0n || sharesOf(v) !== 0n) throw new Error(`cannot remove validator ${v.operatorAddress}: it still has tokens or shares`);
+    if (isBonded(v)) throw new Error(`cannot remove bonded validator ${v.operatorAddress}`);
+    const operator = operatorBytes(v);
+    const consAddr = consAddressOf(v);
+    keys.powerIndex.delete(ctx.store, [keys.invertPower(powerOf(v)), operator]);
+    keys.validators.delete(ctx.store, operator);
+    keys.validatorsByConsAddr.delete(ctx.store, consAddr);
+    await this.fire('afterValidatorRemoved', ctx, consAddr, operator);
+    ctx.events.emit('remove_validator', { validator: v.operatorAddress });
+  }
+
+  async setJailed(ctx: Context, consAddr: Uint8Array, jailed: boolean): Promise<Validator | undefined> {
+    const v = await this.validatorByConsAddr(ctx.store, consAddr);
+    if (v === undefined || v.jailed === jailed) return v;
+    const next = { ...v, jailed };
+    await this.setValidator(ctx.store, next);
+    return next;
+  }
+
+  /** Adds delegated tokens; returns the shares issued for them (at the current exchange rate). */
+  addTokens(v: Validator, amount: bigint): { validator: Validator; shares: Dec } {
+    const tokens = tokensOf(v);
+    const total = sharesOf(v);
+    // The first tokens set the rate at one share per token; later ones get shares at the current rate.
+    const shares = total === 0n ? amount * ONE : mulDivTrunc(total, amount, tokens);
+    if (total !== 0n && tokens === 0n) throw ErrDelegatorShareExRateInvalid.wrap(v.operatorAddress);
+    return { validator: { ...v, tokens: (tokens + amount).toString(), delegatorShares: decToProto(total + shares) }, shares };
+  }
+
+  /** Removes shares; returns the tokens they were worth (all the tokens when the last share goes). */
+  removeShares(v: Validator, shares: Dec): { validator: Validator; amount: bigint } {
+    const tokens = tokensOf(v);
+    const total = sharesOf(v);
+    if (shares > total) throw new Error(`removing ${shares} shares from ${v.operatorAddress}, which has ${total}`);
+    const remaining = total - shares;
+    const amount = remaining === 0n ? tokens : mulDivTrunc(shares, tokens, total);
+    return { validator: { ...v, tokens: (tokens - amount).toString(), delegatorShares: decToProto(remaining) }, amount };
+  }
+
+  // ---- pools ----
+
+  async moveBondedToNotBonded(ctx: Context, amount: bigint): Promise<void> {
+    await this.#movePool(ctx, BONDED_POOL, NOT_BONDED_POOL, amount);
+  }
+
+  async moveNotBondedToBonded(ctx: Context, amount: bigint): Promise<void> {
+    await this.#movePool(ctx, NOT_BONDED_POOL, BONDED_POOL, amount);
+  }
+
+  async burnFromPool(ctx: Context, bonded: boolean, amount: bigint): Promise<void> {
+    if (amount === 0n) return;
+    const { bondDenom } = await this.params(ctx.store);
+    await this.bank.burn(ctx, bonded ? BONDED_POOL : NOT_BONDED_POOL, [{ denom: bondDenom, amount }]);
+  }
+
+  async #movePool(ctx: Context, from: string, to: string, amount: bigint): Promise<void> {
+    if (amount === 0n) return;
+    const { bondDenom } = await this.params(ctx.store);
+    await this.bank.send(ctx, moduleAddress(from), moduleAddress(to), [{ denom: bondDenom, amount }]);
+  }
+
+  poolFor(v: Validator): string {
+    return v.status === BondStatus.BOND_STATUS_BONDED ? BONDED_POOL : NOT_BONDED_POOL;
+  }
+
+  // ---- time ----
+
+  /** Milliseconds per block averaged over the chain's history (consensus time only). */
+  async averageBlockMs(store: KVRead, height: bigint, nowMs: bigint): Promise<bigint> {
+    const genesis = await keys.genesisTime.get(store);
+    if (genesis === undefined || height <= 0n || nowMs <= genesis) return DEFAULT_BLOCK_MS;
+    const avg = (nowMs - genesis) / height;
+    return avg > 0n ? avg : 1n;
+  }
+
+  /** An estimate of the consensus time `blocks` blocks after the current one (for wallets to show). */
+  async estimateTime(ctx: Context, blocks: bigint): Promise<Timestamp> {
+    const now = timestampMs(ctx.block.time);
+    const ms = now + blocks * (await this.averageBlockMs(ctx.store, ctx.block.height, now));
+    return msToTimestamp(ms);
+  }
+
+  async takeUnbondingId(store: KVStore): Promise<bigint> {
+    const id = (await keys.nextUnbondingId.get(store)) ?? 1n;
+    keys.nextUnbondingId.set(store, id + 1n);
+    return id;
+  }
+}
+
+export function timestampMs(t: { seconds: bigint; nanos: number }): bigint {
+  return t.seconds * 1000n + BigInt(Math.trunc(t.nanos / 1_000_000));
+}
+
+export function msToTimestamp(ms: bigint): Timestamp {
+  return { seconds: ms / 1000n, nanos: Number(ms % 1000n) * 1_000_000 };
+}

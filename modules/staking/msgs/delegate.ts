@@ -1,0 +1,36 @@
+// MsgDelegate: bond tokens from an account to a validator (what CosmJS `delegateTokens` sends).
+import { MsgDelegate, MsgDelegateResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
+import { parseCoins } from '../../../node/framework/coins.ts';
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { decodeAccount, decodeValoper } from '../addresses.ts';
+import { decToProto } from '../dec.ts';
+import { delegate } from '../delegation.ts';
+import { ErrBadDenom, ErrNoValidatorFound } from '../errors.ts';
+import type { StakingKeeper } from '../keeper.ts';
+
+export function msgDelegate(k: StakingKeeper): MsgHandler<MsgDelegate> {
+  return {
+    typeUrl: MsgDelegate.typeUrl,
+    decode: (bytes) => MsgDelegate.decode(bytes),
+    signers: (msg) => [msg.delegatorAddress],
+
+    validate(msg, ctx) {
+      decodeAccount(ctx.addresses, msg.delegatorAddress, 'delegator');
+      decodeValoper(ctx.addresses, msg.validatorAddress);
+      parseCoins([msg.amount]);
+    },
+
+    async execute(msg, ctx) {
+      const delegator = ctx.addresses.decode(msg.delegatorAddress);
+      const operator = decodeValoper(ctx.addresses, msg.validatorAddress);
+      const validator = await k.validator(ctx.store, operator);
+      if (validator === undefined) throw ErrNoValidatorFound.wrap(msg.validatorAddress);
+      const [coin] = parseCoins([msg.amount]);
+      const { bondDenom } = await k.params(ctx.store);
+      if (coin!.denom !== bondDenom) throw ErrBadDenom.wrap(`got ${coin!.denom}, expected ${bondDenom}`);
+      const shares = await delegate(k, ctx, delegator, validator, coin!.amount, { account: delegator });
+      ctx.events.emit('delegate', { validator: msg.validatorAddress, delegator: msg.delegatorAddress, amount: `${coin!.amount}${bondDenom}`, new_shares: decToProto(shares) });
+      return { typeUrl: MsgDelegateResponse.typeUrl, value: MsgDelegateResponse.encode({}).finish() };
+    },
+  };
+}

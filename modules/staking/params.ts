@@ -1,0 +1,92 @@
+// staking params. The cosmos Params proto is kept as-is for what it can say; the unbonding period is
+// a number of blocks (SPEC §2: "unbonding period in blocks"), so `unbonding_time` in the Params query
+// is an estimate: unbonding_blocks × the chain's average block interval so far.
+import type { Params } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
+import { GenesisError, object, optional, string, uint } from '../../node/framework/json.ts';
+import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from './dec.ts';
+
+/** Tokens per unit of CometBFT voting power (the SDK's DefaultPowerReduction). */
+export const POWER_REDUCTION = 1_000_000n;
+
+export interface StakingParams {
+  readonly unbondingBlocks: bigint;
+  readonly maxValidators: number;
+  readonly maxEntries: number;
+  readonly historicalEntries: number;
+  readonly bondDenom: string;
+  readonly minCommissionRate: Dec;
+}
+
+export const DEFAULT_PARAMS: StakingParams = {
+  // About a week at 5-second blocks.
+  unbondingBlocks: 120_960n,
+  maxValidators: 100,
+  maxEntries: 7,
+  historicalEntries: 0,
+  bondDenom: 'ucairn',
+  minCommissionRate: 0n,
+};
+
+export function paramsToJson(p: StakingParams): Record<string, unknown> {
+  return {
+    unbonding_blocks: p.unbondingBlocks.toString(),
+    max_validators: p.maxValidators,
+    max_entries: p.maxEntries,
+    historical_entries: p.historicalEntries,
+    bond_denom: p.bondDenom,
+    min_commission_rate: formatDec(p.minCommissionRate),
+  };
+}
+
+export function readParams(json: unknown): StakingParams {
+  const p = object(json, 'staking.params');
+  const small = (k: string, fallback: number, min: bigint): number => {
+    const v = optional(p[k], BigInt(fallback), (x) => uint(x, `staking.params.${k}`, 2n ** 32n - 1n));
+    if (v < min) throw new GenesisError(`staking.params.${k}: must be at least ${min}`);
+    return Number(v);
+  };
+  const unbondingBlocks = optional(p['unbonding_blocks'], DEFAULT_PARAMS.unbondingBlocks, (v) => uint(v, 'staking.params.unbonding_blocks'));
+  if (unbondingBlocks === 0n) throw new GenesisError('staking.params.unbonding_blocks: must be positive');
+  const bondDenom = optional(p['bond_denom'], DEFAULT_PARAMS.bondDenom, (v) => string(v, 'staking.params.bond_denom'));
+  if (!/^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/.test(bondDenom)) throw new GenesisError(`staking.params.bond_denom: invalid denom "${bondDenom}"`);
+  let minCommissionRate: Dec;
+  try {
+    minCommissionRate = optional(p['min_commission_rate'], DEFAULT_PARAMS.minCommissionRate, (v) => parseDecJson(string(v, 'staking.params.min_commission_rate')));
+  } catch (err) {
+    if (err instanceof GenesisError) throw err;
+    throw new GenesisError(`staking.params.min_commission_rate: ${(err as Error).message}`);
+  }
+  if (minCommissionRate > ONE) throw new GenesisError('staking.params.min_commission_rate: must be at most 1');
+  return {
+    unbondingBlocks,
+    maxValidators: small('max_validators', DEFAULT_PARAMS.maxValidators, 1n),
+    maxEntries: small('max_entries', DEFAULT_PARAMS.maxEntries, 1n),
+    historicalEntries: small('historical_entries', DEFAULT_PARAMS.historicalEntries, 0n),
+    bondDenom,
+    minCommissionRate,
+  };
+}
+
+/** The cosmos proto form kept in state (unbonding_time there is only an estimate, see above). */
+export function toProtoParams(p: StakingParams, blockMs: bigint): Params {
+  const ms = p.unbondingBlocks * blockMs;
+  return {
+    unbondingTime: { seconds: ms / 1000n, nanos: Number(ms % 1000n) * 1_000_000 },
+    maxValidators: p.maxValidators,
+    maxEntries: p.maxEntries,
+    historicalEntries: p.historicalEntries,
+    bondDenom: p.bondDenom,
+    minCommissionRate: decToProto(p.minCommissionRate),
+  };
+}
+
+export function fromProtoParams(p: Params, unbondingBlocks: bigint): StakingParams {
+  return {
+    unbondingBlocks,
+    maxValidators: p.maxValidators,
+    maxEntries: p.maxEntries,
+    historicalEntries: p.historicalEntries,
+    bondDenom: p.bondDenom,
+    minCommissionRate: parseDec(p.minCommissionRate),
+  };
+}
