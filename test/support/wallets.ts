@@ -4,6 +4,7 @@ import { DirectSecp256k1HdWallet, Registry, encodePubkey, makeAuthInfoBytes, mak
 import { defaultRegistryTypes } from '@cosmjs/stargate';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { EncodeObject } from '@cosmjs/proto-signing';
+import { registryTypes } from '../../modules/registry/cosmjs.ts';
 
 export const registry = new Registry(defaultRegistryTypes);
 
@@ -61,3 +62,6 @@ export async function signTx(w: TestWallet, msgs: EncodeObject[], o: SignOptions
 export function sendMsg(from: string, to: string, amount: string, denom = 'ucairn'): EncodeObject {
   return { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: from, toAddress: to, amount: [{ denom, amount }] } };
 }
+
+// Cairn's registry messages (modules/registry).
+for (const [typeUrl, type] of registryTypes) registry.register(typeUrl, type);

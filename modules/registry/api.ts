@@ -1,0 +1,34 @@
+// The registry as other modules see it (receipts, slashing, royalty, emission). They get exactly
+// these methods of the keeper; nothing else of the registry's state is reachable from outside.
+//
+//   getOperator(store, address)                 the Operator record, or undefined
+//   isActiveOperator(store, address)            ACTIVE with at least the minimum bond
+//   receiptKeysOf(store, address)               current + rotated-out receipt keys with their height windows
+//   payerKeyAuthorized(store, payer, key, h)    was `key` an authorised receipt key of `payer` at height h
+//   modelOf(store, id)                          a model or adapter manifest (royalty terms, base model)
+//   getAttestation(store, id)                   any accepted attestation by id, expired or replaced ones too
+//   currentAttestationsOf(store, address, now)  attestations that count at unix time `now`
+//   slashOperator(ctx, address, bps, reason, {recipientModule?})
+//                                               slashes bond + unbonding entries pro rata; the coins go to
+//                                               recipientModule's account, or are burned without one
+//   jail(ctx, address, untilHeight, reason) / unjail(ctx, address) / tombstone(ctx, address, reason)
+//   params(store)
+import type { RegistryKeeper } from './keeper.ts';
+
+export type RegistryApi = Pick<
+  RegistryKeeper,
+  | 'getOperator'
+  | 'isActiveOperator'
+  | 'receiptKeysOf'
+  | 'payerKeyAuthorized'
+  | 'modelOf'
+  | 'getAttestation'
+  | 'currentAttestationsOf'
+  | 'slashOperator'
+  | 'jail'
+  | 'unjail'
+  | 'tombstone'
+  | 'params'
+>;
+
+export type { ReceiptKeyInfo, SlashOptions, SlashResult } from './keeper.ts';

@@ -1,0 +1,57 @@
+// The registry's registered errors (codespace "registry"). Each bad input gets its own code so
+// that wallets and tests can match on it; the log says which field and why.
+import { registerError } from '../../node/framework/errors.ts';
+
+const err = (code: number, description: string) => registerError('registry', code, description);
+
+export const ErrInvalidParams = err(2, 'invalid registry params');
+export const ErrUnauthorized = err(3, 'signer is not the params authority');
+export const ErrOperatorExists = err(4, 'operator already registered');
+export const ErrOperatorNotFound = err(5, 'operator not found');
+export const ErrBondTooLow = err(6, 'bond below the minimum operator bond');
+export const ErrInvalidBond = err(7, 'invalid bond amount');
+export const ErrInsufficientBond = err(8, 'not enough bonded coins');
+export const ErrTooManyUnbondingEntries = err(9, 'too many unbonding entries');
+export const ErrOperatorTombstoned = err(10, 'operator is tombstoned');
+export const ErrInvalidMoniker = err(11, 'invalid moniker');
+export const ErrInvalidEndpoint = err(12, 'invalid endpoint: must be an https URL');
+export const ErrInvalidRegion = err(13, 'invalid region');
+export const ErrInvalidLinkedHost = err(14, 'invalid linked host');
+export const ErrInvalidKey = err(15, 'invalid ed25519 public key: must be 32 bytes');
+export const ErrReceiptKeyInUse = err(16, 'receipt key already used');
+export const ErrInvalidGpu = err(17, 'invalid GPU commitment');
+export const ErrDuplicateGpuId = err(18, 'duplicate GPU id');
+export const ErrTooManyGpus = err(19, 'too many GPU commitments');
+export const ErrInvalidModelId = err(20, 'invalid model id');
+export const ErrModelExists = err(21, 'model id already registered');
+export const ErrModelNotFound = err(22, 'model not found');
+export const ErrInvalidContentHash = err(23, 'invalid content hash: expected sha256:<64 hex> or an IPFS CID');
+export const ErrDuplicateContentHash = err(24, 'content hash already registered');
+export const ErrInvalidLicense = err(25, 'invalid SPDX license id');
+export const ErrInvalidEval = err(26, 'invalid eval');
+export const ErrRoyaltyTooHigh = err(27, 'royalty above the maximum');
+export const ErrInvalidRecipients = err(28, 'invalid royalty recipients');
+export const ErrInvalidModelKind = err(29, 'invalid model kind');
+export const ErrBaseModelNotFound = err(30, 'base model not found');
+export const ErrBaseModelIsAdapter = err(31, 'base model is an adapter');
+export const ErrModelDeprecated = err(32, 'model is deprecated');
+export const ErrInvalidVersion = err(33, 'invalid version chain');
+export const ErrNotAuthor = err(34, 'signer is not the model author');
+export const ErrInvalidPrice = err(35, 'invalid price');
+export const ErrNotServing = err(36, 'operator does not serve this model');
+export const ErrTooManyServedModels = err(37, 'too many served models');
+export const ErrPayerKeyExists = err(38, 'payer key already authorised');
+export const ErrPayerKeyNotFound = err(39, 'payer key not found');
+export const ErrPayerKeyRevoked = err(40, 'payer key was revoked and cannot be authorised again');
+export const ErrTooManyPayerKeys = err(41, 'too many payer keys');
+export const ErrInvalidLabel = err(42, 'invalid key label');
+export const ErrInvalidAttestation = err(43, 'invalid attestation');
+export const ErrUntrustedVerifier = err(44, 'attestation verifier is not trusted');
+export const ErrBadVerifierSignature = err(45, 'attestation verifier signature does not verify');
+export const ErrAttestationExpired = err(46, 'attestation already expired');
+export const ErrDuplicateAttestation = err(47, 'attestation already submitted');
+export const ErrGpuNotFound = err(48, 'GPU not committed by this operator');
+export const ErrTeeMismatch = err(49, 'GPU does not declare this TEE type');
+export const ErrNotJailed = err(50, 'operator is not jailed');
+export const ErrStillJailed = err(51, 'operator jail period has not ended');
+export const ErrInvalidSlash = err(52, 'invalid slash fraction');
