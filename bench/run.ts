@@ -1,0 +1,553 @@
+// `npm run bench`: figures for one Cairn validator on this machine, not a test.
+//
+//  1. Throughput and latency of bank sends through a real CometBFT: the app runs in this process,
+//     CometBFT as its child, and a load generator (bench/load.ts) as a second child that sends
+//     pre-signed txs with broadcast_tx_sync at increasing offered rates.
+//  2. Micro-figures: signature verification (bench/crypto.ts) and the state store (bench/store.ts).
+//
+// Options: --rates 250,500,1000,1500,2000  --seconds 10  --accounts 2000  --in-flight 1000
+//          --block-ms 1000  --no-micro  --keep-home  --profile <dir> (a V8 CPU profile of this
+//          process, i.e. the app, per phase: sending and draining only)
+// Bounded: each phase sends for --seconds, then waits at most DRAIN_LIMIT_MS for the mempool to
+// empty; a phase that cannot drain ends the run. CometBFT is stopped on every exit path.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { hash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { rpcCall, waitForHeight } from '../node/cometbft/rpc.ts';
+import type { Logger } from '../node/log.ts';
+import { type RunningNode, startNode } from '../node/node.ts';
+import { createBenchHome } from './chain.ts';
+import { type LoadPhase, type LoadReport, NOT_SENT, RPC_ERROR, TRANSPORT_ERROR, epochMs } from './load.ts';
+import { AppProbe, type BlockStat, type ProbeTotals, diffTotals } from './probe.ts';
+import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
+import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
+
+const DRAIN_LIMIT_MS = 25_000;
+const WATCHDOG_MS = 5 * 60_000;
+const FUNDS = 1_000_000_000_000n;
+
+const { values: opt } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '250,500,1000,1500,2000' },
+    seconds: { type: 'string', default: '10' },
+    accounts: { type: 'string', default: '2000' },
+    'in-flight': { type: 'string', default: '1000' },
+    'block-ms': { type: 'string', default: '1000' },
+    'no-micro': { type: 'boolean', default: false },
+    'keep-home': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+  },
+});
+const RATES = opt.rates.split(',').map(Number);
+const SECONDS = Number(opt.seconds);
+const ACCOUNTS = Number(opt.accounts);
+const IN_FLIGHT = Number(opt['in-flight']);
+const BLOCK_MS = Number(opt['block-ms']);
+
+// Only warnings and errors from the node: its info lines would interleave with the tables.
+const logger: Logger = {
+  info: () => {},
+  warn: (m, f) => console.error(`node warn: ${m} ${JSON.stringify(f ?? {})}`),
+  error: (m, f) => console.error(`node error: ${m} ${JSON.stringify(f ?? {})}`),
+};
+
+const log = (m: string): void => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+interface PhaseResult {
+  readonly rate: number;
+  readonly report: LoadReport;
+  readonly drainedAt: number;
+  readonly drained: boolean;
+  readonly txHashes: readonly string[];
+  readonly totals: ProbeTotals;
+  readonly elu: number;
+  /** Cores used on average; `others` is every other process on the machine. */
+  readonly cpu: { app: number; cometbft: number; loader: number; others: number };
+  readonly rss: { app: number; cometbft: number; loader: number };
+  readonly signMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; notes: string[]; setup: string[] }> {
+  const notes: string[] = [];
+  const setup: string[] = [];
+  let t = performance.now();
+  const accounts = makeAccounts(ACCOUNTS);
+  const bench = await createBenchHome({ funded: accounts.map((a) => ({ address: a.address, amount: FUNDS })), blockTimeMs: BLOCK_MS });
+  setup.push(`${ACCOUNTS} funded accounts, home ${bench.home}: ${(performance.now() - t).toFixed(0)} ms`);
+  let node: RunningNode | undefined;
+  let loader: ChildProcess | undefined;
+  const stopAll = async (): Promise<void> => {
+    loader?.kill('SIGTERM');
+    await node?.stop();
+  };
+  const watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${WATCHDOG_MS / 1000} s; stopping CometBFT and exiting`);
+    node?.cometbft?.kill('SIGKILL');
+    loader?.kill('SIGKILL');
+    process.exit(1);
+  }, WATCHDOG_MS);
+  const onSignal = (): void => {
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    t = performance.now();
+    node = await startNode({ home: bench.home, logger, withCometbft: true });
+    const probe = new AppProbe(node.app);
+    await waitForHeight(bench.rpcUrl, 2, 60_000);
+    setup.push(`node up (InitChain with ${ACCOUNTS} accounts, CometBFT started, height 2): ${(performance.now() - t).toFixed(0)} ms`);
+
+    t = performance.now();
+    await fetchAccountNumbers(bench.rpcUrl, accounts);
+    const queryMs = performance.now() - t;
+    setup.push(`auth Account query for each account over RPC abci_query (16 concurrent): ${Math.round((ACCOUNTS / queryMs) * 1000)} queries/s`);
+
+    loader = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const loaderPid = loader.pid ?? -1;
+    const cometPid = node.cometbft?.pid ?? -1;
+    const results: PhaseResult[] = [];
+
+    for (const [phaseId, rate] of RATES.entries()) {
+      const count = Math.round(rate * SECONDS);
+      t = performance.now();
+      const { txs, hashes } = signPhase(accounts, count, bench.chainId, `bench ${rate}/s`);
+      const signMs = performance.now() - t;
+      log(`phase ${rate} tx/s: ${count} txs signed in ${signMs.toFixed(0)} ms; sending for ${SECONDS} s`);
+
+      const before = probe.totals();
+      const eluBefore = performance.eventLoopUtilization();
+      const cpuBefore = {
+        app: cpuSeconds(process.pid) ?? 0,
+        cometbft: cpuSeconds(cometPid) ?? 0,
+        loader: cpuSeconds(loaderPid) ?? 0,
+        machine: machineBusySeconds() ?? 0,
+      };
+      const rss = { app: 0, cometbft: 0, loader: 0 };
+      const sampleRss = (): void => {
+        rss.app = Math.max(rss.app, rssMiB(process.pid) ?? 0);
+        rss.cometbft = Math.max(rss.cometbft, rssMiB(cometPid) ?? 0);
+        rss.loader = Math.max(rss.loader, rssMiB(loaderPid) ?? 0);
+      };
+      const sampler = setInterval(sampleRss, 250);
+      const wallStart = epochMs();
+
+      const profiler = opt.profile === undefined ? undefined : await startProfile();
+      const phase: LoadPhase = { kind: 'phase', id: phaseId, rpcUrl: bench.rpcUrl, rate, seconds: SECONDS, maxInFlight: IN_FLIGHT, txs };
+      const report = await new Promise<LoadReport>((resolve, reject) => {
+        const onMessage = (m: LoadReport): void => {
+          if (m.kind !== 'report' || m.id !== phaseId) return;
+          loader?.off('message', onMessage);
+          loader?.off('exit', onExit);
+          resolve(m);
+        };
+        const onExit = (code: number | null): void => reject(new Error(`the load generator exited (code ${String(code)})`));
+        loader?.on('message', onMessage);
+        loader?.once('exit', onExit);
+        loader?.send(phase);
+      });
+      const drained = await drainMempool(bench.rpcUrl, DRAIN_LIMIT_MS);
+      const drainedAt = epochMs();
+      if (profiler !== undefined && opt.profile !== undefined) {
+        const file = join(opt.profile, `app-${rate}tps.cpuprofile`);
+        await profiler.stop(file);
+        setup.push(`CPU profile of the ${rate} tx/s phase: ${file}`);
+      }
+      clearInterval(sampler);
+      sampleRss();
+      const wall = (drainedAt - wallStart) / 1000;
+      const app = ((cpuSeconds(process.pid) ?? 0) - cpuBefore.app) / wall;
+      const cometbft = ((cpuSeconds(cometPid) ?? 0) - cpuBefore.cometbft) / wall;
+      const load = ((cpuSeconds(loaderPid) ?? 0) - cpuBefore.loader) / wall;
+      const machine = ((machineBusySeconds() ?? 0) - cpuBefore.machine) / wall;
+      const cpu = { app, cometbft, loader: load, others: Math.max(0, machine - app - cometbft - load) };
+      const result: PhaseResult = {
+        rate,
+        report,
+        drainedAt,
+        drained,
+        txHashes: hashes,
+        totals: diffTotals(probe.totals(), before),
+        elu: performance.eventLoopUtilization(eluBefore).utilization,
+        cpu,
+        rss,
+        signMs,
+      };
+      results.push(result);
+      advanceSequences(accounts, hashes, probe);
+      log(summaryLine(result, probe));
+      if (!drained) {
+        notes.push(`The ${rate} tx/s phase left txs in the mempool after ${DRAIN_LIMIT_MS / 1000} s of draining; higher rates were not run.`);
+        break;
+      }
+    }
+    setup.push(`app RSS peak ${fmt(peakRssMiB(process.pid) ?? 0, 0)} MiB, CometBFT RSS peak ${fmt(peakRssMiB(cometPid) ?? 0, 0)} MiB (VmHWM)`);
+    await checkIndexed(bench.rpcUrl, results, probe, notes);
+    return { results, probe, notes, setup };
+  } finally {
+    clearTimeout(watchdog);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopAll();
+    if (!opt['keep-home']) await rm(bench.home, { recursive: true, force: true });
+  }
+}
+
+/** The inspector's CPU profiler on this process (the app's thread), for --profile. */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop(file: string): Promise<void> {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      session.disconnect();
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, JSON.stringify(profile));
+    },
+  };
+}
+
+/** Queries every account once: the account number comes from the chain, not from genesis order. */
+async function fetchAccountNumbers(rpcUrl: string, accounts: BenchAccount[]): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < accounts.length) {
+      const account = accounts[next++] as BenchAccount;
+      const data = Buffer.from(QueryAccountRequest.encode({ address: account.address }).finish()).toString('hex');
+      const result = (await rpcCall(rpcUrl, 'abci_query', { path: '/cosmos.auth.v1beta1.Query/Account', data, height: '0', prove: false })) as {
+        response: { code: number; value?: string; log?: string };
+      };
+      if (result.response.code !== 0 || result.response.value === undefined) {
+        throw new Error(`auth Account query for ${account.address} failed: code ${result.response.code} ${result.response.log ?? ''}`);
+      }
+      const any = QueryAccountResponse.decode(Buffer.from(result.response.value, 'base64')).account;
+      if (any?.typeUrl !== '/cosmos.auth.v1beta1.BaseAccount') throw new Error(`${account.address} is a ${any?.typeUrl ?? 'missing'} account`);
+      const base = BaseAccount.decode(any.value);
+      account.accountNumber = base.accountNumber;
+      account.sequence = base.sequence;
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+/** tx k goes from account k mod n to the next account: one tx per account per n/rate seconds. */
+function signPhase(accounts: BenchAccount[], count: number, chainId: string, memo: string): { txs: string[]; hashes: string[] } {
+  const txs: string[] = [];
+  const hashes: string[] = [];
+  const nextSequence = accounts.map((a) => a.sequence);
+  for (let k = 0; k < count; k++) {
+    const i = k % accounts.length;
+    const from = accounts[i] as BenchAccount;
+    const to = accounts[(i + 1) % accounts.length] as BenchAccount;
+    const sequence = nextSequence[i] as bigint;
+    nextSequence[i] = sequence + 1n;
+    const tx = signSend({ from, to: to.address, amount: 1n, memo, sequence, chainId });
+    txs.push(Buffer.from(tx).toString('base64'));
+    hashes.push(sha256Hex(tx));
+  }
+  return { txs, hashes };
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return hash('sha256', bytes, 'hex').toUpperCase();
+}
+
+/** Each tx that reached a block and passed the ante checks used up one sequence of its sender. */
+function advanceSequences(accounts: BenchAccount[], hashes: readonly string[], probe: AppProbe): void {
+  hashes.forEach((h, k) => {
+    const o = probe.outcomes.get(h);
+    if (o !== undefined && o.code === 0) {
+      const a = accounts[k % accounts.length] as BenchAccount;
+      a.sequence += 1n;
+    }
+  });
+}
+
+async function drainMempool(rpcUrl: string, limitMs: number): Promise<boolean> {
+  const deadline = performance.now() + limitMs;
+  for (;;) {
+    const r = (await rpcCall(rpcUrl, 'num_unconfirmed_txs', {}, { timeoutMs: 10_000 })) as { n_txs: string };
+    if (r.n_txs === '0') return true;
+    if (performance.now() > deadline) return false;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/**
+ * A sample of committed txs must be found by CometBFT's indexer at the height the probe saw. The
+ * indexer runs after Commit, so a tx of the last block may need a moment.
+ */
+async function checkIndexed(rpcUrl: string, results: readonly PhaseResult[], probe: AppProbe, notes: string[]): Promise<void> {
+  let checked = 0;
+  const problems: string[] = [];
+  for (const r of results) {
+    const step = Math.max(1, Math.floor(r.txHashes.length / 5));
+    for (const [i, h] of r.txHashes.entries()) {
+      if (i % step !== 0) continue;
+      const o = probe.outcomes.get(h);
+      if (o === undefined || o.code !== 0) continue;
+      checked++;
+      const found = await findTx(rpcUrl, h);
+      if (found === undefined) problems.push(`tx ${h} (${r.rate} tx/s phase, height ${o.height}) is not found by RPC \`tx\``);
+      else if (found.height !== o.height || found.code !== 0) {
+        problems.push(`tx ${h}: the app saw it at height ${o.height} code ${o.code}, RPC \`tx\` says height ${found.height} code ${found.code}`);
+      }
+    }
+  }
+  notes.push(`Cross-check: ${checked - problems.length} of ${checked} sampled committed txs found by RPC \`tx\` at the height and code the probe recorded.`);
+  notes.push(...problems);
+}
+
+async function findTx(rpcUrl: string, h: string): Promise<{ height: number; code: number } | undefined> {
+  const deadline = performance.now() + 5_000;
+  for (;;) {
+    try {
+      const tx = (await rpcCall(rpcUrl, 'tx', { hash: Buffer.from(h, 'hex').toString('base64') })) as { height: string; tx_result: { code: number } };
+      return { height: Number(tx.height), code: tx.tx_result.code };
+    } catch (err) {
+      if (performance.now() > deadline) return undefined;
+      if (!String((err as Error).message).includes('not found')) throw err;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures per phase
+
+interface PhaseFigures {
+  offered: number;
+  sentRate: number;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  rpcErrors: number;
+  notSent: number;
+  committed: number;
+  failedInBlock: number;
+  sustained: number;
+  overall: number;
+  latency: [number, number, number];
+  broadcast: [number, number];
+  blocks: BlockStat[];
+  blockInterval: number;
+}
+
+function figures(r: PhaseResult, probe: { outcomes: ReadonlyMap<string, { code: number; committedAt: number }> }, allBlocks: readonly BlockStat[]): PhaseFigures {
+  const { report } = r;
+  const n = report.codes.length;
+  let sent = 0;
+  let accepted = 0;
+  let rejected = 0;
+  let rpcErrors = 0;
+  let notSent = 0;
+  let committed = 0;
+  let failedInBlock = 0;
+  let lastCommit = report.startedAt;
+  const latencies: number[] = [];
+  const broadcasts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const code = report.codes[i] as number;
+    if (code === NOT_SENT) {
+      notSent++;
+      continue;
+    }
+    sent++;
+    broadcasts.push((report.answeredAt[i] as number) - (report.sentAt[i] as number));
+    if (code === 0) accepted++;
+    else if (code === RPC_ERROR || code === TRANSPORT_ERROR) rpcErrors++;
+    else rejected++;
+    const o = probe.outcomes.get(r.txHashes[i] as string);
+    if (o === undefined) continue;
+    if (o.code !== 0) {
+      failedInBlock++;
+      continue;
+    }
+    committed++;
+    latencies.push(o.committedAt - (report.sentAt[i] as number));
+    lastCommit = Math.max(lastCommit, o.committedAt);
+  }
+  latencies.sort((a, b) => a - b);
+  broadcasts.sort((a, b) => a - b);
+  // Sustained, from the block results: the code-0 txs of the blocks that carried this phase's txs
+  // over the time those blocks took (commit to commit; the first block's txs arrived before it).
+  const blocks = allBlocks.filter((b) => b.commitEnd > report.startedAt && b.commitEnd <= r.drainedAt && b.txs > 0);
+  let sustained = NaN;
+  let blockInterval = NaN;
+  if (blocks.length >= 2) {
+    const first = blocks[0] as BlockStat;
+    const last = blocks[blocks.length - 1] as BlockStat;
+    sustained = blocks.slice(1).reduce((s, b) => s + b.ok, 0) / ((last.commitEnd - first.commitEnd) / 1000);
+    blockInterval = (last.commitEnd - first.commitEnd) / (blocks.length - 1);
+  }
+  return {
+    offered: r.rate,
+    sentRate: sent / ((report.endedAt - report.startedAt) / 1000),
+    sent,
+    accepted,
+    rejected,
+    rpcErrors,
+    notSent,
+    committed,
+    failedInBlock,
+    sustained,
+    overall: committed / ((lastCommit - report.startedAt) / 1000),
+    latency: [pct(latencies, 0.5), pct(latencies, 0.95), pct(latencies, 0.99)],
+    broadcast: [pct(broadcasts, 0.5), pct(broadcasts, 0.99)],
+    blocks,
+    blockInterval,
+  };
+}
+
+function pct(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+function median(xs: readonly number[]): number {
+  return pct([...xs].sort((a, b) => a - b), 0.5);
+}
+
+function fmt(x: number, digits = 0): string {
+  if (!Number.isFinite(x)) return '–';
+  return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function summaryLine(r: PhaseResult, probe: AppProbe): string {
+  const f = figures(r, probe, probe.blocks);
+  return `  offered ${f.offered}/s, sent ${fmt(f.sentRate)}/s, accepted ${f.accepted}/${f.sent}, committed ${f.committed}, sustained ${fmt(f.sustained)}/s, p50 ${fmt(f.latency[0])} ms${r.drained ? '' : ' (NOT DRAINED)'}`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function printThroughput(results: readonly PhaseResult[], blocks: readonly BlockStat[], probe: { outcomes: ReadonlyMap<string, { code: number; committedAt: number }> }): void {
+  const all = results.map((r) => ({ r, f: figures(r, probe, blocks) }));
+  console.log(`\n## Bank sends through one validator (${SECONDS} s per rate, block time ${BLOCK_MS} ms, ≤ ${IN_FLIGHT} requests in flight, ${ACCOUNTS} senders)\n`);
+  console.log(
+    table(
+      ['offered tx/s', 'sent tx/s', 'CheckTx ok', 'CheckTx rejected', 'RPC errors', 'not sent', 'committed', 'committed tx/s sustained (blocks)', 'committed tx/s overall', 'latency p50 / p95 / p99 ms', 'broadcast_tx_sync p50 / p99 ms'],
+      all.map(({ f }) => [
+        fmt(f.offered),
+        fmt(f.sentRate),
+        fmt(f.accepted),
+        fmt(f.rejected),
+        fmt(f.rpcErrors),
+        fmt(f.notSent),
+        fmt(f.committed),
+        fmt(f.sustained),
+        fmt(f.overall),
+        `${fmt(f.latency[0])} / ${fmt(f.latency[1])} / ${fmt(f.latency[2])}`,
+        `${fmt(f.broadcast[0])} / ${fmt(f.broadcast[1])}`,
+      ]),
+    ),
+  );
+  console.log('\nLatency: from the broadcast_tx_sync request to the end of the app\'s Commit of the block holding the tx.');
+  console.log('Sustained (blocks): code-0 txs of the blocks that carried the phase\'s txs, over the time from the first to the last of those commits.');
+  console.log('Overall: committed txs over the time from the first send to the last commit. Not sent: the client\'s in-flight bound was full (the node pushing back).\n');
+
+  console.log('### Blocks and the app\'s time (blocks that carried this phase\'s txs)\n');
+  console.log(
+    table(
+      ['offered tx/s', 'blocks', 'txs/block median / max', 'block interval ms', 'FinalizeBlock ms median / max', 'FinalizeBlock µs/tx', 'Commit ms median / max', 'Commit µs/tx'],
+      all.map(({ f }) => {
+        const txs = f.blocks.map((b) => b.txs);
+        const totalTxs = txs.reduce((s, x) => s + x, 0);
+        const fin = f.blocks.map((b) => b.finalizeMs);
+        const com = f.blocks.map((b) => b.commitMs);
+        return [
+          fmt(f.offered),
+          fmt(f.blocks.length),
+          `${fmt(median(txs))} / ${fmt(Math.max(0, ...txs))}`,
+          fmt(f.blockInterval),
+          `${fmt(median(fin), 1)} / ${fmt(Math.max(0, ...fin), 1)}`,
+          fmt((fin.reduce((s, x) => s + x, 0) / totalTxs) * 1000),
+          `${fmt(median(com), 1)} / ${fmt(Math.max(0, ...com), 1)}`,
+          fmt((com.reduce((s, x) => s + x, 0) / totalTxs) * 1000),
+        ];
+      }),
+    ),
+  );
+
+  console.log('\n### Where the time goes (whole phase: sending + draining)\n');
+  console.log(
+    table(
+      ['offered tx/s', 'wall s', 'app event loop busy', 'CheckTx n / ms / µs each', 'ReCheckTx n / ms', 'FinalizeBlock ms', 'Commit ms', 'CPU cores: app / CometBFT / loader / other processes', 'RSS MiB app / CometBFT / loader'],
+      all.map(({ r }) => {
+        const t = r.totals;
+        const wall = (r.drainedAt - r.report.startedAt) / 1000;
+        return [
+          fmt(r.rate),
+          fmt(wall, 1),
+          `${fmt(r.elu * 100)} %`,
+          `${fmt(t.checkTx.count)} / ${fmt(t.checkTx.ms)} / ${fmt((t.checkTx.ms / t.checkTx.count) * 1000)}`,
+          `${fmt(t.recheckTx.count)} / ${fmt(t.recheckTx.ms)}`,
+          fmt(t.finalizeBlock.ms),
+          fmt(t.commit.ms),
+          `${fmt(r.cpu.app, 2)} / ${fmt(r.cpu.cometbft, 2)} / ${fmt(r.cpu.loader, 2)} / ${fmt(r.cpu.others, 2)}`,
+          `${fmt(r.rss.app)} / ${fmt(r.rss.cometbft)} / ${fmt(r.rss.loader)}`,
+        ];
+      }),
+    ),
+  );
+  const errors = new Map<string, number>();
+  for (const { r } of all) for (const [m, c] of Object.entries(r.report.errors)) errors.set(m, (errors.get(m) ?? 0) + c);
+  if (errors.size > 0) {
+    console.log('\nCheckTx rejections and RPC / transport errors (all phases):');
+    for (const [m, c] of errors) console.log(`  ${c} × ${m}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Micro-figures: the other bench scripts, run as they are.
+
+function runScript(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL(file, import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${file} exited with code ${String(code)}:\n${out}`));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const started = performance.now();
+console.log(`# Cairn bench — ${new Date().toISOString()}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+const { results, probe, notes, setup } = await throughput();
+console.log('\n## Setup (before measuring)\n');
+for (const s of setup) console.log(`- ${s}`);
+for (const r of results) console.log(`- ${r.rate} tx/s phase: ${r.report.codes.length} txs signed in ${fmt(r.signMs)} ms (libsecp256k1)`);
+printThroughput(results, probe.blocks, probe);
+for (const n of notes) console.log(`\n${n}`);
+
+if (!opt['no-micro']) {
+  console.log('\n## The app alone, no CometBFT (bench/app-only.ts)\n');
+  console.log((await runScript('./app-only.ts')).trim());
+  console.log('\n## Signature verification and hashing (bench/crypto.ts)\n');
+  console.log((await runScript('./crypto.ts')).trim());
+  console.log('\n## State store (bench/store.ts)\n');
+  console.log((await runScript('./store.ts')).trim());
+}
+console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s.`);
