@@ -44,7 +44,6 @@ import { QueryRouter } from './query.ts';
 import { branch } from './store/branch.ts';
 import type { CommitStore } from './store/commit-store.ts';
 import type { Branch, KVRead, KVStore } from './store/types.ts';
-import { FEE_COLLECTOR } from './tx/ante.ts';
 import type { TxLimits } from './tx/decode.ts';
 import { type GasPrice, parseGasPrices } from './tx/gas-price.ts';
 import { type TxEnv, type TxResult, runTx } from './tx/run.ts';
@@ -183,7 +182,6 @@ export class CairnApp implements AbciApplication {
     this.#addresses = new AddressCodec(validated.bech32Prefix);
     const ctx = this.#blockContext({ chainId: req.chainId, height: req.initialHeight - 1n, time: req.time ?? { seconds: 0n, nanos: 0 } }, new EventSink());
     appKeys.chainId.set(ctx.store, req.chainId);
-    await this.accounts.ensureModuleAccount(ctx.store, FEE_COLLECTOR, (a) => this.#addresses.encode(a));
     // The module that owns the validator set (staking) returns it; CometBFT replaces genesis.json's list with it.
     const validators: ValidatorUpdate[] = [];
     for (const m of this.modules) {

@@ -71,3 +71,25 @@ describe('genesis validation', () => {
     expect((failed as { stderr: string }).stderr).toMatch(/bank\.balances\[0\]\.coins/);
   });
 });
+
+describe('genesis edge cases', () => {
+  it('starts a chain whose bank params are all defaults-off (an all-default protobuf value)', async () => {
+    const state = funded() as { bank: { params: Record<string, unknown> } };
+    state.bank.params = { send_enabled: [], default_send_enabled: false };
+    const c = await AppChain.start({ appState: state });
+    await c.block();
+    expect(await c.balance(ALICE)).toBe(1000n);
+  });
+
+  it('gives the fee collector an account number no genesis account has', async () => {
+    const c = await AppChain.start({ appState: addGenesisAccount(funded(), BOB, [{ denom: 'ucairn', amount: 1n }]) });
+    await c.block();
+    const { moduleAddress } = await import('../node/framework/address.ts');
+    const numbers = [
+      (await c.account(ALICE)).accountNumber,
+      (await c.account(BOB)).accountNumber,
+      (await c.app.accounts.get(c.store.committed, moduleAddress('fee_collector')))!.base.accountNumber,
+    ];
+    expect(new Set(numbers).size).toBe(3);
+  });
+});

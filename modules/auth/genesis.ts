@@ -91,6 +91,8 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
         if (a.accountNumber >= next) next = a.accountNumber + 1n;
       }
       keys.nextAccountNumber.set(ctx.store, next);
+      // After the genesis accounts, so its number never collides with one of theirs.
+      await accounts.ensureModuleAccount(ctx.store, keys.FEE_COLLECTOR, (a) => ctx.addresses.encode(a));
     },
 
     async export(ctx: QueryContext) {

@@ -6,6 +6,8 @@ import { Item, Map, lengthPrefixedBytes, protoCodec, u64Key } from '../../node/f
 const utf8 = new TextEncoder();
 
 export const MODULE = 'auth';
+/** The module account that collects tx fees until distribution pays them out. */
+export const FEE_COLLECTOR = 'fee_collector';
 export const PREFIX = utf8.encode('auth/');
 
 const key = (b: number): Uint8Array => Uint8Array.of(...PREFIX, b);

@@ -12,8 +12,19 @@ interface ProtoType<T> {
   decode(bytes: Uint8Array): T;
 }
 
+// A message whose fields are all defaults encodes to no bytes, but the store has no empty values
+// (absence means "no value"). Such a message is stored as the single byte 0x00, which no protobuf
+// message encodes to (field number 0 does not exist).
+const EMPTY_MESSAGE = Uint8Array.of(0);
+
 export function protoCodec<T>(type: ProtoType<T>): Codec<T> {
-  return { encode: (v) => type.encode(v).finish(), decode: (b) => type.decode(b) };
+  return {
+    encode: (v) => {
+      const bytes = type.encode(v).finish();
+      return bytes.length === 0 ? EMPTY_MESSAGE : bytes;
+    },
+    decode: (b) => type.decode(b.length === 1 && b[0] === 0 ? new Uint8Array() : b),
+  };
 }
 
 const utf8 = new TextEncoder();

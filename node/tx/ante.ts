@@ -8,6 +8,9 @@ import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { AccountKeeper } from '../../modules/auth/keeper.ts';
 import type { BankKeeper } from '../../modules/bank/keeper.ts';
+import { FEE_COLLECTOR } from '../../modules/auth/keys.ts';
+
+export { FEE_COLLECTOR };
 import { sha256 } from '../crypto/hash.ts';
 import { pubkeyToAddress } from '../crypto/address.ts';
 import { verifySecp256k1 } from '../crypto/secp256k1.ts';
@@ -28,7 +31,6 @@ import {
 import type { DecodedTx } from './decode.ts';
 import { type GasPrice, feeCovers, requiredFees } from './gas-price.ts';
 
-export const FEE_COLLECTOR = 'fee_collector';
 const SECP256K1_PUBKEY_URL = '/cosmos.crypto.secp256k1.PubKey';
 
 export interface AnteDeps {
