@@ -6,6 +6,9 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { ExecTxResult, ResponseCheckTx } from 'cosmjs-types/tendermint/abci/types';
 import { addGenesisAccount, defaultAppState } from '../../genesis/app-state.ts';
 import { moduleAddress } from '../../node/framework/address.ts';
+import type { Context } from '../../node/framework/context.ts';
+import { EventSink } from '../../node/framework/events.ts';
+import { GasMeter, UNLIMITED_GAS } from '../../node/framework/gas.ts';
 import { REGISTRY_TYPE_URLS } from '../../modules/registry/cosmjs.ts';
 import { checkRegistryInvariants } from '../../modules/registry/invariants.ts';
 import * as keys from '../../modules/registry/keys.ts';
@@ -118,6 +121,25 @@ export class RegistryChain {
     const r = await this.tx(w, msgs);
     if (r.code !== 0) throw new Error(`tx failed: code ${r.code} (${r.codespace}): ${r.log}`);
     return r;
+  }
+
+  /**
+   * Runs `fn` as another module would during the next block (writes go to the working state), then
+   * finalizes and commits that block. Returns the events `fn` emitted.
+   */
+  async inBlock(fn: (ctx: Context) => Promise<void>): Promise<EventSink> {
+    const events = new EventSink();
+    const ctx: Context = {
+      store: this.chain.store.working,
+      block: { chainId: CHAIN_ID, height: this.height + 1n, time: { seconds: this.nextBlockTime, nanos: 0 } },
+      mode: 'finalize',
+      events,
+      gas: new GasMeter(UNLIMITED_GAS),
+      addresses: this.chain.app.addresses,
+    };
+    await fn(ctx);
+    await this.block();
+    return events;
   }
 
   async check(w: TestWallet, msgs: EncodeObject | EncodeObject[]): Promise<ResponseCheckTx> {

@@ -1,0 +1,176 @@
+// What other modules (receipts, slashing) get from the registry: slashing of bonds and unbonding
+// entries, jail, unjail and tombstone, receipt-key windows and model lookups.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AccountKeeper } from '../modules/auth/keeper.ts';
+import { BankKeeper } from '../modules/bank/keeper.ts';
+import type { RegistryApi } from '../modules/registry/api.ts';
+import * as E from '../modules/registry/errors.ts';
+import { RegistryKeeper } from '../modules/registry/keeper.ts';
+import { moduleAddress } from '../node/framework/address.ts';
+import { QueryOperatorRequest, QueryOperatorResponse, QueryOperatorsRequest, QueryOperatorsResponse } from '../proto/gen/cairn/registry/v1/query.ts';
+import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
+import { MIN_BOND, RegistryChain, UNBONDING_BLOCKS, ed25519Key, msgs } from './support/registry.ts';
+
+const accounts = new AccountKeeper();
+const bank = new BankKeeper(accounts);
+const registry: RegistryApi = new RegistryKeeper(bank);
+
+let rc: RegistryChain;
+let op: string;
+let raw: Uint8Array;
+const w = (i: number) => rc.wallets[i]!;
+
+async function operator() {
+  return rc.query('Operator', QueryOperatorRequest, QueryOperatorResponse, { address: op });
+}
+
+async function catalog(): Promise<number> {
+  return (await rc.query('Operators', QueryOperatorsRequest, QueryOperatorsResponse, QueryOperatorsRequest.fromPartial({}))).operators.length;
+}
+
+async function supply(): Promise<bigint> {
+  return bank.supplyOf(rc.chain.store.committed, 'ucairn');
+}
+
+beforeEach(async () => {
+  rc = await RegistryChain.start();
+  op = w(0).address;
+  raw = rc.chain.app.addresses.decode(op);
+  await rc.ok(w(0), msgs.registerOperator(op, 1, { bond: { denom: 'ucairn', amount: '3000001' } }));
+  await rc.ok(w(0), msgs.beginUnbond(op, 1_000_000n));
+});
+
+describe('slashOperator', () => {
+  it('slashes the bond and every unbonding entry by the same fraction, rounding down, and burns the coins', async () => {
+    const before = await supply();
+    let slashed: unknown;
+    const events = await rc.inBlock(async (ctx) => {
+      slashed = (await registry.slashOperator(ctx, raw, 1000, 'receipt fraud')).slashed;
+    });
+    expect(slashed).toEqual([{ denom: 'ucairn', amount: 300_000n }]);
+    const res = await operator();
+    expect(res.operator!.bond!.amount).toBe('1800001');
+    expect(res.unbonding[0]!.amount!.amount).toBe('900000');
+    expect(await rc.bondsBalance()).toBe(2_700_001n);
+    expect(await supply()).toBe(before - 300_000n);
+    expect(events.events.find((e) => e.type === 'slash_operator')?.attributes.map((a) => [a.key, a.value])).toEqual([
+      ['operator', op],
+      ['bps', '1000'],
+      ['reason', 'receipt fraud'],
+      ['amount', '300000ucairn'],
+      ['destination', 'burned'],
+    ]);
+  });
+
+  it('hands the slashed coins to a recipient module instead of burning them when asked', async () => {
+    const before = await supply();
+    await rc.inBlock(async (ctx) => {
+      await registry.slashOperator(ctx, raw, 5000, 'double claim', { recipientModule: 'slashing' });
+    });
+    expect(await rc.chain.balance(rc.chain.app.addresses.encode(moduleAddress('slashing')))).toBe(1_500_000n);
+    expect(await supply()).toBe(before);
+    expect(await rc.bondsBalance()).toBe(1_500_001n);
+  });
+
+  it('can take everything, deleting emptied unbonding entries', async () => {
+    await rc.inBlock(async (ctx) => {
+      await registry.slashOperator(ctx, raw, 10_000, 'forged attestation');
+    });
+    const res = await operator();
+    expect(res.operator!.bond!.amount).toBe('0');
+    expect(res.unbonding).toEqual([]);
+    expect(res.active).toBe(false);
+    expect(await rc.bondsBalance()).toBe(0n);
+  });
+
+  it('no longer reaches unbonding coins once they are released', async () => {
+    for (let i = 0n; i < UNBONDING_BLOCKS; i++) await rc.block();
+    expect((await operator()).unbonding).toEqual([]);
+    await rc.inBlock(async (ctx) => {
+      await registry.slashOperator(ctx, raw, 1000, 'late');
+    });
+    expect((await operator()).operator!.bond!.amount).toBe('1800001');
+    expect(await rc.bondsBalance()).toBe(1_800_001n);
+  });
+
+  it('refuses a fraction outside 1-10000 bps and an unknown operator', async () => {
+    await rc.inBlock(async (ctx) => {
+      await expect(registry.slashOperator(ctx, raw, 0, 'x')).rejects.toThrow(/not between 1 and 10000/);
+      await expect(registry.slashOperator(ctx, raw, 10_001, 'x')).rejects.toThrow(E.ErrInvalidSlash.description);
+      await expect(registry.slashOperator(ctx, raw, 1.5, 'x')).rejects.toThrow(E.ErrInvalidSlash.description);
+      await expect(registry.slashOperator(ctx, new Uint8Array(20), 100, 'x')).rejects.toThrow(E.ErrOperatorNotFound.description);
+    });
+  });
+});
+
+describe('jail, unjail and tombstone', () => {
+  it('takes a jailed operator out of the catalog until its jail ends and it is unjailed', async () => {
+    const until = rc.height + 3n;
+    await rc.inBlock(async (ctx) => registry.jail(ctx, raw, until, 'data unavailable'));
+    expect((await operator()).operator).toMatchObject({ status: OperatorStatus.OPERATOR_STATUS_JAILED, jailedUntil: until });
+    expect(await catalog()).toBe(0);
+    expect(await registry.isActiveOperator(rc.chain.store.committed, raw)).toBe(false);
+    await rc.inBlock(async (ctx) => {
+      await expect(registry.unjail(ctx, raw)).rejects.toThrow(E.ErrStillJailed.description);
+    });
+    await rc.block();
+    await rc.inBlock(async (ctx) => registry.unjail(ctx, raw));
+    expect((await operator()).operator).toMatchObject({ status: OperatorStatus.OPERATOR_STATUS_ACTIVE, jailedUntil: 0n });
+    expect(await catalog()).toBe(1);
+    await rc.inBlock(async (ctx) => {
+      await expect(registry.unjail(ctx, raw)).rejects.toThrow(E.ErrNotJailed.description);
+    });
+  });
+
+  it('unjails an operator slashed below the minimum bond as unbonding, not active', async () => {
+    await rc.inBlock(async (ctx) => {
+      await registry.slashOperator(ctx, raw, 9000, 'fraud');
+      await registry.jail(ctx, raw, ctx.block.height, 'fraud');
+    });
+    await rc.inBlock(async (ctx) => registry.unjail(ctx, raw));
+    expect((await operator()).operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_UNBONDING);
+  });
+
+  it('keeps a tombstoned operator out for good: no listing changes, but its bond can still be unbonded', async () => {
+    for (let i = 0n; i < UNBONDING_BLOCKS; i++) await rc.block(); // let the pending entry be paid out first
+    await rc.inBlock(async (ctx) => registry.tombstone(ctx, raw, 'double claim'));
+    await rc.inBlock(async (ctx) => registry.jail(ctx, raw, 999n, 'ignored'));
+    expect((await operator()).operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(await catalog()).toBe(0);
+    await rc.expectRefused(w(0), msgs.updateOperator(op), E.ErrOperatorTombstoned);
+    await rc.expectRefused(w(0), msgs.addBond(op, 5n), E.ErrOperatorTombstoned);
+    await rc.expectRefused(w(0), msgs.commitGpus(op, []), E.ErrOperatorTombstoned);
+    await rc.expectRefused(w(0), msgs.rotateReceiptKey(op, ed25519Key(3).publicKey), E.ErrOperatorTombstoned);
+    await rc.ok(w(0), msgs.beginUnbond(op, 2_000_001n));
+    await rc.inBlock(async (ctx) => {
+      await expect(registry.unjail(ctx, raw)).rejects.toThrow(E.ErrNotJailed.description);
+    });
+  });
+});
+
+describe('lookups', () => {
+  it('lists the current receipt key and the rotated-out ones with the heights they were valid for', async () => {
+    const registered = rc.height - 1n;
+    await rc.ok(w(0), msgs.rotateReceiptKey(op, ed25519Key(2).publicKey));
+    const first = rc.height;
+    await rc.ok(w(0), msgs.rotateReceiptKey(op, ed25519Key(3).publicKey));
+    const second = rc.height;
+    expect(await registry.receiptKeysOf(rc.chain.store.committed, raw)).toEqual([
+      { key: ed25519Key(1).publicKey, validFrom: registered, validUntil: first + 1n },
+      { key: ed25519Key(2).publicKey, validFrom: first, validUntil: second + 1n },
+      { key: ed25519Key(3).publicKey, validFrom: second, validUntil: undefined },
+    ]);
+    expect(await registry.receiptKeysOf(rc.chain.store.committed, new Uint8Array(20))).toEqual([]);
+  });
+
+  it('finds operators and models, and says whether an operator is active', async () => {
+    const store = rc.chain.store.committed;
+    expect((await registry.getOperator(store, raw))?.moniker).toBe('gpu-farm');
+    expect(await registry.isActiveOperator(store, raw)).toBe(true);
+    expect(await registry.isActiveOperator(store, new Uint8Array(20))).toBe(false);
+    await rc.ok(w(2), msgs.registerModel(w(2).address, 'm'));
+    expect((await registry.modelOf(rc.chain.store.committed, 'm'))?.royaltyBps).toBe(500);
+    expect(await registry.modelOf(rc.chain.store.committed, 'nope')).toBeUndefined();
+    expect((await registry.params(rc.chain.store.committed)).minOperatorBond).toEqual({ denom: 'ucairn', amount: MIN_BOND.toString() });
+  });
+});
