@@ -31,8 +31,10 @@ import { AccountKeeper, authModule } from '../modules/auth/index.ts';
 import * as authKeys from '../modules/auth/keys.ts';
 import { BankKeeper, bankModule } from '../modules/bank/index.ts';
 import { RegistryKeeper, registryModule } from '../modules/registry/index.ts';
-import { StakingKeeper, stakingModule } from '../modules/staking/index.ts';
+import { StakingKeeper, StakingView, stakingModule } from '../modules/staking/index.ts';
 import { checkStakingInvariants } from '../modules/staking/invariants.ts';
+import { DistributionKeeper, distributionModule } from '../modules/distribution/index.ts';
+import { checkDistributionInvariants } from '../modules/distribution/invariants.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from './framework/address.ts';
 import type { BlockInfo, Context } from './framework/context.ts';
@@ -68,9 +70,17 @@ export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx:
 
 /** The modules in the order their genesis, hooks and exports run. */
 export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[] {
-  const staking = new StakingKeeper(accounts, bank);
+  // Staking tells distribution about every stake change through hooks fixed here, at construction.
+  const distribution = new DistributionKeeper(accounts, bank, new StakingView());
+  const staking = new StakingKeeper(accounts, bank, [distribution.hooks]);
   const registry = new RegistryKeeper(bank);
-  return [authModule(accounts), bankModule(bank, accounts), stakingModule(staking), registryModule(registry, bank, accounts)];
+  return [
+    authModule(accounts),
+    bankModule(bank, accounts),
+    stakingModule(staking),
+    distributionModule(distribution),
+    registryModule(registry, bank, accounts),
+  ];
 }
 
 export class CairnApp implements AbciApplication {
@@ -292,7 +302,7 @@ export class CairnApp implements AbciApplication {
   }
 
   async #assertInvariants(store: KVRead, height: bigint): Promise<void> {
-    const broken = [...(await checkInvariants(store)), ...(await checkStakingInvariants(store))];
+    const broken = [...(await checkInvariants(store)), ...(await checkStakingInvariants(store)), ...(await checkDistributionInvariants(store))];
     if (broken.length > 0) {
       this.#logger.error('invariant broken: halting', { height: String(height), broken: broken.join('; ') });
       throw new Error(`invariant broken at height ${height}: ${broken.join('; ')}`);

@@ -19,6 +19,7 @@ import { CommitStore } from '../../node/store/commit-store.ts';
 import { checkInvariants } from '../../modules/bank/invariants.ts';
 import { checkStakingInvariants } from '../../modules/staking/invariants.ts';
 import { checkRegistryInvariants } from '../../modules/registry/invariants.ts';
+import { checkDistributionInvariants } from '../../modules/distribution/invariants.ts';
 
 export const CHAIN_ID = 'cairn-test-1';
 const GENESIS_SECONDS = 1_800_000_000n;
@@ -94,7 +95,8 @@ export class AppChain {
     this.lastBlock = res;
     this.appHashes.push(res.appHash);
     await this.app.commit();
-    const broken = [...(await checkInvariants(this.store.committed)), ...(await checkStakingInvariants(this.store.committed))];
+    const committed = this.store.committed;
+    const broken = [...(await checkInvariants(committed)), ...(await checkStakingInvariants(committed)), ...(await checkDistributionInvariants(committed))];
     broken.push(...(await checkRegistryInvariants(this.store.committed)));
     if (broken.length > 0) throw new Error(`invariants broken at ${height}: ${broken.join('; ')}`);
     return res.txResults;

@@ -6,9 +6,25 @@ import { rpcCall } from '../../node/cometbft/rpc.ts';
 import { CairnApp } from '../../node/app.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../node/store/commit-store.ts';
+import type { VoteInfo } from 'cosmjs-types/tendermint/abci/types';
 
 interface RpcBlock {
-  block: { header: { height: string; time: string; app_hash: string }; data: { txs: string[] | null } };
+  block: {
+    header: { height: string; time: string; app_hash: string; proposer_address: string };
+    data: { txs: string[] | null };
+    last_commit: { round: number; signatures: { block_id_flag: number; validator_address: string }[] } | null;
+  };
+}
+
+/** decided_last_commit as CometBFT gave it to the app: block h's last commit, with powers at h−1. */
+async function lastCommit(rpcUrl: string, block: RpcBlock['block'], h: bigint): Promise<{ round: number; votes: VoteInfo[] }> {
+  if (h <= 1n || block.last_commit === null) return { round: 0, votes: [] };
+  const { validators } = (await rpcCall(rpcUrl, 'validators', { height: String(h - 1n), per_page: '100' })) as { validators: { address: string; voting_power: string }[] };
+  const votes = validators.map((v, i) => ({
+    validator: { address: Buffer.from(v.address, 'hex'), power: BigInt(v.voting_power) },
+    blockIdFlag: block.last_commit!.signatures[i]?.block_id_flag ?? 1,
+  }));
+  return { round: block.last_commit.round, votes };
 }
 
 /** "2026-11-22T08:00:01.123456789Z" → protobuf Timestamp. */
@@ -42,13 +58,13 @@ export async function replayChain(home: string, rpcUrl: string, upTo: bigint): P
     const next = (await rpcCall(rpcUrl, 'block', { height: String(h + 1n) })) as RpcBlock;
     const res = await app.finalizeBlock({
       txs: (block.data.txs ?? []).map((t) => Buffer.from(t, 'base64')),
-      decidedLastCommit: { round: 0, votes: [] },
+      decidedLastCommit: await lastCommit(rpcUrl, block, h),
       misbehavior: [],
       hash: new Uint8Array(32),
       height: h,
       time: parseRfc3339(block.header.time),
       nextValidatorsHash: new Uint8Array(32),
-      proposerAddress: new Uint8Array(20),
+      proposerAddress: Buffer.from(block.header.proposer_address, 'hex'),
     });
     if (Buffer.from(res.appHash).toString('hex').toUpperCase() !== next.block.header.app_hash) mismatches.push(h);
     await app.commit();

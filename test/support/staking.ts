@@ -62,9 +62,11 @@ export function stakingAppState(opts: StakingStateOptions): AppState {
 }
 
 /** Signs `msgs` with the wallet's current account number and sequence and runs them in the next block. */
+/** `fee` in ucairn; '' pays no fee at all (AppChain accepts any fee). */
 export async function sendTx(chain: AppChain, w: TestWallet, msgs: EncodeObject[], consensus?: BlockConsensus, fee = '5000'): Promise<ExecTxResult> {
   const account = await chain.account(w.address);
-  const tx = await signTx(w, msgs, { chainId: CHAIN_ID, accountNumber: account.accountNumber, sequence: account.sequence, fee: [{ denom: 'ucairn', amount: fee }], gas: 1_000_000n });
+  const coins = fee === '' ? [] : [{ denom: 'ucairn', amount: fee }];
+  const tx = await signTx(w, msgs, { chainId: CHAIN_ID, accountNumber: account.accountNumber, sequence: account.sequence, fee: coins, gas: 1_000_000n });
   const [result] = await chain.block([tx], consensus);
   return result!;
 }

@@ -1,0 +1,33 @@
+// The distribution module: block fees (and other modules' validator rewards) paid by voting power,
+// commission to operators, and F1 reward accounting so delegators collect without per-block work.
+import { moduleAddress } from '../../node/framework/address.ts';
+import type { Module } from '../../node/framework/module.ts';
+import { FEE_COLLECTOR } from '../../node/tx/ante.ts';
+import * as dc from './dec-coins.ts';
+import { type DistributionGenesis, distributionGenesis } from './genesis.ts';
+import type { DistributionKeeper } from './keeper.ts';
+import { MODULE } from './keys.ts';
+import { msgFundCommunityPool } from './msgs/fund-community-pool.ts';
+import { msgSetWithdrawAddress } from './msgs/set-withdraw-address.ts';
+import { msgWithdrawValidatorCommission } from './msgs/withdraw-commission.ts';
+import { msgWithdrawDelegatorReward } from './msgs/withdraw-rewards.ts';
+import { distributionQueries } from './queries.ts';
+
+export { DistributionKeeper } from './keeper.ts';
+
+export function distributionModule(k: DistributionKeeper): Module<DistributionGenesis> {
+  return {
+    name: MODULE,
+    consensusVersion: 1,
+    genesis: distributionGenesis(k),
+    msgs: [msgWithdrawDelegatorReward(k), msgWithdrawValidatorCommission(k), msgSetWithdrawAddress(k), msgFundCommunityPool(k)],
+    queries: distributionQueries(k),
+    async beginBlock(ctx) {
+      // The previous block's fees, paid to the validators that signed it (as the SDK does).
+      const fees = await k.bank.balances(ctx.store, moduleAddress(FEE_COLLECTOR));
+      if (fees.length === 0) return;
+      await k.bank.send(ctx, moduleAddress(FEE_COLLECTOR), moduleAddress(MODULE), fees);
+      await k.allocate(ctx, dc.fromCoins(fees), ctx.block.consensus?.lastCommit.votes ?? []);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// MsgWithdrawValidatorCommission: the operator collects the whole part of its commission.
+import { MsgWithdrawValidatorCommission, MsgWithdrawValidatorCommissionResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
+import { toProtoCoins } from '../../../node/framework/coins.ts';
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
+import { ErrNoValidatorCommission } from '../errors.ts';
+import type { DistributionKeeper } from '../keeper.ts';
+
+export function msgWithdrawValidatorCommission(k: DistributionKeeper): MsgHandler<MsgWithdrawValidatorCommission> {
+  return {
+    typeUrl: MsgWithdrawValidatorCommission.typeUrl,
+    decode: (bytes) => MsgWithdrawValidatorCommission.decode(bytes),
+    signers: (msg) => [valoperToAccount(msg.validatorAddress)],
+
+    validate(msg, ctx) {
+      decodeValoper(ctx.addresses, msg.validatorAddress);
+    },
+
+    async execute(msg, ctx) {
+      const operator = decodeValoper(ctx.addresses, msg.validatorAddress);
+      const accumulated = await k.commission(ctx.store, operator);
+      if (accumulated.every((c) => c.amount < 10n ** 18n)) throw ErrNoValidatorCommission.wrap(`${msg.validatorAddress} has less than one whole coin of commission`);
+      const coins = await k.withdrawCommission(ctx, operator);
+      return { typeUrl: MsgWithdrawValidatorCommissionResponse.typeUrl, value: MsgWithdrawValidatorCommissionResponse.encode({ amount: toProtoCoins(coins) }).finish() };
+    },
+  };
+}

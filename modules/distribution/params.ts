@@ -1,0 +1,42 @@
+// distribution params: the community tax (a fraction of every block's fees kept in the community
+// pool; 0 by default, since SPEC §2 pays fees to validators by power) and whether delegators may set
+// a withdraw address. The proposer bonuses of old SDK versions do not exist (always 0).
+import type { Params } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
+import { GenesisError, object, optional, string } from '../../node/framework/json.ts';
+import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from '../staking/dec.ts';
+
+export interface DistributionParams {
+  readonly communityTax: Dec;
+  readonly withdrawAddrEnabled: boolean;
+}
+
+export const DEFAULT_PARAMS: DistributionParams = { communityTax: 0n, withdrawAddrEnabled: true };
+
+export function paramsToJson(p: DistributionParams): Record<string, unknown> {
+  return { community_tax: formatDec(p.communityTax), withdraw_addr_enabled: p.withdrawAddrEnabled };
+}
+
+export function readParams(json: unknown): DistributionParams {
+  const p = object(json, 'distribution.params');
+  let communityTax: Dec;
+  try {
+    communityTax = optional(p['community_tax'], DEFAULT_PARAMS.communityTax, (v) => parseDecJson(string(v, 'distribution.params.community_tax')));
+  } catch (err) {
+    if (err instanceof GenesisError) throw err;
+    throw new GenesisError(`distribution.params.community_tax: ${(err as Error).message}`);
+  }
+  if (communityTax > ONE) throw new GenesisError('distribution.params.community_tax: must be at most 1');
+  const enabled = optional(p['withdraw_addr_enabled'], DEFAULT_PARAMS.withdrawAddrEnabled, (v) => {
+    if (typeof v !== 'boolean') throw new GenesisError('distribution.params.withdraw_addr_enabled: expected a boolean');
+    return v;
+  });
+  return { communityTax, withdrawAddrEnabled: enabled };
+}
+
+export function toProtoParams(p: DistributionParams): Params {
+  return { communityTax: decToProto(p.communityTax), baseProposerReward: '0', bonusProposerReward: '0', withdrawAddrEnabled: p.withdrawAddrEnabled };
+}
+
+export function fromProtoParams(p: Params): DistributionParams {
+  return { communityTax: parseDec(p.communityTax), withdrawAddrEnabled: p.withdrawAddrEnabled };
+}
