@@ -35,6 +35,7 @@ import { StakingKeeper, StakingView, stakingModule } from '../modules/staking/in
 import { checkStakingInvariants } from '../modules/staking/invariants.ts';
 import { DistributionKeeper, distributionModule } from '../modules/distribution/index.ts';
 import { checkDistributionInvariants } from '../modules/distribution/invariants.ts';
+import { SlashingKeeper, slashingHooks, slashingModule } from '../modules/slashing/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from './framework/address.ts';
 import type { BlockInfo, Context } from './framework/context.ts';
@@ -72,13 +73,15 @@ export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx:
 export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[] {
   // Staking tells distribution about every stake change through hooks fixed here, at construction.
   const distribution = new DistributionKeeper(accounts, bank, new StakingView());
-  const staking = new StakingKeeper(accounts, bank, [distribution.hooks]);
+  const staking = new StakingKeeper(accounts, bank, [distribution.hooks, slashingHooks()]);
+  const slashing = new SlashingKeeper(staking);
   const registry = new RegistryKeeper(bank);
   return [
     authModule(accounts),
     bankModule(bank, accounts),
     stakingModule(staking),
     distributionModule(distribution),
+    slashingModule(slashing),
     registryModule(registry, bank, accounts),
   ];
 }
