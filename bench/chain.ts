@@ -54,8 +54,22 @@ export async function createBenchHome(opts: BenchHomeOptions): Promise<BenchHome
     // Historical versions are kept (pruning 0) as on the dev chain; invariants are a test-time check.
     appConfig: { checkInvariants: false, pruningKeepRecent: 0 },
   });
-  // CometBFT's own log at info level costs CPU per tx on the core the app needs.
-  await configure(home, { logLevel: 'error' });
+  // CometBFT's own log at info level costs CPU per tx on the core the app needs. Timeouts are
+  // CometBFT's defaults (what a validator runs), not localSettings' 300 ms: under load the app
+  // answers PrepareProposal only after the CheckTx requests queued before it, and a proposal later
+  // than timeout_propose costs a whole round.
+  await configure(home, {
+    logLevel: 'error',
+    consensus: {
+      timeoutProposeMs: 3000,
+      timeoutProposeDeltaMs: 500,
+      timeoutPrevoteMs: 1000,
+      timeoutPrevoteDeltaMs: 500,
+      timeoutPrecommitMs: 1000,
+      timeoutPrecommitDeltaMs: 500,
+      timeoutCommitMs: opts.blockTimeMs ?? 1000,
+    },
+  });
   await setRawKeys(home, [
     { section: 'mempool', key: 'size', value: opts.mempoolSize ?? 20_000 },
     { section: 'mempool', key: 'max_txs_bytes', value: opts.mempoolBytes ?? 256 * 1024 * 1024 },

@@ -13,6 +13,8 @@ export interface BlockStat {
   readonly headerTime: number;
   readonly txs: number;
   readonly ok: number;
+  /** The round in which the previous block was decided (from decided_last_commit): > 0 means a round failed. */
+  readonly lastCommitRound: number;
   readonly finalizeStart: number;
   readonly finalizeMs: number;
   commitEnd: number;
@@ -27,6 +29,7 @@ export interface TxOutcome {
 
 export interface MethodTotals {
   count: number;
+  /** Wall time from the call to its answer (the app does nothing else meanwhile: one FIFO). */
   ms: number;
   /** Answers with a non-zero code (CheckTx only). */
   rejected: number;
@@ -42,6 +45,27 @@ export interface ProbeTotals {
 }
 
 const zero = (): MethodTotals => ({ count: 0, ms: 0, rejected: 0 });
+
+/**
+ * This thread's user + system CPU time in ms (getrusage RUSAGE_THREAD). Meaningful over seconds; on
+ * this VM, deltas over single calls of a few hundred µs are not (they read far below the wall time
+ * even on an idle machine), so the probe times calls by the wall clock only.
+ */
+export function threadCpuMs(): number {
+  const u = process.threadCpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Times `call` into `totals`. */
+async function timed<T>(totals: () => MethodTotals, call: () => Promise<T>): Promise<{ res: T; ms: number }> {
+  const start = performance.now();
+  const res = await call();
+  const ms = performance.now() - start;
+  const t = totals();
+  t.count++;
+  t.ms += ms;
+  return { res, ms };
+}
 
 export class AppProbe {
   readonly blocks: BlockStat[] = [];
@@ -61,38 +85,19 @@ export class AppProbe {
     const t = this.#totals;
     const checkTx = app.checkTx.bind(app);
     app.checkTx = async (req) => {
-      const start = performance.now();
-      const res = await checkTx(req);
-      const totals = req.type === CheckTxType.RECHECK ? t.recheckTx : t.checkTx;
-      totals.count++;
-      totals.ms += performance.now() - start;
-      if (res.code !== 0) totals.rejected++;
+      const recheck = req.type === CheckTxType.RECHECK;
+      const { res } = await timed(() => (recheck ? t.recheckTx : t.checkTx), () => checkTx(req));
+      if (res.code !== 0) (recheck ? t.recheckTx : t.checkTx).rejected++;
       return res;
     };
     const query = app.query.bind(app);
-    app.query = async (req) => {
-      const start = performance.now();
-      const res = await query(req);
-      t.query.count++;
-      t.query.ms += performance.now() - start;
-      return res;
-    };
+    app.query = async (req) => (await timed(() => t.query, () => query(req))).res;
     const prepare = app.prepareProposal.bind(app);
-    app.prepareProposal = async (req) => {
-      const start = performance.now();
-      const res = await prepare(req);
-      t.prepareProposal.count++;
-      t.prepareProposal.ms += performance.now() - start;
-      return res;
-    };
+    app.prepareProposal = async (req) => (await timed(() => t.prepareProposal, () => prepare(req))).res;
     const finalize = app.finalizeBlock.bind(app);
     app.finalizeBlock = async (req) => {
       const finalizeStart = epochMs();
-      const start = performance.now();
-      const res = await finalize(req);
-      const finalizeMs = performance.now() - start;
-      t.finalizeBlock.count++;
-      t.finalizeBlock.ms += finalizeMs;
+      const { res, ms: finalizeMs } = await timed(() => t.finalizeBlock, () => finalize(req));
       // Bookkeeping outside the timed part.
       const txs: TxOutcome[] = [];
       let ok = 0;
@@ -104,18 +109,24 @@ export class AppProbe {
         this.outcomes.set(hash('sha256', tx, 'hex').toUpperCase(), outcome);
       });
       const time = req.time === undefined ? 0 : Number(req.time.seconds) * 1000 + req.time.nanos / 1e6;
-      const block: BlockStat = { height: Number(req.height), headerTime: time, txs: req.txs.length, ok, finalizeStart, finalizeMs, commitEnd: 0, commitMs: 0 };
+      const block: BlockStat = {
+        height: Number(req.height),
+        headerTime: time,
+        txs: req.txs.length,
+        ok,
+        lastCommitRound: req.decidedLastCommit?.round ?? 0,
+        finalizeStart,
+        finalizeMs,
+        commitEnd: 0,
+        commitMs: 0,
+      };
       this.#pending = { block, txs };
       return res;
     };
     const commit = app.commit.bind(app);
     app.commit = async () => {
-      const start = performance.now();
-      const res = await commit();
-      const commitMs = performance.now() - start;
+      const { res, ms: commitMs } = await timed(() => t.commit, () => commit());
       const commitEnd = epochMs();
-      t.commit.count++;
-      t.commit.ms += commitMs;
       const pending = this.#pending;
       this.#pending = undefined;
       if (pending !== undefined) {
@@ -135,7 +146,11 @@ export class AppProbe {
 }
 
 export function diffTotals(after: ProbeTotals, before: ProbeTotals): ProbeTotals {
-  const d = (a: MethodTotals, b: MethodTotals): MethodTotals => ({ count: a.count - b.count, ms: a.ms - b.ms, rejected: a.rejected - b.rejected });
+  const d = (a: MethodTotals, b: MethodTotals): MethodTotals => ({
+    count: a.count - b.count,
+    ms: a.ms - b.ms,
+    rejected: a.rejected - b.rejected,
+  });
   return {
     checkTx: d(after.checkTx, before.checkTx),
     recheckTx: d(after.recheckTx, before.recheckTx),

@@ -24,7 +24,7 @@ import type { Logger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { createBenchHome } from './chain.ts';
 import { type LoadPhase, type LoadReport, NOT_SENT, RPC_ERROR, TRANSPORT_ERROR, epochMs } from './load.ts';
-import { AppProbe, type BlockStat, type ProbeTotals, diffTotals } from './probe.ts';
+import { AppProbe, type BlockStat, type MethodTotals, type ProbeTotals, diffTotals, threadCpuMs } from './probe.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
 
@@ -67,6 +67,8 @@ interface PhaseResult {
   readonly txHashes: readonly string[];
   readonly totals: ProbeTotals;
   readonly elu: number;
+  /** CPU ms of the app's (this process's main) thread over the phase. */
+  readonly threadCpuMs: number;
   /** Cores used on average; `others` is every other process on the machine. */
   readonly cpu: { app: number; cometbft: number; loader: number; others: number };
   readonly rss: { app: number; cometbft: number; loader: number };
@@ -125,6 +127,7 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
 
       const before = probe.totals();
       const eluBefore = performance.eventLoopUtilization();
+      const threadBefore = threadCpuMs();
       const cpuBefore = {
         app: cpuSeconds(process.pid) ?? 0,
         cometbft: cpuSeconds(cometPid) ?? 0,
@@ -177,6 +180,7 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
         txHashes: hashes,
         totals: diffTotals(probe.totals(), before),
         elu: performance.eventLoopUtilization(eluBefore).utilization,
+        threadCpuMs: threadCpuMs() - threadBefore,
         cpu,
         rss,
         signMs,
@@ -442,7 +446,7 @@ function printThroughput(results: readonly PhaseResult[], blocks: readonly Block
   console.log(`\n## Bank sends through one validator (${SECONDS} s per rate, block time ${BLOCK_MS} ms, ≤ ${IN_FLIGHT} requests in flight, ${ACCOUNTS} senders)\n`);
   console.log(
     table(
-      ['offered tx/s', 'sent tx/s', 'CheckTx ok', 'CheckTx rejected', 'RPC errors', 'not sent', 'committed', 'committed tx/s sustained (blocks)', 'committed tx/s overall', 'latency p50 / p95 / p99 ms', 'broadcast_tx_sync p50 / p99 ms'],
+      ['offered tx/s', 'sent tx/s', 'CheckTx ok', 'CheckTx rejected', 'RPC errors', 'not sent', 'committed', 'committed tx/s', 'block pace tx/s', 'latency p50 / p95 / p99 ms', 'broadcast_tx_sync p50 / p99 ms'],
       all.map(({ f }) => [
         fmt(f.offered),
         fmt(f.sentRate),
@@ -451,23 +455,27 @@ function printThroughput(results: readonly PhaseResult[], blocks: readonly Block
         fmt(f.rpcErrors),
         fmt(f.notSent),
         fmt(f.committed),
-        fmt(f.sustained),
         fmt(f.overall),
+        fmt(f.sustained),
         `${fmt(f.latency[0])} / ${fmt(f.latency[1])} / ${fmt(f.latency[2])}`,
         `${fmt(f.broadcast[0])} / ${fmt(f.broadcast[1])}`,
       ]),
     ),
   );
   console.log('\nLatency: from the broadcast_tx_sync request to the end of the app\'s Commit of the block holding the tx.');
-  console.log('Sustained (blocks): code-0 txs of the blocks that carried the phase\'s txs, over the time from the first to the last of those commits.');
-  console.log('Overall: committed txs over the time from the first send to the last commit. Not sent: the client\'s in-flight bound was full (the node pushing back).\n');
+  console.log('Committed tx/s: code-0 txs over the time from the first send to the last commit (sustained over the phase, drain included).');
+  console.log('Block pace: code-0 txs of the blocks that carried the phase\'s txs, except the first, over the time from the first to the last');
+  console.log('of those commits: the chain\'s pace while it had work (can read above the offered rate when the first block came late).');
+  console.log('Not sent: the client\'s in-flight bound was full at the end of the phase (the node pushing back).\n');
 
   console.log('### Blocks and the app\'s time (blocks that carried this phase\'s txs)\n');
   console.log(
     table(
-      ['offered tx/s', 'blocks', 'txs/block median / max', 'block interval ms', 'FinalizeBlock ms median / max', 'FinalizeBlock µs/tx', 'Commit ms median / max', 'Commit µs/tx'],
-      all.map(({ f }) => {
+      ['offered tx/s', 'blocks', 'txs/block median / max', 'block interval ms', 'heights / PrepareProposal calls / rounds > 0', 'FinalizeBlock ms median / max', 'FinalizeBlock µs/tx', 'Commit ms median / max', 'Commit µs/tx'],
+      all.map(({ r, f }) => {
         const txs = f.blocks.map((b) => b.txs);
+        const heights = blocks.filter((b) => b.commitEnd > r.report.startedAt && b.commitEnd <= r.drainedAt);
+        const retried = heights.filter((b) => b.lastCommitRound > 0).length;
         const totalTxs = txs.reduce((s, x) => s + x, 0);
         const fin = f.blocks.map((b) => b.finalizeMs);
         const com = f.blocks.map((b) => b.commitMs);
@@ -476,6 +484,7 @@ function printThroughput(results: readonly PhaseResult[], blocks: readonly Block
           fmt(f.blocks.length),
           `${fmt(median(txs))} / ${fmt(Math.max(0, ...txs))}`,
           fmt(f.blockInterval),
+          `${fmt(heights.length)} / ${fmt(r.totals.prepareProposal.count)} / ${fmt(retried)}`,
           `${fmt(median(fin), 1)} / ${fmt(Math.max(0, ...fin), 1)}`,
           fmt((fin.reduce((s, x) => s + x, 0) / totalTxs) * 1000),
           `${fmt(median(com), 1)} / ${fmt(Math.max(0, ...com), 1)}`,
@@ -485,26 +494,47 @@ function printThroughput(results: readonly PhaseResult[], blocks: readonly Block
     ),
   );
 
-  console.log('\n### Where the time goes (whole phase: sending + draining)\n');
+  console.log('\n### Where the time goes (whole phase: sending + draining; app calls timed by the wall clock)\n');
+  const each = (m: MethodTotals): string => `${fmt(m.count)} × ${fmt((m.ms / m.count) * 1000)} µs`;
   console.log(
     table(
-      ['offered tx/s', 'wall s', 'app event loop busy', 'CheckTx n / ms / µs each', 'ReCheckTx n / ms', 'FinalizeBlock ms', 'Commit ms', 'CPU cores: app / CometBFT / loader / other processes', 'RSS MiB app / CometBFT / loader'],
+      [
+        'offered tx/s',
+        'wall s',
+        'app thread busy / on CPU',
+        'CheckTx',
+        'ReCheckTx',
+        'FinalizeBlock ms',
+        'Commit ms',
+        'PrepareProposal ms',
+        'app thread outside the calls ms',
+        'CPU cores: app process / CometBFT / loader / other processes',
+        'RSS MiB app / CometBFT / loader',
+      ],
       all.map(({ r }) => {
         const t = r.totals;
         const wall = (r.drainedAt - r.report.startedAt) / 1000;
+        const inCalls = t.checkTx.ms + t.recheckTx.ms + t.finalizeBlock.ms + t.commit.ms + t.prepareProposal.ms + t.query.ms;
         return [
           fmt(r.rate),
           fmt(wall, 1),
-          `${fmt(r.elu * 100)} %`,
-          `${fmt(t.checkTx.count)} / ${fmt(t.checkTx.ms)} / ${fmt((t.checkTx.ms / t.checkTx.count) * 1000)}`,
-          `${fmt(t.recheckTx.count)} / ${fmt(t.recheckTx.ms)}`,
+          `${fmt(r.elu * 100)} % / ${fmt(r.threadCpuMs / 10 / wall)} %`,
+          each(t.checkTx),
+          each(t.recheckTx),
           fmt(t.finalizeBlock.ms),
           fmt(t.commit.ms),
+          fmt(t.prepareProposal.ms),
+          fmt(r.elu * wall * 1000 - inCalls),
           `${fmt(r.cpu.app, 2)} / ${fmt(r.cpu.cometbft, 2)} / ${fmt(r.cpu.loader, 2)} / ${fmt(r.cpu.others, 2)}`,
           `${fmt(r.rss.app)} / ${fmt(r.rss.cometbft)} / ${fmt(r.rss.loader)}`,
         ];
       }),
     ),
+  );
+  console.log(
+    '\nBusy: event-loop utilisation of the app thread; on CPU: its CPU time over the wall time (the gap: runnable but not running, ' +
+      'two cores being shared by the app, CometBFT, the loader and anything else). Outside the calls: busy time not inside an ABCI ' +
+      'method: ABCI framing and response encoding, GC, the bench\'s own bookkeeping.',
   );
   const errors = new Map<string, number>();
   for (const { r } of all) for (const [m, c] of Object.entries(r.report.errors)) errors.set(m, (errors.get(m) ?? 0) + c);
