@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ArgSpec, CommandModule, OptionSpecs } from '../context.ts';
 import { CliError } from '../errors.ts';
+import { registryQueryCommands, registryTxCommands } from './registry/commands.ts';
 
 export interface CommandSpec {
   readonly kind: 'command';
@@ -171,6 +172,7 @@ export const ROOT: CommandGroup = {
             },
           ],
         },
+        registryTxCommands(feeOptions),
       ],
     },
     {
@@ -215,6 +217,7 @@ export const ROOT: CommandGroup = {
             },
           ],
         },
+        registryQueryCommands,
         {
           kind: 'command',
           name: 'tx',
