@@ -38,7 +38,7 @@ export function dataDir(home: string): string {
 
 export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const config = { ...(await readAppConfig(opts.home)), ...opts.config };
-  const store = await CommitStore.open({ path: dataDir(opts.home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval });
+  const store = await openStore(opts.home, config);
   let server: AbciServer | undefined;
   let cometbft: CometbftProcess | undefined;
   try {
@@ -84,5 +84,17 @@ async function checkGenesisFile(home: string): Promise<void> {
     checkAppState((doc.app_state ?? {}) as Record<string, unknown>);
   } catch (err) {
     throw new Error(`${home}/config/genesis.json: ${(err as Error).message}. Fix it and check with \`cairn genesis validate --home ${home}\`.`);
+  }
+}
+
+async function openStore(home: string, config: AppConfig): Promise<CommitStore> {
+  try {
+    return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === 'LEVEL_LOCKED' || /LOCK: Resource temporarily unavailable/.test(cause?.message ?? '')) {
+      throw new Error(`another Cairn node is already running on ${home} (its database is locked); stop it first, or use another --home`);
+    }
+    throw err;
   }
 }

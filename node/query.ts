@@ -13,6 +13,7 @@ import type { QueryHandler } from './framework/module.ts';
 import { ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from './framework/sdk-errors.ts';
 import { UNLIMITED_GAS } from './framework/gas.ts';
 import { branch } from './store/branch.ts';
+import { VersionUnavailableError } from './store/errors.ts';
 import { runTx } from './tx/run.ts';
 
 const SIMULATE = '/cosmos.tx.v1beta1.Service/Simulate';
@@ -87,6 +88,7 @@ function empty(height: bigint): ResponseQuery {
 
 function errorFields(err: unknown): Pick<ResponseQuery, 'code' | 'codespace' | 'log'> {
   if (err instanceof AppError) return { code: err.code, codespace: err.codespace, log: err.message };
+  if (err instanceof VersionUnavailableError) return errorFields(ErrInvalidHeight.wrap(`${err.message}; this node prunes old state (app.toml [pruning])`));
   // Protobuf decoding of a malformed request throws plain errors: that is the caller's fault.
   if (err instanceof RangeError || err instanceof TypeError || (err instanceof Error && /invalid wire type|index out of range|premature EOF/i.test(err.message))) {
     return { code: ErrInvalidRequest.code, codespace: 'sdk', log: `failed to decode query request: ${err.message}: invalid request` };

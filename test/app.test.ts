@@ -318,3 +318,26 @@ describe('gas estimation', () => {
     }
   });
 });
+
+describe('module accounts', () => {
+  it('cannot receive a user send (the SDK blocked-address rule), and nothing moves', async () => {
+    const c = await chain();
+    await c.block();
+    const collector = c.app.addresses.encode(moduleAddress('fee_collector'));
+    const [r] = await c.block([await send(c, alice, collector, '10')]);
+    expect(r!.code).toBe(4);
+    expect(r!.log).toBe(`${collector} is a module account and is not allowed to receive funds: unauthorized`);
+    expect(await c.balance(alice.address)).toBe(FUNDS - FEE);
+  });
+});
+
+describe('pruned state', () => {
+  it('answers a query at a pruned height with sdk/26 and a hint, not an internal error', async () => {
+    const { CommitStore } = await import('../node/store/commit-store.ts');
+    const c = await AppChain.start({ funded: [{ address: alice.address, amount: FUNDS }], store: await CommitStore.memory({ keepRecent: 2, pruneInterval: 1 }) });
+    for (let i = 0; i < 6; i++) await c.block();
+    const r = await c.query('/cosmos.bank.v1beta1.Query/Balance', (await import('cosmjs-types/cosmos/bank/v1beta1/query')).QueryBalanceRequest.encode({ address: alice.address, denom: 'ucairn' }).finish(), 1n);
+    expect(r.code).toBe(26);
+    expect(r.log).toMatch(/prunes old state/);
+  });
+});

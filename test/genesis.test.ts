@@ -93,3 +93,13 @@ describe('genesis edge cases', () => {
     expect(new Set(numbers).size).toBe(3);
   });
 });
+
+describe('genesis public keys', () => {
+  it('refuses a pub_key that does not belong to the account address', async () => {
+    const { testWallet } = await import('./support/wallets.ts');
+    const other = await testWallet(3);
+    const state = funded() as { auth: { accounts: Record<string, unknown>[] } };
+    state.auth.accounts[0]!['pub_key'] = { '@type': '/cosmos.crypto.secp256k1.PubKey', key: Buffer.from(other.pubkey).toString('base64') };
+    expect(() => checkAppState(state)).toThrow(/auth\.accounts\[0\]\.pub_key: the key does not belong/);
+  });
+});

@@ -2,6 +2,7 @@
 // { "params": {...}, "bech32_prefix": "cairn", "accounts": [{ "@type": "/cosmos.auth.v1beta1.BaseAccount", "address", "pub_key": null, "account_number": "0", "sequence": "0" }] }
 import { BaseAccount, type Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import { pubkeyToAddress } from '../../node/crypto/address.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { AddressCodec } from '../../node/framework/address.ts';
 import type { Context, QueryContext } from '../../node/framework/context.ts';
@@ -74,6 +75,9 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
         seenNumbers.add(accountNumber);
         const sequence = optional(a['sequence'], 0n, (v) => uint(v, `${path}.sequence`));
         const pubKey = optional(a['pub_key'], undefined, (v) => readPubKey(v, `${path}.pub_key`));
+        if (pubKey !== undefined && !sameBytes(pubkeyToAddress(PubKey.decode(pubKey.value).key), codec.decode(address))) {
+          throw new GenesisError(`${path}.pub_key: the key does not belong to ${address}`);
+        }
         return { address, pubKey, accountNumber, sequence };
       });
       return { params: readParams(g['params'] ?? {}), bech32Prefix, accounts: list };
@@ -125,4 +129,8 @@ function readPubKey(json: unknown, path: string): Any {
 
 function pubKeyToJson(any: Any): Record<string, string> {
   return { '@type': any.typeUrl, key: Buffer.from(PubKey.decode(any.value).key).toString('base64') };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

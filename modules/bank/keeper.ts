@@ -4,7 +4,7 @@ import type { Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import { moduleAddress } from '../../node/framework/address.ts';
 import { type Amount, formatCoins } from '../../node/framework/coins.ts';
 import type { Context } from '../../node/framework/context.ts';
-import { ErrInsufficientFunds } from '../../node/framework/sdk-errors.ts';
+import { ErrInsufficientFunds, ErrUnauthorized } from '../../node/framework/sdk-errors.ts';
 import type { KVRead, KVStore } from '../../node/store/types.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
@@ -42,6 +42,16 @@ export class BankKeeper {
   async isSendEnabled(store: KVRead, denom: string): Promise<boolean> {
     const p = await this.params(store);
     return p.sendEnabled.find((s) => s.denom === denom)?.enabled ?? p.defaultSendEnabled;
+  }
+
+  /**
+   * Users may not send to module accounts (the SDK's blocked addresses): coins there belong to a
+   * module's books (fees, bonds, escrow), and a stray transfer would break its invariants.
+   */
+  async assertMayReceive(store: KVRead, address: Uint8Array, bech32: string): Promise<void> {
+    if ((await this.#accounts.get(store, address))?.kind === 'module') {
+      throw ErrUnauthorized.wrap(`${bech32} is a module account and is not allowed to receive funds`);
+    }
   }
 
   /** Moves coins; creates the recipient's account if it has none. */

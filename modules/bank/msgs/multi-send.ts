@@ -39,7 +39,9 @@ export function msgMultiSend(bank: BankKeeper): MsgHandler<MsgMultiSend> {
       }
       const from = ctx.addresses.decode(input.address);
       for (const output of msg.outputs) {
-        await bank.send(ctx, from, ctx.addresses.decode(output.address), parseCoins(output.coins));
+        const to = ctx.addresses.decode(output.address);
+        await bank.assertMayReceive(ctx.store, to, output.address);
+        await bank.send(ctx, from, to, parseCoins(output.coins));
       }
       return { typeUrl: MsgMultiSendResponse.typeUrl, value: MsgMultiSendResponse.encode({}).finish() };
     },

@@ -23,7 +23,9 @@ export function msgSend(bank: BankKeeper): MsgHandler<MsgSend> {
       for (const a of amounts) {
         if (!(await bank.isSendEnabled(ctx.store, a.denom))) throw ErrSendDisabled.wrap(`${a.denom} transfers are currently disabled`);
       }
-      await bank.send(ctx, ctx.addresses.decode(msg.fromAddress), ctx.addresses.decode(msg.toAddress), amounts);
+      const to = ctx.addresses.decode(msg.toAddress);
+      await bank.assertMayReceive(ctx.store, to, msg.toAddress);
+      await bank.send(ctx, ctx.addresses.decode(msg.fromAddress), to, amounts);
       return { typeUrl: MsgSendResponse.typeUrl, value: MsgSendResponse.encode({}).finish() };
     },
   };
