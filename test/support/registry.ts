@@ -295,7 +295,7 @@ export function attestation(
   operatorAddress: Uint8Array,
   operator: string,
   gpuId: string,
-  f: { teeType?: TeeType; issuedAt: bigint; expiresAt: bigint; verifier?: Ed25519Key; measurement?: Uint8Array },
+  f: { teeType?: TeeType; issuedAt: bigint; expiresAt: bigint; verifier?: Ed25519Key; measurement?: Uint8Array; chainId?: string },
 ): tx.MsgSubmitAttestation {
   const teeType = f.teeType ?? TeeType.TEE_TYPE_SEV_SNP;
   const measurement = f.measurement ?? new Uint8Array(48).fill(3);
@@ -304,6 +304,6 @@ export function attestation(
     return { operator, gpuId, teeType, measurement: new Uint8Array(), reportHash: new Uint8Array(), issuedAt: f.issuedAt, expiresAt: f.expiresAt, verifier: new Uint8Array(), signature: new Uint8Array() };
   }
   const verifier = f.verifier ?? VERIFIER;
-  const fields: AttestationFields = { chainId: CHAIN_ID, operator: operatorAddress, gpuId, teeType, measurement, reportHash, issuedAt: f.issuedAt, expiresAt: f.expiresAt };
+  const fields: AttestationFields = { chainId: f.chainId ?? CHAIN_ID, operator: operatorAddress, gpuId, teeType, measurement, reportHash, issuedAt: f.issuedAt, expiresAt: f.expiresAt };
   return { operator, gpuId, teeType, measurement, reportHash, issuedAt: f.issuedAt, expiresAt: f.expiresAt, verifier: verifier.publicKey, signature: verifier.sign(attestationSignBytes(fields)) };
 }
