@@ -10,6 +10,7 @@ import { moduleAddress } from '../node/framework/address.ts';
 import { QueryOperatorRequest, QueryOperatorResponse, QueryOperatorsRequest, QueryOperatorsResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import { MIN_BOND, RegistryChain, UNBONDING_BLOCKS, ed25519Key, msgs } from './support/registry.ts';
+import { sendMsg } from './support/wallets.ts';
 
 const accounts = new AccountKeeper();
 const bank = new BankKeeper(accounts);
@@ -145,6 +146,16 @@ describe('jail, unjail and tombstone', () => {
     await rc.inBlock(async (ctx) => {
       await expect(registry.unjail(ctx, raw)).rejects.toThrow(E.ErrNotJailed.description);
     });
+  });
+});
+
+describe('the registry_bonds account', () => {
+  it('refuses a plain transfer, so the bonds stay exactly backed', async () => {
+    const bonds = rc.chain.app.addresses.encode(moduleAddress('registry_bonds'));
+    const r = await rc.tx(w(1), sendMsg(w(1).address, bonds, '5'));
+    expect(r.code).toBe(4);
+    expect(r.log).toMatch(/module account and is not allowed to receive funds/);
+    expect(await rc.bondsBalance()).toBe(3_000_001n);
   });
 });
 

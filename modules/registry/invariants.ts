@@ -1,8 +1,7 @@
 // SPEC §0 for the registry: every bond and unbonding entry is backed by the registry_bonds module
 // account, exactly: sum of bonds + sum of unbonding entries == that account's balance (bond denom).
-//
-// Note: bank does not block sends to module accounts, so a MsgSend to registry_bonds would make the
-// balance exceed the bonds and this check fail; see README.md.
+// Exact, not "at least": bank refuses user sends to module accounts, so only this module moves
+// coins in and out of registry_bonds.
 import { moduleAddress } from '../../node/framework/address.ts';
 import type { KVRead } from '../../node/store/types.ts';
 import * as bankKeys from '../bank/keys.ts';
