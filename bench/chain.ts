@@ -24,6 +24,8 @@ export interface BenchHomeOptions {
   readonly mempoolBytes?: number;
   /** [rpc] max_open_connections, above the load generator's in-flight requests. Default 2,000. */
   readonly rpcConnections?: number;
+  /** CometBFT's tx indexer: 'kv' (default; CosmJS getTx/searchTx need it) or 'null' to see its cost. */
+  readonly indexer?: 'kv' | 'null';
   /** Where the home goes; default a new directory under the OS temp dir. */
   readonly home?: string;
 }
@@ -60,6 +62,7 @@ export async function createBenchHome(opts: BenchHomeOptions): Promise<BenchHome
   // than timeout_propose costs a whole round.
   await configure(home, {
     logLevel: 'error',
+    txIndex: { indexer: opts.indexer ?? 'kv' },
     consensus: {
       timeoutProposeMs: 3000,
       timeoutProposeDeltaMs: 500,

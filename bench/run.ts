@@ -6,13 +6,14 @@
 //  2. Micro-figures: signature verification (bench/crypto.ts) and the state store (bench/store.ts).
 //
 // Options: --rates 250,500,1000,1500,2000  --seconds 10  --accounts 2000  --in-flight 1000
-//          --block-ms 1000  --no-micro  --keep-home  --profile <dir> (a V8 CPU profile of this
+//          --block-ms 1000  --indexer kv|null  --no-micro  --keep-home  --profile <dir> (a V8 CPU profile of this
 //          process, i.e. the app, per phase: sending and draining only)
 // Bounded: each phase sends for --seconds, then waits at most DRAIN_LIMIT_MS for the mempool to
 // empty; a phase that cannot drain ends the run. CometBFT is stopped on every exit path.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { hash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { Session } from 'node:inspector';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,7 @@ import type { Logger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { createBenchHome } from './chain.ts';
 import { type LoadPhase, type LoadReport, NOT_SENT, RPC_ERROR, TRANSPORT_ERROR, epochMs } from './load.ts';
+import type { AppOnlyFigures } from './app-only.ts';
 import { AppProbe, type BlockStat, type MethodTotals, type ProbeTotals, diffTotals, threadCpuMs } from './probe.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
@@ -42,6 +44,7 @@ const { values: opt } = parseArgs({
     'no-micro': { type: 'boolean', default: false },
     'keep-home': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    indexer: { type: 'string', default: 'kv' },
   },
 });
 const RATES = opt.rates.split(',').map(Number);
@@ -49,6 +52,7 @@ const SECONDS = Number(opt.seconds);
 const ACCOUNTS = Number(opt.accounts);
 const IN_FLIGHT = Number(opt['in-flight']);
 const BLOCK_MS = Number(opt['block-ms']);
+const INDEXER = opt.indexer === 'null' ? 'null' : 'kv';
 
 // Only warnings and errors from the node: its info lines would interleave with the tables.
 const logger: Logger = {
@@ -82,7 +86,7 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
   const setup: string[] = [];
   let t = performance.now();
   const accounts = makeAccounts(ACCOUNTS);
-  const bench = await createBenchHome({ funded: accounts.map((a) => ({ address: a.address, amount: FUNDS })), blockTimeMs: BLOCK_MS });
+  const bench = await createBenchHome({ funded: accounts.map((a) => ({ address: a.address, amount: FUNDS })), blockTimeMs: BLOCK_MS, indexer: INDEXER });
   setup.push(`${ACCOUNTS} funded accounts, home ${bench.home}: ${(performance.now() - t).toFixed(0)} ms`);
   let node: RunningNode | undefined;
   let loader: ChildProcess | undefined;
@@ -194,7 +198,7 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
       }
     }
     setup.push(`app RSS peak ${fmt(peakRssMiB(process.pid) ?? 0, 0)} MiB, CometBFT RSS peak ${fmt(peakRssMiB(cometPid) ?? 0, 0)} MiB (VmHWM)`);
-    await checkIndexed(bench.rpcUrl, results, probe, notes);
+    if (INDEXER === 'kv') await checkIndexed(bench.rpcUrl, results, probe, notes);
     return { results, probe, notes, setup };
   } finally {
     clearTimeout(watchdog);
@@ -443,7 +447,9 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 
 function printThroughput(results: readonly PhaseResult[], blocks: readonly BlockStat[], probe: { outcomes: ReadonlyMap<string, { code: number; committedAt: number }> }): void {
   const all = results.map((r) => ({ r, f: figures(r, probe, blocks) }));
-  console.log(`\n## Bank sends through one validator (${SECONDS} s per rate, block time ${BLOCK_MS} ms, ≤ ${IN_FLIGHT} requests in flight, ${ACCOUNTS} senders)\n`);
+  console.log(
+    `\n## Bank sends through one validator (${SECONDS} s per rate, timeout_commit ${BLOCK_MS} ms, ≤ ${IN_FLIGHT} requests in flight, ${ACCOUNTS} senders, tx indexer ${INDEXER})\n`,
+  );
   console.log(
     table(
       ['offered tx/s', 'sent tx/s', 'CheckTx ok', 'CheckTx rejected', 'RPC errors', 'not sent', 'committed', 'committed tx/s', 'block pace tx/s', 'latency p50 / p95 / p99 ms', 'broadcast_tx_sync p50 / p99 ms'],
@@ -564,7 +570,7 @@ function runScript(file: string): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 
 const started = performance.now();
-console.log(`# Cairn bench — ${new Date().toISOString()}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(`# Cairn bench — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at start`);
 const { results, probe, notes, setup } = await throughput();
 console.log('\n## Setup (before measuring)\n');
 for (const s of setup) console.log(`- ${s}`);
@@ -572,12 +578,68 @@ for (const r of results) console.log(`- ${r.rate} tx/s phase: ${r.report.codes.l
 printThroughput(results, probe.blocks, probe);
 for (const n of notes) console.log(`\n${n}`);
 
+const micro: { appOnly?: AppOnlyFigures; verifiesPerSecond?: number; treeUpdates?: string | undefined; commit10k?: string | undefined } = {};
 if (!opt['no-micro']) {
   console.log('\n## The app alone, no CometBFT (bench/app-only.ts)\n');
-  console.log((await runScript('./app-only.ts')).trim());
+  const appOnly = await runScript('./app-only.ts');
+  const json = /^JSON (.*)$/m.exec(appOnly)?.[1];
+  if (json !== undefined) micro.appOnly = JSON.parse(json) as AppOnlyFigures;
+  console.log(appOnly.replace(/^JSON .*\n?/m, '').trim());
   console.log('\n## Signature verification and hashing (bench/crypto.ts)\n');
-  console.log((await runScript('./crypto.ts')).trim());
+  const crypto = await runScript('./crypto.ts');
+  const verify = /^\| verifySecp256k1 \(Cairn[^|]*\| ([\d,]+) \|/m.exec(crypto)?.[1];
+  if (verify !== undefined) micro.verifiesPerSecond = Number(verify.replace(/,/g, ''));
+  console.log(crypto.trim());
   console.log('\n## State store (bench/store.ts)\n');
-  console.log((await runScript('./store.ts')).trim());
+  const store = await runScript('./store.ts');
+  micro.treeUpdates = /^tree updates[^:]*: (\S+)/m.exec(store)?.[1];
+  micro.commit10k = /^commit of a 10k-write block: median (\d+ ms)/m.exec(store)?.[1];
+  console.log(store.trim());
 }
+printSummary(results, probe, micro);
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s.`);
+
+function printSummary(rs: readonly PhaseResult[], p: AppProbe, m: typeof micro): void {
+  console.log('\n## Summary\n');
+  const all = rs.map((r) => ({ r, f: figures(r, p, p.blocks) }));
+  const best = all.reduce<(typeof all)[number] | undefined>((b, x) => (b === undefined || x.f.overall > b.f.overall ? x : b), undefined);
+  if (best === undefined) return;
+  const kept = all.filter(({ f }) => f.committed >= 0.95 * f.offered * SECONDS && f.latency[2] < 5_000);
+  const keptTop = kept[kept.length - 1];
+  console.log(
+    `- Best: ${fmt(best.f.overall)} committed bank sends/s (offered ${fmt(best.f.offered)}/s, latency p50 ${fmt(best.f.latency[0])} ms). ` +
+      `Target ≥ 1,000/s: ${best.f.overall >= 1000 ? 'reached' : 'NOT reached'}.`,
+  );
+  console.log(
+    `- Highest offered rate fully committed (≥ 95 %) with p99 latency under 5 s: ${keptTop === undefined ? 'none' : `${fmt(keptTop.f.offered)} tx/s (p99 ${fmt(keptTop.f.latency[2])} ms)`}.`,
+  );
+  const top = all[all.length - 1] as (typeof all)[number];
+  const t = top.r.totals;
+  const wall = (top.r.drainedAt - top.r.report.startedAt) / 1000;
+  const busyMs = top.r.elu * wall * 1000;
+  const share = (ms: number): string => `${fmt((ms / busyMs) * 100)} %`;
+  const inCalls = t.checkTx.ms + t.recheckTx.ms + t.finalizeBlock.ms + t.commit.ms + t.prepareProposal.ms + t.query.ms;
+  const perTx = (busyMs / Math.max(1, top.f.committed)) * 1000;
+  const bottleneck =
+    top.r.elu >= 0.85
+      ? `the app's one thread (every ABCI call goes through one FIFO), ${fmt(top.r.elu * 100)} % busy at ${fmt(top.f.offered)} tx/s offered`
+      : top.r.cpu.cometbft >= 0.9
+        ? `CometBFT (${fmt(top.r.cpu.cometbft, 2)} cores)`
+        : 'not reached: nothing is saturated (raise --rates)';
+  console.log(`- Limiting factor: ${bottleneck}.`);
+  console.log(
+    `  Its busy time at that rate: CheckTx ${share(t.checkTx.ms)}, ReCheckTx ${share(t.recheckTx.ms)}, FinalizeBlock ${share(t.finalizeBlock.ms)}, ` +
+      `Commit ${share(t.commit.ms)}, PrepareProposal ${share(t.prepareProposal.ms)}, outside the calls ${share(busyMs - inCalls)}: ` +
+      `${fmt(perTx)} µs of app thread per committed tx. CPU cores: CometBFT ${fmt(top.r.cpu.cometbft, 2)}, loader ${fmt(top.r.cpu.loader, 2)}, ` +
+      `other processes ${fmt(top.r.cpu.others, 2)}.`,
+  );
+  if (m.appOnly !== undefined) {
+    console.log(
+      `- The app alone (no CometBFT, no RPC): CheckTx ${fmt(m.appOnly.checkUs)} µs + ReCheckTx ${fmt(m.appOnly.recheckUs)} µs + FinalizeBlock ` +
+        `${fmt(m.appOnly.finalizeUsPerTx)} µs/tx + Commit ${fmt((m.appOnly.commitMsPerBlock * 1000) / m.appOnly.blockTxs)} µs/tx → ` +
+        `ceiling ${fmt(m.appOnly.ceilingTxPerSecond)} tx/s for one JS thread.`,
+    );
+  }
+  if (m.verifiesPerSecond !== undefined) console.log(`- Signature verification (verifySecp256k1): ${fmt(m.verifiesPerSecond)}/s on one thread.`);
+  if (m.treeUpdates !== undefined) console.log(`- State tree: ${m.treeUpdates} updates into a 100k-key tree; a 10k-write block commits in ${m.commit10k ?? '?'}.`);
+}
