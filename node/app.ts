@@ -32,9 +32,7 @@ import * as authKeys from '../modules/auth/keys.ts';
 import { BankKeeper, bankModule } from '../modules/bank/index.ts';
 import { RegistryKeeper, registryModule } from '../modules/registry/index.ts';
 import { StakingKeeper, StakingView, stakingModule } from '../modules/staking/index.ts';
-import { checkStakingInvariants } from '../modules/staking/invariants.ts';
 import { DistributionKeeper, distributionModule } from '../modules/distribution/index.ts';
-import { checkDistributionInvariants } from '../modules/distribution/invariants.ts';
 import { SlashingKeeper, slashingHooks, slashingModule } from '../modules/slashing/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from './framework/address.ts';
@@ -50,7 +48,6 @@ import type { Branch, KVRead, KVStore } from './store/types.ts';
 import type { TxLimits } from './tx/decode.ts';
 import { type GasPrice, parseGasPrices } from './tx/gas-price.ts';
 import { type TxEnv, type TxResult, runTx } from './tx/run.ts';
-import { checkInvariants } from '../modules/bank/invariants.ts';
 import * as appKeys from './app-keys.ts';
 
 export const APP_VERSION = 1n;
@@ -304,8 +301,15 @@ export class CairnApp implements AbciApplication {
     return { store: this.store.working, block, mode: 'finalize', events, gas: new GasMeter(UNLIMITED_GAS), addresses: this.#addresses };
   }
 
+  /** Every module's SPEC §0 invariants over `store`; empty when all hold. */
+  async checkInvariants(store: KVRead): Promise<string[]> {
+    const broken: string[] = [];
+    for (const m of this.modules) if (m.invariants) broken.push(...(await m.invariants(store)).map((b) => `${m.name}: ${b}`));
+    return broken;
+  }
+
   async #assertInvariants(store: KVRead, height: bigint): Promise<void> {
-    const broken = [...(await checkInvariants(store)), ...(await checkStakingInvariants(store)), ...(await checkDistributionInvariants(store))];
+    const broken = await this.checkInvariants(store);
     if (broken.length > 0) {
       this.#logger.error('invariant broken: halting', { height: String(height), broken: broken.join('; ') });
       throw new Error(`invariant broken at height ${height}: ${broken.join('; ')}`);

@@ -7,6 +7,7 @@ import { MODULE } from './keys.ts';
 import { msgMultiSend } from './msgs/multi-send.ts';
 import { msgSend } from './msgs/send.ts';
 import { bankQueries } from './queries.ts';
+import { checkInvariants } from './invariants.ts';
 
 export { BankKeeper, type BankApi } from './keeper.ts';
 
@@ -17,5 +18,6 @@ export function bankModule(bank: BankKeeper, accounts: AccountKeeper): Module<Ba
     genesis: bankGenesis(bank, accounts),
     msgs: [msgSend(bank), msgMultiSend(bank)],
     queries: bankQueries(bank),
+    invariants: checkInvariants,
   };
 }

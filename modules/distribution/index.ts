@@ -1,5 +1,6 @@
 // The distribution module: block fees (and other modules' validator rewards) paid by voting power,
 // commission to operators, and F1 reward accounting so delegators collect without per-block work.
+import { checkDistributionInvariants } from './invariants.ts';
 import { moduleAddress } from '../../node/framework/address.ts';
 import type { Module } from '../../node/framework/module.ts';
 import { FEE_COLLECTOR } from '../../node/tx/ante.ts';
@@ -22,6 +23,7 @@ export function distributionModule(k: DistributionKeeper): Module<DistributionGe
     genesis: distributionGenesis(k),
     msgs: [msgWithdrawDelegatorReward(k), msgWithdrawValidatorCommission(k), msgSetWithdrawAddress(k), msgFundCommunityPool(k)],
     queries: distributionQueries(k),
+    invariants: checkDistributionInvariants,
     async beginBlock(ctx) {
       // The previous block's fees, paid to the validators that signed it (as the SDK does).
       const fees = await k.bank.balances(ctx.store, moduleAddress(FEE_COLLECTOR));

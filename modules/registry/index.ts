@@ -22,6 +22,7 @@ import { msgUpdateModel } from './msgs/update-model.ts';
 import { msgUpdateOperator } from './msgs/update-operator.ts';
 import { msgUpdateParams } from './msgs/update-params.ts';
 import { registryQueries } from './queries.ts';
+import { checkRegistryInvariants } from './invariants.ts';
 
 export { RegistryKeeper } from './keeper.ts';
 export type { RegistryApi, ReceiptKeyInfo, SlashOptions, SlashResult } from './api.ts';
@@ -51,6 +52,7 @@ export function registryModule(registry: RegistryKeeper, bank: RegistryBank, acc
       msgUpdateParams(registry),
     ],
     queries: registryQueries(registry),
+    invariants: checkRegistryInvariants,
     // Queries judge attestations at the block time of the height they read, so each block stores it.
     async beginBlock(ctx) {
       keys.blockTime.set(ctx.store, ctx.block.time);

@@ -1,5 +1,6 @@
 // The staking module: validators, delegations, unbonding and redelegation, the bond pools, and the
 // validator set CometBFT runs with. See README.md for the state layout and rules.
+import { checkStakingInvariants } from './invariants.ts';
 import type { Module } from '../../node/framework/module.ts';
 import { type StakingGenesis, stakingGenesis } from './genesis.ts';
 import { StakingKeeper, timestampMs } from './keeper.ts';
@@ -26,6 +27,7 @@ export function stakingModule(k: StakingKeeper): Module<StakingGenesis> {
     genesis: stakingGenesis(k),
     msgs: [msgCreateValidator(k), msgEditValidator(k), msgDelegate(k), msgUndelegate(k), msgBeginRedelegate(k)],
     queries: stakingQueries(k),
+    invariants: checkStakingInvariants,
     async beginBlock(ctx) {
       // Consensus time of the latest block, so block counts can be shown as approximate times.
       keys.lastBlockTime.set(ctx.store, timestampMs(ctx.block.time));

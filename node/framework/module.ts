@@ -4,6 +4,7 @@ import type { Event } from 'cosmjs-types/tendermint/abci/types';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
 import type { AddressCodec } from './address.ts';
 import type { Context, QueryContext } from './context.ts';
+import type { KVRead } from '../store/types.ts';
 
 export interface EncodedAny {
   readonly typeUrl: string;
@@ -45,6 +46,8 @@ export interface Module<G = unknown> {
   readonly genesis: GenesisHandlers<G>;
   readonly msgs: readonly MsgHandler<any>[];
   readonly queries: Readonly<Record<string, QueryHandler>>;
+  /** SPEC §0 checks over committed state; each returned string describes one broken invariant. */
+  invariants?(store: KVRead): Promise<string[]>;
   beginBlock?(ctx: Context): Promise<void>;
   endBlock?(ctx: Context): Promise<EndBlockResult | void>;
 }

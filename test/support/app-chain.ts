@@ -16,10 +16,6 @@ import { addGenesisAccount, defaultAppState, type AppState } from '../../genesis
 import { CairnApp } from '../../node/app.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../node/store/commit-store.ts';
-import { checkInvariants } from '../../modules/bank/invariants.ts';
-import { checkStakingInvariants } from '../../modules/staking/invariants.ts';
-import { checkRegistryInvariants } from '../../modules/registry/invariants.ts';
-import { checkDistributionInvariants } from '../../modules/distribution/invariants.ts';
 
 export const CHAIN_ID = 'cairn-test-1';
 const GENESIS_SECONDS = 1_800_000_000n;
@@ -96,8 +92,7 @@ export class AppChain {
     this.appHashes.push(res.appHash);
     await this.app.commit();
     const committed = this.store.committed;
-    const broken = [...(await checkInvariants(committed)), ...(await checkStakingInvariants(committed)), ...(await checkDistributionInvariants(committed))];
-    broken.push(...(await checkRegistryInvariants(this.store.committed)));
+    const broken = await this.app.checkInvariants(committed);
     if (broken.length > 0) throw new Error(`invariants broken at ${height}: ${broken.join('; ')}`);
     return res.txResults;
   }
