@@ -1,0 +1,167 @@
+// Creating a localnet from nothing: N node homes on distinct loopback ports, one operator key and
+// self-bond per validator, a funded faucet, one genesis shared by every node (staking section listing
+// all validators), and every node peered with every other.
+import { Bip39, Random } from '@cosmjs/crypto';
+import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Keyring } from '../cli/keyring.ts';
+import { addGenesisAccount, checkAppState, defaultAppState, type AppState } from '../genesis/app-state.ts';
+import { addGenesisValidator } from '../modules/staking/genesis-builder.ts';
+import { localSettings, peerAddress } from '../node/cometbft/config.ts';
+import { buildGenesis, genesisPath, readGenesis, writeGenesis } from '../node/cometbft/genesis.ts';
+import { configure, initHome } from '../node/cometbft/home.ts';
+import { ensureCometbft } from '../node/cometbft/install.ts';
+import { freePorts } from '../node/cometbft/ports.ts';
+import { DEFAULT_APP_CONFIG, writeAppConfig } from '../node/config.ts';
+import { LocalnetError, type LocalnetKey, type LocalnetManifest, type LocalnetNode, manifestPath, writeManifest } from './manifest.ts';
+
+export interface CreateLocalnetOptions {
+  readonly dir: string;
+  /** Genesis validators (default 4). */
+  readonly validators?: number;
+  readonly chainId?: string;
+  /** CometBFT timeout_commit: the pause between blocks (default 1000 ms). */
+  readonly blockTimeMs?: number;
+  /** Each validator's self-bond in ucairn (default 100 CAIRN: voting power 100). */
+  readonly selfBond?: bigint;
+  /** Each operator's spare balance for fees and delegations (default 1,000 CAIRN). */
+  readonly operatorFunds?: bigint;
+  /** The faucet's balance (default 1,000,000 CAIRN). */
+  readonly faucetFunds?: bigint;
+  /** Genesis sections merged over the defaults, e.g. { slashing: { params: { signed_blocks_window: '10' } } }. */
+  readonly genesis?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** app.toml: minimum gas prices (default 0.025ucairn). */
+  readonly minimumGasPrices?: string;
+  readonly note?: (message: string) => void;
+}
+
+export const DEFAULT_CHAIN_ID = 'cairn-localnet-1';
+export const CAIRN = 1_000_000n;
+
+export async function newKey(): Promise<LocalnetKey> {
+  const mnemonic = Bip39.encode(Random.getBytes(32)).toString();
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'cairn' });
+  const [account] = await wallet.getAccounts();
+  return { address: account!.address, mnemonic };
+}
+
+/** Merges each section's fields over the current ones (objects one level deep, like params). */
+export function mergeSections(state: AppState, sections: CreateLocalnetOptions['genesis'] = {}): AppState {
+  const next = structuredClone(state);
+  for (const [name, section] of Object.entries(sections)) {
+    const current = (next[name] ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(section)) {
+      current[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...((current[k] ?? {}) as object), ...v } : v;
+    }
+    next[name] = current;
+  }
+  return next;
+}
+
+async function nodeHome(dir: string, index: number, ports: LocalnetNode['ports'], chainId: string): Promise<LocalnetNode> {
+  const name = `node${index}`;
+  const home = join(dir, name);
+  const init = await initHome({ home, moniker: name, chainId });
+  return { name, home, ports, nodeId: init.nodeId, consensus: { address: init.validator.address, pubKey: init.validator.pubKey } };
+}
+
+async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[], blockTimeMs: number, minimumGasPrices: string): Promise<void> {
+  const abciAddress = `tcp://127.0.0.1:${node.ports.abci}`;
+  await writeAppConfig(node.home, { ...DEFAULT_APP_CONFIG, abciAddress, minimumGasPrices, checkInvariants: true, pruningKeepRecent: 0 });
+  await configure(
+    node.home,
+    localSettings({
+      moniker: node.name,
+      proxyApp: abciAddress,
+      rpcPort: node.ports.rpc,
+      p2pPort: node.ports.p2p,
+      persistentPeers: peers.filter((p) => p.name !== node.name).map((p) => peerAddress(p.nodeId, '127.0.0.1', p.ports.p2p)),
+      blockTimeMs,
+    }),
+  );
+}
+
+export async function createLocalnet(opts: CreateLocalnetOptions): Promise<LocalnetManifest> {
+  const dir = resolve(opts.dir);
+  const count = opts.validators ?? 4;
+  if (!Number.isInteger(count) || count < 1 || count > 50) throw new LocalnetError(`--validators must be 1 to 50, got ${count}`);
+  if (existsSync(manifestPath(dir))) throw new LocalnetError(`${dir} already holds a localnet: use \`cairn localnet up\` to start it or \`down --reset\` to remove it`);
+  const chainId = opts.chainId ?? DEFAULT_CHAIN_ID;
+  const blockTimeMs = opts.blockTimeMs ?? 1000;
+  const selfBond = opts.selfBond ?? 100n * CAIRN;
+  const minimumGasPrices = opts.minimumGasPrices ?? DEFAULT_APP_CONFIG.minimumGasPrices;
+  await ensureCometbft({ log: opts.note ?? (() => {}) });
+  await mkdir(dir, { recursive: true });
+
+  const portList = await freePorts(3 * count);
+  const nodes: LocalnetNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const ports = { rpc: portList[3 * i]!, p2p: portList[3 * i + 1]!, abci: portList[3 * i + 2]! };
+    nodes.push(await nodeHome(dir, i, ports, chainId));
+  }
+  const faucet = await newKey();
+  await new Keyring({ dir, backend: 'test' }).add('faucet', { mnemonic: faucet.mnemonic });
+
+  let appState = mergeSections(defaultAppState(), opts.genesis);
+  appState = addGenesisAccount(appState, faucet.address, [{ denom: 'ucairn', amount: opts.faucetFunds ?? 1_000_000n * CAIRN }]);
+  const withOperators: LocalnetNode[] = [];
+  for (const node of nodes) {
+    const operator = await newKey();
+    await new Keyring({ dir: node.home, backend: 'test' }).add('validator', { mnemonic: operator.mnemonic });
+    appState = addGenesisAccount(appState, operator.address, [{ denom: 'ucairn', amount: selfBond + (opts.operatorFunds ?? 1000n * CAIRN) }]);
+    appState = addGenesisValidator(appState, { operator: operator.address, consensusPubKey: node.consensus.pubKey, selfBond, moniker: node.name });
+    withOperators.push({ ...node, operator });
+  }
+  checkAppState(appState);
+  // CometBFT's own validator list stays empty: InitChain returns the staking section's set.
+  const genesis = buildGenesis({ chainId, validators: [], appState });
+  for (const node of withOperators) {
+    await writeGenesis(node.home, genesis);
+    await configureNode(node, withOperators, blockTimeMs, minimumGasPrices);
+  }
+  const manifest: LocalnetManifest = { version: 1, chainId, dir, blockTimeMs, faucet, nodes: withOperators };
+  await writeManifest(manifest);
+  return manifest;
+}
+
+export interface AddNodeOptions {
+  /**
+   * Copy this node's consensus key instead of making a new one: two processes then sign as one
+   * validator, which CometBFT reports as duplicate-vote evidence (for testing slashing only).
+   */
+  readonly cloneKeyOf?: string;
+}
+
+/** A new full node (not a validator) with the same genesis, peered with every node; not started. */
+export async function addNode(manifest: LocalnetManifest, opts: AddNodeOptions = {}): Promise<LocalnetNode> {
+  const index = manifest.nodes.length;
+  const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
+  const node = await nodeHome(manifest.dir, index, { rpc, p2p, abci }, manifest.chainId);
+  let consensus = node.consensus;
+  if (opts.cloneKeyOf !== undefined) {
+    const source = manifest.nodes.find((n) => n.name === opts.cloneKeyOf);
+    if (source === undefined) throw new LocalnetError(`no node ${opts.cloneKeyOf} in this localnet`);
+    await copyFile(join(source.home, 'config', 'priv_validator_key.json'), join(node.home, 'config', 'priv_validator_key.json'));
+    consensus = source.consensus;
+  }
+  const doc = await readGenesis(manifest.nodes[0]!.home);
+  await writeGenesis(node.home, doc);
+  const added: LocalnetNode = { ...node, consensus };
+  await configureNode(added, [...manifest.nodes, added], manifest.blockTimeMs, (await appConfigOf(manifest.nodes[0]!.home)) ?? DEFAULT_APP_CONFIG.minimumGasPrices);
+  manifest.nodes.push(added);
+  await writeManifest(manifest);
+  return added;
+}
+
+async function appConfigOf(home: string): Promise<string | undefined> {
+  const text = await readFile(join(home, 'config', 'app.toml'), 'utf8').catch(() => '');
+  return /minimum-gas-prices = "([^"]*)"/.exec(text)?.[1];
+}
+
+export async function removeLocalnet(dir: string): Promise<void> {
+  // Only a directory that holds a localnet manifest (and so was made by createLocalnet) is removed.
+  if (!existsSync(manifestPath(dir)) && !existsSync(genesisPath(join(dir, 'node0')))) return;
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,66 @@
+// The localnet's own record, <dir>/localnet.json: every node's home, ports, identities, operator key
+// and the process ids it was started with. `localnet status` and `down` work from this file alone,
+// so they work from another shell than the one that ran `up`.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const MANIFEST_FILE = 'localnet.json';
+
+export interface LocalnetKey {
+  readonly address: string;
+  /** A throwaway test mnemonic: localnets are for development only. */
+  readonly mnemonic: string;
+}
+
+export interface LocalnetNode {
+  /** node0, node1, … */
+  readonly name: string;
+  readonly home: string;
+  readonly ports: { readonly rpc: number; readonly p2p: number; readonly abci: number };
+  /** CometBFT p2p node id. */
+  readonly nodeId: string;
+  /** CometBFT consensus key: upper-case hex address and base64 ed25519 public key. */
+  readonly consensus: { readonly address: string; readonly pubKey: string };
+  /** The operator account of a genesis validator (also the key "validator" in the home's test keyring). */
+  readonly operator?: LocalnetKey;
+  /** Process ids of the running app and CometBFT, as started by this localnet. */
+  pids?: { app?: number; cometbft?: number };
+}
+
+export interface LocalnetManifest {
+  readonly version: 1;
+  readonly chainId: string;
+  readonly dir: string;
+  readonly blockTimeMs: number;
+  /** A funded account for handing out test tokens (key "faucet" in <dir>/keyring-test). */
+  readonly faucet: LocalnetKey;
+  readonly nodes: LocalnetNode[];
+}
+
+export class LocalnetError extends Error {
+  override readonly name = 'LocalnetError';
+}
+
+export function manifestPath(dir: string): string {
+  return join(dir, MANIFEST_FILE);
+}
+
+export async function readManifest(dir: string): Promise<LocalnetManifest> {
+  let text: string;
+  try {
+    text = await readFile(manifestPath(dir), 'utf8');
+  } catch {
+    throw new LocalnetError(`no localnet in ${dir} (${MANIFEST_FILE} is missing): create one with \`cairn localnet up\``);
+  }
+  const m = JSON.parse(text) as LocalnetManifest;
+  if (m.version !== 1 || !Array.isArray(m.nodes)) throw new LocalnetError(`${manifestPath(dir)} is not a localnet manifest this version understands`);
+  return m;
+}
+
+/** Replaced atomically: a crash never leaves a half-written record of running processes. */
+export async function writeManifest(m: LocalnetManifest): Promise<void> {
+  const path = manifestPath(m.dir);
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(m, null, 2)}\n`, 'utf8');
+  await rename(tmp, path);
+}
