@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { ArgSpec, CommandModule, OptionSpecs } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { registryQueryCommands, registryTxCommands } from './registry/commands.ts';
+import { stakingQueryCommands, stakingTxCommands } from './staking/commands.ts';
+import { distributionQueryCommands, distributionTxCommands } from './distribution/commands.ts';
+import { slashingQueryCommands, slashingTxCommands } from './slashing/commands.ts';
 
 export interface CommandSpec {
   readonly kind: 'command';
@@ -173,6 +176,9 @@ export const ROOT: CommandGroup = {
           ],
         },
         registryTxCommands(feeOptions),
+        stakingTxCommands(feeOptions),
+        distributionTxCommands(feeOptions),
+        slashingTxCommands(feeOptions),
       ],
     },
     {
@@ -218,6 +224,9 @@ export const ROOT: CommandGroup = {
           ],
         },
         registryQueryCommands,
+        stakingQueryCommands,
+        distributionQueryCommands,
+        slashingQueryCommands,
         {
           kind: 'command',
           name: 'tx',
@@ -234,6 +243,16 @@ export const ROOT: CommandGroup = {
       summary: "show the node's chain id, height, app hash, version and sync state",
       examples: ['cairn status', 'cairn status --node http://10.0.0.5:26657 --output json'],
       load: () => import('./status.ts'),
+    },
+    {
+      kind: 'group',
+      name: 'localnet',
+      summary: 'run a multi-validator network on this machine',
+      children: [
+        { kind: 'command', name: 'up', summary: 'create (first time) and start N validators in the background', external: true, load: async () => (await import('./localnet-up.ts')) as CommandModule },
+        { kind: 'command', name: 'status', summary: 'heights, app hashes, voting powers and peers of every node', external: true, load: async () => (await import('./localnet-status.ts')) as CommandModule },
+        { kind: 'command', name: 'down', summary: 'stop every node by its recorded pid (--reset wipes the data)', external: true, load: async () => (await import('./localnet-down.ts')) as CommandModule },
+      ],
     },
   ],
 };

@@ -1,0 +1,75 @@
+// `cairn localnet up [--validators N]`: creates N validator homes with one shared genesis (first run)
+// and starts one app + one CometBFT per node in the background, logging to <home>/app.log and
+// <home>/cometbft.log. Returns once every node has produced a block.
+import { existsSync } from 'node:fs';
+import { Localnet } from '../../localnet/index.ts';
+import { manifestPath } from '../../localnet/manifest.ts';
+import type { CommandContext, CommandModule } from '../context.ts';
+import { stringFlag } from '../context.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { fields, table } from '../output.ts';
+import { dirOption, localnetDir } from './localnet-dir.ts';
+
+function positiveInt(text: string | undefined, name: string, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`--${name} "${text}" must be a whole number from 1 to ${max}`);
+  return Number(text);
+}
+
+const command: CommandModule = {
+  description:
+    'Start a multi-validator network on this machine (127.0.0.1, distinct ports). The first run creates it:\n' +
+    'N node homes, an operator key per validator (key "validator" in each home\'s test keyring), a funded\n' +
+    'faucet (key "faucet" in <dir>/keyring-test), one genesis with every validator, and persistent peers.\n' +
+    'Later runs restart the same network. Processes run in the background until `cairn localnet down`.',
+  options: {
+    validators: { type: 'string', valueName: 'n', description: 'number of validators when creating (default 4)' },
+    'block-time': { type: 'string', valueName: 'ms', description: 'pause between blocks when creating (default 1000)' },
+    ...dirOption,
+  },
+  examples: ['cairn localnet up', 'cairn localnet up --validators 7 --block-time 500', 'cairn localnet up --dir /tmp/net'],
+  async run(ctx: CommandContext) {
+    const dir = localnetDir(ctx);
+    const validators = positiveInt(stringFlag(ctx, 'validators'), 'validators', 50);
+    const blockTimeMs = positiveInt(stringFlag(ctx, 'block-time'), 'block-time', 60_000);
+    const started = performance.now();
+    let net: Localnet;
+    if (existsSync(manifestPath(dir))) {
+      net = await Localnet.open(dir);
+      if (validators !== undefined && validators !== net.nodes.filter((n) => n.operator !== undefined).length) {
+        ctx.warn(`the localnet in ${dir} already exists with its own validators; --validators applies when creating (use \`cairn localnet down --reset\` first)`);
+      }
+    } else {
+      ctx.note(`creating a localnet in ${dir}`);
+      net = await Localnet.create({
+        dir,
+        ...(validators === undefined ? {} : { validators }),
+        ...(blockTimeMs === undefined ? {} : { blockTimeMs }),
+        ...(ctx.global.chainId === undefined ? {} : { chainId: ctx.global.chainId }),
+        note: (m) => ctx.note(m),
+      });
+    }
+    try {
+      await net.up();
+    } catch (err) {
+      throw new CliError(`the localnet did not come up: ${(err as Error).message}. Logs are in each node's home; stop what started with \`cairn localnet down --dir ${dir}\``);
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const nodes = net.nodes.map((n) => ({ name: n.name, rpc: `http://127.0.0.1:${n.ports.rpc}`, home: n.home, validator: n.operator?.address ?? null, pids: n.pids }));
+    ctx.print({
+      json: { dir, chain_id: net.chainId, seconds: Number(seconds), faucet: net.manifest.faucet.address, nodes },
+      text: () =>
+        fields([
+          ['dir', dir],
+          ['chain id', net.chainId],
+          ['up in', `${seconds} s`],
+          ['faucet', `${net.manifest.faucet.address} (key "faucet" in ${dir}/keyring-test)`],
+        ]) +
+        '\n\n' +
+        table(['node', 'RPC', 'operator', 'home'], nodes.map((n) => [n.name, n.rpc, n.validator ?? '(full node)', n.home])) +
+        `\n\nNext: \`cairn localnet status\`, \`cairn status --node ${nodes[0]?.rpc ?? ''}\`, \`cairn localnet down\`.`,
+    });
+  },
+};
+
+export const { run, options, description, examples } = command;

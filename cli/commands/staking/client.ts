@@ -1,0 +1,80 @@
+// What the staking, distribution and slashing commands share: signing their cosmos messages with a
+// keyring key, and CosmJS query extensions over one node connection.
+import type { EncodeObject, GeneratedType } from '@cosmjs/proto-signing';
+import { QueryClient, defaultRegistryTypes, setupDistributionExtension, setupSlashingExtension, setupStakingExtension } from '@cosmjs/stargate';
+import type { DistributionExtension, StakingExtension } from '@cosmjs/stargate';
+
+type SlashingExtension = ReturnType<typeof setupSlashingExtension>;
+import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
+import { arg, type CommandContext } from '../../context.ts';
+import { UsageError } from '../../errors.ts';
+import { connectNode, nodeError, withNode } from '../../node-client.ts';
+import { broadcastOptionsFromFlags, feeChoiceFromFlags, signAndBroadcast, TxFailedError, txResultPrintable } from '../../tx.ts';
+import { formatDec, parseDec } from '../../../modules/staking/dec.ts';
+import { fromBech32 } from '@cosmjs/encoding';
+import { BECH32_LIMIT } from '../../../node/framework/address.ts';
+
+/**
+ * cli/tx.ts signs with CosmJS's `defaultRegistryTypes`, which know staking and distribution but not
+ * slashing's MsgUnjail; it is added (once) before signing.
+ */
+function ensureUnjailType(): void {
+  const list = defaultRegistryTypes as Array<[string, GeneratedType]>;
+  if (!list.some(([url]) => url === MsgUnjail.typeUrl)) list.push([MsgUnjail.typeUrl, MsgUnjail]);
+}
+
+/** Signs `build(sender)` with the key named by the first argument, broadcasts it and prints the result. */
+export async function sendTx(ctx: CommandContext, build: (sender: string) => EncodeObject[]): Promise<void> {
+  const fee = feeChoiceFromFlags(ctx);
+  const options = broadcastOptionsFromFlags(ctx);
+  const keyring = await ctx.keyring();
+  const key = await keyring.show(arg(ctx, 0));
+  const messages = build(key.address);
+  ensureUnjailType();
+  const connection = await connectNode(ctx.global.node);
+  try {
+    const signer = await keyring.signer(key.name);
+    const result = await signAndBroadcast(connection, signer, key.address, messages, fee, options);
+    ctx.print(txResultPrintable(result));
+    if (result.code !== 0) throw new TxFailedError(result);
+  } catch (error) {
+    throw nodeError(ctx.global.node, error);
+  } finally {
+    connection.disconnect();
+  }
+}
+
+export type ValidatorQueries = QueryClient & StakingExtension & DistributionExtension & SlashingExtension;
+
+export function withQueries<T>(ctx: CommandContext, fn: (q: ValidatorQueries) => Promise<T>): Promise<T> {
+  return withNode(ctx.global.node, (c) => fn(QueryClient.withExtensions(c.comet, setupStakingExtension, setupDistributionExtension, setupSlashingExtension)));
+}
+
+/** A validator operator address (cairnvaloper1…). */
+export function valoperArg(text: string): string {
+  try {
+    const { prefix } = fromBech32(text, BECH32_LIMIT);
+    if (!prefix.endsWith('valoper')) throw new Error(`prefix ${prefix}`);
+  } catch {
+    throw new UsageError(`"${text}" is not a validator operator address (cairnvaloper1…); \`cairn query staking validators\` lists them`);
+  }
+  return text;
+}
+
+/** A Dec from the wire (18-decimal atomics) shown as a decimal. */
+export function dec(atomics: string): string {
+  return atomics === '' ? '0' : formatDec(parseDec(atomics)).replace(/\.?0+$/, '');
+}
+
+/** ucairn amounts as written in the tables: "1000000ucairn (1 CAIRN)". */
+export function tokens(amount: string): string {
+  const n = BigInt(amount === '' ? '0' : amount);
+  const whole = n / 1_000_000n;
+  const frac = (n % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+  return `${n}ucairn (${whole}${frac === '' ? '' : `.${frac}`} CAIRN)`;
+}
+
+/** A DecCoin list (atomics) as "12.5ucairn". */
+export function decCoins(coins: readonly { denom: string; amount: string }[]): string {
+  return coins.length === 0 ? '0' : coins.map((c) => `${dec(c.amount)}${c.denom}`).join(', ');
+}
