@@ -1,0 +1,67 @@
+// `cairn localnet up|status|down` as a user runs them (each a separate CLI process), plus the staking
+// commands against the running network: a localnet comes up from nothing with one command, keeps
+// running after the command exits, and `down` stops it by its recorded process ids.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isOurs } from '../localnet/processes.ts';
+import { Localnet } from '../localnet/index.ts';
+
+const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
+const run = promisify(execFile);
+let dir = '';
+
+async function cairn(...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, [CLI, ...args, '-o', 'json'], { timeout: 120_000 });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+afterAll(async () => {
+  // Whatever happened above, nothing this test started keeps running.
+  if (dir !== '' && existsSync(join(dir, 'localnet.json'))) await (await Localnet.open(dir)).down({ reset: true });
+});
+
+describe('cairn localnet', () => {
+  it('comes up with one command, answers status, serves staking commands, and goes down by pid', async () => {
+    dir = join(await mkdtemp(join(tmpdir(), 'cairn-localnet-')), 'net');
+    const up = (await cairn('localnet', 'up', '--validators', '2', '--block-time', '300', '--dir', dir)) as { nodes: { name: string; rpc: string; validator: string }[]; seconds: number };
+    expect(up.nodes.map((n) => n.name)).toEqual(['node0', 'node1']);
+    expect(up.seconds).toBeLessThan(60);
+
+    // The processes outlive the command that started them.
+    const net = await Localnet.open(dir);
+    const pids = net.nodes.map((n) => n.pids);
+    for (const n of net.nodes) expect(net.isRunning(n.name)).toEqual({ app: true, cometbft: true });
+    await net.waitForHeight(3, 30_000);
+    const status = (await cairn('localnet', 'status', '--dir', dir)) as { nodes: { name: string; height: number; votingPower: string; peers: number }[] };
+    expect(status.nodes.map((n) => [n.name, n.votingPower, n.peers])).toEqual([
+      ['node0', '100', 1],
+      ['node1', '100', 1],
+    ]);
+    expect(Math.min(...status.nodes.map((n) => n.height))).toBeGreaterThanOrEqual(3);
+
+    const node = up.nodes[0]!.rpc;
+    const validators = (await cairn('query', 'staking', 'validators', '--node', node)) as { validators: { operatorAddress: string; tokens: string }[] };
+    expect(validators.validators.map((v) => v.tokens)).toEqual(['100000000', '100000000']);
+    const valoper = validators.validators[1]!.operatorAddress;
+    const keys = ['--keyring-dir', dir, '--keyring-backend', 'test'];
+    const tx = (await cairn('tx', 'staking', 'delegate', 'faucet', valoper, '5000000ucairn', '--node', node, ...keys, '--gas', 'auto', '--gas-prices', '0.025ucairn')) as { code: number };
+    expect(tx.code).toBe(0);
+    const faucet = net.manifest.faucet.address;
+    const delegations = (await cairn('query', 'staking', 'delegations', faucet, '--node', node)) as { delegationResponses: { balance: { amount: string } }[] };
+    expect(delegations.delegationResponses.map((d) => d.balance.amount)).toEqual(['5000000']);
+
+    const down = (await cairn('localnet', 'down', '--dir', dir)) as { stopped: number };
+    expect(down.stopped).toBe(2);
+    net.nodes.forEach((n, i) => {
+      expect(isOurs(pids[i]?.app, n.home)).toBe(false);
+      expect(isOurs(pids[i]?.cometbft, n.home)).toBe(false);
+    });
+    await cairn('localnet', 'down', '--reset', '--dir', dir);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
