@@ -7,6 +7,7 @@
 //   payerKeyAuthorized(store, payer, key, h)    was `key` an authorised receipt key of `payer` at height h
 //   modelOf(store, id)                          a model or adapter manifest (royalty terms, base model)
 //   getAttestation(store, id)                   any accepted attestation by id, expired or replaced ones too
+//   gpusOf(store, address)                      the operator's GPU commitments (price, reservable flag)
 //   currentAttestationsOf(store, address, now)  attestations that count at unix time `now`
 //   slashOperator(ctx, address, bps, reason, {recipientModule?})
 //                                               slashes bond + unbonding entries pro rata; the coins go to
@@ -23,6 +24,7 @@ export type RegistryApi = Pick<
   | 'payerKeyAuthorized'
   | 'modelOf'
   | 'getAttestation'
+  | 'gpusOf'
   | 'currentAttestationsOf'
   | 'slashOperator'
   | 'jail'
