@@ -70,9 +70,10 @@ export class StakingKeeper extends StakingView {
   addTokens(v: Validator, amount: bigint): { validator: Validator; shares: Dec } {
     const tokens = tokensOf(v);
     const total = sharesOf(v);
+    // A validator slashed down to no tokens has shares worth nothing: no new delegation can be priced.
+    if (total !== 0n && tokens === 0n) throw ErrDelegatorShareExRateInvalid.wrap(v.operatorAddress);
     // The first tokens set the rate at one share per token; later ones get shares at the current rate.
     const shares = total === 0n ? amount * ONE : mulDivTrunc(total, amount, tokens);
-    if (total !== 0n && tokens === 0n) throw ErrDelegatorShareExRateInvalid.wrap(v.operatorAddress);
     return { validator: { ...v, tokens: (tokens + amount).toString(), delegatorShares: decToProto(total + shares) }, shares };
   }
 
