@@ -48,7 +48,7 @@ describe('validator state in genesis', () => {
     });
     const signing = (v0Signs: boolean) => ({ votes: votes([{ index: 0, power: 100n, signed: v0Signs }, { index: 1, power: 200n, signed: true }, { index: 2, power: 200n, signed: true }]) });
     await chain.block([], signing(true));
-    const [val0, val1, val2] = [v0, v1, v2].map((w) => valoperOf(w.address)) as [string, string, string];
+    const [val1, val2] = [v1, v2].map((w) => valoperOf(w.address)) as [string, string];
     const coin = (amount: string) => ({ denom: 'ucairn', amount });
     await sendTx(chain, alice, [{ typeUrl: MsgDelegate.typeUrl, value: { delegatorAddress: alice.address, validatorAddress: val1, amount: coin('50000000') } }], signing(true), '12345');
     await sendTx(chain, alice, [{ typeUrl: MsgUndelegate.typeUrl, value: { delegatorAddress: alice.address, validatorAddress: val1, amount: coin('10000000') } }], signing(true), '777');

@@ -31,10 +31,9 @@ const BOND = 100_000_000n; // 100 CAIRN: power 100
 let v0: TestWallet;
 let v1: TestWallet;
 let alice: TestWallet;
-let carol: TestWallet;
 
 beforeAll(async () => {
-  [v0, v1, alice, carol] = await Promise.all([testWallet(0), testWallet(1), testWallet(2), testWallet(3)]);
+  [v0, v1, alice] = await Promise.all([testWallet(0), testWallet(1), testWallet(2)]);
 });
 
 async function start(): Promise<AppChain> {

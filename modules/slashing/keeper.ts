@@ -6,9 +6,8 @@
 //    younger than max_evidence_age_blocks, slashes double_sign_bps of the stake the validator had at
 //    the fault (unbonding and redelegated stake included), jails it and tombstones it for good.
 // Jailing removes the validator from CometBFT's set at the end of the block (a power-0 update).
-import { type Misbehavior, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types';
+import { Misbehavior, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types';
 import type { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
-import { Misbehavior as MisbehaviorProto } from 'cosmjs-types/tendermint/abci/types';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { BondStatus } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Context } from '../../node/framework/context.ts';
@@ -100,7 +99,7 @@ export class SlashingKeeper {
   /** Duplicate-vote (or light-client attack) evidence: slash, jail and tombstone, once per evidence. */
   async handleEvidence(ctx: Context, params: SlashingParams, m: Misbehavior): Promise<void> {
     if (m.type !== MisbehaviorType.DUPLICATE_VOTE && m.type !== MisbehaviorType.LIGHT_CLIENT_ATTACK) return;
-    const hash = sha256(MisbehaviorProto.encode(m).finish());
+    const hash = sha256(Misbehavior.encode(m).finish());
     if ((await keys.processedEvidence.get(ctx.store, [m.height, hash])) !== undefined) return;
     const consAddr = m.validator.address;
     const text = consAddressText(ctx, consAddr);

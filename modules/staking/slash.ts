@@ -4,6 +4,7 @@
 // tokens leave the supply.
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Context } from '../../node/framework/context.ts';
+import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
 import { type Dec, ONE, decToProto, mulDivCeil, mulDivTrunc, mulTrunc, parseDec } from './dec.ts';
 import { unbond } from './delegation.ts';
 import type { StakingKeeper } from './keeper.ts';
@@ -31,7 +32,7 @@ export async function slash(k: StakingKeeper, ctx: Context, consAddr: Uint8Array
   let burned = 0n;
 
   if (infractionHeight < ctx.block.height) {
-    const sub = keys.addressPair.encode([operator, new Uint8Array()]).subarray(0, 1 + operator.length);
+    const sub = lengthPrefixedBytes.encode(operator);
     const delegators: Uint8Array[] = [];
     for await (const [[, delegator]] of keys.unbondingByValidator.entries(ctx.store, { subPrefix: sub })) delegators.push(delegator);
     for (const delegator of delegators) {

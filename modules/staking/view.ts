@@ -8,6 +8,7 @@ import { DEFAULT_PARAMS, POWER_REDUCTION, type StakingParams, fromProtoParams } 
 import { consensusAddress, consensusKeyBytes } from './addresses.ts';
 import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT } from '../../node/framework/address.ts';
+import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
 
 export function tokensOf(v: Validator): bigint {
   return BigInt(v.tokens);
@@ -63,15 +64,12 @@ export class StakingView {
 
   /** Delegators of a validator, in address order. */
   async *delegatorsOf(store: KVRead, operator: Uint8Array): AsyncIterable<Uint8Array> {
-    for await (const [[, delegator]] of keys.delegationsByValidator.entries(store, { subPrefix: keys.addressPair.encode([operator, new Uint8Array()]).subarray(0, 1 + operator.length) })) {
-      yield delegator;
-    }
+    for await (const [[, delegator]] of keys.delegationsByValidator.entries(store, { subPrefix: lengthPrefixedBytes.encode(operator) })) yield delegator;
   }
 
   /** Delegations of a delegator, in validator address order. */
   async *delegationsOf(store: KVRead, delegator: Uint8Array): AsyncIterable<[Uint8Array, Delegation]> {
-    const sub = keys.addressPair.encode([delegator, new Uint8Array()]).subarray(0, 1 + delegator.length);
-    for await (const [[, operator], d] of keys.delegations.entries(store, { subPrefix: sub })) yield [operator, d];
+    for await (const [[, operator], d] of keys.delegations.entries(store, { subPrefix: lengthPrefixedBytes.encode(delegator) })) yield [operator, d];
   }
 
   async *allValidators(store: KVRead): AsyncIterable<Validator> {
