@@ -158,4 +158,33 @@ describe('delegating', () => {
   });
 });
 
+describe('the validator set', () => {
+  it('holds the top max_validators by power: a validator that is outranked leaves with a power-0 update', async () => {
+    const chain = await AppChain.start({
+      appState: stakingAppState({
+        validators: [
+          { address: v0.address, selfBond: BOND },
+          { address: v1.address, selfBond: 2n * BOND },
+          { address: alice.address, selfBond: 3n * BOND },
+        ],
+        sections: { staking: { params: { max_validators: 2, unbonding_blocks: '5' } } },
+      }),
+    });
+    const initial = new Map(chain.initChain!.validators.map((u) => [Buffer.from(u.pubKey.ed25519!).toString('base64'), u.power]));
+    expect(initial).toEqual(new Map([[consensusKey(1), 200n], [consensusKey(2), 300n]]));
+    await chain.block();
+    // v0 is out of the set but still a validator; with 250 more CAIRN it outranks v1.
+    const r = await sendTx(chain, v0, [{ typeUrl: MsgDelegate.typeUrl, value: { delegatorAddress: v0.address, validatorAddress: valoperOf(v0.address), amount: { denom: 'ucairn', amount: (2n * BOND + BOND / 2n).toString() } } }]);
+    expect(r.code).toBe(0);
+    const updates = new Map(chain.lastBlock!.validatorUpdates.map((u) => [Buffer.from(u.pubKey.ed25519!).toString('base64'), u.power]));
+    expect(updates).toEqual(new Map([[consensusKey(0), 350n], [consensusKey(1), 0n]]));
+    const { validator } = await q(chain, 'Validator', QueryValidatorRequest.encode({ validatorAddr: valoperOf(v1.address) }).finish(), QueryValidatorResponse.decode);
+    expect(validator.status).toBe(BondStatus.BOND_STATUS_UNBONDING);
+    // After the unbonding period it is UNBONDED; its stake is still delegated.
+    for (let i = 0; i < 5; i++) await chain.block();
+    const later = await q(chain, 'Validator', QueryValidatorRequest.encode({ validatorAddr: valoperOf(v1.address) }).finish(), QueryValidatorResponse.decode);
+    expect(later.validator.status).toBe(BondStatus.BOND_STATUS_UNBONDED);
+    expect(later.validator.tokens).toBe((2n * BOND).toString());
+  });
+});
 
