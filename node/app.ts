@@ -34,6 +34,8 @@ import { RegistryKeeper, registryModule } from '../modules/registry/index.ts';
 import { StakingKeeper, StakingView, stakingModule } from '../modules/staking/index.ts';
 import { DistributionKeeper, distributionModule } from '../modules/distribution/index.ts';
 import { SlashingKeeper, slashingHooks, slashingModule } from '../modules/slashing/index.ts';
+import { ReceiptsKeeper, receiptsModule } from '../modules/receipts/index.ts';
+import { RoyaltyKeeper, royaltyModule } from '../modules/royalty/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from './framework/address.ts';
 import type { BlockInfo, Context } from './framework/context.ts';
@@ -73,6 +75,8 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[
   const staking = new StakingKeeper(accounts, bank, [distribution.hooks, slashingHooks()]);
   const slashing = new SlashingKeeper(staking);
   const registry = new RegistryKeeper(bank);
+  const royalty = new RoyaltyKeeper(bank, registry);
+  const receipts = new ReceiptsKeeper(bank, registry, royalty);
   return [
     authModule(accounts),
     bankModule(bank, accounts),
@@ -80,6 +84,9 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[
     distributionModule(distribution),
     slashingModule(slashing),
     registryModule(registry, bank, accounts),
+    // After the registry (operators, keys, models); receipts settles through royalty in its end block.
+    receiptsModule(receipts, accounts),
+    royaltyModule(royalty, accounts),
   ];
 }
 
@@ -218,7 +225,7 @@ export class CairnApp implements AbciApplication {
   }
 
   async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
-    const block: BlockInfo = { chainId: this.#chainId, height: req.height, time: req.time ?? { seconds: 0n, nanos: 0 } };
+    const block: BlockInfo = { chainId: this.#chainId, height: req.height, time: req.time ?? { seconds: 0n, nanos: 0 }, hash: req.hash };
     const blockEvents: Event[] = [];
     const validatorUpdates: ValidatorUpdate[] = [];
     const begin = new EventSink();

@@ -21,6 +21,8 @@ export interface BlockInfo {
   readonly height: bigint;
   /** Consensus time of the block header (never the wall clock). */
   readonly time: { readonly seconds: bigint; readonly nanos: number };
+  /** Hash of the block being finalized (FinalizeBlock only): unknown to anyone before the block exists. */
+  readonly hash?: Uint8Array;
   readonly consensus?: ConsensusInfo;
 }
 

@@ -16,6 +16,7 @@ import { addGenesisAccount, defaultAppState, type AppState } from '../../genesis
 import { CairnApp } from '../../node/app.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../node/store/commit-store.ts';
+import { createHash } from 'node:crypto';
 
 export const CHAIN_ID = 'cairn-test-1';
 const GENESIS_SECONDS = 1_800_000_000n;
@@ -82,7 +83,8 @@ export class AppChain {
       txs,
       decidedLastCommit: { round: 0, votes: [...(consensus.votes ?? [])] },
       misbehavior: [...(consensus.misbehavior ?? [])],
-      hash: new Uint8Array(32),
+      // A distinct hash per height, as real blocks have (the receipts module samples from it).
+      hash: new Uint8Array(createHash('sha256').update(`block ${height}`).digest()),
       height,
       time: { seconds: GENESIS_SECONDS + height * 5n, nanos: 0 },
       nextValidatorsHash: new Uint8Array(32),

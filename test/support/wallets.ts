@@ -5,6 +5,8 @@ import { defaultRegistryTypes } from '@cosmjs/stargate';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { registryTypes } from '../../modules/registry/cosmjs.ts';
+import { receiptsTypes } from '../../modules/receipts/cosmjs.ts';
+import { royaltyTypes } from '../../modules/royalty/cosmjs.ts';
 
 export const registry = new Registry(defaultRegistryTypes);
 
@@ -65,3 +67,6 @@ export function sendMsg(from: string, to: string, amount: string, denom = 'ucair
 
 // Cairn's registry messages (modules/registry).
 for (const [typeUrl, type] of registryTypes) registry.register(typeUrl, type);
+
+// Cairn's receipts and royalty messages (modules/receipts, modules/royalty).
+for (const [typeUrl, type] of [...receiptsTypes, ...royaltyTypes]) registry.register(typeUrl, type);

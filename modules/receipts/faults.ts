@@ -1,0 +1,100 @@
+// A proven fault: slash the operator's bond through the registry by the SPEC table's fraction, pay
+// challenger_reward_bps of it to whoever proved it (never to the operator itself), burn the rest,
+// then jail or tombstone; for a batch, reject it: unlock its escrow and refund open request bonds.
+import { formatCoins } from '../../node/framework/coins.ts';
+import type { Context } from '../../node/framework/context.ts';
+import { u64Key } from '../../node/framework/collections.ts';
+import { type Batch, BatchStatus, ChallengeKind, type Fault, FaultKind, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
+import { EVENTS, hex } from './events.ts';
+import type { ReceiptsKeeper } from './keeper.ts';
+import * as keys from './keys.ts';
+import { BPS, faultPolicy } from './params.ts';
+
+export interface FaultInput {
+  readonly kind: FaultKind;
+  readonly detail: string;
+  /** Bech32 of whoever proved it; "" when the chain found it by itself. */
+  readonly prover: string;
+  readonly evidenceHash: Uint8Array;
+}
+
+/** Slashes, rewards, burns and jails or tombstones `operator` (bech32) for one fault. */
+export async function punish(k: ReceiptsKeeper, ctx: Context, operator: string, f: FaultInput): Promise<Fault> {
+  const p = await k.params(ctx.store);
+  const policy = faultPolicy(p, f.kind);
+  const address = ctx.addresses.decode(operator);
+  const { slashed } = await k.registry.slashOperator(ctx, address, policy.bps, policy.reason, { recipientModule: keys.PENALTY_ACCOUNT });
+  const coin = slashed[0];
+  let reward = 0n;
+  if (coin !== undefined) {
+    if (f.prover !== '' && f.prover !== operator) {
+      reward = (coin.amount * BigInt(p.challengerRewardBps)) / BigInt(BPS);
+      if (reward > 0n) await k.bank.sendFromModule(ctx, keys.PENALTY_ACCOUNT, ctx.addresses.decode(f.prover), [{ denom: coin.denom, amount: reward }]);
+    }
+    if (coin.amount > reward) await k.bank.burn(ctx, keys.PENALTY_ACCOUNT, [{ denom: coin.denom, amount: coin.amount - reward }]);
+  }
+  let jailedUntil = 0n;
+  if (policy.then === 'tombstone') await k.registry.tombstone(ctx, address, policy.reason);
+  if (policy.then === 'jail') {
+    jailedUntil = ctx.block.height + p.jailBlocks;
+    await k.registry.jail(ctx, address, jailedUntil, policy.reason);
+  }
+  k.recordEvidence(ctx, f.evidenceHash);
+  const denom = coin?.denom ?? (await k.registry.params(ctx.store)).minOperatorBond!.denom;
+  const fault: Fault = {
+    kind: f.kind,
+    detail: f.detail,
+    prover: f.prover,
+    slashed: { denom, amount: (coin?.amount ?? 0n).toString() },
+    reward: { denom, amount: reward.toString() },
+    height: ctx.block.height,
+    evidenceHash: f.evidenceHash,
+    tombstoned: policy.then === 'tombstone',
+    jailedUntil,
+  };
+  ctx.events.emit(EVENTS.fault, {
+    operator,
+    kind: policy.reason,
+    detail: f.detail,
+    prover: f.prover,
+    slashed: formatCoins(slashed),
+    reward: `${reward}${denom}`,
+    evidence: hex(f.evidenceHash),
+  });
+  return fault;
+}
+
+/** Punishes the batch's operator and rejects the batch. Returns the stored batch. */
+export async function faultBatch(k: ReceiptsKeeper, ctx: Context, batch: Batch, f: FaultInput): Promise<Batch> {
+  const fault = await punish(k, ctx, batch.operator, f);
+  return rejectBatch(k, ctx, batch, fault);
+}
+
+/** Rejects a pending batch: escrow back to available, open request bonds back to their requesters. */
+export async function rejectBatch(k: ReceiptsKeeper, ctx: Context, batch: Batch, fault: Fault): Promise<Batch> {
+  if (batch.status !== BatchStatus.BATCH_STATUS_PENDING) throw new Error(`batch ${batch.id} is not pending`);
+  const payer = ctx.addresses.decode(batch.payer);
+  if (batch.mode === SettlementMode.SETTLEMENT_MODE_ESCROW) await k.unlock(ctx, payer, batch.payer, BigInt(batch.amount!.amount));
+  const next: Batch = { ...batch, status: BatchStatus.BATCH_STATUS_REJECTED, fault, settledHeight: ctx.block.height, openRequests: 0 };
+  const open = [];
+  for await (const [, r] of keys.requests.entries(ctx.store, { subPrefix: u64Key.encode(batch.id) })) open.push(r);
+  for (const r of open) {
+    await k.sendFromEscrow(ctx, ctx.addresses.decode(r.requester), { denom: r.bond!.denom, amount: BigInt(r.bond!.amount) });
+    keys.requests.delete(ctx.store, [r.batchId, r.index]);
+    await markRequest(ctx, batch.id, r.index, 'refunded');
+  }
+  k.setBatch(ctx.store, next, batch.status);
+  ctx.events.emit(EVENTS.rejectBatch, { batch_id: batch.id.toString(), operator: batch.operator, payer: batch.payer, fault: String(fault.kind), refunded: batch.mode === SettlementMode.SETTLEMENT_MODE_ESCROW ? `${batch.amount!.amount}${batch.amount!.denom}` : '0' });
+  return next;
+}
+
+/** Sets the outcome of the open request record for `index`. */
+export async function markRequest(ctx: Context, batchId: bigint, index: bigint, outcome: string): Promise<void> {
+  for await (const [[, seq], c] of keys.challenges.entries(ctx.store, { subPrefix: u64Key.encode(batchId) })) {
+    if (c.kind === ChallengeKind.CHALLENGE_KIND_REQUEST && c.index === index && c.outcome === 'open') {
+      keys.challenges.set(ctx.store, [batchId, seq], { ...c, outcome });
+      return;
+    }
+  }
+}
+

@@ -1,0 +1,54 @@
+// Shared by the message handlers: type URLs, responses, address and coin checks.
+import type { AddressCodec } from '../../../node/framework/address.ts';
+import type { Amount } from '../../../node/framework/coins.ts';
+import { validateDenom } from '../../../node/framework/coins.ts';
+import type { RegisteredError } from '../../../node/framework/errors.ts';
+import type { EncodedAny } from '../../../node/framework/module.ts';
+import { ErrInvalidAddress } from '../../../node/framework/sdk-errors.ts';
+import type { Coin } from '../../../proto/gen/cairn/registry/v1/types.ts';
+import { parseU128 } from '../../../sdk/bytes.ts';
+import { ErrInvalidAmount } from '../errors.ts';
+
+export const PACKAGE = 'cairn.receipts.v1';
+
+export function typeUrl(name: string): string {
+  return `/${PACKAGE}.${name}`;
+}
+
+interface Encoder<T> {
+  encode(message: T): { finish(): Uint8Array };
+}
+
+export function respond<T>(name: string, type: Encoder<T>, value: T): EncodedAny {
+  return { typeUrl: typeUrl(name), value: type.encode(value).finish() };
+}
+
+export function decodeAddress(codec: AddressCodec, address: string, role: string): Uint8Array {
+  try {
+    return codec.decode(address);
+  } catch (e) {
+    throw ErrInvalidAddress.wrap(`invalid ${role} address: ${(e as Error).message}`);
+  }
+}
+
+/** A u128 amount written as a decimal string. */
+export function parseAmountText(text: string, what: string, error: RegisteredError = ErrInvalidAmount): bigint {
+  try {
+    return parseU128(text, what);
+  } catch (e) {
+    throw error.wrap((e as Error).message);
+  }
+}
+
+/** A positive coin with a u128 amount. */
+export function parseCoin(coin: Coin | undefined, what: string, error: RegisteredError = ErrInvalidAmount): Amount {
+  if (coin === undefined) throw error.wrap(`${what} is missing`);
+  try {
+    validateDenom(coin.denom);
+  } catch (e) {
+    throw error.wrap(`${what}: ${(e as Error).message}`);
+  }
+  const amount = parseAmountText(coin.amount, what, error);
+  if (amount === 0n) throw error.wrap(`${what} must be positive`);
+  return { denom: coin.denom, amount };
+}

@@ -1,0 +1,70 @@
+// MsgRevealReceipt: a leaf the chain asked for (sampled at submission, or requested with a bond),
+// with its inclusion proof. Anyone may send it. The chain checks the receipt fully: a valid one is
+// recorded as revealed (and a request's bond goes to the operator); an invalid one is a fault that
+// rejects the batch, since its operator committed to it. A proof that does not lead to the batch
+// root changes nothing.
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { MsgRevealReceipt, MsgRevealReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
+import { BatchStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
+import { receiptLeafHash } from '../../../sdk/merkle.ts';
+import { judgeReceipt } from '../checks.ts';
+import { ErrBatchNotPending, ErrNotRequested } from '../errors.ts';
+import { EVENTS, hex } from '../events.ts';
+import { receiptEvidence } from '../evidence.ts';
+import { faultBatch, markRequest } from '../faults.ts';
+import type { ReceiptsKeeper } from '../keeper.ts';
+import * as keys from '../keys.ts';
+import { decodeAddress, respond, typeUrl } from './common.ts';
+import { checkShape, requireIncluded } from './proofs.ts';
+
+export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt> {
+  return {
+    typeUrl: typeUrl('MsgRevealReceipt'),
+    decode: (bytes) => MsgRevealReceipt.decode(bytes),
+    signers: (msg) => [msg.sender],
+
+    validate(msg, ctx) {
+      decodeAddress(ctx.addresses, msg.sender, 'sender');
+      checkShape(msg.receipt, msg.proof);
+    },
+
+    async execute(msg, ctx) {
+      const receipt = msg.receipt!;
+      const proof = msg.proof!;
+      let b = await k.requireBatch(ctx.store, msg.batchId);
+      if (b.status !== BatchStatus.BATCH_STATUS_PENDING) throw ErrBatchNotPending.wrap(`batch ${b.id} is no longer pending`);
+      const index = proof.index;
+      const sampled = b.sample.findIndex((s) => s.index === index && !s.revealed);
+      const request = await keys.requests.get(ctx.store, [b.id, index]);
+      const askedBySample = sampled >= 0 && ctx.block.height <= b.revealDeadline;
+      if (!askedBySample && request === undefined) throw ErrNotRequested.wrap(`leaf ${index} of batch ${b.id} is neither an unrevealed sampled leaf nor requested`);
+      requireIncluded(ctx, b, receipt, proof);
+      const leaf = receiptLeafHash(receipt);
+      const verdict = await judgeReceipt(k, ctx, b, receipt);
+      if (!verdict.ok) {
+        const prover = request?.requester ?? (msg.sender !== b.operator ? msg.sender : '');
+        await faultBatch(k, ctx, b, { kind: verdict.kind, detail: `leaf ${index}: ${verdict.detail}`, prover, evidenceHash: receiptEvidence(b.id, leaf) });
+        return respond('MsgRevealReceiptResponse', MsgRevealReceiptResponse, { fault: true });
+      }
+      if (askedBySample) b = { ...b, sample: b.sample.map((s, i) => (i === sampled ? { ...s, revealed: true } : s)) };
+      if (request !== undefined) {
+        // The requester asked for data the operator had: the bond pays the operator for the trouble.
+        await k.sendFromEscrow(ctx, ctx.addresses.decode(b.operator), { denom: request.bond!.denom, amount: BigInt(request.bond!.amount) });
+        keys.requests.delete(ctx.store, [b.id, index]);
+        await markRequest(ctx, b.id, index, 'revealed');
+        b = { ...b, openRequests: b.openRequests - 1 };
+      }
+      keys.revealedLeaves.set(ctx.store, [b.id, index], true);
+      keys.revealed.set(ctx.store, [ctx.addresses.decode(b.payer), receipt.id, b.id], { batchId: b.id, index, leafHash: leaf });
+      k.setBatch(ctx.store, b, b.status);
+      ctx.events.emit(EVENTS.revealReceipt, {
+        batch_id: b.id.toString(),
+        index: index.toString(),
+        receipt_id: hex(receipt.id),
+        sender: msg.sender,
+        answered: request !== undefined ? 'request' : 'sample',
+      });
+      return respond('MsgRevealReceiptResponse', MsgRevealReceiptResponse, { fault: false });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// MsgSubmitBatch: an operator commits a batch of receipts of one (payer, model, adapter, epoch) by
+// its Merkle-sum root and totals. ESCROW batches lock their amount from the payer's escrow now;
+// OFFCHAIN batches carry the root of their payment references. The chain derives the leaves it
+// audits from this block's hash and the batch id; the operator must reveal them by reveal_deadline.
+// Receipt times must fall in [start of the epoch, end of the epoch or this block's time].
+import { formatCoins } from '../../../node/framework/coins.ts';
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { MsgSubmitBatch, MsgSubmitBatchResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
+import { type Batch, BatchStatus, SettlementMode } from '../../../proto/gen/cairn/receipts/v1/types.ts';
+import { MAX_ID_TEXT_LENGTH } from '../../../sdk/receipt.ts';
+import { sampleIndices } from '../../../sdk/sample.ts';
+import { ErrDuplicateRoot, ErrInvalidBatch, ErrInvalidEpoch, ErrOperatorNotActive } from '../errors.ts';
+import { EVENTS, hex } from '../events.ts';
+import type { ReceiptsKeeper } from '../keeper.ts';
+import * as keys from '../keys.ts';
+import { decodeAddress, parseAmountText, respond, typeUrl } from './common.ts';
+
+/** Gas per sampled leaf (one sha256 each, plus its share of the batch record). */
+const SAMPLE_GAS = 200n;
+
+export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
+  return {
+    typeUrl: typeUrl('MsgSubmitBatch'),
+    decode: (bytes) => MsgSubmitBatch.decode(bytes),
+    signers: (msg) => [msg.operator],
+
+    validate(msg, ctx) {
+      decodeAddress(ctx.addresses, msg.operator, 'operator');
+      decodeAddress(ctx.addresses, msg.payer, 'payer');
+      if (msg.modelId === '' || msg.modelId.length > MAX_ID_TEXT_LENGTH) throw ErrInvalidBatch.wrap('model_id is empty or too long');
+      if (msg.adapterId.length > MAX_ID_TEXT_LENGTH) throw ErrInvalidBatch.wrap('adapter_id is too long');
+      if (msg.root.length !== 32) throw ErrInvalidBatch.wrap(`root has ${msg.root.length} bytes, not 32`);
+      if (msg.count === 0n) throw ErrInvalidBatch.wrap('count is 0: a batch has at least one receipt');
+      parseAmountText(msg.amount, 'amount', ErrInvalidBatch);
+      if (msg.mode === SettlementMode.SETTLEMENT_MODE_ESCROW) {
+        if (msg.paymentRefsRoot.length !== 0) throw ErrInvalidBatch.wrap('an ESCROW batch carries no payment_refs_root');
+      } else if (msg.mode === SettlementMode.SETTLEMENT_MODE_OFFCHAIN) {
+        if (msg.paymentRefsRoot.length !== 32) throw ErrInvalidBatch.wrap('an OFFCHAIN batch carries a 32-byte payment_refs_root');
+      } else throw ErrInvalidBatch.wrap(`mode ${msg.mode} is neither ESCROW nor OFFCHAIN`);
+    },
+
+    async execute(msg, ctx) {
+      const p = await k.params(ctx.store);
+      const operator = ctx.addresses.decode(msg.operator);
+      const payer = ctx.addresses.decode(msg.payer);
+      const amount = parseAmountText(msg.amount, 'amount', ErrInvalidBatch);
+      if (msg.count > p.maxBatchCount) throw ErrInvalidBatch.wrap(`count ${msg.count} exceeds max_batch_count ${p.maxBatchCount}`);
+      if (!(await k.registry.isActiveOperator(ctx.store, operator))) throw ErrOperatorNotActive.wrap(`${msg.operator} is not an active operator (unknown, jailed, unbonding or tombstoned)`);
+      const terms = await k.royalty.termsFor(ctx.store, msg.modelId, msg.adapterId);
+      if ((await keys.batchRoots.get(ctx.store, msg.root)) !== undefined) throw ErrDuplicateRoot.wrap(hex(msg.root));
+
+      const current = k.epochOf(ctx.block.height, p);
+      if (msg.epoch > current) throw ErrInvalidEpoch.wrap(`epoch ${msg.epoch} has not started; the current epoch is ${current}`);
+      if (current - msg.epoch > p.maxBatchAgeEpochs) throw ErrInvalidEpoch.wrap(`epoch ${msg.epoch} is more than max_batch_age_epochs (${p.maxBatchAgeEpochs}) behind ${current}`);
+      const start = await k.epochInfo(ctx.store, msg.epoch);
+      if (start === undefined) throw ErrInvalidEpoch.wrap(`epoch ${msg.epoch} started before this chain's records`);
+      const next = await k.epochInfo(ctx.store, msg.epoch + 1n);
+      const timeEnd = msg.epoch < current && next !== undefined ? next.startTime : ctx.block.time.seconds + 1n;
+
+      const denom = await k.denom(ctx.store);
+      if (msg.mode === SettlementMode.SETTLEMENT_MODE_ESCROW) await k.lock(ctx, payer, msg.payer, amount);
+
+      const id = await k.takeId(ctx.store, keys.nextBatchId);
+      ctx.gas.consume(SAMPLE_GAS * BigInt(p.sampleCount), 'batch sample');
+      const hash = ctx.block.hash ?? new Uint8Array(32);
+      const sample = sampleIndices(hash, id, msg.count, p.sampleCount);
+      const batch: Batch = {
+        id,
+        operator: msg.operator,
+        payer: msg.payer,
+        modelId: msg.modelId,
+        adapterId: msg.adapterId,
+        epoch: msg.epoch,
+        root: msg.root,
+        count: msg.count,
+        units: msg.units,
+        amount: { denom, amount: amount.toString() },
+        mode: msg.mode,
+        paymentRefsRoot: msg.paymentRefsRoot,
+        status: BatchStatus.BATCH_STATUS_PENDING,
+        submittedHeight: ctx.block.height,
+        timeStart: start.startTime,
+        timeEnd,
+        revealDeadline: ctx.block.height + p.revealWindow,
+        disputeEnd: ctx.block.height + p.disputeWindowBlocks,
+        sample: sample.map((index) => ({ index, revealed: false })),
+        terms,
+        fault: undefined,
+        split: undefined,
+        settledHeight: 0n,
+        openRequests: 0,
+        challenges: 0,
+      };
+      k.indexBatch(ctx.store, batch, operator, payer);
+      k.setBatch(ctx.store, batch);
+      if (sample.length > 0) keys.deadlines.set(ctx.store, [batch.revealDeadline, id], true);
+      keys.finalizeQueue.set(ctx.store, [batch.disputeEnd, id], true);
+      ctx.events.emit(EVENTS.submitBatch, {
+        batch_id: id.toString(),
+        operator: msg.operator,
+        payer: msg.payer,
+        model_id: msg.modelId,
+        adapter_id: msg.adapterId,
+        epoch: msg.epoch.toString(),
+        root: hex(msg.root),
+        count: msg.count.toString(),
+        amount: formatCoins([{ denom, amount }]),
+        mode: msg.mode === SettlementMode.SETTLEMENT_MODE_ESCROW ? 'escrow' : 'offchain',
+        sample: sample.join(','),
+        reveal_deadline: batch.revealDeadline.toString(),
+        dispute_end: batch.disputeEnd.toString(),
+      });
+      return respond('MsgSubmitBatchResponse', MsgSubmitBatchResponse, { batchId: id, sample, revealDeadline: batch.revealDeadline, disputeEnd: batch.disputeEnd });
+    },
+  };
+}

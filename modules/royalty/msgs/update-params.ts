@@ -1,0 +1,31 @@
+// MsgUpdateParams: replaces every royalty param; only params.authority may sign it.
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/royalty/v1/tx.ts';
+import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
+import { EVENTS } from '../events.ts';
+import type { RoyaltyKeeper } from '../keeper.ts';
+import { validateParams } from '../params.ts';
+
+export const ROYALTY_PACKAGE = 'cairn.royalty.v1';
+
+export function msgUpdateParams(royalty: RoyaltyKeeper): MsgHandler<MsgUpdateParams> {
+  return {
+    typeUrl: `/${ROYALTY_PACKAGE}.MsgUpdateParams`,
+    decode: (bytes) => MsgUpdateParams.decode(bytes),
+    signers: (msg) => [msg.authority],
+
+    validate(msg, ctx) {
+      if (msg.params === undefined) throw ErrInvalidParams.wrap('params are missing');
+      ctx.addresses.decode(msg.authority);
+      validateParams(msg.params, ctx.addresses);
+    },
+
+    async execute(msg, ctx) {
+      const current = await royalty.params(ctx.store);
+      if (msg.authority !== current.authority) throw ErrUnauthorized.wrap(`expected ${current.authority}, got ${msg.authority}`);
+      royalty.setParams(ctx.store, msg.params!);
+      ctx.events.emit(EVENTS.updateParams, { authority: msg.authority });
+      return { typeUrl: `/${ROYALTY_PACKAGE}.MsgUpdateParamsResponse`, value: MsgUpdateParamsResponse.encode({}).finish() };
+    },
+  };
+}
