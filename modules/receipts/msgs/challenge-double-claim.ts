@@ -55,6 +55,8 @@ export function msgChallengeDoubleClaim(k: ReceiptsKeeper): MsgHandler<MsgChalle
     async execute(msg, ctx) {
       const [a, ia] = await locate(k, ctx, msg.receiptId, msg.first!, 'first');
       const [b, ib] = await locate(k, ctx, msg.receiptId, msg.second!, 'second');
+      const evidenceHash = doubleClaimEvidence(ctx.addresses.decode(a.payer), msg.receiptId, [a.id, ia], [b.id, ib]);
+      await k.requireFreshEvidence(ctx.store, evidenceHash);
       if (a.id === b.id && ia === ib) throw ErrInvalidChallenge.wrap(`both claims are leaf ${ia} of batch ${a.id}`);
       if (a.operator !== b.operator) throw ErrInvalidChallenge.wrap(`the batches belong to different operators (${a.operator}, ${b.operator})`);
       if (a.payer !== b.payer) throw ErrInvalidChallenge.wrap('the batches belong to different payers: receipt ids are unique per payer');
@@ -66,8 +68,6 @@ export function msgChallengeDoubleClaim(k: ReceiptsKeeper): MsgHandler<MsgChalle
       }
       if (later.status !== BatchStatus.BATCH_STATUS_PENDING) throw ErrBatchNotPending.wrap(`the later batch ${later.id} is ${statusName(later.status)}`);
       if (ctx.block.height > later.disputeEnd) throw ErrWindowClosed.wrap(`batch ${later.id}'s window ended at height ${later.disputeEnd}`);
-      const evidenceHash = doubleClaimEvidence(ctx.addresses.decode(a.payer), msg.receiptId, [a.id, ia], [b.id, ib]);
-      await k.requireFreshEvidence(ctx.store, evidenceHash);
       const recorded = k.addChallenge(ctx.store, later, {
         kind: ChallengeKind.CHALLENGE_KIND_DOUBLE_CLAIM,
         challenger: msg.challenger,

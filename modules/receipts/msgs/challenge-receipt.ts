@@ -27,9 +27,9 @@ export function msgChallengeReceipt(k: ReceiptsKeeper): MsgHandler<MsgChallengeR
 
     async execute(msg, ctx) {
       const receipt = msg.receipt!;
-      const b = await k.requireDisputable(ctx, msg.batchId);
-      const evidenceHash = receiptEvidence(b.id, receiptLeafHash(receipt));
+      const evidenceHash = receiptEvidence(msg.batchId, receiptLeafHash(receipt));
       await k.requireFreshEvidence(ctx.store, evidenceHash);
+      const b = await k.requireDisputable(ctx, msg.batchId);
       requireIncluded(ctx, b, receipt, msg.proof!);
       const verdict = await judgeReceipt(k, ctx, b, receipt);
       if (verdict.ok) throw ErrNoFault.wrap(`leaf ${msg.proof!.index} of batch ${b.id} is a valid receipt`);

@@ -33,10 +33,10 @@ export function msgChallengeSum(k: ReceiptsKeeper): MsgHandler<MsgChallengeSum> 
 
     async execute(msg, ctx) {
       const proof = msg.proof!;
-      const b = await k.requireDisputable(ctx, msg.batchId);
       const node = parseSumNode(proof.node, 'node');
-      const evidenceHash = sumEvidence(b.id, node);
+      const evidenceHash = sumEvidence(msg.batchId, node);
       await k.requireFreshEvidence(ctx.store, evidenceHash);
+      const b = await k.requireDisputable(ctx, msg.batchId);
       ctx.gas.consume(STEP_GAS * BigInt(proof.path!.steps.length + 2), 'sum-node proof');
       const check = checkSumNodeProof(batchRoot(b), proof);
       if (!check.valid) throw ErrInvalidProof.wrap(`batch ${b.id}: ${check.reason}`);

@@ -298,7 +298,8 @@ export class ReceiptsChain {
   /** receipts, royalty and registry state (without per-block entries) and every role's balance. */
   async snapshot(): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const skip = [keys.blockTimes.prefix, keys.epochs.prefix, registryKeys.blockTime.key].map((p) => Buffer.from(p).toString('hex'));
+    // Written by every block (times) or every epoch's last block (roots), whatever the transactions.
+    const skip = [keys.blockTimes.prefix, keys.epochs.prefix, keys.epochRoots.prefix, keys.epochFinalized.prefix, royaltyKeys.epochRoots.prefix, registryKeys.blockTime.key].map((p) => Buffer.from(p).toString('hex'));
     for (const prefix of [keys.STATE_PREFIX, royaltyKeys.STATE_PREFIX, registryKeys.STATE_PREFIX]) {
       for await (const [k, v] of this.chain.store.committed.iterate({ prefix })) {
         const hex = Buffer.from(k).toString('hex');
