@@ -178,10 +178,12 @@ export function receiptsGenesis(k: ReceiptsKeeper, accounts: ReceiptsAccounts): 
       const next = ctx.block.height + 1n;
       const open = k.epochOf(next, p);
       for (const id of g.openEpochBatches) keys.epochFinalized.set(store, [open, id], true);
-      // The first block records its epoch itself when it opens one; otherwise this chain starts mid-epoch.
+      // A new chain knows the genesis time as its first block time (receipts may be signed before
+      // block 1); the first block records its epoch itself when it opens one, otherwise the chain
+      // starts mid-epoch. An imported state brings its own times and epochs.
       const time = ctx.block.time.seconds < 0n ? 0n : ctx.block.time.seconds;
+      if (g.blockTimes.length === 0) keys.blockTimes.set(store, [time, ctx.block.height], true);
       if ((next - 1n) % p.epochBlocks !== 0n && (await keys.epochs.get(store, open)) === undefined) keys.epochs.set(store, open, { epoch: open, startHeight: next, startTime: time });
-      keys.blockTimes.set(store, [time, ctx.block.height], true);
       for (const [denom, amount] of owed) {
         const held = (await bankKeys.balances.get(store, [moduleAddress(keys.ESCROW_ACCOUNT), denom])) ?? 0n;
         if (held !== amount) throw new GenesisError(`receipts: the ${keys.ESCROW_ACCOUNT} account holds ${held}${denom} but escrows, bonds and reservations add up to ${amount}${denom}`);
