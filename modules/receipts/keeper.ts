@@ -5,7 +5,7 @@
 import type { Amount } from '../../node/framework/coins.ts';
 import type { Context } from '../../node/framework/context.ts';
 import type { KVRead, KVStore } from '../../node/store/types.ts';
-import { type Batch, BatchStatus, type ChallengeRecord, type EpochInfo, type Escrow, type Params } from '../../proto/gen/cairn/receipts/v1/types.ts';
+import { type Batch, BatchStatus, type ChallengeRecord, type EpochInfo, type EpochRoots, type EpochUsage, type Escrow, type Params } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { concat, u64Key } from '../../node/framework/collections.ts';
 import type { ReceiptsBank, ReceiptsRegistry, ReceiptsRoyalty } from './deps.ts';
 import { ErrBatchNotFound, ErrBatchNotPending, ErrDuplicateEvidence, ErrInsufficientEscrow, ErrWindowClosed } from './errors.ts';
@@ -149,6 +149,20 @@ export class ReceiptsKeeper {
 
   recordEvidence(ctx: Context, hash: Uint8Array): void {
     keys.evidence.set(ctx.store, hash, ctx.block.height);
+  }
+
+  // ---- reads for other modules (emission) ----
+
+  /** What each operator's batches finalized in `epoch` added up to, in operator address order. */
+  async epochUsage(store: KVRead, epoch: bigint): Promise<EpochUsage[]> {
+    const out: EpochUsage[] = [];
+    for await (const [, u] of keys.usage.entries(store, { subPrefix: u64Key.encode(epoch) })) out.push(u);
+    return out;
+  }
+
+  /** The receipts and royalty roots stored on the epoch's last block. */
+  async epochRootsOf(store: KVRead, epoch: bigint): Promise<EpochRoots | undefined> {
+    return keys.epochRoots.get(store, epoch);
   }
 }
 
