@@ -8,6 +8,7 @@ import { registryQueryCommands, registryTxCommands } from './registry/commands.t
 import { stakingQueryCommands, stakingTxCommands } from './staking/commands.ts';
 import { distributionQueryCommands, distributionTxCommands } from './distribution/commands.ts';
 import { slashingQueryCommands, slashingTxCommands } from './slashing/commands.ts';
+import { receiptsCommands, receiptsQueryCommands, receiptsTxCommands } from './receipts/commands.ts';
 
 export interface CommandSpec {
   readonly kind: 'command';
@@ -179,6 +180,7 @@ export const ROOT: CommandGroup = {
         stakingTxCommands(feeOptions),
         distributionTxCommands(feeOptions),
         slashingTxCommands(feeOptions),
+        receiptsTxCommands(feeOptions),
       ],
     },
     {
@@ -227,6 +229,7 @@ export const ROOT: CommandGroup = {
         stakingQueryCommands,
         distributionQueryCommands,
         slashingQueryCommands,
+        receiptsQueryCommands,
         {
           kind: 'command',
           name: 'tx',
@@ -254,6 +257,7 @@ export const ROOT: CommandGroup = {
         { kind: 'command', name: 'down', summary: 'stop every node by its recorded pid (--reset wipes the data)', external: true, load: async () => (await import('./localnet-down.ts')) as CommandModule },
       ],
     },
+    receiptsCommands(feeOptions),
   ],
 };
 

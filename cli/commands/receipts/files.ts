@@ -1,0 +1,107 @@
+// Files the receipts commands read and write. Receipts are protobuf JSON (ts-proto's form: camelCase,
+// bytes base64, 64-bit integers as strings); a file holds one receipt, a JSON array of them, or one
+// per line (JSONL). A batch file is {"header": {...}, "receipts": [...]} with the receipts in leaf
+// order; its tree is rebuilt (and checked against the header) when it is read. A key file holds an
+// ed25519 seed as 64 hex digits.
+import { readFile, writeFile } from 'node:fs/promises';
+import { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
+import { type Batch, type BatchHeader, buildBatch } from '../../../sdk/batch.ts';
+import { type Ed25519Signer, ed25519FromSeed } from '../../../sdk/ed25519.ts';
+import { CliError, UsageError } from '../../errors.ts';
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read the ${what} ${path}: ${(error as Error).message}`);
+  }
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Receipts from a JSON object, a JSON array or JSONL. */
+export async function readReceipts(path: string): Promise<Receipt[]> {
+  const text = (await readText(path, 'receipts file')).trim();
+  let items: unknown[];
+  if (text.startsWith('[')) items = parseJson(text, path) as unknown[];
+  else if (text.includes('\n')) items = text.split('\n').filter((l) => l.trim() !== '').map((l, i) => parseJson(l, `${path} line ${i + 1}`));
+  else items = [parseJson(text, path)];
+  return items.map((item, i) => {
+    if (typeof item !== 'object' || item === null) throw new UsageError(`${path}: receipt ${i} is not a JSON object`);
+    return Receipt.fromJSON(item);
+  });
+}
+
+export function receiptJson(r: Receipt): unknown {
+  return Receipt.toJSON(r);
+}
+
+export async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644 });
+}
+
+export function headerJson(h: BatchHeader): Record<string, string> {
+  return {
+    chainId: h.chainId,
+    operator: h.operator,
+    payer: h.payer,
+    modelId: h.modelId,
+    adapterId: h.adapterId,
+    epoch: h.epoch.toString(),
+    root: Buffer.from(h.root).toString('hex'),
+    count: h.count.toString(),
+    units: h.units.toString(),
+    amount: h.amount.toString(),
+  };
+}
+
+export function batchJson(b: Batch): unknown {
+  return { header: headerJson(b.header), receipts: b.receipts.map(receiptJson) };
+}
+
+/**
+ * Reads a batch file and rebuilds its tree. Throws when the receipts do not make a valid batch or
+ * do not match the header (a different root, amount, count or units).
+ */
+export async function readBatch(path: string): Promise<Batch> {
+  const json = parseJson(await readText(path, 'batch file'), path) as { header?: Record<string, string>; receipts?: unknown[] };
+  if (typeof json !== 'object' || json === null || !Array.isArray(json.receipts) || typeof json.header !== 'object') {
+    throw new UsageError(`${path} is not a batch file: expected {"header": {...}, "receipts": [...]} as written by \`cairn receipts batch\``);
+  }
+  const receipts = json.receipts.map((r) => Receipt.fromJSON(r));
+  const batch = buildBatch(receipts);
+  const want = json.header;
+  const got = headerJson(batch.header);
+  for (const [k, v] of Object.entries(got)) {
+    if (want[k] !== v) throw new CliError(`${path}: header ${k} is ${String(want[k])} but the receipts give ${v}`);
+  }
+  const order = receipts.map((r) => Buffer.from(r.id).toString('hex'));
+  const sorted = batch.receipts.map((r) => Buffer.from(r.id).toString('hex'));
+  if (order.some((id, i) => id !== sorted[i])) throw new CliError(`${path}: receipts are not sorted by id`);
+  return batch;
+}
+
+/** A batch file (checked and rebuilt) or a receipts file. */
+export async function readReceiptsOrBatch(path: string): Promise<{ receipts: Receipt[]; batch?: Batch }> {
+  const text = (await readText(path, 'file')).trim();
+  if (text.startsWith('{')) {
+    const json = parseJson(text, path);
+    if (typeof json === 'object' && json !== null && 'header' in json && 'receipts' in json) {
+      const batch = await readBatch(path);
+      return { receipts: [...batch.receipts], batch };
+    }
+  }
+  return { receipts: await readReceipts(path) };
+}
+
+export async function readKey(path: string): Promise<Ed25519Signer> {
+  const text = (await readText(path, 'key file')).trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new UsageError(`${path} must hold an ed25519 seed as 64 hex digits (cairn receipts keygen writes one)`);
+  return ed25519FromSeed(new Uint8Array(Buffer.from(text, 'hex')));
+}
