@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { type Batch, type BatchHeader, buildBatch } from '../../../sdk/batch.ts';
+import { SumTree, receiptLeaf } from '../../../sdk/merkle.ts';
 import { type Ed25519Signer, ed25519FromSeed } from '../../../sdk/ed25519.ts';
 import { CliError, UsageError } from '../../errors.ts';
 
@@ -87,10 +88,40 @@ export async function readBatch(path: string): Promise<Batch> {
   return batch;
 }
 
+/**
+ * A batch file as published, however wrong: its receipts in file order and the tree they make. A
+ * challenger reads a cheat's file this way (its header may lie; the chain's root is what counts).
+ */
+export async function readPublishedBatch(path: string): Promise<Batch> {
+  const json = parseJson(await readText(path, 'batch file'), path) as { header?: Record<string, string>; receipts?: unknown[] };
+  if (typeof json !== 'object' || json === null || !Array.isArray(json.receipts) || json.receipts.length === 0) throw new UsageError(`${path} is not a batch file`);
+  const receipts = json.receipts.map((r) => Receipt.fromJSON(r));
+  let tree: SumTree;
+  try {
+    tree = SumTree.build(receipts.map(receiptLeaf));
+  } catch (error) {
+    throw new CliError(`${path}: the receipts do not make a tree: ${(error as Error).message}`);
+  }
+  const first = receipts[0]!;
+  const header: BatchHeader = {
+    chainId: first.chainId,
+    operator: first.operator,
+    payer: first.payer,
+    modelId: first.modelId,
+    adapterId: first.adapterId,
+    epoch: first.epoch,
+    root: tree.root.hash,
+    count: tree.root.count,
+    units: receipts.reduce((s, r) => s + r.unitsIn + r.unitsOut, 0n),
+    amount: tree.root.amount,
+  };
+  return { header, receipts, tree };
+}
+
 /** A batch file (checked and rebuilt) or a receipts file. */
 export async function readReceiptsOrBatch(path: string): Promise<{ receipts: Receipt[]; batch?: Batch }> {
   const text = (await readText(path, 'file')).trim();
-  if (text.startsWith('{')) {
+  if (text.startsWith('{') && !text.includes('\n{')) {
     const json = parseJson(text, path);
     if (typeof json === 'object' && json !== null && 'header' in json && 'receipts' in json) {
       const batch = await readBatch(path);

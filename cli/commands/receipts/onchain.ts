@@ -1,13 +1,13 @@
 // cairn receipts submit | challenge, and cairn tx receipts deposit-escrow | withdraw-escrow | reveal |
 // request-receipt | reserve | start-reservation | report-refusal.
 import { arg, booleanFlag, stringFlag, type CommandContext } from '../../context.ts';
-import { UsageError } from '../../errors.ts';
+import { CliError, UsageError } from '../../errors.ts';
 import { RECEIPTS_TYPE_URLS as URLS } from '../../../modules/receipts/cosmjs.ts';
 import * as q from '../../../proto/gen/cairn/receipts/v1/query.ts';
 import { type Batch, inclusionProof, submitBatchMsg } from '../../../sdk/batch.ts';
 import { parseCoin } from '../../amount.ts';
 import { eventAttribute, moduleQuery, parseId, sendReceiptsTx, withChain } from './client.ts';
-import { readBatch } from './files.ts';
+import { readBatch, readPublishedBatch } from './files.ts';
 
 const coinOf = (text: string, what: string): { denom: string; amount: string } => {
   const coin = parseCoin(text, { what });
@@ -73,7 +73,11 @@ export async function challenge(ctx: CommandContext): Promise<void> {
   }
   const path = stringFlag(ctx, 'batch');
   if (path === undefined) throw new UsageError('--batch <file> (the batch as the operator published it) is required to prove a fault');
-  const b = await readBatch(path);
+  const b = await readPublishedBatch(path);
+  const onChain = await withChain(ctx, async (c) => (await moduleQuery(c, 'cairn.receipts.v1.Query', 'Batch', q.QueryBatchRequest, q.QueryBatchResponse, { id })).batch!);
+  if (!Buffer.from(onChain.root).equals(Buffer.from(b.header.root))) {
+    throw new CliError(`${path} is not batch ${id}: its receipts make root ${Buffer.from(b.header.root).toString('hex')}, the chain has ${Buffer.from(onChain.root).toString('hex')}`);
+  }
   if (leaf !== undefined) {
     const i = Number(parseId(leaf, '--leaf'));
     if (i >= b.receipts.length) throw new UsageError(`leaf ${i} is outside the batch's ${b.receipts.length} leaves`);
