@@ -1,0 +1,66 @@
+// The signed envelope of everything gossiped: the operator's receipt key signs a domain tag and the
+// body bytes exactly as sent, so a receiver verifies without re-encoding anything.
+import { Envelope, SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
+import type { Attestation } from '../../proto/gen/cairn/registry/v1/types.ts';
+import { type Batch, type Ed25519Signer, type Receipt, verifyEd25519 } from '../../sdk/index.ts';
+
+export const ENVELOPE_DOMAIN = new TextEncoder().encode('cairn/p2p/v1');
+
+export function envelopeSignBytes(body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(ENVELOPE_DOMAIN.length + body.length);
+  out.set(ENVELOPE_DOMAIN, 0);
+  out.set(body, ENVELOPE_DOMAIN.length);
+  return out;
+}
+
+export interface EnvelopeContext {
+  readonly chainId: string;
+  readonly operator: string;
+  /** The chain height the signer saw; receivers refuse envelopes much older than their own. */
+  readonly height: bigint;
+}
+
+function seal(body: SignedBody, signer: Ed25519Signer): Uint8Array {
+  const bytes = SignedBody.encode(body).finish();
+  return Envelope.encode({ body: bytes, signature: signer.sign(envelopeSignBytes(bytes)) }).finish();
+}
+
+/** An encoded Envelope carrying every receipt of `batch`, signed by the operator's receipt key. */
+export function sealBatch(batch: Pick<Batch, 'header' | 'receipts'>, ctx: EnvelopeContext, signer: Ed25519Signer): Uint8Array {
+  return seal(
+    { chainId: ctx.chainId, operator: ctx.operator, signerKey: signer.publicKey, height: ctx.height, batch: { root: batch.header.root, receipts: [...batch.receipts] as Receipt[] }, attestations: undefined },
+    signer,
+  );
+}
+
+/** An encoded Envelope carrying attestations the operator vouches for. */
+export function sealAttestations(attestations: readonly Attestation[], ctx: EnvelopeContext, signer: Ed25519Signer): Uint8Array {
+  return seal(
+    { chainId: ctx.chainId, operator: ctx.operator, signerKey: signer.publicKey, height: ctx.height, batch: undefined, attestations: { attestations: [...attestations] } },
+    signer,
+  );
+}
+
+export class EnvelopeDecodeError extends Error {
+  override readonly name = 'EnvelopeDecodeError';
+}
+
+export interface OpenedEnvelope {
+  readonly envelope: Envelope;
+  readonly body: SignedBody;
+}
+
+/** Decodes both layers; throws EnvelopeDecodeError for anything protobuf refuses. */
+export function openEnvelope(bytes: Uint8Array): OpenedEnvelope {
+  try {
+    const envelope = Envelope.decode(bytes);
+    const body = SignedBody.decode(envelope.body);
+    return { envelope, body };
+  } catch (e) {
+    throw new EnvelopeDecodeError(`undecodable envelope: ${(e as Error).message}`);
+  }
+}
+
+export function envelopeSignatureValid(opened: OpenedEnvelope): boolean {
+  return verifyEd25519(opened.body.signerKey, envelopeSignBytes(opened.envelope.body), opened.envelope.signature);
+}

@@ -1,0 +1,236 @@
+// Cairn's libp2p host: TCP + noise + yamux, identify, ping and gossipsub with peer scoring on the
+// two topics of the chain. Every message is validated (validate.ts) before it is delivered here or
+// forwarded; a rejected message counts as an invalid delivery of the peer that sent it, which is
+// what drives a flooding peer's score under the graylist threshold.
+//
+// Not consensus code: timers and randomness are fine here.
+import { createHash } from 'node:crypto';
+import { gossipsub, type GossipSub } from '@chainsafe/libp2p-gossipsub';
+import { createPeerScoreParams, createPeerScoreThresholds, createTopicScoreParams } from '@chainsafe/libp2p-gossipsub/score';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { identify } from '@libp2p/identify';
+import { TopicValidatorResult, type Libp2p, type Message, type PeerId } from '@libp2p/interface';
+import { ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p } from 'libp2p';
+import type { Logger } from '../log.ts';
+import type { OpenedEnvelope } from './envelope.ts';
+import { attestationsTopic, receiptsTopic } from './topics.ts';
+import { type ChainView, type MessageKind, MessageValidator, type ValidationLimits, type Verdict } from './validate.ts';
+
+export interface P2pHostOptions {
+  readonly chain: ChainView;
+  readonly logger: Logger;
+  /** e.g. "/ip4/127.0.0.1/tcp/0". */
+  readonly listen: readonly string[];
+  /** Multiaddrs with /p2p/<peer id>; dialled at start and re-dialled while disconnected. */
+  readonly bootstrap?: readonly string[];
+  readonly limits?: Partial<ValidationLimits>;
+  /** Score below which a peer's messages are dropped unprocessed. */
+  readonly graylistThreshold?: number;
+  /** How often bootstrap peers are re-dialled (ms). */
+  readonly redialMs?: number;
+}
+
+export interface Delivery {
+  readonly kind: MessageKind;
+  readonly opened: OpenedEnvelope;
+  /** The encoded envelope as received (what the batch store keeps). */
+  readonly data: Uint8Array;
+  readonly from: string;
+}
+
+export type DeliveryHandler = (d: Delivery) => void | Promise<void>;
+
+export interface P2pCounters {
+  accepted: number;
+  rejected: number;
+  ignored: number;
+  published: number;
+}
+
+
+const GRAYLIST = -80;
+
+export class P2pHostNotStartedError extends Error {
+  override readonly name = 'P2pHostNotStartedError';
+}
+
+export class P2pHost {
+  readonly validator: MessageValidator;
+  readonly counters: P2pCounters = { accepted: 0, rejected: 0, ignored: 0, published: 0 };
+  readonly #opts: P2pHostOptions;
+  readonly #handlers: DeliveryHandler[] = [];
+  readonly #topics: Record<MessageKind, string>;
+  #node: Libp2p | undefined;
+  #pubsub: GossipSub | undefined;
+  #redial: NodeJS.Timeout | undefined;
+
+  constructor(opts: P2pHostOptions) {
+    this.#opts = opts;
+    this.validator = new MessageValidator(opts.chain, opts.limits);
+    this.#topics = { batch: receiptsTopic(opts.chain.chainId), attestations: attestationsTopic(opts.chain.chainId) };
+  }
+
+  get libp2p(): Libp2p {
+    if (this.#node === undefined) throw new P2pHostNotStartedError('the p2p host is not started');
+    return this.#node;
+  }
+
+  get pubsub(): GossipSub {
+    if (this.#pubsub === undefined) throw new P2pHostNotStartedError('the p2p host is not started');
+    return this.#pubsub;
+  }
+
+  get peerId(): string {
+    return this.libp2p.peerId.toString();
+  }
+
+  /** Listen addresses with /p2p/<peer id>, ready to be someone's bootstrap entry. */
+  addresses(): string[] {
+    return this.libp2p.getMultiaddrs().map((a) => a.toString());
+  }
+
+  onDelivery(handler: DeliveryHandler): void {
+    this.#handlers.push(handler);
+  }
+
+  /** The peer's gossipsub score as this host sees it. */
+  scoreOf(peer: string): number {
+    return this.pubsub.getScore(peer);
+  }
+
+  get graylistThreshold(): number {
+    return this.#opts.graylistThreshold ?? GRAYLIST;
+  }
+
+  async start(): Promise<void> {
+    if (this.#node !== undefined) return;
+    const limits = this.validator.limits;
+    const topicParams = createTopicScoreParams({
+      topicWeight: 1,
+      // Nothing rewards or punishes mesh behaviour here except invalid messages: honest but quiet
+      // peers must never drift toward the graylist.
+      timeInMeshWeight: 0,
+      firstMessageDeliveriesWeight: 1,
+      firstMessageDeliveriesDecay: 0.5,
+      firstMessageDeliveriesCap: 10,
+      meshMessageDeliveriesWeight: 0,
+      meshFailurePenaltyWeight: 0,
+      // P4 is weight * count^2: three rejected messages put a peer at -90, under the graylist.
+      invalidMessageDeliveriesWeight: -10,
+      invalidMessageDeliveriesDecay: 0.9,
+    });
+    const node = await createLibp2p({
+      addresses: { listen: [...this.#opts.listen] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: {
+        identify: identify(),
+        ping: ping(),
+        pubsub: gossipsub({
+          // Our envelopes carry the operator's own signature; libp2p's signing would only cost time.
+          globalSignaturePolicy: 'StrictNoSign',
+          msgIdFn: (msg) => createHash('sha256').update(msg.data).digest(),
+          allowPublishToZeroTopicPeers: true,
+          emitSelf: false,
+          maxInboundDataLength: limits.maxBytes + 64 * 1024,
+          scoreParams: createPeerScoreParams({
+            topics: { [this.#topics.batch]: topicParams, [this.#topics.attestations]: topicParams },
+            appSpecificScore: () => 0,
+            IPColocationFactorWeight: 0,
+            behaviourPenaltyWeight: -1,
+            behaviourPenaltyDecay: 0.9,
+          }),
+          scoreThresholds: createPeerScoreThresholds({ gossipThreshold: -10, publishThreshold: -50, graylistThreshold: this.graylistThreshold }),
+        }),
+      },
+    });
+    // The service is typed as the generic PubSub; its scoring methods are GossipSub's.
+    const pubsub = node.services.pubsub as unknown as GossipSub;
+    this.#node = node;
+    this.#pubsub = pubsub;
+    for (const kind of ['batch', 'attestations'] as const) {
+      const topic = this.#topics[kind];
+      pubsub.topicValidators.set(topic, async (from: PeerId, msg: Message) => this.#judge(kind, msg.data, from.toString()));
+      pubsub.subscribe(topic);
+    }
+    await this.#dialBootstrap();
+    this.#redial = setInterval(() => void this.#dialBootstrap(), this.#opts.redialMs ?? 5000);
+    this.#redial.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#redial !== undefined) clearInterval(this.#redial);
+    this.#redial = undefined;
+    const node = this.#node;
+    this.#node = undefined;
+    this.#pubsub = undefined;
+    if (node !== undefined) await node.stop();
+  }
+
+  /** Gossips an encoded envelope (envelope.ts sealBatch / sealAttestations). */
+  async publish(kind: MessageKind, data: Uint8Array): Promise<number> {
+    const opened = await this.validator.validate(kind, data);
+    if (opened.result === 'reject') throw new P2pPublishRefusedError(`refusing to publish: ${opened.reason}: ${opened.detail}`);
+    const res = await this.pubsub.publish(this.#topics[kind], data);
+    this.counters.published++;
+    return res.recipients.length;
+  }
+
+  async #judge(kind: MessageKind, data: Uint8Array, from: string): Promise<TopicValidatorResult> {
+    let verdict: Verdict;
+    try {
+      verdict = await this.validator.validate(kind, data);
+    } catch (e) {
+      // Our own failure (e.g. state unreadable) says nothing about the sender.
+      this.#opts.logger.warn('p2p: validation failed', { from, error: (e as Error).message });
+      this.counters.ignored++;
+      return TopicValidatorResult.Ignore;
+    }
+    if (verdict.result === 'reject') {
+      this.counters.rejected++;
+      this.#opts.logger.warn('p2p: rejected message', { kind, from, reason: verdict.reason, detail: verdict.detail });
+      return TopicValidatorResult.Reject;
+    }
+    if (verdict.result === 'ignore') {
+      this.counters.ignored++;
+      return TopicValidatorResult.Ignore;
+    }
+    this.counters.accepted++;
+    const delivery: Delivery = { kind, opened: verdict.opened, data, from };
+    for (const h of this.#handlers) {
+      try {
+        await h(delivery);
+      } catch (e) {
+        this.#opts.logger.error('p2p: delivery handler failed', { error: (e as Error).message });
+      }
+    }
+    return TopicValidatorResult.Accept;
+  }
+
+  async #dialBootstrap(): Promise<void> {
+    const node = this.#node;
+    if (node === undefined) return;
+    const connected = new Set(node.getPeers().map((p) => p.toString()));
+    await Promise.all(
+      (this.#opts.bootstrap ?? []).map(async (addr) => {
+        try {
+          const ma = multiaddr(addr);
+          const id = ma.getPeerId();
+          if (id !== null && (connected.has(id) || id === node.peerId.toString())) return;
+          await node.dial(ma);
+        } catch (e) {
+          this.#opts.logger.warn('p2p: bootstrap dial failed', { addr, error: (e as Error).message });
+        }
+      }),
+    );
+  }
+}
+
+export class P2pPublishRefusedError extends Error {
+  override readonly name = 'P2pPublishRefusedError';
+}
