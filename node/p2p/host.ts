@@ -10,14 +10,16 @@ import { createPeerScoreParams, createPeerScoreThresholds, createTopicScoreParam
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
-import { TopicValidatorResult, type Libp2p, type Message, type PeerId } from '@libp2p/interface';
+import { TopicValidatorResult, type Libp2p, type Message, type PeerId, type Stream } from '@libp2p/interface';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import type { Logger } from '../log.ts';
+import { Envelope, FetchRequest, FetchResponse } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
+import type { BatchStore } from './batch-store.ts';
 import type { OpenedEnvelope } from './envelope.ts';
-import { attestationsTopic, receiptsTopic } from './topics.ts';
+import { attestationsTopic, fetchProtocol, receiptsTopic } from './topics.ts';
 import { type ChainView, type MessageKind, MessageValidator, type ValidationLimits, type Verdict } from './validate.ts';
 
 export interface P2pHostOptions {
@@ -32,6 +34,10 @@ export interface P2pHostOptions {
   readonly graylistThreshold?: number;
   /** How often bootstrap peers are re-dialled (ms). */
   readonly redialMs?: number;
+  /** Where accepted and published batches are kept and served from; none: nothing is served. */
+  readonly store?: BatchStore;
+  /** How long one fetch from one peer may take (ms). */
+  readonly fetchTimeoutMs?: number;
 }
 
 export interface Delivery {
@@ -49,6 +55,8 @@ export interface P2pCounters {
   rejected: number;
   ignored: number;
   published: number;
+  served: number;
+  fetched: number;
 }
 
 
@@ -60,7 +68,7 @@ export class P2pHostNotStartedError extends Error {
 
 export class P2pHost {
   readonly validator: MessageValidator;
-  readonly counters: P2pCounters = { accepted: 0, rejected: 0, ignored: 0, published: 0 };
+  readonly counters: P2pCounters = { accepted: 0, rejected: 0, ignored: 0, published: 0, served: 0, fetched: 0 };
   readonly #opts: P2pHostOptions;
   readonly #handlers: DeliveryHandler[] = [];
   readonly #topics: Record<MessageKind, string>;
@@ -158,6 +166,7 @@ export class P2pHost {
       pubsub.topicValidators.set(topic, async (from: PeerId, msg: Message) => this.#judge(kind, msg.data, from.toString()));
       pubsub.subscribe(topic);
     }
+    await node.handle(fetchProtocol(this.#opts.chain.chainId), ({ stream }) => void this.#serve(stream));
     await this.#dialBootstrap();
     this.#redial = setInterval(() => void this.#dialBootstrap(), this.#opts.redialMs ?? 5000);
     this.#redial.unref();
@@ -176,6 +185,7 @@ export class P2pHost {
   async publish(kind: MessageKind, data: Uint8Array): Promise<number> {
     const opened = await this.validator.validate(kind, data);
     if (opened.result === 'reject') throw new P2pPublishRefusedError(`refusing to publish: ${opened.reason}: ${opened.detail}`);
+    if (opened.result === 'accept' && opened.opened.body.batch !== undefined) await this.#opts.store?.put(opened.opened.body.batch.root, data);
     const res = await this.pubsub.publish(this.#topics[kind], data);
     this.counters.published++;
     return res.recipients.length;
@@ -201,6 +211,7 @@ export class P2pHost {
       return TopicValidatorResult.Ignore;
     }
     this.counters.accepted++;
+    if (verdict.opened.body.batch !== undefined) await this.#opts.store?.put(verdict.opened.body.batch.root, data);
     const delivery: Delivery = { kind, opened: verdict.opened, data, from };
     for (const h of this.#handlers) {
       try {
@@ -210,6 +221,52 @@ export class P2pHost {
       }
     }
     return TopicValidatorResult.Accept;
+  }
+
+  /**
+   * Fetches the batch with `root` from connected peers (or `peers`), one after another, and returns
+   * the first response that passes the validator and carries that root; undefined if none has it.
+   */
+  async fetchBatch(root: Uint8Array, peers?: readonly string[]): Promise<{ opened: OpenedEnvelope; data: Uint8Array; from: string } | undefined> {
+    const node = this.libp2p;
+    const candidates = peers ?? node.getPeers().map((p) => p.toString());
+    const request = FetchRequest.encode({ root }).finish();
+    for (const peer of candidates) {
+      const conn = node.getConnections().find((c) => c.remotePeer.toString() === peer);
+      if (conn === undefined) continue;
+      try {
+        const stream = await conn.newStream(fetchProtocol(this.#opts.chain.chainId), { signal: AbortSignal.timeout(this.#opts.fetchTimeoutMs ?? 10_000) });
+        await stream.sink([request]);
+        const bytes = await readAll(stream.source, this.validator.limits.maxBytes + 1024);
+        const response = FetchResponse.decode(bytes);
+        if (!response.found || response.envelope === undefined) continue;
+        const data = Envelope.encode(response.envelope).finish();
+        const verdict = await this.validator.validate('batch', data, { fetched: true });
+        if (verdict.result !== 'accept' || Buffer.compare(verdict.opened.body.batch!.root, root) !== 0) {
+          this.#opts.logger.warn('p2p: bad batch from fetch', { peer, reason: verdict.result === 'accept' ? 'other root' : verdict.reason });
+          continue;
+        }
+        await this.#opts.store?.put(root, data);
+        this.validator.markSeen(root);
+        this.counters.fetched++;
+        return { opened: verdict.opened, data, from: peer };
+      } catch (e) {
+        this.#opts.logger.warn('p2p: batch fetch failed', { peer, error: (e as Error).message });
+      }
+    }
+    return undefined;
+  }
+
+  async #serve(stream: Stream): Promise<void> {
+    try {
+      const req = FetchRequest.decode(await readAll(stream.source, 1024));
+      const stored = req.root.length === 32 ? await this.#opts.store?.get(req.root) : undefined;
+      const response = stored === undefined ? { found: false, envelope: undefined } : { found: true, envelope: Envelope.decode(stored) };
+      await stream.sink([FetchResponse.encode(response).finish()]);
+      if (stored !== undefined) this.counters.served++;
+    } catch (e) {
+      stream.abort(e as Error);
+    }
   }
 
   async #dialBootstrap(): Promise<void> {
@@ -229,6 +286,23 @@ export class P2pHost {
       }),
     );
   }
+}
+
+export class P2pFrameTooLargeError extends Error {
+  override readonly name = 'P2pFrameTooLargeError';
+}
+
+/** Reads a stream to its end, refusing more than `max` bytes (a peer cannot make us buffer more). */
+async function readAll(source: AsyncIterable<{ subarray(): Uint8Array } | Uint8Array>, max: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const chunk of source) {
+    const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray();
+    n += bytes.length;
+    if (n > max) throw new P2pFrameTooLargeError(`more than ${max} bytes`);
+    parts.push(bytes);
+  }
+  return Buffer.concat(parts);
 }
 
 export class P2pPublishRefusedError extends Error {

@@ -95,8 +95,12 @@ export class MessageValidator {
     return this.#seen.has(hex(root));
   }
 
-  /** Judges the bytes of a message received on the topic for `kind`. */
-  async validate(kind: MessageKind, data: Uint8Array): Promise<Verdict> {
+  /**
+   * Judges the bytes of a message received on the topic for `kind`. A batch fetched by root
+   * (`fetched`) is old by nature and may be one we saw: age and duplicate checks are skipped.
+   */
+  async validate(kind: MessageKind, data: Uint8Array, opts: { readonly fetched?: boolean } = {}): Promise<Verdict> {
+    const fetched = opts.fetched === true;
     if (data.length > this.#limits.maxBytes) return reject('oversized', `${data.length} bytes > ${this.#limits.maxBytes}`);
     let opened: OpenedEnvelope;
     try {
@@ -114,7 +118,7 @@ export class MessageValidator {
     if (!envelopeSignatureValid(opened)) return reject('bad-signature', 'the envelope signature does not verify');
 
     const height = this.#chain.height();
-    if (body.height + this.#limits.maxAgeBlocks < height) return reject('replay', `signed at height ${body.height}, we are at ${height}`);
+    if (!fetched && body.height + this.#limits.maxAgeBlocks < height) return reject('replay', `signed at height ${body.height}, we are at ${height}`);
     if (body.height > height + this.#limits.maxAheadBlocks) return ignore('ahead', `signed at height ${body.height}, we are at ${height}`);
 
     const keys = await this.#chain.receiptKeysOf(body.operator);
@@ -130,7 +134,7 @@ export class MessageValidator {
     if (body.batch !== undefined) {
       const { root, receipts } = body.batch;
       if (receipts.length > this.#limits.maxReceipts) return reject('too-many', `${receipts.length} receipts > ${this.#limits.maxReceipts}`);
-      if (this.hasSeen(root)) return ignore('duplicate-root', `root ${hex(root)} already seen`);
+      if (!fetched && this.hasSeen(root)) return ignore('duplicate-root', `root ${hex(root)} already seen`);
       let built;
       try {
         built = buildBatch(receipts);

@@ -1,0 +1,108 @@
+// Batches received or published, kept in their own LevelDB (e.g. <home>/data/p2p.db), outside
+// consensus state: nothing here affects the app hash. Indexed by root; pruned `retentionMs` after
+// they were stored (or after finalization, when the node tells us with `markFinalized`).
+//
+// Layout: "b" ‖ root → encoded Envelope; "t" ‖ u64 expiry ms ‖ root → 01 (the pruning queue);
+// "e" ‖ root → u64 expiry ms (to move an entry in the queue).
+import { ClassicLevel } from 'classic-level';
+
+export interface BatchStoreOptions {
+  /** How long a batch is kept after it was stored or finalized. Default 7 days. */
+  readonly retentionMs?: number;
+  /** How often expired batches are pruned. Default 10 minutes. */
+  readonly pruneEveryMs?: number;
+  readonly now?: () => number;
+}
+
+const B = 0x62;
+const T = 0x74;
+const E = 0x65;
+
+function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  const len = parts.reduce((n, p) => n + p.length, 1);
+  const out = new Uint8Array(len);
+  out[0] = prefix;
+  let o = 1;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function u64(n: number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(Math.max(0, Math.floor(n))));
+  return out;
+}
+
+export class BatchStore {
+  readonly #db: ClassicLevel<Uint8Array, Uint8Array>;
+  readonly #retentionMs: number;
+  readonly #pruneEveryMs: number;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(path: string, opts: BatchStoreOptions = {}) {
+    this.#db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    this.#retentionMs = opts.retentionMs ?? 7 * 24 * 3600 * 1000;
+    this.#pruneEveryMs = opts.pruneEveryMs ?? 10 * 60 * 1000;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    await this.#db.open();
+    this.#timer = setInterval(() => void this.prune().catch(() => undefined), this.#pruneEveryMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#db.close();
+  }
+
+  /** Stores an encoded envelope under its root; a root already stored keeps its first copy. */
+  async put(root: Uint8Array, envelope: Uint8Array): Promise<boolean> {
+    if ((await this.#db.get(key(B, root))) !== undefined) return false;
+    const expiry = u64(this.#now() + this.#retentionMs);
+    await this.#db.batch([
+      { type: 'put', key: key(B, root), value: envelope },
+      { type: 'put', key: key(T, expiry, root), value: Uint8Array.of(1) },
+      { type: 'put', key: key(E, root), value: expiry },
+    ]);
+    return true;
+  }
+
+  async get(root: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#db.get(key(B, root));
+  }
+
+  async has(root: Uint8Array): Promise<boolean> {
+    return (await this.get(root)) !== undefined;
+  }
+
+  /** Restarts the retention period from now: call when the batch finalizes on chain. */
+  async markFinalized(root: Uint8Array): Promise<void> {
+    const old = await this.#db.get(key(E, root));
+    if (old === undefined) return;
+    const expiry = u64(this.#now() + this.#retentionMs);
+    await this.#db.batch([
+      { type: 'del', key: key(T, old, root) },
+      { type: 'put', key: key(T, expiry, root), value: Uint8Array.of(1) },
+      { type: 'put', key: key(E, root), value: expiry },
+    ]);
+  }
+
+  /** Deletes every batch whose retention has run out; returns how many. */
+  async prune(): Promise<number> {
+    const until = key(T, u64(this.#now() + 1));
+    const ops: { type: 'del'; key: Uint8Array }[] = [];
+    for await (const k of this.#db.keys({ gte: Uint8Array.of(T), lt: until })) {
+      const root = k.subarray(9);
+      ops.push({ type: 'del', key: k }, { type: 'del', key: key(B, root) }, { type: 'del', key: key(E, root) });
+    }
+    if (ops.length > 0) await this.#db.batch(ops);
+    return ops.length / 3;
+  }
+}
