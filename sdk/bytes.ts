@@ -77,14 +77,9 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Byte-wise order (what the store and receipt ids sort by). */
+/** Byte-wise order (what the store and receipt ids sort by); native, since batches sort 100k ids. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
+  return Buffer.compare(a, b);
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -121,15 +121,16 @@ export class SumTree {
     this.node(level, position);
     const steps: ProofStep[] = [];
     let pos = position;
+    // The leaves left of the node are exactly those under its ancestors' left siblings.
+    let index = 0n;
     for (let lvl = level; lvl < this.levels.length - 1; lvl++) {
       const nodes = this.levels[lvl]!;
-      if (pos % 2 === 1) steps.push(step(nodes[pos - 1]!, true));
-      else if (pos + 1 < nodes.length) steps.push(step(nodes[pos + 1]!, false));
+      if (pos % 2 === 1) {
+        steps.push(step(nodes[pos - 1]!, true));
+        index += nodes[pos - 1]!.count;
+      } else if (pos + 1 < nodes.length) steps.push(step(nodes[pos + 1]!, false));
       pos = Math.floor(pos / 2);
     }
-    let index = 0n;
-    const nodes = this.levels[level]!;
-    for (let i = 0; i < position; i++) index += nodes[i]!.count;
     return { index, steps };
   }
 

@@ -179,7 +179,14 @@ export class ReceiptsChain {
    * at or before the last committed block. `f` overrides fields (the receipt is signed after).
    */
   receipts(n: number, f: Partial<Receipt> & { operatorKey?: Ed25519Signer; payerKey?: Ed25519Signer; role?: 'operator' | 'operator2' } = {}): Receipt[] {
-    const { operatorKey, payerKey, role, ...fields } = f;
+    const payerKey = f.payerKey ?? this.payerKey;
+    const operatorKey = f.operatorKey ?? (f.role === 'operator2' ? this.operator2Key : this.operatorKey);
+    return this.unsignedReceipts(n, f).map((r) => signReceipt(signReceipt(r, 'payer', payerKey), 'operator', operatorKey));
+  }
+
+  /** Like receipts(), without the signatures. */
+  unsignedReceipts(n: number, f: Partial<Receipt> & { operatorKey?: Ed25519Signer; payerKey?: Ed25519Signer; role?: 'operator' | 'operator2' } = {}): Receipt[] {
+    const { operatorKey: _o, payerKey, role, ...fields } = f;
     const epoch = fields.epoch ?? this.epochOfNext();
     const epochStart = this.timeOf(epoch * 10n + 1n);
     const last = this.timeOf(this.height);
@@ -189,13 +196,12 @@ export class ReceiptsChain {
       operator: this.address(role ?? 'operator'),
       payer: this.address('payer'),
       payerKey: payerKey ?? this.payerKey,
-      operatorKey: operatorKey ?? (role === 'operator2' ? this.operator2Key : this.operatorKey),
+      operatorKey: this.operatorKey,
     };
     for (let i = 0; i < n; i++) {
       const seq = this.#receiptSeq++;
       const t = epochStart + BigInt(seq % Number(last - epochStart + 1n));
-      const r = unsignedReceipt(party, seq, { id: receiptId(seq, 'chain'), modelId: BASE_MODEL, epoch, startedAt: t, finishedAt: t, ...fields });
-      out.push(signReceipt(signReceipt(r, 'payer', party.payerKey), 'operator', party.operatorKey));
+      out.push(unsignedReceipt(party, seq, { id: receiptId(seq, 'chain'), modelId: BASE_MODEL, epoch, startedAt: t, finishedAt: t, ...fields }));
     }
     return out;
   }
