@@ -36,6 +36,7 @@ import { DistributionKeeper, distributionModule } from '../modules/distribution/
 import { SlashingKeeper, slashingHooks, slashingModule } from '../modules/slashing/index.ts';
 import { ReceiptsKeeper, receiptsModule } from '../modules/receipts/index.ts';
 import { RoyaltyKeeper, royaltyModule } from '../modules/royalty/index.ts';
+import { EmissionKeeper, emissionModule } from '../modules/emission/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from './framework/address.ts';
 import type { BlockInfo, Context } from './framework/context.ts';
@@ -77,6 +78,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[
   const registry = new RegistryKeeper(bank);
   const royalty = new RoyaltyKeeper(bank, registry);
   const receipts = new ReceiptsKeeper(bank, registry, royalty);
+  const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry });
   return [
     authModule(accounts),
     bankModule(bank, accounts),
@@ -87,6 +89,8 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),
     royaltyModule(royalty, accounts),
+    // Last: mints at the epoch end from what receipts finalized and royalty split in this block.
+    emissionModule(emission, accounts),
   ];
 }
 

@@ -1,0 +1,11 @@
+// The emission module's registered errors (codespace "emission").
+import { registerError } from '../../node/framework/errors.ts';
+
+const err = (code: number, description: string) => registerError('emission', code, description);
+
+export const ErrInvalidParams = err(2, 'invalid emission params');
+export const ErrUnauthorized = err(3, 'signer is not the params authority');
+export const ErrNotValidator = err(4, 'signer is not a bonded validator');
+export const ErrWrongEpoch = err(5, 'report is not for the current epoch');
+export const ErrInvalidReport = err(6, 'invalid availability report');
+export const ErrUnknownOperator = err(7, 'operator not registered');

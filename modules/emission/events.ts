@@ -1,0 +1,6 @@
+// Event types of the emission module (every attribute is indexed).
+export const EVENTS = {
+  epoch: 'emission_epoch',
+  reward: 'emission_reward',
+  reputationRoot: 'reputation_root',
+} as const;

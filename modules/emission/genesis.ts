@@ -1,0 +1,77 @@
+// emission genesis: params (validated: bps in range, weights summing to 10000, a schedule under the
+// cap), what was minted, and the records. Init creates the emission module account (minter) and
+// checks that the genesis supply is under the cap and that the chain's epoch and denom agree.
+import type { Context, QueryContext } from '../../node/framework/context.ts';
+import { GenesisError } from '../../node/framework/json.ts';
+import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
+import { readProtoJson, writeProtoJson } from '../royalty/proto-json.ts';
+import type { EmissionAccounts } from './deps.ts';
+import type { EmissionKeeper } from './keeper.ts';
+import * as keys from './keys.ts';
+import { defaultParams, validateParams } from './params.ts';
+
+function fail(path: string, message: string): never {
+  throw new GenesisError(`${path}: ${message}`);
+}
+
+export function validateEmissionGenesis(json: unknown): GenesisState {
+  const g = readProtoJson(GenesisState, json, 'emission');
+  g.params = g.params ?? defaultParams();
+  try {
+    validateParams(g.params);
+  } catch (e) {
+    fail('emission.params', (e as Error).message);
+  }
+  if (g.mintedTotal === '') g.mintedTotal = '0';
+  if (!/^(0|[1-9][0-9]*)$/.test(g.mintedTotal)) fail('emission.minted_total', 'must be a non-negative integer');
+  let sum = 0n;
+  const seen = new Set<bigint>();
+  for (const [i, e] of g.epochs.entries()) {
+    if (seen.has(e.epoch)) fail(`emission.epochs[${i}]`, `epoch ${e.epoch} listed twice`);
+    seen.add(e.epoch);
+    sum += BigInt(e.minted || '0');
+  }
+  if (sum !== BigInt(g.mintedTotal)) fail('emission.minted_total', `must equal the sum of the epochs' minted (${sum})`);
+  return g;
+}
+
+export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccounts): GenesisHandlers<GenesisState> {
+  return {
+    defaultGenesis: () => writeProtoJson(GenesisState, { params: defaultParams(), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [] }),
+
+    validate: (json) => validateEmissionGenesis(json),
+
+    async init(g, ctx: Context) {
+      const p = g.params!;
+      await accounts.ensureModuleAccount(ctx.store, keys.EMISSION_ACCOUNT, (a) => ctx.addresses.encode(a), ['minter']);
+      const supply = await keeper.deps.bank.supplyOf(ctx.store, p.denom);
+      if (supply > BigInt(p.maxSupply)) throw new GenesisError(`emission: genesis supply ${supply}${p.denom} exceeds max_supply ${p.maxSupply}`);
+      const priceDenom = (await keeper.deps.registry.params(ctx.store)).priceDenom;
+      // The wash-trading guard compares fees (in the price denom) with emission: one denom.
+      if (priceDenom !== p.denom) throw new GenesisError(`emission.params.denom: ${p.denom} differs from the registry's price denom ${priceDenom}`);
+      keys.params.set(ctx.store, p);
+      keys.mintedTotal.set(ctx.store, BigInt(g.mintedTotal));
+      for (const e of g.epochs) keys.epochs.set(ctx.store, e.epoch, e);
+      for (const r of g.rewards) {
+        const a = ctx.addresses.decode(r.operator);
+        keys.rewards.set(ctx.store, [r.epoch, a], r);
+        keys.rewardEpochs.set(ctx.store, [a, r.epoch], true);
+      }
+      for (const pt of g.points) keys.points.set(ctx.store, ctx.addresses.decode(pt.operator), pt);
+      for (const r of g.reputations) keys.reputations.set(ctx.store, ctx.addresses.decode(r.operator), r);
+      for (const r of g.reputationRoots) keys.reputationRoots.set(ctx.store, r.epoch, r);
+    },
+
+    async export(ctx: QueryContext) {
+      const s = ctx.store;
+      const g: GenesisState = { params: await keys.params.get(s), mintedTotal: (await keeper.mintedTotal(s)).toString(), epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [] };
+      for await (const [, e] of keys.epochs.entries(s)) g.epochs.push(e);
+      for await (const [, r] of keys.rewards.entries(s)) g.rewards.push(r);
+      for await (const [, pt] of keys.points.entries(s)) g.points.push(pt);
+      for await (const [, r] of keys.reputations.entries(s)) g.reputations.push(r);
+      for await (const [, r] of keys.reputationRoots.entries(s)) g.reputationRoots.push(r);
+      return writeProtoJson(GenesisState, g);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// The emission module: capped, halving, usage-backed rewards minted at each epoch end, the
+// operators' points ledger and reputation. See README.md.
+import type { Module } from '../../node/framework/module.ts';
+import type { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
+import type { EmissionAccounts } from './deps.ts';
+import { emissionGenesis } from './genesis.ts';
+import { checkEmissionInvariants } from './invariants.ts';
+import type { EmissionKeeper } from './keeper.ts';
+import * as keys from './keys.ts';
+import { emissionQueries } from './queries.ts';
+
+export { EmissionKeeper } from './keeper.ts';
+export { checkEmissionInvariants } from './invariants.ts';
+export { EMISSION_ACCOUNT } from './keys.ts';
+
+export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccounts): Module<GenesisState> {
+  return {
+    name: keys.MODULE,
+    consensusVersion: 1,
+    genesis: emissionGenesis(keeper, accounts),
+    msgs: [],
+    queries: emissionQueries(keeper),
+    invariants: checkEmissionInvariants,
+    async endBlock(ctx) {
+      const { epoch, endHeight } = await keeper.epochAt(ctx.store, ctx.block.height);
+      if (ctx.block.height === endHeight) await keeper.closeEpoch(ctx, epoch);
+    },
+  };
+}

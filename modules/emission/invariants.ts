@@ -1,0 +1,21 @@
+// SPEC §0: supply ≤ max_supply; emission's minted total is the sum of its epochs; the emission
+// account is empty (everything minted is paid out in the same step).
+import { moduleAddress } from '../../node/framework/address.ts';
+import type { KVRead } from '../../node/store/types.ts';
+import * as bankKeys from '../bank/keys.ts';
+import * as keys from './keys.ts';
+
+export async function checkEmissionInvariants(store: KVRead): Promise<string[]> {
+  const p = await keys.params.get(store);
+  if (p === undefined) return [];
+  const broken: string[] = [];
+  const supply = (await bankKeys.supply.get(store, p.denom)) ?? 0n;
+  if (supply > BigInt(p.maxSupply)) broken.push(`supply ${supply}${p.denom} exceeds max_supply ${p.maxSupply}`);
+  let sum = 0n;
+  for await (const [, e] of keys.epochs.entries(store)) sum += BigInt(e.minted);
+  const total = (await keys.mintedTotal.get(store)) ?? 0n;
+  if (sum !== total) broken.push(`minted total ${total} differs from the sum of the epochs' minted ${sum}`);
+  const held = (await bankKeys.balances.get(store, [moduleAddress(keys.EMISSION_ACCOUNT), p.denom])) ?? 0n;
+  if (held !== 0n) broken.push(`the emission account holds ${held}${p.denom} after the block`);
+  return broken;
+}

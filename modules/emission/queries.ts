@@ -1,0 +1,89 @@
+// cairn.emission.v1.Query: params, the monetary status (current epoch, its budget, minted, remaining
+// cap, next halving), one epoch's budget, what an epoch minted with its rewards, an operator's
+// rewards by epoch, points, reputation, and an epoch's roots.
+import type { QueryHandler } from '../../node/framework/module.ts';
+import * as q from '../../proto/gen/cairn/emission/v1/query.ts';
+import type { OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
+import { decodeAddressArg, notFound } from '../auth/queries.ts';
+import { u64Key } from '../../node/framework/collections.ts';
+import type { EmissionKeeper } from './keeper.ts';
+import * as keys from './keys.ts';
+import { epochBudget, eraOf, nextHalvingEpoch, yearOf } from './schedule.ts';
+
+const PATH = '/cairn.emission.v1.Query/';
+
+export function emissionQueries(k: EmissionKeeper): Record<string, QueryHandler> {
+  return {
+    [`${PATH}Params`]: async (_data, ctx) => q.QueryParamsResponse.encode({ params: await k.params(ctx.store) }).finish(),
+
+    [`${PATH}Status`]: async (_data, ctx) => {
+      const p = await k.params(ctx.store);
+      // The epoch of the next block: the one still open at the queried height.
+      const { epoch, endHeight, epochBlocks } = await k.epochAt(ctx.store, ctx.height + 1n);
+      const supply = await k.deps.bank.supplyOf(ctx.store, p.denom);
+      const room = BigInt(p.maxSupply) - supply;
+      const halving = nextHalvingEpoch(epoch, p);
+      return q.QueryStatusResponse.encode({
+        currentEpoch: epoch,
+        epochEndHeight: endHeight,
+        epochBudget: epochBudget(epoch, p).toString(),
+        mintedTotal: (await k.mintedTotal(ctx.store)).toString(),
+        supply: supply.toString(),
+        maxSupply: p.maxSupply,
+        remainingCap: (room > 0n ? room : 0n).toString(),
+        era: eraOf(epoch, p),
+        nextHalvingEpoch: halving,
+        nextHalvingHeight: halving * epochBlocks + 1n,
+        nextEpochBudgetAfterHalving: epochBudget(halving, p).toString(),
+      }).finish();
+    },
+
+    [`${PATH}EpochBudget`]: async (data, ctx) => {
+      const req = q.QueryEpochBudgetRequest.decode(data);
+      const p = await k.params(ctx.store);
+      return q.QueryEpochBudgetResponse.encode({ budget: epochBudget(req.epoch, p).toString(), year: yearOf(req.epoch, p), era: eraOf(req.epoch, p) }).finish();
+    },
+
+    [`${PATH}Epoch`]: async (data, ctx) => {
+      const req = q.QueryEpochRequest.decode(data);
+      const emission = await keys.epochs.get(ctx.store, req.epoch);
+      if (emission === undefined) throw notFound(`epoch ${req.epoch} has not ended`);
+      const rewards: OperatorReward[] = [];
+      for await (const [, r] of keys.rewards.entries(ctx.store, { subPrefix: u64Key.encode(req.epoch) })) rewards.push(r);
+      return q.QueryEpochResponse.encode({ emission, rewards }).finish();
+    },
+
+    [`${PATH}OperatorRewards`]: async (data, ctx) => {
+      const req = q.QueryOperatorRewardsRequest.decode(data);
+      const address = decodeAddressArg(req.operator, ctx);
+      const rewards: OperatorReward[] = [];
+      for await (const [[, epoch]] of keys.rewardEpochs.entries(ctx.store, { subPrefix: keys.addressKey(address) })) {
+        const r = await keys.rewards.get(ctx.store, [epoch, address]);
+        if (r !== undefined) rewards.push(r);
+      }
+      return q.QueryOperatorRewardsResponse.encode({ rewards }).finish();
+    },
+
+    [`${PATH}Points`]: async (data, ctx) => {
+      const req = q.QueryPointsRequest.decode(data);
+      const points = await keys.points.get(ctx.store, decodeAddressArg(req.operator, ctx));
+      if (points === undefined) throw notFound(`${req.operator} has no points`);
+      return q.QueryPointsResponse.encode({ points }).finish();
+    },
+
+    [`${PATH}Reputation`]: async (data, ctx) => {
+      const req = q.QueryReputationRequest.decode(data);
+      const reputation = await keys.reputations.get(ctx.store, decodeAddressArg(req.operator, ctx));
+      if (reputation === undefined) throw notFound(`${req.operator} has no reputation yet`);
+      return q.QueryReputationResponse.encode({ reputation }).finish();
+    },
+
+    [`${PATH}Roots`]: async (data, ctx) => {
+      const req = q.QueryRootsRequest.decode(data);
+      const reputation = await keys.reputationRoots.get(ctx.store, req.epoch);
+      if (reputation === undefined) throw notFound(`epoch ${req.epoch} has no reputation root yet`);
+      const roots = await k.deps.receipts.epochRootsOf(ctx.store, req.epoch);
+      return q.QueryRootsResponse.encode({ reputation, receiptsRoot: roots?.receiptsRoot ?? new Uint8Array(), royaltyRoot: roots?.royaltyRoot ?? new Uint8Array() }).finish();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// An emission test chain: the receipts test market (operator, payer, models, escrow; 10-block
+// epochs) with emission params of the test's choosing, and readers for emission's queries.
+import type { GenesisState } from '../../../proto/gen/cairn/emission/v1/genesis.ts';
+import * as q from '../../../proto/gen/cairn/emission/v1/query.ts';
+import type { EpochEmission, OperatorReward } from '../../../proto/gen/cairn/emission/v1/types.ts';
+import { AppChain } from '../../../test/support/app-chain.ts';
+import type { TestWallet } from '../../../test/support/wallets.ts';
+import { ReceiptsChain, type Role, receiptsAppState, roleWallets } from '../../receipts/testing/chain.ts';
+
+export const EPOCH_BLOCKS = 10n;
+
+/** Emission params for tests: 4 epochs a year, so a halving every 8 epochs (80 blocks). */
+export const TEST_EMISSION_PARAMS = {
+  enabled: true,
+  epochs_per_year: '4',
+};
+
+export async function startEmissionChain(opts: { emission?: Record<string, unknown>; receipts?: Record<string, unknown>; royalty?: Record<string, unknown>; escrow?: bigint; genesis?: Partial<Record<keyof GenesisState, unknown>> } = {}): Promise<ReceiptsChain> {
+  const w = await roleWallets();
+  const state = receiptsAppState(w, opts.receipts, opts.royalty);
+  const section = (state['emission'] ?? {}) as { params?: Record<string, unknown> };
+  state['emission'] = { ...section, ...opts.genesis, params: { ...section.params, ...TEST_EMISSION_PARAMS, ...opts.emission } };
+  const chain = await AppChain.start({ appState: state });
+  // ReceiptsChain's constructor is private to keep its start() the usual way in; the market setup is the same.
+  const Ctor = ReceiptsChain as unknown as new (c: AppChain, w: Record<Role, TestWallet>) => ReceiptsChain;
+  const rc = new Ctor(chain, w);
+  await rc.block();
+  await rc.setupMarket(opts.escrow ?? 1_000_000_000n);
+  await rc.advanceTo(11n);
+  return rc;
+}
+
+const PATH = '/cairn.emission.v1.Query/';
+
+export async function emissionStatus(rc: ReceiptsChain): Promise<q.QueryStatusResponse> {
+  return rc.query('Status', q.QueryStatusRequest, q.QueryStatusResponse, {}, PATH);
+}
+
+export async function epochEmission(rc: ReceiptsChain, epoch: bigint): Promise<{ emission: EpochEmission; rewards: OperatorReward[] }> {
+  const r = await rc.query('Epoch', q.QueryEpochRequest, q.QueryEpochResponse, { epoch }, PATH);
+  return { emission: r.emission!, rewards: r.rewards };
+}
+
+export async function emissionQuery<Req, Res>(rc: ReceiptsChain, method: string, req: { encode(m: Req): { finish(): Uint8Array } }, res: { decode(b: Uint8Array): Res }, value: Req): Promise<Res> {
+  return rc.query(method, req, res, value, PATH);
+}
