@@ -15,6 +15,12 @@ export interface AppConfig {
   readonly pruningInterval: number;
   /** Check SPEC §0 invariants after every block (slower; halts the node on a violation). */
   readonly checkInvariants: boolean;
+  /** Run the libp2p host (gossip of receipt batches, batch fetch; node/p2p). */
+  readonly p2pEnabled: boolean;
+  /** libp2p listen multiaddrs, e.g. "/ip4/127.0.0.1/tcp/26659". */
+  readonly p2pListen: readonly string[];
+  /** libp2p multiaddrs with /p2p/<peer id> dialled at start. */
+  readonly p2pBootstrap: readonly string[];
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
@@ -23,6 +29,9 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   pruningKeepRecent: 100_000,
   pruningInterval: 10,
   checkInvariants: false,
+  p2pEnabled: false,
+  p2pListen: ['/ip4/127.0.0.1/tcp/26659'],
+  p2pBootstrap: [],
 };
 
 export function appConfigPath(home: string): string {
@@ -50,6 +59,13 @@ interval = ${c.pruningInterval}
 [invariants]
 # Check that supply equals the sum of balances after every block, and halt if not.
 check-every-block = ${c.checkInvariants}
+
+[p2p]
+# libp2p gossip of receipt batches and attestations, and batch fetch by root (node/p2p).
+enabled = ${c.p2pEnabled}
+listen = [${c.p2pListen.map((a) => JSON.stringify(a)).join(', ')}]
+# Peers dialled at start: multiaddrs ending in /p2p/<peer id>.
+bootstrap = [${c.p2pBootstrap.map((a) => JSON.stringify(a)).join(', ')}]
 `;
 }
 
@@ -82,12 +98,21 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     if (typeof v !== 'boolean') throw new RangeError(`app.toml [${section}] ${key} must be true or false`);
     return v;
   };
+  const list = (section: string, key: string, fallback: readonly string[]): readonly string[] => {
+    const v = readTomlValue(text, section, key);
+    if (v === undefined) return fallback;
+    if (!Array.isArray(v)) throw new RangeError(`app.toml [${section}] ${key} must be a list of strings`);
+    return v;
+  };
   const config: AppConfig = {
     minimumGasPrices: str('fees', 'minimum-gas-prices', DEFAULT_APP_CONFIG.minimumGasPrices),
     abciAddress: str('abci', 'address', DEFAULT_APP_CONFIG.abciAddress),
     pruningKeepRecent: int('pruning', 'keep-recent', DEFAULT_APP_CONFIG.pruningKeepRecent),
     pruningInterval: Math.max(1, int('pruning', 'interval', DEFAULT_APP_CONFIG.pruningInterval)),
     checkInvariants: bool('invariants', 'check-every-block', DEFAULT_APP_CONFIG.checkInvariants),
+    p2pEnabled: bool('p2p', 'enabled', DEFAULT_APP_CONFIG.p2pEnabled),
+    p2pListen: list('p2p', 'listen', DEFAULT_APP_CONFIG.p2pListen),
+    p2pBootstrap: list('p2p', 'bootstrap', DEFAULT_APP_CONFIG.p2pBootstrap),
   };
   parseGasPrices(config.minimumGasPrices); // fail at start-up, not at the first tx
   return config;

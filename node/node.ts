@@ -10,6 +10,7 @@ import type { Logger } from './log.ts';
 import { CommitStore } from './store/commit-store.ts';
 import { checkAppState } from '../genesis/app-state.ts';
 import { readGenesis } from './cometbft/genesis.ts';
+import { type P2pService, startP2p } from './p2p/service.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -29,6 +30,8 @@ export interface RunningNode {
   readonly cometbft: CometbftProcess | undefined;
   /** Resolves when CometBFT exits on its own (never, with --abci-only). */
   readonly cometbftExited: Promise<number | null>;
+  /** The libp2p host and batch store, when [p2p] enabled. */
+  readonly p2p: P2pService | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const store = await openStore(opts.home, config);
   let server: AbciServer | undefined;
   let cometbft: CometbftProcess | undefined;
+  let p2p: P2pService | undefined;
   try {
     if (store.lastHeight === 0n) await checkGenesisFile(opts.home);
     const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
@@ -54,7 +58,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         extraArgs: [`--proxy_app=${server.address}`],
       });
     }
-    const running = { server, cometbft };
+    if (config.p2pEnabled) p2p = await startP2p({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap });
+    const running = { server, cometbft, p2p };
     let stopped: Promise<void> | undefined;
     return {
       app,
@@ -62,14 +67,17 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       rpcUrl: cometbft?.rpcUrl,
       cometbft,
       cometbftExited: cometbft?.exited ?? new Promise(() => {}),
+      p2p,
       stop: () =>
         (stopped ??= (async () => {
+          await running.p2p?.stop();
           await running.cometbft?.stop();
           await running.server.stop();
           await store.close();
         })()),
     };
   } catch (err) {
+    await p2p?.stop();
     await cometbft?.stop();
     await server?.stop();
     await store.close();

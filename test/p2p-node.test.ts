@@ -1,0 +1,48 @@
+// The p2p host inside a running node: enabled from app.toml, judging gossip against the node's
+// committed chain state, stopped with the node.
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_APP_CONFIG, readAppConfig, writeAppConfig } from '../node/config.ts';
+import { silentLogger } from '../node/log.ts';
+import { type RunningNode, startNode } from '../node/node.ts';
+import type { P2pHost } from '../node/p2p/host.ts';
+import { p2pStorePath } from '../node/p2p/service.ts';
+import { MemoryChain, eventually, sealedTestBatch, startTestHost, testBatch, testOperator } from '../node/p2p/testing.ts';
+import { receiptsTopic } from '../node/p2p/topics.ts';
+import { createTestHome } from './support/node-home.ts';
+
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const s of stops.reverse()) await s();
+});
+
+describe('p2p in a node', () => {
+  it('reads [p2p] from app.toml', async () => {
+    const { home } = await createTestHome([]);
+    await writeAppConfig(home, { ...DEFAULT_APP_CONFIG, p2pEnabled: true, p2pListen: ['/ip4/127.0.0.1/tcp/0'], p2pBootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWabc'] });
+    const c = await readAppConfig(home);
+    expect(c.p2pEnabled).toBe(true);
+    expect(c.p2pListen).toEqual(['/ip4/127.0.0.1/tcp/0']);
+    expect(c.p2pBootstrap).toEqual(['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWabc']);
+  });
+
+  it('a node with [p2p] enabled judges gossip against its committed state: unknown operators ignored, garbage rejected', async () => {
+    const { home } = await createTestHome([]);
+    const node: RunningNode = await startNode({ home, logger: silentLogger, withCometbft: true, config: { p2pEnabled: true, p2pListen: ['/ip4/127.0.0.1/tcp/0'] } });
+    stops.push(() => node.stop());
+    expect(node.p2p).toBeDefined();
+    expect(existsSync(p2pStorePath(home))).toBe(true);
+    await eventually('the first block', () => node.app.store.lastHeight >= 1n, 30_000);
+    const chainId = node.app.chainId;
+    const chain = new MemoryChain(chainId);
+    const peer: P2pHost = await startTestHost(chain, { bootstrap: node.p2p!.host.addresses() });
+    stops.push(() => peer.stop());
+    const topic = receiptsTopic(chainId);
+    await eventually('a mesh with the node', () => peer.pubsub.getMeshPeers(topic).includes(node.p2p!.host.peerId));
+    const stranger = testOperator('not-on-chain');
+    await peer.pubsub.publish(topic, sealedTestBatch(stranger, testBatch(stranger, 2), node.app.store.lastHeight, chainId));
+    await eventually('the unknown operator ignored', () => node.p2p!.host.counters.ignored === 1);
+    await peer.pubsub.publish(topic, Uint8Array.of(0xff, 0xff, 0xff));
+    await eventually('the garbage rejected', () => node.p2p!.host.counters.rejected === 1);
+  }, 60_000);
+});
