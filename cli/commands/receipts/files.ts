@@ -29,10 +29,16 @@ function parseJson(text: string, path: string): unknown {
 /** Receipts from a JSON object, a JSON array or JSONL. */
 export async function readReceipts(path: string): Promise<Receipt[]> {
   const text = (await readText(path, 'receipts file')).trim();
+  let whole: unknown;
+  try {
+    whole = JSON.parse(text);
+  } catch {
+    whole = undefined;
+  }
   let items: unknown[];
-  if (text.startsWith('[')) items = parseJson(text, path) as unknown[];
-  else if (text.includes('\n')) items = text.split('\n').filter((l) => l.trim() !== '').map((l, i) => parseJson(l, `${path} line ${i + 1}`));
-  else items = [parseJson(text, path)];
+  if (Array.isArray(whole)) items = whole;
+  else if (whole !== undefined) items = [whole];
+  else items = text.split('\n').filter((l) => l.trim() !== '').map((l, i) => parseJson(l, `${path} line ${i + 1}`));
   return items.map((item, i) => {
     if (typeof item !== 'object' || item === null) throw new UsageError(`${path}: receipt ${i} is not a JSON object`);
     return Receipt.fromJSON(item);
@@ -121,12 +127,15 @@ export async function readPublishedBatch(path: string): Promise<Batch> {
 /** A batch file (checked and rebuilt) or a receipts file. */
 export async function readReceiptsOrBatch(path: string): Promise<{ receipts: Receipt[]; batch?: Batch }> {
   const text = (await readText(path, 'file')).trim();
-  if (text.startsWith('{') && !text.includes('\n{')) {
-    const json = parseJson(text, path);
-    if (typeof json === 'object' && json !== null && 'header' in json && 'receipts' in json) {
-      const batch = await readBatch(path);
-      return { receipts: [...batch.receipts], batch };
-    }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (typeof json === 'object' && json !== null && 'header' in json && 'receipts' in json) {
+    const batch = await readBatch(path);
+    return { receipts: [...batch.receipts], batch };
   }
   return { receipts: await readReceipts(path) };
 }
