@@ -165,6 +165,7 @@ describe('verifySecp256k1 at the edges of r and s', () => {
   it('rejects s + n and r + n encodings of a valid signature (out of range, not reduced mod n)', () => {
     fc.assert(
       fc.property(scalar, scalar, (k, z) => {
+        fc.pre(k !== z); // s = 1 with k = z would need the private key 0, which does not exist
         const tiny = signWithChosenS(k, 1n, z);
         expect(agree(tiny.pubkey, tiny.hash, tiny.signature)).toBe(true);
         const { r } = rs(tiny.signature);
