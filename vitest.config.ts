@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['node/**/*.test.ts', 'modules/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/setup/fast-check.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration tests start real CometBFT processes; two cores cannot run many at once.
