@@ -1,0 +1,55 @@
+// Adapters that connect the watcher to a node: pending batches read through the app's ABCI query
+// router, batch data from the p2p batch store and peers.
+import { QueryBatchesRequest, QueryBatchesResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
+import { BatchStatus, type Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
+import { openEnvelope } from '../p2p/envelope.ts';
+import type { BatchStore } from '../p2p/batch-store.ts';
+import type { P2pHost } from '../p2p/host.ts';
+import type { ChainView } from '../p2p/validate.ts';
+import type { BatchSource, WatchedBatch, WatcherChain } from './watcher.ts';
+
+export type QueryFn = (path: string, data: Uint8Array) => Promise<{ code: number; value: Uint8Array; log?: string }>;
+
+export class WatcherQueryError extends Error {
+  override readonly name = 'WatcherQueryError';
+}
+
+/** Pending batches via /cairn.receipts.v1.Query/Batches (paged), keys via the p2p chain view. */
+export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain {
+  return {
+    get chainId(): string {
+      return view.chainId;
+    },
+    height: async () => view.height(),
+    receiptKeysOf: (operator) => view.receiptKeysOf(operator),
+    pendingBatches: async (): Promise<WatchedBatch[]> => {
+      const out: WatchedBatch[] = [];
+      let key: Uint8Array = new Uint8Array();
+      for (;;) {
+        const req = QueryBatchesRequest.fromPartial({ status: BatchStatus.BATCH_STATUS_PENDING, pagination: { key, limit: 100n } });
+        const res = await query('/cairn.receipts.v1.Query/Batches', QueryBatchesRequest.encode(req).finish());
+        if (res.code !== 0) throw new WatcherQueryError(`batches query failed: ${res.log ?? res.code}`);
+        const page = QueryBatchesResponse.decode(res.value);
+        for (const b of page.batches) {
+          out.push({ id: b.id, operator: b.operator, payer: b.payer, modelId: b.modelId, adapterId: b.adapterId, epoch: b.epoch, root: b.root, count: b.count, amount: BigInt(b.amount?.amount ?? '0'), disputeEnd: b.disputeEnd, unrevealedSample: b.sample.filter((x) => !x.revealed).map((x) => x.index) });
+        }
+        const next = page.pagination?.nextKey;
+        if (next === undefined || next.length === 0) break;
+        key = next;
+      }
+      return out;
+    },
+  };
+}
+
+/** The local batch store first, then a fetch by root from connected peers. */
+export function p2pBatchSource(store: BatchStore, host: P2pHost | undefined): BatchSource {
+  return {
+    receiptsOf: async (root: Uint8Array): Promise<readonly Receipt[] | undefined> => {
+      const stored = await store.get(root);
+      if (stored !== undefined) return openEnvelope(stored).body.batch?.receipts;
+      const got = await host?.fetchBatch(root);
+      return got?.opened.body.batch?.receipts;
+    },
+  };
+}

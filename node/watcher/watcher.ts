@@ -1,0 +1,218 @@
+// The watcher: follows pending batches on chain, gets their receipts (batch store, then fetch by
+// root from peers), verifies every receipt with the sdk and the batch's totals, and submits the
+// challenge that proves a fault by itself: ChallengeReceipt for a bad receipt, ChallengeDoubleClaim
+// for a receipt id claimed in two batches, RequestReceipt when the data cannot be found.
+//
+// Not consensus code. It only submits what it has checked; the chain judges again.
+import type { EncodeObject } from '@cosmjs/proto-signing';
+import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
+import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof, receiptProblems, receiptSignBytes, verifyEd25519 } from '../../sdk/index.ts';
+import type { Logger } from '../log.ts';
+import type { ReceiptKeyWindow } from '../p2p/validate.ts';
+
+const TYPE = '/cairn.receipts.v1.';
+
+/** A pending batch as the chain records it (the fields the watcher compares). */
+export interface WatchedBatch {
+  readonly id: bigint;
+  readonly operator: string;
+  readonly payer: string;
+  readonly modelId: string;
+  readonly adapterId: string;
+  readonly epoch: bigint;
+  readonly root: Uint8Array;
+  readonly count: bigint;
+  readonly amount: bigint;
+  readonly disputeEnd: bigint;
+  /** Sampled leaves not revealed yet: the chain already demands those, so they are not requested. */
+  readonly unrevealedSample: readonly bigint[];
+}
+
+export interface WatcherChain {
+  readonly chainId: string;
+  height(): Promise<bigint>;
+  pendingBatches(): Promise<readonly WatchedBatch[]>;
+  receiptKeysOf(operator: string): Promise<readonly ReceiptKeyWindow[]>;
+}
+
+/** Where batch data comes from: the local batch store, then peers. */
+export interface BatchSource {
+  receiptsOf(root: Uint8Array): Promise<readonly Receipt[] | undefined>;
+}
+
+/** Signs and broadcasts messages with the watcher's key (which pays for challenges). */
+export interface Submitter {
+  readonly address: string;
+  submit(msgs: EncodeObject[]): Promise<void>;
+}
+
+export interface WatcherOptions {
+  readonly chain: WatcherChain;
+  readonly source: BatchSource;
+  readonly submitter: Submitter;
+  readonly logger: Logger;
+  /** The RequestReceipt bond (params.challenge_bond). */
+  readonly requestBond: { readonly denom: string; readonly amount: string };
+  /** Checks with the data missing before a RequestReceipt is sent. */
+  readonly missesBeforeRequest?: number;
+  /** How often start() polls (ms). */
+  readonly intervalMs?: number;
+  /** Receipt ids remembered for double claims (oldest forgotten first). */
+  readonly claimCapacity?: number;
+}
+
+export interface WatcherMetrics {
+  batchesChecked: number;
+  receiptsVerified: number;
+  dataMissing: number;
+  challengeReceipt: number;
+  challengeDoubleClaim: number;
+  requestReceipt: number;
+  submitFailures: number;
+}
+
+interface SeenClaim {
+  readonly claim: Claim;
+  readonly payer: string;
+}
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b).toString('hex');
+}
+
+export class Watcher {
+  readonly metrics: WatcherMetrics = { batchesChecked: 0, receiptsVerified: 0, dataMissing: 0, challengeReceipt: 0, challengeDoubleClaim: 0, requestReceipt: 0, submitFailures: 0 };
+  readonly #o: WatcherOptions;
+  /** Batches already judged (challenged or found honest). */
+  readonly #done = new Set<bigint>();
+  readonly #misses = new Map<bigint, number>();
+  readonly #claims = new Map<string, SeenClaim>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(opts: WatcherOptions) {
+    this.#o = opts;
+  }
+
+  start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => void this.tick(), this.#o.intervalMs ?? 2000);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** One pass unless one is running already; errors are logged, never thrown. */
+  async tick(): Promise<void> {
+    if (this.#running !== undefined) return this.#running;
+    this.#running = this.checkOnce()
+      .then(() => undefined)
+      .catch((e) => this.#o.logger.error('watcher: pass failed', { error: (e as Error).message }))
+      .finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  /** Checks every pending batch not judged yet; returns the messages it submitted. */
+  async checkOnce(): Promise<EncodeObject[]> {
+    const sent: EncodeObject[] = [];
+    const height = await this.#o.chain.height();
+    for (const b of await this.#o.chain.pendingBatches()) {
+      if (this.#done.has(b.id) || b.disputeEnd <= height) continue;
+      const msg = await this.#check(b);
+      if (msg === undefined) continue;
+      try {
+        await this.#o.submitter.submit([msg]);
+        sent.push(msg);
+        this.#o.logger.info('watcher: challenge submitted', { batch: String(b.id), type: msg.typeUrl });
+      } catch (e) {
+        this.metrics.submitFailures++;
+        this.#o.logger.warn('watcher: challenge failed', { batch: String(b.id), type: msg.typeUrl, error: (e as Error).message });
+      }
+    }
+    return sent;
+  }
+
+  async #check(b: WatchedBatch): Promise<EncodeObject | undefined> {
+    const receipts = await this.#o.source.receiptsOf(b.root);
+    if (receipts === undefined) {
+      this.metrics.dataMissing++;
+      const misses = (this.#misses.get(b.id) ?? 0) + 1;
+      this.#misses.set(b.id, misses);
+      if (misses < (this.#o.missesBeforeRequest ?? 3)) return undefined;
+      this.#done.add(b.id);
+      let index = 0n;
+      while (index < b.count && b.unrevealedSample.includes(index)) index++;
+      // Every leaf is sampled: the operator must reveal them all anyway, or be punished.
+      if (index >= b.count) return undefined;
+      this.metrics.requestReceipt++;
+      this.#o.logger.warn('watcher: batch data not found; requesting a receipt', { batch: String(b.id), root: hex(b.root) });
+      return { typeUrl: `${TYPE}MsgRequestReceipt`, value: { requester: this.#o.submitter.address, batchId: b.id, index, bond: this.#o.requestBond } };
+    }
+    let batch: Batch;
+    try {
+      batch = buildBatch(receipts);
+    } catch (e) {
+      if (!(e instanceof BatchError)) throw e;
+      // Data that does not build a batch cannot be the batch behind this root (the gossip validator
+      // builds it): treat as missing.
+      return undefined;
+    }
+    if (Buffer.compare(batch.header.root, b.root) !== 0) return undefined;
+    this.#done.add(b.id);
+    this.metrics.batchesChecked++;
+    const keys = await this.#o.chain.receiptKeysOf(b.operator);
+    for (let i = 0; i < batch.receipts.length; i++) {
+      const r = batch.receipts[i]!;
+      this.metrics.receiptsVerified++;
+      const problems = this.#problems(b, r, keys);
+      if (problems.length > 0) {
+        this.metrics.challengeReceipt++;
+        this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problems: problems.join('; ') });
+        return { typeUrl: `${TYPE}MsgChallengeReceipt`, value: { challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } };
+      }
+      const key = `${r.payer}/${hex(r.id)}`;
+      const claim: Claim = { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) };
+      const earlier = this.#claims.get(key);
+      if (earlier !== undefined && earlier.claim.batchId !== b.id) {
+        this.metrics.challengeDoubleClaim++;
+        this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(r.id), first: String(earlier.claim.batchId), second: String(b.id) });
+        return { typeUrl: `${TYPE}MsgChallengeDoubleClaim`, value: { challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim } };
+      }
+      this.#remember(key, { claim, payer: r.payer });
+    }
+    this.#o.logger.info('watcher: batch checked', { batch: String(b.id), receipts: batch.receipts.length });
+    return undefined;
+  }
+
+  #problems(b: WatchedBatch, r: Receipt, keys: readonly ReceiptKeyWindow[]): string[] {
+    const problems = receiptProblems(r, { chainId: this.#o.chain.chainId });
+    const fields: [string, unknown, unknown][] = [
+      ['operator', r.operator, b.operator],
+      ['payer', r.payer, b.payer],
+      ['model_id', r.modelId, b.modelId],
+      ['adapter_id', r.adapterId, b.adapterId],
+      ['epoch', r.epoch, b.epoch],
+    ];
+    for (const [name, got, want] of fields) if (got !== want) problems.push(`${name} is ${String(got)}, the batch's is ${String(want)}`);
+    if (problems.length === 0) {
+      // Signed by none of the operator's receipt keys, ever: forged whatever the time.
+      const bytes = receiptSignBytes(r);
+      if (!keys.some((k) => verifyEd25519(k.key, bytes, r.operatorSignature))) problems.push('operator_signature verifies with none of the operator’s receipt keys');
+    }
+    return problems;
+  }
+
+  #remember(key: string, c: SeenClaim): void {
+    this.#claims.set(key, c);
+    const cap = this.#o.claimCapacity ?? 1_000_000;
+    while (this.#claims.size > cap) {
+      const oldest = this.#claims.keys().next().value;
+      if (oldest === undefined) break;
+      this.#claims.delete(oldest);
+    }
+  }
+}
