@@ -159,6 +159,7 @@ beforeAll(async () => {
   await keyring.import('ops', MNEMONICS[1]);
   await keyring.import('watcher', MNEMONICS[1], { hdPath: "m/44'/118'/0'/0/4" });
   await keyring.import('ops2', MNEMONICS[1], { hdPath: "m/44'/118'/0'/0/5" });
+  await keyring.import('griefer', MNEMONICS[1], { hdPath: "m/44'/118'/0'/0/6" });
 
   const bond = { denom: 'ucairn', amount: OPERATOR_BOND.toString() };
   await send('operator', [registryMsgs.registerOperator(w.operator.address, 0, { receiptKey: operatorKey.publicKey, bond }), registryMsgs.commitGpus(w.operator.address, [gpu(GPU_ID)])]);
@@ -276,5 +277,41 @@ describe('receipts on a real chain', () => {
     expect(r.out, r.err).toMatch(/was revoked at height \d+/);
     expect(r.out).toMatch(/is unknown: the payer never authorised it/);
     expect(r.err).toMatch(/2 of 3 receipt\(s\) are invalid/);
+  });
+
+  it('pays a griefer’s bond to the operator who reveals, and jails an operator who leaves a request unanswered', async () => {
+    const point = await quietPoint();
+    const batch = buildBatch(receipts(16, { ...point, label: 'requested' }));
+    const file = join(dir, 'requested.json');
+    await writeFile(file, JSON.stringify(batchJson(batch)));
+    const submitted = await cli('receipts', 'submit', 'ops', file, ...CLI_FEES);
+    expect(submitted.code, submitted.out + submitted.err).toBe(0);
+    const id = BigInt(/batch id:\s+(\d+)/.exec(submitted.out)![1]!);
+    const sample = (await batchOf(id)).batch!.sample.map((s) => s.index);
+    const [asked, ignored] = [...Array(16).keys()].map(BigInt).filter((i) => !sample.includes(i));
+    const operator = await balance(w.operator.address);
+    const griefer = await balance(w.griefer.address);
+    const watcher = await balance(w.challenger.address);
+    const bond = 1000n;
+    let r = await cli('tx', 'receipts', 'request-receipt', 'griefer', id.toString(), asked!.toString(), ...CLI_FEES);
+    expect(r.code, r.out + r.err).toBe(0);
+    r = await cli('tx', 'receipts', 'request-receipt', 'watcher', id.toString(), ignored!.toString(), ...CLI_FEES);
+    expect(r.code, r.out + r.err).toBe(0);
+    r = await cli('tx', 'receipts', 'reveal', 'ops', id.toString(), file, asked!.toString(), ...CLI_FEES);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(await balance(w.griefer.address)).toBe(griefer - bond - 25_000n);
+    expect(await balance(w.operator.address)).toBe(operator + bond - 25_000n);
+    // The other request is never answered: data unavailable, 10% slashed, the watcher rewarded.
+    const b = await waitUntil('the unanswered request to time out', async () => {
+      const x = (await batchOf(id)).batch!;
+      return x.status === BatchStatus.BATCH_STATUS_REJECTED ? x : undefined;
+    });
+    expect(b.fault!.kind).toBe(FaultKind.FAULT_KIND_DATA_UNAVAILABLE);
+    const slashed = OPERATOR_BOND / 10n;
+    expect(await balance(w.challenger.address)).toBe(watcher - 25_000n + (slashed * 2000n) / 10_000n);
+    const op = await receiptsQuery('Operator', regq.QueryOperatorRequest, regq.QueryOperatorResponse, { address: w.operator.address }, 'cairn.registry.v1.Query');
+    expect(op.operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_JAILED);
+    const shown = await cli('query', 'receipts', 'batch', id.toString());
+    expect(shown.out).toMatch(/fault:\s+data unavailable: requested leaf \d+ not revealed/);
   });
 });
