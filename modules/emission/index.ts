@@ -7,18 +7,20 @@ import { emissionGenesis } from './genesis.ts';
 import { checkEmissionInvariants } from './invariants.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
+import { msgReportAvailability } from './msgs/report-availability.ts';
 import { emissionQueries } from './queries.ts';
 
 export { EmissionKeeper } from './keeper.ts';
 export { checkEmissionInvariants } from './invariants.ts';
 export { EMISSION_ACCOUNT } from './keys.ts';
+export { emissionTypes } from './cosmjs.ts';
 
 export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccounts): Module<GenesisState> {
   return {
     name: keys.MODULE,
     consensusVersion: 1,
     genesis: emissionGenesis(keeper, accounts),
-    msgs: [],
+    msgs: [msgReportAvailability(keeper)],
     queries: emissionQueries(keeper),
     invariants: checkEmissionInvariants,
     async endBlock(ctx) {

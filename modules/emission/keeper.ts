@@ -5,6 +5,7 @@ import type { Context } from '../../node/framework/context.ts';
 import type { KVRead } from '../../node/store/types.ts';
 import type { EpochEmission, OperatorReward, Params, Reputation } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../../proto/gen/cairn/registry/v1/types.ts';
+import { medianUptime } from './availability.ts';
 import type { EmissionDeps } from './deps.ts';
 import { EVENTS } from './events.ts';
 import * as keys from './keys.ts';
@@ -46,9 +47,12 @@ export class EmissionKeeper {
     return { scheduled, supply, budget: room <= 0n ? 0n : room < scheduled ? room : scheduled };
   }
 
-  /** Σ count × uptime of the operator's GPUs in the epoch (availability reports; 0 without any). */
-  async uptimeGpus(_store: KVRead, _epoch: bigint, _operator: Uint8Array): Promise<bigint> {
-    return 0n;
+  /** Σ over committed GPUs of count × median uptime bps / 10000 (rounded down; 0 without reports). */
+  async uptimeGpus(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<bigint> {
+    const uptime = await medianUptime(store, epoch, operator);
+    if (uptime === 0) return 0n;
+    const gpus = (await this.deps.registry.gpusOf(store, operator)).reduce((s, g) => s + BigInt(g.count), 0n);
+    return (gpus * BigInt(uptime)) / 10_000n;
   }
 
   /** Capacity challenges the operator answered in the epoch. */
@@ -135,6 +139,7 @@ export class EmissionKeeper {
     const byOperator = new Map(inputs.map((i) => [i.operator, i]));
     const operators = new Set<string>(byOperator.keys());
     for await (const [, r] of keys.reputations.entries(ctx.store)) operators.add(r.operator);
+    for await (const [, r] of keys.reports.entries(ctx.store, { subPrefix: keys.u64(epoch) })) operators.add(r.operator);
     const sorted = [...operators].map((o) => [o, ctx.addresses.decode(o)] as const).sort(([, a], [, b]) => Buffer.compare(keys.addressKey(a), keys.addressKey(b)));
     const leaves: Uint8Array[] = [];
     for (const [operator, address] of sorted) {
@@ -166,7 +171,7 @@ export class EmissionKeeper {
   }
 
   /** The stake-weighted median uptime reported for the operator in the epoch, bps (0 without reports). */
-  async uptimeBps(_store: KVRead, _epoch: bigint, _operator: Uint8Array): Promise<number> {
-    return 0;
+  async uptimeBps(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<number> {
+    return medianUptime(store, epoch, operator);
   }
 }

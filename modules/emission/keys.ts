@@ -2,7 +2,7 @@
 // are followed by more key parts are length-prefixed; epochs are big-endian u64, so byte order is
 // logical order.
 import { Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../node/framework/collections.ts';
-import { EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from '../../proto/gen/cairn/emission/v1/types.ts';
+import { AvailabilityReport, EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from '../../proto/gen/cairn/emission/v1/types.ts';
 
 export const MODULE = 'emission';
 /** Mints each epoch's rewards and pays them out in the same step: empty after every block. */
@@ -31,10 +31,21 @@ export const reputations = new Map(key(0x07), lengthPrefixedBytes, protoCodec(Re
 /** epoch → ReputationRoot */
 export const reputationRoots = new Map(key(0x08), u64Key, protoCodec(ReputationRoot));
 
+/** (epoch, operator, validator) → AvailabilityReport */
+export const reports = new Map(
+  key(0x09),
+  pairKey(u64Key, pairKey(lengthPrefixedBytes, lengthPrefixedBytes, lpLength), () => 8),
+  protoCodec(AvailabilityReport),
+);
+
 export const STATE_PREFIX = PREFIX;
-export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix];
+export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix, reports.prefix];
 
 /** The key bytes of an operator address (reputation leaves follow this order). */
 export function addressKey(address: Uint8Array): Uint8Array {
   return lengthPrefixedBytes.encode(address);
+}
+
+export function u64(v: bigint): Uint8Array {
+  return u64Key.encode(v);
 }

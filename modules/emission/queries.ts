@@ -5,7 +5,7 @@ import type { QueryHandler } from '../../node/framework/module.ts';
 import * as q from '../../proto/gen/cairn/emission/v1/query.ts';
 import type { OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { decodeAddressArg, notFound } from '../auth/queries.ts';
-import { u64Key } from '../../node/framework/collections.ts';
+import { concat, u64Key } from '../../node/framework/collections.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { epochBudget, eraOf, nextHalvingEpoch, yearOf } from './schedule.ts';
@@ -83,7 +83,7 @@ export function emissionQueries(k: EmissionKeeper): Record<string, QueryHandler>
       const reputation = await keys.reputationRoots.get(ctx.store, req.epoch);
       if (reputation === undefined) throw notFound(`epoch ${req.epoch} has no reputation root yet`);
       const roots = await k.deps.receipts.epochRootsOf(ctx.store, req.epoch);
-      return q.QueryRootsResponse.encode({ reputation, receiptsRoot: roots?.receiptsRoot ?? new Uint8Array(), royaltyRoot: roots?.royaltyRoot ?? new Uint8Array() }).finish();
+      return q.QueryRootsResponse.encode({ reputation, receiptsRoot: roots?.receiptsRoot ?? new Uint8Array(), royaltyRoot: roots?.royaltyRoot ?? new Uint8Array(), reputationStoreKey: concat(keys.reputationRoots.prefix, u64Key.encode(req.epoch)) }).finish();
     },
   };
 }

@@ -70,3 +70,7 @@ for (const [typeUrl, type] of registryTypes) registry.register(typeUrl, type);
 
 // Cairn's receipts and royalty messages (modules/receipts, modules/royalty).
 for (const [typeUrl, type] of [...receiptsTypes, ...royaltyTypes]) registry.register(typeUrl, type);
+
+// Cairn's emission messages (modules/emission).
+import { emissionTypes } from '../../modules/emission/cosmjs.ts';
+for (const [typeUrl, type] of emissionTypes) registry.register(typeUrl, type);

@@ -3,6 +3,9 @@
 import type { GenesisState } from '../../../proto/gen/cairn/emission/v1/genesis.ts';
 import * as q from '../../../proto/gen/cairn/emission/v1/query.ts';
 import type { EpochEmission, OperatorReward } from '../../../proto/gen/cairn/emission/v1/types.ts';
+import { addGenesisAccount } from '../../../genesis/app-state.ts';
+import { addGenesisValidator } from '../../staking/genesis-builder.ts';
+import { consensusKey } from '../../../test/support/staking.ts';
 import { AppChain } from '../../../test/support/app-chain.ts';
 import type { TestWallet } from '../../../test/support/wallets.ts';
 import { ReceiptsChain, type Role, receiptsAppState, roleWallets } from '../../receipts/testing/chain.ts';
@@ -15,9 +18,23 @@ export const TEST_EMISSION_PARAMS = {
   epochs_per_year: '4',
 };
 
-export async function startEmissionChain(opts: { emission?: Record<string, unknown>; receipts?: Record<string, unknown>; royalty?: Record<string, unknown>; escrow?: bigint; genesis?: Partial<Record<keyof GenesisState, unknown>> } = {}): Promise<ReceiptsChain> {
+export interface EmissionChainOptions {
+  readonly emission?: Record<string, unknown>;
+  readonly receipts?: Record<string, unknown>;
+  readonly royalty?: Record<string, unknown>;
+  readonly escrow?: bigint;
+  readonly genesis?: Partial<Record<keyof GenesisState, unknown>>;
+  /** Genesis validators (account addresses) with their self-bonds. */
+  readonly validators?: readonly { address: string; selfBond: bigint }[];
+}
+
+export async function startEmissionChain(opts: EmissionChainOptions = {}): Promise<ReceiptsChain> {
   const w = await roleWallets();
-  const state = receiptsAppState(w, opts.receipts, opts.royalty);
+  let state = receiptsAppState(w, opts.receipts, opts.royalty);
+  for (const [i, v] of (opts.validators ?? []).entries()) {
+    state = addGenesisAccount(state, v.address, [{ denom: 'ucairn', amount: v.selfBond + 10n ** 12n }]);
+    state = addGenesisValidator(state, { operator: v.address, consensusPubKey: consensusKey(i), selfBond: v.selfBond, moniker: `validator-${i}` });
+  }
   const section = (state['emission'] ?? {}) as { params?: Record<string, unknown> };
   state['emission'] = { ...section, ...opts.genesis, params: { ...section.params, ...TEST_EMISSION_PARAMS, ...opts.emission } };
   const chain = await AppChain.start({ appState: state });

@@ -86,6 +86,8 @@ export interface QueryRootsResponse {
   reputation: ReputationRoot | undefined;
   receiptsRoot: Uint8Array;
   royaltyRoot: Uint8Array;
+  /** The store key of the reputation root, for /store/key with prove=true. */
+  reputationStoreKey: Uint8Array;
 }
 
 function createBaseQueryParamsRequest(): QueryParamsRequest {
@@ -1378,7 +1380,12 @@ export const QueryRootsRequest: MessageFns<QueryRootsRequest> = {
 };
 
 function createBaseQueryRootsResponse(): QueryRootsResponse {
-  return { reputation: undefined, receiptsRoot: new Uint8Array(0), royaltyRoot: new Uint8Array(0) };
+  return {
+    reputation: undefined,
+    receiptsRoot: new Uint8Array(0),
+    royaltyRoot: new Uint8Array(0),
+    reputationStoreKey: new Uint8Array(0),
+  };
 }
 
 export const QueryRootsResponse: MessageFns<QueryRootsResponse> = {
@@ -1391,6 +1398,9 @@ export const QueryRootsResponse: MessageFns<QueryRootsResponse> = {
     }
     if (message.royaltyRoot.length !== 0) {
       writer.uint32(26).bytes(message.royaltyRoot);
+    }
+    if (message.reputationStoreKey.length !== 0) {
+      writer.uint32(34).bytes(message.reputationStoreKey);
     }
     return writer;
   },
@@ -1432,6 +1442,14 @@ export const QueryRootsResponse: MessageFns<QueryRootsResponse> = {
             message.royaltyRoot = reader.bytes();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reputationStoreKey = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1457,6 +1475,11 @@ export const QueryRootsResponse: MessageFns<QueryRootsResponse> = {
         : isSet(object.royalty_root)
         ? bytesFromBase64(object.royalty_root)
         : new Uint8Array(0),
+      reputationStoreKey: isSet(object.reputationStoreKey)
+        ? bytesFromBase64(object.reputationStoreKey)
+        : isSet(object.reputation_store_key)
+        ? bytesFromBase64(object.reputation_store_key)
+        : new Uint8Array(0),
     };
   },
 
@@ -1471,6 +1494,9 @@ export const QueryRootsResponse: MessageFns<QueryRootsResponse> = {
     if (message.royaltyRoot.length !== 0) {
       obj.royaltyRoot = base64FromBytes(message.royaltyRoot);
     }
+    if (message.reputationStoreKey.length !== 0) {
+      obj.reputationStoreKey = base64FromBytes(message.reputationStoreKey);
+    }
     return obj;
   },
 
@@ -1484,6 +1510,7 @@ export const QueryRootsResponse: MessageFns<QueryRootsResponse> = {
       : undefined;
     message.receiptsRoot = object.receiptsRoot ?? new Uint8Array(0);
     message.royaltyRoot = object.royaltyRoot ?? new Uint8Array(0);
+    message.reputationStoreKey = object.reputationStoreKey ?? new Uint8Array(0);
     return message;
   },
 };

@@ -106,6 +106,15 @@ export interface ReputationRoot {
   height: bigint;
 }
 
+/** One validator's uptime figure for one operator in one epoch. */
+export interface AvailabilityReport {
+  epoch: bigint;
+  operator: string;
+  validator: string;
+  uptimeBps: number;
+  height: bigint;
+}
+
 function createBaseParams(): Params {
   return {
     denom: "",
@@ -1482,6 +1491,149 @@ export const ReputationRoot: MessageFns<ReputationRoot> = {
     message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
     message.root = object.root ?? new Uint8Array(0);
     message.operators = (object.operators !== undefined && object.operators !== null) ? BigInt(object.operators) : 0n;
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    return message;
+  },
+};
+
+function createBaseAvailabilityReport(): AvailabilityReport {
+  return { epoch: 0n, operator: "", validator: "", uptimeBps: 0, height: 0n };
+}
+
+export const AvailabilityReport: MessageFns<AvailabilityReport> = {
+  encode(message: AvailabilityReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.validator !== "") {
+      writer.uint32(26).string(message.validator);
+    }
+    if (message.uptimeBps !== 0) {
+      writer.uint32(32).uint32(message.uptimeBps);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asUintN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AvailabilityReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAvailabilityReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.uptimeBps = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.height = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AvailabilityReport {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      uptimeBps: isSet(object.uptimeBps)
+        ? globalThis.Number(object.uptimeBps)
+        : isSet(object.uptime_bps)
+        ? globalThis.Number(object.uptime_bps)
+        : 0,
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+    };
+  },
+
+  toJSON(message: AvailabilityReport): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.uptimeBps !== 0) {
+      obj.uptimeBps = Math.round(message.uptimeBps);
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AvailabilityReport>): AvailabilityReport {
+    return AvailabilityReport.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AvailabilityReport>): AvailabilityReport {
+    const message = createBaseAvailabilityReport();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.operator = object.operator ?? "";
+    message.validator = object.validator ?? "";
+    message.uptimeBps = object.uptimeBps ?? 0;
     message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
     return message;
   },

@@ -1,0 +1,9 @@
+// The emission module's message types for a CosmJS Registry.
+import type { GeneratedType } from '@cosmjs/proto-signing';
+import { MsgReportAvailability } from '../../proto/gen/cairn/emission/v1/tx.ts';
+
+export const EMISSION_MSG_TYPE_URLS = {
+  MsgReportAvailability: '/cairn.emission.v1.MsgReportAvailability',
+} as const;
+
+export const emissionTypes: ReadonlyArray<[string, GeneratedType]> = [[EMISSION_MSG_TYPE_URLS.MsgReportAvailability, MsgReportAvailability as unknown as GeneratedType]];

@@ -1,0 +1,45 @@
+// MsgReportAvailability: a bonded validator reports operators' uptime for the current epoch. Reports
+// from non-validators, for another epoch, for unknown operators or malformed are refused whole.
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { MsgReportAvailability, MsgReportAvailabilityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
+import { validatorPower } from '../availability.ts';
+import { ErrInvalidReport, ErrNotValidator, ErrUnknownOperator, ErrWrongEpoch } from '../errors.ts';
+import type { EmissionKeeper } from '../keeper.ts';
+import * as keys from '../keys.ts';
+
+export const EMISSION_PACKAGE = 'cairn.emission.v1';
+export const MAX_REPORTS = 256;
+
+export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAvailability> {
+  return {
+    typeUrl: `/${EMISSION_PACKAGE}.MsgReportAvailability`,
+    decode: (bytes) => MsgReportAvailability.decode(bytes),
+    signers: (msg) => [msg.validator],
+
+    validate(msg, ctx) {
+      ctx.addresses.decode(msg.validator);
+      if (msg.reports.length === 0 || msg.reports.length > MAX_REPORTS) throw ErrInvalidReport.wrap(`${msg.reports.length} reports; 1 to ${MAX_REPORTS} per message`);
+      const seen = new Set<string>();
+      for (const r of msg.reports) {
+        if (seen.has(r.operator)) throw ErrInvalidReport.wrap(`operator ${r.operator} reported twice`);
+        seen.add(r.operator);
+        ctx.addresses.decode(r.operator);
+        if (!Number.isInteger(r.uptimeBps) || r.uptimeBps > 10_000) throw ErrInvalidReport.wrap(`uptime ${r.uptimeBps} bps for ${r.operator} exceeds 10000`);
+      }
+    },
+
+    async execute(msg, ctx) {
+      const { epoch } = await k.epochAt(ctx.store, ctx.block.height);
+      if (msg.epoch !== epoch) throw ErrWrongEpoch.wrap(`report for epoch ${msg.epoch}, the current epoch is ${epoch}`);
+      const validator = ctx.addresses.decode(msg.validator);
+      if ((await validatorPower(ctx.store, validator)) === 0n) throw ErrNotValidator.wrap(`${msg.validator} has no power in the current validator set`);
+      for (const r of msg.reports) {
+        const operator = ctx.addresses.decode(r.operator);
+        if ((await k.deps.registry.getOperator(ctx.store, operator)) === undefined) throw ErrUnknownOperator.wrap(r.operator);
+        keys.reports.set(ctx.store, [epoch, [operator, validator]], { epoch, operator: r.operator, validator: msg.validator, uptimeBps: r.uptimeBps, height: ctx.block.height });
+      }
+      ctx.events.emit('report_availability', { validator: msg.validator, epoch: epoch.toString(), operators: String(msg.reports.length) });
+      return { typeUrl: `/${EMISSION_PACKAGE}.MsgReportAvailabilityResponse`, value: MsgReportAvailabilityResponse.encode({}).finish() };
+    },
+  };
+}

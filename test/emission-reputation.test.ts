@@ -1,0 +1,51 @@
+// Points and reputation: written only by the epoch end, deterministic, and each epoch's reputation
+// root stored, emitted and provable against the app hash; genesis export/import keeps it all.
+import { describe, expect, it } from 'vitest';
+import { ics23, verifyMembership } from '@confio/ics23';
+import { STATE_PROOF_SPEC, proofKey } from '../node/store/proof-spec.ts';
+import * as q from '../proto/gen/cairn/emission/v1/query.ts';
+import { ReputationRoot } from '../proto/gen/cairn/emission/v1/types.ts';
+import { merkleRoot, reputationLeaf, reputationScore } from '../modules/emission/reputation.ts';
+import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
+
+describe('operator points and reputation', () => {
+  it('count finalized receipts as points, score paid epochs, and prove the epoch’s reputation root through /store/key', async () => {
+    const rc = await startEmissionChain();
+    const s = await rc.honestBatch(9);
+    const settled = (await rc.batch(s.id)).disputeEnd + 1n;
+    const epoch = (settled - 1n) / EPOCH_BLOCKS;
+    await rc.advanceTo((epoch + 1n) * EPOCH_BLOCKS);
+    const operator = rc.address('operator');
+    const pts = (await emissionQuery(rc, 'Points', q.QueryPointsRequest, q.QueryPointsResponse, { operator })).points!;
+    expect(pts).toMatchObject({ workPoints: 9n, uptimePoints: 0n, total: 9n, updatedEpoch: epoch });
+    const rep = (await emissionQuery(rc, 'Reputation', q.QueryReputationRequest, q.QueryReputationResponse, { operator })).reputation!;
+    expect(rep).toMatchObject({ activeEpochs: 1n, receipts: 9n, faults: 0n, score: 200 });
+    expect(rep.score).toBe(reputationScore(rep, false));
+    const roots = await emissionQuery(rc, 'Roots', q.QueryRootsRequest, q.QueryRootsResponse, { epoch });
+    expect(roots.reputation!.root).toEqual(merkleRoot([reputationLeaf(epoch, rc.chain.app.addresses.decode(operator), rep)]));
+    expect(roots.receiptsRoot).toHaveLength(32);
+    expect(roots.royaltyRoot).toHaveLength(32);
+    const proved = await rc.chain.query('/store/key', roots.reputationStoreKey, rc.height, true);
+    expect(ReputationRoot.decode(proved.value)).toEqual(roots.reputation);
+    const proof = ics23.CommitmentProof.decode(proved.proofOps!.ops[0]!.data);
+    const appHash = rc.chain.appHashes[rc.chain.appHashes.length - 1]!;
+    expect(verifyMembership(proof, STATE_PROOF_SPEC, appHash, proofKey(roots.reputationStoreKey), proved.value)).toBe(true);
+    // The next, quiet epoch keeps the operator (same score: no new paid epoch) under a new root.
+    await rc.advanceTo((epoch + 2n) * EPOCH_BLOCKS);
+    const next = await emissionQuery(rc, 'Roots', q.QueryRootsRequest, q.QueryRootsResponse, { epoch: epoch + 1n });
+    expect(next.reputation!.operators).toBe(1n);
+  });
+
+  it('has no message that moves points: the module registers only validator and prover messages', () => {
+    expect(Object.keys(EMISSION_MSG_TYPE_URLS).filter((m) => /point/i.test(m))).toEqual([]);
+  });
+
+  it('scores deterministically: more paid epochs and challenges raise it, faults lower it, a tombstone zeroes it', () => {
+    const base = { operator: 'x', activeEpochs: 24n, receipts: 0n, uptimeBps: 10_000, challengesPassed: 4n, faults: 0n, updatedEpoch: 0n };
+    expect(reputationScore(base, false)).toBe(2500 + 3000 + 1000);
+    expect(reputationScore({ ...base, faults: 1n }, false)).toBe(4000);
+    expect(reputationScore({ ...base, faults: 3n }, false)).toBe(0);
+    expect(reputationScore(base, true)).toBe(0);
+  });
+});
