@@ -257,9 +257,21 @@ export const ROOT: CommandGroup = {
         { kind: 'command', name: 'down', summary: 'stop every node by its recorded pid (--reset wipes the data)', external: true, load: async () => (await import('./localnet-down.ts')) as CommandModule },
       ],
     },
-    receiptsCommands(feeOptions),
+    withPublish(receiptsCommands(feeOptions)),
   ],
 };
+
+/** `cairn receipts publish` lives in its own file (node/p2p owner); loaded only when it runs. */
+function withPublish(group: CommandGroup): CommandGroup {
+  const publish: CommandSpec = {
+    kind: 'command',
+    name: 'publish',
+    summary: 'gossip a batch file to libp2p peers, signed by the operator receipt key',
+    external: true,
+    load: async () => (await import('./receipts-publish.ts')) as CommandModule,
+  };
+  return { ...group, children: [...group.children, publish] };
+}
 
 /** The command module is not in this checkout, or does not export `run`. */
 export class CommandUnavailableError extends CliError {
