@@ -1,0 +1,32 @@
+// The economics simulation (bench/sim.ts) on the real app under default params, fast-forwarded:
+// dishonest play loses against honest play, idle capacity earns nothing, the supply stays under the
+// cap and the halving lands on the right epoch.
+import { describe, expect, it } from 'vitest';
+import { runSim } from '../bench/sim.ts';
+
+describe('the economics simulation', () => {
+  it('makes honest serving pay, wash trading lose money, idle capacity earn nothing, and halves the budget at epoch 8', async () => {
+    const r = await runSim(9);
+    expect(r.profits.honest).toBeGreaterThan(0n);
+    expect(r.profits.wash).toBeLessThan(0n);
+    expect(r.profits.wash).toBeLessThan(r.profits.honest);
+    expect(r.profits['idle-fleet']).toBeLessThanOrEqual(0n);
+    for (const p of r.curve) {
+      expect(p.supply).toBeLessThanOrEqual(r.maxSupply);
+      expect(p.minted).toBeLessThanOrEqual(p.budget);
+      // 4 epochs a year, halving every 2 years: epochs 0–7 are era 0, 8–15 era 1.
+      expect(p.scheduled).toBe(p.epoch < 8n ? 5_250_000_000_000n / 4n : 5_250_000_000_000n / 2n / 4n);
+    }
+    expect(r.curve.some((p) => p.epoch === 8n)).toBe(true);
+    // Minting follows usage: every epoch with finalized paid batches minted something.
+    expect(r.curve.slice(1).every((p) => p.minted > 0n)).toBe(true);
+  }, 60_000);
+
+  it('stops at the cap when the cap binds: supply reaches max_supply and never passes it', async () => {
+    const probe = await runSim(1);
+    const max = probe.curve[0]!.supply + 3_000_000n;
+    const r = await runSim(4, { max_supply: max.toString(), year0_budget: (max / 4n).toString() });
+    for (const p of r.curve) expect(p.supply).toBeLessThanOrEqual(max);
+    expect(r.curve.some((p) => p.budget < p.scheduled)).toBe(true);
+  }, 60_000);
+});
