@@ -21,6 +21,10 @@ export interface AppConfig {
   readonly p2pListen: readonly string[];
   /** libp2p multiaddrs with /p2p/<peer id> dialled at start. */
   readonly p2pBootstrap: readonly string[];
+  /** Run the watcher (needs [p2p] and CometBFT): checks pending batches and challenges by itself. */
+  readonly watcherEnabled: boolean;
+  /** File with the watcher's secp256k1 private key (64 hex digits); relative to the home. */
+  readonly watcherKeyFile: string;
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
@@ -32,6 +36,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   p2pEnabled: false,
   p2pListen: ['/ip4/127.0.0.1/tcp/26659'],
   p2pBootstrap: [],
+  watcherEnabled: false,
+  watcherKeyFile: 'config/watcher_key.hex',
 };
 
 export function appConfigPath(home: string): string {
@@ -66,6 +72,12 @@ enabled = ${c.p2pEnabled}
 listen = [${c.p2pListen.map((a) => JSON.stringify(a)).join(', ')}]
 # Peers dialled at start: multiaddrs ending in /p2p/<peer id>.
 bootstrap = [${c.p2pBootstrap.map((a) => JSON.stringify(a)).join(', ')}]
+
+[watcher]
+# Check every pending batch whose data can be found and submit challenges (needs [p2p] enabled).
+enabled = ${c.watcherEnabled}
+# The key that pays for challenges: a secp256k1 private key as 64 hex digits (relative to the home).
+key-file = "${c.watcherKeyFile}"
 `;
 }
 
@@ -113,6 +125,8 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     p2pEnabled: bool('p2p', 'enabled', DEFAULT_APP_CONFIG.p2pEnabled),
     p2pListen: list('p2p', 'listen', DEFAULT_APP_CONFIG.p2pListen),
     p2pBootstrap: list('p2p', 'bootstrap', DEFAULT_APP_CONFIG.p2pBootstrap),
+    watcherEnabled: bool('watcher', 'enabled', DEFAULT_APP_CONFIG.watcherEnabled),
+    watcherKeyFile: str('watcher', 'key-file', DEFAULT_APP_CONFIG.watcherKeyFile),
   };
   parseGasPrices(config.minimumGasPrices); // fail at start-up, not at the first tx
   return config;

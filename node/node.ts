@@ -1,7 +1,7 @@
 // A running Cairn node: the LevelDB store, the app, the ABCI server and (unless the validator runs
 // it separately) a CometBFT child process wired to it. start() brings them up in that order and
 // stop() takes them down in reverse, so CometBFT never talks to a closed app.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startAbciServer, type AbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
 import { type CometbftProcess, startCometbft } from './cometbft/process.ts';
@@ -11,6 +11,7 @@ import { CommitStore } from './store/commit-store.ts';
 import { checkAppState } from '../genesis/app-state.ts';
 import { readGenesis } from './cometbft/genesis.ts';
 import { type P2pService, startP2p } from './p2p/service.ts';
+import { type WatcherService, readWatcherKey, startWatcher } from './watcher/service.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -32,6 +33,8 @@ export interface RunningNode {
   readonly cometbftExited: Promise<number | null>;
   /** The libp2p host and batch store, when [p2p] enabled. */
   readonly p2p: P2pService | undefined;
+  /** The watcher, when [watcher] enabled (with [p2p] and CometBFT). */
+  readonly watcher: WatcherService | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let server: AbciServer | undefined;
   let cometbft: CometbftProcess | undefined;
   let p2p: P2pService | undefined;
+  let watcher: WatcherService | undefined;
   try {
     if (store.lastHeight === 0n) await checkGenesisFile(opts.home);
     const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
@@ -59,7 +63,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       });
     }
     if (config.p2pEnabled) p2p = await startP2p({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap });
-    const running = { server, cometbft, p2p };
+    if (config.watcherEnabled && p2p !== undefined && cometbft !== undefined) {
+      const key = await readWatcherKey(resolve(opts.home, config.watcherKeyFile));
+      watcher = await startWatcher({ app, p2p, rpcUrl: cometbft.rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger });
+    }
+    const running = { server, cometbft, p2p, watcher };
     let stopped: Promise<void> | undefined;
     return {
       app,
@@ -68,8 +76,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       cometbft,
       cometbftExited: cometbft?.exited ?? new Promise(() => {}),
       p2p,
+      watcher,
       stop: () =>
         (stopped ??= (async () => {
+          await running.watcher?.stop();
           await running.p2p?.stop();
           await running.cometbft?.stop();
           await running.server.stop();
@@ -77,6 +87,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         })()),
     };
   } catch (err) {
+    await watcher?.stop();
     await p2p?.stop();
     await cometbft?.stop();
     await server?.stop();

@@ -1,6 +1,8 @@
 // The p2p host inside a running node: enabled from app.toml, judging gossip against the node's
 // committed chain state, stopped with the node.
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_CONFIG, readAppConfig, writeAppConfig } from '../node/config.ts';
 import { silentLogger } from '../node/log.ts';
@@ -44,5 +46,16 @@ describe('p2p in a node', () => {
     await eventually('the unknown operator ignored', () => node.p2p!.host.counters.ignored === 1);
     await peer.pubsub.publish(topic, Uint8Array.of(0xff, 0xff, 0xff));
     await eventually('the garbage rejected', () => node.p2p!.host.counters.rejected === 1);
+  }, 60_000);
+
+  it('a node with [watcher] enabled runs a watcher with its own key that reads pending batches through the app', async () => {
+    const { home } = await createTestHome([]);
+    await writeFile(join(home, 'config', 'watcher_key.hex'), '11'.repeat(32));
+    const node: RunningNode = await startNode({ home, logger: silentLogger, withCometbft: true, config: { p2pEnabled: true, p2pListen: ['/ip4/127.0.0.1/tcp/0'], watcherEnabled: true } });
+    stops.push(() => node.stop());
+    expect(node.watcher?.address).toMatch(/^cairn1/);
+    await eventually('the first block', () => node.app.store.lastHeight >= 1n, 30_000);
+    expect(await node.watcher!.watcher.checkOnce()).toEqual([]);
+    expect(node.watcher!.watcher.metrics.submitFailures).toBe(0);
   }, 60_000);
 });
