@@ -8,6 +8,7 @@ import { DEFAULT_APP_CONFIG, readAppConfig, writeAppConfig } from '../node/confi
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
+import { p2pKeyPath } from '../node/p2p/identity.ts';
 import { p2pStorePath } from '../node/p2p/service.ts';
 import { MemoryChain, eventually, sealedTestBatch, startTestHost, testBatch, testOperator } from '../node/p2p/testing.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
@@ -57,5 +58,17 @@ describe('p2p in a node', () => {
     await eventually('the first block', () => node.app.store.lastHeight >= 1n, 30_000);
     expect(await node.watcher!.watcher.checkOnce()).toEqual([]);
     expect(node.watcher!.watcher.metrics.submitFailures).toBe(0);
+  }, 60_000);
+
+  it('keeps its peer id across restarts (the key lives in config/p2p_key.hex)', async () => {
+    const { home } = await createTestHome([]);
+    const config = { p2pEnabled: true, p2pListen: ['/ip4/127.0.0.1/tcp/0'] };
+    const first = await startNode({ home, logger: silentLogger, withCometbft: false, config });
+    const id = first.p2p!.host.peerId;
+    await first.stop();
+    const second = await startNode({ home, logger: silentLogger, withCometbft: false, config });
+    stops.push(() => second.stop());
+    expect(second.p2p!.host.peerId).toBe(id);
+    expect(existsSync(p2pKeyPath(home))).toBe(true);
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { createPeerScoreParams, createPeerScoreThresholds, createTopicScoreParam
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
-import { TopicValidatorResult, type Libp2p, type Message, type PeerId, type Stream } from '@libp2p/interface';
+import { TopicValidatorResult, type Libp2p, type Message, type PeerId, type PrivateKey, type Stream } from '@libp2p/interface';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -38,6 +38,8 @@ export interface P2pHostOptions {
   readonly store?: BatchStore;
   /** How long one fetch from one peer may take (ms). */
   readonly fetchTimeoutMs?: number;
+  /** The host's identity (identity.ts); a fresh random one without it. */
+  readonly privateKey?: PrivateKey;
 }
 
 export interface Delivery {
@@ -132,6 +134,7 @@ export class P2pHost {
       invalidMessageDeliveriesDecay: 0.9,
     });
     const node = await createLibp2p({
+      ...(this.#opts.privateKey === undefined ? {} : { privateKey: this.#opts.privateKey }),
       addresses: { listen: [...this.#opts.listen] },
       transports: [tcp()],
       connectionEncrypters: [noise()],

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import { RegistryKeeper } from '../../modules/registry/keeper.ts';
 import { BatchStore } from './batch-store.ts';
 import { P2pHost } from './host.ts';
+import { loadOrCreateP2pKey, p2pKeyPath } from './identity.ts';
 import type { ChainView, ReceiptKeyWindow } from './validate.ts';
 
 export interface P2pService {
@@ -48,9 +49,10 @@ export interface StartP2pOptions {
 }
 
 export async function startP2p(opts: StartP2pOptions): Promise<P2pService> {
+  const privateKey = await loadOrCreateP2pKey(p2pKeyPath(opts.home));
   const store = new BatchStore(p2pStorePath(opts.home));
   await store.start();
-  const host = new P2pHost({ chain: appChainView(opts.app), logger: opts.logger, listen: opts.listen, bootstrap: opts.bootstrap, store });
+  const host = new P2pHost({ chain: appChainView(opts.app), logger: opts.logger, listen: opts.listen, bootstrap: opts.bootstrap, store, privateKey });
   try {
     await host.start();
   } catch (e) {
