@@ -8,7 +8,12 @@
 //   wash        operator2 pays itself (its own account is the payer): gets back its split and the
 //               emission, loses the protocol fee, the royalties and its transaction fees;
 //   idle-fleet  the griefer registers as an operator with a large committed fleet and serves nothing:
-//               registration and idle capacity earn nothing.
+//               registration and idle capacity earn nothing;
+//   withholder  serves the payer but never reveals its sampled receipts: data-unavailable fault
+//               (slashed, jailed, batch rejected, escrow refunded), so it is never paid.
+// runSybilSim compares one fleet serving all the payer's traffic under one operator with the same
+// traffic split across two operators.
+import { buildBatch } from '../sdk/batch.ts';
 import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
 import { type ReceiptsChain, type Role, receiptMsgs } from '../modules/receipts/testing/chain.ts';
 import { EPOCH_BLOCKS, epochEmission, startEmissionChain } from '../modules/emission/testing/chain.ts';
@@ -27,12 +32,15 @@ export interface SimResult {
   readonly profits: Record<Strategy, bigint>;
   readonly curve: readonly EpochPoint[];
   readonly maxSupply: bigint;
+  /** Supply right after genesis (before any fee was burned or slash taken). */
+  readonly genesisSupply: bigint;
 }
 
-export const STRATEGIES = ['honest', 'wash', 'idle-fleet'] as const;
+export const STRATEGIES = ['honest', 'wash', 'idle-fleet', 'withholder'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-const ROLE_OF: Record<Strategy, Role> = { honest: 'operator', wash: 'operator2', 'idle-fleet': 'griefer' };
+const ROLE_OF: Record<Strategy, Role> = { honest: 'operator', wash: 'operator2', 'idle-fleet': 'griefer', withholder: 'adapterAuthor' };
+const zero = (): Record<Strategy, bigint> => ({ honest: 0n, wash: 0n, 'idle-fleet': 0n, withholder: 0n });
 const UNIT_PRICE = '10000';
 const RECEIPTS_PER_EPOCH = 12;
 
@@ -45,6 +53,8 @@ async function wealth(rc: ReceiptsChain, role: Role): Promise<bigint> {
 
 export async function runSim(epochs = 12, emission: Record<string, unknown> = {}): Promise<SimResult> {
   const rc = await startEmissionChain({ escrow: 5_000_000_000n, emission });
+  // Setup fees are moved, never burned: this is the genesis supply.
+  const genesisSupply = await rc.supply();
   // (The helper's option type overlaps Receipt.payer_key, hence the cast; the signer is what it uses.)
   const washKey = fixedKey('wash-payer-key');
   // The wash trader makes its own account a payer; the idle fleet registers with 64 GPUs.
@@ -53,10 +63,12 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
     registryMsgs.registerOperator(rc.address('griefer'), 77, { receiptKey: fixedKey('idle-receipt-key').publicKey, bond: { denom: DENOM, amount: '100000000' } }),
     registryMsgs.commitGpus(rc.address('griefer'), [gpu('fleet', { count: 64 })]),
   ]);
+  const withholderKey = fixedKey('withholder-receipt-key');
+  await rc.ok('adapterAuthor', registryMsgs.registerOperator(rc.address('adapterAuthor'), 78, { receiptKey: withholderKey.publicKey, bond: { denom: DENOM, amount: '100000000' } }));
   const start = rc.height;
   // Profits count from after setup (bonds stay the operators' and are counted as wealth).
   const bond = async (role: Role): Promise<bigint> => rc.bond(role).catch(() => 0n);
-  const before: Record<Strategy, bigint> = { honest: 0n, wash: 0n, 'idle-fleet': 0n };
+  const before = zero();
   for (const s of STRATEGIES) before[s] = (await wealth(rc, ROLE_OF[s])) + (await bond(ROLE_OF[s]));
   const first = start / EPOCH_BLOCKS + 1n;
   const curve: EpochPoint[] = [];
@@ -64,6 +76,9 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
     await rc.advanceTo(e * EPOCH_BLOCKS + 2n);
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE });
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, role: 'operator2', payer: rc.address('operator2'), payerKey: washKey as typeof washKey & Uint8Array });
+    // The withholder submits without revealing; once jailed it can no longer submit at all.
+    const withheld = buildBatch(rc.receipts(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, operator: rc.address('adapterAuthor'), operatorKey: withholderKey as typeof withholderKey & Uint8Array }));
+    await rc.submit(withheld, 'escrow', 'adapterAuthor').catch(() => undefined);
     await rc.advanceTo((e + 1n) * EPOCH_BLOCKS);
     const { emission: rec } = await epochEmission(rc, e);
     curve.push({ epoch: e, scheduled: BigInt(rec.scheduled), budget: BigInt(rec.budget), minted: BigInt(rec.minted), supply: await rc.supply() });
@@ -71,10 +86,38 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
   // Let the last batches finalize and their epoch close.
   const last = first + BigInt(epochs);
   await rc.advanceTo((last + 1n) * EPOCH_BLOCKS);
-  const profits: Record<Strategy, bigint> = { honest: 0n, wash: 0n, 'idle-fleet': 0n };
+  const profits = zero();
   for (const s of STRATEGIES) profits[s] = (await wealth(rc, ROLE_OF[s])) + (await bond(ROLE_OF[s])) - before[s];
   const maxSupply = BigInt(((await rc.chain.app.modules.find((m) => m.name === 'emission')!.genesis.export({ store: rc.chain.store.committed, height: rc.height, addresses: rc.chain.app.addresses })) as { params: { max_supply: string } }).params.max_supply);
-  return { profits, curve, maxSupply };
+  return { profits, curve, maxSupply, genesisSupply };
+}
+
+/**
+ * The same traffic (2 × RECEIPTS_PER_EPOCH receipts an epoch from one payer) served by one operator,
+ * or split evenly across two: returns the fleet's total profit each way.
+ */
+export async function runSybilSim(epochs = 4): Promise<{ whole: bigint; split: bigint; wholeEmission: bigint; splitEmission: bigint }> {
+  const run = async (split: boolean): Promise<{ profit: bigint; emission: bigint }> => {
+    const rc = await startEmissionChain({ escrow: 5_000_000_000n });
+    const roles: Role[] = ['operator', 'operator2'];
+    const wealthOf = async (): Promise<bigint> => (await wealth(rc, 'operator')) + (await wealth(rc, 'operator2'));
+    const before = await wealthOf();
+    const first = rc.height / EPOCH_BLOCKS + 1n;
+    let emission = 0n;
+    for (let e = first; e < first + BigInt(epochs); e++) {
+      await rc.advanceTo(e * EPOCH_BLOCKS + 2n);
+      if (split) for (const role of roles) await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, role: role as 'operator' | 'operator2' });
+      else await rc.honestBatch(2 * RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE });
+      await rc.advanceTo((e + 1n) * EPOCH_BLOCKS);
+      emission += (await epochEmission(rc, e)).rewards.reduce((t, r) => t + BigInt(r.total), 0n);
+    }
+    await rc.advanceTo((first + BigInt(epochs) + 1n) * EPOCH_BLOCKS);
+    emission += (await epochEmission(rc, first + BigInt(epochs))).rewards.reduce((t, r) => t + BigInt(r.total), 0n);
+    return { profit: (await wealthOf()) - before, emission };
+  };
+  const whole = await run(false);
+  const split = await run(true);
+  return { whole: whole.profit, split: split.profit, wholeEmission: whole.emission, splitEmission: split.emission };
 }
 
 function cairn(v: bigint): string {
@@ -91,6 +134,8 @@ async function main(): Promise<void> {
   console.log('\nepoch  scheduled        budget           minted           supply');
   for (const p of r.curve) console.log(`${String(p.epoch).padStart(5)}  ${cairn(p.scheduled).padStart(15)}  ${cairn(p.budget).padStart(15)}  ${cairn(p.minted).padStart(15)}  ${cairn(p.supply).padStart(15)}`);
   console.log(`\nmax supply ${cairn(r.maxSupply)}`);
+  const y = await runSybilSim(Math.min(epochs, 4));
+  console.log(`\nsybil: one operator ${cairn(y.whole)} (emission ${cairn(y.wholeEmission)}), split across two ${cairn(y.split)} (emission ${cairn(y.splitEmission)})`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -2,15 +2,16 @@
 // dishonest play loses against honest play, idle capacity earns nothing, the supply stays under the
 // cap and the halving lands on the right epoch.
 import { describe, expect, it } from 'vitest';
-import { runSim } from '../bench/sim.ts';
+import { runSim, runSybilSim } from '../bench/sim.ts';
 
 describe('the economics simulation', () => {
-  it('makes honest serving pay, wash trading lose money, idle capacity earn nothing, and halves the budget at epoch 8', async () => {
+  it('makes honest serving pay, wash trading and withholding data lose money, idle capacity earn nothing, and halves the budget at epoch 8', async () => {
     const r = await runSim(9);
     expect(r.profits.honest).toBeGreaterThan(0n);
     expect(r.profits.wash).toBeLessThan(0n);
     expect(r.profits.wash).toBeLessThan(r.profits.honest);
     expect(r.profits['idle-fleet']).toBeLessThanOrEqual(0n);
+    expect(r.profits.withholder).toBeLessThan(0n);
     for (const p of r.curve) {
       expect(p.supply).toBeLessThanOrEqual(r.maxSupply);
       expect(p.minted).toBeLessThanOrEqual(p.budget);
@@ -24,9 +25,17 @@ describe('the economics simulation', () => {
 
   it('stops at the cap when the cap binds: supply reaches max_supply and never passes it', async () => {
     const probe = await runSim(1);
-    const max = probe.curve[0]!.supply + 3_000_000n;
+    const max = probe.genesisSupply + 3_000_000n;
     const r = await runSim(4, { max_supply: max.toString(), year0_budget: (max / 4n).toString() });
     for (const p of r.curve) expect(p.supply).toBeLessThanOrEqual(max);
     expect(r.curve.some((p) => p.budget < p.scheduled)).toBe(true);
+  }, 60_000);
+
+  it('gives a sybil nothing for splitting one fleet across two operators: no more emission, less profit', async () => {
+    const y = await runSybilSim(3);
+    expect(y.wholeEmission).toBeGreaterThan(0n);
+    // Each operator's fee bound and guard round on their own: a few base units at most.
+    expect(y.splitEmission).toBeLessThanOrEqual(y.wholeEmission + 4n);
+    expect(y.split).toBeLessThan(y.whole);
   }, 60_000);
 });

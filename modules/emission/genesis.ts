@@ -38,7 +38,7 @@ export function validateEmissionGenesis(json: unknown): GenesisState {
 
 export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccounts): GenesisHandlers<GenesisState> {
   return {
-    defaultGenesis: () => writeProtoJson(GenesisState, { params: defaultParams(), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [] }),
+    defaultGenesis: () => writeProtoJson(GenesisState, { params: defaultParams(), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [] }),
 
     validate: (json) => validateEmissionGenesis(json),
 
@@ -61,16 +61,18 @@ export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccoun
       for (const pt of g.points) keys.points.set(ctx.store, ctx.addresses.decode(pt.operator), pt);
       for (const r of g.reputations) keys.reputations.set(ctx.store, ctx.addresses.decode(r.operator), r);
       for (const r of g.reputationRoots) keys.reputationRoots.set(ctx.store, r.epoch, r);
+      for (const r of g.reports) keys.reports.set(ctx.store, [r.epoch, [ctx.addresses.decode(r.operator), ctx.addresses.decode(r.validator)]], r);
     },
 
     async export(ctx: QueryContext) {
       const s = ctx.store;
-      const g: GenesisState = { params: await keys.params.get(s), mintedTotal: (await keeper.mintedTotal(s)).toString(), epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [] };
+      const g: GenesisState = { params: await keys.params.get(s), mintedTotal: (await keeper.mintedTotal(s)).toString(), epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [] };
       for await (const [, e] of keys.epochs.entries(s)) g.epochs.push(e);
       for await (const [, r] of keys.rewards.entries(s)) g.rewards.push(r);
       for await (const [, pt] of keys.points.entries(s)) g.points.push(pt);
       for await (const [, r] of keys.reputations.entries(s)) g.reputations.push(r);
       for await (const [, r] of keys.reputationRoots.entries(s)) g.reputationRoots.push(r);
+      for await (const [, r] of keys.reports.entries(s)) g.reports.push(r);
       return writeProtoJson(GenesisState, g);
     },
   };

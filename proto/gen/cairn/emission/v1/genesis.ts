@@ -6,7 +6,15 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from "./types.ts";
+import {
+  AvailabilityReport,
+  EpochEmission,
+  OperatorPoints,
+  OperatorReward,
+  Params,
+  Reputation,
+  ReputationRoot,
+} from "./types.ts";
 
 export interface GenesisState {
   params:
@@ -19,6 +27,8 @@ export interface GenesisState {
   points: OperatorPoints[];
   reputations: Reputation[];
   reputationRoots: ReputationRoot[];
+  /** Availability reports (normally only the open epoch's). */
+  reports: AvailabilityReport[];
 }
 
 function createBaseGenesisState(): GenesisState {
@@ -30,6 +40,7 @@ function createBaseGenesisState(): GenesisState {
     points: [],
     reputations: [],
     reputationRoots: [],
+    reports: [],
   };
 }
 
@@ -55,6 +66,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.reputationRoots) {
       ReputationRoot.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.reports) {
+      AvailabilityReport.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -128,6 +142,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.reputationRoots.push(ReputationRoot.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reports.push(AvailabilityReport.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -161,6 +183,9 @@ export const GenesisState: MessageFns<GenesisState> = {
         : globalThis.Array.isArray(object?.reputation_roots)
         ? object.reputation_roots.map((e: any) => ReputationRoot.fromJSON(e))
         : [],
+      reports: globalThis.Array.isArray(object?.reports)
+        ? object.reports.map((e: any) => AvailabilityReport.fromJSON(e))
+        : [],
     };
   },
 
@@ -187,6 +212,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.reputationRoots?.length) {
       obj.reputationRoots = message.reputationRoots.map((e) => ReputationRoot.toJSON(e));
     }
+    if (message.reports?.length) {
+      obj.reports = message.reports.map((e) => AvailabilityReport.toJSON(e));
+    }
     return obj;
   },
 
@@ -204,6 +232,7 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.points = object.points?.map((e) => OperatorPoints.fromPartial(e)) || [];
     message.reputations = object.reputations?.map((e) => Reputation.fromPartial(e)) || [];
     message.reputationRoots = object.reputationRoots?.map((e) => ReputationRoot.fromPartial(e)) || [];
+    message.reports = object.reports?.map((e) => AvailabilityReport.fromPartial(e)) || [];
     return message;
   },
 };
