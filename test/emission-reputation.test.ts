@@ -17,6 +17,9 @@ describe('operator points and reputation', () => {
     const settled = (await rc.batch(s.id)).disputeEnd + 1n;
     const epoch = (settled - 1n) / EPOCH_BLOCKS;
     await rc.advanceTo((epoch + 1n) * EPOCH_BLOCKS);
+    // The epoch's last block emits the root.
+    const emitted = rc.chain.lastBlock!.events.find((e) => e.type === 'reputation_root');
+    expect(emitted?.attributes.find((a) => a.key === 'epoch')?.value).toBe(epoch.toString());
     const operator = rc.address('operator');
     const pts = (await emissionQuery(rc, 'Points', q.QueryPointsRequest, q.QueryPointsResponse, { operator })).points!;
     expect(pts).toMatchObject({ workPoints: 9n, uptimePoints: 0n, total: 9n, updatedEpoch: epoch });
@@ -25,6 +28,7 @@ describe('operator points and reputation', () => {
     expect(rep.score).toBe(reputationScore(rep, false));
     const roots = await emissionQuery(rc, 'Roots', q.QueryRootsRequest, q.QueryRootsResponse, { epoch });
     expect(roots.reputation!.root).toEqual(merkleRoot([reputationLeaf(epoch, rc.chain.app.addresses.decode(operator), rep)]));
+    expect(emitted?.attributes.find((a) => a.key === 'root')?.value).toBe(Buffer.from(roots.reputation!.root).toString('hex'));
     expect(roots.receiptsRoot).toHaveLength(32);
     expect(roots.royaltyRoot).toHaveLength(32);
     const proved = await rc.chain.query('/store/key', roots.reputationStoreKey, rc.height, true);

@@ -9,6 +9,7 @@ import { stakingQueryCommands, stakingTxCommands } from './staking/commands.ts';
 import { distributionQueryCommands, distributionTxCommands } from './distribution/commands.ts';
 import { slashingQueryCommands, slashingTxCommands } from './slashing/commands.ts';
 import { receiptsCommands, receiptsQueryCommands, receiptsTxCommands } from './receipts/commands.ts';
+import { emissionQueryCommands } from './emission/commands.ts';
 
 export interface CommandSpec {
   readonly kind: 'command';
@@ -230,6 +231,7 @@ export const ROOT: CommandGroup = {
         distributionQueryCommands,
         slashingQueryCommands,
         receiptsQueryCommands,
+        emissionQueryCommands,
         {
           kind: 'command',
           name: 'tx',
