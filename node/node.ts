@@ -62,7 +62,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         extraArgs: [`--proxy_app=${server.address}`],
       });
     }
-    if (config.p2pEnabled) p2p = await startP2p({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap });
+    if (config.p2pEnabled) {
+      const chainId = app.chainId || (await readGenesis(opts.home)).chain_id;
+      p2p = await startP2p({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap, chainId });
+    }
     if (config.watcherEnabled && p2p !== undefined && cometbft !== undefined) {
       const key = await readWatcherKey(resolve(opts.home, config.watcherKeyFile));
       watcher = await startWatcher({ app, p2p, rpcUrl: cometbft.rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger });

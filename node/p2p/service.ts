@@ -20,12 +20,14 @@ export function p2pStorePath(home: string): string {
 }
 
 /** Reads what the validator needs from the last committed state, never from a block in progress. */
-export function appChainView(app: CairnApp): ChainView {
+export function appChainView(app: CairnApp, chainId?: string): ChainView {
   // receiptKeysOf only reads the registry's collections; the bank is never touched by it.
   const registry = new RegistryKeeper(app.bank);
   return {
+    // A new chain learns its id at InitChain, which may come after the host starts: the genesis
+    // file's id (given by the node) is used until then.
     get chainId(): string {
-      return app.chainId;
+      return app.chainId || (chainId ?? '');
     },
     height: () => app.store.lastHeight,
     receiptKeysOf: async (operator: string): Promise<readonly ReceiptKeyWindow[]> => {
@@ -46,13 +48,15 @@ export interface StartP2pOptions {
   readonly logger: Logger;
   readonly listen: readonly string[];
   readonly bootstrap: readonly string[];
+  /** The genesis file's chain id (the app knows it only after InitChain). */
+  readonly chainId: string;
 }
 
 export async function startP2p(opts: StartP2pOptions): Promise<P2pService> {
   const privateKey = await loadOrCreateP2pKey(p2pKeyPath(opts.home));
   const store = new BatchStore(p2pStorePath(opts.home));
   await store.start();
-  const host = new P2pHost({ chain: appChainView(opts.app), logger: opts.logger, listen: opts.listen, bootstrap: opts.bootstrap, store, privateKey });
+  const host = new P2pHost({ chain: appChainView(opts.app, opts.chainId), logger: opts.logger, listen: opts.listen, bootstrap: opts.bootstrap, store, privateKey });
   try {
     await host.start();
   } catch (e) {
