@@ -3,7 +3,8 @@
 // all validators), and every node peered with every other.
 import { Bip39, Random } from '@cosmjs/crypto';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Keyring } from '../cli/keyring.ts';
@@ -15,6 +16,7 @@ import { configure, initHome } from '../node/cometbft/home.ts';
 import { ensureCometbft } from '../node/cometbft/install.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { DEFAULT_APP_CONFIG, writeAppConfig } from '../node/config.ts';
+import { p2pKeyFromSeed, p2pKeyPath } from '../node/p2p/identity.ts';
 import { LocalnetError, type LocalnetKey, type LocalnetManifest, type LocalnetNode, manifestPath, writeManifest } from './manifest.ts';
 
 export interface CreateLocalnetOptions {
@@ -67,9 +69,16 @@ async function nodeHome(dir: string, index: number, ports: LocalnetNode['ports']
   return { name, home, ports, nodeId: init.nodeId, consensus: { address: init.validator.address, pubKey: init.validator.pubKey } };
 }
 
-async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[], blockTimeMs: number, minimumGasPrices: string): Promise<void> {
+/** libp2p of a localnet node: its listen port and every other node's address (node/p2p). */
+interface LocalP2p {
+  readonly port: number;
+  readonly bootstrap: readonly string[];
+}
+
+async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[], blockTimeMs: number, minimumGasPrices: string, p2p?: LocalP2p): Promise<void> {
   const abciAddress = `tcp://127.0.0.1:${node.ports.abci}`;
-  await writeAppConfig(node.home, { ...DEFAULT_APP_CONFIG, abciAddress, minimumGasPrices, checkInvariants: true, pruningKeepRecent: 0 });
+  const gossip = p2p === undefined ? {} : { p2pEnabled: true, p2pListen: [`/ip4/127.0.0.1/tcp/${p2p.port}`], p2pBootstrap: p2p.bootstrap };
+  await writeAppConfig(node.home, { ...DEFAULT_APP_CONFIG, abciAddress, minimumGasPrices, checkInvariants: true, pruningKeepRecent: 0, ...gossip });
   await configure(
     node.home,
     localSettings({
@@ -95,7 +104,8 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
   await ensureCometbft({ log: opts.note ?? (() => {}) });
   await mkdir(dir, { recursive: true });
 
-  const portList = await freePorts(3 * count);
+  // Three CometBFT/ABCI ports per node, then one libp2p port per node.
+  const portList = await freePorts(4 * count);
   const nodes: LocalnetNode[] = [];
   for (let i = 0; i < count; i++) {
     const ports = { rpc: portList[3 * i]!, p2p: portList[3 * i + 1]!, abci: portList[3 * i + 2]! };
@@ -117,9 +127,11 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
   checkAppState(appState);
   // CometBFT's own validator list stays empty: InitChain returns the staking section's set.
   const genesis = buildGenesis({ chainId, validators: [], appState });
-  for (const node of withOperators) {
+  const gossipAddrs = await Promise.all(withOperators.map((node, i) => localP2pIdentity(node.home, portList[3 * count + i]!)));
+  for (const [i, node] of withOperators.entries()) {
     await writeGenesis(node.home, genesis);
-    await configureNode(node, withOperators, blockTimeMs, minimumGasPrices);
+    const bootstrap = gossipAddrs.filter((_, j) => j !== i);
+    await configureNode(node, withOperators, blockTimeMs, minimumGasPrices, { port: portList[3 * count + i]!, bootstrap });
   }
   const manifest: LocalnetManifest = { version: 1, chainId, dir, blockTimeMs, faucet, nodes: withOperators };
   await writeManifest(manifest);
@@ -153,6 +165,14 @@ export async function addNode(manifest: LocalnetManifest, opts: AddNodeOptions =
   manifest.nodes.push(added);
   await writeManifest(manifest);
   return added;
+}
+
+/** Writes the node's libp2p key (config/p2p_key.hex) and returns its address for the others. */
+async function localP2pIdentity(home: string, port: number): Promise<string> {
+  const seed = new Uint8Array(randomBytes(32));
+  await writeFile(p2pKeyPath(home), Buffer.from(seed).toString('hex') + '\n', { mode: 0o600 });
+  const key = await p2pKeyFromSeed(seed);
+  return `/ip4/127.0.0.1/tcp/${port}/p2p/${key.publicKey.toString()}`;
 }
 
 async function appConfigOf(home: string): Promise<string | undefined> {
