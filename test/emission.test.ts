@@ -131,6 +131,10 @@ describe('emission params', () => {
     availability_weight_bps: 1000,
     max_operator_share_bps: 2500,
     max_emission_per_fee_bps: 5000,
+    capacity_challenges_per_epoch: 0,
+    capacity_window: '600',
+    fake_capacity_bps: 2000,
+    fake_capacity_jail_blocks: '86400',
   };
 
   it('accepts the defaults: a 21M cap, 5.25M in year 0, halving every 2 years', () => {

@@ -15,7 +15,7 @@ export type EmissionReceipts = Pick<ReceiptsKeeper, 'params' | 'epochOf' | 'epoc
 /** The protocol fee rate (for the wash-trading guard). */
 export type EmissionRoyalty = Pick<RoyaltyApi, 'params'>;
 /** Operators' status (faults), committed GPUs and the price denom. */
-export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'params' | 'gpusOf'>;
+export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'params' | 'gpusOf' | 'slashOperator' | 'jail'>;
 
 export interface EmissionAccounts {
   ensureModuleAccount(store: KVStore, name: string, bech32: (a: Uint8Array) => string, permissions?: string[]): Promise<Uint8Array>;

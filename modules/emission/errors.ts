@@ -9,3 +9,6 @@ export const ErrNotValidator = err(4, 'signer is not a bonded validator');
 export const ErrWrongEpoch = err(5, 'report is not for the current epoch');
 export const ErrInvalidReport = err(6, 'invalid availability report');
 export const ErrUnknownOperator = err(7, 'operator not registered');
+export const ErrNotChallenged = err(8, 'no open capacity challenge for this operator');
+export const ErrUntrustedVerifier = err(9, 'verifier is not trusted');
+export const ErrBadCapacityProof = err(10, 'invalid capacity proof');

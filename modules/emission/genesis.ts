@@ -5,6 +5,7 @@ import type { Context, QueryContext } from '../../node/framework/context.ts';
 import { GenesisError } from '../../node/framework/json.ts';
 import type { GenesisHandlers } from '../../node/framework/module.ts';
 import { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
+import { ChallengeStatus } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { readProtoJson, writeProtoJson } from '../royalty/proto-json.ts';
 import type { EmissionAccounts } from './deps.ts';
 import type { EmissionKeeper } from './keeper.ts';
@@ -38,7 +39,7 @@ export function validateEmissionGenesis(json: unknown): GenesisState {
 
 export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccounts): GenesisHandlers<GenesisState> {
   return {
-    defaultGenesis: () => writeProtoJson(GenesisState, { params: defaultParams(), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [] }),
+    defaultGenesis: () => writeProtoJson(GenesisState, { params: defaultParams(), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: 1n, passed: [] }),
 
     validate: (json) => validateEmissionGenesis(json),
 
@@ -61,18 +62,26 @@ export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccoun
       for (const pt of g.points) keys.points.set(ctx.store, ctx.addresses.decode(pt.operator), pt);
       for (const r of g.reputations) keys.reputations.set(ctx.store, ctx.addresses.decode(r.operator), r);
       for (const r of g.reputationRoots) keys.reputationRoots.set(ctx.store, r.epoch, r);
+      for (const c of g.challenges) {
+        keys.challenges.set(ctx.store, c.id, c);
+        if (c.status === ChallengeStatus.CHALLENGE_STATUS_OPEN) keys.challengeDeadlines.set(ctx.store, [c.deadline, c.id], true);
+      }
+      keys.nextChallengeId.set(ctx.store, g.nextChallengeId === 0n ? 1n : g.nextChallengeId);
+      for (const x of g.passed) keys.passed.set(ctx.store, [x.epoch, ctx.addresses.decode(x.operator)], x.count);
       for (const r of g.reports) keys.reports.set(ctx.store, [r.epoch, [ctx.addresses.decode(r.operator), ctx.addresses.decode(r.validator)]], r);
     },
 
     async export(ctx: QueryContext) {
       const s = ctx.store;
-      const g: GenesisState = { params: await keys.params.get(s), mintedTotal: (await keeper.mintedTotal(s)).toString(), epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [] };
+      const g: GenesisState = { params: await keys.params.get(s), mintedTotal: (await keeper.mintedTotal(s)).toString(), epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: (await keys.nextChallengeId.get(s)) ?? 1n, passed: [] };
       for await (const [, e] of keys.epochs.entries(s)) g.epochs.push(e);
       for await (const [, r] of keys.rewards.entries(s)) g.rewards.push(r);
       for await (const [, pt] of keys.points.entries(s)) g.points.push(pt);
       for await (const [, r] of keys.reputations.entries(s)) g.reputations.push(r);
       for await (const [, r] of keys.reputationRoots.entries(s)) g.reputationRoots.push(r);
       for await (const [, r] of keys.reports.entries(s)) g.reports.push(r);
+      for await (const [, c] of keys.challenges.entries(s)) g.challenges.push(c);
+      for await (const [[epoch, address], count] of keys.passed.entries(s)) g.passed.push({ epoch, operator: ctx.addresses.encode(address), count });
       return writeProtoJson(GenesisState, g);
     },
   };

@@ -8,6 +8,8 @@ import { checkEmissionInvariants } from './invariants.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { msgReportAvailability } from './msgs/report-availability.ts';
+import { msgProveCapacity } from './msgs/prove-capacity.ts';
+import { enforceChallenges, pickChallenges } from './capacity.ts';
 import { emissionQueries } from './queries.ts';
 
 export { EmissionKeeper } from './keeper.ts';
@@ -20,12 +22,17 @@ export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccount
     name: keys.MODULE,
     consensusVersion: 1,
     genesis: emissionGenesis(keeper, accounts),
-    msgs: [msgReportAvailability(keeper)],
+    msgs: [msgReportAvailability(keeper), msgProveCapacity(keeper)],
     queries: emissionQueries(keeper),
     invariants: checkEmissionInvariants,
     async endBlock(ctx) {
       const { epoch, endHeight } = await keeper.epochAt(ctx.store, ctx.block.height);
-      if (ctx.block.height === endHeight) await keeper.closeEpoch(ctx, epoch);
+      const p = await keeper.params(ctx.store);
+      await enforceChallenges(keeper, ctx, p);
+      if (ctx.block.height === endHeight) {
+        await keeper.closeEpoch(ctx, epoch);
+        await pickChallenges(keeper, ctx, epoch, p);
+      }
     },
   };
 }

@@ -56,8 +56,8 @@ export class EmissionKeeper {
   }
 
   /** Capacity challenges the operator answered in the epoch. */
-  async challengesPassed(_store: KVRead, _epoch: bigint, _operator: Uint8Array): Promise<bigint> {
-    return 0n;
+  async challengesPassed(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<bigint> {
+    return (await keys.passed.get(store, [epoch, operator])) ?? 0n;
   }
 
   async inputs(ctx: Context, epoch: bigint): Promise<{ inputs: OperatorInput[]; batches: Map<string, bigint> }> {
@@ -140,6 +140,7 @@ export class EmissionKeeper {
     const operators = new Set<string>(byOperator.keys());
     for await (const [, r] of keys.reputations.entries(ctx.store)) operators.add(r.operator);
     for await (const [, r] of keys.reports.entries(ctx.store, { subPrefix: keys.u64(epoch) })) operators.add(r.operator);
+    for await (const [[, address]] of keys.passed.entries(ctx.store, { subPrefix: keys.u64(epoch) })) operators.add(ctx.addresses.encode(address));
     const sorted = [...operators].map((o) => [o, ctx.addresses.decode(o)] as const).sort(([, a], [, b]) => Buffer.compare(keys.addressKey(a), keys.addressKey(b)));
     const leaves: Uint8Array[] = [];
     for (const [operator, address] of sorted) {
@@ -157,7 +158,7 @@ export class EmissionKeeper {
         activeEpochs: prev.activeEpochs + (i !== undefined && i.fees > 0n ? 1n : 0n),
         receipts: prev.receipts + (i?.receipts ?? 0n),
         uptimeBps: await this.uptimeBps(ctx.store, epoch, address),
-        challengesPassed: prev.challengesPassed + (i?.challengesPassed ?? 0n),
+        challengesPassed: prev.challengesPassed + (i?.challengesPassed ?? (await this.challengesPassed(ctx.store, epoch, address))),
         faults: prev.faults + (faulted ? 1n : 0n),
         updatedEpoch: epoch,
       };

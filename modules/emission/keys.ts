@@ -2,7 +2,7 @@
 // are followed by more key parts are length-prefixed; epochs are big-endian u64, so byte order is
 // logical order.
 import { Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../node/framework/collections.ts';
-import { AvailabilityReport, EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from '../../proto/gen/cairn/emission/v1/types.ts';
+import { AvailabilityReport, CapacityChallenge, EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from '../../proto/gen/cairn/emission/v1/types.ts';
 
 export const MODULE = 'emission';
 /** Mints each epoch's rewards and pays them out in the same step: empty after every block. */
@@ -38,8 +38,19 @@ export const reports = new Map(
   protoCodec(AvailabilityReport),
 );
 
+/** challenge id → CapacityChallenge */
+export const challenges = new Map(key(0x0a), u64Key, protoCodec(CapacityChallenge));
+/** (deadline, challenge id) → marker: open challenges to enforce. */
+export const challengeDeadlines = new Map(key(0x0b), pairKey(u64Key, u64Key, () => 8), {
+  encode: (_: true) => Uint8Array.of(1),
+  decode: (): true => true,
+});
+export const nextChallengeId = new Item(key(0x0c), uintValue);
+/** (epoch, operator) → capacity challenges passed in that epoch */
+export const passed = new Map(key(0x0d), pairKey(u64Key, lengthPrefixedBytes, () => 8), uintValue);
+
 export const STATE_PREFIX = PREFIX;
-export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix, reports.prefix];
+export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix, reports.prefix, challenges.prefix, challengeDeadlines.prefix, nextChallengeId.key, passed.prefix];
 
 /** The key bytes of an operator address (reputation leaves follow this order). */
 export function addressKey(address: Uint8Array): Uint8Array {

@@ -25,6 +25,12 @@ export function defaultParams(): Params {
     maxEmissionPerFeeBps: 5000,
     // Off until genesis turns it on: the chains other modules' tests start from assert exact balances.
     enabled: false,
+    // Off in the default genesis, like minting: unanswered challenges slash.
+    capacityChallengesPerEpoch: 0,
+    // ~10 minutes of 1 s blocks to run and sign a benchmark.
+    capacityWindow: 600n,
+    fakeCapacityBps: 2000,
+    fakeCapacityJailBlocks: 86_400n,
   };
 }
 
@@ -63,4 +69,8 @@ export function validateParams(p: Params): void {
   bps('max_operator_share_bps', p.maxOperatorShareBps, 1);
   // At or above 10000 an operator paying itself would get back at least the fee: farmable.
   bps('max_emission_per_fee_bps', p.maxEmissionPerFeeBps, 0, BPS - 1);
+  if (!Number.isInteger(p.capacityChallengesPerEpoch) || p.capacityChallengesPerEpoch > 1024) throw ErrInvalidParams.wrap(`capacity_challenges_per_epoch ${p.capacityChallengesPerEpoch} must be between 0 and 1024`);
+  if (p.capacityWindow < 1n || p.capacityWindow > 10_000_000n) throw ErrInvalidParams.wrap(`capacity_window ${p.capacityWindow} must be between 1 and 10^7 blocks`);
+  bps('fake_capacity_bps', p.fakeCapacityBps, 1);
+  if (p.fakeCapacityJailBlocks < 1n) throw ErrInvalidParams.wrap('fake_capacity_jail_blocks must be at least 1');
 }

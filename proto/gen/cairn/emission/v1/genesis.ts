@@ -8,10 +8,12 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import {
   AvailabilityReport,
+  CapacityChallenge,
   EpochEmission,
   OperatorPoints,
   OperatorReward,
   Params,
+  PassedChallenges,
   Reputation,
   ReputationRoot,
 } from "./types.ts";
@@ -29,6 +31,9 @@ export interface GenesisState {
   reputationRoots: ReputationRoot[];
   /** Availability reports (normally only the open epoch's). */
   reports: AvailabilityReport[];
+  challenges: CapacityChallenge[];
+  nextChallengeId: bigint;
+  passed: PassedChallenges[];
 }
 
 function createBaseGenesisState(): GenesisState {
@@ -41,6 +46,9 @@ function createBaseGenesisState(): GenesisState {
     reputations: [],
     reputationRoots: [],
     reports: [],
+    challenges: [],
+    nextChallengeId: 0n,
+    passed: [],
   };
 }
 
@@ -69,6 +77,18 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.reports) {
       AvailabilityReport.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.challenges) {
+      CapacityChallenge.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.nextChallengeId !== 0n) {
+      if (BigInt.asUintN(64, message.nextChallengeId) !== message.nextChallengeId) {
+        throw new globalThis.Error("value provided for field message.nextChallengeId of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.nextChallengeId);
+    }
+    for (const v of message.passed) {
+      PassedChallenges.encode(v!, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -150,6 +170,30 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.reports.push(AvailabilityReport.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.challenges.push(CapacityChallenge.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.nextChallengeId = reader.uint64() as bigint;
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.passed.push(PassedChallenges.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -186,6 +230,17 @@ export const GenesisState: MessageFns<GenesisState> = {
       reports: globalThis.Array.isArray(object?.reports)
         ? object.reports.map((e: any) => AvailabilityReport.fromJSON(e))
         : [],
+      challenges: globalThis.Array.isArray(object?.challenges)
+        ? object.challenges.map((e: any) => CapacityChallenge.fromJSON(e))
+        : [],
+      nextChallengeId: isSet(object.nextChallengeId)
+        ? BigInt(object.nextChallengeId)
+        : isSet(object.next_challenge_id)
+        ? BigInt(object.next_challenge_id)
+        : 0n,
+      passed: globalThis.Array.isArray(object?.passed)
+        ? object.passed.map((e: any) => PassedChallenges.fromJSON(e))
+        : [],
     };
   },
 
@@ -215,6 +270,15 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.reports?.length) {
       obj.reports = message.reports.map((e) => AvailabilityReport.toJSON(e));
     }
+    if (message.challenges?.length) {
+      obj.challenges = message.challenges.map((e) => CapacityChallenge.toJSON(e));
+    }
+    if (message.nextChallengeId !== 0n) {
+      obj.nextChallengeId = message.nextChallengeId.toString();
+    }
+    if (message.passed?.length) {
+      obj.passed = message.passed.map((e) => PassedChallenges.toJSON(e));
+    }
     return obj;
   },
 
@@ -233,6 +297,11 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.reputations = object.reputations?.map((e) => Reputation.fromPartial(e)) || [];
     message.reputationRoots = object.reputationRoots?.map((e) => ReputationRoot.fromPartial(e)) || [];
     message.reports = object.reports?.map((e) => AvailabilityReport.fromPartial(e)) || [];
+    message.challenges = object.challenges?.map((e) => CapacityChallenge.fromPartial(e)) || [];
+    message.nextChallengeId = (object.nextChallengeId !== undefined && object.nextChallengeId !== null)
+      ? BigInt(object.nextChallengeId)
+      : 0n;
+    message.passed = object.passed?.map((e) => PassedChallenges.fromPartial(e)) || [];
     return message;
   },
 };

@@ -28,6 +28,21 @@ export interface MsgReportAvailability {
 export interface MsgReportAvailabilityResponse {
 }
 
+/**
+ * The operator's answer to a capacity challenge: a benchmark signed by a trusted verifier over
+ * "cairn/capacity/v1" ‖ lp(chain_id) ‖ lp(operator bytes) ‖ u64 challenge_id ‖ lp(gpu_id) ‖ u32 measured_count.
+ */
+export interface MsgProveCapacity {
+  operator: string;
+  challengeId: bigint;
+  measuredCount: number;
+  verifier: Uint8Array;
+  signature: Uint8Array;
+}
+
+export interface MsgProveCapacityResponse {
+}
+
 function createBaseUptimeReport(): UptimeReport {
   return { operator: "", uptimeBps: 0 };
 }
@@ -274,6 +289,229 @@ export const MsgReportAvailabilityResponse: MessageFns<MsgReportAvailabilityResp
     return message;
   },
 };
+
+function createBaseMsgProveCapacity(): MsgProveCapacity {
+  return { operator: "", challengeId: 0n, measuredCount: 0, verifier: new Uint8Array(0), signature: new Uint8Array(0) };
+}
+
+export const MsgProveCapacity: MessageFns<MsgProveCapacity> = {
+  encode(message: MsgProveCapacity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.challengeId !== 0n) {
+      if (BigInt.asUintN(64, message.challengeId) !== message.challengeId) {
+        throw new globalThis.Error("value provided for field message.challengeId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.challengeId);
+    }
+    if (message.measuredCount !== 0) {
+      writer.uint32(24).uint32(message.measuredCount);
+    }
+    if (message.verifier.length !== 0) {
+      writer.uint32(34).bytes(message.verifier);
+    }
+    if (message.signature.length !== 0) {
+      writer.uint32(42).bytes(message.signature);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgProveCapacity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgProveCapacity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.challengeId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.measuredCount = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.verifier = reader.bytes();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.signature = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgProveCapacity {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      challengeId: isSet(object.challengeId)
+        ? BigInt(object.challengeId)
+        : isSet(object.challenge_id)
+        ? BigInt(object.challenge_id)
+        : 0n,
+      measuredCount: isSet(object.measuredCount)
+        ? globalThis.Number(object.measuredCount)
+        : isSet(object.measured_count)
+        ? globalThis.Number(object.measured_count)
+        : 0,
+      verifier: isSet(object.verifier) ? bytesFromBase64(object.verifier) : new Uint8Array(0),
+      signature: isSet(object.signature) ? bytesFromBase64(object.signature) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: MsgProveCapacity): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.challengeId !== 0n) {
+      obj.challengeId = message.challengeId.toString();
+    }
+    if (message.measuredCount !== 0) {
+      obj.measuredCount = Math.round(message.measuredCount);
+    }
+    if (message.verifier.length !== 0) {
+      obj.verifier = base64FromBytes(message.verifier);
+    }
+    if (message.signature.length !== 0) {
+      obj.signature = base64FromBytes(message.signature);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgProveCapacity>): MsgProveCapacity {
+    return MsgProveCapacity.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgProveCapacity>): MsgProveCapacity {
+    const message = createBaseMsgProveCapacity();
+    message.operator = object.operator ?? "";
+    message.challengeId = (object.challengeId !== undefined && object.challengeId !== null)
+      ? BigInt(object.challengeId)
+      : 0n;
+    message.measuredCount = object.measuredCount ?? 0;
+    message.verifier = object.verifier ?? new Uint8Array(0);
+    message.signature = object.signature ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseMsgProveCapacityResponse(): MsgProveCapacityResponse {
+  return {};
+}
+
+export const MsgProveCapacityResponse: MessageFns<MsgProveCapacityResponse> = {
+  encode(_: MsgProveCapacityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgProveCapacityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgProveCapacityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgProveCapacityResponse {
+    return {};
+  },
+
+  toJSON(_: MsgProveCapacityResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgProveCapacityResponse>): MsgProveCapacityResponse {
+    return MsgProveCapacityResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgProveCapacityResponse>): MsgProveCapacityResponse {
+    const message = createBaseMsgProveCapacityResponse();
+    return message;
+  },
+};
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

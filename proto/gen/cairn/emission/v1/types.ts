@@ -7,6 +7,61 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
+export const ChallengeStatus = {
+  CHALLENGE_STATUS_UNSPECIFIED: 0,
+  CHALLENGE_STATUS_OPEN: 1,
+  CHALLENGE_STATUS_PASSED: 2,
+  CHALLENGE_STATUS_FAILED: 3,
+  UNRECOGNIZED: -1,
+} as const;
+
+export type ChallengeStatus = typeof ChallengeStatus[keyof typeof ChallengeStatus];
+
+export namespace ChallengeStatus {
+  export type CHALLENGE_STATUS_UNSPECIFIED = typeof ChallengeStatus.CHALLENGE_STATUS_UNSPECIFIED;
+  export type CHALLENGE_STATUS_OPEN = typeof ChallengeStatus.CHALLENGE_STATUS_OPEN;
+  export type CHALLENGE_STATUS_PASSED = typeof ChallengeStatus.CHALLENGE_STATUS_PASSED;
+  export type CHALLENGE_STATUS_FAILED = typeof ChallengeStatus.CHALLENGE_STATUS_FAILED;
+  export type UNRECOGNIZED = typeof ChallengeStatus.UNRECOGNIZED;
+}
+
+export function challengeStatusFromJSON(object: any): ChallengeStatus {
+  switch (object) {
+    case 0:
+    case "CHALLENGE_STATUS_UNSPECIFIED":
+      return ChallengeStatus.CHALLENGE_STATUS_UNSPECIFIED;
+    case 1:
+    case "CHALLENGE_STATUS_OPEN":
+      return ChallengeStatus.CHALLENGE_STATUS_OPEN;
+    case 2:
+    case "CHALLENGE_STATUS_PASSED":
+      return ChallengeStatus.CHALLENGE_STATUS_PASSED;
+    case 3:
+    case "CHALLENGE_STATUS_FAILED":
+      return ChallengeStatus.CHALLENGE_STATUS_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ChallengeStatus.UNRECOGNIZED;
+  }
+}
+
+export function challengeStatusToJSON(object: ChallengeStatus): string {
+  switch (object) {
+    case ChallengeStatus.CHALLENGE_STATUS_UNSPECIFIED:
+      return "CHALLENGE_STATUS_UNSPECIFIED";
+    case ChallengeStatus.CHALLENGE_STATUS_OPEN:
+      return "CHALLENGE_STATUS_OPEN";
+    case ChallengeStatus.CHALLENGE_STATUS_PASSED:
+      return "CHALLENGE_STATUS_PASSED";
+    case ChallengeStatus.CHALLENGE_STATUS_FAILED:
+      return "CHALLENGE_STATUS_FAILED";
+    case ChallengeStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * Monetary policy and the operators' reward weights. Amounts are decimal strings in `denom`.
  * The emission epoch is the receipts module's epoch (one clock for usage, roots and rewards).
@@ -35,6 +90,14 @@ export interface Params {
   maxEmissionPerFeeBps: number;
   /** Minting on or off (points and reputation are kept either way). Off in the default genesis. */
   enabled: boolean;
+  /**
+   * Capacity challenges: how many committed GPUs the chain picks each epoch from the block hash,
+   * blocks the operator has to answer, the fake-capacity slash and the jail that follows.
+   */
+  capacityChallengesPerEpoch: number;
+  capacityWindow: bigint;
+  fakeCapacityBps: number;
+  fakeCapacityJailBlocks: bigint;
 }
 
 /** What one epoch's end minted. */
@@ -115,6 +178,27 @@ export interface AvailabilityReport {
   height: bigint;
 }
 
+/**
+ * A committed GPU the chain picked for a capacity proof.
+ * Capacity challenges one operator passed in one epoch (genesis form of the tally).
+ */
+export interface PassedChallenges {
+  epoch: bigint;
+  operator: string;
+  count: bigint;
+}
+
+export interface CapacityChallenge {
+  id: bigint;
+  /** The epoch whose last block picked it (the proof counts in the next one). */
+  epoch: bigint;
+  operator: string;
+  gpuId: string;
+  gpuCount: number;
+  deadline: bigint;
+  status: ChallengeStatus;
+}
+
 function createBaseParams(): Params {
   return {
     denom: "",
@@ -130,6 +214,10 @@ function createBaseParams(): Params {
     maxOperatorShareBps: 0,
     maxEmissionPerFeeBps: 0,
     enabled: false,
+    capacityChallengesPerEpoch: 0,
+    capacityWindow: 0n,
+    fakeCapacityBps: 0,
+    fakeCapacityJailBlocks: 0n,
   };
 }
 
@@ -176,6 +264,24 @@ export const Params: MessageFns<Params> = {
     }
     if (message.enabled !== false) {
       writer.uint32(104).bool(message.enabled);
+    }
+    if (message.capacityChallengesPerEpoch !== 0) {
+      writer.uint32(112).uint32(message.capacityChallengesPerEpoch);
+    }
+    if (message.capacityWindow !== 0n) {
+      if (BigInt.asUintN(64, message.capacityWindow) !== message.capacityWindow) {
+        throw new globalThis.Error("value provided for field message.capacityWindow of type uint64 too large");
+      }
+      writer.uint32(120).uint64(message.capacityWindow);
+    }
+    if (message.fakeCapacityBps !== 0) {
+      writer.uint32(128).uint32(message.fakeCapacityBps);
+    }
+    if (message.fakeCapacityJailBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.fakeCapacityJailBlocks) !== message.fakeCapacityJailBlocks) {
+        throw new globalThis.Error("value provided for field message.fakeCapacityJailBlocks of type uint64 too large");
+      }
+      writer.uint32(136).uint64(message.fakeCapacityJailBlocks);
     }
     return writer;
   },
@@ -297,6 +403,38 @@ export const Params: MessageFns<Params> = {
             message.enabled = reader.bool();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.capacityChallengesPerEpoch = reader.uint32();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.capacityWindow = reader.uint64() as bigint;
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.fakeCapacityBps = reader.uint32();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.fakeCapacityJailBlocks = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -368,6 +506,26 @@ export const Params: MessageFns<Params> = {
         ? globalThis.Number(object.max_emission_per_fee_bps)
         : 0,
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      capacityChallengesPerEpoch: isSet(object.capacityChallengesPerEpoch)
+        ? globalThis.Number(object.capacityChallengesPerEpoch)
+        : isSet(object.capacity_challenges_per_epoch)
+        ? globalThis.Number(object.capacity_challenges_per_epoch)
+        : 0,
+      capacityWindow: isSet(object.capacityWindow)
+        ? BigInt(object.capacityWindow)
+        : isSet(object.capacity_window)
+        ? BigInt(object.capacity_window)
+        : 0n,
+      fakeCapacityBps: isSet(object.fakeCapacityBps)
+        ? globalThis.Number(object.fakeCapacityBps)
+        : isSet(object.fake_capacity_bps)
+        ? globalThis.Number(object.fake_capacity_bps)
+        : 0,
+      fakeCapacityJailBlocks: isSet(object.fakeCapacityJailBlocks)
+        ? BigInt(object.fakeCapacityJailBlocks)
+        : isSet(object.fake_capacity_jail_blocks)
+        ? BigInt(object.fake_capacity_jail_blocks)
+        : 0n,
     };
   },
 
@@ -412,6 +570,18 @@ export const Params: MessageFns<Params> = {
     if (message.enabled !== false) {
       obj.enabled = message.enabled;
     }
+    if (message.capacityChallengesPerEpoch !== 0) {
+      obj.capacityChallengesPerEpoch = Math.round(message.capacityChallengesPerEpoch);
+    }
+    if (message.capacityWindow !== 0n) {
+      obj.capacityWindow = message.capacityWindow.toString();
+    }
+    if (message.fakeCapacityBps !== 0) {
+      obj.fakeCapacityBps = Math.round(message.fakeCapacityBps);
+    }
+    if (message.fakeCapacityJailBlocks !== 0n) {
+      obj.fakeCapacityJailBlocks = message.fakeCapacityJailBlocks.toString();
+    }
     return obj;
   },
 
@@ -435,6 +605,15 @@ export const Params: MessageFns<Params> = {
     message.maxOperatorShareBps = object.maxOperatorShareBps ?? 0;
     message.maxEmissionPerFeeBps = object.maxEmissionPerFeeBps ?? 0;
     message.enabled = object.enabled ?? false;
+    message.capacityChallengesPerEpoch = object.capacityChallengesPerEpoch ?? 0;
+    message.capacityWindow = (object.capacityWindow !== undefined && object.capacityWindow !== null)
+      ? BigInt(object.capacityWindow)
+      : 0n;
+    message.fakeCapacityBps = object.fakeCapacityBps ?? 0;
+    message.fakeCapacityJailBlocks =
+      (object.fakeCapacityJailBlocks !== undefined && object.fakeCapacityJailBlocks !== null)
+        ? BigInt(object.fakeCapacityJailBlocks)
+        : 0n;
     return message;
   },
 };
@@ -1635,6 +1814,295 @@ export const AvailabilityReport: MessageFns<AvailabilityReport> = {
     message.validator = object.validator ?? "";
     message.uptimeBps = object.uptimeBps ?? 0;
     message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    return message;
+  },
+};
+
+function createBasePassedChallenges(): PassedChallenges {
+  return { epoch: 0n, operator: "", count: 0n };
+}
+
+export const PassedChallenges: MessageFns<PassedChallenges> = {
+  encode(message: PassedChallenges, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.count !== 0n) {
+      if (BigInt.asUintN(64, message.count) !== message.count) {
+        throw new globalThis.Error("value provided for field message.count of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PassedChallenges {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePassedChallenges();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.count = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PassedChallenges {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      count: isSet(object.count) ? BigInt(object.count) : 0n,
+    };
+  },
+
+  toJSON(message: PassedChallenges): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.count !== 0n) {
+      obj.count = message.count.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PassedChallenges>): PassedChallenges {
+    return PassedChallenges.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PassedChallenges>): PassedChallenges {
+    const message = createBasePassedChallenges();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.operator = object.operator ?? "";
+    message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
+    return message;
+  },
+};
+
+function createBaseCapacityChallenge(): CapacityChallenge {
+  return { id: 0n, epoch: 0n, operator: "", gpuId: "", gpuCount: 0, deadline: 0n, status: 0 };
+}
+
+export const CapacityChallenge: MessageFns<CapacityChallenge> = {
+  encode(message: CapacityChallenge, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.epoch);
+    }
+    if (message.operator !== "") {
+      writer.uint32(26).string(message.operator);
+    }
+    if (message.gpuId !== "") {
+      writer.uint32(34).string(message.gpuId);
+    }
+    if (message.gpuCount !== 0) {
+      writer.uint32(40).uint32(message.gpuCount);
+    }
+    if (message.deadline !== 0n) {
+      if (BigInt.asUintN(64, message.deadline) !== message.deadline) {
+        throw new globalThis.Error("value provided for field message.deadline of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.deadline);
+    }
+    if (message.status !== 0) {
+      writer.uint32(56).int32(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CapacityChallenge {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCapacityChallenge();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.gpuId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.gpuCount = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.deadline = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CapacityChallenge {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      gpuId: isSet(object.gpuId)
+        ? globalThis.String(object.gpuId)
+        : isSet(object.gpu_id)
+        ? globalThis.String(object.gpu_id)
+        : "",
+      gpuCount: isSet(object.gpuCount)
+        ? globalThis.Number(object.gpuCount)
+        : isSet(object.gpu_count)
+        ? globalThis.Number(object.gpu_count)
+        : 0,
+      deadline: isSet(object.deadline) ? BigInt(object.deadline) : 0n,
+      status: isSet(object.status) ? challengeStatusFromJSON(object.status) : 0,
+    };
+  },
+
+  toJSON(message: CapacityChallenge): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.gpuId !== "") {
+      obj.gpuId = message.gpuId;
+    }
+    if (message.gpuCount !== 0) {
+      obj.gpuCount = Math.round(message.gpuCount);
+    }
+    if (message.deadline !== 0n) {
+      obj.deadline = message.deadline.toString();
+    }
+    if (message.status !== 0) {
+      obj.status = challengeStatusToJSON(message.status);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CapacityChallenge>): CapacityChallenge {
+    return CapacityChallenge.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CapacityChallenge>): CapacityChallenge {
+    const message = createBaseCapacityChallenge();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.operator = object.operator ?? "";
+    message.gpuId = object.gpuId ?? "";
+    message.gpuCount = object.gpuCount ?? 0;
+    message.deadline = (object.deadline !== undefined && object.deadline !== null) ? BigInt(object.deadline) : 0n;
+    message.status = object.status ?? 0;
     return message;
   },
 };

@@ -1,0 +1,77 @@
+// Capacity challenges: on each epoch's last block the chain picks committed GPUs of active operators
+// from the block hash; the operator answers MsgProveCapacity with a benchmark signed by a trusted
+// verifier within `capacity_window` blocks, or suffers the fake-capacity fault (slash, jail).
+import { createHash } from 'node:crypto';
+import { formatCoins } from '../../node/framework/coins.ts';
+import type { Context } from '../../node/framework/context.ts';
+import type { KVRead } from '../../node/store/types.ts';
+import { type CapacityChallenge, ChallengeStatus, type Params } from '../../proto/gen/cairn/emission/v1/types.ts';
+import { OperatorStatus } from '../../proto/gen/cairn/registry/v1/types.ts';
+import * as registryKeys from '../registry/keys.ts';
+import { concatBytes, lp, u32, u64, utf8Bytes } from '../../sdk/bytes.ts';
+import type { EmissionKeeper } from './keeper.ts';
+import * as keys from './keys.ts';
+
+export const CAPACITY_DOMAIN = 'cairn/capacity/v1';
+
+export function capacitySignBytes(chainId: string, operator: Uint8Array, challengeId: bigint, gpuId: string, measuredCount: number): Uint8Array {
+  return concatBytes(utf8Bytes(CAPACITY_DOMAIN), lp(utf8Bytes(chainId)), lp(operator), u64(challengeId), lp(utf8Bytes(gpuId)), u32(measuredCount));
+}
+
+interface Candidate {
+  readonly operator: Uint8Array;
+  readonly bech32: string;
+  readonly gpuId: string;
+  readonly count: number;
+}
+
+/** Every committed GPU of an active operator, in (operator, GPU id) key order. */
+async function candidates(k: EmissionKeeper, store: KVRead): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for await (const [address, op] of registryKeys.operators.entries(store)) {
+    if (op.status !== OperatorStatus.OPERATOR_STATUS_ACTIVE) continue;
+    for (const g of await k.deps.registry.gpusOf(store, address)) out.push({ operator: address.slice(), bech32: op.address, gpuId: g.id, count: g.count });
+  }
+  return out;
+}
+
+/** Picks up to `capacity_challenges_per_epoch` distinct GPUs: index i = sha256(block hash ‖ u32 i) mod n. */
+export async function pickChallenges(k: EmissionKeeper, ctx: Context, epoch: bigint, p: Params): Promise<CapacityChallenge[]> {
+  const all = await candidates(k, ctx.store);
+  const picked: CapacityChallenge[] = [];
+  const taken = new Set<number>();
+  for (let i = 0; i < p.capacityChallengesPerEpoch && taken.size < all.length; i++) {
+    const h = createHash('sha256').update(concatBytes(ctx.block.hash ?? new Uint8Array(), u32(i))).digest();
+    let idx = Number(BigInt(`0x${h.toString('hex')}`) % BigInt(all.length));
+    while (taken.has(idx)) idx = (idx + 1) % all.length;
+    taken.add(idx);
+    const c = all[idx]!;
+    const id = (await keys.nextChallengeId.get(ctx.store)) ?? 1n;
+    keys.nextChallengeId.set(ctx.store, id + 1n);
+    const ch: CapacityChallenge = { id, epoch, operator: c.bech32, gpuId: c.gpuId, gpuCount: c.count, deadline: ctx.block.height + p.capacityWindow, status: ChallengeStatus.CHALLENGE_STATUS_OPEN };
+    keys.challenges.set(ctx.store, id, ch);
+    keys.challengeDeadlines.set(ctx.store, [ch.deadline, id], true);
+    ctx.events.emit('capacity_challenge', { challenge_id: id.toString(), operator: c.bech32, gpu_id: c.gpuId, deadline: ch.deadline.toString() });
+    picked.push(ch);
+  }
+  return picked;
+}
+
+/** Open challenges whose deadline has passed: fake-capacity fault (slash `fake_capacity_bps`, jail). */
+export async function enforceChallenges(k: EmissionKeeper, ctx: Context, p: Params): Promise<void> {
+  const due: [bigint, bigint][] = [];
+  for await (const [[at, id]] of keys.challengeDeadlines.entries(ctx.store)) {
+    if (at >= ctx.block.height) break;
+    due.push([at, id]);
+  }
+  for (const [at, id] of due) {
+    keys.challengeDeadlines.delete(ctx.store, [at, id]);
+    const ch = await keys.challenges.get(ctx.store, id);
+    if (ch === undefined || ch.status !== ChallengeStatus.CHALLENGE_STATUS_OPEN) continue;
+    keys.challenges.set(ctx.store, id, { ...ch, status: ChallengeStatus.CHALLENGE_STATUS_FAILED });
+    const operator = ctx.addresses.decode(ch.operator);
+    const { slashed } = await k.deps.registry.slashOperator(ctx, operator, p.fakeCapacityBps, 'fake_capacity');
+    await k.deps.registry.jail(ctx, operator, ctx.block.height + p.fakeCapacityJailBlocks, 'fake_capacity');
+    ctx.events.emit('fake_capacity', { challenge_id: id.toString(), operator: ch.operator, gpu_id: ch.gpuId, slashed: formatCoins(slashed) });
+  }
+}
