@@ -7,8 +7,9 @@
 //   honest      serves a real payer: paid by the payer through escrow, plus emission;
 //   wash        operator2 pays itself (its own account is the payer): gets back its split and the
 //               emission, loses the protocol fee, the royalties and its transaction fees;
-//   idle-fleet  the griefer registers as an operator with a large committed fleet and serves nothing:
-//               registration and idle capacity earn nothing;
+//   idle-fleet  the griefer registers as an operator with a 64-GPU fleet it does not have and serves
+//               nothing: registration and idle capacity earn nothing, and when a capacity challenge
+//               picks the fleet it cannot prove it (fake-capacity fault: slashed, jailed);
 //   withholder  serves the payer but never reveals its sampled receipts: data-unavailable fault
 //               (slashed, jailed, batch rejected, escrow refunded), so it is never paid.
 // runSybilSim compares one fleet serving all the payer's traffic under one operator with the same
@@ -17,7 +18,12 @@ import { buildBatch } from '../sdk/batch.ts';
 import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
 import { type ReceiptsChain, type Role, receiptMsgs } from '../modules/receipts/testing/chain.ts';
 import { EPOCH_BLOCKS, epochEmission, startEmissionChain } from '../modules/emission/testing/chain.ts';
-import { DENOM, gpu, msgs as registryMsgs } from '../test/support/registry.ts';
+import { DENOM, VERIFIER, gpu, msgs as registryMsgs } from '../test/support/registry.ts';
+import { CHAIN_ID } from '../test/support/app-chain.ts';
+import { capacitySignBytes } from '../modules/emission/capacity.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
+import * as emissionKeys from '../modules/emission/keys.ts';
+import { ChallengeStatus } from '../proto/gen/cairn/emission/v1/types.ts';
 import * as receiptsKeys from '../modules/receipts/keys.ts';
 
 export interface EpochPoint {
@@ -52,7 +58,9 @@ async function wealth(rc: ReceiptsChain, role: Role): Promise<bigint> {
 }
 
 export async function runSim(epochs = 12, emission: Record<string, unknown> = {}): Promise<SimResult> {
-  const rc = await startEmissionChain({ escrow: 5_000_000_000n, emission });
+  // Two capacity challenges an epoch; the honest operator proves every one it gets.
+  const rc = await startEmissionChain({ escrow: 5_000_000_000n, emission: { capacity_challenges_per_epoch: 2, capacity_window: '5', ...emission } });
+  await proveOpenChallenges(rc);
   // Setup fees are moved, never burned: this is the genesis supply.
   const genesisSupply = await rc.supply();
   // (The helper's option type overlaps Receipt.payer_key, hence the cast; the signer is what it uses.)
@@ -73,7 +81,8 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
   const first = start / EPOCH_BLOCKS + 1n;
   const curve: EpochPoint[] = [];
   for (let e = first; e < first + BigInt(epochs); e++) {
-    await rc.advanceTo(e * EPOCH_BLOCKS + 2n);
+    await rc.advanceTo(e * EPOCH_BLOCKS + 1n);
+    await proveOpenChallenges(rc);
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE });
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, role: 'operator2', payer: rc.address('operator2'), payerKey: washKey as typeof washKey & Uint8Array });
     // The withholder submits without revealing; once jailed it can no longer submit at all.
@@ -118,6 +127,17 @@ export async function runSybilSim(epochs = 4): Promise<{ whole: bigint; split: b
   const whole = await run(false);
   const split = await run(true);
   return { whole: whole.profit, split: split.profit, wholeEmission: whole.emission, splitEmission: split.emission };
+}
+
+/** The honest operator answers its open capacity challenges with the trusted verifier's benchmark. */
+async function proveOpenChallenges(rc: ReceiptsChain): Promise<void> {
+  const operator = rc.address('operator');
+  const open = [];
+  for await (const [, c] of emissionKeys.challenges.entries(rc.chain.store.committed)) if (c.operator === operator && c.status === ChallengeStatus.CHALLENGE_STATUS_OPEN) open.push(c);
+  for (const c of open) {
+    const signature = VERIFIER.sign(capacitySignBytes(CHAIN_ID, rc.chain.app.addresses.decode(operator), c.id, c.gpuId, c.gpuCount));
+    await rc.ok('operator', { typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity, value: { operator, challengeId: c.id, measuredCount: c.gpuCount, verifier: VERIFIER.publicKey, signature } });
+  }
 }
 
 function cairn(v: bigint): string {
