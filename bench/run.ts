@@ -603,6 +603,8 @@ if (!opt['no-micro']) {
   micro.treeUpdates = /^tree updates[^:]*: (\S+)/m.exec(store)?.[1];
   micro.commit10k = /^commit of a 10k-write block: median (\d+ ms)/m.exec(store)?.[1];
   console.log(store.trim());
+  console.log('\n## Receipts: batches, proofs and on-chain cost (bench/receipts.ts)\n');
+  console.log((await runScript('./receipts.ts')).trim());
 }
 printSummary(results, probe, micro);
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s.`);
