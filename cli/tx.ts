@@ -3,20 +3,32 @@
 // broadcastTx, so that the tx hash is known even when the node rejects the tx or inclusion times out.
 import { sha256 } from '@cosmjs/crypto';
 import { fromHex, toHex } from '@cosmjs/encoding';
-import type { EncodeObject, OfflineDirectSigner } from '@cosmjs/proto-signing';
-import { BroadcastTxError, calculateFee, GasPrice, SigningStargateClient, TimeoutError } from '@cosmjs/stargate';
+import { type EncodeObject, type OfflineDirectSigner, Registry } from '@cosmjs/proto-signing';
+import { BroadcastTxError, calculateFee, defaultRegistryTypes, GasPrice, SigningStargateClient, TimeoutError } from '@cosmjs/stargate';
 import type { StdFee } from '@cosmjs/stargate';
+import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { emissionTypes } from '../modules/emission/cosmjs.ts';
+import { receiptsTypes } from '../modules/receipts/cosmjs.ts';
+import { registryTypes } from '../modules/registry/cosmjs.ts';
 import { coinToChain, formatCoins, parseCoins, parseGasLimit, parseGasPrice, parseHeight, parseRatio, scaleUp } from './amount.ts';
 import type { Coin, Ratio } from './amount.ts';
 import type { CommandContext, Printable } from './context.ts';
-import { stringFlag } from './context.ts';
+import { arg, stringFlag } from './context.ts';
 import { CliError, messageOf, UsageError } from './errors.ts';
-import type { NodeConnection } from './node-client.ts';
-import { resolveChainId } from './node-client.ts';
+import { connectNode, type NodeConnection, nodeError, resolveChainId } from './node-client.ts';
 import { fields } from './output.ts';
 
 export const DEFAULT_GAS_LIMIT = 200_000;
+
+/** Every message type a `cairn tx …` command can sign: the Cosmos SDK's, slashing's MsgUnjail, and Cairn's own. */
+export const CAIRN_TX_TYPES = new Registry([
+  ...defaultRegistryTypes,
+  [MsgUnjail.typeUrl, MsgUnjail],
+  ...registryTypes,
+  ...receiptsTypes,
+  ...emissionTypes,
+]);
 export const DEFAULT_GAS_ADJUSTMENT: Ratio = { numerator: 14n, denominator: 10n };
 export const DEFAULT_BROADCAST_TIMEOUT_MS = 60_000;
 /** Blocks come about once a second; CosmJS's default 3 s poll would add most of that as latency. */
@@ -125,6 +137,7 @@ export async function signAndBroadcast(
   }
   const timeoutMs = options.broadcastTimeoutMs ?? DEFAULT_BROADCAST_TIMEOUT_MS;
   const client = SigningStargateClient.createWithSigner(connection.comet, signer, {
+    registry: CAIRN_TX_TYPES,
     broadcastTimeoutMs: timeoutMs,
     broadcastPollIntervalMs: POLL_INTERVAL_MS,
   });
@@ -279,4 +292,32 @@ export function txResultPrintable(result: TxResult, extraRows: ReadonlyArray<rea
       return fields([...rows, ...extraRows]);
     },
   };
+}
+
+/**
+ * What every module's `cairn tx …` command does: sign `build(sender)` with the key named by the first
+ * argument, broadcast it with the fee and options from the flags, and print the result (with
+ * `extraRows` on success). A tx that fails on chain throws TxFailedError after printing.
+ */
+export async function sendWithKey(
+  ctx: CommandContext,
+  build: (sender: string) => EncodeObject[],
+  extraRows: (result: TxResult) => Array<[string, string]> = () => [],
+): Promise<TxResult> {
+  const fee = feeChoiceFromFlags(ctx);
+  const options = broadcastOptionsFromFlags(ctx);
+  const keyring = await ctx.keyring();
+  const key = await keyring.show(arg(ctx, 0));
+  const messages = build(key.address);
+  const connection = await connectNode(ctx.global.node);
+  try {
+    const result = await signAndBroadcast(connection, await keyring.signer(key.name), key.address, messages, fee, options);
+    ctx.print(txResultPrintable(result, result.code === 0 ? extraRows(result) : []));
+    if (result.code !== 0) throw new TxFailedError(result);
+    return result;
+  } catch (error) {
+    throw nodeError(ctx.global.node, error);
+  } finally {
+    connection.disconnect();
+  }
 }

@@ -1,45 +1,16 @@
 // What every `cairn tx registry …` and `cairn query registry …` command shares: signing registry
 // messages, ABCI queries at /cairn.registry.v1.Query/<Method>, and parsing of keys and specs.
 import { createProtobufRpcClient } from '@cosmjs/stargate';
-import { defaultRegistryTypes } from '@cosmjs/stargate';
-import type { EncodeObject, GeneratedType } from '@cosmjs/proto-signing';
-import { registryTypes } from '../../../modules/registry/cosmjs.ts';
-import { arg, type CommandContext } from '../../context.ts';
+import type { EncodeObject } from '@cosmjs/proto-signing';
+import type { CommandContext } from '../../context.ts';
 import { CliError, UsageError } from '../../errors.ts';
-import { connectNode, nodeError, withNode } from '../../node-client.ts';
+import { withNode } from '../../node-client.ts';
 import type { NodeConnection } from '../../node-client.ts';
-import { broadcastOptionsFromFlags, feeChoiceFromFlags, signAndBroadcast, TxFailedError, txResultPrintable } from '../../tx.ts';
-
-/**
- * cli/tx.ts builds its SigningStargateClient from CosmJS's `defaultRegistryTypes` and takes no
- * registry of its own, so the registry's message types are added to that list (once) before
- * signing. They only add type URLs under /cairn.registry.v1., which nothing else uses.
- */
-export function ensureRegistryTypes(): void {
-  const list = defaultRegistryTypes as Array<[string, GeneratedType]>;
-  for (const entry of registryTypes) if (!list.some(([url]) => url === entry[0])) list.push(entry);
-}
+import { sendWithKey } from '../../tx.ts';
 
 /** Signs `build(sender)` with the key named by the first argument, broadcasts it and prints the result. */
 export async function sendRegistryTx(ctx: CommandContext, build: (sender: string) => EncodeObject[]): Promise<void> {
-  const fromKey = arg(ctx, 0);
-  const fee = feeChoiceFromFlags(ctx);
-  const options = broadcastOptionsFromFlags(ctx);
-  const keyring = await ctx.keyring();
-  const key = await keyring.show(fromKey);
-  const messages = build(key.address);
-  ensureRegistryTypes();
-  const connection = await connectNode(ctx.global.node);
-  try {
-    const signer = await keyring.signer(key.name);
-    const result = await signAndBroadcast(connection, signer, key.address, messages, fee, options);
-    ctx.print(txResultPrintable(result));
-    if (result.code !== 0) throw new TxFailedError(result);
-  } catch (error) {
-    throw nodeError(ctx.global.node, error);
-  } finally {
-    connection.disconnect();
-  }
+  await sendWithKey(ctx, build);
 }
 
 interface Encoder<T> {

@@ -1,47 +1,21 @@
 // What the staking, distribution and slashing commands share: signing their cosmos messages with a
 // keyring key, and CosmJS query extensions over one node connection.
-import type { EncodeObject, GeneratedType } from '@cosmjs/proto-signing';
-import { QueryClient, defaultRegistryTypes, setupDistributionExtension, setupSlashingExtension, setupStakingExtension } from '@cosmjs/stargate';
+import type { EncodeObject } from '@cosmjs/proto-signing';
+import { QueryClient, setupDistributionExtension, setupSlashingExtension, setupStakingExtension } from '@cosmjs/stargate';
 import type { DistributionExtension, StakingExtension } from '@cosmjs/stargate';
 
 type SlashingExtension = ReturnType<typeof setupSlashingExtension>;
-import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
-import { arg, type CommandContext } from '../../context.ts';
+import type { CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
-import { connectNode, nodeError, withNode } from '../../node-client.ts';
-import { broadcastOptionsFromFlags, feeChoiceFromFlags, signAndBroadcast, TxFailedError, txResultPrintable } from '../../tx.ts';
+import { withNode } from '../../node-client.ts';
+import { sendWithKey } from '../../tx.ts';
 import { formatDec, parseDec } from '../../../modules/staking/dec.ts';
 import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT } from '../../../node/framework/address.ts';
 
-/**
- * cli/tx.ts signs with CosmJS's `defaultRegistryTypes`, which know staking and distribution but not
- * slashing's MsgUnjail; it is added (once) before signing.
- */
-function ensureUnjailType(): void {
-  const list = defaultRegistryTypes as Array<[string, GeneratedType]>;
-  if (!list.some(([url]) => url === MsgUnjail.typeUrl)) list.push([MsgUnjail.typeUrl, MsgUnjail]);
-}
-
 /** Signs `build(sender)` with the key named by the first argument, broadcasts it and prints the result. */
 export async function sendTx(ctx: CommandContext, build: (sender: string) => EncodeObject[]): Promise<void> {
-  const fee = feeChoiceFromFlags(ctx);
-  const options = broadcastOptionsFromFlags(ctx);
-  const keyring = await ctx.keyring();
-  const key = await keyring.show(arg(ctx, 0));
-  const messages = build(key.address);
-  ensureUnjailType();
-  const connection = await connectNode(ctx.global.node);
-  try {
-    const signer = await keyring.signer(key.name);
-    const result = await signAndBroadcast(connection, signer, key.address, messages, fee, options);
-    ctx.print(txResultPrintable(result));
-    if (result.code !== 0) throw new TxFailedError(result);
-  } catch (error) {
-    throw nodeError(ctx.global.node, error);
-  } finally {
-    connection.disconnect();
-  }
+  await sendWithKey(ctx, build);
 }
 
 export type ValidatorQueries = QueryClient & StakingExtension & DistributionExtension & SlashingExtension;
