@@ -1,5 +1,6 @@
 // Typed views over a module's key prefix. Keys are big-endian or length-prefixed so that byte order
 // is logical order and no two collections can collide (each module declares its prefixes in keys.ts).
+import { concatBytes } from '../store/bytes.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
 
 export interface Codec<T> {
@@ -64,17 +65,8 @@ export const lastStringKey: Codec<string> = {
   decode: (b) => fromUtf8.decode(b),
 };
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
+/** Byte concatenation for building keys (the store's own helper, re-exported for modules). */
+export const concat = concatBytes;
 
 /** A single value under a fixed key. */
 export class Item<T> {
