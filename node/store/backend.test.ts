@@ -84,3 +84,21 @@ describe('memory backend', () => {
     expect(await drain(m.cursor({}), -1, new Uint8Array(0))).toEqual(['02=02']);
   });
 });
+
+describe('LevelDB backend', () => {
+  it('ends a cursor sought outside its range, even on an empty database (classic-level would abort the process)', async () => {
+    const d = tempDir();
+    cleanups.push(d.remove);
+    const level = await LevelBackend.open(d.path);
+    cleanups.push(() => level.close());
+    for (const reverse of [false, true]) {
+      expect(await drain(level.cursor({ gte: Uint8Array.of(1), lt: Uint8Array.of(5), reverse }), 0, Uint8Array.of(9))).toEqual([]);
+      expect(await drain(level.cursor({ gte: Uint8Array.of(1), lt: Uint8Array.of(5), reverse }), 0, Uint8Array.of(0))).toEqual([]);
+    }
+    await level.write([{ type: 'put', key: Uint8Array.of(3), value: Uint8Array.of(7) }]);
+    const inRange = level.cursor({ gte: Uint8Array.of(1), lt: Uint8Array.of(5) });
+    inRange.seek(Uint8Array.of(9));
+    inRange.seek(Uint8Array.of(2));
+    expect(await drain(inRange, -1, new Uint8Array(0))).toEqual(['03=07']);
+  });
+});

@@ -2,7 +2,7 @@
 // node acknowledged survives a power loss, not only a process crash.
 
 import { ClassicLevel } from 'classic-level';
-import { asView } from './bytes.ts';
+import { asView, compareBytes } from './bytes.ts';
 import type { Backend, BatchOp, Cursor, CursorRange } from './backend.ts';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
@@ -38,13 +38,19 @@ export class LevelBackend implements Backend {
       reverse: range.reverse ?? false,
       ...(range.limit !== undefined ? { limit: range.limit } : {}),
     });
+    // classic-level 3.0.0 aborts the process (LevelDB `assert(valid_)` in DBIter::Next/Prev) when a
+    // seek lands outside the iterator's range while the snapshot holds no key at all. A target
+    // outside the range ends the cursor anyway, so that case never reaches the native seek.
+    let ended = false;
     return {
       async next() {
+        if (ended) return undefined;
         const e = await it.next();
         return e === undefined ? undefined : ([asView(e[0]), asView(e[1])] as const);
       },
       seek(target: Uint8Array) {
-        it.seek(target);
+        ended = (range.gte !== undefined && compareBytes(target, range.gte) < 0) || (range.lt !== undefined && compareBytes(target, range.lt) >= 0);
+        if (!ended) it.seek(target);
       },
       close() {
         return it.close();
