@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { capacitySignBytes } from '../modules/emission/capacity.ts';
 import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
 import * as keys from '../modules/emission/keys.ts';
+import * as registryKeys from '../modules/registry/keys.ts';
 import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
 import type { ReceiptsChain } from '../modules/receipts/testing/chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
@@ -60,14 +61,24 @@ describe('capacity challenges', () => {
     expect(JSON.parse(JSON.stringify(again))).toEqual(json['emission']);
   });
 
-  it('turn an unanswered challenge into the fake-capacity fault: 20% of the bond slashed and the operator jailed', async () => {
+  it('turn an unanswered challenge into the fake-capacity fault: 20% of the bond slashed, the operator jailed and the GPU commitment removed', async () => {
     const rc = await startEmissionChain({ emission: CAPACITY });
     const [c] = await challenges(rc);
     const bond = await rc.bond('operator');
+    const gpuIds = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const [[, id]] of registryKeys.gpus.entries(rc.chain.store.committed, { subPrefix: registryKeys.addressPrefix(rc.chain.app.addresses.decode(c!.operator)) })) out.push(id);
+      return out;
+    };
+    expect(await gpuIds()).toContain(c!.gpuId);
+    const before = (await gpuIds()).length;
     await rc.advanceTo(c!.deadline + 1n);
     expect((await challenges(rc))[0]!.status).toBe(ChallengeStatus.CHALLENGE_STATUS_FAILED);
     expect(await rc.bond('operator')).toBe(bond - (bond * 2000n) / 10_000n);
     expect(await rc.operatorStatus('operator')).toBe(OperatorStatus.OPERATOR_STATUS_JAILED);
+    // Only the challenged GPU goes; the operator's other commitments stay.
+    expect(await gpuIds()).not.toContain(c!.gpuId);
+    expect((await gpuIds()).length).toBe(before - 1);
     // Too late now.
     const late = await rc.tx('operator', prove(rc, c!));
     expect({ code: late.code, codespace: late.codespace }).toEqual({ code: 8, codespace: 'emission' });

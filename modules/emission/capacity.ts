@@ -1,6 +1,7 @@
 // Capacity challenges: on each epoch's last block the chain picks committed GPUs of active operators
 // from the block hash; the operator answers MsgProveCapacity with a benchmark signed by a trusted
-// verifier within `capacity_window` blocks, or suffers the fake-capacity fault (slash, jail).
+// verifier within `capacity_window` blocks, or suffers the fake-capacity fault (slash, jail, the GPU
+// commitment removed).
 import { createHash } from 'node:crypto';
 import { formatCoins } from '../../node/framework/coins.ts';
 import type { Context } from '../../node/framework/context.ts';
@@ -72,6 +73,8 @@ export async function enforceChallenges(k: EmissionKeeper, ctx: Context, p: Para
     const operator = ctx.addresses.decode(ch.operator);
     const { slashed } = await k.deps.registry.slashOperator(ctx, operator, p.fakeCapacityBps, 'fake_capacity');
     await k.deps.registry.jail(ctx, operator, ctx.block.height + p.fakeCapacityJailBlocks, 'fake_capacity');
-    ctx.events.emit('fake_capacity', { challenge_id: id.toString(), operator: ch.operator, gpu_id: ch.gpuId, slashed: formatCoins(slashed) });
+    // SPEC: the capacity that could not be shown is no longer offered (it may be committed again after the jail).
+    const removed = await k.deps.registry.removeGpuCommitment(ctx, operator, ch.gpuId);
+    ctx.events.emit('fake_capacity', { challenge_id: id.toString(), operator: ch.operator, gpu_id: ch.gpuId, slashed: formatCoins(slashed), commitment_removed: String(removed) });
   }
 }

@@ -14,8 +14,8 @@ export type EmissionDistribution = Pick<DistributionKeeper, 'allocateFromModule'
 export type EmissionReceipts = Pick<ReceiptsKeeper, 'params' | 'epochOf' | 'epochUsage' | 'epochRootsOf'>;
 /** The protocol fee rate (for the wash-trading guard). */
 export type EmissionRoyalty = Pick<RoyaltyApi, 'params'>;
-/** Operators' status (faults), committed GPUs and the price denom. */
-export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'params' | 'gpusOf' | 'slashOperator' | 'jail'>;
+/** Operators' status (faults), committed GPUs, the price denom, the fake-capacity fault and the catalog's reputation. */
+export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'params' | 'gpusOf' | 'slashOperator' | 'jail' | 'removeGpuCommitment' | 'setReputation'>;
 
 export interface EmissionAccounts {
   ensureModuleAccount(store: KVStore, name: string, bech32: (a: Uint8Array) => string, permissions?: string[]): Promise<Uint8Array>;

@@ -13,6 +13,8 @@
 //                                               slashes bond + unbonding entries pro rata; the coins go to
 //                                               recipientModule's account, or are burned without one
 //   jail(ctx, address, untilHeight, reason) / unjail(ctx, address) / tombstone(ctx, address, reason)
+//   removeGpuCommitment(ctx, address, gpuId)    drops one GPU commitment (emission's fake-capacity fault)
+//   setReputation(ctx, address, score)          emission's per-epoch score into Operator.reputation (catalog sort)
 //   params(store)
 import type { RegistryKeeper } from './keeper.ts';
 
@@ -30,6 +32,8 @@ export type RegistryApi = Pick<
   | 'jail'
   | 'unjail'
   | 'tombstone'
+  | 'removeGpuCommitment'
+  | 'setReputation'
   | 'params'
 >;
 

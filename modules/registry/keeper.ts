@@ -218,6 +218,25 @@ export class RegistryKeeper {
     return { slashed };
   }
 
+  /**
+   * Drops one GPU commitment (and its current-attestation pointer, as MsgCommitGpus does for a GPU
+   * that disappears): the fake-capacity fault's "commitment removed". Returns whether there was one.
+   */
+  async removeGpuCommitment(ctx: Context, address: Uint8Array, gpuId: string): Promise<boolean> {
+    if ((await keys.gpus.get(ctx.store, [address, gpuId])) === undefined) return false;
+    keys.gpus.delete(ctx.store, [address, gpuId]);
+    keys.currentAttestations.delete(ctx.store, [address, gpuId]);
+    ctx.events.emit('remove_gpu_commitment', { operator: ctx.addresses.encode(address), gpu_id: gpuId });
+    return true;
+  }
+
+  /** Writes the emission module's reputation score (0..10000) into the operator record; no-op for an unknown operator. */
+  async setReputation(ctx: Context, address: Uint8Array, score: number): Promise<void> {
+    const op = await keys.operators.get(ctx.store, address);
+    if (op === undefined || op.reputation === BigInt(score)) return;
+    this.setOperator(ctx.store, address, { ...op, reputation: BigInt(score) });
+  }
+
   /** Takes the operator out of the catalog until `untilHeight` (and an unjail). No-op when tombstoned. */
   async jail(ctx: Context, address: Uint8Array, untilHeight: bigint, reason: string): Promise<void> {
     const bech32 = ctx.addresses.encode(address);
