@@ -135,6 +135,8 @@ describe('emission params', () => {
     capacity_window: '600',
     fake_capacity_bps: 2000,
     fake_capacity_jail_blocks: '86400',
+    capacity_challenge_bond: '10000000',
+    challenger_reward_bps: 2000,
   };
 
   it('accepts the defaults: a 21M cap, 5.25M in year 0, halving every 2 years', () => {
@@ -152,6 +154,8 @@ describe('emission params', () => {
     [{ max_emission_per_fee_bps: 10_000 }, /max_emission_per_fee_bps 10000/],
     [{ epochs_per_year: '0' }, /epochs_per_year 0/],
     [{ max_supply: 'lots' }, /max_supply "lots" is not a non-negative integer/],
+    [{ capacity_challenge_bond: '0' }, /capacity_challenge_bond must be positive/],
+    [{ challenger_reward_bps: 10_001 }, /challenger_reward_bps 10001/],
   ])('refuses %o with a clear error', (change, message) => {
     expect(() => validateEmissionGenesis(withParams({ ...base, ...change }))).toThrow(message);
   });

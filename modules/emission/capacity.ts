@@ -1,9 +1,9 @@
 // Capacity challenges: on each epoch's last block the chain picks committed GPUs of active operators
-// from the block hash; the operator answers MsgProveCapacity with a benchmark signed by a trusted
+// from the block hash, and anyone may open one with a bond (MsgChallengeCapacity); the operator answers MsgProveCapacity with a benchmark signed by a trusted
 // verifier within `capacity_window` blocks, or suffers the fake-capacity fault (slash, jail, the GPU
 // commitment removed).
 import { createHash } from 'node:crypto';
-import { formatCoins } from '../../node/framework/coins.ts';
+import { type Amount, formatCoins } from '../../node/framework/coins.ts';
 import type { Context } from '../../node/framework/context.ts';
 import type { KVRead } from '../../node/store/types.ts';
 import { type CapacityChallenge, ChallengeStatus, type Params } from '../../proto/gen/cairn/emission/v1/types.ts';
@@ -12,6 +12,7 @@ import * as registryKeys from '../registry/keys.ts';
 import { concatBytes, lp, u32, u64, utf8Bytes } from '../../sdk/bytes.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
+import { BPS } from './params.ts';
 
 export const CAPACITY_DOMAIN = 'cairn/capacity/v1';
 
@@ -26,14 +27,69 @@ interface Candidate {
   readonly count: number;
 }
 
-/** Every committed GPU of an active operator, in (operator, GPU id) key order. */
+/** Every committed GPU of an active operator not already under an open challenge, in (operator, GPU id) key order. */
 async function candidates(k: EmissionKeeper, store: KVRead): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for await (const [address, op] of registryKeys.operators.entries(store)) {
     if (op.status !== OperatorStatus.OPERATOR_STATUS_ACTIVE) continue;
-    for (const g of await k.deps.registry.gpusOf(store, address)) out.push({ operator: address.slice(), bech32: op.address, gpuId: g.id, count: g.count });
+    for (const g of await k.deps.registry.gpusOf(store, address)) {
+      if ((await keys.openByGpu.get(store, [address, g.id])) !== undefined) continue;
+      out.push({ operator: address.slice(), bech32: op.address, gpuId: g.id, count: g.count });
+    }
   }
   return out;
+}
+
+export interface NewChallenge {
+  readonly epoch: bigint;
+  readonly operator: string;
+  readonly gpuId: string;
+  readonly gpuCount: number;
+  /** Bech32 of a bonded challenger; "" for the chain's picks. */
+  readonly challenger: string;
+  /** The challenger's bond, already in the challenge account; 0 for the chain's picks. */
+  readonly bond: bigint;
+}
+
+/** Stores an open challenge, queues its deadline and marks the GPU as challenged. */
+export async function openChallenge(ctx: Context, p: Params, c: NewChallenge): Promise<CapacityChallenge> {
+  const id = (await keys.nextChallengeId.get(ctx.store)) ?? 1n;
+  keys.nextChallengeId.set(ctx.store, id + 1n);
+  const ch: CapacityChallenge = {
+    id,
+    epoch: c.epoch,
+    operator: c.operator,
+    gpuId: c.gpuId,
+    gpuCount: c.gpuCount,
+    deadline: ctx.block.height + p.capacityWindow,
+    status: ChallengeStatus.CHALLENGE_STATUS_OPEN,
+    challenger: c.challenger,
+    bond: c.bond === 0n ? '' : c.bond.toString(),
+  };
+  keys.challenges.set(ctx.store, id, ch);
+  keys.challengeDeadlines.set(ctx.store, [ch.deadline, id], true);
+  keys.openByGpu.set(ctx.store, [ctx.addresses.decode(c.operator), c.gpuId], id);
+  ctx.events.emit('capacity_challenge', {
+    challenge_id: id.toString(),
+    operator: c.operator,
+    gpu_id: c.gpuId,
+    deadline: ch.deadline.toString(),
+    challenger: c.challenger,
+    bond: `${c.bond}${p.denom}`,
+  });
+  return ch;
+}
+
+/** The challenge's bond (0 for the chain's picks). */
+export function bondOf(ch: CapacityChallenge): bigint {
+  return ch.bond === '' ? 0n : BigInt(ch.bond);
+}
+
+/** Closes an open challenge: new status, deadline and GPU markers gone. */
+export function closeChallenge(ctx: Context, ch: CapacityChallenge, status: ChallengeStatus): void {
+  keys.challenges.set(ctx.store, ch.id, { ...ch, status });
+  keys.challengeDeadlines.delete(ctx.store, [ch.deadline, ch.id]);
+  keys.openByGpu.delete(ctx.store, [ctx.addresses.decode(ch.operator), ch.gpuId]);
 }
 
 /** Picks up to `capacity_challenges_per_epoch` distinct GPUs: index i = sha256(block hash ‖ u32 i) mod n. */
@@ -47,18 +103,16 @@ export async function pickChallenges(k: EmissionKeeper, ctx: Context, epoch: big
     while (taken.has(idx)) idx = (idx + 1) % all.length;
     taken.add(idx);
     const c = all[idx]!;
-    const id = (await keys.nextChallengeId.get(ctx.store)) ?? 1n;
-    keys.nextChallengeId.set(ctx.store, id + 1n);
-    const ch: CapacityChallenge = { id, epoch, operator: c.bech32, gpuId: c.gpuId, gpuCount: c.count, deadline: ctx.block.height + p.capacityWindow, status: ChallengeStatus.CHALLENGE_STATUS_OPEN };
-    keys.challenges.set(ctx.store, id, ch);
-    keys.challengeDeadlines.set(ctx.store, [ch.deadline, id], true);
-    ctx.events.emit('capacity_challenge', { challenge_id: id.toString(), operator: c.bech32, gpu_id: c.gpuId, deadline: ch.deadline.toString() });
-    picked.push(ch);
+    picked.push(await openChallenge(ctx, p, { epoch, operator: c.bech32, gpuId: c.gpuId, gpuCount: c.count, challenger: '', bond: 0n }));
   }
   return picked;
 }
 
-/** Open challenges whose deadline has passed: fake-capacity fault (slash `fake_capacity_bps`, jail). */
+/**
+ * Open challenges whose deadline has passed: the fake-capacity fault (slash `fake_capacity_bps`,
+ * jail, GPU commitment removed). A bonded challenger gets its bond back and `challenger_reward_bps`
+ * of the slash; the rest of the slash is burned.
+ */
 export async function enforceChallenges(k: EmissionKeeper, ctx: Context, p: Params): Promise<void> {
   const due: [bigint, bigint][] = [];
   for await (const [[at, id]] of keys.challengeDeadlines.entries(ctx.store)) {
@@ -66,15 +120,41 @@ export async function enforceChallenges(k: EmissionKeeper, ctx: Context, p: Para
     due.push([at, id]);
   }
   for (const [at, id] of due) {
-    keys.challengeDeadlines.delete(ctx.store, [at, id]);
     const ch = await keys.challenges.get(ctx.store, id);
-    if (ch === undefined || ch.status !== ChallengeStatus.CHALLENGE_STATUS_OPEN) continue;
-    keys.challenges.set(ctx.store, id, { ...ch, status: ChallengeStatus.CHALLENGE_STATUS_FAILED });
+    if (ch === undefined || ch.status !== ChallengeStatus.CHALLENGE_STATUS_OPEN) {
+      keys.challengeDeadlines.delete(ctx.store, [at, id]);
+      continue;
+    }
+    closeChallenge(ctx, ch, ChallengeStatus.CHALLENGE_STATUS_FAILED);
     const operator = ctx.addresses.decode(ch.operator);
-    const { slashed } = await k.deps.registry.slashOperator(ctx, operator, p.fakeCapacityBps, 'fake_capacity');
+    let slashed: Amount[];
+    let reward = 0n;
+    if (ch.challenger === '') {
+      ({ slashed } = await k.deps.registry.slashOperator(ctx, operator, p.fakeCapacityBps, 'fake_capacity'));
+    } else {
+      // The slash lands in the challenge account next to the bond, and leaves it in this step.
+      ({ slashed } = await k.deps.registry.slashOperator(ctx, operator, p.fakeCapacityBps, 'fake_capacity', { recipientModule: keys.CHALLENGE_ACCOUNT }));
+      const challenger = ctx.addresses.decode(ch.challenger);
+      const bond = bondOf(ch);
+      if (bond > 0n) await k.deps.bank.sendFromModule(ctx, keys.CHALLENGE_ACCOUNT, challenger, [{ denom: p.denom, amount: bond }]);
+      for (const coin of slashed) {
+        const cut = coin.denom === p.denom ? (coin.amount * BigInt(p.challengerRewardBps)) / BigInt(BPS) : 0n;
+        if (cut > 0n) await k.deps.bank.sendFromModule(ctx, keys.CHALLENGE_ACCOUNT, challenger, [{ denom: coin.denom, amount: cut }]);
+        if (coin.amount > cut) await k.deps.bank.burn(ctx, keys.CHALLENGE_ACCOUNT, [{ denom: coin.denom, amount: coin.amount - cut }]);
+        reward += cut;
+      }
+    }
     await k.deps.registry.jail(ctx, operator, ctx.block.height + p.fakeCapacityJailBlocks, 'fake_capacity');
     // SPEC: the capacity that could not be shown is no longer offered (it may be committed again after the jail).
     const removed = await k.deps.registry.removeGpuCommitment(ctx, operator, ch.gpuId);
-    ctx.events.emit('fake_capacity', { challenge_id: id.toString(), operator: ch.operator, gpu_id: ch.gpuId, slashed: formatCoins(slashed), commitment_removed: String(removed) });
+    ctx.events.emit('fake_capacity', {
+      challenge_id: id.toString(),
+      operator: ch.operator,
+      gpu_id: ch.gpuId,
+      slashed: formatCoins(slashed),
+      challenger: ch.challenger,
+      reward: `${reward}${p.denom}`,
+      commitment_removed: String(removed),
+    });
   }
 }

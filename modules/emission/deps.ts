@@ -6,8 +6,8 @@ import type { RegistryApi } from '../registry/api.ts';
 import type { RoyaltyApi } from '../royalty/keeper.ts';
 import type { KVStore } from '../../node/store/types.ts';
 
-/** Minting into the emission account, paying operators, and the supply (for the cap). */
-export type EmissionBank = Pick<BankKeeper, 'mint' | 'sendFromModule' | 'supplyOf' | 'balance'>;
+/** Minting into the emission account, paying operators, the supply (for the cap), challenge bonds and the burned part of their slashes. */
+export type EmissionBank = Pick<BankKeeper, 'mint' | 'burn' | 'sendFromModule' | 'sendToModule' | 'supplyOf' | 'balance'>;
 /** The validators' share, paid by power. */
 export type EmissionDistribution = Pick<DistributionKeeper, 'allocateFromModule'>;
 /** The epoch clock, each operator's finalized usage and the epoch's roots. */
@@ -15,7 +15,7 @@ export type EmissionReceipts = Pick<ReceiptsKeeper, 'params' | 'epochOf' | 'epoc
 /** The protocol fee rate (for the wash-trading guard). */
 export type EmissionRoyalty = Pick<RoyaltyApi, 'params'>;
 /** Operators' status (faults), committed GPUs, the price denom, the fake-capacity fault and the catalog's reputation. */
-export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'params' | 'gpusOf' | 'slashOperator' | 'jail' | 'removeGpuCommitment' | 'setReputation'>;
+export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'isActiveOperator' | 'params' | 'gpusOf' | 'slashOperator' | 'jail' | 'removeGpuCommitment' | 'setReputation'>;
 
 export interface EmissionAccounts {
   ensureModuleAccount(store: KVStore, name: string, bech32: (a: Uint8Array) => string, permissions?: string[]): Promise<Uint8Array>;

@@ -12,3 +12,6 @@ export const ErrUnknownOperator = err(7, 'operator not registered');
 export const ErrNotChallenged = err(8, 'no open capacity challenge for this operator');
 export const ErrUntrustedVerifier = err(9, 'verifier is not trusted');
 export const ErrBadCapacityProof = err(10, 'invalid capacity proof');
+export const ErrInvalidChallenge = err(11, 'invalid capacity challenge');
+export const ErrNotCommitted = err(12, 'GPU is not committed by an active operator');
+export const ErrAlreadyChallenged = err(13, 'GPU is already under an open capacity challenge');

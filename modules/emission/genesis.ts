@@ -34,6 +34,14 @@ export function validateEmissionGenesis(json: unknown): GenesisState {
     sum += BigInt(e.minted || '0');
   }
   if (sum !== BigInt(g.mintedTotal)) fail('emission.minted_total', `must equal the sum of the epochs' minted (${sum})`);
+  const openGpus = new Set<string>();
+  for (const [i, c] of g.challenges.entries()) {
+    if (c.bond !== '' && !/^(0|[1-9][0-9]*)$/.test(c.bond)) fail(`emission.challenges[${i}].bond`, 'must be a non-negative integer');
+    if (c.status !== ChallengeStatus.CHALLENGE_STATUS_OPEN) continue;
+    const gpu = `${c.operator}/${c.gpuId}`;
+    if (openGpus.has(gpu)) fail(`emission.challenges[${i}]`, `${gpu} has two open challenges`);
+    openGpus.add(gpu);
+  }
   return g;
 }
 
@@ -46,6 +54,7 @@ export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccoun
     async init(g, ctx: Context) {
       const p = g.params!;
       await accounts.ensureModuleAccount(ctx.store, keys.EMISSION_ACCOUNT, (a) => ctx.addresses.encode(a), ['minter']);
+      await accounts.ensureModuleAccount(ctx.store, keys.CHALLENGE_ACCOUNT, (a) => ctx.addresses.encode(a), ['burner']);
       const supply = await keeper.deps.bank.supplyOf(ctx.store, p.denom);
       if (supply > BigInt(p.maxSupply)) throw new GenesisError(`emission: genesis supply ${supply}${p.denom} exceeds max_supply ${p.maxSupply}`);
       const priceDenom = (await keeper.deps.registry.params(ctx.store)).priceDenom;
@@ -64,7 +73,10 @@ export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccoun
       for (const r of g.reputationRoots) keys.reputationRoots.set(ctx.store, r.epoch, r);
       for (const c of g.challenges) {
         keys.challenges.set(ctx.store, c.id, c);
-        if (c.status === ChallengeStatus.CHALLENGE_STATUS_OPEN) keys.challengeDeadlines.set(ctx.store, [c.deadline, c.id], true);
+        if (c.status === ChallengeStatus.CHALLENGE_STATUS_OPEN) {
+          keys.challengeDeadlines.set(ctx.store, [c.deadline, c.id], true);
+          keys.openByGpu.set(ctx.store, [ctx.addresses.decode(c.operator), c.gpuId], c.id);
+        }
       }
       keys.nextChallengeId.set(ctx.store, g.nextChallengeId === 0n ? 1n : g.nextChallengeId);
       for (const x of g.passed) keys.passed.set(ctx.store, [x.epoch, ctx.addresses.decode(x.operator)], x.count);

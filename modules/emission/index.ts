@@ -9,12 +9,13 @@ import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { msgReportAvailability } from './msgs/report-availability.ts';
 import { msgProveCapacity } from './msgs/prove-capacity.ts';
+import { msgChallengeCapacity } from './msgs/challenge-capacity.ts';
 import { enforceChallenges, pickChallenges } from './capacity.ts';
 import { emissionQueries } from './queries.ts';
 
 export { EmissionKeeper } from './keeper.ts';
 export { checkEmissionInvariants } from './invariants.ts';
-export { EMISSION_ACCOUNT } from './keys.ts';
+export { CHALLENGE_ACCOUNT, EMISSION_ACCOUNT } from './keys.ts';
 export { emissionTypes } from './cosmjs.ts';
 
 export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccounts): Module<GenesisState> {
@@ -22,7 +23,7 @@ export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccount
     name: keys.MODULE,
     consensusVersion: 1,
     genesis: emissionGenesis(keeper, accounts),
-    msgs: [msgReportAvailability(keeper), msgProveCapacity(keeper)],
+    msgs: [msgReportAvailability(keeper), msgProveCapacity(keeper), msgChallengeCapacity(keeper)],
     queries: emissionQueries(keeper),
     invariants: checkEmissionInvariants,
     async endBlock(ctx) {

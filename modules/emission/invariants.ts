@@ -1,8 +1,10 @@
 // SPEC §0: supply ≤ max_supply; emission's minted total is the sum of its epochs; the emission
-// account is empty (everything minted is paid out in the same step).
+// account is empty (everything minted is paid out in the same step); the challenge account holds
+// exactly the bonds of the open bonded capacity challenges, and every open challenge is indexed.
 import { moduleAddress } from '../../node/framework/address.ts';
 import type { KVRead } from '../../node/store/types.ts';
 import * as bankKeys from '../bank/keys.ts';
+import { ChallengeStatus } from '../../proto/gen/cairn/emission/v1/types.ts';
 import * as keys from './keys.ts';
 
 export async function checkEmissionInvariants(store: KVRead): Promise<string[]> {
@@ -17,5 +19,17 @@ export async function checkEmissionInvariants(store: KVRead): Promise<string[]> 
   if (sum !== total) broken.push(`minted total ${total} differs from the sum of the epochs' minted ${sum}`);
   const held = (await bankKeys.balances.get(store, [moduleAddress(keys.EMISSION_ACCOUNT), p.denom])) ?? 0n;
   if (held !== 0n) broken.push(`the emission account holds ${held}${p.denom} after the block`);
+  let bonds = 0n;
+  let open = 0;
+  for await (const [, c] of keys.challenges.entries(store)) {
+    if (c.status !== ChallengeStatus.CHALLENGE_STATUS_OPEN) continue;
+    open++;
+    if (c.bond !== '') bonds += BigInt(c.bond);
+  }
+  let indexed = 0;
+  for await (const _ of keys.openByGpu.entries(store)) indexed++;
+  if (indexed !== open) broken.push(`${open} open capacity challenges but ${indexed} GPUs marked as challenged`);
+  const bonded = (await bankKeys.balances.get(store, [moduleAddress(keys.CHALLENGE_ACCOUNT), p.denom])) ?? 0n;
+  if (bonded !== bonds) broken.push(`${keys.CHALLENGE_ACCOUNT} holds ${bonded}${p.denom} but open challenges' bonds add up to ${bonds}${p.denom}`);
   return broken;
 }

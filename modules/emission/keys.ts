@@ -1,12 +1,14 @@
 // emission state layout: one prefix byte per collection under "emission/". Operator addresses that
 // are followed by more key parts are length-prefixed; epochs are big-endian u64, so byte order is
 // logical order.
-import { Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../node/framework/collections.ts';
+import { Item, Map, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../node/framework/collections.ts';
 import { AvailabilityReport, CapacityChallenge, EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from '../../proto/gen/cairn/emission/v1/types.ts';
 
 export const MODULE = 'emission';
 /** Mints each epoch's rewards and pays them out in the same step: empty after every block. */
 export const EMISSION_ACCOUNT = 'emission';
+/** Holds the bonds of open bonded capacity challenges, exactly (and, within one step, a fake-capacity slash being split). */
+export const CHALLENGE_ACCOUNT = 'emission_challenges';
 
 const PREFIX = new TextEncoder().encode('emission/');
 const key = (b: number): Uint8Array => Uint8Array.of(...PREFIX, b);
@@ -48,9 +50,11 @@ export const challengeDeadlines = new Map(key(0x0b), pairKey(u64Key, u64Key, () 
 export const nextChallengeId = new Item(key(0x0c), uintValue);
 /** (epoch, operator) → capacity challenges passed in that epoch */
 export const passed = new Map(key(0x0d), pairKey(u64Key, lengthPrefixedBytes, () => 8), uintValue);
+/** (operator, GPU id) → id of the GPU's open challenge: one open challenge per GPU. */
+export const openByGpu = new Map(key(0x0e), pairKey(lengthPrefixedBytes, lastStringKey, lpLength), u64Key);
 
 export const STATE_PREFIX = PREFIX;
-export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix, reports.prefix, challenges.prefix, challengeDeadlines.prefix, nextChallengeId.key, passed.prefix];
+export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix, reports.prefix, challenges.prefix, challengeDeadlines.prefix, nextChallengeId.key, passed.prefix, openByGpu.prefix];
 
 /** The key bytes of an operator address (reputation leaves follow this order). */
 export function addressKey(address: Uint8Array): Uint8Array {

@@ -31,6 +31,10 @@ export function defaultParams(): Params {
     capacityWindow: 600n,
     fakeCapacityBps: 2000,
     fakeCapacityJailBlocks: 86_400n,
+    // 10 CAIRN: a griefer who challenges honest operators loses it to each of them.
+    capacityChallengeBond: (10n * CAIRN).toString(),
+    // As in receipts: a fifth of the slash to whoever proved the fault, the rest burned.
+    challengerRewardBps: 2000,
   };
 }
 
@@ -73,4 +77,7 @@ export function validateParams(p: Params): void {
   if (p.capacityWindow < 1n || p.capacityWindow > 10_000_000n) throw ErrInvalidParams.wrap(`capacity_window ${p.capacityWindow} must be between 1 and 10^7 blocks`);
   bps('fake_capacity_bps', p.fakeCapacityBps, 1);
   if (p.fakeCapacityJailBlocks < 1n) throw ErrInvalidParams.wrap('fake_capacity_jail_blocks must be at least 1');
+  // A free challenge would let anyone make operators run benchmarks for nothing.
+  if (amount('capacity_challenge_bond', p.capacityChallengeBond) === 0n) throw ErrInvalidParams.wrap('capacity_challenge_bond must be positive');
+  bps('challenger_reward_bps', p.challengerRewardBps);
 }

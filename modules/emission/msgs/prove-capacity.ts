@@ -5,7 +5,7 @@ import type { MsgHandler } from '../../../node/framework/module.ts';
 import { MsgProveCapacity, MsgProveCapacityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { ChallengeStatus } from '../../../proto/gen/cairn/emission/v1/types.ts';
 import { verifyEd25519 } from '../../registry/sign-bytes.ts';
-import { capacitySignBytes } from '../capacity.ts';
+import { bondOf, capacitySignBytes, closeChallenge } from '../capacity.ts';
 import { ErrBadCapacityProof, ErrNotChallenged, ErrUntrustedVerifier } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
@@ -33,10 +33,19 @@ export function msgProveCapacity(k: EmissionKeeper): MsgHandler<MsgProveCapacity
       const operator = ctx.addresses.decode(msg.operator);
       if (!verifyEd25519(msg.verifier, capacitySignBytes(ctx.block.chainId, operator, ch.id, ch.gpuId, msg.measuredCount), msg.signature)) throw ErrBadCapacityProof.wrap('the verifier signature does not verify');
       if (msg.measuredCount < ch.gpuCount) throw ErrBadCapacityProof.wrap(`measured ${msg.measuredCount} GPUs, ${ch.gpuCount} committed`);
-      keys.challenges.set(ctx.store, ch.id, { ...ch, status: ChallengeStatus.CHALLENGE_STATUS_PASSED });
-      const { epoch } = await k.epochAt(ctx.store, ctx.block.height);
-      keys.passed.set(ctx.store, [epoch, operator], ((await keys.passed.get(ctx.store, [epoch, operator])) ?? 0n) + 1n);
-      ctx.events.emit('prove_capacity', { challenge_id: ch.id.toString(), operator: msg.operator, gpu_id: ch.gpuId });
+      closeChallenge(ctx, ch, ChallengeStatus.CHALLENGE_STATUS_PASSED);
+      const bond = bondOf(ch);
+      if (ch.challenger === '') {
+        // Only the chain's random picks count for rewards and reputation: a bonded challenge could
+        // come from the operator's own second account, and its bond would come straight back.
+        const { epoch } = await k.epochAt(ctx.store, ctx.block.height);
+        keys.passed.set(ctx.store, [epoch, operator], ((await keys.passed.get(ctx.store, [epoch, operator])) ?? 0n) + 1n);
+      } else if (bond > 0n) {
+        // Griefing costs the griefer: the bond goes to the operator who had to run the benchmark.
+        const denom = (await k.params(ctx.store)).denom;
+        await k.deps.bank.sendFromModule(ctx, keys.CHALLENGE_ACCOUNT, operator, [{ denom, amount: bond }]);
+      }
+      ctx.events.emit('prove_capacity', { challenge_id: ch.id.toString(), operator: msg.operator, gpu_id: ch.gpuId, challenger: ch.challenger, bond_to_operator: ch.challenger === '' ? '0' : bond.toString() });
       return { typeUrl: `/${EMISSION_PACKAGE}.MsgProveCapacityResponse`, value: MsgProveCapacityResponse.encode({}).finish() };
     },
   };

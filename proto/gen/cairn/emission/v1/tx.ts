@@ -43,6 +43,21 @@ export interface MsgProveCapacity {
 export interface MsgProveCapacityResponse {
 }
 
+/**
+ * Anyone with `capacity_challenge_bond` challenges one committed GPU of an active operator (not the
+ * challenger itself, not a GPU already under an open challenge). The operator answers with
+ * MsgProveCapacity within `capacity_window` blocks, or suffers the fake-capacity fault.
+ */
+export interface MsgChallengeCapacity {
+  challenger: string;
+  operator: string;
+  gpuId: string;
+}
+
+export interface MsgChallengeCapacityResponse {
+  challengeId: bigint;
+}
+
 function createBaseUptimeReport(): UptimeReport {
   return { operator: "", uptimeBps: 0 };
 }
@@ -484,6 +499,189 @@ export const MsgProveCapacityResponse: MessageFns<MsgProveCapacityResponse> = {
   },
   fromPartial(_: DeepPartial<MsgProveCapacityResponse>): MsgProveCapacityResponse {
     const message = createBaseMsgProveCapacityResponse();
+    return message;
+  },
+};
+
+function createBaseMsgChallengeCapacity(): MsgChallengeCapacity {
+  return { challenger: "", operator: "", gpuId: "" };
+}
+
+export const MsgChallengeCapacity: MessageFns<MsgChallengeCapacity> = {
+  encode(message: MsgChallengeCapacity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenger !== "") {
+      writer.uint32(10).string(message.challenger);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.gpuId !== "") {
+      writer.uint32(26).string(message.gpuId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgChallengeCapacity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgChallengeCapacity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenger = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.gpuId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgChallengeCapacity {
+    return {
+      challenger: isSet(object.challenger) ? globalThis.String(object.challenger) : "",
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      gpuId: isSet(object.gpuId)
+        ? globalThis.String(object.gpuId)
+        : isSet(object.gpu_id)
+        ? globalThis.String(object.gpu_id)
+        : "",
+    };
+  },
+
+  toJSON(message: MsgChallengeCapacity): unknown {
+    const obj: any = {};
+    if (message.challenger !== "") {
+      obj.challenger = message.challenger;
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.gpuId !== "") {
+      obj.gpuId = message.gpuId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgChallengeCapacity>): MsgChallengeCapacity {
+    return MsgChallengeCapacity.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgChallengeCapacity>): MsgChallengeCapacity {
+    const message = createBaseMsgChallengeCapacity();
+    message.challenger = object.challenger ?? "";
+    message.operator = object.operator ?? "";
+    message.gpuId = object.gpuId ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgChallengeCapacityResponse(): MsgChallengeCapacityResponse {
+  return { challengeId: 0n };
+}
+
+export const MsgChallengeCapacityResponse: MessageFns<MsgChallengeCapacityResponse> = {
+  encode(message: MsgChallengeCapacityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challengeId !== 0n) {
+      if (BigInt.asUintN(64, message.challengeId) !== message.challengeId) {
+        throw new globalThis.Error("value provided for field message.challengeId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.challengeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgChallengeCapacityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgChallengeCapacityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.challengeId = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgChallengeCapacityResponse {
+    return {
+      challengeId: isSet(object.challengeId)
+        ? BigInt(object.challengeId)
+        : isSet(object.challenge_id)
+        ? BigInt(object.challenge_id)
+        : 0n,
+    };
+  },
+
+  toJSON(message: MsgChallengeCapacityResponse): unknown {
+    const obj: any = {};
+    if (message.challengeId !== 0n) {
+      obj.challengeId = message.challengeId.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgChallengeCapacityResponse>): MsgChallengeCapacityResponse {
+    return MsgChallengeCapacityResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgChallengeCapacityResponse>): MsgChallengeCapacityResponse {
+    const message = createBaseMsgChallengeCapacityResponse();
+    message.challengeId = (object.challengeId !== undefined && object.challengeId !== null)
+      ? BigInt(object.challengeId)
+      : 0n;
     return message;
   },
 };

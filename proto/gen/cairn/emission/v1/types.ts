@@ -98,6 +98,13 @@ export interface Params {
   capacityWindow: bigint;
   fakeCapacityBps: number;
   fakeCapacityJailBlocks: bigint;
+  /**
+   * What anyone challenging a committed GPU posts (in `denom`): the operator's if it proves in
+   * time, returned with challenger_reward_bps of the slash if it does not.
+   */
+  capacityChallengeBond: string;
+  /** A bonded challenger's share of a fake-capacity slash (the rest is burned). */
+  challengerRewardBps: number;
 }
 
 /** What one epoch's end minted. */
@@ -178,25 +185,30 @@ export interface AvailabilityReport {
   height: bigint;
 }
 
-/**
- * A committed GPU the chain picked for a capacity proof.
- * Capacity challenges one operator passed in one epoch (genesis form of the tally).
- */
+/** Capacity challenges one operator passed in one epoch (genesis form of the tally). */
 export interface PassedChallenges {
   epoch: bigint;
   operator: string;
   count: bigint;
 }
 
+/** A committed GPU under a capacity challenge: picked by the chain, or opened by a bonded challenger. */
 export interface CapacityChallenge {
   id: bigint;
-  /** The epoch whose last block picked it (the proof counts in the next one). */
+  /**
+   * The chain's picks: the epoch whose last block picked it (the proof counts in the one it lands
+   * in). Bonded challenges: the epoch it was opened in.
+   */
   epoch: bigint;
   operator: string;
   gpuId: string;
   gpuCount: number;
   deadline: bigint;
   status: ChallengeStatus;
+  /** Who opened it with a bond; empty for the chain's picks. */
+  challenger: string;
+  /** The challenger's bond (in the emission denom); "" or "0" for the chain's picks. */
+  bond: string;
 }
 
 function createBaseParams(): Params {
@@ -218,6 +230,8 @@ function createBaseParams(): Params {
     capacityWindow: 0n,
     fakeCapacityBps: 0,
     fakeCapacityJailBlocks: 0n,
+    capacityChallengeBond: "",
+    challengerRewardBps: 0,
   };
 }
 
@@ -282,6 +296,12 @@ export const Params: MessageFns<Params> = {
         throw new globalThis.Error("value provided for field message.fakeCapacityJailBlocks of type uint64 too large");
       }
       writer.uint32(136).uint64(message.fakeCapacityJailBlocks);
+    }
+    if (message.capacityChallengeBond !== "") {
+      writer.uint32(146).string(message.capacityChallengeBond);
+    }
+    if (message.challengerRewardBps !== 0) {
+      writer.uint32(152).uint32(message.challengerRewardBps);
     }
     return writer;
   },
@@ -435,6 +455,22 @@ export const Params: MessageFns<Params> = {
             message.fakeCapacityJailBlocks = reader.uint64() as bigint;
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.capacityChallengeBond = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.challengerRewardBps = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -526,6 +562,16 @@ export const Params: MessageFns<Params> = {
         : isSet(object.fake_capacity_jail_blocks)
         ? BigInt(object.fake_capacity_jail_blocks)
         : 0n,
+      capacityChallengeBond: isSet(object.capacityChallengeBond)
+        ? globalThis.String(object.capacityChallengeBond)
+        : isSet(object.capacity_challenge_bond)
+        ? globalThis.String(object.capacity_challenge_bond)
+        : "",
+      challengerRewardBps: isSet(object.challengerRewardBps)
+        ? globalThis.Number(object.challengerRewardBps)
+        : isSet(object.challenger_reward_bps)
+        ? globalThis.Number(object.challenger_reward_bps)
+        : 0,
     };
   },
 
@@ -582,6 +628,12 @@ export const Params: MessageFns<Params> = {
     if (message.fakeCapacityJailBlocks !== 0n) {
       obj.fakeCapacityJailBlocks = message.fakeCapacityJailBlocks.toString();
     }
+    if (message.capacityChallengeBond !== "") {
+      obj.capacityChallengeBond = message.capacityChallengeBond;
+    }
+    if (message.challengerRewardBps !== 0) {
+      obj.challengerRewardBps = Math.round(message.challengerRewardBps);
+    }
     return obj;
   },
 
@@ -614,6 +666,8 @@ export const Params: MessageFns<Params> = {
       (object.fakeCapacityJailBlocks !== undefined && object.fakeCapacityJailBlocks !== null)
         ? BigInt(object.fakeCapacityJailBlocks)
         : 0n;
+    message.capacityChallengeBond = object.capacityChallengeBond ?? "";
+    message.challengerRewardBps = object.challengerRewardBps ?? 0;
     return message;
   },
 };
@@ -1926,7 +1980,7 @@ export const PassedChallenges: MessageFns<PassedChallenges> = {
 };
 
 function createBaseCapacityChallenge(): CapacityChallenge {
-  return { id: 0n, epoch: 0n, operator: "", gpuId: "", gpuCount: 0, deadline: 0n, status: 0 };
+  return { id: 0n, epoch: 0n, operator: "", gpuId: "", gpuCount: 0, deadline: 0n, status: 0, challenger: "", bond: "" };
 }
 
 export const CapacityChallenge: MessageFns<CapacityChallenge> = {
@@ -1960,6 +2014,12 @@ export const CapacityChallenge: MessageFns<CapacityChallenge> = {
     }
     if (message.status !== 0) {
       writer.uint32(56).int32(message.status);
+    }
+    if (message.challenger !== "") {
+      writer.uint32(66).string(message.challenger);
+    }
+    if (message.bond !== "") {
+      writer.uint32(74).string(message.bond);
     }
     return writer;
   },
@@ -2033,6 +2093,22 @@ export const CapacityChallenge: MessageFns<CapacityChallenge> = {
             message.status = reader.int32() as any;
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.challenger = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.bond = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2062,6 +2138,8 @@ export const CapacityChallenge: MessageFns<CapacityChallenge> = {
         : 0,
       deadline: isSet(object.deadline) ? BigInt(object.deadline) : 0n,
       status: isSet(object.status) ? challengeStatusFromJSON(object.status) : 0,
+      challenger: isSet(object.challenger) ? globalThis.String(object.challenger) : "",
+      bond: isSet(object.bond) ? globalThis.String(object.bond) : "",
     };
   },
 
@@ -2088,6 +2166,12 @@ export const CapacityChallenge: MessageFns<CapacityChallenge> = {
     if (message.status !== 0) {
       obj.status = challengeStatusToJSON(message.status);
     }
+    if (message.challenger !== "") {
+      obj.challenger = message.challenger;
+    }
+    if (message.bond !== "") {
+      obj.bond = message.bond;
+    }
     return obj;
   },
 
@@ -2103,6 +2187,8 @@ export const CapacityChallenge: MessageFns<CapacityChallenge> = {
     message.gpuCount = object.gpuCount ?? 0;
     message.deadline = (object.deadline !== undefined && object.deadline !== null) ? BigInt(object.deadline) : 0n;
     message.status = object.status ?? 0;
+    message.challenger = object.challenger ?? "";
+    message.bond = object.bond ?? "";
     return message;
   },
 };
