@@ -2,7 +2,7 @@
 // most half the protocol fees it paid, validators get their share through distribution, the cap
 // holds, and bad params are refused at genesis.
 import { describe, expect, it } from 'vitest';
-import { moduleAddress } from '../node/framework/address.ts';
+import { AddressCodec, moduleAddress } from '../node/framework/address.ts';
 import { validateEmissionGenesis } from '../modules/emission/genesis.ts';
 import { defaultParams } from '../modules/emission/params.ts';
 import { EMISSION_ACCOUNT } from '../modules/emission/keys.ts';
@@ -117,6 +117,7 @@ describe('emission at the epoch end', () => {
 });
 
 describe('emission params', () => {
+  const CODEC = new AddressCodec('cairn');
   const withParams = (p: Record<string, unknown>): unknown => ({ params: { ...p } });
   const base = {
     denom: 'ucairn',
@@ -140,8 +141,8 @@ describe('emission params', () => {
   };
 
   it('accepts the defaults: a 21M cap, 5.25M in year 0, halving every 2 years', () => {
-    const g = validateEmissionGenesis(withParams(base));
-    expect(g.params).toEqual(defaultParams());
+    const g = validateEmissionGenesis(withParams(base), CODEC);
+    expect(g.params).toEqual(defaultParams(CODEC));
     expect(g.params!.enabled).toBe(false);
   });
 
@@ -157,7 +158,7 @@ describe('emission params', () => {
     [{ capacity_challenge_bond: '0' }, /capacity_challenge_bond must be positive/],
     [{ challenger_reward_bps: 10_001 }, /challenger_reward_bps 10001/],
   ])('refuses %o with a clear error', (change, message) => {
-    expect(() => validateEmissionGenesis(withParams({ ...base, ...change }))).toThrow(message);
+    expect(() => validateEmissionGenesis(withParams({ ...base, ...change }), CODEC)).toThrow(message);
   });
 
   it('refuses a genesis whose supply is already above the cap', async () => {

@@ -3,4 +3,5 @@ export const EVENTS = {
   epoch: 'emission_epoch',
   reward: 'emission_reward',
   reputationRoot: 'reputation_root',
+  updateParams: 'emission_update_params',
 } as const;

@@ -1,6 +1,7 @@
 // emission genesis: params (validated: bps in range, weights summing to 10000, a schedule under the
 // cap), what was minted, and the records. Init creates the emission module account (minter) and
 // checks that the genesis supply is under the cap and that the chain's epoch and denom agree.
+import { type AddressCodec, AddressCodec as Codec } from '../../node/framework/address.ts';
 import type { Context, QueryContext } from '../../node/framework/context.ts';
 import { GenesisError } from '../../node/framework/json.ts';
 import type { GenesisHandlers } from '../../node/framework/module.ts';
@@ -16,11 +17,14 @@ function fail(path: string, message: string): never {
   throw new GenesisError(`${path}: ${message}`);
 }
 
-export function validateEmissionGenesis(json: unknown): GenesisState {
+export function validateEmissionGenesis(json: unknown, addresses: AddressCodec): GenesisState {
   const g = readProtoJson(GenesisState, json, 'emission');
-  g.params = g.params ?? defaultParams();
+  const defaults = defaultParams(addresses);
+  g.params = g.params ?? defaults;
+  // The authority's bech32 depends on the chain's prefix: the default genesis leaves it out.
+  if (g.params.authority === '') g.params.authority = defaults.authority;
   try {
-    validateParams(g.params);
+    validateParams(g.params, addresses);
   } catch (e) {
     fail('emission.params', (e as Error).message);
   }
@@ -47,9 +51,13 @@ export function validateEmissionGenesis(json: unknown): GenesisState {
 
 export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccounts): GenesisHandlers<GenesisState> {
   return {
-    defaultGenesis: () => writeProtoJson(GenesisState, { params: defaultParams(), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: 1n, passed: [] }),
+    defaultGenesis: () => {
+      const json = writeProtoJson(GenesisState, { params: defaultParams(new Codec('cairn')), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: 1n, passed: [] }) as Record<string, unknown>;
+      const { authority: _, ...params } = json['params'] as Record<string, unknown>;
+      return { ...json, params };
+    },
 
-    validate: (json) => validateEmissionGenesis(json),
+    validate: (json, addresses) => validateEmissionGenesis(json, addresses),
 
     async init(g, ctx: Context) {
       const p = g.params!;

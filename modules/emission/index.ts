@@ -10,6 +10,7 @@ import * as keys from './keys.ts';
 import { msgReportAvailability } from './msgs/report-availability.ts';
 import { msgProveCapacity } from './msgs/prove-capacity.ts';
 import { msgChallengeCapacity } from './msgs/challenge-capacity.ts';
+import { msgUpdateParams } from './msgs/update-params.ts';
 import { enforceChallenges, pickChallenges } from './capacity.ts';
 import { emissionQueries } from './queries.ts';
 
@@ -23,7 +24,7 @@ export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccount
     name: keys.MODULE,
     consensusVersion: 1,
     genesis: emissionGenesis(keeper, accounts),
-    msgs: [msgReportAvailability(keeper), msgProveCapacity(keeper), msgChallengeCapacity(keeper)],
+    msgs: [msgReportAvailability(keeper), msgProveCapacity(keeper), msgChallengeCapacity(keeper), msgUpdateParams(keeper)],
     queries: emissionQueries(keeper),
     invariants: checkEmissionInvariants,
     async endBlock(ctx) {

@@ -1,5 +1,6 @@
 // Emission params: defaults (SPEC: 21M cap, 5.25M in year 0, halving every 2 years) and the checks
-// genesis runs: bps in range, weights summing to 10000, and a schedule that fits under the cap.
+// genesis and MsgUpdateParams run: bps in range, weights summing to 10000, and a schedule that fits under the cap.
+import { type AddressCodec, moduleAddress } from '../../node/framework/address.ts';
 import type { Params } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { U128_MAX } from '../../sdk/bytes.ts';
 import { ErrInvalidParams } from './errors.ts';
@@ -8,8 +9,12 @@ import { scheduleTotal } from './schedule.ts';
 export const BPS = 10_000;
 const CAIRN = 1_000_000n;
 
-export function defaultParams(): Params {
+/** The default authority is the gov module account, as for the other modules' params. */
+export const DEFAULT_AUTHORITY_MODULE = 'gov';
+
+export function defaultParams(addresses: AddressCodec): Params {
   return {
+    authority: addresses.encode(moduleAddress(DEFAULT_AUTHORITY_MODULE)),
     denom: 'ucairn',
     maxSupply: (21_000_000n * CAIRN).toString(),
     year0Budget: (5_250_000n * CAIRN).toString(),
@@ -49,7 +54,12 @@ function amount(name: string, text: string): bigint {
   return v;
 }
 
-export function validateParams(p: Params): void {
+export function validateParams(p: Params, addresses: AddressCodec): void {
+  try {
+    addresses.decode(p.authority);
+  } catch (e) {
+    throw ErrInvalidParams.wrap(`authority: ${(e as Error).message}`);
+  }
   if (!/^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/.test(p.denom)) throw ErrInvalidParams.wrap(`denom "${p.denom}" is not a valid denom`);
   const max = amount('max_supply', p.maxSupply);
   const year0 = amount('year0_budget', p.year0Budget);

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AddressCodec } from '../../node/framework/address.ts';
 import { defaultParams } from './params.ts';
 import { type OperatorInput, feesLowerBound, planEpoch } from './reward.ts';
 
-const p = { ...defaultParams(), enabled: true };
+const p = { ...defaultParams(new AddressCodec('cairn')), enabled: true };
 
 const input = fc.record({
   operator: fc.string({ minLength: 1, maxLength: 4 }),

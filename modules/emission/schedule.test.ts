@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AddressCodec } from '../../node/framework/address.ts';
 import { defaultParams } from './params.ts';
 import { epochBudget, eraOf, nextHalvingEpoch, scheduleTotal } from './schedule.ts';
 
-const p = defaultParams();
+const p = defaultParams(new AddressCodec('cairn'));
 
 describe('the emission schedule', () => {
   it('gives 5.25M CAIRN a year for the first two years, split evenly over 8760 epochs, rounded down', () => {

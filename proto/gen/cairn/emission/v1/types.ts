@@ -105,6 +105,8 @@ export interface Params {
   capacityChallengeBond: string;
   /** A bonded challenger's share of a fake-capacity slash (the rest is burned). */
   challengerRewardBps: number;
+  /** Who may replace these params with MsgUpdateParams (by default the gov module account). */
+  authority: string;
 }
 
 /** What one epoch's end minted. */
@@ -232,6 +234,7 @@ function createBaseParams(): Params {
     fakeCapacityJailBlocks: 0n,
     capacityChallengeBond: "",
     challengerRewardBps: 0,
+    authority: "",
   };
 }
 
@@ -302,6 +305,9 @@ export const Params: MessageFns<Params> = {
     }
     if (message.challengerRewardBps !== 0) {
       writer.uint32(152).uint32(message.challengerRewardBps);
+    }
+    if (message.authority !== "") {
+      writer.uint32(162).string(message.authority);
     }
     return writer;
   },
@@ -471,6 +477,14 @@ export const Params: MessageFns<Params> = {
             message.challengerRewardBps = reader.uint32();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -572,6 +586,7 @@ export const Params: MessageFns<Params> = {
         : isSet(object.challenger_reward_bps)
         ? globalThis.Number(object.challenger_reward_bps)
         : 0,
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
     };
   },
 
@@ -634,6 +649,9 @@ export const Params: MessageFns<Params> = {
     if (message.challengerRewardBps !== 0) {
       obj.challengerRewardBps = Math.round(message.challengerRewardBps);
     }
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
     return obj;
   },
 
@@ -668,6 +686,7 @@ export const Params: MessageFns<Params> = {
         : 0n;
     message.capacityChallengeBond = object.capacityChallengeBond ?? "";
     message.challengerRewardBps = object.challengerRewardBps ?? 0;
+    message.authority = object.authority ?? "";
     return message;
   },
 };
