@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ics23, verifyMembership } from '@confio/ics23';
 import { STATE_PROOF_SPEC, proofKey } from '../node/store/proof-spec.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
+import * as rq from '../proto/gen/cairn/registry/v1/query.ts';
 import { ReputationRoot } from '../proto/gen/cairn/emission/v1/types.ts';
 import { merkleRoot, reputationLeaf, reputationScore } from '../modules/emission/reputation.ts';
 import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
@@ -36,13 +37,19 @@ describe('operator points and reputation', () => {
     const proof = ics23.CommitmentProof.decode(proved.proofOps!.ops[0]!.data);
     const appHash = rc.chain.appHashes[rc.chain.appHashes.length - 1]!;
     expect(verifyMembership(proof, STATE_PROOF_SPEC, appHash, proofKey(roots.reputationStoreKey), proved.value)).toBe(true);
+    // The registry's catalog carries the score and sorts by it: the scored operator before operator2 (no score).
+    const catalog = await rc.query('Operators', rq.QueryOperatorsRequest, rq.QueryOperatorsResponse, rq.QueryOperatorsRequest.fromPartial({ sortBy: rq.SortBy.SORT_BY_REPUTATION }), '/cairn.registry.v1.Query/');
+    expect(catalog.operators.map((e) => [e.operator!.address, e.operator!.reputation])).toEqual([
+      [operator, 200n],
+      [rc.address('operator2'), 0n],
+    ]);
     // The next, quiet epoch keeps the operator (same score: no new paid epoch) under a new root.
     await rc.advanceTo((epoch + 2n) * EPOCH_BLOCKS);
     const next = await emissionQuery(rc, 'Roots', q.QueryRootsRequest, q.QueryRootsResponse, { epoch: epoch + 1n });
     expect(next.reputation!.operators).toBe(1n);
   });
 
-  it('has no message that moves points: the module registers only validator and prover messages', () => {
+  it('has no message that moves points', () => {
     expect(Object.keys(EMISSION_MSG_TYPE_URLS).filter((m) => /point/i.test(m))).toEqual([]);
   });
 

@@ -137,6 +137,7 @@ export class EmissionKeeper {
   /** Points (work and uptime) and reputation of every operator with usage now or a record before; then the epoch's root. */
   async updatePointsAndReputation(ctx: Context, epoch: bigint, inputs: readonly OperatorInput[]): Promise<void> {
     const byOperator = new Map(inputs.map((i) => [i.operator, i]));
+    const publish = (await this.params(ctx.store)).enabled;
     const operators = new Set<string>(byOperator.keys());
     for await (const [, r] of keys.reputations.entries(ctx.store)) operators.add(r.operator);
     for await (const [, r] of keys.reports.entries(ctx.store, { subPrefix: keys.u64(epoch) })) operators.add(r.operator);
@@ -164,6 +165,11 @@ export class EmissionKeeper {
       };
       const rep: Reputation = { ...next, score: reputationScore(next, status === OperatorStatus.OPERATOR_STATUS_TOMBSTONED) };
       keys.reputations.set(ctx.store, address, rep);
+      // The public catalog sorts by the registry's copy of the score. It is published only while
+      // emission runs: a chain with emission off (the other modules' test chains) keeps the score and
+      // root here but leaves operator records alone, so their "refused message changed nothing"
+      // snapshots of registry state hold across epoch ends.
+      if (publish) await this.deps.registry.setReputation(ctx, address, rep.score);
       leaves.push(reputationLeaf(epoch, address, rep));
     }
     const root = merkleRoot(leaves);
