@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { capacitySignBytes } from '../modules/emission/capacity.ts';
 import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
 import * as keys from '../modules/emission/keys.ts';
-import { emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
+import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
 import * as registryKeys from '../modules/registry/keys.ts';
 import { FEE, GPU_ID, type ReceiptsChain, type Role } from '../modules/receipts/testing/chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
@@ -107,6 +107,14 @@ describe('bonded capacity challenges', () => {
     await rc.advanceTo((await challenges(rc))[0]!.deadline + 1n);
     expect(await rc.operatorStatus('operator')).toBe(OperatorStatus.OPERATOR_STATUS_JAILED);
     await rc.expectRefused('griefer', challenge(rc, 'griefer', operator, 'h100-b'), { code: 12, codespace: 'emission' }, 'is not active');
+  });
+
+  it('are not opened, by the chain or by anyone, while the registry trusts no verifier: nobody could answer them', async () => {
+    const rc = await startEmissionChain({ emission: { ...PARAMS, capacity_challenges_per_epoch: 4 }, registry: { trusted_verifiers: [] } });
+    await rc.expectRefused('challenger', challenge(rc, 'challenger', rc.address('operator'), GPU_ID), { code: 9, codespace: 'emission' }, 'trusts no verifier');
+    await rc.advanceTo(3n * EPOCH_BLOCKS);
+    expect(await challenges(rc)).toEqual([]);
+    expect(await rc.operatorStatus('operator')).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
   });
 
   it('refuse a challenger whose balance is below the bond with insufficient funds', async () => {

@@ -9,6 +9,8 @@ import { EMISSION_ACCOUNT } from '../modules/emission/keys.ts';
 import { EPOCH_BLOCKS, emissionQuery, emissionStatus, epochEmission, startEmissionChain } from '../modules/emission/testing/chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
 import { FEE, type ReceiptsChain } from '../modules/receipts/testing/chain.ts';
+import { defaultAppState } from '../genesis/app-state.ts';
+import { AppChain } from './support/app-chain.ts';
 
 const DISTRIBUTION = 'distribution';
 
@@ -132,7 +134,8 @@ describe('emission params', () => {
     availability_weight_bps: 1000,
     max_operator_share_bps: 2500,
     max_emission_per_fee_bps: 5000,
-    capacity_challenges_per_epoch: 0,
+    enabled: true,
+    capacity_challenges_per_epoch: 4,
     capacity_window: '600',
     fake_capacity_bps: 2000,
     fake_capacity_jail_blocks: '86400',
@@ -143,7 +146,7 @@ describe('emission params', () => {
   it('accepts the defaults: a 21M cap, 5.25M in year 0, halving every 2 years', () => {
     const g = validateEmissionGenesis(withParams(base), CODEC);
     expect(g.params).toEqual(defaultParams(CODEC));
-    expect(g.params!.enabled).toBe(false);
+    expect(g.params!.enabled).toBe(true);
   });
 
   it.each([
@@ -163,6 +166,18 @@ describe('emission params', () => {
 
   it('refuses a genesis whose supply is already above the cap', async () => {
     await expect(startEmissionChain({ emission: { max_supply: '1000', year0_budget: '100' } })).rejects.toThrow(/genesis supply .* exceeds max_supply 1000/);
+  });
+});
+
+describe('the default genesis (cairn init, npm start, localnet)', () => {
+  it('mints and picks capacity challenges: a real network pays its operators', async () => {
+    const chain = await AppChain.start({ appState: defaultAppState() });
+    await chain.block();
+    const r = await chain.query('/cairn.emission.v1.Query/Params', q.QueryParamsRequest.encode({}).finish());
+    const p = q.QueryParamsResponse.decode(r.value).params!;
+    expect(p.enabled).toBe(true);
+    expect(p.capacityChallengesPerEpoch).toBeGreaterThan(0);
+    expect(p.authority).toBe(chain.app.addresses.encode(moduleAddress('gov')));
   });
 });
 

@@ -92,8 +92,14 @@ export function closeChallenge(ctx: Context, ch: CapacityChallenge, status: Chal
   keys.openByGpu.delete(ctx.store, [ctx.addresses.decode(ch.operator), ch.gpuId]);
 }
 
+/** A challenge can only be answered with a trusted verifier's signature: without one, none is opened. */
+export async function answerable(k: EmissionKeeper, store: KVRead): Promise<boolean> {
+  return (await k.deps.registry.params(store)).trustedVerifiers.length > 0;
+}
+
 /** Picks up to `capacity_challenges_per_epoch` distinct GPUs: index i = sha256(block hash ‖ u32 i) mod n. */
 export async function pickChallenges(k: EmissionKeeper, ctx: Context, epoch: bigint, p: Params): Promise<CapacityChallenge[]> {
+  if (p.capacityChallengesPerEpoch === 0 || !(await answerable(k, ctx.store))) return [];
   const all = await candidates(k, ctx.store);
   const picked: CapacityChallenge[] = [];
   const taken = new Set<number>();

@@ -28,10 +28,12 @@ export function defaultParams(addresses: AddressCodec): Params {
     availabilityWeightBps: 1000,
     maxOperatorShareBps: 2500,
     maxEmissionPerFeeBps: 5000,
-    // Off until genesis turns it on: the chains other modules' tests start from assert exact balances.
-    enabled: false,
-    // Off in the default genesis, like minting: unanswered challenges slash.
-    capacityChallengesPerEpoch: 0,
+    // On: a real network must pay its operators. Test chains that assert exact balances turn it
+    // off in their genesis (test/support/registry.ts).
+    enabled: true,
+    // Four GPUs an hour. Picks need a trusted verifier to answer them: none are made while the
+    // registry trusts no verifier.
+    capacityChallengesPerEpoch: 4,
     // ~10 minutes of 1 s blocks to run and sign a benchmark.
     capacityWindow: 600n,
     fakeCapacityBps: 2000,

@@ -1,12 +1,12 @@
 // MsgChallengeCapacity: anyone with `capacity_challenge_bond` challenges one committed GPU of an
 // active operator. The bond waits in the challenge account: the operator's if it proves in time,
 // the challenger's again (with a share of the slash) if it does not. Refused, changing nothing:
-// an unknown operator, an inactive one, a GPU it has not committed, a GPU already under an open
+// no trusted verifier on the chain, an unknown operator, an inactive one, a GPU it has not committed, a GPU already under an open
 // challenge, a challenge of oneself, a challenger who cannot pay the bond.
 import type { MsgHandler } from '../../../node/framework/module.ts';
 import { MsgChallengeCapacity, MsgChallengeCapacityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
-import { openChallenge } from '../capacity.ts';
-import { ErrAlreadyChallenged, ErrInvalidChallenge, ErrNotCommitted, ErrUnknownOperator } from '../errors.ts';
+import { answerable, openChallenge } from '../capacity.ts';
+import { ErrAlreadyChallenged, ErrInvalidChallenge, ErrNotCommitted, ErrUnknownOperator, ErrUntrustedVerifier } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { EMISSION_PACKAGE } from './report-availability.ts';
@@ -30,6 +30,7 @@ export function msgChallengeCapacity(k: EmissionKeeper): MsgHandler<MsgChallenge
 
     async execute(msg, ctx) {
       const p = await k.params(ctx.store);
+      if (!(await answerable(k, ctx.store))) throw ErrUntrustedVerifier.wrap('the registry trusts no verifier, so no operator could answer a challenge');
       const operator = ctx.addresses.decode(msg.operator);
       const op = await k.deps.registry.getOperator(ctx.store, operator);
       if (op === undefined) throw ErrUnknownOperator.wrap(msg.operator);

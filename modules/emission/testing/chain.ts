@@ -15,6 +15,8 @@ export const EPOCH_BLOCKS = 10n;
 /** Emission params for tests: 4 epochs a year, so a halving every 8 epochs (80 blocks). */
 export const TEST_EMISSION_PARAMS = {
   enabled: true,
+  // Tests that want capacity challenges turn them on.
+  capacity_challenges_per_epoch: 0,
   epochs_per_year: '4',
 };
 
@@ -22,6 +24,8 @@ export interface EmissionChainOptions {
   readonly emission?: Record<string, unknown>;
   readonly receipts?: Record<string, unknown>;
   readonly royalty?: Record<string, unknown>;
+  /** Registry params over the test ones (e.g. no trusted verifiers). */
+  readonly registry?: Record<string, unknown>;
   readonly escrow?: bigint;
   readonly genesis?: Partial<Record<keyof GenesisState, unknown>>;
   /** Genesis validators (account addresses) with their self-bonds. */
@@ -35,6 +39,8 @@ export async function startEmissionChain(opts: EmissionChainOptions = {}): Promi
     state = addGenesisAccount(state, v.address, [{ denom: 'ucairn', amount: v.selfBond + 10n ** 12n }]);
     state = addGenesisValidator(state, { operator: v.address, consensusPubKey: consensusKey(i), selfBond: v.selfBond, moniker: `validator-${i}` });
   }
+  const registry = state['registry'] as { params: Record<string, unknown> };
+  registry.params = { ...registry.params, ...opts.registry };
   const section = (state['emission'] ?? {}) as { params?: Record<string, unknown> };
   state['emission'] = { ...section, ...opts.genesis, params: { ...section.params, ...TEST_EMISSION_PARAMS, ...opts.emission } };
   const chain = await AppChain.start({ appState: state });
