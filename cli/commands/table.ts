@@ -9,7 +9,7 @@ import { stakingQueryCommands, stakingTxCommands } from './staking/commands.ts';
 import { distributionQueryCommands, distributionTxCommands } from './distribution/commands.ts';
 import { slashingQueryCommands, slashingTxCommands } from './slashing/commands.ts';
 import { receiptsCommands, receiptsQueryCommands, receiptsTxCommands } from './receipts/commands.ts';
-import { emissionQueryCommands } from './emission/commands.ts';
+import { emissionQueryCommands, emissionTxCommands } from './emission/commands.ts';
 
 export interface CommandSpec {
   readonly kind: 'command';
@@ -182,6 +182,7 @@ export const ROOT: CommandGroup = {
         distributionTxCommands(feeOptions),
         slashingTxCommands(feeOptions),
         receiptsTxCommands(feeOptions),
+        emissionTxCommands(feeOptions),
       ],
     },
     {

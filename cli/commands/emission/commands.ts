@@ -1,8 +1,11 @@
-// The `cairn query emission …` command tree, plugged into table.ts.
+// The `cairn query emission …` and `cairn tx emission …` command trees, plugged into table.ts.
+import type { ArgSpec, OptionSpecs } from '../../context.ts';
 import type { CommandGroup } from '../table.ts';
 import { cmd } from '../staking/commands.ts';
 
 const query = () => import('./queries.ts');
+const tx = () => import('./tx.ts');
+const from: ArgSpec = { name: 'from-key', description: 'name (or address) of the signing key' };
 const operator = { name: 'operator', description: 'operator address, cairn1…' };
 const epoch = { name: 'epoch', description: 'epoch number' };
 
@@ -21,3 +24,34 @@ export const emissionQueryCommands: CommandGroup = {
     cmd('roots', "an epoch's reputation, receipts and royalty roots (and the store key to prove the first)", async () => (await query()).roots, { args: [epoch], examples: ['cairn query emission roots 12'] }),
   ],
 };
+
+export function emissionTxCommands(feeOptions: OptionSpecs): CommandGroup {
+  return {
+    kind: 'group',
+    name: 'emission',
+    summary: 'availability reports and capacity challenges',
+    children: [
+      cmd('report-availability', "report operators' uptime for the current epoch (bonded validators)", async () => (await tx()).reportAvailability, {
+        args: [from, { ...epoch, description: 'the current epoch (`cairn query emission status`)' }, { name: 'reports', description: '<operator>=<uptime_bps>[,<operator>=<uptime_bps>…], uptime 0-10000' }],
+        description: 'Signed by a validator operator account. A later report in the same epoch replaces your earlier figure for each operator it names.',
+        options: feeOptions,
+        examples: ['cairn tx emission report-availability val1 42 cairn1…=9950,cairn1…=10000 --fees 5000ucairn'],
+      }),
+      cmd('challenge-capacity', "challenge an operator's committed GPU, paying the capacity challenge bond", async () => (await tx()).challengeCapacity, {
+        args: [from, operator, { name: 'gpu-id', description: 'the GPU commitment id' }],
+        description: 'If the operator proves the GPU within capacity_window blocks the bond is its; if not, you get the bond back and a share of the slash.',
+        options: feeOptions,
+        examples: ['cairn tx emission challenge-capacity alice cairn1… h100-a --fees 5000ucairn'],
+      }),
+      cmd('prove-capacity', "answer a capacity challenge with a trusted verifier's signed benchmark", async () => (await tx()).proveCapacity, {
+        args: [from, { name: 'challenge-id', description: 'from the capacity_challenge event' }, { name: 'measured-count', description: 'GPUs the benchmark measured (at least the committed count)' }],
+        options: {
+          verifier: { type: 'string', valueName: 'hex', description: "the verifier's ed25519 public key (32 bytes; one of the registry's trusted verifiers)" },
+          signature: { type: 'string', valueName: 'hex', description: "the verifier's signature over the capacity sign bytes (64 bytes)" },
+          ...feeOptions,
+        },
+        examples: ['cairn tx emission prove-capacity ops 7 8 --verifier 3b6a… --signature 9f1c… --fees 5000ucairn'],
+      }),
+    ],
+  };
+}
