@@ -53,7 +53,13 @@ describe('bonded capacity challenges', () => {
     expect(c).toMatchObject({ operator: rc.address('operator'), gpuId: GPU_ID, gpuCount: 4, challenger: rc.address('griefer'), bond: BOND.toString(), status: ChallengeStatus.CHALLENGE_STATUS_OPEN, deadline: rc.height + 5n });
     expect(await rc.moduleBalance(keys.CHALLENGE_ACCOUNT)).toBe(BOND);
     expect(await rc.balance(rc.address('griefer'))).toBe(griefer - BOND - FEE);
+    // The operator finds what to prove, and by when, in the OpenChallenges query.
+    const open = async (): Promise<CapacityChallenge[]> => (await emissionQuery(rc, 'OpenChallenges', q.QueryOpenChallengesRequest, q.QueryOpenChallengesResponse, { operator: rc.address('operator') })).challenges;
+    expect(await open()).toEqual([c]);
+    expect((await emissionQuery(rc, 'Challenge', q.QueryChallengeRequest, q.QueryChallengeResponse, { id: c!.id })).challenge).toEqual(c);
+    await expect(emissionQuery(rc, 'Challenge', q.QueryChallengeRequest, q.QueryChallengeResponse, { id: 99n })).rejects.toThrow(/capacity challenge 99 not found/);
     await rc.ok('operator', prove(rc, c!));
+    expect(await open()).toEqual([]);
     expect((await challenges(rc))[0]!.status).toBe(ChallengeStatus.CHALLENGE_STATUS_PASSED);
     expect(await rc.balance(rc.address('operator'))).toBe(operator + BOND - FEE);
     expect(await rc.moduleBalance(keys.CHALLENGE_ACCOUNT)).toBe(0n);

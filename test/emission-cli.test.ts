@@ -14,19 +14,22 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('cairn query emission', () => {
-  it('lists status, params, budget, epoch, rewards, points, reputation and roots', async () => {
+  it('lists status, params, budget, epoch, rewards, points, reputation, roots, challenge and challenges', async () => {
     const r = await cli('query', 'emission', '--help');
     expect(r.code).toBe(0);
-    for (const name of ['status', 'params', 'budget', 'epoch', 'rewards', 'points', 'reputation', 'roots']) expect(r.out + r.err).toContain(name);
+    for (const name of ['status', 'params', 'budget', 'epoch', 'rewards', 'points', 'reputation', 'roots', 'challenge', 'challenges']) expect(r.out + r.err).toContain(name);
   });
 
-  it('refuses an epoch that is not a number and an operator that is not an address, without contacting a node', async () => {
+  it('refuses an epoch or challenge id that is not a number and an operator that is not an address, without contacting a node', async () => {
     const bad = await cli('query', 'emission', 'budget', 'soon', '--node', 'http://127.0.0.1:9');
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/epoch "soon" must be a non-negative integer/);
     const addr = await cli('query', 'emission', 'points', 'nobody', '--node', 'http://127.0.0.1:9');
     expect(addr.code).not.toBe(0);
     expect(addr.err).toMatch(/operator/);
+    const id = await cli('query', 'emission', 'challenge', 'seven', '--node', 'http://127.0.0.1:9');
+    expect(id.code).not.toBe(0);
+    expect(id.err).toMatch(/challenge id "seven" must be a non-negative integer/);
   });
 });
 

@@ -1,9 +1,9 @@
 // cairn.emission.v1.Query: params, the monetary status (current epoch, its budget, minted, remaining
 // cap, next halving), one epoch's budget, what an epoch minted with its rewards, an operator's
-// rewards by epoch, points, reputation, and an epoch's roots.
+// rewards by epoch, points, reputation, an epoch's roots, and capacity challenges.
 import type { QueryHandler } from '../../node/framework/module.ts';
 import * as q from '../../proto/gen/cairn/emission/v1/query.ts';
-import type { OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
+import type { CapacityChallenge, OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { decodeAddressArg, notFound } from '../auth/queries.ts';
 import { concat, u64Key } from '../../node/framework/collections.ts';
 import type { EmissionKeeper } from './keeper.ts';
@@ -84,6 +84,25 @@ export function emissionQueries(k: EmissionKeeper): Record<string, QueryHandler>
       if (reputation === undefined) throw notFound(`epoch ${req.epoch} has no reputation root yet`);
       const roots = await k.deps.receipts.epochRootsOf(ctx.store, req.epoch);
       return q.QueryRootsResponse.encode({ reputation, receiptsRoot: roots?.receiptsRoot ?? new Uint8Array(), royaltyRoot: roots?.royaltyRoot ?? new Uint8Array(), reputationStoreKey: concat(keys.reputationRoots.prefix, u64Key.encode(req.epoch)) }).finish();
+    },
+
+    [`${PATH}Challenge`]: async (data, ctx) => {
+      const req = q.QueryChallengeRequest.decode(data);
+      const challenge = await keys.challenges.get(ctx.store, req.id);
+      if (challenge === undefined) throw notFound(`capacity challenge ${req.id} not found`);
+      return q.QueryChallengeResponse.encode({ challenge }).finish();
+    },
+
+    [`${PATH}OpenChallenges`]: async (data, ctx) => {
+      const req = q.QueryOpenChallengesRequest.decode(data);
+      const address = decodeAddressArg(req.operator, ctx);
+      const challenges: CapacityChallenge[] = [];
+      // Bounded by the operator's GPU commitments (one open challenge per GPU).
+      for await (const [, id] of keys.openByGpu.entries(ctx.store, { subPrefix: keys.addressKey(address) })) {
+        const c = await keys.challenges.get(ctx.store, id);
+        if (c !== undefined) challenges.push(c);
+      }
+      return q.QueryOpenChallengesResponse.encode({ challenges }).finish();
     },
   };
 }

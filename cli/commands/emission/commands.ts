@@ -12,7 +12,7 @@ const epoch = { name: 'epoch', description: 'epoch number' };
 export const emissionQueryCommands: CommandGroup = {
   kind: 'group',
   name: 'emission',
-  summary: 'supply, epoch budgets, halvings, rewards, points, reputation and roots',
+  summary: 'supply, epoch budgets, halvings, rewards, points, reputation, roots and capacity challenges',
   children: [
     cmd('status', 'current epoch, its budget, minted so far, remaining cap and the next halving', async () => (await query()).status, { examples: ['cairn query emission status'] }),
     cmd('params', 'the emission params', async () => (await query()).params, { examples: ['cairn query emission params --output json'] }),
@@ -21,6 +21,8 @@ export const emissionQueryCommands: CommandGroup = {
     cmd('rewards', "an operator's rewards by epoch", async () => (await query()).rewards, { args: [operator], examples: ['cairn query emission rewards cairn1…'] }),
     cmd('points', "an operator's points (not transferable)", async () => (await query()).points, { args: [operator], examples: ['cairn query emission points cairn1…'] }),
     cmd('reputation', "an operator's reputation and its inputs", async () => (await query()).reputation, { args: [operator], examples: ['cairn query emission reputation cairn1…'] }),
+    cmd('challenge', 'one capacity challenge: GPU, deadline, status, challenger and bond', async () => (await query()).challenge, { args: [{ name: 'challenge-id', description: 'challenge id' }], examples: ['cairn query emission challenge 7'] }),
+    cmd('challenges', "an operator's open capacity challenges (what to prove, and by when)", async () => (await query()).challenges, { args: [operator], examples: ['cairn query emission challenges cairn1…'] }),
     cmd('roots', "an epoch's reputation, receipts and royalty roots (and the store key to prove the first)", async () => (await query()).roots, { args: [epoch], examples: ['cairn query emission roots 12'] }),
   ],
 };

@@ -1,10 +1,12 @@
-// cairn query emission status | params | budget | epoch | rewards | points | reputation | roots
+// cairn query emission status | params | budget | epoch | rewards | points | reputation | roots |
+// challenge | challenges
 import { arg, type CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { checkAddress } from '../../node-client.ts';
 import { fields, table } from '../../output.ts';
 import * as q from '../../../proto/gen/cairn/emission/v1/query.ts';
-import { moduleQuery, withChain } from '../receipts/client.ts';
+import { type CapacityChallenge, ChallengeStatus } from '../../../proto/gen/cairn/emission/v1/types.ts';
+import { moduleQuery, parseId, withChain } from '../receipts/client.ts';
 
 const S = 'cairn.emission.v1.Query';
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -106,4 +108,36 @@ export async function roots(ctx: CommandContext): Promise<void> {
         ['store key (reputation)', hex(r.reputationStoreKey)],
       ]),
   });
+}
+
+const STATUS: Record<number, string> = {
+  [ChallengeStatus.CHALLENGE_STATUS_OPEN]: 'open',
+  [ChallengeStatus.CHALLENGE_STATUS_PASSED]: 'passed',
+  [ChallengeStatus.CHALLENGE_STATUS_FAILED]: 'failed (fake capacity)',
+};
+
+const challengeRow = (c: CapacityChallenge): string[] => [c.id.toString(), c.gpuId, String(c.gpuCount), c.deadline.toString(), c.challenger === '' ? '(chain pick)' : `${c.challenger} (bond ${c.bond})`];
+
+export async function challenge(ctx: CommandContext): Promise<void> {
+  const id = parseId(arg(ctx, 0), 'challenge id');
+  const c = (await withChain(ctx, (n) => moduleQuery(n, S, 'Challenge', q.QueryChallengeRequest, q.QueryChallengeResponse, { id }))).challenge!;
+  ctx.print({
+    json: c,
+    text: () =>
+      fields([
+        ['id', c.id.toString()],
+        ['status', STATUS[c.status] ?? String(c.status)],
+        ['operator', c.operator],
+        ['gpu', `${c.gpuId} (${c.gpuCount} committed)`],
+        ['prove by height', c.deadline.toString()],
+        ['opened in epoch', c.epoch.toString()],
+        ['challenger', c.challenger === '' ? '(chain pick)' : `${c.challenger}, bond ${c.bond}`],
+      ]),
+  });
+}
+
+export async function challenges(ctx: CommandContext): Promise<void> {
+  const operator = checkAddress(arg(ctx, 0), 'operator');
+  const r = await withChain(ctx, (c) => moduleQuery(c, S, 'OpenChallenges', q.QueryOpenChallengesRequest, q.QueryOpenChallengesResponse, { operator }));
+  ctx.print({ json: r, text: () => (r.challenges.length === 0 ? 'no open capacity challenges' : table(['id', 'gpu', 'count', 'prove by height', 'challenger'], r.challenges.map(challengeRow))) });
 }

@@ -6,7 +6,15 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from "./types.ts";
+import {
+  CapacityChallenge,
+  EpochEmission,
+  OperatorPoints,
+  OperatorReward,
+  Params,
+  Reputation,
+  ReputationRoot,
+} from "./types.ts";
 
 export interface QueryParamsRequest {
 }
@@ -88,6 +96,24 @@ export interface QueryRootsResponse {
   royaltyRoot: Uint8Array;
   /** The store key of the reputation root, for /store/key with prove=true. */
   reputationStoreKey: Uint8Array;
+}
+
+/** One capacity challenge (open or settled). */
+export interface QueryChallengeRequest {
+  id: bigint;
+}
+
+export interface QueryChallengeResponse {
+  challenge: CapacityChallenge | undefined;
+}
+
+/** An operator's open capacity challenges (at most one per committed GPU), in GPU id order. */
+export interface QueryOpenChallengesRequest {
+  operator: string;
+}
+
+export interface QueryOpenChallengesResponse {
+  challenges: CapacityChallenge[];
 }
 
 function createBaseQueryParamsRequest(): QueryParamsRequest {
@@ -1511,6 +1537,283 @@ export const QueryRootsResponse: MessageFns<QueryRootsResponse> = {
     message.receiptsRoot = object.receiptsRoot ?? new Uint8Array(0);
     message.royaltyRoot = object.royaltyRoot ?? new Uint8Array(0);
     message.reputationStoreKey = object.reputationStoreKey ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseQueryChallengeRequest(): QueryChallengeRequest {
+  return { id: 0n };
+}
+
+export const QueryChallengeRequest: MessageFns<QueryChallengeRequest> = {
+  encode(message: QueryChallengeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengeRequest {
+    return { id: isSet(object.id) ? BigInt(object.id) : 0n };
+  },
+
+  toJSON(message: QueryChallengeRequest): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengeRequest>): QueryChallengeRequest {
+    return QueryChallengeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengeRequest>): QueryChallengeRequest {
+    const message = createBaseQueryChallengeRequest();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    return message;
+  },
+};
+
+function createBaseQueryChallengeResponse(): QueryChallengeResponse {
+  return { challenge: undefined };
+}
+
+export const QueryChallengeResponse: MessageFns<QueryChallengeResponse> = {
+  encode(message: QueryChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challenge !== undefined) {
+      CapacityChallenge.encode(message.challenge, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChallengeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChallengeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenge = CapacityChallenge.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChallengeResponse {
+    return { challenge: isSet(object.challenge) ? CapacityChallenge.fromJSON(object.challenge) : undefined };
+  },
+
+  toJSON(message: QueryChallengeResponse): unknown {
+    const obj: any = {};
+    if (message.challenge !== undefined) {
+      obj.challenge = CapacityChallenge.toJSON(message.challenge);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryChallengeResponse>): QueryChallengeResponse {
+    return QueryChallengeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryChallengeResponse>): QueryChallengeResponse {
+    const message = createBaseQueryChallengeResponse();
+    message.challenge = (object.challenge !== undefined && object.challenge !== null)
+      ? CapacityChallenge.fromPartial(object.challenge)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryOpenChallengesRequest(): QueryOpenChallengesRequest {
+  return { operator: "" };
+}
+
+export const QueryOpenChallengesRequest: MessageFns<QueryOpenChallengesRequest> = {
+  encode(message: QueryOpenChallengesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryOpenChallengesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryOpenChallengesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryOpenChallengesRequest {
+    return { operator: isSet(object.operator) ? globalThis.String(object.operator) : "" };
+  },
+
+  toJSON(message: QueryOpenChallengesRequest): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryOpenChallengesRequest>): QueryOpenChallengesRequest {
+    return QueryOpenChallengesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryOpenChallengesRequest>): QueryOpenChallengesRequest {
+    const message = createBaseQueryOpenChallengesRequest();
+    message.operator = object.operator ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryOpenChallengesResponse(): QueryOpenChallengesResponse {
+  return { challenges: [] };
+}
+
+export const QueryOpenChallengesResponse: MessageFns<QueryOpenChallengesResponse> = {
+  encode(message: QueryOpenChallengesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.challenges) {
+      CapacityChallenge.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryOpenChallengesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryOpenChallengesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challenges.push(CapacityChallenge.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryOpenChallengesResponse {
+    return {
+      challenges: globalThis.Array.isArray(object?.challenges)
+        ? object.challenges.map((e: any) => CapacityChallenge.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QueryOpenChallengesResponse): unknown {
+    const obj: any = {};
+    if (message.challenges?.length) {
+      obj.challenges = message.challenges.map((e) => CapacityChallenge.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryOpenChallengesResponse>): QueryOpenChallengesResponse {
+    return QueryOpenChallengesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryOpenChallengesResponse>): QueryOpenChallengesResponse {
+    const message = createBaseQueryOpenChallengesResponse();
+    message.challenges = object.challenges?.map((e) => CapacityChallenge.fromPartial(e)) || [];
     return message;
   },
 };
