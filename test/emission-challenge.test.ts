@@ -12,7 +12,8 @@ import { FEE, GPU_ID, type ReceiptsChain, type Role } from '../modules/receipts/
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
 import { type CapacityChallenge, ChallengeStatus } from '../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
-import { CHAIN_ID } from './support/app-chain.ts';
+import { moduleAddress } from '../node/framework/address.ts';
+import { AppChain, CHAIN_ID } from './support/app-chain.ts';
 import { VERIFIER } from './support/registry.ts';
 
 const BOND = 5_000_000n;
@@ -121,6 +122,28 @@ describe('bonded capacity challenges', () => {
     await rc.advanceTo(3n * EPOCH_BLOCKS);
     expect(await challenges(rc)).toEqual([]);
     expect(await rc.operatorStatus('operator')).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
+  });
+
+  it('survive a genesis export and import while open: the bond stays backed, the GPU stays marked, and the fault still pays the challenger', async () => {
+    const rc = await startEmissionChain({ emission: PARAMS });
+    await rc.ok('challenger', challenge(rc, 'challenger', rc.address('operator'), GPU_ID));
+    const ctx = { store: rc.chain.store.committed, height: rc.height, addresses: rc.chain.app.addresses };
+    const appState: Record<string, unknown> = {};
+    for (const m of rc.chain.app.modules) appState[m.name] = await m.genesis.export(ctx);
+    const json = JSON.parse(JSON.stringify(appState, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
+    const fresh = await AppChain.start({ appState: json });
+    // Every module's invariants (the challenge account's included) are checked after each block.
+    await fresh.block();
+    const open: CapacityChallenge[] = [];
+    for await (const [, id] of keys.openByGpu.entries(fresh.store.committed)) open.push((await keys.challenges.get(fresh.store.committed, id))!);
+    const [c] = open;
+    expect(open).toHaveLength(1);
+    expect(c).toMatchObject({ challenger: rc.address('challenger'), bond: BOND.toString(), gpuId: GPU_ID });
+    expect(await fresh.balance(fresh.app.addresses.encode(moduleAddress(keys.CHALLENGE_ACCOUNT)))).toBe(BOND);
+    const before = await fresh.balance(rc.address('challenger'));
+    while (fresh.height <= c!.deadline) await fresh.block();
+    expect(await fresh.balance(fresh.app.addresses.encode(moduleAddress(keys.CHALLENGE_ACCOUNT)))).toBe(0n);
+    expect(await fresh.balance(rc.address('challenger'))).toBeGreaterThan(before + BOND);
   });
 
   it('refuse a challenger whose balance is below the bond with insufficient funds', async () => {
