@@ -1,6 +1,7 @@
 // Creating a localnet from nothing: N node homes on distinct loopback ports, one operator key and
 // self-bond per validator, a funded faucet, one genesis shared by every node (staking section listing
-// all validators), and every node peered with every other.
+// all validators), and every node peered with every other, over CometBFT and libp2p. Every node runs
+// a watcher whose key is funded at genesis, and a metrics endpoint.
 import { Bip39, Random } from '@cosmjs/crypto';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { ensureCometbft } from '../node/cometbft/install.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { DEFAULT_APP_CONFIG, writeAppConfig } from '../node/config.ts';
 import { p2pKeyFromSeed, p2pKeyPath } from '../node/p2p/identity.ts';
+import { createWatcherKey, watcherAddress } from '../node/watcher/key.ts';
 import { LocalnetError, type LocalnetKey, type LocalnetManifest, type LocalnetNode, manifestPath, writeManifest } from './manifest.ts';
 
 export interface CreateLocalnetOptions {
@@ -30,6 +32,8 @@ export interface CreateLocalnetOptions {
   readonly selfBond?: bigint;
   /** Each operator's spare balance for fees and delegations (default 1,000 CAIRN). */
   readonly operatorFunds?: bigint;
+  /** Each genesis node's watcher key balance, for challenge fees and bonds (default 1,000 CAIRN). */
+  readonly watcherFunds?: bigint;
   /** The faucet's balance (default 1,000,000 CAIRN). */
   readonly faucetFunds?: bigint;
   /** Genesis sections merged over the defaults, e.g. { slashing: { params: { signed_blocks_window: '10' } } }. */
@@ -69,15 +73,28 @@ async function nodeHome(dir: string, index: number, ports: LocalnetNode['ports']
   return { name, home, ports, nodeId: init.nodeId, consensus: { address: init.validator.address, pubKey: init.validator.pubKey } };
 }
 
-/** libp2p of a localnet node: its listen port and every other node's address (node/p2p). */
-interface LocalP2p {
-  readonly port: number;
-  readonly bootstrap: readonly string[];
+/** Five loopback ports per node: CometBFT RPC and p2p, ABCI, libp2p, metrics. */
+const PORTS_PER_NODE = 5;
+
+function portsAt(list: readonly number[], i: number): Required<LocalnetNode['ports']> {
+  const p = list.slice(PORTS_PER_NODE * i, PORTS_PER_NODE * (i + 1));
+  return { rpc: p[0]!, p2p: p[1]!, abci: p[2]!, libp2p: p[3]!, metrics: p[4]! };
 }
 
-async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[], blockTimeMs: number, minimumGasPrices: string, p2p?: LocalP2p): Promise<void> {
+/**
+ * app.toml and config.toml of a node: libp2p on its port with `bootstrap` (every other node's
+ * address), the watcher (key in config/watcher_key.hex) and metrics on theirs.
+ */
+async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[], blockTimeMs: number, minimumGasPrices: string, bootstrap: readonly string[]): Promise<void> {
   const abciAddress = `tcp://127.0.0.1:${node.ports.abci}`;
-  const gossip = p2p === undefined ? {} : { p2pEnabled: true, p2pListen: [`/ip4/127.0.0.1/tcp/${p2p.port}`], p2pBootstrap: p2p.bootstrap };
+  const gossip = {
+    p2pEnabled: true,
+    p2pListen: [`/ip4/127.0.0.1/tcp/${node.ports.libp2p ?? 0}`],
+    p2pBootstrap: bootstrap,
+    watcherEnabled: true,
+    metricsEnabled: true,
+    metricsListen: `127.0.0.1:${node.ports.metrics ?? 0}`,
+  };
   await writeAppConfig(node.home, { ...DEFAULT_APP_CONFIG, abciAddress, minimumGasPrices, checkInvariants: true, pruningKeepRecent: 0, ...gossip });
   await configure(
     node.home,
@@ -104,13 +121,9 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
   await ensureCometbft({ log: opts.note ?? (() => {}) });
   await mkdir(dir, { recursive: true });
 
-  // Three CometBFT/ABCI ports per node, then one libp2p port per node.
-  const portList = await freePorts(4 * count);
+  const portList = await freePorts(PORTS_PER_NODE * count);
   const nodes: LocalnetNode[] = [];
-  for (let i = 0; i < count; i++) {
-    const ports = { rpc: portList[3 * i]!, p2p: portList[3 * i + 1]!, abci: portList[3 * i + 2]! };
-    nodes.push(await nodeHome(dir, i, ports, chainId));
-  }
+  for (let i = 0; i < count; i++) nodes.push(await nodeHome(dir, i, portsAt(portList, i), chainId));
   const faucet = await newKey();
   await new Keyring({ dir, backend: 'test' }).add('faucet', { mnemonic: faucet.mnemonic });
 
@@ -122,16 +135,17 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
     await new Keyring({ dir: node.home, backend: 'test' }).add('validator', { mnemonic: operator.mnemonic });
     appState = addGenesisAccount(appState, operator.address, [{ denom: 'ucairn', amount: selfBond + (opts.operatorFunds ?? 1000n * CAIRN) }]);
     appState = addGenesisValidator(appState, { operator: operator.address, consensusPubKey: node.consensus.pubKey, selfBond, moniker: node.name });
-    withOperators.push({ ...node, operator });
+    const watcher = await watcherAddress(await createWatcherKey(watcherKeyPath(node.home)));
+    appState = addGenesisAccount(appState, watcher, [{ denom: 'ucairn', amount: opts.watcherFunds ?? 1000n * CAIRN }]);
+    withOperators.push({ ...node, operator, watcher });
   }
   checkAppState(appState);
   // CometBFT's own validator list stays empty: InitChain returns the staking section's set.
   const genesis = buildGenesis({ chainId, validators: [], appState });
-  const gossipAddrs = await Promise.all(withOperators.map((node, i) => localP2pIdentity(node.home, portList[3 * count + i]!)));
+  const gossipAddrs = await Promise.all(withOperators.map((node) => localP2pIdentity(node.home, node.ports.libp2p!)));
   for (const [i, node] of withOperators.entries()) {
     await writeGenesis(node.home, genesis);
-    const bootstrap = gossipAddrs.filter((_, j) => j !== i);
-    await configureNode(node, withOperators, blockTimeMs, minimumGasPrices, { port: portList[3 * count + i]!, bootstrap });
+    await configureNode(node, withOperators, blockTimeMs, minimumGasPrices, gossipAddrs.filter((_, j) => j !== i));
   }
   const manifest: LocalnetManifest = { version: 1, chainId, dir, blockTimeMs, faucet, nodes: withOperators };
   await writeManifest(manifest);
@@ -146,11 +160,13 @@ export interface AddNodeOptions {
   readonly cloneKeyOf?: string;
 }
 
-/** A new full node (not a validator) with the same genesis, peered with every node; not started. */
+/**
+ * A new full node (not a validator) with the same genesis, peered with every node over CometBFT and
+ * libp2p; not started. Its watcher key is not funded (genesis is fixed): fund it from the faucet.
+ */
 export async function addNode(manifest: LocalnetManifest, opts: AddNodeOptions = {}): Promise<LocalnetNode> {
   const index = manifest.nodes.length;
-  const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
-  const node = await nodeHome(manifest.dir, index, { rpc, p2p, abci }, manifest.chainId);
+  const node = await nodeHome(manifest.dir, index, portsAt(await freePorts(PORTS_PER_NODE), 0), manifest.chainId);
   let consensus = node.consensus;
   if (opts.cloneKeyOf !== undefined) {
     const source = manifest.nodes.find((n) => n.name === opts.cloneKeyOf);
@@ -160,8 +176,18 @@ export async function addNode(manifest: LocalnetManifest, opts: AddNodeOptions =
   }
   const doc = await readGenesis(manifest.nodes[0]!.home);
   await writeGenesis(node.home, doc);
-  const added: LocalnetNode = { ...node, consensus };
-  await configureNode(added, [...manifest.nodes, added], manifest.blockTimeMs, (await appConfigOf(manifest.nodes[0]!.home)) ?? DEFAULT_APP_CONFIG.minimumGasPrices);
+  const watcher = await watcherAddress(await createWatcherKey(watcherKeyPath(node.home)));
+  const added: LocalnetNode = { ...node, consensus, watcher };
+  // Peers' libp2p addresses: their listen port and the peer id of their key file.
+  const bootstrap: string[] = [];
+  for (const n of manifest.nodes) {
+    if (n.ports.libp2p === undefined) continue;
+    const seed = (await readFile(p2pKeyPath(n.home), 'utf8').catch(() => '')).trim();
+    if (!/^[0-9a-f]{64}$/i.test(seed)) continue;
+    bootstrap.push(`/ip4/127.0.0.1/tcp/${n.ports.libp2p}/p2p/${(await p2pKeyFromSeed(new Uint8Array(Buffer.from(seed, 'hex')))).publicKey.toString()}`);
+  }
+  await localP2pIdentity(added.home, added.ports.libp2p!);
+  await configureNode(added, [...manifest.nodes, added], manifest.blockTimeMs, (await appConfigOf(manifest.nodes[0]!.home)) ?? DEFAULT_APP_CONFIG.minimumGasPrices, bootstrap);
   manifest.nodes.push(added);
   await writeManifest(manifest);
   return added;
@@ -173,6 +199,10 @@ async function localP2pIdentity(home: string, port: number): Promise<string> {
   await writeFile(p2pKeyPath(home), Buffer.from(seed).toString('hex') + '\n', { mode: 0o600 });
   const key = await p2pKeyFromSeed(seed);
   return `/ip4/127.0.0.1/tcp/${port}/p2p/${key.publicKey.toString()}`;
+}
+
+function watcherKeyPath(home: string): string {
+  return join(home, DEFAULT_APP_CONFIG.watcherKeyFile);
 }
 
 async function appConfigOf(home: string): Promise<string | undefined> {

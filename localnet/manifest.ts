@@ -16,13 +16,16 @@ export interface LocalnetNode {
   /** node0, node1, … */
   readonly name: string;
   readonly home: string;
-  readonly ports: { readonly rpc: number; readonly p2p: number; readonly abci: number };
+  /** CometBFT RPC and p2p, ABCI, and (localnets made since gossip) libp2p and the metrics endpoint. */
+  readonly ports: { readonly rpc: number; readonly p2p: number; readonly abci: number; readonly libp2p?: number; readonly metrics?: number };
   /** CometBFT p2p node id. */
   readonly nodeId: string;
   /** CometBFT consensus key: upper-case hex address and base64 ed25519 public key. */
   readonly consensus: { readonly address: string; readonly pubKey: string };
   /** The operator account of a genesis validator (also the key "validator" in the home's test keyring). */
   readonly operator?: LocalnetKey;
+  /** The account of the node's watcher key (config/watcher_key.hex), funded at genesis for genesis nodes. */
+  readonly watcher?: string;
   /** Process ids of the running app and CometBFT, as started by this localnet. */
   pids?: { app?: number; cometbft?: number };
 }

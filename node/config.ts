@@ -25,7 +25,18 @@ export interface AppConfig {
   readonly watcherEnabled: boolean;
   /** File with the watcher's secp256k1 private key (64 hex digits); relative to the home. */
   readonly watcherKeyFile: string;
+  /** CometBFT RPC the watcher broadcasts to; "" = this node's (config.toml [rpc] laddr). */
+  readonly watcherRpc: string;
+  /** Serve Prometheus metrics (text format 0.0.4) at http://<metricsListen>/metrics. */
+  readonly metricsEnabled: boolean;
+  /** host:port of the metrics endpoint, e.g. "127.0.0.1:26661" (port 0: any free port). */
+  readonly metricsListen: string;
 }
+
+/** The node's port plan next to CometBFT's 26656 (p2p), 26657 (RPC) and 26658 (ABCI). */
+export const DEFAULT_LIBP2P_PORT = 26659;
+/** Not 26660: that is CometBFT's own Prometheus port when its instrumentation is turned on. */
+export const DEFAULT_METRICS_PORT = 26661;
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
   minimumGasPrices: '0.025ucairn',
@@ -33,11 +44,14 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   pruningKeepRecent: 100_000,
   pruningInterval: 10,
   checkInvariants: false,
-  p2pEnabled: false,
-  p2pListen: ['/ip4/127.0.0.1/tcp/26659'],
+  p2pEnabled: true,
+  p2pListen: [`/ip4/127.0.0.1/tcp/${DEFAULT_LIBP2P_PORT}`],
   p2pBootstrap: [],
-  watcherEnabled: false,
+  watcherEnabled: true,
   watcherKeyFile: 'config/watcher_key.hex',
+  watcherRpc: '',
+  metricsEnabled: true,
+  metricsListen: `127.0.0.1:${DEFAULT_METRICS_PORT}`,
 };
 
 export function appConfigPath(home: string): string {
@@ -76,8 +90,16 @@ bootstrap = [${c.p2pBootstrap.map((a) => JSON.stringify(a)).join(', ')}]
 [watcher]
 # Check every pending batch whose data can be found and submit challenges (needs [p2p] enabled).
 enabled = ${c.watcherEnabled}
-# The key that pays for challenges: a secp256k1 private key as 64 hex digits (relative to the home).
+# The key that pays for challenges: a secp256k1 private key as 64 hex digits (relative to the home),
+# created at the first start if missing. Fund its address (logged at start) or challenges fail.
 key-file = "${c.watcherKeyFile}"
+# CometBFT RPC that challenges are broadcast to; empty: this node's ([rpc] laddr in config.toml).
+rpc = "${c.watcherRpc}"
+
+[metrics]
+# Prometheus text format at http://<listen>/metrics: app height, p2p and watcher counters.
+enabled = ${c.metricsEnabled}
+listen = "${c.metricsListen}"
 `;
 }
 
@@ -127,7 +149,23 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     p2pBootstrap: list('p2p', 'bootstrap', DEFAULT_APP_CONFIG.p2pBootstrap),
     watcherEnabled: bool('watcher', 'enabled', DEFAULT_APP_CONFIG.watcherEnabled),
     watcherKeyFile: str('watcher', 'key-file', DEFAULT_APP_CONFIG.watcherKeyFile),
+    watcherRpc: str('watcher', 'rpc', DEFAULT_APP_CONFIG.watcherRpc),
+    metricsEnabled: bool('metrics', 'enabled', DEFAULT_APP_CONFIG.metricsEnabled),
+    metricsListen: str('metrics', 'listen', DEFAULT_APP_CONFIG.metricsListen),
   };
+  parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
   parseGasPrices(config.minimumGasPrices); // fail at start-up, not at the first tx
   return config;
+}
+
+export class ListenAddressError extends RangeError {
+  override readonly name = 'ListenAddressError';
+}
+
+/** "host:port" (IPv6 hosts in brackets) → its parts; port 0 means any free port. */
+export function parseHostPort(text: string, what: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  if (m === null || port > 65535) throw new ListenAddressError(`${what} must look like 127.0.0.1:26661, got ${JSON.stringify(text)}`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }

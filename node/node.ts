@@ -1,17 +1,23 @@
 // A running Cairn node: the LevelDB store, the app, the ABCI server and (unless the validator runs
 // it separately) a CometBFT child process wired to it. start() brings them up in that order and
-// stop() takes them down in reverse, so CometBFT never talks to a closed app.
+// stop() takes them down in reverse, so CometBFT never talks to a closed app. Unless app.toml turns
+// them off, the node also runs libp2p (node/p2p), the watcher (node/watcher) and a Prometheus
+// /metrics endpoint (node/metrics).
 import { join, resolve } from 'node:path';
 import { startAbciServer, type AbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
-import { type CometbftProcess, startCometbft } from './cometbft/process.ts';
-import { type AppConfig, readAppConfig } from './config.ts';
+import { readConfigValue } from './cometbft/config.ts';
+import { type CometbftProcess, rpcUrlFromLaddr, startCometbft } from './cometbft/process.ts';
+import { type AppConfig, parseHostPort, readAppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { CommitStore } from './store/commit-store.ts';
 import { checkAppState } from '../genesis/app-state.ts';
 import { readGenesis } from './cometbft/genesis.ts';
 import { type P2pService, startP2p } from './p2p/service.ts';
-import { type WatcherService, readWatcherKey, startWatcher } from './watcher/service.ts';
+import { type WatcherService, startWatcher } from './watcher/service.ts';
+import { loadOrCreateWatcherKey } from './watcher/key.ts';
+import { MetricsServer } from './metrics/server.ts';
+import { nodeCollector } from './metrics/node.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -33,8 +39,10 @@ export interface RunningNode {
   readonly cometbftExited: Promise<number | null>;
   /** The libp2p host and batch store, when [p2p] enabled. */
   readonly p2p: P2pService | undefined;
-  /** The watcher, when [watcher] enabled (with [p2p] and CometBFT). */
+  /** The watcher, when [watcher] enabled (with [p2p]). */
   readonly watcher: WatcherService | undefined;
+  /** The Prometheus endpoint, when [metrics] enabled (`metrics.url`). */
+  readonly metrics: MetricsServer | undefined;
   stop(): Promise<void>;
 }
 
@@ -49,6 +57,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let cometbft: CometbftProcess | undefined;
   let p2p: P2pService | undefined;
   let watcher: WatcherService | undefined;
+  let metrics: MetricsServer | undefined;
   try {
     if (store.lastHeight === 0n) await checkGenesisFile(opts.home);
     const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
@@ -66,11 +75,15 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       const chainId = app.chainId || (await readGenesis(opts.home)).chain_id;
       p2p = await startP2p({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap, chainId });
     }
-    if (config.watcherEnabled && p2p !== undefined && cometbft !== undefined) {
-      const key = await readWatcherKey(resolve(opts.home, config.watcherKeyFile));
-      watcher = await startWatcher({ app, p2p, rpcUrl: cometbft.rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger });
+    if (config.watcherEnabled) watcher = await startNodeWatcher(opts, config, app, p2p, cometbft);
+    if (config.metricsEnabled) {
+      const { host, port } = parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
+      const parts = { app, p2p, watcher };
+      metrics = new MetricsServer({ host, port, collect: nodeCollector(() => parts), logger: opts.logger });
+      await metrics.start();
+      opts.logger.info('metrics endpoint', { url: metrics.url });
     }
-    const running = { server, cometbft, p2p, watcher };
+    const running = { server, cometbft, p2p, watcher, metrics };
     let stopped: Promise<void> | undefined;
     return {
       app,
@@ -80,8 +93,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       cometbftExited: cometbft?.exited ?? new Promise(() => {}),
       p2p,
       watcher,
+      metrics,
       stop: () =>
         (stopped ??= (async () => {
+          await running.metrics?.stop();
           await running.watcher?.stop();
           await running.p2p?.stop();
           await running.cometbft?.stop();
@@ -90,6 +105,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         })()),
     };
   } catch (err) {
+    await metrics?.stop();
     await watcher?.stop();
     await p2p?.stop();
     await cometbft?.stop();
@@ -97,6 +113,31 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The watcher needs libp2p (its data) and a CometBFT RPC to broadcast to: [watcher] rpc, else the
+ * child CometBFT, else (with --abci-only) the RPC in this home's config.toml. A missing key file is
+ * created; whether its account is funded is checked and logged by the watcher itself.
+ */
+async function startNodeWatcher(opts: NodeOptions, config: AppConfig, app: CairnApp, p2p: P2pService | undefined, cometbft: CometbftProcess | undefined): Promise<WatcherService | undefined> {
+  if (p2p === undefined) {
+    opts.logger.warn('watcher not started: it needs [p2p] enabled in app.toml');
+    return undefined;
+  }
+  let rpcUrl = config.watcherRpc || cometbft?.rpcUrl;
+  if (rpcUrl === undefined) {
+    const laddr = await readConfigValue(opts.home, 'rpc', 'laddr').catch(() => undefined);
+    if (typeof laddr !== 'string') {
+      opts.logger.warn('watcher not started: no CometBFT RPC to send challenges to; set [watcher] rpc in app.toml');
+      return undefined;
+    }
+    rpcUrl = rpcUrlFromLaddr(laddr);
+  }
+  const keyFile = resolve(opts.home, config.watcherKeyFile);
+  const { key, created } = await loadOrCreateWatcherKey(keyFile);
+  if (created) opts.logger.info('watcher: created a new key', { file: keyFile });
+  return startWatcher({ app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger });
 }
 
 /** A new chain's genesis is checked before CometBFT starts, so a typo is reported with its path. */

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_CONFIG, readAppConfig, writeAppConfig } from '../node/config.ts';
-import { silentLogger } from '../node/log.ts';
+import { createLogger, silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
 import { p2pKeyPath } from '../node/p2p/identity.ts';
@@ -13,6 +13,11 @@ import { p2pStorePath } from '../node/p2p/service.ts';
 import { MemoryChain, eventually, sealedTestBatch, startTestHost, testBatch, testOperator } from '../node/p2p/testing.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
 import { createTestHome } from './support/node-home.ts';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { runCli } from '../cli/main.ts';
+import { memoryIo } from '../cli/test-support/io.ts';
+import { watcherAddress, readWatcherKey } from '../node/watcher/key.ts';
 
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -59,6 +64,65 @@ describe('p2p in a node', () => {
     expect(await node.watcher!.watcher.checkOnce()).toEqual([]);
     expect(node.watcher!.watcher.metrics.submitFailures).toBe(0);
   }, 60_000);
+
+  it('`cairn init` writes [p2p], [watcher] and [metrics] enabled on the node’s port plan, and a watcher key whose address it prints', async () => {
+    const home = join(await mkdtemp(join(tmpdir(), 'cairn-init-')), 'home');
+    const io = memoryIo();
+    expect(await runCli(['init', 'n1', '--chain-id', 'cairn-init-1', '--home', home, '--output', 'json'], io)).toBe(0);
+    const printed = JSON.parse(io.stdoutText()) as { watcherAddress: string };
+    const c = await readAppConfig(home);
+    expect(c).toMatchObject({ p2pEnabled: true, p2pListen: ['/ip4/127.0.0.1/tcp/26659'], watcherEnabled: true, metricsEnabled: true, metricsListen: '127.0.0.1:26661', watcherRpc: '' });
+    expect(await watcherAddress(await readWatcherKey(join(home, 'config', 'watcher_key.hex')))).toBe(printed.watcherAddress);
+    expect(await readFile(join(home, 'config', 'app.toml'), 'utf8')).toContain('[metrics]');
+  });
+
+  it('a new home runs libp2p, the watcher and /metrics by default, and logs that an unfunded watcher key’s challenges will fail', async () => {
+    const { home } = await createTestHome([]);
+    const lines: string[] = [];
+    const node: RunningNode = await startNode({ home, logger: createLogger({ write: (l) => void lines.push(l) }), withCometbft: true });
+    stops.push(() => node.stop());
+    expect(node.p2p).toBeDefined();
+    expect(node.watcher?.address).toMatch(/^cairn1/);
+    expect(node.metrics?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    await eventually('the first blocks', () => node.app.store.lastHeight >= 2n, 30_000);
+    // A peer that sends garbage is rejected, and counted.
+    const chainId = node.app.chainId;
+    const peer: P2pHost = await startTestHost(new MemoryChain(chainId), { bootstrap: node.p2p!.host.addresses() });
+    stops.push(() => peer.stop());
+    const topic = receiptsTopic(chainId);
+    await eventually('a mesh with the node', () => peer.pubsub.getMeshPeers(topic).includes(node.p2p!.host.peerId));
+    await peer.pubsub.publish(topic, Uint8Array.of(0xff, 0xff, 0xff));
+    await eventually('the garbage rejected', () => node.p2p!.host.counters.rejected === 1);
+    await eventually('the watcher’s balance read', () => node.watcher!.balance() !== undefined);
+
+    const res = await fetch(node.metrics!.url);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    const value = (series: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      if (line === undefined) throw new Error(`no ${series} in\n${text}`);
+      return Number(line.slice(series.length + 1));
+    };
+    expect(value('cairn_app_height')).toBeGreaterThanOrEqual(2);
+    expect(value('cairn_p2p_messages_total{result="rejected"}')).toBe(1);
+    expect(value('cairn_p2p_messages_total{result="accepted"}')).toBe(0);
+    expect(value('cairn_p2p_peers')).toBe(1);
+    expect(value('cairn_p2p_batch_store_batches')).toBe(0);
+    expect(value('cairn_watcher_batches_checked_total')).toBe(0);
+    expect(value('cairn_watcher_challenges_submitted_total{kind="receipt"}')).toBe(0);
+    expect(value('cairn_watcher_submit_failures_total')).toBe(0);
+    expect(value('cairn_watcher_balance')).toBe(0);
+    expect(text).toContain('# TYPE cairn_watcher_challenges_submitted_total counter');
+    const warning = lines.find((l) => l.includes('WARN') && l.includes('its challenges will fail'));
+    expect(warning).toContain(node.watcher!.address);
+  }, 60_000);
+
+  it('a home that turns p2p, the watcher and metrics off runs none of them', async () => {
+    const { home } = await createTestHome([]);
+    const node = await startNode({ home, logger: silentLogger, withCometbft: false, config: { p2pEnabled: false, watcherEnabled: false, metricsEnabled: false } });
+    stops.push(() => node.stop());
+    expect([node.p2p, node.watcher, node.metrics]).toEqual([undefined, undefined, undefined]);
+  });
 
   it('keeps its peer id across restarts (the key lives in config/p2p_key.hex)', async () => {
     const { home } = await createTestHome([]);

@@ -92,6 +92,35 @@ describe('the watcher', () => {
     expect(w.metrics).toMatchObject({ challengeDoubleClaim: 1, submitFailures: 0 });
   });
 
+  it('proves with ChallengeSum a batch whose declared amount is more than its receipts hold: the operator is tombstoned', async () => {
+    const honest = buildBatch(rc.receipts(5));
+    const inflated = honest.header.amount + 1_000n;
+    // The root of honest receipts, declared with a larger amount: the chain cannot tell at submission.
+    const s = await rc.submit(honest, 'escrow', 'operator', { amount: inflated.toString() });
+    publish(honest);
+    const w = watcher();
+    await w.checkOnce();
+    expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeSum']);
+    const b = await rc.batch(s.id);
+    expect(b.status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+    expect(b.fault!.kind).toBe(FaultKind.FAULT_KIND_SUM_FRAUD);
+    expect(b.fault!.detail).toContain(`the node claims ${inflated}`);
+    expect(b.fault!.prover).toBe(rc.address('challenger'));
+    expect(await rc.operatorStatus()).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(w.metrics).toMatchObject({ batchesChecked: 1, challengeSum: 1, challengeReceipt: 0, submitFailures: 0 });
+  });
+
+  it('proves with ChallengeSum a one-receipt batch declared as two receipts (the root is the leaf itself)', async () => {
+    const single = buildBatch(rc.receipts(1));
+    const s = await rc.submit(single, 'escrow', 'operator', { count: 2n });
+    publish(single);
+    await watcher().checkOnce();
+    expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeSum']);
+    const b = await rc.batch(s.id);
+    expect(b.fault!.kind).toBe(FaultKind.FAULT_KIND_SUM_FRAUD);
+    expect(b.fault!.detail).toContain('a leaf is counted as 2 receipts');
+  });
+
   it('requests a receipt when a batch’s data cannot be found', async () => {
     const hidden = buildBatch(rc.receipts(4));
     const s = await rc.submit(hidden);

@@ -8,7 +8,9 @@ import { ensureCometbft } from '../../node/cometbft/install.ts';
 import { buildGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
 import { configure, initHome } from '../../node/cometbft/home.ts';
 import { localSettings } from '../../node/cometbft/config.ts';
-import { type AppConfig, DEFAULT_APP_CONFIG, appConfigPath, writeAppConfig } from '../../node/config.ts';
+import { type AppConfig, DEFAULT_APP_CONFIG, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, readAppConfig, writeAppConfig } from '../../node/config.ts';
+import { loadOrCreateWatcherKey, watcherAddress } from '../../node/watcher/key.ts';
+import { resolve } from 'node:path';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { booleanFlag } from '../context.ts';
 import { CliError } from '../errors.ts';
@@ -19,6 +21,8 @@ export interface InitResult {
   readonly chainId: string;
   readonly nodeId: string;
   readonly validatorAddress: string;
+  /** The account that pays for the watcher's challenges (fund it). */
+  readonly watcherAddress: string;
   readonly created: boolean;
 }
 
@@ -30,8 +34,12 @@ export async function initNodeHome(opts: {
   overwriteGenesis: boolean;
   appState?: Record<string, unknown>;
   note?: (m: string) => void;
-  /** Loopback ports; the defaults are CometBFT's (26657 RPC, 26656 P2P, 26658 ABCI). */
-  ports?: { rpc: number; p2p: number; abci: number };
+  /**
+   * Loopback ports; the defaults are CometBFT's (26657 RPC, 26656 P2P, 26658 ABCI) and the node's
+   * 26659 (libp2p) and 26661 (metrics). With `ports` given, libp2p and metrics not given listen on
+   * any free port (0), so test and bench homes never collide.
+   */
+  ports?: { rpc: number; p2p: number; abci: number; libp2p?: number; metrics?: number };
   blockTimeMs?: number;
   /** app.toml overrides for a new home. */
   appConfig?: Partial<AppConfig>;
@@ -42,8 +50,14 @@ export async function initNodeHome(opts: {
   const hadApp = existsSync(appConfigPath(opts.home));
   const home = await initHome({ home: opts.home, moniker: opts.moniker, chainId: opts.chainId });
   if (!hadApp) {
-    const ports = opts.ports ?? { rpc: 26657, p2p: 26656, abci: 26658 };
-    const appConfig = { ...DEFAULT_APP_CONFIG, abciAddress: `tcp://127.0.0.1:${ports.abci}`, ...opts.appConfig };
+    const ports = opts.ports ?? { rpc: 26657, p2p: 26656, abci: 26658, libp2p: DEFAULT_LIBP2P_PORT, metrics: DEFAULT_METRICS_PORT };
+    const appConfig = {
+      ...DEFAULT_APP_CONFIG,
+      abciAddress: `tcp://127.0.0.1:${ports.abci}`,
+      p2pListen: [`/ip4/127.0.0.1/tcp/${ports.libp2p ?? 0}`],
+      metricsListen: `127.0.0.1:${ports.metrics ?? 0}`,
+      ...opts.appConfig,
+    };
     await writeAppConfig(opts.home, appConfig);
     await configure(
       opts.home,
@@ -65,7 +79,10 @@ export async function initNodeHome(opts: {
     const genesis = buildGenesis({ chainId: opts.chainId, validators: [], appState });
     await writeGenesis(opts.home, genesis);
   }
-  return { home: opts.home, chainId: opts.chainId, nodeId: home.nodeId, validatorAddress: home.validator.address, created: home.created };
+  // The watcher is on by default: its key exists from the start so its address can be funded.
+  const watcherKeyFile = resolve(opts.home, (await readAppConfig(opts.home)).watcherKeyFile);
+  const watcher = await watcherAddress((await loadOrCreateWatcherKey(watcherKeyFile)).key);
+  return { home: opts.home, chainId: opts.chainId, nodeId: home.nodeId, validatorAddress: home.validator.address, watcherAddress: watcher, created: home.created };
 }
 
 const command: CommandModule = {
@@ -88,6 +105,7 @@ const command: CommandModule = {
           ['chain id', r.chainId],
           ['node id', r.nodeId],
           ['consensus address', r.validatorAddress],
+          ['watcher', `${r.watcherAddress} (pays for challenges: fund it)`],
         ]) +
         `\n\nNext: fund an operator with \`cairn genesis add-account <key> <coins> --home ${r.home}\`, bond it with this node's ` +
         `consensus key with \`cairn genesis add-validator <key> <self-bond> --home ${r.home}\`, then \`cairn start --home ${r.home}\`.`,

@@ -1,4 +1,5 @@
-// `cairn start`: the app and, unless --abci-only, CometBFT as a child process wired to it.
+// `cairn start`: the app and, unless --abci-only, CometBFT as a child process wired to it; with the
+// default app.toml also libp2p, the watcher and the Prometheus /metrics endpoint.
 // Runs until Ctrl-C (or CometBFT exits on its own, which is reported, never silently restarted).
 import { createLogger } from '../../node/log.ts';
 import { type RunningNode, startNode } from '../../node/node.ts';
@@ -30,6 +31,9 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
     abci: node.abciAddress,
     rpc: node.rpcUrl ?? '(CometBFT not started: --abci-only)',
     height: node.app.store.lastHeight.toString(),
+    p2p: node.p2p === undefined ? null : node.p2p.host.addresses(),
+    watcher: node.watcher?.address ?? null,
+    metrics: node.metrics?.url ?? null,
   };
   ctx.print({
     json: info,
@@ -40,6 +44,9 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
         ['RPC', info.rpc],
         ['ABCI', info.abci],
         ['resumed at', `height ${info.height}`],
+        ['libp2p', info.p2p?.join(' ') ?? '(off: [p2p] enabled = false)'],
+        ['watcher', info.watcher === null ? '(off)' : `${info.watcher} (pays for challenges; keep it funded)`],
+        ['metrics', info.metrics ?? '(off)'],
         ...(opts.banner ?? []),
       ]) + '\n\nPress Ctrl-C to stop.',
   });

@@ -42,6 +42,7 @@ export class BatchStore {
   readonly #pruneEveryMs: number;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
+  #size = 0;
 
   constructor(path: string, opts: BatchStoreOptions = {}) {
     this.#db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
@@ -52,6 +53,10 @@ export class BatchStore {
 
   async start(): Promise<void> {
     await this.#db.open();
+    // Counted once here (the "b" keys), then kept up to date by put and prune.
+    let n = 0;
+    for await (const _ of this.#db.keys({ gte: Uint8Array.of(B), lt: Uint8Array.of(B + 1) })) n++;
+    this.#size = n;
     this.#timer = setInterval(() => void this.prune().catch(() => undefined), this.#pruneEveryMs);
     this.#timer.unref();
   }
@@ -60,6 +65,11 @@ export class BatchStore {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#db.close();
+  }
+
+  /** How many batches are stored. */
+  get size(): number {
+    return this.#size;
   }
 
   /** Stores an encoded envelope under its root; a root already stored keeps its first copy. */
@@ -71,6 +81,7 @@ export class BatchStore {
       { type: 'put', key: key(T, expiry, root), value: Uint8Array.of(1) },
       { type: 'put', key: key(E, root), value: expiry },
     ]);
+    this.#size++;
     return true;
   }
 
@@ -103,6 +114,7 @@ export class BatchStore {
       ops.push({ type: 'del', key: k }, { type: 'del', key: key(B, root) }, { type: 'del', key: key(E, root) });
     }
     if (ops.length > 0) await this.#db.batch(ops);
+    this.#size = Math.max(0, this.#size - ops.length / 3);
     return ops.length / 3;
   }
 }

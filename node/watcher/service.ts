@@ -1,27 +1,20 @@
 // The watcher inside a running node: reads pending batches through the app's query router, data from
 // the p2p batch store and peers, and pays for its challenges with its own secp256k1 key, broadcast
-// to the node's own CometBFT RPC.
-import { readFile } from 'node:fs/promises';
+// to a CometBFT RPC (the node's own by default). A key whose account holds nothing is reported in
+// the log, with its address, until it is funded: its challenges cannot land before that.
 import { DirectSecp256k1Wallet, Registry } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient, defaultRegistryTypes } from '@cosmjs/stargate';
+import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { QueryParamsRequest, QueryParamsResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
 import { receiptsTypes } from '../../modules/receipts/cosmjs.ts';
 import type { CairnApp } from '../app.ts';
 import type { Logger } from '../log.ts';
 import { appChainView, type P2pService } from '../p2p/service.ts';
+import { watcherAddress } from './key.ts';
 import { type QueryFn, p2pBatchSource, queryWatcherChain } from './sources.ts';
-import { Watcher, type Submitter } from './watcher.ts';
+import { type Coin, Watcher, type Submitter } from './watcher.ts';
 
-export class WatcherKeyError extends Error {
-  override readonly name = 'WatcherKeyError';
-}
-
-/** A secp256k1 private key as 64 hex digits in a file (mode 0600 is the operator's job). */
-export async function readWatcherKey(path: string): Promise<Uint8Array> {
-  const text = (await readFile(path, 'utf8')).trim();
-  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new WatcherKeyError(`${path} must hold a secp256k1 private key as 64 hex digits`);
-  return new Uint8Array(Buffer.from(text, 'hex'));
-}
+export { WatcherKeyError, readWatcherKey } from './key.ts';
 
 export function appQuery(app: CairnApp): QueryFn {
   return async (path, data) => {
@@ -39,18 +32,21 @@ export interface StartWatcherOptions {
   readonly gasPrice: string;
   readonly logger: Logger;
   readonly intervalMs?: number;
+  /** How often the key's balance is read again (ms, default 30 s). */
+  readonly fundsCheckMs?: number;
 }
 
 export interface WatcherService {
   readonly watcher: Watcher;
   readonly address: string;
+  /** The key's balance in the bond denom at the last check; undefined before the chain has state. */
+  balance(): bigint | undefined;
   stop(): Promise<void>;
 }
 
 export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherService> {
   const wallet = await DirectSecp256k1Wallet.fromKey(opts.key, 'cairn');
-  const [account] = await wallet.getAccounts();
-  const address = account!.address;
+  const address = await watcherAddress(opts.key);
   const registry = new Registry([...defaultRegistryTypes, ...receiptsTypes]);
   // Connected at the first challenge: CometBFT's status before the first block is not one CosmJS
   // accepts, and most nodes never need to submit anything.
@@ -61,8 +57,11 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
       throw e;
     }));
   const query = appQuery(opts.app);
-  const params = QueryParamsResponse.decode((await query('/cairn.receipts.v1.Query/Params', QueryParamsRequest.encode({}).finish())).value).params;
-  const bond = params?.challengeBond ?? { denom: 'ucairn', amount: '0' };
+  // Read when needed, not at start: with --abci-only the app may start before InitChain.
+  const bond = async (): Promise<Coin> => {
+    const params = QueryParamsResponse.decode((await query('/cairn.receipts.v1.Query/Params', QueryParamsRequest.encode({}).finish())).value).params;
+    return { denom: params?.challengeBond?.denom ?? 'ucairn', amount: params?.challengeBond?.amount ?? '0' };
+  };
   const submitter: Submitter = {
     address,
     submit: async (msgs) => {
@@ -75,17 +74,75 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
     source: p2pBatchSource(opts.p2p.store, opts.p2p.host),
     submitter,
     logger: opts.logger,
-    requestBond: { denom: bond.denom, amount: bond.amount },
+    requestBond: bond,
     ...(opts.intervalMs === undefined ? {} : { intervalMs: opts.intervalMs }),
   });
+  const funds = new FundsCheck(address, opts, bond, query);
   watcher.start();
-  opts.logger.info('watcher started', { address });
+  funds.start();
+  opts.logger.info('watcher started', { address, rpc: opts.rpcUrl });
   return {
     watcher,
     address,
+    balance: () => funds.last,
     stop: async () => {
+      funds.stop();
       await watcher.stop();
       if (client !== undefined) (await client.catch(() => undefined))?.disconnect();
     },
   };
+}
+
+/** Reads the key's balance once the chain has state, then every `fundsCheckMs`; logs when it is empty. */
+class FundsCheck {
+  last: bigint | undefined;
+  readonly #address: string;
+  readonly #o: StartWatcherOptions;
+  readonly #bond: () => Promise<Coin>;
+  readonly #query: QueryFn;
+  #timer: NodeJS.Timeout | undefined;
+  #checkedAt = 0;
+  #busy = false;
+
+  constructor(address: string, o: StartWatcherOptions, bond: () => Promise<Coin>, query: QueryFn) {
+    this.#address = address;
+    this.#o = o;
+    this.#bond = bond;
+    this.#query = query;
+  }
+
+  start(): void {
+    void this.#tick();
+    this.#timer = setInterval(() => void this.#tick(), 1000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#busy || this.#o.app.store.lastHeight === 0n) return;
+    if (this.last !== undefined && Date.now() - this.#checkedAt < (this.#o.fundsCheckMs ?? 30_000)) return;
+    this.#busy = true;
+    try {
+      const { denom } = await this.#bond();
+      const r = await this.#query('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest.encode({ address: this.#address, denom }).finish());
+      if (r.code !== 0) return;
+      const now = BigInt(QueryBalanceResponse.decode(r.value).balance?.amount ?? '0');
+      const before = this.last;
+      this.last = now;
+      this.#checkedAt = Date.now();
+      if (now === 0n && (before === undefined || before > 0n)) {
+        this.#o.logger.warn(`watcher: its key holds no ${denom}; its challenges will fail until ${this.#address} is funded`, { address: this.#address, fund: `cairn tx bank send <key> ${this.#address} 10000000${denom}` });
+      } else if (now > 0n && before === 0n) {
+        this.#o.logger.info('watcher: key funded; challenges can be paid', { address: this.#address, balance: `${now}${denom}` });
+      }
+    } catch (e) {
+      this.#o.logger.warn('watcher: balance check failed', { error: (e as Error).message });
+    } finally {
+      this.#busy = false;
+    }
+  }
 }

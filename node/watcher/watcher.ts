@@ -1,12 +1,14 @@
 // The watcher: follows pending batches on chain, gets their receipts (batch store, then fetch by
 // root from peers), verifies every receipt with the sdk and the batch's totals, and submits the
 // challenge that proves a fault by itself: ChallengeReceipt for a bad receipt, ChallengeDoubleClaim
-// for a receipt id claimed in two batches, RequestReceipt when the data cannot be found.
+// for a receipt id claimed in two batches, ChallengeSum when the chain's declared totals are not the
+// totals of the receipts behind its root, RequestReceipt when the data cannot be found.
 //
 // Not consensus code. It only submits what it has checked; the chain judges again.
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof, receiptProblems, receiptSignBytes, verifyEd25519 } from '../../sdk/index.ts';
+import { toSumNode } from '../../sdk/merkle.ts';
 import type { Logger } from '../log.ts';
 import type { ReceiptKeyWindow } from '../p2p/validate.ts';
 
@@ -51,8 +53,8 @@ export interface WatcherOptions {
   readonly source: BatchSource;
   readonly submitter: Submitter;
   readonly logger: Logger;
-  /** The RequestReceipt bond (params.challenge_bond). */
-  readonly requestBond: { readonly denom: string; readonly amount: string };
+  /** The RequestReceipt bond (params.challenge_bond), or how to read it when it is needed. */
+  readonly requestBond: Coin | (() => Promise<Coin>);
   /** Checks with the data missing before a RequestReceipt is sent. */
   readonly missesBeforeRequest?: number;
   /** How often start() polls (ms). */
@@ -61,14 +63,27 @@ export interface WatcherOptions {
   readonly claimCapacity?: number;
 }
 
-export interface WatcherMetrics {
+export interface Coin {
+  readonly denom: string;
+  readonly amount: string;
+}
+
+/** What each finding submits; the metrics count the ones the chain accepted into a block. */
+export type FindingKind = 'challengeReceipt' | 'challengeDoubleClaim' | 'challengeSum' | 'requestReceipt';
+
+export interface WatcherMetrics extends Record<FindingKind, number> {
+  /** Pending batches whose data was found and judged. */
   batchesChecked: number;
   receiptsVerified: number;
+  /** Passes in which a pending batch's data could not be found. */
   dataMissing: number;
-  challengeReceipt: number;
-  challengeDoubleClaim: number;
-  requestReceipt: number;
+  /** Challenges and requests the chain refused, or that could not be broadcast. */
   submitFailures: number;
+}
+
+interface Finding {
+  readonly kind: FindingKind;
+  readonly msg: EncodeObject;
 }
 
 interface SeenClaim {
@@ -81,7 +96,7 @@ function hex(b: Uint8Array): string {
 }
 
 export class Watcher {
-  readonly metrics: WatcherMetrics = { batchesChecked: 0, receiptsVerified: 0, dataMissing: 0, challengeReceipt: 0, challengeDoubleClaim: 0, requestReceipt: 0, submitFailures: 0 };
+  readonly metrics: WatcherMetrics = { batchesChecked: 0, receiptsVerified: 0, dataMissing: 0, challengeReceipt: 0, challengeDoubleClaim: 0, challengeSum: 0, requestReceipt: 0, submitFailures: 0 };
   readonly #o: WatcherOptions;
   /** Batches already judged (challenged or found honest). */
   readonly #done = new Set<bigint>();
@@ -120,13 +135,17 @@ export class Watcher {
   async checkOnce(): Promise<EncodeObject[]> {
     const sent: EncodeObject[] = [];
     const height = await this.#o.chain.height();
+    // Nothing is committed yet (a new chain before InitChain): nothing to read.
+    if (height === 0n) return sent;
     for (const b of await this.#o.chain.pendingBatches()) {
       if (this.#done.has(b.id) || b.disputeEnd <= height) continue;
-      const msg = await this.#check(b);
-      if (msg === undefined) continue;
+      const finding = await this.#check(b);
+      if (finding === undefined) continue;
+      const msg = finding.msg;
       try {
         await this.#o.submitter.submit([msg]);
         sent.push(msg);
+        this.metrics[finding.kind]++;
         this.#o.logger.info('watcher: challenge submitted', { batch: String(b.id), type: msg.typeUrl });
       } catch (e) {
         this.metrics.submitFailures++;
@@ -136,7 +155,12 @@ export class Watcher {
     return sent;
   }
 
-  async #check(b: WatchedBatch): Promise<EncodeObject | undefined> {
+  async #bond(): Promise<Coin> {
+    const b = this.#o.requestBond;
+    return typeof b === 'function' ? b() : b;
+  }
+
+  async #check(b: WatchedBatch): Promise<Finding | undefined> {
     const receipts = await this.#o.source.receiptsOf(b.root);
     if (receipts === undefined) {
       this.metrics.dataMissing++;
@@ -148,9 +172,8 @@ export class Watcher {
       while (index < b.count && b.unrevealedSample.includes(index)) index++;
       // Every leaf is sampled: the operator must reveal them all anyway, or be punished.
       if (index >= b.count) return undefined;
-      this.metrics.requestReceipt++;
       this.#o.logger.warn('watcher: batch data not found; requesting a receipt', { batch: String(b.id), root: hex(b.root) });
-      return { typeUrl: `${TYPE}MsgRequestReceipt`, value: { requester: this.#o.submitter.address, batchId: b.id, index, bond: this.#o.requestBond } };
+      return { kind: 'requestReceipt', msg: { typeUrl: `${TYPE}MsgRequestReceipt`, value: { requester: this.#o.submitter.address, batchId: b.id, index, bond: await this.#bond() } } };
     }
     let batch: Batch;
     try {
@@ -164,28 +187,49 @@ export class Watcher {
     if (Buffer.compare(batch.header.root, b.root) !== 0) return undefined;
     this.#done.add(b.id);
     this.metrics.batchesChecked++;
+    const sum = this.#sumFault(b, batch);
+    if (sum !== undefined) return sum;
     const keys = await this.#o.chain.receiptKeysOf(b.operator);
     for (let i = 0; i < batch.receipts.length; i++) {
       const r = batch.receipts[i]!;
       this.metrics.receiptsVerified++;
       const problems = this.#problems(b, r, keys);
       if (problems.length > 0) {
-        this.metrics.challengeReceipt++;
         this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problems: problems.join('; ') });
-        return { typeUrl: `${TYPE}MsgChallengeReceipt`, value: { challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } };
+        return { kind: 'challengeReceipt', msg: { typeUrl: `${TYPE}MsgChallengeReceipt`, value: { challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } } };
       }
       const key = `${r.payer}/${hex(r.id)}`;
       const claim: Claim = { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) };
       const earlier = this.#claims.get(key);
       if (earlier !== undefined && earlier.claim.batchId !== b.id) {
-        this.metrics.challengeDoubleClaim++;
         this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(r.id), first: String(earlier.claim.batchId), second: String(b.id) });
-        return { typeUrl: `${TYPE}MsgChallengeDoubleClaim`, value: { challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim } };
+        return { kind: 'challengeDoubleClaim', msg: { typeUrl: `${TYPE}MsgChallengeDoubleClaim`, value: { challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim } } };
       }
       this.#remember(key, { claim, payer: r.payer });
     }
     this.#o.logger.info('watcher: batch checked', { batch: String(b.id), receipts: batch.receipts.length });
     return undefined;
+  }
+
+  /**
+   * The root hash commits to its children's sums, not to the totals MsgSubmitBatch declares: an
+   * operator can submit the root of honest receipts with a larger amount (or another count), which
+   * the chain cannot see at submission. With the receipts in hand the root opens into its real
+   * children (or, for one receipt, into that receipt), whose sums differ from the declared ones:
+   * MsgChallengeSum proves it. (Inclusion proofs of such a batch never verify, so no receipt could
+   * be revealed or challenged.)
+   */
+  #sumFault(b: WatchedBatch, batch: Batch): Finding | undefined {
+    if (batch.header.amount === b.amount && batch.header.count === b.count) return undefined;
+    const top = batch.tree.levels.length - 1;
+    const opened = batch.tree.sumNodeProof(top, 0, top === 0 ? batch.receipts[0] : undefined);
+    const proof = { ...opened, node: toSumNode({ hash: b.root, amount: b.amount, count: b.count }) };
+    this.#o.logger.warn('watcher: declared totals are not the receipts’ totals', {
+      batch: String(b.id),
+      declared: `${b.amount} in ${b.count} receipts`,
+      actual: `${batch.header.amount} in ${batch.header.count} receipts`,
+    });
+    return { kind: 'challengeSum', msg: { typeUrl: `${TYPE}MsgChallengeSum`, value: { challenger: this.#o.submitter.address, batchId: b.id, proof } } };
   }
 
   #problems(b: WatchedBatch, r: Receipt, keys: readonly ReceiptKeyWindow[]): string[] {
