@@ -38,6 +38,8 @@ export interface CreateLocalnetOptions {
   readonly faucetFunds?: bigint;
   /** Genesis sections merged over the defaults, e.g. { slashing: { params: { signed_blocks_window: '10' } } }. */
   readonly genesis?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Extra genesis accounts, e.g. operators and payers of a test. */
+  readonly accounts?: readonly { readonly address: string; readonly amount: bigint }[];
   /** app.toml: minimum gas prices (default 0.025ucairn). */
   readonly minimumGasPrices?: string;
   readonly note?: (message: string) => void;
@@ -129,6 +131,7 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
 
   let appState = mergeSections(defaultAppState(), opts.genesis);
   appState = addGenesisAccount(appState, faucet.address, [{ denom: 'ucairn', amount: opts.faucetFunds ?? 1_000_000n * CAIRN }]);
+  for (const a of opts.accounts ?? []) appState = addGenesisAccount(appState, a.address, [{ denom: 'ucairn', amount: a.amount }]);
   const withOperators: LocalnetNode[] = [];
   for (const node of nodes) {
     const operator = await newKey();
@@ -178,19 +181,20 @@ export async function addNode(manifest: LocalnetManifest, opts: AddNodeOptions =
   await writeGenesis(node.home, doc);
   const watcher = await watcherAddress(await createWatcherKey(watcherKeyPath(node.home)));
   const added: LocalnetNode = { ...node, consensus, watcher };
-  // Peers' libp2p addresses: their listen port and the peer id of their key file.
-  const bootstrap: string[] = [];
-  for (const n of manifest.nodes) {
-    if (n.ports.libp2p === undefined) continue;
-    const seed = (await readFile(p2pKeyPath(n.home), 'utf8').catch(() => '')).trim();
-    if (!/^[0-9a-f]{64}$/i.test(seed)) continue;
-    bootstrap.push(`/ip4/127.0.0.1/tcp/${n.ports.libp2p}/p2p/${(await p2pKeyFromSeed(new Uint8Array(Buffer.from(seed, 'hex')))).publicKey.toString()}`);
-  }
+  const bootstrap = (await Promise.all(manifest.nodes.map(libp2pAddress))).filter((a) => a !== undefined);
   await localP2pIdentity(added.home, added.ports.libp2p!);
   await configureNode(added, [...manifest.nodes, added], manifest.blockTimeMs, (await appConfigOf(manifest.nodes[0]!.home)) ?? DEFAULT_APP_CONFIG.minimumGasPrices, bootstrap);
   manifest.nodes.push(added);
   await writeManifest(manifest);
   return added;
+}
+
+/** The node's libp2p address with its peer id (for bootstrap lists and publishers), if it has one. */
+export async function libp2pAddress(node: LocalnetNode): Promise<string | undefined> {
+  if (node.ports.libp2p === undefined) return undefined;
+  const seed = (await readFile(p2pKeyPath(node.home), 'utf8').catch(() => '')).trim();
+  if (!/^[0-9a-f]{64}$/i.test(seed)) return undefined;
+  return `/ip4/127.0.0.1/tcp/${node.ports.libp2p}/p2p/${(await p2pKeyFromSeed(new Uint8Array(Buffer.from(seed, 'hex')))).publicKey.toString()}`;
 }
 
 /** Writes the node's libp2p key (config/p2p_key.hex) and returns its address for the others. */

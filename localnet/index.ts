@@ -15,7 +15,7 @@ import { isOurs, killStartedOnExit, sleep, startApp, startCometbftProcess, stopP
 export { LocalnetError } from './manifest.ts';
 export type { LocalnetKey, LocalnetManifest, LocalnetNode } from './manifest.ts';
 export type { CreateLocalnetOptions } from './create.ts';
-export { CAIRN, DEFAULT_CHAIN_ID } from './create.ts';
+export { CAIRN, DEFAULT_CHAIN_ID, libp2pAddress } from './create.ts';
 
 export interface NodeReport {
   readonly name: string;
@@ -74,6 +74,13 @@ export class Localnet {
 
   rpcUrl(name: string): string {
     return `http://127.0.0.1:${this.node(name).ports.rpc}`;
+  }
+
+  /** The node's Prometheus endpoint (localnets made since metrics). */
+  metricsUrl(name: string): string {
+    const port = this.node(name).ports.metrics;
+    if (port === undefined) throw new LocalnetError(`${name} has no metrics port (a localnet made before metrics)`);
+    return `http://127.0.0.1:${port}/metrics`;
   }
 
   isRunning(name: string): { app: boolean; cometbft: boolean } {

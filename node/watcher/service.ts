@@ -52,7 +52,7 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
   // accepts, and most nodes never need to submit anything.
   let client: Promise<SigningStargateClient> | undefined;
   const connect = (): Promise<SigningStargateClient> =>
-    (client ??= SigningStargateClient.connectWithSigner(opts.rpcUrl, wallet, { registry, gasPrice: GasPrice.fromString(opts.gasPrice || '0ucairn') }).catch((e: unknown) => {
+    (client ??= SigningStargateClient.connectWithSigner(opts.rpcUrl, wallet, { registry, gasPrice: GasPrice.fromString(opts.gasPrice || '0ucairn'), broadcastPollIntervalMs: 500 }).catch((e: unknown) => {
       client = undefined;
       throw e;
     }));

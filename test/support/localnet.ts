@@ -90,3 +90,22 @@ export async function compareAppHashes(net: Localnet, names: readonly string[]):
   }
   return { compared: upTo, disagreements };
 }
+
+/** One scrape of a Prometheus endpoint: series (name with labels, as written) → value. */
+export async function scrape(url: string): Promise<Map<string, number>> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  const out = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const cut = line.lastIndexOf(' ');
+    out.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+  }
+  return out;
+}
+
+/** Sums a series over several endpoints (0 where it is absent). */
+export async function scrapeSum(urls: readonly string[], series: string): Promise<number> {
+  const all = await Promise.all(urls.map((u) => scrape(u)));
+  return all.reduce((n, m) => n + (m.get(series) ?? 0), 0);
+}
