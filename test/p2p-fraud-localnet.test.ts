@@ -176,10 +176,12 @@ describe('gossip and watchers on a 4-validator localnet', () => {
     expect(done.challenges).toEqual([]);
     expect(done.batch!.fault).toBeUndefined();
     expect((await operatorOf(w.operator.address)).status).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
-    // Every watcher judged both batches and verified every receipt it checked.
+    // Every watcher judged the honest batch (pending for the whole window); a watcher whose poll came
+    // after the cheater's batch was already rejected never sees that one pending, so 1 or 2.
     for (const url of metrics) {
       const m = await scrape(url);
-      expect(m.get('cairn_watcher_batches_checked_total')).toBe(2);
+      expect(m.get('cairn_watcher_batches_checked_total')).toBeGreaterThanOrEqual(1);
+      expect(m.get('cairn_watcher_batches_checked_total')).toBeLessThanOrEqual(2);
       expect(m.get('cairn_watcher_challenges_submitted_total{kind="request_receipt"}')).toBe(0);
     }
   }, 90_000);
