@@ -1,0 +1,151 @@
+// Gossip figures (issue 7): propagation latency of receipt batches to every peer of a libp2p line,
+// the watcher's verification throughput against a real in-process app, and RSS over a bounded
+// steady-publish run.
+//
+//   node bench/gossip.ts                  # 1k and 10k propagation, watcher throughput, 1-minute RSS run
+//   node bench/gossip.ts --minutes 10     # the same with the 10-minute RSS run
+//   node bench/gossip.ts --hosts 8        # a longer line (default 5 hosts: 4 hops end to end)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { ReceiptsChain } from '../modules/receipts/testing/chain.ts';
+import { silentLogger } from '../node/log.ts';
+import { BatchStore } from '../node/p2p/batch-store.ts';
+import type { P2pHost } from '../node/p2p/host.ts';
+import { appChainView } from '../node/p2p/service.ts';
+import { MemoryChain, eventually, sealedTestBatch, startTestHost, testBatch, testOperator } from '../node/p2p/testing.ts';
+import { queryWatcherChain } from '../node/watcher/sources.ts';
+import { Watcher } from '../node/watcher/watcher.ts';
+import { type Receipt, buildBatch } from '../sdk/index.ts';
+
+const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' } } });
+const HOSTS = Number(args.hosts);
+const RSS_MINUTES = Number(args.minutes);
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** A line of hosts, each dialling the one before it, so a message from the first crosses HOSTS-1 hops. */
+async function line(chain: MemoryChain, stores: boolean): Promise<P2pHost[]> {
+  const hosts: P2pHost[] = [];
+  for (let i = 0; i < HOSTS; i++) {
+    const prev = hosts[i - 1];
+    let store: BatchStore | undefined;
+    if (stores) {
+      store = new BatchStore(join(workDir, `host-${i}`));
+      await store.start();
+    }
+    hosts.push(await startTestHost(chain, { ...(prev === undefined ? {} : { bootstrap: prev.addresses() }), ...(store === undefined ? {} : { store }) }));
+  }
+  // Gossipsub needs each link in the mesh before a publish reaches the far end.
+  await eventually('every link of the line in the receipts mesh', () => hosts.every((h, i) => h.libp2p.getPeers().length >= (i === 0 || i === HOSTS - 1 ? 1 : 2)), 20_000);
+  await new Promise((r) => setTimeout(r, 2500));
+  return hosts;
+}
+
+async function propagation(hosts: P2pHost[], chain: MemoryChain, receipts: number, samples: number): Promise<void> {
+  const op = testOperator(`prop-${receipts}`);
+  chain.register(op.address, op.key.publicKey);
+  const arrivals = new Map<string, number[]>();
+  for (const h of hosts.slice(1)) {
+    h.onDelivery((d) => {
+      const root = d.opened.body.batch?.root;
+      if (root !== undefined) arrivals.get(hex(root))?.push(performance.now());
+    });
+  }
+  const latencies: number[] = [];
+  let bytes = 0;
+  for (let s = 0; s < samples; s++) {
+    const batch = testBatch(op, receipts, s * receipts);
+    const sealed = sealedTestBatch(op, batch);
+    bytes = sealed.length;
+    const key = hex(batch.header.root);
+    arrivals.set(key, []);
+    const t0 = performance.now();
+    await hosts[0]!.publish('batch', sealed);
+    await eventually(`batch ${s} at every host`, () => arrivals.get(key)!.length === hosts.length - 1, 60_000);
+    latencies.push(Math.max(...arrivals.get(key)!) - t0);
+    arrivals.delete(key);
+  }
+  latencies.sort((a, b) => a - b);
+  console.log(`propagation, ${receipts} receipts (${(bytes / 1024).toFixed(0)} KiB), ${hosts.length - 1} hops, ${samples} batches: p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms`);
+}
+
+async function watcherThroughput(batches: number, receiptsPerBatch: number): Promise<void> {
+  const rc = await ReceiptsChain.start();
+  const data = new Map<string, readonly Receipt[]>();
+  let total = 0;
+  for (let b = 0; b < batches; b++) {
+    const batch = buildBatch(rc.receipts(receiptsPerBatch));
+    await rc.revealSample(await rc.submit(batch)); // the chain samples a leaf; unanswered, it jails the operator
+    data.set(hex(batch.header.root), batch.receipts);
+    total += receiptsPerBatch;
+  }
+  const watcher = new Watcher({
+    chain: queryWatcherChain(async (path, bytes) => rc.chain.query(path, bytes), appChainView(rc.chain.app)),
+    source: { receiptsOf: async (root) => data.get(hex(root)) },
+    submitter: { address: rc.address('challenger'), submit: async () => { throw new Error('an honest batch must not be challenged'); } },
+    logger: silentLogger,
+    requestBond: { denom: 'ucairn', amount: '1' },
+  });
+  const t0 = performance.now();
+  await watcher.checkOnce();
+  const s = (performance.now() - t0) / 1000;
+  // The test chain's dispute window is short: the first batches may have finalized already.
+  const { batchesChecked, receiptsVerified } = watcher.metrics;
+  if (receiptsVerified === 0 || receiptsVerified !== batchesChecked * receiptsPerBatch) throw new Error(`the watcher verified ${receiptsVerified} receipts in ${batchesChecked} batches`);
+  console.log(`watcher: ${batchesChecked} pending batches (of ${total / receiptsPerBatch} submitted) of ${receiptsPerBatch} receipts verified in ${s.toFixed(2)} s = ${Math.round(receiptsVerified / s)} receipts/s (payer + operator signature, fields, tree rebuild, double-claim index)`);
+}
+
+async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Promise<void> {
+  const op = testOperator('rss');
+  chain.register(op.address, op.key.publicKey);
+  // Pre-built so the publisher's signing does not compete with the receivers; 40 distinct batches
+  // cycle (every 8 s), so gossipsub's seen cache and the validator's replay check refuse some again.
+  const pool = Array.from({ length: 40 }, (_, i) => sealedTestBatch(op, testBatch(op, 1000, 1_000_000 + i * 1000)));
+  const end = Date.now() + minutes * 60_000;
+  const samples: number[] = [];
+  let published = 0;
+  let failures = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    samples.push(m.rss);
+    console.log(`  t+${((minutes * 60_000 - (end - Date.now())) / 1000).toFixed(0)} s: rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} MiB, published ${published}`);
+  };
+  const timer = setInterval(sample, 5000);
+  sample();
+  while (Date.now() < end) {
+    try {
+      await hosts[0]!.publish('batch', pool[published % pool.length]!);
+    } catch {
+      failures++; // gossipsub refuses a message it has seen recently: the pool wraps faster than its seen cache
+    }
+    published++;
+    await new Promise((r) => setTimeout(r, 200)); // 5 batches (5,000 receipts) a second
+  }
+  clearInterval(timer);
+  sample();
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  const max = Math.max(...samples);
+  const min = Math.min(...samples);
+  const lateHalf = samples.slice(Math.floor(samples.length / 2));
+  console.log(`rss over ${minutes} min with ${hosts.length} hosts in this process, 5 x 1k-receipt batches/s offered (${failures} refused as duplicates): min ${mib(min)} MiB, max ${mib(max)} MiB, first ${mib(first)} MiB, last ${mib(last)} MiB; second half ${mib(Math.min(...lateHalf))}–${mib(Math.max(...lateHalf))} MiB`);
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'cairn-gossip-bench-'));
+const chain = new MemoryChain();
+const hosts = await line(chain, true);
+console.log(`${hosts.length} libp2p hosts on 127.0.0.1 in a line (tcp, noise, yamux, gossipsub), one process, ${process.version}`);
+await propagation(hosts, chain, 1000, 30);
+await propagation(hosts, chain, 10_000, 8);
+await watcherThroughput(10, 1000);
+await rssRun(hosts, chain, RSS_MINUTES);
+for (const h of hosts) await h.stop();
+rmSync(workDir, { recursive: true, force: true });
+process.exit(0);
