@@ -182,6 +182,21 @@ export interface MsgUpdateParams {
 export interface MsgUpdateParamsResponse {
 }
 
+/**
+ * Evidence that an operator vouched for an attestation no trusted verifier signed: `envelope` is an
+ * encoded cairn.p2p.v1.Envelope whose SignedBody carries an AttestationSet, signed by one of the
+ * operator's receipt keys; `index` picks the forged attestation. Anyone may report; the reporter
+ * earns the registry's reporter reward.
+ */
+export interface MsgReportForgedAttestation {
+  reporter: string;
+  envelope: Uint8Array;
+  index: number;
+}
+
+export interface MsgReportForgedAttestationResponse {
+}
+
 function createBaseMsgRegisterOperator(): MsgRegisterOperator {
   return {
     operator: "",
@@ -2933,6 +2948,159 @@ export const MsgUpdateParamsResponse: MessageFns<MsgUpdateParamsResponse> = {
   },
   fromPartial(_: DeepPartial<MsgUpdateParamsResponse>): MsgUpdateParamsResponse {
     const message = createBaseMsgUpdateParamsResponse();
+    return message;
+  },
+};
+
+function createBaseMsgReportForgedAttestation(): MsgReportForgedAttestation {
+  return { reporter: "", envelope: new Uint8Array(0), index: 0 };
+}
+
+export const MsgReportForgedAttestation: MessageFns<MsgReportForgedAttestation> = {
+  encode(message: MsgReportForgedAttestation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reporter !== "") {
+      writer.uint32(10).string(message.reporter);
+    }
+    if (message.envelope.length !== 0) {
+      writer.uint32(18).bytes(message.envelope);
+    }
+    if (message.index !== 0) {
+      writer.uint32(24).uint32(message.index);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgReportForgedAttestation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgReportForgedAttestation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.envelope = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgReportForgedAttestation {
+    return {
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+      envelope: isSet(object.envelope) ? bytesFromBase64(object.envelope) : new Uint8Array(0),
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+    };
+  },
+
+  toJSON(message: MsgReportForgedAttestation): unknown {
+    const obj: any = {};
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    if (message.envelope.length !== 0) {
+      obj.envelope = base64FromBytes(message.envelope);
+    }
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgReportForgedAttestation>): MsgReportForgedAttestation {
+    return MsgReportForgedAttestation.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgReportForgedAttestation>): MsgReportForgedAttestation {
+    const message = createBaseMsgReportForgedAttestation();
+    message.reporter = object.reporter ?? "";
+    message.envelope = object.envelope ?? new Uint8Array(0);
+    message.index = object.index ?? 0;
+    return message;
+  },
+};
+
+function createBaseMsgReportForgedAttestationResponse(): MsgReportForgedAttestationResponse {
+  return {};
+}
+
+export const MsgReportForgedAttestationResponse: MessageFns<MsgReportForgedAttestationResponse> = {
+  encode(_: MsgReportForgedAttestationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgReportForgedAttestationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgReportForgedAttestationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgReportForgedAttestationResponse {
+    return {};
+  },
+
+  toJSON(_: MsgReportForgedAttestationResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgReportForgedAttestationResponse>): MsgReportForgedAttestationResponse {
+    return MsgReportForgedAttestationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgReportForgedAttestationResponse>): MsgReportForgedAttestationResponse {
+    const message = createBaseMsgReportForgedAttestationResponse();
     return message;
   },
 };
