@@ -20,6 +20,7 @@ const MESSAGES = [
   ['MsgRevokePayerKey', tx.MsgRevokePayerKey],
   ['MsgSubmitAttestation', tx.MsgSubmitAttestation],
   ['MsgUpdateParams', tx.MsgUpdateParams],
+  ['MsgReportForgedAttestation', tx.MsgReportForgedAttestation],
 ] as const;
 
 /** [type URL, generated type] for every registry message. ts-proto types built on @bufbuild/protobuf

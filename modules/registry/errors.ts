@@ -55,3 +55,11 @@ export const ErrTeeMismatch = err(49, 'GPU does not declare this TEE type');
 export const ErrNotJailed = err(50, 'operator is not jailed');
 export const ErrStillJailed = err(51, 'operator jail period has not ended');
 export const ErrInvalidSlash = err(52, 'invalid slash fraction');
+// MsgReportForgedAttestation: each refusal says which check the evidence failed.
+export const ErrUndecodableEvidence = err(53, 'evidence envelope does not decode');
+export const ErrEvidenceChainId = err(54, 'evidence was signed for another chain');
+export const ErrUnknownSignerKey = err(55, 'evidence signer key is not a receipt key of the operator at its height');
+export const ErrBadEnvelopeSignature = err(56, 'evidence envelope signature does not verify');
+export const ErrEvidenceIndex = err(57, 'evidence index is out of range');
+export const ErrNotForged = err(58, 'attestation is not forged');
+export const ErrEvidenceReported = err(59, 'evidence already reported');

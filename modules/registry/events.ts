@@ -21,6 +21,7 @@ export const EVENTS = {
   jailOperator: 'jail_operator',
   unjailOperator: 'unjail_operator',
   tombstoneOperator: 'tombstone_operator',
+  forgedAttestation: 'forged_attestation',
 } as const;
 
 export function hex(bytes: Uint8Array): string {

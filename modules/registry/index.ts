@@ -12,6 +12,7 @@ import { msgBeginUnbond } from './msgs/begin-unbond.ts';
 import { msgCommitGpus } from './msgs/commit-gpus.ts';
 import { msgDeprecateModel } from './msgs/deprecate-model.ts';
 import { msgRegisterModel } from './msgs/register-model.ts';
+import { msgReportForgedAttestation } from './msgs/report-forged-attestation.ts';
 import { msgRegisterOperator } from './msgs/register-operator.ts';
 import { msgRevokePayerKey } from './msgs/revoke-payer-key.ts';
 import { msgRotateReceiptKey } from './msgs/rotate-receipt-key.ts';
@@ -50,6 +51,7 @@ export function registryModule(registry: RegistryKeeper, bank: RegistryBank, acc
       msgRevokePayerKey(),
       msgSubmitAttestation(registry),
       msgUpdateParams(registry),
+      msgReportForgedAttestation(registry, bank),
     ],
     queries: registryQueries(registry),
     invariants: checkRegistryInvariants,

@@ -105,6 +105,8 @@ export const currentAttestations = new Map(key(0x12), pairKey(lengthPrefixedByte
   encode: (v: Uint8Array) => v,
   decode: (b: Uint8Array) => b.slice(),
 });
+/** sha256(attestation sign-bytes ‖ operator address) → marker: forged-attestation evidence already punished. */
+export const forgedEvidence = new Map(key(0x13), rawKey, marker);
 
 /** Every collection's prefix, for the collision test and the state-dump helpers. */
 export const ALL_PREFIXES: readonly Uint8Array[] = [
@@ -126,6 +128,7 @@ export const ALL_PREFIXES: readonly Uint8Array[] = [
   payerKeys.prefix,
   attestations.prefix,
   currentAttestations.prefix,
+  forgedEvidence.prefix,
 ];
 export const STATE_PREFIX = PREFIX;
 

@@ -1,0 +1,149 @@
+// MsgReportForgedAttestation: the SPEC's "forged attestation" fault. The evidence is a gossip
+// envelope the operator signed with one of its receipt keys, vouching for an attestation whose
+// verifier signature does not verify under any trusted verifier. The operator's bond and unbonding
+// entries are slashed by FORGED_ATTESTATION_BPS, the reporter gets REPORTER_REWARD_BPS of the slash,
+// the rest is burned, and the operator is tombstoned. One piece of evidence is punished once.
+//
+// The envelope is decoded here from the generated p2p types (the module does not import node/p2p);
+// its sign-bytes are "cairn/p2p/v1" ‖ body exactly as sent, as node/p2p/envelope.ts signs them.
+import type { Context } from '../../../node/framework/context.ts';
+import type { MsgHandler } from '../../../node/framework/module.ts';
+import { concat } from '../../../node/framework/collections.ts';
+import { sha256 } from '../../../node/crypto/hash.ts';
+import { Envelope, SignedBody } from '../../../proto/gen/cairn/p2p/v1/gossip.ts';
+import { MsgReportForgedAttestation, MsgReportForgedAttestationResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
+import { type Attestation, TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
+import {
+  ErrBadEnvelopeSignature,
+  ErrEvidenceChainId,
+  ErrEvidenceIndex,
+  ErrEvidenceReported,
+  ErrNotForged,
+  ErrUndecodableEvidence,
+  ErrUnknownSignerKey,
+} from '../errors.ts';
+import { EVENTS, hex } from '../events.ts';
+import type { RegistryBank } from '../deps.ts';
+import type { RegistryKeeper } from '../keeper.ts';
+import * as keys from '../keys.ts';
+import { attestationSignBytes, verifyEd25519 } from '../sign-bytes.ts';
+import { BPS, decodeAddress } from '../validate.ts';
+import { respond, typeUrl } from './common.ts';
+import { VERIFY_GAS } from './submit-attestation.ts';
+
+/** The SPEC slashing table's fraction for a forged attestation: the whole bond. */
+export const FORGED_ATTESTATION_BPS = 10_000;
+/** The reporter's share of what is slashed (the SPEC's challenger_reward); the rest is burned. */
+export const REPORTER_REWARD_BPS = 2_000;
+/** Largest evidence envelope accepted: a gossiped attestation set is a few KiB. */
+export const MAX_EVIDENCE_BYTES = 64 * 1024;
+export const FORGED_ATTESTATION_REASON = 'forged_attestation';
+/** The domain tag of every signed gossip envelope (node/p2p/envelope.ts ENVELOPE_DOMAIN). */
+export const GOSSIP_DOMAIN = new TextEncoder().encode('cairn/p2p/v1');
+
+export interface DecodedEvidence {
+  readonly envelope: Envelope;
+  readonly body: SignedBody;
+  readonly attestation: Attestation;
+}
+
+/** Decodes envelope, body and the attestation at `index`; throws a registered error otherwise. */
+export function decodeEvidence(bytes: Uint8Array, index: number): DecodedEvidence {
+  if (bytes.length === 0 || bytes.length > MAX_EVIDENCE_BYTES) {
+    throw ErrUndecodableEvidence.wrap(`envelope has ${bytes.length} bytes; it must be 1-${MAX_EVIDENCE_BYTES}`);
+  }
+  let envelope: Envelope;
+  let body: SignedBody;
+  try {
+    envelope = Envelope.decode(bytes);
+    body = SignedBody.decode(envelope.body);
+  } catch (e) {
+    throw ErrUndecodableEvidence.wrap((e as Error).message);
+  }
+  if (body.attestations === undefined) throw ErrUndecodableEvidence.wrap('the envelope carries no attestation set');
+  const attestation = body.attestations.attestations[index];
+  if (attestation === undefined) throw ErrEvidenceIndex.wrap(`index ${index}; the envelope carries ${body.attestations.attestations.length} attestations`);
+  return { envelope, body, attestation };
+}
+
+export function msgReportForgedAttestation(registry: RegistryKeeper, bank: RegistryBank): MsgHandler<MsgReportForgedAttestation> {
+  return {
+    typeUrl: typeUrl('MsgReportForgedAttestation'),
+    decode: (bytes) => MsgReportForgedAttestation.decode(bytes),
+    signers: (msg) => [msg.reporter],
+
+    validate(msg, ctx) {
+      decodeAddress(ctx.addresses, msg.reporter, 'reporter');
+      const { body, attestation } = decodeEvidence(msg.envelope, msg.index);
+      decodeAddress(ctx.addresses, body.operator, 'evidence operator');
+      if (attestation.operator !== body.operator) {
+        throw ErrNotForged.wrap(`attestation ${msg.index} names ${attestation.operator}, not the signer ${body.operator}`);
+      }
+      if (attestation.teeType === TeeType.TEE_TYPE_NONE) throw ErrNotForged.wrap('a TEE_TYPE_NONE attestation needs no verifier signature');
+    },
+
+    async execute(msg, ctx) {
+      const { envelope, body, attestation } = decodeEvidence(msg.envelope, msg.index);
+      if (body.chainId !== ctx.block.chainId) throw ErrEvidenceChainId.wrap(`signed for "${body.chainId}", this chain is "${ctx.block.chainId}"`);
+      const address = ctx.addresses.decode(body.operator);
+      await registry.requireOperator(ctx.store, address, body.operator);
+      const windows = await registry.receiptKeysOf(ctx.store, address);
+      const known = windows.some(
+        (w) => Buffer.from(w.key).equals(body.signerKey) && w.validFrom <= body.height && (w.validUntil === undefined || body.height < w.validUntil),
+      );
+      if (!known) throw ErrUnknownSignerKey.wrap(`${hex(body.signerKey)} at height ${body.height}`);
+      ctx.gas.consume(VERIFY_GAS, 'envelope signature');
+      if (!verifyEd25519(body.signerKey, concat(GOSSIP_DOMAIN, envelope.body), envelope.signature)) throw ErrBadEnvelopeSignature.wrap(`signer key ${hex(body.signerKey)}`);
+
+      const signBytes = attestationSignBytes({
+        chainId: ctx.block.chainId,
+        operator: address,
+        gpuId: attestation.gpuId,
+        teeType: attestation.teeType,
+        measurement: attestation.measurement,
+        reportHash: attestation.reportHash,
+        issuedAt: attestation.issuedAt,
+        expiresAt: attestation.expiresAt,
+      });
+      const params = await registry.params(ctx.store);
+      // With no trusted verifier configured nothing can be verified, so nothing can be called forged.
+      if (params.trustedVerifiers.length === 0) throw ErrNotForged.wrap('the registry trusts no verifier yet');
+      for (const verifier of params.trustedVerifiers) {
+        ctx.gas.consume(VERIFY_GAS, 'attestation signature');
+        if (verifyEd25519(verifier, signBytes, attestation.signature)) throw ErrNotForged.wrap(`trusted verifier ${hex(verifier)} signed it`);
+      }
+
+      const evidenceHash = sha256(concat(signBytes, address));
+      if ((await keys.forgedEvidence.get(ctx.store, evidenceHash)) !== undefined) throw ErrEvidenceReported.wrap(hex(evidenceHash));
+      keys.forgedEvidence.set(ctx.store, evidenceHash, true);
+      const reward = await punish(registry, bank, ctx, address, msg.reporter === body.operator ? undefined : ctx.addresses.decode(msg.reporter));
+      ctx.events.emit(EVENTS.forgedAttestation, {
+        operator: body.operator,
+        reporter: msg.reporter,
+        gpu_id: attestation.gpuId,
+        evidence_hash: hex(evidenceHash),
+        reward: reward.toString(),
+      });
+      return respond('MsgReportForgedAttestationResponse', MsgReportForgedAttestationResponse, {});
+    },
+  };
+}
+
+/**
+ * Slashes into the bonds account itself (so no extra module account is needed), pays the reporter
+ * its share from there and burns the rest, then tombstones. Returns the reporter's reward.
+ */
+async function punish(registry: RegistryKeeper, bank: RegistryBank, ctx: Context, operator: Uint8Array, reporter: Uint8Array | undefined): Promise<bigint> {
+  const { slashed } = await registry.slashOperator(ctx, operator, FORGED_ATTESTATION_BPS, FORGED_ATTESTATION_REASON, { recipientModule: keys.BONDS_ACCOUNT });
+  let reward = 0n;
+  const coin = slashed[0];
+  if (coin !== undefined) {
+    if (reporter !== undefined) {
+      reward = (coin.amount * BigInt(REPORTER_REWARD_BPS)) / BigInt(BPS);
+      if (reward > 0n) await bank.sendFromModule(ctx, keys.BONDS_ACCOUNT, reporter, [{ denom: coin.denom, amount: reward }]);
+    }
+    if (coin.amount > reward) await bank.burn(ctx, keys.BONDS_ACCOUNT, [{ denom: coin.denom, amount: coin.amount - reward }]);
+  }
+  await registry.tombstone(ctx, operator, FORGED_ATTESTATION_REASON);
+  return reward;
+}
