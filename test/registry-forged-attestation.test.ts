@@ -12,7 +12,7 @@ import { QueryOperatorRequest, QueryOperatorResponse } from '../proto/gen/cairn/
 import type { MsgReportForgedAttestation } from '../proto/gen/cairn/registry/v1/tx.ts';
 import { type Attestation, OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import { CHAIN_ID } from './support/app-chain.ts';
-import { DENOM, FEE, MIN_BOND, RegistryChain, attestation, ed25519Key, gpu, msgs } from './support/registry.ts';
+import { DENOM, FEE, MIN_BOND, RegistryChain, attestation, ed25519Key, gpu, msgs, registryAppState } from './support/registry.ts';
 
 let rc: RegistryChain;
 const w = (i: number) => rc.wallets[i]!;
@@ -67,6 +67,15 @@ describe('MsgReportForgedAttestation', () => {
     expect(r.events.some((e) => e.type === 'forged_attestation')).toBe(true);
   });
 
+  it('pays no reward when the operator reports itself: the whole slash is burned', async () => {
+    const supplyBefore = await bank.supplyOf(rc.chain.store.committed, DENOM);
+    const balanceBefore = await rc.chain.balance(op);
+    await rc.ok(w(OP), { ...report(envelope([gossiped(901)])), value: { reporter: op, envelope: envelope([gossiped(901)]), index: 0 } });
+    expect(await rc.chain.balance(op)).toBe(balanceBefore - FEE);
+    expect(supplyBefore - (await bank.supplyOf(rc.chain.store.committed, DENOM))).toBe(MIN_BOND);
+    expect((await operatorRecord()).status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+  });
+
   it('refuses the same evidence a second time, even in another envelope', async () => {
     const forged = gossiped(901);
     await rc.ok(w(REPORTER), report(envelope([forged])));
@@ -94,5 +103,16 @@ describe('MsgReportForgedAttestation', () => {
     await rc.expectRefused(w(REPORTER), report(Uint8Array.of(0xff, 0xff, 0xff)), E.ErrUndecodableEvidence);
     await rc.expectRefused(w(REPORTER), report(new Uint8Array(64 * 1024 + 1)), E.ErrUndecodableEvidence);
     expect((await operatorRecord()).status).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
+  });
+
+  it('still refuses the evidence after a genesis export and import, which carries it in forged_evidence', async () => {
+    const evidence = envelope([gossiped(901)]);
+    await rc.ok(w(REPORTER), report(evidence));
+    const module = rc.chain.app.modules.find((m) => m.name === 'registry')!;
+    const exported = (await module.genesis.export({ store: rc.chain.store.committed, height: rc.height, addresses: rc.chain.app.addresses })) as Record<string, unknown>;
+    expect(exported['forged_evidence']).toHaveLength(1);
+    const state = { ...registryAppState(rc.wallets.map((x) => x.address)), registry: exported };
+    rc = await RegistryChain.start({ appState: state });
+    await rc.expectRefused(w(REPORTER), report(evidence), E.ErrEvidenceReported);
   });
 });

@@ -391,7 +391,7 @@ function attestationJson(a: Attestation): Obj {
 
 export function readGenesisJson(json: unknown, defaults: Params): GenesisState {
   const path = 'registry';
-  const o = fields(json, path, ['params', 'operators', 'models', 'payer_keys', 'attestations', 'next_unbonding_id']);
+  const o = fields(json, path, ['params', 'operators', 'models', 'payer_keys', 'attestations', 'next_unbonding_id', 'forged_evidence']);
   return {
     params: readParams(o['params'], `${path}.params`, defaults),
     operators: list(o, 'operators', path, readGenesisOperator),
@@ -399,6 +399,7 @@ export function readGenesisJson(json: unknown, defaults: Params): GenesisState {
     payerKeys: list(o, 'payer_keys', path, readPayerKey),
     attestations: list(o, 'attestations', path, readAttestation),
     nextUnbondingId: o['next_unbonding_id'] === undefined || o['next_unbonding_id'] === null ? 1n : u64(o, 'next_unbonding_id', path),
+    forgedEvidence: list(o, 'forged_evidence', path, readBase64),
   };
 }
 
@@ -416,5 +417,7 @@ export function genesisToJson(g: GenesisState): Obj {
     })),
     attestations: g.attestations.map(attestationJson),
     next_unbonding_id: g.nextUnbondingId.toString(),
+    // Written only when there is some, so a chain without forged-attestation reports keeps its shape.
+    ...(g.forgedEvidence.length > 0 ? { forged_evidence: g.forgedEvidence.map(b64) } : {}),
   };
 }

@@ -201,6 +201,12 @@ export function validateRegistryGenesis(json: unknown, addresses: AddressCodec):
   const attestations = validateAttestations(g, operators);
   validateOperators(g, addresses, models, attestations);
   validatePayerKeys(g, addresses);
+  const seen = new Set<string>();
+  for (const [i, h] of g.forgedEvidence.entries()) {
+    if (h.length !== 32) fail(`registry.forged_evidence[${i}]`, `has ${h.length} bytes; an evidence hash is a 32-byte sha256`);
+    if (seen.has(hexOf(h))) fail(`registry.forged_evidence[${i}]`, 'appears twice');
+    seen.add(hexOf(h));
+  }
   return g;
 }
 
@@ -228,6 +234,7 @@ export function registryGenesis(registry: RegistryKeeper, bank: RegistryBank, ac
         if (m.kind === ModelKind.MODEL_KIND_ADAPTER) keys.adapters.set(store, [m.baseModelId, m.id], true);
       }
       for (const a of g.attestations) keys.attestations.set(store, a.id, a);
+      for (const h of g.forgedEvidence) keys.forgedEvidence.set(store, h, true);
       let owed = 0n;
       for (const entry of g.operators) {
         const op = entry.operator!;
@@ -284,6 +291,8 @@ export function registryGenesis(registry: RegistryKeeper, bank: RegistryBank, ac
       for await (const [, k] of keys.payerKeys.entries(store)) payerKeys.push(k);
       const attestations = [];
       for await (const [, a] of keys.attestations.entries(store)) attestations.push(a);
+      const forgedEvidence: Uint8Array[] = [];
+      for await (const [h] of keys.forgedEvidence.entries(store)) forgedEvidence.push(h);
       return genesisToJson({
         params: await registry.params(store),
         operators,
@@ -291,6 +300,7 @@ export function registryGenesis(registry: RegistryKeeper, bank: RegistryBank, ac
         payerKeys,
         attestations,
         nextUnbondingId: (await keys.nextUnbondingId.get(store)) ?? 1n,
+        forgedEvidence,
       });
     },
   };

@@ -30,6 +30,11 @@ export interface GenesisState {
   /** Every attestation ever accepted (the receipts module may look up old ones by id). */
   attestations: Attestation[];
   nextUnbondingId: bigint;
+  /**
+   * Evidence hashes of forged attestations already punished (MsgReportForgedAttestation), so
+   * evidence is punished once across an export and import.
+   */
+  forgedEvidence: Uint8Array[];
 }
 
 export interface GenesisOperator {
@@ -48,7 +53,15 @@ export interface CurrentAttestation {
 }
 
 function createBaseGenesisState(): GenesisState {
-  return { params: undefined, operators: [], models: [], payerKeys: [], attestations: [], nextUnbondingId: 0n };
+  return {
+    params: undefined,
+    operators: [],
+    models: [],
+    payerKeys: [],
+    attestations: [],
+    nextUnbondingId: 0n,
+    forgedEvidence: [],
+  };
 }
 
 export const GenesisState: MessageFns<GenesisState> = {
@@ -73,6 +86,9 @@ export const GenesisState: MessageFns<GenesisState> = {
         throw new globalThis.Error("value provided for field message.nextUnbondingId of type uint64 too large");
       }
       writer.uint32(48).uint64(message.nextUnbondingId);
+    }
+    for (const v of message.forgedEvidence) {
+      writer.uint32(58).bytes(v!);
     }
     return writer;
   },
@@ -138,6 +154,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.nextUnbondingId = reader.uint64() as bigint;
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.forgedEvidence.push(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -170,6 +194,11 @@ export const GenesisState: MessageFns<GenesisState> = {
         : isSet(object.next_unbonding_id)
         ? BigInt(object.next_unbonding_id)
         : 0n,
+      forgedEvidence: globalThis.Array.isArray(object?.forgedEvidence)
+        ? object.forgedEvidence.map((e: any) => bytesFromBase64(e))
+        : globalThis.Array.isArray(object?.forged_evidence)
+        ? object.forged_evidence.map((e: any) => bytesFromBase64(e))
+        : [],
     };
   },
 
@@ -193,6 +222,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.nextUnbondingId !== 0n) {
       obj.nextUnbondingId = message.nextUnbondingId.toString();
     }
+    if (message.forgedEvidence?.length) {
+      obj.forgedEvidence = message.forgedEvidence.map((e) => base64FromBytes(e));
+    }
     return obj;
   },
 
@@ -211,6 +243,7 @@ export const GenesisState: MessageFns<GenesisState> = {
     message.nextUnbondingId = (object.nextUnbondingId !== undefined && object.nextUnbondingId !== null)
       ? BigInt(object.nextUnbondingId)
       : 0n;
+    message.forgedEvidence = object.forgedEvidence?.map((e) => e) || [];
     return message;
   },
 };
