@@ -12,19 +12,18 @@
 //               picks the fleet it cannot prove it (fake-capacity fault: slashed, jailed);
 //   withholder  serves the payer but never reveals its sampled receipts: data-unavailable fault
 //               (slashed, jailed, batch rejected, escrow refunded), so it is never paid.
+// The forger, double claimer and griefing challenger run on their own chain beside an honest
+// operator (bench/sim-faults.ts), printed under the table above.
 // runSybilSim compares one fleet serving all the payer's traffic under one operator with the same
 // traffic split across two operators.
 import { buildBatch } from '../sdk/batch.ts';
 import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
 import { type ReceiptsChain, type Role, receiptMsgs } from '../modules/receipts/testing/chain.ts';
 import { EPOCH_BLOCKS, epochEmission, startEmissionChain } from '../modules/emission/testing/chain.ts';
-import { DENOM, VERIFIER, gpu, msgs as registryMsgs } from '../test/support/registry.ts';
-import { CHAIN_ID } from '../test/support/app-chain.ts';
-import { capacitySignBytes } from '../modules/emission/capacity.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
-import * as emissionKeys from '../modules/emission/keys.ts';
-import { ChallengeStatus } from '../proto/gen/cairn/emission/v1/types.ts';
+import { DENOM, gpu, msgs as registryMsgs } from '../test/support/registry.ts';
 import * as receiptsKeys from '../modules/receipts/keys.ts';
+import { FAULT_STRATEGIES, runFaultSim } from './sim-faults.ts';
+import { proveOpenChallenges } from './sim-capacity.ts';
 
 export interface EpochPoint {
   readonly epoch: bigint;
@@ -129,17 +128,6 @@ export async function runSybilSim(epochs = 4): Promise<{ whole: bigint; split: b
   return { whole: whole.profit, split: split.profit, wholeEmission: whole.emission, splitEmission: split.emission };
 }
 
-/** The honest operator answers its open capacity challenges with the trusted verifier's benchmark. */
-async function proveOpenChallenges(rc: ReceiptsChain): Promise<void> {
-  const operator = rc.address('operator');
-  const open = [];
-  for await (const [, c] of emissionKeys.challenges.entries(rc.chain.store.committed)) if (c.operator === operator && c.status === ChallengeStatus.CHALLENGE_STATUS_OPEN) open.push(c);
-  for (const c of open) {
-    const signature = VERIFIER.sign(capacitySignBytes(CHAIN_ID, rc.chain.app.addresses.decode(operator), c.id, c.gpuId, c.gpuCount));
-    await rc.ok('operator', { typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity, value: { operator, challengeId: c.id, measuredCount: c.gpuCount, verifier: VERIFIER.publicKey, signature } });
-  }
-}
-
 function cairn(v: bigint): string {
   const sign = v < 0n ? '-' : '';
   const a = v < 0n ? -v : v;
@@ -149,8 +137,12 @@ function cairn(v: bigint): string {
 async function main(): Promise<void> {
   const epochs = Number(process.argv[2] ?? '12');
   const r = await runSim(epochs);
-  console.log('strategy      profit (CAIRN)');
-  for (const s of STRATEGIES) console.log(`${s.padEnd(12)}  ${cairn(r.profits[s])}`);
+  console.log('strategy              profit (CAIRN)');
+  for (const s of STRATEGIES) console.log(`${s.padEnd(20)}  ${cairn(r.profits[s])}`);
+  const f = await runFaultSim(Math.min(epochs, 6));
+  console.log('-- fault run (own chain) --');
+  for (const s of FAULT_STRATEGIES) console.log(`${s.padEnd(20)}  ${cairn(f.profits[s])}`);
+  console.log(`(frauds proved: ${f.proved.forged} forged receipt, ${f.proved.doubleClaims} double claim; griefing requests ${f.requests}, answered ${f.answered}; griefing capacity challenges ${f.capacityChallenges})`);
   console.log('\nepoch  scheduled        budget           minted           supply');
   for (const p of r.curve) console.log(`${String(p.epoch).padStart(5)}  ${cairn(p.scheduled).padStart(15)}  ${cairn(p.budget).padStart(15)}  ${cairn(p.minted).padStart(15)}  ${cairn(p.supply).padStart(15)}`);
   console.log(`\nmax supply ${cairn(r.maxSupply)}`);

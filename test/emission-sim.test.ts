@@ -3,6 +3,8 @@
 // cap and the halving lands on the right epoch.
 import { describe, expect, it } from 'vitest';
 import { runSim, runSybilSim } from '../bench/sim.ts';
+import { runFaultSim } from '../bench/sim-faults.ts';
+import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 
 describe('the economics simulation', () => {
   it('makes honest serving pay, wash trading and withholding data lose money, idle capacity earn nothing, and halves the budget at epoch 8', async () => {
@@ -37,5 +39,23 @@ describe('the economics simulation', () => {
     // Each operator's fee bound and guard round on their own: a few base units at most.
     expect(y.splitEmission).toBeLessThanOrEqual(y.wholeEmission + 4n);
     expect(y.split).toBeLessThan(y.whole);
+  }, 60_000);
+
+  it('makes forging a receipt, claiming one twice and griefing an honest operator with requests and capacity challenges all end below honest serving', async () => {
+    const r = await runFaultSim(4);
+    expect(r.profits.honest).toBeGreaterThan(0n);
+    // The watcher proves each fraud once; both cheaters are tombstoned and lose money outright.
+    expect(r.proved).toEqual({ forged: 1, doubleClaims: 1 });
+    expect(r.status.forger).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(r.status['double-claimer']).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(r.status.honest).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
+    expect(r.profits.forger).toBeLessThan(0n);
+    expect(r.profits['double-claimer']).toBeLessThan(0n);
+    // Every griefing request is answered and every capacity challenge proved: each bond is lost.
+    expect(r.requests).toBe(4);
+    expect(r.answered).toBe(4);
+    expect(r.capacityChallenges).toBe(4);
+    expect(r.profits['griefing-challenger']).toBeLessThan(0n);
+    for (const s of ['forger', 'double-claimer', 'griefing-challenger'] as const) expect(r.profits[s]).toBeLessThan(r.profits.honest);
   }, 60_000);
 });
