@@ -7,7 +7,7 @@
 //   await net.down({ reset: true });                              // stop by pid, wipe the directory
 //
 // `cairn localnet up|status|down` is this API on the command line.
-import { rpcCall, status as nodeStatus } from '../node/cometbft/rpc.ts';
+import { appHeight, rpcCall, status as nodeStatus } from '../node/cometbft/rpc.ts';
 import { type AddNodeOptions, type CreateLocalnetOptions, addNode, createLocalnet, removeLocalnet } from './create.ts';
 import { LocalnetError, type LocalnetManifest, type LocalnetNode, readManifest, writeManifest } from './manifest.ts';
 import { isOurs, killStartedOnExit, sleep, startApp, startCometbftProcess, stopPid, waitForPort, waitForRpc } from './processes.ts';
@@ -148,13 +148,13 @@ export class Localnet {
     );
   }
 
-  /** Waits until every running node (or the named ones) reports at least `height`. */
+  /** Waits until the app of every running node (or of the named ones) has committed at least `height`. */
   async waitForHeight(height: number, timeoutMs: number, names?: readonly string[]): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const wanted = names ?? this.nodes.filter((n) => this.isRunning(n.name).cometbft).map((n) => n.name);
     for (const name of wanted) {
       for (;;) {
-        const h = await nodeStatus(this.rpcUrl(name), { timeoutMs: 2_000 }).then((s) => s.latestBlockHeight, () => 0);
+        const h = await appHeight(this.rpcUrl(name), { timeoutMs: 2_000 }).catch(() => 0);
         if (h >= height) break;
         if (!this.isRunning(name).cometbft) throw new LocalnetError(`${name} stopped; see ${this.node(name).home}/cometbft.log and app.log`);
         if (Date.now() > deadline) throw new LocalnetError(`${name} did not reach height ${height} within ${timeoutMs} ms (at ${h})`);

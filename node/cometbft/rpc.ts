@@ -78,12 +78,23 @@ export async function status(rpcUrl: string, opts: RpcOptions = {}): Promise<Nod
   };
 }
 
+/**
+ * The height the application has committed, from `abci_info`. It can trail `status`'s
+ * latest_block_height: CometBFT stores a block before the app has executed and committed it, and
+ * queries against the app fail until it has.
+ */
+export async function appHeight(rpcUrl: string, opts: RpcOptions = {}): Promise<number> {
+  const raw = (await rpcCall(rpcUrl, 'abci_info', {}, opts)) as { response: { last_block_height?: string } };
+  return Number(raw.response.last_block_height ?? '0');
+}
+
 export interface WaitOptions {
   signal?: AbortSignal;
   intervalMs?: number;
 }
 
-// Resolves with the node's latest height once it is >= `height`.
+// Resolves with the height the node's app has committed once it is >= `height`, so the state at
+// that height can be queried.
 export async function waitForHeight(rpcUrl: string, height: number, timeoutMs: number, opts: WaitOptions = {}): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   let seen: number | undefined;
@@ -92,8 +103,7 @@ export async function waitForHeight(rpcUrl: string, height: number, timeoutMs: n
     opts.signal?.throwIfAborted();
     const left = deadline - performance.now();
     try {
-      const s = await status(rpcUrl, { timeoutMs: Math.max(100, Math.min(2_000, left)), ...(opts.signal ? { signal: opts.signal } : {}) });
-      seen = s.latestBlockHeight;
+      seen = await appHeight(rpcUrl, { timeoutMs: Math.max(100, Math.min(2_000, left)), ...(opts.signal ? { signal: opts.signal } : {}) });
       lastError = undefined;
       if (seen >= height) return seen;
     } catch (error) {
