@@ -51,6 +51,8 @@ export function nodeCollector(parts: () => NodeParts): Collector {
         counter('cairn_watcher_batches_checked_total', 'Pending batches whose data was found and judged.', m.batchesChecked),
         counter('cairn_watcher_receipts_verified_total', 'Receipts verified against the chain’s keys and the batch.', m.receiptsVerified),
         counter('cairn_watcher_data_missing_total', 'Checks of a pending batch whose data could not be found.', m.dataMissing),
+        counter('cairn_watcher_attestations_checked_total', 'Gossiped attestations checked against the trusted verifiers.', m.attestationsChecked),
+        counter('cairn_watcher_attestations_dropped_total', 'Gossiped attestation envelopes dropped unchecked (queue full).', m.attestationsDropped),
         {
           name: 'cairn_watcher_challenges_submitted_total',
           help: 'Challenges and requests the watcher submitted and the chain accepted, by kind.',
@@ -60,6 +62,7 @@ export function nodeCollector(parts: () => NodeParts): Collector {
             { labels: { kind: 'double_claim' }, value: m.challengeDoubleClaim },
             { labels: { kind: 'sum' }, value: m.challengeSum },
             { labels: { kind: 'request_receipt' }, value: m.requestReceipt },
+            { labels: { kind: 'forged_attestation' }, value: m.reportForgedAttestation },
           ],
         },
         counter('cairn_watcher_submit_failures_total', 'Challenges refused by the chain or not broadcast (e.g. an unfunded key).', m.submitFailures),

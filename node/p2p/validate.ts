@@ -6,6 +6,7 @@
 // Only what the envelope itself claims is checked here. A batch whose receipts are forged but whose
 // root matches them is ACCEPTED and forwarded: that is exactly the data watchers need to prove
 // fraud on chain.
+import { MAX_EVIDENCE_BYTES } from '../../modules/registry/msgs/report-forged-attestation.ts';
 import { BatchError, buildBatch } from '../../sdk/index.ts';
 import { EnvelopeDecodeError, type OpenedEnvelope, envelopeSignatureValid, openEnvelope } from './envelope.ts';
 
@@ -28,6 +29,11 @@ export interface ChainView {
 export interface ValidationLimits {
   /** Largest encoded envelope accepted. */
   readonly maxBytes: number;
+  /**
+   * Largest attestation envelope accepted: no larger than the chain takes as forgery evidence, so an
+   * operator cannot gossip a forged attestation inside an envelope too big to be reported.
+   */
+  readonly maxAttestationBytes: number;
   readonly maxReceipts: number;
   readonly maxAttestations: number;
   /** An envelope signed more than this many blocks before our height is a replay. */
@@ -40,6 +46,7 @@ export interface ValidationLimits {
 
 export const DEFAULT_LIMITS: ValidationLimits = {
   maxBytes: 8 * 1024 * 1024,
+  maxAttestationBytes: MAX_EVIDENCE_BYTES,
   maxReceipts: 16_384,
   maxAttestations: 1024,
   maxAgeBlocks: 600n,
@@ -101,7 +108,8 @@ export class MessageValidator {
    */
   async validate(kind: MessageKind, data: Uint8Array, opts: { readonly fetched?: boolean } = {}): Promise<Verdict> {
     const fetched = opts.fetched === true;
-    if (data.length > this.#limits.maxBytes) return reject('oversized', `${data.length} bytes > ${this.#limits.maxBytes}`);
+    const maxBytes = kind === 'attestations' ? this.#limits.maxAttestationBytes : this.#limits.maxBytes;
+    if (data.length > maxBytes) return reject('oversized', `${data.length} bytes > ${maxBytes} for ${kind}`);
     let opened: OpenedEnvelope;
     try {
       opened = openEnvelope(data);

@@ -7,11 +7,12 @@ import { GasPrice, SigningStargateClient, defaultRegistryTypes } from '@cosmjs/s
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { QueryParamsRequest, QueryParamsResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
 import { receiptsTypes } from '../../modules/receipts/cosmjs.ts';
+import { registryTypes } from '../../modules/registry/cosmjs.ts';
 import type { CairnApp } from '../app.ts';
 import type { Logger } from '../log.ts';
 import { appChainView, type P2pService } from '../p2p/service.ts';
 import { watcherAddress } from './key.ts';
-import { type QueryFn, p2pBatchSource, queryWatcherChain } from './sources.ts';
+import { type QueryFn, feedAttestations, p2pBatchSource, queryWatcherChain } from './sources.ts';
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
 
 export { WatcherKeyError, readWatcherKey } from './key.ts';
@@ -47,7 +48,7 @@ export interface WatcherService {
 export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherService> {
   const wallet = await DirectSecp256k1Wallet.fromKey(opts.key, 'cairn');
   const address = await watcherAddress(opts.key);
-  const registry = new Registry([...defaultRegistryTypes, ...receiptsTypes]);
+  const registry = new Registry([...defaultRegistryTypes, ...receiptsTypes, ...registryTypes]);
   // Connected at the first challenge: CometBFT's status before the first block is not one CosmJS
   // accepts, and most nodes never need to submit anything.
   let client: Promise<SigningStargateClient> | undefined;
@@ -77,6 +78,7 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
     requestBond: bond,
     ...(opts.intervalMs === undefined ? {} : { intervalMs: opts.intervalMs }),
   });
+  feedAttestations(opts.p2p.host, watcher);
   const funds = new FundsCheck(address, opts, bond, query);
   watcher.start();
   funds.start();

@@ -2,11 +2,12 @@
 // router, batch data from the p2p batch store and peers.
 import { QueryBatchesRequest, QueryBatchesResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus, type Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
+import { QueryParamsRequest as RegistryParamsRequest, QueryParamsResponse as RegistryParamsResponse } from '../../proto/gen/cairn/registry/v1/query.ts';
 import { openEnvelope } from '../p2p/envelope.ts';
 import type { BatchStore } from '../p2p/batch-store.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { ChainView } from '../p2p/validate.ts';
-import type { BatchSource, WatchedBatch, WatcherChain } from './watcher.ts';
+import type { BatchSource, WatchedBatch, Watcher, WatcherChain } from './watcher.ts';
 
 export type QueryFn = (path: string, data: Uint8Array) => Promise<{ code: number; value: Uint8Array; log?: string }>;
 
@@ -14,7 +15,10 @@ export class WatcherQueryError extends Error {
   override readonly name = 'WatcherQueryError';
 }
 
-/** Pending batches via /cairn.receipts.v1.Query/Batches (paged), keys via the p2p chain view. */
+/**
+ * Pending batches via /cairn.receipts.v1.Query/Batches (paged), trusted verifiers via the registry's
+ * params, receipt keys via the p2p chain view.
+ */
 export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain {
   return {
     get chainId(): string {
@@ -22,6 +26,11 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
     },
     height: async () => view.height(),
     receiptKeysOf: (operator) => view.receiptKeysOf(operator),
+    trustedVerifiers: async () => {
+      const res = await query('/cairn.registry.v1.Query/Params', RegistryParamsRequest.encode({}).finish());
+      if (res.code !== 0) throw new WatcherQueryError(`registry params query failed: ${res.log ?? res.code}`);
+      return RegistryParamsResponse.decode(res.value).params?.trustedVerifiers ?? [];
+    },
     pendingBatches: async (): Promise<WatchedBatch[]> => {
       const out: WatchedBatch[] = [];
       let key: Uint8Array = new Uint8Array();
@@ -40,6 +49,13 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
       return out;
     },
   };
+}
+
+/** Hands every attestation envelope the host accepts from gossip to the watcher's next pass. */
+export function feedAttestations(host: P2pHost, watcher: Watcher): void {
+  host.onDelivery((d) => {
+    if (d.kind === 'attestations') watcher.observeAttestations(d.data, d.opened.body);
+  });
 }
 
 /** The local batch store first, then a fetch by root from connected peers. */

@@ -2,15 +2,19 @@
 // root from peers), verifies every receipt with the sdk and the batch's totals, and submits the
 // challenge that proves a fault by itself: ChallengeReceipt for a bad receipt, ChallengeDoubleClaim
 // for a receipt id claimed in two batches, ChallengeSum when the chain's declared totals are not the
-// totals of the receipts behind its root, RequestReceipt when the data cannot be found.
+// totals of the receipts behind its root, RequestReceipt when the data cannot be found. Gossiped
+// attestation envelopes handed to observeAttestations() are checked at the next pass, and one
+// MsgReportForgedAttestation is sent for each attestation no trusted verifier signed.
 //
 // Not consensus code. It only submits what it has checked; the chain judges again.
 import type { EncodeObject } from '@cosmjs/proto-signing';
+import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof, receiptProblems, receiptSignBytes, verifyEd25519 } from '../../sdk/index.ts';
 import { toSumNode } from '../../sdk/merkle.ts';
 import type { Logger } from '../log.ts';
 import type { ReceiptKeyWindow } from '../p2p/validate.ts';
+import { forgedAttestations } from './attestations.ts';
 
 const TYPE = '/cairn.receipts.v1.';
 
@@ -35,6 +39,8 @@ export interface WatcherChain {
   height(): Promise<bigint>;
   pendingBatches(): Promise<readonly WatchedBatch[]>;
   receiptKeysOf(operator: string): Promise<readonly ReceiptKeyWindow[]>;
+  /** The registry's trusted verifier keys (params.trusted_verifiers). */
+  trustedVerifiers(): Promise<readonly Uint8Array[]>;
 }
 
 /** Where batch data comes from: the local batch store, then peers. */
@@ -61,6 +67,8 @@ export interface WatcherOptions {
   readonly intervalMs?: number;
   /** Receipt ids remembered for double claims (oldest forgotten first). */
   readonly claimCapacity?: number;
+  /** Attestation envelopes waiting for the next pass; beyond this the oldest are dropped. */
+  readonly attestationQueue?: number;
 }
 
 export interface Coin {
@@ -69,7 +77,7 @@ export interface Coin {
 }
 
 /** What each finding submits; the metrics count the ones the chain accepted into a block. */
-export type FindingKind = 'challengeReceipt' | 'challengeDoubleClaim' | 'challengeSum' | 'requestReceipt';
+export type FindingKind = 'challengeReceipt' | 'challengeDoubleClaim' | 'challengeSum' | 'requestReceipt' | 'reportForgedAttestation';
 
 export interface WatcherMetrics extends Record<FindingKind, number> {
   /** Pending batches whose data was found and judged. */
@@ -77,6 +85,10 @@ export interface WatcherMetrics extends Record<FindingKind, number> {
   receiptsVerified: number;
   /** Passes in which a pending batch's data could not be found. */
   dataMissing: number;
+  /** Gossiped attestations checked against the trusted verifiers. */
+  attestationsChecked: number;
+  /** Attestation envelopes dropped unchecked because the queue was full. */
+  attestationsDropped: number;
   /** Challenges and requests the chain refused, or that could not be broadcast. */
   submitFailures: number;
 }
@@ -84,6 +96,8 @@ export interface WatcherMetrics extends Record<FindingKind, number> {
 interface Finding {
   readonly kind: FindingKind;
   readonly msg: EncodeObject;
+  /** What the log names the finding by. */
+  readonly subject: Record<string, string>;
 }
 
 interface SeenClaim {
@@ -95,13 +109,38 @@ function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
 }
 
+/** Keeps an insertion-ordered map at `cap` entries by forgetting the oldest. */
+function forgetOldest(map: Map<string, unknown>, cap: number): void {
+  while (map.size > cap) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) break;
+    map.delete(oldest);
+  }
+}
+
 export class Watcher {
-  readonly metrics: WatcherMetrics = { batchesChecked: 0, receiptsVerified: 0, dataMissing: 0, challengeReceipt: 0, challengeDoubleClaim: 0, challengeSum: 0, requestReceipt: 0, submitFailures: 0 };
+  readonly metrics: WatcherMetrics = {
+    batchesChecked: 0,
+    receiptsVerified: 0,
+    dataMissing: 0,
+    attestationsChecked: 0,
+    attestationsDropped: 0,
+    challengeReceipt: 0,
+    challengeDoubleClaim: 0,
+    challengeSum: 0,
+    requestReceipt: 0,
+    reportForgedAttestation: 0,
+    submitFailures: 0,
+  };
   readonly #o: WatcherOptions;
   /** Batches already judged (challenged or found honest). */
   readonly #done = new Set<bigint>();
   readonly #misses = new Map<bigint, number>();
   readonly #claims = new Map<string, SeenClaim>();
+  /** Attestation envelopes (bytes as gossiped, and their decoded body) not checked yet. */
+  readonly #attestations: { readonly data: Uint8Array; readonly body: SignedBody }[] = [];
+  /** Evidence already reported (or being reported), as the chain keys it. */
+  readonly #reported = new Map<string, true>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -131,7 +170,19 @@ export class Watcher {
     return this.#running;
   }
 
-  /** Checks every pending batch not judged yet; returns the messages it submitted. */
+  /**
+   * Queues a gossiped attestation envelope (the exact bytes received, which are the evidence) for
+   * the next pass. Cheap: called from the gossip validator, which must not wait for a broadcast.
+   */
+  observeAttestations(data: Uint8Array, body: SignedBody): void {
+    this.#attestations.push({ data, body });
+    while (this.#attestations.length > (this.#o.attestationQueue ?? 256)) {
+      this.#attestations.shift();
+      this.metrics.attestationsDropped++;
+    }
+  }
+
+  /** Checks every pending batch not judged yet, then the queued attestations; returns what it submitted. */
   async checkOnce(): Promise<EncodeObject[]> {
     const sent: EncodeObject[] = [];
     const height = await this.#o.chain.height();
@@ -140,19 +191,46 @@ export class Watcher {
     for (const b of await this.#o.chain.pendingBatches()) {
       if (this.#done.has(b.id) || b.disputeEnd <= height) continue;
       const finding = await this.#check(b);
-      if (finding === undefined) continue;
-      const msg = finding.msg;
-      try {
-        await this.#o.submitter.submit([msg]);
-        sent.push(msg);
-        this.metrics[finding.kind]++;
-        this.#o.logger.info('watcher: challenge submitted', { batch: String(b.id), type: msg.typeUrl });
-      } catch (e) {
-        this.metrics.submitFailures++;
-        this.#o.logger.warn('watcher: challenge failed', { batch: String(b.id), type: msg.typeUrl, error: (e as Error).message });
+      if (finding !== undefined) await this.#submit(finding, sent);
+    }
+    for (const finding of await this.#checkAttestations()) await this.#submit(finding, sent);
+    return sent;
+  }
+
+  async #submit(finding: Finding, sent: EncodeObject[]): Promise<void> {
+    const { msg, subject } = finding;
+    try {
+      await this.#o.submitter.submit([msg]);
+      sent.push(msg);
+      this.metrics[finding.kind]++;
+      this.#o.logger.info('watcher: challenge submitted', { ...subject, type: msg.typeUrl });
+    } catch (e) {
+      this.metrics.submitFailures++;
+      this.#o.logger.warn('watcher: challenge failed', { ...subject, type: msg.typeUrl, error: (e as Error).message });
+    }
+  }
+
+  /** Reports each queued attestation no trusted verifier signed, once per piece of evidence. */
+  async #checkAttestations(): Promise<Finding[]> {
+    if (this.#attestations.length === 0) return [];
+    const queued = this.#attestations.splice(0);
+    const verifiers = await this.#o.chain.trustedVerifiers();
+    const findings: Finding[] = [];
+    for (const { data, body } of queued) {
+      this.metrics.attestationsChecked += body.attestations?.attestations.length ?? 0;
+      for (const forged of forgedAttestations(body, verifiers)) {
+        if (this.#reported.has(forged.evidence)) continue;
+        this.#reported.set(forged.evidence, true);
+        forgetOldest(this.#reported, this.#o.claimCapacity ?? 1_000_000);
+        this.#o.logger.warn('watcher: attestation signed by no trusted verifier', { operator: body.operator, gpu: forged.gpuId, evidence: forged.evidence });
+        findings.push({
+          kind: 'reportForgedAttestation',
+          msg: { typeUrl: '/cairn.registry.v1.MsgReportForgedAttestation', value: { reporter: this.#o.submitter.address, envelope: data, index: forged.index } },
+          subject: { operator: body.operator, gpu: forged.gpuId },
+        });
       }
     }
-    return sent;
+    return findings;
   }
 
   async #bond(): Promise<Coin> {
@@ -173,7 +251,7 @@ export class Watcher {
       // Every leaf is sampled: the operator must reveal them all anyway, or be punished.
       if (index >= b.count) return undefined;
       this.#o.logger.warn('watcher: batch data not found; requesting a receipt', { batch: String(b.id), root: hex(b.root) });
-      return { kind: 'requestReceipt', msg: { typeUrl: `${TYPE}MsgRequestReceipt`, value: { requester: this.#o.submitter.address, batchId: b.id, index, bond: await this.#bond() } } };
+      return { kind: 'requestReceipt', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgRequestReceipt`, value: { requester: this.#o.submitter.address, batchId: b.id, index, bond: await this.#bond() } } };
     }
     let batch: Batch;
     try {
@@ -196,14 +274,14 @@ export class Watcher {
       const problems = this.#problems(b, r, keys);
       if (problems.length > 0) {
         this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problems: problems.join('; ') });
-        return { kind: 'challengeReceipt', msg: { typeUrl: `${TYPE}MsgChallengeReceipt`, value: { challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } } };
+        return { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgChallengeReceipt`, value: { challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } } };
       }
       const key = `${r.payer}/${hex(r.id)}`;
       const claim: Claim = { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) };
       const earlier = this.#claims.get(key);
       if (earlier !== undefined && earlier.claim.batchId !== b.id) {
         this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(r.id), first: String(earlier.claim.batchId), second: String(b.id) });
-        return { kind: 'challengeDoubleClaim', msg: { typeUrl: `${TYPE}MsgChallengeDoubleClaim`, value: { challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim } } };
+        return { kind: 'challengeDoubleClaim', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgChallengeDoubleClaim`, value: { challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim } } };
       }
       this.#remember(key, { claim, payer: r.payer });
     }
@@ -229,7 +307,7 @@ export class Watcher {
       declared: `${b.amount} in ${b.count} receipts`,
       actual: `${batch.header.amount} in ${batch.header.count} receipts`,
     });
-    return { kind: 'challengeSum', msg: { typeUrl: `${TYPE}MsgChallengeSum`, value: { challenger: this.#o.submitter.address, batchId: b.id, proof } } };
+    return { kind: 'challengeSum', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgChallengeSum`, value: { challenger: this.#o.submitter.address, batchId: b.id, proof } } };
   }
 
   #problems(b: WatchedBatch, r: Receipt, keys: readonly ReceiptKeyWindow[]): string[] {
@@ -252,11 +330,6 @@ export class Watcher {
 
   #remember(key: string, c: SeenClaim): void {
     this.#claims.set(key, c);
-    const cap = this.#o.claimCapacity ?? 1_000_000;
-    while (this.#claims.size > cap) {
-      const oldest = this.#claims.keys().next().value;
-      if (oldest === undefined) break;
-      this.#claims.delete(oldest);
-    }
+    forgetOldest(this.#claims, this.#o.claimCapacity ?? 1_000_000);
   }
 }
