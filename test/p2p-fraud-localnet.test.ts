@@ -4,10 +4,14 @@
 // cheater's batch, with one receipt whose amount was raised after the payer signed it, is challenged
 // by a watcher — no test code builds or sends a challenge — and the cheater is slashed and
 // tombstoned within the dispute window. Then a fifth node, started after the batches were
-// published, fetches the honest batch by root from its peers and verifies it.
+// published, fetches the honest batch by root from its peers and verifies it. A peer that floods
+// every node with invalid messages is graylisted by all of them while an honest batch still reaches
+// every node; and an attestation envelope the honest operator gossips, vouching for an attestation no
+// trusted verifier signed, is reported by a watcher on its own: the operator loses its whole bond.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fromBech32 } from '@cosmjs/encoding';
 import { Registry } from '@cosmjs/proto-signing';
 import { SigningStargateClient, defaultRegistryTypes } from '@cosmjs/stargate';
 import { type CometClient, connectComet } from '@cosmjs/tendermint-rpc';
@@ -17,13 +21,19 @@ import { registryTypes } from '../modules/registry/cosmjs.ts';
 import { receiptsTypes } from '../modules/receipts/cosmjs.ts';
 import { type Role, receiptMsgs, roleWallets } from '../modules/receipts/testing/chain.ts';
 import { fixedKey, receiptId, unsignedReceipt } from '../modules/receipts/testing/fixtures.ts';
+import { BECH32_LIMIT } from '../node/framework/address.ts';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
+import type { P2pHost } from '../node/p2p/host.ts';
+import { sealAttestations } from '../node/p2p/envelope.ts';
 import { publishBatch } from '../node/p2p/publish.ts';
+import { MemoryChain, startTestHost } from '../node/p2p/testing.ts';
+import { attestationsTopic, receiptsTopic } from '../node/p2p/topics.ts';
+import { attestationSignBytes } from '../modules/registry/sign-bytes.ts';
 import { MsgSubmitBatchResponse } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import * as q from '../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
-import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
+import { OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import * as regq from '../proto/gen/cairn/registry/v1/query.ts';
 import { type Batch, buildBatch, inclusionProof, receiptProblems, signReceipt, submitBatchMsg } from '../sdk/index.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
@@ -37,6 +47,8 @@ const FEE = { amount: [{ denom: 'ucairn', amount: '40000' }], gas: '1500000' };
 const payerKey = fixedKey('fraud-net-payer');
 const honestKey = fixedKey('fraud-net-honest');
 const cheatKey = fixedKey('fraud-net-cheat');
+const verifierKey = fixedKey('fraud-net-verifier');
+const forgerKey = fixedKey('fraud-net-forger');
 const types = new Registry([...defaultRegistryTypes, ...registryTypes, ...receiptsTypes]);
 
 let net: Localnet;
@@ -44,6 +56,7 @@ let w: Record<Role, TestWallet>;
 let rpc: string;
 let comet: CometClient;
 let late: RunningNode | undefined;
+const probes: P2pHost[] = [];
 const clients = new Map<Role, SigningStargateClient>();
 
 async function send(role: Role, msgs: { typeUrl: string; value: unknown }[]): Promise<Uint8Array[]> {
@@ -108,7 +121,7 @@ beforeAll(async () => {
     accounts: (['operator', 'operator2', 'payer', 'author'] as const).map((r) => ({ address: w[r].address, amount: 1_000_000_000n })),
     genesis: {
       receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '40', reveal_window: '20', escrow_withdraw_delay: '80', sample_count: 2, challenge_bond: { denom: 'ucairn', amount: '1000' } } },
-      registry: { params: { min_operator_bond: { denom: 'ucairn', amount: OPERATOR_BOND.toString() }, max_royalty_bps: 5000 } },
+      registry: { params: { min_operator_bond: { denom: 'ucairn', amount: OPERATOR_BOND.toString() }, max_royalty_bps: 5000, trusted_verifiers: [Buffer.from(verifierKey.publicKey).toString('base64')] } },
       emission: { params: { enabled: false, capacity_challenges_per_epoch: 0 } },
     },
   });
@@ -130,6 +143,7 @@ afterAll(async () => {
   for (const c of clients.values()) c.disconnect();
   comet?.disconnect();
   await late?.stop();
+  await Promise.all(probes.map((p) => p.stop()));
   await net?.down({ reset: true });
 });
 
@@ -206,5 +220,61 @@ describe('gossip and watchers on a 4-validator localnet', () => {
     expect([Buffer.from(recorded!.root).toString('hex'), recorded!.count, BigInt(recorded!.amount!.amount)]).toEqual([Buffer.from(root).toString('hex'), rebuilt.header.count, rebuilt.header.amount]);
     expect(await late.p2p!.store.has(root)).toBe(true);
     expect(late.p2p!.host.counters.fetched).toBe(1);
+  }, 60_000);
+
+  /** A libp2p host outside the chain, connected to the four genesis nodes. */
+  async function probe(): Promise<P2pHost> {
+    const genesis = ['node0', 'node1', 'node2', 'node3'];
+    const chain = new MemoryChain(net.chainId);
+    chain.register(w.operator.address, honestKey.publicKey);
+    const h = await startTestHost(chain, { bootstrap: (await Promise.all(genesis.map((n) => libp2pAddress(net.node(n))))).map((a) => a!) });
+    probes.push(h);
+    return h;
+  }
+  const genesisMetrics = () => ['node0', 'node1', 'node2', 'node3'].map((n) => net.metricsUrl(n));
+
+  it('graylists a peer that floods every node with invalid messages, and an honest batch published after still reaches every node', async () => {
+    const flooder = await probe();
+    const topic = receiptsTopic(net.chainId);
+    await eventually('the flooder subscribed-to by every genesis node', 20_000, async () => (flooder.pubsub.getSubscribers(topic).length >= 4 ? true : undefined));
+    let sent = 0;
+    await eventually('the flooder under the graylist threshold at every genesis node', 40_000, async () => {
+      // Distinct garbage (distinct message ids, so deduplication spares nobody).
+      for (let i = 0; i < 20; i++, sent++) {
+        const junk = new Uint8Array(64).fill(sent & 0xff);
+        junk[0] = 0xff;
+        junk[1] = sent >> 8;
+        await flooder.pubsub.publish(topic, junk).catch(() => undefined);
+      }
+      const graylisted = await Promise.all(genesisMetrics().map(async (u) => (await scrape(u)).get('cairn_p2p_graylisted_peers') ?? 0));
+      return graylisted.every((n) => n >= 1) ? true : undefined;
+    }, 500);
+    expect(sent).toBeLessThan(2_000);
+    const before = await Promise.all(genesisMetrics().map(async (u) => (await scrape(u)).get('cairn_p2p_batch_store_batches') ?? 0));
+    const at = await quietPoint();
+    const fresh = buildBatch(receipts(20, 'operator', at).map((r, i) => ({ ...r, id: receiptId(i, 'fraud-net-after-flood') })).map((r) => signReceipt(signReceipt(r, 'payer', payerKey), 'operator', honestKey)));
+    const height = BigInt((await comet.status()).syncInfo.latestBlockHeight);
+    expect(await publishBatch({ chainId: net.chainId, height, batch: fresh, signer: honestKey, peers: [(await libp2pAddress(net.node('node0')))!], logger: silentLogger })).toBe(1);
+    await eventually('the honest batch in every genesis node’s batch store', 20_000, async () => {
+      const now = await Promise.all(genesisMetrics().map(async (u) => (await scrape(u)).get('cairn_p2p_batch_store_batches') ?? 0));
+      return now.every((n, i) => n === before[i]! + 1) ? true : undefined;
+    });
+  }, 90_000);
+
+  it('a watcher reports an attestation the honest operator gossips that no trusted verifier signed: its whole bond is slashed', async () => {
+    const gossip = await probe();
+    const topic = attestationsTopic(net.chainId);
+    await eventually('a genesis node subscribed to the attestations topic', 20_000, async () => (gossip.pubsub.getSubscribers(topic).length >= 1 ? true : undefined));
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const fields = { chainId: net.chainId, operator: fromBech32(w.operator.address, BECH32_LIMIT).data, gpuId: 'gpu-0', teeType: TeeType.TEE_TYPE_SEV_SNP, measurement: new Uint8Array(48).fill(3), reportHash: new Uint8Array(32).fill(9), issuedAt: now - 60n, expiresAt: now + 3600n };
+    const forged = { id: new Uint8Array(), operator: w.operator.address, gpuId: fields.gpuId, teeType: fields.teeType, measurement: fields.measurement, reportHash: fields.reportHash, issuedAt: fields.issuedAt, expiresAt: fields.expiresAt, verifier: forgerKey.publicKey, signature: forgerKey.sign(attestationSignBytes(fields)), submittedHeight: 0n };
+    const height = BigInt((await comet.status()).syncInfo.latestBlockHeight);
+    await gossip.publish('attestations', sealAttestations([forged], { chainId: net.chainId, operator: w.operator.address, height }, honestKey));
+    const punished = await eventually('the operator tombstoned', 30_000, async () => {
+      const o = await operatorOf(w.operator.address);
+      return o.status === OperatorStatus.OPERATOR_STATUS_TOMBSTONED ? o : undefined;
+    });
+    expect(punished.bond).toEqual({ denom: 'ucairn', amount: '0' });
+    await eventually('one report counted across the watchers', 15_000, async () => ((await scrapeSum(genesisMetrics(), 'cairn_watcher_challenges_submitted_total{kind="forged_attestation"}')) === 1 ? true : undefined));
   }, 60_000);
 });

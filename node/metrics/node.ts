@@ -42,6 +42,7 @@ export function nodeCollector(parts: () => NodeParts): Collector {
         counter('cairn_p2p_fetch_served_total', 'Batches served to peers by root.', c.served),
         counter('cairn_p2p_fetched_total', 'Batches fetched from peers by root.', c.fetched),
         gauge('cairn_p2p_peers', 'Connected libp2p peers.', peersOf(p2p)),
+        gauge('cairn_p2p_graylisted_peers', 'Connected peers whose gossipsub score is below the graylist threshold (their messages are dropped unread).', graylistedOf(p2p)),
         gauge('cairn_p2p_batch_store_batches', 'Batches held in the batch store (data/p2p.db).', p2p.store.size),
       );
     }
@@ -77,6 +78,15 @@ export function nodeCollector(parts: () => NodeParts): Collector {
 function peersOf(p2p: P2pService): number {
   try {
     return p2p.host.libp2p.getPeers().length;
+  } catch {
+    return 0;
+  }
+}
+
+function graylistedOf(p2p: P2pService): number {
+  try {
+    const { host } = p2p;
+    return host.libp2p.getPeers().filter((p) => host.scoreOf(p.toString()) < host.graylistThreshold).length;
   } catch {
     return 0;
   }
