@@ -8,9 +8,11 @@
 // every node with invalid messages is graylisted by all of them while an honest batch still reaches
 // every node; and an attestation envelope the honest operator gossips, vouching for an attestation no
 // trusted verifier signed, is reported by a watcher on its own: the operator loses its whole bond.
-import { mkdtemp } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { fromBech32 } from '@cosmjs/encoding';
 import { Registry } from '@cosmjs/proto-signing';
 import { SigningStargateClient, defaultRegistryTypes } from '@cosmjs/stargate';
@@ -20,21 +22,21 @@ import { Localnet, libp2pAddress } from '../localnet/index.ts';
 import { registryTypes } from '../modules/registry/cosmjs.ts';
 import { receiptsTypes } from '../modules/receipts/cosmjs.ts';
 import { type Role, receiptMsgs, roleWallets } from '../modules/receipts/testing/chain.ts';
-import { fixedKey, receiptId, unsignedReceipt } from '../modules/receipts/testing/fixtures.ts';
+import { fixedKey, fixedSeed, receiptId, unsignedReceipt } from '../modules/receipts/testing/fixtures.ts';
 import { BECH32_LIMIT } from '../node/framework/address.ts';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
-import { sealAttestations } from '../node/p2p/envelope.ts';
 import { publishBatch } from '../node/p2p/publish.ts';
 import { MemoryChain, startTestHost } from '../node/p2p/testing.ts';
-import { attestationsTopic, receiptsTopic } from '../node/p2p/topics.ts';
+import { receiptsTopic } from '../node/p2p/topics.ts';
 import { attestationSignBytes } from '../modules/registry/sign-bytes.ts';
 import { MsgSubmitBatchResponse } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import * as q from '../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import * as regq from '../proto/gen/cairn/registry/v1/query.ts';
+import { MsgSubmitAttestation } from '../proto/gen/cairn/registry/v1/tx.ts';
 import { type Batch, buildBatch, inclusionProof, receiptProblems, signReceipt, submitBatchMsg } from '../sdk/index.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 import type { TestWallet } from './support/wallets.ts';
@@ -43,6 +45,8 @@ import { eventually, scrape, scrapeSum } from './support/localnet.ts';
 const EPOCH = 50n;
 const OPERATOR_BOND = 10_000_000n;
 const MODEL = 'llama-3-8b';
+const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
+const run = promisify(execFile);
 const FEE = { amount: [{ denom: 'ucairn', amount: '40000' }], gas: '1500000' };
 const payerKey = fixedKey('fraud-net-payer');
 const honestKey = fixedKey('fraud-net-honest');
@@ -261,15 +265,15 @@ describe('gossip and watchers on a 4-validator localnet', () => {
     });
   }, 90_000);
 
-  it('a watcher reports an attestation the honest operator gossips that no trusted verifier signed: its whole bond is slashed', async () => {
-    const gossip = await probe();
-    const topic = attestationsTopic(net.chainId);
-    await eventually('a genesis node subscribed to the attestations topic', 20_000, async () => (gossip.pubsub.getSubscribers(topic).length >= 1 ? true : undefined));
+  it('a watcher reports an attestation the honest operator gossips with `cairn receipts publish-attestations` that no trusted verifier signed: its whole bond is slashed', async () => {
     const now = BigInt(Math.floor(Date.now() / 1000));
     const fields = { chainId: net.chainId, operator: fromBech32(w.operator.address, BECH32_LIMIT).data, gpuId: 'gpu-0', teeType: TeeType.TEE_TYPE_SEV_SNP, measurement: new Uint8Array(48).fill(3), reportHash: new Uint8Array(32).fill(9), issuedAt: now - 60n, expiresAt: now + 3600n };
-    const forged = { id: new Uint8Array(), operator: w.operator.address, gpuId: fields.gpuId, teeType: fields.teeType, measurement: fields.measurement, reportHash: fields.reportHash, issuedAt: fields.issuedAt, expiresAt: fields.expiresAt, verifier: forgerKey.publicKey, signature: forgerKey.sign(attestationSignBytes(fields)), submittedHeight: 0n };
-    const height = BigInt((await comet.status()).syncInfo.latestBlockHeight);
-    await gossip.publish('attestations', sealAttestations([forged], { chainId: net.chainId, operator: w.operator.address, height }, honestKey));
+    const forged = MsgSubmitAttestation.toJSON({ ...fields, operator: w.operator.address, verifier: forgerKey.publicKey, signature: forgerKey.sign(attestationSignBytes(fields)) });
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-attest-'));
+    await writeFile(join(dir, 'attestations.json'), JSON.stringify([forged]));
+    await writeFile(join(dir, 'key'), Buffer.from(fixedSeed('fraud-net-honest')).toString('hex'));
+    const out = await run(process.execPath, [CLI, 'receipts', 'publish-attestations', join(dir, 'attestations.json'), '--operator', w.operator.address, '--key', join(dir, 'key'), '--peer', (await libp2pAddress(net.node('node0')))!, '--node', rpc, '-o', 'json']);
+    expect(JSON.parse(out.stdout)).toMatchObject({ attestations: 1, peers: 1 });
     const punished = await eventually('the operator tombstoned', 30_000, async () => {
       const o = await operatorOf(w.operator.address);
       return o.status === OperatorStatus.OPERATOR_STATUS_TOMBSTONED ? o : undefined;

@@ -54,4 +54,16 @@ describe('publishing a batch', () => {
     // This operator is not registered on the chain: the node cannot judge the batch yet and drops it.
     await eventually('the node to judge the batch', () => node.p2p!.host.counters.ignored === 1);
   }, 60_000);
+
+  it('`cairn receipts publish-attestations` names what is wrong with its input before dialing anyone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-publish-att-'));
+    const file = join(dir, 'attestations.json');
+    await writeFile(file, JSON.stringify([{ gpuId: 'g0', teeType: 'TEE_TYPE_SEV_SNP' }]));
+    const run = promisify(execFile);
+    const fail = async (args: string[]) => (await run(process.execPath, [CLI, 'receipts', 'publish-attestations', ...args]).then(() => ({ stderr: '' }), (e: { stderr: string }) => e)).stderr;
+    expect(await fail([file, '--key', join(dir, 'key'), '--peer', '/ip4/127.0.0.1/tcp/1'])).toContain('--operator <address> is required');
+    expect(await fail([file, '--operator', 'cosmos1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq', '--key', join(dir, 'key')])).toContain('is not an operator address');
+    await writeFile(file, '[]');
+    expect(await fail([file, '--operator', testAddress('op-att')])).toContain('holds no attestation');
+  }, 30_000);
 });

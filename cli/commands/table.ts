@@ -264,7 +264,7 @@ export const ROOT: CommandGroup = {
   ],
 };
 
-/** `cairn receipts publish` lives in its own file (node/p2p owner); loaded only when it runs. */
+/** `cairn receipts publish[-attestations]` live in their own files (node/p2p owner); loaded only when they run. */
 function withPublish(group: CommandGroup): CommandGroup {
   const publish: CommandSpec = {
     kind: 'command',
@@ -273,7 +273,14 @@ function withPublish(group: CommandGroup): CommandGroup {
     external: true,
     load: async () => (await import('./receipts-publish.ts')) as CommandModule,
   };
-  return { ...group, children: [...group.children, publish] };
+  const attestations: CommandSpec = {
+    kind: 'command',
+    name: 'publish-attestations',
+    summary: 'gossip verifier-signed attestations to libp2p peers, signed by the operator receipt key',
+    external: true,
+    load: async () => (await import('./receipts-publish-attestations.ts')) as CommandModule,
+  };
+  return { ...group, children: [...group.children, publish, attestations] };
 }
 
 /** The command module is not in this checkout, or does not export `run`. */

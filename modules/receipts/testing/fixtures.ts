@@ -9,9 +9,14 @@ function digest(...parts: (string | number | bigint)[]): Uint8Array {
   return new Uint8Array(createHash('sha256').update(parts.join('/')).digest());
 }
 
+/** The seed of fixedKey(label): what a key file for that key holds (as hex). */
+export function fixedSeed(label: string): Uint8Array {
+  return digest('cairn-test-key', label);
+}
+
 /** The same key for the same label, in every run. */
 export function fixedKey(label: string): Ed25519Signer {
-  return ed25519FromSeed(digest('cairn-test-key', label));
+  return ed25519FromSeed(fixedSeed(label));
 }
 
 /** A 32-byte receipt id; ids of different labels never collide in practice. */
