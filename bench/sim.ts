@@ -11,7 +11,11 @@
 //               nothing: registration and idle capacity earn nothing, and when a capacity challenge
 //               picks the fleet it cannot prove it (fake-capacity fault: slashed, jailed);
 //   withholder  serves the payer but never reveals its sampled receipts: data-unavailable fault
-//               (slashed, jailed, batch rejected, escrow refunded), so it is never paid.
+//               (slashed, jailed, batch rejected, escrow refunded), so it is never paid;
+//   farmer      has a real 64-GPU fleet that sits idle: it pays itself one receipt an epoch (a token
+//               protocol fee, to be eligible) and proves every capacity challenge its fleet draws,
+//               hoping to take the uptime and availability pools; the capacity guard gives it back
+//               at most the fees it paid, so royalties and transaction fees make it lose.
 // The forger, double claimer and griefing challenger run on their own chain beside an honest
 // operator (bench/sim-faults.ts), printed under the table above.
 // runSybilSim compares one fleet serving all the payer's traffic under one operator with the same
@@ -41,11 +45,11 @@ export interface SimResult {
   readonly genesisSupply: bigint;
 }
 
-export const STRATEGIES = ['honest', 'wash', 'idle-fleet', 'withholder'] as const;
+export const STRATEGIES = ['honest', 'wash', 'idle-fleet', 'withholder', 'farmer'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-const ROLE_OF: Record<Strategy, Role> = { honest: 'operator', wash: 'operator2', 'idle-fleet': 'griefer', withholder: 'adapterAuthor' };
-const zero = (): Record<Strategy, bigint> => ({ honest: 0n, wash: 0n, 'idle-fleet': 0n, withholder: 0n });
+const ROLE_OF: Record<Strategy, Role> = { honest: 'operator', wash: 'operator2', 'idle-fleet': 'griefer', withholder: 'adapterAuthor', farmer: 'challenger' };
+const zero = (): Record<Strategy, bigint> => ({ honest: 0n, wash: 0n, 'idle-fleet': 0n, withholder: 0n, farmer: 0n });
 const UNIT_PRICE = '10000';
 const RECEIPTS_PER_EPOCH = 12;
 
@@ -72,6 +76,15 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
   ]);
   const withholderKey = fixedKey('withholder-receipt-key');
   await rc.ok('adapterAuthor', registryMsgs.registerOperator(rc.address('adapterAuthor'), 78, { receiptKey: withholderKey.publicKey, bond: { denom: DENOM, amount: '100000000' } }));
+  const farmerKey = fixedKey('farmer-receipt-key');
+  const farmerPayerKey = fixedKey('farmer-payer-key');
+  const farmer = rc.address('challenger');
+  await rc.ok('challenger', [
+    registryMsgs.registerOperator(farmer, 79, { receiptKey: farmerKey.publicKey, bond: { denom: DENOM, amount: '100000000' } }),
+    registryMsgs.commitGpus(farmer, [gpu('farm', { count: 64 })]),
+    registryMsgs.authorizePayerKey(farmer, farmerPayerKey.publicKey),
+    receiptMsgs.deposit(farmer, 100_000_000n),
+  ]);
   const start = rc.height;
   // Profits count from after setup (bonds stay the operators' and are counted as wealth).
   const bond = async (role: Role): Promise<bigint> => rc.bond(role).catch(() => 0n);
@@ -82,7 +95,10 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
   for (let e = first; e < first + BigInt(epochs); e++) {
     await rc.advanceTo(e * EPOCH_BLOCKS + 1n);
     await proveOpenChallenges(rc);
+    await proveOpenChallenges(rc, 'challenger');
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE });
+    const token = await rc.submit(buildBatch(rc.receipts(1, { unitPrice: UNIT_PRICE, operator: farmer, payer: farmer, operatorKey: farmerKey, payerKey: farmerPayerKey as typeof farmerPayerKey & Uint8Array })), 'escrow', 'challenger');
+    if (token.sample.length > 0) await rc.revealSample(token, 'challenger');
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, role: 'operator2', payer: rc.address('operator2'), payerKey: washKey as typeof washKey & Uint8Array });
     // The withholder submits without revealing; once jailed it can no longer submit at all.
     const withheld = buildBatch(rc.receipts(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, operator: rc.address('adapterAuthor'), operatorKey: withholderKey as typeof withholderKey & Uint8Array }));

@@ -1,5 +1,6 @@
 // The economics simulation (bench/sim.ts) on the real app under default params, fast-forwarded:
-// dishonest play loses against honest play, idle capacity earns nothing, the supply stays under the
+// dishonest play loses against honest play, idle capacity earns nothing (nor does an idle fleet behind a
+// token fee), the supply stays under the
 // cap and the halving lands on the right epoch.
 import { describe, expect, it } from 'vitest';
 import { runSim, runSybilSim } from '../bench/sim.ts';
@@ -7,13 +8,17 @@ import { runFaultSim } from '../bench/sim-faults.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 
 describe('the economics simulation', () => {
-  it('makes honest serving pay, wash trading and withholding data lose money, idle capacity earn nothing, and halves the budget at epoch 8', async () => {
+  it('makes honest serving pay, wash trading, withholding data and farming the capacity pools with an idle fleet lose money, idle capacity earn nothing, and halves the budget at epoch 8', async () => {
     const r = await runSim(9);
     expect(r.profits.honest).toBeGreaterThan(0n);
     expect(r.profits.wash).toBeLessThan(0n);
     expect(r.profits.wash).toBeLessThan(r.profits.honest);
     expect(r.profits['idle-fleet']).toBeLessThanOrEqual(0n);
     expect(r.profits.withholder).toBeLessThan(0n);
+    // A token self-paid receipt makes the farmer eligible; its fleet passes capacity challenges, yet
+    // the capacity guard returns at most the fees it paid.
+    expect(r.profits.farmer).toBeLessThan(0n);
+    expect(r.profits.farmer).toBeLessThan(r.profits.honest);
     for (const p of r.curve) {
       expect(p.supply).toBeLessThanOrEqual(r.maxSupply);
       expect(p.minted).toBeLessThanOrEqual(p.budget);

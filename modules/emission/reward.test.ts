@@ -40,6 +40,26 @@ describe('an epoch plan', () => {
     );
   });
 
+  it('never pays an operator more emission than the protocol fees it paid, however large its fleet: capacity earns at most the usage-based reward', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 13n }), fc.array(input, { maxLength: 12 }), (budget, inputs) => {
+        for (const o of planEpoch(budget, inputs, p).operators) {
+          expect(o.uptime + o.availability - o.capacityCut).toBeLessThanOrEqual(o.usage + o.jobs - o.feeGuardCut);
+          expect(o.total).toBeLessThanOrEqual(o.input.fees);
+        }
+      }),
+    );
+  });
+
+  it('gives a farmer that pays a token fee for an idle fleet no more than that fee back', () => {
+    const honest: OperatorInput = { operator: 'honest', escrow: 10n ** 12n, receipts: 10_000n, fees: feesLowerBound(10n ** 12n, 10n, 500), uptimeGpus: 8n, challengesPassed: 1n };
+    const farmer: OperatorInput = { operator: 'farmer', escrow: 1_000_000n, receipts: 1n, fees: feesLowerBound(1_000_000n, 1n, 500), uptimeGpus: 1000n, challengesPassed: 10n };
+    const [, f] = planEpoch(10n ** 12n, [honest, farmer], p).operators;
+    expect(f!.uptime + f!.availability).toBeGreaterThan(10n ** 9n);
+    expect(f!.total).toBeLessThanOrEqual(farmer.fees);
+    expect(f!.capacityCut).toBe(f!.uptime + f!.availability - (f!.usage + f!.jobs - f!.feeGuardCut));
+  });
+
   it('pays idle capacity nothing: uptime and challenges count only for operators whose batches paid fees', () => {
     const idle: OperatorInput = { operator: 'idle', escrow: 0n, receipts: 0n, fees: 0n, uptimeGpus: 1000n, challengesPassed: 5n };
     const plan = planEpoch(1_000_000n, [idle], p);

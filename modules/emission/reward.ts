@@ -26,6 +26,7 @@ export interface OperatorOutcome {
   readonly uptime: bigint;
   readonly availability: bigint;
   readonly feeGuardCut: bigint;
+  readonly capacityCut: bigint;
   readonly shareCapCut: bigint;
   readonly total: bigint;
 }
@@ -67,9 +68,15 @@ export function planEpoch(budget: bigint, inputs: readonly OperatorInput[], p: P
     const guardMax = (i.fees * BigInt(p.maxEmissionPerFeeBps)) / B;
     const usageBased = usage + jobs;
     const feeGuardCut = usageBased > guardMax ? usageBased - guardMax : 0n;
-    const subtotal = usageBased - feeGuardCut + uptime + availability;
+    const paid = usageBased - feeGuardCut;
+    // Capacity guard: uptime and availability earn at most the usage-based reward left after the
+    // guard. Otherwise a farmer paying a token fee (to become eligible) takes the capacity pools for
+    // an idle fleet; with it, all it can get back is at most 2 × guard = the fees it paid.
+    const capacity = uptime + availability;
+    const capacityCut = capacity > paid ? capacity - paid : 0n;
+    const subtotal = paid + capacity - capacityCut;
     const shareCapCut = subtotal > shareMax ? subtotal - shareMax : 0n;
-    return { input: i, usage, jobs, uptime, availability, feeGuardCut, shareCapCut, total: subtotal - shareCapCut };
+    return { input: i, usage, jobs, uptime, availability, feeGuardCut, capacityCut, shareCapCut, total: subtotal - shareCapCut };
   });
   const operatorsTotal = operators.reduce((s, o) => s + o.total, 0n);
   // Validators earn their share of the budget in the proportion operators earned theirs.

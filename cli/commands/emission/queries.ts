@@ -60,7 +60,7 @@ export async function epoch(ctx: CommandContext): Promise<void> {
         ['minted', `${m.minted} (operators ${m.operatorsMinted}, validators ${m.validatorsMinted})`],
         ['unminted', m.unminted],
         ['supply after', m.supplyAfter],
-      ])}\n${table(['operator', 'total', 'fee guard cut', 'share cap cut'], r.rewards.map((x) => [x.operator, x.total, x.feeGuardCut, x.shareCapCut]))}`,
+      ])}\n${table(['operator', 'total', 'fee guard cut', 'capacity cut', 'share cap cut'], r.rewards.map((x) => [x.operator, x.total, x.feeGuardCut, x.capacityCut, x.shareCapCut]))}`,
   });
 }
 

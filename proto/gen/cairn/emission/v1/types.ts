@@ -142,6 +142,11 @@ export interface OperatorReward {
   feeGuardCut: string;
   shareCapCut: string;
   total: string;
+  /**
+   * Cut from uptime + availability rewards above the usage-based reward left after the guard:
+   * capacity earns at most as much as the paid usage it serves.
+   */
+  capacityCut: string;
 }
 
 /** The non-transferable points ledger of one operator (no message moves points). */
@@ -950,6 +955,7 @@ function createBaseOperatorReward(): OperatorReward {
     feeGuardCut: "",
     shareCapCut: "",
     total: "",
+    capacityCut: "",
   };
 }
 
@@ -996,6 +1002,9 @@ export const OperatorReward: MessageFns<OperatorReward> = {
     }
     if (message.total !== "") {
       writer.uint32(98).string(message.total);
+    }
+    if (message.capacityCut !== "") {
+      writer.uint32(106).string(message.capacityCut);
     }
     return writer;
   },
@@ -1109,6 +1118,14 @@ export const OperatorReward: MessageFns<OperatorReward> = {
             message.total = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.capacityCut = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1167,6 +1184,11 @@ export const OperatorReward: MessageFns<OperatorReward> = {
         ? globalThis.String(object.share_cap_cut)
         : "",
       total: isSet(object.total) ? globalThis.String(object.total) : "",
+      capacityCut: isSet(object.capacityCut)
+        ? globalThis.String(object.capacityCut)
+        : isSet(object.capacity_cut)
+        ? globalThis.String(object.capacity_cut)
+        : "",
     };
   },
 
@@ -1208,6 +1230,9 @@ export const OperatorReward: MessageFns<OperatorReward> = {
     if (message.total !== "") {
       obj.total = message.total;
     }
+    if (message.capacityCut !== "") {
+      obj.capacityCut = message.capacityCut;
+    }
     return obj;
   },
 
@@ -1228,6 +1253,7 @@ export const OperatorReward: MessageFns<OperatorReward> = {
     message.feeGuardCut = object.feeGuardCut ?? "";
     message.shareCapCut = object.shareCapCut ?? "";
     message.total = object.total ?? "";
+    message.capacityCut = object.capacityCut ?? "";
     return message;
   },
 };
