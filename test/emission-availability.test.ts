@@ -100,6 +100,43 @@ describe('availability reports', () => {
   });
 });
 
+describe('availability reporters', () => {
+  const setReporter = (validator: string, reporter: string): EncodeObject => ({ typeUrl: EMISSION_MSG_TYPE_URLS.MsgSetAvailabilityReporter, value: { validator, reporter } });
+  const reportAs = (reporter: string, validator: string, epoch: bigint, uptimeBps: number, operator: string): EncodeObject => ({
+    typeUrl: EMISSION_MSG_TYPE_URLS.MsgReportAvailability,
+    value: { validator, reporter, epoch, reports: [{ operator, uptimeBps }] },
+  });
+
+  it('count the reports of the account a validator named for that validator, refuse anyone else’s, and stop once it is removed', async () => {
+    const { rc, vals } = await withValidators([10n]);
+    const [val, hot, stranger] = [vals[0]!, rc.w.challenger, rc.w.griefer];
+    const operator = rc.address('operator');
+    const epoch = rc.height / EPOCH_BLOCKS;
+    // Before it is named, the hot key cannot report for the validator.
+    let r = await send(rc, hot, reportAs(hot.address, val.address, epoch, 8000, operator));
+    expect({ code: r.code, codespace: r.codespace }).toEqual({ code: 14, codespace: 'emission' });
+    expect(r.log).toContain('has not named');
+    expect((await send(rc, val, setReporter(val.address, hot.address))).code).toBe(0);
+    expect((await send(rc, hot, reportAs(hot.address, val.address, epoch, 8000, operator))).code).toBe(0);
+    r = await send(rc, stranger, reportAs(stranger.address, val.address, epoch, 1, operator));
+    expect(r.code).toBe(14);
+    // Only a validator can name a reporter.
+    r = await send(rc, stranger, setReporter(stranger.address, hot.address));
+    expect({ code: r.code, codespace: r.codespace }).toEqual({ code: 4, codespace: 'emission' });
+    // The delegation is part of the emission genesis.
+    const emission = rc.chain.app.modules.find((m) => m.name === 'emission')!;
+    const exported = (await emission.genesis.export({ store: rc.chain.store.committed, height: rc.height, addresses: rc.chain.app.addresses })) as { reporters: unknown[] };
+    expect(exported.reporters).toEqual([{ validator: val.address, reporter: hot.address }]);
+    await rc.advanceTo((epoch + 1n) * EPOCH_BLOCKS);
+    const rep = (await emissionQuery(rc, 'Reputation', q.QueryReputationRequest, q.QueryReputationResponse, { operator })).reputation!;
+    expect(rep.uptimeBps).toBe(8000);
+    // Removed: the hot key's next report is refused.
+    expect((await send(rc, val, setReporter(val.address, ''))).code).toBe(0);
+    r = await send(rc, hot, reportAs(hot.address, val.address, rc.height / EPOCH_BLOCKS, 8000, operator));
+    expect(r.code).toBe(14);
+  });
+});
+
 describe('the stake-weighted median', () => {
   it('is the smallest value with at least half the weight at or below it, and ignores zero weights', () => {
     expect(weightedMedian([])).toBe(0);

@@ -41,7 +41,7 @@ describe('cairn tx emission', () => {
   it('lists report-availability, challenge-capacity and prove-capacity with their arguments', async () => {
     const r = await cli('tx', 'emission', '--help');
     expect(r.code).toBe(0);
-    for (const name of ['report-availability', 'challenge-capacity', 'prove-capacity']) expect(r.out).toContain(name);
+    for (const name of ['report-availability', 'set-reporter', 'challenge-capacity', 'prove-capacity']) expect(r.out).toContain(name);
     const prove = await cli('tx', 'emission', 'prove-capacity', '--help');
     expect(prove.out).toMatch(/<from-key> <challenge-id> <measured-count>/);
     expect(prove.out).toContain('--verifier <hex>');
@@ -60,6 +60,7 @@ describe('cairn tx emission', () => {
 
   it.each([
     [['report-availability', 'val', 'soon', `${op1}=9950`], /epoch "soon" must be a non-negative integer/],
+    [['set-reporter', 'val', 'not-an-address'], /reporter "not-an-address" is not a valid bech32 address/],
     [['report-availability', 'val', '3', `${op1}=200%`], /must be <operator>=<uptime_bps>/],
     [['challenge-capacity', 'alice', 'nobody', 'h100-a'], /operator "nobody" is not a valid bech32 address/],
     [['challenge-capacity', 'alice', op1, 'x'.repeat(129)], /gpu-id must be 1 to 128 characters/],

@@ -15,3 +15,4 @@ export const ErrBadCapacityProof = err(10, 'invalid capacity proof');
 export const ErrInvalidChallenge = err(11, 'invalid capacity challenge');
 export const ErrNotCommitted = err(12, 'GPU is not committed by an active operator');
 export const ErrAlreadyChallenged = err(13, 'GPU is already under an open capacity challenge');
+export const ErrNotReporter = err(14, 'signer may not report availability for this validator');

@@ -46,13 +46,25 @@ export function validateEmissionGenesis(json: unknown, addresses: AddressCodec):
     if (openGpus.has(gpu)) fail(`emission.challenges[${i}]`, `${gpu} has two open challenges`);
     openGpus.add(gpu);
   }
+  const delegating = new Set<string>();
+  for (const [i, r] of g.reporters.entries()) {
+    for (const [field, address] of [['validator', r.validator], ['reporter', r.reporter]] as const) {
+      try {
+        addresses.decode(address);
+      } catch (e) {
+        fail(`emission.reporters[${i}].${field}`, (e as Error).message);
+      }
+    }
+    if (delegating.has(r.validator)) fail(`emission.reporters[${i}]`, `${r.validator} names two reporters`);
+    delegating.add(r.validator);
+  }
   return g;
 }
 
 export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccounts): GenesisHandlers<GenesisState> {
   return {
     defaultGenesis: () => {
-      const json = writeProtoJson(GenesisState, { params: defaultParams(new Codec('cairn')), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: 1n, passed: [] }) as Record<string, unknown>;
+      const json = writeProtoJson(GenesisState, { params: defaultParams(new Codec('cairn')), mintedTotal: '0', epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: 1n, passed: [], reporters: [] }) as Record<string, unknown>;
       const { authority: _, ...params } = json['params'] as Record<string, unknown>;
       return { ...json, params };
     },
@@ -89,11 +101,12 @@ export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccoun
       keys.nextChallengeId.set(ctx.store, g.nextChallengeId === 0n ? 1n : g.nextChallengeId);
       for (const x of g.passed) keys.passed.set(ctx.store, [x.epoch, ctx.addresses.decode(x.operator)], x.count);
       for (const r of g.reports) keys.reports.set(ctx.store, [r.epoch, [ctx.addresses.decode(r.operator), ctx.addresses.decode(r.validator)]], r);
+      for (const r of g.reporters) keys.reporters.set(ctx.store, ctx.addresses.decode(r.validator), ctx.addresses.decode(r.reporter));
     },
 
     async export(ctx: QueryContext) {
       const s = ctx.store;
-      const g: GenesisState = { params: await keys.params.get(s), mintedTotal: (await keeper.mintedTotal(s)).toString(), epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: (await keys.nextChallengeId.get(s)) ?? 1n, passed: [] };
+      const g: GenesisState = { params: await keys.params.get(s), mintedTotal: (await keeper.mintedTotal(s)).toString(), epochs: [], rewards: [], points: [], reputations: [], reputationRoots: [], reports: [], challenges: [], nextChallengeId: (await keys.nextChallengeId.get(s)) ?? 1n, passed: [], reporters: [] };
       for await (const [, e] of keys.epochs.entries(s)) g.epochs.push(e);
       for await (const [, r] of keys.rewards.entries(s)) g.rewards.push(r);
       for await (const [, pt] of keys.points.entries(s)) g.points.push(pt);
@@ -102,6 +115,7 @@ export function emissionGenesis(keeper: EmissionKeeper, accounts: EmissionAccoun
       for await (const [, r] of keys.reports.entries(s)) g.reports.push(r);
       for await (const [, c] of keys.challenges.entries(s)) g.challenges.push(c);
       for await (const [[epoch, address], count] of keys.passed.entries(s)) g.passed.push({ epoch, operator: ctx.addresses.encode(address), count });
+      for await (const [validator, reporter] of keys.reporters.entries(s)) g.reporters.push({ validator: ctx.addresses.encode(validator), reporter: ctx.addresses.encode(reporter) });
       return writeProtoJson(GenesisState, g);
     },
   };

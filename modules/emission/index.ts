@@ -7,7 +7,7 @@ import { emissionGenesis } from './genesis.ts';
 import { checkEmissionInvariants } from './invariants.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
-import { msgReportAvailability } from './msgs/report-availability.ts';
+import { msgReportAvailability, msgSetAvailabilityReporter } from './msgs/report-availability.ts';
 import { msgProveCapacity } from './msgs/prove-capacity.ts';
 import { msgChallengeCapacity } from './msgs/challenge-capacity.ts';
 import { msgUpdateParams } from './msgs/update-params.ts';
@@ -24,7 +24,7 @@ export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccount
     name: keys.MODULE,
     consensusVersion: 1,
     genesis: emissionGenesis(keeper, accounts),
-    msgs: [msgReportAvailability(keeper), msgProveCapacity(keeper), msgChallengeCapacity(keeper), msgUpdateParams(keeper)],
+    msgs: [msgReportAvailability(keeper), msgSetAvailabilityReporter(), msgProveCapacity(keeper), msgChallengeCapacity(keeper), msgUpdateParams(keeper)],
     queries: emissionQueries(keeper),
     invariants: checkEmissionInvariants,
     async endBlock(ctx) {

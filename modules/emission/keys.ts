@@ -53,8 +53,11 @@ export const passed = new Map(key(0x0d), pairKey(u64Key, lengthPrefixedBytes, ()
 /** (operator, GPU id) → id of the GPU's open challenge: one open challenge per GPU. */
 export const openByGpu = new Map(key(0x0e), pairKey(lengthPrefixedBytes, lastStringKey, lpLength), u64Key);
 
+/** validator account → the account it lets sign its availability reports */
+export const reporters = new Map(key(0x0f), lengthPrefixedBytes, { encode: (a: Uint8Array) => a, decode: (b: Uint8Array) => b });
+
 export const STATE_PREFIX = PREFIX;
-export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix, reports.prefix, challenges.prefix, challengeDeadlines.prefix, nextChallengeId.key, passed.prefix, openByGpu.prefix];
+export const ALL_PREFIXES: readonly Uint8Array[] = [params.key, mintedTotal.key, epochs.prefix, rewards.prefix, rewardEpochs.prefix, points.prefix, reputations.prefix, reputationRoots.prefix, reports.prefix, challenges.prefix, challengeDeadlines.prefix, nextChallengeId.key, passed.prefix, openByGpu.prefix, reporters.prefix];
 
 /** The key bytes of an operator address (reputation leaves follow this order). */
 export function addressKey(address: Uint8Array): Uint8Array {

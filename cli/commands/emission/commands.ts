@@ -39,6 +39,13 @@ export function emissionTxCommands(feeOptions: OptionSpecs): CommandGroup {
         options: feeOptions,
         examples: ['cairn tx emission report-availability val1 42 cairn1…=9950,cairn1…=10000 --fees 5000ucairn'],
       }),
+      cmd('set-reporter', 'let another account (your node’s watcher key) sign availability reports for your validator', async () => (await tx()).setReporter, {
+        args: [from, { name: 'reporter', description: 'the reporter’s address, cairn1… (`none` removes it)' }],
+        description:
+          'Signed by the validator operator account. Your node then reports operators’ uptime every epoch with its watcher key ([availability] in app.toml), and your own key stays offline.',
+        options: feeOptions,
+        examples: ['cairn tx emission set-reporter val1 cairn1… --fees 5000ucairn', 'cairn tx emission set-reporter val1 none --fees 5000ucairn'],
+      }),
       cmd('challenge-capacity', "challenge an operator's committed GPU, paying the capacity challenge bond", async () => (await tx()).challengeCapacity, {
         args: [from, operator, { name: 'gpu-id', description: 'the GPU commitment id' }],
         description: 'If the operator proves the GPU within capacity_window blocks the bond is its; if not, you get the bond back and a share of the slash.',

@@ -48,6 +48,13 @@ export async function reportAvailability(ctx: CommandContext): Promise<void> {
   ]);
 }
 
+/** Names (or, with `none`, removes) the account that may sign availability reports for the validator. */
+export async function setReporter(ctx: CommandContext): Promise<void> {
+  const text = arg(ctx, 1);
+  const reporter = text === 'none' ? '' : checkAddress(text, 'reporter');
+  await sendTx(ctx, (validator) => [{ typeUrl: URLS.MsgSetAvailabilityReporter, value: { validator, reporter } }], () => [['reporter', reporter === '' ? '(removed)' : reporter]]);
+}
+
 /** Challenges a committed GPU, paying the capacity_challenge_bond. */
 export async function challengeCapacity(ctx: CommandContext): Promise<void> {
   const operator = checkAddress(arg(ctx, 1), 'operator');

@@ -1,9 +1,16 @@
-// MsgReportAvailability: a bonded validator reports operators' uptime for the current epoch. Reports
-// from non-validators, for another epoch, for unknown operators or malformed are refused whole.
+// MsgReportAvailability: a bonded validator (or the reporter it named with MsgSetAvailabilityReporter)
+// reports operators' uptime for the current epoch. Reports from non-validators, from a reporter the
+// validator did not name, for another epoch, for unknown operators or malformed are refused whole.
+// MsgSetAvailabilityReporter names (or, empty, removes) that reporter.
 import type { MsgHandler } from '../../../node/framework/module.ts';
-import { MsgReportAvailability, MsgReportAvailabilityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
+import {
+  MsgReportAvailability,
+  MsgReportAvailabilityResponse,
+  MsgSetAvailabilityReporter,
+  MsgSetAvailabilityReporterResponse,
+} from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { validatorPower } from '../availability.ts';
-import { ErrInvalidReport, ErrNotValidator, ErrUnknownOperator, ErrWrongEpoch } from '../errors.ts';
+import { ErrInvalidReport, ErrNotReporter, ErrNotValidator, ErrUnknownOperator, ErrWrongEpoch } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 
@@ -14,10 +21,11 @@ export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAv
   return {
     typeUrl: `/${EMISSION_PACKAGE}.MsgReportAvailability`,
     decode: (bytes) => MsgReportAvailability.decode(bytes),
-    signers: (msg) => [msg.validator],
+    signers: (msg) => [msg.reporter === '' ? msg.validator : msg.reporter],
 
     validate(msg, ctx) {
       ctx.addresses.decode(msg.validator);
+      if (msg.reporter !== '') ctx.addresses.decode(msg.reporter);
       if (msg.reports.length === 0 || msg.reports.length > MAX_REPORTS) throw ErrInvalidReport.wrap(`${msg.reports.length} reports; 1 to ${MAX_REPORTS} per message`);
       const seen = new Set<string>();
       for (const r of msg.reports) {
@@ -32,14 +40,43 @@ export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAv
       const { epoch } = await k.epochAt(ctx.store, ctx.block.height);
       if (msg.epoch !== epoch) throw ErrWrongEpoch.wrap(`report for epoch ${msg.epoch}, the current epoch is ${epoch}`);
       const validator = ctx.addresses.decode(msg.validator);
+      if (msg.reporter !== '' && msg.reporter !== msg.validator) {
+        const named = await keys.reporters.get(ctx.store, validator);
+        if (named === undefined || !Buffer.from(named).equals(ctx.addresses.decode(msg.reporter))) {
+          throw ErrNotReporter.wrap(`${msg.validator} has not named ${msg.reporter} its reporter (MsgSetAvailabilityReporter)`);
+        }
+      }
       if ((await validatorPower(ctx.store, validator)) === 0n) throw ErrNotValidator.wrap(`${msg.validator} has no power in the current validator set`);
       for (const r of msg.reports) {
         const operator = ctx.addresses.decode(r.operator);
         if ((await k.deps.registry.getOperator(ctx.store, operator)) === undefined) throw ErrUnknownOperator.wrap(r.operator);
         keys.reports.set(ctx.store, [epoch, [operator, validator]], { epoch, operator: r.operator, validator: msg.validator, uptimeBps: r.uptimeBps, height: ctx.block.height });
       }
-      ctx.events.emit('report_availability', { validator: msg.validator, epoch: epoch.toString(), operators: String(msg.reports.length) });
+      ctx.events.emit('report_availability', { validator: msg.validator, reporter: msg.reporter || msg.validator, epoch: epoch.toString(), operators: String(msg.reports.length) });
       return { typeUrl: `/${EMISSION_PACKAGE}.MsgReportAvailabilityResponse`, value: MsgReportAvailabilityResponse.encode({}).finish() };
+    },
+  };
+}
+
+export function msgSetAvailabilityReporter(): MsgHandler<MsgSetAvailabilityReporter> {
+  return {
+    typeUrl: `/${EMISSION_PACKAGE}.MsgSetAvailabilityReporter`,
+    decode: (bytes) => MsgSetAvailabilityReporter.decode(bytes),
+    signers: (msg) => [msg.validator],
+
+    validate(msg, ctx) {
+      ctx.addresses.decode(msg.validator);
+      if (msg.reporter !== '') ctx.addresses.decode(msg.reporter);
+    },
+
+    async execute(msg, ctx) {
+      const validator = ctx.addresses.decode(msg.validator);
+      // Only a validator has reports to delegate; one that left the set keeps no delegation either.
+      if ((await validatorPower(ctx.store, validator)) === 0n) throw ErrNotValidator.wrap(`${msg.validator} has no power in the current validator set`);
+      if (msg.reporter === '') keys.reporters.delete(ctx.store, validator);
+      else keys.reporters.set(ctx.store, validator, ctx.addresses.decode(msg.reporter));
+      ctx.events.emit('set_availability_reporter', { validator: msg.validator, reporter: msg.reporter });
+      return { typeUrl: `/${EMISSION_PACKAGE}.MsgSetAvailabilityReporterResponse`, value: MsgSetAvailabilityReporterResponse.encode({}).finish() };
     },
   };
 }

@@ -8,6 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import {
   AvailabilityReport,
+  AvailabilityReporter,
   CapacityChallenge,
   EpochEmission,
   OperatorPoints,
@@ -34,6 +35,7 @@ export interface GenesisState {
   challenges: CapacityChallenge[];
   nextChallengeId: bigint;
   passed: PassedChallenges[];
+  reporters: AvailabilityReporter[];
 }
 
 function createBaseGenesisState(): GenesisState {
@@ -49,6 +51,7 @@ function createBaseGenesisState(): GenesisState {
     challenges: [],
     nextChallengeId: 0n,
     passed: [],
+    reporters: [],
   };
 }
 
@@ -89,6 +92,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.passed) {
       PassedChallenges.encode(v!, writer.uint32(90).fork()).join();
+    }
+    for (const v of message.reporters) {
+      AvailabilityReporter.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -194,6 +200,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.passed.push(PassedChallenges.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.reporters.push(AvailabilityReporter.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -241,6 +255,9 @@ export const GenesisState: MessageFns<GenesisState> = {
       passed: globalThis.Array.isArray(object?.passed)
         ? object.passed.map((e: any) => PassedChallenges.fromJSON(e))
         : [],
+      reporters: globalThis.Array.isArray(object?.reporters)
+        ? object.reporters.map((e: any) => AvailabilityReporter.fromJSON(e))
+        : [],
     };
   },
 
@@ -279,6 +296,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.passed?.length) {
       obj.passed = message.passed.map((e) => PassedChallenges.toJSON(e));
     }
+    if (message.reporters?.length) {
+      obj.reporters = message.reporters.map((e) => AvailabilityReporter.toJSON(e));
+    }
     return obj;
   },
 
@@ -302,6 +322,7 @@ export const GenesisState: MessageFns<GenesisState> = {
       ? BigInt(object.nextChallengeId)
       : 0n;
     message.passed = object.passed?.map((e) => PassedChallenges.fromPartial(e)) || [];
+    message.reporters = object.reporters?.map((e) => AvailabilityReporter.fromPartial(e)) || [];
     return message;
   },
 };

@@ -24,9 +24,27 @@ export interface MsgReportAvailability {
   validator: string;
   epoch: bigint;
   reports: UptimeReport[];
+  /**
+   * The signer when it is not the validator itself: the reporter the validator named with
+   * MsgSetAvailabilityReporter (a hot key on its node). Empty: the validator signs.
+   */
+  reporter: string;
 }
 
 export interface MsgReportAvailabilityResponse {
+}
+
+/**
+ * Names the account that may sign availability reports for the validator, so the validator's own
+ * key can stay offline while its node reports (cairn start's [availability] section). An empty
+ * reporter removes the delegation.
+ */
+export interface MsgSetAvailabilityReporter {
+  validator: string;
+  reporter: string;
+}
+
+export interface MsgSetAvailabilityReporterResponse {
 }
 
 /**
@@ -161,7 +179,7 @@ export const UptimeReport: MessageFns<UptimeReport> = {
 };
 
 function createBaseMsgReportAvailability(): MsgReportAvailability {
-  return { validator: "", epoch: 0n, reports: [] };
+  return { validator: "", epoch: 0n, reports: [], reporter: "" };
 }
 
 export const MsgReportAvailability: MessageFns<MsgReportAvailability> = {
@@ -177,6 +195,9 @@ export const MsgReportAvailability: MessageFns<MsgReportAvailability> = {
     }
     for (const v of message.reports) {
       UptimeReport.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.reporter !== "") {
+      writer.uint32(34).string(message.reporter);
     }
     return writer;
   },
@@ -218,6 +239,14 @@ export const MsgReportAvailability: MessageFns<MsgReportAvailability> = {
             message.reports.push(UptimeReport.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -237,6 +266,7 @@ export const MsgReportAvailability: MessageFns<MsgReportAvailability> = {
       reports: globalThis.Array.isArray(object?.reports)
         ? object.reports.map((e: any) => UptimeReport.fromJSON(e))
         : [],
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
     };
   },
 
@@ -251,6 +281,9 @@ export const MsgReportAvailability: MessageFns<MsgReportAvailability> = {
     if (message.reports?.length) {
       obj.reports = message.reports.map((e) => UptimeReport.toJSON(e));
     }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
     return obj;
   },
 
@@ -262,6 +295,7 @@ export const MsgReportAvailability: MessageFns<MsgReportAvailability> = {
     message.validator = object.validator ?? "";
     message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
     message.reports = object.reports?.map((e) => UptimeReport.fromPartial(e)) || [];
+    message.reporter = object.reporter ?? "";
     return message;
   },
 };
@@ -314,6 +348,143 @@ export const MsgReportAvailabilityResponse: MessageFns<MsgReportAvailabilityResp
   },
   fromPartial(_: DeepPartial<MsgReportAvailabilityResponse>): MsgReportAvailabilityResponse {
     const message = createBaseMsgReportAvailabilityResponse();
+    return message;
+  },
+};
+
+function createBaseMsgSetAvailabilityReporter(): MsgSetAvailabilityReporter {
+  return { validator: "", reporter: "" };
+}
+
+export const MsgSetAvailabilityReporter: MessageFns<MsgSetAvailabilityReporter> = {
+  encode(message: MsgSetAvailabilityReporter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    if (message.reporter !== "") {
+      writer.uint32(18).string(message.reporter);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgSetAvailabilityReporter {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgSetAvailabilityReporter();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgSetAvailabilityReporter {
+    return {
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+    };
+  },
+
+  toJSON(message: MsgSetAvailabilityReporter): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgSetAvailabilityReporter>): MsgSetAvailabilityReporter {
+    return MsgSetAvailabilityReporter.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgSetAvailabilityReporter>): MsgSetAvailabilityReporter {
+    const message = createBaseMsgSetAvailabilityReporter();
+    message.validator = object.validator ?? "";
+    message.reporter = object.reporter ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgSetAvailabilityReporterResponse(): MsgSetAvailabilityReporterResponse {
+  return {};
+}
+
+export const MsgSetAvailabilityReporterResponse: MessageFns<MsgSetAvailabilityReporterResponse> = {
+  encode(_: MsgSetAvailabilityReporterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgSetAvailabilityReporterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgSetAvailabilityReporterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgSetAvailabilityReporterResponse {
+    return {};
+  },
+
+  toJSON(_: MsgSetAvailabilityReporterResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgSetAvailabilityReporterResponse>): MsgSetAvailabilityReporterResponse {
+    return MsgSetAvailabilityReporterResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgSetAvailabilityReporterResponse>): MsgSetAvailabilityReporterResponse {
+    const message = createBaseMsgSetAvailabilityReporterResponse();
     return message;
   },
 };

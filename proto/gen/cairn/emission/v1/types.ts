@@ -183,6 +183,12 @@ export interface ReputationRoot {
   height: bigint;
 }
 
+/** The account a validator lets sign its availability reports. */
+export interface AvailabilityReporter {
+  validator: string;
+  reporter: string;
+}
+
 /** One validator's uptime figure for one operator in one epoch. */
 export interface AvailabilityReport {
   epoch: bigint;
@@ -1770,6 +1776,91 @@ export const ReputationRoot: MessageFns<ReputationRoot> = {
     message.root = object.root ?? new Uint8Array(0);
     message.operators = (object.operators !== undefined && object.operators !== null) ? BigInt(object.operators) : 0n;
     message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    return message;
+  },
+};
+
+function createBaseAvailabilityReporter(): AvailabilityReporter {
+  return { validator: "", reporter: "" };
+}
+
+export const AvailabilityReporter: MessageFns<AvailabilityReporter> = {
+  encode(message: AvailabilityReporter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    if (message.reporter !== "") {
+      writer.uint32(18).string(message.reporter);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AvailabilityReporter {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAvailabilityReporter();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AvailabilityReporter {
+    return {
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+    };
+  },
+
+  toJSON(message: AvailabilityReporter): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AvailabilityReporter>): AvailabilityReporter {
+    return AvailabilityReporter.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AvailabilityReporter>): AvailabilityReporter {
+    const message = createBaseAvailabilityReporter();
+    message.validator = object.validator ?? "";
+    message.reporter = object.reporter ?? "";
     return message;
   },
 };
