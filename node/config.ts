@@ -1,7 +1,9 @@
 // The node's own settings (<home>/config/app.toml): not consensus, each validator picks its own.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fromBech32 } from '@cosmjs/encoding';
 import { readTomlValue } from './cometbft/toml.ts';
+import { BECH32_LIMIT } from './framework/address.ts';
 import { parseGasPrices } from './tx/gas-price.ts';
 
 export interface AppConfig {
@@ -27,6 +29,10 @@ export interface AppConfig {
   readonly watcherKeyFile: string;
   /** CometBFT RPC the watcher broadcasts to; "" = this node's (config.toml [rpc] laddr). */
   readonly watcherRpc: string;
+  /** The validator account (cairn1…) whose availability reports this node sends; "" = none. */
+  readonly availabilityValidator: string;
+  /** How often every active operator's endpoints are probed (ms). */
+  readonly availabilityProbeIntervalMs: number;
   /** Serve Prometheus metrics (text format 0.0.4) at http://<metricsListen>/metrics. */
   readonly metricsEnabled: boolean;
   /** host:port of the metrics endpoint, e.g. "127.0.0.1:26661" (port 0: any free port). */
@@ -50,6 +56,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   watcherEnabled: true,
   watcherKeyFile: 'config/watcher_key.hex',
   watcherRpc: '',
+  availabilityValidator: '',
+  availabilityProbeIntervalMs: 60_000,
   metricsEnabled: true,
   metricsListen: `127.0.0.1:${DEFAULT_METRICS_PORT}`,
 };
@@ -95,6 +103,17 @@ enabled = ${c.watcherEnabled}
 key-file = "${c.watcherKeyFile}"
 # CometBFT RPC that challenges are broadcast to; empty: this node's ([rpc] laddr in config.toml).
 rpc = "${c.watcherRpc}"
+
+[availability]
+# A validator's node probes every active operator's endpoints and reports their uptime each epoch
+# (MsgReportAvailability), signed by the watcher key. Set your validator's account address (cairn1…)
+# here and name the watcher key its reporter once:
+#   cairn tx emission set-reporter <validator-key> <watcher address>
+# Empty: no reports (needs [watcher] enabled).
+validator = "${c.availabilityValidator}"
+# How often every active operator's endpoints are probed, in milliseconds (HTTP GET; an answer below
+# 500 within 5 s counts as up).
+probe-interval-ms = ${c.availabilityProbeIntervalMs}
 
 [metrics]
 # Prometheus text format at http://<listen>/metrics: app height, p2p and watcher counters.
@@ -150,10 +169,19 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     watcherEnabled: bool('watcher', 'enabled', DEFAULT_APP_CONFIG.watcherEnabled),
     watcherKeyFile: str('watcher', 'key-file', DEFAULT_APP_CONFIG.watcherKeyFile),
     watcherRpc: str('watcher', 'rpc', DEFAULT_APP_CONFIG.watcherRpc),
+    availabilityValidator: str('availability', 'validator', DEFAULT_APP_CONFIG.availabilityValidator),
+    availabilityProbeIntervalMs: Math.max(1_000, int('availability', 'probe-interval-ms', DEFAULT_APP_CONFIG.availabilityProbeIntervalMs)),
     metricsEnabled: bool('metrics', 'enabled', DEFAULT_APP_CONFIG.metricsEnabled),
     metricsListen: str('metrics', 'listen', DEFAULT_APP_CONFIG.metricsListen),
   };
   parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
+  if (config.availabilityValidator !== '') {
+    try {
+      fromBech32(config.availabilityValidator, BECH32_LIMIT);
+    } catch (e) {
+      throw new RangeError(`app.toml [availability] validator must be your validator's account address (cairn1…): ${(e as Error).message}`);
+    }
+  }
   parseGasPrices(config.minimumGasPrices); // fail at start-up, not at the first tx
   return config;
 }

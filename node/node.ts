@@ -137,7 +137,8 @@ async function startNodeWatcher(opts: NodeOptions, config: AppConfig, app: Cairn
   const keyFile = resolve(opts.home, config.watcherKeyFile);
   const { key, created } = await loadOrCreateWatcherKey(keyFile);
   if (created) opts.logger.info('watcher: created a new key', { file: keyFile });
-  return startWatcher({ app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger });
+  const availability = config.availabilityValidator === '' ? {} : { availability: { validator: config.availabilityValidator, probeIntervalMs: config.availabilityProbeIntervalMs } };
+  return startWatcher({ app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability });
 }
 
 /** A new chain's genesis is checked before CometBFT starts, so a typo is reported with its path. */

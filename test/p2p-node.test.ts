@@ -10,7 +10,7 @@ import { type RunningNode, startNode } from '../node/node.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
 import { p2pKeyPath } from '../node/p2p/identity.ts';
 import { p2pStorePath } from '../node/p2p/service.ts';
-import { MemoryChain, eventually, sealedTestBatch, startTestHost, testBatch, testOperator } from '../node/p2p/testing.ts';
+import { MemoryChain, eventually, sealedTestBatch, startTestHost, testAddress, testBatch, testOperator } from '../node/p2p/testing.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
 import { createTestHome } from './support/node-home.ts';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -116,6 +116,25 @@ describe('p2p in a node', () => {
     const warning = lines.find((l) => l.includes('WARN') && l.includes('its challenges will fail'));
     expect(warning).toContain(node.watcher!.address);
   }, 60_000);
+
+  it('a validator’s node with [availability] validator set probes operators each round and says which reporter to name', async () => {
+    const { home } = await createTestHome([]);
+    const lines: string[] = [];
+    const validator = testAddress('availability-validator');
+    const node = await startNode({ home, logger: createLogger({ write: (l) => void lines.push(l) }), withCometbft: true, config: { p2pListen: ['/ip4/127.0.0.1/tcp/0'], metricsListen: '127.0.0.1:0', availabilityValidator: validator } });
+    stops.push(() => node.stop());
+    expect(node.watcher!.availability).toBeDefined();
+    const hint = lines.find((l) => l.includes('availability reports on'));
+    expect(hint).toContain(`cairn tx emission set-reporter <validator-key> ${node.watcher!.address}`);
+    await eventually('a probe round', () => node.watcher!.availability!.metrics.rounds >= 1, 30_000);
+    expect(await (await fetch(node.metrics!.url)).text()).toMatch(/^cairn_availability_probe_rounds_total [1-9]/m);
+  }, 60_000);
+
+  it('refuses to start with an [availability] validator that is not an address, saying what to put there', async () => {
+    const { home } = await createTestHome([]);
+    await writeAppConfig(home, { ...DEFAULT_APP_CONFIG, availabilityValidator: 'val1' });
+    await expect(startNode({ home, logger: silentLogger, withCometbft: false })).rejects.toThrow(/\[availability\] validator must be your validator's account address/);
+  });
 
   it('a home that turns p2p, the watcher and metrics off runs none of them', async () => {
     const { home } = await createTestHome([]);

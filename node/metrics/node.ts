@@ -68,6 +68,15 @@ export function nodeCollector(parts: () => NodeParts): Collector {
         },
         counter('cairn_watcher_submit_failures_total', 'Challenges refused by the chain or not broadcast (e.g. an unfunded key).', m.submitFailures),
       );
+      const a = watcher.availability?.metrics;
+      if (a !== undefined) {
+        out.push(
+          counter('cairn_availability_probe_rounds_total', 'Rounds in which every active operator was probed.', a.rounds),
+          counter('cairn_availability_probes_total', 'HTTP probes of operator endpoints.', a.probes),
+          counter('cairn_availability_reports_total', 'Availability report messages the chain accepted.', a.reportsSubmitted),
+          counter('cairn_availability_report_failures_total', 'Availability reports refused or not broadcast.', a.submitFailures),
+        );
+      }
       const balance = watcher.balance();
       if (balance !== undefined) out.push(gauge('cairn_watcher_balance', 'The watcher key’s balance in the challenge bond’s denom (0: its challenges fail).', balance));
     }

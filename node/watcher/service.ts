@@ -1,7 +1,8 @@
 // The watcher inside a running node: reads pending batches through the app's query router, data from
 // the p2p batch store and peers, and pays for its challenges with its own secp256k1 key, broadcast
 // to a CometBFT RPC (the node's own by default). A key whose account holds nothing is reported in
-// the log, with its address, until it is funded: its challenges cannot land before that.
+// the log, with its address, until it is funded: its challenges cannot land before that. With
+// `availability`, the same key also signs the validator's availability reports (node/availability).
 import { DirectSecp256k1Wallet, Registry } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient, defaultRegistryTypes } from '@cosmjs/stargate';
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
@@ -11,6 +12,8 @@ import { registryTypes } from '../../modules/registry/cosmjs.ts';
 import type { CairnApp } from '../app.ts';
 import type { Logger } from '../log.ts';
 import { appChainView, type P2pService } from '../p2p/service.ts';
+import { AvailabilityReporter, httpProbe } from '../availability/reporter.ts';
+import { queryReporterChain } from '../availability/chain.ts';
 import { watcherAddress } from './key.ts';
 import { type QueryFn, feedAttestations, p2pBatchSource, queryWatcherChain } from './sources.ts';
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
@@ -35,11 +38,16 @@ export interface StartWatcherOptions {
   readonly intervalMs?: number;
   /** How often the key's balance is read again (ms, default 30 s). */
   readonly fundsCheckMs?: number;
+  /** Report operators' uptime for this validator, signed by this key (its named reporter). */
+  readonly availability?: { readonly validator: string; readonly probeIntervalMs: number };
 }
 
 export interface WatcherService {
   readonly watcher: Watcher;
   readonly address: string;
+  /** Signs and broadcasts with the watcher key, one transaction at a time. */
+  readonly submitter: Submitter;
+  readonly availability: AvailabilityReporter | undefined;
   /** The key's balance in the bond denom at the last check; undefined before the chain has state. */
   balance(): bigint | undefined;
   stop(): Promise<void>;
@@ -63,11 +71,18 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
     const params = QueryParamsResponse.decode((await query('/cairn.receipts.v1.Query/Params', QueryParamsRequest.encode({}).finish())).value).params;
     return { denom: params?.challengeBond?.denom ?? 'ucairn', amount: params?.challengeBond?.amount ?? '0' };
   };
+  const send = async (msgs: Parameters<Submitter['submit']>[0]): Promise<void> => {
+    const r = await (await connect()).signAndBroadcast(address, msgs, 'auto', 'cairn watcher');
+    if (r.code !== 0) throw new Error(`tx ${r.transactionHash} failed: code ${r.code}: ${r.rawLog ?? ''}`);
+  };
+  // One transaction at a time: the watcher and the availability reporter share the key's sequence.
+  let queue: Promise<unknown> = Promise.resolve();
   const submitter: Submitter = {
     address,
-    submit: async (msgs) => {
-      const r = await (await connect()).signAndBroadcast(address, msgs, 'auto', 'cairn watcher');
-      if (r.code !== 0) throw new Error(`tx ${r.transactionHash} failed: code ${r.code}: ${r.rawLog ?? ''}`);
+    submit: (msgs) => {
+      const run = queue.then(() => send(msgs));
+      queue = run.catch(() => undefined);
+      return run;
     },
   };
   const watcher = new Watcher({
@@ -80,15 +95,33 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
   });
   feedAttestations(opts.p2p.host, watcher);
   const funds = new FundsCheck(address, opts, bond, query);
+  const availability =
+    opts.availability === undefined
+      ? undefined
+      : new AvailabilityReporter({
+          chain: queryReporterChain(query, () => opts.app.store.lastHeight),
+          probe: httpProbe(),
+          submitter,
+          validator: opts.availability.validator,
+          logger: opts.logger,
+          probeIntervalMs: opts.availability.probeIntervalMs,
+        });
   watcher.start();
   funds.start();
+  availability?.start();
   opts.logger.info('watcher started', { address, rpc: opts.rpcUrl });
+  if (opts.availability !== undefined) {
+    opts.logger.info('availability reports on', { validator: opts.availability.validator, reporter: address, hint: `the validator must name this reporter once: cairn tx emission set-reporter <validator-key> ${address}` });
+  }
   return {
     watcher,
     address,
+    submitter,
+    availability,
     balance: () => funds.last,
     stop: async () => {
       funds.stop();
+      await availability?.stop();
       await watcher.stop();
       if (client !== undefined) (await client.catch(() => undefined))?.disconnect();
     },

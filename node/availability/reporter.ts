@@ -1,0 +1,175 @@
+// The availability reporter: a validator's node measures every active operator's uptime itself and
+// reports it each epoch (MsgReportAvailability), signed by the node's hot key that the validator
+// named with MsgSetAvailabilityReporter (its own key stays offline). The chain takes the
+// stake-weighted median of all validators' reports (modules/emission README, "Availability").
+//
+// Uptime is what this node saw: every probeIntervalMs each active operator's endpoints are probed
+// (HTTP GET); an operator is up in a round when any endpoint answers below 500. An epoch's figure is
+// ⌊10000 · rounds up / rounds⌋ over the rounds this node ran in that epoch; it is sent once, when
+// the committed height is within marginBlocks of the epoch's end (checked every second, so the
+// report lands inside the epoch whatever the probe interval).
+//
+// Not consensus code. Probing is bounded (timeout per request, endpoints per operator).
+import type { EncodeObject } from '@cosmjs/proto-signing';
+import type { Logger } from '../log.ts';
+
+/** At most this many reports in one message (the chain refuses more). */
+export const MAX_REPORTS_PER_MSG = 256;
+/** Endpoints probed per operator and round: the registry allows 32; a few are enough to call it up. */
+const MAX_ENDPOINTS = 4;
+
+export interface ProbedOperator {
+  readonly address: string;
+  readonly endpoints: readonly string[];
+}
+
+export interface ReporterChain {
+  /** The last committed height (0 before the first block). */
+  height(): bigint;
+  /** The current epoch and the height of its last block. */
+  epoch(): Promise<{ readonly epoch: bigint; readonly endHeight: bigint }>;
+  activeOperators(): Promise<readonly ProbedOperator[]>;
+}
+
+/** true when the endpoint answered. */
+export type Probe = (url: string) => Promise<boolean>;
+
+export interface ReporterSubmitter {
+  readonly address: string;
+  submit(msgs: EncodeObject[]): Promise<void>;
+}
+
+export interface ReporterOptions {
+  readonly chain: ReporterChain;
+  readonly probe: Probe;
+  readonly submitter: ReporterSubmitter;
+  /** The validator account (cairn1…) the reports are for. */
+  readonly validator: string;
+  readonly logger: Logger;
+  readonly probeIntervalMs?: number;
+  /** Report once the committed height is at least endHeight − marginBlocks (default 5). */
+  readonly marginBlocks?: bigint;
+}
+
+export interface ReporterMetrics {
+  rounds: number;
+  probes: number;
+  reportsSubmitted: number;
+  submitFailures: number;
+}
+
+interface Tally {
+  rounds: number;
+  up: number;
+}
+
+/** An HTTP(S) GET with a timeout; any answer below 500 counts as up (an operator need not serve "/"). */
+export function httpProbe(timeoutMs = 5_000): Probe {
+  return async (url) => {
+    try {
+      const res = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      await res.body?.cancel();
+      return res.status < 500;
+    } catch {
+      return false;
+    }
+  };
+}
+
+export class AvailabilityReporter {
+  readonly metrics: ReporterMetrics = { rounds: 0, probes: 0, reportsSubmitted: 0, submitFailures: 0 };
+  readonly #o: ReporterOptions;
+  /** The current epoch's tallies by operator; reset when the epoch changes. */
+  #epoch: bigint | undefined;
+  #tallies = new Map<string, Tally>();
+  #reportedEpoch: bigint | undefined;
+  #probedAt = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(opts: ReporterOptions) {
+    this.#o = opts;
+  }
+
+  start(): void {
+    if (this.#timer !== undefined) return;
+    void this.tick();
+    this.#timer = setInterval(() => void this.tick(), 1_000);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** A probe round when one is due, then the report when it is due; errors are logged, never thrown. */
+  async tick(): Promise<void> {
+    if (this.#running !== undefined) return this.#running;
+    this.#running = this.#round()
+      .catch((e) => this.#o.logger.error('availability: round failed', { error: (e as Error).message }))
+      .finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #round(): Promise<void> {
+    if (this.#o.chain.height() === 0n) return;
+    const { epoch, endHeight } = await this.#o.chain.epoch();
+    if (epoch !== this.#epoch) {
+      this.#epoch = epoch;
+      this.#tallies = new Map();
+    }
+    if (this.#reportedEpoch === epoch) return;
+    if (performance.now() - this.#probedAt >= (this.#o.probeIntervalMs ?? 60_000)) {
+      this.#probedAt = performance.now();
+      await this.probeRound();
+    }
+    if (this.#o.chain.height() + (this.#o.marginBlocks ?? 5n) >= endHeight) await this.report(epoch);
+  }
+
+  /** Probes every active operator once and adds the round to the current epoch's tallies. */
+  async probeRound(): Promise<void> {
+    const operators = await this.#o.chain.activeOperators();
+    const results = await Promise.all(
+      operators.map(async (op) => {
+        let up = false;
+        for (const url of op.endpoints.slice(0, MAX_ENDPOINTS)) {
+          this.metrics.probes++;
+          if (await this.#o.probe(url)) {
+            up = true;
+            break;
+          }
+        }
+        return [op.address, up] as const;
+      }),
+    );
+    for (const [address, up] of results) {
+      const t = this.#tallies.get(address) ?? { rounds: 0, up: 0 };
+      t.rounds++;
+      if (up) t.up++;
+      this.#tallies.set(address, t);
+    }
+    this.metrics.rounds++;
+  }
+
+  /** Sends the epoch's figures (in messages of at most 256 reports); once per epoch. */
+  async report(epoch: bigint): Promise<void> {
+    this.#reportedEpoch = epoch;
+    const reports = [...this.#tallies].map(([operator, t]) => ({ operator, uptimeBps: Math.floor((t.up * 10_000) / t.rounds) }));
+    for (let i = 0; i < reports.length; i += MAX_REPORTS_PER_MSG) {
+      const msg = {
+        typeUrl: '/cairn.emission.v1.MsgReportAvailability',
+        value: { validator: this.#o.validator, reporter: this.#o.submitter.address, epoch, reports: reports.slice(i, i + MAX_REPORTS_PER_MSG) },
+      };
+      try {
+        await this.#o.submitter.submit([msg]);
+        this.metrics.reportsSubmitted++;
+        this.#o.logger.info('availability: reported', { epoch: epoch.toString(), operators: String(msg.value.reports.length) });
+      } catch (e) {
+        this.metrics.submitFailures++;
+        this.#o.logger.warn('availability: report failed', { epoch: epoch.toString(), error: (e as Error).message });
+      }
+    }
+  }
+}
