@@ -12,6 +12,7 @@
 // Not consensus code. Probing is bounded (timeout per request, endpoints per operator).
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { Logger } from '../log.ts';
+import { PeriodicTask } from '../periodic.ts';
 
 /** At most this many reports in one message (the chain refuses more). */
 export const MAX_REPORTS_PER_MSG = 256;
@@ -84,33 +85,24 @@ export class AvailabilityReporter {
   #tallies = new Map<string, Tally>();
   #reportedEpoch: bigint | undefined;
   #probedAt = Number.NEGATIVE_INFINITY;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  readonly #loop: PeriodicTask;
 
   constructor(opts: ReporterOptions) {
     this.#o = opts;
+    this.#loop = new PeriodicTask(() => this.#round(), 1_000, (e) => opts.logger.error('availability: round failed', { error: e.message }));
   }
 
   start(): void {
-    if (this.#timer !== undefined) return;
-    void this.tick();
-    this.#timer = setInterval(() => void this.tick(), 1_000);
-    this.#timer.unref();
+    this.#loop.start(true);
   }
 
   async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#loop.stop();
   }
 
   /** A probe round when one is due, then the report when it is due; errors are logged, never thrown. */
-  async tick(): Promise<void> {
-    if (this.#running !== undefined) return this.#running;
-    this.#running = this.#round()
-      .catch((e) => this.#o.logger.error('availability: round failed', { error: (e as Error).message }))
-      .finally(() => (this.#running = undefined));
-    return this.#running;
+  tick(): Promise<void> {
+    return this.#loop.tick();
   }
 
   async #round(): Promise<void> {

@@ -13,6 +13,7 @@ import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof, receiptProblems, receiptSignBytes, verifyEd25519 } from '../../sdk/index.ts';
 import { toSumNode } from '../../sdk/merkle.ts';
 import type { Logger } from '../log.ts';
+import { PeriodicTask } from '../periodic.ts';
 import type { ReceiptKeyWindow } from '../p2p/validate.ts';
 import { forgedAttestations } from './attestations.ts';
 
@@ -141,33 +142,24 @@ export class Watcher {
   readonly #attestations: { readonly data: Uint8Array; readonly body: SignedBody }[] = [];
   /** Evidence already reported (or being reported), as the chain keys it. */
   readonly #reported = new Map<string, true>();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  readonly #loop: PeriodicTask;
 
   constructor(opts: WatcherOptions) {
     this.#o = opts;
+    this.#loop = new PeriodicTask(() => this.checkOnce(), opts.intervalMs ?? 2000, (e) => opts.logger.error('watcher: pass failed', { error: e.message }));
   }
 
   start(): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => void this.tick(), this.#o.intervalMs ?? 2000);
-    this.#timer.unref();
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#loop.stop();
   }
 
   /** One pass unless one is running already; errors are logged, never thrown. */
-  async tick(): Promise<void> {
-    if (this.#running !== undefined) return this.#running;
-    this.#running = this.checkOnce()
-      .then(() => undefined)
-      .catch((e) => this.#o.logger.error('watcher: pass failed', { error: (e as Error).message }))
-      .finally(() => (this.#running = undefined));
-    return this.#running;
+  tick(): Promise<void> {
+    return this.#loop.tick();
   }
 
   /**
