@@ -123,6 +123,21 @@ describe('jail, unjail and tombstone', () => {
     });
   });
 
+  it('lets a jailed operator unjail itself with MsgUnjailOperator once the period is over, and never a tombstoned one', async () => {
+    const until = rc.height + 3n;
+    await rc.inBlock(async (ctx) => registry.jail(ctx, raw, until, 'data unavailable'));
+    await rc.expectRefused(w(0), msgs.unjail(op), E.ErrStillJailed, `jailed until height ${until}`);
+    expect((await operator()).operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_JAILED);
+    while (rc.height + 1n < until) await rc.block();
+    await rc.ok(w(0), msgs.unjail(op));
+    expect((await operator()).operator).toMatchObject({ status: OperatorStatus.OPERATOR_STATUS_ACTIVE, jailedUntil: 0n });
+    expect(await catalog()).toBe(1);
+    await rc.expectRefused(w(0), msgs.unjail(op), E.ErrNotJailed);
+    await rc.inBlock(async (ctx) => registry.tombstone(ctx, raw, 'double claim'));
+    await rc.expectRefused(w(0), msgs.unjail(op), E.ErrNotJailed);
+    expect((await operator()).operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+  });
+
   it('unjails an operator slashed below the minimum bond as unbonding, not active', async () => {
     await rc.inBlock(async (ctx) => {
       await registry.slashOperator(ctx, raw, 9000, 'fraud');

@@ -21,6 +21,7 @@ const MESSAGES = [
   ['MsgSubmitAttestation', tx.MsgSubmitAttestation],
   ['MsgUpdateParams', tx.MsgUpdateParams],
   ['MsgReportForgedAttestation', tx.MsgReportForgedAttestation],
+  ['MsgUnjailOperator', tx.MsgUnjailOperator],
 ] as const;
 
 /** [type URL, generated type] for every registry message. ts-proto types built on @bufbuild/protobuf

@@ -13,6 +13,7 @@ import { msgCommitGpus } from './msgs/commit-gpus.ts';
 import { msgDeprecateModel } from './msgs/deprecate-model.ts';
 import { msgRegisterModel } from './msgs/register-model.ts';
 import { msgReportForgedAttestation } from './msgs/report-forged-attestation.ts';
+import { msgUnjailOperator } from './msgs/unjail-operator.ts';
 import { msgRegisterOperator } from './msgs/register-operator.ts';
 import { msgRevokePayerKey } from './msgs/revoke-payer-key.ts';
 import { msgRotateReceiptKey } from './msgs/rotate-receipt-key.ts';
@@ -52,6 +53,7 @@ export function registryModule(registry: RegistryKeeper, bank: RegistryBank, acc
       msgSubmitAttestation(registry),
       msgUpdateParams(registry),
       msgReportForgedAttestation(registry, bank),
+      msgUnjailOperator(registry),
     ],
     queries: registryQueries(registry),
     invariants: checkRegistryInvariants,

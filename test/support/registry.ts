@@ -245,6 +245,7 @@ export const msgs = {
       linkedHosts: [],
       ...f,
     }),
+  unjail: (operator: string): EncodeObject => encode<tx.MsgUnjailOperator>('MsgUnjailOperator', { operator }),
   addBond: (operator: string, amount: bigint, denom = DENOM): EncodeObject => encode<tx.MsgAddBond>('MsgAddBond', { operator, amount: coin(amount, denom) }),
   beginUnbond: (operator: string, amount: bigint, denom = DENOM): EncodeObject =>
     encode<tx.MsgBeginUnbond>('MsgBeginUnbond', { operator, amount: coin(amount, denom) }),

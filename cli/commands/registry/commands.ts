@@ -64,6 +64,11 @@ export function registryTxCommands(feeOptions: OptionSpecs): CommandGroup {
         options: feeOptions,
         examples: ['cairn tx registry add-bond ops 50000000ucairn --gas auto --gas-prices 0.025ucairn'],
       }),
+      cmd('unjail', 'return to the catalog after a jail period has ended (`cairn query registry operator` shows jailed_until)', async () => (await op()).unjail, {
+        args: [from],
+        options: feeOptions,
+        examples: ['cairn tx registry unjail ops --gas auto --gas-prices 0.025ucairn'],
+      }),
       cmd('begin-unbond', 'start unbonding part or all of your bond (released after operator_unbonding_blocks)', async () => (await op()).beginUnbond, {
         args: [from, { name: 'amount', description: 'e.g. 5000000ucairn' }],
         options: feeOptions,

@@ -37,6 +37,10 @@ export async function addBond(ctx: CommandContext): Promise<void> {
   await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgAddBond, value: { operator, amount } }]);
 }
 
+export async function unjail(ctx: CommandContext): Promise<void> {
+  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgUnjailOperator, value: { operator } }]);
+}
+
 export async function beginUnbond(ctx: CommandContext): Promise<void> {
   const amount = coinToChain(parseCoin(arg(ctx, 1)));
   await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgBeginUnbond, value: { operator, amount } }]);

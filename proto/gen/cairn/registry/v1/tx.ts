@@ -13,6 +13,9 @@ import {
   ModelKind,
   modelKindFromJSON,
   modelKindToJSON,
+  OperatorStatus,
+  operatorStatusFromJSON,
+  operatorStatusToJSON,
   Params,
   RoyaltyRecipient,
   TeeType,
@@ -195,6 +198,18 @@ export interface MsgReportForgedAttestation {
 }
 
 export interface MsgReportForgedAttestationResponse {
+}
+
+/**
+ * A jailed operator back in the catalog once its jail period (jailed_until) is over: active again
+ * if its bond still meets min_operator_bond, unbonding otherwise. Tombstoned operators never return.
+ */
+export interface MsgUnjailOperator {
+  operator: string;
+}
+
+export interface MsgUnjailOperatorResponse {
+  status: OperatorStatus;
 }
 
 function createBaseMsgRegisterOperator(): MsgRegisterOperator {
@@ -3101,6 +3116,140 @@ export const MsgReportForgedAttestationResponse: MessageFns<MsgReportForgedAttes
   },
   fromPartial(_: DeepPartial<MsgReportForgedAttestationResponse>): MsgReportForgedAttestationResponse {
     const message = createBaseMsgReportForgedAttestationResponse();
+    return message;
+  },
+};
+
+function createBaseMsgUnjailOperator(): MsgUnjailOperator {
+  return { operator: "" };
+}
+
+export const MsgUnjailOperator: MessageFns<MsgUnjailOperator> = {
+  encode(message: MsgUnjailOperator, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUnjailOperator {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUnjailOperator();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgUnjailOperator {
+    return { operator: isSet(object.operator) ? globalThis.String(object.operator) : "" };
+  },
+
+  toJSON(message: MsgUnjailOperator): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgUnjailOperator>): MsgUnjailOperator {
+    return MsgUnjailOperator.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgUnjailOperator>): MsgUnjailOperator {
+    const message = createBaseMsgUnjailOperator();
+    message.operator = object.operator ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgUnjailOperatorResponse(): MsgUnjailOperatorResponse {
+  return { status: 0 };
+}
+
+export const MsgUnjailOperatorResponse: MessageFns<MsgUnjailOperatorResponse> = {
+  encode(message: MsgUnjailOperatorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).int32(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUnjailOperatorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUnjailOperatorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgUnjailOperatorResponse {
+    return { status: isSet(object.status) ? operatorStatusFromJSON(object.status) : 0 };
+  },
+
+  toJSON(message: MsgUnjailOperatorResponse): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = operatorStatusToJSON(message.status);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgUnjailOperatorResponse>): MsgUnjailOperatorResponse {
+    return MsgUnjailOperatorResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgUnjailOperatorResponse>): MsgUnjailOperatorResponse {
+    const message = createBaseMsgUnjailOperatorResponse();
+    message.status = object.status ?? 0;
     return message;
   },
 };
