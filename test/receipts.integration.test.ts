@@ -105,7 +105,11 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, t
   }
 }
 
-/** Waits, if needed, until the next block is well inside an epoch; returns that epoch and a receipt time. */
+/**
+ * Waits, if needed, until the next block is well inside an epoch; returns that epoch and a receipt
+ * time: the latest block's, which is never before the epoch's first block (the chain clamps a
+ * batch's time window to its epoch, so a receipt started a second earlier could fall outside it).
+ */
 async function quietPoint(): Promise<{ epoch: bigint; time: bigint }> {
   for (;;) {
     const { height, time } = await latest();
@@ -119,7 +123,7 @@ function receipts(n: number, f: { epoch: bigint; time: bigint; role?: 'operator'
   const op = f.role ?? 'operator';
   const party = { chainId: CHAIN_ID, operator: w[op].address, payer: w.payer.address, payerKey, operatorKey: op === 'operator' ? operatorKey : operator2Key };
   return Array.from({ length: n }, (_, i) => {
-    const r = unsignedReceipt(party, i, { id: receiptId(i, f.label), modelId: BASE_MODEL, adapterId: ADAPTER, epoch: f.epoch, startedAt: f.time - 1n, finishedAt: f.time });
+    const r = unsignedReceipt(party, i, { id: receiptId(i, f.label), modelId: BASE_MODEL, adapterId: ADAPTER, epoch: f.epoch, startedAt: f.time, finishedAt: f.time });
     return signReceipt(signReceipt(r, 'payer', payerKey), 'operator', party.operatorKey);
   });
 }
@@ -260,23 +264,32 @@ describe('receipts on a real chain', () => {
     expect(again.out).toMatch(/evidence already processed/);
   });
 
-  it('names revoked and unknown payer keys with `cairn receipts verify --chain`', async () => {
-    const point = await quietPoint();
+  it('judges payer keys with `cairn receipts verify --chain` as the chain does, at the receipt’s finish: unknown, authorised later or revoked before are named; revoked after is fine', async () => {
     const revoked = fixedKey('it-revoked-key');
-    await send('payer', [registryMsgs.authorizePayerKey(w.payer.address, revoked.publicKey, 'old'), registryMsgs.revokePayerKey(w.payer.address, revoked.publicKey)]);
+    const late = fixedKey('it-late-key');
+    await send('payer', [registryMsgs.authorizePayerKey(w.payer.address, revoked.publicKey, 'old')]);
+    const before = await quietPoint();
+    // Block times are whole seconds: the revocation must land in a later second than `before`.
+    await new Promise((r) => setTimeout(r, 1_100));
+    await send('payer', [registryMsgs.revokePayerKey(w.payer.address, revoked.publicKey), registryMsgs.authorizePayerKey(w.payer.address, late.publicKey, 'late')]);
+    const after = await quietPoint();
     const party = { chainId: CHAIN_ID, operator: w.operator.address, payer: w.payer.address, operatorKey };
-    const mk = (key: typeof revoked, n: number) => {
-      const r = unsignedReceipt({ ...party, payerKey: key }, n, { id: receiptId(n, 'keys'), modelId: BASE_MODEL, epoch: point.epoch, startedAt: point.time, finishedAt: point.time });
+    const mk = (key: typeof revoked, n: number, at: { epoch: bigint; time: bigint }) => {
+      const r = unsignedReceipt({ ...party, payerKey: key }, n, { id: receiptId(n, 'keys'), modelId: BASE_MODEL, epoch: at.epoch, startedAt: at.time, finishedAt: at.time });
       return signReceipt(signReceipt(r, 'payer', key), 'operator', operatorKey);
     };
     const file = join(dir, 'keys.jsonl');
     const { Receipt: R } = await import('../proto/gen/cairn/receipts/v1/types.ts');
-    await writeFile(file, [mk(payerKey, 1), mk(revoked, 2), mk(fixedKey('it-stranger'), 3)].map((x) => JSON.stringify(R.toJSON(x))).join('\n') + '\n');
+    const all = [mk(payerKey, 1, before), mk(revoked, 2, before), mk(revoked, 3, after), mk(late, 4, before), mk(fixedKey('it-stranger'), 5, before)];
+    await writeFile(file, all.map((x) => JSON.stringify(R.toJSON(x))).join('\n') + '\n');
     const r = await cli('receipts', 'verify', file, '--chain');
     expect(r.code, r.err).toBe(1);
-    expect(r.out, r.err).toMatch(/was revoked at height \d+/);
+    const named = (n: number) => r.out.includes(`receipt ${Buffer.from(receiptId(n, 'keys')).toString('hex')}:`);
+    expect([1, 2, 3, 4, 5].map(named)).toEqual([false, false, true, true, true]);
+    expect(r.out, r.err).toMatch(/was revoked at height \d+, before the receipt finished/);
+    expect(r.out).toMatch(/was authorised at height \d+, after the receipt finished: the chain would call it fraud/);
     expect(r.out).toMatch(/is unknown: the payer never authorised it/);
-    expect(r.err).toMatch(/2 of 3 receipt\(s\) are invalid/);
+    expect(r.err).toMatch(/3 of 5 receipt\(s\) are invalid/);
   });
 
   it('pays a griefer’s bond to the operator who reveals, and jails an operator who leaves a request unanswered', async () => {

@@ -52,7 +52,7 @@ export function receiptsCommands(feeOptions: OptionSpecs): CommandGroup {
         args: [{ name: 'file', description: 'a receipt, receipts or a batch file' }],
         options: {
           'operator-key': { type: 'string', valueName: 'hex', description: "the operator's receipt key, to check its signatures offline" },
-          chain: { type: 'boolean', description: 'look the operator and payer keys up on the node: unknown or revoked keys are errors' },
+          chain: { type: 'boolean', description: 'judge the payer and operator keys as the chain does, at the block of each receipt’s finishedAt: unknown, not yet authorised or already revoked keys are errors' },
         },
         examples: ['cairn receipts verify batch.json --chain', 'cairn receipts verify signed.json --operator-key 3b6a…'],
       }),

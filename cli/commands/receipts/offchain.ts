@@ -73,41 +73,68 @@ export async function batch(ctx: CommandContext): Promise<void> {
 interface ChainKeys {
   readonly operatorKeys: { key: Uint8Array; validFrom: bigint; validUntil: bigint | undefined }[];
   readonly payerKeys: Map<string, { authorizedHeight: bigint; revokedHeight: bigint }>;
+  /**
+   * Block time (whole seconds) of a height; +∞ for a height not produced yet. The chain judges a
+   * receipt's keys at the last block whose time is at or before its finished_at, so "that block is
+   * at or after height H" is exactly "time(H) ≤ finished_at": one block read per key boundary.
+   */
+  readonly timeOf: (height: bigint) => Promise<number>;
 }
 
 async function chainKeys(ctx: CommandContext, operator: string, payer: string): Promise<ChainKeys> {
   return withChain(ctx, async (c) => {
     const op = await moduleQuery(c, 'cairn.registry.v1.Query', 'Operator', regq.QueryOperatorRequest, regq.QueryOperatorResponse, { address: operator });
     const pk = await moduleQuery(c, 'cairn.registry.v1.Query', 'PayerKeys', regq.QueryPayerKeysRequest, regq.QueryPayerKeysResponse, { payer, includeRevoked: true, pagination: undefined });
+    const latest = BigInt(await c.stargate.getHeight());
+    const heights = new Set<bigint>([1n]);
+    for (const k of op.retiredReceiptKeys) heights.add(k.validFrom).add(k.validUntil);
+    heights.add(op.operator!.receiptKeySince);
+    for (const k of pk.keys) heights.add(k.authorizedHeight).add(k.revokedHeight);
+    const times = new Map<bigint, number>();
+    for (const h of heights) {
+      if (h < 1n || h > latest) continue;
+      times.set(h, Math.floor(Date.parse((await c.stargate.getBlock(Number(h))).header.time) / 1000));
+    }
     return {
       operatorKeys: [
         ...op.retiredReceiptKeys.map((k) => ({ key: k.key, validFrom: k.validFrom, validUntil: k.validUntil as bigint | undefined })),
         { key: op.operator!.receiptKey, validFrom: op.operator!.receiptKeySince, validUntil: undefined },
       ],
       payerKeys: new Map(pk.keys.map((k) => [hex(k.key), { authorizedHeight: k.authorizedHeight, revokedHeight: k.revokedHeight }])),
+      timeOf: async (h) => times.get(h) ?? (h < 1n ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY),
     };
   });
 }
 
-/** Problems of one receipt against the keys the chain knows (any of the operator's keys may have signed it). */
-function keyProblems(r: Receipt, keys: ChainKeys): string[] {
+/** Problems of one receipt's keys as the chain judges them, at the block of its finished_at. */
+async function keyProblems(r: Receipt, keys: ChainKeys): Promise<string[]> {
   const problems: string[] = [];
+  const t = Number(r.finishedAt);
+  // The block of finished_at is at or after height h.
+  const reached = async (h: bigint): Promise<boolean> => (await keys.timeOf(h)) <= t;
+  if (!(await reached(1n))) return [`finished_at ${r.finishedAt} is before the chain's first block`];
   const payerKey = keys.payerKeys.get(hex(r.payerKey));
   if (payerKey === undefined) problems.push(`payer key ${hex(r.payerKey)} is unknown: the payer never authorised it`);
-  else if (payerKey.revokedHeight !== 0n) problems.push(`payer key ${hex(r.payerKey)} was revoked at height ${payerKey.revokedHeight}: only receipts signed before then are valid`);
+  else if (!(await reached(payerKey.authorizedHeight))) problems.push(`payer key ${hex(r.payerKey)} was authorised at height ${payerKey.authorizedHeight}, after the receipt finished: the chain would call it fraud`);
+  else if (payerKey.revokedHeight !== 0n && (await reached(payerKey.revokedHeight))) problems.push(`payer key ${hex(r.payerKey)} was revoked at height ${payerKey.revokedHeight}, before the receipt finished`);
   let bytes: Uint8Array | undefined;
   try {
     bytes = receiptSignBytes(r);
   } catch {
     return problems;
   }
-  if (!keys.operatorKeys.some((k) => verifyEd25519(k.key, bytes, r.operatorSignature))) problems.push('operator_signature is by none of the operator’s receipt keys (unknown key)');
+  const signer = keys.operatorKeys.find((k) => verifyEd25519(k.key, bytes, r.operatorSignature));
+  if (signer === undefined) problems.push('operator_signature is by none of the operator’s receipt keys (unknown key)');
+  else if (!(await reached(signer.validFrom)) || (signer.validUntil !== undefined && (await reached(signer.validUntil)))) {
+    problems.push(`operator_signature is by a receipt key valid from height ${signer.validFrom}${signer.validUntil === undefined ? '' : ` until ${signer.validUntil}`}, not when the receipt finished`);
+  }
   return problems;
 }
 
 /**
  * Checks a receipt, a receipts file or a batch file: structure, amounts and signatures (with
- * --operator-key), and with --chain the keys the registry knows: revoked or unknown keys are errors.
+ * --operator-key), and with --chain the payer and operator keys as the chain judges them: valid at
+ * the block of the receipt's finished_at.
  */
 export async function verify(ctx: CommandContext): Promise<void> {
   const { receipts, batch: b } = await readReceiptsOrBatch(arg(ctx, 0));
@@ -123,7 +150,7 @@ export async function verify(ctx: CommandContext): Promise<void> {
   const report: { id: string; problems: string[] }[] = [];
   for (const r of receipts) {
     const problems = receiptProblems(r, { ...(operatorKey === undefined ? {} : { operatorKey }), ...(chainId === undefined ? {} : { chainId }) });
-    if (keys !== undefined) problems.push(...keyProblems(r, keys));
+    if (keys !== undefined) problems.push(...(await keyProblems(r, keys)));
     if (problems.length > 0) report.push({ id: hex(r.id), problems });
   }
   const unchecked = operatorKey === undefined && keys === undefined ? '; operator signatures not checked: give --operator-key or --chain' : '';
