@@ -74,7 +74,7 @@ export class TxFailedError extends CliError {
   override name = 'TxFailedError';
   readonly result: TxResult;
   constructor(result: TxResult) {
-    super(`transaction ${result.txhash} failed with code ${result.code} (codespace ${result.codespace || 'none'}): ${hintFor(result)}`);
+    super(`transaction ${result.txhash} failed with code ${result.code} (codespace ${result.codespace || 'none'}): ${sdkHint(result) ?? (result.log || hintFor(result))}`);
     this.result = result;
   }
 }
@@ -212,8 +212,9 @@ async function simulateGas(
     const message = messageOf(error);
     const match = /Query failed with \((\d+)\): ([\s\S]*)/.exec(message);
     if (!match) throw error;
-    const result = { code: Number(match[1]), codespace: 'sdk', log: match[2] ?? '' };
-    throw new CliError(`the transaction would fail (simulation, code ${result.code}): ${result.log}; ${hintFor(result)}`);
+    // CosmJS keeps the code and log of a failed simulation but not its codespace, so the SDK's hints
+    // (keyed by sdk codes) could name the wrong cause: the node's own log says why.
+    throw new CliError(`the transaction would fail, so nothing was sent (simulation, code ${match[1]}): ${match[2] ?? ''}`);
   }
   return scaleUp(BigInt(gasUsed), adjustment);
 }
@@ -227,8 +228,15 @@ async function codespaceOf(connection: NodeConnection, txhash: string): Promise<
   }
 }
 
-/** What to do about a failed transaction, by the Cosmos SDK's codes (codespace "sdk"). */
-export function hintFor(result: { readonly code: number; readonly codespace: string; readonly log: string; readonly gasSimulated?: boolean }): string {
+type FailedResult = { readonly code: number; readonly codespace: string; readonly log: string; readonly gasSimulated?: boolean };
+
+/** What to do about a failed transaction: the SDK's advice for its codes, else where the reason is. */
+export function hintFor(result: FailedResult): string {
+  return sdkHint(result) ?? (result.log === '' ? 'the node gave no reason: look at its log' : 'the log above says why');
+}
+
+/** Advice for the Cosmos SDK's codes (codespace "sdk"); undefined for module errors, whose log says it. */
+function sdkHint(result: FailedResult): string | undefined {
   if (result.codespace === 'sdk' || result.codespace === '') {
     switch (result.code) {
       case 4:
@@ -261,7 +269,7 @@ export function hintFor(result: { readonly code: number; readonly codespace: str
         break;
     }
   }
-  return result.log === '' ? 'see the node logs for details' : 'see the log for details';
+  return undefined;
 }
 
 export function txResultPrintable(result: TxResult, extraRows: ReadonlyArray<readonly [string, string]> = []): Printable {
