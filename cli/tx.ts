@@ -329,3 +329,8 @@ export async function sendWithKey(
     connection.disconnect();
   }
 }
+
+/** An attribute of the first event of `type` in a tx result. */
+export function eventAttribute(r: TxResult, type: string, key: string): string | undefined {
+  return r.events.find((e) => e.type === type)?.attributes.find((a) => a.key === key)?.value;
+}

@@ -28,7 +28,9 @@ afterAll(async () => {
 describe('cairn localnet', () => {
   it('comes up with one command, answers status, serves staking commands, and goes down by pid', async () => {
     dir = join(await mkdtemp(join(tmpdir(), 'cairn-localnet-')), 'net');
-    const up = (await cairn('localnet', 'up', '--validators', '2', '--block-time', '300', '--dir', dir)) as { nodes: { name: string; rpc: string; validator: string }[]; seconds: number };
+    const up = (await cairn('localnet', 'up', '--validators', '2', '--block-time', '300', '--dir', dir)) as { nodes: { name: string; rpc: string; libp2p: string; validator: string }[]; seconds: number };
+    // The address `cairn receipts publish --peer` needs, with the node's peer id.
+    for (const n of up.nodes) expect(n.libp2p).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/12D3Koo\w+$/);
     expect(up.nodes.map((n) => n.name)).toEqual(['node0', 'node1']);
     expect(up.seconds).toBeLessThan(60);
 

@@ -2,7 +2,7 @@
 // and starts one app + one CometBFT per node in the background, logging to <home>/app.log and
 // <home>/cometbft.log. Returns once every node has produced a block.
 import { existsSync } from 'node:fs';
-import { Localnet } from '../../localnet/index.ts';
+import { Localnet, libp2pAddress } from '../../localnet/index.ts';
 import { manifestPath } from '../../localnet/manifest.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { stringFlag } from '../context.ts';
@@ -55,7 +55,9 @@ const command: CommandModule = {
       throw new CliError(`the localnet did not come up: ${(err as Error).message}. Logs are in each node's home; stop what started with \`cairn localnet down --dir ${dir}\``);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const nodes = net.nodes.map((n) => ({ name: n.name, rpc: `http://127.0.0.1:${n.ports.rpc}`, home: n.home, validator: n.operator?.address ?? null, pids: n.pids }));
+    const nodes = await Promise.all(
+      net.nodes.map(async (n) => ({ name: n.name, rpc: `http://127.0.0.1:${n.ports.rpc}`, libp2p: (await libp2pAddress(n)) ?? null, home: n.home, validator: n.operator?.address ?? null, pids: n.pids })),
+    );
     ctx.print({
       json: { dir, chain_id: net.chainId, seconds: Number(seconds), faucet: net.manifest.faucet.address, nodes },
       text: () =>
@@ -67,6 +69,7 @@ const command: CommandModule = {
         ]) +
         '\n\n' +
         table(['node', 'RPC', 'operator', 'home'], nodes.map((n) => [n.name, n.rpc, n.validator ?? '(full node)', n.home])) +
+        (nodes[0]?.libp2p ? `\n\nlibp2p (for \`cairn receipts publish --peer\`): ${nodes.map((n) => `${n.name} ${n.libp2p ?? '(off)'}`).join(', ')}` : '') +
         `\n\nNext: \`cairn localnet status\`, \`cairn status --node ${nodes[0]?.rpc ?? ''}\`, \`cairn localnet down\`.`,
     });
   },

@@ -67,14 +67,14 @@ export function emissionQueries(k: EmissionKeeper): Record<string, QueryHandler>
     [`${PATH}Points`]: async (data, ctx) => {
       const req = q.QueryPointsRequest.decode(data);
       const points = await keys.points.get(ctx.store, decodeAddressArg(req.operator, ctx));
-      if (points === undefined) throw notFound(`${req.operator} has no points`);
+      if (points === undefined) throw notFound(`${req.operator} has no points yet: they are written at each epoch end for an operator with finalized receipts or uptime in that epoch`);
       return q.QueryPointsResponse.encode({ points }).finish();
     },
 
     [`${PATH}Reputation`]: async (data, ctx) => {
       const req = q.QueryReputationRequest.decode(data);
       const reputation = await keys.reputations.get(ctx.store, decodeAddressArg(req.operator, ctx));
-      if (reputation === undefined) throw notFound(`${req.operator} has no reputation yet`);
+      if (reputation === undefined) throw notFound(`${req.operator} has no reputation yet: it is computed at each epoch end for an operator with usage, uptime reports, capacity challenges or faults in that epoch`);
       return q.QueryReputationResponse.encode({ reputation }).finish();
     },
 

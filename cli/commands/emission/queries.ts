@@ -67,7 +67,14 @@ export async function epoch(ctx: CommandContext): Promise<void> {
 export async function rewards(ctx: CommandContext): Promise<void> {
   const operator = checkAddress(arg(ctx, 0), 'operator');
   const r = await withChain(ctx, (c) => moduleQuery(c, S, 'OperatorRewards', q.QueryOperatorRewardsRequest, q.QueryOperatorRewardsResponse, { operator }));
-  ctx.print({ json: r, text: () => table(['epoch', 'total', 'usage', 'jobs', 'uptime', 'fee guard cut'], r.rewards.map((x) => [x.epoch.toString(), x.total, x.usageReward, x.jobsReward, x.uptimeReward, x.feeGuardCut])) });
+  ctx.print({
+    json: r,
+    text: () =>
+      table(
+        ['epoch', 'total', 'usage', 'jobs', 'uptime', 'availability', 'fee guard cut', 'capacity cut', 'share cap cut'],
+        r.rewards.map((x) => [x.epoch.toString(), x.total, x.usageReward, x.jobsReward, x.uptimeReward, x.availabilityReward, x.feeGuardCut, x.capacityCut, x.shareCapCut]),
+      ),
+  });
 }
 
 export async function points(ctx: CommandContext): Promise<void> {

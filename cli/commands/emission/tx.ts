@@ -7,7 +7,8 @@ import { checkAddress } from '../../node-client.ts';
 import { EMISSION_MSG_TYPE_URLS as URLS } from '../../../modules/emission/cosmjs.ts';
 import { MAX_GPU_ID_LENGTH } from '../../../modules/emission/msgs/challenge-capacity.ts';
 import { MAX_REPORTS } from '../../../modules/emission/msgs/report-availability.ts';
-import { eventAttribute, parseId, sendReceiptsTx as sendTx } from '../receipts/client.ts';
+import { eventAttribute } from '../../tx.ts';
+import { parseId, sendReceiptsTx as sendTx } from '../receipts/client.ts';
 
 export interface UptimeEntry {
   readonly operator: string;

@@ -12,10 +12,6 @@ export function sendReceiptsTx(ctx: CommandContext, build: (sender: string) => E
   return sendWithKey(ctx, build, extra);
 }
 
-/** An attribute of the first event of `type` in a tx result. */
-export function eventAttribute(r: TxResult, type: string, key: string): string | undefined {
-  return r.events.find((e) => e.type === type)?.attributes.find((a) => a.key === key)?.value;
-}
 
 interface Encoder<T> {
   encode(message: T): { finish(): Uint8Array };

@@ -6,7 +6,8 @@ import { RECEIPTS_TYPE_URLS as URLS } from '../../../modules/receipts/cosmjs.ts'
 import * as q from '../../../proto/gen/cairn/receipts/v1/query.ts';
 import { type Batch, inclusionProof, submitBatchMsg } from '../../../sdk/batch.ts';
 import { parseCoin } from '../../amount.ts';
-import { eventAttribute, moduleQuery, parseId, sendReceiptsTx, withChain } from './client.ts';
+import { eventAttribute } from '../../tx.ts';
+import { moduleQuery, parseId, sendReceiptsTx, withChain } from './client.ts';
 import { readBatch, readPublishedBatch } from './files.ts';
 
 const coinOf = (text: string, what: string): { denom: string; amount: string } => {

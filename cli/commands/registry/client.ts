@@ -9,8 +9,8 @@ import type { NodeConnection } from '../../node-client.ts';
 import { sendWithKey } from '../../tx.ts';
 
 /** Signs `build(sender)` with the key named by the first argument, broadcasts it and prints the result. */
-export async function sendRegistryTx(ctx: CommandContext, build: (sender: string) => EncodeObject[]): Promise<void> {
-  await sendWithKey(ctx, build);
+export async function sendRegistryTx(ctx: CommandContext, build: (sender: string) => EncodeObject[], extraRows?: Parameters<typeof sendWithKey>[2]): Promise<void> {
+  await sendWithKey(ctx, build, extraRows);
 }
 
 interface Encoder<T> {

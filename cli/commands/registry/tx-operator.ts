@@ -4,6 +4,7 @@ import { arg, stringFlag, type CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { REGISTRY_TYPE_URLS as URLS } from '../../../modules/registry/cosmjs.ts';
 import { type GpuCommitment, GpuTier, TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
+import { eventAttribute } from '../../tx.ts';
 import { enumByName, listFlag, parseKey, parseSpec, sendRegistryTx } from './client.ts';
 
 function listing(ctx: CommandContext): { moniker: string; endpoints: string[]; region: string; linkedHosts: string[] } {
@@ -43,7 +44,10 @@ export async function unjail(ctx: CommandContext): Promise<void> {
 
 export async function beginUnbond(ctx: CommandContext): Promise<void> {
   const amount = coinToChain(parseCoin(arg(ctx, 1)));
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgBeginUnbond, value: { operator, amount } }]);
+  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgBeginUnbond, value: { operator, amount } }], (r) => [
+    ['unbonding id', eventAttribute(r, 'begin_unbond', 'unbonding_id') ?? '?'],
+    ['released at height', eventAttribute(r, 'begin_unbond', 'completion_height') ?? '?'],
+  ]);
 }
 
 export async function rotateReceiptKey(ctx: CommandContext): Promise<void> {

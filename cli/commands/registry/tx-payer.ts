@@ -4,6 +4,7 @@ import { arg, stringFlag, type CommandContext } from '../../context.ts';
 import { CliError, UsageError } from '../../errors.ts';
 import { REGISTRY_TYPE_URLS as URLS } from '../../../modules/registry/cosmjs.ts';
 import { MsgSubmitAttestation } from '../../../proto/gen/cairn/registry/v1/tx.ts';
+import { eventAttribute } from '../../tx.ts';
 import { parseKey, sendRegistryTx } from './client.ts';
 
 export async function authorizePayerKey(ctx: CommandContext): Promise<void> {
@@ -32,5 +33,7 @@ export async function submitAttestation(ctx: CommandContext): Promise<void> {
   }
   if (typeof json !== 'object' || json === null) throw new UsageError(`${path} must hold a JSON object`);
   const fields = MsgSubmitAttestation.fromJSON(json);
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgSubmitAttestation, value: { ...fields, operator } }]);
+  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgSubmitAttestation, value: { ...fields, operator } }], (r) => [
+    ['attestation id', eventAttribute(r, 'submit_attestation', 'attestation_id') ?? '?'],
+  ]);
 }
