@@ -45,6 +45,51 @@ const feeOptions: OptionSpecs = {
   'broadcast-timeout': { type: 'string', valueName: 'seconds', description: 'how long to wait for inclusion in a block (default 60)' },
 };
 
+const verifierKeyOption: OptionSpecs = {
+  key: { type: 'string', valueName: 'file', description: 'the verifier key seed (`cairn verifier keygen`); its public key must be in the registry’s trusted_verifiers' },
+  operator: { type: 'string', valueName: 'address', description: 'the operator the signature is for, cairn1…' },
+};
+const verifier = () => import('./verifier.ts');
+
+/** What a trusted verifier signs, offline (cli/commands/verifier.ts). */
+const verifierCommands: CommandGroup = {
+  kind: 'group',
+  name: 'verifier',
+  summary: 'sign attestations and capacity benchmarks as a trusted verifier (offline)',
+  children: [
+    {
+      kind: 'command',
+      name: 'keygen',
+      summary: 'create an ed25519 verifier key (governance adds its public key to trusted_verifiers)',
+      options: { out: { type: 'string', valueName: 'file', description: 'where to write the seed (mode 0600, never overwritten)' } },
+      examples: ['cairn verifier keygen --out ~/.cairn/verifier-key'],
+      load: async () => ({ run: (await import('./receipts/offchain.ts')).keygen }),
+    },
+    {
+      kind: 'command',
+      name: 'sign-attestation',
+      summary: 'sign a TEE attestation of an operator’s GPU: the JSON `cairn tx registry submit-attestation` takes',
+      args: [{ name: 'file', description: 'JSON: gpuId, teeType, measurement, reportHash (base64), issuedAt, expiresAt (unix seconds)' }],
+      options: { ...verifierKeyOption, out: { type: 'string', valueName: 'file', description: 'write the signed attestation here (default: print it)' } },
+      examples: ['cairn verifier sign-attestation report.json --key ~/.cairn/verifier-key --operator cairn1… --chain-id cairn-1 --out attestation-g0.json'],
+      load: async () => ({ run: (await verifier()).signAttestation }),
+    },
+    {
+      kind: 'command',
+      name: 'sign-capacity',
+      summary: 'sign a capacity benchmark that answers a challenge: the --verifier and --signature of prove-capacity',
+      options: {
+        ...verifierKeyOption,
+        'challenge-id': { type: 'string', valueName: 'id', description: 'the challenge (`cairn query emission challenges <operator>`)' },
+        'gpu-id': { type: 'string', valueName: 'id', description: 'the challenged GPU commitment' },
+        count: { type: 'string', valueName: 'n', description: 'how many GPUs the benchmark measured' },
+      },
+      examples: ['cairn verifier sign-capacity --key ~/.cairn/verifier-key --operator cairn1… --chain-id cairn-1 --challenge-id 7 --gpu-id h100-a --count 8'],
+      load: async () => ({ run: (await verifier()).signCapacity }),
+    },
+  ],
+};
+
 export const ROOT: CommandGroup = {
   kind: 'group',
   name: 'cairn',
@@ -261,6 +306,7 @@ export const ROOT: CommandGroup = {
       ],
     },
     withPublish(receiptsCommands(feeOptions)),
+    verifierCommands,
   ],
 };
 
