@@ -85,7 +85,7 @@ keep-recent = ${c.pruningKeepRecent}
 interval = ${c.pruningInterval}
 
 [invariants]
-# Check that supply equals the sum of balances after every block, and halt if not.
+# Check every module's invariants (e.g. supply = sum of balances) after every block; halt on a violation.
 check-every-block = ${c.checkInvariants}
 
 [p2p]
