@@ -330,6 +330,11 @@ export async function sendWithKey(
   }
 }
 
+/** The values of `key` in every event of `type` in a tx result. */
+export function eventAttributes(r: TxResult, type: string, key: string): string[] {
+  return r.events.filter((e) => e.type === type).flatMap((e) => e.attributes.filter((a) => a.key === key).map((a) => a.value));
+}
+
 /** An attribute of the first event of `type` in a tx result. */
 export function eventAttribute(r: TxResult, type: string, key: string): string | undefined {
   return r.events.find((e) => e.type === type)?.attributes.find((a) => a.key === key)?.value;

@@ -55,6 +55,8 @@ const command: CommandModule = {
       throw new CliError(`the localnet did not come up: ${(err as Error).message}. Logs are in each node's home; stop what started with \`cairn localnet down --dir ${dir}\``);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    // The hints must work as printed: name the directory unless it is the default.
+    const dirFlag = stringFlag(ctx, 'dir') === undefined ? '' : ` --dir ${dir}`;
     const nodes = await Promise.all(
       net.nodes.map(async (n) => ({ name: n.name, rpc: `http://127.0.0.1:${n.ports.rpc}`, libp2p: (await libp2pAddress(n)) ?? null, home: n.home, validator: n.operator?.address ?? null, pids: n.pids })),
     );
@@ -70,7 +72,7 @@ const command: CommandModule = {
         '\n\n' +
         table(['node', 'RPC', 'operator', 'home'], nodes.map((n) => [n.name, n.rpc, n.validator ?? '(full node)', n.home])) +
         (nodes[0]?.libp2p ? `\n\nlibp2p (for \`cairn receipts publish --peer\`): ${nodes.map((n) => `${n.name} ${n.libp2p ?? '(off)'}`).join(', ')}` : '') +
-        `\n\nNext: \`cairn localnet status\`, \`cairn status --node ${nodes[0]?.rpc ?? ''}\`, \`cairn localnet down\`.`,
+        `\n\nNext: \`cairn localnet status${dirFlag}\`, \`cairn status --node ${nodes[0]?.rpc ?? ''}\`, \`cairn localnet down${dirFlag}\`.`,
     });
   },
 };

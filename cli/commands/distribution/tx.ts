@@ -2,7 +2,16 @@
 import { booleanFlag, arg, type CommandContext } from '../../context.ts';
 import { checkAddress } from '../../node-client.ts';
 import { valoperOf } from '../../../modules/staking/genesis-builder.ts';
+import { eventAttributes, type TxResult } from '../../tx.ts';
 import { sendTx, valoperArg, withQueries } from '../staking/client.ts';
+
+/** What the transaction paid out, from its withdraw events. */
+function paidRows(r: TxResult): Array<[string, string]> {
+  const rows: Array<[string, string]> = [['rewards withdrawn', eventAttributes(r, 'withdraw_rewards', 'amount').filter((a) => a !== '').join(', ') || 'nothing']];
+  const commission = eventAttributes(r, 'withdraw_commission', 'amount');
+  if (commission.length > 0) rows.push(['commission withdrawn', commission.filter((a) => a !== '').join(', ') || 'nothing']);
+  return rows;
+}
 
 export async function withdrawRewards(ctx: CommandContext): Promise<void> {
   const validatorAddress = valoperArg(arg(ctx, 1));
@@ -10,14 +19,14 @@ export async function withdrawRewards(ctx: CommandContext): Promise<void> {
   await sendTx(ctx, (delegatorAddress) => [
     { typeUrl: '/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward', value: { delegatorAddress, validatorAddress } },
     ...(commission ? [{ typeUrl: '/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission', value: { validatorAddress: valoperOf(delegatorAddress) } }] : []),
-  ]);
+  ], paidRows);
 }
 
 export async function withdrawAllRewards(ctx: CommandContext): Promise<void> {
   const keyring = await ctx.keyring();
   const delegator = (await keyring.show(arg(ctx, 0))).address;
   const validators = await withQueries(ctx, async (q) => (await q.distribution.delegatorValidators(delegator)).validators);
-  await sendTx(ctx, (delegatorAddress) => validators.map((validatorAddress) => ({ typeUrl: '/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward', value: { delegatorAddress, validatorAddress } })));
+  await sendTx(ctx, (delegatorAddress) => validators.map((validatorAddress) => ({ typeUrl: '/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward', value: { delegatorAddress, validatorAddress } })), paidRows);
 }
 
 export async function setWithdrawAddress(ctx: CommandContext): Promise<void> {

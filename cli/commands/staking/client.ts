@@ -14,8 +14,8 @@ import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT } from '../../../node/framework/address.ts';
 
 /** Signs `build(sender)` with the key named by the first argument, broadcasts it and prints the result. */
-export async function sendTx(ctx: CommandContext, build: (sender: string) => EncodeObject[]): Promise<void> {
-  await sendWithKey(ctx, build);
+export async function sendTx(ctx: CommandContext, build: (sender: string) => EncodeObject[], extraRows?: Parameters<typeof sendWithKey>[2]): Promise<void> {
+  await sendWithKey(ctx, build, extraRows);
 }
 
 export type ValidatorQueries = QueryClient & StakingExtension & DistributionExtension & SlashingExtension;

@@ -36,20 +36,18 @@ export async function createValidator(ctx: CommandContext): Promise<void> {
   };
   const moniker = stringFlag(ctx, 'moniker');
   if (moniker === undefined) throw new UsageError('--moniker is required: the name wallets and explorers show');
-  await sendTx(ctx, (sender) => [
-    {
-      typeUrl: '/cosmos.staking.v1beta1.MsgCreateValidator',
-      value: {
-        description: { moniker, identity: stringFlag(ctx, 'identity') ?? '', website: stringFlag(ctx, 'website') ?? '', securityContact: stringFlag(ctx, 'security-contact') ?? '', details: stringFlag(ctx, 'details') ?? '' },
-        commission,
-        minSelfDelegation: positive(stringFlag(ctx, 'min-self-delegation') ?? '1', 'min-self-delegation'),
-        delegatorAddress: sender,
-        validatorAddress: valoperOf(sender),
-        pubkey: ed25519Any(key),
-        value: amount,
-      },
+  const description = { moniker, identity: stringFlag(ctx, 'identity') ?? '', website: stringFlag(ctx, 'website') ?? '', securityContact: stringFlag(ctx, 'security-contact') ?? '', details: stringFlag(ctx, 'details') ?? '' };
+  const minSelfDelegation = positive(stringFlag(ctx, 'min-self-delegation') ?? '1', 'min-self-delegation');
+  let validatorAddress = '';
+  await sendTx(
+    ctx,
+    (sender) => {
+      validatorAddress = valoperOf(sender);
+      return [{ typeUrl: '/cosmos.staking.v1beta1.MsgCreateValidator', value: { description, commission, minSelfDelegation, delegatorAddress: sender, validatorAddress, pubkey: ed25519Any(key), value: amount } }];
     },
-  ]);
+    // The address wallets delegate to.
+    (r) => (r.code === 0 ? [['validator', validatorAddress]] : []),
+  );
 }
 
 export async function editValidator(ctx: CommandContext): Promise<void> {
