@@ -226,6 +226,10 @@ describe('receipts on a real chain', () => {
     expect(await balance(moduleBech32(ESCROW_ACCOUNT))).toBe(BigInt(escrowAfter.available));
     expect(await supply()).toBe(before.supply - burned);
 
+    const shown = await cli('query', 'receipts', 'batch', '1');
+    expect(shown.out).toMatch(new RegExp(`split:\\s+total ${A}ucairn: fee ${burned}ucairn burned \\+ ${toTreasury}ucairn treasury; royalties `));
+    expect(shown.out).toContain(`operator ${operatorShare}ucairn`);
+    expect(shown.out).toMatch(/dispute window ends:\s+\d+/);
     const listed = await cli('query', 'receipts', 'batches', '--status', 'finalized', '--output', 'json');
     expect(listed.code, listed.err).toBe(0);
     expect((JSON.parse(listed.out) as { batches: { id: string; count: string }[] }).batches.map((b) => [b.id, b.count])).toEqual([['1', '1000']]);

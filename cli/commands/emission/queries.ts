@@ -38,7 +38,8 @@ export async function status(ctx: CommandContext): Promise<void> {
 export async function params(ctx: CommandContext): Promise<void> {
   const r = await withChain(ctx, (c) => moduleQuery(c, S, 'Params', q.QueryParamsRequest, q.QueryParamsResponse, {}));
   const p = r.params!;
-  ctx.print({ json: p, text: () => fields(Object.entries(p).map(([k, v]) => [k, String(v)])) });
+  // Labelled by the param names of genesis and the module README (max_operator_share_bps, …).
+  ctx.print({ json: p, text: () => fields(Object.entries(p).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), String(v)])) });
 }
 
 export async function budget(ctx: CommandContext): Promise<void> {

@@ -46,6 +46,17 @@ function batchView(b: Batch) {
   };
 }
 
+/** Text labels for batchView's camelCase keys. */
+const LABELS: Record<string, string> = { revealDeadline: 'reveal by height', disputeEnd: 'dispute window ends' };
+
+/** Where a settled batch's amount went; "not settled" before finalization. */
+function splitText(split: Batch['split']): string {
+  if (split === undefined || split.total === '') return 'not settled';
+  const d = split.denom;
+  const royalties = split.royalties.map((r) => `${r.amount}${d} to ${r.address} (${r.modelId})`).join(', ') || 'none';
+  return `total ${split.total}${d}: fee ${split.feeBurned}${d} burned + ${split.feeTreasury}${d} treasury; royalties ${royalties}; operator ${split.operatorAmount}${d}`;
+}
+
 export async function params(ctx: CommandContext): Promise<void> {
   const res = await withChain(ctx, (c) => moduleQuery(c, R, 'Params', q.QueryParamsRequest, q.QueryParamsResponse, {}));
   const p = res.params!;
@@ -73,8 +84,9 @@ export async function batch(ctx: CommandContext): Promise<void> {
       fields([
         ...Object.entries(v)
           .filter(([, x]) => x !== undefined && typeof x !== 'object')
-          .map(([k, x]) => [k, String(x)] as [string, string]),
+          .map(([k, x]) => [LABELS[k] ?? k, String(x)] as [string, string]),
         ['sample', v.sample.join(', ') || '(none)'],
+        ['split', splitText(v.split)],
         ['fault', v.fault === undefined ? 'none' : `${v.fault.kind}: ${v.fault.detail} (slashed ${v.fault.slashed})`],
         ['challenges', res.challenges.map((c) => `${c.challenger} at ${c.height}: ${c.outcome}`).join('; ') || 'none'],
         ['open requests', res.requests.map((r) => `leaf ${r.index} until ${r.deadline}`).join('; ') || 'none'],
