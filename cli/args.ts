@@ -174,7 +174,7 @@ function checkArgCount(args: readonly string[], specs: readonly ArgSpec[], usage
     const missing = required.slice(args.length).map((spec) => `<${spec.name}>`);
     throw new UsageError(`missing ${missing.join(' ')}: ${usage}`);
   }
-  if (args.length > specs.length) {
+  if (args.length > specs.length && specs.at(-1)?.variadic !== true) {
     const extra = args.slice(specs.length).map((value) => `"${value}"`);
     throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.join(' ')}: ${usage}`);
   }

@@ -82,6 +82,8 @@ export interface ArgSpec {
   readonly name: string;
   readonly description: string;
   readonly optional?: boolean;
+  /** The last argument only: takes every remaining value (at least one unless optional). */
+  readonly variadic?: boolean;
 }
 
 /** What a command module exports. Only `run` is required. */

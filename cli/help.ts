@@ -35,11 +35,11 @@ function commandHelp(spec: CommandSpec, path: readonly string[], module?: Comman
   const options: OptionSpecs = { ...(module?.options ?? {}), ...(spec.options ?? {}) };
   const description = spec.description ?? module?.description;
   const examples = spec.examples ?? module?.examples ?? [];
-  const argText = (args ?? []).map((arg) => (arg.optional === true ? ` [${arg.name}]` : ` <${arg.name}>`)).join('');
+  const argText = (args ?? []).map((arg) => ` ${argLabel(arg)}`).join('');
   const lines = [`cairn ${path.join(' ')}: ${spec.summary}`, '', `Usage: cairn ${path.join(' ')}${argText} [flags]`];
   if (description !== undefined) lines.push('', description);
   if (args !== undefined && args.length > 0) {
-    const shown = args.map((arg) => [arg.optional === true ? `[${arg.name}]` : `<${arg.name}>`, arg.description] as const);
+    const shown = args.map((arg) => [argLabel(arg), arg.description] as const);
     lines.push('', 'Arguments:', ...columns(shown));
   }
   if (Object.keys(options).length > 0) lines.push('', 'Flags:', ...optionLines(options));
@@ -61,4 +61,10 @@ function optionLines(options: OptionSpecs): string[] {
 function columns(rows: ReadonlyArray<readonly [string, string]>): string[] {
   const width = Math.max(0, ...rows.map(([left]) => left.length));
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+}
+
+/** `<name>`, `[name]`, or with `...` for an argument that takes the rest. */
+function argLabel(arg: ArgSpec): string {
+  const name = `${arg.name}${arg.variadic === true ? '...' : ''}`;
+  return arg.optional === true ? `[${name}]` : `<${name}>`;
 }

@@ -44,6 +44,7 @@ export function receiptsCommands(feeOptions: OptionSpecs): CommandGroup {
         examples: ['cairn receipts sign usage.jsonl --role operator --key ~/.cairn/receipt-key --out signed.json'],
       }),
       cmd('batch', 'build a batch (sorted, deduplicated, Merkle-sum root) from receipt files', async () => (await off()).batch, {
+        args: [{ name: 'receipts-file', description: 'signed receipts: one, a JSON array or JSONL; several files are joined', variadic: true }],
         description: 'All receipts must share operator, payer, model, adapter, epoch and chain id; a repeated receipt id is refused.',
         options: { out: { type: 'string', valueName: 'file', description: 'the batch file to write' } },
         examples: ['cairn receipts batch signed.json more.jsonl --out batch.json'],
