@@ -39,7 +39,7 @@ describe('cairn help', () => {
       expect(await runCli([...path, '--help'], io), path.join(' ')).toBe(0);
       const text = io.stdoutText();
       expect(text).toContain(`Usage: cairn ${path.join(' ')}`);
-      for (const arg of spec.args ?? []) expect(text).toContain(`<${arg.name}>`);
+      for (const arg of spec.args ?? []) expect(text).toContain(`<${arg.name}${arg.variadic === true ? '...' : ''}>`);
       for (const flag of Object.keys(spec.options ?? {})) expect(text).toContain(`--${flag}`);
       expect(text).toContain('Examples:');
       expect(text).toContain('--node <url>');
