@@ -3,11 +3,14 @@
 // broadcastTx, so that the tx hash is known even when the node rejects the tx or inclusion times out.
 import { sha256 } from '@cosmjs/crypto';
 import { fromHex, toHex } from '@cosmjs/encoding';
-import { type EncodeObject, type OfflineDirectSigner, Registry } from '@cosmjs/proto-signing';
+import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
+import { type EncodeObject, encodePubkey, type OfflineDirectSigner, Registry } from '@cosmjs/proto-signing';
 import { BroadcastTxError, calculateFee, defaultRegistryTypes, GasPrice, SigningStargateClient, TimeoutError } from '@cosmjs/stargate';
 import type { StdFee } from '@cosmjs/stargate';
 import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
-import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
+import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
+import { Tx, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { emissionTypes } from '../modules/emission/cosmjs.ts';
 import { receiptsTypes } from '../modules/receipts/cosmjs.ts';
 import { registryTypes } from '../modules/registry/cosmjs.ts';
@@ -15,7 +18,7 @@ import { coinToChain, formatCoins, parseCoins, parseGasLimit, parseGasPrice, par
 import type { Coin, Ratio } from './amount.ts';
 import type { CommandContext, Printable } from './context.ts';
 import { arg, stringFlag } from './context.ts';
-import { CliError, messageOf, UsageError } from './errors.ts';
+import { CliError, UsageError } from './errors.ts';
 import { connectNode, type NodeConnection, nodeError, resolveChainId } from './node-client.ts';
 import { fields } from './output.ts';
 
@@ -142,7 +145,7 @@ export async function signAndBroadcast(
     broadcastPollIntervalMs: POLL_INTERVAL_MS,
   });
   const memo = options.memo ?? '';
-  const gasLimit = feeChoice.gas === 'auto' ? await simulateGas(client, sender, messages, memo, feeChoice.gasAdjustment) : BigInt(feeChoice.gas);
+  const gasLimit = feeChoice.gas === 'auto' ? await simulateGas(connection, signer, sender, account.sequence, messages, memo, feeChoice.gasAdjustment) : BigInt(feeChoice.gas);
   const fee = buildFee(feeChoice, gasLimit);
   const txRaw = await client.sign(sender, messages, fee, memo, undefined, options.timeoutHeight);
   const txBytes = TxRaw.encode(txRaw).finish();
@@ -198,25 +201,36 @@ export function buildFee(choice: FeeChoice, gasLimit: bigint): StdFee {
   return { amount: (choice.fees ?? []).map(coinToChain), gas: gasLimit.toString() };
 }
 
+/**
+ * Gas used by `messages` in a simulation on the node. The request is CosmJS's (an unsigned tx with
+ * the sender's key and sequence), sent through abci_query directly so that a refusal keeps its
+ * codespace: CosmJS's own simulate drops it, and a module's code 5 is not the SDK's "insufficient funds".
+ */
 async function simulateGas(
-  client: SigningStargateClient,
+  connection: NodeConnection,
+  signer: OfflineDirectSigner,
   sender: string,
+  sequence: number,
   messages: readonly EncodeObject[],
   memo: string,
   adjustment: Ratio,
 ): Promise<bigint> {
-  let gasUsed: number;
-  try {
-    gasUsed = await client.simulate(sender, messages, memo);
-  } catch (error) {
-    const message = messageOf(error);
-    const match = /Query failed with \((\d+)\): ([\s\S]*)/.exec(message);
-    if (!match) throw error;
-    // CosmJS keeps the code and log of a failed simulation but not its codespace, so the SDK's hints
-    // (keyed by sdk codes) could name the wrong cause: the node's own log says why.
-    throw new CliError(`the transaction would fail, so nothing was sent (simulation, code ${match[1]}): ${match[2] ?? ''}`);
+  const account = (await signer.getAccounts()).find((a) => a.address === sender);
+  if (account === undefined) throw new CliError(`the key does not hold ${sender}`);
+  const tx = Tx.fromPartial({
+    body: { messages: messages.map((m) => CAIRN_TX_TYPES.encodeAsAny(m)), memo },
+    authInfo: { fee: {}, signerInfos: [{ publicKey: encodePubkey(encodeSecp256k1Pubkey(account.pubkey)), sequence: BigInt(sequence), modeInfo: { single: { mode: SignMode.SIGN_MODE_UNSPECIFIED } } }] },
+    signatures: [new Uint8Array()],
+  });
+  const r = await connection.comet.abciQuery({ path: '/cosmos.tx.v1beta1.Service/Simulate', data: SimulateRequest.encode(SimulateRequest.fromPartial({ txBytes: Tx.encode(tx).finish() })).finish() });
+  if ((r.code ?? 0) !== 0) {
+    const failed = { code: r.code ?? 0, codespace: r.codespace, log: r.log ?? '' };
+    const hint = sdkHint(failed);
+    throw new CliError(`the transaction would fail, so nothing was sent (simulation, ${failed.codespace || 'sdk'}/${failed.code}): ${failed.log}${hint === undefined ? '' : `; ${hint}`}`);
   }
-  return scaleUp(BigInt(gasUsed), adjustment);
+  const gasUsed = SimulateResponse.decode(r.value).gasInfo?.gasUsed;
+  if (gasUsed === undefined) throw new CliError('the node answered the simulation without gas info');
+  return scaleUp(gasUsed, adjustment);
 }
 
 async function codespaceOf(connection: NodeConnection, txhash: string): Promise<string> {

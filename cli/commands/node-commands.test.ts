@@ -140,6 +140,17 @@ describe('cairn tx bank send', () => {
     expect(run.json()['fee']).toEqual({ amount: [{ denom: 'ucairn', amount: '2101' }], gas: '84002' });
   });
 
+  it('names the codespace of a refused simulation and gives SDK advice only for SDK codes', async () => {
+    await startFake({ simulateFails: { code: 5, codespace: 'slashing', log: 'validator not jailed; cannot be unjailed' } });
+    let run = await cairn('tx', 'bank', 'send', 'alice', BOB, '1ucairn', '--gas', 'auto');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/the transaction would fail, so nothing was sent \(simulation, slashing\/5\): validator not jailed; cannot be unjailed\n/);
+    expect(run.stderr).not.toMatch(/insufficient funds/);
+    await startFake({ simulateFails: { code: 5, codespace: 'sdk', log: 'spendable balance 0ucairn is smaller than 1ucairn: insufficient funds' } });
+    run = await cairn('tx', 'bank', 'send', 'alice', BOB, '1ucairn', '--gas', 'auto');
+    expect(run.stderr).toMatch(/\(simulation, sdk\/5\): .*insufficient funds; insufficient funds: the amount plus the fee exceeds the balance/);
+  });
+
   it('prints the code, codespace, log and a hint when the node refuses the fee', async () => {
     await startFake({ checkTx: () => ({ code: 13, codespace: 'sdk', log: 'insufficient fees; got: 0ucairn required: 5000ucairn' }) });
     const run = await cairn('tx', 'bank', 'send', 'alice', BOB, '1ucairn');

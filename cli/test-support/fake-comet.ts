@@ -48,6 +48,8 @@ export interface FakeCometOptions {
   readonly deliverTx?: (tx: DecodedTx) => TxOutcome;
   /** gas_used returned by Simulate. */
   readonly simulateGas?: bigint;
+  /** A refusal Simulate answers with instead (code, codespace, log). */
+  readonly simulateFails?: { readonly code: number; readonly codespace: string; readonly log: string };
   /** Total supply, served two coins per page. */
   readonly supply?: Array<{ denom: string; amount: string }>;
 }
@@ -167,7 +169,7 @@ export class FakeComet {
 
   #query(path: string, data: Uint8Array): Record<string, unknown> {
     const ok = (value: Uint8Array): Record<string, unknown> => ({ code: 0, log: '', value: toBase64(value), height: String(this.height), codespace: '' });
-    const fail = (code: number, log: string): Record<string, unknown> => ({ code, log, value: '', height: String(this.height), codespace: 'sdk' });
+    const fail = (code: number, log: string, codespace = 'sdk'): Record<string, unknown> => ({ code, log, value: '', height: String(this.height), codespace });
     switch (path) {
       case '/cosmos.auth.v1beta1.Query/Account': {
         const { address } = QueryAccountRequest.decode(data);
@@ -192,6 +194,7 @@ export class FakeComet {
         return ok(QueryTotalSupplyResponse.encode(QueryTotalSupplyResponse.fromPartial({ supply: page, pagination: { nextKey: next } })).finish());
       }
       case '/cosmos.tx.v1beta1.Service/Simulate':
+        if (this.#options.simulateFails !== undefined) return fail(this.#options.simulateFails.code, this.#options.simulateFails.log, this.#options.simulateFails.codespace);
         return ok(
           SimulateResponse.encode(
             SimulateResponse.fromPartial({ gasInfo: { gasWanted: 18446744073709551615n, gasUsed: this.#options.simulateGas ?? 60_000n }, result: {} }),
