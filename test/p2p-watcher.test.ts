@@ -22,8 +22,9 @@ beforeEach(async () => {
   sent = [];
 });
 
-function watcher(): Watcher {
+function watcher(onSettled?: (root: Uint8Array) => Promise<void>): Watcher {
   return new Watcher({
+    ...(onSettled === undefined ? {} : { onSettled }),
     chain: queryWatcherChain(async (path, bytes) => rc.chain.query(path, bytes), appChainView(rc.chain.app)),
     source: { receiptsOf: async (root) => data.get(Buffer.from(root).toString('hex')) },
     submitter: {
@@ -119,6 +120,22 @@ describe('the watcher', () => {
     const b = await rc.batch(s.id);
     expect(b.fault!.kind).toBe(FaultKind.FAULT_KIND_SUM_FRAUD);
     expect(b.fault!.detail).toContain('a leaf is counted as 2 receipts');
+  });
+
+  it('reports each batch that leaves the pending set once, with its root, so the node keeps its data a retention period after settlement', async () => {
+    const honest = buildBatch(rc.receipts(3));
+    const s = await rc.submit(honest);
+    await rc.revealSample(s);
+    publish(honest);
+    const settled: string[] = [];
+    const w = watcher(async (root) => void settled.push(Buffer.from(root).toString('hex')));
+    await w.checkOnce();
+    expect(settled).toEqual([]);
+    await rc.advanceTo((await rc.batch(s.id)).disputeEnd + 1n);
+    expect((await rc.batch(s.id)).status).toBe(BatchStatus.BATCH_STATUS_FINALIZED);
+    await w.checkOnce();
+    await w.checkOnce();
+    expect(settled).toEqual([Buffer.from(honest.header.root).toString('hex')]);
   });
 
   it('requests a receipt when a batch’s data cannot be found', async () => {

@@ -91,6 +91,8 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
     submitter,
     logger: opts.logger,
     requestBond: bond,
+    // Kept a retention period (7 days) after settlement, so late nodes can still fetch and check.
+    onSettled: (root) => opts.p2p.store.markFinalized(root),
     ...(opts.intervalMs === undefined ? {} : { intervalMs: opts.intervalMs }),
   });
   feedAttestations(opts.p2p.host, watcher);

@@ -70,6 +70,11 @@ export interface WatcherOptions {
   readonly claimCapacity?: number;
   /** Attestation envelopes waiting for the next pass; beyond this the oldest are dropped. */
   readonly attestationQueue?: number;
+  /**
+   * Called once for each batch that was pending and is no longer (finalized or rejected), with its
+   * root: the node restarts the batch store's retention period from there.
+   */
+  readonly onSettled?: (root: Uint8Array) => Promise<void>;
 }
 
 export interface Coin {
@@ -142,6 +147,8 @@ export class Watcher {
   readonly #attestations: { readonly data: Uint8Array; readonly body: SignedBody }[] = [];
   /** Evidence already reported (or being reported), as the chain keys it. */
   readonly #reported = new Map<string, true>();
+  /** Roots of the batches pending at the last pass, by id (bounded by the chain's pending set). */
+  #pendingRoots = new Map<bigint, Uint8Array>();
   readonly #loop: PeriodicTask;
 
   constructor(opts: WatcherOptions) {
@@ -180,13 +187,27 @@ export class Watcher {
     const height = await this.#o.chain.height();
     // Nothing is committed yet (a new chain before InitChain): nothing to read.
     if (height === 0n) return sent;
-    for (const b of await this.#o.chain.pendingBatches()) {
+    const pending = await this.#o.chain.pendingBatches();
+    await this.#settle(pending);
+    for (const b of pending) {
       if (this.#done.has(b.id) || b.disputeEnd <= height) continue;
       const finding = await this.#check(b);
       if (finding !== undefined) await this.#submit(finding, sent);
     }
     for (const finding of await this.#checkAttestations()) await this.#submit(finding, sent);
     return sent;
+  }
+
+  /** Tells onSettled about the batches pending at the last pass that are not any more. */
+  async #settle(pending: readonly WatchedBatch[]): Promise<void> {
+    const now = new Map(pending.map((b) => [b.id, b.root] as const));
+    for (const [id, root] of this.#pendingRoots) {
+      if (now.has(id)) continue;
+      this.#done.delete(id);
+      this.#misses.delete(id);
+      await this.#o.onSettled?.(root);
+    }
+    this.#pendingRoots = now;
   }
 
   async #submit(finding: Finding, sent: EncodeObject[]): Promise<void> {
