@@ -2,16 +2,16 @@
 // gossips the operator's verifier-signed attestations over libp2p in an envelope signed by its
 // receipt key (SPEC: operators gossip attestation batches). Watchers check every one against the
 // registry's trusted verifiers; a forged one costs the operator its whole bond.
-import { readFile } from 'node:fs/promises';
 import { fromBech32 } from '@cosmjs/encoding';
 import { arg, stringFlag, type CommandContext } from '../context.ts';
-import { CliError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { BECH32_LIMIT } from '../../node/framework/address.ts';
 import { silentLogger } from '../../node/log.ts';
 import { publishAttestations } from '../../node/p2p/publish.ts';
 import { MsgSubmitAttestation } from '../../proto/gen/cairn/registry/v1/tx.ts';
 import type { Attestation } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { gossipOptions, gossipTarget } from './receipts-publish.ts';
+import { readJson } from './receipts/files.ts';
 
 export const description =
   'Gossips attestations (the verifier JSON `cairn tx registry submit-attestation` takes; one object or an array) to the given libp2p peers, signed by the operator receipt key.';
@@ -34,7 +34,8 @@ export async function run(ctx: CommandContext): Promise<void> {
   } catch (error) {
     throw new UsageError(`--operator ${operator} is not an operator address: ${(error as Error).message}`);
   }
-  const attestations = (await readJsonList(path)).map((item, i): Attestation => {
+  const json = await readJson(path, 'attestations file');
+  const attestations = (Array.isArray(json) ? json : [json]).map((item, i): Attestation => {
     if (typeof item !== 'object' || item === null) throw new UsageError(`${path}: attestation ${i} is not a JSON object`);
     const f = MsgSubmitAttestation.fromJSON(item);
     if (f.gpuId === '') throw new UsageError(`${path}: attestation ${i} has no gpuId`);
@@ -44,14 +45,4 @@ export async function run(ctx: CommandContext): Promise<void> {
   const target = await gossipTarget(ctx);
   const sent = await publishAttestations({ ...target, operator, attestations, logger: silentLogger });
   ctx.print({ json: { attestations: attestations.length, peers: sent }, text: `published ${attestations.length} attestation(s) of ${operator} to ${sent} peer(s)` });
-}
-
-async function readJsonList(path: string): Promise<unknown[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new CliError(`cannot read the attestations file ${path}: ${(error as Error).message}`);
-  }
-  return Array.isArray(json) ? json : [json];
 }

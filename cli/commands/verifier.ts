@@ -4,10 +4,9 @@
 //   keygen           a verifier key (seed file, mode 0600)
 //   sign-attestation the verifier JSON `cairn tx registry submit-attestation` takes
 //   sign-capacity    the --verifier and --signature `cairn tx emission prove-capacity` takes
-import { readFile } from 'node:fs/promises';
 import { fromBech32 } from '@cosmjs/encoding';
 import { arg, stringFlag, type CommandContext } from '../context.ts';
-import { CliError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { fields } from '../output.ts';
 import { capacitySignBytes } from '../../modules/emission/capacity.ts';
 import { MAX_GPU_ID_LENGTH } from '../../modules/emission/msgs/challenge-capacity.ts';
@@ -15,7 +14,7 @@ import { attestationSignBytes } from '../../modules/registry/sign-bytes.ts';
 import { BECH32_LIMIT } from '../../node/framework/address.ts';
 import { MsgSubmitAttestation } from '../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { readKey, writeJson } from './receipts/files.ts';
+import { readJsonObject, readKey, writeJson } from './receipts/files.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -49,14 +48,7 @@ async function verifierKey(ctx: CommandContext) {
  */
 export async function signAttestation(ctx: CommandContext): Promise<void> {
   const path = arg(ctx, 0);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new CliError(`cannot read the attestation file ${path}: ${(error as Error).message}`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${path} must hold one JSON object`);
-  const a = MsgSubmitAttestation.fromJSON(json);
+  const a = MsgSubmitAttestation.fromJSON(await readJsonObject(path, 'attestation file'));
   if (a.gpuId === '') throw new UsageError(`${path} has no gpuId`);
   if (a.teeType === TeeType.TEE_TYPE_UNSPECIFIED || a.teeType === TeeType.TEE_TYPE_NONE || a.teeType < 0) {
     throw new UsageError(`${path}: teeType must be TEE_TYPE_SEV_SNP, TEE_TYPE_TDX or TEE_TYPE_NVIDIA_CC (TEE_TYPE_NONE needs no verifier)`);

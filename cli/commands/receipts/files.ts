@@ -26,6 +26,18 @@ function parseJson(text: string, path: string): unknown {
   }
 }
 
+/** A JSON file's value; `what` names it in the error ("attestation file"). */
+export async function readJson(path: string, what: string): Promise<unknown> {
+  return parseJson(await readText(path, what), path);
+}
+
+/** A JSON file holding one object. */
+export async function readJsonObject(path: string, what: string): Promise<Record<string, unknown>> {
+  const json = await readJson(path, what);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${path} must hold one JSON object`);
+  return json as Record<string, unknown>;
+}
+
 /** Receipts from a JSON object, a JSON array or JSONL. */
 export async function readReceipts(path: string): Promise<Receipt[]> {
   const text = (await readText(path, 'receipts file')).trim();

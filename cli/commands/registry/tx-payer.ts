@@ -1,10 +1,9 @@
 // cairn tx registry authorize-payer-key | revoke-payer-key | submit-attestation
-import { readFile } from 'node:fs/promises';
 import { arg, stringFlag, type CommandContext } from '../../context.ts';
-import { CliError, UsageError } from '../../errors.ts';
 import { REGISTRY_TYPE_URLS as URLS } from '../../../modules/registry/cosmjs.ts';
 import { MsgSubmitAttestation } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { eventAttribute } from '../../tx.ts';
+import { readJsonObject } from '../receipts/files.ts';
 import { parseKey, sendRegistryTx } from './client.ts';
 
 export async function authorizePayerKey(ctx: CommandContext): Promise<void> {
@@ -24,15 +23,7 @@ export async function revokePayerKey(ctx: CommandContext): Promise<void> {
  * The operator field is filled in with the signing key's address.
  */
 export async function submitAttestation(ctx: CommandContext): Promise<void> {
-  const path = arg(ctx, 1);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new CliError(`cannot read the attestation file ${path}: ${(error as Error).message}`);
-  }
-  if (typeof json !== 'object' || json === null) throw new UsageError(`${path} must hold a JSON object`);
-  const fields = MsgSubmitAttestation.fromJSON(json);
+  const fields = MsgSubmitAttestation.fromJSON(await readJsonObject(arg(ctx, 1), 'attestation file'));
   await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgSubmitAttestation, value: { ...fields, operator } }], (r) => [
     ['attestation id', eventAttribute(r, 'submit_attestation', 'attestation_id') ?? '?'],
   ]);
