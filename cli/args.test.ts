@@ -55,6 +55,12 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(['tx', 'bank', 'send', 'a', 'b', 'c', 'd'], path, send)).toThrow(/unexpected argument "d"/);
   });
 
+  it('lets a variadic last argument take every remaining value, but not none', () => {
+    const reveal = { args: [{ name: 'batch', description: '' }, { name: 'index', description: '', variadic: true }] } as const;
+    expect(parseCommandLine(['tx', 'receipts', 'reveal', '12', '3', '17', '40'], ['tx', 'receipts', 'reveal'], reveal).args).toEqual(['12', '3', '17', '40']);
+    expect(() => parseCommandLine(['tx', 'receipts', 'reveal', '12'], ['tx', 'receipts', 'reveal'], reveal)).toThrow(/missing <index>/);
+  });
+
   it('says when a flag needs a value', () => {
     expect(() => parseCommandLine(['tx', 'bank', 'send', 'a', 'b', 'c', '--memo'], path, send)).toThrow(/--memo needs a value/);
   });

@@ -102,9 +102,9 @@ export function receiptsTxCommands(feeOptions: OptionSpecs): CommandGroup {
         examples: ['cairn tx receipts withdraw-escrow gateway 100000000ucairn --fees 5000ucairn'],
       }),
       cmd('reveal', 'reveal leaves of your batch (sampled or requested)', async () => (await on()).reveal, {
-        args: [from, batchId, { name: 'batch-file', description: 'the batch file' }, { name: 'index', description: 'leaf indices' }],
+        args: [from, batchId, { name: 'batch-file', description: 'the batch file' }, { name: 'index', description: 'leaf indices, one transaction for all', variadic: true }],
         options: feeOptions,
-        examples: ['cairn tx receipts reveal ops 12 batch.json 40 --gas 1000000 --fees 25000ucairn'],
+        examples: ['cairn tx receipts reveal ops 12 batch.json 40', 'cairn tx receipts reveal ops 12 batch.json 3 17 40 --gas 1000000 --fees 25000ucairn'],
       }),
       cmd('request-receipt', 'ask for a leaf of a pending batch with the challenge bond', async () => (await on()).requestReceipt, {
         args: [from, batchId, { name: 'index', description: 'leaf index' }],
