@@ -93,10 +93,14 @@ export class Localnet {
     if (opts.killOnExit === true) killStartedOnExit();
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const names = this.nodes.map((n) => n.name);
-    // Apps first, in parallel: CometBFT retries a missing app only every 3 s.
-    await Promise.all(names.map((name) => this.#startApp(name, timeoutMs)));
-    await Promise.all(names.map((name) => this.#startCometbft(name, timeoutMs)));
-    await writeManifest(this.manifest);
+    try {
+      // Apps first, in parallel: CometBFT retries a missing app only every 3 s.
+      await Promise.all(names.map((name) => this.#startApp(name, timeoutMs)));
+      await Promise.all(names.map((name) => this.#startCometbft(name, timeoutMs)));
+    } finally {
+      // Every process started is recorded, even when another failed to come up, so `down` stops it.
+      await writeManifest(this.manifest);
+    }
     await this.waitForHeight(1, timeoutMs);
   }
 
@@ -104,9 +108,12 @@ export class Localnet {
   async startNode(name: string, opts: UpOptions = {}): Promise<void> {
     if (opts.killOnExit === true) killStartedOnExit();
     const timeoutMs = opts.timeoutMs ?? 60_000;
-    await this.#startApp(name, timeoutMs);
-    await this.#startCometbft(name, timeoutMs);
-    await writeManifest(this.manifest);
+    try {
+      await this.#startApp(name, timeoutMs);
+      await this.#startCometbft(name, timeoutMs);
+    } finally {
+      await writeManifest(this.manifest);
+    }
   }
 
   /** Stops one node: CometBFT first (so it never talks to a stopped app), then the app. */

@@ -1,7 +1,9 @@
 // `cairn localnet up|status|down` as a user runs them (each a separate CLI process), plus the staking
 // commands against the running network: a localnet comes up from nothing with one command, keeps
-// running after the command exits, and `down` stops it by its recorded process ids.
+// running after the command exits, and `down` stops it by its recorded process ids, even after a
+// node failed to come up.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,4 +68,24 @@ describe('cairn localnet', () => {
     await cairn('localnet', 'down', '--reset', '--dir', dir);
     expect(existsSync(dir)).toBe(false);
   });
+
+  it('records every process it started even when another node fails to come up, so `down` stops them all', async () => {
+    const failDir = join(await mkdtemp(join(tmpdir(), 'cairn-localnet-fail-')), 'net');
+    const net = await Localnet.create({ dir: failDir, validators: 2, blockTimeMs: 300 });
+    // node1's CometBFT cannot bind its RPC port: it exits and `up` fails.
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(net.node('node1').ports.rpc, '127.0.0.1', r));
+    try {
+      await expect(net.up({ timeoutMs: 30_000 })).rejects.toThrow();
+    } finally {
+      squatter.close();
+    }
+    const reopened = await Localnet.open(failDir);
+    const recorded = reopened.nodes.flatMap((n) => [n.pids?.app, n.pids?.cometbft].map((pid) => ({ pid, home: n.home })));
+    const running = recorded.filter((r) => isOurs(r.pid, r.home)).length;
+    await reopened.down({ reset: true });
+    expect(running).toBeGreaterThanOrEqual(3);
+    for (const r of recorded) expect(isOurs(r.pid, r.home)).toBe(false);
+    expect(existsSync(failDir)).toBe(false);
+  }, 90_000);
 });
