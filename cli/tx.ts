@@ -4,16 +4,12 @@
 import { sha256 } from '@cosmjs/crypto';
 import { fromHex, toHex } from '@cosmjs/encoding';
 import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
-import { type EncodeObject, encodePubkey, type OfflineDirectSigner, Registry } from '@cosmjs/proto-signing';
-import { BroadcastTxError, calculateFee, defaultRegistryTypes, GasPrice, SigningStargateClient, TimeoutError } from '@cosmjs/stargate';
+import { type EncodeObject, encodePubkey, type OfflineDirectSigner } from '@cosmjs/proto-signing';
+import { BroadcastTxError, calculateFee, GasPrice, SigningStargateClient, TimeoutError } from '@cosmjs/stargate';
 import type { StdFee } from '@cosmjs/stargate';
-import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { Tx, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { emissionTypes } from '../modules/emission/cosmjs.ts';
-import { receiptsTypes } from '../modules/receipts/cosmjs.ts';
-import { registryTypes } from '../modules/registry/cosmjs.ts';
 import { coinToChain, formatCoins, parseCoins, parseGasLimit, parseGasPrice, parseHeight, parseRatio, scaleUp } from './amount.ts';
 import type { Coin, Ratio } from './amount.ts';
 import type { CommandContext, Printable } from './context.ts';
@@ -21,17 +17,12 @@ import { arg, stringFlag } from './context.ts';
 import { CliError, UsageError } from './errors.ts';
 import { connectNode, type NodeConnection, nodeError, resolveChainId } from './node-client.ts';
 import { fields } from './output.ts';
+import { cairnRegistry } from '../node/tx/cosmjs-registry.ts';
 
 export const DEFAULT_GAS_LIMIT = 200_000;
 
 /** Every message type a `cairn tx …` command can sign: the Cosmos SDK's, slashing's MsgUnjail, and Cairn's own. */
-export const CAIRN_TX_TYPES = new Registry([
-  ...defaultRegistryTypes,
-  [MsgUnjail.typeUrl, MsgUnjail],
-  ...registryTypes,
-  ...receiptsTypes,
-  ...emissionTypes,
-]);
+export const CAIRN_TX_TYPES = cairnRegistry();
 export const DEFAULT_GAS_ADJUSTMENT: Ratio = { numerator: 14n, denominator: 10n };
 export const DEFAULT_BROADCAST_TIMEOUT_MS = 60_000;
 /** Blocks come about once a second; CosmJS's default 3 s poll would add most of that as latency. */

@@ -3,13 +3,12 @@
 // to a CometBFT RPC (the node's own by default). A key whose account holds nothing is reported in
 // the log, with its address, until it is funded: its challenges cannot land before that. With
 // `availability`, the same key also signs the validator's availability reports (node/availability).
-import { DirectSecp256k1Wallet, Registry } from '@cosmjs/proto-signing';
-import { GasPrice, SigningStargateClient, defaultRegistryTypes } from '@cosmjs/stargate';
+import { DirectSecp256k1Wallet } from '@cosmjs/proto-signing';
+import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { QueryParamsRequest, QueryParamsResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
-import { receiptsTypes } from '../../modules/receipts/cosmjs.ts';
-import { registryTypes } from '../../modules/registry/cosmjs.ts';
 import type { CairnApp } from '../app.ts';
+import { cairnRegistry } from '../tx/cosmjs-registry.ts';
 import type { Logger } from '../log.ts';
 import { appChainView, type P2pService } from '../p2p/service.ts';
 import { AvailabilityReporter, httpProbe } from '../availability/reporter.ts';
@@ -56,12 +55,11 @@ export interface WatcherService {
 export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherService> {
   const wallet = await DirectSecp256k1Wallet.fromKey(opts.key, 'cairn');
   const address = await watcherAddress(opts.key);
-  const registry = new Registry([...defaultRegistryTypes, ...receiptsTypes, ...registryTypes]);
   // Connected at the first challenge: CometBFT's status before the first block is not one CosmJS
   // accepts, and most nodes never need to submit anything.
   let client: Promise<SigningStargateClient> | undefined;
   const connect = (): Promise<SigningStargateClient> =>
-    (client ??= SigningStargateClient.connectWithSigner(opts.rpcUrl, wallet, { registry, gasPrice: GasPrice.fromString(opts.gasPrice || '0ucairn'), broadcastPollIntervalMs: 500 }).catch((e: unknown) => {
+    (client ??= SigningStargateClient.connectWithSigner(opts.rpcUrl, wallet, { registry: cairnRegistry(), gasPrice: GasPrice.fromString(opts.gasPrice || '0ucairn'), broadcastPollIntervalMs: 500 }).catch((e: unknown) => {
       client = undefined;
       throw e;
     }));
