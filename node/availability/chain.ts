@@ -2,23 +2,14 @@
 // emission status (current epoch and its last height) and the registry's active operators.
 import { QueryStatusRequest, QueryStatusResponse } from '../../proto/gen/cairn/emission/v1/query.ts';
 import { QueryOperatorsRequest, QueryOperatorsResponse } from '../../proto/gen/cairn/registry/v1/query.ts';
-import type { QueryFn } from '../watcher/sources.ts';
+import { type QueryFn, queryValue } from '../watcher/sources.ts';
 import type { ProbedOperator, ReporterChain } from './reporter.ts';
 
-export class ReporterQueryError extends Error {
-  override readonly name = 'ReporterQueryError';
-}
-
 export function queryReporterChain(query: QueryFn, height: () => bigint): ReporterChain {
-  const ask = async (path: string, data: Uint8Array): Promise<Uint8Array> => {
-    const r = await query(path, data);
-    if (r.code !== 0) throw new ReporterQueryError(`${path} failed: ${r.log ?? r.code}`);
-    return r.value;
-  };
   return {
     height,
     epoch: async () => {
-      const s = QueryStatusResponse.decode(await ask('/cairn.emission.v1.Query/Status', QueryStatusRequest.encode({}).finish()));
+      const s = QueryStatusResponse.decode(await queryValue(query, '/cairn.emission.v1.Query/Status', QueryStatusRequest.encode({}).finish()));
       return { epoch: s.currentEpoch, endHeight: s.epochEndHeight };
     },
     activeOperators: async () => {
@@ -26,7 +17,7 @@ export function queryReporterChain(query: QueryFn, height: () => bigint): Report
       let key: Uint8Array = new Uint8Array();
       for (;;) {
         const req = QueryOperatorsRequest.fromPartial({ pagination: { key, limit: 1000n } });
-        const page = QueryOperatorsResponse.decode(await ask('/cairn.registry.v1.Query/Operators', QueryOperatorsRequest.encode(req).finish()));
+        const page = QueryOperatorsResponse.decode(await queryValue(query, '/cairn.registry.v1.Query/Operators', QueryOperatorsRequest.encode(req).finish()));
         for (const e of page.operators) if (e.operator !== undefined) out.push({ address: e.operator.address, endpoints: e.operator.endpoints });
         const next = page.pagination?.nextKey;
         if (next === undefined || next.length === 0) return out;

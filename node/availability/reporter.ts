@@ -80,8 +80,9 @@ export function httpProbe(timeoutMs = 5_000): Probe {
 export class AvailabilityReporter {
   readonly metrics: ReporterMetrics = { rounds: 0, probes: 0, reportsSubmitted: 0, submitFailures: 0 };
   readonly #o: ReporterOptions;
+  /** The current epoch and its last height (read again only once the chain passes it). */
+  #epoch: { readonly epoch: bigint; readonly endHeight: bigint } | undefined;
   /** The current epoch's tallies by operator; reset when the epoch changes. */
-  #epoch: bigint | undefined;
   #tallies = new Map<string, Tally>();
   #reportedEpoch: bigint | undefined;
   #probedAt = Number.NEGATIVE_INFINITY;
@@ -106,17 +107,20 @@ export class AvailabilityReporter {
   }
 
   async #round(): Promise<void> {
-    if (this.#o.chain.height() === 0n) return;
-    const { epoch, endHeight } = await this.#o.chain.epoch();
-    if (epoch !== this.#epoch) {
-      this.#epoch = epoch;
-      this.#tallies = new Map();
+    const height = this.#o.chain.height();
+    if (height === 0n) return;
+    if (this.#epoch === undefined || height > this.#epoch.endHeight) {
+      const next = await this.#o.chain.epoch();
+      if (next.epoch !== this.#epoch?.epoch) this.#tallies = new Map();
+      this.#epoch = next;
     }
+    const { epoch, endHeight } = this.#epoch;
     if (this.#reportedEpoch === epoch) return;
     if (performance.now() - this.#probedAt >= (this.#o.probeIntervalMs ?? 60_000)) {
       this.#probedAt = performance.now();
       await this.probeRound();
     }
+    // Read again: a probe round can take seconds.
     if (this.#o.chain.height() + (this.#o.marginBlocks ?? 5n) >= endHeight) await this.report(epoch);
   }
 

@@ -15,6 +15,13 @@ export class WatcherQueryError extends Error {
   override readonly name = 'WatcherQueryError';
 }
 
+/** The value of a query that must succeed; a refusal is thrown with its path and log. */
+export async function queryValue(query: QueryFn, path: string, data: Uint8Array): Promise<Uint8Array> {
+  const r = await query(path, data);
+  if (r.code !== 0) throw new WatcherQueryError(`${path} failed: ${r.log ?? r.code}`);
+  return r.value;
+}
+
 /**
  * Pending batches via /cairn.receipts.v1.Query/Batches (paged), trusted verifiers via the registry's
  * params, receipt keys via the p2p chain view.
@@ -27,18 +34,14 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
     height: async () => view.height(),
     receiptKeysOf: (operator) => view.receiptKeysOf(operator),
     trustedVerifiers: async () => {
-      const res = await query('/cairn.registry.v1.Query/Params', RegistryParamsRequest.encode({}).finish());
-      if (res.code !== 0) throw new WatcherQueryError(`registry params query failed: ${res.log ?? res.code}`);
-      return RegistryParamsResponse.decode(res.value).params?.trustedVerifiers ?? [];
+      return RegistryParamsResponse.decode(await queryValue(query, '/cairn.registry.v1.Query/Params', RegistryParamsRequest.encode({}).finish())).params?.trustedVerifiers ?? [];
     },
     pendingBatches: async (): Promise<WatchedBatch[]> => {
       const out: WatchedBatch[] = [];
       let key: Uint8Array = new Uint8Array();
       for (;;) {
         const req = QueryBatchesRequest.fromPartial({ status: BatchStatus.BATCH_STATUS_PENDING, pagination: { key, limit: 100n } });
-        const res = await query('/cairn.receipts.v1.Query/Batches', QueryBatchesRequest.encode(req).finish());
-        if (res.code !== 0) throw new WatcherQueryError(`batches query failed: ${res.log ?? res.code}`);
-        const page = QueryBatchesResponse.decode(res.value);
+        const page = QueryBatchesResponse.decode(await queryValue(query, '/cairn.receipts.v1.Query/Batches', QueryBatchesRequest.encode(req).finish()));
         for (const b of page.batches) {
           out.push({ id: b.id, operator: b.operator, payer: b.payer, modelId: b.modelId, adapterId: b.adapterId, epoch: b.epoch, root: b.root, count: b.count, amount: BigInt(b.amount?.amount ?? '0'), disputeEnd: b.disputeEnd, unrevealedSample: b.sample.filter((x) => !x.revealed).map((x) => x.index) });
         }
