@@ -10,7 +10,7 @@ import { UsageError } from '../errors.ts';
 import { fields } from '../output.ts';
 import { capacitySignBytes } from '../../modules/emission/capacity.ts';
 import { MAX_GPU_ID_LENGTH } from '../../modules/emission/msgs/challenge-capacity.ts';
-import { attestationSignBytes } from '../../modules/registry/sign-bytes.ts';
+import { attestationFields, attestationSignBytes } from '../../modules/registry/sign-bytes.ts';
 import { BECH32_LIMIT } from '../../node/framework/address.ts';
 import { MsgSubmitAttestation } from '../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
@@ -55,9 +55,7 @@ export async function signAttestation(ctx: CommandContext): Promise<void> {
   }
   if (a.expiresAt <= a.issuedAt) throw new UsageError(`${path}: expiresAt must be after issuedAt`);
   const signer = await verifierKey(ctx);
-  const signature = signer.sign(
-    attestationSignBytes({ chainId: chainId(ctx), operator: operatorBytes(ctx), gpuId: a.gpuId, teeType: a.teeType, measurement: a.measurement, reportHash: a.reportHash, issuedAt: a.issuedAt, expiresAt: a.expiresAt }),
-  );
+  const signature = signer.sign(attestationSignBytes(attestationFields(chainId(ctx), operatorBytes(ctx), a)));
   const signed = MsgSubmitAttestation.toJSON({ ...a, operator: '', verifier: signer.publicKey, signature }) as Record<string, unknown>;
   delete signed['operator'];
   const out = stringFlag(ctx, 'out');

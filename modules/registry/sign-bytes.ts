@@ -53,6 +53,15 @@ function i64(n: bigint): Uint8Array {
   return out;
 }
 
+/** The signed fields of an attestation (or a MsgSubmitAttestation) for `operator`'s raw address on `chainId`. */
+export function attestationFields(
+  chainId: string,
+  operator: Uint8Array,
+  a: { readonly gpuId: string; readonly teeType: number; readonly measurement: Uint8Array; readonly reportHash: Uint8Array; readonly issuedAt: bigint; readonly expiresAt: bigint },
+): AttestationFields {
+  return { chainId, operator, gpuId: a.gpuId, teeType: a.teeType, measurement: a.measurement, reportHash: a.reportHash, issuedAt: a.issuedAt, expiresAt: a.expiresAt };
+}
+
 export function attestationSignBytes(f: AttestationFields): Uint8Array {
   if (f.teeType < 0 || !Number.isInteger(f.teeType)) throw new RangeError(`tee type ${f.teeType} is not an enum number`);
   return concat(

@@ -4,11 +4,10 @@
 // the chain's, so the watcher reports only what the chain will punish; the envelope signature and
 // the signer's key were already checked by the gossip validator before delivery.
 import { fromBech32 } from '@cosmjs/encoding';
-import { attestationSignBytes, verifyEd25519 } from '../../modules/registry/sign-bytes.ts';
+import { forgedEvidenceHash } from '../../modules/registry/msgs/report-forged-attestation.ts';
+import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../modules/registry/sign-bytes.ts';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { sha256 } from '../crypto/hash.ts';
-import { concat } from '../framework/collections.ts';
 import { BECH32_LIMIT } from '../framework/address.ts';
 
 export interface ForgedAttestation {
@@ -35,18 +34,9 @@ export function forgedAttestations(body: SignedBody, verifiers: readonly Uint8Ar
   const out: ForgedAttestation[] = [];
   body.attestations.attestations.forEach((a, index) => {
     if (a.operator !== body.operator || a.teeType === TeeType.TEE_TYPE_NONE || a.teeType < 0) return;
-    const signBytes = attestationSignBytes({
-      chainId: body.chainId,
-      operator,
-      gpuId: a.gpuId,
-      teeType: a.teeType,
-      measurement: a.measurement,
-      reportHash: a.reportHash,
-      issuedAt: a.issuedAt,
-      expiresAt: a.expiresAt,
-    });
+    const signBytes = attestationSignBytes(attestationFields(body.chainId, operator, a));
     if (verifiers.some((v) => verifyEd25519(v, signBytes, a.signature))) return;
-    out.push({ index, gpuId: a.gpuId, evidence: Buffer.from(sha256(concat(signBytes, operator))).toString('hex') });
+    out.push({ index, gpuId: a.gpuId, evidence: Buffer.from(forgedEvidenceHash(signBytes, operator)).toString('hex') });
   });
   return out;
 }

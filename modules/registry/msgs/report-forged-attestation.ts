@@ -26,7 +26,7 @@ import { EVENTS, hex } from '../events.ts';
 import type { RegistryBank } from '../deps.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { attestationSignBytes, verifyEd25519 } from '../sign-bytes.ts';
+import { attestationFields, attestationSignBytes, verifyEd25519 } from '../sign-bytes.ts';
 import { BPS, decodeAddress } from '../validate.ts';
 import { respond, typeUrl } from './common.ts';
 import { VERIFY_GAS } from './submit-attestation.ts';
@@ -40,6 +40,11 @@ export const MAX_EVIDENCE_BYTES = 64 * 1024;
 export const FORGED_ATTESTATION_REASON = 'forged_attestation';
 /** The domain tag of every signed gossip envelope (node/p2p/envelope.ts ENVELOPE_DOMAIN). */
 export const GOSSIP_DOMAIN = new TextEncoder().encode('cairn/p2p/v1');
+
+/** How evidence is keyed: one forged attestation of one operator is punished once, whatever envelope carries it. */
+export function forgedEvidenceHash(signBytes: Uint8Array, operator: Uint8Array): Uint8Array {
+  return sha256(concat(signBytes, operator));
+}
 
 export interface DecodedEvidence {
   readonly envelope: Envelope;
@@ -95,16 +100,7 @@ export function msgReportForgedAttestation(registry: RegistryKeeper, bank: Regis
       ctx.gas.consume(VERIFY_GAS, 'envelope signature');
       if (!verifyEd25519(body.signerKey, concat(GOSSIP_DOMAIN, envelope.body), envelope.signature)) throw ErrBadEnvelopeSignature.wrap(`signer key ${hex(body.signerKey)}`);
 
-      const signBytes = attestationSignBytes({
-        chainId: ctx.block.chainId,
-        operator: address,
-        gpuId: attestation.gpuId,
-        teeType: attestation.teeType,
-        measurement: attestation.measurement,
-        reportHash: attestation.reportHash,
-        issuedAt: attestation.issuedAt,
-        expiresAt: attestation.expiresAt,
-      });
+      const signBytes = attestationSignBytes(attestationFields(ctx.block.chainId, address, attestation));
       const params = await registry.params(ctx.store);
       // With no trusted verifier configured nothing can be verified, so nothing can be called forged.
       if (params.trustedVerifiers.length === 0) throw ErrNotForged.wrap('the registry trusts no verifier yet');
@@ -113,7 +109,7 @@ export function msgReportForgedAttestation(registry: RegistryKeeper, bank: Regis
         if (verifyEd25519(verifier, signBytes, attestation.signature)) throw ErrNotForged.wrap(`trusted verifier ${hex(verifier)} signed it`);
       }
 
-      const evidenceHash = sha256(concat(signBytes, address));
+      const evidenceHash = forgedEvidenceHash(signBytes, address);
       if ((await keys.forgedEvidence.get(ctx.store, evidenceHash)) !== undefined) throw ErrEvidenceReported.wrap(hex(evidenceHash));
       keys.forgedEvidence.set(ctx.store, evidenceHash, true);
       const reward = await punish(registry, bank, ctx, address, msg.reporter === body.operator ? undefined : ctx.addresses.decode(msg.reporter));

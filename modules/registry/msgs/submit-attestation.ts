@@ -17,7 +17,7 @@ import {
 import { EVENTS, hex } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { ED25519_SIGNATURE_LENGTH, attestationId, attestationSignBytes, verifyEd25519 } from '../sign-bytes.ts';
+import { ED25519_SIGNATURE_LENGTH, attestationFields, attestationId, attestationSignBytes, verifyEd25519 } from '../sign-bytes.ts';
 import { LIMITS, checkEd25519Key, checkGpuId, decodeAddress, isTeeType } from '../validate.ts';
 import { respond, typeUrl } from './common.ts';
 
@@ -62,16 +62,7 @@ export function msgSubmitAttestation(registry: RegistryKeeper): MsgHandler<MsgSu
       }
       const now = ctx.block.time.seconds;
       if (msg.expiresAt <= now) throw ErrAttestationExpired.wrap(`expired at ${msg.expiresAt}, block time is ${now}`);
-      const fields = {
-        chainId: ctx.block.chainId,
-        operator: address,
-        gpuId: msg.gpuId,
-        teeType: msg.teeType,
-        measurement: msg.measurement,
-        reportHash: msg.reportHash,
-        issuedAt: msg.issuedAt,
-        expiresAt: msg.expiresAt,
-      };
+      const fields = attestationFields(ctx.block.chainId, address, msg);
       if (msg.teeType !== TeeType.TEE_TYPE_NONE) {
         if (!params.trustedVerifiers.some((k) => Buffer.from(k).equals(msg.verifier))) throw ErrUntrustedVerifier.wrap(hex(msg.verifier));
         ctx.gas.consume(VERIFY_GAS, 'attestation signature');
