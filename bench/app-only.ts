@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { CheckTxType } from 'cosmjs-types/tendermint/abci/types';
 import { CairnApp } from '../node/app.ts';
-import { AddressCodec } from '../node/framework/address.ts';
-import { sha256 } from '../node/crypto/hash.ts';
-import { verifySecp256k1 } from '../node/crypto/secp256k1.ts';
+import { AddressCodec } from '../core/framework/address.ts';
+import { sha256 } from '../core/crypto/hash.ts';
+import { verifySecp256k1 } from '../core/crypto/secp256k1.ts';
 import { silentLogger } from '../node/log.ts';
-import { CommitStore } from '../node/store/commit-store.ts';
-import { decodeTx } from '../node/tx/decode.ts';
+import { CommitStore } from '../core/store/commit-store.ts';
+import { decodeTx } from '../core/tx/decode.ts';
 import { fundedAppState } from './chain.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
 

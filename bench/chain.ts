@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import { initNodeHome } from '../cli/commands/init.ts';
-import { addGenesisAccount, defaultAppState } from '../genesis/app-state.ts';
+import { addGenesisAccount, defaultAppState } from '../node/genesis.ts';
 import { configPath, configure } from '../node/cometbft/config.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { applyTomlEdits } from '../node/cometbft/toml.ts';

@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { secp256k1 as noble } from '@noble/curves/secp256k1.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { ripemd160 as nobleRipemd160 } from '@noble/hashes/legacy.js';
-import { verifySecp256k1 } from '../node/crypto/secp256k1.ts';
-import { ripemd160, sha256 } from '../node/crypto/hash.ts';
-import { pubkeyToAddress } from '../node/crypto/address.ts';
+import { verifySecp256k1 } from '../core/crypto/secp256k1.ts';
+import { ripemd160, sha256 } from '../core/crypto/hash.ts';
+import { pubkeyToAddress } from '../core/crypto/address.ts';
 
 interface NativeSecp256k1 {
   publicKeyCreate(privkey: Uint8Array, compressed?: boolean): Uint8Array;

@@ -7,16 +7,16 @@
 // node, and finalizing one batch in the end block; then blocks full of batch submissions, for the
 // receipts the chain can account for per second. Nothing on chain is per receipt.
 import { parseArgs } from 'node:util';
-import { ReceiptsChain, receiptMsgs } from '../modules/receipts/testing/chain.ts';
+import { ReceiptsChain, receiptMsgs } from '../test/support/receipts-chain.ts';
 import { InclusionProof, SumNodeProof, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { MsgSubmitBatch, MsgSubmitBatchResponse } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
-import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
+import { fixedKey } from '../test/support/receipts-fixtures.ts';
 import { msgs as registryMsgs } from '../test/support/registry.ts';
-import { type Batch, buildBatch, inclusionProof, submitBatchMsg } from '../sdk/batch.ts';
-import { SumTree, parentOf, receiptLeaf } from '../sdk/merkle.ts';
-import { signReceipt } from '../sdk/receipt.ts';
+import { type Batch, buildBatch, inclusionProof, submitBatchMsg } from '../sdk/receipts/batch.ts';
+import { SumTree, parentOf, receiptLeaf } from '../sdk/receipts/merkle.ts';
+import { signReceipt } from '../sdk/receipts/receipt.ts';
 
 const { values: opt } = parseArgs({ options: { receipts: { type: 'string', default: '100000' }, 'full-blocks': { type: 'string', default: '3' } } });
 const N = Number(opt.receipts);

@@ -1,11 +1,11 @@
 // The honest operator's side of capacity challenges in the economics simulation (bench/sim.ts,
 // bench/sim-faults.ts): an operator that has the GPUs it committed proves every open challenge with
 // the trusted verifier's benchmark.
-import type { ReceiptsChain, Role } from '../modules/receipts/testing/chain.ts';
+import type { ReceiptsChain, Role } from '../test/support/receipts-chain.ts';
 import { VERIFIER } from '../test/support/registry.ts';
 import { CHAIN_ID } from '../test/support/app-chain.ts';
 import { capacitySignBytes } from '../modules/emission/capacity.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
 import * as emissionKeys from '../modules/emission/keys.ts';
 import { ChallengeStatus } from '../proto/gen/cairn/emission/v1/types.ts';
 

@@ -14,16 +14,16 @@
 // The watcher is the author role (it also earns the base model's royalties, so its profit is not
 // reported). Profits count balance + escrow + bond change from after setup, fees included.
 import type { EncodeObject } from '@cosmjs/proto-signing';
-import { buildBatch, inclusionProof } from '../sdk/batch.ts';
-import { signReceipt } from '../sdk/receipt.ts';
-import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
-import { type ReceiptsChain, type Role, type Submitted, receiptMsgs } from '../modules/receipts/testing/chain.ts';
-import { EPOCH_BLOCKS, startEmissionChain } from '../modules/emission/testing/chain.ts';
+import { buildBatch, inclusionProof } from '../sdk/receipts/batch.ts';
+import { signReceipt } from '../sdk/receipts/receipt.ts';
+import { fixedKey } from '../test/support/receipts-fixtures.ts';
+import { type ReceiptsChain, type Role, type Submitted, receiptMsgs } from '../test/support/receipts-chain.ts';
+import { EPOCH_BLOCKS, startEmissionChain } from '../test/support/emission-chain.ts';
 import { DENOM, msgs as registryMsgs } from '../test/support/registry.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import * as receiptsKeys from '../modules/receipts/keys.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
-import { GPU_ID } from '../modules/receipts/testing/chain.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { GPU_ID } from '../test/support/receipts-chain.ts';
 import { proveOpenChallenges } from './sim-capacity.ts';
 
 export const FAULT_STRATEGIES = ['honest', 'forger', 'double-claimer', 'griefing-challenger'] as const;

@@ -20,10 +20,10 @@
 // operator (bench/sim-faults.ts), printed under the table above.
 // runSybilSim compares one fleet serving all the payer's traffic under one operator with the same
 // traffic split across two operators.
-import { buildBatch } from '../sdk/batch.ts';
-import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
-import { type ReceiptsChain, type Role, receiptMsgs } from '../modules/receipts/testing/chain.ts';
-import { EPOCH_BLOCKS, epochEmission, startEmissionChain } from '../modules/emission/testing/chain.ts';
+import { buildBatch } from '../sdk/receipts/batch.ts';
+import { fixedKey } from '../test/support/receipts-fixtures.ts';
+import { type ReceiptsChain, type Role, receiptMsgs } from '../test/support/receipts-chain.ts';
+import { EPOCH_BLOCKS, epochEmission, startEmissionChain } from '../test/support/emission-chain.ts';
 import { DENOM, gpu, msgs as registryMsgs } from '../test/support/registry.ts';
 import * as receiptsKeys from '../modules/receipts/keys.ts';
 import { FAULT_STRATEGIES, runFaultSim } from './sim-faults.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CommitStore } from '../node/store/commit-store.ts';
+import { CommitStore } from '../core/store/commit-store.ts';
 
 const TREE_KEYS = 100_000;
 const BLOCK_WRITES = 10_000;

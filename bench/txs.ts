@@ -9,8 +9,8 @@ import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { pubkeyToAddress } from '../node/crypto/address.ts';
-import { sha256 } from '../node/crypto/hash.ts';
+import { pubkeyToAddress } from '../core/crypto/address.ts';
+import { sha256 } from '../core/crypto/hash.ts';
 
 interface NativeSecp256k1 {
   privateKeyVerify(privkey: Uint8Array): boolean;

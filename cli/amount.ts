@@ -1,7 +1,7 @@
 // Parsing and printing of amounts typed by people: `100ucairn`, `100ucairn,5uatom`, `0.025ucairn`.
 // Amounts are bigint end to end; a mistake (decimals, negatives, a display unit, overflow) gets a
 // message that says how to write the amount instead.
-import { BASE_DENOM, DISPLAY_DENOM, DISPLAY_EXPONENT } from './chain.ts';
+import { BASE_DENOM, DISPLAY_DENOM, DISPLAY_EXPONENT } from '../sdk/chain.ts';
 import { CliError } from './errors.ts';
 
 /** A coin as the CLI handles it; converted to CosmJS's string amounts at the edge. */

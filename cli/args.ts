@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { DEFAULT_NODE } from './chain.ts';
+import { DEFAULT_NODE } from '../sdk/chain.ts';
 import type { ArgSpec, CliIo, FlagValue, GlobalOptions, OptionSpecs } from './context.ts';
 import { UsageError } from './errors.ts';
 

@@ -1,6 +1,6 @@
 // What a command receives. Every command, built in or plugged in (init, start, genesis, dev), is a
 // module exporting `run(ctx: CommandContext): Promise<void>`; cli/README.md documents the contract.
-import type { Keyring } from './keyring.ts';
+import type { Keyring } from '../sdk/keyring/keyring.ts';
 
 /** The streams and environment of one CLI invocation; tests pass their own. */
 export interface CliIo {
@@ -11,7 +11,7 @@ export interface CliIo {
 }
 
 export type OutputFormat = 'text' | 'json';
-export type KeyringBackend = 'file' | 'test';
+import type { KeyringBackend } from '../sdk/keyring/keyring.ts';
 
 /** The global flags, validated and with defaults applied. */
 export interface GlobalOptions {

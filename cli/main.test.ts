@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allCommands } from './commands/table.ts';
 import { runCli } from './main.ts';
-import { memoryIo } from './test-support/io.ts';
+import { memoryIo } from '../test/support/cli-io.ts';
 
 let home: string;
 beforeEach(async () => {

@@ -5,8 +5,10 @@ import { ROOT } from './commands/table.ts';
 import type { CommandNode } from './commands/table.ts';
 import type { CliIo, CommandContext, CommandModule, GlobalOptions } from './context.ts';
 import { CliError, messageOf } from './errors.ts';
+import { KeyringError } from '../sdk/keyring/keyring.ts';
+import { KeyRecordError } from '../sdk/keyring/record.ts';
 import { helpFor } from './help.ts';
-import type { Keyring } from './keyring.ts';
+import type { Keyring } from '../sdk/keyring/keyring.ts';
 import { render } from './output.ts';
 
 export interface RunOptions {
@@ -90,7 +92,7 @@ export function createContext(parts: ContextParts): CommandContext {
 }
 
 async function openKeyring(global: GlobalOptions, io: CliIo): Promise<Keyring> {
-  const [{ Keyring }, { passphraseProvider }] = await Promise.all([import('./keyring.ts'), import('./passphrase.ts')]);
+  const [{ Keyring }, { passphraseProvider }] = await Promise.all([import('../sdk/keyring/keyring.ts'), import('./passphrase.ts')]);
   return new Keyring({
     dir: global.keyringDir,
     backend: global.keyringBackend,
@@ -100,7 +102,7 @@ async function openKeyring(global: GlobalOptions, io: CliIo): Promise<Keyring> {
 
 function report(error: unknown, io: CliIo): number {
   const debug = io.env['CAIRN_DEBUG'] === '1';
-  if (error instanceof CliError) {
+  if (error instanceof CliError || error instanceof KeyringError || error instanceof KeyRecordError) {
     io.stderr.write(`Error: ${error.message}\n`);
     if (debug) io.stderr.write(`${stackOf(error)}\n`);
     return error.exitCode;

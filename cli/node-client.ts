@@ -4,7 +4,7 @@ import { QueryClient, setupAuthExtension, setupBankExtension, StargateClient } f
 import type { AuthExtension, BankExtension } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import type { CometClient } from '@cosmjs/tendermint-rpc';
-import { ADDRESS_PREFIX } from './chain.ts';
+import { ADDRESS_PREFIX } from '../sdk/chain.ts';
 import { CliError, messageOf } from './errors.ts';
 
 export type ChainQueryClient = QueryClient & AuthExtension & BankExtension;

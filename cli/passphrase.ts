@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import type { CliIo } from './context.ts';
 import { CliError, messageOf } from './errors.ts';
-import type { PassphraseProvider, PassphraseRequest } from './keyring.ts';
-import { MIN_PASSPHRASE_LENGTH } from './keyring.ts';
+import type { PassphraseProvider, PassphraseRequest } from '../sdk/keyring/keyring.ts';
+import { MIN_PASSPHRASE_LENGTH } from '../sdk/keyring/keyring.ts';
 import { isInteractive, readHidden } from './prompt.ts';
 
 export const PASSPHRASE_ENV = 'CAIRN_KEYRING_PASSPHRASE';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from './context.ts';
 import { passphraseProvider, readPassphraseFile } from './passphrase.ts';
 import { confirm, readHidden } from './prompt.ts';
-import { memoryIo } from './test-support/io.ts';
+import { memoryIo } from '../test/support/cli-io.ts';
 
 /** A terminal whose keystrokes the test types. */
 function terminal(): { io: CliIo; type: (text: string) => void; stderr: () => string; rawModes: boolean[] } {

@@ -17,7 +17,7 @@ import { arg, stringFlag } from './context.ts';
 import { CliError, UsageError } from './errors.ts';
 import { connectNode, type NodeConnection, nodeError, resolveChainId } from './node-client.ts';
 import { fields } from './output.ts';
-import { cairnRegistry } from '../node/tx/cosmjs-registry.ts';
+import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 
 export const DEFAULT_GAS_LIMIT = 200_000;
 

@@ -1,5 +1,5 @@
 // State the app itself owns (not a module): facts fixed at InitChain that a restarted node needs.
-import { Item } from './framework/collections.ts';
+import { Item } from '../core/framework/collections.ts';
 
 const utf8 = new TextEncoder();
 

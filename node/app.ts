@@ -29,6 +29,7 @@ import type { Event } from 'cosmjs-types/tendermint/abci/types';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { AccountKeeper, authModule } from '../modules/auth/index.ts';
 import * as authKeys from '../modules/auth/keys.ts';
+import { runAnte } from '../modules/auth/ante.ts';
 import { BankKeeper, bankModule } from '../modules/bank/index.ts';
 import { RegistryKeeper, registryModule } from '../modules/registry/index.ts';
 import { StakingKeeper, StakingView, stakingModule } from '../modules/staking/index.ts';
@@ -38,19 +39,19 @@ import { ReceiptsKeeper, receiptsModule } from '../modules/receipts/index.ts';
 import { RoyaltyKeeper, royaltyModule } from '../modules/royalty/index.ts';
 import { EmissionKeeper, emissionModule } from '../modules/emission/index.ts';
 import type { AbciApplication } from './abci/types.ts';
-import { AddressCodec } from './framework/address.ts';
-import type { BlockInfo, Context } from './framework/context.ts';
-import { EventSink } from './framework/events.ts';
-import { GasMeter, UNLIMITED_GAS } from './framework/gas.ts';
-import type { Module, MsgHandler, QueryHandler } from './framework/module.ts';
+import { AddressCodec } from '../core/framework/address.ts';
+import type { BlockInfo, Context } from '../core/framework/context.ts';
+import { EventSink } from '../core/framework/events.ts';
+import { GasMeter, UNLIMITED_GAS } from '../core/framework/gas.ts';
+import type { Module, MsgHandler, QueryHandler } from '../core/framework/module.ts';
 import type { Logger } from './log.ts';
 import { QueryRouter } from './query.ts';
-import { branch } from './store/branch.ts';
-import type { CommitStore } from './store/commit-store.ts';
-import type { Branch, KVRead, KVStore } from './store/types.ts';
-import type { TxLimits } from './tx/decode.ts';
-import { type GasPrice, parseGasPrices } from './tx/gas-price.ts';
-import { type TxEnv, type TxResult, runTx } from './tx/run.ts';
+import { branch, readOnly } from '../core/store/branch.ts';
+import type { CommitStore } from '../core/store/commit-store.ts';
+import type { Branch, KVRead, KVStore } from '../core/store/types.ts';
+import type { TxLimits } from '../core/tx/decode.ts';
+import { type GasPrice, parseGasPrices } from '../core/tx/gas-price.ts';
+import { type TxEnv, type TxResult, runTx } from '../core/tx/run.ts';
 import * as appKeys from './app-keys.ts';
 
 export const APP_VERSION = 1n;
@@ -156,8 +157,7 @@ export class CairnApp implements AbciApplication {
     return {
       router: this.#router,
       limits: this.#limits,
-      ante: { accounts: this.accounts, bank: this.bank },
-      anteOptions: { minGasPrices: this.#minGasPrices },
+      ante: (tx, ctx) => runAnte(tx, ctx, { accounts: this.accounts, bank: this.bank }, { minGasPrices: this.#minGasPrices }),
       addresses: this.#addresses,
       onInternalError: (err, where) => this.#logger.error(`internal error in ${where}`, { error: String((err as Error)?.stack ?? err) }),
     };
@@ -330,20 +330,6 @@ export class CairnApp implements AbciApplication {
 
 function tagMode(events: readonly Event[], mode: string): Event[] {
   return events.map((e) => ({ ...e, attributes: [...e.attributes, { key: 'mode', value: mode, index: true }] }));
-}
-
-/** A committed view as the parent of a branch that is never written back. */
-export function readOnly(view: KVRead): KVStore {
-  return {
-    get: (k) => view.get(k),
-    iterate: (r) => view.iterate(r),
-    set: () => {
-      throw new Error('write to a read-only view');
-    },
-    delete: () => {
-      throw new Error('write to a read-only view');
-    },
-  };
 }
 
 function parseAppState(bytes: Uint8Array): Record<string, unknown> {

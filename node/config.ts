@@ -3,8 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromBech32 } from '@cosmjs/encoding';
 import { readTomlValue } from './cometbft/toml.ts';
-import { BECH32_LIMIT } from './framework/address.ts';
-import { parseGasPrices } from './tx/gas-price.ts';
+import { BECH32_LIMIT } from '../core/framework/address.ts';
+import { parseGasPrices } from '../core/tx/gas-price.ts';
 
 export interface AppConfig {
   /** CheckTx rejects txs paying less, e.g. "0.025ucairn". Empty accepts any fee. */

@@ -5,26 +5,36 @@ import { ics23 } from '@confio/ics23';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { AuthInfo, type Tx, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { RequestQuery, ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
-import type { CairnApp } from './app.ts';
-import { readOnly } from './app.ts';
-import { AppError, INTERNAL_CODE } from './framework/errors.ts';
-import type { QueryContext } from './framework/context.ts';
-import type { QueryHandler } from './framework/module.ts';
-import { ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from './framework/sdk-errors.ts';
-import { UNLIMITED_GAS } from './framework/gas.ts';
-import { branch } from './store/branch.ts';
-import { VersionUnavailableError } from './store/errors.ts';
-import { runTx } from './tx/run.ts';
+import { AppError, INTERNAL_CODE } from '../core/framework/errors.ts';
+import type { QueryContext } from '../core/framework/context.ts';
+import type { QueryHandler } from '../core/framework/module.ts';
+import { ErrInvalidHeight, ErrInvalidRequest, ErrUnknownRequest } from '../core/framework/sdk-errors.ts';
+import { UNLIMITED_GAS } from '../core/framework/gas.ts';
+import { branch, readOnly } from '../core/store/branch.ts';
+import type { CommitStore } from '../core/store/commit-store.ts';
+import type { AddressCodec } from '../core/framework/address.ts';
+import type { BlockInfo } from '../core/framework/context.ts';
+import type { TxEnv } from '../core/tx/run.ts';
+import { VersionUnavailableError } from '../core/store/errors.ts';
+import { runTx } from '../core/tx/run.ts';
 
 const SIMULATE = '/cosmos.tx.v1beta1.Service/Simulate';
 const STORE_KEY = '/store/key';
 export const MAX_QUERY_DATA = 64 * 1024;
 
+/** What queries read of the app: its store, its address codec, and the last committed block for simulations. */
+export interface QueriedApp {
+  readonly store: CommitStore;
+  readonly addresses: AddressCodec;
+  readonly committedBlock: BlockInfo;
+  readonly txEnv: TxEnv;
+}
+
 export class QueryRouter {
-  readonly #app: CairnApp;
+  readonly #app: QueriedApp;
   readonly #handlers: ReadonlyMap<string, QueryHandler>;
 
-  constructor(app: CairnApp, handlers: ReadonlyMap<string, QueryHandler>) {
+  constructor(app: QueriedApp, handlers: ReadonlyMap<string, QueryHandler>) {
     this.#app = app;
     this.#handlers = handlers;
   }

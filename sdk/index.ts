@@ -18,7 +18,7 @@ export {
   receiptSignBytes,
   signReceipt,
   verifyReceipt,
-} from './receipt.ts';
+} from './receipts/receipt.ts';
 export {
   MAX_PROOF_STEPS,
   type PathResult,
@@ -38,6 +38,6 @@ export {
   receiptLeafHash,
   toSumNode,
   verifyInclusion,
-} from './merkle.ts';
-export { type Batch, BatchError, type BatchErrorKind, type BatchHeader, batchRoot, buildBatch, inclusionProof, paymentRefsRoot, submitBatchMsg } from './batch.ts';
-export { sampleIndices } from './sample.ts';
+} from './receipts/merkle.ts';
+export { type Batch, BatchError, type BatchErrorKind, type BatchHeader, batchRoot, buildBatch, inclusionProof, paymentRefsRoot, submitBatchMsg } from './receipts/batch.ts';
+export { sampleIndices } from './receipts/sample.ts';

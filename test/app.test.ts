@@ -3,7 +3,7 @@ import { QueryAccountRequest } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { moduleAddress } from '../node/framework/address.ts';
+import { moduleAddress } from '../core/framework/address.ts';
 import { AppChain, CHAIN_ID } from './support/app-chain.ts';
 import { type TestWallet, sendMsg, signTx, testWallet } from './support/wallets.ts';
 
@@ -254,7 +254,7 @@ describe('proofs', () => {
   it('proves a balance and the absence of another against the app hash of that height', async () => {
     const { verifyMembership, verifyNonMembership, ics23 } = await import('@confio/ics23');
     const { balances } = await import('../modules/bank/keys.ts');
-    const { STATE_PROOF_SPEC: smtSpec, proofKey: sha256 } = await import('../node/store/proof-spec.ts');
+    const { STATE_PROOF_SPEC: smtSpec, proofKey: sha256 } = await import('../core/store/proof-spec.ts');
     const c = await chain();
     await c.block();
     await c.block([await send(c, alice, carol.address, '55')]);
@@ -333,7 +333,7 @@ describe('module accounts', () => {
 
 describe('pruned state', () => {
   it('answers a query at a pruned height with sdk/26 and a hint, not an internal error', async () => {
-    const { CommitStore } = await import('../node/store/commit-store.ts');
+    const { CommitStore } = await import('../core/store/commit-store.ts');
     const c = await AppChain.start({ funded: [{ address: alice.address, amount: FUNDS }], store: await CommitStore.memory({ keepRecent: 2, pruneInterval: 1 }) });
     for (let i = 0; i < 6; i++) await c.block();
     const r = await c.query('/cosmos.bank.v1beta1.Query/Balance', (await import('cosmjs-types/cosmos/bank/v1beta1/query')).QueryBalanceRequest.encode({ address: alice.address, denom: 'ucairn' }).finish(), 1n);

@@ -4,15 +4,15 @@
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { describe, expect, it } from 'vitest';
 import { capacitySignBytes } from '../modules/emission/capacity.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
 import * as keys from '../modules/emission/keys.ts';
-import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
+import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from './support/emission-chain.ts';
 import * as registryKeys from '../modules/registry/keys.ts';
-import { FEE, GPU_ID, type ReceiptsChain, type Role } from '../modules/receipts/testing/chain.ts';
+import { FEE, GPU_ID, type ReceiptsChain, type Role } from './support/receipts-chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
 import { type CapacityChallenge, ChallengeStatus } from '../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
-import { moduleAddress } from '../node/framework/address.ts';
+import { moduleAddress } from '../core/framework/address.ts';
 import { AppChain, CHAIN_ID } from './support/app-chain.ts';
 import { VERIFIER } from './support/registry.ts';
 

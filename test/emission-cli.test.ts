@@ -5,7 +5,7 @@ import { toBech32 } from '@cosmjs/encoding';
 import { describe, expect, it } from 'vitest';
 import { parseUptimeReports } from '../cli/commands/emission/tx.ts';
 import { runCli } from '../cli/main.ts';
-import { memoryIo } from '../cli/test-support/io.ts';
+import { memoryIo } from './support/cli-io.ts';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = memoryIo();

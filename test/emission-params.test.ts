@@ -3,9 +3,9 @@
 // a cap below the current supply are refused with a clear error and change nothing.
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { describe, expect, it } from 'vitest';
-import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
-import { emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
-import { type ReceiptsChain, type Role, roleWallets } from '../modules/receipts/testing/chain.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { emissionQuery, startEmissionChain } from './support/emission-chain.ts';
+import { type ReceiptsChain, type Role, roleWallets } from './support/receipts-chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
 import type { Params } from '../proto/gen/cairn/emission/v1/types.ts';
 

@@ -2,13 +2,13 @@
 // root stored, emitted and provable against the app hash; genesis export/import keeps it all.
 import { describe, expect, it } from 'vitest';
 import { ics23, verifyMembership } from '@confio/ics23';
-import { STATE_PROOF_SPEC, proofKey } from '../node/store/proof-spec.ts';
+import { STATE_PROOF_SPEC, proofKey } from '../core/store/proof-spec.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
 import * as rq from '../proto/gen/cairn/registry/v1/query.ts';
 import { ReputationRoot } from '../proto/gen/cairn/emission/v1/types.ts';
 import { merkleRoot, reputationLeaf, reputationScore } from '../modules/emission/reputation.ts';
-import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from '../modules/emission/testing/chain.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../modules/emission/cosmjs.ts';
+import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from './support/emission-chain.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { AppChain } from './support/app-chain.ts';
 
 describe('operator points and reputation', () => {

@@ -2,14 +2,14 @@
 // most half the protocol fees it paid, validators get their share through distribution, the cap
 // holds, and bad params are refused at genesis.
 import { describe, expect, it } from 'vitest';
-import { AddressCodec, moduleAddress } from '../node/framework/address.ts';
+import { AddressCodec, moduleAddress } from '../core/framework/address.ts';
 import { validateEmissionGenesis } from '../modules/emission/genesis.ts';
 import { defaultParams } from '../modules/emission/params.ts';
 import { EMISSION_ACCOUNT } from '../modules/emission/keys.ts';
-import { EPOCH_BLOCKS, emissionQuery, emissionStatus, epochEmission, startEmissionChain } from '../modules/emission/testing/chain.ts';
+import { EPOCH_BLOCKS, emissionQuery, emissionStatus, epochEmission, startEmissionChain } from './support/emission-chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
-import { FEE, type ReceiptsChain } from '../modules/receipts/testing/chain.ts';
-import { defaultAppState } from '../genesis/app-state.ts';
+import { FEE, type ReceiptsChain } from './support/receipts-chain.ts';
+import { defaultAppState } from '../node/genesis.ts';
 import { AppChain } from './support/app-chain.ts';
 
 const DISTRIBUTION = 'distribution';

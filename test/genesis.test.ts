@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { addGenesisAccount, checkAppState, defaultAppState } from '../genesis/app-state.ts';
+import { addGenesisAccount, checkAppState, defaultAppState } from '../node/genesis.ts';
 import { AppChain } from './support/app-chain.ts';
 
 const ALICE = 'cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9';
@@ -84,7 +84,7 @@ describe('genesis edge cases', () => {
   it('gives the fee collector an account number no genesis account has', async () => {
     const c = await AppChain.start({ appState: addGenesisAccount(funded(), BOB, [{ denom: 'ucairn', amount: 1n }]) });
     await c.block();
-    const { moduleAddress } = await import('../node/framework/address.ts');
+    const { moduleAddress } = await import('../core/framework/address.ts');
     const numbers = [
       (await c.account(ALICE)).accountNumber,
       (await c.account(BOB)).accountNumber,

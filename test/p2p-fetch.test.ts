@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildBatch } from '../sdk/index.ts';
 import { BatchStore } from '../node/p2p/batch-store.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
-import { MemoryChain, sealedTestBatch, startTestHost, testBatch, testOperator } from '../node/p2p/testing.ts';
+import { MemoryChain, sealedTestBatch, startTestHost, testBatch, testOperator } from './support/p2p.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Localnet } from '../localnet/index.ts';
 import { readAppConfig } from '../node/config.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
-import { MemoryChain, eventually, startTestHost } from '../node/p2p/testing.ts';
+import { MemoryChain, eventually, startTestHost } from './support/p2p.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');

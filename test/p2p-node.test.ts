@@ -10,13 +10,13 @@ import { type RunningNode, startNode } from '../node/node.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
 import { p2pKeyPath } from '../node/p2p/identity.ts';
 import { p2pStorePath } from '../node/p2p/service.ts';
-import { MemoryChain, eventually, sealedTestBatch, startTestHost, testAddress, testBatch, testOperator } from '../node/p2p/testing.ts';
+import { MemoryChain, eventually, sealedTestBatch, startTestHost, testAddress, testBatch, testOperator } from './support/p2p.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
 import { createTestHome } from './support/node-home.ts';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { runCli } from '../cli/main.ts';
-import { memoryIo } from '../cli/test-support/io.ts';
+import { memoryIo } from './support/cli-io.ts';
 import { watcherAddress, readWatcherKey } from '../node/watcher/key.ts';
 
 const stops: (() => Promise<void>)[] = [];

@@ -10,9 +10,9 @@ import { batchJson } from '../cli/commands/receipts/files.ts';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { publishBatch } from '../node/p2p/publish.ts';
-import { MemoryChain, type TestOperator, eventually, startTestHost, testAddress, testReceipts } from '../node/p2p/testing.ts';
+import { MemoryChain, type TestOperator, eventually, startTestHost, testAddress, testReceipts } from './support/p2p.ts';
 import { buildBatch, generateEd25519 } from '../sdk/index.ts';
-import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
+import { fixedKey } from './support/receipts-fixtures.ts';
 import { createTestHome } from './support/node-home.ts';
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');

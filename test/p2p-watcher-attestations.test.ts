@@ -8,7 +8,7 @@ import { sealAttestations } from '../node/p2p/envelope.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
 import { appChainView } from '../node/p2p/service.ts';
 import { attestationsTopic } from '../node/p2p/topics.ts';
-import { MemoryChain, eventually, startTestHost } from '../node/p2p/testing.ts';
+import { MemoryChain, eventually, startTestHost } from './support/p2p.ts';
 import { MessageValidator } from '../node/p2p/validate.ts';
 import { feedAttestations, queryWatcherChain } from '../node/watcher/sources.ts';
 import { Watcher } from '../node/watcher/watcher.ts';

@@ -6,7 +6,7 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { type Batch, SumTree, buildBatch, receiptLeaf, signReceipt } from '../sdk/index.ts';
-import { CHALLENGE_BOND, DENOM, ReceiptsChain } from '../modules/receipts/testing/chain.ts';
+import { CHALLENGE_BOND, DENOM, ReceiptsChain } from './support/receipts-chain.ts';
 import { silentLogger } from '../node/log.ts';
 import { appChainView } from '../node/p2p/service.ts';
 import { queryWatcherChain } from '../node/watcher/sources.ts';

@@ -7,7 +7,7 @@ import { buildBatch } from '../sdk/index.ts';
 import { envelopeSignBytes, sealAttestations } from '../node/p2p/envelope.ts';
 import type { Delivery, P2pHost } from '../node/p2p/host.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
-import { MemoryChain, TEST_CHAIN, eventually, sealedTestBatch, startTestHost, testBatch, testOperator, testReceipts } from '../node/p2p/testing.ts';
+import { MemoryChain, TEST_CHAIN, eventually, sealedTestBatch, startTestHost, testBatch, testOperator, testReceipts } from './support/p2p.ts';
 
 const hosts: P2pHost[] = [];
 afterEach(async () => {

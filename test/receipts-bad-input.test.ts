@@ -2,9 +2,9 @@
 // when CheckTx refuses it). The snapshot covers the receipts, royalty and registry state and every
 // balance involved.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Batch, buildBatch, inclusionProof, submitBatchMsg } from '../sdk/batch.ts';
-import { SumTree, receiptLeaf } from '../sdk/merkle.ts';
-import { ADAPTER, BASE_MODEL, GPU_ID, OPERATOR_BOND, ReceiptsChain, receiptMsgs } from '../modules/receipts/testing/chain.ts';
+import { type Batch, buildBatch, inclusionProof, submitBatchMsg } from '../sdk/receipts/batch.ts';
+import { SumTree, receiptLeaf } from '../sdk/receipts/merkle.ts';
+import { ADAPTER, BASE_MODEL, GPU_ID, OPERATOR_BOND, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 import { BatchStatus } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { U128_MAX } from '../sdk/bytes.ts';

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.ts';
-import { memoryIo } from '../cli/test-support/io.ts';
+import { memoryIo } from './support/cli-io.ts';
 import { Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
-import { receiptId, unsignedReceipt } from '../modules/receipts/testing/fixtures.ts';
-import { type SumValue, verifyInclusion } from '../sdk/merkle.ts';
+import { receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
+import { type SumValue, verifyInclusion } from '../sdk/receipts/merkle.ts';
 import { ed25519FromSeed } from '../sdk/ed25519.ts';
 
 let dir: string;
@@ -71,7 +71,7 @@ describe('cairn receipts, offline', () => {
     expect(p.code, p.err).toBe(0);
     const { receipt, proof } = JSON.parse(p.out) as { receipt: unknown; proof: { index: string; steps: { hash: string; amount: string; count: string; left: boolean }[] } };
     const root: SumValue = { hash: Buffer.from(header['root']!, 'hex'), amount: BigInt(header['amount']!), count: 25n };
-    const { receiptLeaf } = await import('../sdk/merkle.ts');
+    const { receiptLeaf } = await import('../sdk/receipts/merkle.ts');
     const leaf = receiptLeaf(Receipt.fromJSON(receipt));
     const parsed = { index: BigInt(proof.index), steps: proof.steps.map((s) => ({ hash: Buffer.from(s.hash, 'hex'), amount: s.amount, count: BigInt(s.count), left: s.left })) };
     expect(verifyInclusion(root, leaf, parsed)).toBe(true);

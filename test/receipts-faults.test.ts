@@ -7,11 +7,11 @@ import { MsgSubmitAttestationResponse } from '../proto/gen/cairn/registry/v1/tx.
 import { OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import { QueryBatchRequest, QueryBatchResponse, QueryReservationRequest, QueryReservationResponse } from '../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus, ChallengeKind, FaultKind, type Receipt, ReservationStatus } from '../proto/gen/cairn/receipts/v1/types.ts';
-import { type Batch, buildBatch, inclusionProof } from '../sdk/batch.ts';
-import { SumTree, parentOf, receiptLeaf } from '../sdk/merkle.ts';
-import { signReceipt } from '../sdk/receipt.ts';
-import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
-import { CHALLENGE_BOND, FEE, GPU_ID, GPU_PRICE, ReceiptsChain, type Role, receiptMsgs } from '../modules/receipts/testing/chain.ts';
+import { type Batch, buildBatch, inclusionProof } from '../sdk/receipts/batch.ts';
+import { SumTree, parentOf, receiptLeaf } from '../sdk/receipts/merkle.ts';
+import { signReceipt } from '../sdk/receipts/receipt.ts';
+import { fixedKey } from './support/receipts-fixtures.ts';
+import { CHALLENGE_BOND, FEE, GPU_ID, GPU_PRICE, ReceiptsChain, type Role, receiptMsgs } from './support/receipts-chain.ts';
 import { ESCROW_ACCOUNT, PENALTY_ACCOUNT } from '../modules/receipts/keys.ts';
 import { attestation, msgs as registryMsgs } from './support/registry.ts';
 

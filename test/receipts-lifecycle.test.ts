@@ -4,13 +4,13 @@
 // in the middle of a dispute window.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ics23, verifyMembership } from '@confio/ics23';
-import { STATE_PROOF_SPEC, proofKey } from '../node/store/proof-spec.ts';
+import { STATE_PROOF_SPEC, proofKey } from '../core/store/proof-spec.ts';
 import * as q from '../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus, EpochRoots, FaultKind, ReservationStatus } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { QueryLedgerRequest, QueryLedgerResponse, QueryOwedRequest, QueryOwedResponse } from '../proto/gen/cairn/royalty/v1/query.ts';
-import { buildBatch, inclusionProof, paymentRefsRoot } from '../sdk/batch.ts';
-import { fixedKey } from '../modules/receipts/testing/fixtures.ts';
-import { FEE, GPU_ID, GPU_PRICE, ReceiptsChain, receiptMsgs } from '../modules/receipts/testing/chain.ts';
+import { buildBatch, inclusionProof, paymentRefsRoot } from '../sdk/receipts/batch.ts';
+import { fixedKey } from './support/receipts-fixtures.ts';
+import { FEE, GPU_ID, GPU_PRICE, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
 import { ESCROW_ACCOUNT } from '../modules/receipts/keys.ts';
 import { TREASURY_ACCOUNT } from '../modules/royalty/keys.ts';
 import { AppChain } from './support/app-chain.ts';
@@ -196,7 +196,7 @@ describe('genesis', () => {
   });
 
   it('refuses a section whose escrow account does not hold what is owed, or with unknown fields', async () => {
-    const { checkAppState } = await import('../genesis/app-state.ts');
+    const { checkAppState } = await import('../node/genesis.ts');
     const ctx = { store: rc.chain.store.committed, height: rc.height, addresses: rc.chain.app.addresses };
     const section = (await rc.chain.app.modules.find((m) => m.name === 'receipts')!.genesis.export(ctx)) as Record<string, unknown>;
     const bad = structuredClone(section) as Record<string, unknown> & { escrows: { locked: string }[] };

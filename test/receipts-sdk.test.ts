@@ -4,7 +4,7 @@
 import { toBech32 } from '@cosmjs/encoding';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixedKey, receiptId, signedReceipt, unsignedReceipt, type ReceiptParty } from '../modules/receipts/testing/fixtures.ts';
+import { fixedKey, receiptId, signedReceipt, unsignedReceipt, type ReceiptParty } from './support/receipts-fixtures.ts';
 import {
   BatchError,
   type InclusionProof,

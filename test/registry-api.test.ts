@@ -6,7 +6,7 @@ import { BankKeeper } from '../modules/bank/keeper.ts';
 import type { RegistryApi } from '../modules/registry/api.ts';
 import * as E from '../modules/registry/errors.ts';
 import { RegistryKeeper } from '../modules/registry/keeper.ts';
-import { moduleAddress } from '../node/framework/address.ts';
+import { moduleAddress } from '../core/framework/address.ts';
 import { QueryOperatorRequest, QueryOperatorResponse, QueryOperatorsRequest, QueryOperatorsResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import { MIN_BOND, RegistryChain, UNBONDING_BLOCKS, ed25519Key, msgs } from './support/registry.ts';

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AccountKeeper } from '../modules/auth/keeper.ts';
 import { BankKeeper } from '../modules/bank/keeper.ts';
 import * as E from '../modules/registry/errors.ts';
-import { REGISTRY_TYPE_URLS } from '../modules/registry/cosmjs.ts';
+import { REGISTRY_TYPE_URLS } from '../sdk/registry/messages.ts';
 import { FORGED_ATTESTATION_BPS, REPORTER_REWARD_BPS } from '../modules/registry/msgs/report-forged-attestation.ts';
 import { sealAttestations } from '../node/p2p/envelope.ts';
 import { Envelope } from '../proto/gen/cairn/p2p/v1/gossip.ts';

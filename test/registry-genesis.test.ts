@@ -1,9 +1,9 @@
 // Registry genesis: validation names the bad field; export after activity and import into a fresh
 // chain reproduce the same registry state, byte for byte.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { addGenesisAccount, checkAppState } from '../genesis/app-state.ts';
+import { addGenesisAccount, checkAppState } from '../node/genesis.ts';
 import * as keys from '../modules/registry/keys.ts';
-import { moduleAddress } from '../node/framework/address.ts';
+import { moduleAddress } from '../core/framework/address.ts';
 import { TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import { AppChain } from './support/app-chain.ts';
 import { MIN_BOND, RegistryChain, attestation, ed25519Key, gpu, msgs, registryAppState } from './support/registry.ts';

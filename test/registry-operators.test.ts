@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import * as E from '../modules/registry/errors.ts';
 import { QueryOperatorRequest, QueryOperatorResponse, QueryOperatorsRequest, QueryOperatorsResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import { OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
-import { ErrInsufficientFunds } from '../node/framework/sdk-errors.ts';
+import { ErrInsufficientFunds } from '../core/framework/sdk-errors.ts';
 import { FEE, FUNDS, MIN_BOND, RegistryChain, UNBONDING_BLOCKS, attestation, ed25519Key, gpu, msgs } from './support/registry.ts';
 
 let rc: RegistryChain;

@@ -1,7 +1,7 @@
 // Params live in genesis and change only through MsgUpdateParams signed by params.authority.
 import { describe, expect, it } from 'vitest';
 import * as E from '../modules/registry/errors.ts';
-import { moduleAddress } from '../node/framework/address.ts';
+import { moduleAddress } from '../core/framework/address.ts';
 import { QueryOperatorsRequest, QueryOperatorsResponse, QueryParamsRequest, QueryParamsResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import type { Params } from '../proto/gen/cairn/registry/v1/types.ts';
 import { MIN_BOND, RegistryChain, msgs } from './support/registry.ts';

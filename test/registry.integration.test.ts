@@ -11,11 +11,11 @@ import { GasPrice, QueryClient, SigningStargateClient, createProtobufRpcClient, 
 import { connectComet, type CometClient } from '@cosmjs/tendermint-rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeHome } from '../cli/commands/init.ts';
-import { Keyring } from '../cli/keyring.ts';
+import { Keyring } from '../sdk/keyring/keyring.ts';
 import { runCli } from '../cli/main.ts';
-import { memoryIo } from '../cli/test-support/io.ts';
-import { addGenesisAccount } from '../genesis/app-state.ts';
-import { registryTypes } from '../modules/registry/cosmjs.ts';
+import { memoryIo } from './support/cli-io.ts';
+import { addGenesisAccount } from '../node/genesis.ts';
+import { registryTypes } from '../sdk/registry/messages.ts';
 import { waitForHeight } from '../node/cometbft/rpc.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { silentLogger } from '../node/log.ts';

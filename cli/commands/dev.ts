@@ -3,8 +3,8 @@
 // later runs continue the same chain.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState } from '../../genesis/app-state.ts';
-import { Keyring } from '../keyring.ts';
+import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState } from '../../node/genesis.ts';
+import { Keyring } from '../../sdk/keyring/keyring.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { initNodeHome } from './init.ts';
 import { serve } from './start.ts';

@@ -2,8 +2,8 @@
 // and `cairn genesis validate [file]`.
 import { readFile } from 'node:fs/promises';
 import { fromBech32 } from '@cosmjs/encoding';
-import { BECH32_LIMIT } from '../../node/framework/address.ts';
-import { addGenesisAccount, checkAppState } from '../../genesis/app-state.ts';
+import { BECH32_LIMIT } from '../../core/framework/address.ts';
+import { addGenesisAccount, checkAppState } from '../../node/genesis.ts';
 import { DEFAULT_COMMISSION, addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { readValidatorKey } from '../../node/cometbft/keys.ts';
 import { stringFlag } from '../context.ts';

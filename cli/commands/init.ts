@@ -2,7 +2,7 @@
 // and a genesis. The validator set comes from the staking section of that genesis: fund an operator
 // (`genesis add-account`) and bond it with this node's consensus key (`genesis add-validator`).
 import { existsSync } from 'node:fs';
-import { defaultAppState } from '../../genesis/app-state.ts';
+import { defaultAppState } from '../../node/genesis.ts';
 import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { ensureCometbft } from '../../node/cometbft/install.ts';
 import { buildGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../main.ts';
-import { FakeComet } from '../test-support/fake-comet.ts';
-import type { FakeCometOptions } from '../test-support/fake-comet.ts';
-import { memoryIo } from '../test-support/io.ts';
+import { FakeComet } from '../../test/support/fake-comet.ts';
+import type { FakeCometOptions } from '../../test/support/fake-comet.ts';
+import { memoryIo } from '../../test/support/cli-io.ts';
 
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const ALICE = 'cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9';

@@ -5,7 +5,7 @@
 import { fromBech32 } from '@cosmjs/encoding';
 import { arg, stringFlag, type CommandContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { BECH32_LIMIT } from '../../node/framework/address.ts';
+import { BECH32_LIMIT } from '../../core/framework/address.ts';
 import { silentLogger } from '../../node/log.ts';
 import { publishAttestations } from '../../node/p2p/publish.ts';
 import { MsgSubmitAttestation } from '../../proto/gen/cairn/registry/v1/tx.ts';

@@ -2,12 +2,12 @@
 // { "params": {...}, "bech32_prefix": "cairn", "accounts": [{ "@type": "/cosmos.auth.v1beta1.BaseAccount", "address", "pub_key": null, "account_number": "0", "sequence": "0" }] }
 import { BaseAccount, type Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
-import { pubkeyToAddress } from '../../node/crypto/address.ts';
+import { pubkeyToAddress } from '../../core/crypto/address.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { AddressCodec } from '../../node/framework/address.ts';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError, array, at, object, optional, string, uint } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { AddressCodec } from '../../core/framework/address.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { type AccountKeeper, BASE_ACCOUNT_URL, DEFAULT_PARAMS } from './keeper.ts';
 import * as keys from './keys.ts';
 

@@ -1,5 +1,5 @@
 // The auth module: accounts, account numbers and sequences, and the tx parameters the ante checks use.
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import { type AuthGenesis, authGenesis } from './genesis.ts';
 import { AccountKeeper } from './keeper.ts';
 import { MODULE } from './keys.ts';

@@ -3,8 +3,8 @@
 import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { fromBech32 } from '@cosmjs/encoding';
-import { BECH32_LIMIT, moduleAddress } from '../../node/framework/address.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
+import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
 
 export const BASE_ACCOUNT_URL = '/cosmos.auth.v1beta1.BaseAccount';

@@ -1,7 +1,7 @@
 // auth state layout. One byte per collection; addresses are length-prefixed.
 import { Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { Any } from 'cosmjs-types/google/protobuf/any';
-import { Item, Map, lengthPrefixedBytes, protoCodec, u64Key } from '../../node/framework/collections.ts';
+import { Item, Map, lengthPrefixedBytes, protoCodec, u64Key } from '../../core/framework/collections.ts';
 
 const utf8 = new TextEncoder();
 

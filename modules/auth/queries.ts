@@ -10,10 +10,10 @@ import {
   QueryModuleAccountByNameResponse,
   QueryParamsResponse,
 } from 'cosmjs-types/cosmos/auth/v1beta1/query';
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { QueryContext } from '../../node/framework/context.ts';
-import type { QueryHandler } from '../../node/framework/module.ts';
-import { ErrInvalidRequest, ErrKeyNotFound } from '../../node/framework/sdk-errors.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { QueryContext } from '../../core/framework/context.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
+import { ErrInvalidRequest, ErrKeyNotFound } from '../../core/framework/sdk-errors.ts';
 import { type AccountKeeper, encodeAccount } from './keeper.ts';
 
 export function notFound(what: string): Error {

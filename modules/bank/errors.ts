@@ -1,4 +1,4 @@
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 // Codes as in the SDK's x/bank/types/errors.go.
 export const ErrNoInputs = registerError('bank', 2, 'no inputs to send transaction');

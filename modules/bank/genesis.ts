@@ -1,10 +1,10 @@
 // bank genesis in the SDK's JSON shape: params, balances, supply (optional; checked against the
 // balances when given), denom_metadata.
 import type { Metadata, Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
-import { type Amount, formatCoins, parseCoins, sumCoins, validateDenom } from '../../node/framework/coins.ts';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError, array, at, object, optional, string, uint } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { type Amount, formatCoins, parseCoins, sumCoins, validateDenom } from '../../core/framework/coins.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import type { BankKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

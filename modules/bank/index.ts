@@ -1,5 +1,5 @@
 // The bank module: balances, transfers, supply and denom metadata.
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import { type BankGenesis, bankGenesis } from './genesis.ts';
 import type { BankKeeper } from './keeper.ts';

@@ -1,5 +1,5 @@
 // SPEC §0: total supply equals the sum of all balances (accounts and module accounts alike).
-import type { KVRead } from '../../node/store/types.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
 
 /** Returns a description of each broken invariant (empty when all hold). */

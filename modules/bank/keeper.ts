@@ -1,13 +1,13 @@
 // Balances, transfers, mint and burn. Other modules get exactly this (see BankApi); the supply
 // only changes through mint and burn, so "supply = sum of balances" holds by construction.
 import type { Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
-import { moduleAddress } from '../../node/framework/address.ts';
-import { type Amount, formatCoins } from '../../node/framework/coins.ts';
-import type { Context } from '../../node/framework/context.ts';
-import { ErrInsufficientFunds, ErrUnauthorized } from '../../node/framework/sdk-errors.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import { type Amount, formatCoins } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import { ErrInsufficientFunds, ErrUnauthorized } from '../../core/framework/sdk-errors.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
-import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
+import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import * as keys from './keys.ts';
 
 export const DEFAULT_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };

@@ -1,6 +1,6 @@
 // bank state layout: balances by (length-prefixed address, denom), supply by denom, metadata by denom.
 import { Metadata, Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
-import { Item, Map, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, uintValue } from '../../node/framework/collections.ts';
+import { Item, Map, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, uintValue } from '../../core/framework/collections.ts';
 
 export const MODULE = 'bank';
 const PREFIX = new TextEncoder().encode('bank/');

@@ -17,10 +17,10 @@ import {
   QueryTotalSupplyResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { Metadata } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
-import { uintValue } from '../../node/framework/collections.ts';
-import type { QueryContext } from '../../node/framework/context.ts';
-import type { QueryHandler } from '../../node/framework/module.ts';
-import { paginate } from '../../node/framework/pagination.ts';
+import { uintValue } from '../../core/framework/collections.ts';
+import type { QueryContext } from '../../core/framework/context.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
+import { paginate } from '../../core/framework/pagination.ts';
 import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
 import type { BankKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

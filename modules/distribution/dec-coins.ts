@@ -2,7 +2,7 @@
 // zero entries. Rewards accumulate as DecCoins so that dividing fees by voting power loses nothing:
 // only payouts are truncated to whole coins, and the caller puts the fraction somewhere named.
 import type { DecCoin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
-import type { Amount } from '../../node/framework/coins.ts';
+import type { Amount } from '../../core/framework/coins.ts';
 import { type Dec, ONE } from '../staking/dec.ts';
 
 export interface DecAmount {

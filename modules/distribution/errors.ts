@@ -1,4 +1,4 @@
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 // Codes and descriptions as in the SDK's x/distribution/types/errors.go.
 const distribution = (code: number, description: string) => registerError('distribution', code, description);

@@ -1,10 +1,10 @@
 // distribution genesis in the SDK's JSON shape (DecCoin amounts as decimals). A new chain needs only
 // params (and maybe a community pool): InitChain starts the reward records of every staking validator
 // and delegation that has none, as MsgCreateValidator and MsgDelegate would have.
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { moduleAddress } from '../../node/framework/address.ts';
-import { GenesisError, array, at, object, string, uint } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import { GenesisError, array, at, object, string, uint } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { type Dec, ONE, formatDec, parseDec, parseDecJson } from '../staking/dec.ts';
 import { operatorBytes } from '../staking/view.ts';
 import * as stakingKeys from '../staking/keys.ts';

@@ -1,9 +1,9 @@
 // The distribution module: block fees (and other modules' validator rewards) paid by voting power,
 // commission to operators, and F1 reward accounting so delegators collect without per-block work.
 import { checkDistributionInvariants } from './invariants.ts';
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { Module } from '../../node/framework/module.ts';
-import { FEE_COLLECTOR } from '../../node/tx/ante.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { Module } from '../../core/framework/module.ts';
+import { FEE_COLLECTOR } from '../auth/ante.ts';
 import * as dc from './dec-coins.ts';
 import { type DistributionGenesis, distributionGenesis } from './genesis.ts';
 import type { DistributionKeeper } from './keeper.ts';

@@ -1,10 +1,10 @@
 // SPEC §0 for distribution: the distribution account holds exactly what is owed, Σ outstanding
 // rewards of all validators plus the community pool (all in 18-decimal atomics), and no validator's
 // accumulated commission exceeds its outstanding rewards.
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { KVRead } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import * as bankKeys from '../bank/keys.ts';
-import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
+import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import * as dc from './dec-coins.ts';
 import * as keys from './keys.ts';
 import { MODULE } from './keys.ts';

@@ -9,11 +9,11 @@
 // validator is removed. The distribution account holds exactly Σ outstanding + community pool.
 import type { Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { VoteInfo } from 'cosmjs-types/tendermint/abci/types';
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { Amount } from '../../node/framework/coins.ts';
-import { formatCoins } from '../../node/framework/coins.ts';
-import type { Context } from '../../node/framework/context.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { Amount } from '../../core/framework/coins.ts';
+import { formatCoins } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import type { BankApi } from '../bank/keeper.ts';
 import { type Dec, ONE, parseDec } from '../staking/dec.ts';

@@ -11,7 +11,7 @@ import {
   ValidatorOutstandingRewards,
   ValidatorSlashEvent,
 } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
-import { type Codec, Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../node/framework/collections.ts';
+import { type Codec, Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
 
 /** A protobuf value behind a one-byte tag, so that an empty message (no rewards yet) is storable. */
 function boxed<T>(type: Parameters<typeof protoCodec<T>>[0]): Codec<T> {

@@ -2,7 +2,7 @@
 // pool; 0 by default, since SPEC §2 pays fees to validators by power) and whether delegators may set
 // a withdraw address. The proposer bonuses of old SDK versions do not exist (always 0).
 import type { Params } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
-import { GenesisError, object, optional, string } from '../../node/framework/json.ts';
+import { GenesisError, object, optional, string } from '../../core/framework/json.ts';
 import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from '../staking/dec.ts';
 
 export interface DistributionParams {

@@ -22,8 +22,8 @@ import {
   QueryValidatorSlashesResponse,
 } from 'cosmjs-types/cosmos/distribution/v1beta1/query';
 import type { DelegationDelegatorReward, ValidatorSlashEvent } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
-import type { QueryContext } from '../../node/framework/context.ts';
-import type { QueryHandler } from '../../node/framework/module.ts';
+import type { QueryContext } from '../../core/framework/context.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
 import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
 import { pageList } from '../staking/page.ts';
 import * as dc from './dec-coins.ts';

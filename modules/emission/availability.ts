@@ -2,7 +2,7 @@
 // epoch. Weights are the reporters' powers at the epoch end (a validator that left weighs 0), so
 // validators holding less than half the reporting power cannot move the median outside the honest
 // reports. Lower weighted median: the smallest reported uptime u with 2 × Σ{w : uptime ≤ u} ≥ W.
-import type { KVRead } from '../../node/store/types.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import * as stakingKeys from '../staking/keys.ts';
 import * as keys from './keys.ts';
 

@@ -3,9 +3,9 @@
 // verifier within `capacity_window` blocks, or suffers the fake-capacity fault (slash, jail, the GPU
 // commitment removed).
 import { createHash } from 'node:crypto';
-import { type Amount, formatCoins } from '../../node/framework/coins.ts';
-import type { Context } from '../../node/framework/context.ts';
-import type { KVRead } from '../../node/store/types.ts';
+import { type Amount, formatCoins } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import { type CapacityChallenge, ChallengeStatus, type Params } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../../proto/gen/cairn/registry/v1/types.ts';
 import * as registryKeys from '../registry/keys.ts';

@@ -4,7 +4,7 @@ import type { DistributionKeeper } from '../distribution/keeper.ts';
 import type { ReceiptsKeeper } from '../receipts/keeper.ts';
 import type { RegistryApi } from '../registry/api.ts';
 import type { RoyaltyApi } from '../royalty/keeper.ts';
-import type { KVStore } from '../../node/store/types.ts';
+import type { KVStore } from '../../core/store/types.ts';
 
 /** Minting into the emission account, paying operators, the supply (for the cap), challenge bonds and the burned part of their slashes. */
 export type EmissionBank = Pick<BankKeeper, 'mint' | 'burn' | 'sendFromModule' | 'sendToModule' | 'supplyOf' | 'balance'>;

@@ -1,5 +1,5 @@
 // The emission module's registered errors (codespace "emission").
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 const err = (code: number, description: string) => registerError('emission', code, description);
 

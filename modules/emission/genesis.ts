@@ -1,10 +1,10 @@
 // emission genesis: params (validated: bps in range, weights summing to 10000, a schedule under the
 // cap), what was minted, and the records. Init creates the emission module account (minter) and
 // checks that the genesis supply is under the cap and that the chain's epoch and denom agree.
-import { type AddressCodec, AddressCodec as Codec } from '../../node/framework/address.ts';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { type AddressCodec, AddressCodec as Codec } from '../../core/framework/address.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
 import { ChallengeStatus } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { readProtoJson, writeProtoJson } from '../royalty/proto-json.ts';

@@ -1,6 +1,6 @@
 // The emission module: capped, halving, usage-backed rewards minted at each epoch end, the
 // operators' points ledger and reputation. See README.md.
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import type { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
 import type { EmissionAccounts } from './deps.ts';
 import { emissionGenesis } from './genesis.ts';
@@ -17,7 +17,7 @@ import { emissionQueries } from './queries.ts';
 export { EmissionKeeper } from './keeper.ts';
 export { checkEmissionInvariants } from './invariants.ts';
 export { CHALLENGE_ACCOUNT, EMISSION_ACCOUNT } from './keys.ts';
-export { emissionTypes } from './cosmjs.ts';
+export { emissionTypes } from '../../sdk/emission/messages.ts';
 
 export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccounts): Module<GenesisState> {
   return {

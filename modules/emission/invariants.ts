@@ -1,8 +1,8 @@
 // SPEC §0: supply ≤ max_supply; emission's minted total is the sum of its epochs; the emission
 // account is empty (everything minted is paid out in the same step); the challenge account holds
 // exactly the bonds of the open bonded capacity challenges, and every open challenge is indexed.
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { KVRead } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import * as bankKeys from '../bank/keys.ts';
 import { ChallengeStatus } from '../../proto/gen/cairn/emission/v1/types.ts';
 import * as keys from './keys.ts';

@@ -1,8 +1,8 @@
 // The emission keeper: the schedule against the cap, each epoch's end (mint what operators and
 // validators earned, pay it out, record it), the points ledger and reputation. Coins are minted
 // into the emission account and leave it in the same step, so it is empty after every block.
-import type { Context } from '../../node/framework/context.ts';
-import type { KVRead } from '../../node/store/types.ts';
+import type { Context } from '../../core/framework/context.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import type { EpochEmission, OperatorReward, Params, Reputation } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { medianUptime } from './availability.ts';

@@ -1,7 +1,7 @@
 // emission state layout: one prefix byte per collection under "emission/". Operator addresses that
 // are followed by more key parts are length-prefixed; epochs are big-endian u64, so byte order is
 // logical order.
-import { Item, Map, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../node/framework/collections.ts';
+import { Item, Map, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../core/framework/collections.ts';
 import { AvailabilityReport, CapacityChallenge, EpochEmission, OperatorPoints, OperatorReward, Params, Reputation, ReputationRoot } from '../../proto/gen/cairn/emission/v1/types.ts';
 
 export const MODULE = 'emission';

@@ -1,6 +1,6 @@
 // Emission params: defaults (SPEC: 21M cap, 5.25M in year 0, halving every 2 years) and the checks
 // genesis and MsgUpdateParams run: bps in range, weights summing to 10000, and a schedule that fits under the cap.
-import { type AddressCodec, moduleAddress } from '../../node/framework/address.ts';
+import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
 import type { Params } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { U128_MAX } from '../../sdk/bytes.ts';
 import { ErrInvalidParams } from './errors.ts';

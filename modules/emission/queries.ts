@@ -1,11 +1,11 @@
 // cairn.emission.v1.Query: params, the monetary status (current epoch, its budget, minted, remaining
 // cap, next halving), one epoch's budget, what an epoch minted with its rewards, an operator's
 // rewards by epoch, points, reputation, an epoch's roots, and capacity challenges.
-import type { QueryHandler } from '../../node/framework/module.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
 import * as q from '../../proto/gen/cairn/emission/v1/query.ts';
 import type { CapacityChallenge, OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { decodeAddressArg, notFound } from '../auth/queries.ts';
-import { concat, u64Key } from '../../node/framework/collections.ts';
+import { concat, u64Key } from '../../core/framework/collections.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { epochBudget, eraOf, nextHalvingEpoch, yearOf } from './schedule.ts';

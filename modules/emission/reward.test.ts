@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressCodec } from '../../node/framework/address.ts';
+import { AddressCodec } from '../../core/framework/address.ts';
 import { defaultParams } from './params.ts';
 import { type OperatorInput, feesLowerBound, planEpoch } from './reward.ts';
 

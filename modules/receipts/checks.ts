@@ -4,10 +4,10 @@
 // authorised (the operator's receipt key by its rotation window, the payer's by authorisation and
 // revocation) and the attestation it names was valid. Signing keys are judged at finished_at
 // because that is when a receipt is signed.
-import type { Context } from '../../node/framework/context.ts';
+import type { Context } from '../../core/framework/context.ts';
 import { type Batch, FaultKind, type Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { verifyEd25519 } from '../../sdk/ed25519.ts';
-import { receiptProblems, receiptSignBytes } from '../../sdk/receipt.ts';
+import { receiptProblems, receiptSignBytes } from '../../sdk/receipts/receipt.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 
 /** Gas of one ed25519 verification: the auth module's default sig_verify_cost_ed25519. */

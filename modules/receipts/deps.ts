@@ -2,7 +2,7 @@
 import type { BankApi } from '../bank/keeper.ts';
 import type { RegistryApi } from '../registry/api.ts';
 import type { RoyaltyApi } from '../royalty/keeper.ts';
-import type { KVStore } from '../../node/store/types.ts';
+import type { KVStore } from '../../core/store/types.ts';
 
 /** Coins into and out of the escrow account; paying rewards and burning slashes. */
 export type ReceiptsBank = Pick<BankApi, 'balance' | 'send' | 'sendToModule' | 'sendFromModule' | 'burn'>;

@@ -3,7 +3,7 @@
 // amount and count = the batch's. An epoch without finalized batches has the all-zero root.
 import type { Batch } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { concatBytes, u64, utf8Bytes } from '../../sdk/bytes.ts';
-import { SumTree, type SumValue, leafHash } from '../../sdk/merkle.ts';
+import { SumTree, type SumValue, leafHash } from '../../sdk/receipts/merkle.ts';
 
 const DOMAIN = utf8Bytes('cairn/epoch-batch/v1');
 export const EMPTY_ROOT = new Uint8Array(32);

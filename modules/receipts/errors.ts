@@ -1,6 +1,6 @@
 // The receipts module's registered errors (codespace "receipts"). Each bad input has its own code;
 // the log names the field and why.
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 const err = (code: number, description: string) => registerError('receipts', code, description);
 

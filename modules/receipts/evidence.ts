@@ -8,7 +8,7 @@
 //   refusal:         sha256("cairn/evidence/refusal/v1" || u64 reservation id)
 import { concatBytes, lp, u128, u64, utf8Bytes } from '../../sdk/bytes.ts';
 import { sha256 } from '../../sdk/hash.ts';
-import type { SumValue } from '../../sdk/merkle.ts';
+import type { SumValue } from '../../sdk/receipts/merkle.ts';
 
 const tag = (name: string): Uint8Array => utf8Bytes(`cairn/evidence/${name}/v1`);
 

@@ -1,9 +1,9 @@
 // A proven fault: slash the operator's bond through the registry by the SPEC table's fraction, pay
 // challenger_reward_bps of it to whoever proved it (never to the operator itself), burn the rest,
 // then jail or tombstone; for a batch, reject it: unlock its escrow and refund open request bonds.
-import { formatCoins } from '../../node/framework/coins.ts';
-import type { Context } from '../../node/framework/context.ts';
-import { u64Key } from '../../node/framework/collections.ts';
+import { formatCoins } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import { u64Key } from '../../core/framework/collections.ts';
 import { type Batch, BatchStatus, ChallengeKind, type Fault, FaultKind, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { EVENTS, hex } from './events.ts';
 import type { ReceiptsKeeper } from './keeper.ts';

@@ -2,10 +2,10 @@
 // chain that carries on every escrow, pending batch, open request and reservation. Validation checks
 // addresses, amounts, ids and the cross-references the invariants rely on; init rebuilds the indexes
 // and queues from the records and checks that the escrow account holds exactly what is owed.
-import { type AddressCodec, AddressCodec as Codec, moduleAddress } from '../../node/framework/address.ts';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { type AddressCodec, AddressCodec as Codec, moduleAddress } from '../../core/framework/address.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { GenesisState } from '../../proto/gen/cairn/receipts/v1/genesis.ts';
 import { BatchStatus, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { parseU128 } from '../../sdk/bytes.ts';

@@ -2,7 +2,7 @@
 // roots, the chain's own sampling audit, challenges and fraud proofs with slashing through the
 // registry, finalization through the royalty split in the end-block hook, epoch roots, and GPU
 // reservations. See README.md.
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import type { GenesisState } from '../../proto/gen/cairn/receipts/v1/genesis.ts';
 import type { ReceiptsAccounts } from './deps.ts';
 import { receiptsGenesis } from './genesis.ts';

@@ -2,9 +2,9 @@
 // by the receipts_escrow module account, exactly (sum per denom == its balance); the penalties
 // account is always empty between steps; each payer's locked escrow equals the amounts of its pending
 // ESCROW batches; each pending batch's open-request counter matches its stored requests.
-import { moduleAddress } from '../../node/framework/address.ts';
-import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
-import type { KVRead } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import { BatchStatus, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import * as bankKeys from '../bank/keys.ts';
 import * as keys from './keys.ts';

@@ -2,11 +2,11 @@
 // evidence, epochs and the block-time index. Messages, block hooks, faults and queries go through
 // here; every coin movement in or out of the escrow account is in this file, faults.ts, settle.ts
 // or a message handler that names it, so "escrow account = what is owed" is easy to audit.
-import type { Amount } from '../../node/framework/coins.ts';
-import type { Context } from '../../node/framework/context.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
+import type { Amount } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
 import { type Batch, BatchStatus, type ChallengeRecord, type EpochInfo, type EpochRoots, type EpochUsage, type Escrow, type Params } from '../../proto/gen/cairn/receipts/v1/types.ts';
-import { concat, u64Key } from '../../node/framework/collections.ts';
+import { concat, u64Key } from '../../core/framework/collections.ts';
 import type { ReceiptsBank, ReceiptsRegistry, ReceiptsRoyalty } from './deps.ts';
 import { ErrBatchNotFound, ErrBatchNotPending, ErrDuplicateEvidence, ErrInsufficientEscrow, ErrWindowClosed } from './errors.ts';
 import { hex } from './events.ts';

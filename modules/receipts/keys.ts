@@ -1,7 +1,7 @@
 // receipts state layout: one prefix byte per collection under "receipts/". Addresses and receipt
 // ids followed by more key parts are length-prefixed; heights, ids and epochs are big-endian u64,
 // so byte order is logical order and no two collections overlap.
-import { type Codec, Item, Map, concat, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../node/framework/collections.ts';
+import { type Codec, Item, Map, concat, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
 import {
   Batch,
   ChallengeRecord,

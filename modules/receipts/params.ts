@@ -1,6 +1,6 @@
 // Receipts params: defaults and the checks shared by genesis and MsgUpdateParams.
-import { type AddressCodec, moduleAddress } from '../../node/framework/address.ts';
-import { validateDenom } from '../../node/framework/coins.ts';
+import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
+import { validateDenom } from '../../core/framework/coins.ts';
 import { type Params, FaultKind } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { parseU128 } from '../../sdk/bytes.ts';
 import { ErrInvalidParams } from './errors.ts';

@@ -1,10 +1,10 @@
 // cairn.receipts.v1.Query: params, a batch with its sample, challenges and open requests, batches
 // by operator / payer / epoch / status, escrows with pending withdrawals, reservations, the current
 // epoch, epoch roots (with the store key to prove them through /store/key) and epoch usage.
-import { concat, lengthPrefixedBytes, u64Key } from '../../node/framework/collections.ts';
-import type { QueryContext } from '../../node/framework/context.ts';
-import type { QueryHandler } from '../../node/framework/module.ts';
-import { paginate } from '../../node/framework/pagination.ts';
+import { concat, lengthPrefixedBytes, u64Key } from '../../core/framework/collections.ts';
+import type { QueryContext } from '../../core/framework/context.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
+import { paginate } from '../../core/framework/pagination.ts';
 import {
   QueryBatchRequest,
   QueryBatchResponse,

@@ -2,8 +2,8 @@
 // time is a data-unavailable fault), batches whose dispute window ended (finalized through the
 // royalty split, no transaction needed), escrow withdrawals that matured, reservations that ran
 // their time, the epoch's roots on its last block, and pruning of the block-time index.
-import { u64Key } from '../../node/framework/collections.ts';
-import type { Context } from '../../node/framework/context.ts';
+import { u64Key } from '../../core/framework/collections.ts';
+import type { Context } from '../../core/framework/context.ts';
 import { type Batch, BatchStatus, type DataRequest, FaultKind, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { NO_ROYALTY } from '../royalty/split.ts';
 import { epochReceiptsRoot } from './epoch-root.ts';

@@ -5,8 +5,8 @@
 // Cost: one pass over the operators (or over the servers of `served_model`), reading each one's
 // GPUs and current attestations. Fine for thousands of operators; an index per filter would be
 // needed well beyond that.
-import { concat } from '../../node/framework/collections.ts';
-import type { QueryContext } from '../../node/framework/context.ts';
+import { concat } from '../../core/framework/collections.ts';
+import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryOperatorsRequest } from '../../proto/gen/cairn/registry/v1/query.ts';
 import { type CatalogEntry, SortBy } from '../../proto/gen/cairn/registry/v1/query.ts';
 import { type Coin, type GpuCommitment, GpuTier, type Operator, TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';

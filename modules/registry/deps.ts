@@ -1,6 +1,6 @@
 // What the registry needs from other modules, and nothing more (the SDK's expected_keepers).
 import type { BankApi } from '../bank/keeper.ts';
-import type { KVStore } from '../../node/store/types.ts';
+import type { KVStore } from '../../core/store/types.ts';
 
 /** Coins in and out of the bonds module account, and burning slashed coins. */
 export type RegistryBank = Pick<BankApi, 'balance' | 'send' | 'sendToModule' | 'sendFromModule' | 'burn'>;

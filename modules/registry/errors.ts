@@ -1,6 +1,6 @@
 // The registry's registered errors (codespace "registry"). Each bad input gets its own code so
 // that wallets and tests can match on it; the log says which field and why.
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 const err = (code: number, description: string) => registerError('registry', code, description);
 

@@ -1,7 +1,7 @@
 // The genesis section's JSON form and strict readers for it: snake_case names, u64/i64 as decimal
 // strings, u32 as numbers, bytes as base64, enums by name. Unknown fields are refused, and every
 // failure names the JSON path of the bad field.
-import { GenesisError, array, object, optional, string, uint } from '../../node/framework/json.ts';
+import { GenesisError, array, object, optional, string, uint } from '../../core/framework/json.ts';
 import type { CurrentAttestation, GenesisOperator, GenesisState } from '../../proto/gen/cairn/registry/v1/genesis.ts';
 import {
   type Attestation,

@@ -1,10 +1,10 @@
 // registry genesis: validate (shape, then every record with the same checks the messages use, then
 // cross-references), init (records plus the indexes derived from them, and the bonds module
 // account, whose balance must equal the bonds), export (the records; indexes are rebuilt on import).
-import { AddressCodec, moduleAddress } from '../../node/framework/address.ts';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError, at } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { AddressCodec, moduleAddress } from '../../core/framework/address.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError, at } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import type { GenesisOperator, GenesisState } from '../../proto/gen/cairn/registry/v1/genesis.ts';
 import { type Attestation, type Model, ModelKind, OperatorStatus, TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
 import type { RegistryAccounts, RegistryBank } from './deps.ts';

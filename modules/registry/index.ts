@@ -1,6 +1,6 @@
 // The registry module: GPU operators and their bonds, GPU commitments, model and adapter
 // manifests, serving offers, payer receipt keys and TEE attestations. See README.md.
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import type { GenesisState } from '../../proto/gen/cairn/registry/v1/genesis.ts';
 import type { RegistryAccounts, RegistryBank } from './deps.ts';
 import { registryGenesis } from './genesis.ts';

@@ -2,8 +2,8 @@
 // account, exactly: sum of bonds + sum of unbonding entries == that account's balance (bond denom).
 // Exact, not "at least": bank refuses user sends to module accounts, so only this module moves
 // coins in and out of registry_bonds.
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { KVRead } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import * as bankKeys from '../bank/keys.ts';
 import * as keys from './keys.ts';
 

@@ -1,10 +1,10 @@
 // The registry's state operations. Messages, queries, block hooks and the exported API (api.ts)
 // all go through here; every write to the bonds module account happens in this file or in the
 // bond messages, so the invariant "bonds + unbonding = registry_bonds balance" is easy to audit.
-import { moduleAddress } from '../../node/framework/address.ts';
-import { type Amount, formatCoins } from '../../node/framework/coins.ts';
-import type { Context } from '../../node/framework/context.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import { type Amount, formatCoins } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
 import {
   type Attestation,
   type GpuCommitment,

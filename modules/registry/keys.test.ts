@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareBytes } from '../../node/store/bytes.ts';
+import { compareBytes } from '../../core/store/bytes.ts';
 import * as keys from './keys.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

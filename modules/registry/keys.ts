@@ -12,7 +12,7 @@ import {
   ServeOffer,
   UnbondingEntry,
 } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { type Codec, Item, Map, concat, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../node/framework/collections.ts';
+import { type Codec, Item, Map, concat, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
 
 export const MODULE = 'registry';
 /** The module account holding every bond and unbonding entry. */

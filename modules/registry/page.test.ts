@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareBytes } from '../../node/store/bytes.ts';
+import { compareBytes } from '../../core/store/bytes.ts';
 import { amountKey, paginateSorted } from './page.ts';
 import type { PageRequest } from '../../proto/gen/cairn/registry/v1/types.ts';
 

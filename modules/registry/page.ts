@@ -2,11 +2,11 @@
 // count_total, reverse), in two forms: over a store prefix with a filter, and over an in-memory
 // list sorted by a computed key (the catalog's price and reputation orders). In both, next_key is
 // the key of the first item not returned, so a client pages by passing it back.
-import { concat } from '../../node/framework/collections.ts';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../node/framework/pagination.ts';
-import { ErrInvalidRequest } from '../../node/framework/sdk-errors.ts';
-import type { KVRead } from '../../node/store/types.ts';
-import { compareBytes } from '../../node/store/bytes.ts';
+import { concat } from '../../core/framework/collections.ts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../core/framework/pagination.ts';
+import { ErrInvalidRequest } from '../../core/framework/sdk-errors.ts';
+import type { KVRead } from '../../core/store/types.ts';
+import { compareBytes } from '../../core/store/bytes.ts';
 import type { PageRequest, PageResponse } from '../../proto/gen/cairn/registry/v1/types.ts';
 
 interface Bounds {

@@ -1,10 +1,10 @@
 // Params: defaults, checks (shared by genesis and MsgUpdateParams) and their genesis JSON form.
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { AddressCodec } from '../../node/framework/address.ts';
-import { MAX_AMOUNT, validateDenom } from '../../node/framework/coins.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { AddressCodec } from '../../core/framework/address.ts';
+import { MAX_AMOUNT, validateDenom } from '../../core/framework/coins.ts';
 import type { Params } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrInvalidParams } from './errors.ts';
-import { ED25519_KEY_LENGTH } from './sign-bytes.ts';
+import { ED25519_KEY_LENGTH } from '../../sdk/registry/sign-bytes.ts';
 
 /** The default authority is the gov module account, so params change by governance once it exists. */
 export const DEFAULT_AUTHORITY_MODULE = 'gov';

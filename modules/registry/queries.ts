@@ -1,8 +1,8 @@
 // cairn.registry.v1.Query: the catalog, models, offers, attestations, payer keys and params, as
 // ABCI queries at /cairn.registry.v1.Query/<Method> with protobuf bodies.
-import type { QueryContext } from '../../node/framework/context.ts';
-import type { QueryHandler } from '../../node/framework/module.ts';
-import { concat } from '../../node/framework/collections.ts';
+import type { QueryContext } from '../../core/framework/context.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
+import { concat } from '../../core/framework/collections.ts';
 import {
   QueryAdaptersRequest,
   QueryAdaptersResponse,

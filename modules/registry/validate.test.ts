@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AddressCodec } from '../../node/framework/address.ts';
+import { AddressCodec } from '../../core/framework/address.ts';
 import * as E from './errors.ts';
 import { checkSpdxId } from './spdx.ts';
 import { checkContentHash, checkEndpoints, checkHttpsUrl, checkModelId, checkRoyalty } from './validate.ts';

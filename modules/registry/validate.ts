@@ -1,8 +1,8 @@
 // Stateless checks at the message boundary. Everything here depends only on the message; limits
 // that live in params (how many endpoints, GPUs, …) are checked in execute against the params.
-import type { AddressCodec } from '../../node/framework/address.ts';
-import { type Amount, parseAmount, validateDenom } from '../../node/framework/coins.ts';
-import { ErrInvalidAddress } from '../../node/framework/sdk-errors.ts';
+import type { AddressCodec } from '../../core/framework/address.ts';
+import { type Amount, parseAmount, validateDenom } from '../../core/framework/coins.ts';
+import { ErrInvalidAddress } from '../../core/framework/sdk-errors.ts';
 import type { Coin, Eval, GpuCommitment, RoyaltyRecipient } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { GpuTier, TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
 import {
@@ -23,9 +23,9 @@ import {
   ErrInvalidRegion,
   ErrRoyaltyTooHigh,
 } from './errors.ts';
-import { ED25519_KEY_LENGTH } from './sign-bytes.ts';
+import { ED25519_KEY_LENGTH } from '../../sdk/registry/sign-bytes.ts';
 import { checkSpdxId } from './spdx.ts';
-import type { RegisteredError } from '../../node/framework/errors.ts';
+import type { RegisteredError } from '../../core/framework/errors.ts';
 
 /** Hard limits of the message format (params may only be stricter). */
 export const LIMITS = {

@@ -1,7 +1,7 @@
 // What the royalty module needs from others, and nothing more.
 import type { BankApi } from '../bank/keeper.ts';
 import type { RegistryApi } from '../registry/api.ts';
-import type { KVStore } from '../../node/store/types.ts';
+import type { KVStore } from '../../core/store/types.ts';
 
 /** Paying out of the settling module's account, burning the burned part of the fee. */
 export type RoyaltyBank = Pick<BankApi, 'send' | 'burn'>;

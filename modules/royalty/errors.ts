@@ -1,5 +1,5 @@
 // The royalty module's registered errors (codespace "royalty").
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 const err = (code: number, description: string) => registerError('royalty', code, description);
 

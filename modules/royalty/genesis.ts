@@ -1,11 +1,11 @@
 // royalty genesis: params, the ledger, the per-epoch accruals and roots, and OFFCHAIN obligations.
 // Validation checks every address and amount, and that each recipient's lifetime entry is the sum of
 // its accruals (the module's invariant). Init creates the treasury module account.
-import type { AddressCodec } from '../../node/framework/address.ts';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
-import { AddressCodec as Codec } from '../../node/framework/address.ts';
+import type { AddressCodec } from '../../core/framework/address.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
+import { AddressCodec as Codec } from '../../core/framework/address.ts';
 import { parseU128 } from '../../sdk/bytes.ts';
 import { GenesisState } from '../../proto/gen/cairn/royalty/v1/genesis.ts';
 import type { RoyaltyAccounts } from './deps.ts';

@@ -2,7 +2,7 @@
 // base-model royalties and the operator's share, and keeps the royalty ledger with per-epoch roots.
 // It has no block hooks: the receipts module settles batches and closes epochs through RoyaltyApi.
 // See README.md.
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import type { GenesisState } from '../../proto/gen/cairn/royalty/v1/genesis.ts';
 import type { RoyaltyAccounts } from './deps.ts';
 import { royaltyGenesis } from './genesis.ts';

@@ -1,6 +1,6 @@
 // The royalty ledger is consistent: each recipient's lifetime paid and owed equal the sums of its
 // per-epoch accruals. (The treasury is an ordinary module account balance: nothing to back.)
-import type { KVRead } from '../../node/store/types.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
 
 export async function checkRoyaltyInvariants(store: KVRead): Promise<string[]> {

@@ -1,11 +1,11 @@
 // Splits settled amounts (protocol fee, royalties, operator) and keeps the royalty ledger: lifetime
 // entries per recipient, accruals per epoch (the leaves of each epoch's root) and the obligations of
 // OFFCHAIN batches. Coins move only in settleEscrow, out of the account of the module that held them.
-import { type Amount, formatCoins } from '../../node/framework/coins.ts';
-import type { Context } from '../../node/framework/context.ts';
-import { moduleAddress } from '../../node/framework/address.ts';
-import { u64Key } from '../../node/framework/collections.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
+import { type Amount, formatCoins } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import { u64Key } from '../../core/framework/collections.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
 import { ModelKind } from '../../proto/gen/cairn/registry/v1/types.ts';
 import type { EpochRoot, LedgerEntry, Params, Split, SplitTerms } from '../../proto/gen/cairn/royalty/v1/types.ts';
 import type { RoyaltyBank, RoyaltyRegistry } from './deps.ts';

@@ -1,6 +1,6 @@
 // royalty state layout: one prefix byte per collection under "royalty/". Recipient addresses that
 // are followed by more key parts are length-prefixed, so byte order is logical order.
-import { Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../node/framework/collections.ts';
+import { Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
 import { EpochAccrual, EpochRoot, LedgerEntry, OwedRecord, Params } from '../../proto/gen/cairn/royalty/v1/types.ts';
 
 export const MODULE = 'royalty';

@@ -3,7 +3,7 @@
 // u128 paid || u128 owed; leaf amount = paid + owed, count 1. An epoch without accruals has the
 // all-zero root.
 import { concatBytes, lp, u128, u64, utf8Bytes } from '../../sdk/bytes.ts';
-import { SumTree, leafHash } from '../../sdk/merkle.ts';
+import { SumTree, leafHash } from '../../sdk/receipts/merkle.ts';
 
 const DOMAIN = utf8Bytes('cairn/royalty-accrual/v1');
 export const EMPTY_ROOT = new Uint8Array(32);

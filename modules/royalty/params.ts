@@ -1,5 +1,5 @@
 // Royalty params: defaults and the checks shared by genesis and MsgUpdateParams.
-import { type AddressCodec, moduleAddress } from '../../node/framework/address.ts';
+import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
 import type { Params } from '../../proto/gen/cairn/royalty/v1/types.ts';
 import { ErrInvalidParams } from './errors.ts';
 

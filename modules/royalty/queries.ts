@@ -1,8 +1,8 @@
 // cairn.royalty.v1.Query: params, the ledger (one recipient with its accruals, or all), epoch roots
 // with their leaves, and OFFCHAIN obligations.
-import { concat, lengthPrefixedBytes, u64Key } from '../../node/framework/collections.ts';
-import type { QueryHandler } from '../../node/framework/module.ts';
-import { paginate } from '../../node/framework/pagination.ts';
+import { concat, lengthPrefixedBytes, u64Key } from '../../core/framework/collections.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
+import { paginate } from '../../core/framework/pagination.ts';
 import {
   QueryEpochRootRequest,
   QueryEpochRootResponse,

@@ -1,4 +1,4 @@
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 // Codes and descriptions as in the SDK's x/slashing/types/errors.go.
 const slashing = (code: number, description: string) => registerError('slashing', code, description);

@@ -1,9 +1,9 @@
 // slashing genesis: params (SPEC §2 names, in basis points), signing records, missed-block bits, and
 // (Cairn's addition) the evidence already handled, so an exported chain never punishes twice.
 import type { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError, array, at, object, optional, string, uint } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { msToTimestamp } from '../staking/keeper.ts';
 import * as stakingKeys from '../staking/keys.ts';
 import { timeToJson } from '../staking/genesis.ts';

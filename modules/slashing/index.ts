@@ -1,6 +1,6 @@
 // The slashing module: downtime (from the last commit's votes) and double-sign evidence (from
 // FinalizeBlock.misbehavior) punished by slashing, jailing and tombstoning; MsgUnjail.
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import { type SlashingGenesis, slashingGenesis } from './genesis.ts';
 import type { SlashingKeeper } from './keeper.ts';
 import { MODULE } from './keys.ts';

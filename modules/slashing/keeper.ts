@@ -10,10 +10,10 @@ import { Misbehavior, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types
 import type { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { BondStatus } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import type { Context } from '../../node/framework/context.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
-import { sha256 } from '../../node/crypto/hash.ts';
-import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
+import type { Context } from '../../core/framework/context.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
+import { sha256 } from '../../core/crypto/hash.ts';
+import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import { decFromBps } from '../staking/dec.ts';
 import { msToTimestamp, timestampMs, type StakingKeeper } from '../staking/keeper.ts';
 import { slash } from '../staking/slash.ts';

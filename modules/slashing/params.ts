@@ -2,7 +2,7 @@
 // downtime_bps 1, min_signed_bps), a window of blocks, a jail duration in consensus time, and the
 // evidence age in blocks. Queries report the cosmos Params form (Decs).
 import type { Params } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
-import { GenesisError, object, optional, string, uint } from '../../node/framework/json.ts';
+import { GenesisError, object, optional, string, uint } from '../../core/framework/json.ts';
 import { BPS, decFromBps, decFromBytes, decToBytes } from '../staking/dec.ts';
 
 export interface SlashingParams {

@@ -1,8 +1,8 @@
 // cosmos.slashing.v1beta1.Query: params and signing records (by consensus address, "<prefix>valcons1…").
 import { QueryParamsResponse, QuerySigningInfoRequest, QuerySigningInfoResponse, QuerySigningInfosRequest, QuerySigningInfosResponse } from 'cosmjs-types/cosmos/slashing/v1beta1/query';
 import { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
-import type { QueryHandler } from '../../node/framework/module.ts';
-import { paginate } from '../../node/framework/pagination.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
+import { paginate } from '../../core/framework/pagination.ts';
 import { invalidArgument, notFound } from '../auth/queries.ts';
 import type { SlashingKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

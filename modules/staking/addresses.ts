@@ -3,9 +3,9 @@
 import { PubKey as Ed25519PubKey } from 'cosmjs-types/cosmos/crypto/ed25519/keys';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
-import { type AddressCodec, BECH32_LIMIT } from '../../node/framework/address.ts';
-import { sha256 } from '../../node/crypto/hash.ts';
-import { ErrInvalidAddress, ErrInvalidPubKey } from '../../node/framework/sdk-errors.ts';
+import { type AddressCodec, BECH32_LIMIT } from '../../core/framework/address.ts';
+import { sha256 } from '../../core/crypto/hash.ts';
+import { ErrInvalidAddress, ErrInvalidPubKey } from '../../core/framework/sdk-errors.ts';
 import { ErrEmptyValidatorAddr, ErrValidatorPubKeyTypeNotSupported } from './errors.ts';
 
 export const ED25519_PUBKEY_URL = '/cosmos.crypto.ed25519.PubKey';

@@ -2,7 +2,7 @@
 // with its hook order (distribution settles rewards before any share change).
 import { BondStatus, type UnbondingDelegation, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
-import type { Context } from '../../node/framework/context.ts';
+import type { Context } from '../../core/framework/context.ts';
 import { type Dec, decToProto, mulDivCeil, parseDec } from './dec.ts';
 import {
   ErrBadAmount,

@@ -1,4 +1,4 @@
-import { registerError } from '../../node/framework/errors.ts';
+import { registerError } from '../../core/framework/errors.ts';
 
 // Codes and descriptions as in the SDK's x/staking/types/errors.go (the numbering it used before
 // SDK 0.47 folded some into sdk/18, so every bad input here has its own code).

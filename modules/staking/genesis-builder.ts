@@ -4,7 +4,7 @@
 // CometBFT, exactly as if each had sent MsgCreateValidator in block 0. Used by
 // `cairn genesis add-validator`, `cairn init`/`dev` and the localnet.
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
-import { BECH32_LIMIT, moduleAddress } from '../../node/framework/address.ts';
+import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
 import { ONE, formatDec, parseDecJson } from './dec.ts';
 import { NOT_BONDED_POOL } from './keys.ts';
 import { DEFAULT_PARAMS } from './params.ts';

@@ -8,10 +8,10 @@
 import { BondStatus, type Delegation, type Redelegation, type UnbondingDelegation, type Validator, bondStatusFromJSON, bondStatusToJSON } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
-import { type AddressCodec, moduleAddress } from '../../node/framework/address.ts';
-import type { Context, QueryContext } from '../../node/framework/context.ts';
-import { GenesisError, array, at, object, optional, string, uint } from '../../node/framework/json.ts';
-import type { GenesisHandlers } from '../../node/framework/module.ts';
+import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
+import type { Context, QueryContext } from '../../core/framework/context.ts';
+import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
+import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { consensusKeyBytes, ed25519Any, encodeValoper, hex } from './addresses.ts';
 import { type Dec, decToProto, formatDec, parseDec, parseDecJson } from './dec.ts';
 import { parseRates, validateDescription } from './description.ts';

@@ -1,7 +1,7 @@
 // What staking tells other modules, in the order the SDK's StakingHooks fire. Distribution keeps
 // reward accounting in step with stake through these; slashing starts and stops signing records.
 // The list is fixed when the keeper is built (see buildModules), never attached later.
-import type { Context } from '../../node/framework/context.ts';
+import type { Context } from '../../core/framework/context.ts';
 import type { Dec } from './dec.ts';
 
 export interface StakingHooks {

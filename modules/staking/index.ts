@@ -1,7 +1,7 @@
 // The staking module: validators, delegations, unbonding and redelegation, the bond pools, and the
 // validator set CometBFT runs with. See README.md for the state layout and rules.
 import { checkStakingInvariants } from './invariants.ts';
-import type { Module } from '../../node/framework/module.ts';
+import type { Module } from '../../core/framework/module.ts';
 import { type StakingGenesis, stakingGenesis } from './genesis.ts';
 import { StakingKeeper, timestampMs } from './keeper.ts';
 import * as keys from './keys.ts';

@@ -1,8 +1,8 @@
 // SPEC §0 for staking: every bonded token is backed by a pool balance. bonded_tokens_pool holds
 // exactly the tokens of BONDED validators; not_bonded_tokens_pool exactly those of the other
 // validators plus every unbonding entry's balance. Delegation shares add up to each validator's.
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { KVRead } from '../../node/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import * as bankKeys from '../bank/keys.ts';
 import { parseDec } from './dec.ts';
 import * as keys from './keys.ts';

@@ -3,9 +3,9 @@
 // the tokens the records say (see invariants.ts).
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
-import type { Context } from '../../node/framework/context.ts';
-import type { KVRead, KVStore } from '../../node/store/types.ts';
-import { moduleAddress } from '../../node/framework/address.ts';
+import type { Context } from '../../core/framework/context.ts';
+import type { KVRead, KVStore } from '../../core/store/types.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import type { BankApi } from '../bank/keeper.ts';
 import { type Dec, ONE, decToProto, mulDivTrunc } from './dec.ts';

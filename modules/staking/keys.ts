@@ -2,7 +2,7 @@
 // that (delegator, validator) pairs never collide, and heights are big-endian so queues iterate in
 // height order. The power index sorts by inverted power, so the first entries are the strongest.
 import { DVPair, DVVTriplet, Delegation, Params, Redelegation, UnbondingDelegation, Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import { type Codec, Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../node/framework/collections.ts';
+import { type Codec, Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../core/framework/collections.ts';
 
 export const MODULE = 'staking';
 export const BONDED_POOL = 'bonded_tokens_pool';

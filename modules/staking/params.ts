@@ -2,7 +2,7 @@
 // a number of blocks (SPEC §2: "unbonding period in blocks"), so `unbonding_time` in the Params query
 // is an estimate: unbonding_blocks × the chain's average block interval so far.
 import type { Params } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import { GenesisError, object, optional, string, uint } from '../../node/framework/json.ts';
+import { GenesisError, object, optional, string, uint } from '../../core/framework/json.ts';
 import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from './dec.ts';
 
 /** Tokens per unit of CometBFT voting power (the SDK's DefaultPowerReduction). */

@@ -28,10 +28,10 @@ import {
   QueryValidatorsResponse,
 } from 'cosmjs-types/cosmos/staking/v1beta1/query';
 import { BondStatus, type Delegation, type DelegationResponse, type Redelegation, type RedelegationResponse, type UnbondingDelegation, type Validator, bondStatusFromJSON } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import { moduleAddress } from '../../node/framework/address.ts';
-import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
-import type { QueryContext } from '../../node/framework/context.ts';
-import type { QueryHandler } from '../../node/framework/module.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
+import type { QueryContext } from '../../core/framework/context.ts';
+import type { QueryHandler } from '../../core/framework/module.ts';
 import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
 import { parseDec } from './dec.ts';
 import type { StakingKeeper } from './keeper.ts';

@@ -3,8 +3,8 @@
 // fraction (pro rata to what they held), and the validator's current tokens cover the rest. Burned
 // tokens leave the supply.
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import type { Context } from '../../node/framework/context.ts';
-import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
+import type { Context } from '../../core/framework/context.ts';
+import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import { type Dec, ONE, decToProto, mulDivCeil, mulDivTrunc, mulTrunc, parseDec } from './dec.ts';
 import { unbond } from './delegation.ts';
 import type { StakingKeeper } from './keeper.ts';

@@ -3,8 +3,8 @@
 // as validators enter and leave the set, and unbonding that has run its course completes.
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
-import { moduleAddress } from '../../node/framework/address.ts';
-import type { Context } from '../../node/framework/context.ts';
+import { moduleAddress } from '../../core/framework/address.ts';
+import type { Context } from '../../core/framework/context.ts';
 import { consensusKeyBytes } from './addresses.ts';
 import type { StakingKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

@@ -1,14 +1,14 @@
 // Read-only access to staking state, for staking itself and for the modules that depend on it
 // (distribution, slashing). Stateless: every method takes the store it reads.
 import { BondStatus, type Delegation, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import type { KVRead } from '../../node/store/types.ts';
+import type { KVRead } from '../../core/store/types.ts';
 import { type Dec, mulDivTrunc, parseDec } from './dec.ts';
 import * as keys from './keys.ts';
 import { DEFAULT_PARAMS, POWER_REDUCTION, type StakingParams, fromProtoParams } from './params.ts';
 import { consensusAddress, consensusKeyBytes } from './addresses.ts';
 import { fromBech32 } from '@cosmjs/encoding';
-import { BECH32_LIMIT } from '../../node/framework/address.ts';
-import { lengthPrefixedBytes } from '../../node/framework/collections.ts';
+import { BECH32_LIMIT } from '../../core/framework/address.ts';
+import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 
 export function tokensOf(v: Validator): bigint {
   return BigInt(v.tokens);

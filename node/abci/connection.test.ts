@@ -6,7 +6,7 @@ import { silentLogger } from '../log.ts';
 import { AbciClient } from './client.ts';
 import { encodeRequest } from './codec.ts';
 import { AbciConnection } from './connection.ts';
-import { FakeApp } from './fake-app.ts';
+import { FakeApp } from '../../test/support/fake-abci-app.ts';
 import { SerialQueue } from './serial.ts';
 
 let server: Server | undefined;

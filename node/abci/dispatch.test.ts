@@ -2,7 +2,7 @@ import { Request, Response } from 'cosmjs-types/tendermint/abci/types';
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder } from './codec.ts';
 import { answer, AppMethodError, REQUEST_KINDS, requestKind, UnknownRequestError } from './dispatch.ts';
-import { FakeApp } from './fake-app.ts';
+import { FakeApp } from '../../test/support/fake-abci-app.ts';
 import type { AbciApplication } from './types.ts';
 
 function decodeOne(frame: Uint8Array): Response {

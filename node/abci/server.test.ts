@@ -8,7 +8,7 @@ import { Request, type Response } from 'cosmjs-types/tendermint/abci/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../log.ts';
 import { AbciClient, AbciClientClosedError } from './client.ts';
-import { FakeApp } from './fake-app.ts';
+import { FakeApp } from '../../test/support/fake-abci-app.ts';
 import { AbciAddressInUseError, parseAbciAddress, startAbciServer, type AbciServer } from './server.ts';
 
 let dir: string;

@@ -14,7 +14,7 @@ import {
 import type { GenesisValidator } from './genesis.ts';
 import { initHome } from './home.ts';
 import { readValidatorKey } from './keys.ts';
-import { withTempDir } from './testing.ts';
+import { withTempDir } from '../../test/support/cometbft.ts';
 
 // The shape of a JSON value: keys and value kinds, not the values themselves.
 function shape(value: unknown): unknown {

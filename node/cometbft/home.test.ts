@@ -7,7 +7,7 @@ import { configPath, configure, localSettings, readConfigValue } from './config.
 import { ConfigKeyNotFoundError, HomeMismatchError } from './errors.ts';
 import { readGenesis } from './genesis.ts';
 import { initHome } from './home.ts';
-import { withTempDir } from './testing.ts';
+import { withTempDir } from '../../test/support/cometbft.ts';
 
 // CometBFT parses and validates config.toml before any subcommand; show-node-id does nothing else.
 async function cometbftAcceptsConfig(home: string): Promise<string> {

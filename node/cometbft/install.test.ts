@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CometbftInstallError, GoNotFoundError } from './errors.ts';
 import { ensureCometbft, explainGoInstallFailure } from './install.ts';
-import { withTempDir } from './testing.ts';
+import { withTempDir } from '../../test/support/cometbft.ts';
 import { COMETBFT_VERSION, matchesPinnedVersion } from './version.ts';
 
 // A stand-in for `go`: answers `go version`, records its install arguments, then runs `body`.

@@ -5,7 +5,7 @@ import { runCometbft } from './binary.ts';
 import { KeyFileError } from './errors.ts';
 import { initHome } from './home.ts';
 import { nodeId, readValidatorKey, validatorAddress } from './keys.ts';
-import { withTempDir } from './testing.ts';
+import { withTempDir } from '../../test/support/cometbft.ts';
 
 describe('node and validator identities', () => {
   it('computes the same node id as `cometbft show-node-id`', async () => {

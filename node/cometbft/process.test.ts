@@ -9,7 +9,7 @@ import { initHome } from './home.ts';
 import { freePorts } from './ports.ts';
 import { rpcUrlFromLaddr, startCometbft } from './process.ts';
 import { rpcCall, status, waitForHeight } from './rpc.ts';
-import { withTempDir } from './testing.ts';
+import { withTempDir } from '../../test/support/cometbft.ts';
 
 const KVSTORE = ['--proxy_app=kvstore'];
 

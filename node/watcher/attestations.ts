@@ -5,10 +5,10 @@
 // the signer's key were already checked by the gossip validator before delivery.
 import { fromBech32 } from '@cosmjs/encoding';
 import { forgedEvidenceHash } from '../../modules/registry/msgs/report-forged-attestation.ts';
-import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../modules/registry/sign-bytes.ts';
+import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../sdk/registry/sign-bytes.ts';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { BECH32_LIMIT } from '../framework/address.ts';
+import { BECH32_LIMIT } from '../../core/framework/address.ts';
 
 export interface ForgedAttestation {
   /** Its position in the envelope (MsgReportForgedAttestation.index). */

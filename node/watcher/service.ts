@@ -8,7 +8,7 @@ import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { QueryParamsRequest, QueryParamsResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
 import type { CairnApp } from '../app.ts';
-import { cairnRegistry } from '../tx/cosmjs-registry.ts';
+import { cairnRegistry } from '../../sdk/cosmjs-registry.ts';
 import type { Logger } from '../log.ts';
 import { appChainView, type P2pService } from '../p2p/service.ts';
 import { AvailabilityReporter, httpProbe } from '../availability/reporter.ts';

@@ -11,7 +11,7 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof, receiptProblems, receiptSignBytes, verifyEd25519 } from '../../sdk/index.ts';
-import { toSumNode } from '../../sdk/merkle.ts';
+import { toSumNode } from '../../sdk/receipts/merkle.ts';
 import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 import type { ReceiptKeyWindow } from '../p2p/validate.ts';

@@ -12,10 +12,10 @@ import {
   type ResponseQuery,
   type VoteInfo,
 } from 'cosmjs-types/tendermint/abci/types';
-import { addGenesisAccount, defaultAppState, type AppState } from '../../genesis/app-state.ts';
+import { addGenesisAccount, defaultAppState, type AppState } from '../../node/genesis.ts';
 import { CairnApp } from '../../node/app.ts';
 import { silentLogger } from '../../node/log.ts';
-import { CommitStore } from '../../node/store/commit-store.ts';
+import { CommitStore } from '../../core/store/commit-store.ts';
 import { createHash } from 'node:crypto';
 
 export const CHAIN_ID = 'cairn-test-1';

@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addGenesisAccount, defaultAppState } from '../../genesis/app-state.ts';
+import { addGenesisAccount, defaultAppState } from '../../node/genesis.ts';
 import { initNodeHome } from '../../cli/commands/init.ts';
 import { freePorts } from '../../node/cometbft/ports.ts';
 import { toBech32 } from '@cosmjs/encoding';

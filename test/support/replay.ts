@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { rpcCall } from '../../node/cometbft/rpc.ts';
 import { CairnApp } from '../../node/app.ts';
 import { silentLogger } from '../../node/log.ts';
-import { CommitStore } from '../../node/store/commit-store.ts';
+import { CommitStore } from '../../core/store/commit-store.ts';
 import type { VoteInfo } from 'cosmjs-types/tendermint/abci/types';
 
 interface RpcBlock {

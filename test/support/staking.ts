@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
 import type { ExecTxResult, VoteInfo } from 'cosmjs-types/tendermint/abci/types';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
-import { addGenesisAccount, defaultAppState, type AppState } from '../../genesis/app-state.ts';
+import { addGenesisAccount, defaultAppState, type AppState } from '../../node/genesis.ts';
 import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { consensusAddress } from '../../modules/staking/addresses.ts';
 import { AppChain, CHAIN_ID, type BlockConsensus } from './app-chain.ts';

@@ -4,9 +4,9 @@ import { DirectSecp256k1HdWallet, Registry, encodePubkey, makeAuthInfoBytes, mak
 import { defaultRegistryTypes } from '@cosmjs/stargate';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { EncodeObject } from '@cosmjs/proto-signing';
-import { registryTypes } from '../../modules/registry/cosmjs.ts';
-import { receiptsTypes } from '../../modules/receipts/cosmjs.ts';
-import { royaltyTypes } from '../../modules/royalty/cosmjs.ts';
+import { registryTypes } from '../../sdk/registry/messages.ts';
+import { receiptsTypes } from '../../sdk/receipts/messages.ts';
+import { royaltyTypes } from '../../sdk/royalty/messages.ts';
 
 export const registry = new Registry(defaultRegistryTypes);
 
@@ -72,5 +72,5 @@ for (const [typeUrl, type] of registryTypes) registry.register(typeUrl, type);
 for (const [typeUrl, type] of [...receiptsTypes, ...royaltyTypes]) registry.register(typeUrl, type);
 
 // Cairn's emission messages (modules/emission).
-import { emissionTypes } from '../../modules/emission/cosmjs.ts';
+import { emissionTypes } from '../../sdk/emission/messages.ts';
 for (const [typeUrl, type] of emissionTypes) registry.register(typeUrl, type);

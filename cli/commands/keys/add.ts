@@ -2,7 +2,7 @@
 import { arg, booleanFlag, stringFlag } from '../../context.ts';
 import type { CommandContext } from '../../context.ts';
 import { CliError } from '../../errors.ts';
-import { DuplicateKeyError } from '../../keyring.ts';
+import { DuplicateKeyError } from '../../../sdk/keyring/keyring.ts';
 import { isInteractive, readAll, readHidden } from '../../prompt.ts';
 import { keyJson, keyText, warnIfTestBackend } from './format.ts';
 

@@ -1,6 +1,6 @@
 // How keys are shown by the keys commands.
 import type { CommandContext } from '../../context.ts';
-import type { Keyring, KeyInfo } from '../../keyring.ts';
+import type { Keyring, KeyInfo } from '../../../sdk/keyring/keyring.ts';
 import { fields } from '../../output.ts';
 
 export function keyJson(key: KeyInfo): Record<string, unknown> {

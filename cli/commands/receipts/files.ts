@@ -5,8 +5,8 @@
 // ed25519 seed as 64 hex digits.
 import { readFile, writeFile } from 'node:fs/promises';
 import { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
-import { type Batch, type BatchHeader, buildBatch } from '../../../sdk/batch.ts';
-import { SumTree, receiptLeaf } from '../../../sdk/merkle.ts';
+import { type Batch, type BatchHeader, buildBatch } from '../../../sdk/receipts/batch.ts';
+import { SumTree, receiptLeaf } from '../../../sdk/receipts/merkle.ts';
 import { type Ed25519Signer, ed25519FromSeed } from '../../../sdk/ed25519.ts';
 import { CliError, UsageError } from '../../errors.ts';
 

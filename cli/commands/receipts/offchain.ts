@@ -7,9 +7,9 @@ import { fields } from '../../output.ts';
 import { checkAddress } from '../../node-client.ts';
 import * as regq from '../../../proto/gen/cairn/registry/v1/query.ts';
 import type { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
-import { BatchError, buildBatch, inclusionProof } from '../../../sdk/batch.ts';
+import { BatchError, buildBatch, inclusionProof } from '../../../sdk/receipts/batch.ts';
 import { generateEd25519, verifyEd25519 } from '../../../sdk/ed25519.ts';
-import { ReceiptFormatError, receiptProblems, receiptSignBytes, signReceipt } from '../../../sdk/receipt.ts';
+import { ReceiptFormatError, receiptProblems, receiptSignBytes, signReceipt } from '../../../sdk/receipts/receipt.ts';
 import { moduleQuery, parseId, withChain } from './client.ts';
 import { batchJson, headerJson, readBatch, readKey, readReceipts, readReceiptsOrBatch, receiptJson, writeJson } from './files.ts';
 

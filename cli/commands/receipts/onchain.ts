@@ -2,9 +2,9 @@
 // request-receipt | reserve | start-reservation | report-refusal.
 import { arg, booleanFlag, stringFlag, type CommandContext } from '../../context.ts';
 import { CliError, UsageError } from '../../errors.ts';
-import { RECEIPTS_TYPE_URLS as URLS } from '../../../modules/receipts/cosmjs.ts';
+import { RECEIPTS_TYPE_URLS as URLS } from '../../../sdk/receipts/messages.ts';
 import * as q from '../../../proto/gen/cairn/receipts/v1/query.ts';
-import { type Batch, inclusionProof, submitBatchMsg } from '../../../sdk/batch.ts';
+import { type Batch, inclusionProof, submitBatchMsg } from '../../../sdk/receipts/batch.ts';
 import { parseCoin } from '../../amount.ts';
 import { eventAttribute } from '../../tx.ts';
 import { moduleQuery, parseId, sendReceiptsTx, withChain } from './client.ts';

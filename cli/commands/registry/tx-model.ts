@@ -3,7 +3,7 @@ import { coinToChain, parseCoin } from '../../amount.ts';
 import { arg, stringFlag, type CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { checkAddress } from '../../node-client.ts';
-import { REGISTRY_TYPE_URLS as URLS } from '../../../modules/registry/cosmjs.ts';
+import { REGISTRY_TYPE_URLS as URLS } from '../../../sdk/registry/messages.ts';
 import { type Eval, ModelKind, type RoyaltyRecipient } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { enumByName, listFlag, parseHash, parseSpec, sendRegistryTx } from './client.ts';
 

@@ -2,7 +2,7 @@
 import { coinToChain, parseCoin } from '../../amount.ts';
 import { arg, stringFlag, type CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
-import { REGISTRY_TYPE_URLS as URLS } from '../../../modules/registry/cosmjs.ts';
+import { REGISTRY_TYPE_URLS as URLS } from '../../../sdk/registry/messages.ts';
 import { type GpuCommitment, GpuTier, TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { eventAttribute } from '../../tx.ts';
 import { enumByName, listFlag, parseKey, parseSpec, sendRegistryTx } from './client.ts';

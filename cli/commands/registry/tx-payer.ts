@@ -1,6 +1,6 @@
 // cairn tx registry authorize-payer-key | revoke-payer-key | submit-attestation
 import { arg, stringFlag, type CommandContext } from '../../context.ts';
-import { REGISTRY_TYPE_URLS as URLS } from '../../../modules/registry/cosmjs.ts';
+import { REGISTRY_TYPE_URLS as URLS } from '../../../sdk/registry/messages.ts';
 import { MsgSubmitAttestation } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { eventAttribute } from '../../tx.ts';
 import { readJsonObject } from '../receipts/files.ts';

@@ -11,7 +11,7 @@ import { withNode } from '../../node-client.ts';
 import { sendWithKey } from '../../tx.ts';
 import { formatDec, parseDec } from '../../../modules/staking/dec.ts';
 import { fromBech32 } from '@cosmjs/encoding';
-import { BECH32_LIMIT } from '../../../node/framework/address.ts';
+import { BECH32_LIMIT } from '../../../core/framework/address.ts';
 
 /** Signs `build(sender)` with the key named by the first argument, broadcasts it and prints the result. */
 export async function sendTx(ctx: CommandContext, build: (sender: string) => EncodeObject[], extraRows?: Parameters<typeof sendWithKey>[2]): Promise<void> {

@@ -1,8 +1,8 @@
 // MsgMultiSend: one input (as in SDK 0.50: several senders are not allowed), many outputs whose
 // coins must add up to the input's exactly.
 import { MsgMultiSend, MsgMultiSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
-import { formatCoins, parseCoins, sumCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins, parseCoins, sumCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { ErrInputOutputMismatch, ErrMultipleSenders, ErrNoInputs, ErrNoOutputs, ErrSendDisabled } from '../errors.ts';
 import type { BankKeeper } from '../keeper.ts';
 import { decodeNamed } from './send.ts';

@@ -1,8 +1,8 @@
 // MsgSend: one sender, one recipient, any number of denoms.
 import { MsgSend, MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
-import { parseCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
-import { ErrInvalidAddress } from '../../../node/framework/sdk-errors.ts';
+import { parseCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
+import { ErrInvalidAddress } from '../../../core/framework/sdk-errors.ts';
 import { ErrSendDisabled } from '../errors.ts';
 import type { BankKeeper } from '../keeper.ts';
 

@@ -1,7 +1,7 @@
 // MsgFundCommunityPool: anyone may add coins to the community pool.
 import { MsgFundCommunityPool, MsgFundCommunityPoolResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
-import { parseCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { parseCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeAccount } from '../../staking/addresses.ts';
 import * as dc from '../dec-coins.ts';
 import type { DistributionKeeper } from '../keeper.ts';

@@ -1,6 +1,6 @@
 // MsgSetWithdrawAddress: where a delegator's rewards (and an operator's commission) are paid.
 import { MsgSetWithdrawAddress, MsgSetWithdrawAddressResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeAccount, equalBytes } from '../../staking/addresses.ts';
 import { ErrBlockedWithdrawAddr, ErrSetWithdrawAddrDisabled } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';

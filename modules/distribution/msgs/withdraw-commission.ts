@@ -1,7 +1,7 @@
 // MsgWithdrawValidatorCommission: the operator collects the whole part of its commission.
 import { MsgWithdrawValidatorCommission, MsgWithdrawValidatorCommissionResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
-import { toProtoCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { toProtoCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
 import { ErrNoValidatorCommission } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';

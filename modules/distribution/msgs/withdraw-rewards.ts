@@ -1,8 +1,8 @@
 // MsgWithdrawDelegatorReward: pays a delegation's accumulated rewards (what CosmJS `withdrawRewards`
 // sends). The delegation's accounting restarts from now.
 import { MsgWithdrawDelegatorReward, MsgWithdrawDelegatorRewardResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
-import { toProtoCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { toProtoCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper } from '../../staking/addresses.ts';
 import { ErrEmptyDelegationDistInfo, ErrNoValidatorExists } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';

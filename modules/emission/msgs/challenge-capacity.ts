@@ -3,7 +3,7 @@
 // the challenger's again (with a share of the slash) if it does not. Refused, changing nothing:
 // no trusted verifier on the chain, an unknown operator, an inactive one, a GPU it has not committed, a GPU already under an open
 // challenge, a challenge of oneself, a challenger who cannot pay the bond.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgChallengeCapacity, MsgChallengeCapacityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { answerable, openChallenge } from '../capacity.ts';
 import { ErrAlreadyChallenged, ErrInvalidChallenge, ErrNotCommitted, ErrUnknownOperator, ErrUntrustedVerifier } from '../errors.ts';

@@ -1,10 +1,10 @@
 // MsgProveCapacity: the operator answers an open capacity challenge with a benchmark signed by a
 // trusted verifier, in time, measuring at least the committed count. Anything else is refused and
 // changes nothing; an unanswered challenge becomes a fake-capacity fault at its deadline.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgProveCapacity, MsgProveCapacityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { ChallengeStatus } from '../../../proto/gen/cairn/emission/v1/types.ts';
-import { verifyEd25519 } from '../../registry/sign-bytes.ts';
+import { verifyEd25519 } from '../../../sdk/registry/sign-bytes.ts';
 import { bondOf, capacitySignBytes, closeChallenge } from '../capacity.ts';
 import { ErrBadCapacityProof, ErrNotChallenged, ErrUntrustedVerifier } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';

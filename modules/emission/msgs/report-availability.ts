@@ -2,7 +2,7 @@
 // reports operators' uptime for the current epoch. Reports from non-validators, from a reporter the
 // validator did not name, for another epoch, for unknown operators or malformed are refused whole.
 // MsgSetAvailabilityReporter names (or, empty, removes) that reporter.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import {
   MsgReportAvailability,
   MsgReportAvailabilityResponse,

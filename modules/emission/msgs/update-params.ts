@@ -2,7 +2,7 @@
 // default the gov module account). The new params pass genesis's checks (CheckTx); the denom is
 // fixed (minted totals, bonds and the fee guard are in it) and max_supply cannot fall below the
 // supply already out (the cap invariant would break at once).
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';

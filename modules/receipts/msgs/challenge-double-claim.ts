@@ -2,12 +2,12 @@
 // batches, or at two leaves of one batch. Each side is a leaf given with its inclusion proof, or a
 // receipt already revealed on chain in that batch. The later batch (the higher id) is rejected, so
 // it must still be pending.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { type Claim, MsgChallengeDoubleClaim, MsgChallengeDoubleClaimResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchStatus, ChallengeKind, FaultKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { equalBytes } from '../../../sdk/bytes.ts';
-import type { Context } from '../../../node/framework/context.ts';
-import { RECEIPT_ID_LENGTH } from '../../../sdk/receipt.ts';
+import type { Context } from '../../../core/framework/context.ts';
+import { RECEIPT_ID_LENGTH } from '../../../sdk/receipts/receipt.ts';
 import { ErrBatchNotPending, ErrInvalidChallenge, ErrInvalidProof, ErrWindowClosed } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import { doubleClaimEvidence } from '../evidence.ts';
@@ -15,7 +15,8 @@ import { faultBatch } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { statusName } from '../keeper.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 import { checkShape, requireIncluded } from './proofs.ts';
 
 /** Where a claim puts the receipt: its batch and leaf index. */

@@ -1,17 +1,18 @@
 // MsgChallengeReceipt: anyone proves that a leaf of a pending batch is an invalid receipt (bad
 // signature, key not authorised at its time, wrong field, bad amount, outside the epoch, stale or
 // foreign attestation). A valid receipt, or a proof that does not lead to the root, changes nothing.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgChallengeReceipt, MsgChallengeReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ChallengeKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
-import { receiptLeafHash } from '../../../sdk/merkle.ts';
+import { receiptLeafHash } from '../../../sdk/receipts/merkle.ts';
 import { judgeReceipt } from '../checks.ts';
 import { ErrNoFault } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import { receiptEvidence } from '../evidence.ts';
 import { faultBatch } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 import { checkShape, requireIncluded } from './proofs.ts';
 
 export function msgChallengeReceipt(k: ReceiptsKeeper): MsgHandler<MsgChallengeReceipt> {

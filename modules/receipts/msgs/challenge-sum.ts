@@ -1,16 +1,17 @@
 // MsgChallengeSum: anyone proves that a node of a pending batch's Merkle-sum tree does not add up:
 // its amount or count differs from its two children's, a leaf is counted as more than one receipt
 // or with another amount than its receipt's, or a node holds an amount but no leaves.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgChallengeSum, MsgChallengeSumResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ChallengeKind, FaultKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
-import { MAX_PROOF_STEPS, checkSumNodeProof, parseSumNode } from '../../../sdk/merkle.ts';
+import { MAX_PROOF_STEPS, checkSumNodeProof, parseSumNode } from '../../../sdk/receipts/merkle.ts';
 import { ErrInvalidProof, ErrNoFault } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import { sumEvidence } from '../evidence.ts';
 import { faultBatch } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 import { STEP_GAS, batchRoot } from './proofs.ts';
 
 export function msgChallengeSum(k: ReceiptsKeeper): MsgHandler<MsgChallengeSum> {

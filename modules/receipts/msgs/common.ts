@@ -1,19 +1,14 @@
 // Shared by the message handlers: type URLs, responses, address and coin checks.
-import type { AddressCodec } from '../../../node/framework/address.ts';
-import type { Amount } from '../../../node/framework/coins.ts';
-import { validateDenom } from '../../../node/framework/coins.ts';
-import type { RegisteredError } from '../../../node/framework/errors.ts';
-import type { EncodedAny } from '../../../node/framework/module.ts';
-import { ErrInvalidAddress } from '../../../node/framework/sdk-errors.ts';
+import type { AddressCodec } from '../../../core/framework/address.ts';
+import type { Amount } from '../../../core/framework/coins.ts';
+import { validateDenom } from '../../../core/framework/coins.ts';
+import type { RegisteredError } from '../../../core/framework/errors.ts';
+import type { EncodedAny } from '../../../core/framework/module.ts';
+import { ErrInvalidAddress } from '../../../core/framework/sdk-errors.ts';
 import type { Coin } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { parseU128 } from '../../../sdk/bytes.ts';
 import { ErrInvalidAmount } from '../errors.ts';
-
-export const PACKAGE = 'cairn.receipts.v1';
-
-export function typeUrl(name: string): string {
-  return `/${PACKAGE}.${name}`;
-}
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 interface Encoder<T> {
   encode(message: T): { finish(): Uint8Array };

@@ -1,12 +1,13 @@
 // MsgDepositEscrow: coins from the payer's account into its escrow, where batches can lock them.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgDepositEscrow, MsgDepositEscrowResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ErrInvalidAmount } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseCoin, respond, typeUrl } from './common.ts';
+import { decodeAddress, parseCoin, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 export function msgDepositEscrow(k: ReceiptsKeeper): MsgHandler<MsgDepositEscrow> {
   return {

@@ -1,7 +1,7 @@
 // Checking proofs inside messages: against a batch's root and claimed sums, with gas per step.
-import type { Context } from '../../../node/framework/context.ts';
+import type { Context } from '../../../core/framework/context.ts';
 import type { Batch, InclusionProof, Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
-import { MAX_PROOF_STEPS, type SumValue, receiptInclusionProblem } from '../../../sdk/merkle.ts';
+import { MAX_PROOF_STEPS, type SumValue, receiptInclusionProblem } from '../../../sdk/receipts/merkle.ts';
 import { ErrInvalidProof, ErrInvalidReceipt } from '../errors.ts';
 
 /** Gas per proof step (one sha256 over ~115 bytes) and per leaf byte hashed. */

@@ -1,7 +1,7 @@
 // MsgReportRefusal: the payer of a reservation its operator did not start within start_window gets
 // its payment back, and the operator is slashed refusal_bps (reserved-job refusal; the payer, who
 // proved it, receives the challenger's share).
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgReportRefusal, MsgReportRefusalResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { FaultKind, ReservationStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { ErrNotReservationParty, ErrReservationNotFound, ErrReservationState } from '../errors.ts';
@@ -10,7 +10,8 @@ import { refusalEvidence } from '../evidence.ts';
 import { punish } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 export function msgReportRefusal(k: ReceiptsKeeper): MsgHandler<MsgReportRefusal> {
   return {

@@ -2,15 +2,16 @@
 // pending batch. The operator must reveal it within reveal_window: then the bond pays the operator;
 // otherwise the batch is rejected for data unavailability and the requester gets the bond back and
 // the prover's reward. A batch whose window ends with requests open waits for them.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgRequestReceipt, MsgRequestReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ChallengeKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { ErrAlreadyRequested, ErrInvalidBond, ErrInvalidChallenge, ErrTooManyRequests } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseCoin, respond, typeUrl } from './common.ts';
+import { decodeAddress, parseCoin, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 export function msgRequestReceipt(k: ReceiptsKeeper): MsgHandler<MsgRequestReceipt> {
   return {

@@ -1,8 +1,8 @@
 // MsgReserveCapacity: a payer reserves `gpu_count` GPUs of one of an active operator's reservable
 // GPU commitments for `hours`, at the listed price per GPU-hour. The price moves from the payer's
 // account into escrow now; the operator must StartReservation within start_window blocks.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgReserveCapacity, MsgReserveCapacityResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ReservationStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { U128_MAX } from '../../../sdk/bytes.ts';
@@ -10,7 +10,8 @@ import { ErrInvalidReservation, ErrNotReservable, ErrOperatorNotActive } from '.
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 export function msgReserveCapacity(k: ReceiptsKeeper): MsgHandler<MsgReserveCapacity> {
   return {

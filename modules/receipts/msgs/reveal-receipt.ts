@@ -3,10 +3,10 @@
 // recorded as revealed (and a request's bond goes to the operator); an invalid one is a fault that
 // rejects the batch, since its operator committed to it. A proof that does not lead to the batch
 // root changes nothing.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgRevealReceipt, MsgRevealReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { BatchStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
-import { receiptLeafHash } from '../../../sdk/merkle.ts';
+import { receiptLeafHash } from '../../../sdk/receipts/merkle.ts';
 import { judgeReceipt } from '../checks.ts';
 import { ErrBatchNotPending, ErrNotRequested } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
@@ -14,7 +14,8 @@ import { receiptEvidence } from '../evidence.ts';
 import { faultBatch, markRequest } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 import { checkShape, requireIncluded } from './proofs.ts';
 
 export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt> {

@@ -1,13 +1,14 @@
 // MsgStartReservation: the operator starts a reservation within start_window. It runs for its hours
 // from this block's time; the first block at or after its end pays the operator (protocol fee first).
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgStartReservation, MsgStartReservationResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ReservationStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { ErrNotReservationParty, ErrReservationNotFound, ErrReservationState } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 export function msgStartReservation(_k: ReceiptsKeeper): MsgHandler<MsgStartReservation> {
   return {

@@ -3,17 +3,18 @@
 // OFFCHAIN batches carry the root of their payment references. The chain derives the leaves it
 // audits from this block's hash and the batch id; the operator must reveal them by reveal_deadline.
 // Receipt times must fall in [start of the epoch, end of the epoch or this block's time].
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgSubmitBatch, MsgSubmitBatchResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchStatus, SettlementMode } from '../../../proto/gen/cairn/receipts/v1/types.ts';
-import { MAX_ID_TEXT_LENGTH } from '../../../sdk/receipt.ts';
-import { sampleIndices } from '../../../sdk/sample.ts';
+import { MAX_ID_TEXT_LENGTH } from '../../../sdk/receipts/receipt.ts';
+import { sampleIndices } from '../../../sdk/receipts/sample.ts';
 import { ErrDuplicateRoot, ErrInvalidBatch, ErrInvalidEpoch, ErrOperatorNotActive } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseAmountText, respond, typeUrl } from './common.ts';
+import { decodeAddress, parseAmountText, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 /** Gas per sampled leaf (one sha256 each, plus its share of the batch record). */
 const SAMPLE_GAS = 200n;

@@ -1,13 +1,14 @@
 // MsgUpdateParams: replaces every receipts param; only params.authority may sign it. epoch_blocks is
 // fixed at genesis: changing it would renumber every epoch batches and roots refer to.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { validateParams } from '../params.ts';
-import { decodeAddress, respond, typeUrl } from './common.ts';
+import { decodeAddress, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 export function msgUpdateParams(k: ReceiptsKeeper): MsgHandler<MsgUpdateParams> {
   return {

@@ -1,14 +1,15 @@
 // MsgWithdrawEscrow: asks for coins back. They stay lockable for escrow_withdraw_delay blocks (an
 // operator who served the payer can still submit its batch), then the payer gets what is still
 // available, up to the amount asked. At most the available amount not already asked for.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgWithdrawEscrow, MsgWithdrawEscrowResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ErrInsufficientEscrow, ErrInvalidAmount, ErrTooManyWithdrawals } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseCoin, respond, typeUrl } from './common.ts';
+import { decodeAddress, parseCoin, respond } from './common.ts';
+import { typeUrl } from '../../../sdk/receipts/messages.ts';
 
 export function msgWithdrawEscrow(k: ReceiptsKeeper): MsgHandler<MsgWithdrawEscrow> {
   return {

@@ -1,6 +1,6 @@
 // MsgAddBond: more coins into the operator's bond; an unbonding operator back at the minimum is active again.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgAddBond, MsgAddBondResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { OperatorStatus } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import type { RegistryBank } from '../deps.ts';
@@ -9,7 +9,8 @@ import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { decodeAddress, parseCoin } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgAddBond(registry: RegistryKeeper, bank: RegistryBank): MsgHandler<MsgAddBond> {
   return {

@@ -1,14 +1,15 @@
 // MsgAuthorizePayerKey: a payer (a gateway, or a direct-host customer) authorises an ed25519 key to
 // sign receipts on its behalf, from this height on. A revoked key stays revoked: a leaked key that was
 // revoked must never sign again, so it cannot be re-authorised.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgAuthorizePayerKey, MsgAuthorizePayerKeyResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrPayerKeyExists, ErrPayerKeyRevoked, ErrTooManyPayerKeys } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkEd25519Key, checkLabel, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgAuthorizePayerKey(registry: RegistryKeeper): MsgHandler<MsgAuthorizePayerKey> {
   return {

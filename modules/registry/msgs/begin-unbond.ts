@@ -1,15 +1,16 @@
 // MsgBeginUnbond: moves part or all of the bond into an unbonding entry, released to the operator
 // at the end of block (now + operator_unbonding_blocks) and slashable until then. What stays bonded
 // must be zero or at least the minimum; unbonding everything takes an active operator out of the catalog.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgBeginUnbond, MsgBeginUnbondResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { OperatorStatus } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrBondTooLow, ErrInsufficientBond, ErrInvalidBond, ErrTooManyUnbondingEntries } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import { decodeAddress, parseCoin } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgBeginUnbond(registry: RegistryKeeper): MsgHandler<MsgBeginUnbond> {
   return {

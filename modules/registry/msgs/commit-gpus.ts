@@ -1,6 +1,6 @@
 // MsgCommitGpus: replaces the operator's GPU commitments. A GPU that disappears, or loses the TEE
 // type of its current attestation, loses that attestation. Committing capacity earns nothing by itself.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgCommitGpus, MsgCommitGpusResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrInvalidPrice, ErrTooManyGpus } from '../errors.ts';
@@ -8,7 +8,8 @@ import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkGpus, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgCommitGpus(registry: RegistryKeeper): MsgHandler<MsgCommitGpus> {
   return {

@@ -1,11 +1,6 @@
 // Shared by the message handlers: type URLs and response encoding.
-import type { EncodedAny } from '../../../node/framework/module.ts';
-
-export const PACKAGE = 'cairn.registry.v1';
-
-export function typeUrl(name: string): string {
-  return `/${PACKAGE}.${name}`;
-}
+import type { EncodedAny } from '../../../core/framework/module.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 interface Encoder<T> {
   encode(message: T): { finish(): Uint8Array };

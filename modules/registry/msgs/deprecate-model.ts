@@ -1,7 +1,7 @@
 // MsgDeprecateModel: the author marks a model deprecated, for good. It stays queryable and existing
 // offers stay, but no new adapter may build on it, no new offer may serve it, and its terms freeze.
-import type { MsgHandler } from '../../../node/framework/module.ts';
-import type { KVRead } from '../../../node/store/types.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
+import type { KVRead } from '../../../core/store/types.ts';
 import { MsgDeprecateModel, MsgDeprecateModelResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import type { Model } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrModelDeprecated, ErrModelNotFound, ErrNotAuthor } from '../errors.ts';
@@ -9,7 +9,8 @@ import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export async function requireAuthoredModel(registry: RegistryKeeper, store: KVRead, id: string, signer: string): Promise<Model> {
   const model = await registry.modelOf(store, id);

@@ -1,5 +1,5 @@
 // Checks shared by MsgRegisterModel and MsgUpdateModel: the terms an author may set.
-import type { AddressCodec } from '../../../node/framework/address.ts';
+import type { AddressCodec } from '../../../core/framework/address.ts';
 import type { Eval, Params, RoyaltyRecipient } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrInvalidEval, ErrInvalidRecipients, ErrRoyaltyTooHigh } from '../errors.ts';
 import { checkEvals, checkLicense, checkRoyalty } from '../validate.ts';

@@ -1,7 +1,7 @@
 // MsgRegisterOperator: a new operator with its listing, receipt key and an initial bond of at least
 // min_operator_bond, moved into the registry_bonds module account.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgRegisterOperator, MsgRegisterOperatorResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { OperatorStatus } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrBondTooLow, ErrInvalidBond, ErrOperatorExists, ErrReceiptKeyInUse } from '../errors.ts';
@@ -11,7 +11,8 @@ import * as keys from '../keys.ts';
 import type { RegistryBank } from '../deps.ts';
 import { checkEd25519Key, checkEndpoints, checkLinkedHosts, checkMoniker, checkRegion, decodeAddress, parseCoin } from '../validate.ts';
 import { checkListingLimits } from './update-operator.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgRegisterOperator(registry: RegistryKeeper, bank: RegistryBank): MsgHandler<MsgRegisterOperator> {
   return {

@@ -6,10 +6,10 @@
 //
 // The envelope is decoded here from the generated p2p types (the module does not import node/p2p);
 // its sign-bytes are "cairn/p2p/v1" ‖ body exactly as sent, as node/p2p/envelope.ts signs them.
-import type { Context } from '../../../node/framework/context.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
-import { concat } from '../../../node/framework/collections.ts';
-import { sha256 } from '../../../node/crypto/hash.ts';
+import type { Context } from '../../../core/framework/context.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
+import { concat } from '../../../core/framework/collections.ts';
+import { sha256 } from '../../../core/crypto/hash.ts';
 import { Envelope, SignedBody } from '../../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { MsgReportForgedAttestation, MsgReportForgedAttestationResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { type Attestation, TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
@@ -26,9 +26,10 @@ import { EVENTS, hex } from '../events.ts';
 import type { RegistryBank } from '../deps.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { attestationFields, attestationSignBytes, verifyEd25519 } from '../sign-bytes.ts';
+import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../../sdk/registry/sign-bytes.ts';
 import { BPS, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 import { VERIFY_GAS } from './submit-attestation.ts';
 
 /** The SPEC slashing table's fraction for a forged attestation: the whole bond. */

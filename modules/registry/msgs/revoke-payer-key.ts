@@ -1,12 +1,13 @@
 // MsgRevokePayerKey: the key stops being authorised from this height on. The record stays, so
 // receipts it signed while authorised still verify.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgRevokePayerKey, MsgRevokePayerKeyResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrPayerKeyNotFound } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import * as keys from '../keys.ts';
 import { checkEd25519Key, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgRevokePayerKey(): MsgHandler<MsgRevokePayerKey> {
   return {

@@ -1,14 +1,15 @@
 // MsgRotateReceiptKey: a new receipt key from this block on. The old key is kept as retired with its
 // window [valid_from, rotation height + 1): receipts it signed up to and including the rotation
 // block still verify, and no operator can ever register it again.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgRotateReceiptKey, MsgRotateReceiptKeyResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrReceiptKeyInUse } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkEd25519Key, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgRotateReceiptKey(registry: RegistryKeeper): MsgHandler<MsgRotateReceiptKey> {
   return {

@@ -1,14 +1,15 @@
 // MsgServeModel: the operator declares it serves a model or adapter at a price per unit; sending it
 // again re-prices the offer. Deprecated models take no new offers.
-import { formatCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { formatCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgServeModel, MsgServeModelResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrInvalidPrice, ErrModelDeprecated, ErrModelNotFound, ErrTooManyServedModels } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress, parseCoin } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgServeModel(registry: RegistryKeeper): MsgHandler<MsgServeModel> {
   return {

@@ -1,12 +1,13 @@
 // MsgStopServing: withdraws an offer.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgStopServing, MsgStopServingResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrNotServing } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgStopServing(registry: RegistryKeeper): MsgHandler<MsgStopServing> {
   return {

@@ -2,7 +2,7 @@
 // verifier from params.trusted_verifiers over the sign-bytes in ../sign-bytes.ts. TEE_TYPE_NONE is a
 // self-declaration: no verifier, no signature, and it ranks below any verified TEE. The newest
 // attestation of a GPU is its current one; it counts while issued_at <= block time < expires_at.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgSubmitAttestation, MsgSubmitAttestationResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import {
@@ -17,9 +17,10 @@ import {
 import { EVENTS, hex } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { ED25519_SIGNATURE_LENGTH, attestationFields, attestationId, attestationSignBytes, verifyEd25519 } from '../sign-bytes.ts';
+import { ED25519_SIGNATURE_LENGTH, attestationFields, attestationId, attestationSignBytes, verifyEd25519 } from '../../../sdk/registry/sign-bytes.ts';
 import { LIMITS, checkEd25519Key, checkGpuId, decodeAddress, isTeeType } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 /** Gas for one ed25519 verification: the auth module's default sig_verify_cost_ed25519. */
 export const VERIFY_GAS = 590n;

@@ -1,11 +1,12 @@
 // MsgUnjailOperator: a jailed operator returns once its jail period is over (the keeper's unjail:
 // active if its bond still meets the minimum, unbonding otherwise). Without it a jail for a
 // data-unavailable, stale-attestation or fake-capacity fault would be permanent.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgUnjailOperator, MsgUnjailOperatorResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import { decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgUnjailOperator(registry: RegistryKeeper): MsgHandler<MsgUnjailOperator> {
   return {

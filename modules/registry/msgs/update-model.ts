@@ -1,13 +1,14 @@
 // MsgUpdateModel: the author replaces the mutable terms (license, evals, royalty). Weights, kind,
 // base and version chain never change: new weights are a new version.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgUpdateModel, MsgUpdateModelResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrModelDeprecated } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 import { requireAuthoredModel } from './deprecate-model.ts';
 import { checkTermLimits, checkTerms } from './model-terms.ts';
 

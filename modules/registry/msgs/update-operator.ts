@@ -1,12 +1,13 @@
 // MsgUpdateOperator: replaces the listing (moniker, endpoints, region, linked hosts).
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgUpdateOperator, MsgUpdateOperatorResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import type { Params } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrInvalidEndpoint, ErrInvalidLinkedHost } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import { checkEndpoints, checkLinkedHosts, checkMoniker, checkRegion, decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 /** The params' caps on endpoints and linked hosts. */
 export function checkListingLimits(msg: { endpoints: readonly string[]; linkedHosts: readonly string[] }, params: Params): void {

@@ -1,7 +1,7 @@
 // MsgUpdateParams: replaces every param. Only the current params.authority may sign it (by default
 // the gov module account). The bond denom and price denom are fixed at genesis: changing them would
 // strand every bond and offer priced in the old denom.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';
@@ -9,7 +9,8 @@ import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { validateParams } from '../params.ts';
 import { decodeAddress } from '../validate.ts';
-import { respond, typeUrl } from './common.ts';
+import { respond } from './common.ts';
+import { typeUrl } from '../../../sdk/registry/messages.ts';
 
 export function msgUpdateParams(registry: RegistryKeeper): MsgHandler<MsgUpdateParams> {
   return {

@@ -1,12 +1,12 @@
 // MsgUpdateParams: replaces every royalty param; only params.authority may sign it.
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/royalty/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RoyaltyKeeper } from '../keeper.ts';
 import { validateParams } from '../params.ts';
+import { ROYALTY_PACKAGE } from '../../../sdk/royalty/messages.ts';
 
-export const ROYALTY_PACKAGE = 'cairn.royalty.v1';
 
 export function msgUpdateParams(royalty: RoyaltyKeeper): MsgHandler<MsgUpdateParams> {
   return {

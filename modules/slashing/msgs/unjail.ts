@@ -1,7 +1,7 @@
 // MsgUnjail: a validator jailed for downtime returns once its jail time has passed (and its own
 // stake still meets its minimum). A tombstoned validator never does.
 import { MsgUnjail, MsgUnjailResponse } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
 import { parseDec } from '../../staking/dec.ts';
 import { timestampMs } from '../../staking/keeper.ts';

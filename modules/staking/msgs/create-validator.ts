@@ -3,9 +3,9 @@
 // top max_validators by power.
 import { MsgCreateValidator, MsgCreateValidatorResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import { parseAmount, parseCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
-import { ErrInvalidAddress, ErrInvalidRequest } from '../../../node/framework/sdk-errors.ts';
+import { parseAmount, parseCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
+import { ErrInvalidAddress, ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { consensusAddress, consensusKeyBytes, decodeAccount, decodeValoper, equalBytes, valoperToAccount } from '../addresses.ts';
 import { decToProto, formatDec } from '../dec.ts';
 import { delegate } from '../delegation.ts';

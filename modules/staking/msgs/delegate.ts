@@ -1,7 +1,7 @@
 // MsgDelegate: bond tokens from an account to a validator (what CosmJS `delegateTokens` sends).
 import { MsgDelegate, MsgDelegateResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
-import { parseCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { parseCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper } from '../addresses.ts';
 import { decToProto } from '../dec.ts';
 import { delegate } from '../delegation.ts';

@@ -1,9 +1,9 @@
 // MsgEditValidator: description fields ("[do-not-modify]" keeps one), a new commission rate (at most
 // once a day, by at most max_change_rate), a higher minimum self-delegation.
 import { MsgEditValidator, MsgEditValidatorResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
-import type { MsgHandler } from '../../../node/framework/module.ts';
-import { parseAmount } from '../../../node/framework/coins.ts';
-import { ErrInvalidRequest } from '../../../node/framework/sdk-errors.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
+import { parseAmount } from '../../../core/framework/coins.ts';
+import { ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { decodeValoper, valoperToAccount } from '../addresses.ts';
 import { decToProto, formatDec, parseDec } from '../dec.ts';
 import { checkNewRate, mergeDescription, parseRates, validateDescription } from '../description.ts';

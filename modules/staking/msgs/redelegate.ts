@@ -1,8 +1,8 @@
 // MsgBeginRedelegate: move stake between validators without waiting; the moved stake stays slashable
 // for the source validator's faults until the unbonding period has passed.
 import { MsgBeginRedelegate, MsgBeginRedelegateResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
-import { parseCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { parseCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper, equalBytes } from '../addresses.ts';
 import { redelegate } from '../delegation.ts';
 import { ErrBadDenom, ErrSelfRedelegation } from '../errors.ts';

@@ -1,8 +1,8 @@
 // MsgUndelegate: start unbonding; the tokens reach the delegator after unbonding_blocks and can be
 // slashed until then (what CosmJS `undelegateTokens` sends).
 import { MsgUndelegate, MsgUndelegateResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
-import { parseCoins } from '../../../node/framework/coins.ts';
-import type { MsgHandler } from '../../../node/framework/module.ts';
+import { parseCoins } from '../../../core/framework/coins.ts';
+import type { MsgHandler } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper } from '../addresses.ts';
 import { undelegate } from '../delegation.ts';
 import { ErrBadDenom } from '../errors.ts';

@@ -1,0 +1,394 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ClassicLevel } from 'classic-level';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CommitStore } from './commit-store.ts';
+import { CommitInProgressError, InvalidHeightError, StoreClosedError, VersionUnavailableError } from './errors.ts';
+import { decodeMeta, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_NODE, T_ORPHANS, T_VERSION } from './layout.ts';
+import { collect, dec, enc, hex, keyStr, modelRange, readAll, referenceRoot, tempDir } from '../../test/support/store.ts';
+import type { Model } from '../../test/support/store.ts';
+import { writeBlock } from '../../test/support/store-blocks.ts';
+import { decodeNode, decodeRoot, INNER } from './tree/node.ts';
+import type { Range } from './types.ts';
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function dir(): string {
+  const d = tempDir();
+  cleanups.push(d.remove);
+  return d.path;
+}
+
+async function open(path: string, opts: { keepRecent?: number; pruneInterval?: number; nodeCacheSize?: number } = {}): Promise<CommitStore> {
+  const store = await CommitStore.open({ path, ...opts });
+  cleanups.push(() => store.close());
+  return store;
+}
+
+function sameModel(a: Model, b: Model): void {
+  expect([...a].map(([k, v]) => [hex(Buffer.from(k, 'latin1')), hex(v)]).sort()).toEqual(
+    [...b].map(([k, v]) => [hex(Buffer.from(k, 'latin1')), hex(v)]).sort(),
+  );
+}
+
+/** Every table of a closed store's LevelDB, decoded far enough to check pruning exactly. */
+async function inspect(path: string): Promise<{
+  earliest: bigint;
+  versions: bigint[];
+  nodes: Set<string>;
+  reachable: Set<string>;
+  history: Set<string>;
+  records: { orphans: bigint[]; changes: bigint[] };
+}> {
+  const db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+  await db.open();
+  try {
+    const meta = decodeMeta((await db.get(META_KEY)) as Uint8Array);
+    const table = async (t: number): Promise<[Uint8Array, Uint8Array][]> => {
+      const out: [Uint8Array, Uint8Array][] = [];
+      for await (const [k, v] of db.iterator({ gte: Uint8Array.of(t), lt: Uint8Array.of(t + 1) })) out.push([k, v]);
+      return out;
+    };
+    const u64At = (k: Uint8Array): bigint => Buffer.from(k).readBigUInt64BE(1);
+    const versions = (await table(T_VERSION)).map(([k]) => u64At(k));
+    const nodes = new Set((await table(T_NODE)).map(([k]) => Buffer.from(k).subarray(1).toString('hex')));
+    const reachable = new Set<string>();
+    for (const [, v] of await table(T_VERSION)) {
+      const root = decodeRoot(v);
+      const todo = root === null ? [] : [root];
+      while (todo.length > 0) {
+        const stub = todo.pop() as NonNullable<typeof root>;
+        const id = Buffer.from(stub.id, 'latin1').toString('hex');
+        if (reachable.has(id)) continue;
+        reachable.add(id);
+        const raw = await db.get(Uint8Array.from([T_NODE, ...Buffer.from(stub.id, 'latin1')]));
+        if (raw === undefined) continue; // reported by the set comparison
+        const node = decodeNode(stub.id, stub.hash, raw);
+        if (node.t === INNER) todo.push(node.l as typeof stub, node.r as typeof stub);
+      }
+    }
+    const history = new Set(
+      (await table(T_HISTORY)).map(([k]) => {
+        const { group, version } = splitHistoryKey(k);
+        return `${keyStr(groupKey(group))}@${version}`;
+      }),
+    );
+    return {
+      earliest: meta.earliest,
+      versions,
+      nodes,
+      reachable,
+      history,
+      records: { orphans: (await table(T_ORPHANS)).map(([k]) => u64At(k)), changes: (await table(T_CHANGES)).map(([k]) => u64At(k)) },
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+describe('commit store on LevelDB', () => {
+  it('reopens at the last commit with the same height, app hash and data', async () => {
+    const path = dir();
+    const store = await CommitStore.open({ path });
+    expect(store.lastHeight).toBe(0n);
+    expect(store.lastAppHash).toEqual(new Uint8Array(32));
+    expect(store.earliestHeight).toBe(0n);
+    store.working.set(enc('a'), enc('1'));
+    store.working.set(enc('b'), enc('2'));
+    await store.commit(5n);
+    store.working.delete(enc('a'));
+    store.working.set(enc('c\u0000x'), enc('3'));
+    const root = await store.commit(6n);
+    await store.close();
+
+    const again = await open(path);
+    expect(again.lastHeight).toBe(6n);
+    expect(again.lastAppHash).toEqual(root);
+    expect(again.earliestHeight).toBe(5n);
+    expect(await again.workingHash()).toEqual(root);
+    sameModel(await readAll(again.committed), new Map([[keyStr(enc('b')), enc('2')], [keyStr(enc('c\u0000x')), enc('3')]]));
+    expect(dec((await again.at(5n).get(enc('a'))) as Uint8Array)).toBe('1');
+    again.working.set(enc('d'), enc('4'));
+    await again.commit(7n);
+    expect(referenceRoot(await readAll(again.committed))).toEqual(again.lastAppHash);
+  });
+
+  it('keeps pending writes out of the committed view until commit, and drops them on discard', async () => {
+    const store = await open(dir());
+    store.working.set(enc('a'), enc('1'));
+    await store.commit(1n);
+    store.working.set(enc('a'), enc('2'));
+    store.working.set(enc('b'), enc('3'));
+    expect(dec((await store.committed.get(enc('a'))) as Uint8Array)).toBe('1');
+    expect(await store.committed.get(enc('b'))).toBeUndefined();
+    expect(await collect(store.committed.iterate({}))).toHaveLength(1);
+    expect(await collect(store.working.iterate({}))).toHaveLength(2);
+    const pendingRoot = await store.workingHash();
+    expect(pendingRoot).not.toEqual(store.lastAppHash);
+    store.discard();
+    expect(dec((await store.working.get(enc('a'))) as Uint8Array)).toBe('1');
+    expect(await store.workingHash()).toEqual(store.lastAppHash);
+    store.working.set(enc('a'), enc('2'));
+    store.working.set(enc('b'), enc('3'));
+    expect(await store.commit(2n)).toEqual(pendingRoot);
+  });
+
+  it('returns to the last commit after a crash that loses uncommitted writes', async () => {
+    const path = dir();
+    const store = await CommitStore.open({ path });
+    writeBlock(store.working, 1n);
+    const root = await store.commit(1n);
+    writeBlock(store.working, 2n);
+    await store.workingHash();
+    await store.close(); // the process "dies" before Commit
+    const again = await open(path);
+    expect(again.lastHeight).toBe(1n);
+    expect(again.lastAppHash).toEqual(root);
+    writeBlock(again.working, 2n);
+    await again.commit(2n);
+    expect(referenceRoot(await readAll(again.committed))).toEqual(again.lastAppHash);
+  });
+
+  it('recovers the exact state of its last commit after being killed at a random instant', async () => {
+    const path = dir();
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../test/support/store-crash-writer.ts', import.meta.url)), path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        // Kill it mid-stream once it has committed a few versions, including pruned ones.
+        if (out.includes('committed 12\n')) setTimeout(() => child.kill('SIGKILL'), 7);
+      });
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+    expect(err).toBe('');
+    const store = await open(path, { keepRecent: 4, pruneInterval: 2 });
+    expect(store.lastHeight).toBeGreaterThanOrEqual(12n);
+    const replay = await CommitStore.memory();
+    for (let h = 1n; h <= store.lastHeight; h++) {
+      writeBlock(replay.working, h);
+      await replay.commit(h);
+    }
+    expect(hex(store.lastAppHash)).toBe(hex(replay.lastAppHash));
+    sameModel(await readAll(store.committed), await readAll(replay.committed));
+    for (let h = store.earliestHeight; h <= store.lastHeight; h++) {
+      sameModel(await readAll(store.at(h)), await readAll(replay.at(h)));
+    }
+    const next = store.lastHeight + 1n;
+    writeBlock(store.working, next);
+    writeBlock(replay.working, next);
+    expect(hex(await store.commit(next))).toBe(hex(await replay.commit(next)));
+  });
+
+  it('reads get and prefix ranges at every past height as they were at that height', async () => {
+    const store = await open(dir(), { nodeCacheSize: 64 });
+    const snapshots = new Map<bigint, Model>();
+    const model: Model = new Map();
+    for (let h = 1n; h <= 12n; h++) {
+      for (let i = 0; i < 30; i++) {
+        const n = (Number(h) * 13 + i * 7) % 40;
+        const key = Uint8Array.of(n % 4, n, 0, n % 3);
+        if (n % 5 === Number(h % 5n)) {
+          store.working.delete(key);
+          model.delete(keyStr(key));
+        } else {
+          const v = enc(`${h}:${i}`);
+          store.working.set(key, v);
+          model.set(keyStr(key), v);
+        }
+      }
+      await store.commit(h);
+      snapshots.set(h, new Map(model));
+    }
+    const ranges: Range[] = [
+      {},
+      { prefix: Uint8Array.of(1) },
+      { prefix: Uint8Array.of(2), reverse: true },
+      { prefix: Uint8Array.of(3), limit: 3 },
+      { start: Uint8Array.of(1, 10), end: Uint8Array.of(2, 30), reverse: true, limit: 4 },
+      { prefix: Uint8Array.of(0, 0, 0) },
+    ];
+    for (const [h, snap] of snapshots) {
+      const view = store.at(h);
+      for (const r of ranges) expect(await collect(view.iterate(r))).toEqual(modelRange(snap, r));
+      for (let n = 0; n < 40; n++) {
+        const key = Uint8Array.of(n % 4, n, 0, n % 3);
+        const want = snap.get(keyStr(key));
+        const got = await view.get(key);
+        expect(got === undefined ? undefined : hex(got)).toBe(want === undefined ? undefined : hex(want));
+      }
+    }
+  });
+
+  it('prunes old versions exactly: retained versions stay readable and provable, nothing unreachable is left behind', async () => {
+    const path = dir();
+    const keepRecent = 3;
+    let store = await CommitStore.open({ path, keepRecent, pruneInterval: 2, nodeCacheSize: 32 });
+    const snapshots = new Map<bigint, Model>();
+    const model: Model = new Map();
+    /** Versions at which each key's value changed: what history must keep. */
+    const changes = new Map<string, { version: bigint; value: Uint8Array | null }[]>();
+    const nodeCounts: number[] = [];
+    for (let h = 1n; h <= 40n; h++) {
+      for (let i = 0; i < 12; i++) {
+        const n = (Number(h) * 7 + i * 5) % 30;
+        const key = enc(`k${n}`);
+        const ks = keyStr(key);
+        // A key that reappears with a value it had before: a content-addressed tree would share the leaf.
+        const value = (Number(h) + n) % 4 === 0 ? null : enc(`v${(Number(h) + i) % 3}`);
+        const before = model.get(ks);
+        const changed = value === null ? before !== undefined : before === undefined || hex(before) !== hex(value);
+        if (value === null) {
+          store.working.delete(key);
+          model.delete(ks);
+        } else {
+          store.working.set(key, value);
+          model.set(ks, value);
+        }
+        if (changed) changes.set(ks, [...(changes.get(ks) ?? []), { version: h, value }]);
+      }
+      await store.commit(h);
+      snapshots.set(h, new Map(model));
+      if (h % 10n === 0n) {
+        await store.close();
+        const t = await inspect(path);
+        nodeCounts.push(t.nodes.size);
+        expect([...t.nodes].sort()).toEqual([...t.reachable].sort());
+        expect(t.versions).toEqual(Array.from({ length: t.versions.length }, (_, i) => t.earliest + BigInt(i)));
+        expect(t.versions.length).toBeGreaterThanOrEqual(keepRecent);
+        expect(t.versions.length).toBeLessThan(keepRecent + 2);
+        expect(t.records.orphans.every((v) => v > t.earliest)).toBe(true);
+        expect(t.records.changes.every((v) => v > t.earliest)).toBe(true);
+        const wanted = new Set<string>();
+        for (const [ks, list] of changes) {
+          const older = list.filter((c) => c.version <= t.earliest);
+          const base = older[older.length - 1];
+          if (base !== undefined && base.value !== null) wanted.add(`${ks}@${base.version}`);
+          for (const c of list) if (c.version > t.earliest) wanted.add(`${ks}@${c.version}`);
+        }
+        expect([...t.history].sort()).toEqual([...wanted].sort());
+        store = await CommitStore.open({ path, keepRecent, pruneInterval: 2, nodeCacheSize: 32 });
+      }
+    }
+    cleanups.push(() => store.close());
+    // The node table does not grow with the number of commits.
+    expect(Math.max(...nodeCounts)).toBeLessThanOrEqual((nodeCounts[0] as number) * 1.5);
+    expect(store.earliestHeight).toBeGreaterThan(35n);
+    for (let h = 1n; h < store.earliestHeight; h++) {
+      expect(() => store.at(h)).toThrow(VersionUnavailableError);
+      await expect(store.prove(enc('k1'), h)).rejects.toBeInstanceOf(VersionUnavailableError);
+    }
+    for (let h = store.earliestHeight; h <= store.lastHeight; h++) {
+      const snap = snapshots.get(h) as Model;
+      sameModel(await readAll(store.at(h)), snap);
+      const root = referenceRoot(snap);
+      for (let n = 0; n < 30; n += 3) {
+        const p = await store.prove(enc(`k${n}`), h);
+        expect(hex(p.root)).toBe(hex(root));
+        const want = snap.get(keyStr(enc(`k${n}`)));
+        expect(p.value === undefined ? undefined : hex(p.value)).toBe(want === undefined ? undefined : hex(want));
+      }
+    }
+  });
+
+  it('keeps only the newest version when keepRecent is 1', async () => {
+    const store = await open(dir(), { keepRecent: 1, pruneInterval: 1 });
+    for (let h = 1n; h <= 5n; h++) {
+      writeBlock(store.working, h);
+      await store.commit(h);
+      expect(store.earliestHeight).toBe(h);
+      expect(referenceRoot(await readAll(store.at(h)))).toEqual(store.lastAppHash);
+    }
+    expect(() => store.at(4n)).toThrow(VersionUnavailableError);
+  });
+
+  it('refuses bad heights, bad values and writes during a commit', async () => {
+    const store = await open(dir());
+    await expect(store.commit(0n)).rejects.toBeInstanceOf(InvalidHeightError);
+    await expect(store.commit(1 as unknown as bigint)).rejects.toBeInstanceOf(TypeError);
+    await store.commit(2n);
+    await expect(store.commit(2n)).rejects.toBeInstanceOf(InvalidHeightError);
+    await expect(store.commit(1n << 64n)).rejects.toBeInstanceOf(RangeError);
+    expect(() => store.working.set(enc('k'), new Uint8Array(0))).toThrow(RangeError);
+    expect(() => store.working.set(new Uint8Array(0), enc('v'))).toThrow(RangeError);
+    expect(() => store.working.delete(new Uint8Array(64 * 1024 + 1))).toThrow(RangeError);
+    await expect(store.committed.get(new Uint8Array(0))).rejects.toBeInstanceOf(RangeError);
+    expect(() => store.at(3n)).toThrow(VersionUnavailableError);
+    expect(() => store.at(1n)).toThrow(VersionUnavailableError);
+    store.working.set(enc('k'), enc('v'));
+    const pending = store.commit(3n);
+    expect(() => store.working.set(enc('x'), enc('y'))).toThrow(CommitInProgressError);
+    await expect(store.commit(4n)).rejects.toBeInstanceOf(CommitInProgressError);
+    await pending;
+    store.working.set(enc('x'), enc('y'));
+    await store.close();
+    await expect(store.committed.get(enc('k'))).rejects.toBeInstanceOf(StoreClosedError);
+    await expect(CommitStore.memory({ keepRecent: -1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(CommitStore.memory({ pruneInterval: 0 })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('commit store history', () => {
+  it('answers random range reads at random retained heights like a per-height copy of the state', async () => {
+    const key = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 3, max: 2 }),
+      fc.constantFrom(Uint8Array.of(0xff), Uint8Array.of(0xff, 0xff), Uint8Array.of(0), Uint8Array.of(0, 0)),
+    );
+    const write = fc.record({ k: key, v: fc.option(fc.uint8Array({ minLength: 1, maxLength: 2 }), { nil: null }) });
+    const range = fc.record(
+      {
+        prefix: fc.uint8Array({ maxLength: 2, max: 2 }),
+        start: fc.uint8Array({ maxLength: 2, max: 3 }),
+        end: fc.uint8Array({ maxLength: 2, max: 3 }),
+        reverse: fc.boolean(),
+        limit: fc.nat(5),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(write, { maxLength: 12 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat(), range), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(0, 2, 3),
+        async (blocks, reads, keepRecent) => {
+          const store = await CommitStore.memory({ keepRecent, pruneInterval: 1 });
+          const model: Model = new Map();
+          const snaps: Model[] = [];
+          for (const [i, writes] of blocks.entries()) {
+            for (const w of writes) {
+              if (w.v === null) {
+                store.working.delete(w.k);
+                model.delete(keyStr(w.k));
+              } else {
+                store.working.set(w.k, w.v);
+                model.set(keyStr(w.k), w.v);
+              }
+            }
+            await store.commit(BigInt(i + 1));
+            snaps.push(new Map(model));
+          }
+          for (const [pick, r] of reads) {
+            const h = store.earliestHeight + BigInt(pick % Number(store.lastHeight - store.earliestHeight + 1n));
+            const snap = snaps[Number(h) - 1] as Model;
+            expect(await collect(store.at(h).iterate(r))).toEqual(modelRange(snap, r));
+            if (r.start !== undefined && r.start.length > 0) {
+              const got = await store.at(h).get(r.start);
+              const want = snap.get(keyStr(r.start));
+              expect(got === undefined ? undefined : hex(got)).toBe(want === undefined ? undefined : hex(want));
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

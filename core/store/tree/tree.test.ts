@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CommitStore } from '../commit-store.ts';
+import { hex, keyStr, referenceRoot } from '../../../test/support/store.ts';
+import type { Model } from '../../../test/support/store.ts';
+import { firstDiffBit, ZERO_HASH } from './node.ts';
+
+const key = fc.uint8Array({ minLength: 1, maxLength: 3, max: 7 });
+const value = fc.uint8Array({ minLength: 1, maxLength: 3 });
+const op = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ k: key, v: value }) },
+  { weight: 2, arbitrary: fc.record({ k: key, v: fc.constant(null) }) },
+);
+const block = fc.record({
+  ops: fc.array(op, { maxLength: 25 }),
+  /** Hash part-way through, so the block reaches the tree in two passes. */
+  hashAfter: fc.option(fc.nat(25), { nil: undefined }),
+  discard: fc.boolean(),
+});
+
+describe('state tree', () => {
+  it('has the 32 zero bytes as the root of the empty tree', async () => {
+    const store = await CommitStore.memory();
+    expect(await store.workingHash()).toEqual(ZERO_HASH);
+    expect(await store.commit(1n)).toEqual(new Uint8Array(32));
+    store.working.set(Uint8Array.of(1), Uint8Array.of(1));
+    store.working.delete(Uint8Array.of(1));
+    expect(await store.commit(2n)).toEqual(new Uint8Array(32));
+  });
+
+  it('finds the first differing bit of two paths', () => {
+    const a = new Uint8Array(32);
+    const b = new Uint8Array(32);
+    expect(firstDiffBit(a, b)).toBe(256);
+    b[0] = 0x80;
+    expect(firstDiffBit(a, b)).toBe(0);
+    b[0] = 0;
+    b[31] = 1;
+    expect(firstDiffBit(a, b)).toBe(255);
+  });
+
+  it('gives the same root as a from-scratch build after any sequence of inserts, updates and deletes over many commits', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(block, { minLength: 1, maxLength: 12 }), async (blocks) => {
+        const store = await CommitStore.memory({ nodeCacheSize: 8 });
+        const model: Model = new Map();
+        let height = 0n;
+        for (const b of blocks) {
+          const next: Model = new Map(model);
+          for (let i = 0; i < b.ops.length; i++) {
+            if (b.hashAfter === i) expect(hex(await store.workingHash())).toBe(hex(referenceRoot(next)));
+            const o = b.ops[i] as (typeof b.ops)[number];
+            if (o.v === null) {
+              store.working.delete(o.k);
+              next.delete(keyStr(o.k));
+            } else {
+              store.working.set(o.k, o.v);
+              next.set(keyStr(o.k), o.v);
+            }
+          }
+          if (b.discard) {
+            store.discard();
+            expect(hex(await store.workingHash())).toBe(hex(referenceRoot(model)));
+            continue;
+          }
+          const root = await store.commit(++height);
+          model.clear();
+          for (const [k, v] of next) model.set(k, v);
+          expect(hex(root)).toBe(hex(referenceRoot(model)));
+        }
+        const fresh = await CommitStore.memory();
+        for (const [k, v] of model) fresh.working.set(Buffer.from(k, 'latin1'), v);
+        expect(hex(await fresh.commit(1n))).toBe(hex(store.lastAppHash));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('does not depend on the order in which a block wrote its keys', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(key, { minLength: 1, maxLength: 40, selector: keyStr }), fc.nat(), async (ks, seed) => {
+        const a = await CommitStore.memory();
+        const b = await CommitStore.memory();
+        for (const k of ks) a.working.set(k, k);
+        const shuffled = ks.map((k, i) => [k, (i * 7919 + seed) % 10007] as const).sort((x, y) => x[1] - y[1]);
+        for (const [k] of shuffled) b.working.set(k, k);
+        expect(hex(await a.commit(1n))).toBe(hex(await b.commit(1n)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps roots right on a larger tree whose nodes mostly live outside the cache', async () => {
+    const store = await CommitStore.memory({ nodeCacheSize: 16 });
+    const model: Model = new Map();
+    for (let h = 1n; h <= 8n; h++) {
+      for (let i = 0; i < 300; i++) {
+        const n = (Number(h) * 7919 + i * 104729) % 2000;
+        const k = Uint8Array.of(n >> 8, n & 0xff);
+        if ((n + Number(h)) % 5 === 0) {
+          store.working.delete(k);
+          model.delete(keyStr(k));
+        } else {
+          const v = Uint8Array.of(Number(h), i & 0xff);
+          store.working.set(k, v);
+          model.set(keyStr(k), v);
+        }
+      }
+      expect(hex(await store.commit(h))).toBe(hex(referenceRoot(model)));
+    }
+  });
+});

@@ -1,0 +1,162 @@
+// The ante checks, in the Cosmos SDK's order, so each failure gets the code and log a wallet
+// expects: timeout height (30), memo (12), tx size gas, fee (13, 5), pubkey (8), signature count,
+// sequence (32), signature (4), then sequence increment. They run before any message executes and
+// their writes (fee, sequence, pubkey) stand even when a message later fails.
+import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
+import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import type { AccountKeeper } from './keeper.ts';
+import type { BankKeeper } from '../bank/keeper.ts';
+import { FEE_COLLECTOR } from './keys.ts';
+
+export { FEE_COLLECTOR };
+import { sha256 } from '../../core/crypto/hash.ts';
+import { pubkeyToAddress } from '../../core/crypto/address.ts';
+import { verifySecp256k1 } from '../../core/crypto/secp256k1.ts';
+import { formatCoins, parseCoins } from '../../core/framework/coins.ts';
+import type { Context } from '../../core/framework/context.ts';
+import {
+  ErrInsufficientFee,
+  ErrInvalidPubKey,
+  ErrInvalidRequest,
+  ErrMemoTooLarge,
+  ErrNotSupported,
+  ErrTooManySignatures,
+  ErrTxTimeoutHeight,
+  ErrUnauthorized,
+  ErrUnknownAddress,
+  ErrWrongSequence,
+} from '../../core/framework/sdk-errors.ts';
+import type { DecodedTx } from '../../core/tx/decode.ts';
+import { type GasPrice, feeCovers, requiredFees } from '../../core/tx/gas-price.ts';
+
+const SECP256K1_PUBKEY_URL = '/cosmos.crypto.secp256k1.PubKey';
+
+export interface AnteDeps {
+  readonly accounts: AccountKeeper;
+  readonly bank: BankKeeper;
+}
+
+export interface AnteOptions {
+  /** Node setting, enforced only when admitting txs to the mempool (CheckTx of new txs). */
+  readonly minGasPrices: readonly GasPrice[];
+}
+
+export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts: AnteOptions): Promise<void> {
+  const params = await deps.accounts.params(ctx.store);
+  const simulate = ctx.mode === 'simulate';
+
+  const timeout = tx.body.timeoutHeight;
+  if (timeout > 0n && ctx.block.height > timeout) {
+    throw ErrTxTimeoutHeight.wrap(`block height: ${ctx.block.height}, timeout height: ${timeout}`);
+  }
+  const memoLength = [...tx.body.memo].length;
+  if (BigInt(memoLength) > params.maxMemoCharacters) {
+    throw ErrMemoTooLarge.wrap(`maximum number of characters is ${params.maxMemoCharacters} but received ${memoLength} characters`);
+  }
+  ctx.gas.consume(params.txSizeCostPerByte * BigInt(tx.bytes.length), 'txSize');
+
+  // Fee: checked against the node's minimum gas prices, then moved to the fee collector.
+  const fee = tx.authInfo.fee!;
+  const feeCoins = parseCoins(fee.amount, true);
+  if (fee.granter !== '') throw ErrInvalidRequest.wrap('fee grants are not supported');
+  if (ctx.mode === 'check' && opts.minGasPrices.length > 0) {
+    const required = requiredFees(opts.minGasPrices, fee.gasLimit);
+    if (!feeCovers(feeCoins, required)) {
+      throw ErrInsufficientFee.wrap(`insufficient fees; got: ${formatCoins(feeCoins) || '0'} required: ${formatCoins(required)}`);
+    }
+  }
+  const payer = fee.payer !== '' ? fee.payer : tx.signers[0]!;
+  if (fee.payer !== '' && !tx.signers.includes(fee.payer)) throw ErrUnauthorized.wrap(`fee payer ${fee.payer} is not a signer`);
+  const payerAddress = ctx.addresses.decode(payer);
+  if ((await deps.accounts.get(ctx.store, payerAddress)) === undefined) {
+    throw ErrUnknownAddress.wrap(`fee payer address: ${payer} does not exist`);
+  }
+  if (feeCoins.length > 0) await deps.bank.sendToModule(ctx, payerAddress, FEE_COLLECTOR, feeCoins);
+  else if (simulate) await chargeFeeTransferGas(ctx, deps, payerAddress, opts);
+  ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: payer });
+
+  if (BigInt(tx.signers.length) > params.txSigLimit) {
+    throw ErrTooManySignatures.wrap(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
+  }
+
+  for (const [i, signer] of tx.signers.entries()) {
+    const info = tx.authInfo.signerInfos[i]!;
+    const address = ctx.addresses.decode(signer);
+    const account = await deps.accounts.get(ctx.store, address);
+    if (account === undefined) throw ErrUnknownAddress.wrap(`account ${signer} does not exist`);
+    const base: BaseAccount = { ...account.base };
+
+    // The first tx of an account carries its pubkey; it must hash to the signer's address.
+    let pubkey = base.pubKey === undefined ? undefined : decodePubKey(base.pubKey.typeUrl, base.pubKey.value, signer, i);
+    if (info.publicKey !== undefined) {
+      const offered = decodePubKey(info.publicKey.typeUrl, info.publicKey.value, signer, i);
+      if (!equal(pubkeyToAddress(offered), address)) {
+        throw ErrInvalidPubKey.wrap(`pubKey does not match signer address ${signer} with signer index: ${i}`);
+      }
+      if (pubkey === undefined) {
+        pubkey = offered;
+        base.pubKey = info.publicKey;
+      }
+    }
+    if (pubkey === undefined) throw ErrInvalidPubKey.wrap(`pubkey on account is not set for signer ${signer}`);
+
+    ctx.gas.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
+    if (info.sequence !== base.sequence) {
+      throw ErrWrongSequence.wrap(`account sequence mismatch, expected ${base.sequence}, got ${info.sequence}`);
+    }
+    const mode = info.modeInfo?.single?.mode;
+    // Simulation carries no real signature (CosmJS sends SIGN_MODE_UNSPECIFIED and empty bytes);
+    // a recheck already verified this exact tx against the same account number and chain id.
+    if (!simulate && ctx.mode !== 'recheck') {
+      if (mode !== SignMode.SIGN_MODE_DIRECT) {
+        throw ErrNotSupported.wrap(`sign mode ${mode ?? 'multi'} is not supported; sign with SIGN_MODE_DIRECT`);
+      }
+      const signBytes = SignDoc.encode({
+        bodyBytes: tx.raw.bodyBytes,
+        authInfoBytes: tx.raw.authInfoBytes,
+        chainId: ctx.block.chainId,
+        accountNumber: base.accountNumber,
+      }).finish();
+      if (!verifySecp256k1(pubkey, sha256(signBytes), tx.raw.signatures[i]!)) {
+        throw ErrUnauthorized.wrap(
+          `signature verification failed; please verify account number (${base.accountNumber}), sequence (${base.sequence}) and chain-id (${ctx.block.chainId})`,
+        );
+      }
+    }
+    ctx.events.emit('tx', { acc_seq: `${signer}/${base.sequence}` });
+    ctx.events.emit('tx', { signature: Buffer.from(tx.raw.signatures[i]!).toString('base64') });
+    base.sequence += 1n;
+    deps.accounts.set(ctx.store, account.kind === 'base' ? { kind: 'base', base } : { ...account, base });
+  }
+}
+
+/**
+ * A simulated tx carries no fee (CosmJS sends an empty one), but the real tx will pay one, and moving
+ * it costs store gas. Simulation runs on a throwaway branch, so move one unit of the fee denom for
+ * real: the estimate then includes that gas, and nothing outlives the simulation. Without it "auto"
+ * gas with CosmJS's 1.4 multiplier runs out.
+ */
+async function chargeFeeTransferGas(ctx: Context, deps: AnteDeps, payer: Uint8Array, opts: AnteOptions): Promise<void> {
+  const denom = opts.minGasPrices[0]?.denom;
+  if (denom !== undefined) await deps.bank.sendToModule(ctx, payer, FEE_COLLECTOR, [{ denom, amount: 1n }]);
+}
+
+function decodePubKey(typeUrl: string, value: Uint8Array, signer: string, index: number): Uint8Array {
+  if (typeUrl !== SECP256K1_PUBKEY_URL) {
+    throw ErrInvalidPubKey.wrap(`unsupported pubkey type ${typeUrl} for signer ${signer} (index ${index}); use ${SECP256K1_PUBKEY_URL}`);
+  }
+  let key: Uint8Array;
+  try {
+    key = PubKey.decode(value).key;
+  } catch {
+    throw ErrInvalidPubKey.wrap(`malformed secp256k1 pubkey for signer ${signer}`);
+  }
+  if (key.length !== 33) throw ErrInvalidPubKey.wrap(`secp256k1 pubkey must be 33 bytes, got ${key.length}`);
+  return key;
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

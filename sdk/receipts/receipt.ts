@@ -1,0 +1,177 @@
+// Receipts: the canonical sign-bytes both parties sign, signing, and the checks anyone can run
+// without chain state (structure, amount = units × price, both signatures against given keys).
+//
+// Sign-bytes layout (integers big-endian; "lp" = u32 byte length, then the bytes):
+//   "cairn/receipt/v1"   16 ASCII bytes, the domain separator
+//   lp chain_id          UTF-8
+//   lp id                32 bytes
+//   lp operator          raw address bytes (the bech32 data, not its text)
+//   lp payer             raw address bytes
+//   lp model_id          UTF-8
+//   lp adapter_id        UTF-8, empty for none
+//   u64 epoch
+//   u64 units_in
+//   u64 units_out
+//   u128 unit_price      16 bytes
+//   u128 amount          16 bytes
+//   lp payment_ref
+//   lp attestation_id
+//   i64 started_at       unix seconds
+//   i64 finished_at      unix seconds
+//   lp request_hash
+//   lp response_hash
+//   lp payer_key         the payer's ed25519 public key
+// The payer and the operator each sign exactly these bytes with pure Ed25519.
+import { fromBech32 } from '@cosmjs/encoding';
+import type { Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
+import { U128_MAX, concatBytes, i64, lp, parseU128, u128, u64, utf8Bytes } from '../bytes.ts';
+import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../ed25519.ts';
+
+export const RECEIPT_DOMAIN = 'cairn/receipt/v1';
+export const RECEIPT_ID_LENGTH = 32;
+export const HASH_LENGTH = 32;
+export const MAX_PAYMENT_REF_LENGTH = 64;
+export const MAX_ID_TEXT_LENGTH = 128;
+
+export type { Receipt };
+
+/** A receipt that cannot even be encoded (bad address, amount that is not a u128 …). */
+export class ReceiptFormatError extends Error {
+  override readonly name = 'ReceiptFormatError';
+}
+
+const DOMAIN_BYTES = utf8Bytes(RECEIPT_DOMAIN);
+const addressCache = new Map<string, Uint8Array>();
+// @scure/base 2 refuses CosmJS's default limit (Infinity); 90 is bech32's own maximum length.
+const BECH32_LIMIT = 90;
+
+/** Raw bytes of a bech32 address (any prefix); cached, since a batch repeats two addresses. */
+export function addressBytes(address: string, what = 'address'): Uint8Array {
+  const cached = addressCache.get(address);
+  if (cached !== undefined) return cached;
+  let data: Uint8Array;
+  try {
+    data = fromBech32(address, BECH32_LIMIT).data;
+  } catch (e) {
+    throw new ReceiptFormatError(`${what} "${address}" is not a bech32 address: ${(e as Error).message}`);
+  }
+  if (addressCache.size >= 1024) addressCache.clear();
+  addressCache.set(address, data);
+  return data;
+}
+
+function amountField(text: string, what: string): bigint {
+  try {
+    return parseU128(text, what);
+  } catch (e) {
+    throw new ReceiptFormatError((e as Error).message);
+  }
+}
+
+/** (units_in + units_out) × unit_price; throws ReceiptFormatError if that does not fit in 128 bits. */
+export function expectedAmount(r: Receipt): bigint {
+  const amount = (r.unitsIn + r.unitsOut) * amountField(r.unitPrice, 'unit_price');
+  if (amount > U128_MAX) throw new ReceiptFormatError(`(units_in + units_out) × unit_price = ${amount} does not fit in 128 bits`);
+  return amount;
+}
+
+/** The receipt's amount field as a number; throws ReceiptFormatError when it is not a u128. */
+export function receiptAmount(r: Receipt): bigint {
+  return amountField(r.amount, 'amount');
+}
+
+export function receiptSignBytes(r: Receipt): Uint8Array {
+  try {
+    return concatBytes(
+      DOMAIN_BYTES,
+      lp(utf8Bytes(r.chainId)),
+      lp(r.id),
+      lp(addressBytes(r.operator, 'operator')),
+      lp(addressBytes(r.payer, 'payer')),
+      lp(utf8Bytes(r.modelId)),
+      lp(utf8Bytes(r.adapterId)),
+      u64(r.epoch),
+      u64(r.unitsIn),
+      u64(r.unitsOut),
+      u128(amountField(r.unitPrice, 'unit_price')),
+      u128(amountField(r.amount, 'amount')),
+      lp(r.paymentRef),
+      lp(r.attestationId),
+      i64(r.startedAt),
+      i64(r.finishedAt),
+      lp(r.requestHash),
+      lp(r.responseHash),
+      lp(r.payerKey),
+    );
+  } catch (e) {
+    if (e instanceof ReceiptFormatError) throw e;
+    throw new ReceiptFormatError((e as Error).message);
+  }
+}
+
+export type ReceiptRole = 'payer' | 'operator';
+
+/**
+ * Returns the receipt with `role`'s signature set. The payer signs first or second, it does not
+ * matter: both sign the same bytes, which include the payer's key (set it before either signs).
+ */
+export function signReceipt(r: Receipt, role: ReceiptRole, signer: Ed25519Signer): Receipt {
+  if (role === 'payer' && (r.payerKey.length !== ED25519_KEY_LENGTH || !sameBytes(r.payerKey, signer.publicKey))) {
+    throw new ReceiptFormatError('payer_key must be the signing payer key');
+  }
+  const signature = signer.sign(receiptSignBytes(r));
+  return role === 'payer' ? { ...r, payerSignature: signature } : { ...r, operatorSignature: signature };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Problems that make the receipt invalid regardless of chain state, in field order; empty when
+ * there are none. `operatorKey` is the operator's receipt key valid when the receipt was signed.
+ */
+export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; chainId?: string } = {}): string[] {
+  const problems: string[] = [];
+  if (opts.chainId !== undefined && r.chainId !== opts.chainId) problems.push(`chain_id is "${r.chainId}", not "${opts.chainId}"`);
+  if (r.id.length !== RECEIPT_ID_LENGTH) problems.push(`id has ${r.id.length} bytes, not ${RECEIPT_ID_LENGTH}`);
+  if (r.modelId === '' || r.modelId.length > MAX_ID_TEXT_LENGTH) problems.push('model_id is empty or too long');
+  if (r.adapterId.length > MAX_ID_TEXT_LENGTH) problems.push('adapter_id is too long');
+  if (r.paymentRef.length > MAX_PAYMENT_REF_LENGTH) problems.push(`payment_ref has ${r.paymentRef.length} bytes; at most ${MAX_PAYMENT_REF_LENGTH}`);
+  if (r.attestationId.length !== 0 && r.attestationId.length !== HASH_LENGTH) problems.push('attestation_id must be empty or 32 bytes');
+  if (r.requestHash.length !== HASH_LENGTH) problems.push('request_hash must be 32 bytes');
+  if (r.responseHash.length !== HASH_LENGTH) problems.push('response_hash must be 32 bytes');
+  if (r.startedAt < 0n || r.finishedAt < r.startedAt) problems.push(`times are out of order: started_at ${r.startedAt}, finished_at ${r.finishedAt}`);
+  let signBytes: Uint8Array | undefined;
+  try {
+    signBytes = receiptSignBytes(r);
+    const expected = expectedAmount(r);
+    const amount = receiptAmount(r);
+    if (amount !== expected) problems.push(`amount ${amount} is not (units_in + units_out) × unit_price = ${expected}`);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  if (r.payerKey.length !== ED25519_KEY_LENGTH) problems.push('payer_key must be a 32-byte ed25519 key');
+  if (r.payerSignature.length !== ED25519_SIGNATURE_LENGTH) problems.push('payer_signature must be 64 bytes');
+  if (r.operatorSignature.length !== ED25519_SIGNATURE_LENGTH) problems.push('operator_signature must be 64 bytes');
+  if (signBytes !== undefined) {
+    if (r.payerKey.length === ED25519_KEY_LENGTH && r.payerSignature.length === ED25519_SIGNATURE_LENGTH && !verifyEd25519(r.payerKey, signBytes, r.payerSignature)) {
+      problems.push('payer_signature does not verify with payer_key');
+    }
+    if (opts.operatorKey !== undefined && r.operatorSignature.length === ED25519_SIGNATURE_LENGTH && !verifyEd25519(opts.operatorKey, signBytes, r.operatorSignature)) {
+      problems.push('operator_signature does not verify with the operator key');
+    }
+  }
+  return problems;
+}
+
+export interface ReceiptVerdict {
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+}
+
+/** receiptProblems as a verdict. Whether the keys were authorised at that time is the chain's check. */
+export function verifyReceipt(r: Receipt, opts: { operatorKey: Uint8Array; chainId?: string }): ReceiptVerdict {
+  const problems = receiptProblems(r, opts);
+  return { ok: problems.length === 0, problems };
+}
