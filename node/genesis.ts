@@ -10,7 +10,8 @@ import { type Amount, sumCoins } from '../core/framework/coins.ts';
  * knows: never send real value to it. Address: cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9.
  */
 export const DEV_MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-export const DEV_BALANCE = 1_000_000_000_000_000n; // 1 billion CAIRN in ucairn
+/** 10 million CAIRN in ucairn: well under the emission cap (21 million), so minting has room. */
+export const DEV_BALANCE = 10_000_000_000_000n;
 
 export type AppState = Record<string, unknown>;
 
