@@ -91,7 +91,7 @@ function time(
   for (let round = 0; round < rounds; round++) {
     let ops = 0;
     const start = process.hrtime.bigint();
-    let elapsedNs = 0n;
+    let elapsedNs: bigint;
     do {
       pass();
       ops += opsPerPass;

@@ -8,7 +8,7 @@
 // receipts the chain can account for per second. Nothing on chain is per receipt.
 import { parseArgs } from 'node:util';
 import { ReceiptsChain, receiptMsgs } from '../test/support/receipts-chain.ts';
-import { InclusionProof, SumNodeProof, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
+import { InclusionProof, SumNodeProof } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { MsgSubmitBatch, MsgSubmitBatchResponse } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
@@ -133,10 +133,6 @@ console.log(
 
 function batchIdOf(r: ExecTxResult): bigint {
   return MsgSubmitBatchResponse.decode(TxMsgData.decode(r.data).msgResponses[0]!.value).batchId;
-}
-
-function resign(r: Receipt, key = rc.operatorKey): Receipt {
-  return signReceipt(signReceipt(r, 'payer', rc.payerKey), 'operator', key);
 }
 
 function submitBatchMsgSize(b: Batch): number {

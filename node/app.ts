@@ -48,7 +48,7 @@ import type { Logger } from './log.ts';
 import { QueryRouter } from './query.ts';
 import { branch, readOnly } from '../core/store/branch.ts';
 import type { CommitStore } from '../core/store/commit-store.ts';
-import type { Branch, KVRead, KVStore } from '../core/store/types.ts';
+import type { Branch, KVRead } from '../core/store/types.ts';
 import type { TxLimits } from '../core/tx/decode.ts';
 import { type GasPrice, parseGasPrices } from '../core/tx/gas-price.ts';
 import { type TxEnv, type TxResult, runTx } from '../core/tx/run.ts';

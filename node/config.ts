@@ -179,7 +179,7 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     try {
       fromBech32(config.availabilityValidator, BECH32_LIMIT);
     } catch (e) {
-      throw new RangeError(`app.toml [availability] validator must be your validator's account address (cairn1…): ${(e as Error).message}`);
+      throw new RangeError(`app.toml [availability] validator must be your validator's account address (cairn1…): ${(e as Error).message}`, { cause: e });
     }
   }
   parseGasPrices(config.minimumGasPrices); // fail at start-up, not at the first tx

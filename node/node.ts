@@ -147,7 +147,7 @@ async function checkGenesisFile(home: string): Promise<void> {
   try {
     checkAppState((doc.app_state ?? {}) as Record<string, unknown>);
   } catch (err) {
-    throw new Error(`${home}/config/genesis.json: ${(err as Error).message}. Fix it and check with \`cairn genesis validate --home ${home}\`.`);
+    throw new Error(`${home}/config/genesis.json: ${(err as Error).message}. Fix it and check with \`cairn genesis validate --home ${home}\`.`, { cause: err });
   }
 }
 
@@ -157,7 +157,7 @@ async function openStore(home: string, config: AppConfig): Promise<CommitStore> 
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === 'LEVEL_LOCKED' || /LOCK: Resource temporarily unavailable/.test(cause?.message ?? '')) {
-      throw new Error(`another Cairn node is already running on ${home} (its database is locked); stop it first, or use another --home`);
+      throw new Error(`another Cairn node is already running on ${home} (its database is locked); stop it first, or use another --home`, { cause: err });
     }
     throw err;
   }

@@ -1,27 +1,20 @@
 // The house's floors, checked from the code's own imports: a file imports only from its own floor
-// or below, and no files import each other in a circle (the CLI's command table excepted: it
-// lists commands that print help from it). The floors are in README.md ("Layout").
+// or below, and no files import each other in a circle (cli/ excepted: its command table lists
+// commands that print help from it). The linter enforces the same floors file by file.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { FLOORS as LINT_FLOORS } from '../eslint.config.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** Bottom up; a folder may import its own floor and every floor below it. */
-export const FLOORS: readonly (readonly string[])[] = [
-  ['proto'],
-  ['core'],
-  ['sdk'],
-  ['modules'],
-  ['node'],
-  ['localnet'],
-  ['cli'],
-  ['bench', 'test', 'scripts'],
-];
+/** The linter's floors (eslint.config.js), with the folders that stand on all of them on top. */
+const FLOORS: readonly (readonly string[])[] = [...LINT_FLOORS, ['bench', 'test', 'scripts']];
 
 function floorOf(file: string): number {
-  if (file.endsWith('.test.ts')) return FLOORS.length - 1; // a test beside the code stands on the test floor
+  // A test beside the code, and the tool configs at the root, stand on the top floor.
+  if (file.endsWith('.test.ts') || !file.includes('/')) return FLOORS.length - 1;
   const top = file.split('/')[0]!;
   const floor = FLOORS.findIndex((names) => names.includes(top));
   return floor === -1 ? FLOORS.length : floor;

@@ -44,6 +44,7 @@ export interface Module<G = unknown> {
   readonly name: string;
   readonly consensusVersion: number;
   readonly genesis: GenesisHandlers<G>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one list holds handlers of every message type
   readonly msgs: readonly MsgHandler<any>[];
   readonly queries: Readonly<Record<string, QueryHandler>>;
   /** SPEC §0 checks over committed state; each returned string describes one broken invariant. */

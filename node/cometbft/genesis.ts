@@ -121,7 +121,7 @@ export function buildGenesis(opts: BuildGenesisOptions): GenesisDoc {
     // A deep copy: the document must not change when the caller later mutates its object.
     appState = JSON.parse(text);
   } catch (error) {
-    throw new TypeError(`appState must be a JSON value (no bigint, undefined or functions): ${(error as Error).message}`);
+    throw new TypeError(`appState must be a JSON value (no bigint, undefined or functions): ${(error as Error).message}`, { cause: error });
   }
   return {
     genesis_time: genesisTime(opts.genesisTime),
