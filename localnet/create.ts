@@ -9,7 +9,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Keyring } from '../sdk/keyring/keyring.ts';
-import { addGenesisAccount, checkAppState, defaultAppState, type AppState } from '../node/genesis.ts';
+import { addGenesisAccount, checkAppState, defaultAppState, trustDevVerifier, type AppState } from '../node/genesis.ts';
 import { addGenesisValidator } from '../modules/staking/genesis-builder.ts';
 import { localSettings, peerAddress } from '../node/cometbft/config.ts';
 import { buildGenesis, genesisPath, readGenesis, writeGenesis } from '../node/cometbft/genesis.ts';
@@ -129,7 +129,8 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
   const faucet = await newKey();
   await new Keyring({ dir, backend: 'test' }).add('faucet', { mnemonic: faucet.mnemonic });
 
-  let appState = mergeSections(defaultAppState(), opts.genesis);
+  // The public dev verifier is trusted so attestations and capacity challenges work (dev only).
+  let appState = mergeSections(trustDevVerifier(defaultAppState()), opts.genesis);
   appState = addGenesisAccount(appState, faucet.address, [{ denom: 'ucairn', amount: opts.faucetFunds ?? 1_000_000n * CAIRN }]);
   for (const a of opts.accounts ?? []) appState = addGenesisAccount(appState, a.address, [{ denom: 'ucairn', amount: a.amount }]);
   const withOperators: LocalnetNode[] = [];

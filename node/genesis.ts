@@ -4,6 +4,7 @@ import { AccountKeeper } from '../modules/auth/keeper.ts';
 import { BankKeeper } from '../modules/bank/keeper.ts';
 import { buildModules, validateGenesis } from './app.ts';
 import { type Amount, sumCoins } from '../core/framework/coins.ts';
+import { devVerifier } from '../sdk/registry/dev-verifier.ts';
 
 /**
  * The dev chain's funded account. This is the BIP-39 test mnemonic that every wallet developer
@@ -26,6 +27,20 @@ export function defaultAppState(): AppState {
 export function checkAppState(appState: AppState): void {
   const accounts = new AccountKeeper();
   validateGenesis(buildModules(accounts, new BankKeeper(accounts)), appState);
+}
+
+/**
+ * Adds the dev verifier (sdk/registry/dev-verifier.ts, a key anyone can sign with) to the registry's
+ * trusted verifiers. For dev chains and localnets only, never for a chain that holds value.
+ */
+export function trustDevVerifier(appState: AppState): AppState {
+  const next = structuredClone(appState);
+  const registry = (next['registry'] ??= {}) as { params?: { trusted_verifiers?: string[] } };
+  const params = (registry.params ??= {});
+  const key = Buffer.from(devVerifier().publicKey).toString('base64');
+  const trusted = (params.trusted_verifiers ??= []);
+  if (!trusted.includes(key)) trusted.push(key);
+  return next;
 }
 
 interface JsonCoin {

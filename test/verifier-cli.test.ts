@@ -12,6 +12,8 @@ import { QueryOperatorRequest, QueryOperatorResponse } from '../proto/gen/cairn/
 import { MsgSubmitAttestation } from '../proto/gen/cairn/registry/v1/tx.ts';
 import { TrustLevel } from '../proto/gen/cairn/registry/v1/types.ts';
 import { CHAIN_ID } from './support/app-chain.ts';
+import { trustDevVerifier } from '../node/genesis.ts';
+import { devVerifierHex } from '../sdk/registry/dev-verifier.ts';
 import { RegistryChain, b64, gpu, msgs } from './support/registry.ts';
 
 let dir: string;
@@ -48,6 +50,27 @@ describe('cairn verifier', () => {
     await rc.ok(rc.wallets[0]!, msgs.submitAttestation({ ...MsgSubmitAttestation.fromJSON(file), operator: op }));
     const record = QueryOperatorResponse.decode((await rc.chain.query('/cairn.registry.v1.Query/Operator', QueryOperatorRequest.encode({ address: op }).finish())).value);
     expect(record.trustLevel).toBe(TrustLevel.TRUST_LEVEL_VERIFIED_TEE);
+  });
+
+  it('with --dev signs as the public dev verifier, which a dev or localnet genesis trusts and `cairn init`’s does not', async () => {
+    const devGenesis = trustDevVerifier({}) as { registry: { params: { trusted_verifiers: string[] } } };
+    expect(devGenesis.registry.params.trusted_verifiers.map((k) => Buffer.from(k, 'base64').toString('hex'))).toEqual([devVerifierHex()]);
+    const rc = await RegistryChain.start({ params: { trusted_verifiers: devGenesis.registry.params.trusted_verifiers } });
+    const op = rc.wallets[0]!.address;
+    await rc.ok(rc.wallets[0]!, msgs.registerOperator(op, 10));
+    await rc.ok(rc.wallets[0]!, msgs.commitGpus(op, [gpu('g0')]));
+    const now = Number(rc.nextBlockTime);
+    await writeFile(at('report.json'), JSON.stringify({ gpuId: 'g0', teeType: 'TEE_TYPE_SEV_SNP', measurement: Buffer.alloc(48, 1).toString('base64'), reportHash: Buffer.alloc(32, 2).toString('base64'), issuedAt: String(now - 60), expiresAt: String(now + 3600) }));
+    const signed = await cairn('verifier', 'sign-attestation', at('report.json'), '--dev', '--operator', op, '--chain-id', CHAIN_ID, '--out', at('attestation.json'));
+    expect(signed.code, signed.err).toBe(0);
+    expect(signed.out).toContain(`as verifier ${devVerifierHex()}`);
+    const file = JSON.parse(await readFile(at('attestation.json'), 'utf8')) as Record<string, unknown>;
+    await rc.ok(rc.wallets[0]!, msgs.submitAttestation({ ...MsgSubmitAttestation.fromJSON(file), operator: op }));
+    const both = await cairn('verifier', 'sign-capacity', '--dev', '--key', at('report.json'), '--operator', op, '--chain-id', CHAIN_ID, '--challenge-id', '1', '--gpu-id', 'g0', '--count', '8');
+    expect(both.code).toBe(1);
+    expect(both.err).toMatch(/give --key <file> or --dev, not both/);
+    const defaults = (await import('../node/genesis.ts')).defaultAppState() as { registry: { params: { trusted_verifiers: unknown[] } } };
+    expect(defaults.registry.params.trusted_verifiers).toEqual([]);
   });
 
   it('signs a capacity benchmark over the chain’s sign-bytes and prints the prove-capacity command', async () => {

@@ -1,9 +1,10 @@
 // `cairn dev` (what `npm start` runs): a single-validator dev chain in one command. The first run
-// creates the home with the documented dev account funded and a `dev` key in the test keyring;
-// later runs continue the same chain.
+// creates the home with the documented dev account funded, a `dev` key in the test keyring and the
+// public dev verifier trusted (sdk/registry/dev-verifier.ts); later runs continue the same chain.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState } from '../../node/genesis.ts';
+import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState, trustDevVerifier } from '../../node/genesis.ts';
+import { devVerifierHex } from '../../sdk/registry/dev-verifier.ts';
 import { Keyring } from '../../sdk/keyring/keyring.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { initNodeHome } from './init.ts';
@@ -22,7 +23,7 @@ const command: CommandModule = {
     if (!existsSync(join(home, 'config', 'genesis.json'))) {
       ctx.note(`creating a dev chain in ${home}`);
       const key = (await keyring.has('dev')) ? await keyring.show('dev') : (await keyring.add('dev', { mnemonic: DEV_MNEMONIC })).key;
-      const appState = addGenesisAccount(defaultAppState(), key.address, [{ denom: 'ucairn', amount: DEV_BALANCE }]);
+      const appState = trustDevVerifier(addGenesisAccount(defaultAppState(), key.address, [{ denom: 'ucairn', amount: DEV_BALANCE }]));
       await initNodeHome({
         home,
         chainId: DEV_CHAIN_ID,
@@ -40,6 +41,7 @@ const command: CommandModule = {
       banner: [
         ['dev account', dev.address],
         ['dev key', `"dev" in ${home}/keyring-test (mnemonic in README.md)`],
+        ['dev verifier', `${devVerifierHex()} (trusted here; its key is public: \`cairn verifier … --dev\` signs with it)`],
       ],
     });
   },

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { Localnet, libp2pAddress } from '../../localnet/index.ts';
 import { manifestPath } from '../../localnet/manifest.ts';
+import { devVerifierHex } from '../../sdk/registry/dev-verifier.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { stringFlag } from '../context.ts';
 import { CliError, UsageError } from '../errors.ts';
@@ -61,13 +62,14 @@ const command: CommandModule = {
       net.nodes.map(async (n) => ({ name: n.name, rpc: `http://127.0.0.1:${n.ports.rpc}`, libp2p: (await libp2pAddress(n)) ?? null, home: n.home, validator: n.operator?.address ?? null, pids: n.pids })),
     );
     ctx.print({
-      json: { dir, chain_id: net.chainId, seconds: Number(seconds), faucet: net.manifest.faucet.address, nodes },
+      json: { dir, chain_id: net.chainId, seconds: Number(seconds), faucet: net.manifest.faucet.address, dev_verifier: devVerifierHex(), nodes },
       text: () =>
         fields([
           ['dir', dir],
           ['chain id', net.chainId],
           ['up in', `${seconds} s`],
           ['faucet', `${net.manifest.faucet.address} (key "faucet" in ${dir}/keyring-test)`],
+          ['dev verifier', `${devVerifierHex()} (trusted; public key, dev only: \`cairn verifier … --dev\`)`],
         ]) +
         '\n\n' +
         table(['node', 'RPC', 'operator', 'home'], nodes.map((n) => [n.name, n.rpc, n.validator ?? '(full node)', n.home])) +

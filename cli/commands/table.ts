@@ -47,6 +47,7 @@ const feeOptions: OptionSpecs = {
 
 const verifierKeyOption: OptionSpecs = {
   key: { type: 'string', valueName: 'file', description: 'the verifier key seed (`cairn verifier keygen`); its public key must be in the registry’s trusted_verifiers' },
+  dev: { type: 'boolean', description: 'sign with the public dev verifier key that `cairn dev` and localnets trust (never on a chain of value)' },
   operator: { type: 'string', valueName: 'address', description: 'the operator the signature is for, cairn1…' },
 };
 const verifier = () => import('./verifier.ts');
@@ -71,7 +72,10 @@ const verifierCommands: CommandGroup = {
       summary: 'sign a TEE attestation of an operator’s GPU: the JSON `cairn tx registry submit-attestation` takes',
       args: [{ name: 'file', description: 'JSON: gpuId, teeType, measurement, reportHash (base64), issuedAt, expiresAt (unix seconds)' }],
       options: { ...verifierKeyOption, out: { type: 'string', valueName: 'file', description: 'write the signed attestation here (default: print it)' } },
-      examples: ['cairn verifier sign-attestation report.json --key ~/.cairn/verifier-key --operator cairn1… --chain-id cairn-1 --out attestation-g0.json'],
+      examples: [
+        'cairn verifier sign-attestation report.json --key ~/.cairn/verifier-key --operator cairn1… --chain-id cairn-1 --out attestation-g0.json',
+        'cairn verifier sign-attestation report.json --dev --operator cairn1… --chain-id cairn-dev-1 --out attestation-g0.json',
+      ],
       load: async () => ({ run: (await verifier()).signAttestation }),
     },
     {
@@ -84,7 +88,10 @@ const verifierCommands: CommandGroup = {
         'gpu-id': { type: 'string', valueName: 'id', description: 'the challenged GPU commitment' },
         count: { type: 'string', valueName: 'n', description: 'how many GPUs the benchmark measured' },
       },
-      examples: ['cairn verifier sign-capacity --key ~/.cairn/verifier-key --operator cairn1… --chain-id cairn-1 --challenge-id 7 --gpu-id h100-a --count 8'],
+      examples: [
+        'cairn verifier sign-capacity --key ~/.cairn/verifier-key --operator cairn1… --chain-id cairn-1 --challenge-id 7 --gpu-id h100-a --count 8',
+        'cairn verifier sign-capacity --dev --operator cairn1… --chain-id cairn-dev-1 --challenge-id 7 --gpu-id h100-a --count 8',
+      ],
       load: async () => ({ run: (await verifier()).signCapacity }),
     },
   ],

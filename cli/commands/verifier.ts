@@ -2,15 +2,18 @@
 // Its ed25519 public key must be in the registry's params.trusted_verifiers for the chain to accept
 // its signatures. Offline commands: nothing here talks to a node.
 //   keygen           a verifier key (seed file, mode 0600)
+// Both signing commands take --key <seed file>, or --dev: the public dev verifier that `cairn dev`
+// and localnets trust.
 //   sign-attestation the verifier JSON `cairn tx registry submit-attestation` takes
 //   sign-capacity    the --verifier and --signature `cairn tx emission prove-capacity` takes
 import { fromBech32 } from '@cosmjs/encoding';
-import { arg, stringFlag, type CommandContext } from '../context.ts';
+import { arg, booleanFlag, stringFlag, type CommandContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { fields } from '../output.ts';
 import { capacitySignBytes } from '../../modules/emission/capacity.ts';
 import { MAX_GPU_ID_LENGTH } from '../../modules/emission/msgs/challenge-capacity.ts';
 import { attestationFields, attestationSignBytes } from '../../sdk/registry/sign-bytes.ts';
+import { devVerifier } from '../../sdk/registry/dev-verifier.ts';
 import { BECH32_LIMIT } from '../../core/framework/address.ts';
 import { MsgSubmitAttestation } from '../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
@@ -36,9 +39,13 @@ function operatorBytes(ctx: CommandContext): Uint8Array {
   }
 }
 
+/** --key <seed file>, or --dev for the public dev verifier (sdk/registry/dev-verifier.ts). */
 async function verifierKey(ctx: CommandContext) {
   const file = stringFlag(ctx, 'key');
-  if (file === undefined) throw new UsageError('--key <file> is required: the verifier key seed (`cairn verifier keygen`)');
+  const dev = booleanFlag(ctx, 'dev');
+  if (dev && file !== undefined) throw new UsageError('give --key <file> or --dev, not both');
+  if (dev) return devVerifier();
+  if (file === undefined) throw new UsageError('--key <file> is required: the verifier key seed (`cairn verifier keygen`), or --dev on a dev chain or localnet');
   return readKey(file);
 }
 

@@ -18,8 +18,9 @@ export interface StakingParams {
 }
 
 export const DEFAULT_PARAMS: StakingParams = {
-  // About a week at 5-second blocks.
-  unbondingBlocks: 120_960n,
+  // 21 days of Cairn's 1-second blocks: the Cosmos SDK's unbonding_time, and far above the 100,000
+  // blocks of max evidence age, so a double sign is still punishable until the stake has left.
+  unbondingBlocks: 1_814_400n,
   maxValidators: 100,
   maxEntries: 7,
   historicalEntries: 0,
