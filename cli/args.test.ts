@@ -94,6 +94,11 @@ describe('resolveGlobalOptions', () => {
     expect(options.keyringDir).toBe('/work/keys');
   });
 
+  it('takes the node from CAIRN_NODE unless --node is given', () => {
+    expect(resolveGlobalOptions({}, { env: { CAIRN_NODE: '127.0.0.1:36657' } }).node).toBe('http://127.0.0.1:36657');
+    expect(resolveGlobalOptions({ node: 'tcp://10.0.0.5:26657' }, { env: { CAIRN_NODE: '127.0.0.1:36657' } }).node).toBe('http://10.0.0.5:26657');
+  });
+
   it('rejects bad values with the accepted ones in the message', () => {
     expect(() => resolveGlobalOptions({ output: 'yaml' }, { env: {} })).toThrow(/--output must be text or json, not "yaml"/);
     expect(() => resolveGlobalOptions({ 'keyring-backend': 'os' }, { env: {} })).toThrow(/must be file or test/);

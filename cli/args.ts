@@ -14,7 +14,7 @@ import { UsageError } from './errors.ts';
 /** Flags every command accepts. */
 export const GLOBAL_OPTIONS: OptionSpecs = {
   home: { type: 'string', valueName: 'dir', description: 'node and client home directory (default ~/.cairn, or $CAIRN_HOME)' },
-  node: { type: 'string', valueName: 'url', description: `CometBFT RPC of the node to talk to (default ${DEFAULT_NODE})` },
+  node: { type: 'string', valueName: 'url', description: `CometBFT RPC of the node to talk to (default ${DEFAULT_NODE}, or $CAIRN_NODE)` },
   'chain-id': { type: 'string', valueName: 'id', description: "chain id (default: the node's, from its status)" },
   output: { type: 'string', short: 'o', valueName: 'text|json', description: 'output format (default text)' },
   'keyring-backend': { type: 'string', valueName: 'file|test', description: 'file: encrypted with a passphrase (default); test: unencrypted, dev only' },
@@ -129,7 +129,7 @@ export function resolveGlobalOptions(globals: Readonly<Record<string, FlagValue>
   const passphraseFile = text('keyring-passphrase-file');
   return {
     home,
-    node: normalizeNodeUrl(text('node') ?? DEFAULT_NODE),
+    node: normalizeNodeUrl(text('node') ?? io.env['CAIRN_NODE'] ?? DEFAULT_NODE),
     chainId,
     output,
     keyringBackend: backend,

@@ -25,7 +25,7 @@ function groupHelp(group: CommandGroup, path: readonly string[]): string {
     `Run \`${prefix} <command> --help\` for the arguments and flags of a command.`,
   ];
   if (path.length === 0) {
-    lines.push('Environment: CAIRN_HOME, CAIRN_KEYRING_PASSPHRASE, CAIRN_DEBUG=1 (stack traces on errors).');
+    lines.push('Environment: CAIRN_HOME, CAIRN_NODE, CAIRN_KEYRING_PASSPHRASE, CAIRN_DEBUG=1 (stack traces on errors).');
   }
   return `${lines.join('\n')}\n`;
 }

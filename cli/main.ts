@@ -123,10 +123,22 @@ function stackOf(error: unknown): string {
   return parts.join('\n');
 }
 
-// First SIGINT/SIGTERM asks the command to stop through ctx.signal; a second one exits at once.
+/**
+ * A signal within this long after the first is the same stop delivered twice: Ctrl-C in a terminal
+ * (or a service manager stopping a process group) reaches the CLI directly and again through the
+ * `cairn` launcher (and npm) that forwards it.
+ */
+const REPEATED_SIGNAL_MS = 1000;
+
+// First SIGINT/SIGTERM asks the command to stop through ctx.signal; a later one exits at once.
 function onStopSignals(controller: AbortController): () => void {
+  let firstAt = 0;
   const handler = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (controller.signal.aborted) {
+      if (Date.now() - firstAt < REPEATED_SIGNAL_MS) return;
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    firstAt = Date.now();
     controller.abort(new CliError(`stopped by ${signal}`));
   };
   process.on('SIGINT', handler);

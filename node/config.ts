@@ -1,8 +1,8 @@
 // The node's own settings (<home>/config/app.toml): not consensus, each validator picks its own.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromBech32 } from '@cosmjs/encoding';
-import { readTomlValue } from './cometbft/toml.ts';
+import { type TomlEdit, applyTomlEdits, readTomlValue } from './cometbft/toml.ts';
 import { BECH32_LIMIT } from '../core/framework/address.ts';
 import { parseGasPrices } from '../core/tx/gas-price.ts';
 
@@ -124,6 +124,15 @@ listen = "${c.metricsListen}"
 
 export async function writeAppConfig(home: string, c: AppConfig): Promise<void> {
   await writeFile(appConfigPath(home), renderAppConfig(c));
+}
+
+/** Sets single keys of an existing app.toml in place; every other line, comments included, is kept. */
+export async function editAppConfig(home: string, edits: readonly TomlEdit[]): Promise<void> {
+  const path = appConfigPath(home);
+  const after = applyTomlEdits(await readFile(path, 'utf8'), edits);
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, after, 'utf8');
+  await rename(tmp, path);
 }
 
 export async function readAppConfig(home: string): Promise<AppConfig> {

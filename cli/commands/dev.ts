@@ -7,18 +7,39 @@ import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState, trustDev
 import { devVerifierHex } from '../../sdk/registry/dev-verifier.ts';
 import { Keyring } from '../../sdk/keyring/keyring.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
-import { initNodeHome } from './init.ts';
+import { stringFlag } from '../context.ts';
+import { UsageError } from '../errors.ts';
+import { defaultPorts, initNodeHome, setNodePorts } from './init.ts';
 import { serve } from './start.ts';
 
 export const DEV_CHAIN_ID = 'cairn-dev-1';
 /** The dev account bonds 1,000,000 CAIRN to the dev node's validator (voting power 1,000,000). */
 export const DEV_SELF_BOND = 1_000_000_000_000n;
 
+/** The highest offset that keeps every port (the last is metrics, 26661) at or below 65535. */
+const MAX_PORT_OFFSET = 65535 - defaultPorts().metrics;
+
+function portOffset(ctx: CommandContext): number | undefined {
+  const text = stringFlag(ctx, 'port-offset');
+  if (text === undefined) return undefined;
+  const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(n <= MAX_PORT_OFFSET)) throw new UsageError(`--port-offset must be a whole number from 0 to ${MAX_PORT_OFFSET}, got "${text}"`);
+  return n;
+}
+
 const command: CommandModule = {
   description: `Start a single-validator dev chain (chain id ${DEV_CHAIN_ID}) with a funded dev account; Ctrl-C stops it, the next run continues it.`,
-  examples: ['cairn dev --home .dev', 'npm start'],
+  options: {
+    'port-offset': {
+      type: 'string',
+      valueName: 'n',
+      description: 'listen on the default ports plus n (RPC 26657+n, …), e.g. beside a running chain; kept in the home',
+    },
+  },
+  examples: ['cairn dev --home .dev', 'npm start', 'cairn dev --home .dev2 --port-offset 100    # RPC on 26757'],
   async run(ctx: CommandContext) {
     const home = ctx.global.home;
+    const offset = portOffset(ctx);
     const keyring = new Keyring({ dir: home, backend: 'test' });
     if (!existsSync(join(home, 'config', 'genesis.json'))) {
       ctx.note(`creating a dev chain in ${home}`);
@@ -31,8 +52,11 @@ const command: CommandModule = {
         overwriteGenesis: true,
         appState,
         validator: { operator: key.address, selfBond: DEV_SELF_BOND },
+        ports: defaultPorts(offset ?? 0),
         note: (m) => ctx.note(m),
       });
+    } else if (offset !== undefined) {
+      await setNodePorts(home, defaultPorts(offset));
     }
     const dev = await keyring.show('dev');
     await serve(ctx, {
@@ -47,4 +71,4 @@ const command: CommandModule = {
   },
 };
 
-export const { run, description, examples } = command;
+export const { run, options, description, examples } = command;

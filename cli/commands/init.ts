@@ -8,7 +8,7 @@ import { ensureCometbft } from '../../node/cometbft/install.ts';
 import { buildGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
 import { configure, initHome } from '../../node/cometbft/home.ts';
 import { localSettings } from '../../node/cometbft/config.ts';
-import { type AppConfig, DEFAULT_APP_CONFIG, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, readAppConfig, writeAppConfig } from '../../node/config.ts';
+import { type AppConfig, DEFAULT_APP_CONFIG, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, editAppConfig, readAppConfig, writeAppConfig } from '../../node/config.ts';
 import { loadOrCreateWatcherKey, watcherAddress } from '../../node/watcher/key.ts';
 import { resolve } from 'node:path';
 import type { CommandContext, CommandModule } from '../context.ts';
@@ -26,6 +26,34 @@ export interface InitResult {
   readonly created: boolean;
 }
 
+/** A home's loopback ports; libp2p and metrics left out listen on any free port. */
+export interface NodePorts {
+  readonly rpc: number;
+  readonly p2p: number;
+  readonly abci: number;
+  readonly libp2p?: number;
+  readonly metrics?: number;
+}
+
+/**
+ * CometBFT's 26656 (P2P), 26657 (RPC), 26658 (ABCI) and the node's 26659 (libp2p) and 26661
+ * (metrics), each moved up by `offset` (`cairn dev --port-offset`).
+ */
+export function defaultPorts(offset = 0): Required<NodePorts> {
+  return { p2p: 26656 + offset, rpc: 26657 + offset, abci: 26658 + offset, libp2p: DEFAULT_LIBP2P_PORT + offset, metrics: DEFAULT_METRICS_PORT + offset };
+}
+
+/** Points an existing home's config.toml and app.toml at these loopback ports; every other setting is kept. */
+export async function setNodePorts(home: string, ports: Required<NodePorts>): Promise<void> {
+  const abci = `tcp://127.0.0.1:${ports.abci}`;
+  await configure(home, { proxyApp: abci, rpc: { laddr: `tcp://127.0.0.1:${ports.rpc}` }, p2p: { laddr: `tcp://127.0.0.1:${ports.p2p}` } });
+  await editAppConfig(home, [
+    { section: 'abci', key: 'address', value: abci },
+    { section: 'p2p', key: 'listen', value: [`/ip4/127.0.0.1/tcp/${ports.libp2p}`] },
+    { section: 'metrics', key: 'listen', value: `127.0.0.1:${ports.metrics}` },
+  ]);
+}
+
 /** Creates (or completes) a home; used by `init`, `dev` and the test harness. */
 export async function initNodeHome(opts: {
   home: string;
@@ -34,12 +62,8 @@ export async function initNodeHome(opts: {
   overwriteGenesis: boolean;
   appState?: Record<string, unknown>;
   note?: (m: string) => void;
-  /**
-   * Loopback ports; the defaults are CometBFT's (26657 RPC, 26656 P2P, 26658 ABCI) and the node's
-   * 26659 (libp2p) and 26661 (metrics). With `ports` given, libp2p and metrics not given listen on
-   * any free port (0), so test and bench homes never collide.
-   */
-  ports?: { rpc: number; p2p: number; abci: number; libp2p?: number; metrics?: number };
+  /** Loopback ports, default `defaultPorts()`; test and bench homes leave libp2p and metrics out so they never collide. */
+  ports?: NodePorts;
   blockTimeMs?: number;
   /** app.toml overrides for a new home. */
   appConfig?: Partial<AppConfig>;
@@ -50,7 +74,7 @@ export async function initNodeHome(opts: {
   const hadApp = existsSync(appConfigPath(opts.home));
   const home = await initHome({ home: opts.home, moniker: opts.moniker, chainId: opts.chainId });
   if (!hadApp) {
-    const ports = opts.ports ?? { rpc: 26657, p2p: 26656, abci: 26658, libp2p: DEFAULT_LIBP2P_PORT, metrics: DEFAULT_METRICS_PORT };
+    const ports = opts.ports ?? defaultPorts();
     const appConfig = {
       ...DEFAULT_APP_CONFIG,
       abciAddress: `tcp://127.0.0.1:${ports.abci}`,
