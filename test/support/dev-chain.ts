@@ -135,7 +135,7 @@ export async function startDevChain(dir: string, opts: { offset?: number; minHei
     return { ...chain, rpcUrl };
   } catch (error) {
     killGroup(pid);
-    throw new Error(`${(error as Error).message}\n--- cairn dev printed:\n${text}`);
+    throw new Error(`${(error as Error).message}\n--- cairn dev printed:\n${text}`, { cause: error });
   }
 }
 
