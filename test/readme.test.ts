@@ -13,7 +13,7 @@
 // - An HTML comment `readme-test: retry up to N s` just before a block retries each of its commands
 //   until it succeeds, for results that need a few blocks.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,39 @@ function sh(dir: string, command: string, rpcUrl: string | undefined): Promise<{
     });
   });
 }
+
+/** README.md, docs/ and every README.md below the code folders. */
+function markdownFiles(): string[] {
+  const found = ['README.md', ...readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(REPO, dir), { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      if (entry.isDirectory()) walk(`${dir}/${entry.name}`);
+      else if (entry.name === 'README.md') found.push(`${dir}/${entry.name}`);
+    }
+  };
+  for (const top of ['cli', 'core', 'sdk', 'modules', 'node', 'localnet', 'bench', 'test', 'scripts']) walk(top);
+  return found;
+}
+
+describe('the docs run the CLI one way', () => {
+  it('every shell line in the docs starts it as ./cairn, never node cli/cairn.ts, npx cairn or a bare cairn', () => {
+    const offenders: string[] = [];
+    for (const file of markdownFiles()) {
+      const lines = readFileSync(join(REPO, file), 'utf8').split('\n');
+      let shell = false;
+      lines.forEach((line, i) => {
+        const fence = /^\s*```(\w*)/.exec(line);
+        if (fence !== null) {
+          shell = !shell && (fence[1] === 'sh' || fence[1] === 'bash');
+          return;
+        }
+        if (shell && (/(?<![\w./-])cairn (?=[a-z-])|cli\/cairn\.ts|npx cairn/.test(line.replace(/#.*$/, '')))) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+});
 
 describe('README quick start', () => {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
