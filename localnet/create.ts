@@ -9,7 +9,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Keyring } from '../sdk/keyring/keyring.ts';
-import { addGenesisAccount, checkAppState, defaultAppState, trustDevVerifier, type AppState } from '../node/genesis.ts';
+import { addGenesisAccount, checkGenesis, defaultAppState, trustDevVerifier, type AppState } from '../node/genesis.ts';
 import { addGenesisValidator } from '../modules/staking/genesis-builder.ts';
 import { localSettings, peerAddress } from '../node/cometbft/config.ts';
 import { buildGenesis, genesisPath, readGenesis, writeGenesis } from '../node/cometbft/genesis.ts';
@@ -143,9 +143,9 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
     appState = addGenesisAccount(appState, watcher, [{ denom: 'ucairn', amount: opts.watcherFunds ?? 1000n * CAIRN }]);
     withOperators.push({ ...node, operator, watcher });
   }
-  checkAppState(appState);
   // CometBFT's own validator list stays empty: InitChain returns the staking section's set.
   const genesis = buildGenesis({ chainId, validators: [], appState });
+  await checkGenesis(genesis);
   const gossipAddrs = await Promise.all(withOperators.map((node) => localP2pIdentity(node.home, node.ports.libp2p!)));
   for (const [i, node] of withOperators.entries()) {
     await writeGenesis(node.home, genesis);

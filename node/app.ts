@@ -209,6 +209,7 @@ export class CairnApp implements AbciApplication {
       const result = await m.genesis.init(validated.sections.get(m.name), ctx);
       if (result?.validatorUpdates) validators.push(...result.validatorUpdates);
     }
+    if (req.validators.length > 0) checkGenesisValidators(req.validators, validators);
     this.#checkState = branch(readOnly(this.store.committed));
     return { validators, appHash: await this.store.workingHash() };
   }
@@ -339,6 +340,22 @@ function parseAppState(bytes: Uint8Array): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * genesis.json may list validators only if they are exactly the set the staking section bonds (as in
+ * the Cosmos SDK): otherwise the document would say one thing and the chain do another.
+ */
+function checkGenesisValidators(listed: readonly ValidatorUpdate[], bonded: readonly ValidatorUpdate[]): void {
+  const key = (v: ValidatorUpdate): string => `${Buffer.from(v.pubKey.ed25519 ?? v.pubKey.secp256k1 ?? []).toString('base64')} with power ${v.power}`;
+  const ours = new Set(bonded.map(key));
+  const theirs = new Set(listed.map(key));
+  const extra = [...theirs].find((k) => !ours.has(k));
+  const missing = [...ours].find((k) => !theirs.has(k));
+  if (extra !== undefined || missing !== undefined || ours.size !== theirs.size) {
+    const detail = extra !== undefined ? `it lists ${extra}, which staking does not bond` : `it lacks ${missing ?? 'a validator'}, which staking bonds`;
+    throw new Error(`the genesis "validators" list differs from the staking section: ${detail}. Leave "validators" empty (InitChain takes the set from staking) or list exactly the bonded set`);
+  }
+}
+
 export interface ValidatedGenesis {
   readonly bech32Prefix: string;
   readonly sections: ReadonlyMap<string, unknown>;
@@ -347,7 +364,9 @@ export interface ValidatedGenesis {
 /** Validates every module's section (missing sections take the module's default). */
 export function validateGenesis(modules: readonly Module[], appState: Record<string, unknown>): ValidatedGenesis {
   const known = new Set(modules.map((m) => m.name));
-  for (const name of Object.keys(appState)) if (!known.has(name)) throw new Error(`genesis app_state has an unknown module section "${name}"`);
+  for (const name of Object.keys(appState)) {
+    if (!known.has(name)) throw new Error(`app_state has an unknown module section "${name}": remove it or fix its name (the modules are ${[...known].join(', ')})`);
+  }
   const sections = new Map<string, unknown>();
   // auth comes first and fixes the address prefix every later section is checked against.
   let addresses = new AddressCodec('cairn');

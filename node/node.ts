@@ -3,6 +3,7 @@
 // stop() takes them down in reverse, so CometBFT never talks to a closed app. Unless app.toml turns
 // them off, the node also runs libp2p (node/p2p), the watcher (node/watcher) and a Prometheus
 // /metrics endpoint (node/metrics).
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startAbciServer, type AbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
@@ -11,8 +12,9 @@ import { type CometbftProcess, rpcUrlFromLaddr, startCometbft } from './cometbft
 import { type AppConfig, parseHostPort, readAppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
-import { checkAppState } from './genesis.ts';
-import { readGenesis } from './cometbft/genesis.ts';
+import { checkGenesisFile } from './genesis.ts';
+import { genesisPath, readGenesis } from './cometbft/genesis.ts';
+import { checkPortsFree } from './preflight.ts';
 import { type P2pService, startP2p } from './p2p/service.ts';
 import { type WatcherService, startWatcher } from './watcher/service.ts';
 import { loadOrCreateWatcherKey } from './watcher/key.ts';
@@ -52,6 +54,9 @@ export function dataDir(home: string): string {
 
 export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const config = { ...(await readAppConfig(opts.home)), ...opts.config };
+  // A home that never ran is checked before its database exists, so a refusal leaves nothing behind.
+  const fresh = !existsSync(dataDir(opts.home));
+  if (fresh) await preflight(opts, config, true);
   const store = await openStore(opts.home, config);
   let server: AbciServer | undefined;
   let cometbft: CometbftProcess | undefined;
@@ -59,7 +64,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let watcher: WatcherService | undefined;
   let metrics: MetricsServer | undefined;
   try {
-    if (store.lastHeight === 0n) await checkGenesisFile(opts.home);
+    if (!fresh) await preflight(opts, config, store.lastHeight === 0n);
     const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
     await app.load();
     opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
@@ -141,14 +146,19 @@ async function startNodeWatcher(opts: NodeOptions, config: AppConfig, app: Cairn
   return startWatcher({ app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability });
 }
 
-/** A new chain's genesis is checked before CometBFT starts, so a typo is reported with its path. */
-async function checkGenesisFile(home: string): Promise<void> {
-  const doc = await readGenesis(home);
-  try {
-    checkAppState((doc.app_state ?? {}) as Record<string, unknown>);
-  } catch (err) {
-    throw new Error(`${home}/config/genesis.json: ${(err as Error).message}. Fix it and check with \`cairn genesis validate --home ${home}\`.`, { cause: err });
+/**
+ * Before anything starts: a new chain's genesis passes the same check as `cairn genesis validate`
+ * (a dry-run InitChain), and every port the node will listen on is free.
+ */
+async function preflight(opts: NodeOptions, config: AppConfig, newChain: boolean): Promise<void> {
+  if (newChain) {
+    try {
+      await checkGenesisFile(genesisPath(opts.home));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}. Fix it, then check it with \`cairn genesis validate --home ${opts.home}\``, { cause: err });
+    }
   }
+  await checkPortsFree(opts.home, config, opts.withCometbft);
 }
 
 async function openStore(home: string, config: AppConfig): Promise<CommitStore> {

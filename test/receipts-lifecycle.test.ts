@@ -196,14 +196,14 @@ describe('genesis', () => {
   });
 
   it('refuses a section whose escrow account does not hold what is owed, or with unknown fields', async () => {
-    const { checkAppState } = await import('../node/genesis.ts');
+    const { checkAppState } = await import('./support/app-chain.ts');
     const ctx = { store: rc.chain.store.committed, height: rc.height, addresses: rc.chain.app.addresses };
     const section = (await rc.chain.app.modules.find((m) => m.name === 'receipts')!.genesis.export(ctx)) as Record<string, unknown>;
     const bad = structuredClone(section) as Record<string, unknown> & { escrows: { locked: string }[] };
     bad.escrows[0]!.locked = '5';
-    expect(() => checkAppState({ receipts: bad })).toThrow(/has 5 locked; its pending ESCROW batches hold 0/);
-    expect(() => checkAppState({ receipts: { ...section, surprise: 1 } })).toThrow(/receipts.surprise: unknown field/);
-    expect(() => checkAppState({ receipts: { ...section, params: { ...(section['params'] as object), reveal_window: '900' } } })).toThrow(/dispute_window_blocks 8 must exceed reveal_window 900/);
+    await expect(checkAppState({ receipts: bad })).rejects.toThrow(/has 5 locked; its pending ESCROW batches hold 0/);
+    await expect(checkAppState({ receipts: { ...section, surprise: 1 } })).rejects.toThrow(/receipts.surprise: unknown field/);
+    await expect(checkAppState({ receipts: { ...section, params: { ...(section['params'] as object), reveal_window: '900' } } })).rejects.toThrow(/dispute_window_blocks 8 must exceed reveal_window 900/);
   });
 });
 

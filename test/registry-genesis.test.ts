@@ -1,11 +1,11 @@
 // Registry genesis: validation names the bad field; export after activity and import into a fresh
 // chain reproduce the same registry state, byte for byte.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { addGenesisAccount, checkAppState } from '../node/genesis.ts';
+import { addGenesisAccount } from '../node/genesis.ts';
 import * as keys from '../modules/registry/keys.ts';
 import { moduleAddress } from '../core/framework/address.ts';
 import { TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
-import { AppChain } from './support/app-chain.ts';
+import { AppChain, checkAppState } from './support/app-chain.ts';
 import { MIN_BOND, RegistryChain, attestation, ed25519Key, gpu, msgs, registryAppState } from './support/registry.ts';
 
 type Json = Record<string, any>;
@@ -115,36 +115,37 @@ describe('registry genesis export and import', () => {
 });
 
 describe('registry genesis validation', () => {
-  function refuse(mutate: (registry: Json) => void, message: RegExp): void {
+  async function refuse(mutate: (registry: Json) => void, message: RegExp): Promise<void> {
     const state = importState(busy, exported);
     mutate(state['registry']);
-    expect(() => checkAppState(state)).toThrow(message);
+    await expect(checkAppState(state)).rejects.toThrow(message);
   }
 
-  it('accepts the default section and fills in the gov authority', () => {
-    expect(() => checkAppState(registryAppState([]))).not.toThrow();
-    expect(() => checkAppState(importState(busy, exported))).not.toThrow();
+  it('accepts the default section and fills in the gov authority', async () => {
+    await expect(checkAppState(registryAppState([]))).resolves.toBeDefined();
+    await expect(checkAppState(importState(busy, exported))).resolves.toBeDefined();
   });
 
-  it('names the bad field', () => {
-    refuse((r) => (r['params'].max_royalty_bps = 20_000), /max_royalty_bps 20000 must be between 0 and 10000/);
-    refuse((r) => (r['params'].surprise = 1), /registry\.params\.surprise: unknown field/);
-    refuse((r) => (r['operators'][0].operator.endpoints = ['http://x.example']), /registry\.operators\[0\]\.operator: .*not https/);
-    refuse((r) => (r['operators'][0].operator.status = 'ACTIVE'), /registry\.operators\[0\]\.operator\.status: "ACTIVE" is not one of/);
-    refuse((r) => (r['operators'][1].operator.receipt_key = r['operators'][0].operator.receipt_key), /receipt key used twice/);
-    refuse((r) => (r['operators'][0].operator.bond.amount = '-1'), /registry\.operators\[0\]\.operator\.bond\.amount/);
-    refuse((r) => (r['models'][2].base_model_id = 'missing'), /registry\.models\[2\]\.base_model_id: missing is not in registry\.models/);
-    refuse((r) => (r['models'][0].license = 'apache'), /registry\.models\[0\]: .*invalid SPDX license id/);
-    refuse((r) => (r['models'][1].version = '5'), /registry\.models\[1\]\.version/);
-    refuse((r) => (r['models'][0].next_version = ''), /previous_version/);
-    refuse((r) => (r['payer_keys'][0].key = 'AAAA'), /registry\.payer_keys\[0\]\.key/);
-    refuse((r) => (r['attestations'][0].expires_at = r['attestations'][0].issued_at), /registry\.attestations\[0\]\.expires_at/);
-    refuse((r) => (r['next_unbonding_id'] = '1'), /next_unbonding_id - 1/);
+  it('names the bad field', async () => {
+    await refuse((r) => (r['params'].max_royalty_bps = 20_000), /max_royalty_bps 20000 must be between 0 and 10000/);
+    await refuse((r) => (r['params'].surprise = 1), /registry\.params\.surprise: unknown field/);
+    await refuse((r) => (r['operators'][0].operator.endpoints = ['http://x.example']), /registry\.operators\[0\]\.operator: .*not https/);
+    await refuse((r) => (r['operators'][0].operator.status = 'ACTIVE'), /registry\.operators\[0\]\.operator\.status: "ACTIVE" is not one of/);
+    await refuse((r) => (r['operators'][1].operator.receipt_key = r['operators'][0].operator.receipt_key), /receipt key used twice/);
+    await refuse((r) => (r['operators'][0].operator.bond.amount = '-1'), /registry\.operators\[0\]\.operator\.bond\.amount/);
+    await refuse((r) => (r['models'][2].base_model_id = 'missing'), /registry\.models\[2\]\.base_model_id: missing is not in registry\.models/);
+    await refuse((r) => (r['models'][0].license = 'apache'), /registry\.models\[0\]: .*invalid SPDX license id/);
+    await refuse((r) => (r['models'][1].version = '5'), /registry\.models\[1\]\.version/);
+    await refuse((r) => (r['models'][0].next_version = ''), /previous_version/);
+    await refuse((r) => (r['payer_keys'][0].key = 'AAAA'), /registry\.payer_keys\[0\]\.key/);
+    await refuse((r) => (r['attestations'][0].expires_at = r['attestations'][0].issued_at), /registry\.attestations\[0\]\.expires_at/);
+    await refuse((r) => (r['next_unbonding_id'] = '1'), /next_unbonding_id - 1/);
   });
 
-  it('makes InitChain fail when the bonds account does not hold exactly the bonds', async () => {
+  it('makes InitChain fail when the bonds account does not hold exactly the bonds, and the genesis check first', async () => {
     const state = registryAppState(busy.wallets.map((w) => w.address));
     state['registry'] = structuredClone(exported);
+    await expect(checkAppState(state)).rejects.toThrow(/registry_bonds account holds 0ucairn but bonds and unbonding entries add up to/);
     await expect(AppChain.start({ appState: state })).rejects.toThrow(/registry_bonds account holds 0ucairn but bonds and unbonding entries add up to/);
   });
 });

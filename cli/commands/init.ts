@@ -2,15 +2,18 @@
 // and a genesis. The validator set comes from the staking section of that genesis: fund an operator
 // (`genesis add-account`) and bond it with this node's consensus key (`genesis add-validator`).
 import { existsSync } from 'node:fs';
-import { defaultAppState } from '../../node/genesis.ts';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InvalidGenesisError, checkGenesis, defaultAppState } from '../../node/genesis.ts';
 import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { ensureCometbft } from '../../node/cometbft/install.ts';
-import { buildGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
+import { buildGenesis, genesisPath, readGenesis, validateChainId, writeGenesis } from '../../node/cometbft/genesis.ts';
+import { HomeMismatchError } from '../../node/cometbft/errors.ts';
+import { dataDir } from '../../node/node.ts';
 import { configure, initHome } from '../../node/cometbft/home.ts';
-import { localSettings } from '../../node/cometbft/config.ts';
+import { localSettings, settingsToEdits } from '../../node/cometbft/config.ts';
 import { type AppConfig, DEFAULT_APP_CONFIG, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, editAppConfig, readAppConfig, writeAppConfig } from '../../node/config.ts';
 import { loadOrCreateWatcherKey, watcherAddress } from '../../node/watcher/key.ts';
-import { resolve } from 'node:path';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { booleanFlag } from '../context.ts';
 import { CliError } from '../errors.ts';
@@ -70,9 +73,61 @@ export async function initNodeHome(opts: {
   /** Make this node a genesis validator: `operator` must be funded in `appState` with at least `selfBond` ucairn. */
   validator?: { operator: string; selfBond: bigint };
 }): Promise<InitResult> {
+  const existed = existsSync(opts.home);
+  const appState = opts.appState ?? defaultAppState();
+  // Everything that can be refused is refused before the first file is written.
+  validateChainId(opts.chainId);
+  settingsToEdits({ moniker: opts.moniker });
+  const writeNewGenesis = await checkHomeFor(opts.home, opts.chainId, opts.overwriteGenesis);
+  if (writeNewGenesis) await checkGenesis(buildGenesis({ chainId: opts.chainId, validators: [], appState }), { allowNoValidators: true });
+  try {
+    return await createHome(opts, appState, writeNewGenesis);
+  } catch (err) {
+    // A home this call created is removed again rather than left half-written.
+    if (!existed) await rm(opts.home, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Whether a new genesis is to be written: yes for a new home or with `overwrite`. Throws a
+ * HomeMismatchError for a home that holds another chain, or whose chain has run, unless that is safe.
+ */
+async function checkHomeFor(home: string, chainId: string, overwrite: boolean): Promise<boolean> {
+  const path = genesisPath(home);
+  if (!existsSync(path)) return true;
+  let held: string;
+  try {
+    held = (await readGenesis(home)).chain_id;
+  } catch {
+    held = '(an unreadable genesis)';
+  }
+  if (!overwrite) {
+    if (held === chainId) return false;
+    throw new HomeMismatchError(
+      `${home} already holds chain ${held}, not ${chainId}: use another --home for ${chainId}, or \`cairn init --overwrite\` to replace its genesis (keys are kept)`,
+    );
+  }
+  if (existsSync(dataDir(home)) || existsSync(join(home, 'data', 'blockstore.db'))) {
+    throw new HomeMismatchError(`${home} has already run chain ${held} (its blocks are in ${join(home, 'data')}): a new genesis cannot follow them. Use another --home`);
+  }
+  return true;
+}
+
+async function createHome(opts: Parameters<typeof initNodeHome>[0], appState: Record<string, unknown>, writeNewGenesis: boolean): Promise<InitResult> {
   await ensureCometbft({ log: opts.note ?? (() => {}) });
   const hadApp = existsSync(appConfigPath(opts.home));
-  const home = await initHome({ home: opts.home, moniker: opts.moniker, chainId: opts.chainId });
+  const home = await initHome({ home: opts.home, moniker: opts.moniker, chainId: opts.chainId, replaceGenesis: writeNewGenesis });
+  if (writeNewGenesis) {
+    const withValidator =
+      opts.validator === undefined
+        ? appState
+        : addGenesisValidator(appState, { operator: opts.validator.operator, consensusPubKey: home.validator.pubKey, selfBond: opts.validator.selfBond, moniker: opts.moniker });
+    // CometBFT's own list stays empty: InitChain returns the set from the staking section.
+    const genesis = buildGenesis({ chainId: opts.chainId, validators: [], appState: withValidator });
+    await checkGenesis(genesis, { allowNoValidators: opts.validator === undefined });
+    await writeGenesis(opts.home, genesis);
+  }
   if (!hadApp) {
     const ports = opts.ports ?? defaultPorts();
     const appConfig = {
@@ -82,7 +137,6 @@ export async function initNodeHome(opts: {
       metricsListen: `127.0.0.1:${ports.metrics ?? 0}`,
       ...opts.appConfig,
     };
-    await writeAppConfig(opts.home, appConfig);
     await configure(
       opts.home,
       localSettings({
@@ -93,15 +147,8 @@ export async function initNodeHome(opts: {
         ...(opts.blockTimeMs === undefined ? {} : { blockTimeMs: opts.blockTimeMs }),
       }),
     );
-  }
-  if (home.created || opts.overwriteGenesis) {
-    let appState = opts.appState ?? defaultAppState();
-    if (opts.validator !== undefined) {
-      appState = addGenesisValidator(appState, { operator: opts.validator.operator, consensusPubKey: home.validator.pubKey, selfBond: opts.validator.selfBond, moniker: opts.moniker });
-    }
-    // CometBFT's own list stays empty: InitChain returns the set from the staking section.
-    const genesis = buildGenesis({ chainId: opts.chainId, validators: [], appState });
-    await writeGenesis(opts.home, genesis);
+    // Written last: its presence marks a finished home.
+    await writeAppConfig(opts.home, appConfig);
   }
   // The watcher is on by default: its key exists from the start so its address can be funded.
   const watcherKeyFile = resolve(opts.home, (await readAppConfig(opts.home)).watcherKeyFile);
@@ -113,14 +160,21 @@ const command: CommandModule = {
   description: 'Create a node home: CometBFT keys and config, app.toml, and a genesis (add its validators with `cairn genesis add-validator`).',
   args: [{ name: 'moniker', description: 'a name for this node (default: cairn-node)', optional: true }],
   options: {
-    overwrite: { type: 'boolean', description: 'replace an existing genesis.json (keys are never replaced)' },
+    overwrite: { type: 'boolean', description: 'replace the genesis.json of a home that has not run a chain yet (keys are never replaced)' },
   },
   examples: ['cairn init my-node --chain-id cairn-testnet-1 --home ~/.cairn'],
   async run(ctx: CommandContext) {
     const chainId = ctx.global.chainId;
     if (chainId === undefined) throw new CliError('cairn init needs --chain-id, e.g. --chain-id cairn-testnet-1');
     const moniker = ctx.args[0] ?? 'cairn-node';
-    const r = await initNodeHome({ home: ctx.global.home, chainId, moniker, overwriteGenesis: booleanFlag(ctx, 'overwrite'), note: (m) => ctx.note(m) });
+    let r: InitResult;
+    try {
+      r = await initNodeHome({ home: ctx.global.home, chainId, moniker, overwriteGenesis: booleanFlag(ctx, 'overwrite'), note: (m) => ctx.note(m) });
+    } catch (err) {
+      // Refusals of the input or of the home; nothing was written.
+      if (err instanceof HomeMismatchError || err instanceof RangeError || err instanceof InvalidGenesisError) throw new CliError(err.message, { cause: err });
+      throw err;
+    }
     ctx.print({
       json: r,
       text: () =>

@@ -315,11 +315,13 @@ export function stakingGenesis(k: StakingKeeper): GenesisHandlers<StakingGenesis
 
       // The pools must hold exactly what the records say, or every later invariant check would fail.
       const held = async (pool: string): Promise<bigint> => k.bank.balance(ctx.store, moduleAddress(pool), params.bondDenom);
+      // The usual cause: a validator written into the section by hand, its tokens never taken from a balance.
+      const hint = 'a genesis validator\'s tokens must come out of its operator\'s balance into that pool (`cairn genesis add-validator` does this)';
       if ((await held(BONDED_POOL)) !== bonded) {
-        throw new GenesisError(`staking: ${BONDED_POOL} holds ${await held(BONDED_POOL)}${params.bondDenom} but bonded validators have ${bonded}`);
+        throw new GenesisError(`staking: ${BONDED_POOL} holds ${await held(BONDED_POOL)}${params.bondDenom} but bonded validators have ${bonded}: ${hint}`);
       }
       if ((await held(NOT_BONDED_POOL)) !== notBonded) {
-        throw new GenesisError(`staking: ${NOT_BONDED_POOL} holds ${await held(NOT_BONDED_POOL)}${params.bondDenom} but unbonded validators and unbonding entries have ${notBonded}`);
+        throw new GenesisError(`staking: ${NOT_BONDED_POOL} holds ${await held(NOT_BONDED_POOL)}${params.bondDenom} but unbonded validators and unbonding entries have ${notBonded}: ${hint}`);
       }
 
       let updates: ValidatorUpdate[];

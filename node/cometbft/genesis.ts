@@ -153,22 +153,82 @@ export async function writeGenesis(home: string, doc: GenesisDoc): Promise<void>
 
 export async function readGenesis(home: string): Promise<GenesisDoc> {
   const path = genesisPath(home);
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    text = await readFile(path, 'utf8');
   } catch (error) {
     throw new GenesisFormatError(`cannot read ${path}: ${(error as Error).message}`);
   }
+  try {
+    return parseGenesis(text);
+  } catch (error) {
+    throw new GenesisFormatError(`${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * The document in a genesis.json text, with CometBFT's defaults filled in. Throws a
+ * GenesisFormatError saying what it is not (JSON, or a genesis document), without the path.
+ */
+export function parseGenesis(text: string): GenesisDoc {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new GenesisFormatError(`not JSON (${(error as Error).message}): a truncated or hand-edited file? Copy the chain's genesis.json again`);
+  }
   const doc = parsed as Partial<GenesisDoc> | null;
   const problems: string[] = [];
-  if (typeof doc !== 'object' || doc === null) problems.push('not a JSON object');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) problems.push('not a JSON object');
   else {
     if (typeof doc.chain_id !== 'string') problems.push('chain_id is not a string');
     if (typeof doc.genesis_time !== 'string') problems.push('genesis_time is not a string');
-    if (typeof doc.consensus_params !== 'object' || doc.consensus_params === null) problems.push('consensus_params is missing');
-    if (doc.validators !== undefined && !Array.isArray(doc.validators)) problems.push('validators is not an array');
+    if (doc.consensus_params !== undefined && doc.consensus_params !== null && (typeof doc.consensus_params !== 'object' || Array.isArray(doc.consensus_params))) problems.push('consensus_params is not an object');
+    if (doc.validators !== undefined && doc.validators !== null && !Array.isArray(doc.validators)) problems.push('validators is not an array');
+    if (doc.initial_height !== undefined && typeof doc.initial_height !== 'string') problems.push('initial_height is not a string');
   }
-  if (problems.length > 0) throw new GenesisFormatError(`${path} is not a CometBFT genesis: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new GenesisFormatError(`not a CometBFT genesis document: ${problems.join('; ')}`);
   const d = doc as GenesisDoc;
-  return { ...d, initial_height: d.initial_height ?? '1', validators: d.validators ?? [], app_hash: d.app_hash ?? '' };
+  // CometBFT's own defaults for what a hand-written genesis may leave out.
+  return { ...d, consensus_params: d.consensus_params ?? defaultConsensusParams(), initial_height: d.initial_height ?? '1', validators: d.validators ?? [], app_hash: d.app_hash ?? '' };
+}
+
+/** What CometBFT itself accepts of a genesis document (its ValidateAndComplete), with its defaults applied. */
+export interface CheckedGenesisDoc {
+  readonly chainId: string;
+  /** At least 1: CometBFT starts a chain whose initial_height is 0 at 1. */
+  readonly initialHeight: bigint;
+  readonly time: { readonly seconds: bigint; readonly nanos: number };
+  readonly validators: readonly GenesisValidator[];
+}
+
+/** Checks the fields CometBFT checks before it calls InitChain; throws a RangeError naming the field. */
+export function checkGenesisDoc(doc: GenesisDoc): CheckedGenesisDoc {
+  try {
+    validateChainId(doc.chain_id);
+  } catch (error) {
+    throw new RangeError(`chain_id: ${(error as Error).message}`, { cause: error });
+  }
+  if (!/^-?\d{1,19}$/.test(doc.initial_height)) throw new RangeError(`initial_height must be a whole number in a string, got ${JSON.stringify(doc.initial_height)}`);
+  const initialHeight = BigInt(doc.initial_height);
+  if (initialHeight < 0n) throw new RangeError(`initial_height must be >= 0, got ${initialHeight}`);
+  const time = genesisTime(doc.genesis_time);
+  const validators = doc.validators.map((v, i): GenesisValidator => {
+    const pub = (v as Partial<GenesisValidatorJson> | null)?.pub_key;
+    if (pub?.type !== PUBKEY_ED25519_TYPE || typeof pub.value !== 'string') throw new RangeError(`validators[${i}].pub_key must be {"type": "${PUBKEY_ED25519_TYPE}", "value": <base64>}`);
+    if (typeof v.power !== 'string' || !/^\d{1,19}$/.test(v.power)) throw new RangeError(`validators[${i}].power must be a whole number in a string, got ${JSON.stringify(v.power)}`);
+    // CometBFT derives a missing address from the key.
+    const address = typeof v.address === 'string' && v.address !== '' ? v.address : validatorAddress(Buffer.from(pub.value, 'base64'));
+    return { address, pubKey: pub.value, power: BigInt(v.power), name: typeof v.name === 'string' ? v.name : `validators[${i}]` };
+  });
+  // The same rules buildGenesis applies when it writes a document.
+  buildGenesis({ chainId: doc.chain_id, initialHeight, genesisTime: time, validators, appState: doc.app_state ?? {}, consensusParams: doc.consensus_params });
+  const ms = Date.parse(time);
+  const fraction = /\.(\d+)/.exec(time)?.[1] ?? '';
+  return {
+    chainId: doc.chain_id,
+    initialHeight: initialHeight === 0n ? 1n : initialHeight,
+    time: { seconds: BigInt(Math.floor(ms / 1000)), nanos: Number(fraction.padEnd(9, '0')) },
+    validators,
+  };
 }

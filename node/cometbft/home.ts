@@ -16,6 +16,8 @@ export interface InitHomeOptions {
   home: string;
   moniker: string;
   chainId: string;
+  /** The caller writes a new genesis next: an existing one of another chain is no reason to stop. */
+  replaceGenesis?: boolean;
 }
 
 export interface InitHomeResult {
@@ -44,13 +46,13 @@ export async function initHome(opts: InitHomeOptions): Promise<InitHomeResult> {
   const missing = REQUIRED_FILES.filter((f) => !existsSync(join(home, f)));
   if (missing.length > 0) await runCometbft(['init', '--home', home]);
 
-  const genesis = JSON.parse(await readFile(genesisPath, 'utf8')) as { chain_id?: unknown };
+  const genesis = (hadGenesis && opts.replaceGenesis === true ? {} : JSON.parse(await readFile(genesisPath, 'utf8'))) as { chain_id?: unknown };
   if (!hadGenesis) {
     genesis.chain_id = chainId;
     const tmp = `${genesisPath}.tmp-${process.pid}`;
     await writeFile(tmp, `${JSON.stringify(genesis, null, 2)}\n`, 'utf8');
     await rename(tmp, genesisPath);
-  } else if (genesis.chain_id !== chainId) {
+  } else if (genesis.chain_id !== chainId && opts.replaceGenesis !== true) {
     throw new HomeMismatchError(
       `${home} already holds a genesis for chain ${JSON.stringify(genesis.chain_id)}, not ${JSON.stringify(chainId)}. ` +
         'Use another home directory, or delete this one if its chain is no longer needed.',

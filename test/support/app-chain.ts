@@ -12,7 +12,8 @@ import {
   type ResponseQuery,
   type VoteInfo,
 } from 'cosmjs-types/tendermint/abci/types';
-import { addGenesisAccount, defaultAppState, type AppState } from '../../node/genesis.ts';
+import { addGenesisAccount, checkGenesis, defaultAppState, type AppState } from '../../node/genesis.ts';
+import { buildGenesis } from '../../node/cometbft/genesis.ts';
 import { CairnApp } from '../../node/app.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../core/store/commit-store.ts';
@@ -20,6 +21,11 @@ import { createHash } from 'node:crypto';
 
 export const CHAIN_ID = 'cairn-test-1';
 const GENESIS_SECONDS = 1_800_000_000n;
+
+/** The check node start and `cairn genesis validate` run (a dry-run InitChain), on an app_state alone. */
+export function checkAppState(appState: AppState): Promise<unknown> {
+  return checkGenesis(buildGenesis({ chainId: CHAIN_ID, validators: [], appState }), { allowNoValidators: true });
+}
 
 export interface ChainOptions {
   readonly funded?: readonly { address: string; amount: bigint }[];
