@@ -213,7 +213,7 @@ describe('a port already in use', () => {
     await squat(p2p);
     const run = await cairn('dev', '--home', home);
     expect(run.code).toBe(1);
-    expect(oneLine(run.stderr)).toMatch(new RegExp(`127\\.0\\.0\\.1:${p2p} \\(CometBFT P2P, \\[p2p\\] laddr in .*\\) is already in use`));
+    expect(oneLine(run.stderr)).toMatch(new RegExp(`127\\.0\\.0\\.1:${p2p} \\(CometBFT P2P, \\[p2p\\] laddr in .*\\) is already in use: .*, or run \`cairn dev --port-offset 100\``));
     expectNothingStarted(home);
   });
 });

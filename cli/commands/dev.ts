@@ -62,6 +62,7 @@ const command: CommandModule = {
     await serve(ctx, {
       withCometbft: true,
       config: {},
+      portHint: 'or run `cairn dev --port-offset 100` to move all of this dev chain\'s ports up by 100',
       banner: [
         ['dev account', dev.address],
         ['dev key', `"dev" in ${home}/keyring-test (mnemonic in README.md)`],

@@ -3,6 +3,7 @@
 // Runs until Ctrl-C (or CometBFT exits on its own, which is reported, never silently restarted).
 import { createLogger } from '../../node/log.ts';
 import { type RunningNode, startNode } from '../../node/node.ts';
+import { PortInUseError } from '../../node/preflight.ts';
 import type { AppConfig } from '../../node/config.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { booleanFlag, stringFlag } from '../context.ts';
@@ -14,6 +15,8 @@ export interface ServeOptions {
   readonly config: Partial<AppConfig>;
   /** Extra lines for the banner (e.g. the dev account). */
   readonly banner?: ReadonlyArray<readonly [string, string]>;
+  /** Another way out when a port is taken (`cairn dev --port-offset`). */
+  readonly portHint?: string;
 }
 
 /** Starts the node, prints where it listens, and waits for a signal or for CometBFT to stop. */
@@ -23,7 +26,8 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
   try {
     node = await startNode({ home: ctx.global.home, logger, withCometbft: opts.withCometbft, config: opts.config });
   } catch (err) {
-    throw new CliError(`the node did not start: ${(err as Error).message}`);
+    const hint = err instanceof PortInUseError && opts.portHint !== undefined ? `, ${opts.portHint}` : '';
+    throw new CliError(`the node did not start: ${(err as Error).message}${hint}`, { cause: err });
   }
   const info = {
     home: ctx.global.home,
