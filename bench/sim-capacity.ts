@@ -4,8 +4,8 @@
 import type { ReceiptsChain, Role } from '../test/support/receipts-chain.ts';
 import { VERIFIER } from '../test/support/registry.ts';
 import { CHAIN_ID } from '../test/support/app-chain.ts';
-import { capacitySignBytes } from '../modules/emission/capacity.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { capacitySignBytes } from '../sdk/emission/sign-bytes.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import * as emissionKeys from '../modules/emission/keys.ts';
 import { ChallengeStatus } from '../proto/gen/cairn/emission/v1/types.ts';
 
@@ -19,6 +19,6 @@ export async function proveOpenChallenges(rc: ReceiptsChain, role: Role = 'opera
   for await (const [, c] of emissionKeys.challenges.entries(rc.chain.store.committed)) if (c.operator === operator && c.status === ChallengeStatus.CHALLENGE_STATUS_OPEN && c.deadline > rc.height) open.push(c);
   for (const c of open) {
     const signature = VERIFIER.sign(capacitySignBytes(CHAIN_ID, rc.chain.app.addresses.decode(operator), c.id, c.gpuId, c.gpuCount));
-    await rc.ok(role, { typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity, value: { operator, challengeId: c.id, measuredCount: c.gpuCount, verifier: VERIFIER.publicKey, signature } });
+    await rc.ok(role, { typeUrl: EMISSION_TYPE_URLS.MsgProveCapacity, value: { operator, challengeId: c.id, measuredCount: c.gpuCount, verifier: VERIFIER.publicKey, signature } });
   }
 }

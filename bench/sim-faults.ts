@@ -22,7 +22,7 @@ import { EPOCH_BLOCKS, startEmissionChain } from '../test/support/emission-chain
 import { DENOM, msgs as registryMsgs } from '../test/support/registry.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import * as receiptsKeys from '../modules/receipts/keys.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { GPU_ID } from '../test/support/receipts-chain.ts';
 import { proveOpenChallenges } from './sim-capacity.ts';
 
@@ -80,7 +80,7 @@ export async function runFaultSim(epochs = 6, emission: Record<string, unknown> 
   for (let e = first; e < first + BigInt(epochs); e++) {
     await rc.advanceTo(e * EPOCH_BLOCKS + 1n);
     await proveOpenChallenges(rc);
-    const capacity = { typeUrl: EMISSION_MSG_TYPE_URLS.MsgChallengeCapacity, value: { challenger: rc.address('challenger'), operator: rc.address('operator'), gpuId: GPU_ID } };
+    const capacity = { typeUrl: EMISSION_TYPE_URLS.MsgChallengeCapacity, value: { challenger: rc.address('challenger'), operator: rc.address('operator'), gpuId: GPU_ID } };
     if (await attempt(rc, 'challenger', capacity)) capacityChallenges++;
     await proveOpenChallenges(rc);
     // The honest operator serves; the griefer requests a leaf the chain did not sample; it is revealed.

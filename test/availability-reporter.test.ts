@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EncodeObject } from '@cosmjs/proto-signing';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from './support/emission-chain.ts';
 import { queryReporterChain } from '../node/availability/chain.ts';
 import { AvailabilityReporter, type Probe, httpProbe } from '../node/availability/reporter.ts';
@@ -34,7 +34,7 @@ describe('the availability reporter', () => {
     const hot = rc.w.challenger;
     // operator2 moves to an endpoint that will never answer.
     await rc.ok('operator2', registryMsgs.updateOperator(rc.address('operator2'), { endpoints: ['https://down.example.com'] }));
-    const name = { typeUrl: EMISSION_MSG_TYPE_URLS.MsgSetAvailabilityReporter, value: { validator: validator.address, reporter: hot.address } };
+    const name = { typeUrl: EMISSION_TYPE_URLS.MsgSetAvailabilityReporter, value: { validator: validator.address, reporter: hot.address } };
     const acc = await rc.chain.account(validator.address);
     const [named] = await rc.block([await signTx(validator, [name], { chainId: CHAIN_ID, accountNumber: acc.accountNumber, sequence: acc.sequence, fee: [{ denom: 'ucairn', amount: '5000' }], gas: 500_000n })]);
     expect(named!.code).toBe(0);

@@ -5,7 +5,7 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { describe, expect, it } from 'vitest';
 import { weightedMedian } from '../modules/emission/availability.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { EPOCH_BLOCKS, emissionQuery, epochEmission, startEmissionChain } from './support/emission-chain.ts';
 import type { ReceiptsChain } from './support/receipts-chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
@@ -14,7 +14,7 @@ import { CHAIN_ID } from './support/app-chain.ts';
 import { type TestWallet, signTx, testWallet } from './support/wallets.ts';
 
 const report = (validator: string, epoch: bigint, reports: { operator: string; uptimeBps: number }[]): EncodeObject => ({
-  typeUrl: EMISSION_MSG_TYPE_URLS.MsgReportAvailability,
+  typeUrl: EMISSION_TYPE_URLS.MsgReportAvailability,
   value: { validator, epoch, reports },
 });
 
@@ -101,9 +101,9 @@ describe('availability reports', () => {
 });
 
 describe('availability reporters', () => {
-  const setReporter = (validator: string, reporter: string): EncodeObject => ({ typeUrl: EMISSION_MSG_TYPE_URLS.MsgSetAvailabilityReporter, value: { validator, reporter } });
+  const setReporter = (validator: string, reporter: string): EncodeObject => ({ typeUrl: EMISSION_TYPE_URLS.MsgSetAvailabilityReporter, value: { validator, reporter } });
   const reportAs = (reporter: string, validator: string, epoch: bigint, uptimeBps: number, operator: string): EncodeObject => ({
-    typeUrl: EMISSION_MSG_TYPE_URLS.MsgReportAvailability,
+    typeUrl: EMISSION_TYPE_URLS.MsgReportAvailability,
     value: { validator, reporter, epoch, reports: [{ operator, uptimeBps }] },
   });
 

@@ -2,8 +2,8 @@
 // operator proves it with a trusted verifier's signed benchmark in time, or is slashed and jailed.
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { describe, expect, it } from 'vitest';
-import { capacitySignBytes } from '../modules/emission/capacity.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { capacitySignBytes } from '../sdk/emission/sign-bytes.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import * as keys from '../modules/emission/keys.ts';
 import * as registryKeys from '../modules/registry/keys.ts';
 import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from './support/emission-chain.ts';
@@ -25,7 +25,7 @@ async function challenges(rc: ReceiptsChain): Promise<CapacityChallenge[]> {
 function prove(rc: ReceiptsChain, c: CapacityChallenge, signer = VERIFIER, measured = c.gpuCount): EncodeObject {
   const operator = rc.chain.app.addresses.decode(c.operator);
   return {
-    typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity,
+    typeUrl: EMISSION_TYPE_URLS.MsgProveCapacity,
     value: { operator: c.operator, challengeId: c.id, measuredCount: measured, verifier: signer.publicKey, signature: signer.sign(capacitySignBytes(CHAIN_ID, operator, c.id, c.gpuId, measured)) },
   };
 }

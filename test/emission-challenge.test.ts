@@ -3,8 +3,8 @@
 // and pays the challenger its bond back plus challenger_reward_bps of the slash, the rest burned.
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { describe, expect, it } from 'vitest';
-import { capacitySignBytes } from '../modules/emission/capacity.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { capacitySignBytes } from '../sdk/emission/sign-bytes.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import * as keys from '../modules/emission/keys.ts';
 import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from './support/emission-chain.ts';
 import * as registryKeys from '../modules/registry/keys.ts';
@@ -21,13 +21,13 @@ const BOND = 5_000_000n;
 const PARAMS = { capacity_challenges_per_epoch: 0, capacity_window: '5', fake_capacity_bps: 2000, fake_capacity_jail_blocks: '50', capacity_challenge_bond: BOND.toString(), challenger_reward_bps: 2500 };
 
 function challenge(rc: ReceiptsChain, by: Role, operator: string, gpuId: string): EncodeObject {
-  return { typeUrl: EMISSION_MSG_TYPE_URLS.MsgChallengeCapacity, value: { challenger: rc.address(by), operator, gpuId } };
+  return { typeUrl: EMISSION_TYPE_URLS.MsgChallengeCapacity, value: { challenger: rc.address(by), operator, gpuId } };
 }
 
 function prove(rc: ReceiptsChain, c: CapacityChallenge): EncodeObject {
   const operator = rc.chain.app.addresses.decode(c.operator);
   return {
-    typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity,
+    typeUrl: EMISSION_TYPE_URLS.MsgProveCapacity,
     value: { operator: c.operator, challengeId: c.id, measuredCount: c.gpuCount, verifier: VERIFIER.publicKey, signature: VERIFIER.sign(capacitySignBytes(CHAIN_ID, operator, c.id, c.gpuId, c.gpuCount)) },
   };
 }

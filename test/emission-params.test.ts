@@ -3,7 +3,7 @@
 // a cap below the current supply are refused with a clear error and change nothing.
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { describe, expect, it } from 'vitest';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { emissionQuery, startEmissionChain } from './support/emission-chain.ts';
 import { type ReceiptsChain, type Role, roleWallets } from './support/receipts-chain.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
@@ -14,7 +14,7 @@ async function params(rc: ReceiptsChain): Promise<Params> {
 }
 
 function update(rc: ReceiptsChain, by: Role, p: Params): EncodeObject {
-  return { typeUrl: EMISSION_MSG_TYPE_URLS.MsgUpdateParams, value: { authority: rc.address(by), params: p } };
+  return { typeUrl: EMISSION_TYPE_URLS.MsgUpdateParams, value: { authority: rc.address(by), params: p } };
 }
 
 async function chain(): Promise<ReceiptsChain> {

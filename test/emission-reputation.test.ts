@@ -8,7 +8,7 @@ import * as rq from '../proto/gen/cairn/registry/v1/query.ts';
 import { ReputationRoot } from '../proto/gen/cairn/emission/v1/types.ts';
 import { merkleRoot, reputationLeaf, reputationScore } from '../modules/emission/reputation.ts';
 import { EPOCH_BLOCKS, emissionQuery, startEmissionChain } from './support/emission-chain.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { AppChain } from './support/app-chain.ts';
 
 describe('operator points and reputation', () => {
@@ -50,7 +50,7 @@ describe('operator points and reputation', () => {
   });
 
   it('has no message that moves points', () => {
-    expect(Object.keys(EMISSION_MSG_TYPE_URLS).filter((m) => /point/i.test(m))).toEqual([]);
+    expect(Object.keys(EMISSION_TYPE_URLS).filter((m) => /point/i.test(m))).toEqual([]);
   });
 
   it('scores deterministically: more paid epochs and challenges raise it, faults lower it, a tombstone zeroes it', () => {

@@ -12,7 +12,7 @@ import { MemoryChain, eventually, startTestHost } from './support/p2p.ts';
 import { MessageValidator } from '../node/p2p/validate.ts';
 import { feedAttestations, queryWatcherChain } from '../node/watcher/sources.ts';
 import { Watcher } from '../node/watcher/watcher.ts';
-import { MAX_EVIDENCE_BYTES } from '../modules/registry/msgs/report-forged-attestation.ts';
+import { MAX_EVIDENCE_BYTES } from '../sdk/registry/evidence.ts';
 import { SignedBody, Envelope } from '../proto/gen/cairn/p2p/v1/gossip.ts';
 import { QueryOperatorRequest, QueryOperatorResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import { type Attestation, OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';

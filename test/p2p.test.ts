@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Envelope, SignedBody } from '../proto/gen/cairn/p2p/v1/gossip.ts';
 import { buildBatch } from '../sdk/index.ts';
-import { envelopeSignBytes, sealAttestations } from '../node/p2p/envelope.ts';
+import { sealAttestations } from '../node/p2p/envelope.ts';
+import { envelopeSignBytes } from '../sdk/registry/evidence.ts';
 import type { Delivery, P2pHost } from '../node/p2p/host.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
 import { MemoryChain, TEST_CHAIN, eventually, sealedTestBatch, startTestHost, testBatch, testOperator, testReceipts } from './support/p2p.ts';

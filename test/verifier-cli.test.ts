@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.ts';
 import { memoryIo } from './support/cli-io.ts';
-import { capacitySignBytes } from '../modules/emission/capacity.ts';
+import { capacitySignBytes } from '../sdk/emission/sign-bytes.ts';
 import { verifyEd25519 } from '../sdk/registry/sign-bytes.ts';
 import { QueryOperatorRequest, QueryOperatorResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import { MsgSubmitAttestation } from '../proto/gen/cairn/registry/v1/tx.ts';

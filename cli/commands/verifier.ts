@@ -10,7 +10,7 @@ import { fromBech32 } from '@cosmjs/encoding';
 import { arg, booleanFlag, stringFlag, type CommandContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { fields } from '../output.ts';
-import { capacitySignBytes } from '../../modules/emission/capacity.ts';
+import { capacitySignBytes } from '../../sdk/emission/sign-bytes.ts';
 import { MAX_GPU_ID_LENGTH } from '../../modules/emission/msgs/challenge-capacity.ts';
 import { attestationFields, attestationSignBytes } from '../../sdk/registry/sign-bytes.ts';
 import { devVerifier } from '../../sdk/registry/dev-verifier.ts';

@@ -11,6 +11,14 @@ export interface EncodedAny {
   readonly value: Uint8Array;
 }
 
+/**
+ * A handler's response. By the Msg service convention its type URL is the message's with "Response"
+ * appended, so a handler names only the URL it registers with (from the module's client face).
+ */
+export function msgResponse<T>(msgTypeUrl: string, type: { encode(message: T): { finish(): Uint8Array } }, value: T): EncodedAny {
+  return { typeUrl: `${msgTypeUrl}Response`, value: type.encode(value).finish() };
+}
+
 export interface MsgHandler<M = unknown> {
   /** e.g. "/cosmos.bank.v1beta1.MsgSend" */
   readonly typeUrl: string;

@@ -9,16 +9,10 @@ import type { KVRead } from '../../core/store/types.ts';
 import { type CapacityChallenge, ChallengeStatus, type Params } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../../proto/gen/cairn/registry/v1/types.ts';
 import * as registryKeys from '../registry/keys.ts';
-import { concatBytes, lp, u32, u64, utf8Bytes } from '../../sdk/bytes.ts';
+import { concatBytes, u32 } from '../../sdk/bytes.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { BPS } from './params.ts';
-
-export const CAPACITY_DOMAIN = 'cairn/capacity/v1';
-
-export function capacitySignBytes(chainId: string, operator: Uint8Array, challengeId: bigint, gpuId: string, measuredCount: number): Uint8Array {
-  return concatBytes(utf8Bytes(CAPACITY_DOMAIN), lp(utf8Bytes(chainId)), lp(operator), u64(challengeId), lp(utf8Bytes(gpuId)), u32(measuredCount));
-}
 
 interface Candidate {
   readonly operator: Uint8Array;

@@ -17,7 +17,6 @@ import { emissionQueries } from './queries.ts';
 export { EmissionKeeper } from './keeper.ts';
 export { checkEmissionInvariants } from './invariants.ts';
 export { CHALLENGE_ACCOUNT, EMISSION_ACCOUNT } from './keys.ts';
-export { emissionTypes } from '../../sdk/emission/messages.ts';
 
 export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccounts): Module<GenesisState> {
   return {

@@ -8,7 +8,7 @@ import { type Batch, BatchStatus, type DataRequest, FaultKind, ReservationStatus
 import { NO_ROYALTY } from '../royalty/split.ts';
 import { epochReceiptsRoot } from './epoch-root.ts';
 import { EVENTS, hex } from './events.ts';
-import { unavailableEvidence } from './evidence.ts';
+import { unavailableEvidence } from '../../sdk/receipts/evidence.ts';
 import { faultBatch, markRequest } from './faults.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

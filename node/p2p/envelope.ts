@@ -3,15 +3,7 @@
 import { Envelope, SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import type { Attestation } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { type Batch, type Ed25519Signer, type Receipt, verifyEd25519 } from '../../sdk/index.ts';
-
-export const ENVELOPE_DOMAIN = new TextEncoder().encode('cairn/p2p/v1');
-
-export function envelopeSignBytes(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(ENVELOPE_DOMAIN.length + body.length);
-  out.set(ENVELOPE_DOMAIN, 0);
-  out.set(body, ENVELOPE_DOMAIN.length);
-  return out;
-}
+import { envelopeSignBytes } from '../../sdk/registry/evidence.ts';
 
 export interface EnvelopeContext {
   readonly chainId: string;

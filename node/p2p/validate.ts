@@ -6,7 +6,7 @@
 // Only what the envelope itself claims is checked here. A batch whose receipts are forged but whose
 // root matches them is ACCEPTED and forwarded: that is exactly the data watchers need to prove
 // fraud on chain.
-import { MAX_EVIDENCE_BYTES } from '../../modules/registry/msgs/report-forged-attestation.ts';
+import { MAX_EVIDENCE_BYTES } from '../../sdk/registry/evidence.ts';
 import { BatchError, buildBatch } from '../../sdk/index.ts';
 import { EnvelopeDecodeError, type OpenedEnvelope, envelopeSignatureValid, openEnvelope } from './envelope.ts';
 

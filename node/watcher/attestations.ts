@@ -1,10 +1,10 @@
 // Forged attestations in gossip. An operator's signed attestation envelope that vouches for an
 // attestation of its own which none of the registry's trusted verifiers signed is evidence for
-// MsgReportForgedAttestation (modules/registry/msgs/report-forged-attestation.ts). The checks are
+// MsgReportForgedAttestation (modules/registry/msgs/report-forged-attestation.ts; the evidence key is sdk/registry/evidence.ts). The checks are
 // the chain's, so the watcher reports only what the chain will punish; the envelope signature and
 // the signer's key were already checked by the gossip validator before delivery.
 import { fromBech32 } from '@cosmjs/encoding';
-import { forgedEvidenceHash } from '../../modules/registry/msgs/report-forged-attestation.ts';
+import { forgedEvidenceHash } from '../../sdk/registry/evidence.ts';
 import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../sdk/registry/sign-bytes.ts';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';

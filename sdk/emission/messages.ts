@@ -1,8 +1,10 @@
-// The emission module's message types for a CosmJS Registry.
-import type { GeneratedType } from '@cosmjs/proto-signing';
-import { MsgChallengeCapacity, MsgProveCapacity, MsgReportAvailability, MsgSetAvailabilityReporter, MsgUpdateParams } from '../../proto/gen/cairn/emission/v1/tx.ts';
+// The emission module's client face: availability reports and capacity challenges.
+// The only place its type URLs are spelled: the module's handlers register with them, and
+// wallets, the CLI and the node's own signers build their messages with `emissionMsgs`.
+import * as tx from '../../proto/gen/cairn/emission/v1/tx.ts';
+import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 
-export const EMISSION_MSG_TYPE_URLS = {
+export const EMISSION_TYPE_URLS = {
   MsgReportAvailability: '/cairn.emission.v1.MsgReportAvailability',
   MsgSetAvailabilityReporter: '/cairn.emission.v1.MsgSetAvailabilityReporter',
   MsgProveCapacity: '/cairn.emission.v1.MsgProveCapacity',
@@ -10,10 +12,11 @@ export const EMISSION_MSG_TYPE_URLS = {
   MsgUpdateParams: '/cairn.emission.v1.MsgUpdateParams',
 } as const;
 
-export const emissionTypes: ReadonlyArray<[string, GeneratedType]> = [
-  [EMISSION_MSG_TYPE_URLS.MsgReportAvailability, MsgReportAvailability as unknown as GeneratedType],
-  [EMISSION_MSG_TYPE_URLS.MsgSetAvailabilityReporter, MsgSetAvailabilityReporter as unknown as GeneratedType],
-  [EMISSION_MSG_TYPE_URLS.MsgProveCapacity, MsgProveCapacity as unknown as GeneratedType],
-  [EMISSION_MSG_TYPE_URLS.MsgChallengeCapacity, MsgChallengeCapacity as unknown as GeneratedType],
-  [EMISSION_MSG_TYPE_URLS.MsgUpdateParams, MsgUpdateParams as unknown as GeneratedType],
-];
+export type EmissionMsgName = keyof typeof EMISSION_TYPE_URLS;
+/** e.g. `EmissionEncodeObject<'MsgReportAvailability'>`. */
+export type EmissionEncodeObject<K extends EmissionMsgName = EmissionMsgName> = EncodeObjects<typeof EMISSION_TYPE_URLS, typeof tx>[K];
+
+/** For a CosmJS Registry. */
+export const emissionTypes = generatedTypes(EMISSION_TYPE_URLS, tx);
+/** `emissionMsgs.MsgReportAvailability({ … })`: the EncodeObject to sign. */
+export const emissionMsgs = encodeObjectBuilders(EMISSION_TYPE_URLS, tx);

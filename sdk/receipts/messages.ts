@@ -1,31 +1,29 @@
-// The receipts module's message types for a CosmJS Registry (SigningStargateClient, tests, the CLI):
-// `new Registry([...defaultRegistryTypes, ...receiptsTypes])`.
-import type { GeneratedType } from '@cosmjs/proto-signing';
+// The receipts module's client face: escrow, receipt batches and their challenges, reservations.
+// The only place its type URLs are spelled: the module's handlers register with them, and
+// wallets, the CLI and the node's own signers build their messages with `receiptsMsgs`.
 import * as tx from '../../proto/gen/cairn/receipts/v1/tx.ts';
+import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 
-export const PACKAGE = 'cairn.receipts.v1';
+export const RECEIPTS_TYPE_URLS = {
+  MsgDepositEscrow: '/cairn.receipts.v1.MsgDepositEscrow',
+  MsgWithdrawEscrow: '/cairn.receipts.v1.MsgWithdrawEscrow',
+  MsgSubmitBatch: '/cairn.receipts.v1.MsgSubmitBatch',
+  MsgRevealReceipt: '/cairn.receipts.v1.MsgRevealReceipt',
+  MsgChallengeReceipt: '/cairn.receipts.v1.MsgChallengeReceipt',
+  MsgChallengeDoubleClaim: '/cairn.receipts.v1.MsgChallengeDoubleClaim',
+  MsgChallengeSum: '/cairn.receipts.v1.MsgChallengeSum',
+  MsgRequestReceipt: '/cairn.receipts.v1.MsgRequestReceipt',
+  MsgReserveCapacity: '/cairn.receipts.v1.MsgReserveCapacity',
+  MsgStartReservation: '/cairn.receipts.v1.MsgStartReservation',
+  MsgReportRefusal: '/cairn.receipts.v1.MsgReportRefusal',
+  MsgUpdateParams: '/cairn.receipts.v1.MsgUpdateParams',
+} as const;
 
-/** `/cairn.receipts.v1.<name>`: the type URL of one of this module's messages. */
-export function typeUrl(name: string): string {
-  return `/${PACKAGE}.${name}`;
-}
+export type ReceiptsMsgName = keyof typeof RECEIPTS_TYPE_URLS;
+/** e.g. `ReceiptsEncodeObject<'MsgDepositEscrow'>`. */
+export type ReceiptsEncodeObject<K extends ReceiptsMsgName = ReceiptsMsgName> = EncodeObjects<typeof RECEIPTS_TYPE_URLS, typeof tx>[K];
 
-const MESSAGES = [
-  ['MsgDepositEscrow', tx.MsgDepositEscrow],
-  ['MsgWithdrawEscrow', tx.MsgWithdrawEscrow],
-  ['MsgSubmitBatch', tx.MsgSubmitBatch],
-  ['MsgRevealReceipt', tx.MsgRevealReceipt],
-  ['MsgChallengeReceipt', tx.MsgChallengeReceipt],
-  ['MsgChallengeDoubleClaim', tx.MsgChallengeDoubleClaim],
-  ['MsgChallengeSum', tx.MsgChallengeSum],
-  ['MsgRequestReceipt', tx.MsgRequestReceipt],
-  ['MsgReserveCapacity', tx.MsgReserveCapacity],
-  ['MsgStartReservation', tx.MsgStartReservation],
-  ['MsgReportRefusal', tx.MsgReportRefusal],
-  ['MsgUpdateParams', tx.MsgUpdateParams],
-] as const;
-
-export const receiptsTypes: ReadonlyArray<[string, GeneratedType]> = MESSAGES.map(([name, type]) => [typeUrl(name), type as unknown as GeneratedType]);
-
-/** Type URLs by message name, e.g. RECEIPTS_TYPE_URLS.MsgSubmitBatch. */
-export const RECEIPTS_TYPE_URLS = Object.fromEntries(MESSAGES.map(([name]) => [name, typeUrl(name)])) as Record<(typeof MESSAGES)[number][0], string>;
+/** For a CosmJS Registry. */
+export const receiptsTypes = generatedTypes(RECEIPTS_TYPE_URLS, tx);
+/** `receiptsMsgs.MsgDepositEscrow({ … })`: the EncodeObject to sign. */
+export const receiptsMsgs = encodeObjectBuilders(RECEIPTS_TYPE_URLS, tx);

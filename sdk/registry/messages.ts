@@ -1,38 +1,34 @@
-// The registry's message types for a CosmJS Registry (SigningStargateClient, signing in tests and
-// the CLI): `new Registry([...defaultRegistryTypes, ...registryTypes])`.
-import type { GeneratedType } from '@cosmjs/proto-signing';
+// The registry's client face: operators, their bonds, GPUs, receipt and payer keys, attestations, and the model catalog.
+// The only place its type URLs are spelled: the module's handlers register with them, and
+// wallets, the CLI and the node's own signers build their messages with `registryMsgs`.
 import * as tx from '../../proto/gen/cairn/registry/v1/tx.ts';
+import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 
-export const PACKAGE = 'cairn.registry.v1';
+export const REGISTRY_TYPE_URLS = {
+  MsgRegisterOperator: '/cairn.registry.v1.MsgRegisterOperator',
+  MsgUpdateOperator: '/cairn.registry.v1.MsgUpdateOperator',
+  MsgAddBond: '/cairn.registry.v1.MsgAddBond',
+  MsgBeginUnbond: '/cairn.registry.v1.MsgBeginUnbond',
+  MsgRotateReceiptKey: '/cairn.registry.v1.MsgRotateReceiptKey',
+  MsgCommitGpus: '/cairn.registry.v1.MsgCommitGpus',
+  MsgRegisterModel: '/cairn.registry.v1.MsgRegisterModel',
+  MsgUpdateModel: '/cairn.registry.v1.MsgUpdateModel',
+  MsgDeprecateModel: '/cairn.registry.v1.MsgDeprecateModel',
+  MsgServeModel: '/cairn.registry.v1.MsgServeModel',
+  MsgStopServing: '/cairn.registry.v1.MsgStopServing',
+  MsgAuthorizePayerKey: '/cairn.registry.v1.MsgAuthorizePayerKey',
+  MsgRevokePayerKey: '/cairn.registry.v1.MsgRevokePayerKey',
+  MsgSubmitAttestation: '/cairn.registry.v1.MsgSubmitAttestation',
+  MsgUpdateParams: '/cairn.registry.v1.MsgUpdateParams',
+  MsgReportForgedAttestation: '/cairn.registry.v1.MsgReportForgedAttestation',
+  MsgUnjailOperator: '/cairn.registry.v1.MsgUnjailOperator',
+} as const;
 
-/** `/cairn.registry.v1.<name>`: the type URL of one of this module's messages. */
-export function typeUrl(name: string): string {
-  return `/${PACKAGE}.${name}`;
-}
+export type RegistryMsgName = keyof typeof REGISTRY_TYPE_URLS;
+/** e.g. `RegistryEncodeObject<'MsgRegisterOperator'>`. */
+export type RegistryEncodeObject<K extends RegistryMsgName = RegistryMsgName> = EncodeObjects<typeof REGISTRY_TYPE_URLS, typeof tx>[K];
 
-const MESSAGES = [
-  ['MsgRegisterOperator', tx.MsgRegisterOperator],
-  ['MsgUpdateOperator', tx.MsgUpdateOperator],
-  ['MsgAddBond', tx.MsgAddBond],
-  ['MsgBeginUnbond', tx.MsgBeginUnbond],
-  ['MsgRotateReceiptKey', tx.MsgRotateReceiptKey],
-  ['MsgCommitGpus', tx.MsgCommitGpus],
-  ['MsgRegisterModel', tx.MsgRegisterModel],
-  ['MsgUpdateModel', tx.MsgUpdateModel],
-  ['MsgDeprecateModel', tx.MsgDeprecateModel],
-  ['MsgServeModel', tx.MsgServeModel],
-  ['MsgStopServing', tx.MsgStopServing],
-  ['MsgAuthorizePayerKey', tx.MsgAuthorizePayerKey],
-  ['MsgRevokePayerKey', tx.MsgRevokePayerKey],
-  ['MsgSubmitAttestation', tx.MsgSubmitAttestation],
-  ['MsgUpdateParams', tx.MsgUpdateParams],
-  ['MsgReportForgedAttestation', tx.MsgReportForgedAttestation],
-  ['MsgUnjailOperator', tx.MsgUnjailOperator],
-] as const;
-
-/** [type URL, generated type] for every registry message. ts-proto types built on @bufbuild/protobuf
- * are not protobufjs-typed, but CosmJS only calls encode(…).finish(), decode and fromPartial on them. */
-export const registryTypes: ReadonlyArray<[string, GeneratedType]> = MESSAGES.map(([name, type]) => [typeUrl(name), type as unknown as GeneratedType]);
-
-/** Type URLs by message name, e.g. REGISTRY_TYPE_URLS.MsgRegisterOperator. */
-export const REGISTRY_TYPE_URLS = Object.fromEntries(MESSAGES.map(([name]) => [name, typeUrl(name)])) as Record<(typeof MESSAGES)[number][0], string>;
+/** For a CosmJS Registry. */
+export const registryTypes = generatedTypes(REGISTRY_TYPE_URLS, tx);
+/** `registryMsgs.MsgRegisterOperator({ … })`: the EncodeObject to sign. */
+export const registryMsgs = encodeObjectBuilders(REGISTRY_TYPE_URLS, tx);

@@ -1,7 +1,18 @@
-// The royalty module's message types for a CosmJS Registry.
-import type { GeneratedType } from '@cosmjs/proto-signing';
-import { MsgUpdateParams } from '../../proto/gen/cairn/royalty/v1/tx.ts';
+// The royalty module's client face: its only message is the authority's MsgUpdateParams.
+// The only place its type URLs are spelled: the module's handlers register with them, and
+// wallets, the CLI and the node's own signers build their messages with `royaltyMsgs`.
+import * as tx from '../../proto/gen/cairn/royalty/v1/tx.ts';
+import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 
-export const ROYALTY_PACKAGE = 'cairn.royalty.v1';
+export const ROYALTY_TYPE_URLS = {
+  MsgUpdateParams: '/cairn.royalty.v1.MsgUpdateParams',
+} as const;
 
-export const royaltyTypes: ReadonlyArray<[string, GeneratedType]> = [[`/${ROYALTY_PACKAGE}.MsgUpdateParams`, MsgUpdateParams as unknown as GeneratedType]];
+export type RoyaltyMsgName = keyof typeof ROYALTY_TYPE_URLS;
+/** e.g. `RoyaltyEncodeObject<'MsgUpdateParams'>`. */
+export type RoyaltyEncodeObject<K extends RoyaltyMsgName = RoyaltyMsgName> = EncodeObjects<typeof ROYALTY_TYPE_URLS, typeof tx>[K];
+
+/** For a CosmJS Registry. */
+export const royaltyTypes = generatedTypes(ROYALTY_TYPE_URLS, tx);
+/** `royaltyMsgs.MsgUpdateParams({ … })`: the EncodeObject to sign. */
+export const royaltyMsgs = encodeObjectBuilders(ROYALTY_TYPE_URLS, tx);

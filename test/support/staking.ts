@@ -2,16 +2,13 @@
 // tx per block, and the votes CometBFT would report for the current validator set.
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { createHash } from 'node:crypto';
-import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
 import type { ExecTxResult, VoteInfo } from 'cosmjs-types/tendermint/abci/types';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { addGenesisAccount, defaultAppState, type AppState } from '../../node/genesis.ts';
 import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { consensusAddress } from '../../modules/staking/addresses.ts';
 import { AppChain, CHAIN_ID, type BlockConsensus } from './app-chain.ts';
-import { registry, signTx, type TestWallet } from './wallets.ts';
-
-registry.register(MsgUnjail.typeUrl, MsgUnjail);
+import { signTx, type TestWallet } from './wallets.ts';
 
 /** A deterministic stand-in for an ed25519 consensus key (the app only checks its length). */
 export function consensusKey(i: number): string {

@@ -1,14 +1,11 @@
 // Test wallets and CosmJS-built txs, exactly as a wallet would build them (SIGN_MODE_DIRECT).
 import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
-import { DirectSecp256k1HdWallet, Registry, encodePubkey, makeAuthInfoBytes, makeSignDoc } from '@cosmjs/proto-signing';
-import { defaultRegistryTypes } from '@cosmjs/stargate';
+import { DirectSecp256k1HdWallet, encodePubkey, makeAuthInfoBytes, makeSignDoc } from '@cosmjs/proto-signing';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { EncodeObject } from '@cosmjs/proto-signing';
-import { registryTypes } from '../../sdk/registry/messages.ts';
-import { receiptsTypes } from '../../sdk/receipts/messages.ts';
-import { royaltyTypes } from '../../sdk/royalty/messages.ts';
+import { cairnRegistry } from '../../sdk/cosmjs-registry.ts';
 
-export const registry = new Registry(defaultRegistryTypes);
+const registry = cairnRegistry();
 
 /** Distinct deterministic test mnemonics (BIP-39 test vectors style), never funded anywhere real. */
 export const MNEMONICS = [
@@ -41,10 +38,7 @@ export interface SignOptions {
 }
 
 export async function signTx(w: TestWallet, msgs: EncodeObject[], o: SignOptions): Promise<Uint8Array> {
-  const bodyBytes = registry.encode({
-    typeUrl: '/cosmos.tx.v1beta1.TxBody',
-    value: { messages: msgs, memo: o.memo ?? '', timeoutHeight: o.timeoutHeight ?? 0n },
-  });
+  const bodyBytes = registry.encodeTxBody({ messages: msgs, memo: o.memo ?? '', timeoutHeight: o.timeoutHeight ?? 0n });
   const authInfoBytes = makeAuthInfoBytes(
     [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(w.pubkey)), sequence: Number(o.sequence) }],
     o.fee ?? [{ denom: 'ucairn', amount: '5000' }],
@@ -65,12 +59,3 @@ export function sendMsg(from: string, to: string, amount: string, denom = 'ucair
   return { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: from, toAddress: to, amount: [{ denom, amount }] } };
 }
 
-// Cairn's registry messages (modules/registry).
-for (const [typeUrl, type] of registryTypes) registry.register(typeUrl, type);
-
-// Cairn's receipts and royalty messages (modules/receipts, modules/royalty).
-for (const [typeUrl, type] of [...receiptsTypes, ...royaltyTypes]) registry.register(typeUrl, type);
-
-// Cairn's emission messages (modules/emission).
-import { emissionTypes } from '../../sdk/emission/messages.ts';
-for (const [typeUrl, type] of emissionTypes) registry.register(typeUrl, type);

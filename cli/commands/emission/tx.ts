@@ -4,7 +4,7 @@
 import { arg, type CommandContext, stringFlag } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { checkAddress } from '../../node-client.ts';
-import { EMISSION_MSG_TYPE_URLS as URLS } from '../../../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS as URLS } from '../../../sdk/emission/messages.ts';
 import { MAX_GPU_ID_LENGTH } from '../../../modules/emission/msgs/challenge-capacity.ts';
 import { MAX_REPORTS } from '../../../modules/emission/msgs/report-availability.ts';
 import { eventAttribute } from '../../tx.ts';

@@ -3,19 +3,19 @@
 // the challenger's again (with a share of the slash) if it does not. Refused, changing nothing:
 // no trusted verifier on the chain, an unknown operator, an inactive one, a GPU it has not committed, a GPU already under an open
 // challenge, a challenge of oneself, a challenger who cannot pay the bond.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
+import { EMISSION_TYPE_URLS } from '../../../sdk/emission/messages.ts';
 import { MsgChallengeCapacity, MsgChallengeCapacityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { answerable, openChallenge } from '../capacity.ts';
 import { ErrAlreadyChallenged, ErrInvalidChallenge, ErrNotCommitted, ErrUnknownOperator, ErrUntrustedVerifier } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { EMISSION_PACKAGE } from './report-availability.ts';
 
 export const MAX_GPU_ID_LENGTH = 128;
 
 export function msgChallengeCapacity(k: EmissionKeeper): MsgHandler<MsgChallengeCapacity> {
   return {
-    typeUrl: `/${EMISSION_PACKAGE}.MsgChallengeCapacity`,
+    typeUrl: EMISSION_TYPE_URLS.MsgChallengeCapacity,
     decode: (bytes) => MsgChallengeCapacity.decode(bytes),
     signers: (msg) => [msg.challenger],
 
@@ -44,7 +44,7 @@ export function msgChallengeCapacity(k: EmissionKeeper): MsgHandler<MsgChallenge
       await k.deps.bank.sendToModule(ctx, ctx.addresses.decode(msg.challenger), keys.CHALLENGE_ACCOUNT, [{ denom: p.denom, amount: bond }]);
       const { epoch } = await k.epochAt(ctx.store, ctx.block.height);
       const ch = await openChallenge(ctx, p, { epoch, operator: msg.operator, gpuId: gpu.id, gpuCount: gpu.count, challenger: msg.challenger, bond });
-      return { typeUrl: `/${EMISSION_PACKAGE}.MsgChallengeCapacityResponse`, value: MsgChallengeCapacityResponse.encode({ challengeId: ch.id }).finish() };
+      return msgResponse(EMISSION_TYPE_URLS.MsgChallengeCapacity, MsgChallengeCapacityResponse, { challengeId: ch.id });
     },
   };
 }

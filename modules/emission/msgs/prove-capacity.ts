@@ -1,19 +1,20 @@
 // MsgProveCapacity: the operator answers an open capacity challenge with a benchmark signed by a
 // trusted verifier, in time, measuring at least the committed count. Anything else is refused and
 // changes nothing; an unanswered challenge becomes a fake-capacity fault at its deadline.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
+import { EMISSION_TYPE_URLS } from '../../../sdk/emission/messages.ts';
 import { MsgProveCapacity, MsgProveCapacityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { ChallengeStatus } from '../../../proto/gen/cairn/emission/v1/types.ts';
 import { verifyEd25519 } from '../../../sdk/registry/sign-bytes.ts';
-import { bondOf, capacitySignBytes, closeChallenge } from '../capacity.ts';
+import { bondOf, closeChallenge } from '../capacity.ts';
+import { capacitySignBytes } from '../../../sdk/emission/sign-bytes.ts';
 import { ErrBadCapacityProof, ErrNotChallenged, ErrUntrustedVerifier } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { EMISSION_PACKAGE } from './report-availability.ts';
 
 export function msgProveCapacity(k: EmissionKeeper): MsgHandler<MsgProveCapacity> {
   return {
-    typeUrl: `/${EMISSION_PACKAGE}.MsgProveCapacity`,
+    typeUrl: EMISSION_TYPE_URLS.MsgProveCapacity,
     decode: (bytes) => MsgProveCapacity.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -46,7 +47,7 @@ export function msgProveCapacity(k: EmissionKeeper): MsgHandler<MsgProveCapacity
         await k.deps.bank.sendFromModule(ctx, keys.CHALLENGE_ACCOUNT, operator, [{ denom, amount: bond }]);
       }
       ctx.events.emit('prove_capacity', { challenge_id: ch.id.toString(), operator: msg.operator, gpu_id: ch.gpuId, challenger: ch.challenger, bond_to_operator: ch.challenger === '' ? '0' : bond.toString() });
-      return { typeUrl: `/${EMISSION_PACKAGE}.MsgProveCapacityResponse`, value: MsgProveCapacityResponse.encode({}).finish() };
+      return msgResponse(EMISSION_TYPE_URLS.MsgProveCapacity, MsgProveCapacityResponse, {});
     },
   };
 }

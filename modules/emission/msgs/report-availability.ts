@@ -2,7 +2,8 @@
 // reports operators' uptime for the current epoch. Reports from non-validators, from a reporter the
 // validator did not name, for another epoch, for unknown operators or malformed are refused whole.
 // MsgSetAvailabilityReporter names (or, empty, removes) that reporter.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
+import { EMISSION_TYPE_URLS } from '../../../sdk/emission/messages.ts';
 import {
   MsgReportAvailability,
   MsgReportAvailabilityResponse,
@@ -14,12 +15,11 @@ import { ErrInvalidReport, ErrNotReporter, ErrNotValidator, ErrUnknownOperator, 
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 
-export const EMISSION_PACKAGE = 'cairn.emission.v1';
 export const MAX_REPORTS = 256;
 
 export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAvailability> {
   return {
-    typeUrl: `/${EMISSION_PACKAGE}.MsgReportAvailability`,
+    typeUrl: EMISSION_TYPE_URLS.MsgReportAvailability,
     decode: (bytes) => MsgReportAvailability.decode(bytes),
     signers: (msg) => [msg.reporter === '' ? msg.validator : msg.reporter],
 
@@ -53,14 +53,14 @@ export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAv
         keys.reports.set(ctx.store, [epoch, [operator, validator]], { epoch, operator: r.operator, validator: msg.validator, uptimeBps: r.uptimeBps, height: ctx.block.height });
       }
       ctx.events.emit('report_availability', { validator: msg.validator, reporter: msg.reporter || msg.validator, epoch: epoch.toString(), operators: String(msg.reports.length) });
-      return { typeUrl: `/${EMISSION_PACKAGE}.MsgReportAvailabilityResponse`, value: MsgReportAvailabilityResponse.encode({}).finish() };
+      return msgResponse(EMISSION_TYPE_URLS.MsgReportAvailability, MsgReportAvailabilityResponse, {});
     },
   };
 }
 
 export function msgSetAvailabilityReporter(): MsgHandler<MsgSetAvailabilityReporter> {
   return {
-    typeUrl: `/${EMISSION_PACKAGE}.MsgSetAvailabilityReporter`,
+    typeUrl: EMISSION_TYPE_URLS.MsgSetAvailabilityReporter,
     decode: (bytes) => MsgSetAvailabilityReporter.decode(bytes),
     signers: (msg) => [msg.validator],
 
@@ -76,7 +76,7 @@ export function msgSetAvailabilityReporter(): MsgHandler<MsgSetAvailabilityRepor
       if (msg.reporter === '') keys.reporters.delete(ctx.store, validator);
       else keys.reporters.set(ctx.store, validator, ctx.addresses.decode(msg.reporter));
       ctx.events.emit('set_availability_reporter', { validator: msg.validator, reporter: msg.reporter });
-      return { typeUrl: `/${EMISSION_PACKAGE}.MsgSetAvailabilityReporterResponse`, value: MsgSetAvailabilityReporterResponse.encode({}).finish() };
+      return msgResponse(EMISSION_TYPE_URLS.MsgSetAvailabilityReporter, MsgSetAvailabilityReporterResponse, {});
     },
   };
 }

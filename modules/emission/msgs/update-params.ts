@@ -2,18 +2,18 @@
 // default the gov module account). The new params pass genesis's checks (CheckTx); the denom is
 // fixed (minted totals, bonds and the fee guard are in it) and max_supply cannot fall below the
 // supply already out (the cap invariant would break at once).
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
+import { EMISSION_TYPE_URLS } from '../../../sdk/emission/messages.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { validateParams } from '../params.ts';
-import { EMISSION_PACKAGE } from './report-availability.ts';
 
 export function msgUpdateParams(k: EmissionKeeper): MsgHandler<MsgUpdateParams> {
   return {
-    typeUrl: `/${EMISSION_PACKAGE}.MsgUpdateParams`,
+    typeUrl: EMISSION_TYPE_URLS.MsgUpdateParams,
     decode: (bytes) => MsgUpdateParams.decode(bytes),
     signers: (msg) => [msg.authority],
 
@@ -32,7 +32,7 @@ export function msgUpdateParams(k: EmissionKeeper): MsgHandler<MsgUpdateParams> 
       if (BigInt(next.maxSupply) < supply) throw ErrInvalidParams.wrap(`max_supply ${next.maxSupply} is below the current supply ${supply}${current.denom}`);
       keys.params.set(ctx.store, next);
       ctx.events.emit(EVENTS.updateParams, { authority: msg.authority });
-      return { typeUrl: `/${EMISSION_PACKAGE}.MsgUpdateParamsResponse`, value: MsgUpdateParamsResponse.encode({}).finish() };
+      return msgResponse(EMISSION_TYPE_URLS.MsgUpdateParams, MsgUpdateParamsResponse, {});
     },
   };
 }

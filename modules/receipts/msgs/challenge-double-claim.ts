@@ -2,7 +2,7 @@
 // batches, or at two leaves of one batch. Each side is a leaf given with its inclusion proof, or a
 // receipt already revealed on chain in that batch. The later batch (the higher id) is rejected, so
 // it must still be pending.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { type Claim, MsgChallengeDoubleClaim, MsgChallengeDoubleClaimResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchStatus, ChallengeKind, FaultKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { equalBytes } from '../../../sdk/bytes.ts';
@@ -10,13 +10,13 @@ import type { Context } from '../../../core/framework/context.ts';
 import { RECEIPT_ID_LENGTH } from '../../../sdk/receipts/receipt.ts';
 import { ErrBatchNotPending, ErrInvalidChallenge, ErrInvalidProof, ErrWindowClosed } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
-import { doubleClaimEvidence } from '../evidence.ts';
+import { doubleClaimEvidence } from '../../../sdk/receipts/evidence.ts';
 import { faultBatch } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { statusName } from '../keeper.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 import { checkShape, requireIncluded } from './proofs.ts';
 
 /** Where a claim puts the receipt: its batch and leaf index. */
@@ -34,7 +34,7 @@ async function locate(k: ReceiptsKeeper, ctx: Context, receiptId: Uint8Array, cl
 
 export function msgChallengeDoubleClaim(k: ReceiptsKeeper): MsgHandler<MsgChallengeDoubleClaim> {
   return {
-    typeUrl: typeUrl('MsgChallengeDoubleClaim'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgChallengeDoubleClaim,
     decode: (bytes) => MsgChallengeDoubleClaim.decode(bytes),
     signers: (msg) => [msg.challenger],
 
@@ -80,7 +80,7 @@ export function msgChallengeDoubleClaim(k: ReceiptsKeeper): MsgHandler<MsgChalle
       const detail = `receipt ${hex(msg.receiptId)} is leaf ${ia} of batch ${a.id} and leaf ${ib} of batch ${b.id}`;
       await faultBatch(k, ctx, recorded, { kind: FaultKind.FAULT_KIND_DOUBLE_CLAIM, detail, prover: msg.challenger, evidenceHash });
       ctx.events.emit(EVENTS.challenge, { batch_id: later.id.toString(), kind: 'double_claim', challenger: msg.challenger, evidence: hex(evidenceHash) });
-      return respond('MsgChallengeDoubleClaimResponse', MsgChallengeDoubleClaimResponse, { rejectedBatchId: later.id });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgChallengeDoubleClaim, MsgChallengeDoubleClaimResponse, { rejectedBatchId: later.id });
     },
   };
 }

@@ -1,23 +1,23 @@
 // MsgChallengeReceipt: anyone proves that a leaf of a pending batch is an invalid receipt (bad
 // signature, key not authorised at its time, wrong field, bad amount, outside the epoch, stale or
 // foreign attestation). A valid receipt, or a proof that does not lead to the root, changes nothing.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgChallengeReceipt, MsgChallengeReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ChallengeKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { receiptLeafHash } from '../../../sdk/receipts/merkle.ts';
 import { judgeReceipt } from '../checks.ts';
 import { ErrNoFault } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
-import { receiptEvidence } from '../evidence.ts';
+import { receiptEvidence } from '../../../sdk/receipts/evidence.ts';
 import { faultBatch } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 import { checkShape, requireIncluded } from './proofs.ts';
 
 export function msgChallengeReceipt(k: ReceiptsKeeper): MsgHandler<MsgChallengeReceipt> {
   return {
-    typeUrl: typeUrl('MsgChallengeReceipt'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgChallengeReceipt,
     decode: (bytes) => MsgChallengeReceipt.decode(bytes),
     signers: (msg) => [msg.challenger],
 
@@ -44,7 +44,7 @@ export function msgChallengeReceipt(k: ReceiptsKeeper): MsgHandler<MsgChallengeR
       });
       await faultBatch(k, ctx, recorded, { kind: verdict.kind, detail: `leaf ${msg.proof!.index}: ${verdict.detail}`, prover: msg.challenger, evidenceHash });
       ctx.events.emit(EVENTS.challenge, { batch_id: b.id.toString(), kind: 'receipt', challenger: msg.challenger, evidence: hex(evidenceHash) });
-      return respond('MsgChallengeReceiptResponse', MsgChallengeReceiptResponse, { fault: verdict.kind });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgChallengeReceipt, MsgChallengeReceiptResponse, { fault: verdict.kind });
     },
   };
 }

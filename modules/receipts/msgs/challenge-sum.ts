@@ -1,22 +1,22 @@
 // MsgChallengeSum: anyone proves that a node of a pending batch's Merkle-sum tree does not add up:
 // its amount or count differs from its two children's, a leaf is counted as more than one receipt
 // or with another amount than its receipt's, or a node holds an amount but no leaves.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgChallengeSum, MsgChallengeSumResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ChallengeKind, FaultKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { MAX_PROOF_STEPS, checkSumNodeProof, parseSumNode } from '../../../sdk/receipts/merkle.ts';
 import { ErrInvalidProof, ErrNoFault } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
-import { sumEvidence } from '../evidence.ts';
+import { sumEvidence } from '../../../sdk/receipts/evidence.ts';
 import { faultBatch } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 import { STEP_GAS, batchRoot } from './proofs.ts';
 
 export function msgChallengeSum(k: ReceiptsKeeper): MsgHandler<MsgChallengeSum> {
   return {
-    typeUrl: typeUrl('MsgChallengeSum'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgChallengeSum,
     decode: (bytes) => MsgChallengeSum.decode(bytes),
     signers: (msg) => [msg.challenger],
 
@@ -52,7 +52,7 @@ export function msgChallengeSum(k: ReceiptsKeeper): MsgHandler<MsgChallengeSum> 
       });
       await faultBatch(k, ctx, recorded, { kind: FaultKind.FAULT_KIND_SUM_FRAUD, detail: check.fraud, prover: msg.challenger, evidenceHash });
       ctx.events.emit(EVENTS.challenge, { batch_id: b.id.toString(), kind: 'sum', challenger: msg.challenger, evidence: hex(evidenceHash) });
-      return respond('MsgChallengeSumResponse', MsgChallengeSumResponse, {});
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgChallengeSum, MsgChallengeSumResponse, {});
     },
   };
 }

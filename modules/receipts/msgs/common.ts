@@ -1,22 +1,12 @@
-// Shared by the message handlers: type URLs, responses, address and coin checks.
+// Shared by the message handlers: address and coin checks.
 import type { AddressCodec } from '../../../core/framework/address.ts';
 import type { Amount } from '../../../core/framework/coins.ts';
 import { validateDenom } from '../../../core/framework/coins.ts';
 import type { RegisteredError } from '../../../core/framework/errors.ts';
-import type { EncodedAny } from '../../../core/framework/module.ts';
 import { ErrInvalidAddress } from '../../../core/framework/sdk-errors.ts';
 import type { Coin } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { parseU128 } from '../../../sdk/bytes.ts';
 import { ErrInvalidAmount } from '../errors.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
-
-interface Encoder<T> {
-  encode(message: T): { finish(): Uint8Array };
-}
-
-export function respond<T>(name: string, type: Encoder<T>, value: T): EncodedAny {
-  return { typeUrl: typeUrl(name), value: type.encode(value).finish() };
-}
 
 export function decodeAddress(codec: AddressCodec, address: string, role: string): Uint8Array {
   try {

@@ -1,17 +1,17 @@
 // MsgDepositEscrow: coins from the payer's account into its escrow, where batches can lock them.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgDepositEscrow, MsgDepositEscrowResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ErrInvalidAmount } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseCoin, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress, parseCoin } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 export function msgDepositEscrow(k: ReceiptsKeeper): MsgHandler<MsgDepositEscrow> {
   return {
-    typeUrl: typeUrl('MsgDepositEscrow'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgDepositEscrow,
     decode: (bytes) => MsgDepositEscrow.decode(bytes),
     signers: (msg) => [msg.payer],
 
@@ -30,7 +30,7 @@ export function msgDepositEscrow(k: ReceiptsKeeper): MsgHandler<MsgDepositEscrow
       const escrow = { ...e, available: (BigInt(e.available) + amount.amount).toString() };
       k.setEscrow(ctx.store, payer, escrow);
       ctx.events.emit(EVENTS.depositEscrow, { payer: msg.payer, amount: formatCoins([amount]), available: escrow.available });
-      return respond('MsgDepositEscrowResponse', MsgDepositEscrowResponse, { escrow });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgDepositEscrow, MsgDepositEscrowResponse, { escrow });
     },
   };
 }

@@ -1,21 +1,21 @@
 // MsgReportRefusal: the payer of a reservation its operator did not start within start_window gets
 // its payment back, and the operator is slashed refusal_bps (reserved-job refusal; the payer, who
 // proved it, receives the challenger's share).
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgReportRefusal, MsgReportRefusalResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { FaultKind, ReservationStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { ErrNotReservationParty, ErrReservationNotFound, ErrReservationState } from '../errors.ts';
 import { EVENTS } from '../events.ts';
-import { refusalEvidence } from '../evidence.ts';
+import { refusalEvidence } from '../../../sdk/receipts/evidence.ts';
 import { punish } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 export function msgReportRefusal(k: ReceiptsKeeper): MsgHandler<MsgReportRefusal> {
   return {
-    typeUrl: typeUrl('MsgReportRefusal'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgReportRefusal,
     decode: (bytes) => MsgReportRefusal.decode(bytes),
     signers: (msg) => [msg.payer],
 
@@ -41,7 +41,7 @@ export function msgReportRefusal(k: ReceiptsKeeper): MsgHandler<MsgReportRefusal
       });
       keys.reservations.set(ctx.store, r.id, { ...r, status: ReservationStatus.RESERVATION_STATUS_REFUSED, fault });
       ctx.events.emit(EVENTS.refusal, { reservation_id: r.id.toString(), payer: r.payer, operator: r.operator, refunded: `${r.amount!.amount}${r.amount!.denom}` });
-      return respond('MsgReportRefusalResponse', MsgReportRefusalResponse, { refunded: r.amount });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgReportRefusal, MsgReportRefusalResponse, { refunded: r.amount });
     },
   };
 }

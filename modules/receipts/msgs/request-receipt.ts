@@ -3,19 +3,19 @@
 // otherwise the batch is rejected for data unavailability and the requester gets the bond back and
 // the prover's reward. A batch whose window ends with requests open waits for them.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgRequestReceipt, MsgRequestReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ChallengeKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { ErrAlreadyRequested, ErrInvalidBond, ErrInvalidChallenge, ErrTooManyRequests } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseCoin, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress, parseCoin } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 export function msgRequestReceipt(k: ReceiptsKeeper): MsgHandler<MsgRequestReceipt> {
   return {
-    typeUrl: typeUrl('MsgRequestReceipt'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgRequestReceipt,
     decode: (bytes) => MsgRequestReceipt.decode(bytes),
     signers: (msg) => [msg.requester],
 
@@ -42,7 +42,7 @@ export function msgRequestReceipt(k: ReceiptsKeeper): MsgHandler<MsgRequestRecei
       b = k.addChallenge(ctx.store, b, { kind: ChallengeKind.CHALLENGE_KIND_REQUEST, challenger: msg.requester, height: ctx.block.height, evidenceHash: new Uint8Array(), index: msg.index, outcome: 'open' });
       k.setBatch(ctx.store, { ...b, openRequests: b.openRequests + 1 }, b.status);
       ctx.events.emit(EVENTS.requestReceipt, { batch_id: b.id.toString(), index: msg.index.toString(), requester: msg.requester, bond: formatCoins([bond]), deadline: deadline.toString() });
-      return respond('MsgRequestReceiptResponse', MsgRequestReceiptResponse, { deadline });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgRequestReceipt, MsgRequestReceiptResponse, { deadline });
     },
   };
 }

@@ -2,7 +2,7 @@
 // GPU commitments for `hours`, at the listed price per GPU-hour. The price moves from the payer's
 // account into escrow now; the operator must StartReservation within start_window blocks.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgReserveCapacity, MsgReserveCapacityResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ReservationStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { U128_MAX } from '../../../sdk/bytes.ts';
@@ -10,12 +10,12 @@ import { ErrInvalidReservation, ErrNotReservable, ErrOperatorNotActive } from '.
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 export function msgReserveCapacity(k: ReceiptsKeeper): MsgHandler<MsgReserveCapacity> {
   return {
-    typeUrl: typeUrl('MsgReserveCapacity'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgReserveCapacity,
     decode: (bytes) => MsgReserveCapacity.decode(bytes),
     signers: (msg) => [msg.payer],
 
@@ -64,7 +64,7 @@ export function msgReserveCapacity(k: ReceiptsKeeper): MsgHandler<MsgReserveCapa
       keys.reservationsByPayer.set(ctx.store, [payer, id], true);
       keys.reservationsByOperator.set(ctx.store, [operator, id], true);
       ctx.events.emit(EVENTS.reserve, { reservation_id: id.toString(), payer: msg.payer, operator: msg.operator, gpu_id: msg.gpuId, amount: formatCoins([amount]), start_deadline: startDeadline.toString() });
-      return respond('MsgReserveCapacityResponse', MsgReserveCapacityResponse, { reservationId: id, amount: { denom: price.denom, amount: total.toString() }, startDeadline });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgReserveCapacity, MsgReserveCapacityResponse, { reservationId: id, amount: { denom: price.denom, amount: total.toString() }, startDeadline });
     },
   };
 }

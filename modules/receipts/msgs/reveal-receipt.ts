@@ -3,24 +3,24 @@
 // recorded as revealed (and a request's bond goes to the operator); an invalid one is a fault that
 // rejects the batch, since its operator committed to it. A proof that does not lead to the batch
 // root changes nothing.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgRevealReceipt, MsgRevealReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { BatchStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { receiptLeafHash } from '../../../sdk/receipts/merkle.ts';
 import { judgeReceipt } from '../checks.ts';
 import { ErrBatchNotPending, ErrNotRequested } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
-import { receiptEvidence } from '../evidence.ts';
+import { receiptEvidence } from '../../../sdk/receipts/evidence.ts';
 import { faultBatch, markRequest } from '../faults.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 import { checkShape, requireIncluded } from './proofs.ts';
 
 export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt> {
   return {
-    typeUrl: typeUrl('MsgRevealReceipt'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgRevealReceipt,
     decode: (bytes) => MsgRevealReceipt.decode(bytes),
     signers: (msg) => [msg.sender],
 
@@ -45,7 +45,7 @@ export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt
       if (!verdict.ok) {
         const prover = request?.requester ?? (msg.sender !== b.operator ? msg.sender : '');
         await faultBatch(k, ctx, b, { kind: verdict.kind, detail: `leaf ${index}: ${verdict.detail}`, prover, evidenceHash: receiptEvidence(b.id, leaf) });
-        return respond('MsgRevealReceiptResponse', MsgRevealReceiptResponse, { fault: true });
+        return msgResponse(RECEIPTS_TYPE_URLS.MsgRevealReceipt, MsgRevealReceiptResponse, { fault: true });
       }
       if (askedBySample) b = { ...b, sample: b.sample.map((s, i) => (i === sampled ? { ...s, revealed: true } : s)) };
       if (request !== undefined) {
@@ -65,7 +65,7 @@ export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt
         sender: msg.sender,
         answered: request !== undefined ? 'request' : 'sample',
       });
-      return respond('MsgRevealReceiptResponse', MsgRevealReceiptResponse, { fault: false });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgRevealReceipt, MsgRevealReceiptResponse, { fault: false });
     },
   };
 }

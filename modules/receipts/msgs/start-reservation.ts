@@ -1,18 +1,18 @@
 // MsgStartReservation: the operator starts a reservation within start_window. It runs for its hours
 // from this block's time; the first block at or after its end pays the operator (protocol fee first).
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgStartReservation, MsgStartReservationResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ReservationStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { ErrNotReservationParty, ErrReservationNotFound, ErrReservationState } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 export function msgStartReservation(_k: ReceiptsKeeper): MsgHandler<MsgStartReservation> {
   return {
-    typeUrl: typeUrl('MsgStartReservation'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgStartReservation,
     decode: (bytes) => MsgStartReservation.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -30,7 +30,7 @@ export function msgStartReservation(_k: ReceiptsKeeper): MsgHandler<MsgStartRese
       keys.reservations.set(ctx.store, r.id, { ...r, status: ReservationStatus.RESERVATION_STATUS_ACTIVE, startedHeight: ctx.block.height, endsAt });
       keys.reservationEnds.set(ctx.store, [endsAt < 0n ? 0n : endsAt, r.id], true);
       ctx.events.emit(EVENTS.startReservation, { reservation_id: r.id.toString(), operator: r.operator, ends_at: endsAt.toString() });
-      return respond('MsgStartReservationResponse', MsgStartReservationResponse, { endsAt });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgStartReservation, MsgStartReservationResponse, { endsAt });
     },
   };
 }

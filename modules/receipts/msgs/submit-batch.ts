@@ -4,7 +4,7 @@
 // audits from this block's hash and the batch id; the operator must reveal them by reveal_deadline.
 // Receipt times must fall in [start of the epoch, end of the epoch or this block's time].
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgSubmitBatch, MsgSubmitBatchResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchStatus, SettlementMode } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { MAX_ID_TEXT_LENGTH } from '../../../sdk/receipts/receipt.ts';
@@ -13,15 +13,15 @@ import { ErrDuplicateRoot, ErrInvalidBatch, ErrInvalidEpoch, ErrOperatorNotActiv
 import { EVENTS, hex } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseAmountText, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress, parseAmountText } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 /** Gas per sampled leaf (one sha256 each, plus its share of the batch record). */
 const SAMPLE_GAS = 200n;
 
 export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
   return {
-    typeUrl: typeUrl('MsgSubmitBatch'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgSubmitBatch,
     decode: (bytes) => MsgSubmitBatch.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -111,7 +111,7 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
         reveal_deadline: batch.revealDeadline.toString(),
         dispute_end: batch.disputeEnd.toString(),
       });
-      return respond('MsgSubmitBatchResponse', MsgSubmitBatchResponse, { batchId: id, sample, revealDeadline: batch.revealDeadline, disputeEnd: batch.disputeEnd });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgSubmitBatch, MsgSubmitBatchResponse, { batchId: id, sample, revealDeadline: batch.revealDeadline, disputeEnd: batch.disputeEnd });
     },
   };
 }

@@ -1,18 +1,18 @@
 // MsgUpdateParams: replaces every receipts param; only params.authority may sign it. epoch_blocks is
 // fixed at genesis: changing it would renumber every epoch batches and roots refer to.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { validateParams } from '../params.ts';
-import { decodeAddress, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 export function msgUpdateParams(k: ReceiptsKeeper): MsgHandler<MsgUpdateParams> {
   return {
-    typeUrl: typeUrl('MsgUpdateParams'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgUpdateParams,
     decode: (bytes) => MsgUpdateParams.decode(bytes),
     signers: (msg) => [msg.authority],
 
@@ -28,7 +28,7 @@ export function msgUpdateParams(k: ReceiptsKeeper): MsgHandler<MsgUpdateParams> 
       if (msg.params!.epochBlocks !== current.epochBlocks) throw ErrInvalidParams.wrap(`epoch_blocks is ${current.epochBlocks} and cannot change`);
       keys.params.set(ctx.store, msg.params!);
       ctx.events.emit(EVENTS.updateParams, { authority: msg.authority });
-      return respond('MsgUpdateParamsResponse', MsgUpdateParamsResponse, {});
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgUpdateParams, MsgUpdateParamsResponse, {});
     },
   };
 }

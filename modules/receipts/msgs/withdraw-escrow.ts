@@ -2,18 +2,18 @@
 // operator who served the payer can still submit its batch), then the payer gets what is still
 // available, up to the amount asked. At most the available amount not already asked for.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgWithdrawEscrow, MsgWithdrawEscrowResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ErrInsufficientEscrow, ErrInvalidAmount, ErrTooManyWithdrawals } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-import { decodeAddress, parseCoin, respond } from './common.ts';
-import { typeUrl } from '../../../sdk/receipts/messages.ts';
+import { decodeAddress, parseCoin } from './common.ts';
+import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
 export function msgWithdrawEscrow(k: ReceiptsKeeper): MsgHandler<MsgWithdrawEscrow> {
   return {
-    typeUrl: typeUrl('MsgWithdrawEscrow'),
+    typeUrl: RECEIPTS_TYPE_URLS.MsgWithdrawEscrow,
     decode: (bytes) => MsgWithdrawEscrow.decode(bytes),
     signers: (msg) => [msg.payer],
 
@@ -48,7 +48,7 @@ export function msgWithdrawEscrow(k: ReceiptsKeeper): MsgHandler<MsgWithdrawEscr
       });
       keys.withdrawalQueue.set(ctx.store, [completionHeight, id], payer);
       ctx.events.emit(EVENTS.withdrawRequested, { payer: msg.payer, amount: formatCoins([amount]), withdrawal_id: id.toString(), completion_height: completionHeight.toString() });
-      return respond('MsgWithdrawEscrowResponse', MsgWithdrawEscrowResponse, { withdrawalId: id, completionHeight });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgWithdrawEscrow, MsgWithdrawEscrowResponse, { withdrawalId: id, completionHeight });
     },
   };
 }

@@ -1,6 +1,6 @@
 // MsgAddBond: more coins into the operator's bond; an unbonding operator back at the minimum is active again.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgAddBond, MsgAddBondResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { OperatorStatus } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import type { RegistryBank } from '../deps.ts';
@@ -9,12 +9,11 @@ import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { decodeAddress, parseCoin } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export function msgAddBond(registry: RegistryKeeper, bank: RegistryBank): MsgHandler<MsgAddBond> {
   return {
-    typeUrl: typeUrl('MsgAddBond'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgAddBond,
     decode: (bytes) => MsgAddBond.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -37,7 +36,7 @@ export function msgAddBond(registry: RegistryKeeper, bank: RegistryBank): MsgHan
       }
       registry.setOperator(ctx.store, address, next);
       ctx.events.emit(EVENTS.addBond, { operator: msg.operator, amount: formatCoins([amount]), bond: `${bond.amount}${bond.denom}` });
-      return respond('MsgAddBondResponse', MsgAddBondResponse, { bond });
+      return msgResponse(REGISTRY_TYPE_URLS.MsgAddBond, MsgAddBondResponse, { bond });
     },
   };
 }

@@ -2,19 +2,18 @@
 // at the end of block (now + operator_unbonding_blocks) and slashable until then. What stays bonded
 // must be zero or at least the minimum; unbonding everything takes an active operator out of the catalog.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgBeginUnbond, MsgBeginUnbondResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { OperatorStatus } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrBondTooLow, ErrInsufficientBond, ErrInvalidBond, ErrTooManyUnbondingEntries } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import { decodeAddress, parseCoin } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export function msgBeginUnbond(registry: RegistryKeeper): MsgHandler<MsgBeginUnbond> {
   return {
-    typeUrl: typeUrl('MsgBeginUnbond'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgBeginUnbond,
     decode: (bytes) => MsgBeginUnbond.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -57,7 +56,7 @@ export function msgBeginUnbond(registry: RegistryKeeper): MsgHandler<MsgBeginUnb
         unbonding_id: id.toString(),
         completion_height: completionHeight.toString(),
       });
-      return respond('MsgBeginUnbondResponse', MsgBeginUnbondResponse, { unbondingId: id, completionHeight });
+      return msgResponse(REGISTRY_TYPE_URLS.MsgBeginUnbond, MsgBeginUnbondResponse, { unbondingId: id, completionHeight });
     },
   };
 }

@@ -1,6 +1,6 @@
 // MsgCommitGpus: replaces the operator's GPU commitments. A GPU that disappears, or loses the TEE
 // type of its current attestation, loses that attestation. Committing capacity earns nothing by itself.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgCommitGpus, MsgCommitGpusResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrInvalidPrice, ErrTooManyGpus } from '../errors.ts';
@@ -8,12 +8,11 @@ import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkGpus, decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export function msgCommitGpus(registry: RegistryKeeper): MsgHandler<MsgCommitGpus> {
   return {
-    typeUrl: typeUrl('MsgCommitGpus'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgCommitGpus,
     decode: (bytes) => MsgCommitGpus.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -47,7 +46,7 @@ export function msgCommitGpus(registry: RegistryKeeper): MsgHandler<MsgCommitGpu
       for (const g of msg.gpus) keys.gpus.set(ctx.store, [address, g.id], g);
       const total = msg.gpus.reduce((n, g) => n + g.count, 0);
       ctx.events.emit(EVENTS.commitGpus, { operator: msg.operator, commitments: String(msg.gpus.length), gpus: String(total) });
-      return respond('MsgCommitGpusResponse', MsgCommitGpusResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgCommitGpus, MsgCommitGpusResponse, {});
     },
   };
 }

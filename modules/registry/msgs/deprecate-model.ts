@@ -1,6 +1,6 @@
 // MsgDeprecateModel: the author marks a model deprecated, for good. It stays queryable and existing
 // offers stay, but no new adapter may build on it, no new offer may serve it, and its terms freeze.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import type { KVRead } from '../../../core/store/types.ts';
 import { MsgDeprecateModel, MsgDeprecateModelResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import type { Model } from '../../../proto/gen/cairn/registry/v1/types.ts';
@@ -9,8 +9,7 @@ import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export async function requireAuthoredModel(registry: RegistryKeeper, store: KVRead, id: string, signer: string): Promise<Model> {
   const model = await registry.modelOf(store, id);
@@ -21,7 +20,7 @@ export async function requireAuthoredModel(registry: RegistryKeeper, store: KVRe
 
 export function msgDeprecateModel(registry: RegistryKeeper): MsgHandler<MsgDeprecateModel> {
   return {
-    typeUrl: typeUrl('MsgDeprecateModel'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgDeprecateModel,
     decode: (bytes) => MsgDeprecateModel.decode(bytes),
     signers: (msg) => [msg.author],
 
@@ -35,7 +34,7 @@ export function msgDeprecateModel(registry: RegistryKeeper): MsgHandler<MsgDepre
       if (model.deprecated) throw ErrModelDeprecated.wrap(`${msg.id} is already deprecated`);
       keys.models.set(ctx.store, msg.id, { ...model, deprecated: true, deprecatedHeight: ctx.block.height, updatedHeight: ctx.block.height });
       ctx.events.emit(EVENTS.deprecateModel, { model_id: msg.id, author: msg.author });
-      return respond('MsgDeprecateModelResponse', MsgDeprecateModelResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgDeprecateModel, MsgDeprecateModelResponse, {});
     },
   };
 }

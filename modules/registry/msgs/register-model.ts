@@ -1,7 +1,7 @@
 // MsgRegisterModel: a base model or an adapter manifest under an author-chosen id. An adapter's base
 // must exist, be a base model and not be deprecated. A new version names its predecessor (same
 // author, same kind, not already succeeded): versions form a single chain per family.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgRegisterModel, MsgRegisterModelResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { type Model, ModelKind } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import {
@@ -18,13 +18,12 @@ import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkContentHash, checkModelId, decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 import { checkTermLimits, checkTerms } from './model-terms.ts';
 
 export function msgRegisterModel(registry: RegistryKeeper): MsgHandler<MsgRegisterModel> {
   return {
-    typeUrl: typeUrl('MsgRegisterModel'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgRegisterModel,
     decode: (bytes) => MsgRegisterModel.decode(bytes),
     signers: (msg) => [msg.author],
 
@@ -102,7 +101,7 @@ export function msgRegisterModel(registry: RegistryKeeper): MsgHandler<MsgRegist
         version: version.toString(),
         royalty_bps: String(msg.royaltyBps),
       });
-      return respond('MsgRegisterModelResponse', MsgRegisterModelResponse, { id: msg.id, version });
+      return msgResponse(REGISTRY_TYPE_URLS.MsgRegisterModel, MsgRegisterModelResponse, { id: msg.id, version });
     },
   };
 }

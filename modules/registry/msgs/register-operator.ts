@@ -1,7 +1,7 @@
 // MsgRegisterOperator: a new operator with its listing, receipt key and an initial bond of at least
 // min_operator_bond, moved into the registry_bonds module account.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgRegisterOperator, MsgRegisterOperatorResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { OperatorStatus } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrBondTooLow, ErrInvalidBond, ErrOperatorExists, ErrReceiptKeyInUse } from '../errors.ts';
@@ -11,12 +11,11 @@ import * as keys from '../keys.ts';
 import type { RegistryBank } from '../deps.ts';
 import { checkEd25519Key, checkEndpoints, checkLinkedHosts, checkMoniker, checkRegion, decodeAddress, parseCoin } from '../validate.ts';
 import { checkListingLimits } from './update-operator.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export function msgRegisterOperator(registry: RegistryKeeper, bank: RegistryBank): MsgHandler<MsgRegisterOperator> {
   return {
-    typeUrl: typeUrl('MsgRegisterOperator'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgRegisterOperator,
     decode: (bytes) => MsgRegisterOperator.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -59,7 +58,7 @@ export function msgRegisterOperator(registry: RegistryKeeper, bank: RegistryBank
       });
       keys.receiptKeyOwners.set(ctx.store, msg.receiptKey, address);
       ctx.events.emit(EVENTS.registerOperator, { operator: msg.operator, bond: formatCoins([bond]), region: msg.region });
-      return respond('MsgRegisterOperatorResponse', MsgRegisterOperatorResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgRegisterOperator, MsgRegisterOperatorResponse, {});
     },
   };
 }

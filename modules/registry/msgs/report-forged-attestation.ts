@@ -5,11 +5,10 @@
 // the rest is burned, and the operator is tombstoned. One piece of evidence is punished once.
 //
 // The envelope is decoded here from the generated p2p types (the module does not import node/p2p);
-// its sign-bytes are "cairn/p2p/v1" ‖ body exactly as sent, as node/p2p/envelope.ts signs them.
+// its sign-bytes and the evidence key are the sdk's (sdk/registry/evidence.ts), as the node's p2p
+// layer and watcher use them.
 import type { Context } from '../../../core/framework/context.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
-import { concat } from '../../../core/framework/collections.ts';
-import { sha256 } from '../../../core/crypto/hash.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { Envelope, SignedBody } from '../../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { MsgReportForgedAttestation, MsgReportForgedAttestationResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { type Attestation, TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
@@ -27,25 +26,16 @@ import type { RegistryBank } from '../deps.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../../sdk/registry/sign-bytes.ts';
+import { MAX_EVIDENCE_BYTES, envelopeSignBytes, forgedEvidenceHash } from '../../../sdk/registry/evidence.ts';
 import { BPS, decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 import { VERIFY_GAS } from './submit-attestation.ts';
 
 /** The SPEC slashing table's fraction for a forged attestation: the whole bond. */
 export const FORGED_ATTESTATION_BPS = 10_000;
 /** The reporter's share of what is slashed (the SPEC's challenger_reward); the rest is burned. */
 export const REPORTER_REWARD_BPS = 2_000;
-/** Largest evidence envelope accepted: a gossiped attestation set is a few KiB. */
-export const MAX_EVIDENCE_BYTES = 64 * 1024;
 export const FORGED_ATTESTATION_REASON = 'forged_attestation';
-/** The domain tag of every signed gossip envelope (node/p2p/envelope.ts ENVELOPE_DOMAIN). */
-export const GOSSIP_DOMAIN = new TextEncoder().encode('cairn/p2p/v1');
-
-/** How evidence is keyed: one forged attestation of one operator is punished once, whatever envelope carries it. */
-export function forgedEvidenceHash(signBytes: Uint8Array, operator: Uint8Array): Uint8Array {
-  return sha256(concat(signBytes, operator));
-}
 
 export interface DecodedEvidence {
   readonly envelope: Envelope;
@@ -74,7 +64,7 @@ export function decodeEvidence(bytes: Uint8Array, index: number): DecodedEvidenc
 
 export function msgReportForgedAttestation(registry: RegistryKeeper, bank: RegistryBank): MsgHandler<MsgReportForgedAttestation> {
   return {
-    typeUrl: typeUrl('MsgReportForgedAttestation'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgReportForgedAttestation,
     decode: (bytes) => MsgReportForgedAttestation.decode(bytes),
     signers: (msg) => [msg.reporter],
 
@@ -99,7 +89,7 @@ export function msgReportForgedAttestation(registry: RegistryKeeper, bank: Regis
       );
       if (!known) throw ErrUnknownSignerKey.wrap(`${hex(body.signerKey)} at height ${body.height}`);
       ctx.gas.consume(VERIFY_GAS, 'envelope signature');
-      if (!verifyEd25519(body.signerKey, concat(GOSSIP_DOMAIN, envelope.body), envelope.signature)) throw ErrBadEnvelopeSignature.wrap(`signer key ${hex(body.signerKey)}`);
+      if (!verifyEd25519(body.signerKey, envelopeSignBytes(envelope.body), envelope.signature)) throw ErrBadEnvelopeSignature.wrap(`signer key ${hex(body.signerKey)}`);
 
       const signBytes = attestationSignBytes(attestationFields(ctx.block.chainId, address, attestation));
       const params = await registry.params(ctx.store);
@@ -121,7 +111,7 @@ export function msgReportForgedAttestation(registry: RegistryKeeper, bank: Regis
         evidence_hash: hex(evidenceHash),
         reward: reward.toString(),
       });
-      return respond('MsgReportForgedAttestationResponse', MsgReportForgedAttestationResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgReportForgedAttestation, MsgReportForgedAttestationResponse, {});
     },
   };
 }

@@ -1,19 +1,18 @@
 // MsgServeModel: the operator declares it serves a model or adapter at a price per unit; sending it
 // again re-prices the offer. Deprecated models take no new offers.
 import { formatCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgServeModel, MsgServeModelResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrInvalidPrice, ErrModelDeprecated, ErrModelNotFound, ErrTooManyServedModels } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress, parseCoin } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export function msgServeModel(registry: RegistryKeeper): MsgHandler<MsgServeModel> {
   return {
-    typeUrl: typeUrl('MsgServeModel'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgServeModel,
     decode: (bytes) => MsgServeModel.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -46,7 +45,7 @@ export function msgServeModel(registry: RegistryKeeper): MsgHandler<MsgServeMode
       });
       keys.servers.set(ctx.store, [msg.modelId, address], true);
       ctx.events.emit(EVENTS.serveModel, { operator: msg.operator, model_id: msg.modelId, price_per_unit: formatCoins([price]) });
-      return respond('MsgServeModelResponse', MsgServeModelResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgServeModel, MsgServeModelResponse, {});
     },
   };
 }

@@ -1,17 +1,16 @@
 // MsgStopServing: withdraws an offer.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgStopServing, MsgStopServingResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrNotServing } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export function msgStopServing(registry: RegistryKeeper): MsgHandler<MsgStopServing> {
   return {
-    typeUrl: typeUrl('MsgStopServing'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgStopServing,
     decode: (bytes) => MsgStopServing.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -27,7 +26,7 @@ export function msgStopServing(registry: RegistryKeeper): MsgHandler<MsgStopServ
       keys.serves.delete(ctx.store, [address, msg.modelId]);
       keys.servers.delete(ctx.store, [msg.modelId, address]);
       ctx.events.emit(EVENTS.stopServing, { operator: msg.operator, model_id: msg.modelId });
-      return respond('MsgStopServingResponse', MsgStopServingResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgStopServing, MsgStopServingResponse, {});
     },
   };
 }

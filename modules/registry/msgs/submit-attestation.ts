@@ -2,7 +2,7 @@
 // verifier from params.trusted_verifiers over the sign-bytes in ../sign-bytes.ts. TEE_TYPE_NONE is a
 // self-declaration: no verifier, no signature, and it ranks below any verified TEE. The newest
 // attestation of a GPU is its current one; it counts while issued_at <= block time < expires_at.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgSubmitAttestation, MsgSubmitAttestationResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import {
@@ -19,15 +19,14 @@ import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { ED25519_SIGNATURE_LENGTH, attestationFields, attestationId, attestationSignBytes, verifyEd25519 } from '../../../sdk/registry/sign-bytes.ts';
 import { LIMITS, checkEd25519Key, checkGpuId, decodeAddress, isTeeType } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 /** Gas for one ed25519 verification: the auth module's default sig_verify_cost_ed25519. */
 export const VERIFY_GAS = 590n;
 
 export function msgSubmitAttestation(registry: RegistryKeeper): MsgHandler<MsgSubmitAttestation> {
   return {
-    typeUrl: typeUrl('MsgSubmitAttestation'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgSubmitAttestation,
     decode: (bytes) => MsgSubmitAttestation.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -94,7 +93,7 @@ export function msgSubmitAttestation(registry: RegistryKeeper): MsgHandler<MsgSu
         tee_type: String(msg.teeType),
         expires_at: msg.expiresAt.toString(),
       });
-      return respond('MsgSubmitAttestationResponse', MsgSubmitAttestationResponse, { id });
+      return msgResponse(REGISTRY_TYPE_URLS.MsgSubmitAttestation, MsgSubmitAttestationResponse, { id });
     },
   };
 }

@@ -1,20 +1,19 @@
 // MsgUpdateModel: the author replaces the mutable terms (license, evals, royalty). Weights, kind,
 // base and version chain never change: new weights are a new version.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgUpdateModel, MsgUpdateModelResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrModelDeprecated } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { checkModelId, decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 import { requireAuthoredModel } from './deprecate-model.ts';
 import { checkTermLimits, checkTerms } from './model-terms.ts';
 
 export function msgUpdateModel(registry: RegistryKeeper): MsgHandler<MsgUpdateModel> {
   return {
-    typeUrl: typeUrl('MsgUpdateModel'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgUpdateModel,
     decode: (bytes) => MsgUpdateModel.decode(bytes),
     signers: (msg) => [msg.author],
 
@@ -37,7 +36,7 @@ export function msgUpdateModel(registry: RegistryKeeper): MsgHandler<MsgUpdateMo
         updatedHeight: ctx.block.height,
       });
       ctx.events.emit(EVENTS.updateModel, { model_id: msg.id, author: msg.author, royalty_bps: String(msg.royaltyBps) });
-      return respond('MsgUpdateModelResponse', MsgUpdateModelResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgUpdateModel, MsgUpdateModelResponse, {});
     },
   };
 }

@@ -1,13 +1,12 @@
 // MsgUpdateOperator: replaces the listing (moniker, endpoints, region, linked hosts).
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgUpdateOperator, MsgUpdateOperatorResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import type { Params } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrInvalidEndpoint, ErrInvalidLinkedHost } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RegistryKeeper } from '../keeper.ts';
 import { checkEndpoints, checkLinkedHosts, checkMoniker, checkRegion, decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 /** The params' caps on endpoints and linked hosts. */
 export function checkListingLimits(msg: { endpoints: readonly string[]; linkedHosts: readonly string[] }, params: Params): void {
@@ -21,7 +20,7 @@ export function checkListingLimits(msg: { endpoints: readonly string[]; linkedHo
 
 export function msgUpdateOperator(registry: RegistryKeeper): MsgHandler<MsgUpdateOperator> {
   return {
-    typeUrl: typeUrl('MsgUpdateOperator'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgUpdateOperator,
     decode: (bytes) => MsgUpdateOperator.decode(bytes),
     signers: (msg) => [msg.operator],
 
@@ -39,7 +38,7 @@ export function msgUpdateOperator(registry: RegistryKeeper): MsgHandler<MsgUpdat
       checkListingLimits(msg, await registry.params(ctx.store));
       registry.setOperator(ctx.store, address, { ...op, moniker: msg.moniker, endpoints: msg.endpoints, region: msg.region, linkedHosts: msg.linkedHosts });
       ctx.events.emit(EVENTS.updateOperator, { operator: msg.operator, region: msg.region });
-      return respond('MsgUpdateOperatorResponse', MsgUpdateOperatorResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgUpdateOperator, MsgUpdateOperatorResponse, {});
     },
   };
 }

@@ -1,7 +1,7 @@
 // MsgUpdateParams: replaces every param. Only the current params.authority may sign it (by default
 // the gov module account). The bond denom and price denom are fixed at genesis: changing them would
 // strand every bond and offer priced in the old denom.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';
@@ -9,12 +9,11 @@ import type { RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { validateParams } from '../params.ts';
 import { decodeAddress } from '../validate.ts';
-import { respond } from './common.ts';
-import { typeUrl } from '../../../sdk/registry/messages.ts';
+import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 
 export function msgUpdateParams(registry: RegistryKeeper): MsgHandler<MsgUpdateParams> {
   return {
-    typeUrl: typeUrl('MsgUpdateParams'),
+    typeUrl: REGISTRY_TYPE_URLS.MsgUpdateParams,
     decode: (bytes) => MsgUpdateParams.decode(bytes),
     signers: (msg) => [msg.authority],
 
@@ -34,7 +33,7 @@ export function msgUpdateParams(registry: RegistryKeeper): MsgHandler<MsgUpdateP
       if (next.priceDenom !== current.priceDenom) throw ErrInvalidParams.wrap(`the price denom is ${current.priceDenom} and cannot change`);
       keys.params.set(ctx.store, next);
       ctx.events.emit(EVENTS.updateParams, { authority: msg.authority });
-      return respond('MsgUpdateParamsResponse', MsgUpdateParamsResponse, {});
+      return msgResponse(REGISTRY_TYPE_URLS.MsgUpdateParams, MsgUpdateParamsResponse, {});
     },
   };
 }

@@ -1,16 +1,15 @@
 // MsgUpdateParams: replaces every royalty param; only params.authority may sign it.
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
+import { ROYALTY_TYPE_URLS } from '../../../sdk/royalty/messages.ts';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../../proto/gen/cairn/royalty/v1/tx.ts';
 import { ErrInvalidParams, ErrUnauthorized } from '../errors.ts';
 import { EVENTS } from '../events.ts';
 import type { RoyaltyKeeper } from '../keeper.ts';
 import { validateParams } from '../params.ts';
-import { ROYALTY_PACKAGE } from '../../../sdk/royalty/messages.ts';
-
 
 export function msgUpdateParams(royalty: RoyaltyKeeper): MsgHandler<MsgUpdateParams> {
   return {
-    typeUrl: `/${ROYALTY_PACKAGE}.MsgUpdateParams`,
+    typeUrl: ROYALTY_TYPE_URLS.MsgUpdateParams,
     decode: (bytes) => MsgUpdateParams.decode(bytes),
     signers: (msg) => [msg.authority],
 
@@ -25,7 +24,7 @@ export function msgUpdateParams(royalty: RoyaltyKeeper): MsgHandler<MsgUpdatePar
       if (msg.authority !== current.authority) throw ErrUnauthorized.wrap(`expected ${current.authority}, got ${msg.authority}`);
       royalty.setParams(ctx.store, msg.params!);
       ctx.events.emit(EVENTS.updateParams, { authority: msg.authority });
-      return { typeUrl: `/${ROYALTY_PACKAGE}.MsgUpdateParamsResponse`, value: MsgUpdateParamsResponse.encode({}).finish() };
+      return msgResponse(ROYALTY_TYPE_URLS.MsgUpdateParams, MsgUpdateParamsResponse, {});
     },
   };
 }

@@ -6,9 +6,9 @@
 //   double claim:    sha256("cairn/evidence/double-claim/v1" || lp payer || lp receipt id || u64 batch a || u64 leaf a || u64 batch b || u64 leaf b), (a, b) in order
 //   missing reveal:  sha256("cairn/evidence/unavailable/v1" || u64 batch id || u64 leaf index)
 //   refusal:         sha256("cairn/evidence/refusal/v1" || u64 reservation id)
-import { concatBytes, lp, u128, u64, utf8Bytes } from '../../sdk/bytes.ts';
-import { sha256 } from '../../sdk/hash.ts';
-import type { SumValue } from '../../sdk/receipts/merkle.ts';
+import { concatBytes, lp, u128, u64, utf8Bytes } from '../bytes.ts';
+import { sha256 } from '../hash.ts';
+import type { SumValue } from './merkle.ts';
 
 const tag = (name: string): Uint8Array => utf8Bytes(`cairn/evidence/${name}/v1`);
 
