@@ -12,6 +12,7 @@
 // empty; a phase that cannot drain ends the run, and no phase starts after PHASES_BUDGET_MS.
 // CometBFT is stopped on every exit path (and killed by a watchdog if the run hangs).
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { AUTH_TYPE_URLS } from '../sdk/auth/messages.ts';
 import { hash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -250,7 +251,7 @@ async function fetchAccountNumbers(rpcUrl: string, accounts: BenchAccount[]): Pr
         throw new Error(`auth Account query for ${account.address} failed: code ${result.response.code} ${result.response.log ?? ''}`);
       }
       const any = QueryAccountResponse.decode(Buffer.from(result.response.value, 'base64')).account;
-      if (any?.typeUrl !== '/cosmos.auth.v1beta1.BaseAccount') throw new Error(`${account.address} is a ${any?.typeUrl ?? 'missing'} account`);
+      if (any?.typeUrl !== AUTH_TYPE_URLS.BaseAccount) throw new Error(`${account.address} is a ${any?.typeUrl ?? 'missing'} account`);
       const base = BaseAccount.decode(any.value);
       account.accountNumber = base.accountNumber;
       account.sequence = base.sequence;

@@ -3,6 +3,8 @@
 // signer, so tens of thousands of txs are ready in a few seconds. libsecp256k1 always returns the
 // low-S 64-byte r||s form the chain requires.
 import { randomBytes } from 'node:crypto';
+import { BANK_TYPE_URLS } from '../sdk/bank/messages.ts';
+import { AUTH_TYPE_URLS } from '../sdk/auth/messages.ts';
 import { createRequire } from 'node:module';
 import { toBech32 } from '@cosmjs/encoding';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
@@ -56,13 +58,13 @@ export const BENCH_GAS = 200_000n;
 export function signSend(s: SendSpec): Uint8Array {
   const msg = MsgSend.encode({ fromAddress: s.from.address, toAddress: s.to, amount: [{ denom: 'ucairn', amount: s.amount.toString() }] }).finish();
   const bodyBytes = TxBody.encode(
-    TxBody.fromPartial({ messages: [{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: msg }], memo: s.memo }),
+    TxBody.fromPartial({ messages: [{ typeUrl: BANK_TYPE_URLS.MsgSend, value: msg }], memo: s.memo }),
   ).finish();
   const authInfoBytes = AuthInfo.encode(
     AuthInfo.fromPartial({
       signerInfos: [
         {
-          publicKey: { typeUrl: '/cosmos.crypto.secp256k1.PubKey', value: PubKey.encode({ key: s.from.pubkey }).finish() },
+          publicKey: { typeUrl: AUTH_TYPE_URLS.Secp256k1PubKey, value: PubKey.encode({ key: s.from.pubkey }).finish() },
           modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } },
           sequence: s.sequence,
         },

@@ -1,6 +1,7 @@
 // Building, editing and checking a genesis: every module's default section, genesis accounts with
 // balances, the documented dev account of `npm start`, and the one check every path uses.
 import { AccountKeeper } from '../modules/auth/keeper.ts';
+import { AUTH_TYPE_URLS } from '../sdk/auth/messages.ts';
 import { BankKeeper } from '../modules/bank/keeper.ts';
 import { readFile } from 'node:fs/promises';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
@@ -112,7 +113,7 @@ export function addGenesisAccount(appState: AppState, address: string, coins: re
   const bank = (next['bank'] ??= {}) as { balances?: { address: string; coins: JsonCoin[] }[]; supply?: JsonCoin[] };
   const accounts = (auth.accounts ??= []);
   if (!accounts.some((a) => (a as { address?: string }).address === address)) {
-    accounts.push({ '@type': '/cosmos.auth.v1beta1.BaseAccount', address, pub_key: null, account_number: String(accounts.length), sequence: '0' });
+    accounts.push({ '@type': AUTH_TYPE_URLS.BaseAccount, address, pub_key: null, account_number: String(accounts.length), sequence: '0' });
   }
   const balances = (bank.balances ??= []);
   let entry = balances.find((b) => b.address === address);

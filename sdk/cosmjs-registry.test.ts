@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CommitStore } from '../core/store/commit-store.ts';
 import { CairnApp } from '../node/app.ts';
 import { silentLogger } from '../node/log.ts';
+import { bankTypes } from './bank/messages.ts';
 import { cairnRegistry } from './cosmjs-registry.ts';
+import { distributionTypes } from './distribution/messages.ts';
+import { slashingTypes } from './slashing/messages.ts';
+import { stakingTypes } from './staking/messages.ts';
 
 describe('cairnRegistry', () => {
   // A type missing here fails only at broadcast: the CLI or the node's own signers (watcher
@@ -19,5 +23,11 @@ describe('cairnRegistry', () => {
     const registry = cairnRegistry();
     const any = registry.encodeAsAny({ typeUrl: '/cairn.royalty.v1.MsgUpdateParams', value: { authority: 'cairn1x', params: undefined } });
     expect(registry.decode(any)).toMatchObject({ authority: 'cairn1x' });
+  });
+
+  it('spells each Cosmos message type URL as cosmjs-types does', () => {
+    for (const [typeUrl, type] of [...bankTypes, ...stakingTypes, ...distributionTypes, ...slashingTypes]) {
+      expect((type as { typeUrl?: string }).typeUrl).toBe(typeUrl);
+    }
   });
 });

@@ -1,15 +1,29 @@
-// Every message type a Cairn client signs, for a CosmJS Registry: the Cosmos SDK's defaults,
-// slashing's MsgUnjail (not among CosmJS's defaults) and Cairn's own modules' faces. Used by the CLI,
-// the node's own signers (the watcher's challenges and forgery reports, availability reports) and tests.
+// One CosmJS Registry of every type the module faces name: the messages Cairn's handlers accept
+// (Cosmos bank, staking, distribution, slashing; Cairn's registry, receipts, royalty, emission) and
+// auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
+// forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
-import { defaultRegistryTypes } from '@cosmjs/stargate';
-import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
+import { authTypes } from './auth/messages.ts';
+import { bankTypes } from './bank/messages.ts';
+import { distributionTypes } from './distribution/messages.ts';
 import { emissionTypes } from './emission/messages.ts';
 import { receiptsTypes } from './receipts/messages.ts';
 import { registryTypes } from './registry/messages.ts';
 import { royaltyTypes } from './royalty/messages.ts';
+import { slashingTypes } from './slashing/messages.ts';
+import { stakingTypes } from './staking/messages.ts';
 
 /** A new Registry of every type (a Registry is mutable: each client gets its own). */
 export function cairnRegistry(): Registry {
-  return new Registry([...defaultRegistryTypes, [MsgUnjail.typeUrl, MsgUnjail], ...registryTypes, ...receiptsTypes, ...royaltyTypes, ...emissionTypes]);
+  return new Registry([
+    ...authTypes,
+    ...bankTypes,
+    ...stakingTypes,
+    ...distributionTypes,
+    ...slashingTypes,
+    ...registryTypes,
+    ...receiptsTypes,
+    ...royaltyTypes,
+    ...emissionTypes,
+  ]);
 }

@@ -1,4 +1,5 @@
 // The app driven in-process through ABCI calls: what a wallet sees for good and bad transactions.
+import { MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { QueryAccountRequest } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
@@ -156,7 +157,7 @@ describe('malformed and hostile transactions', () => {
       'an unknown message type',
       async (c) => {
         const acc = await c.account(alice.address);
-        return signTx(alice, [{ typeUrl: '/cosmos.gov.v1.MsgVote', value: { proposalId: 1n, voter: alice.address, option: 1, metadata: '' } }], {
+        return signTx(alice, [{ typeUrl: MsgVote.typeUrl, value: { proposalId: 1n, voter: alice.address, option: 1, metadata: '' } }], {
           chainId: CHAIN_ID,
           accountNumber: acc.accountNumber,
           sequence: acc.sequence,

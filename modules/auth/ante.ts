@@ -3,6 +3,7 @@
 // sequence (32), signature (4), then sequence increment. They run before any message executes and
 // their writes (fee, sequence, pubkey) stand even when a message later fails.
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
@@ -31,7 +32,6 @@ import {
 import type { DecodedTx } from '../../core/tx/decode.ts';
 import { type GasPrice, feeCovers, requiredFees } from '../../core/tx/gas-price.ts';
 
-const SECP256K1_PUBKEY_URL = '/cosmos.crypto.secp256k1.PubKey';
 
 export interface AnteDeps {
   readonly accounts: AccountKeeper;
@@ -144,8 +144,8 @@ async function chargeFeeTransferGas(ctx: Context, deps: AnteDeps, payer: Uint8Ar
 }
 
 function decodePubKey(typeUrl: string, value: Uint8Array, signer: string, index: number): Uint8Array {
-  if (typeUrl !== SECP256K1_PUBKEY_URL) {
-    throw ErrInvalidPubKey.wrap(`unsupported pubkey type ${typeUrl} for signer ${signer} (index ${index}); use ${SECP256K1_PUBKEY_URL}`);
+  if (typeUrl !== AUTH_TYPE_URLS.Secp256k1PubKey) {
+    throw ErrInvalidPubKey.wrap(`unsupported pubkey type ${typeUrl} for signer ${signer} (index ${index}); use ${AUTH_TYPE_URLS.Secp256k1PubKey}`);
   }
   let key: Uint8Array;
   try {

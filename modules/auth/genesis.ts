@@ -8,7 +8,8 @@ import { AddressCodec } from '../../core/framework/address.ts';
 import type { Context, QueryContext } from '../../core/framework/context.ts';
 import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
-import { type AccountKeeper, BASE_ACCOUNT_URL, DEFAULT_PARAMS } from './keeper.ts';
+import { type AccountKeeper, DEFAULT_PARAMS } from './keeper.ts';
+import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
 import * as keys from './keys.ts';
 
 export interface GenesisAccount {
@@ -64,8 +65,8 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
       const list = array(g['accounts'], 'auth.accounts').map((raw, i) => {
         const path = `auth.accounts[${i}]`;
         const a = object(raw, path);
-        const type = optional(a['@type'], BASE_ACCOUNT_URL, (v) => string(v, `${path}.@type`));
-        if (type !== BASE_ACCOUNT_URL) throw new GenesisError(`${path}.@type: only ${BASE_ACCOUNT_URL} is supported in genesis`);
+        const type = optional(a['@type'], AUTH_TYPE_URLS.BaseAccount, (v) => string(v, `${path}.@type`));
+        if (type !== AUTH_TYPE_URLS.BaseAccount) throw new GenesisError(`${path}.@type: only ${AUTH_TYPE_URLS.BaseAccount} is supported in genesis`);
         const address = string(a['address'], `${path}.address`);
         at(`${path}.address`, () => codec.decode(address));
         if (seenAddresses.has(address)) throw new GenesisError(`${path}.address: duplicate account ${address}`);
@@ -102,10 +103,10 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
     async export(ctx: QueryContext) {
       const list: unknown[] = [];
       for await (const [, any] of keys.accounts.entries(ctx.store)) {
-        if (any.typeUrl !== BASE_ACCOUNT_URL) continue; // module accounts are recreated by their modules
+        if (any.typeUrl !== AUTH_TYPE_URLS.BaseAccount) continue; // module accounts are recreated by their modules
         const base = BaseAccount.decode(any.value);
         list.push({
-          '@type': BASE_ACCOUNT_URL,
+          '@type': AUTH_TYPE_URLS.BaseAccount,
           address: base.address,
           pub_key: base.pubKey === undefined ? null : pubKeyToJson(base.pubKey),
           account_number: base.accountNumber.toString(),
@@ -117,14 +118,13 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
   };
 }
 
-const SECP256K1_PUBKEY_URL = '/cosmos.crypto.secp256k1.PubKey';
 
 function readPubKey(json: unknown, path: string): Any {
   const p = object(json, path);
-  if (p['@type'] !== SECP256K1_PUBKEY_URL) throw new GenesisError(`${path}.@type: only ${SECP256K1_PUBKEY_URL} is supported`);
+  if (p['@type'] !== AUTH_TYPE_URLS.Secp256k1PubKey) throw new GenesisError(`${path}.@type: only ${AUTH_TYPE_URLS.Secp256k1PubKey} is supported`);
   const key = Buffer.from(string(p['key'], `${path}.key`), 'base64');
   if (key.length !== 33) throw new GenesisError(`${path}.key: expected a 33-byte compressed secp256k1 key`);
-  return { typeUrl: SECP256K1_PUBKEY_URL, value: PubKey.encode({ key }).finish() };
+  return { typeUrl: AUTH_TYPE_URLS.Secp256k1PubKey, value: PubKey.encode({ key }).finish() };
 }
 
 function pubKeyToJson(any: Any): Record<string, string> {

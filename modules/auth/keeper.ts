@@ -1,14 +1,13 @@
 // The accounts that other modules may read and create. Accounts are created on first receive
 // (as in the SDK), so a wallet can query and sign for an address as soon as it holds coins.
 import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
 
-export const BASE_ACCOUNT_URL = '/cosmos.auth.v1beta1.BaseAccount';
-export const MODULE_ACCOUNT_URL = '/cosmos.auth.v1beta1.ModuleAccount';
 
 export type Account =
   | { readonly kind: 'base'; readonly base: BaseAccount }
@@ -16,13 +15,13 @@ export type Account =
 
 export function encodeAccount(account: Account): Any {
   return account.kind === 'base'
-    ? { typeUrl: BASE_ACCOUNT_URL, value: BaseAccount.encode(account.base).finish() }
-    : { typeUrl: MODULE_ACCOUNT_URL, value: ModuleAccount.encode({ ...account.module, baseAccount: account.base }).finish() };
+    ? { typeUrl: AUTH_TYPE_URLS.BaseAccount, value: BaseAccount.encode(account.base).finish() }
+    : { typeUrl: AUTH_TYPE_URLS.ModuleAccount, value: ModuleAccount.encode({ ...account.module, baseAccount: account.base }).finish() };
 }
 
 export function decodeAccount(any: Any): Account {
-  if (any.typeUrl === BASE_ACCOUNT_URL) return { kind: 'base', base: BaseAccount.decode(any.value) };
-  if (any.typeUrl === MODULE_ACCOUNT_URL) {
+  if (any.typeUrl === AUTH_TYPE_URLS.BaseAccount) return { kind: 'base', base: BaseAccount.decode(any.value) };
+  if (any.typeUrl === AUTH_TYPE_URLS.ModuleAccount) {
     const module = ModuleAccount.decode(any.value);
     if (module.baseAccount === undefined) throw new Error('module account without base account in state');
     return { kind: 'module', base: module.baseAccount, module };

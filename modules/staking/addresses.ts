@@ -1,6 +1,7 @@
 // Validator identities: operator addresses (bech32 "<prefix>valoper1…" over the operator account's
 // bytes) and consensus keys (ed25519; the consensus address is sha256(pubkey)[:20], as in CometBFT).
 import { PubKey as Ed25519PubKey } from 'cosmjs-types/cosmos/crypto/ed25519/keys';
+import { CONSENSUS_PUBKEY_TYPE_URL } from '../../sdk/staking/messages.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { type AddressCodec, BECH32_LIMIT } from '../../core/framework/address.ts';
@@ -8,7 +9,6 @@ import { sha256 } from '../../core/crypto/hash.ts';
 import { ErrInvalidAddress, ErrInvalidPubKey } from '../../core/framework/sdk-errors.ts';
 import { ErrEmptyValidatorAddr, ErrValidatorPubKeyTypeNotSupported } from './errors.ts';
 
-export const ED25519_PUBKEY_URL = '/cosmos.crypto.ed25519.PubKey';
 
 export function decodeValoper(addresses: AddressCodec, address: string): Uint8Array {
   if (address === '') throw ErrEmptyValidatorAddr.wrap('validator address is required');
@@ -34,8 +34,8 @@ export function decodeAccount(addresses: AddressCodec, address: string, role: st
 /** The 32 raw bytes of an ed25519 consensus key given as `Any{/cosmos.crypto.ed25519.PubKey}`. */
 export function consensusKeyBytes(any: Any | undefined): Uint8Array {
   if (any === undefined) throw ErrInvalidPubKey.wrap('empty validator public key');
-  if (any.typeUrl !== ED25519_PUBKEY_URL) {
-    throw ErrValidatorPubKeyTypeNotSupported.wrap(`got ${any.typeUrl || '(empty type)'}, expected ${ED25519_PUBKEY_URL}`);
+  if (any.typeUrl !== CONSENSUS_PUBKEY_TYPE_URL) {
+    throw ErrValidatorPubKeyTypeNotSupported.wrap(`got ${any.typeUrl || '(empty type)'}, expected ${CONSENSUS_PUBKEY_TYPE_URL}`);
   }
   let key: Uint8Array;
   try {
@@ -48,7 +48,7 @@ export function consensusKeyBytes(any: Any | undefined): Uint8Array {
 }
 
 export function ed25519Any(key: Uint8Array): Any {
-  return { typeUrl: ED25519_PUBKEY_URL, value: Ed25519PubKey.encode({ key }).finish() };
+  return { typeUrl: CONSENSUS_PUBKEY_TYPE_URL, value: Ed25519PubKey.encode({ key }).finish() };
 }
 
 /** CometBFT's validator address for an ed25519 key: the first 20 bytes of sha256(pubkey). */

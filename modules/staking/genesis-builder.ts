@@ -4,6 +4,7 @@
 // CometBFT, exactly as if each had sent MsgCreateValidator in block 0. Used by
 // `cairn genesis add-validator`, `cairn init`/`dev` and the localnet.
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
+import { CONSENSUS_PUBKEY_TYPE_URL } from '../../sdk/staking/messages.ts';
 import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
 import { ONE, formatDec, parseDecJson } from './dec.ts';
 import { NOT_BONDED_POOL } from './keys.ts';
@@ -103,7 +104,7 @@ export function addGenesisValidator(appState: AppState, opts: GenesisValidatorOp
   const shares = formatDec(opts.selfBond * ONE);
   validators.push({
     operator_address: valoper,
-    consensus_pubkey: { '@type': '/cosmos.crypto.ed25519.PubKey', key: opts.consensusPubKey },
+    consensus_pubkey: { '@type': CONSENSUS_PUBKEY_TYPE_URL, key: opts.consensusPubKey },
     jailed: false,
     status: 'BOND_STATUS_UNBONDED',
     tokens: opts.selfBond.toString(),

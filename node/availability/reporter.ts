@@ -11,6 +11,7 @@
 //
 // Not consensus code. Probing is bounded (timeout per request, endpoints per operator).
 import type { EncodeObject } from '@cosmjs/proto-signing';
+import { emissionMsgs } from '../../sdk/emission/messages.ts';
 import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 
@@ -154,14 +155,12 @@ export class AvailabilityReporter {
     this.#reportedEpoch = epoch;
     const reports = [...this.#tallies].map(([operator, t]) => ({ operator, uptimeBps: Math.floor((t.up * 10_000) / t.rounds) }));
     for (let i = 0; i < reports.length; i += MAX_REPORTS_PER_MSG) {
-      const msg = {
-        typeUrl: '/cairn.emission.v1.MsgReportAvailability',
-        value: { validator: this.#o.validator, reporter: this.#o.submitter.address, epoch, reports: reports.slice(i, i + MAX_REPORTS_PER_MSG) },
-      };
+      const chunk = reports.slice(i, i + MAX_REPORTS_PER_MSG);
+      const msg = emissionMsgs.MsgReportAvailability({ validator: this.#o.validator, reporter: this.#o.submitter.address, epoch, reports: chunk });
       try {
         await this.#o.submitter.submit([msg]);
         this.metrics.reportsSubmitted++;
-        this.#o.logger.info('availability: reported', { epoch: epoch.toString(), operators: String(msg.value.reports.length) });
+        this.#o.logger.info('availability: reported', { epoch: epoch.toString(), operators: String(chunk.length) });
       } catch (e) {
         this.metrics.submitFailures++;
         this.#o.logger.warn('availability: report failed', { epoch: epoch.toString(), error: (e as Error).message });

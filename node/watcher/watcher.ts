@@ -12,12 +12,12 @@ import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof, receiptProblems, receiptSignBytes, verifyEd25519 } from '../../sdk/index.ts';
 import { toSumNode } from '../../sdk/receipts/merkle.ts';
+import { receiptsMsgs } from '../../sdk/receipts/messages.ts';
+import { registryMsgs } from '../../sdk/registry/messages.ts';
 import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 import type { ReceiptKeyWindow } from '../p2p/validate.ts';
 import { forgedAttestations } from './attestations.ts';
-
-const TYPE = '/cairn.receipts.v1.';
 
 /** A pending batch as the chain records it (the fields the watcher compares). */
 export interface WatchedBatch {
@@ -238,7 +238,7 @@ export class Watcher {
         this.#o.logger.warn('watcher: attestation signed by no trusted verifier', { operator: body.operator, gpu: forged.gpuId, evidence: forged.evidence });
         findings.push({
           kind: 'reportForgedAttestation',
-          msg: { typeUrl: '/cairn.registry.v1.MsgReportForgedAttestation', value: { reporter: this.#o.submitter.address, envelope: data, index: forged.index } },
+          msg: registryMsgs.MsgReportForgedAttestation({ reporter: this.#o.submitter.address, envelope: data, index: forged.index }),
           subject: { operator: body.operator, gpu: forged.gpuId },
         });
       }
@@ -264,7 +264,7 @@ export class Watcher {
       // Every leaf is sampled: the operator must reveal them all anyway, or be punished.
       if (index >= b.count) return undefined;
       this.#o.logger.warn('watcher: batch data not found; requesting a receipt', { batch: String(b.id), root: hex(b.root) });
-      return { kind: 'requestReceipt', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgRequestReceipt`, value: { requester: this.#o.submitter.address, batchId: b.id, index, bond: await this.#bond() } } };
+      return { kind: 'requestReceipt', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgRequestReceipt({ requester: this.#o.submitter.address, batchId: b.id, index, bond: await this.#bond() }) };
     }
     let batch: Batch;
     try {
@@ -287,14 +287,14 @@ export class Watcher {
       const problems = this.#problems(b, r, keys);
       if (problems.length > 0) {
         this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problems: problems.join('; ') });
-        return { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgChallengeReceipt`, value: { challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } } };
+        return { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeReceipt({ challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) }) };
       }
       const key = `${r.payer}/${hex(r.id)}`;
       const claim: Claim = { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) };
       const earlier = this.#claims.get(key);
       if (earlier !== undefined && earlier.claim.batchId !== b.id) {
         this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(r.id), first: String(earlier.claim.batchId), second: String(b.id) });
-        return { kind: 'challengeDoubleClaim', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgChallengeDoubleClaim`, value: { challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim } } };
+        return { kind: 'challengeDoubleClaim', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeDoubleClaim({ challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim }) };
       }
       this.#remember(key, { claim, payer: r.payer });
     }
@@ -320,7 +320,7 @@ export class Watcher {
       declared: `${b.amount} in ${b.count} receipts`,
       actual: `${batch.header.amount} in ${batch.header.count} receipts`,
     });
-    return { kind: 'challengeSum', subject: { batch: String(b.id) }, msg: { typeUrl: `${TYPE}MsgChallengeSum`, value: { challenger: this.#o.submitter.address, batchId: b.id, proof } } };
+    return { kind: 'challengeSum', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeSum({ challenger: this.#o.submitter.address, batchId: b.id, proof }) };
   }
 
   #problems(b: WatchedBatch, r: Receipt, keys: readonly ReceiptKeyWindow[]): string[] {

@@ -5,10 +5,11 @@
 // (backend `file`) or in clear (backend `test`). The public fields are bound into the GCM tag as
 // associated data, so editing them makes decryption fail instead of signing for a different key.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { AUTH_TYPE_URLS } from '../auth/messages.ts';
 
 export const RECORD_TYPE = 'cairn-key';
 export const RECORD_VERSION = 1;
-export const PUBKEY_TYPE = '/cosmos.crypto.secp256k1.PubKey';
+export const PUBKEY_TYPE = AUTH_TYPE_URLS.Secp256k1PubKey;
 
 export interface ScryptParams {
   readonly N: number;

@@ -3,9 +3,13 @@ import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
 import { DirectSecp256k1HdWallet, encodePubkey, makeAuthInfoBytes, makeSignDoc } from '@cosmjs/proto-signing';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { EncodeObject } from '@cosmjs/proto-signing';
+import { MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { cairnRegistry } from '../../sdk/cosmjs-registry.ts';
+import { bankMsgs } from '../../sdk/bank/messages.ts';
 
 const registry = cairnRegistry();
+// A message Cairn has no handler for, so tests can sign one and see it refused.
+registry.register(MsgVote.typeUrl, MsgVote);
 
 /** Distinct deterministic test mnemonics (BIP-39 test vectors style), never funded anywhere real. */
 export const MNEMONICS = [
@@ -56,6 +60,6 @@ export async function signTx(w: TestWallet, msgs: EncodeObject[], o: SignOptions
 }
 
 export function sendMsg(from: string, to: string, amount: string, denom = 'ucairn'): EncodeObject {
-  return { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: from, toAddress: to, amount: [{ denom, amount }] } };
+  return bankMsgs.MsgSend({ fromAddress: from, toAddress: to, amount: [{ denom, amount }] });
 }
 

@@ -1,5 +1,6 @@
 // cairn tx distribution withdraw-rewards | withdraw-all-rewards | set-withdraw-address
 import { booleanFlag, arg, type CommandContext } from '../../context.ts';
+import { distributionMsgs } from '../../../sdk/distribution/messages.ts';
 import { checkAddress } from '../../node-client.ts';
 import { valoperOf } from '../../../modules/staking/genesis-builder.ts';
 import { eventAttributes, type TxResult } from '../../tx.ts';
@@ -17,8 +18,8 @@ export async function withdrawRewards(ctx: CommandContext): Promise<void> {
   const validatorAddress = valoperArg(arg(ctx, 1));
   const commission = booleanFlag(ctx, 'commission');
   await sendTx(ctx, (delegatorAddress) => [
-    { typeUrl: '/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward', value: { delegatorAddress, validatorAddress } },
-    ...(commission ? [{ typeUrl: '/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission', value: { validatorAddress: valoperOf(delegatorAddress) } }] : []),
+    distributionMsgs.MsgWithdrawDelegatorReward({ delegatorAddress, validatorAddress }),
+    ...(commission ? [distributionMsgs.MsgWithdrawValidatorCommission({ validatorAddress: valoperOf(delegatorAddress) })] : []),
   ], paidRows);
 }
 
@@ -26,10 +27,10 @@ export async function withdrawAllRewards(ctx: CommandContext): Promise<void> {
   const keyring = await ctx.keyring();
   const delegator = (await keyring.show(arg(ctx, 0))).address;
   const validators = await withQueries(ctx, async (q) => (await q.distribution.delegatorValidators(delegator)).validators);
-  await sendTx(ctx, (delegatorAddress) => validators.map((validatorAddress) => ({ typeUrl: '/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward', value: { delegatorAddress, validatorAddress } })), paidRows);
+  await sendTx(ctx, (delegatorAddress) => validators.map((validatorAddress) => distributionMsgs.MsgWithdrawDelegatorReward({ delegatorAddress, validatorAddress })), paidRows);
 }
 
 export async function setWithdrawAddress(ctx: CommandContext): Promise<void> {
   const withdrawAddress = checkAddress(arg(ctx, 1), 'withdraw');
-  await sendTx(ctx, (delegatorAddress) => [{ typeUrl: '/cosmos.distribution.v1beta1.MsgSetWithdrawAddress', value: { delegatorAddress, withdrawAddress } }]);
+  await sendTx(ctx, (delegatorAddress) => [distributionMsgs.MsgSetWithdrawAddress({ delegatorAddress, withdrawAddress })]);
 }

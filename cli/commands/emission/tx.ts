@@ -4,7 +4,7 @@
 import { arg, type CommandContext, stringFlag } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { checkAddress } from '../../node-client.ts';
-import { EMISSION_TYPE_URLS as URLS } from '../../../sdk/emission/messages.ts';
+import { emissionMsgs } from '../../../sdk/emission/messages.ts';
 import { MAX_GPU_ID_LENGTH } from '../../../modules/emission/msgs/challenge-capacity.ts';
 import { MAX_REPORTS } from '../../../modules/emission/msgs/report-availability.ts';
 import { eventAttribute } from '../../tx.ts';
@@ -43,7 +43,7 @@ function hexBytes(text: string | undefined, flag: string, length: number): Uint8
 export async function reportAvailability(ctx: CommandContext): Promise<void> {
   const epoch = parseId(arg(ctx, 1), 'epoch');
   const reports = parseUptimeReports(arg(ctx, 2));
-  await sendTx(ctx, (validator) => [{ typeUrl: URLS.MsgReportAvailability, value: { validator, epoch, reports } }], () => [
+  await sendTx(ctx, (validator) => [emissionMsgs.MsgReportAvailability({ validator, epoch, reports })], () => [
     ['epoch', epoch.toString()],
     ['operators', String(reports.length)],
   ]);
@@ -53,7 +53,7 @@ export async function reportAvailability(ctx: CommandContext): Promise<void> {
 export async function setReporter(ctx: CommandContext): Promise<void> {
   const text = arg(ctx, 1);
   const reporter = text === 'none' ? '' : checkAddress(text, 'reporter');
-  await sendTx(ctx, (validator) => [{ typeUrl: URLS.MsgSetAvailabilityReporter, value: { validator, reporter } }], () => [['reporter', reporter === '' ? '(removed)' : reporter]]);
+  await sendTx(ctx, (validator) => [emissionMsgs.MsgSetAvailabilityReporter({ validator, reporter })], () => [['reporter', reporter === '' ? '(removed)' : reporter]]);
 }
 
 /** Challenges a committed GPU, paying the capacity_challenge_bond. */
@@ -61,7 +61,7 @@ export async function challengeCapacity(ctx: CommandContext): Promise<void> {
   const operator = checkAddress(arg(ctx, 1), 'operator');
   const gpuId = arg(ctx, 2);
   if (gpuId === '' || gpuId.length > MAX_GPU_ID_LENGTH) throw new UsageError(`gpu-id must be 1 to ${MAX_GPU_ID_LENGTH} characters`);
-  await sendTx(ctx, (challenger) => [{ typeUrl: URLS.MsgChallengeCapacity, value: { challenger, operator, gpuId } }], (r) => [
+  await sendTx(ctx, (challenger) => [emissionMsgs.MsgChallengeCapacity({ challenger, operator, gpuId })], (r) => [
     ['challenge id', eventAttribute(r, 'capacity_challenge', 'challenge_id') ?? '?'],
     ['operator must prove by height', eventAttribute(r, 'capacity_challenge', 'deadline') ?? '?'],
     ['bond', eventAttribute(r, 'capacity_challenge', 'bond') ?? '?'],
@@ -76,7 +76,7 @@ export async function proveCapacity(ctx: CommandContext): Promise<void> {
   const measuredCount = Number(countText);
   const verifier = hexBytes(stringFlag(ctx, 'verifier'), 'verifier', 32);
   const signature = hexBytes(stringFlag(ctx, 'signature'), 'signature', 64);
-  await sendTx(ctx, (operator) => [{ typeUrl: URLS.MsgProveCapacity, value: { operator, challengeId, measuredCount, verifier, signature } }], () => [
+  await sendTx(ctx, (operator) => [emissionMsgs.MsgProveCapacity({ operator, challengeId, measuredCount, verifier, signature })], () => [
     ['challenge id', challengeId.toString()],
     ['measured GPUs', String(measuredCount)],
   ]);

@@ -1,5 +1,7 @@
 // cairn query auth account <address>
 import { accountFromAny } from '@cosmjs/stargate';
+import { CONSENSUS_PUBKEY_TYPE_URL } from '../../../sdk/staking/messages.ts';
+import { AUTH_TYPE_URLS } from '../../../sdk/auth/messages.ts';
 import { ModuleAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { arg } from '../../context.ts';
 import type { CommandContext } from '../../context.ts';
@@ -27,8 +29,8 @@ export class AccountNotFoundError extends CliError {
 
 // Amino pubkey types, as CosmJS decodes them, back to the protobuf type URLs the chain stores.
 const PUBKEY_TYPE_URLS: Readonly<Record<string, string>> = {
-  'tendermint/PubKeySecp256k1': '/cosmos.crypto.secp256k1.PubKey',
-  'tendermint/PubKeyEd25519': '/cosmos.crypto.ed25519.PubKey',
+  'tendermint/PubKeySecp256k1': AUTH_TYPE_URLS.Secp256k1PubKey,
+  'tendermint/PubKeyEd25519': CONSENSUS_PUBKEY_TYPE_URL,
 };
 
 export async function queryAccount(connection: NodeConnection, address: string): Promise<AccountInfo> {
@@ -62,7 +64,7 @@ export async function queryAccount(connection: NodeConnection, address: string):
         ? null
         : { type: PUBKEY_TYPE_URLS[pubkey.type] ?? pubkey.type, key: typeof pubkey.value === 'string' ? pubkey.value : JSON.stringify(pubkey.value) },
   };
-  if (any.typeUrl === '/cosmos.auth.v1beta1.ModuleAccount') {
+  if (any.typeUrl === AUTH_TYPE_URLS.ModuleAccount) {
     const module = ModuleAccount.decode(any.value);
     return { ...info, moduleName: module.name, permissions: module.permissions };
   }

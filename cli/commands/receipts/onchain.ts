@@ -2,7 +2,7 @@
 // request-receipt | reserve | start-reservation | report-refusal.
 import { arg, booleanFlag, stringFlag, type CommandContext } from '../../context.ts';
 import { CliError, UsageError } from '../../errors.ts';
-import { RECEIPTS_TYPE_URLS as URLS } from '../../../sdk/receipts/messages.ts';
+import { receiptsMsgs } from '../../../sdk/receipts/messages.ts';
 import * as q from '../../../proto/gen/cairn/receipts/v1/query.ts';
 import { type Batch, inclusionProof, submitBatchMsg } from '../../../sdk/receipts/batch.ts';
 import { parseCoin } from '../../amount.ts';
@@ -18,7 +18,7 @@ const coinOf = (text: string, what: string): { denom: string; amount: string } =
 function revealMsgs(sender: string, batchId: bigint, b: Batch, indices: readonly bigint[]) {
   return indices.map((i) => {
     if (i >= b.header.count) throw new UsageError(`leaf ${i} is outside the batch's ${b.header.count} leaves`);
-    return { typeUrl: URLS.MsgRevealReceipt, value: { sender, batchId, receipt: b.receipts[Number(i)]!, proof: inclusionProof(b, Number(i)) } };
+    return receiptsMsgs.MsgRevealReceipt({ sender, batchId, receipt: b.receipts[Number(i)]!, proof: inclusionProof(b, Number(i)) });
   });
 }
 
@@ -32,7 +32,7 @@ export async function submit(ctx: CommandContext): Promise<void> {
     ctx,
     (sender) => {
       if (sender !== b.header.operator) throw new UsageError(`the batch is ${b.header.operator}'s; sign with that key, not ${sender}`);
-      return [{ typeUrl: URLS.MsgSubmitBatch, value: msg }];
+      return [receiptsMsgs.MsgSubmitBatch(msg)];
     },
     (r) => [
       ['batch id', eventAttribute(r, 'batch_submitted', 'batch_id') ?? '?'],
@@ -69,7 +69,7 @@ export async function challenge(ctx: CommandContext): Promise<void> {
   if (request !== undefined) {
     const index = parseId(request, '--request');
     const bond = await withChain(ctx, async (c) => (await moduleQuery(c, 'cairn.receipts.v1.Query', 'Params', q.QueryParamsRequest, q.QueryParamsResponse, {})).params!.challengeBond!);
-    await sendReceiptsTx(ctx, (requester) => [{ typeUrl: URLS.MsgRequestReceipt, value: { requester, batchId: id, index, bond } }]);
+    await sendReceiptsTx(ctx, (requester) => [receiptsMsgs.MsgRequestReceipt({ requester, batchId: id, index, bond })]);
     return;
   }
   const path = stringFlag(ctx, 'batch');
@@ -82,23 +82,23 @@ export async function challenge(ctx: CommandContext): Promise<void> {
   if (leaf !== undefined) {
     const i = Number(parseId(leaf, '--leaf'));
     if (i >= b.receipts.length) throw new UsageError(`leaf ${i} is outside the batch's ${b.receipts.length} leaves`);
-    await sendReceiptsTx(ctx, (challenger) => [{ typeUrl: URLS.MsgChallengeReceipt, value: { challenger, batchId: id, receipt: b.receipts[i]!, proof: inclusionProof(b, i) } }]);
+    await sendReceiptsTx(ctx, (challenger) => [receiptsMsgs.MsgChallengeReceipt({ challenger, batchId: id, receipt: b.receipts[i]!, proof: inclusionProof(b, i) })]);
     return;
   }
   const m = /^(\d+):(\d+)$/.exec(sum!);
   if (m === null) throw new UsageError('--sum must be <level>:<position>, e.g. 1:0 (level 0 are the leaves)');
   const proof = b.tree.sumNodeProof(Number(m[1]), Number(m[2]), Number(m[1]) === 0 ? b.receipts[Number(m[2])] : undefined);
-  await sendReceiptsTx(ctx, (challenger) => [{ typeUrl: URLS.MsgChallengeSum, value: { challenger, batchId: id, proof } }]);
+  await sendReceiptsTx(ctx, (challenger) => [receiptsMsgs.MsgChallengeSum({ challenger, batchId: id, proof })]);
 }
 
 export async function depositEscrow(ctx: CommandContext): Promise<void> {
   const amount = coinOf(arg(ctx, 1), 'amount');
-  await sendReceiptsTx(ctx, (payer) => [{ typeUrl: URLS.MsgDepositEscrow, value: { payer, amount } }]);
+  await sendReceiptsTx(ctx, (payer) => [receiptsMsgs.MsgDepositEscrow({ payer, amount })]);
 }
 
 export async function withdrawEscrow(ctx: CommandContext): Promise<void> {
   const amount = coinOf(arg(ctx, 1), 'amount');
-  await sendReceiptsTx(ctx, (payer) => [{ typeUrl: URLS.MsgWithdrawEscrow, value: { payer, amount } }], (r) => [['paid at height', eventAttribute(r, 'escrow_withdraw_requested', 'completion_height') ?? '?']]);
+  await sendReceiptsTx(ctx, (payer) => [receiptsMsgs.MsgWithdrawEscrow({ payer, amount })], (r) => [['paid at height', eventAttribute(r, 'escrow_withdraw_requested', 'completion_height') ?? '?']]);
 }
 
 export async function requestReceipt(ctx: CommandContext): Promise<void> {
@@ -106,7 +106,7 @@ export async function requestReceipt(ctx: CommandContext): Promise<void> {
   const index = parseId(arg(ctx, 2), 'leaf index');
   const bondText = stringFlag(ctx, 'bond');
   const bond = bondText !== undefined ? coinOf(bondText, '--bond') : await withChain(ctx, async (c) => (await moduleQuery(c, 'cairn.receipts.v1.Query', 'Params', q.QueryParamsRequest, q.QueryParamsResponse, {})).params!.challengeBond!);
-  await sendReceiptsTx(ctx, (requester) => [{ typeUrl: URLS.MsgRequestReceipt, value: { requester, batchId, index, bond } }]);
+  await sendReceiptsTx(ctx, (requester) => [receiptsMsgs.MsgRequestReceipt({ requester, batchId, index, bond })]);
 }
 
 export async function reserve(ctx: CommandContext): Promise<void> {
@@ -114,7 +114,7 @@ export async function reserve(ctx: CommandContext): Promise<void> {
   const gpuId = arg(ctx, 2);
   const gpuCount = Number(parseId(arg(ctx, 3), 'GPU count'));
   const hours = parseId(arg(ctx, 4), 'hours');
-  await sendReceiptsTx(ctx, (payer) => [{ typeUrl: URLS.MsgReserveCapacity, value: { payer, operator, gpuId, gpuCount, hours } }], (r) => [
+  await sendReceiptsTx(ctx, (payer) => [receiptsMsgs.MsgReserveCapacity({ payer, operator, gpuId, gpuCount, hours })], (r) => [
     ['reservation id', eventAttribute(r, 'capacity_reserved', 'reservation_id') ?? '?'],
     ['escrowed', eventAttribute(r, 'capacity_reserved', 'amount') ?? '?'],
     ['start by height', eventAttribute(r, 'capacity_reserved', 'start_deadline') ?? '?'],
@@ -123,11 +123,11 @@ export async function reserve(ctx: CommandContext): Promise<void> {
 
 export async function startReservation(ctx: CommandContext): Promise<void> {
   const reservationId = parseId(arg(ctx, 1), 'reservation id');
-  await sendReceiptsTx(ctx, (operator) => [{ typeUrl: URLS.MsgStartReservation, value: { operator, reservationId } }]);
+  await sendReceiptsTx(ctx, (operator) => [receiptsMsgs.MsgStartReservation({ operator, reservationId })]);
 }
 
 export async function reportRefusal(ctx: CommandContext): Promise<void> {
   const reservationId = parseId(arg(ctx, 1), 'reservation id');
-  await sendReceiptsTx(ctx, (payer) => [{ typeUrl: URLS.MsgReportRefusal, value: { payer, reservationId } }]);
+  await sendReceiptsTx(ctx, (payer) => [receiptsMsgs.MsgReportRefusal({ payer, reservationId })]);
 }
 

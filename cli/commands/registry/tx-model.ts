@@ -3,7 +3,7 @@ import { coinToChain, parseCoin } from '../../amount.ts';
 import { arg, stringFlag, type CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { checkAddress } from '../../node-client.ts';
-import { REGISTRY_TYPE_URLS as URLS } from '../../../sdk/registry/messages.ts';
+import { registryMsgs } from '../../../sdk/registry/messages.ts';
 import { type Eval, ModelKind, type RoyaltyRecipient } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { enumByName, listFlag, parseHash, parseSpec, sendRegistryTx } from './client.ts';
 
@@ -48,7 +48,7 @@ export async function registerModel(ctx: CommandContext): Promise<void> {
   const evals = listFlag(ctx, 'eval').map(parseEval);
   const previousVersion = stringFlag(ctx, 'previous-version') ?? '';
   await sendRegistryTx(ctx, (author) => [
-    { typeUrl: URLS.MsgRegisterModel, value: { author, id, kind, baseModelId, contentHash, license, evals, previousVersion, ...royalty(ctx, author) } },
+    registryMsgs.MsgRegisterModel({ author, id, kind, baseModelId, contentHash, license, evals, previousVersion, ...royalty(ctx, author) }),
   ]);
 }
 
@@ -56,21 +56,21 @@ export async function updateModel(ctx: CommandContext): Promise<void> {
   const id = arg(ctx, 1);
   const license = required(ctx, 'license', 'the new terms replace the old ones entirely');
   const evals = listFlag(ctx, 'eval').map(parseEval);
-  await sendRegistryTx(ctx, (author) => [{ typeUrl: URLS.MsgUpdateModel, value: { author, id, license, evals, ...royalty(ctx, author) } }]);
+  await sendRegistryTx(ctx, (author) => [registryMsgs.MsgUpdateModel({ author, id, license, evals, ...royalty(ctx, author) })]);
 }
 
 export async function deprecateModel(ctx: CommandContext): Promise<void> {
   const id = arg(ctx, 1);
-  await sendRegistryTx(ctx, (author) => [{ typeUrl: URLS.MsgDeprecateModel, value: { author, id } }]);
+  await sendRegistryTx(ctx, (author) => [registryMsgs.MsgDeprecateModel({ author, id })]);
 }
 
 export async function serveModel(ctx: CommandContext): Promise<void> {
   const modelId = arg(ctx, 1);
   const pricePerUnit = coinToChain(parseCoin(arg(ctx, 2), { what: 'price per unit' }));
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgServeModel, value: { operator, modelId, pricePerUnit } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgServeModel({ operator, modelId, pricePerUnit })]);
 }
 
 export async function stopServing(ctx: CommandContext): Promise<void> {
   const modelId = arg(ctx, 1);
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgStopServing, value: { operator, modelId } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgStopServing({ operator, modelId })]);
 }

@@ -2,7 +2,7 @@
 import { coinToChain, parseCoin } from '../../amount.ts';
 import { arg, stringFlag, type CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
-import { REGISTRY_TYPE_URLS as URLS } from '../../../sdk/registry/messages.ts';
+import { registryMsgs } from '../../../sdk/registry/messages.ts';
 import { type GpuCommitment, GpuTier, TeeType } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { eventAttribute } from '../../tx.ts';
 import { enumByName, listFlag, parseKey, parseSpec, sendRegistryTx } from './client.ts';
@@ -25,26 +25,26 @@ export async function registerOperator(ctx: CommandContext): Promise<void> {
   if (bondText === undefined) throw new UsageError('--bond is required, e.g. --bond 100000000ucairn');
   const receiptKey = parseKey(keyText, '--receipt-key');
   const bond = coinToChain(parseCoin(bondText, { what: '--bond' }));
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgRegisterOperator, value: { operator, ...info, receiptKey, bond } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgRegisterOperator({ operator, ...info, receiptKey, bond })]);
 }
 
 export async function updateOperator(ctx: CommandContext): Promise<void> {
   const info = listing(ctx);
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgUpdateOperator, value: { operator, ...info } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgUpdateOperator({ operator, ...info })]);
 }
 
 export async function addBond(ctx: CommandContext): Promise<void> {
   const amount = coinToChain(parseCoin(arg(ctx, 1)));
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgAddBond, value: { operator, amount } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgAddBond({ operator, amount })]);
 }
 
 export async function unjail(ctx: CommandContext): Promise<void> {
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgUnjailOperator, value: { operator } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgUnjailOperator({ operator })]);
 }
 
 export async function beginUnbond(ctx: CommandContext): Promise<void> {
   const amount = coinToChain(parseCoin(arg(ctx, 1)));
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgBeginUnbond, value: { operator, amount } }], (r) => [
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgBeginUnbond({ operator, amount })], (r) => [
     ['unbonding id', eventAttribute(r, 'begin_unbond', 'unbonding_id') ?? '?'],
     ['released at height', eventAttribute(r, 'begin_unbond', 'completion_height') ?? '?'],
   ]);
@@ -52,7 +52,7 @@ export async function beginUnbond(ctx: CommandContext): Promise<void> {
 
 export async function rotateReceiptKey(ctx: CommandContext): Promise<void> {
   const newKey = parseKey(arg(ctx, 1), 'new key');
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgRotateReceiptKey, value: { operator, newKey } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgRotateReceiptKey({ operator, newKey })]);
 }
 
 const GPU_FIELDS = ['id', 'model', 'vram-gb', 'count', 'tier', 'tee', 'price', 'reservable'] as const;
@@ -88,5 +88,5 @@ export function parseGpu(text: string): GpuCommitment {
 export async function commitGpus(ctx: CommandContext): Promise<void> {
   const gpus = listFlag(ctx, 'gpu').map(parseGpu);
   if (gpus.length === 0 && !ctx.flags['none']) throw new UsageError('give one --gpu per commitment, or --none to withdraw every commitment');
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgCommitGpus, value: { operator, gpus } }]);
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgCommitGpus({ operator, gpus })]);
 }

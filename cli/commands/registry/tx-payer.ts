@@ -1,6 +1,6 @@
 // cairn tx registry authorize-payer-key | revoke-payer-key | submit-attestation
 import { arg, stringFlag, type CommandContext } from '../../context.ts';
-import { REGISTRY_TYPE_URLS as URLS } from '../../../sdk/registry/messages.ts';
+import { registryMsgs } from '../../../sdk/registry/messages.ts';
 import { MsgSubmitAttestation } from '../../../proto/gen/cairn/registry/v1/tx.ts';
 import { eventAttribute } from '../../tx.ts';
 import { readJsonObject } from '../receipts/files.ts';
@@ -9,12 +9,12 @@ import { parseKey, sendRegistryTx } from './client.ts';
 export async function authorizePayerKey(ctx: CommandContext): Promise<void> {
   const key = parseKey(arg(ctx, 1), 'key');
   const label = stringFlag(ctx, 'label') ?? '';
-  await sendRegistryTx(ctx, (payer) => [{ typeUrl: URLS.MsgAuthorizePayerKey, value: { payer, key, label } }]);
+  await sendRegistryTx(ctx, (payer) => [registryMsgs.MsgAuthorizePayerKey({ payer, key, label })]);
 }
 
 export async function revokePayerKey(ctx: CommandContext): Promise<void> {
   const key = parseKey(arg(ctx, 1), 'key');
-  await sendRegistryTx(ctx, (payer) => [{ typeUrl: URLS.MsgRevokePayerKey, value: { payer, key } }]);
+  await sendRegistryTx(ctx, (payer) => [registryMsgs.MsgRevokePayerKey({ payer, key })]);
 }
 
 /**
@@ -24,7 +24,7 @@ export async function revokePayerKey(ctx: CommandContext): Promise<void> {
  */
 export async function submitAttestation(ctx: CommandContext): Promise<void> {
   const fields = MsgSubmitAttestation.fromJSON(await readJsonObject(arg(ctx, 1), 'attestation file'));
-  await sendRegistryTx(ctx, (operator) => [{ typeUrl: URLS.MsgSubmitAttestation, value: { ...fields, operator } }], (r) => [
+  await sendRegistryTx(ctx, (operator) => [registryMsgs.MsgSubmitAttestation({ ...fields, operator })], (r) => [
     ['attestation id', eventAttribute(r, 'submit_attestation', 'attestation_id') ?? '?'],
   ]);
 }

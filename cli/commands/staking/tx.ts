@@ -1,5 +1,6 @@
 // cairn tx staking create-validator | edit-validator | delegate | unbond | redelegate
 import { readValidatorKey } from '../../../node/cometbft/keys.ts';
+import { stakingMsgs } from '../../../sdk/staking/messages.ts';
 import { ed25519Any } from '../../../modules/staking/addresses.ts';
 import { decToProto, parseDecJson } from '../../../modules/staking/dec.ts';
 import { valoperOf } from '../../../modules/staking/genesis-builder.ts';
@@ -43,7 +44,7 @@ export async function createValidator(ctx: CommandContext): Promise<void> {
     ctx,
     (sender) => {
       validatorAddress = valoperOf(sender);
-      return [{ typeUrl: '/cosmos.staking.v1beta1.MsgCreateValidator', value: { description, commission, minSelfDelegation, delegatorAddress: sender, validatorAddress, pubkey: ed25519Any(key), value: amount } }];
+      return [stakingMsgs.MsgCreateValidator({ description, commission, minSelfDelegation, delegatorAddress: sender, validatorAddress, pubkey: ed25519Any(key), value: amount })];
     },
     // The address wallets delegate to.
     (r) => (r.code === 0 ? [['validator', validatorAddress]] : []),
@@ -55,33 +56,30 @@ export async function editValidator(ctx: CommandContext): Promise<void> {
   const commissionRate = stringFlag(ctx, 'commission-rate');
   const min = stringFlag(ctx, 'min-self-delegation');
   await sendTx(ctx, (sender) => [
-    {
-      typeUrl: '/cosmos.staking.v1beta1.MsgEditValidator',
-      value: {
-        description: { moniker: text('moniker'), identity: text('identity'), website: text('website'), securityContact: text('security-contact'), details: text('details') },
-        validatorAddress: valoperOf(sender),
-        commissionRate: commissionRate === undefined ? '' : rate(commissionRate, 'commission-rate'),
-        minSelfDelegation: min === undefined ? '' : positive(min, 'min-self-delegation'),
-      },
-    },
+    stakingMsgs.MsgEditValidator({
+      description: { moniker: text('moniker'), identity: text('identity'), website: text('website'), securityContact: text('security-contact'), details: text('details') },
+      validatorAddress: valoperOf(sender),
+      commissionRate: commissionRate === undefined ? '' : rate(commissionRate, 'commission-rate'),
+      minSelfDelegation: min === undefined ? '' : positive(min, 'min-self-delegation'),
+    }),
   ]);
 }
 
 export async function delegate(ctx: CommandContext): Promise<void> {
   const validatorAddress = valoperArg(arg(ctx, 1));
   const amount = coinToChain(parseCoin(arg(ctx, 2)));
-  await sendTx(ctx, (delegatorAddress) => [{ typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress, validatorAddress, amount } }]);
+  await sendTx(ctx, (delegatorAddress) => [stakingMsgs.MsgDelegate({ delegatorAddress, validatorAddress, amount })]);
 }
 
 export async function unbond(ctx: CommandContext): Promise<void> {
   const validatorAddress = valoperArg(arg(ctx, 1));
   const amount = coinToChain(parseCoin(arg(ctx, 2)));
-  await sendTx(ctx, (delegatorAddress) => [{ typeUrl: '/cosmos.staking.v1beta1.MsgUndelegate', value: { delegatorAddress, validatorAddress, amount } }]);
+  await sendTx(ctx, (delegatorAddress) => [stakingMsgs.MsgUndelegate({ delegatorAddress, validatorAddress, amount })]);
 }
 
 export async function redelegate(ctx: CommandContext): Promise<void> {
   const validatorSrcAddress = valoperArg(arg(ctx, 1));
   const validatorDstAddress = valoperArg(arg(ctx, 2));
   const amount = coinToChain(parseCoin(arg(ctx, 3)));
-  await sendTx(ctx, (delegatorAddress) => [{ typeUrl: '/cosmos.staking.v1beta1.MsgBeginRedelegate', value: { delegatorAddress, validatorSrcAddress, validatorDstAddress, amount } }]);
+  await sendTx(ctx, (delegatorAddress) => [stakingMsgs.MsgBeginRedelegate({ delegatorAddress, validatorSrcAddress, validatorDstAddress, amount })]);
 }

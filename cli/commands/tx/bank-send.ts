@@ -1,6 +1,6 @@
 // cairn tx bank send <from-key> <to-address> <amount> [fee and broadcast flags]
 import type { OfflineDirectSigner } from '@cosmjs/proto-signing';
-import type { MsgSendEncodeObject } from '@cosmjs/stargate';
+import { bankMsgs } from '../../../sdk/bank/messages.ts';
 import { coinToChain, parseCoins } from '../../amount.ts';
 import type { Coin } from '../../amount.ts';
 import { arg } from '../../context.ts';
@@ -28,10 +28,7 @@ export async function bankSend(connection: NodeConnection, params: BankSendParam
   if (from === undefined || !accounts.some((account) => account.address === from)) {
     throw new CliError(`the signer holds no key for ${from ?? 'any address'}`);
   }
-  const message: MsgSendEncodeObject = {
-    typeUrl: '/cosmos.bank.v1beta1.MsgSend',
-    value: { fromAddress: from, toAddress: checkAddress(params.to, 'recipient'), amount: params.amount.map(coinToChain) },
-  };
+  const message = bankMsgs.MsgSend({ fromAddress: from, toAddress: checkAddress(params.to, 'recipient'), amount: params.amount.map(coinToChain) });
   return signAndBroadcast(connection, params.signer, from, [message], params.fee, params.options ?? {});
 }
 

@@ -1,15 +1,16 @@
 // MsgMultiSend: one input (as in SDK 0.50: several senders are not allowed), many outputs whose
 // coins must add up to the input's exactly.
 import { MsgMultiSend, MsgMultiSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { BANK_TYPE_URLS } from '../../../sdk/bank/messages.ts';
 import { formatCoins, parseCoins, sumCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { ErrInputOutputMismatch, ErrMultipleSenders, ErrNoInputs, ErrNoOutputs, ErrSendDisabled } from '../errors.ts';
 import type { BankKeeper } from '../keeper.ts';
 import { decodeNamed } from './send.ts';
 
 export function msgMultiSend(bank: BankKeeper): MsgHandler<MsgMultiSend> {
   return {
-    typeUrl: MsgMultiSend.typeUrl,
+    typeUrl: BANK_TYPE_URLS.MsgMultiSend,
     decode: (bytes) => MsgMultiSend.decode(bytes),
     signers: (msg) => msg.inputs.map((i) => i.address),
 
@@ -43,7 +44,7 @@ export function msgMultiSend(bank: BankKeeper): MsgHandler<MsgMultiSend> {
         await bank.assertMayReceive(ctx.store, to, output.address);
         await bank.send(ctx, from, to, parseCoins(output.coins));
       }
-      return { typeUrl: MsgMultiSendResponse.typeUrl, value: MsgMultiSendResponse.encode({}).finish() };
+      return msgResponse(BANK_TYPE_URLS.MsgMultiSend, MsgMultiSendResponse, {});
     },
   };
 }

@@ -1,14 +1,15 @@
 // MsgSend: one sender, one recipient, any number of denoms.
 import { MsgSend, MsgSendResponse } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { BANK_TYPE_URLS } from '../../../sdk/bank/messages.ts';
 import { parseCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { ErrInvalidAddress } from '../../../core/framework/sdk-errors.ts';
 import { ErrSendDisabled } from '../errors.ts';
 import type { BankKeeper } from '../keeper.ts';
 
 export function msgSend(bank: BankKeeper): MsgHandler<MsgSend> {
   return {
-    typeUrl: MsgSend.typeUrl,
+    typeUrl: BANK_TYPE_URLS.MsgSend,
     decode: (bytes) => MsgSend.decode(bytes),
     signers: (msg) => [msg.fromAddress],
 
@@ -26,7 +27,7 @@ export function msgSend(bank: BankKeeper): MsgHandler<MsgSend> {
       const to = ctx.addresses.decode(msg.toAddress);
       await bank.assertMayReceive(ctx.store, to, msg.toAddress);
       await bank.send(ctx, ctx.addresses.decode(msg.fromAddress), to, amounts);
-      return { typeUrl: MsgSendResponse.typeUrl, value: MsgSendResponse.encode({}).finish() };
+      return msgResponse(BANK_TYPE_URLS.MsgSend, MsgSendResponse, {});
     },
   };
 }

@@ -1,7 +1,8 @@
 // MsgFundCommunityPool: anyone may add coins to the community pool.
 import { MsgFundCommunityPool, MsgFundCommunityPoolResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
+import { DISTRIBUTION_TYPE_URLS } from '../../../sdk/distribution/messages.ts';
 import { parseCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeAccount } from '../../staking/addresses.ts';
 import * as dc from '../dec-coins.ts';
 import type { DistributionKeeper } from '../keeper.ts';
@@ -9,7 +10,7 @@ import { MODULE } from '../keys.ts';
 
 export function msgFundCommunityPool(k: DistributionKeeper): MsgHandler<MsgFundCommunityPool> {
   return {
-    typeUrl: MsgFundCommunityPool.typeUrl,
+    typeUrl: DISTRIBUTION_TYPE_URLS.MsgFundCommunityPool,
     decode: (bytes) => MsgFundCommunityPool.decode(bytes),
     signers: (msg) => [msg.depositor],
 
@@ -22,7 +23,7 @@ export function msgFundCommunityPool(k: DistributionKeeper): MsgHandler<MsgFundC
       const amounts = parseCoins(msg.amount);
       await k.bank.sendToModule(ctx, ctx.addresses.decode(msg.depositor), MODULE, amounts);
       k.addToCommunityPool(ctx.store, dc.fromCoins(amounts), await k.communityPool(ctx.store));
-      return { typeUrl: MsgFundCommunityPoolResponse.typeUrl, value: MsgFundCommunityPoolResponse.encode({}).finish() };
+      return msgResponse(DISTRIBUTION_TYPE_URLS.MsgFundCommunityPool, MsgFundCommunityPoolResponse, {});
     },
   };
 }

@@ -1,6 +1,7 @@
 // MsgSetWithdrawAddress: where a delegator's rewards (and an operator's commission) are paid.
 import { MsgSetWithdrawAddress, MsgSetWithdrawAddressResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { DISTRIBUTION_TYPE_URLS } from '../../../sdk/distribution/messages.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeAccount, equalBytes } from '../../staking/addresses.ts';
 import { ErrBlockedWithdrawAddr, ErrSetWithdrawAddrDisabled } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';
@@ -8,7 +9,7 @@ import * as keys from '../keys.ts';
 
 export function msgSetWithdrawAddress(k: DistributionKeeper): MsgHandler<MsgSetWithdrawAddress> {
   return {
-    typeUrl: MsgSetWithdrawAddress.typeUrl,
+    typeUrl: DISTRIBUTION_TYPE_URLS.MsgSetWithdrawAddress,
     decode: (bytes) => MsgSetWithdrawAddress.decode(bytes),
     signers: (msg) => [msg.delegatorAddress],
 
@@ -25,7 +26,7 @@ export function msgSetWithdrawAddress(k: DistributionKeeper): MsgHandler<MsgSetW
       if (equalBytes(delegator, to)) keys.withdrawAddrs.delete(ctx.store, delegator);
       else keys.withdrawAddrs.set(ctx.store, delegator, to);
       ctx.events.emit('set_withdraw_address', { withdraw_address: msg.withdrawAddress });
-      return { typeUrl: MsgSetWithdrawAddressResponse.typeUrl, value: MsgSetWithdrawAddressResponse.encode({}).finish() };
+      return msgResponse(DISTRIBUTION_TYPE_URLS.MsgSetWithdrawAddress, MsgSetWithdrawAddressResponse, {});
     },
   };
 }

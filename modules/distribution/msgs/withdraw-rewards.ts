@@ -1,15 +1,16 @@
 // MsgWithdrawDelegatorReward: pays a delegation's accumulated rewards (what CosmJS `withdrawRewards`
 // sends). The delegation's accounting restarts from now.
 import { MsgWithdrawDelegatorReward, MsgWithdrawDelegatorRewardResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
+import { DISTRIBUTION_TYPE_URLS } from '../../../sdk/distribution/messages.ts';
 import { toProtoCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper } from '../../staking/addresses.ts';
 import { ErrEmptyDelegationDistInfo, ErrNoValidatorExists } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';
 
 export function msgWithdrawDelegatorReward(k: DistributionKeeper): MsgHandler<MsgWithdrawDelegatorReward> {
   return {
-    typeUrl: MsgWithdrawDelegatorReward.typeUrl,
+    typeUrl: DISTRIBUTION_TYPE_URLS.MsgWithdrawDelegatorReward,
     decode: (bytes) => MsgWithdrawDelegatorReward.decode(bytes),
     signers: (msg) => [msg.delegatorAddress],
 
@@ -27,7 +28,7 @@ export function msgWithdrawDelegatorReward(k: DistributionKeeper): MsgHandler<Ms
       }
       const coins = await k.withdrawDelegationRewards(ctx, delegator, operator);
       await k.initializeDelegation(ctx, delegator, operator);
-      return { typeUrl: MsgWithdrawDelegatorRewardResponse.typeUrl, value: MsgWithdrawDelegatorRewardResponse.encode({ amount: toProtoCoins(coins) }).finish() };
+      return msgResponse(DISTRIBUTION_TYPE_URLS.MsgWithdrawDelegatorReward, MsgWithdrawDelegatorRewardResponse, { amount: toProtoCoins(coins) });
     },
   };
 }

@@ -1,7 +1,8 @@
 // MsgUnjail: a validator jailed for downtime returns once its jail time has passed (and its own
 // stake still meets its minimum). A tombstoned validator never does.
 import { MsgUnjail, MsgUnjailResponse } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { SLASHING_TYPE_URLS } from '../../../sdk/slashing/messages.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
 import { parseDec } from '../../staking/dec.ts';
 import { timestampMs } from '../../staking/keeper.ts';
@@ -12,7 +13,7 @@ import type { SlashingKeeper } from '../keeper.ts';
 
 export function msgUnjail(k: SlashingKeeper): MsgHandler<MsgUnjail> {
   return {
-    typeUrl: MsgUnjail.typeUrl,
+    typeUrl: SLASHING_TYPE_URLS.MsgUnjail,
     decode: (bytes) => MsgUnjail.decode(bytes),
     signers: (msg) => [valoperToAccount(msg.validatorAddr)],
 
@@ -41,7 +42,7 @@ export function msgUnjail(k: SlashingKeeper): MsgHandler<MsgUnjail> {
       }
       await k.staking.setJailed(ctx, consAddr, false);
       ctx.events.emit('unjail', { validator: msg.validatorAddr });
-      return { typeUrl: MsgUnjailResponse.typeUrl, value: MsgUnjailResponse.encode({}).finish() };
+      return msgResponse(SLASHING_TYPE_URLS.MsgUnjail, MsgUnjailResponse, {});
     },
   };
 }

@@ -2,9 +2,10 @@
 // from the operator's account. It joins CometBFT's set at the end of a block once it ranks in the
 // top max_validators by power.
 import { MsgCreateValidator, MsgCreateValidatorResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
+import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import { parseAmount, parseCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { ErrInvalidAddress, ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { consensusAddress, consensusKeyBytes, decodeAccount, decodeValoper, equalBytes, valoperToAccount } from '../addresses.ts';
 import { decToProto, formatDec } from '../dec.ts';
@@ -16,7 +17,7 @@ import * as keys from '../keys.ts';
 
 export function msgCreateValidator(k: StakingKeeper): MsgHandler<MsgCreateValidator> {
   return {
-    typeUrl: MsgCreateValidator.typeUrl,
+    typeUrl: STAKING_TYPE_URLS.MsgCreateValidator,
     decode: (bytes) => MsgCreateValidator.decode(bytes),
     // The operator signs with the account whose bytes the valoper address carries.
     signers: (msg) => [valoperToAccount(msg.validatorAddress)],
@@ -74,7 +75,7 @@ export function msgCreateValidator(k: StakingKeeper): MsgHandler<MsgCreateValida
       await k.fire('afterValidatorCreated', ctx, operator);
       await delegate(k, ctx, operator, validator, value!.amount, { account: operator });
       ctx.events.emit('create_validator', { validator: msg.validatorAddress, amount: `${value!.amount}${value!.denom}` });
-      return { typeUrl: MsgCreateValidatorResponse.typeUrl, value: MsgCreateValidatorResponse.encode({}).finish() };
+      return msgResponse(STAKING_TYPE_URLS.MsgCreateValidator, MsgCreateValidatorResponse, {});
     },
   };
 }

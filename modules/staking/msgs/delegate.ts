@@ -1,7 +1,8 @@
 // MsgDelegate: bond tokens from an account to a validator (what CosmJS `delegateTokens` sends).
 import { MsgDelegate, MsgDelegateResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
+import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
 import { parseCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper } from '../addresses.ts';
 import { decToProto } from '../dec.ts';
 import { delegate } from '../delegation.ts';
@@ -10,7 +11,7 @@ import type { StakingKeeper } from '../keeper.ts';
 
 export function msgDelegate(k: StakingKeeper): MsgHandler<MsgDelegate> {
   return {
-    typeUrl: MsgDelegate.typeUrl,
+    typeUrl: STAKING_TYPE_URLS.MsgDelegate,
     decode: (bytes) => MsgDelegate.decode(bytes),
     signers: (msg) => [msg.delegatorAddress],
 
@@ -30,7 +31,7 @@ export function msgDelegate(k: StakingKeeper): MsgHandler<MsgDelegate> {
       if (coin!.denom !== bondDenom) throw ErrBadDenom.wrap(`got ${coin!.denom}, expected ${bondDenom}`);
       const shares = await delegate(k, ctx, delegator, validator, coin!.amount, { account: delegator });
       ctx.events.emit('delegate', { validator: msg.validatorAddress, delegator: msg.delegatorAddress, amount: `${coin!.amount}${bondDenom}`, new_shares: decToProto(shares) });
-      return { typeUrl: MsgDelegateResponse.typeUrl, value: MsgDelegateResponse.encode({}).finish() };
+      return msgResponse(STAKING_TYPE_URLS.MsgDelegate, MsgDelegateResponse, {});
     },
   };
 }

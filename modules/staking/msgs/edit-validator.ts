@@ -1,7 +1,8 @@
 // MsgEditValidator: description fields ("[do-not-modify]" keeps one), a new commission rate (at most
 // once a day, by at most max_change_rate), a higher minimum self-delegation.
 import { MsgEditValidator, MsgEditValidatorResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { parseAmount } from '../../../core/framework/coins.ts';
 import { ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { decodeValoper, valoperToAccount } from '../addresses.ts';
@@ -13,7 +14,7 @@ import { tokensOf } from '../view.ts';
 
 export function msgEditValidator(k: StakingKeeper): MsgHandler<MsgEditValidator> {
   return {
-    typeUrl: MsgEditValidator.typeUrl,
+    typeUrl: STAKING_TYPE_URLS.MsgEditValidator,
     decode: (bytes) => MsgEditValidator.decode(bytes),
     signers: (msg) => [valoperToAccount(msg.validatorAddress)],
 
@@ -52,7 +53,7 @@ export function msgEditValidator(k: StakingKeeper): MsgHandler<MsgEditValidator>
         commission_rate: formatDec(parseDec(next.commission.commissionRates.rate)),
         min_self_delegation: next.minSelfDelegation,
       });
-      return { typeUrl: MsgEditValidatorResponse.typeUrl, value: MsgEditValidatorResponse.encode({}).finish() };
+      return msgResponse(STAKING_TYPE_URLS.MsgEditValidator, MsgEditValidatorResponse, {});
     },
   };
 }

@@ -1,8 +1,9 @@
 // MsgBeginRedelegate: move stake between validators without waiting; the moved stake stays slashable
 // for the source validator's faults until the unbonding period has passed.
 import { MsgBeginRedelegate, MsgBeginRedelegateResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
+import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
 import { parseCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper, equalBytes } from '../addresses.ts';
 import { redelegate } from '../delegation.ts';
 import { ErrBadDenom, ErrSelfRedelegation } from '../errors.ts';
@@ -11,7 +12,7 @@ import { formatTime } from './time.ts';
 
 export function msgBeginRedelegate(k: StakingKeeper): MsgHandler<MsgBeginRedelegate> {
   return {
-    typeUrl: MsgBeginRedelegate.typeUrl,
+    typeUrl: STAKING_TYPE_URLS.MsgBeginRedelegate,
     decode: (bytes) => MsgBeginRedelegate.decode(bytes),
     signers: (msg) => [msg.delegatorAddress],
 
@@ -37,7 +38,7 @@ export function msgBeginRedelegate(k: StakingKeeper): MsgHandler<MsgBeginRedeleg
         amount: `${coin!.amount}${bondDenom}`,
         completion_time: formatTime(completionTime),
       });
-      return { typeUrl: MsgBeginRedelegateResponse.typeUrl, value: MsgBeginRedelegateResponse.encode({ completionTime }).finish() };
+      return msgResponse(STAKING_TYPE_URLS.MsgBeginRedelegate, MsgBeginRedelegateResponse, { completionTime });
     },
   };
 }

@@ -1,8 +1,9 @@
 // MsgUndelegate: start unbonding; the tokens reach the delegator after unbonding_blocks and can be
 // slashed until then (what CosmJS `undelegateTokens` sends).
 import { MsgUndelegate, MsgUndelegateResponse } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
+import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
 import { parseCoins } from '../../../core/framework/coins.ts';
-import type { MsgHandler } from '../../../core/framework/module.ts';
+import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper } from '../addresses.ts';
 import { undelegate } from '../delegation.ts';
 import { ErrBadDenom } from '../errors.ts';
@@ -11,7 +12,7 @@ import { formatTime } from './time.ts';
 
 export function msgUndelegate(k: StakingKeeper): MsgHandler<MsgUndelegate> {
   return {
-    typeUrl: MsgUndelegate.typeUrl,
+    typeUrl: STAKING_TYPE_URLS.MsgUndelegate,
     decode: (bytes) => MsgUndelegate.decode(bytes),
     signers: (msg) => [msg.delegatorAddress],
 
@@ -34,8 +35,7 @@ export function msgUndelegate(k: StakingKeeper): MsgHandler<MsgUndelegate> {
         amount: `${r.amount}${bondDenom}`,
         completion_time: formatTime(r.completionTime),
       });
-      const response = MsgUndelegateResponse.encode({ completionTime: r.completionTime, amount: { denom: bondDenom, amount: r.amount.toString() } }).finish();
-      return { typeUrl: MsgUndelegateResponse.typeUrl, value: response };
+      return msgResponse(STAKING_TYPE_URLS.MsgUndelegate, MsgUndelegateResponse, { completionTime: r.completionTime, amount: { denom: bondDenom, amount: r.amount.toString() } });
     },
   };
 }
