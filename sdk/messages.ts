@@ -18,7 +18,7 @@ export interface TypedEncodeObject<U extends string, T> extends EncodeObject {
 }
 
 type TypeUrls = Readonly<Record<string, string>>;
-type TypesOf<U extends TypeUrls> = { readonly [K in keyof U]: MessageType<any> };
+type TypesOf<U extends TypeUrls> = { readonly [K in keyof U]: MessageType<unknown> };
 type ValueOf<F> = F extends MessageType<infer T> ? T : never;
 
 /** The EncodeObject of every message of a face, by message name. */
