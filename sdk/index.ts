@@ -1,4 +1,4 @@
-// Cairn's receipts SDK: what a payer, an operator or a watcher needs off chain. Sign and verify
+// Cairn's client SDK (see README.md). The receipts SDK: what a payer, an operator or a watcher needs off chain. Sign and verify
 // receipts, build a batch and its Merkle-sum tree, prove leaves and nodes, and build the messages.
 // The chain runs this same code, so what verifies here verifies on chain.
 export { Receipt, SettlementMode } from '../proto/gen/cairn/receipts/v1/types.ts';
@@ -41,3 +41,21 @@ export {
 } from './receipts/merkle.ts';
 export { type Batch, BatchError, type BatchErrorKind, type BatchHeader, batchRoot, buildBatch, inclusionProof, paymentRefsRoot, submitBatchMsg } from './receipts/batch.ts';
 export { sampleIndices } from './receipts/sample.ts';
+
+// The modules' client faces: type URLs, EncodeObject builders, CosmJS registry and query extensions.
+export { cairnRegistry } from './cosmjs-registry.ts';
+export { type TypedEncodeObject } from './messages.ts';
+export { type AbciQuery } from './queries.ts';
+export { AUTH_TYPE_URLS, authTypes } from './auth/messages.ts';
+export { BANK_TYPE_URLS, type BankEncodeObject, bankMsgs, bankTypes } from './bank/messages.ts';
+export { CONSENSUS_PUBKEY_TYPE_URL, STAKING_TYPE_URLS, type StakingEncodeObject, stakingMsgs, stakingTypes } from './staking/messages.ts';
+export { DISTRIBUTION_TYPE_URLS, type DistributionEncodeObject, distributionMsgs, distributionTypes } from './distribution/messages.ts';
+export { SLASHING_TYPE_URLS, type SlashingEncodeObject, slashingMsgs, slashingTypes } from './slashing/messages.ts';
+export { REGISTRY_TYPE_URLS, type RegistryEncodeObject, registryMsgs, registryTypes } from './registry/messages.ts';
+export { RECEIPTS_TYPE_URLS, type ReceiptsEncodeObject, receiptsMsgs, receiptsTypes } from './receipts/messages.ts';
+export { ROYALTY_TYPE_URLS, type RoyaltyEncodeObject, royaltyMsgs, royaltyTypes } from './royalty/messages.ts';
+export { EMISSION_TYPE_URLS, type EmissionEncodeObject, emissionMsgs, emissionTypes } from './emission/messages.ts';
+export { type RegistryExtension, type RegistryQueries, queryRegistry, setupRegistryExtension } from './registry/queries.ts';
+export { type ReceiptsExtension, type ReceiptsQueries, queryReceipts, setupReceiptsExtension } from './receipts/queries.ts';
+export { type RoyaltyExtension, type RoyaltyQueries, queryRoyalty, setupRoyaltyExtension } from './royalty/queries.ts';
+export { type EmissionExtension, type EmissionQueries, queryEmission, setupEmissionExtension } from './emission/queries.ts';

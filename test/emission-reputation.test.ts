@@ -1,6 +1,7 @@
 // Points and reputation: written only by the epoch end, deterministic, and each epoch's reputation
 // root stored, emitted and provable against the app hash; genesis export/import keeps it all.
 import { describe, expect, it } from 'vitest';
+import { REGISTRY_QUERY_SERVICE } from '../sdk/registry/queries.ts';
 import { ics23, verifyMembership } from '@confio/ics23';
 import { STATE_PROOF_SPEC, proofKey } from '../core/store/proof-spec.ts';
 import * as q from '../proto/gen/cairn/emission/v1/query.ts';
@@ -38,7 +39,7 @@ describe('operator points and reputation', () => {
     const appHash = rc.chain.appHashes[rc.chain.appHashes.length - 1]!;
     expect(verifyMembership(proof, STATE_PROOF_SPEC, appHash, proofKey(roots.reputationStoreKey), proved.value)).toBe(true);
     // The registry's catalog carries the score and sorts by it: the scored operator before operator2 (no score).
-    const catalog = await rc.query('Operators', rq.QueryOperatorsRequest, rq.QueryOperatorsResponse, rq.QueryOperatorsRequest.fromPartial({ sortBy: rq.SortBy.SORT_BY_REPUTATION }), '/cairn.registry.v1.Query/');
+    const catalog = await rc.query('Operators', rq.QueryOperatorsRequest, rq.QueryOperatorsResponse, rq.QueryOperatorsRequest.fromPartial({ sortBy: rq.SortBy.SORT_BY_REPUTATION }), REGISTRY_QUERY_SERVICE);
     expect(catalog.operators.map((e) => [e.operator!.address, e.operator!.reputation])).toEqual([
       [operator, 200n],
       [rc.address('operator2'), 0n],

@@ -3,6 +3,7 @@
 // hook pays everyone with no transaction: protocol fee (burned and treasury), the adapter author,
 // the base model's author and contributor, and the operator — exactly, to the ucairn.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ROYALTY_QUERY_SERVICE } from '../sdk/royalty/queries.ts';
 import { QueryEpochRootsRequest, QueryEpochRootsResponse } from '../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { QueryEpochRootRequest, QueryEpochRootResponse, QueryLedgerRequest, QueryLedgerResponse } from '../proto/gen/cairn/royalty/v1/query.ts';
@@ -73,14 +74,14 @@ describe('an honest batch of 1,000 receipts', () => {
     expect(await rc.supply()).toBe(supplyBefore - burned);
 
     // The royalty ledger and the epoch roots record it.
-    const ledger = await rc.query('Ledger', QueryLedgerRequest, QueryLedgerResponse, { recipient: parties.author, pagination: undefined }, '/cairn.royalty.v1.Query/');
+    const ledger = await rc.query('Ledger', QueryLedgerRequest, QueryLedgerResponse, { recipient: parties.author, pagination: undefined }, ROYALTY_QUERY_SERVICE);
     expect(ledger.entry).toMatchObject({ paid: authorRoyalty.toString(), owed: '0' });
     const settledEpoch = (done.settledHeight - 1n) / 10n;
     await rc.advanceTo((settledEpoch + 1n) * 10n);
     const roots = await rc.query('EpochRoots', QueryEpochRootsRequest, QueryEpochRootsResponse, { epoch: settledEpoch });
     expect(roots.roots).toMatchObject({ batches: 1n, count: 1000n, amount: A.toString() });
     expect(roots.roots!.receiptsRoot).toEqual(epochReceiptsRoot([done]).hash);
-    const royaltyRoot = await rc.query('EpochRoot', QueryEpochRootRequest, QueryEpochRootResponse, { epoch: settledEpoch }, '/cairn.royalty.v1.Query/');
+    const royaltyRoot = await rc.query('EpochRoot', QueryEpochRootRequest, QueryEpochRootResponse, { epoch: settledEpoch }, ROYALTY_QUERY_SERVICE);
     expect(royaltyRoot.root!.root).toEqual(roots.roots!.royaltyRoot);
     expect(royaltyRoot.accruals).toHaveLength(3);
   });

@@ -3,6 +3,7 @@
 // proved against the app hash, reservations that run and pay, queries, and genesis export/import
 // in the middle of a dispute window.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ROYALTY_QUERY_SERVICE } from '../sdk/royalty/queries.ts';
 import { ics23, verifyMembership } from '@confio/ics23';
 import { STATE_PROOF_SPEC, proofKey } from '../core/store/proof-spec.ts';
 import * as q from '../proto/gen/cairn/receipts/v1/query.ts';
@@ -56,11 +57,11 @@ describe('an OFFCHAIN batch', () => {
     const done = await rc.batch(s.id);
     expect(done.status).toBe(BatchStatus.BATCH_STATUS_FINALIZED);
     expect(await rc.balance(rc.address('operator'))).toBe(operator - 2n * FEE);
-    const owed = await rc.query('Owed', QueryOwedRequest, QueryOwedResponse, { batchId: s.id }, '/cairn.royalty.v1.Query/');
+    const owed = await rc.query('Owed', QueryOwedRequest, QueryOwedResponse, { batchId: s.id }, ROYALTY_QUERY_SERVICE);
     expect(owed.record!.paymentRefsRoot).toEqual(paymentRefsRoot(batch));
     const author = (batch.header.amount * 500n) / 10_000n;
     expect(owed.record!.split!.royalties.map((r) => r.amount)).toEqual([((author * 7000n) / 10_000n).toString(), ((author * 3000n) / 10_000n).toString()]);
-    const ledger = await rc.query('Ledger', QueryLedgerRequest, QueryLedgerResponse, { recipient: rc.address('author'), pagination: undefined }, '/cairn.royalty.v1.Query/');
+    const ledger = await rc.query('Ledger', QueryLedgerRequest, QueryLedgerResponse, { recipient: rc.address('author'), pagination: undefined }, ROYALTY_QUERY_SERVICE);
     expect(ledger.entry).toMatchObject({ paid: '0', owed: ((author * 7000n) / 10_000n).toString() });
     expect(ledger.accruals).toHaveLength(1);
   });

@@ -2,6 +2,7 @@
 // cap, next halving), one epoch's budget, what an epoch minted with its rewards, an operator's
 // rewards by epoch, points, reputation, an epoch's roots, and capacity challenges.
 import type { QueryHandler } from '../../core/framework/module.ts';
+import { EMISSION_QUERY_SERVICE } from '../../sdk/emission/queries.ts';
 import * as q from '../../proto/gen/cairn/emission/v1/query.ts';
 import type { CapacityChallenge, OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { decodeAddressArg, notFound } from '../auth/queries.ts';
@@ -10,7 +11,7 @@ import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { epochBudget, eraOf, nextHalvingEpoch, yearOf } from './schedule.ts';
 
-const PATH = '/cairn.emission.v1.Query/';
+const PATH = EMISSION_QUERY_SERVICE;
 
 export function emissionQueries(k: EmissionKeeper): Record<string, QueryHandler> {
   return {

@@ -2,6 +2,7 @@
 // by operator / payer / epoch / status, escrows with pending withdrawals, reservations, the current
 // epoch, epoch roots (with the store key to prove them through /store/key) and epoch usage.
 import { concat, lengthPrefixedBytes, u64Key } from '../../core/framework/collections.ts';
+import { RECEIPTS_QUERY_SERVICE } from '../../sdk/receipts/queries.ts';
 import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
 import { paginate } from '../../core/framework/pagination.ts';
@@ -29,7 +30,7 @@ import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts'
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 
-const PATH = '/cairn.receipts.v1.Query/';
+const PATH = RECEIPTS_QUERY_SERVICE;
 
 /** Pages over an index whose keys end with a u64 id, then loads each record. */
 async function pageIds<T>(ctx: QueryContext, prefix: Uint8Array, page: PageRequest | undefined, load: (id: bigint) => Promise<T | undefined>) {

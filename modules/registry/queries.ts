@@ -1,6 +1,7 @@
 // cairn.registry.v1.Query: the catalog, models, offers, attestations, payer keys and params, as
 // ABCI queries at /cairn.registry.v1.Query/<Method> with protobuf bodies.
 import type { QueryContext } from '../../core/framework/context.ts';
+import { REGISTRY_QUERY_SERVICE } from '../../sdk/registry/queries.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
 import { concat } from '../../core/framework/collections.ts';
 import {
@@ -34,7 +35,7 @@ import type { RegistryKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { type Keyed, paginateFiltered, paginateSorted } from './page.ts';
 
-const PATH = '/cairn.registry.v1.Query/';
+const PATH = REGISTRY_QUERY_SERVICE;
 const fromUtf8 = new TextDecoder();
 
 async function requireModel(registry: RegistryKeeper, id: string, ctx: QueryContext): Promise<Model> {

@@ -1,6 +1,7 @@
 // cairn.royalty.v1.Query: params, the ledger (one recipient with its accruals, or all), epoch roots
 // with their leaves, and OFFCHAIN obligations.
 import { concat, lengthPrefixedBytes, u64Key } from '../../core/framework/collections.ts';
+import { ROYALTY_QUERY_SERVICE } from '../../sdk/royalty/queries.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
 import { paginate } from '../../core/framework/pagination.ts';
 import {
@@ -19,7 +20,7 @@ import { decodeAddressArg, notFound } from '../auth/queries.ts';
 import type { RoyaltyKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 
-const PATH = '/cairn.royalty.v1.Query/';
+const PATH = ROYALTY_QUERY_SERVICE;
 
 export function royaltyQueries(royalty: RoyaltyKeeper): Record<string, QueryHandler> {
   return {

@@ -5,8 +5,9 @@
 // `availability`, the same key also signs the validator's availability reports (node/availability).
 import { DirectSecp256k1Wallet } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
-import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
-import { QueryParamsRequest, QueryParamsResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
+import { QueryClientImpl as BankQueryClient } from 'cosmjs-types/cosmos/bank/v1beta1/query';
+import { protobufRpc } from '../../sdk/queries.ts';
+import { queryReceipts } from '../../sdk/receipts/queries.ts';
 import type { CairnApp } from '../app.ts';
 import { cairnRegistry } from '../../sdk/cosmjs-registry.ts';
 import type { Logger } from '../log.ts';
@@ -14,7 +15,7 @@ import { appChainView, type P2pService } from '../p2p/service.ts';
 import { AvailabilityReporter, httpProbe } from '../availability/reporter.ts';
 import { queryReporterChain } from '../availability/chain.ts';
 import { watcherAddress } from './key.ts';
-import { type QueryFn, feedAttestations, p2pBatchSource, queryWatcherChain } from './sources.ts';
+import { type QueryFn, WatcherQueryError, feedAttestations, mustQuery, p2pBatchSource, queryWatcherChain } from './sources.ts';
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
 
 export { WatcherKeyError, readWatcherKey } from './key.ts';
@@ -23,6 +24,14 @@ export function appQuery(app: CairnApp): QueryFn {
   return async (path, data) => {
     const r = await app.query({ path, data, height: 0n, prove: false } as Parameters<CairnApp['query']>[0]);
     return { code: r.code, value: r.value, log: r.log };
+  };
+}
+
+/** For a query the app refused (not yet answerable): `value` instead; anything else is thrown on. */
+function refusedAs<T>(value: T): (e: unknown) => T {
+  return (e) => {
+    if (e instanceof WatcherQueryError) return value;
+    throw e;
   };
 }
 
@@ -65,8 +74,9 @@ export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherSe
     }));
   const query = appQuery(opts.app);
   // Read when needed, not at start: with --abci-only the app may start before InitChain.
+  const receipts = queryReceipts(mustQuery(query));
   const bond = async (): Promise<Coin> => {
-    const params = QueryParamsResponse.decode((await query('/cairn.receipts.v1.Query/Params', QueryParamsRequest.encode({}).finish())).value).params;
+    const params = (await receipts.params().catch(refusedAs({ params: undefined }))).params;
     return { denom: params?.challengeBond?.denom ?? 'ucairn', amount: params?.challengeBond?.amount ?? '0' };
   };
   const send = async (msgs: Parameters<Submitter['submit']>[0]): Promise<void> => {
@@ -134,7 +144,7 @@ class FundsCheck {
   readonly #address: string;
   readonly #o: StartWatcherOptions;
   readonly #bond: () => Promise<Coin>;
-  readonly #query: QueryFn;
+  readonly #bank: BankQueryClient;
   #timer: NodeJS.Timeout | undefined;
   #checkedAt = 0;
   #busy = false;
@@ -143,7 +153,7 @@ class FundsCheck {
     this.#address = address;
     this.#o = o;
     this.#bond = bond;
-    this.#query = query;
+    this.#bank = new BankQueryClient(protobufRpc(mustQuery(query)));
   }
 
   start(): void {
@@ -163,9 +173,9 @@ class FundsCheck {
     this.#busy = true;
     try {
       const { denom } = await this.#bond();
-      const r = await this.#query('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest.encode({ address: this.#address, denom }).finish());
-      if (r.code !== 0) return;
-      const now = BigInt(QueryBalanceResponse.decode(r.value).balance?.amount ?? '0');
+      const r = await this.#bank.Balance({ address: this.#address, denom }).catch(refusedAs(undefined));
+      if (r === undefined) return;
+      const now = BigInt(r.balance?.amount ?? '0');
       const before = this.last;
       this.last = now;
       this.#checkedAt = Date.now();

@@ -1,8 +1,9 @@
 // Adapters that connect the watcher to a node: pending batches read through the app's ABCI query
 // router, batch data from the p2p batch store and peers.
-import { QueryBatchesRequest, QueryBatchesResponse } from '../../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus, type Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
-import { QueryParamsRequest as RegistryParamsRequest, QueryParamsResponse as RegistryParamsResponse } from '../../proto/gen/cairn/registry/v1/query.ts';
+import type { AbciQuery } from '../../sdk/queries.ts';
+import { queryReceipts } from '../../sdk/receipts/queries.ts';
+import { queryRegistry } from '../../sdk/registry/queries.ts';
 import { openEnvelope } from '../p2p/envelope.ts';
 import type { BatchStore } from '../p2p/batch-store.ts';
 import type { P2pHost } from '../p2p/host.ts';
@@ -15,18 +16,19 @@ export class WatcherQueryError extends Error {
   override readonly name = 'WatcherQueryError';
 }
 
-/** The value of a query that must succeed; a refusal is thrown with its path and log. */
-export async function queryValue(query: QueryFn, path: string, data: Uint8Array): Promise<Uint8Array> {
-  const r = await query(path, data);
-  if (r.code !== 0) throw new WatcherQueryError(`${path} failed: ${r.log ?? r.code}`);
-  return r.value;
+/** Queries that must succeed: a refusal is thrown as a WatcherQueryError with its path and log. */
+export function mustQuery(query: QueryFn): AbciQuery {
+  return async (path, data) => {
+    const r = await query(path, data);
+    if (r.code !== 0) throw new WatcherQueryError(`${path} failed: ${r.log ?? r.code}`);
+    return r.value;
+  };
 }
 
-/**
- * Pending batches via /cairn.receipts.v1.Query/Batches (paged), trusted verifiers via the registry's
- * params, receipt keys via the p2p chain view.
- */
+/** Pending batches via the receipts' Batches query (paged), trusted verifiers via the registry's params, receipt keys via the p2p chain view. */
 export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain {
+  const registry = queryRegistry(mustQuery(query));
+  const receipts = queryReceipts(mustQuery(query));
   return {
     get chainId(): string {
       return view.chainId;
@@ -34,14 +36,13 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
     height: async () => view.height(),
     receiptKeysOf: (operator) => view.receiptKeysOf(operator),
     trustedVerifiers: async () => {
-      return RegistryParamsResponse.decode(await queryValue(query, '/cairn.registry.v1.Query/Params', RegistryParamsRequest.encode({}).finish())).params?.trustedVerifiers ?? [];
+      return (await registry.params()).params?.trustedVerifiers ?? [];
     },
     pendingBatches: async (): Promise<WatchedBatch[]> => {
       const out: WatchedBatch[] = [];
       let key: Uint8Array = new Uint8Array();
       for (;;) {
-        const req = QueryBatchesRequest.fromPartial({ status: BatchStatus.BATCH_STATUS_PENDING, pagination: { key, limit: 100n } });
-        const page = QueryBatchesResponse.decode(await queryValue(query, '/cairn.receipts.v1.Query/Batches', QueryBatchesRequest.encode(req).finish()));
+        const page = await receipts.batches({ status: BatchStatus.BATCH_STATUS_PENDING, pagination: { key, limit: 100n } });
         for (const b of page.batches) {
           out.push({ id: b.id, operator: b.operator, payer: b.payer, modelId: b.modelId, adapterId: b.adapterId, epoch: b.epoch, root: b.root, count: b.count, amount: BigInt(b.amount?.amount ?? '0'), disputeEnd: b.disputeEnd, unrevealedSample: b.sample.filter((x) => !x.revealed).map((x) => x.index) });
         }

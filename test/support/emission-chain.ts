@@ -1,6 +1,7 @@
 // An emission test chain: the receipts test market (operator, payer, models, escrow; 10-block
 // epochs) with emission params of the test's choosing, and readers for emission's queries.
 import type { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
+import { EMISSION_QUERY_SERVICE } from '../../sdk/emission/queries.ts';
 import * as q from '../../proto/gen/cairn/emission/v1/query.ts';
 import type { EpochEmission, OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { addGenesisAccount } from '../../node/genesis.ts';
@@ -53,7 +54,7 @@ export async function startEmissionChain(opts: EmissionChainOptions = {}): Promi
   return rc;
 }
 
-const PATH = '/cairn.emission.v1.Query/';
+const PATH = EMISSION_QUERY_SERVICE;
 
 export async function emissionStatus(rc: ReceiptsChain): Promise<q.QueryStatusResponse> {
   return rc.query('Status', q.QueryStatusRequest, q.QueryStatusResponse, {}, PATH);

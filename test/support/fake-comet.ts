@@ -3,6 +3,8 @@
 // (which really verifies the SIGN_MODE_DIRECT signature), tx and tx_search. Integration tests
 // against a real node live in test/; this one lets the CLI's own tests run in milliseconds.
 import { createServer } from 'node:http';
+import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
+import { BANK_TYPE_URLS } from '../../sdk/bank/messages.ts';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Secp256k1, Secp256k1Signature, sha256 } from '@cosmjs/crypto';
@@ -177,7 +179,7 @@ export class FakeComet {
         if (!account) return fail(22, `rpc error: code = NotFound desc = account ${address} not found: key not found`);
         const base = BaseAccount.fromPartial({ address, accountNumber: account.accountNumber, sequence: account.sequence });
         return ok(
-          QueryAccountResponse.encode({ account: { typeUrl: '/cosmos.auth.v1beta1.BaseAccount', value: BaseAccount.encode(base).finish() } }).finish(),
+          QueryAccountResponse.encode({ account: { typeUrl: AUTH_TYPE_URLS.BaseAccount, value: BaseAccount.encode(base).finish() } }).finish(),
         );
       }
       case '/cosmos.bank.v1beta1.Query/AllBalances': {
@@ -247,7 +249,7 @@ export class FakeComet {
         data: '',
         gas_wanted: String(stored.gasWanted),
         gas_used: String(stored.outcome.gasUsed ?? 40_000n),
-        events: ok ? [{ type: 'message', attributes: [{ key: 'action', value: '/cosmos.bank.v1beta1.MsgSend', index: true }] }] : [],
+        events: ok ? [{ type: 'message', attributes: [{ key: 'action', value: BANK_TYPE_URLS.MsgSend, index: true }] }] : [],
       },
     };
   }

@@ -19,10 +19,11 @@ export interface TestHome {
   readonly abciAddress: string;
 }
 
-export async function createTestHome(funded: readonly { address: string; amount: bigint }[], chainId = 'cairn-it-1'): Promise<TestHome> {
+/** `base`: the app_state to fund (the default genesis unless given). */
+export async function createTestHome(funded: readonly { address: string; amount: bigint }[], chainId = 'cairn-it-1', base = defaultAppState()): Promise<TestHome> {
   const home = await mkdtemp(join(tmpdir(), 'cairn-it-'));
   const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
-  let appState = defaultAppState();
+  let appState = base;
   for (const f of funded) appState = addGenesisAccount(appState, f.address, [{ denom: 'ucairn', amount: f.amount }]);
   appState = addGenesisAccount(appState, TEST_OPERATOR, [{ denom: 'ucairn', amount: TEST_SELF_BOND }]);
   await initNodeHome({

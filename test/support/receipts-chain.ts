@@ -3,6 +3,7 @@
 // sign receipts, build and submit batches, reveal samples, challenge, and prove that a refused
 // message changed nothing. Used by test/receipts*.test.ts and bench/receipts.ts.
 import { DirectSecp256k1HdWallet, type EncodeObject, makeCosmoshubPath } from '@cosmjs/proto-signing';
+import { RECEIPTS_QUERY_SERVICE } from '../../sdk/receipts/queries.ts';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import { moduleAddress } from '../../core/framework/address.ts';
@@ -264,7 +265,7 @@ export class ReceiptsChain {
 
   // ---- reading state ----
 
-  async query<Req, Res>(method: string, req: { encode(m: Req): { finish(): Uint8Array } }, res: { decode(b: Uint8Array): Res }, value: Req, path = '/cairn.receipts.v1.Query/'): Promise<Res> {
+  async query<Req, Res>(method: string, req: { encode(m: Req): { finish(): Uint8Array } }, res: { decode(b: Uint8Array): Res }, value: Req, path: string = RECEIPTS_QUERY_SERVICE): Promise<Res> {
     const r = await this.chain.query(`${path}${method}`, req.encode(value).finish());
     if (r.code !== 0) throw Object.assign(new Error(r.log), { code: r.code, codespace: r.codespace });
     return res.decode(r.value);

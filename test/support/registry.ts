@@ -2,6 +2,7 @@
 // registry messages, deterministic ed25519 keys, message builders and a state snapshot to prove
 // that a refused message changed nothing.
 import { createPrivateKey, createPublicKey, sign as edSign } from 'node:crypto';
+import { REGISTRY_QUERY_SERVICE } from '../../sdk/registry/queries.ts';
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { ExecTxResult, ResponseCheckTx } from 'cosmjs-types/tendermint/abci/types';
 import { addGenesisAccount, defaultAppState } from '../../node/genesis.ts';
@@ -157,9 +158,9 @@ export class RegistryChain {
     return results;
   }
 
-  /** Calls /cairn.registry.v1.Query/<method>; throws a TxError-shaped object on failure. */
+  /** Calls the registry's query <method>; throws a TxError-shaped object on failure. */
   async query<Req, Res>(method: string, req: { encode(m: Req): { finish(): Uint8Array } }, res: { decode(b: Uint8Array): Res }, value: Req, height = 0n): Promise<Res> {
-    const r = await this.chain.query(`/cairn.registry.v1.Query/${method}`, req.encode(value).finish(), height);
+    const r = await this.chain.query(`${REGISTRY_QUERY_SERVICE}${method}`, req.encode(value).finish(), height);
     if (r.code !== 0) throw Object.assign(new Error(r.log), { code: r.code, codespace: r.codespace, log: r.log });
     return res.decode(r.value);
   }
