@@ -1,9 +1,8 @@
-// What other modules (receipts, slashing) get from the registry: slashing of bonds and unbonding
-// entries, jail, unjail and tombstone, receipt-key windows and model lookups.
+// What other modules (receipts, emission, royalty) get from the registry: punishOperator, receipt-key
+// windows and model lookups; and the keeper's slash, jail, unjail and tombstone that punishOperator is made of.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AccountKeeper } from '../modules/auth/keeper.ts';
 import { BankKeeper } from '../modules/bank/keeper.ts';
-import type { RegistryApi } from '../modules/registry/api.ts';
 import * as E from '../modules/registry/errors.ts';
 import { RegistryKeeper } from '../modules/registry/keeper.ts';
 import { moduleAddress } from '../core/framework/address.ts';
@@ -14,7 +13,7 @@ import { sendMsg } from './support/wallets.ts';
 
 const accounts = new AccountKeeper();
 const bank = new BankKeeper(accounts);
-const registry: RegistryApi = new RegistryKeeper(bank);
+const registry = new RegistryKeeper(bank);
 
 let rc: RegistryChain;
 let op: string;
@@ -101,6 +100,50 @@ describe('slashOperator', () => {
       await expect(registry.slashOperator(ctx, raw, 1.5, 'x')).rejects.toThrow(E.ErrInvalidSlash.description);
       await expect(registry.slashOperator(ctx, new Uint8Array(20), 100, 'x')).rejects.toThrow(E.ErrOperatorNotFound.description);
     });
+  });
+});
+
+describe('punishOperator', () => {
+  it('slashes, pays the prover its share from the given account, burns the rest, jails and records the evidence once', async () => {
+    const before = await supply();
+    const prover = w(1).address;
+    const proverBefore = await rc.chain.balance(prover);
+    const recorded: string[] = [];
+    let result: unknown;
+    const events = await rc.inBlock(async (ctx) => {
+      result = await registry.punishOperator(ctx, raw, {
+        bps: 1000,
+        reason: 'data unavailable',
+        then: 'jail',
+        jailBlocks: 5n,
+        prover: rc.chain.app.addresses.decode(prover),
+        rewardBps: 2000,
+        via: 'registry_bonds',
+        evidence: { hash: new Uint8Array([7]), log: { record: (_ctx, hash) => recorded.push(Buffer.from(hash).toString('hex')) } },
+      });
+    });
+    const height = rc.height;
+    expect(result).toEqual({ slashed: [{ denom: 'ucairn', amount: 300_000n }], reward: 60_000n, jailedUntil: height + 5n });
+    expect(await rc.chain.balance(prover)).toBe(proverBefore + 60_000n);
+    expect(await supply()).toBe(before - 240_000n);
+    expect(await rc.bondsBalance()).toBe(2_700_001n);
+    expect((await operator()).operator).toMatchObject({ status: OperatorStatus.OPERATOR_STATUS_JAILED, jailedUntil: height + 5n });
+    expect(recorded).toEqual(['07']);
+    expect(events.events.map((e) => e.type).filter((t) => t.endsWith('_operator'))).toEqual(['slash_operator', 'jail_operator']);
+  });
+
+  it('pays no reward to the operator itself, and without an account burns the slash straight from the bonds', async () => {
+    const before = await supply();
+    let self: unknown;
+    let chainFound: unknown;
+    await rc.inBlock(async (ctx) => {
+      self = await registry.punishOperator(ctx, raw, { bps: 1000, reason: 'x', then: 'none', prover: raw, rewardBps: 2000, via: 'registry_bonds' });
+      chainFound = await registry.punishOperator(ctx, raw, { bps: 1000, reason: 'y', then: 'tombstone', rewardBps: 2000 });
+    });
+    expect(self).toMatchObject({ reward: 0n, jailedUntil: 0n });
+    expect(chainFound).toMatchObject({ reward: 0n, jailedUntil: 0n });
+    expect(await supply()).toBe(before - 300_000n - 270_000n);
+    expect((await operator()).operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
   });
 });
 

@@ -3,7 +3,7 @@
 // verifier within `capacity_window` blocks, or suffers the fake-capacity fault (slash, jail, the GPU
 // commitment removed).
 import { createHash } from 'node:crypto';
-import { type Amount, formatCoins } from '../../core/framework/coins.ts';
+import { formatCoins } from '../../core/framework/coins.ts';
 import type { Context } from '../../core/framework/context.ts';
 import type { KVRead } from '../../core/store/types.ts';
 import { type CapacityChallenge, ChallengeStatus, type Params } from '../../proto/gen/cairn/emission/v1/types.ts';
@@ -12,7 +12,6 @@ import * as registryKeys from '../registry/keys.ts';
 import { concatBytes, u32 } from '../../sdk/bytes.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
-import { BPS } from './params.ts';
 
 interface Candidate {
   readonly operator: Uint8Array;
@@ -127,24 +126,19 @@ export async function enforceChallenges(k: EmissionKeeper, ctx: Context, p: Para
     }
     closeChallenge(ctx, ch, ChallengeStatus.CHALLENGE_STATUS_FAILED);
     const operator = ctx.addresses.decode(ch.operator);
-    let slashed: Amount[];
-    let reward = 0n;
-    if (ch.challenger === '') {
-      ({ slashed } = await k.deps.registry.slashOperator(ctx, operator, p.fakeCapacityBps, 'fake_capacity'));
-    } else {
-      // The slash lands in the challenge account next to the bond, and leaves it in this step.
-      ({ slashed } = await k.deps.registry.slashOperator(ctx, operator, p.fakeCapacityBps, 'fake_capacity', { recipientModule: keys.CHALLENGE_ACCOUNT }));
-      const challenger = ctx.addresses.decode(ch.challenger);
-      const bond = bondOf(ch);
-      if (bond > 0n) await k.deps.bank.sendFromModule(ctx, keys.CHALLENGE_ACCOUNT, challenger, [{ denom: p.denom, amount: bond }]);
-      for (const coin of slashed) {
-        const cut = coin.denom === p.denom ? (coin.amount * BigInt(p.challengerRewardBps)) / BigInt(BPS) : 0n;
-        if (cut > 0n) await k.deps.bank.sendFromModule(ctx, keys.CHALLENGE_ACCOUNT, challenger, [{ denom: coin.denom, amount: cut }]);
-        if (coin.amount > cut) await k.deps.bank.burn(ctx, keys.CHALLENGE_ACCOUNT, [{ denom: coin.denom, amount: coin.amount - cut }]);
-        reward += cut;
-      }
-    }
-    await k.deps.registry.jail(ctx, operator, ctx.block.height + p.fakeCapacityJailBlocks, 'fake_capacity');
+    // A bonded challenger gets its bond back; the chain's own picks have no one to pay, so their slash is burned at once.
+    const bonded = ch.challenger !== '';
+    if (bonded && bondOf(ch) > 0n) await k.deps.bank.sendFromModule(ctx, keys.CHALLENGE_ACCOUNT, ctx.addresses.decode(ch.challenger), [{ denom: p.denom, amount: bondOf(ch) }]);
+    // The reward is paid in the emission denom only; a bond in another denom is burned whole.
+    const bondDenom = (await k.deps.registry.getOperator(ctx.store, operator))?.bond?.denom;
+    const { slashed, reward } = await k.deps.registry.punishOperator(ctx, operator, {
+      bps: p.fakeCapacityBps,
+      reason: 'fake_capacity',
+      then: 'jail',
+      jailBlocks: p.fakeCapacityJailBlocks,
+      ...(bonded ? { prover: ctx.addresses.decode(ch.challenger), via: keys.CHALLENGE_ACCOUNT } : {}),
+      rewardBps: bondDenom === p.denom ? p.challengerRewardBps : 0,
+    });
     // SPEC: the capacity that could not be shown is no longer offered (it may be committed again after the jail).
     const removed = await k.deps.registry.removeGpuCommitment(ctx, operator, ch.gpuId);
     ctx.events.emit('fake_capacity', {

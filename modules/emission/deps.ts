@@ -15,7 +15,7 @@ export type EmissionReceipts = Pick<ReceiptsKeeper, 'params' | 'epochOf' | 'epoc
 /** The protocol fee rate (for the wash-trading guard). */
 export type EmissionRoyalty = Pick<RoyaltyApi, 'params'>;
 /** Operators' status (faults), committed GPUs, the price denom, the fake-capacity fault and the catalog's reputation. */
-export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'isActiveOperator' | 'params' | 'gpusOf' | 'slashOperator' | 'jail' | 'removeGpuCommitment' | 'setReputation'>;
+export type EmissionRegistry = Pick<RegistryApi, 'getOperator' | 'isActiveOperator' | 'params' | 'gpusOf' | 'punishOperator' | 'removeGpuCommitment' | 'setReputation'>;
 
 export interface EmissionAccounts {
   ensureModuleAccount(store: KVStore, name: string, bech32: (a: Uint8Array) => string, permissions?: string[]): Promise<Uint8Array>;

@@ -8,7 +8,7 @@ import { type Batch, BatchStatus, ChallengeKind, type Fault, FaultKind, Settleme
 import { EVENTS, hex } from './events.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
-import { BPS, faultPolicy } from './params.ts';
+import { faultPolicy } from './params.ts';
 
 export interface FaultInput {
   readonly kind: FaultKind;
@@ -18,28 +18,21 @@ export interface FaultInput {
   readonly evidenceHash: Uint8Array;
 }
 
-/** Slashes, rewards, burns and jails or tombstones `operator` (bech32) for one fault. */
+/** Punishes `operator` (bech32) for one fault through the registry's punishOperator, and records the fault. */
 export async function punish(k: ReceiptsKeeper, ctx: Context, operator: string, f: FaultInput): Promise<Fault> {
   const p = await k.params(ctx.store);
   const policy = faultPolicy(p, f.kind);
-  const address = ctx.addresses.decode(operator);
-  const { slashed } = await k.registry.slashOperator(ctx, address, policy.bps, policy.reason, { recipientModule: keys.PENALTY_ACCOUNT });
+  const { slashed, reward, jailedUntil } = await k.registry.punishOperator(ctx, ctx.addresses.decode(operator), {
+    bps: policy.bps,
+    reason: policy.reason,
+    then: policy.then,
+    jailBlocks: p.jailBlocks,
+    ...(f.prover === '' ? {} : { prover: ctx.addresses.decode(f.prover) }),
+    rewardBps: p.challengerRewardBps,
+    via: keys.PENALTY_ACCOUNT,
+    evidence: { hash: f.evidenceHash, log: k.evidenceLog },
+  });
   const coin = slashed[0];
-  let reward = 0n;
-  if (coin !== undefined) {
-    if (f.prover !== '' && f.prover !== operator) {
-      reward = (coin.amount * BigInt(p.challengerRewardBps)) / BigInt(BPS);
-      if (reward > 0n) await k.bank.sendFromModule(ctx, keys.PENALTY_ACCOUNT, ctx.addresses.decode(f.prover), [{ denom: coin.denom, amount: reward }]);
-    }
-    if (coin.amount > reward) await k.bank.burn(ctx, keys.PENALTY_ACCOUNT, [{ denom: coin.denom, amount: coin.amount - reward }]);
-  }
-  let jailedUntil = 0n;
-  if (policy.then === 'tombstone') await k.registry.tombstone(ctx, address, policy.reason);
-  if (policy.then === 'jail') {
-    jailedUntil = ctx.block.height + p.jailBlocks;
-    await k.registry.jail(ctx, address, jailedUntil, policy.reason);
-  }
-  k.recordEvidence(ctx, f.evidenceHash);
   const denom = coin?.denom ?? (await k.registry.params(ctx.store)).minOperatorBond!.denom;
   const fault: Fault = {
     kind: f.kind,

@@ -7,6 +7,7 @@ import type { Context } from '../../core/framework/context.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import { type Batch, BatchStatus, type ChallengeRecord, type EpochInfo, type EpochRoots, type EpochUsage, type Escrow, type Params } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { concat, u64Key } from '../../core/framework/collections.ts';
+import type { EvidenceLog } from '../registry/api.ts';
 import type { ReceiptsBank, ReceiptsRegistry, ReceiptsRoyalty } from './deps.ts';
 import { ErrBatchNotFound, ErrBatchNotPending, ErrDuplicateEvidence, ErrInsufficientEscrow, ErrWindowClosed } from './errors.ts';
 import { hex } from './events.ts';
@@ -147,9 +148,10 @@ export class ReceiptsKeeper {
     if (at !== undefined) throw ErrDuplicateEvidence.wrap(`evidence ${hex(hash)} was processed at height ${at}`);
   }
 
-  recordEvidence(ctx: Context, hash: Uint8Array): void {
-    keys.evidence.set(ctx.store, hash, ctx.block.height);
-  }
+  /** Where the registry's punishOperator records each punished fault's evidence, with the height. */
+  readonly evidenceLog: EvidenceLog = {
+    record: (ctx, hash) => keys.evidence.set(ctx.store, hash, ctx.block.height),
+  };
 
   // ---- reads for other modules (emission) ----
 

@@ -9,10 +9,9 @@
 //   getAttestation(store, id)                   any accepted attestation by id, expired or replaced ones too
 //   gpusOf(store, address)                      the operator's GPU commitments (price, reservable flag)
 //   currentAttestationsOf(store, address, now)  attestations that count at unix time `now`
-//   slashOperator(ctx, address, bps, reason, {recipientModule?})
-//                                               slashes bond + unbonding entries pro rata; the coins go to
-//                                               recipientModule's account, or are burned without one
-//   jail(ctx, address, untilHeight, reason) / unjail(ctx, address) / tombstone(ctx, address, reason)
+//   punishOperator(ctx, address, punishment)    the one way to punish a proven fault: slash bond + unbonding
+//                                               entries pro rata, pay the prover rewardBps of it, burn the rest,
+//                                               jail or tombstone, record the evidence (README "Punishing an operator")
 //   removeGpuCommitment(ctx, address, gpuId)    drops one GPU commitment (emission's fake-capacity fault)
 //   setReputation(ctx, address, score)          emission's per-epoch score into Operator.reputation (catalog sort)
 //   params(store)
@@ -28,13 +27,10 @@ export type RegistryApi = Pick<
   | 'getAttestation'
   | 'gpusOf'
   | 'currentAttestationsOf'
-  | 'slashOperator'
-  | 'jail'
-  | 'unjail'
-  | 'tombstone'
+  | 'punishOperator'
   | 'removeGpuCommitment'
   | 'setReputation'
   | 'params'
 >;
 
-export type { ReceiptKeyInfo, SlashOptions, SlashResult } from './keeper.ts';
+export type { EvidenceLog, Punishment, PunishResult, ReceiptKeyInfo } from './keeper.ts';

@@ -27,7 +27,7 @@ import { registryQueries } from './queries.ts';
 import { checkRegistryInvariants } from './invariants.ts';
 
 export { RegistryKeeper } from './keeper.ts';
-export type { RegistryApi, ReceiptKeyInfo, SlashOptions, SlashResult } from './api.ts';
+export type { EvidenceLog, Punishment, PunishResult, RegistryApi, ReceiptKeyInfo } from './api.ts';
 export { checkRegistryInvariants } from './invariants.ts';
 export { BONDS_ACCOUNT } from './keys.ts';
 
@@ -52,7 +52,7 @@ export function registryModule(registry: RegistryKeeper, bank: RegistryBank, acc
       msgRevokePayerKey(),
       msgSubmitAttestation(registry),
       msgUpdateParams(registry),
-      msgReportForgedAttestation(registry, bank),
+      msgReportForgedAttestation(registry),
       msgUnjailOperator(registry),
     ],
     queries: registryQueries(registry),

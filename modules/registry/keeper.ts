@@ -39,6 +39,44 @@ export interface SlashOptions {
   readonly recipientModule?: string;
 }
 
+/** Where a module keeps the evidence it has punished, so the same evidence is never punished twice. */
+export interface EvidenceLog {
+  record(ctx: Context, hash: Uint8Array): void;
+}
+
+/** One proven fault of an operator, as the punishing module states it (its own params and evidence). */
+export interface Punishment {
+  /** Share of the bond and of each unbonding entry slashed, 1..10000 basis points. */
+  readonly bps: number;
+  /** The fault's name in the slash, jail and tombstone events. */
+  readonly reason: string;
+  /** After the slash: jail for `jailBlocks` blocks, tombstone, or neither. */
+  readonly then: 'jail' | 'tombstone' | 'none';
+  /** With `then: 'jail'`: blocks from this one until the operator may unjail. */
+  readonly jailBlocks?: bigint;
+  /** Who proved the fault and is owed the reward; undefined when the chain found it itself. Never the operator. */
+  readonly prover?: Uint8Array;
+  /** The prover's share of the slash in basis points; the rest is burned. */
+  readonly rewardBps: number;
+  /**
+   * The module account the slashed coins pass through on their way to the prover and the burn
+   * (the punishing module's penalty account). Without it they are burned straight from the bonds
+   * account, and nobody can be rewarded.
+   */
+  readonly via?: string;
+  /** The evidence to record as processed, in the punishing module's own log. */
+  readonly evidence?: { readonly hash: Uint8Array; readonly log: EvidenceLog };
+}
+
+export interface PunishResult {
+  /** What left the bond and unbonding entries (empty when there was nothing to take). */
+  readonly slashed: Amount[];
+  /** What the prover got, in the bond's denom. */
+  readonly reward: bigint;
+  /** The jail's end height; 0 when not jailed. */
+  readonly jailedUntil: bigint;
+}
+
 export class RegistryKeeper {
   readonly #bank: RegistryBank;
 
@@ -216,6 +254,35 @@ export class RegistryKeeper {
       destination: opts.recipientModule ?? 'burned',
     });
     return { slashed };
+  }
+
+  /**
+   * The one way an operator is punished for a proven fault: slash the bond and unbonding entries,
+   * pay the prover its share, burn the rest, then jail or tombstone, and record the evidence as
+   * processed. Every fault of every module (receipts, forged attestations, fake capacity) comes
+   * here, so the money and the events of a punishment are the same whoever proved it.
+   */
+  async punishOperator(ctx: Context, address: Uint8Array, p: Punishment): Promise<PunishResult> {
+    const { slashed } = await this.slashOperator(ctx, address, p.bps, p.reason, p.via === undefined ? {} : { recipientModule: p.via });
+    let reward = 0n;
+    if (p.via !== undefined) {
+      const rewarded = p.prover !== undefined && !Buffer.from(p.prover).equals(address);
+      for (const coin of slashed) {
+        const cut = rewarded ? (coin.amount * BigInt(p.rewardBps)) / BigInt(BPS) : 0n;
+        if (cut > 0n) await this.#bank.sendFromModule(ctx, p.via, p.prover!, [{ denom: coin.denom, amount: cut }]);
+        if (coin.amount > cut) await this.#bank.burn(ctx, p.via, [{ denom: coin.denom, amount: coin.amount - cut }]);
+        reward += cut;
+      }
+    }
+    let jailedUntil = 0n;
+    if (p.then === 'tombstone') await this.tombstone(ctx, address, p.reason);
+    if (p.then === 'jail') {
+      if (p.jailBlocks === undefined) throw new Error(`punishing for ${p.reason}: a jail needs jailBlocks`);
+      jailedUntil = ctx.block.height + p.jailBlocks;
+      await this.jail(ctx, address, jailedUntil, p.reason);
+    }
+    if (p.evidence !== undefined) p.evidence.log.record(ctx, p.evidence.hash);
+    return { slashed, reward, jailedUntil };
   }
 
   /**

@@ -7,7 +7,6 @@
 // The envelope is decoded here from the generated p2p types (the module does not import node/p2p);
 // its sign-bytes and the evidence key are the sdk's (sdk/registry/evidence.ts), as the node's p2p
 // layer and watcher use them.
-import type { Context } from '../../../core/framework/context.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { Envelope, SignedBody } from '../../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { MsgReportForgedAttestation, MsgReportForgedAttestationResponse } from '../../../proto/gen/cairn/registry/v1/tx.ts';
@@ -22,12 +21,11 @@ import {
   ErrUnknownSignerKey,
 } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
-import type { RegistryBank } from '../deps.ts';
-import type { RegistryKeeper } from '../keeper.ts';
+import type { EvidenceLog, RegistryKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../../sdk/registry/sign-bytes.ts';
 import { MAX_EVIDENCE_BYTES, envelopeSignBytes, forgedEvidenceHash } from '../../../sdk/registry/evidence.ts';
-import { BPS, decodeAddress } from '../validate.ts';
+import { decodeAddress } from '../validate.ts';
 import { REGISTRY_TYPE_URLS } from '../../../sdk/registry/messages.ts';
 import { VERIFY_GAS } from './submit-attestation.ts';
 
@@ -36,6 +34,9 @@ export const FORGED_ATTESTATION_BPS = 10_000;
 /** The reporter's share of what is slashed (the SPEC's challenger_reward); the rest is burned. */
 export const REPORTER_REWARD_BPS = 2_000;
 export const FORGED_ATTESTATION_REASON = 'forged_attestation';
+
+/** Forged-attestation evidence already punished, as punishOperator records it. */
+const forgedEvidenceLog: EvidenceLog = { record: (ctx, hash) => keys.forgedEvidence.set(ctx.store, hash, true) };
 
 export interface DecodedEvidence {
   readonly envelope: Envelope;
@@ -62,7 +63,7 @@ export function decodeEvidence(bytes: Uint8Array, index: number): DecodedEvidenc
   return { envelope, body, attestation };
 }
 
-export function msgReportForgedAttestation(registry: RegistryKeeper, bank: RegistryBank): MsgHandler<MsgReportForgedAttestation> {
+export function msgReportForgedAttestation(registry: RegistryKeeper): MsgHandler<MsgReportForgedAttestation> {
   return {
     typeUrl: REGISTRY_TYPE_URLS.MsgReportForgedAttestation,
     decode: (bytes) => MsgReportForgedAttestation.decode(bytes),
@@ -102,8 +103,16 @@ export function msgReportForgedAttestation(registry: RegistryKeeper, bank: Regis
 
       const evidenceHash = forgedEvidenceHash(signBytes, address);
       if ((await keys.forgedEvidence.get(ctx.store, evidenceHash)) !== undefined) throw ErrEvidenceReported.wrap(hex(evidenceHash));
-      keys.forgedEvidence.set(ctx.store, evidenceHash, true);
-      const reward = await punish(registry, bank, ctx, address, msg.reporter === body.operator ? undefined : ctx.addresses.decode(msg.reporter));
+      // The slash stays in the bonds account (no extra module account), pays the reporter from there and burns the rest.
+      const { reward } = await registry.punishOperator(ctx, address, {
+        bps: FORGED_ATTESTATION_BPS,
+        reason: FORGED_ATTESTATION_REASON,
+        then: 'tombstone',
+        prover: ctx.addresses.decode(msg.reporter),
+        rewardBps: REPORTER_REWARD_BPS,
+        via: keys.BONDS_ACCOUNT,
+        evidence: { hash: evidenceHash, log: forgedEvidenceLog },
+      });
       ctx.events.emit(EVENTS.forgedAttestation, {
         operator: body.operator,
         reporter: msg.reporter,
@@ -114,23 +123,4 @@ export function msgReportForgedAttestation(registry: RegistryKeeper, bank: Regis
       return msgResponse(REGISTRY_TYPE_URLS.MsgReportForgedAttestation, MsgReportForgedAttestationResponse, {});
     },
   };
-}
-
-/**
- * Slashes into the bonds account itself (so no extra module account is needed), pays the reporter
- * its share from there and burns the rest, then tombstones. Returns the reporter's reward.
- */
-async function punish(registry: RegistryKeeper, bank: RegistryBank, ctx: Context, operator: Uint8Array, reporter: Uint8Array | undefined): Promise<bigint> {
-  const { slashed } = await registry.slashOperator(ctx, operator, FORGED_ATTESTATION_BPS, FORGED_ATTESTATION_REASON, { recipientModule: keys.BONDS_ACCOUNT });
-  let reward = 0n;
-  const coin = slashed[0];
-  if (coin !== undefined) {
-    if (reporter !== undefined) {
-      reward = (coin.amount * BigInt(REPORTER_REWARD_BPS)) / BigInt(BPS);
-      if (reward > 0n) await bank.sendFromModule(ctx, keys.BONDS_ACCOUNT, reporter, [{ denom: coin.denom, amount: reward }]);
-    }
-    if (coin.amount > reward) await bank.burn(ctx, keys.BONDS_ACCOUNT, [{ denom: coin.denom, amount: coin.amount - reward }]);
-  }
-  await registry.tombstone(ctx, operator, FORGED_ATTESTATION_REASON);
-  return reward;
 }
