@@ -11,7 +11,7 @@ import { arg, booleanFlag, stringFlag, type CommandContext } from '../context.ts
 import { UsageError } from '../errors.ts';
 import { fields } from '../output.ts';
 import { capacitySignBytes } from '../../sdk/emission/sign-bytes.ts';
-import { MAX_GPU_ID_LENGTH } from '../../modules/emission/msgs/challenge-capacity.ts';
+import { MAX_GPU_ID_LENGTH } from '../../sdk/emission/messages.ts';
 import { attestationFields, attestationSignBytes } from '../../sdk/registry/sign-bytes.ts';
 import { devVerifier } from '../../sdk/registry/dev-verifier.ts';
 import { BECH32_LIMIT } from '../../core/framework/address.ts';

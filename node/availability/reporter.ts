@@ -11,12 +11,10 @@
 //
 // Not consensus code. Probing is bounded (timeout per request, endpoints per operator).
 import type { EncodeObject } from '@cosmjs/proto-signing';
-import { emissionMsgs } from '../../sdk/emission/messages.ts';
+import { MAX_REPORTS, emissionMsgs } from '../../sdk/emission/messages.ts';
 import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 
-/** At most this many reports in one message (the chain refuses more). */
-export const MAX_REPORTS_PER_MSG = 256;
 /** Endpoints probed per operator and round: the registry allows 32; a few are enough to call it up. */
 const MAX_ENDPOINTS = 4;
 
@@ -154,8 +152,8 @@ export class AvailabilityReporter {
   async report(epoch: bigint): Promise<void> {
     this.#reportedEpoch = epoch;
     const reports = [...this.#tallies].map(([operator, t]) => ({ operator, uptimeBps: Math.floor((t.up * 10_000) / t.rounds) }));
-    for (let i = 0; i < reports.length; i += MAX_REPORTS_PER_MSG) {
-      const chunk = reports.slice(i, i + MAX_REPORTS_PER_MSG);
+    for (let i = 0; i < reports.length; i += MAX_REPORTS) {
+      const chunk = reports.slice(i, i + MAX_REPORTS);
       const msg = emissionMsgs.MsgReportAvailability({ validator: this.#o.validator, reporter: this.#o.submitter.address, epoch, reports: chunk });
       try {
         await this.#o.submitter.submit([msg]);

@@ -16,6 +16,11 @@ export type EmissionMsgName = keyof typeof EMISSION_TYPE_URLS;
 /** e.g. `EmissionEncodeObject<'MsgReportAvailability'>`. */
 export type EmissionEncodeObject<K extends EmissionMsgName = EmissionMsgName> = EncodeObjects<typeof EMISSION_TYPE_URLS, typeof tx>[K];
 
+/** Most operators one MsgReportAvailability may report on; the chain refuses more. */
+export const MAX_REPORTS = 256;
+/** Longest GPU id a MsgChallengeCapacity may name. */
+export const MAX_GPU_ID_LENGTH = 128;
+
 /** For a CosmJS Registry. */
 export const emissionTypes = generatedTypes(EMISSION_TYPE_URLS, tx);
 /** `emissionMsgs.MsgReportAvailability({ … })`: the EncodeObject to sign. */

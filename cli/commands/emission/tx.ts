@@ -4,9 +4,7 @@
 import { arg, type CommandContext, stringFlag } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { checkAddress } from '../../node-client.ts';
-import { emissionMsgs } from '../../../sdk/emission/messages.ts';
-import { MAX_GPU_ID_LENGTH } from '../../../modules/emission/msgs/challenge-capacity.ts';
-import { MAX_REPORTS } from '../../../modules/emission/msgs/report-availability.ts';
+import { MAX_GPU_ID_LENGTH, MAX_REPORTS, emissionMsgs } from '../../../sdk/emission/messages.ts';
 import { eventAttribute } from '../../tx.ts';
 import { parseId, sendReceiptsTx as sendTx } from '../receipts/client.ts';
 

@@ -4,14 +4,12 @@
 // no trusted verifier on the chain, an unknown operator, an inactive one, a GPU it has not committed, a GPU already under an open
 // challenge, a challenge of oneself, a challenger who cannot pay the bond.
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
-import { EMISSION_TYPE_URLS } from '../../../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS, MAX_GPU_ID_LENGTH } from '../../../sdk/emission/messages.ts';
 import { MsgChallengeCapacity, MsgChallengeCapacityResponse } from '../../../proto/gen/cairn/emission/v1/tx.ts';
 import { answerable, openChallenge } from '../capacity.ts';
 import { ErrAlreadyChallenged, ErrInvalidChallenge, ErrNotCommitted, ErrUnknownOperator, ErrUntrustedVerifier } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-
-export const MAX_GPU_ID_LENGTH = 128;
 
 export function msgChallengeCapacity(k: EmissionKeeper): MsgHandler<MsgChallengeCapacity> {
   return {

@@ -3,7 +3,7 @@
 // validator did not name, for another epoch, for unknown operators or malformed are refused whole.
 // MsgSetAvailabilityReporter names (or, empty, removes) that reporter.
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
-import { EMISSION_TYPE_URLS } from '../../../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS, MAX_REPORTS } from '../../../sdk/emission/messages.ts';
 import {
   MsgReportAvailability,
   MsgReportAvailabilityResponse,
@@ -14,8 +14,6 @@ import { validatorPower } from '../availability.ts';
 import { ErrInvalidReport, ErrNotReporter, ErrNotValidator, ErrUnknownOperator, ErrWrongEpoch } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
-
-export const MAX_REPORTS = 256;
 
 export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAvailability> {
   return {
