@@ -19,6 +19,7 @@ import { freePorts } from '../node/cometbft/ports.ts';
 import { DEFAULT_APP_CONFIG, writeAppConfig } from '../node/config.ts';
 import { p2pKeyFromSeed, p2pKeyPath } from '../node/p2p/identity.ts';
 import { createWatcherKey, watcherAddress } from '../node/watcher/key.ts';
+import { fundPlayground, planPlayground, playgroundFilesDir } from './playground.ts';
 import { LocalnetError, type LocalnetKey, type LocalnetManifest, type LocalnetNode, manifestPath, writeManifest } from './manifest.ts';
 
 export interface CreateLocalnetOptions {
@@ -38,6 +39,11 @@ export interface CreateLocalnetOptions {
   readonly faucetFunds?: bigint;
   /** Genesis sections merged over the defaults, e.g. { slashing: { params: { signed_blocks_window: '10' } } }. */
   readonly genesis?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * GPU operators to register once the chain runs (localnet/playground.ts), with a model, an adapter,
+   * their author and a payer; default 0 (none of them).
+   */
+  readonly operators?: number;
   /** Extra genesis accounts, e.g. operators and payers of a test. */
   readonly accounts?: readonly { readonly address: string; readonly amount: bigint }[];
   /** app.toml: minimum gas prices (default 0.025ucairn). */
@@ -133,6 +139,10 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
   let appState = mergeSections(trustDevVerifier(defaultAppState()), opts.genesis);
   appState = addGenesisAccount(appState, faucet.address, [{ denom: 'ucairn', amount: opts.faucetFunds ?? 1_000_000n * CAIRN }]);
   for (const a of opts.accounts ?? []) appState = addGenesisAccount(appState, a.address, [{ denom: 'ucairn', amount: a.amount }]);
+  const operators = opts.operators ?? 0;
+  if (!Number.isInteger(operators) || operators < 0 || operators > 50) throw new LocalnetError(`--operators must be 0 to 50, got ${operators}`);
+  const playground = operators === 0 ? undefined : await planPlayground({ keyringDir: dir, filesDir: playgroundFilesDir(dir), operators });
+  if (playground !== undefined) appState = fundPlayground(appState, playground);
   const withOperators: LocalnetNode[] = [];
   for (const node of nodes) {
     const operator = await newKey();
@@ -151,7 +161,7 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
     await writeGenesis(node.home, genesis);
     await configureNode(node, withOperators, blockTimeMs, minimumGasPrices, gossipAddrs.filter((_, j) => j !== i));
   }
-  const manifest: LocalnetManifest = { version: 1, chainId, dir, blockTimeMs, faucet, nodes: withOperators };
+  const manifest: LocalnetManifest = { version: 1, chainId, dir, blockTimeMs, faucet, nodes: withOperators, ...(playground === undefined ? {} : { playground }) };
   await writeManifest(manifest);
   return manifest;
 }

@@ -3,6 +3,7 @@
 //   const net = await Localnet.create({ dir, validators: 4 });   // homes, keys, shared genesis
 //   await net.up();                                               // apps + CometBFTs in the background
 //   await net.status();                                           // heights, app hashes, powers, peers
+//   await net.operators();                                        // the playground's operators on chain
 //   await net.stopNode('node3'); await net.startNode('node3');
 //   await net.down({ reset: true });                              // stop by pid, wipe the directory
 //
@@ -10,11 +11,13 @@
 import { appHeight, rpcCall, status as nodeStatus } from '../node/cometbft/rpc.ts';
 import { type AddNodeOptions, type CreateLocalnetOptions, addNode, createLocalnet, removeLocalnet } from './create.ts';
 import { LocalnetError, type LocalnetManifest, type LocalnetNode, readManifest, writeManifest } from './manifest.ts';
+import { type OperatorReport, playgroundStatus, setUpPlayground } from './playground.ts';
 import { isOurs, killStartedOnExit, sleep, startApp, startCometbftProcess, stopPid, waitForPort, waitForRpc } from './processes.ts';
 
 export { LocalnetError } from './manifest.ts';
 export type { LocalnetKey, LocalnetManifest, LocalnetNode } from './manifest.ts';
 export type { CreateLocalnetOptions } from './create.ts';
+export type { OperatorReport, Playground, PlaygroundOperator } from './playground.ts';
 export { CAIRN, DEFAULT_CHAIN_ID, libp2pAddress } from './create.ts';
 
 export interface NodeReport {
@@ -102,6 +105,28 @@ export class Localnet {
       await writeManifest(this.manifest);
     }
     await this.waitForHeight(1, timeoutMs);
+    await this.#setUpPlayground();
+  }
+
+  /** The playground's operators as the chain sees them, and the payer's escrow (none without --operators). */
+  async operators(): Promise<{ operators: OperatorReport[]; escrow: { available: string; locked: string } | undefined }> {
+    const p = this.manifest.playground;
+    if (p === undefined) return { operators: [], escrow: undefined };
+    const running = this.nodes.find((n) => this.isRunning(n.name).cometbft);
+    if (running === undefined) return { operators: p.operators.map((o) => ({ key: o.key, address: o.address, status: 'unknown (no node running)', bond: '-', gpus: 0, endpoint: o.endpoint })), escrow: undefined };
+    return playgroundStatus(p, this.rpcUrl(running.name));
+  }
+
+  /** The first `up` registers the playground (localnet/playground.ts); later ones find it done. */
+  async #setUpPlayground(): Promise<void> {
+    const p = this.manifest.playground;
+    if (p === undefined || p.setUpAtHeight !== undefined) return;
+    try {
+      await setUpPlayground(p, { rpc: this.rpcUrl(this.nodes[0]!.name), chainId: this.chainId });
+    } catch (err) {
+      throw new LocalnetError(`the localnet runs, but setting up its operators failed: ${(err as Error).message}; start over with \`cairn localnet down --reset\``, { cause: err });
+    }
+    await writeManifest(this.manifest);
   }
 
   /** Starts one node (app, then CometBFT) and waits for its RPC. */

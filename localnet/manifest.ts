@@ -1,8 +1,9 @@
 // The localnet's own record, <dir>/localnet.json: every node's home, ports, identities, operator key
-// and the process ids it was started with. `localnet status` and `down` work from this file alone,
+// and the process ids it was started with, and the playground's keys and whether it was set up. `localnet status` and `down` work from this file alone,
 // so they work from another shell than the one that ran `up`.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Playground } from './playground.ts';
 
 export const MANIFEST_FILE = 'localnet.json';
 
@@ -38,6 +39,8 @@ export interface LocalnetManifest {
   /** A funded account for handing out test tokens (key "faucet" in <dir>/keyring-test). */
   readonly faucet: LocalnetKey;
   readonly nodes: LocalnetNode[];
+  /** GPU operators, a model and an adapter, and a payer (`--operators M`); keys in <dir>/keyring-test. */
+  readonly playground?: Playground;
 }
 
 export class LocalnetError extends Error {

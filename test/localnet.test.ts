@@ -1,7 +1,8 @@
 // `cairn localnet up|status|down` as a user runs them (each a separate CLI process), plus the staking
-// commands against the running network: a localnet comes up from nothing with one command, keeps
-// running after the command exits, and `down` stops it by its recorded process ids, even after a
-// node failed to come up.
+// commands against the running network: a localnet comes up from nothing with one command, with
+// GPU operators registered, bonded, attested and serving, and a payer with escrow; it keeps running
+// after the command exits, and `down` stops it by its recorded process ids, even after a node failed
+// to come up.
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,15 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isOurs } from '../localnet/processes.ts';
 import { Localnet } from '../localnet/index.ts';
+import { devVerifierHex } from '../sdk/registry/dev-verifier.ts';
+
+interface Playground {
+  model: string;
+  adapter: string;
+  author: { address: string };
+  payer: { address: string; payerKey: string; escrow: { available: string; locked: string } };
+  operators: { key: string; address: string; status: string; bond: string; gpus: number }[];
+}
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
 const run = promisify(execFile);
@@ -30,7 +40,12 @@ afterAll(async () => {
 describe('cairn localnet', () => {
   it('comes up with one command, answers status, serves staking commands, and goes down by pid', async () => {
     dir = join(await mkdtemp(join(tmpdir(), 'cairn-localnet-')), 'net');
-    const up = (await cairn('localnet', 'up', '--validators', '2', '--block-time', '300', '--dir', dir)) as { nodes: { name: string; rpc: string; libp2p: string; validator: string }[]; seconds: number };
+    const up = (await cairn('localnet', 'up', '--validators', '2', '--operators', '2', '--block-time', '300', '--dir', dir)) as {
+      nodes: { name: string; rpc: string; libp2p: string; validator: string }[];
+      seconds: number;
+      dev_verifier: string;
+      playground: Playground;
+    };
     // The address `cairn receipts publish --peer` needs, with the node's peer id.
     for (const n of up.nodes) expect(n.libp2p).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/12D3Koo\w+$/);
     expect(up.nodes.map((n) => n.name)).toEqual(['node0', 'node1']);
@@ -48,7 +63,33 @@ describe('cairn localnet', () => {
     ]);
     expect(Math.min(...status.nodes.map((n) => n.height))).toBeGreaterThanOrEqual(3);
 
+    // Two GPU operators, bonded, with 8 attested GPUs, serving the model and the adapter; a payer
+    // with escrow and an authorised payer key: as `up` printed them, as `status` shows them, and as
+    // the chain answers any client.
     const node = up.nodes[0]!.rpc;
+    const playground = (status as unknown as { playground: Playground }).playground;
+    expect(playground.operators.map((o) => [o.key, o.status, o.bond, o.gpus])).toEqual([
+      ['operator0', 'active', '100000000ucairn', 8],
+      ['operator1', 'active', '100000000ucairn', 8],
+    ]);
+    expect(up.playground.operators.map((o) => o.address)).toEqual(playground.operators.map((o) => o.address));
+    expect(playground.payer.escrow).toEqual({ available: '1000000000ucairn', locked: '0ucairn' });
+    for (const o of playground.operators) {
+      // verified-tee: the dev verifier's attestation was accepted.
+      const record = (await cairn('query', 'registry', 'operator', o.address, '--node', node)) as { trustLevel: string; active: boolean };
+      expect(record).toMatchObject({ trustLevel: 'verified-tee', active: true });
+      const serves = (await cairn('query', 'registry', 'operator-serves', o.address, '--node', node)) as { offers: { modelId: string; pricePerUnit: string }[] };
+      expect(serves.offers.map((x) => [x.modelId, x.pricePerUnit])).toEqual([
+        [playground.model, '2ucairn'],
+        [playground.adapter, '2ucairn'],
+      ]);
+    }
+    const adapter = await cairn('query', 'registry', 'model', playground.adapter, '--node', node);
+    expect(adapter).toMatchObject({ kind: 'adapter', baseModelId: playground.model, royaltyBps: 200, author: playground.author.address });
+    const payerKeys = (await cairn('query', 'registry', 'payer-keys', playground.payer.address, '--node', node)) as { keys: { key: string; revokedHeight: string }[] };
+    expect(payerKeys.keys.map((k) => [k.key, k.revokedHeight])).toEqual([[playground.payer.payerKey, '0']]);
+    expect(up.dev_verifier).toBe(devVerifierHex());
+
     const validators = (await cairn('query', 'staking', 'validators', '--node', node)) as { validators: { operatorAddress: string; tokens: string }[] };
     expect(validators.validators.map((v) => v.tokens)).toEqual(['100000000', '100000000']);
     const valoper = validators.validators[1]!.operatorAddress;
@@ -67,7 +108,7 @@ describe('cairn localnet', () => {
     });
     await cairn('localnet', 'down', '--reset', '--dir', dir);
     expect(existsSync(dir)).toBe(false);
-  });
+  }, 240_000);
 
   it('records every process it started even when another node fails to come up, so `down` stops them all', async () => {
     const failDir = join(await mkdtemp(join(tmpdir(), 'cairn-localnet-fail-')), 'net');

@@ -9,13 +9,17 @@ import type { CommandContext, CommandModule } from '../context.ts';
 import { stringFlag } from '../context.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { fields, table } from '../output.ts';
+import { playgroundJson, playgroundText } from './playground-view.ts';
 import { dirOption, localnetDir } from './localnet-dir.ts';
 
-function positiveInt(text: string | undefined, name: string, max: number): number | undefined {
+function wholeNumber(text: string | undefined, name: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`--${name} "${text}" must be a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} "${text}" must be a whole number from ${min} to ${max}`);
   return Number(text);
 }
+
+/** GPU operators a new localnet gets unless --operators says otherwise. */
+const DEFAULT_OPERATORS = 1;
 
 const command: CommandModule = {
   description:
@@ -25,14 +29,16 @@ const command: CommandModule = {
     'Later runs restart the same network. Processes run in the background until `cairn localnet down`.',
   options: {
     validators: { type: 'string', valueName: 'n', description: 'number of validators when creating (default 4)' },
+    operators: { type: 'string', valueName: 'm', description: `GPU operators to register when creating, with a model, an adapter and a funded payer (default ${DEFAULT_OPERATORS}; 0 for none)` },
     'block-time': { type: 'string', valueName: 'ms', description: 'pause between blocks when creating (default 1000)' },
     ...dirOption,
   },
   examples: ['cairn localnet up', 'cairn localnet up --validators 7 --block-time 500', 'cairn localnet up --dir /tmp/net'],
   async run(ctx: CommandContext) {
     const dir = localnetDir(ctx);
-    const validators = positiveInt(stringFlag(ctx, 'validators'), 'validators', 50);
-    const blockTimeMs = positiveInt(stringFlag(ctx, 'block-time'), 'block-time', 60_000);
+    const validators = wholeNumber(stringFlag(ctx, 'validators'), 'validators', 1, 50);
+    const operators = wholeNumber(stringFlag(ctx, 'operators'), 'operators', 0, 50);
+    const blockTimeMs = wholeNumber(stringFlag(ctx, 'block-time'), 'block-time', 1, 60_000);
     const started = performance.now();
     let net: Localnet;
     if (existsSync(manifestPath(dir))) {
@@ -40,11 +46,15 @@ const command: CommandModule = {
       if (validators !== undefined && validators !== net.nodes.filter((n) => n.operator !== undefined).length) {
         ctx.warn(`the localnet in ${dir} already exists with its own validators; --validators applies when creating (use \`cairn localnet down --reset\` first)`);
       }
+      if (operators !== undefined && operators !== (net.manifest.playground?.operators.length ?? 0)) {
+        ctx.warn(`the localnet in ${dir} already exists with its own operators; --operators applies when creating (use \`cairn localnet down --reset\` first)`);
+      }
     } else {
       ctx.note(`creating a localnet in ${dir}`);
       net = await Localnet.create({
         dir,
         ...(validators === undefined ? {} : { validators }),
+        operators: operators ?? DEFAULT_OPERATORS,
         ...(blockTimeMs === undefined ? {} : { blockTimeMs }),
         ...(ctx.global.chainId === undefined ? {} : { chainId: ctx.global.chainId }),
         note: (m) => ctx.note(m),
@@ -61,8 +71,9 @@ const command: CommandModule = {
     const nodes = await Promise.all(
       net.nodes.map(async (n) => ({ name: n.name, rpc: `http://127.0.0.1:${n.ports.rpc}`, libp2p: (await libp2pAddress(n)) ?? null, home: n.home, validator: n.operator?.address ?? null, pids: n.pids })),
     );
+    const playground = net.manifest.playground === undefined ? undefined : { playground: net.manifest.playground, ...(await net.operators()) };
     ctx.print({
-      json: { dir, chain_id: net.chainId, seconds: Number(seconds), faucet: net.manifest.faucet.address, dev_verifier: devVerifierHex(), nodes },
+      json: { dir, chain_id: net.chainId, seconds: Number(seconds), faucet: net.manifest.faucet.address, dev_verifier: devVerifierHex(), nodes, playground: playground === undefined ? null : playgroundJson(playground) },
       text: () =>
         fields([
           ['dir', dir],
@@ -74,6 +85,7 @@ const command: CommandModule = {
         '\n\n' +
         table(['node', 'RPC', 'operator', 'home'], nodes.map((n) => [n.name, n.rpc, n.validator ?? '(full node)', n.home])) +
         (nodes[0]?.libp2p ? `\n\nlibp2p (for \`cairn receipts publish --peer\`): ${nodes.map((n) => `${n.name} ${n.libp2p ?? '(off)'}`).join(', ')}` : '') +
+        (playground === undefined ? '' : `\n\n${playgroundText(playground)}\n\nSign, batch and submit receipts as in docs/operator-guide.md, sections 14-17.`) +
         `\n\nNext: \`cairn localnet status${dirFlag}\`, \`cairn status --node ${nodes[0]?.rpc ?? ''}\`, \`cairn localnet down${dirFlag}\`.`,
     });
   },
