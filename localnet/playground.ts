@@ -7,7 +7,7 @@
 // funds the accounts in the genesis. `setUpPlayground` (once the chain makes blocks) sends ordinary
 // transactions, signed with CosmJS like any client's: the chain checks every step as it would
 // anyone's, and nothing is written into the genesis that a message could not have produced.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createProtobufRpcClient, GasPrice, QueryClient, SigningStargateClient, type DeliverTxResponse } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
@@ -16,7 +16,7 @@ import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT } from '../core/framework/address.ts';
 import { Keyring } from '../sdk/keyring/keyring.ts';
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
-import { generateEd25519 } from '../sdk/ed25519.ts';
+import { ed25519FromSeed, generateEd25519 } from '../sdk/ed25519.ts';
 import { sha256 } from '../sdk/hash.ts';
 import { devVerifier } from '../sdk/registry/dev-verifier.ts';
 import { REGISTRY_TYPE_URLS } from '../sdk/registry/messages.ts';
@@ -25,6 +25,9 @@ import { RECEIPTS_TYPE_URLS } from '../sdk/receipts/messages.ts';
 import { GpuTier, ModelKind, OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import { QueryOperatorRequest, QueryOperatorResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import { QueryEscrowRequest, QueryEscrowResponse } from '../proto/gen/cairn/receipts/v1/query.ts';
+import { QueryOpenChallengesRequest, QueryOpenChallengesResponse } from '../proto/gen/cairn/emission/v1/query.ts';
+import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { capacitySignBytes } from '../modules/emission/capacity.ts';
 import { addGenesisAccount, type AppState } from '../node/genesis.ts';
 
 const CAIRN = 1_000_000n;
@@ -88,16 +91,20 @@ export async function planPlayground(opts: PlanOptions): Promise<Playground> {
   const keyring = new Keyring({ dir: opts.keyringDir, backend: 'test' });
   await mkdir(opts.filesDir, { recursive: true });
   let index = 0;
+  // A key or file left by an earlier, interrupted run is reused, so a retry does not trip on it.
   const account = async (key: string): Promise<PlaygroundAccount> => {
     index += 1;
     const hdPath = `m/44'/118'/0'/0/${index}`;
+    if (await keyring.has(key)) return { key, address: (await keyring.show(key)).address };
     const added = await keyring.add(key, opts.mnemonic === undefined ? {} : { mnemonic: opts.mnemonic, hdPath });
     return { key, address: added.key.address };
   };
   const seedFile = async (name: string): Promise<{ file: string; publicKey: string }> => {
-    const { seed, signer } = generateEd25519();
     const file = resolve(opts.filesDir, name);
-    await writeFile(file, `${Buffer.from(seed).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    const old = await readFile(file, 'utf8').catch(() => undefined);
+    if (old !== undefined && /^[0-9a-f]{64}$/.test(old.trim())) return { file, publicKey: Buffer.from(ed25519FromSeed(new Uint8Array(Buffer.from(old.trim(), 'hex'))).publicKey).toString('hex') };
+    const { seed, signer } = generateEd25519();
+    await writeFile(file, `${Buffer.from(seed).toString('hex')}\n`, { mode: 0o600 });
     return { file, publicKey: Buffer.from(signer.publicKey).toString('hex') };
   };
   const author = await account('author');
@@ -107,7 +114,7 @@ export async function planPlayground(opts: PlanOptions): Promise<Playground> {
   for (let i = 0; i < opts.operators; i++) {
     const a = await account(`operator${i}`);
     const receipt = await seedFile(`operator${i}.receipt-key`);
-    operators.push({ ...a, receiptKeyFile: receipt.file, receiptKey: receipt.publicKey, endpoint: `https://operator${i}.localnet.invalid/v1`, gpuId: GPU_ID });
+    operators.push({ ...a, receiptKeyFile: receipt.file, receiptKey: receipt.publicKey, endpoint: `https://operator${i}.playground.invalid/v1`, gpuId: GPU_ID });
   }
   return {
     keyringDir: resolve(opts.keyringDir),
@@ -220,6 +227,58 @@ export async function setUpPlayground(p: Playground, opts: { rpc: string; chainI
   } finally {
     for (const c of clients.values()) c.disconnect();
   }
+}
+
+/**
+ * Answers every open capacity challenge of the playground's operators as their benchmark runner
+ * would: the dev verifier signs the committed count and the operator sends MsgProveCapacity. Without
+ * it, a dev chain's operator would be jailed for fake capacity `capacity_window` blocks after the
+ * chain first picked its GPU. Returns how many were answered.
+ */
+export async function answerCapacityChallenges(p: Playground, opts: { rpc: string; chainId: string }): Promise<number> {
+  const comet = await connectComet(opts.rpc);
+  const keyring = new Keyring({ dir: p.keyringDir, backend: 'test' });
+  let answered = 0;
+  try {
+    const rpcClient = createProtobufRpcClient(new QueryClient(comet));
+    for (const o of p.operators) {
+      const open = QueryOpenChallengesResponse.decode(await rpcClient.request('cairn.emission.v1.Query', 'OpenChallenges', QueryOpenChallengesRequest.encode({ operator: o.address }).finish())).challenges;
+      if (open.length === 0) continue;
+      const verifier = devVerifier();
+      const msgs = open.map((c) => ({
+        typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity,
+        value: { operator: o.address, challengeId: c.id, measuredCount: c.gpuCount, verifier: verifier.publicKey, signature: verifier.sign(capacitySignBytes(opts.chainId, fromBech32(o.address, BECH32_LIMIT).data, c.id, c.gpuId, c.gpuCount)) },
+      }));
+      const client = await SigningStargateClient.connectWithSigner(opts.rpc, await keyring.signer(o.key), { registry: cairnRegistry(), gasPrice: GasPrice.fromString(GAS_PRICE) });
+      try {
+        const r = await client.signAndBroadcast(o.address, msgs, 'auto', 'cairn playground: capacity proof');
+        if (r.code !== 0) throw new PlaygroundError(`${o.key} could not prove capacity: code ${r.code}: ${r.rawLog ?? ''}`);
+        answered += open.length;
+      } finally {
+        client.disconnect();
+      }
+    }
+  } finally {
+    comet.disconnect();
+  }
+  return answered;
+}
+
+/** The dev chain's record of its playground (<home>/playground/playground.json). */
+export function playgroundRecordPath(home: string): string {
+  return join(playgroundFilesDir(home), 'playground.json');
+}
+
+export async function readPlayground(path: string): Promise<Playground | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as Playground);
+}
+
+/** Replaced atomically, like the localnet manifest. */
+export async function writePlayground(path: string, p: Playground): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(p, null, 2)}\n`, 'utf8');
+  await rename(tmp, path);
 }
 
 export interface OperatorReport {

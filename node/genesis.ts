@@ -101,6 +101,25 @@ export function trustDevVerifier(appState: AppState): AppState {
   return next;
 }
 
+/**
+ * The dev chain's shorter windows (`cairn dev`), so a submitted batch is paid about half a minute
+ * later: 2-minute epochs (emission's epochs_per_year to match, so the yearly budget is unchanged),
+ * a 30-block dispute window, a 10-block reveal window, and escrow withdrawals after 60 blocks.
+ */
+export const DEV_PARAMS = {
+  receipts: { epoch_blocks: '120', dispute_window_blocks: '30', reveal_window: '10', escrow_withdraw_delay: '60' },
+  emission: { epochs_per_year: String(365 * 24 * 30) },
+} as const;
+
+export function withDevParams(appState: AppState): AppState {
+  const next = structuredClone(appState);
+  for (const [module, params] of Object.entries(DEV_PARAMS)) {
+    const section = (next[module] ??= {}) as { params?: Record<string, unknown> };
+    section.params = { ...section.params, ...params };
+  }
+  return next;
+}
+
 interface JsonCoin {
   denom: string;
   amount: string;

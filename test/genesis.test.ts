@@ -1,7 +1,7 @@
 // Genesis files a validator might write by hand: good ones load, bad ones are refused with the
 // path of the bad field, before the chain starts (the CLI side: start-refusals.test.ts).
 import { describe, expect, it } from 'vitest';
-import { addGenesisAccount, defaultAppState } from '../node/genesis.ts';
+import { DEV_BALANCE, addGenesisAccount, defaultAppState, trustDevVerifier, withDevParams } from '../node/genesis.ts';
 import { AppChain, checkAppState } from './support/app-chain.ts';
 
 const ALICE = 'cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9';
@@ -11,6 +11,15 @@ const funded = () => addGenesisAccount(defaultAppState(), ALICE, [{ denom: 'ucai
 describe('genesis validation', () => {
   it('accepts the default genesis with a funded account', async () => {
     await expect(checkAppState(funded())).resolves.toBeDefined();
+  });
+
+  it('accepts the dev chain’s genesis (short windows, the dev verifier, the dev balance) and starts a chain from it', async () => {
+    const dev = withDevParams(trustDevVerifier(addGenesisAccount(defaultAppState(), ALICE, [{ denom: 'ucairn', amount: DEV_BALANCE }])));
+    await expect(checkAppState(dev)).resolves.toBeDefined();
+    expect((dev['receipts'] as { params: Record<string, unknown> }).params).toMatchObject({ epoch_blocks: '120', dispute_window_blocks: '30', reveal_window: '10' });
+    const chain = await AppChain.start({ appState: dev });
+    await chain.block();
+    expect(await chain.balance(ALICE)).toBe(DEV_BALANCE);
   });
 
   it('refuses an account with a bad address', async () => {

@@ -1,9 +1,28 @@
-// `cairn dev` (what `npm start` runs): a single-validator dev chain in one command. The first run
-// creates the home with the documented dev account funded, a `dev` key in the test keyring and the
-// public dev verifier trusted (sdk/registry/dev-verifier.ts); later runs continue the same chain.
+// `cairn dev` (what `npm start` runs): a single-validator dev chain in one command, and a playground
+// on it. The first run creates the home with the documented dev account funded, a `dev` key in the
+// test keyring, the public dev verifier trusted (sdk/registry/dev-verifier.ts) and the dev chain's
+// short windows (DEV_PARAMS); once the chain makes blocks it sets up the playground
+// (localnet/playground.ts: an operator, a model and an adapter, a payer with escrow) by transactions,
+// the same way `cairn localnet up --operators 1` does. While it runs, it answers the capacity
+// challenges of the playground's operator with the dev verifier. Later runs continue the same chain.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState, trustDevVerifier } from '../../node/genesis.ts';
+import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState, trustDevVerifier, withDevParams } from '../../node/genesis.ts';
+import type { RunningNode } from '../../node/node.ts';
+import { appHeight } from '../../node/cometbft/rpc.ts';
+import {
+  type Playground,
+  answerCapacityChallenges,
+  fundPlayground,
+  planPlayground,
+  playgroundFilesDir,
+  playgroundRecordPath,
+  playgroundStatus,
+  readPlayground,
+  setUpPlayground,
+  writePlayground,
+} from '../../localnet/playground.ts';
+import { playgroundText } from './playground-view.ts';
 import { devVerifierHex } from '../../sdk/registry/dev-verifier.ts';
 import { Keyring } from '../../sdk/keyring/keyring.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
@@ -44,7 +63,10 @@ const command: CommandModule = {
     if (!existsSync(join(home, 'config', 'genesis.json'))) {
       ctx.note(`creating a dev chain in ${home}`);
       const key = (await keyring.has('dev')) ? await keyring.show('dev') : (await keyring.add('dev', { mnemonic: DEV_MNEMONIC })).key;
-      const appState = trustDevVerifier(addGenesisAccount(defaultAppState(), key.address, [{ denom: 'ucairn', amount: DEV_BALANCE }]));
+      const playground = await planPlayground({ keyringDir: home, filesDir: playgroundFilesDir(home), operators: 1, mnemonic: DEV_MNEMONIC });
+      await writePlayground(playgroundRecordPath(home), playground);
+      const funded = fundPlayground(addGenesisAccount(defaultAppState(), key.address, [{ denom: 'ucairn', amount: DEV_BALANCE }]), playground);
+      const appState = withDevParams(trustDevVerifier(funded));
       await initNodeHome({
         home,
         chainId: DEV_CHAIN_ID,
@@ -60,6 +82,7 @@ const command: CommandModule = {
     }
     const dev = await keyring.show('dev');
     await serve(ctx, {
+      onStarted: (node) => runPlayground(ctx, node),
       withCometbft: true,
       config: {},
       portHint: 'or run `cairn dev --port-offset 100` to move all of this dev chain\'s ports up by 100',
@@ -71,5 +94,61 @@ const command: CommandModule = {
     });
   },
 };
+
+/** How often the dev chain looks for capacity challenges to answer (the window is 600 blocks). */
+const CHALLENGE_POLL_MS = 10_000;
+
+/** Sets up the playground on the first start, prints it, then answers capacity challenges until stopped. */
+async function runPlayground(ctx: CommandContext, node: RunningNode): Promise<void> {
+  const home = ctx.global.home;
+  const path = playgroundRecordPath(home);
+  const p = await readPlayground(path);
+  const rpc = node.rpcUrl;
+  if (p === undefined || rpc === undefined) return;
+  let chainId: string;
+  try {
+    // The chain id is known from InitChain on, and CosmJS connects from height 1.
+    await waitForBlock(rpc, ctx.signal);
+    chainId = node.app.chainId;
+    if (p.setUpAtHeight === undefined) {
+      await setUpPlayground(p, { rpc, chainId, note: (m) => ctx.note(m) });
+      await writePlayground(path, p);
+    }
+    ctx.note(`\n${playgroundText({ playground: p, ...(await playgroundStatus(p, rpc)) })}\n\nNext: README.md, "Try the receipts", signs, batches and submits receipts with these keys.`);
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    ctx.warn(`the dev chain runs, but its playground could not be set up: ${(err as Error).message}. \`rm -rf ${home}\` starts over.`);
+    return;
+  }
+  void answerLoop(ctx, p, rpc, chainId);
+}
+
+async function answerLoop(ctx: CommandContext, p: Playground, rpc: string, chainId: string): Promise<void> {
+  while (!ctx.signal.aborted) {
+    await sleep(CHALLENGE_POLL_MS, ctx.signal);
+    if (ctx.signal.aborted) return;
+    try {
+      const n = await answerCapacityChallenges(p, { rpc, chainId });
+      if (n > 0) ctx.note(`answered ${n} capacity challenge(s) of the playground's operator with the dev verifier`);
+    } catch (err) {
+      if (!ctx.signal.aborted) ctx.warn(`could not answer a capacity challenge: ${(err as Error).message}`);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}
+
+async function waitForBlock(rpc: string, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await appHeight(rpc, { timeoutMs: 2_000 }).catch(() => 0)) < 1) {
+    if (signal.aborted || Date.now() > deadline) throw new Error('the chain made no block within 60 s');
+    await sleep(200, signal);
+  }
+}
 
 export const { run, options, description, examples } = command;

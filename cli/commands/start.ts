@@ -17,6 +17,8 @@ export interface ServeOptions {
   readonly banner?: ReadonlyArray<readonly [string, string]>;
   /** Another way out when a port is taken (`cairn dev --port-offset`). */
   readonly portHint?: string;
+  /** Runs once the banner is printed, while the node runs (the dev playground's setup). */
+  readonly onStarted?: (node: RunningNode) => Promise<void>;
 }
 
 /** Starts the node, prints where it listens, and waits for a signal or for CometBFT to stop. */
@@ -55,6 +57,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
       ]) + '\n\nPress Ctrl-C to stop.',
   });
   const stopped = new Promise<'signal'>((resolve) => ctx.signal.addEventListener('abort', () => resolve('signal'), { once: true }));
+  await opts.onStarted?.(node);
   const why = await Promise.race([stopped, node.cometbftExited.then((code) => code)]);
   await node.stop();
   if (why !== 'signal') {

@@ -34,6 +34,21 @@ export function receiptsCommands(feeOptions: OptionSpecs): CommandGroup {
         options: { out: { type: 'string', valueName: 'file', description: 'where to write the seed (mode 0600, never overwritten)' } },
         examples: ['cairn receipts keygen --out ~/.cairn/receipt-key'],
       }),
+      cmd('simulate', 'write unsigned receipts of made-up requests an operator just served a payer (to try the flow)', async () => (await import('./simulate.ts')).simulate, {
+        args: [
+          { name: 'operator', description: 'address, or key name in the keyring' },
+          { name: 'payer', description: 'address, or key name in the keyring' },
+        ],
+        description: 'Chain id, current epoch and times come from the node (--node), so the receipts are valid once both sign. For dev chains and localnets: real receipts come from your serving stack.',
+        options: {
+          model: { type: 'string', valueName: 'id', description: 'the model served' },
+          adapter: { type: 'string', valueName: 'id', description: 'the adapter used, if any' },
+          count: { type: 'string', valueName: 'n', description: 'how many receipts (default 5)' },
+          'unit-price': { type: 'string', valueName: 'ucairn', description: 'price per token (default 2)' },
+          out: { type: 'string', valueName: 'file', description: 'where to write them (a JSON array)' },
+        },
+        examples: ['cairn receipts simulate operator0 payer --model cairn-dev/llama-3.1-8b --home .dev --keyring-backend test --out usage.json'],
+      }),
       cmd('sign', 'sign receipts as the payer or the operator', async () => (await off()).sign, {
         args: [{ name: 'receipts-file', description: 'a receipt, a JSON array or JSONL (protobuf JSON)' }],
         options: {
