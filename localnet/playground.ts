@@ -19,15 +19,15 @@ import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { ed25519FromSeed, generateEd25519 } from '../sdk/ed25519.ts';
 import { sha256 } from '../sdk/hash.ts';
 import { devVerifier } from '../sdk/registry/dev-verifier.ts';
-import { REGISTRY_TYPE_URLS } from '../sdk/registry/messages.ts';
+import { registryMsgs } from '../sdk/registry/messages.ts';
 import { attestationFields, attestationSignBytes } from '../sdk/registry/sign-bytes.ts';
-import { RECEIPTS_TYPE_URLS } from '../sdk/receipts/messages.ts';
+import { receiptsMsgs } from '../sdk/receipts/messages.ts';
 import { GpuTier, ModelKind, OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import { QueryOperatorRequest, QueryOperatorResponse } from '../proto/gen/cairn/registry/v1/query.ts';
 import { QueryEscrowRequest, QueryEscrowResponse } from '../proto/gen/cairn/receipts/v1/query.ts';
 import { QueryOpenChallengesRequest, QueryOpenChallengesResponse } from '../proto/gen/cairn/emission/v1/query.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
-import { capacitySignBytes } from '../modules/emission/capacity.ts';
+import { emissionMsgs } from '../sdk/emission/messages.ts';
+import { capacitySignBytes } from '../sdk/emission/sign-bytes.ts';
 import { addGenesisAccount, type AppState } from '../node/genesis.ts';
 
 const CAIRN = 1_000_000n;
@@ -134,13 +134,11 @@ export function fundPlayground(appState: AppState, p: Playground): AppState {
   return next;
 }
 
-const registry = (name: keyof typeof REGISTRY_TYPE_URLS, value: unknown): EncodeObject => ({ typeUrl: REGISTRY_TYPE_URLS[name], value });
-const receipts = (name: keyof typeof RECEIPTS_TYPE_URLS, value: unknown): EncodeObject => ({ typeUrl: RECEIPTS_TYPE_URLS[name], value });
 const coin = (amount: bigint): { denom: string; amount: string } => ({ denom: DENOM, amount: amount.toString() });
 const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
 
 function modelMsg(author: string, id: string, kind: ModelKind, royaltyBps: number, baseModelId = ''): EncodeObject {
-  return registry('MsgRegisterModel', {
+  return registryMsgs.MsgRegisterModel({
     author,
     id,
     kind,
@@ -167,19 +165,20 @@ function operatorMsgs(o: PlaygroundOperator, chainId: string, blockTime: bigint)
     reservable: true,
   };
   // A stand-in report: what a real verifier would have checked is not checked here, only signed.
-  const fields = attestationFields(chainId, fromBech32(o.address, BECH32_LIMIT).data, {
+  const attestation = {
     gpuId: o.gpuId,
     teeType: TeeType.TEE_TYPE_SEV_SNP,
     measurement: sha256(new TextEncoder().encode(`measurement ${o.address}`)),
     reportHash: sha256(new TextEncoder().encode(`report ${o.address}`)),
     issuedAt: blockTime - 60n,
     expiresAt: blockTime - 60n + ATTESTATION_SECONDS,
-  });
+  };
   const verifier = devVerifier();
+  const signature = verifier.sign(attestationSignBytes(attestationFields(chainId, fromBech32(o.address, BECH32_LIMIT).data, attestation)));
   return [
-    registry('MsgRegisterOperator', { operator: o.address, moniker: o.key, endpoints: [o.endpoint], region: 'local', linkedHosts: [], receiptKey: bytes(o.receiptKey), bond: coin(OPERATOR_BOND) }),
-    registry('MsgCommitGpus', { operator: o.address, gpus: [gpu] }),
-    registry('MsgSubmitAttestation', { ...fields, operator: o.address, verifier: verifier.publicKey, signature: verifier.sign(attestationSignBytes(fields)) }),
+    registryMsgs.MsgRegisterOperator({ operator: o.address, moniker: o.key, endpoints: [o.endpoint], region: 'local', linkedHosts: [], receiptKey: bytes(o.receiptKey), bond: coin(OPERATOR_BOND) }),
+    registryMsgs.MsgCommitGpus({ operator: o.address, gpus: [gpu] }),
+    registryMsgs.MsgSubmitAttestation({ ...attestation, operator: o.address, verifier: verifier.publicKey, signature }),
   ];
 }
 
@@ -215,12 +214,12 @@ export async function setUpPlayground(p: Playground, opts: { rpc: string; chainI
     opts.note?.(`setting up the playground: ${p.operators.length} operator(s), model ${p.model}, adapter ${p.adapter}, payer ${p.payer.address}`);
     const round1 = await Promise.all([
       send(p.author, [modelMsg(p.author.address, p.model, ModelKind.MODEL_KIND_BASE, MODEL_ROYALTY_BPS), modelMsg(p.author.address, p.adapter, ModelKind.MODEL_KIND_ADAPTER, ADAPTER_ROYALTY_BPS, p.model)], 'registering the model and the adapter'),
-      send(p.payer, [receipts('MsgDepositEscrow', { payer: p.payer.address, amount: coin(PAYER_ESCROW) }), registry('MsgAuthorizePayerKey', { payer: p.payer.address, key: bytes(p.payer.payerKey), label: 'playground' })], 'funding the payer’s escrow and key'),
+      send(p.payer, [receiptsMsgs.MsgDepositEscrow({ payer: p.payer.address, amount: coin(PAYER_ESCROW) }), registryMsgs.MsgAuthorizePayerKey({ payer: p.payer.address, key: bytes(p.payer.payerKey), label: 'playground' })], 'funding the payer’s escrow and key'),
       ...p.operators.map((o) => send(o, operatorMsgs(o, opts.chainId, blockTime), `registering ${o.key}`)),
     ]);
     const round2 = await Promise.all(
       p.operators.map((o) =>
-        send(o, [registry('MsgServeModel', { operator: o.address, modelId: p.model, pricePerUnit: coin(PRICE_PER_UNIT) }), registry('MsgServeModel', { operator: o.address, modelId: p.adapter, pricePerUnit: coin(PRICE_PER_UNIT) })], `${o.key} serving the model`),
+        send(o, [registryMsgs.MsgServeModel({ operator: o.address, modelId: p.model, pricePerUnit: coin(PRICE_PER_UNIT) }), registryMsgs.MsgServeModel({ operator: o.address, modelId: p.adapter, pricePerUnit: coin(PRICE_PER_UNIT) })], `${o.key} serving the model`),
       ),
     );
     p.setUpAtHeight = Math.max(...[...round1, ...round2].map((r) => r.height));
@@ -245,10 +244,9 @@ export async function answerCapacityChallenges(p: Playground, opts: { rpc: strin
       const open = QueryOpenChallengesResponse.decode(await rpcClient.request('cairn.emission.v1.Query', 'OpenChallenges', QueryOpenChallengesRequest.encode({ operator: o.address }).finish())).challenges;
       if (open.length === 0) continue;
       const verifier = devVerifier();
-      const msgs = open.map((c) => ({
-        typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity,
-        value: { operator: o.address, challengeId: c.id, measuredCount: c.gpuCount, verifier: verifier.publicKey, signature: verifier.sign(capacitySignBytes(opts.chainId, fromBech32(o.address, BECH32_LIMIT).data, c.id, c.gpuId, c.gpuCount)) },
-      }));
+      const msgs = open.map((c) =>
+        emissionMsgs.MsgProveCapacity({ operator: o.address, challengeId: c.id, measuredCount: c.gpuCount, verifier: verifier.publicKey, signature: verifier.sign(capacitySignBytes(opts.chainId, fromBech32(o.address, BECH32_LIMIT).data, c.id, c.gpuId, c.gpuCount)) }),
+      );
       const client = await SigningStargateClient.connectWithSigner(opts.rpc, await keyring.signer(o.key), { registry: cairnRegistry(), gasPrice: GasPrice.fromString(GAS_PRICE) });
       try {
         const r = await client.signAndBroadcast(o.address, msgs, 'auto', 'cairn playground: capacity proof');
