@@ -1,11 +1,12 @@
 // A running Cairn node: the LevelDB store, the app, the ABCI server and (unless the validator runs
-// it separately) a CometBFT child process wired to it. start() brings them up in that order and
-// stop() takes them down in reverse, so CometBFT never talks to a closed app. Unless app.toml turns
-// them off, the node also runs libp2p (node/p2p), the watcher (node/watcher) and a Prometheus
-// /metrics endpoint (node/metrics).
+// it separately) a CometBFT child process wired to it; unless app.toml turns them off, libp2p
+// (node/p2p), the watcher (node/watcher, with the availability reporter) and a Prometheus /metrics
+// endpoint (node/metrics). startNode() brings them up in that order and stop() takes them down in
+// reverse, each waiting for its work in flight (node/service.ts), so CometBFT never talks to a
+// closed app and the watcher never reads a closed batch store.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startAbciServer, type AbciServer } from './abci/server.ts';
+import { startAbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
 import { readConfigValue } from './cometbft/config.ts';
 import { type CometbftProcess, rpcUrlFromLaddr, startCometbft } from './cometbft/process.ts';
@@ -15,11 +16,12 @@ import { CommitStore } from '../core/store/commit-store.ts';
 import { checkGenesisFile } from './genesis.ts';
 import { genesisPath, readGenesis } from './cometbft/genesis.ts';
 import { checkPortsFree } from './preflight.ts';
-import { type P2pService, startP2p } from './p2p/service.ts';
-import { type WatcherService, startWatcher } from './watcher/service.ts';
+import { P2pService } from './p2p/service.ts';
+import { WatcherService, type WatcherServiceOptions } from './watcher/service.ts';
 import { loadOrCreateWatcherKey } from './watcher/key.ts';
 import { MetricsServer } from './metrics/server.ts';
 import { nodeCollector } from './metrics/node.ts';
+import type { Service } from './service.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -30,6 +32,8 @@ export interface NodeOptions {
   readonly config?: Partial<AppConfig>;
   /** CometBFT's output; default <home>/cometbft.log. */
   readonly cometbftLog?: string;
+  /** Aborting it stops the node, as stop() does. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningNode {
@@ -58,38 +62,51 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const fresh = !existsSync(dataDir(opts.home));
   if (fresh) await preflight(opts, config, true);
   const store = await openStore(opts.home, config);
-  let server: AbciServer | undefined;
-  let cometbft: CometbftProcess | undefined;
-  let p2p: P2pService | undefined;
-  let watcher: WatcherService | undefined;
-  let metrics: MetricsServer | undefined;
+  // What runs, in the order it started: stop() takes it down in reverse, each part waiting for its
+  // work in flight, so nothing is left using a part (or the store) that is gone.
+  const started: { stop(): Promise<void> }[] = [];
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      for (const part of started.reverse()) await part.stop();
+      await store.close();
+    })());
+  const run = async <S extends Service>(part: S): Promise<S> => {
+    started.push(part);
+    await part.start();
+    return part;
+  };
   try {
     if (!fresh) await preflight(opts, config, store.lastHeight === 0n);
     const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
     await app.load();
     opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
-    server = await startAbciServer(app, { address: config.abciAddress, logger: opts.logger });
+    const server = await startAbciServer(app, { address: config.abciAddress, logger: opts.logger });
+    started.push(server);
+    let cometbft: CometbftProcess | undefined;
     if (opts.withCometbft) {
       cometbft = await startCometbft({
         home: opts.home,
         logFile: opts.cometbftLog ?? join(opts.home, 'cometbft.log'),
         extraArgs: [`--proxy_app=${server.address}`],
       });
+      started.push(cometbft);
     }
+    let p2p: P2pService | undefined;
     if (config.p2pEnabled) {
       const chainId = app.chainId || (await readGenesis(opts.home)).chain_id;
-      p2p = await startP2p({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap, chainId });
+      p2p = await run(new P2pService({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap, chainId }));
     }
-    if (config.watcherEnabled) watcher = await startNodeWatcher(opts, config, app, p2p, cometbft);
+    const watcherOptions = config.watcherEnabled ? await nodeWatcherOptions(opts, config, app, p2p, cometbft) : undefined;
+    const watcher = watcherOptions === undefined ? undefined : await run(new WatcherService(watcherOptions));
+    let metrics: MetricsServer | undefined;
     if (config.metricsEnabled) {
       const { host, port } = parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
       const parts = { app, p2p, watcher };
-      metrics = new MetricsServer({ host, port, collect: nodeCollector(() => parts), logger: opts.logger });
-      await metrics.start();
+      metrics = await run(new MetricsServer({ host, port, collect: nodeCollector(() => parts), logger: opts.logger }));
       opts.logger.info('metrics endpoint', { url: metrics.url });
     }
-    const running = { server, cometbft, p2p, watcher, metrics };
-    let stopped: Promise<void> | undefined;
+    opts.signal?.addEventListener('abort', () => void stop(), { once: true });
     return {
       app,
       abciAddress: server.address,
@@ -99,23 +116,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       p2p,
       watcher,
       metrics,
-      stop: () =>
-        (stopped ??= (async () => {
-          await running.metrics?.stop();
-          await running.watcher?.stop();
-          await running.p2p?.stop();
-          await running.cometbft?.stop();
-          await running.server.stop();
-          await store.close();
-        })()),
+      stop,
     };
   } catch (err) {
-    await metrics?.stop();
-    await watcher?.stop();
-    await p2p?.stop();
-    await cometbft?.stop();
-    await server?.stop();
-    await store.close();
+    await stop();
     throw err;
   }
 }
@@ -125,7 +129,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
  * child CometBFT, else (with --abci-only) the RPC in this home's config.toml. A missing key file is
  * created; whether its account is funded is checked and logged by the watcher itself.
  */
-async function startNodeWatcher(opts: NodeOptions, config: AppConfig, app: CairnApp, p2p: P2pService | undefined, cometbft: CometbftProcess | undefined): Promise<WatcherService | undefined> {
+async function nodeWatcherOptions(opts: NodeOptions, config: AppConfig, app: CairnApp, p2p: P2pService | undefined, cometbft: CometbftProcess | undefined): Promise<WatcherServiceOptions | undefined> {
   if (p2p === undefined) {
     opts.logger.warn('watcher not started: it needs [p2p] enabled in app.toml');
     return undefined;
@@ -143,7 +147,7 @@ async function startNodeWatcher(opts: NodeOptions, config: AppConfig, app: Cairn
   const { key, created } = await loadOrCreateWatcherKey(keyFile);
   if (created) opts.logger.info('watcher: created a new key', { file: keyFile });
   const availability = config.availabilityValidator === '' ? {} : { availability: { validator: config.availabilityValidator, probeIntervalMs: config.availabilityProbeIntervalMs } };
-  return startWatcher({ app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability });
+  return { app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability };
 }
 
 /**

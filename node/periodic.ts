@@ -1,38 +1,58 @@
 // A job that runs every intervalMs in the background, never twice at once. Errors are handed to
-// onError (a log line), never thrown: a failed pass must not stop the next one.
-export class PeriodicTask {
-  readonly #job: () => Promise<unknown>;
-  readonly #intervalMs: number;
-  readonly #onError: (e: Error) => void;
+// onError (a log line), never thrown: a failed pass must not stop the next one. A Service
+// (node/service.ts): stop() clears the timer, aborts the signal the running pass was given, and
+// waits for that pass to return.
+import { Lifecycle, type Service, type StartOptions } from './service.ts';
+
+export interface PeriodicTaskOptions {
+  /** What the task is called in errors ("watcher", "availability reporter"). */
+  readonly name: string;
+  /** One pass; `signal` aborts when the task stops. */
+  readonly job: (signal: AbortSignal) => Promise<unknown>;
+  readonly intervalMs: number;
+  readonly onError: (e: Error) => void;
+  /** A first pass at start(), not one interval later. */
+  readonly passAtStart?: boolean;
+}
+
+export class PeriodicTask implements Service {
+  readonly #o: PeriodicTaskOptions;
+  readonly #life: Lifecycle;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(job: () => Promise<unknown>, intervalMs: number, onError: (e: Error) => void) {
-    this.#job = job;
-    this.#intervalMs = intervalMs;
-    this.#onError = onError;
+  constructor(opts: PeriodicTaskOptions) {
+    this.#o = opts;
+    this.#life = new Lifecycle(opts.name);
   }
 
-  /** Starts the timer (and, with `now`, a first pass at once). */
-  start(now = false): void {
-    if (this.#timer !== undefined) return;
-    if (now) void this.tick();
-    this.#timer = setInterval(() => void this.tick(), this.#intervalMs);
-    this.#timer.unref();
+  start(opts: StartOptions = {}): Promise<void> {
+    return this.#life.start(
+      opts,
+      async () => {
+        if (this.#o.passAtStart === true) void this.tick();
+        this.#timer = setInterval(() => void this.tick(), this.#o.intervalMs);
+        this.#timer.unref();
+      },
+      () => this.stop(),
+    );
   }
 
-  /** Stops the timer and waits for a pass in progress. */
-  async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#life.stop(async () => {
+      if (this.#timer !== undefined) clearInterval(this.#timer);
+      this.#timer = undefined;
+      await this.#running;
+    });
   }
 
-  /** One pass, or the one already running. */
+  /** One pass, or the one already running; none once stopping. */
   tick(): Promise<void> {
-    this.#running ??= this.#job()
+    if (this.#life.stopping) return this.#running ?? Promise.resolve();
+    this.#running ??= this.#o
+      .job(this.#life.signal)
       .then(() => undefined)
-      .catch((e: unknown) => this.#onError(e as Error))
+      .catch((e: unknown) => this.#o.onError(e as Error))
       .finally(() => (this.#running = undefined));
     return this.#running;
   }

@@ -14,6 +14,7 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import { MAX_REPORTS, emissionMsgs } from '../../sdk/emission/messages.ts';
 import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
+import type { StartOptions } from '../service.ts';
 
 /** Endpoints probed per operator and round: the registry allows 32; a few are enough to call it up. */
 const MAX_ENDPOINTS = 4;
@@ -31,8 +32,8 @@ export interface ReporterChain {
   activeOperators(): Promise<readonly ProbedOperator[]>;
 }
 
-/** true when the endpoint answered. */
-export type Probe = (url: string) => Promise<boolean>;
+/** true when the endpoint answered; `signal` aborts when the reporter stops. */
+export type Probe = (url: string, signal?: AbortSignal) => Promise<boolean>;
 
 export interface ReporterSubmitter {
   readonly address: string;
@@ -65,9 +66,10 @@ interface Tally {
 
 /** An HTTP(S) GET with a timeout; any answer below 500 counts as up (an operator need not serve "/"). */
 export function httpProbe(timeoutMs = 5_000): Probe {
-  return async (url) => {
+  return async (url, signal) => {
     try {
-      const res = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const res = await fetch(url, { method: 'GET', redirect: 'manual', signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]) });
       await res.body?.cancel();
       return res.status < 500;
     } catch {
@@ -89,15 +91,23 @@ export class AvailabilityReporter {
 
   constructor(opts: ReporterOptions) {
     this.#o = opts;
-    this.#loop = new PeriodicTask(() => this.#round(), 1_000, (e) => opts.logger.error('availability: round failed', { error: e.message }));
+    this.#loop = new PeriodicTask({
+      name: 'availability reporter',
+      job: (signal) => this.#round(signal),
+      intervalMs: 1_000,
+      onError: (e) => opts.logger.error('availability: round failed', { error: e.message }),
+      passAtStart: true,
+    });
   }
 
-  start(): void {
-    this.#loop.start(true);
+  /** Probes and reports in the background (a Service, node/service.ts). */
+  start(opts: StartOptions = {}): Promise<void> {
+    return this.#loop.start(opts);
   }
 
-  async stop(): Promise<void> {
-    await this.#loop.stop();
+  /** Stops; probes in flight are aborted, and a round in progress is waited for. */
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   /** A probe round when one is due, then the report when it is due; errors are logged, never thrown. */
@@ -105,7 +115,7 @@ export class AvailabilityReporter {
     return this.#loop.tick();
   }
 
-  async #round(): Promise<void> {
+  async #round(signal: AbortSignal): Promise<void> {
     const height = this.#o.chain.height();
     if (height === 0n) return;
     if (this.#epoch === undefined || height > this.#epoch.endHeight) {
@@ -117,21 +127,22 @@ export class AvailabilityReporter {
     if (this.#reportedEpoch === epoch) return;
     if (performance.now() - this.#probedAt >= (this.#o.probeIntervalMs ?? 60_000)) {
       this.#probedAt = performance.now();
-      await this.probeRound();
+      await this.probeRound(signal);
     }
+    if (signal.aborted) return;
     // Read again: a probe round can take seconds.
     if (this.#o.chain.height() + (this.#o.marginBlocks ?? 5n) >= endHeight) await this.report(epoch);
   }
 
   /** Probes every active operator once and adds the round to the current epoch's tallies. */
-  async probeRound(): Promise<void> {
+  async probeRound(signal?: AbortSignal): Promise<void> {
     const operators = await this.#o.chain.activeOperators();
     const results = await Promise.all(
       operators.map(async (op) => {
         let up = false;
         for (const url of op.endpoints.slice(0, MAX_ENDPOINTS)) {
           this.metrics.probes++;
-          if (await this.#o.probe(url)) {
+          if (await this.#o.probe(url, signal)) {
             up = true;
             break;
           }
@@ -139,6 +150,8 @@ export class AvailabilityReporter {
         return [op.address, up] as const;
       }),
     );
+    // A round cut short by stop() says nothing about the operators.
+    if (signal?.aborted === true) return;
     for (const [address, up] of results) {
       const t = this.#tallies.get(address) ?? { rounds: 0, up: 0 };
       t.rounds++;

@@ -4,6 +4,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.ts';
 import { CONTENT_TYPE, type MetricFamily, renderMetrics } from './exposition.ts';
+import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
 export type Collector = () => readonly MetricFamily[] | Promise<readonly MetricFamily[]>;
 
@@ -19,8 +20,15 @@ export class MetricsListenError extends Error {
   override readonly name = 'MetricsListenError';
 }
 
-export class MetricsServer {
+/**
+ * A Service (node/service.ts): stop() stops accepting, lets a scrape in progress finish its answer,
+ * then closes every connection.
+ */
+export class MetricsServer implements Service {
   readonly #o: MetricsServerOptions;
+  readonly #life = new Lifecycle('metrics server');
+  /** Scrapes being collected and answered. */
+  readonly #inFlight = new Set<Promise<void>>();
   #server: Server | undefined;
   #url: string | undefined;
 
@@ -34,8 +42,11 @@ export class MetricsServer {
     return this.#url;
   }
 
-  async start(): Promise<void> {
-    if (this.#server !== undefined) return;
+  start(opts: StartOptions = {}): Promise<void> {
+    return this.#life.start(opts, () => this.#listen(), () => this.stop());
+  }
+
+  async #listen(): Promise<void> {
     const server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== '/metrics') {
@@ -46,7 +57,7 @@ export class MetricsServer {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
         return;
       }
-      void (async () => {
+      const scrape = (async () => {
         try {
           const body = renderMetrics(await this.#o.collect());
           res.writeHead(200, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
@@ -56,6 +67,8 @@ export class MetricsServer {
           res.writeHead(500, { 'content-type': 'text/plain' }).end('collection failed\n');
         }
       })();
+      this.#inFlight.add(scrape);
+      void scrape.finally(() => this.#inFlight.delete(scrape));
     });
     // A scrape is short; an idle keep-alive socket must not hold stop() open.
     server.keepAliveTimeout = 1000;
@@ -70,13 +83,15 @@ export class MetricsServer {
     this.#url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics`;
   }
 
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (server === undefined) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
+  stop(): Promise<void> {
+    return this.#life.stop(async () => {
+      const server = this.#server;
+      if (server === undefined) return;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.all(this.#inFlight);
       server.closeAllConnections();
+      await closed;
     });
   }
 }

@@ -5,15 +5,10 @@ import type { CairnApp } from '../app.ts';
 import type { Logger } from '../log.ts';
 import { RegistryKeeper } from '../../modules/registry/keeper.ts';
 import { BatchStore } from './batch-store.ts';
-import { P2pHost } from './host.ts';
+import { P2pHost, P2pHostNotStartedError } from './host.ts';
 import { loadOrCreateP2pKey, p2pKeyPath } from './identity.ts';
 import type { ChainView, ReceiptKeyWindow } from './validate.ts';
-
-export interface P2pService {
-  readonly host: P2pHost;
-  readonly store: BatchStore;
-  stop(): Promise<void>;
-}
+import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
 export function p2pStorePath(home: string): string {
   return join(home, 'data', 'p2p.db');
@@ -42,7 +37,7 @@ export function appChainView(app: CairnApp, chainId?: string): ChainView {
   };
 }
 
-export interface StartP2pOptions {
+export interface P2pServiceOptions {
   readonly home: string;
   readonly app: CairnApp;
   readonly logger: Logger;
@@ -52,26 +47,52 @@ export interface StartP2pOptions {
   readonly chainId: string;
 }
 
-export async function startP2p(opts: StartP2pOptions): Promise<P2pService> {
-  const privateKey = await loadOrCreateP2pKey(p2pKeyPath(opts.home));
-  const store = new BatchStore(p2pStorePath(opts.home));
-  await store.start();
-  const host = new P2pHost({ chain: appChainView(opts.app, opts.chainId), logger: opts.logger, listen: opts.listen, bootstrap: opts.bootstrap, store, privateKey });
-  try {
-    await host.start();
-  } catch (e) {
-    await store.stop();
-    throw e;
+/**
+ * The libp2p host and its batch store. A Service (node/service.ts): start() opens the store, then
+ * the host; stop() closes them in reverse, after a start in flight has finished.
+ */
+export class P2pService implements Service {
+  readonly #o: P2pServiceOptions;
+  readonly #life = new Lifecycle('p2p service');
+  #host: P2pHost | undefined;
+  #store: BatchStore | undefined;
+
+  constructor(opts: P2pServiceOptions) {
+    this.#o = opts;
   }
-  opts.logger.info('p2p started', { peerId: host.peerId, addresses: host.addresses().join(',') });
-  let stopped: Promise<void> | undefined;
-  return {
-    host,
-    store,
-    stop: () =>
-      (stopped ??= (async () => {
-        await host.stop();
-        await store.stop();
-      })()),
-  };
+
+  /** The libp2p host; there once started. */
+  get host(): P2pHost {
+    if (this.#host === undefined) throw new P2pHostNotStartedError('the p2p service is not started');
+    return this.#host;
+  }
+
+  /** The batch store (data/p2p.db); there once started. */
+  get store(): BatchStore {
+    if (this.#store === undefined) throw new P2pHostNotStartedError('the p2p service is not started');
+    return this.#store;
+  }
+
+  start(opts: StartOptions = {}): Promise<void> {
+    return this.#life.start(
+      opts,
+      async () => {
+        const o = this.#o;
+        const privateKey = await loadOrCreateP2pKey(p2pKeyPath(o.home));
+        this.#store = new BatchStore(p2pStorePath(o.home));
+        await this.#store.start();
+        this.#host = new P2pHost({ chain: appChainView(o.app, o.chainId), logger: o.logger, listen: o.listen, bootstrap: o.bootstrap, store: this.#store, privateKey });
+        await this.#host.start();
+        o.logger.info('p2p started', { peerId: this.#host.peerId, addresses: this.#host.addresses().join(',') });
+      },
+      () => this.stop(),
+    );
+  }
+
+  stop(): Promise<void> {
+    return this.#life.stop(async () => {
+      await this.#host?.stop();
+      await this.#store?.stop();
+    });
+  }
 }

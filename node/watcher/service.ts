@@ -17,6 +17,8 @@ import { queryReporterChain } from '../availability/chain.ts';
 import { watcherAddress } from './key.ts';
 import { type QueryFn, WatcherQueryError, feedAttestations, mustQuery, p2pBatchSource, queryWatcherChain } from './sources.ts';
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
+import { FundsCheck } from './funds.ts';
+import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
 export { WatcherKeyError, readWatcherKey } from './key.ts';
 
@@ -35,7 +37,7 @@ function refusedAs<T>(value: T): (e: unknown) => T {
   };
 }
 
-export interface StartWatcherOptions {
+export interface WatcherServiceOptions {
   readonly app: CairnApp;
   readonly p2p: P2pService;
   readonly rpcUrl: string;
@@ -50,144 +52,144 @@ export interface StartWatcherOptions {
   readonly availability?: { readonly validator: string; readonly probeIntervalMs: number };
 }
 
-export interface WatcherService {
+interface Parts {
   readonly watcher: Watcher;
   readonly address: string;
-  /** Signs and broadcasts with the watcher key, one transaction at a time. */
   readonly submitter: Submitter;
+  readonly funds: FundsCheck;
   readonly availability: AvailabilityReporter | undefined;
-  /** The key's balance in the bond denom at the last check; undefined before the chain has state. */
-  balance(): bigint | undefined;
-  stop(): Promise<void>;
 }
 
-export async function startWatcher(opts: StartWatcherOptions): Promise<WatcherService> {
-  const wallet = await DirectSecp256k1Wallet.fromKey(opts.key, 'cairn');
-  const address = await watcherAddress(opts.key);
+/**
+ * The watcher of a running node with what it shares a key with: the funds check and, with
+ * `availability`, the availability reporter. A Service (node/service.ts): start() builds and starts
+ * them; stop() stops them (each waits for its work in flight), then drops the RPC connection.
+ */
+export class WatcherService implements Service {
+  readonly #o: WatcherServiceOptions;
+  readonly #life = new Lifecycle('watcher');
+  #parts: Parts | undefined;
   // Connected at the first challenge: CometBFT's status before the first block is not one CosmJS
   // accepts, and most nodes never need to submit anything.
-  let client: Promise<SigningStargateClient> | undefined;
-  const connect = (): Promise<SigningStargateClient> =>
-    (client ??= SigningStargateClient.connectWithSigner(opts.rpcUrl, wallet, { registry: cairnRegistry(), gasPrice: GasPrice.fromString(opts.gasPrice || '0ucairn'), broadcastPollIntervalMs: 500 }).catch((e: unknown) => {
-      client = undefined;
-      throw e;
-    }));
-  const query = appQuery(opts.app);
-  // Read when needed, not at start: with --abci-only the app may start before InitChain.
-  const receipts = queryReceipts(mustQuery(query));
-  const bond = async (): Promise<Coin> => {
-    const params = (await receipts.params().catch(refusedAs({ params: undefined }))).params;
-    return { denom: params?.challengeBond?.denom ?? 'ucairn', amount: params?.challengeBond?.amount ?? '0' };
-  };
-  const send = async (msgs: Parameters<Submitter['submit']>[0]): Promise<void> => {
-    const r = await (await connect()).signAndBroadcast(address, msgs, 'auto', 'cairn watcher');
-    if (r.code !== 0) throw new Error(`tx ${r.transactionHash} failed: code ${r.code}: ${r.rawLog ?? ''}`);
-  };
-  // One transaction at a time: the watcher and the availability reporter share the key's sequence.
-  let queue: Promise<unknown> = Promise.resolve();
-  const submitter: Submitter = {
-    address,
-    submit: (msgs) => {
-      const run = queue.then(() => send(msgs));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-  };
-  const watcher = new Watcher({
-    chain: queryWatcherChain(query, appChainView(opts.app)),
-    source: p2pBatchSource(opts.p2p.store, opts.p2p.host),
-    submitter,
-    logger: opts.logger,
-    requestBond: bond,
-    // Kept a retention period (7 days) after settlement, so late nodes can still fetch and check.
-    onSettled: (root) => opts.p2p.store.markFinalized(root),
-    ...(opts.intervalMs === undefined ? {} : { intervalMs: opts.intervalMs }),
-  });
-  feedAttestations(opts.p2p.host, watcher);
-  const funds = new FundsCheck(address, opts, bond, query);
-  const availability =
-    opts.availability === undefined
-      ? undefined
-      : new AvailabilityReporter({
-          chain: queryReporterChain(query, () => opts.app.store.lastHeight),
-          probe: httpProbe(),
-          submitter,
-          validator: opts.availability.validator,
-          logger: opts.logger,
-          probeIntervalMs: opts.availability.probeIntervalMs,
-        });
-  watcher.start();
-  funds.start();
-  availability?.start();
-  opts.logger.info('watcher started', { address, rpc: opts.rpcUrl });
-  if (opts.availability !== undefined) {
-    opts.logger.info('availability reports on', { validator: opts.availability.validator, reporter: address, hint: `the validator must name this reporter once: cairn tx emission set-reporter <validator-key> ${address}` });
-  }
-  return {
-    watcher,
-    address,
-    submitter,
-    availability,
-    balance: () => funds.last,
-    stop: async () => {
-      funds.stop();
-      await availability?.stop();
-      await watcher.stop();
-      if (client !== undefined) (await client.catch(() => undefined))?.disconnect();
-    },
-  };
-}
+  #client: Promise<SigningStargateClient> | undefined;
 
-/** Reads the key's balance once the chain has state, then every `fundsCheckMs`; logs when it is empty. */
-class FundsCheck {
-  last: bigint | undefined;
-  readonly #address: string;
-  readonly #o: StartWatcherOptions;
-  readonly #bond: () => Promise<Coin>;
-  readonly #bank: BankQueryClient;
-  #timer: NodeJS.Timeout | undefined;
-  #checkedAt = 0;
-  #busy = false;
-
-  constructor(address: string, o: StartWatcherOptions, bond: () => Promise<Coin>, query: QueryFn) {
-    this.#address = address;
-    this.#o = o;
-    this.#bond = bond;
-    this.#bank = new BankQueryClient(protobufRpc(mustQuery(query)));
+  constructor(opts: WatcherServiceOptions) {
+    this.#o = opts;
   }
 
-  start(): void {
-    void this.#tick();
-    this.#timer = setInterval(() => void this.#tick(), 1000);
-    this.#timer.unref();
+  get #running(): Parts {
+    if (this.#parts === undefined) throw new Error('the watcher service is not started');
+    return this.#parts;
   }
 
-  stop(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
+  /** Known once started. */
+  get watcher(): Watcher {
+    return this.#running.watcher;
   }
 
-  async #tick(): Promise<void> {
-    if (this.#busy || this.#o.app.store.lastHeight === 0n) return;
-    if (this.last !== undefined && Date.now() - this.#checkedAt < (this.#o.fundsCheckMs ?? 30_000)) return;
-    this.#busy = true;
-    try {
-      const { denom } = await this.#bond();
-      const r = await this.#bank.Balance({ address: this.#address, denom }).catch(refusedAs(undefined));
-      if (r === undefined) return;
-      const now = BigInt(r.balance?.amount ?? '0');
-      const before = this.last;
-      this.last = now;
-      this.#checkedAt = Date.now();
-      if (now === 0n && (before === undefined || before > 0n)) {
-        this.#o.logger.warn(`watcher: its key holds no ${denom}; its challenges will fail until ${this.#address} is funded`, { address: this.#address, fund: `cairn tx bank send <key> ${this.#address} 10000000${denom}` });
-      } else if (now > 0n && before === 0n) {
-        this.#o.logger.info('watcher: key funded; challenges can be paid', { address: this.#address, balance: `${now}${denom}` });
-      }
-    } catch (e) {
-      this.#o.logger.warn('watcher: balance check failed', { error: (e as Error).message });
-    } finally {
-      this.#busy = false;
+  /** The watcher key's account; known once started. */
+  get address(): string {
+    return this.#running.address;
+  }
+
+  /** Signs and broadcasts with the watcher key, one transaction at a time. */
+  get submitter(): Submitter {
+    return this.#running.submitter;
+  }
+
+  get availability(): AvailabilityReporter | undefined {
+    return this.#running.availability;
+  }
+
+  /** The key's balance in the bond denom at the last check; undefined before the chain has state. */
+  balance(): bigint | undefined {
+    return this.#parts?.funds.last;
+  }
+
+  start(opts: StartOptions = {}): Promise<void> {
+    return this.#life.start(opts, () => this.#up(), () => this.stop());
+  }
+
+  stop(): Promise<void> {
+    return this.#life.stop(async () => {
+      const parts = this.#parts;
+      if (parts !== undefined) await Promise.all([parts.funds.stop(), parts.availability?.stop(), parts.watcher.stop()]);
+      if (this.#client !== undefined) (await this.#client.catch(() => undefined))?.disconnect();
+    });
+  }
+
+  async #up(): Promise<void> {
+    const opts = this.#o;
+    const wallet = await DirectSecp256k1Wallet.fromKey(opts.key, 'cairn');
+    const address = await watcherAddress(opts.key);
+    const connect = (): Promise<SigningStargateClient> =>
+      (this.#client ??= SigningStargateClient.connectWithSigner(opts.rpcUrl, wallet, { registry: cairnRegistry(), gasPrice: GasPrice.fromString(opts.gasPrice || '0ucairn'), broadcastPollIntervalMs: 500 }).catch((e: unknown) => {
+        this.#client = undefined;
+        throw e;
+      }));
+    const query = appQuery(opts.app);
+    // Read when needed, not at start: with --abci-only the app may start before InitChain.
+    const receipts = queryReceipts(mustQuery(query));
+    const bond = async (): Promise<Coin> => {
+      const params = (await receipts.params().catch(refusedAs({ params: undefined }))).params;
+      return { denom: params?.challengeBond?.denom ?? 'ucairn', amount: params?.challengeBond?.amount ?? '0' };
+    };
+    const send = async (msgs: Parameters<Submitter['submit']>[0]): Promise<void> => {
+      const r = await (await connect()).signAndBroadcast(address, msgs, 'auto', 'cairn watcher');
+      if (r.code !== 0) throw new Error(`tx ${r.transactionHash} failed: code ${r.code}: ${r.rawLog ?? ''}`);
+    };
+    // One transaction at a time: the watcher and the availability reporter share the key's sequence.
+    let queue: Promise<unknown> = Promise.resolve();
+    const submitter: Submitter = {
+      address,
+      submit: (msgs) => {
+        const run = queue.then(() => send(msgs));
+        queue = run.catch(() => undefined);
+        return run;
+      },
+    };
+    const watcher = new Watcher({
+      chain: queryWatcherChain(query, appChainView(opts.app)),
+      source: p2pBatchSource(opts.p2p.store, opts.p2p.host),
+      submitter,
+      logger: opts.logger,
+      requestBond: bond,
+      // Kept a retention period (7 days) after settlement, so late nodes can still fetch and check.
+      onSettled: (root) => opts.p2p.store.markFinalized(root),
+      ...(opts.intervalMs === undefined ? {} : { intervalMs: opts.intervalMs }),
+    });
+    feedAttestations(opts.p2p.host, watcher);
+    const bank = new BankQueryClient(protobufRpc(mustQuery(query)));
+    const funds = new FundsCheck({
+      address,
+      height: () => opts.app.store.lastHeight,
+      denom: async () => (await bond()).denom,
+      balance: async (denom) => {
+        const r = await bank.Balance({ address, denom }).catch(refusedAs(undefined));
+        return r === undefined ? undefined : BigInt(r.balance?.amount ?? '0');
+      },
+      logger: opts.logger,
+      ...(opts.fundsCheckMs === undefined ? {} : { everyMs: opts.fundsCheckMs }),
+    });
+    const availability =
+      opts.availability === undefined
+        ? undefined
+        : new AvailabilityReporter({
+            chain: queryReporterChain(query, () => opts.app.store.lastHeight),
+            probe: httpProbe(),
+            submitter,
+            validator: opts.availability.validator,
+            logger: opts.logger,
+            probeIntervalMs: opts.availability.probeIntervalMs,
+          });
+    this.#parts = { watcher, address, submitter, funds, availability };
+    const signal = this.#life.signal;
+    await watcher.start({ signal });
+    await funds.start({ signal });
+    await availability?.start({ signal });
+    opts.logger.info('watcher started', { address, rpc: opts.rpcUrl });
+    if (opts.availability !== undefined) {
+      opts.logger.info('availability reports on', { validator: opts.availability.validator, reporter: address, hint: `the validator must name this reporter once: cairn tx emission set-reporter <validator-key> ${address}` });
     }
   }
 }

@@ -16,6 +16,7 @@ import { receiptsMsgs } from '../../sdk/receipts/messages.ts';
 import { registryMsgs } from '../../sdk/registry/messages.ts';
 import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
+import type { StartOptions } from '../service.ts';
 import type { ReceiptKeyWindow } from '../p2p/validate.ts';
 import { forgedAttestations } from './attestations.ts';
 
@@ -153,15 +154,17 @@ export class Watcher {
 
   constructor(opts: WatcherOptions) {
     this.#o = opts;
-    this.#loop = new PeriodicTask(() => this.checkOnce(), opts.intervalMs ?? 2000, (e) => opts.logger.error('watcher: pass failed', { error: e.message }));
+    this.#loop = new PeriodicTask({ name: 'watcher', job: (signal) => this.checkOnce(signal), intervalMs: opts.intervalMs ?? 2000, onError: (e) => opts.logger.error('watcher: pass failed', { error: e.message }) });
   }
 
-  start(): void {
-    this.#loop.start();
+  /** Polls every intervalMs (a Service, node/service.ts). */
+  start(opts: StartOptions = {}): Promise<void> {
+    return this.#loop.start(opts);
   }
 
-  async stop(): Promise<void> {
-    await this.#loop.stop();
+  /** Stops polling; waits for a pass in progress, which ends after the batch it is checking. */
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   /** One pass unless one is running already; errors are logged, never thrown. */
@@ -181,8 +184,11 @@ export class Watcher {
     }
   }
 
-  /** Checks every pending batch not judged yet, then the queued attestations; returns what it submitted. */
-  async checkOnce(): Promise<EncodeObject[]> {
+  /**
+   * Checks every pending batch not judged yet, then the queued attestations; returns what it
+   * submitted. An aborted `signal` (the watcher stopping) ends the pass after the batch in hand.
+   */
+  async checkOnce(signal?: AbortSignal): Promise<EncodeObject[]> {
     const sent: EncodeObject[] = [];
     const height = await this.#o.chain.height();
     // Nothing is committed yet (a new chain before InitChain): nothing to read.
@@ -190,10 +196,12 @@ export class Watcher {
     const pending = await this.#o.chain.pendingBatches();
     await this.#settle(pending);
     for (const b of pending) {
+      if (signal?.aborted === true) return sent;
       if (this.#done.has(b.id) || b.disputeEnd <= height) continue;
       const finding = await this.#check(b);
       if (finding !== undefined) await this.#submit(finding, sent);
     }
+    if (signal?.aborted === true) return sent;
     for (const finding of await this.#checkAttestations()) await this.#submit(finding, sent);
     return sent;
   }
