@@ -17,7 +17,7 @@ export interface ServeOptions {
   readonly banner?: ReadonlyArray<readonly [string, string]>;
   /** Another way out when a port is taken (`cairn dev --port-offset`). */
   readonly portHint?: string;
-  /** Runs once the banner is printed, while the node runs (the dev playground's setup). */
+  /** Runs once the banner is printed, alongside the node (the dev playground's setup). */
   readonly onStarted?: (node: RunningNode) => Promise<void>;
 }
 
@@ -57,7 +57,8 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
       ]) + '\n\nPress Ctrl-C to stop.',
   });
   const stopped = new Promise<'signal'>((resolve) => ctx.signal.addEventListener('abort', () => resolve('signal'), { once: true }));
-  await opts.onStarted?.(node);
+  // Beside the node, not before the wait: Ctrl-C during the dev playground's setup stops at once.
+  void opts.onStarted?.(node).catch((err: unknown) => ctx.warn((err as Error).message));
   const why = await Promise.race([stopped, node.cometbftExited.then((code) => code)]);
   await node.stop();
   if (why !== 'signal') {
