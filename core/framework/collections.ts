@@ -66,6 +66,12 @@ export const lastStringKey: Codec<string> = {
 };
 
 /** Byte concatenation for building keys (the store's own helper, re-exported for modules). */
+/** A present/absent marker for index entries (the store refuses empty values). */
+export const marker: Codec<true> = { encode: () => Uint8Array.of(1), decode: () => true };
+
+/** A u64 value, big-endian as the keys. */
+export const u64Value: Codec<bigint> = u64Key;
+
 export const concat = concatBytes;
 
 /** A single value under a fixed key. */

@@ -11,27 +11,9 @@ import {
   QueryParamsResponse,
 } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { moduleAddress } from '../../core/framework/address.ts';
-import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
-import { ErrInvalidRequest, ErrKeyNotFound } from '../../core/framework/sdk-errors.ts';
+import { decodeAddressArg, notFound } from '../../core/framework/query-args.ts';
 import { type AccountKeeper, encodeAccount } from './keeper.ts';
-
-export function notFound(what: string): Error {
-  return ErrKeyNotFound.wrap(`rpc error: code = NotFound desc = ${what}`);
-}
-
-export function invalidArgument(what: string): Error {
-  return ErrInvalidRequest.wrap(`rpc error: code = InvalidArgument desc = ${what}`);
-}
-
-export function decodeAddressArg(address: string, ctx: QueryContext): Uint8Array {
-  if (address === '') throw invalidArgument('empty address string is not allowed');
-  try {
-    return ctx.addresses.decode(address);
-  } catch (err) {
-    throw invalidArgument((err as Error).message);
-  }
-}
 
 export function authQueries(accounts: AccountKeeper): Record<string, QueryHandler> {
   return {

@@ -21,7 +21,7 @@ import { uintValue } from '../../core/framework/collections.ts';
 import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
 import { paginate } from '../../core/framework/pagination.ts';
-import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
+import { decodeAddressArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
 import type { BankKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ONE } from '../staking/dec.ts';
+import { ONE } from '../../core/framework/dec.ts';
 import { add, fromCoins, isAllLte, mulDec, quoInt, sub, truncate, type DecCoins } from './dec-coins.ts';
 
 const denom = fc.constantFrom('ucairn', 'uatom', 'ibc/ABC');

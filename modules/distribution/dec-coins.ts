@@ -3,7 +3,7 @@
 // only payouts are truncated to whole coins, and the caller puts the fraction somewhere named.
 import type { DecCoin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
 import type { Amount } from '../../core/framework/coins.ts';
-import { type Dec, ONE } from '../staking/dec.ts';
+import { type Dec, ONE } from '../../core/framework/dec.ts';
 
 export interface DecAmount {
   readonly denom: string;

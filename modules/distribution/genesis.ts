@@ -5,7 +5,7 @@ import type { Context, QueryContext } from '../../core/framework/context.ts';
 import { moduleAddress } from '../../core/framework/address.ts';
 import { GenesisError, array, at, object, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
-import { type Dec, ONE, formatDec, parseDec, parseDecJson } from '../staking/dec.ts';
+import { type Dec, ONE, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 import { operatorBytes } from '../staking/view.ts';
 import * as stakingKeys from '../staking/keys.ts';
 import * as dc from './dec-coins.ts';

@@ -16,7 +16,7 @@ import type { Context } from '../../core/framework/context.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import type { BankApi } from '../bank/keeper.ts';
-import { type Dec, ONE, parseDec } from '../staking/dec.ts';
+import { type Dec, ONE, parseDec } from '../../core/framework/dec.ts';
 import type { StakingHooks } from '../staking/hooks.ts';
 import * as stakingKeys from '../staking/keys.ts';
 import { type StakingView, consAddressOf, operatorBytes, tokensFromShares, tokensOf } from '../staking/view.ts';

@@ -3,7 +3,7 @@
 // a withdraw address. The proposer bonuses of old SDK versions do not exist (always 0).
 import type { Params } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
 import { GenesisError, object, optional, string } from '../../core/framework/json.ts';
-import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from '../staking/dec.ts';
+import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 
 export interface DistributionParams {
   readonly communityTax: Dec;

@@ -24,8 +24,8 @@ import {
 import type { DelegationDelegatorReward, ValidatorSlashEvent } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
 import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
-import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
-import { pageList } from '../staking/page.ts';
+import { decodeAddressArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
+import { pageList } from '../../core/framework/page-list.ts';
 import * as dc from './dec-coins.ts';
 import type { DistributionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

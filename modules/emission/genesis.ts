@@ -7,7 +7,7 @@ import { GenesisError } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
 import { ChallengeStatus } from '../../proto/gen/cairn/emission/v1/types.ts';
-import { readProtoJson, writeProtoJson } from '../royalty/proto-json.ts';
+import { readProtoJson, writeProtoJson } from '../../core/framework/proto-json.ts';
 import type { EmissionAccounts } from './deps.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

@@ -5,7 +5,7 @@ import type { QueryHandler } from '../../core/framework/module.ts';
 import { EMISSION_QUERY_SERVICE } from '../../sdk/emission/queries.ts';
 import * as q from '../../proto/gen/cairn/emission/v1/query.ts';
 import type { CapacityChallenge, OperatorReward } from '../../proto/gen/cairn/emission/v1/types.ts';
-import { decodeAddressArg, notFound } from '../auth/queries.ts';
+import { decodeAddressArg, notFound } from '../../core/framework/query-args.ts';
 import { concat, u64Key } from '../../core/framework/collections.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

@@ -9,7 +9,7 @@ import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { GenesisState } from '../../proto/gen/cairn/receipts/v1/genesis.ts';
 import { BatchStatus, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { parseU128 } from '../../sdk/bytes.ts';
-import { readProtoJson, writeProtoJson } from '../royalty/proto-json.ts';
+import { readProtoJson, writeProtoJson } from '../../core/framework/proto-json.ts';
 import * as bankKeys from '../bank/keys.ts';
 import type { ReceiptsAccounts } from './deps.ts';
 import type { ReceiptsKeeper } from './keeper.ts';

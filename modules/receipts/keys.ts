@@ -1,7 +1,7 @@
 // receipts state layout: one prefix byte per collection under "receipts/". Addresses and receipt
 // ids followed by more key parts are length-prefixed; heights, ids and epochs are big-endian u64,
 // so byte order is logical order and no two collections overlap.
-import { type Codec, Item, Map, concat, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
+import { type Codec, Item, Map, concat, lengthPrefixedBytes, marker, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
 import {
   Batch,
   ChallengeRecord,
@@ -33,7 +33,6 @@ const u32Key: Codec<number> = {
   },
   decode: (b) => new DataView(b.buffer, b.byteOffset, 4).getUint32(0),
 };
-const marker: Codec<true> = { encode: () => Uint8Array.of(1), decode: () => true };
 const u64Pair = pairKey(u64Key, u64Key, () => 8);
 const rawBytes: Codec<Uint8Array> = { encode: (v) => v, decode: (b) => b.slice() };
 

@@ -26,7 +26,7 @@ import {
 } from '../../proto/gen/cairn/receipts/v1/query.ts';
 import { Batch, BatchStatus, type ChallengeRecord, type DataRequest, EpochUsage, type Reservation, type Withdrawal } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import type { PageRequest } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
+import { decodeAddressArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 

@@ -12,7 +12,7 @@ import {
   ServeOffer,
   UnbondingEntry,
 } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { type Codec, Item, Map, concat, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
+import { type Codec, Item, Map, concat, lastStringKey, lengthPrefixedBytes, marker, pairKey, protoCodec, u64Key, u64Value } from '../../core/framework/collections.ts';
 
 export const MODULE = 'registry';
 /** The module account holding every bond and unbonding entry. */
@@ -32,8 +32,6 @@ export const prefixedString: Codec<string> = {
 };
 const lpLength = (b: Uint8Array): number => 1 + (b[0] ?? 0);
 /** A marker value for index entries. */
-export const PRESENT = Uint8Array.of(1);
-const marker: Codec<true> = { encode: () => PRESENT, decode: () => true };
 
 /** Block time (unix seconds, i64 big-endian + u32 nanos) of the block this state belongs to. */
 export interface StoredTime {
@@ -53,7 +51,6 @@ const timeCodec: Codec<StoredTime> = {
     return { seconds: view.getBigInt64(0), nanos: view.getUint32(8) };
   },
 };
-const u64Value: Codec<bigint> = u64Key;
 
 export const params = new Item(key(0x01), protoCodec(Params));
 export const blockTime = new Item(key(0x02), timeCodec);

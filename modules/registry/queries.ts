@@ -29,7 +29,7 @@ import {
   type ModelServer,
 } from '../../proto/gen/cairn/registry/v1/query.ts';
 import { Model, ModelKind, PayerKey, ServeOffer } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
+import { decodeAddressArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
 import { priceKey, queryCatalog } from './catalog.ts';
 import type { RegistryKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

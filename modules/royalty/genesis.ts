@@ -11,7 +11,7 @@ import { GenesisState } from '../../proto/gen/cairn/royalty/v1/genesis.ts';
 import type { RoyaltyAccounts } from './deps.ts';
 import * as keys from './keys.ts';
 import { defaultParams, validateParams } from './params.ts';
-import { readProtoJson, writeProtoJson } from './proto-json.ts';
+import { readProtoJson, writeProtoJson } from '../../core/framework/proto-json.ts';
 
 function fail(path: string, message: string): never {
   throw new GenesisError(`${path}: ${message}`);

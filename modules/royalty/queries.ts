@@ -16,7 +16,7 @@ import {
   QueryParamsResponse,
 } from '../../proto/gen/cairn/royalty/v1/query.ts';
 import { EpochAccrual, LedgerEntry } from '../../proto/gen/cairn/royalty/v1/types.ts';
-import { decodeAddressArg, notFound } from '../auth/queries.ts';
+import { decodeAddressArg, notFound } from '../../core/framework/query-args.ts';
 import type { RoyaltyKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 

@@ -14,7 +14,7 @@ import type { Context } from '../../core/framework/context.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import { sha256 } from '../../core/crypto/hash.ts';
 import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
-import { decFromBps } from '../staking/dec.ts';
+import { decFromBps } from '../../core/framework/dec.ts';
 import { msToTimestamp, timestampMs, type StakingKeeper } from '../staking/keeper.ts';
 import { slash } from '../staking/slash.ts';
 import * as keys from './keys.ts';

@@ -2,8 +2,7 @@
 // bits of each one's sliding window, and the evidence already acted on (by height and hash, so old
 // entries can be dropped once evidence that old would be ignored anyway).
 import { Params, ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
-import { Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key } from '../../core/framework/collections.ts';
-import { marker, u64Value } from '../staking/keys.ts';
+import { Item, Map, lengthPrefixedBytes, marker, pairKey, protoCodec, u64Key, u64Value } from '../../core/framework/collections.ts';
 
 export const MODULE = 'slashing';
 

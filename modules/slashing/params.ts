@@ -3,7 +3,7 @@
 // evidence age in blocks. Queries report the cosmos Params form (Decs).
 import type { Params } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
 import { GenesisError, object, optional, string, uint } from '../../core/framework/json.ts';
-import { BPS, decFromBps, decFromBytes, decToBytes } from '../staking/dec.ts';
+import { BPS, decFromBps, decFromBytes, decToBytes } from '../../core/framework/dec.ts';
 
 export interface SlashingParams {
   readonly signedBlocksWindow: bigint;

@@ -3,7 +3,7 @@ import { QueryParamsResponse, QuerySigningInfoRequest, QuerySigningInfoResponse,
 import { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
 import type { QueryHandler } from '../../core/framework/module.ts';
 import { paginate } from '../../core/framework/pagination.ts';
-import { invalidArgument, notFound } from '../auth/queries.ts';
+import { invalidArgument, notFound } from '../../core/framework/query-args.ts';
 import type { SlashingKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { toProtoParams } from './params.ts';

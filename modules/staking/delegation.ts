@@ -3,7 +3,7 @@
 import { BondStatus, type UnbondingDelegation, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { Context } from '../../core/framework/context.ts';
-import { type Dec, decToProto, mulDivCeil, parseDec } from './dec.ts';
+import { type Dec, decToProto, mulDivCeil, parseDec } from '../../core/framework/dec.ts';
 import {
   ErrBadAmount,
   ErrBadRedelegationDst,

@@ -1,7 +1,7 @@
 // Validator descriptions and commission rates: the SDK's stateless limits, checked before any state
 // is read, and its rules for changing a commission (at most once a day, by at most max_change_rate).
 import type { CommissionRates, Description } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import { type Dec, ONE, formatDec as f, parseDec } from './dec.ts';
+import { type Dec, ONE, formatDec as f, parseDec } from '../../core/framework/dec.ts';
 import {
   ErrCommissionChangeRateGTMaxRate,
   ErrCommissionGTMaxChangeRate,

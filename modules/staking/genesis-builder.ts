@@ -6,7 +6,7 @@
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { CONSENSUS_PUBKEY_TYPE_URL } from '../../sdk/staking/messages.ts';
 import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
-import { ONE, formatDec, parseDecJson } from './dec.ts';
+import { ONE, formatDec, parseDecJson } from '../../core/framework/dec.ts';
 import { NOT_BONDED_POOL } from './keys.ts';
 import { DEFAULT_PARAMS } from './params.ts';
 

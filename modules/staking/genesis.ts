@@ -13,7 +13,7 @@ import type { Context, QueryContext } from '../../core/framework/context.ts';
 import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { consensusKeyBytes, ed25519Any, encodeValoper, hex } from './addresses.ts';
-import { type Dec, decToProto, formatDec, parseDec, parseDecJson } from './dec.ts';
+import { type Dec, decToProto, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 import { parseRates, validateDescription } from './description.ts';
 import type { StakingKeeper } from './keeper.ts';
 import { msToTimestamp, timestampMs } from './keeper.ts';

@@ -2,7 +2,7 @@
 // reward accounting in step with stake through these; slashing starts and stops signing records.
 // The list is fixed when the keeper is built (see buildModules), never attached later.
 import type { Context } from '../../core/framework/context.ts';
-import type { Dec } from './dec.ts';
+import type { Dec } from '../../core/framework/dec.ts';
 
 export interface StakingHooks {
   afterValidatorCreated?(ctx: Context, operator: Uint8Array): Promise<void>;

@@ -4,7 +4,7 @@
 import { moduleAddress } from '../../core/framework/address.ts';
 import type { KVRead } from '../../core/store/types.ts';
 import * as bankKeys from '../bank/keys.ts';
-import { parseDec } from './dec.ts';
+import { parseDec } from '../../core/framework/dec.ts';
 import * as keys from './keys.ts';
 import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
 import { DEFAULT_PARAMS } from './params.ts';

@@ -8,7 +8,7 @@ import type { KVRead, KVStore } from '../../core/store/types.ts';
 import { moduleAddress } from '../../core/framework/address.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import type { BankApi } from '../bank/keeper.ts';
-import { type Dec, ONE, decToProto, mulDivTrunc } from './dec.ts';
+import { type Dec, ONE, decToProto, mulDivTrunc } from '../../core/framework/dec.ts';
 import { ErrDelegatorShareExRateInvalid } from './errors.ts';
 import { type StakingHooks, fire } from './hooks.ts';
 import * as keys from './keys.ts';

@@ -2,7 +2,7 @@
 // that (delegator, validator) pairs never collide, and heights are big-endian so queues iterate in
 // height order. The power index sorts by inverted power, so the first entries are the strongest.
 import { DVPair, DVVTriplet, Delegation, Params, Redelegation, UnbondingDelegation, Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import { type Codec, Item, Map, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from '../../core/framework/collections.ts';
+import { Item, Map, lengthPrefixedBytes, marker, pairKey, protoCodec, u64Key, u64Value, uintValue } from '../../core/framework/collections.ts';
 
 export const MODULE = 'staking';
 export const BONDED_POOL = 'bonded_tokens_pool';
@@ -24,10 +24,6 @@ const heightAddress = pairKey(u64Key, lp, () => 8);
 /** (inverted power, operator): the power index. */
 const powerKey = pairKey(u64Key, lp, () => 8);
 
-/** A present/absent marker for index entries. */
-export const marker: Codec<true> = { encode: () => Uint8Array.of(1), decode: () => true };
-
-export const u64Value: Codec<bigint> = { encode: (v) => u64Key.encode(v), decode: (b) => u64Key.decode(b) };
 
 export const params = new Item(key(0x01), protoCodec(Params));
 /** The unbonding period in blocks (SPEC §2); `Params.unbonding_time` only reports an estimate of it. */

@@ -3,7 +3,7 @@
 // is an estimate: unbonding_blocks × the chain's average block interval so far.
 import type { Params } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import { GenesisError, object, optional, string, uint } from '../../core/framework/json.ts';
-import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from './dec.ts';
+import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 
 /** Tokens per unit of CometBFT voting power (the SDK's DefaultPowerReduction). */
 export const POWER_REDUCTION = 1_000_000n;

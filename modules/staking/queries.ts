@@ -32,12 +32,12 @@ import { moduleAddress } from '../../core/framework/address.ts';
 import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
-import { decodeAddressArg, invalidArgument, notFound } from '../auth/queries.ts';
-import { parseDec } from './dec.ts';
+import { decodeAddressArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
+import { parseDec } from '../../core/framework/dec.ts';
 import type { StakingKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
-import { pageList } from './page.ts';
+import { pageList } from '../../core/framework/page-list.ts';
 import { toProtoParams } from './params.ts';
 import { tokensFromShares } from './view.ts';
 

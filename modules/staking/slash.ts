@@ -5,7 +5,7 @@
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Context } from '../../core/framework/context.ts';
 import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
-import { type Dec, ONE, decToProto, mulDivCeil, mulDivTrunc, mulTrunc, parseDec } from './dec.ts';
+import { type Dec, ONE, decToProto, mulDivCeil, mulDivTrunc, mulTrunc, parseDec } from '../../core/framework/dec.ts';
 import { unbond } from './delegation.ts';
 import type { StakingKeeper } from './keeper.ts';
 import * as keys from './keys.ts';

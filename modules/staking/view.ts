@@ -2,7 +2,7 @@
 // (distribution, slashing). Stateless: every method takes the store it reads.
 import { BondStatus, type Delegation, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { KVRead } from '../../core/store/types.ts';
-import { type Dec, mulDivTrunc, parseDec } from './dec.ts';
+import { type Dec, mulDivTrunc, parseDec } from '../../core/framework/dec.ts';
 import * as keys from './keys.ts';
 import { DEFAULT_PARAMS, POWER_REDUCTION, type StakingParams, fromProtoParams } from './params.ts';
 import { consensusAddress, consensusKeyBytes } from './addresses.ts';

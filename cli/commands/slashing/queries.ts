@@ -5,7 +5,7 @@ import { arg, type CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { fields, table } from '../../output.ts';
 import { consensusAddress, consensusKeyBytes } from '../../../modules/staking/addresses.ts';
-import { decFromBytes, formatDec } from '../../../modules/staking/dec.ts';
+import { decFromBytes, formatDec } from '../../../core/framework/dec.ts';
 import { withQueries } from '../staking/client.ts';
 
 function jailText(info: ValidatorSigningInfo): string {

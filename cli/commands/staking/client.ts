@@ -9,7 +9,7 @@ import type { CommandContext } from '../../context.ts';
 import { UsageError } from '../../errors.ts';
 import { withNode } from '../../node-client.ts';
 import { sendWithKey } from '../../tx.ts';
-import { formatDec, parseDec } from '../../../modules/staking/dec.ts';
+import { formatDec, parseDec } from '../../../core/framework/dec.ts';
 import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT } from '../../../core/framework/address.ts';
 

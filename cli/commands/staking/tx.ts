@@ -2,7 +2,7 @@
 import { readValidatorKey } from '../../../node/cometbft/keys.ts';
 import { stakingMsgs } from '../../../sdk/staking/messages.ts';
 import { ed25519Any } from '../../../modules/staking/addresses.ts';
-import { decToProto, parseDecJson } from '../../../modules/staking/dec.ts';
+import { decToProto, parseDecJson } from '../../../core/framework/dec.ts';
 import { valoperOf } from '../../../modules/staking/genesis-builder.ts';
 import { DEFAULT_COMMISSION } from '../../../modules/staking/genesis-builder.ts';
 import { coinToChain, parseCoin } from '../../amount.ts';

@@ -4,7 +4,7 @@ import { MsgUnjail, MsgUnjailResponse } from 'cosmjs-types/cosmos/slashing/v1bet
 import { SLASHING_TYPE_URLS } from '../../../sdk/slashing/messages.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
-import { parseDec } from '../../staking/dec.ts';
+import { parseDec } from '../../../core/framework/dec.ts';
 import { timestampMs } from '../../staking/keeper.ts';
 import { consAddressOf, tokensFromShares } from '../../staking/view.ts';
 import { timeToJson } from '../../staking/genesis.ts';

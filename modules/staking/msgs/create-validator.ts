@@ -8,7 +8,7 @@ import { parseAmount, parseCoins } from '../../../core/framework/coins.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { ErrInvalidAddress, ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { consensusAddress, consensusKeyBytes, decodeAccount, decodeValoper, equalBytes, valoperToAccount } from '../addresses.ts';
-import { decToProto, formatDec } from '../dec.ts';
+import { decToProto, formatDec } from '../../../core/framework/dec.ts';
 import { delegate } from '../delegation.ts';
 import { parseRates, validateDescription } from '../description.ts';
 import { ErrBadDenom, ErrCommissionLTMinRate, ErrSelfDelegationBelowMinimum, ErrValidatorOwnerExists, ErrValidatorPubKeyExists } from '../errors.ts';

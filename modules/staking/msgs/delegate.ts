@@ -4,7 +4,7 @@ import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
 import { parseCoins } from '../../../core/framework/coins.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeAccount, decodeValoper } from '../addresses.ts';
-import { decToProto } from '../dec.ts';
+import { decToProto } from '../../../core/framework/dec.ts';
 import { delegate } from '../delegation.ts';
 import { ErrBadDenom, ErrNoValidatorFound } from '../errors.ts';
 import type { StakingKeeper } from '../keeper.ts';

@@ -6,7 +6,7 @@ import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts'
 import { parseAmount } from '../../../core/framework/coins.ts';
 import { ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { decodeValoper, valoperToAccount } from '../addresses.ts';
-import { decToProto, formatDec, parseDec } from '../dec.ts';
+import { decToProto, formatDec, parseDec } from '../../../core/framework/dec.ts';
 import { checkNewRate, mergeDescription, parseRates, validateDescription } from '../description.ts';
 import { ErrCommissionLTMinRate, ErrMinSelfDelegationDecreased, ErrNoValidatorFound, ErrSelfDelegationBelowMinimum } from '../errors.ts';
 import type { StakingKeeper } from '../keeper.ts';

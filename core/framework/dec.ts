@@ -1,7 +1,7 @@
 // 18-decimal fixed point, the SDK's LegacyDec, as a bigint of "atomics" (value × 10^18). Every
 // operation says how it rounds; consensus code only truncates (rounds toward zero, and every value
 // here is non-negative, so toward zero is down), and the caller decides where a remainder goes.
-import { ErrInvalidRequest } from '../../core/framework/sdk-errors.ts';
+import { ErrInvalidRequest } from './sdk-errors.ts';
 
 export type Dec = bigint;
 

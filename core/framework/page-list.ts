@@ -2,8 +2,8 @@
 // the cosmos PageRequest semantics: offset or an opaque next_key (here: the next index), a limit, and
 // an optional total.
 import type { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../core/framework/pagination.ts';
-import { ErrInvalidRequest } from '../../core/framework/sdk-errors.ts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './pagination.ts';
+import { ErrInvalidRequest } from './sdk-errors.ts';
 
 export function pageList<T>(items: readonly T[], page: PageRequest | undefined): { items: T[]; pagination: PageResponse } {
   const limit = page === undefined || page.limit === 0n ? DEFAULT_PAGE_LIMIT : page.limit;

@@ -2,7 +2,7 @@
 // strings, bytes as base64, enums by name (ts-proto's toJSON/fromJSON, with keys renamed). Reading
 // refuses fields the message does not have, naming their JSON path; values are checked afterwards
 // by the module's own validation.
-import { GenesisError } from '../../core/framework/json.ts';
+import { GenesisError } from './json.ts';
 
 interface JsonType<T> {
   fromJSON(object: unknown): T;
