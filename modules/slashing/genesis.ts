@@ -4,9 +4,9 @@ import type { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/
 import type { Context, QueryContext } from '../../core/framework/context.ts';
 import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
-import { msToTimestamp } from '../staking/keeper.ts';
+import { msToTimestamp } from '../../core/framework/time.ts';
 import * as stakingKeys from '../staking/keys.ts';
-import { timeToJson } from '../staking/genesis.ts';
+import { timeToJson } from '../../core/framework/time.ts';
 import { consAddressOf, isBonded } from '../staking/view.ts';
 import { type SlashingKeeper, consAddressText, newSigningInfo } from './keeper.ts';
 import * as keys from './keys.ts';

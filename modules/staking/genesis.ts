@@ -16,7 +16,7 @@ import { consensusKeyBytes, ed25519Any, encodeValoper, hex } from './addresses.t
 import { type Dec, decToProto, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 import { parseRates, validateDescription } from './description.ts';
 import type { StakingKeeper } from './keeper.ts';
-import { msToTimestamp, timestampMs } from './keeper.ts';
+import { readTime, timeToJson, timestampMs } from '../../core/framework/time.ts';
 import * as keys from './keys.ts';
 import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
 import { DEFAULT_PARAMS, type StakingParams, paramsToJson, readParams, toProtoParams } from './params.ts';
@@ -44,16 +44,6 @@ export interface StakingGenesis {
 
 // ---- JSON ----
 
-export function timeToJson(t: Timestamp): string {
-  return new Date(Number(timestampMs(t))).toISOString();
-}
-
-function readTime(v: unknown, path: string): Timestamp {
-  const text = string(v, path);
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new GenesisError(`${path}: "${text}" is not an RFC 3339 time`);
-  return msToTimestamp(BigInt(ms));
-}
 
 function readDec(v: unknown, path: string): Dec {
   return at(path, () => parseDecJson(string(v, path)));

@@ -3,7 +3,8 @@
 import { checkStakingInvariants } from './invariants.ts';
 import type { Module } from '../../core/framework/module.ts';
 import { type StakingGenesis, stakingGenesis } from './genesis.ts';
-import { StakingKeeper, timestampMs } from './keeper.ts';
+import { timestampMs } from '../../core/framework/time.ts';
+import { StakingKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { MODULE } from './keys.ts';
 import { msgCreateValidator } from './msgs/create-validator.ts';

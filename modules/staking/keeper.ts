@@ -9,6 +9,7 @@ import { moduleAddress } from '../../core/framework/address.ts';
 import type { AccountKeeper } from '../auth/keeper.ts';
 import type { BankApi } from '../bank/keeper.ts';
 import { type Dec, ONE, decToProto, mulDivTrunc } from '../../core/framework/dec.ts';
+import { msToTimestamp, timestampMs } from '../../core/framework/time.ts';
 import { ErrDelegatorShareExRateInvalid } from './errors.ts';
 import { type StakingHooks, fire } from './hooks.ts';
 import * as keys from './keys.ts';
@@ -137,10 +138,3 @@ export class StakingKeeper extends StakingView {
   }
 }
 
-export function timestampMs(t: { seconds: bigint; nanos: number }): bigint {
-  return t.seconds * 1000n + BigInt(Math.trunc(t.nanos / 1_000_000));
-}
-
-export function msToTimestamp(ms: bigint): Timestamp {
-  return { seconds: ms / 1000n, nanos: Number(ms % 1000n) * 1_000_000 };
-}

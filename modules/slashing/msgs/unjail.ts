@@ -5,9 +5,9 @@ import { SLASHING_TYPE_URLS } from '../../../sdk/slashing/messages.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
 import { parseDec } from '../../../core/framework/dec.ts';
-import { timestampMs } from '../../staking/keeper.ts';
+import { timestampMs } from '../../../core/framework/time.ts';
 import { consAddressOf, tokensFromShares } from '../../staking/view.ts';
-import { timeToJson } from '../../staking/genesis.ts';
+import { timeToJson } from '../../../core/framework/time.ts';
 import { ErrMissingSelfDelegation, ErrNoValidatorForAddress, ErrSelfDelegationTooLowToUnjail, ErrValidatorJailed, ErrValidatorNotJailed } from '../errors.ts';
 import type { SlashingKeeper } from '../keeper.ts';
 
