@@ -8,7 +8,7 @@ import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { AccountKeeper } from './keeper.ts';
-import type { BankKeeper } from '../bank/keeper.ts';
+import type { BankApi } from '../bank/api.ts';
 import { FEE_COLLECTOR } from './keys.ts';
 
 export { FEE_COLLECTOR };
@@ -35,7 +35,8 @@ import { type GasPrice, feeCovers, requiredFees } from '../../core/tx/gas-price.
 
 export interface AnteDeps {
   readonly accounts: AccountKeeper;
-  readonly bank: BankKeeper;
+  /** Fees go to the fee collector. */
+  readonly bank: Pick<BankApi, 'sendToModule'>;
 }
 
 export interface AnteOptions {

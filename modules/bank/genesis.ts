@@ -5,7 +5,7 @@ import { type Amount, formatCoins, parseCoins, sumCoins, validateDenom } from '.
 import type { Context, QueryContext } from '../../core/framework/context.ts';
 import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
-import type { AccountKeeper } from '../auth/keeper.ts';
+import type { AuthApi } from '../auth/api.ts';
 import type { BankKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 
@@ -76,7 +76,7 @@ export function metadataToJson(m: Metadata): unknown {
   };
 }
 
-export function bankGenesis(bank: BankKeeper, accounts: AccountKeeper): GenesisHandlers<BankGenesis> {
+export function bankGenesis(bank: BankKeeper, accounts: AuthApi): GenesisHandlers<BankGenesis> {
   return {
     defaultGenesis: () => ({
       params: { send_enabled: [], default_send_enabled: true },

@@ -1,6 +1,6 @@
 // The bank module: balances, transfers, supply and denom metadata.
 import type { Module } from '../../core/framework/module.ts';
-import type { AccountKeeper } from '../auth/keeper.ts';
+import type { AuthApi } from '../auth/api.ts';
 import { type BankGenesis, bankGenesis } from './genesis.ts';
 import type { BankKeeper } from './keeper.ts';
 import { MODULE } from './keys.ts';
@@ -9,9 +9,10 @@ import { msgSend } from './msgs/send.ts';
 import { bankQueries } from './queries.ts';
 import { checkInvariants } from './invariants.ts';
 
-export { BankKeeper, type BankApi } from './keeper.ts';
+export { BankKeeper } from './keeper.ts';
+export { type BankApi, bankView } from './api.ts';
 
-export function bankModule(bank: BankKeeper, accounts: AccountKeeper): Module<BankGenesis> {
+export function bankModule(bank: BankKeeper, accounts: AuthApi): Module<BankGenesis> {
   return {
     name: MODULE,
     consensusVersion: 1,

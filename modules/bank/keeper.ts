@@ -6,33 +6,18 @@ import { type Amount, formatCoins } from '../../core/framework/coins.ts';
 import type { Context } from '../../core/framework/context.ts';
 import { ErrInsufficientFunds, ErrUnauthorized } from '../../core/framework/sdk-errors.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
-import type { AccountKeeper } from '../auth/keeper.ts';
-import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
+import type { AuthApi } from '../auth/api.ts';
 import * as keys from './keys.ts';
+import { BankView } from './view.ts';
 
 export const DEFAULT_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };
 
-export class BankKeeper {
-  readonly #accounts: AccountKeeper;
+export class BankKeeper extends BankView {
+  readonly #accounts: AuthApi;
 
-  constructor(accounts: AccountKeeper) {
+  constructor(accounts: AuthApi) {
+    super();
     this.#accounts = accounts;
-  }
-
-  async balance(store: KVRead, address: Uint8Array, denom: string): Promise<bigint> {
-    return (await keys.balances.get(store, [address, denom])) ?? 0n;
-  }
-
-  async balances(store: KVRead, address: Uint8Array): Promise<Amount[]> {
-    const out: Amount[] = [];
-    for await (const [[, denom], amount] of keys.balances.entries(store, { subPrefix: lengthPrefixedBytes.encode(address) })) {
-      out.push({ denom, amount });
-    }
-    return out;
-  }
-
-  async supplyOf(store: KVRead, denom: string): Promise<bigint> {
-    return (await keys.supply.get(store, denom)) ?? 0n;
   }
 
   async params(store: KVRead): Promise<Params> {
@@ -118,6 +103,3 @@ export class BankKeeper {
     ctx.events.emit('coin_received', { receiver: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
 }
-
-/** What other modules may do with coins. */
-export type BankApi = Pick<BankKeeper, 'balance' | 'balances' | 'send' | 'sendFromModule' | 'sendToModule' | 'mint' | 'burn'>;

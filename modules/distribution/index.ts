@@ -3,7 +3,7 @@
 import { checkDistributionInvariants } from './invariants.ts';
 import { moduleAddress } from '../../core/framework/address.ts';
 import type { Module } from '../../core/framework/module.ts';
-import { FEE_COLLECTOR } from '../auth/ante.ts';
+import { FEE_COLLECTOR } from '../auth/api.ts';
 import * as dc from './dec-coins.ts';
 import { type DistributionGenesis, distributionGenesis } from './genesis.ts';
 import type { DistributionKeeper } from './keeper.ts';

@@ -3,8 +3,7 @@
 // accumulated commission exceeds its outstanding rewards.
 import { moduleAddress } from '../../core/framework/address.ts';
 import type { KVRead } from '../../core/store/types.ts';
-import * as bankKeys from '../bank/keys.ts';
-import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
+import { bankView } from '../bank/api.ts';
 import * as dc from './dec-coins.ts';
 import * as keys from './keys.ts';
 import { MODULE } from './keys.ts';
@@ -18,8 +17,7 @@ export async function checkDistributionInvariants(store: KVRead): Promise<string
     const commission = dc.fromProto((await keys.commission.get(store, operator))?.commission ?? []);
     if (!dc.isAllLte(commission, outstanding)) broken.push(`validator ${Buffer.from(operator).toString('hex')} owes commission ${dc.format(commission)} above its outstanding ${dc.format(outstanding)}`);
   }
-  const held: { denom: string; amount: bigint }[] = [];
-  for await (const [[, denom], amount] of bankKeys.balances.entries(store, { subPrefix: lengthPrefixedBytes.encode(moduleAddress(MODULE)) })) held.push({ denom, amount });
+  const held = await bankView.balances(store, moduleAddress(MODULE));
   const heldDec = dc.fromCoins(held);
   if (dc.format(heldDec) !== dc.format(owed)) broken.push(`${MODULE} account holds ${dc.format(heldDec)} but owes ${dc.format(owed)}`);
   return broken;

@@ -14,8 +14,8 @@ import type { Amount } from '../../core/framework/coins.ts';
 import { formatCoins } from '../../core/framework/coins.ts';
 import type { Context } from '../../core/framework/context.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
-import type { AccountKeeper } from '../auth/keeper.ts';
-import type { BankApi } from '../bank/keeper.ts';
+import type { AuthApi } from '../auth/api.ts';
+import type { BankApi } from '../bank/api.ts';
 import { type Dec, ONE, parseDec } from '../../core/framework/dec.ts';
 import type { StakingHooks } from '../staking/hooks.ts';
 import * as stakingKeys from '../staking/keys.ts';
@@ -28,13 +28,13 @@ import { MODULE } from './keys.ts';
 import { DEFAULT_PARAMS, type DistributionParams, fromProtoParams } from './params.ts';
 
 export class DistributionKeeper {
-  readonly accounts: AccountKeeper;
+  readonly accounts: AuthApi;
   readonly bank: BankApi;
   readonly staking: StakingView;
   /** The StakingHooks that keep reward accounting in step with stake (given to StakingKeeper). */
   readonly hooks: StakingHooks;
 
-  constructor(accounts: AccountKeeper, bank: BankApi, staking: StakingView) {
+  constructor(accounts: AuthApi, bank: BankApi, staking: StakingView) {
     this.accounts = accounts;
     this.bank = bank;
     this.staking = staking;

@@ -1,5 +1,5 @@
 // What the emission module needs from others, and nothing more.
-import type { BankKeeper } from '../bank/keeper.ts';
+import type { BankApi } from '../bank/api.ts';
 import type { DistributionKeeper } from '../distribution/keeper.ts';
 import type { ReceiptsKeeper } from '../receipts/keeper.ts';
 import type { RegistryApi } from '../registry/api.ts';
@@ -7,7 +7,7 @@ import type { RoyaltyApi } from '../royalty/keeper.ts';
 import type { KVStore } from '../../core/store/types.ts';
 
 /** Minting into the emission account, paying operators, the supply (for the cap), challenge bonds and the burned part of their slashes. */
-export type EmissionBank = Pick<BankKeeper, 'mint' | 'burn' | 'sendFromModule' | 'sendToModule' | 'supplyOf' | 'balance'>;
+export type EmissionBank = Pick<BankApi, 'mint' | 'burn' | 'sendFromModule' | 'sendToModule' | 'supplyOf' | 'balance'>;
 /** The validators' share, paid by power. */
 export type EmissionDistribution = Pick<DistributionKeeper, 'allocateFromModule'>;
 /** The epoch clock, each operator's finalized usage and the epoch's roots. */

@@ -3,7 +3,7 @@
 // exactly the bonds of the open bonded capacity challenges, and every open challenge is indexed.
 import { moduleAddress } from '../../core/framework/address.ts';
 import type { KVRead } from '../../core/store/types.ts';
-import * as bankKeys from '../bank/keys.ts';
+import { bankView } from '../bank/api.ts';
 import { ChallengeStatus } from '../../proto/gen/cairn/emission/v1/types.ts';
 import * as keys from './keys.ts';
 
@@ -11,13 +11,13 @@ export async function checkEmissionInvariants(store: KVRead): Promise<string[]> 
   const p = await keys.params.get(store);
   if (p === undefined) return [];
   const broken: string[] = [];
-  const supply = (await bankKeys.supply.get(store, p.denom)) ?? 0n;
+  const supply = await bankView.supplyOf(store, p.denom);
   if (supply > BigInt(p.maxSupply)) broken.push(`supply ${supply}${p.denom} exceeds max_supply ${p.maxSupply}`);
   let sum = 0n;
   for await (const [, e] of keys.epochs.entries(store)) sum += BigInt(e.minted);
   const total = (await keys.mintedTotal.get(store)) ?? 0n;
   if (sum !== total) broken.push(`minted total ${total} differs from the sum of the epochs' minted ${sum}`);
-  const held = (await bankKeys.balances.get(store, [moduleAddress(keys.EMISSION_ACCOUNT), p.denom])) ?? 0n;
+  const held = await bankView.balance(store, moduleAddress(keys.EMISSION_ACCOUNT), p.denom);
   if (held !== 0n) broken.push(`the emission account holds ${held}${p.denom} after the block`);
   let bonds = 0n;
   let open = 0;
@@ -29,7 +29,7 @@ export async function checkEmissionInvariants(store: KVRead): Promise<string[]> 
   let indexed = 0;
   for await (const _ of keys.openByGpu.entries(store)) indexed++;
   if (indexed !== open) broken.push(`${open} open capacity challenges but ${indexed} GPUs marked as challenged`);
-  const bonded = (await bankKeys.balances.get(store, [moduleAddress(keys.CHALLENGE_ACCOUNT), p.denom])) ?? 0n;
+  const bonded = await bankView.balance(store, moduleAddress(keys.CHALLENGE_ACCOUNT), p.denom);
   if (bonded !== bonds) broken.push(`${keys.CHALLENGE_ACCOUNT} holds ${bonded}${p.denom} but open challenges' bonds add up to ${bonds}${p.denom}`);
   return broken;
 }

@@ -10,7 +10,7 @@ import { GenesisState } from '../../proto/gen/cairn/receipts/v1/genesis.ts';
 import { BatchStatus, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { parseU128 } from '../../sdk/bytes.ts';
 import { readProtoJson, writeProtoJson } from '../../core/framework/proto-json.ts';
-import * as bankKeys from '../bank/keys.ts';
+import { bankView } from '../bank/api.ts';
 import type { ReceiptsAccounts } from './deps.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
@@ -185,7 +185,7 @@ export function receiptsGenesis(k: ReceiptsKeeper, accounts: ReceiptsAccounts): 
       if (g.blockTimes.length === 0) keys.blockTimes.set(store, [time, ctx.block.height], true);
       if ((next - 1n) % p.epochBlocks !== 0n && (await keys.epochs.get(store, open)) === undefined) keys.epochs.set(store, open, { epoch: open, startHeight: next, startTime: time });
       for (const [denom, amount] of owed) {
-        const held = (await bankKeys.balances.get(store, [moduleAddress(keys.ESCROW_ACCOUNT), denom])) ?? 0n;
+        const held = await bankView.balance(store, moduleAddress(keys.ESCROW_ACCOUNT), denom);
         if (held !== amount) throw new GenesisError(`receipts: the ${keys.ESCROW_ACCOUNT} account holds ${held}${denom} but escrows, bonds and reservations add up to ${amount}${denom}`);
       }
     },

@@ -3,15 +3,14 @@
 // account is always empty between steps; each payer's locked escrow equals the amounts of its pending
 // ESCROW batches; each pending batch's open-request counter matches its stored requests.
 import { moduleAddress } from '../../core/framework/address.ts';
-import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import type { KVRead } from '../../core/store/types.ts';
 import { BatchStatus, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
-import * as bankKeys from '../bank/keys.ts';
+import { bankView } from '../bank/api.ts';
 import * as keys from './keys.ts';
 
 async function balancesOf(store: KVRead, module: string): Promise<Map<string, bigint>> {
   const out = new Map<string, bigint>();
-  for await (const [[, denom], amount] of bankKeys.balances.entries(store, { subPrefix: lengthPrefixedBytes.encode(moduleAddress(module)) })) out.set(denom, amount);
+  for (const { denom, amount } of await bankView.balances(store, moduleAddress(module))) out.set(denom, amount);
   return out;
 }
 

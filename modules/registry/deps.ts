@@ -1,5 +1,5 @@
 // What the registry needs from other modules, and nothing more (the SDK's expected_keepers).
-import type { BankApi } from '../bank/keeper.ts';
+import type { BankApi } from '../bank/api.ts';
 import type { KVStore } from '../../core/store/types.ts';
 
 /** Coins in and out of the bonds module account, and burning slashed coins. */

@@ -4,7 +4,7 @@
 // coins in and out of registry_bonds.
 import { moduleAddress } from '../../core/framework/address.ts';
 import type { KVRead } from '../../core/store/types.ts';
-import * as bankKeys from '../bank/keys.ts';
+import { bankView } from '../bank/api.ts';
 import * as keys from './keys.ts';
 
 /** Returns a description of each broken invariant (empty when all hold). */
@@ -26,7 +26,7 @@ export async function checkRegistryInvariants(store: KVRead): Promise<string[]> 
   let queue = 0;
   for await (const _ of keys.unbondingQueue.entries(store)) queue++;
   if (queue !== queued) broken.push(`${queued} unbonding entries but ${queue} queue entries`);
-  const held = (await bankKeys.balances.get(store, [moduleAddress(keys.BONDS_ACCOUNT), denom])) ?? 0n;
+  const held = await bankView.balance(store, moduleAddress(keys.BONDS_ACCOUNT), denom);
   if (held !== owed) broken.push(`${keys.BONDS_ACCOUNT} holds ${held}${denom} but bonds and unbonding entries add up to ${owed}${denom}`);
   return broken;
 }

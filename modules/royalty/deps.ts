@@ -1,5 +1,5 @@
 // What the royalty module needs from others, and nothing more.
-import type { BankApi } from '../bank/keeper.ts';
+import type { BankApi } from '../bank/api.ts';
 import type { RegistryApi } from '../registry/api.ts';
 import type { KVStore } from '../../core/store/types.ts';
 

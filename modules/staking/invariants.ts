@@ -3,7 +3,7 @@
 // validators plus every unbonding entry's balance. Delegation shares add up to each validator's.
 import { moduleAddress } from '../../core/framework/address.ts';
 import type { KVRead } from '../../core/store/types.ts';
-import * as bankKeys from '../bank/keys.ts';
+import { bankView } from '../bank/api.ts';
 import { parseDec } from '../../core/framework/dec.ts';
 import * as keys from './keys.ts';
 import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
@@ -22,7 +22,7 @@ export async function checkStakingInvariants(store: KVRead): Promise<string[]> {
     shares.set(Buffer.from(operator).toString('hex'), sharesOf(v));
   }
   for await (const [, u] of keys.unbondingDelegations.entries(store)) for (const e of u.entries) notBonded += BigInt(e.balance);
-  const held = async (pool: string): Promise<bigint> => (await bankKeys.balances.get(store, [moduleAddress(pool), denom])) ?? 0n;
+  const held = async (pool: string): Promise<bigint> => bankView.balance(store, moduleAddress(pool), denom);
   const bondedHeld = await held(BONDED_POOL);
   const notBondedHeld = await held(NOT_BONDED_POOL);
   if (bondedHeld !== bonded) broken.push(`${BONDED_POOL} holds ${bondedHeld}${denom} but bonded validators have ${bonded}`);

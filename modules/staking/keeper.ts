@@ -6,8 +6,8 @@ import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { Context } from '../../core/framework/context.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import { moduleAddress } from '../../core/framework/address.ts';
-import type { AccountKeeper } from '../auth/keeper.ts';
-import type { BankApi } from '../bank/keeper.ts';
+import type { AuthApi } from '../auth/api.ts';
+import type { BankApi } from '../bank/api.ts';
 import { type Dec, ONE, decToProto, mulDivTrunc } from '../../core/framework/dec.ts';
 import { msToTimestamp, timestampMs } from '../../core/framework/time.ts';
 import { ErrDelegatorShareExRateInvalid } from './errors.ts';
@@ -20,11 +20,11 @@ import { StakingView, consAddressOf, isBonded, operatorBytes, powerOf, sharesOf,
 const DEFAULT_BLOCK_MS = 5_000n;
 
 export class StakingKeeper extends StakingView {
-  readonly accounts: AccountKeeper;
+  readonly accounts: AuthApi;
   readonly bank: BankApi;
   readonly hooks: readonly StakingHooks[];
 
-  constructor(accounts: AccountKeeper, bank: BankApi, hooks: readonly StakingHooks[] = []) {
+  constructor(accounts: AuthApi, bank: BankApi, hooks: readonly StakingHooks[] = []) {
     super();
     this.accounts = accounts;
     this.bank = bank;
