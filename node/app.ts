@@ -33,6 +33,7 @@ import { runAnte } from '../modules/auth/ante.ts';
 import { BankKeeper, bankModule } from '../modules/bank/index.ts';
 import { RegistryKeeper, registryModule } from '../modules/registry/index.ts';
 import { StakingKeeper, StakingView, stakingModule } from '../modules/staking/index.ts';
+import { stakingApi } from '../modules/staking/api.ts';
 import { DistributionKeeper, distributionModule } from '../modules/distribution/index.ts';
 import { SlashingKeeper, slashingHooks, slashingModule } from '../modules/slashing/index.ts';
 import { ReceiptsKeeper, receiptsModule } from '../modules/receipts/index.ts';
@@ -75,11 +76,11 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[
   // Staking tells distribution about every stake change through hooks fixed here, at construction.
   const distribution = new DistributionKeeper(accounts, bank, new StakingView());
   const staking = new StakingKeeper(accounts, bank, [distribution.hooks, slashingHooks()]);
-  const slashing = new SlashingKeeper(staking);
+  const slashing = new SlashingKeeper(stakingApi(staking));
   const registry = new RegistryKeeper(bank);
   const royalty = new RoyaltyKeeper(bank, registry);
   const receipts = new ReceiptsKeeper(bank, registry, royalty);
-  const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry });
+  const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry, staking });
   return [
     authModule(accounts),
     bankModule(bank, accounts),

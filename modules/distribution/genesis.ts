@@ -6,8 +6,7 @@ import { moduleAddress } from '../../core/framework/address.ts';
 import { GenesisError, array, at, object, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { type Dec, ONE, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
-import { operatorBytes } from '../staking/view.ts';
-import * as stakingKeys from '../staking/keys.ts';
+import { operatorBytes } from '../staking/api.ts';
 import * as dc from './dec-coins.ts';
 import type { DistributionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
@@ -114,12 +113,12 @@ export function distributionGenesis(k: DistributionKeeper): GenesisHandlers<Dist
 
       // Validators and delegations of a new chain start their reward accounting now.
       const validators: Bytes[] = [];
-      for await (const [, v] of stakingKeys.validators.entries(ctx.store)) validators.push(operatorBytes(v));
+      for await (const v of k.staking.allValidators(ctx.store)) validators.push(operatorBytes(v));
       for (const operator of validators) {
         if ((await keys.currentRewards.get(ctx.store, operator)) === undefined) await k.initializeValidator(ctx.store, operator);
       }
       const delegations: [Bytes, Bytes][] = [];
-      for await (const [pair] of stakingKeys.delegations.entries(ctx.store)) delegations.push(pair);
+      for await (const pair of k.staking.allDelegations(ctx.store)) delegations.push(pair);
       for (const [delegator, operator] of delegations) {
         if ((await keys.startingInfo.get(ctx.store, [operator, delegator])) !== undefined) continue;
         await k.incrementPeriod(ctx.store, operator);

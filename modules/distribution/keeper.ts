@@ -14,12 +14,9 @@ import type { Amount } from '../../core/framework/coins.ts';
 import { formatCoins } from '../../core/framework/coins.ts';
 import type { Context } from '../../core/framework/context.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
-import type { AuthApi } from '../auth/api.ts';
-import type { BankApi } from '../bank/api.ts';
 import { type Dec, ONE, parseDec } from '../../core/framework/dec.ts';
-import type { StakingHooks } from '../staking/hooks.ts';
-import * as stakingKeys from '../staking/keys.ts';
-import { type StakingView, consAddressOf, operatorBytes, tokensFromShares, tokensOf } from '../staking/view.ts';
+import { type StakingHooks, consAddressOf, operatorBytes, tokensFromShares, tokensOf } from '../staking/api.ts';
+import type { DistributionAccounts, DistributionBank, DistributionStaking } from './deps.ts';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import * as dc from './dec-coins.ts';
 import type { DecCoins } from './dec-coins.ts';
@@ -28,13 +25,13 @@ import { MODULE } from './keys.ts';
 import { DEFAULT_PARAMS, type DistributionParams, fromProtoParams } from './params.ts';
 
 export class DistributionKeeper {
-  readonly accounts: AuthApi;
-  readonly bank: BankApi;
-  readonly staking: StakingView;
+  readonly accounts: DistributionAccounts;
+  readonly bank: DistributionBank;
+  readonly staking: DistributionStaking;
   /** The StakingHooks that keep reward accounting in step with stake (given to StakingKeeper). */
   readonly hooks: StakingHooks;
 
-  constructor(accounts: AuthApi, bank: BankApi, staking: StakingView) {
+  constructor(accounts: DistributionAccounts, bank: DistributionBank, staking: DistributionStaking) {
     this.accounts = accounts;
     this.bank = bank;
     this.staking = staking;
@@ -113,7 +110,7 @@ export class DistributionKeeper {
     if (amounts.length === 0) return;
     await this.bank.send(ctx, moduleAddress(fromModule), moduleAddress(MODULE), amounts);
     const votes: VoteInfo[] = [];
-    for await (const [operator, power] of stakingKeys.lastValidatorPowers.entries(ctx.store)) {
+    for await (const [operator, power] of this.staking.lastValidatorPowers(ctx.store)) {
       const v = await this.staking.validator(ctx.store, operator);
       if (v === undefined) continue;
       votes.push({ validator: { address: consAddressOf(v), power }, blockIdFlag: BlockIDFlag.BLOCK_ID_FLAG_COMMIT });

@@ -3,7 +3,7 @@
 // validators holding less than half the reporting power cannot move the median outside the honest
 // reports. Lower weighted median: the smallest reported uptime u with 2 × Σ{w : uptime ≤ u} ≥ W.
 import type { KVRead } from '../../core/store/types.ts';
-import * as stakingKeys from '../staking/keys.ts';
+import type { EmissionStaking } from './deps.ts';
 import * as keys from './keys.ts';
 
 export interface WeightedValue {
@@ -24,16 +24,11 @@ export function weightedMedian(values: readonly WeightedValue[]): number {
   return sorted[sorted.length - 1]!.value;
 }
 
-/** The validator's power in the current set (0 if not bonded in it). */
-export async function validatorPower(store: KVRead, validator: Uint8Array): Promise<bigint> {
-  return (await stakingKeys.lastValidatorPowers.get(store, validator)) ?? 0n;
-}
-
-export async function medianUptime(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<number> {
+export async function medianUptime(staking: EmissionStaking, store: KVRead, epoch: bigint, operator: Uint8Array): Promise<number> {
   const values: WeightedValue[] = [];
   const sub = new Uint8Array([...keys.u64(epoch), ...keys.addressKey(operator)]);
   for await (const [[, [, validator]], r] of keys.reports.entries(store, { subPrefix: sub })) {
-    values.push({ value: r.uptimeBps, weight: await validatorPower(store, validator) });
+    values.push({ value: r.uptimeBps, weight: await staking.lastValidatorPower(store, validator) });
   }
   return weightedMedian(values);
 }

@@ -8,7 +8,6 @@ import type { Context } from '../../core/framework/context.ts';
 import type { KVRead } from '../../core/store/types.ts';
 import { type CapacityChallenge, ChallengeStatus, type Params } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../../proto/gen/cairn/registry/v1/types.ts';
-import * as registryKeys from '../registry/keys.ts';
 import { concatBytes, u32 } from '../../sdk/bytes.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
@@ -23,7 +22,7 @@ interface Candidate {
 /** Every committed GPU of an active operator not already under an open challenge, in (operator, GPU id) key order. */
 async function candidates(k: EmissionKeeper, store: KVRead): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  for await (const [address, op] of registryKeys.operators.entries(store)) {
+  for await (const [address, op] of k.deps.registry.allOperators(store)) {
     if (op.status !== OperatorStatus.OPERATOR_STATUS_ACTIVE) continue;
     for (const g of await k.deps.registry.gpusOf(store, address)) {
       if ((await keys.openByGpu.get(store, [address, g.id])) !== undefined) continue;

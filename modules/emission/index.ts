@@ -23,7 +23,7 @@ export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccount
     name: keys.MODULE,
     consensusVersion: 1,
     genesis: emissionGenesis(keeper, accounts),
-    msgs: [msgReportAvailability(keeper), msgSetAvailabilityReporter(), msgProveCapacity(keeper), msgChallengeCapacity(keeper), msgUpdateParams(keeper)],
+    msgs: [msgReportAvailability(keeper), msgSetAvailabilityReporter(keeper), msgProveCapacity(keeper), msgChallengeCapacity(keeper), msgUpdateParams(keeper)],
     queries: emissionQueries(keeper),
     invariants: checkEmissionInvariants,
     async endBlock(ctx) {

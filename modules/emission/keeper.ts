@@ -49,7 +49,7 @@ export class EmissionKeeper {
 
   /** Σ over committed GPUs of count × median uptime bps / 10000 (rounded down; 0 without reports). */
   async uptimeGpus(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<bigint> {
-    const uptime = await medianUptime(store, epoch, operator);
+    const uptime = await medianUptime(this.deps.staking, store, epoch, operator);
     if (uptime === 0) return 0n;
     const gpus = (await this.deps.registry.gpusOf(store, operator)).reduce((s, g) => s + BigInt(g.count), 0n);
     return (gpus * BigInt(uptime)) / 10_000n;
@@ -180,6 +180,6 @@ export class EmissionKeeper {
 
   /** The stake-weighted median uptime reported for the operator in the epoch, bps (0 without reports). */
   async uptimeBps(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<number> {
-    return medianUptime(store, epoch, operator);
+    return medianUptime(this.deps.staking, store, epoch, operator);
   }
 }

@@ -5,7 +5,7 @@
 import { u64Key } from '../../core/framework/collections.ts';
 import type { Context } from '../../core/framework/context.ts';
 import { type Batch, BatchStatus, type DataRequest, FaultKind, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
-import { NO_ROYALTY } from '../royalty/split.ts';
+import { NO_ROYALTY } from '../royalty/api.ts';
 import { epochReceiptsRoot } from './epoch-root.ts';
 import { EVENTS, hex } from './events.ts';
 import { unavailableEvidence } from '../../sdk/receipts/evidence.ts';

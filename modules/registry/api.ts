@@ -2,6 +2,7 @@
 // these methods of the keeper; nothing else of the registry's state is reachable from outside.
 //
 //   getOperator(store, address)                 the Operator record, or undefined
+//   allOperators(store)                         every (address, Operator), in address order
 //   isActiveOperator(store, address)            ACTIVE with at least the minimum bond
 //   receiptKeysOf(store, address)               current + rotated-out receipt keys with their height windows
 //   payerKeyAuthorized(store, payer, key, h)    was `key` an authorised receipt key of `payer` at height h
@@ -20,6 +21,7 @@ import type { RegistryKeeper } from './keeper.ts';
 export type RegistryApi = Pick<
   RegistryKeeper,
   | 'getOperator'
+  | 'allOperators'
   | 'isActiveOperator'
   | 'receiptKeysOf'
   | 'payerKeyAuthorized'

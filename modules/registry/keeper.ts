@@ -99,6 +99,11 @@ export class RegistryKeeper {
     return keys.operators.get(store, address);
   }
 
+  /** Every operator as (address, record), in address order. */
+  async *allOperators(store: KVRead): AsyncIterable<[Uint8Array, Operator]> {
+    for await (const entry of keys.operators.entries(store)) yield entry;
+  }
+
   async requireOperator(store: KVRead, address: Uint8Array, bech32: string): Promise<Operator> {
     const op = await keys.operators.get(store, address);
     if (op === undefined) throw ErrOperatorNotFound.wrap(bech32);

@@ -12,7 +12,8 @@ import * as keys from './keys.ts';
 import { msgUpdateParams } from './msgs/update-params.ts';
 import { royaltyQueries } from './queries.ts';
 
-export { RoyaltyKeeper, type RoyaltyApi, type Settlement } from './keeper.ts';
+export { RoyaltyKeeper, type Settlement } from './keeper.ts';
+export type { RoyaltyApi } from './api.ts';
 export { checkRoyaltyInvariants } from './invariants.ts';
 export { TREASURY_ACCOUNT } from './keys.ts';
 export { computeSplit } from './split.ts';

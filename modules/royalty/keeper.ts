@@ -158,6 +158,3 @@ export class RoyaltyKeeper {
     keys.params.set(store, p);
   }
 }
-
-/** What the receipts module may do with royalties. */
-export type RoyaltyApi = Pick<RoyaltyKeeper, 'params' | 'termsFor' | 'preview' | 'settleEscrow' | 'recordOwed' | 'closeEpoch' | 'epochRoot'>;

@@ -4,10 +4,8 @@ import type { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/
 import type { Context, QueryContext } from '../../core/framework/context.ts';
 import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
-import { msToTimestamp } from '../../core/framework/time.ts';
-import * as stakingKeys from '../staking/keys.ts';
-import { timeToJson } from '../../core/framework/time.ts';
-import { consAddressOf, isBonded } from '../staking/view.ts';
+import { msToTimestamp, timeToJson } from '../../core/framework/time.ts';
+import { consAddressOf, isBonded } from '../staking/api.ts';
 import { type SlashingKeeper, consAddressText, newSigningInfo } from './keeper.ts';
 import * as keys from './keys.ts';
 import { DEFAULT_PARAMS, type SlashingParams, paramsToJson, readParams, toProtoParams } from './params.ts';
@@ -75,7 +73,7 @@ export function slashingGenesis(k: SlashingKeeper): GenesisHandlers<SlashingGene
       for (const p of genesis.processed) keys.processedEvidence.set(ctx.store, [p.height, p.hash], true);
       // Bonded validators without a record (an imported set) start one now.
       const bonded: Uint8Array[] = [];
-      for await (const [, v] of stakingKeys.validators.entries(ctx.store)) if (isBonded(v)) bonded.push(consAddressOf(v));
+      for await (const v of k.staking.allValidators(ctx.store)) if (isBonded(v)) bonded.push(consAddressOf(v));
       for (const consAddr of bonded) {
         if ((await keys.signingInfos.get(ctx.store, consAddr)) === undefined) keys.signingInfos.set(ctx.store, consAddr, newSigningInfo(consAddressText(ctx, consAddr), ctx.block.height));
       }

@@ -1,6 +1,6 @@
 // What slashing needs to hear from staking: a validator entering the set gets a signing record
 // (a returning one starts a fresh window). Built before the staking keeper, from state alone.
-import type { StakingHooks } from '../staking/hooks.ts';
+import type { StakingHooks } from '../staking/api.ts';
 import * as keys from './keys.ts';
 import { consAddressText, newSigningInfo } from './keeper.ts';
 

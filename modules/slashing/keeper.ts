@@ -16,8 +16,7 @@ import { sha256 } from '../../core/crypto/hash.ts';
 import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import { decFromBps } from '../../core/framework/dec.ts';
 import { msToTimestamp, timestampMs } from '../../core/framework/time.ts';
-import { type StakingKeeper } from '../staking/keeper.ts';
-import { slash } from '../staking/slash.ts';
+import type { SlashingStaking } from './deps.ts';
 import * as keys from './keys.ts';
 import { DEFAULT_PARAMS, type SlashingParams, fromProtoParams } from './params.ts';
 
@@ -35,9 +34,9 @@ export function newSigningInfo(address: string, startHeight: bigint): ValidatorS
 }
 
 export class SlashingKeeper {
-  readonly staking: StakingKeeper;
+  readonly staking: SlashingStaking;
 
-  constructor(staking: StakingKeeper) {
+  constructor(staking: SlashingStaking) {
     this.staking = staking;
   }
 
@@ -85,7 +84,7 @@ export class SlashingKeeper {
     // A validator gets one full window after it (re)joins before it can be judged.
     if (height > info.startHeight + window && info.missedBlocksCounter > maxMissed) {
       const infractionHeight = height - VALIDATOR_UPDATE_DELAY - 1n;
-      const { burned } = await slash(this.staking, ctx, consAddr, infractionHeight < 0n ? 0n : infractionHeight, power, decFromBps(params.downtimeBps));
+      const { burned } = await this.staking.slash(ctx, consAddr, infractionHeight < 0n ? 0n : infractionHeight, power, decFromBps(params.downtimeBps));
       await this.staking.setJailed(ctx, consAddr, true);
       info.jailedUntil = msToTimestamp(timestampMs(ctx.block.time) + params.downtimeJailMs);
       // The window starts over: a validator back from jail is not judged on what got it jailed.
@@ -119,7 +118,7 @@ export class SlashingKeeper {
       return;
     }
     const infractionHeight = m.height - VALIDATOR_UPDATE_DELAY;
-    const { burned } = await slash(this.staking, ctx, consAddr, infractionHeight < 0n ? 0n : infractionHeight, m.validator.power, decFromBps(params.doubleSignBps));
+    const { burned } = await this.staking.slash(ctx, consAddr, infractionHeight < 0n ? 0n : infractionHeight, m.validator.power, decFromBps(params.doubleSignBps));
     await this.staking.setJailed(ctx, consAddr, true);
     info.jailedUntil = msToTimestamp(JAILED_FOREVER_MS);
     info.tombstoned = true;

@@ -76,6 +76,21 @@ export class StakingView {
     for await (const [, v] of keys.validators.entries(store)) yield v;
   }
 
+  /** Every delegation as (delegator, validator), in delegator order. */
+  async *allDelegations(store: KVRead): AsyncIterable<[Uint8Array, Uint8Array]> {
+    for await (const [pair] of keys.delegations.entries(store)) yield pair;
+  }
+
+  /** The validator's power in the last validator set sent to CometBFT; 0 when it was not in it. */
+  async lastValidatorPower(store: KVRead, operator: Uint8Array): Promise<bigint> {
+    return (await keys.lastValidatorPowers.get(store, operator)) ?? 0n;
+  }
+
+  /** The last validator set sent to CometBFT, as (operator, power), in operator order. */
+  async *lastValidatorPowers(store: KVRead): AsyncIterable<[Uint8Array, bigint]> {
+    for await (const entry of keys.lastValidatorPowers.entries(store)) yield entry;
+  }
+
   async totalBondedPower(store: KVRead): Promise<bigint> {
     return (await keys.lastTotalPower.get(store)) ?? 0n;
   }

@@ -3,7 +3,7 @@ import { MsgFundCommunityPool, MsgFundCommunityPoolResponse } from 'cosmjs-types
 import { DISTRIBUTION_TYPE_URLS } from '../../../sdk/distribution/messages.ts';
 import { parseCoins } from '../../../core/framework/coins.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
-import { decodeAccount } from '../../staking/addresses.ts';
+import { decodeAccount } from '../../staking/api.ts';
 import * as dc from '../dec-coins.ts';
 import type { DistributionKeeper } from '../keeper.ts';
 import { MODULE } from '../keys.ts';

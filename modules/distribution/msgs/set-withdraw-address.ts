@@ -2,7 +2,7 @@
 import { MsgSetWithdrawAddress, MsgSetWithdrawAddressResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
 import { DISTRIBUTION_TYPE_URLS } from '../../../sdk/distribution/messages.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
-import { decodeAccount, equalBytes } from '../../staking/addresses.ts';
+import { decodeAccount, equalBytes } from '../../staking/api.ts';
 import { ErrBlockedWithdrawAddr, ErrSetWithdrawAddrDisabled } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';

@@ -3,7 +3,7 @@ import { MsgWithdrawValidatorCommission, MsgWithdrawValidatorCommissionResponse 
 import { DISTRIBUTION_TYPE_URLS } from '../../../sdk/distribution/messages.ts';
 import { toProtoCoins } from '../../../core/framework/coins.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
-import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
+import { decodeValoper, valoperToAccount } from '../../staking/api.ts';
 import { ErrNoValidatorCommission } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';
 

@@ -4,7 +4,7 @@ import { MsgWithdrawDelegatorReward, MsgWithdrawDelegatorRewardResponse } from '
 import { DISTRIBUTION_TYPE_URLS } from '../../../sdk/distribution/messages.ts';
 import { toProtoCoins } from '../../../core/framework/coins.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
-import { decodeAccount, decodeValoper } from '../../staking/addresses.ts';
+import { decodeAccount, decodeValoper } from '../../staking/api.ts';
 import { ErrEmptyDelegationDistInfo, ErrNoValidatorExists } from '../errors.ts';
 import type { DistributionKeeper } from '../keeper.ts';
 

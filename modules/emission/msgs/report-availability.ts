@@ -10,7 +10,6 @@ import {
   MsgSetAvailabilityReporter,
   MsgSetAvailabilityReporterResponse,
 } from '../../../proto/gen/cairn/emission/v1/tx.ts';
-import { validatorPower } from '../availability.ts';
 import { ErrInvalidReport, ErrNotReporter, ErrNotValidator, ErrUnknownOperator, ErrWrongEpoch } from '../errors.ts';
 import type { EmissionKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
@@ -44,7 +43,7 @@ export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAv
           throw ErrNotReporter.wrap(`${msg.validator} has not named ${msg.reporter} its reporter (MsgSetAvailabilityReporter)`);
         }
       }
-      if ((await validatorPower(ctx.store, validator)) === 0n) throw ErrNotValidator.wrap(`${msg.validator} has no power in the current validator set`);
+      if ((await k.deps.staking.lastValidatorPower(ctx.store, validator)) === 0n) throw ErrNotValidator.wrap(`${msg.validator} has no power in the current validator set`);
       for (const r of msg.reports) {
         const operator = ctx.addresses.decode(r.operator);
         if ((await k.deps.registry.getOperator(ctx.store, operator)) === undefined) throw ErrUnknownOperator.wrap(r.operator);
@@ -56,7 +55,7 @@ export function msgReportAvailability(k: EmissionKeeper): MsgHandler<MsgReportAv
   };
 }
 
-export function msgSetAvailabilityReporter(): MsgHandler<MsgSetAvailabilityReporter> {
+export function msgSetAvailabilityReporter(k: EmissionKeeper): MsgHandler<MsgSetAvailabilityReporter> {
   return {
     typeUrl: EMISSION_TYPE_URLS.MsgSetAvailabilityReporter,
     decode: (bytes) => MsgSetAvailabilityReporter.decode(bytes),
@@ -70,7 +69,7 @@ export function msgSetAvailabilityReporter(): MsgHandler<MsgSetAvailabilityRepor
     async execute(msg, ctx) {
       const validator = ctx.addresses.decode(msg.validator);
       // Only a validator has reports to delegate; one that left the set keeps no delegation either.
-      if ((await validatorPower(ctx.store, validator)) === 0n) throw ErrNotValidator.wrap(`${msg.validator} has no power in the current validator set`);
+      if ((await k.deps.staking.lastValidatorPower(ctx.store, validator)) === 0n) throw ErrNotValidator.wrap(`${msg.validator} has no power in the current validator set`);
       if (msg.reporter === '') keys.reporters.delete(ctx.store, validator);
       else keys.reporters.set(ctx.store, validator, ctx.addresses.decode(msg.reporter));
       ctx.events.emit('set_availability_reporter', { validator: msg.validator, reporter: msg.reporter });

@@ -3,11 +3,9 @@
 import { MsgUnjail, MsgUnjailResponse } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
 import { SLASHING_TYPE_URLS } from '../../../sdk/slashing/messages.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
-import { decodeValoper, valoperToAccount } from '../../staking/addresses.ts';
 import { parseDec } from '../../../core/framework/dec.ts';
-import { timestampMs } from '../../../core/framework/time.ts';
-import { consAddressOf, tokensFromShares } from '../../staking/view.ts';
-import { timeToJson } from '../../../core/framework/time.ts';
+import { timeToJson, timestampMs } from '../../../core/framework/time.ts';
+import { consAddressOf, decodeValoper, tokensFromShares, valoperToAccount } from '../../staking/api.ts';
 import { ErrMissingSelfDelegation, ErrNoValidatorForAddress, ErrSelfDelegationTooLowToUnjail, ErrValidatorJailed, ErrValidatorNotJailed } from '../errors.ts';
 import type { SlashingKeeper } from '../keeper.ts';
 
