@@ -1,10 +1,7 @@
 // The distribution module: block fees (and other modules' validator rewards) paid by voting power,
 // commission to operators, and F1 reward accounting so delegators collect without per-block work.
 import { checkDistributionInvariants } from './invariants.ts';
-import { moduleAddress } from '../../core/framework/address.ts';
 import type { Module } from '../../core/framework/module.ts';
-import { FEE_COLLECTOR } from '../auth/api.ts';
-import * as dc from './dec-coins.ts';
 import { type DistributionGenesis, distributionGenesis } from './genesis.ts';
 import type { DistributionKeeper } from './keeper.ts';
 import { MODULE } from './keys.ts';
@@ -13,6 +10,7 @@ import { msgSetWithdrawAddress } from './msgs/set-withdraw-address.ts';
 import { msgWithdrawValidatorCommission } from './msgs/withdraw-commission.ts';
 import { msgWithdrawDelegatorReward } from './msgs/withdraw-rewards.ts';
 import { distributionQueries } from './queries.ts';
+import { beginBlock } from './block.ts';
 
 export { DistributionKeeper } from './keeper.ts';
 
@@ -24,12 +22,6 @@ export function distributionModule(k: DistributionKeeper): Module<DistributionGe
     msgs: [msgWithdrawDelegatorReward(k), msgWithdrawValidatorCommission(k), msgSetWithdrawAddress(k), msgFundCommunityPool(k)],
     queries: distributionQueries(k),
     invariants: checkDistributionInvariants,
-    async beginBlock(ctx) {
-      // The previous block's fees, paid to the validators that signed it (as the SDK does).
-      const fees = await k.bank.balances(ctx.store, moduleAddress(FEE_COLLECTOR));
-      if (fees.length === 0) return;
-      await k.bank.send(ctx, moduleAddress(FEE_COLLECTOR), moduleAddress(MODULE), fees);
-      await k.allocate(ctx, dc.fromCoins(fees), ctx.block.consensus?.lastCommit.votes ?? []);
-    },
+    beginBlock: (ctx) => beginBlock(k, ctx),
   };
 }

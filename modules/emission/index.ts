@@ -11,7 +11,7 @@ import { msgReportAvailability, msgSetAvailabilityReporter } from './msgs/report
 import { msgProveCapacity } from './msgs/prove-capacity.ts';
 import { msgChallengeCapacity } from './msgs/challenge-capacity.ts';
 import { msgUpdateParams } from './msgs/update-params.ts';
-import { enforceChallenges, pickChallenges } from './capacity.ts';
+import { endBlock } from './block.ts';
 import { emissionQueries } from './queries.ts';
 
 export { EmissionKeeper } from './keeper.ts';
@@ -26,14 +26,6 @@ export function emissionModule(keeper: EmissionKeeper, accounts: EmissionAccount
     msgs: [msgReportAvailability(keeper), msgSetAvailabilityReporter(keeper), msgProveCapacity(keeper), msgChallengeCapacity(keeper), msgUpdateParams(keeper)],
     queries: emissionQueries(keeper),
     invariants: checkEmissionInvariants,
-    async endBlock(ctx) {
-      const { epoch, endHeight } = await keeper.epochAt(ctx.store, ctx.block.height);
-      const p = await keeper.params(ctx.store);
-      await enforceChallenges(keeper, ctx, p);
-      if (ctx.block.height === endHeight) {
-        await keeper.closeEpoch(ctx, epoch);
-        await pickChallenges(keeper, ctx, epoch, p);
-      }
-    },
+    endBlock: (ctx) => endBlock(keeper, ctx),
   };
 }

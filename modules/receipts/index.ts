@@ -22,7 +22,7 @@ import { msgSubmitBatch } from './msgs/submit-batch.ts';
 import { msgUpdateParams } from './msgs/update-params.ts';
 import { msgWithdrawEscrow } from './msgs/withdraw-escrow.ts';
 import { receiptsQueries } from './queries.ts';
-import { beginBlock, endBlock } from './settle.ts';
+import { beginBlock, endBlock } from './block.ts';
 
 export { ReceiptsKeeper } from './keeper.ts';
 export { checkReceiptsInvariants } from './invariants.ts';

@@ -13,7 +13,7 @@ import { faultBatch, markRequest } from './faults.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 
-async function due(queue: typeof keys.deadlines, ctx: Context, upTo: bigint): Promise<bigint[]> {
+export async function due(queue: typeof keys.deadlines, ctx: Context, upTo: bigint): Promise<bigint[]> {
   const entries: [bigint, bigint][] = [];
   for await (const [[at, id]] of queue.entries(ctx.store)) {
     if (at > upTo) break;
@@ -100,7 +100,7 @@ export async function finalize(k: ReceiptsKeeper, ctx: Context, b: Batch): Promi
   });
 }
 
-async function completeWithdrawals(k: ReceiptsKeeper, ctx: Context): Promise<void> {
+export async function completeWithdrawals(k: ReceiptsKeeper, ctx: Context): Promise<void> {
   const ready: [bigint, bigint, Uint8Array][] = [];
   for await (const [[at, id], payer] of keys.withdrawalQueue.entries(ctx.store)) {
     if (at > ctx.block.height) break;
@@ -122,7 +122,7 @@ async function completeWithdrawals(k: ReceiptsKeeper, ctx: Context): Promise<voi
   }
 }
 
-async function completeReservations(k: ReceiptsKeeper, ctx: Context): Promise<void> {
+export async function completeReservations(k: ReceiptsKeeper, ctx: Context): Promise<void> {
   const now = ctx.block.time.seconds;
   const ready: [bigint, bigint][] = [];
   for await (const [[at, id]] of keys.reservationEnds.entries(ctx.store)) {
@@ -172,7 +172,7 @@ export async function closeEpoch(k: ReceiptsKeeper, ctx: Context, epoch: bigint)
 }
 
 /** Block times older than any receipt a pending or still submittable batch may hold are dropped. */
-async function pruneBlockTimes(k: ReceiptsKeeper, ctx: Context): Promise<void> {
+export async function pruneBlockTimes(k: ReceiptsKeeper, ctx: Context): Promise<void> {
   const p = await k.params(ctx.store);
   const h = ctx.block.height;
   const back = p.disputeWindowBlocks + p.revealWindow;
@@ -187,29 +187,3 @@ async function pruneBlockTimes(k: ReceiptsKeeper, ctx: Context): Promise<void> {
   }
   for (const key of stale) keys.blockTimes.delete(ctx.store, key);
 }
-
-export async function beginBlock(k: ReceiptsKeeper, ctx: Context): Promise<void> {
-  const p = await k.params(ctx.store);
-  const h = ctx.block.height;
-  const t = ctx.block.time.seconds < 0n ? 0n : ctx.block.time.seconds;
-  keys.blockTimes.set(ctx.store, [t, h], true);
-  if ((h - 1n) % p.epochBlocks === 0n) keys.epochs.set(ctx.store, k.epochOf(h, p), { epoch: k.epochOf(h, p), startHeight: h, startTime: t });
-}
-
-export async function endBlock(k: ReceiptsKeeper, ctx: Context): Promise<void> {
-  const h = ctx.block.height;
-  for (const id of await due(keys.deadlines, ctx, h)) {
-    const b = await k.getBatch(ctx.store, id);
-    if (b !== undefined && b.status === BatchStatus.BATCH_STATUS_PENDING) await enforceDeadline(k, ctx, b);
-  }
-  for (const id of await due(keys.finalizeQueue, ctx, h)) {
-    const b = await k.getBatch(ctx.store, id);
-    if (b !== undefined && b.status === BatchStatus.BATCH_STATUS_PENDING) await finalize(k, ctx, b);
-  }
-  await completeWithdrawals(k, ctx);
-  await completeReservations(k, ctx);
-  const p = await k.params(ctx.store);
-  if (h % p.epochBlocks === 0n) await closeEpoch(k, ctx, k.epochOf(h, p));
-  await pruneBlockTimes(k, ctx);
-}
-

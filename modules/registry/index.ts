@@ -24,6 +24,7 @@ import { msgUpdateModel } from './msgs/update-model.ts';
 import { msgUpdateOperator } from './msgs/update-operator.ts';
 import { msgUpdateParams } from './msgs/update-params.ts';
 import { registryQueries } from './queries.ts';
+import { beginBlock, endBlock } from './block.ts';
 import { checkRegistryInvariants } from './invariants.ts';
 
 export { RegistryKeeper } from './keeper.ts';
@@ -57,12 +58,7 @@ export function registryModule(registry: RegistryKeeper, bank: RegistryBank, acc
     ],
     queries: registryQueries(registry),
     invariants: checkRegistryInvariants,
-    // Queries judge attestations at the block time of the height they read, so each block stores it.
-    async beginBlock(ctx) {
-      keys.blockTime.set(ctx.store, ctx.block.time);
-    },
-    async endBlock(ctx) {
-      await registry.releaseMatured(ctx);
-    },
+    beginBlock: (ctx) => beginBlock(registry, ctx),
+    endBlock: (ctx) => endBlock(registry, ctx),
   };
 }

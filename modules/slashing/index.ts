@@ -6,6 +6,7 @@ import type { SlashingKeeper } from './keeper.ts';
 import { MODULE } from './keys.ts';
 import { msgUnjail } from './msgs/unjail.ts';
 import { slashingQueries } from './queries.ts';
+import { beginBlock } from './block.ts';
 
 export { SlashingKeeper } from './keeper.ts';
 export { slashingHooks } from './hooks.ts';
@@ -17,6 +18,6 @@ export function slashingModule(k: SlashingKeeper): Module<SlashingGenesis> {
     genesis: slashingGenesis(k),
     msgs: [msgUnjail(k)],
     queries: slashingQueries(k),
-    beginBlock: (ctx) => k.beginBlock(ctx),
+    beginBlock: (ctx) => beginBlock(k, ctx),
   };
 }

@@ -8,7 +8,6 @@
 // Jailing removes the validator from CometBFT's set at the end of the block (a power-0 update).
 import { Misbehavior, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types';
 import type { ValidatorSigningInfo } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
-import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { BondStatus } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { Context } from '../../core/framework/context.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
@@ -47,17 +46,6 @@ export class SlashingKeeper {
 
   signingInfo(store: KVRead, consAddr: Uint8Array): Promise<ValidatorSigningInfo | undefined> {
     return keys.signingInfos.get(store, consAddr);
-  }
-
-  async beginBlock(ctx: Context): Promise<void> {
-    const consensus = ctx.block.consensus;
-    if (consensus === undefined) return;
-    const params = await this.params(ctx.store);
-    for (const vote of consensus.lastCommit.votes) {
-      await this.handleSignature(ctx, params, vote.validator.address, vote.validator.power, vote.blockIdFlag !== BlockIDFlag.BLOCK_ID_FLAG_ABSENT);
-    }
-    for (const m of consensus.misbehavior) await this.handleEvidence(ctx, params, m);
-    await this.#pruneEvidence(ctx.store, ctx.block.height, params.maxEvidenceAgeBlocks);
   }
 
   /** One validator's vote on the previous block: slide its window; jail it if it missed too many. */
@@ -133,7 +121,7 @@ export class SlashingKeeper {
   }
 
   /** Evidence this old would be ignored anyway, so its record is no longer needed. */
-  async #pruneEvidence(store: KVStore, height: bigint, maxAge: bigint): Promise<void> {
+  async pruneEvidence(store: KVStore, height: bigint, maxAge: bigint): Promise<void> {
     if (height <= maxAge) return;
     const stale: [bigint, Uint8Array][] = [];
     for await (const [[h, hash]] of keys.processedEvidence.entries(store)) {

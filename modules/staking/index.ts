@@ -3,9 +3,7 @@
 import { checkStakingInvariants } from './invariants.ts';
 import type { Module } from '../../core/framework/module.ts';
 import { type StakingGenesis, stakingGenesis } from './genesis.ts';
-import { timestampMs } from '../../core/framework/time.ts';
 import { StakingKeeper } from './keeper.ts';
-import * as keys from './keys.ts';
 import { MODULE } from './keys.ts';
 import { msgCreateValidator } from './msgs/create-validator.ts';
 import { msgDelegate } from './msgs/delegate.ts';
@@ -13,7 +11,7 @@ import { msgEditValidator } from './msgs/edit-validator.ts';
 import { msgBeginRedelegate } from './msgs/redelegate.ts';
 import { msgUndelegate } from './msgs/undelegate.ts';
 import { stakingQueries } from './queries.ts';
-import { applyValidatorSetUpdates, completeMatured } from './validator-set.ts';
+import { beginBlock, endBlock } from './block.ts';
 
 export { StakingKeeper } from './keeper.ts';
 export { StakingView } from './view.ts';
@@ -29,14 +27,7 @@ export function stakingModule(k: StakingKeeper): Module<StakingGenesis> {
     msgs: [msgCreateValidator(k), msgEditValidator(k), msgDelegate(k), msgUndelegate(k), msgBeginRedelegate(k)],
     queries: stakingQueries(k),
     invariants: checkStakingInvariants,
-    async beginBlock(ctx) {
-      // Consensus time of the latest block, so block counts can be shown as approximate times.
-      keys.lastBlockTime.set(ctx.store, timestampMs(ctx.block.time));
-    },
-    async endBlock(ctx) {
-      const validatorUpdates = await applyValidatorSetUpdates(k, ctx);
-      await completeMatured(k, ctx);
-      return { validatorUpdates };
-    },
+    beginBlock: (ctx) => beginBlock(k, ctx),
+    endBlock: (ctx) => endBlock(k, ctx),
   };
 }
