@@ -1,10 +1,10 @@
 // Talking to a node through CosmJS, with failures turned into messages a person can act on.
-import { fromBech32 } from '@cosmjs/encoding';
 import { QueryClient, setupAuthExtension, setupBankExtension, StargateClient } from '@cosmjs/stargate';
 import type { AuthExtension, BankExtension } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import type { CometClient } from '@cosmjs/tendermint-rpc';
 import { ADDRESS_PREFIX } from '../sdk/chain.ts';
+import { decodeBech32 } from '../core/framework/address.ts';
 import { CliError, messageOf } from './errors.ts';
 
 export type ChainQueryClient = QueryClient & AuthExtension & BankExtension;
@@ -95,11 +95,9 @@ export function nodeError(node: string, error: unknown): CliError {
 
 /** Checks a bech32 account address with the chain's prefix. */
 export function checkAddress(address: string, what = 'address'): string {
-  let decoded: ReturnType<typeof fromBech32>;
+  let decoded: ReturnType<typeof decodeBech32>;
   try {
-    // An explicit limit: CosmJS 0.39's default (Infinity) is refused by @scure/base 2.4, so
-    // fromBech32(address) throws for every input.
-    decoded = fromBech32(address, 90);
+    decoded = decodeBech32(address);
   } catch (error) {
     throw new InvalidAddressError(`${what} "${address}" is not a valid bech32 address (${messageOf(error)}): it looks like ${ADDRESS_PREFIX}1…`);
   }

@@ -1,9 +1,8 @@
 // The node's own settings (<home>/config/app.toml): not consensus, each validator picks its own.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromBech32 } from '@cosmjs/encoding';
 import { type TomlEdit, applyTomlEdits, readTomlValue } from './cometbft/toml.ts';
-import { BECH32_LIMIT } from '../core/framework/address.ts';
+import { decodeBech32 } from '../core/framework/address.ts';
 import { parseGasPrices } from '../core/tx/gas-price.ts';
 
 export interface AppConfig {
@@ -186,7 +185,7 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
   parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
   if (config.availabilityValidator !== '') {
     try {
-      fromBech32(config.availabilityValidator, BECH32_LIMIT);
+      decodeBech32(config.availabilityValidator);
     } catch (e) {
       throw new RangeError(`app.toml [availability] validator must be your validator's account address (cairn1…): ${(e as Error).message}`, { cause: e });
     }

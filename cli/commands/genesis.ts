@@ -1,7 +1,6 @@
 // `cairn genesis add-account <address|key> <coins>`, `cairn genesis add-validator <address|key> <coins>`
 // and `cairn genesis validate [file]`.
-import { fromBech32 } from '@cosmjs/encoding';
-import { BECH32_LIMIT } from '../../core/framework/address.ts';
+import { decodeBech32 } from '../../core/framework/address.ts';
 import { type GenesisCheckOptions, addGenesisAccount, checkGenesis, checkGenesisFile } from '../../node/genesis.ts';
 import { DEFAULT_COMMISSION, addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { readValidatorKey } from '../../node/cometbft/keys.ts';
@@ -80,7 +79,7 @@ async function checkOrExplain(doc: GenesisDoc, what: string, opts: GenesisCheckO
 
 function isAddress(text: string): boolean {
   try {
-    fromBech32(text, BECH32_LIMIT);
+    decodeBech32(text);
     return true;
   } catch {
     return false;

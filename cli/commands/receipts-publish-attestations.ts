@@ -2,10 +2,9 @@
 // gossips the operator's verifier-signed attestations over libp2p in an envelope signed by its
 // receipt key (SPEC: operators gossip attestation batches). Watchers check every one against the
 // registry's trusted verifiers; a forged one costs the operator its whole bond.
-import { fromBech32 } from '@cosmjs/encoding';
 import { arg, stringFlag, type CommandContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { BECH32_LIMIT } from '../../core/framework/address.ts';
+import { decodeBech32 } from '../../core/framework/address.ts';
 import { silentLogger } from '../../node/log.ts';
 import { publishAttestations } from '../../node/p2p/publish.ts';
 import { MsgSubmitAttestation } from '../../proto/gen/cairn/registry/v1/tx.ts';
@@ -30,7 +29,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const operator = stringFlag(ctx, 'operator');
   if (operator === undefined) throw new UsageError('--operator <address> is required (the operator the attestations are for)');
   try {
-    if (fromBech32(operator, BECH32_LIMIT).prefix !== 'cairn') throw new Error('not a cairn1… address');
+    if (decodeBech32(operator).prefix !== 'cairn') throw new Error('not a cairn1… address');
   } catch (error) {
     throw new UsageError(`--operator ${operator} is not an operator address: ${(error as Error).message}`);
   }

@@ -6,7 +6,6 @@
 // and localnets trust.
 //   sign-attestation the verifier JSON `cairn tx registry submit-attestation` takes
 //   sign-capacity    the --verifier and --signature `cairn tx emission prove-capacity` takes
-import { fromBech32 } from '@cosmjs/encoding';
 import { arg, booleanFlag, stringFlag, type CommandContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { fields } from '../output.ts';
@@ -14,7 +13,7 @@ import { capacitySignBytes } from '../../sdk/emission/sign-bytes.ts';
 import { MAX_GPU_ID_LENGTH } from '../../sdk/emission/messages.ts';
 import { attestationFields, attestationSignBytes } from '../../sdk/registry/sign-bytes.ts';
 import { devVerifier } from '../../sdk/registry/dev-verifier.ts';
-import { BECH32_LIMIT } from '../../core/framework/address.ts';
+import { decodeBech32 } from '../../core/framework/address.ts';
 import { MsgSubmitAttestation } from '../../proto/gen/cairn/registry/v1/tx.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { readJsonObject, readKey, writeJson } from './receipts/files.ts';
@@ -31,7 +30,7 @@ function operatorBytes(ctx: CommandContext): Uint8Array {
   const text = stringFlag(ctx, 'operator');
   if (text === undefined) throw new UsageError('--operator <address> is required: the signature is bound to one operator');
   try {
-    const { prefix, data } = fromBech32(text, BECH32_LIMIT);
+    const { prefix, data } = decodeBech32(text);
     if (prefix !== 'cairn') throw new Error(`prefix ${prefix}, not cairn`);
     return data;
   } catch (error) {

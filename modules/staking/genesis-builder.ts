@@ -3,9 +3,9 @@
 // staking section as UNBONDED. InitChain then bonds the top max_validators and hands them to
 // CometBFT, exactly as if each had sent MsgCreateValidator in block 0. Used by
 // `cairn genesis add-validator`, `cairn init`/`dev` and the localnet.
-import { fromBech32, toBech32 } from '@cosmjs/encoding';
+import { toBech32 } from '@cosmjs/encoding';
 import { CONSENSUS_PUBKEY_TYPE_URL } from '../../sdk/staking/messages.ts';
-import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
+import { BECH32_LIMIT, decodeBech32, moduleAddress } from '../../core/framework/address.ts';
 import { ONE, formatDec, parseDecJson } from '../../core/framework/dec.ts';
 import { NOT_BONDED_POOL } from './keys.ts';
 import { DEFAULT_PARAMS } from './params.ts';
@@ -50,7 +50,7 @@ export function addGenesisValidator(appState: AppState, opts: GenesisValidatorOp
 
   let operatorBytes: Uint8Array;
   try {
-    const decoded = fromBech32(opts.operator, BECH32_LIMIT);
+    const decoded = decodeBech32(opts.operator);
     if (decoded.prefix !== prefix) throw new Error(`expected prefix ${prefix}, got ${decoded.prefix}`);
     operatorBytes = decoded.data;
   } catch (err) {
@@ -124,6 +124,6 @@ export function addGenesisValidator(appState: AppState, opts: GenesisValidatorOp
 
 /** The operator (valoper) address of an account address. */
 export function valoperOf(account: string): string {
-  const { prefix, data } = fromBech32(account, BECH32_LIMIT);
+  const { prefix, data } = decodeBech32(account);
   return toBech32(`${prefix}valoper`, data, BECH32_LIMIT);
 }

@@ -3,12 +3,11 @@
 // MsgReportForgedAttestation (modules/registry/msgs/report-forged-attestation.ts; the evidence key is sdk/registry/evidence.ts). The checks are
 // the chain's, so the watcher reports only what the chain will punish; the envelope signature and
 // the signer's key were already checked by the gossip validator before delivery.
-import { fromBech32 } from '@cosmjs/encoding';
 import { forgedEvidenceHash } from '../../sdk/registry/evidence.ts';
 import { attestationFields, attestationSignBytes, verifyEd25519 } from '../../sdk/registry/sign-bytes.ts';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
-import { BECH32_LIMIT } from '../../core/framework/address.ts';
+import { decodeBech32 } from '../../core/framework/address.ts';
 
 export interface ForgedAttestation {
   /** Its position in the envelope (MsgReportForgedAttestation.index). */
@@ -27,7 +26,7 @@ export function forgedAttestations(body: SignedBody, verifiers: readonly Uint8Ar
   if (verifiers.length === 0 || body.attestations === undefined) return [];
   let operator: Uint8Array;
   try {
-    operator = fromBech32(body.operator, BECH32_LIMIT).data;
+    operator = decodeBech32(body.operator).data;
   } catch {
     return [];
   }

@@ -5,8 +5,8 @@
 //   "cairn/receipt/v1"   16 ASCII bytes, the domain separator
 //   lp chain_id          UTF-8
 //   lp id                32 bytes
-//   lp operator          raw address bytes (the bech32 data, not its text)
-//   lp payer             raw address bytes
+//   lp operator          raw address bytes (the bech32 data, not its text; only the lower-case
+//   lp payer             raw address bytes    spelling is accepted, so one receipt has one encoding)
 //   lp model_id          UTF-8
 //   lp adapter_id        UTF-8, empty for none
 //   u64 epoch
@@ -22,7 +22,7 @@
 //   lp response_hash
 //   lp payer_key         the payer's ed25519 public key
 // The payer and the operator each sign exactly these bytes with pure Ed25519.
-import { fromBech32 } from '@cosmjs/encoding';
+import { decodeBech32 } from '../../core/framework/address.ts';
 import type { Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { U128_MAX, concatBytes, i64, lp, parseU128, u128, u64, utf8Bytes } from '../bytes.ts';
 import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../ed25519.ts';
@@ -42,16 +42,18 @@ export class ReceiptFormatError extends Error {
 
 const DOMAIN_BYTES = utf8Bytes(RECEIPT_DOMAIN);
 const addressCache = new Map<string, Uint8Array>();
-// @scure/base 2 refuses CosmJS's default limit (Infinity); 90 is bech32's own maximum length.
-const BECH32_LIMIT = 90;
 
-/** Raw bytes of a bech32 address (any prefix); cached, since a batch repeats two addresses. */
+/**
+ * Raw bytes of a bech32 address (any prefix) in its lower-case spelling; cached, since a batch
+ * repeats two addresses. The upper-case spelling of the same bytes is refused: the chain compares a
+ * receipt's addresses with its batch's as text, and the leaf hash covers the text.
+ */
 export function addressBytes(address: string, what = 'address'): Uint8Array {
   const cached = addressCache.get(address);
   if (cached !== undefined) return cached;
   let data: Uint8Array;
   try {
-    data = fromBech32(address, BECH32_LIMIT).data;
+    data = decodeBech32(address).data;
   } catch (e) {
     throw new ReceiptFormatError(`${what} "${address}" is not a bech32 address: ${(e as Error).message}`);
   }

@@ -10,8 +10,7 @@ import { UsageError } from '../../errors.ts';
 import { withNode } from '../../node-client.ts';
 import { sendWithKey } from '../../tx.ts';
 import { formatDec, parseDec } from '../../../core/framework/dec.ts';
-import { fromBech32 } from '@cosmjs/encoding';
-import { BECH32_LIMIT } from '../../../core/framework/address.ts';
+import { decodeBech32 } from '../../../core/framework/address.ts';
 
 /** Signs `build(sender)` with the key named by the first argument, broadcasts it and prints the result. */
 export async function sendTx(ctx: CommandContext, build: (sender: string) => EncodeObject[], extraRows?: Parameters<typeof sendWithKey>[2]): Promise<void> {
@@ -27,7 +26,7 @@ export function withQueries<T>(ctx: CommandContext, fn: (q: ValidatorQueries) =>
 /** A validator operator address (cairnvaloper1…). */
 export function valoperArg(text: string): string {
   try {
-    const { prefix } = fromBech32(text, BECH32_LIMIT);
+    const { prefix } = decodeBech32(text);
     if (!prefix.endsWith('valoper')) throw new Error(`prefix ${prefix}`);
   } catch {
     throw new UsageError(`"${text}" is not a validator operator address (cairnvaloper1…); \`cairn query staking validators\` lists them`);
