@@ -8,7 +8,7 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import { QueryBalanceRequest } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { QueryAccountRequest } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { describe, expect, it } from 'vitest';
-import { capacitySignBytes } from '../modules/emission/capacity.ts';
+import { capacitySignBytes } from '../sdk/emission/sign-bytes.ts';
 import * as emissionKeys from '../modules/emission/keys.ts';
 import { BatchStatus } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { QueryEscrowRequest } from '../proto/gen/cairn/receipts/v1/query.ts';
@@ -18,9 +18,9 @@ import * as royaltyQuery from '../proto/gen/cairn/royalty/v1/query.ts';
 import { ChallengeStatus, type CapacityChallenge } from '../proto/gen/cairn/emission/v1/types.ts';
 import { buildBatch, submitBatchMsg } from '../sdk/receipts/batch.ts';
 import { ReceiptFormatError, receiptProblems, signReceipt } from '../sdk/receipts/receipt.ts';
-import { EMISSION_MSG_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { REGISTRY_TYPE_URLS } from '../sdk/registry/messages.ts';
-import { ROYALTY_PACKAGE } from '../sdk/royalty/messages.ts';
+import { ROYALTY_TYPE_URLS } from '../sdk/royalty/messages.ts';
 import { moduleAddress } from '../core/framework/address.ts';
 import { addGenesisAccount } from '../node/genesis.ts';
 import { defaultAppState } from '../node/genesis.ts';
@@ -77,7 +77,7 @@ describe('an upper-case address cannot make an honest operator fail a capacity c
   const BOND = 5_000_000n;
   const PARAMS = { capacity_challenges_per_epoch: 0, capacity_window: '5', capacity_challenge_bond: BOND.toString() };
   const challenge = (rc: ReceiptsChain, operator: string): EncodeObject => ({
-    typeUrl: EMISSION_MSG_TYPE_URLS.MsgChallengeCapacity,
+    typeUrl: EMISSION_TYPE_URLS.MsgChallengeCapacity,
     value: { challenger: rc.address('griefer'), operator, gpuId: GPU_ID },
   });
 
@@ -97,7 +97,7 @@ describe('an upper-case address cannot make an honest operator fail a capacity c
     })();
     const operatorBytes = rc.chain.app.addresses.decode(rc.address('operator'));
     const proof = (operator: string): EncodeObject => ({
-      typeUrl: EMISSION_MSG_TYPE_URLS.MsgProveCapacity,
+      typeUrl: EMISSION_TYPE_URLS.MsgProveCapacity,
       value: { operator, challengeId: c!.id, measuredCount: c!.gpuCount, verifier: VERIFIER.publicKey, signature: VERIFIER.sign(capacitySignBytes(CHAIN_ID, operatorBytes, c!.id, c!.gpuId, c!.gpuCount)) },
     });
     // A proof may not use the other spelling either.
@@ -121,7 +121,7 @@ describe('every module refuses an upper-case address in its messages and queries
     const valoper = (role: Role): string => rc.chain.app.addresses.encode(rc.chain.app.addresses.decode(a(role)), 'cairnvaloper');
     const coin = { denom: 'ucairn', amount: '1000' };
     const submit = submitBatchMsg(buildBatch(rc.receipts(2)), 'escrow');
-    const royaltyParams = (await rc.query('Params', royaltyQuery.QueryParamsRequest, royaltyQuery.QueryParamsResponse, {}, `/${ROYALTY_PACKAGE}.Query/`)).params;
+    const royaltyParams = (await rc.query('Params', royaltyQuery.QueryParamsRequest, royaltyQuery.QueryParamsResponse, {}, '/cairn.royalty.v1.Query/')).params;
     const rows: [module: string, signer: Role, message: EncodeObject][] = [
       ['auth (the signer)', 'payer', { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: upper(a('payer')), toAddress: a('author'), amount: [coin] } }],
       ['bank', 'payer', { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: a('payer'), toAddress: upper(a('author')), amount: [coin] } }],
@@ -136,9 +136,9 @@ describe('every module refuses an upper-case address in its messages and queries
       ['receipts', 'operator', receiptMsgs.submit({ ...submit, payer: upper(a('payer')) })],
       ['receipts', 'payer', receiptMsgs.deposit(upper(a('payer')), 1000n)],
       ['receipts', 'payer', receiptMsgs.reserve(a('payer'), upper(a('operator')), GPU_ID, 1, 1n)],
-      ['royalty', 'payer', { typeUrl: `/${ROYALTY_PACKAGE}.MsgUpdateParams`, value: { authority: upper(rc.chain.app.addresses.encode(moduleAddress('gov'))), params: royaltyParams } }],
-      ['emission', 'griefer', { typeUrl: EMISSION_MSG_TYPE_URLS.MsgChallengeCapacity, value: { challenger: a('griefer'), operator: upper(a('operator')), gpuId: GPU_ID } }],
-      ['emission', 'adapterAuthor', { typeUrl: EMISSION_MSG_TYPE_URLS.MsgSetAvailabilityReporter, value: { validator: a('adapterAuthor'), reporter: upper(a('author')) } }],
+      ['royalty', 'payer', { typeUrl: ROYALTY_TYPE_URLS.MsgUpdateParams, value: { authority: upper(rc.chain.app.addresses.encode(moduleAddress('gov'))), params: royaltyParams } }],
+      ['emission', 'griefer', { typeUrl: EMISSION_TYPE_URLS.MsgChallengeCapacity, value: { challenger: a('griefer'), operator: upper(a('operator')), gpuId: GPU_ID } }],
+      ['emission', 'adapterAuthor', { typeUrl: EMISSION_TYPE_URLS.MsgSetAvailabilityReporter, value: { validator: a('adapterAuthor'), reporter: upper(a('author')) } }],
     ];
     for (const [module, signer, message] of rows) {
       await expect(rc.expectRefused(signer, message, INVALID_ADDRESS, /upper-case/), `${module} ${message.typeUrl}`).resolves.toBeDefined();

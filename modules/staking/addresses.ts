@@ -3,8 +3,8 @@
 import { PubKey as Ed25519PubKey } from 'cosmjs-types/cosmos/crypto/ed25519/keys';
 import { CONSENSUS_PUBKEY_TYPE_URL } from '../../sdk/staking/messages.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { fromBech32, toBech32 } from '@cosmjs/encoding';
-import { type AddressCodec, BECH32_LIMIT } from '../../core/framework/address.ts';
+import { toBech32 } from '@cosmjs/encoding';
+import { type AddressCodec, BECH32_LIMIT, decodeBech32 } from '../../core/framework/address.ts';
 import { sha256 } from '../../core/crypto/hash.ts';
 import { ErrInvalidAddress, ErrInvalidPubKey } from '../../core/framework/sdk-errors.ts';
 import { ErrEmptyValidatorAddr, ErrValidatorPubKeyTypeNotSupported } from './errors.ts';
@@ -73,7 +73,7 @@ export function hex(b: Uint8Array): string {
 /** "cairnvaloper1…" → "cairn1…" over the same bytes: the account that signs for a validator. */
 export function valoperToAccount(valoper: string): string {
   try {
-    const { prefix, data } = fromBech32(valoper, BECH32_LIMIT);
+    const { prefix, data } = decodeBech32(valoper);
     if (!prefix.endsWith('valoper')) return valoper;
     return toBech32(prefix.slice(0, -'valoper'.length), data, BECH32_LIMIT);
   } catch {
