@@ -53,6 +53,7 @@ import type { Branch, KVRead } from '../core/store/types.ts';
 import type { TxLimits } from '../core/tx/decode.ts';
 import { type GasPrice, parseGasPrices } from '../core/tx/gas-price.ts';
 import { type TxEnv, type TxResult, runTx } from '../core/tx/run.ts';
+import { govAccount } from '../core/framework/authority.ts';
 import * as appKeys from './app-keys.ts';
 
 export const APP_VERSION = 1n;
@@ -67,12 +68,17 @@ export interface AppOptions {
   readonly limits?: Partial<TxLimits>;
   /** Check SPEC §0 invariants after every block and halt on a violation. */
   readonly checkInvariants?: boolean;
+  /**
+   * The account that signs the Cosmos modules' MsgUpdateParams: the gov module account, as the
+   * SDK's app wiring does. Tests name an account whose key they hold.
+   */
+  readonly authority?: Uint8Array;
 }
 
 export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx: 64 };
 
 /** The modules in the order their genesis, hooks and exports run. */
-export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[] {
+export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authority: Uint8Array = govAccount()): Module[] {
   // Staking tells distribution about every stake change through hooks fixed here, at construction.
   const distribution = new DistributionKeeper(accounts, bank, new StakingView());
   const staking = new StakingKeeper(accounts, bank, [distribution.hooks, slashingHooks()]);
@@ -82,7 +88,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper): Module[
   const receipts = new ReceiptsKeeper(bank, registry, royalty);
   const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry, staking });
   return [
-    authModule(accounts),
+    authModule(accounts, authority),
     bankModule(bank, accounts),
     stakingModule(staking),
     distributionModule(distribution),
@@ -117,7 +123,7 @@ export class CairnApp implements AbciApplication {
     this.store = opts.store;
     this.#logger = opts.logger;
     this.bank = new BankKeeper(this.accounts);
-    this.modules = buildModules(this.accounts, this.bank);
+    this.modules = buildModules(this.accounts, this.bank, opts.authority);
     this.#minGasPrices = parseGasPrices(opts.minGasPrices ?? '');
     this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.#checkInvariants = opts.checkInvariants ?? false;

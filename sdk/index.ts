@@ -46,7 +46,7 @@ export { sampleIndices } from './receipts/sample.ts';
 export { cairnRegistry } from './cosmjs-registry.ts';
 export { type TypedEncodeObject } from './messages.ts';
 export { type AbciQuery } from './queries.ts';
-export { AUTH_TYPE_URLS, authTypes } from './auth/messages.ts';
+export { AUTH_TYPE_URLS, type AuthEncodeObject, authMsgs, authTypes } from './auth/messages.ts';
 export { BANK_TYPE_URLS, type BankEncodeObject, bankMsgs, bankTypes } from './bank/messages.ts';
 export { CONSENSUS_PUBKEY_TYPE_URL, STAKING_TYPE_URLS, type StakingEncodeObject, stakingMsgs, stakingTypes } from './staking/messages.ts';
 export { DISTRIBUTION_TYPE_URLS, type DistributionEncodeObject, distributionMsgs, distributionTypes } from './distribution/messages.ts';

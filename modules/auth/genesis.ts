@@ -11,6 +11,7 @@ import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { type AccountKeeper, DEFAULT_PARAMS } from './keeper.ts';
 import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
 import * as keys from './keys.ts';
+import { validateParams } from './params.ts';
 
 export interface GenesisAccount {
   readonly address: string;
@@ -37,8 +38,7 @@ function readParams(json: unknown): Params {
     sigVerifyCostEd25519: read('sig_verify_cost_ed25519', DEFAULT_PARAMS.sigVerifyCostEd25519),
     sigVerifyCostSecp256k1: read('sig_verify_cost_secp256k1', DEFAULT_PARAMS.sigVerifyCostSecp256k1),
   };
-  if (params.txSigLimit === 0n) throw new GenesisError('auth.params.tx_sig_limit: must be positive');
-  if (params.sigVerifyCostSecp256k1 === 0n) throw new GenesisError('auth.params.sig_verify_cost_secp256k1: must be positive');
+  at('auth.params', () => validateParams(params));
   return params;
 }
 

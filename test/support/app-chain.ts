@@ -32,6 +32,8 @@ export interface ChainOptions {
   readonly appState?: AppState;
   readonly store?: CommitStore;
   readonly minGasPrices?: string;
+  /** Who signs the Cosmos modules' MsgUpdateParams (default: the gov module account, which no test can sign for). */
+  readonly authority?: Uint8Array;
 }
 
 /** What CometBFT would report about consensus for one block (votes for the previous one, evidence). */
@@ -56,7 +58,7 @@ export class AppChain {
 
   static async start(opts: ChainOptions = {}): Promise<AppChain> {
     const store = opts.store ?? (await CommitStore.memory());
-    const app = new CairnApp({ store, logger: silentLogger, minGasPrices: opts.minGasPrices ?? '' });
+    const app = new CairnApp({ store, logger: silentLogger, minGasPrices: opts.minGasPrices ?? '', authority: opts.authority });
     await app.load();
     const chain = new AppChain(app, store);
     if (store.lastHeight === 0n) {

@@ -1,0 +1,113 @@
+// MsgUpdateParams of the Cosmos modules (auth, bank, staking, slashing, distribution), as the SDK
+// 0.50 defines them: only the params authority may sign, the new set passes the checks genesis runs,
+// and the module's Params query answers the new values. The chain here names a test key as the
+// authority (a real chain's is the gov module account, which no key signs for).
+import type { EncodeObject } from '@cosmjs/proto-signing';
+import { QueryParamsResponse as AuthParamsResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import type { Params as AuthParams } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
+import { describe, expect, it } from 'vitest';
+import { AddressCodec, moduleAddress } from '../core/framework/address.ts';
+import { authMsgs } from '../sdk/auth/messages.ts';
+import { defaultAppState } from '../node/genesis.ts';
+import { AppChain, checkAppState } from './support/app-chain.ts';
+import { sendTx } from './support/staking.ts';
+import { type TestWallet, testWallet } from './support/wallets.ts';
+
+interface Governed {
+  readonly chain: AppChain;
+  /** Holds the key the chain's authority is. */
+  readonly gov: TestWallet;
+  readonly other: TestWallet;
+}
+
+async function governed(authority: 'gov-key' | 'gov-module' = 'gov-key'): Promise<Governed> {
+  const [gov, other] = await Promise.all([testWallet(3), testWallet(0)]);
+  const chain = await AppChain.start({
+    funded: [gov, other].map((w) => ({ address: w.address, amount: 10n ** 12n })),
+    ...(authority === 'gov-key' ? { authority: new AddressCodec('cairn').decode(gov.address) } : {}),
+  });
+  await chain.block();
+  return { chain, gov, other };
+}
+
+async function query<T>(chain: AppChain, path: string, decode: (bytes: Uint8Array) => T): Promise<T> {
+  const r = await chain.query(path, new Uint8Array());
+  if (r.code !== 0) throw new Error(r.log);
+  return decode(r.value);
+}
+
+function expectOk(r: ExecTxResult, typeUrl: string, module: string, authority: string): void {
+  expect(r.log).toBe('');
+  expect(r.code).toBe(0);
+  const message = r.events.find((e) => e.type === 'message' && e.attributes.some((a) => a.key === 'action' && a.value === typeUrl));
+  expect(Object.fromEntries(message!.attributes.map((a) => [a.key, a.value]))).toMatchObject({ sender: authority, module });
+}
+
+function expectRefused(r: ExecTxResult, codespace: string, code: number, log: string): void {
+  expect({ codespace: r.codespace, code: r.code }).toEqual({ codespace, code });
+  expect(r.log).toContain(log);
+}
+
+/** The SDK's code for a MsgUpdateParams from anyone but the authority (gov/ErrInvalidSigner). */
+const INVALID_SIGNER = ['gov', 13] as const;
+/** Cairn's code for a param set its module's checks refuse (sdk/ErrInvalidRequest). */
+const INVALID_PARAMS = ['sdk', 18] as const;
+
+describe('auth MsgUpdateParams', () => {
+  const params = (chain: AppChain) => query(chain, '/cosmos.auth.v1beta1.Query/Params', (b) => AuthParamsResponse.decode(b).params!);
+  const update = (authority: string, p: AuthParams): EncodeObject => authMsgs.MsgUpdateParams({ authority, params: p });
+
+  it('from the authority replaces the params, as the Params query then answers', async () => {
+    const { chain, gov } = await governed();
+    const next = { ...(await params(chain)), txSigLimit: 3n, maxMemoCharacters: 512n, txSizeCostPerByte: 12n };
+    expectOk(await sendTx(chain, gov, [update(gov.address, next)]), '/cosmos.auth.v1beta1.MsgUpdateParams', 'auth', gov.address);
+    expect(await params(chain)).toEqual(next);
+  });
+
+  it('from anyone else is refused with the gov code and changes nothing', async () => {
+    const { chain, gov, other } = await governed();
+    const before = await params(chain);
+    const r = await sendTx(chain, other, [update(other.address, { ...before, txSigLimit: 1n })]);
+    expectRefused(r, ...INVALID_SIGNER, `invalid authority; expected ${gov.address}, got ${other.address}`);
+    expect(await params(chain)).toEqual(before);
+  });
+
+  it('by default belongs to the gov module account, so no key can sign it', async () => {
+    const { chain, gov } = await governed('gov-module');
+    const before = await params(chain);
+    const r = await sendTx(chain, gov, [update(gov.address, { ...before, txSigLimit: 1n })]);
+    expectRefused(r, ...INVALID_SIGNER, `expected ${chain.app.addresses.encode(moduleAddress('gov'))}`);
+    expect(await params(chain)).toEqual(before);
+  });
+
+  it('with an invalid set is refused, naming the field, and changes nothing', async () => {
+    const { chain, gov } = await governed();
+    const before = await params(chain);
+    const fields = [
+      ['txSigLimit', 'tx_sig_limit'],
+      ['maxMemoCharacters', 'max_memo_characters'],
+      ['txSizeCostPerByte', 'tx_size_cost_per_byte'],
+      ['sigVerifyCostEd25519', 'sig_verify_cost_ed25519'],
+      ['sigVerifyCostSecp256k1', 'sig_verify_cost_secp256k1'],
+    ] as const;
+    for (const [field, name] of fields) {
+      expectRefused(await sendTx(chain, gov, [update(gov.address, { ...before, [field]: 0n })]), ...INVALID_PARAMS, `invalid params: ${name} must be positive, got 0`);
+    }
+    expect(await params(chain)).toEqual(before);
+  });
+});
+
+describe('genesis runs the same params checks as MsgUpdateParams', () => {
+  const withParams = (module: string, params: Record<string, unknown>) => {
+    const state = defaultAppState();
+    return { ...state, [module]: { ...(state[module] as object), params: { ...((state[module] as { params: object }).params), ...params } } };
+  };
+
+  it.each([
+    ['auth', { tx_sig_limit: '0' }, 'auth.params: tx_sig_limit must be positive, got 0'],
+    ['auth', { max_memo_characters: '0' }, 'auth.params: max_memo_characters must be positive, got 0'],
+  ])('%s %j', async (module, params, message) => {
+    await expect(checkAppState(withParams(module, params))).rejects.toThrow(message);
+  });
+});
