@@ -89,9 +89,9 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
   const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry, staking });
   return [
     authModule(accounts, authority),
-    bankModule(bank, accounts),
+    bankModule(bank, accounts, authority),
     stakingModule(staking),
-    distributionModule(distribution),
+    distributionModule(distribution, authority),
     slashingModule(slashing),
     registryModule(registry, bank, accounts),
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.

@@ -5,14 +5,20 @@
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { QueryParamsResponse as AuthParamsResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import type { Params as AuthParams } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { QueryParamsResponse as BankParamsResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
+import type { Params as BankParams } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
+import { QueryParamsResponse as DistributionParamsResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/query';
+import type { Params as DistributionParams } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { describe, expect, it } from 'vitest';
 import { AddressCodec, moduleAddress } from '../core/framework/address.ts';
 import { authMsgs } from '../sdk/auth/messages.ts';
+import { bankMsgs } from '../sdk/bank/messages.ts';
+import { distributionMsgs } from '../sdk/distribution/messages.ts';
 import { defaultAppState } from '../node/genesis.ts';
 import { AppChain, checkAppState } from './support/app-chain.ts';
 import { sendTx } from './support/staking.ts';
-import { type TestWallet, testWallet } from './support/wallets.ts';
+import { type TestWallet, sendMsg, testWallet } from './support/wallets.ts';
 
 interface Governed {
   readonly chain: AppChain;
@@ -98,6 +104,64 @@ describe('auth MsgUpdateParams', () => {
   });
 });
 
+describe('bank MsgUpdateParams', () => {
+  const params = (chain: AppChain) => query(chain, '/cosmos.bank.v1beta1.Query/Params', (b) => BankParamsResponse.decode(b).params!);
+  const update = (authority: string, p: BankParams): EncodeObject => bankMsgs.MsgUpdateParams({ authority, params: p });
+
+  it('from the authority replaces the params: with default_send_enabled false, MsgSend is refused', async () => {
+    const { chain, gov, other } = await governed();
+    expectOk(await sendTx(chain, gov, [update(gov.address, { sendEnabled: [], defaultSendEnabled: false })]), '/cosmos.bank.v1beta1.MsgUpdateParams', 'bank', gov.address);
+    expect(await params(chain)).toEqual({ sendEnabled: [], defaultSendEnabled: false });
+    expectRefused(await sendTx(chain, other, [sendMsg(other.address, gov.address, '5')]), 'bank', 5, 'ucairn transfers are currently disabled');
+  });
+
+  it('from anyone else is refused with the gov code and changes nothing', async () => {
+    const { chain, gov, other } = await governed();
+    const r = await sendTx(chain, other, [update(other.address, { sendEnabled: [], defaultSendEnabled: false })]);
+    expectRefused(r, ...INVALID_SIGNER, `expected ${gov.address}, got ${other.address}`);
+    expect(await params(chain)).toEqual({ sendEnabled: [], defaultSendEnabled: true });
+  });
+
+  it('with per-denom send_enabled entries (no longer params in the SDK) is refused and changes nothing', async () => {
+    const { chain, gov } = await governed();
+    const r = await sendTx(chain, gov, [update(gov.address, { sendEnabled: [{ denom: 'ucairn', enabled: false }], defaultSendEnabled: false })]);
+    expectRefused(r, ...INVALID_PARAMS, 'invalid params: send_enabled in params is no longer supported');
+    expect(await params(chain)).toEqual({ sendEnabled: [], defaultSendEnabled: true });
+  });
+});
+
+describe('distribution MsgUpdateParams', () => {
+  const params = (chain: AppChain) => query(chain, '/cosmos.distribution.v1beta1.Query/Params', (b) => DistributionParamsResponse.decode(b).params!);
+  const update = (authority: string, p: Partial<DistributionParams>): EncodeObject => distributionMsgs.MsgUpdateParams({ authority, params: { communityTax: '0', baseProposerReward: '0', bonusProposerReward: '0', withdrawAddrEnabled: true, ...p } });
+  const DEFAULT = { communityTax: '0', baseProposerReward: '0', bonusProposerReward: '0', withdrawAddrEnabled: true };
+
+  it('from the authority replaces the params, as the Params query then answers', async () => {
+    const { chain, gov } = await governed();
+    // 0.02 as the proto Dec: 18-decimal atomics
+    expectOk(await sendTx(chain, gov, [update(gov.address, { communityTax: '20000000000000000', withdrawAddrEnabled: false })]), '/cosmos.distribution.v1beta1.MsgUpdateParams', 'distribution', gov.address);
+    expect(await params(chain)).toEqual({ ...DEFAULT, communityTax: '20000000000000000', withdrawAddrEnabled: false });
+  });
+
+  it('from anyone else is refused with the gov code and changes nothing', async () => {
+    const { chain, gov, other } = await governed();
+    expectRefused(await sendTx(chain, other, [update(other.address, { communityTax: '20000000000000000' })]), ...INVALID_SIGNER, `expected ${gov.address}, got ${other.address}`);
+    expect(await params(chain)).toEqual(DEFAULT);
+  });
+
+  it('with an invalid set is refused with a clear log and changes nothing', async () => {
+    const { chain, gov } = await governed();
+    const bad: [Partial<DistributionParams>, number, string][] = [
+      [{ communityTax: '1000000000000000001' }, 18, 'invalid params: community_tax must be between 0 and 1, got 1.000000000000000001'],
+      [{ communityTax: '' }, 18, 'invalid params: community_tax must not be empty'],
+      [{ communityTax: '-1' }, 18, 'invalid decimal "-1"'],
+      [{ baseProposerReward: '10000000000000000' }, 18, 'cannot update base or bonus proposer reward because these are deprecated fields'],
+      [{ bonusProposerReward: '10000000000000000' }, 18, 'cannot update base or bonus proposer reward'],
+    ];
+    for (const [change, code, log] of bad) expectRefused(await sendTx(chain, gov, [update(gov.address, change)]), 'sdk', code, log);
+    expect(await params(chain)).toEqual(DEFAULT);
+  });
+});
+
 describe('genesis runs the same params checks as MsgUpdateParams', () => {
   const withParams = (module: string, params: Record<string, unknown>) => {
     const state = defaultAppState();
@@ -107,6 +171,9 @@ describe('genesis runs the same params checks as MsgUpdateParams', () => {
   it.each([
     ['auth', { tx_sig_limit: '0' }, 'auth.params: tx_sig_limit must be positive, got 0'],
     ['auth', { max_memo_characters: '0' }, 'auth.params: max_memo_characters must be positive, got 0'],
+    ['bank', { send_enabled: [{ denom: 'ucairn', enabled: false }] }, 'bank.params: send_enabled in params is no longer supported'],
+    ['bank', { default_send_enabled: 'yes' }, 'bank.params.default_send_enabled: expected a boolean'],
+    ['distribution', { community_tax: '1.5' }, 'distribution.params: community_tax must be between 0 and 1, got 1.500000000000000000'],
   ])('%s %j', async (module, params, message) => {
     await expect(checkAppState(withParams(module, params))).rejects.toThrow(message);
   });

@@ -3,7 +3,7 @@
 // real chain it is the gov module account, the same account Cairn's own modules default their
 // params.authority to, so every param changes by governance.
 import { type AddressCodec, moduleAddress } from './address.ts';
-import { registerError } from './errors.ts';
+import { AppError, registerError } from './errors.ts';
 import { ErrInvalidRequest } from './sdk-errors.ts';
 
 export const GOV_MODULE = 'gov';
@@ -32,6 +32,7 @@ export function checkNewParams(check: () => void): void {
   try {
     check();
   } catch (err) {
+    if (err instanceof AppError) throw err; // already a registered code (e.g. an unparsable decimal)
     throw ErrInvalidRequest.wrap(`invalid params: ${(err as Error).message}`);
   }
 }

@@ -8,6 +8,7 @@ import type { GenesisHandlers } from '../../core/framework/module.ts';
 import type { AuthApi } from '../auth/api.ts';
 import type { BankKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
+import { validateParams } from './params.ts';
 
 export interface BankGenesis {
   readonly params: Params;
@@ -89,12 +90,16 @@ export function bankGenesis(bank: BankKeeper, accounts: AuthApi): GenesisHandler
       const g = object(json, 'bank');
       const p = object(g['params'] ?? {}, 'bank.params');
       const params: Params = {
-        sendEnabled: [],
+        sendEnabled: array(p['send_enabled'], 'bank.params.send_enabled').map((e, i) => {
+          const entry = object(e, `bank.params.send_enabled[${i}]`);
+          return { denom: string(entry['denom'], `bank.params.send_enabled[${i}].denom`), enabled: entry['enabled'] === true };
+        }),
         defaultSendEnabled: optional(p['default_send_enabled'], true, (v) => {
           if (typeof v !== 'boolean') throw new GenesisError('bank.params.default_send_enabled: expected a boolean');
           return v;
         }),
       };
+      at('bank.params', () => validateParams(params));
       const seen = new Set<string>();
       const balances = array(g['balances'], 'bank.balances').map((b, i) => {
         const path = `bank.balances[${i}]`;

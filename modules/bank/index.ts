@@ -6,18 +6,20 @@ import type { BankKeeper } from './keeper.ts';
 import { MODULE } from './keys.ts';
 import { msgMultiSend } from './msgs/multi-send.ts';
 import { msgSend } from './msgs/send.ts';
+import { msgUpdateParams } from './msgs/update-params.ts';
 import { bankQueries } from './queries.ts';
 import { checkInvariants } from './invariants.ts';
 
 export { BankKeeper } from './keeper.ts';
 export { type BankApi, bankView } from './api.ts';
 
-export function bankModule(bank: BankKeeper, accounts: AuthApi): Module<BankGenesis> {
+/** `authority` signs MsgUpdateParams (the gov module account). */
+export function bankModule(bank: BankKeeper, accounts: AuthApi, authority: Uint8Array): Module<BankGenesis> {
   return {
     name: MODULE,
     consensusVersion: 1,
     genesis: bankGenesis(bank, accounts),
-    msgs: [msgSend(bank), msgMultiSend(bank)],
+    msgs: [msgSend(bank), msgMultiSend(bank), msgUpdateParams(authority)],
     queries: bankQueries(bank),
     invariants: checkInvariants,
   };

@@ -2,7 +2,7 @@
 // pool; 0 by default, since SPEC §2 pays fees to validators by power) and whether delegators may set
 // a withdraw address. The proposer bonuses of old SDK versions do not exist (always 0).
 import type { Params } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
-import { GenesisError, object, optional, string } from '../../core/framework/json.ts';
+import { GenesisError, at, object, optional, string } from '../../core/framework/json.ts';
 import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 
 export interface DistributionParams {
@@ -25,12 +25,18 @@ export function readParams(json: unknown): DistributionParams {
     if (err instanceof GenesisError) throw err;
     throw new GenesisError(`distribution.params.community_tax: ${(err as Error).message}`);
   }
-  if (communityTax > ONE) throw new GenesisError('distribution.params.community_tax: must be at most 1');
   const enabled = optional(p['withdraw_addr_enabled'], DEFAULT_PARAMS.withdrawAddrEnabled, (v) => {
     if (typeof v !== 'boolean') throw new GenesisError('distribution.params.withdraw_addr_enabled: expected a boolean');
     return v;
   });
-  return { communityTax, withdrawAddrEnabled: enabled };
+  const params = { communityTax, withdrawAddrEnabled: enabled };
+  at('distribution.params', () => validateParams(params));
+  return params;
+}
+
+/** The check genesis and MsgUpdateParams share (the SDK's Params.ValidateBasic); throws an Error naming the field. */
+export function validateParams(p: DistributionParams): void {
+  if (p.communityTax < 0n || p.communityTax > ONE) throw new Error(`community_tax must be between 0 and 1, got ${formatDec(p.communityTax)}`);
 }
 
 export function toProtoParams(p: DistributionParams): Params {

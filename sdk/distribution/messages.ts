@@ -1,6 +1,6 @@
 // The Cosmos distribution module's client face (staking rewards, commission and the community pool), as Cairn runs it: the messages its
 // handlers accept, with the cosmjs-types types that encode them. The only place their type URLs are spelled.
-import { MsgSetWithdrawAddress, MsgWithdrawDelegatorReward, MsgWithdrawValidatorCommission, MsgFundCommunityPool } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
+import { MsgSetWithdrawAddress, MsgWithdrawDelegatorReward, MsgWithdrawValidatorCommission, MsgFundCommunityPool, MsgUpdateParams } from 'cosmjs-types/cosmos/distribution/v1beta1/tx';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 
 export const DISTRIBUTION_TYPE_URLS = {
@@ -8,9 +8,10 @@ export const DISTRIBUTION_TYPE_URLS = {
   MsgWithdrawDelegatorReward: '/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward',
   MsgWithdrawValidatorCommission: '/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission',
   MsgFundCommunityPool: '/cosmos.distribution.v1beta1.MsgFundCommunityPool',
+  MsgUpdateParams: '/cosmos.distribution.v1beta1.MsgUpdateParams',
 } as const;
 
-const TYPES = { MsgSetWithdrawAddress, MsgWithdrawDelegatorReward, MsgWithdrawValidatorCommission, MsgFundCommunityPool };
+const TYPES = { MsgSetWithdrawAddress, MsgWithdrawDelegatorReward, MsgWithdrawValidatorCommission, MsgFundCommunityPool, MsgUpdateParams };
 
 export type DistributionMsgName = keyof typeof DISTRIBUTION_TYPE_URLS;
 /** e.g. `DistributionEncodeObject<'MsgSetWithdrawAddress'>`. */

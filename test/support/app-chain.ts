@@ -58,7 +58,7 @@ export class AppChain {
 
   static async start(opts: ChainOptions = {}): Promise<AppChain> {
     const store = opts.store ?? (await CommitStore.memory());
-    const app = new CairnApp({ store, logger: silentLogger, minGasPrices: opts.minGasPrices ?? '', authority: opts.authority });
+    const app = new CairnApp({ store, logger: silentLogger, minGasPrices: opts.minGasPrices ?? '', ...(opts.authority === undefined ? {} : { authority: opts.authority }) });
     await app.load();
     const chain = new AppChain(app, store);
     if (store.lastHeight === 0n) {
