@@ -92,7 +92,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
     bankModule(bank, accounts, authority),
     stakingModule(staking),
     distributionModule(distribution, authority),
-    slashingModule(slashing),
+    slashingModule(slashing, authority),
     registryModule(registry, bank, accounts),
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),

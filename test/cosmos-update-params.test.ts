@@ -9,12 +9,15 @@ import { QueryParamsResponse as BankParamsResponse } from 'cosmjs-types/cosmos/b
 import type { Params as BankParams } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import { QueryParamsResponse as DistributionParamsResponse } from 'cosmjs-types/cosmos/distribution/v1beta1/query';
 import type { Params as DistributionParams } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
+import { QueryParamsResponse as SlashingParamsResponse } from 'cosmjs-types/cosmos/slashing/v1beta1/query';
+import type { Params as SlashingParams } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { describe, expect, it } from 'vitest';
 import { AddressCodec, moduleAddress } from '../core/framework/address.ts';
 import { authMsgs } from '../sdk/auth/messages.ts';
 import { bankMsgs } from '../sdk/bank/messages.ts';
 import { distributionMsgs } from '../sdk/distribution/messages.ts';
+import { slashingMsgs } from '../sdk/slashing/messages.ts';
 import { defaultAppState } from '../node/genesis.ts';
 import { AppChain, checkAppState } from './support/app-chain.ts';
 import { sendTx } from './support/staking.ts';
@@ -162,6 +165,47 @@ describe('distribution MsgUpdateParams', () => {
   });
 });
 
+describe('slashing MsgUpdateParams', () => {
+  const params = (chain: AppChain) => query(chain, '/cosmos.slashing.v1beta1.Query/Params', (b) => SlashingParamsResponse.decode(b).params!);
+  const dec = (atomics: string) => new TextEncoder().encode(atomics);
+  const update = (authority: string, p: SlashingParams): EncodeObject => slashingMsgs.MsgUpdateParams({ authority, params: p });
+
+  it('from the authority replaces the params, as the Params query then answers', async () => {
+    const { chain, gov } = await governed();
+    const next: SlashingParams = {
+      signedBlocksWindow: 200n,
+      minSignedPerWindow: dec('900000000000000000'), // 0.9
+      downtimeJailDuration: { seconds: 3600n, nanos: 0 },
+      slashFractionDoubleSign: dec('100000000000000000'), // 0.1
+      slashFractionDowntime: dec('1000000000000000'), // 0.001
+    };
+    expectOk(await sendTx(chain, gov, [update(gov.address, next)]), '/cosmos.slashing.v1beta1.MsgUpdateParams', 'slashing', gov.address);
+    expect(await params(chain)).toEqual(next);
+  });
+
+  it('from anyone else is refused with the gov code and changes nothing', async () => {
+    const { chain, gov, other } = await governed();
+    const before = await params(chain);
+    expectRefused(await sendTx(chain, other, [update(other.address, { ...before, signedBlocksWindow: 5n })]), ...INVALID_SIGNER, `expected ${gov.address}, got ${other.address}`);
+    expect(await params(chain)).toEqual(before);
+  });
+
+  it('with an invalid set is refused with a clear log and changes nothing', async () => {
+    const { chain, gov } = await governed();
+    const before = await params(chain);
+    const bad: [Partial<SlashingParams>, string][] = [
+      [{ signedBlocksWindow: 0n }, 'invalid params: signed_blocks_window must be positive, got 0'],
+      [{ minSignedPerWindow: dec('1500000000000000000') }, 'invalid params: min_signed_per_window (min_signed_bps) must be between 0 and 1 (10000 bps), got 15000 bps'],
+      [{ minSignedPerWindow: dec('') }, 'invalid params: min_signed_per_window must not be empty'],
+      [{ slashFractionDoubleSign: dec('123456789012345678') }, 'slash_fraction_double_sign 0.123456789012345678 is finer than Cairn\'s basis points'],
+      [{ slashFractionDowntime: dec('2000000000000000000') }, 'slash_fraction_downtime (downtime_bps) must be between 0 and 1'],
+      [{ downtimeJailDuration: { seconds: 0n, nanos: 0 } }, 'invalid params: downtime_jail_duration must be positive, got 0s'],
+    ];
+    for (const [change, log] of bad) expectRefused(await sendTx(chain, gov, [update(gov.address, { ...before, ...change })]), ...INVALID_PARAMS, log);
+    expect(await params(chain)).toEqual(before);
+  });
+});
+
 describe('genesis runs the same params checks as MsgUpdateParams', () => {
   const withParams = (module: string, params: Record<string, unknown>) => {
     const state = defaultAppState();
@@ -173,6 +217,8 @@ describe('genesis runs the same params checks as MsgUpdateParams', () => {
     ['auth', { max_memo_characters: '0' }, 'auth.params: max_memo_characters must be positive, got 0'],
     ['bank', { send_enabled: [{ denom: 'ucairn', enabled: false }] }, 'bank.params: send_enabled in params is no longer supported'],
     ['bank', { default_send_enabled: 'yes' }, 'bank.params.default_send_enabled: expected a boolean'],
+    ['slashing', { signed_blocks_window: '0' }, 'slashing.params: signed_blocks_window must be positive, got 0'],
+    ['slashing', { min_signed_bps: '10001' }, 'slashing.params: min_signed_per_window (min_signed_bps) must be between 0 and 1 (10000 bps), got 10001 bps'],
     ['distribution', { community_tax: '1.5' }, 'distribution.params: community_tax must be between 0 and 1, got 1.500000000000000000'],
   ])('%s %j', async (module, params, message) => {
     await expect(checkAppState(withParams(module, params))).rejects.toThrow(message);

@@ -2,7 +2,7 @@
 // downtime_bps 1, min_signed_bps), a window of blocks, a jail duration in consensus time, and the
 // evidence age in blocks. Queries report the cosmos Params form (Decs).
 import type { Params } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
-import { GenesisError, object, optional, string, uint } from '../../core/framework/json.ts';
+import { GenesisError, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import { BPS, decFromBps, decFromBytes, decToBytes } from '../../core/framework/dec.ts';
 
 export interface SlashingParams {
@@ -50,18 +50,35 @@ export function paramsToJson(p: SlashingParams): Record<string, string> {
 
 export function readParams(json: unknown): SlashingParams {
   const p = object(json, 'slashing.params');
-  const read = (k: string, fallback: bigint, max?: bigint): bigint => optional(p[k], fallback, (v) => uint(v, `slashing.params.${k}`, max));
+  const read = (k: string, fallback: bigint): bigint => optional(p[k], fallback, (v) => uint(v, `slashing.params.${k}`));
   const params: SlashingParams = {
     signedBlocksWindow: read('signed_blocks_window', DEFAULT_PARAMS.signedBlocksWindow),
-    minSignedBps: read('min_signed_bps', DEFAULT_PARAMS.minSignedBps, 10_000n),
+    minSignedBps: read('min_signed_bps', DEFAULT_PARAMS.minSignedBps),
     downtimeJailMs: optional(p['downtime_jail_duration'], DEFAULT_PARAMS.downtimeJailMs, (v) => parseDuration(string(v, 'slashing.params.downtime_jail_duration'), 'slashing.params.downtime_jail_duration')),
-    doubleSignBps: read('double_sign_bps', DEFAULT_PARAMS.doubleSignBps, 10_000n),
-    downtimeBps: read('downtime_bps', DEFAULT_PARAMS.downtimeBps, 10_000n),
+    doubleSignBps: read('double_sign_bps', DEFAULT_PARAMS.doubleSignBps),
+    downtimeBps: read('downtime_bps', DEFAULT_PARAMS.downtimeBps),
     maxEvidenceAgeBlocks: read('max_evidence_age_blocks', DEFAULT_PARAMS.maxEvidenceAgeBlocks),
   };
-  if (params.signedBlocksWindow === 0n) throw new GenesisError('slashing.params.signed_blocks_window: must be positive');
-  if (params.maxEvidenceAgeBlocks === 0n) throw new GenesisError('slashing.params.max_evidence_age_blocks: must be positive');
+  at('slashing.params', () => validateParams(params));
   return params;
+}
+
+/**
+ * The check genesis and MsgUpdateParams share (the SDK's Params.Validate, plus Cairn's evidence age);
+ * throws an Error naming the field, by its cosmos name and, for the fractions, its genesis name.
+ */
+export function validateParams(p: SlashingParams): void {
+  if (p.signedBlocksWindow <= 0n) throw new Error(`signed_blocks_window must be positive, got ${p.signedBlocksWindow}`);
+  if (p.downtimeJailMs <= 0n) throw new Error(`downtime_jail_duration must be positive, got ${formatDuration(p.downtimeJailMs)}`);
+  if (p.maxEvidenceAgeBlocks <= 0n) throw new Error(`max_evidence_age_blocks must be positive, got ${p.maxEvidenceAgeBlocks}`);
+  const fractions: [string, bigint][] = [
+    ['min_signed_per_window (min_signed_bps)', p.minSignedBps],
+    ['slash_fraction_double_sign (double_sign_bps)', p.doubleSignBps],
+    ['slash_fraction_downtime (downtime_bps)', p.downtimeBps],
+  ];
+  for (const [name, bps] of fractions) {
+    if (bps < 0n || bps > 10_000n) throw new Error(`${name} must be between 0 and 1 (10000 bps), got ${bps} bps`);
+  }
 }
 
 export function toProtoParams(p: SlashingParams): Params {

@@ -1,13 +1,14 @@
-// The Cosmos slashing module's client face (a jailed validator's way back), as Cairn runs it: the messages its
+// The Cosmos slashing module's client face (a jailed validator's way back, and its params), as Cairn runs it: the messages its
 // handlers accept, with the cosmjs-types types that encode them. The only place their type URLs are spelled.
-import { MsgUnjail } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
+import { MsgUnjail, MsgUpdateParams } from 'cosmjs-types/cosmos/slashing/v1beta1/tx';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 
 export const SLASHING_TYPE_URLS = {
   MsgUnjail: '/cosmos.slashing.v1beta1.MsgUnjail',
+  MsgUpdateParams: '/cosmos.slashing.v1beta1.MsgUpdateParams',
 } as const;
 
-const TYPES = { MsgUnjail };
+const TYPES = { MsgUnjail, MsgUpdateParams };
 
 export type SlashingMsgName = keyof typeof SLASHING_TYPE_URLS;
 /** e.g. `SlashingEncodeObject<'MsgUnjail'>`. */
