@@ -90,7 +90,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
   return [
     authModule(accounts, authority),
     bankModule(bank, accounts, authority),
-    stakingModule(staking),
+    stakingModule(staking, authority),
     distributionModule(distribution, authority),
     slashingModule(slashing, authority),
     registryModule(registry, bank, accounts),

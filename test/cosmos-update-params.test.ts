@@ -11,6 +11,8 @@ import { QueryParamsResponse as DistributionParamsResponse } from 'cosmjs-types/
 import type { Params as DistributionParams } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
 import { QueryParamsResponse as SlashingParamsResponse } from 'cosmjs-types/cosmos/slashing/v1beta1/query';
 import type { Params as SlashingParams } from 'cosmjs-types/cosmos/slashing/v1beta1/slashing';
+import { QueryParamsResponse as StakingParamsResponse } from 'cosmjs-types/cosmos/staking/v1beta1/query';
+import type { Params as StakingParams } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { describe, expect, it } from 'vitest';
 import { AddressCodec, moduleAddress } from '../core/framework/address.ts';
@@ -18,6 +20,8 @@ import { authMsgs } from '../sdk/auth/messages.ts';
 import { bankMsgs } from '../sdk/bank/messages.ts';
 import { distributionMsgs } from '../sdk/distribution/messages.ts';
 import { slashingMsgs } from '../sdk/slashing/messages.ts';
+import { stakingMsgs } from '../sdk/staking/messages.ts';
+import { StakingView } from '../modules/staking/view.ts';
 import { defaultAppState } from '../node/genesis.ts';
 import { AppChain, checkAppState } from './support/app-chain.ts';
 import { sendTx } from './support/staking.ts';
@@ -206,6 +210,43 @@ describe('slashing MsgUpdateParams', () => {
   });
 });
 
+describe('staking MsgUpdateParams', () => {
+  const params = (chain: AppChain) => query(chain, '/cosmos.staking.v1beta1.Query/Params', (b) => StakingParamsResponse.decode(b).params!);
+  const update = (authority: string, p: StakingParams): EncodeObject => stakingMsgs.MsgUpdateParams({ authority, params: p });
+
+  it('from the authority replaces the params, as the Params query then answers (unbonding in whole blocks)', async () => {
+    const { chain, gov } = await governed();
+    // The test chain's blocks are 5 s apart: one hour is 720 blocks, which the query reports back as one hour.
+    const next: StakingParams = { ...(await params(chain)), unbondingTime: { seconds: 3600n, nanos: 0 }, maxValidators: 7, maxEntries: 3, minCommissionRate: '50000000000000000' };
+    expectOk(await sendTx(chain, gov, [update(gov.address, next)]), '/cosmos.staking.v1beta1.MsgUpdateParams', 'staking', gov.address);
+    expect(await params(chain)).toEqual(next);
+    expect((await new StakingView().params(chain.store.committed)).unbondingBlocks).toBe(720n);
+  });
+
+  it('from anyone else is refused with the gov code and changes nothing', async () => {
+    const { chain, gov, other } = await governed();
+    const before = await params(chain);
+    expectRefused(await sendTx(chain, other, [update(other.address, { ...before, maxValidators: 1 })]), ...INVALID_SIGNER, `expected ${gov.address}, got ${other.address}`);
+    expect(await params(chain)).toEqual(before);
+  });
+
+  it('with an invalid set, or another bond denom, is refused with a clear log and changes nothing', async () => {
+    const { chain, gov } = await governed();
+    const before = await params(chain);
+    const bad: [Partial<StakingParams>, string][] = [
+      [{ maxValidators: 0 }, 'invalid params: max_validators must be positive, got 0'],
+      [{ maxEntries: 0 }, 'invalid params: max_entries must be positive, got 0'],
+      [{ bondDenom: '' }, 'invalid params: bond_denom cannot be blank'],
+      [{ bondDenom: '1x' }, 'invalid params: bond_denom "1x" is not a valid denom'],
+      [{ unbondingTime: { seconds: 0n, nanos: 0 } }, 'invalid params: unbonding_time (unbonding_blocks) must be positive'],
+      [{ minCommissionRate: '1100000000000000000' }, 'invalid params: min_commission_rate must be between 0 and 1, got 1.100000000000000000'],
+      [{ bondDenom: 'uatom' }, 'invalid params: bond_denom is ucairn and cannot change'],
+    ];
+    for (const [change, log] of bad) expectRefused(await sendTx(chain, gov, [update(gov.address, { ...before, ...change })]), ...INVALID_PARAMS, log);
+    expect(await params(chain)).toEqual(before);
+  });
+});
+
 describe('genesis runs the same params checks as MsgUpdateParams', () => {
   const withParams = (module: string, params: Record<string, unknown>) => {
     const state = defaultAppState();
@@ -217,6 +258,9 @@ describe('genesis runs the same params checks as MsgUpdateParams', () => {
     ['auth', { max_memo_characters: '0' }, 'auth.params: max_memo_characters must be positive, got 0'],
     ['bank', { send_enabled: [{ denom: 'ucairn', enabled: false }] }, 'bank.params: send_enabled in params is no longer supported'],
     ['bank', { default_send_enabled: 'yes' }, 'bank.params.default_send_enabled: expected a boolean'],
+    ['staking', { max_validators: 0 }, 'staking.params: max_validators must be positive, got 0'],
+    ['staking', { unbonding_blocks: '0' }, 'staking.params: unbonding_time (unbonding_blocks) must be positive'],
+    ['staking', { bond_denom: '' }, 'staking.params: bond_denom cannot be blank'],
     ['slashing', { signed_blocks_window: '0' }, 'slashing.params: signed_blocks_window must be positive, got 0'],
     ['slashing', { min_signed_bps: '10001' }, 'slashing.params: min_signed_per_window (min_signed_bps) must be between 0 and 1 (10000 bps), got 10001 bps'],
     ['distribution', { community_tax: '1.5' }, 'distribution.params: community_tax must be between 0 and 1, got 1.500000000000000000'],

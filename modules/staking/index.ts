@@ -10,6 +10,7 @@ import { msgDelegate } from './msgs/delegate.ts';
 import { msgEditValidator } from './msgs/edit-validator.ts';
 import { msgBeginRedelegate } from './msgs/redelegate.ts';
 import { msgUndelegate } from './msgs/undelegate.ts';
+import { msgUpdateParams } from './msgs/update-params.ts';
 import { stakingQueries } from './queries.ts';
 import { beginBlock, endBlock } from './block.ts';
 
@@ -19,12 +20,13 @@ export type { StakingHooks } from './hooks.ts';
 export { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
 export { POWER_REDUCTION } from './params.ts';
 
-export function stakingModule(k: StakingKeeper): Module<StakingGenesis> {
+/** `authority` signs MsgUpdateParams (the gov module account). */
+export function stakingModule(k: StakingKeeper, authority: Uint8Array): Module<StakingGenesis> {
   return {
     name: MODULE,
     consensusVersion: 1,
     genesis: stakingGenesis(k),
-    msgs: [msgCreateValidator(k), msgEditValidator(k), msgDelegate(k), msgUndelegate(k), msgBeginRedelegate(k)],
+    msgs: [msgCreateValidator(k), msgEditValidator(k), msgDelegate(k), msgUndelegate(k), msgBeginRedelegate(k), msgUpdateParams(k, authority)],
     queries: stakingQueries(k),
     invariants: checkStakingInvariants,
     beginBlock: (ctx) => beginBlock(k, ctx),

@@ -2,7 +2,7 @@
 // a number of blocks (SPEC §2: "unbonding period in blocks"), so `unbonding_time` in the Params query
 // is an estimate: unbonding_blocks × the chain's average block interval so far.
 import type { Params } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
-import { GenesisError, object, optional, string, uint } from '../../core/framework/json.ts';
+import { GenesisError, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import { type Dec, ONE, decToProto, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 
 /** Tokens per unit of CometBFT voting power (the SDK's DefaultPowerReduction). */
@@ -41,15 +41,7 @@ export function paramsToJson(p: StakingParams): Record<string, unknown> {
 
 export function readParams(json: unknown): StakingParams {
   const p = object(json, 'staking.params');
-  const small = (k: string, fallback: number, min: bigint): number => {
-    const v = optional(p[k], BigInt(fallback), (x) => uint(x, `staking.params.${k}`, 2n ** 32n - 1n));
-    if (v < min) throw new GenesisError(`staking.params.${k}: must be at least ${min}`);
-    return Number(v);
-  };
-  const unbondingBlocks = optional(p['unbonding_blocks'], DEFAULT_PARAMS.unbondingBlocks, (v) => uint(v, 'staking.params.unbonding_blocks'));
-  if (unbondingBlocks === 0n) throw new GenesisError('staking.params.unbonding_blocks: must be positive');
-  const bondDenom = optional(p['bond_denom'], DEFAULT_PARAMS.bondDenom, (v) => string(v, 'staking.params.bond_denom'));
-  if (!/^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/.test(bondDenom)) throw new GenesisError(`staking.params.bond_denom: invalid denom "${bondDenom}"`);
+  const small = (k: string, fallback: number): number => Number(optional(p[k], BigInt(fallback), (x) => uint(x, `staking.params.${k}`, 2n ** 32n - 1n)));
   let minCommissionRate: Dec;
   try {
     minCommissionRate = optional(p['min_commission_rate'], DEFAULT_PARAMS.minCommissionRate, (v) => parseDecJson(string(v, 'staking.params.min_commission_rate')));
@@ -57,16 +49,29 @@ export function readParams(json: unknown): StakingParams {
     if (err instanceof GenesisError) throw err;
     throw new GenesisError(`staking.params.min_commission_rate: ${(err as Error).message}`);
   }
-  if (minCommissionRate > ONE) throw new GenesisError('staking.params.min_commission_rate: must be at most 1');
-  return {
-    unbondingBlocks,
-    maxValidators: small('max_validators', DEFAULT_PARAMS.maxValidators, 1n),
-    maxEntries: small('max_entries', DEFAULT_PARAMS.maxEntries, 1n),
-    historicalEntries: small('historical_entries', DEFAULT_PARAMS.historicalEntries, 0n),
-    bondDenom,
+  const params: StakingParams = {
+    unbondingBlocks: optional(p['unbonding_blocks'], DEFAULT_PARAMS.unbondingBlocks, (v) => uint(v, 'staking.params.unbonding_blocks')),
+    maxValidators: small('max_validators', DEFAULT_PARAMS.maxValidators),
+    maxEntries: small('max_entries', DEFAULT_PARAMS.maxEntries),
+    historicalEntries: small('historical_entries', DEFAULT_PARAMS.historicalEntries),
+    bondDenom: optional(p['bond_denom'], DEFAULT_PARAMS.bondDenom, (v) => string(v, 'staking.params.bond_denom')),
     minCommissionRate,
   };
+  at('staking.params', () => validateParams(params));
+  return params;
 }
+
+/** The check genesis and MsgUpdateParams share (the SDK's Params.Validate); throws an Error naming the field. */
+export function validateParams(p: StakingParams): void {
+  if (p.unbondingBlocks <= 0n) throw new Error('unbonding_time (unbonding_blocks) must be positive');
+  if (p.maxValidators < 1) throw new Error(`max_validators must be positive, got ${p.maxValidators}`);
+  if (p.maxEntries < 1) throw new Error(`max_entries must be positive, got ${p.maxEntries}`);
+  if (p.bondDenom === '') throw new Error('bond_denom cannot be blank');
+  if (!DENOM.test(p.bondDenom)) throw new Error(`bond_denom "${p.bondDenom}" is not a valid denom`);
+  if (p.minCommissionRate < 0n || p.minCommissionRate > ONE) throw new Error(`min_commission_rate must be between 0 and 1, got ${formatDec(p.minCommissionRate)}`);
+}
+
+const DENOM = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/;
 
 /** The cosmos proto form kept in state (unbonding_time there is only an estimate, see above). */
 export function toProtoParams(p: StakingParams, blockMs: bigint): Params {

@@ -1,6 +1,6 @@
-// The Cosmos staking module's client face (validators and delegations), as Cairn runs it: the messages its
+// The Cosmos staking module's client face (validators, delegations and its params), as Cairn runs it: the messages its
 // handlers accept, with the cosmjs-types types that encode them. The only place their type URLs are spelled.
-import { MsgCreateValidator, MsgEditValidator, MsgDelegate, MsgUndelegate, MsgBeginRedelegate } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
+import { MsgCreateValidator, MsgEditValidator, MsgDelegate, MsgUndelegate, MsgBeginRedelegate, MsgUpdateParams } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 
 export const STAKING_TYPE_URLS = {
@@ -9,9 +9,10 @@ export const STAKING_TYPE_URLS = {
   MsgDelegate: '/cosmos.staking.v1beta1.MsgDelegate',
   MsgUndelegate: '/cosmos.staking.v1beta1.MsgUndelegate',
   MsgBeginRedelegate: '/cosmos.staking.v1beta1.MsgBeginRedelegate',
+  MsgUpdateParams: '/cosmos.staking.v1beta1.MsgUpdateParams',
 } as const;
 
-const TYPES = { MsgCreateValidator, MsgEditValidator, MsgDelegate, MsgUndelegate, MsgBeginRedelegate };
+const TYPES = { MsgCreateValidator, MsgEditValidator, MsgDelegate, MsgUndelegate, MsgBeginRedelegate, MsgUpdateParams };
 
 export type StakingMsgName = keyof typeof STAKING_TYPE_URLS;
 /** e.g. `StakingEncodeObject<'MsgCreateValidator'>`. */
