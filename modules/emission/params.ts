@@ -1,6 +1,7 @@
 // Emission params: defaults (SPEC: 21M cap, 5.25M in year 0, halving every 2 years) and the checks
 // genesis and MsgUpdateParams run: bps in range, weights summing to 10000, and a schedule that fits under the cap.
-import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
+import type { AddressCodec } from '../../core/framework/address.ts';
+import { govAccount } from '../../core/framework/authority.ts';
 import type { Params } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { U128_MAX } from '../../sdk/bytes.ts';
 import { ErrInvalidParams } from './errors.ts';
@@ -9,12 +10,10 @@ import { scheduleTotal } from './schedule.ts';
 export const BPS = 10_000;
 const CAIRN = 1_000_000n;
 
-/** The default authority is the gov module account, as for the other modules' params. */
-export const DEFAULT_AUTHORITY_MODULE = 'gov';
-
+/** The default authority is the gov module account, so params change by governance once it exists. */
 export function defaultParams(addresses: AddressCodec): Params {
   return {
-    authority: addresses.encode(moduleAddress(DEFAULT_AUTHORITY_MODULE)),
+    authority: addresses.encode(govAccount()),
     denom: 'ucairn',
     maxSupply: (21_000_000n * CAIRN).toString(),
     year0Budget: (5_250_000n * CAIRN).toString(),

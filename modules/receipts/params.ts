@@ -1,5 +1,6 @@
 // Receipts params: defaults and the checks shared by genesis and MsgUpdateParams.
-import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
+import type { AddressCodec } from '../../core/framework/address.ts';
+import { govAccount } from '../../core/framework/authority.ts';
 import { validateDenom } from '../../core/framework/coins.ts';
 import { type Params, FaultKind } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { parseU128 } from '../../sdk/bytes.ts';
@@ -9,7 +10,7 @@ export const BPS = 10_000;
 
 export function defaultParams(addresses: AddressCodec): Params {
   return {
-    authority: addresses.encode(moduleAddress('gov')),
+    authority: addresses.encode(govAccount()),
     epochBlocks: 3600n,
     disputeWindowBlocks: 600n,
     revealWindow: 100n,

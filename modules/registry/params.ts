@@ -1,17 +1,15 @@
 // Params: defaults, checks (shared by genesis and MsgUpdateParams) and their genesis JSON form.
-import { moduleAddress } from '../../core/framework/address.ts';
 import type { AddressCodec } from '../../core/framework/address.ts';
+import { govAccount } from '../../core/framework/authority.ts';
 import { MAX_AMOUNT, validateDenom } from '../../core/framework/coins.ts';
 import type { Params } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { ErrInvalidParams } from './errors.ts';
 import { ED25519_KEY_LENGTH } from '../../sdk/registry/sign-bytes.ts';
 
 /** The default authority is the gov module account, so params change by governance once it exists. */
-export const DEFAULT_AUTHORITY_MODULE = 'gov';
-
 export function defaultParams(addresses: AddressCodec): Params {
   return {
-    authority: addresses.encode(moduleAddress(DEFAULT_AUTHORITY_MODULE)),
+    authority: addresses.encode(govAccount()),
     minOperatorBond: { denom: 'ucairn', amount: '100000000' }, // 100 CAIRN
     operatorUnbondingBlocks: 604_800n, // 7 days of 1 s blocks: longer than any dispute window
     maxRoyaltyBps: 2000,

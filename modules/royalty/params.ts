@@ -1,5 +1,6 @@
 // Royalty params: defaults and the checks shared by genesis and MsgUpdateParams.
-import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
+import type { AddressCodec } from '../../core/framework/address.ts';
+import { govAccount } from '../../core/framework/authority.ts';
 import type { Params } from '../../proto/gen/cairn/royalty/v1/types.ts';
 import { ErrInvalidParams } from './errors.ts';
 
@@ -7,7 +8,7 @@ export const BPS = 10_000;
 
 export function defaultParams(addresses: AddressCodec): Params {
   return {
-    authority: addresses.encode(moduleAddress('gov')),
+    authority: addresses.encode(govAccount()),
     protocolFeeBps: 500,
     burnBps: 5000,
     maxTotalRoyaltyBps: 3000,
