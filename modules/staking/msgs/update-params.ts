@@ -9,7 +9,8 @@ import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts'
 import { ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
 import { parseDec } from '../../../core/framework/dec.ts';
-import { type StakingKeeper, timestampMs } from '../keeper.ts';
+import { timestampMs } from '../../../core/framework/time.ts';
+import type { StakingKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { type StakingParams, toProtoParams, validateParams } from '../params.ts';
 
