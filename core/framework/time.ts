@@ -11,7 +11,7 @@ export function msToTimestamp(ms: bigint): Timestamp {
   return { seconds: ms / 1000n, nanos: Number(ms % 1000n) * 1_000_000 };
 }
 
-/** RFC 3339, as genesis files write times. */
+/** RFC 3339 in UTC, as genesis files write times and the SDK prints them in events. */
 export function timeToJson(t: Timestamp): string {
   return new Date(Number(timestampMs(t))).toISOString();
 }

@@ -8,7 +8,7 @@ import { decodeAccount, decodeValoper, equalBytes } from '../addresses.ts';
 import { redelegate } from '../delegation.ts';
 import { ErrBadDenom, ErrSelfRedelegation } from '../errors.ts';
 import type { StakingKeeper } from '../keeper.ts';
-import { formatTime } from './time.ts';
+import { timeToJson } from '../../../core/framework/time.ts';
 
 export function msgBeginRedelegate(k: StakingKeeper): MsgHandler<MsgBeginRedelegate> {
   return {
@@ -36,7 +36,7 @@ export function msgBeginRedelegate(k: StakingKeeper): MsgHandler<MsgBeginRedeleg
         source_validator: msg.validatorSrcAddress,
         destination_validator: msg.validatorDstAddress,
         amount: `${coin!.amount}${bondDenom}`,
-        completion_time: formatTime(completionTime),
+        completion_time: timeToJson(completionTime),
       });
       return msgResponse(STAKING_TYPE_URLS.MsgBeginRedelegate, MsgBeginRedelegateResponse, { completionTime });
     },

@@ -8,7 +8,7 @@ import { decodeAccount, decodeValoper } from '../addresses.ts';
 import { undelegate } from '../delegation.ts';
 import { ErrBadDenom } from '../errors.ts';
 import type { StakingKeeper } from '../keeper.ts';
-import { formatTime } from './time.ts';
+import { timeToJson } from '../../../core/framework/time.ts';
 
 export function msgUndelegate(k: StakingKeeper): MsgHandler<MsgUndelegate> {
   return {
@@ -33,7 +33,7 @@ export function msgUndelegate(k: StakingKeeper): MsgHandler<MsgUndelegate> {
         validator: msg.validatorAddress,
         delegator: msg.delegatorAddress,
         amount: `${r.amount}${bondDenom}`,
-        completion_time: formatTime(r.completionTime),
+        completion_time: timeToJson(r.completionTime),
       });
       return msgResponse(STAKING_TYPE_URLS.MsgUndelegate, MsgUndelegateResponse, { completionTime: r.completionTime, amount: { denom: bondDenom, amount: r.amount.toString() } });
     },
