@@ -40,7 +40,7 @@ describe('emission at the epoch end', () => {
     expect((await emissionStatus(rc)).mintedTotal).toBe('0');
   });
 
-  it('pays an operator with finalized paid usage automatically, at most half the protocol fees its batches paid', async () => {
+  it('pays an operator with finalized paid usage automatically; everything minted for it, validators\' share included, is at most half the protocol fees its batches paid', async () => {
     const rc = await startEmissionChain();
     const before = await rc.balance(rc.address('operator'));
     const supplyBefore = await rc.supply();
@@ -52,16 +52,16 @@ describe('emission at the epoch end', () => {
     expect(r.operator).toBe(rc.address('operator'));
     const total = BigInt(r.total);
     expect(total).toBeGreaterThan(0n);
-    expect(total).toBeLessThanOrEqual((feesPaid * 5000n) / 10_000n);
+    expect(total + BigInt(r.validatorsReward)).toBeLessThanOrEqual((feesPaid * 5000n) / 10_000n);
     expect(BigInt(r.feeGuardCut)).toBeGreaterThan(0n);
     expect(BigInt(r.feesPaid)).toBeLessThanOrEqual(feesPaid);
     // The operator received its split (escrow) and the reward, with no transaction of its own.
     const split = BigInt((await rc.batch(1n)).split!.operatorAmount);
     // (less the fees of its submit and reveal transactions)
     expect(await rc.balance(rc.address('operator'))).toBe(before - 2n * FEE + split + total);
-    // Validators: 2000 bps of the budget in the proportion operators earned theirs.
-    const pool = BigInt(emission.budget) - (BigInt(emission.budget) * 2000n) / 10_000n;
-    expect(BigInt(emission.validatorsMinted)).toBe(((BigInt(emission.budget) * 2000n) / 10_000n * total) / pool);
+    // Validators: 2000 bps of everything minted, carved out of the guarded amount (2000/8000 of the operator's part).
+    expect(BigInt(r.validatorsReward)).toBe((total * 2000n) / 8000n);
+    expect(BigInt(emission.validatorsMinted)).toBe(BigInt(r.validatorsReward));
     expect(BigInt(emission.minted)).toBe(total + BigInt(emission.validatorsMinted));
     expect(BigInt(emission.minted) + BigInt(emission.unminted)).toBe(BigInt(emission.budget));
     expect(await rc.moduleBalance(DISTRIBUTION)).toBeGreaterThanOrEqual(distBefore + BigInt(emission.validatorsMinted));

@@ -109,10 +109,11 @@ export class EmissionKeeper {
         shareCapCut: o.shareCapCut.toString(),
         total: o.total.toString(),
         capacityCut: o.capacityCut.toString(),
+        validatorsReward: o.validators.toString(),
       };
       keys.rewards.set(ctx.store, [epoch, address], reward);
       keys.rewardEpochs.set(ctx.store, [address, epoch], true);
-      ctx.events.emit(EVENTS.reward, { epoch: epoch.toString(), operator: o.input.operator, amount: `${o.total}${p.denom}`, fee_guard_cut: o.feeGuardCut.toString(), capacity_cut: o.capacityCut.toString(), share_cap_cut: o.shareCapCut.toString() });
+      ctx.events.emit(EVENTS.reward, { epoch: epoch.toString(), operator: o.input.operator, amount: `${o.total}${p.denom}`, fee_guard_cut: o.feeGuardCut.toString(), capacity_cut: o.capacityCut.toString(), share_cap_cut: o.shareCapCut.toString(), validators: o.validators.toString() });
     }
     if (plan.validators > 0n) await this.deps.distribution.allocateFromModule(ctx, keys.EMISSION_ACCOUNT, [{ denom: p.denom, amount: plan.validators }]);
     const total = (await this.mintedTotal(ctx.store)) + minted;

@@ -27,37 +27,53 @@ describe('an epoch plan', () => {
     );
   });
 
-  it('keeps every operator under max_operator_share_bps and its usage-based part under half its fees', () => {
+  it('keeps every operator under max_operator_share_bps, and everything minted for its batches, validators\' share included, under half its fees', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 13n }), fc.array(input, { maxLength: 12 }), (budget, inputs) => {
         const plan = planEpoch(budget, inputs, p);
         for (const o of plan.operators) {
           expect(o.total).toBeLessThanOrEqual((plan.operatorPool * 2500n) / 10_000n);
-          expect(o.usage + o.jobs - o.feeGuardCut).toBeLessThanOrEqual((o.input.fees * 5000n) / 10_000n);
-          if (o.input.fees === 0n) expect(o.total).toBe(0n);
+          expect(o.total + o.validators).toBeLessThanOrEqual((o.input.fees * 5000n) / 10_000n);
+          if (o.input.fees === 0n) expect(o.total + o.validators).toBe(0n);
         }
+        // The whole epoch's mint is bound by the whole epoch's fees.
+        const fees = inputs.reduce((s, i) => s + i.fees, 0n);
+        expect(2n * (plan.operatorsTotal + plan.validators)).toBeLessThanOrEqual(fees);
       }),
     );
   });
 
-  it('never pays an operator more emission than the protocol fees it paid, however large its fleet: capacity earns at most the usage-based reward', () => {
+  it('carves the validators\' share out of the guarded amount (in validator_share_bps proportion), never on top of it', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 13n }), fc.array(input, { maxLength: 12 }), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 9999 }), (budget, inputs, share, m) => {
+        const q = { ...p, validatorShareBps: share, maxEmissionPerFeeBps: m };
+        const plan = planEpoch(budget, inputs, q);
+        for (const o of plan.operators) {
+          expect((o.total + o.validators) * 10_000n).toBeLessThanOrEqual(o.input.fees * BigInt(m));
+          expect(o.validators).toBe((o.total * BigInt(share)) / BigInt(10_000 - share));
+        }
+        expect(plan.operatorsTotal + plan.validators + plan.unminted).toBe(budget);
+        expect(plan.validators).toBeLessThanOrEqual(plan.validatorPool);
+        expect(plan.unminted).toBeGreaterThanOrEqual(0n);
+      }),
+    );
+  });
+
+  it('pays capacity (uptime and availability) at most what paid usage earned, however large the fleet', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 13n }), fc.array(input, { maxLength: 12 }), (budget, inputs) => {
-        for (const o of planEpoch(budget, inputs, p).operators) {
-          expect(o.uptime + o.availability - o.capacityCut).toBeLessThanOrEqual(o.usage + o.jobs - o.feeGuardCut);
-          expect(o.total).toBeLessThanOrEqual(o.input.fees);
-        }
+        for (const o of planEpoch(budget, inputs, p).operators) expect(o.uptime + o.availability - o.capacityCut).toBeLessThanOrEqual(o.usage + o.jobs);
       }),
     );
   });
 
-  it('gives a farmer that pays a token fee for an idle fleet no more than that fee back', () => {
+  it('gives a farmer that pays a token fee for an idle fleet no more than half that fee back', () => {
     const honest: OperatorInput = { operator: 'honest', escrow: 10n ** 12n, receipts: 10_000n, fees: feesLowerBound(10n ** 12n, 10n, 500), uptimeGpus: 8n, challengesPassed: 1n };
     const farmer: OperatorInput = { operator: 'farmer', escrow: 1_000_000n, receipts: 1n, fees: feesLowerBound(1_000_000n, 1n, 500), uptimeGpus: 1000n, challengesPassed: 10n };
     const [, f] = planEpoch(10n ** 12n, [honest, farmer], p).operators;
     expect(f!.uptime + f!.availability).toBeGreaterThan(10n ** 9n);
-    expect(f!.total).toBeLessThanOrEqual(farmer.fees);
-    expect(f!.capacityCut).toBe(f!.uptime + f!.availability - (f!.usage + f!.jobs - f!.feeGuardCut));
+    expect(2n * (f!.total + f!.validators)).toBeLessThanOrEqual(farmer.fees);
+    expect(f!.capacityCut).toBe(f!.uptime + f!.availability - (f!.usage + f!.jobs));
   });
 
   it('pays idle capacity nothing: uptime and challenges count only for operators whose batches paid fees', () => {

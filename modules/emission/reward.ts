@@ -25,10 +25,13 @@ export interface OperatorOutcome {
   readonly jobs: bigint;
   readonly uptime: bigint;
   readonly availability: bigint;
-  readonly feeGuardCut: bigint;
   readonly capacityCut: bigint;
+  readonly feeGuardCut: bigint;
   readonly shareCapCut: bigint;
+  /** What the operator is paid. */
   readonly total: bigint;
+  /** The validators' share carved out of this operator's guarded emission: total + validators ≤ ⌊fees · max_emission_per_fee_bps / 10000⌋. */
+  readonly validators: bigint;
 }
 
 export interface EpochPlan {
@@ -37,6 +40,7 @@ export interface EpochPlan {
   readonly validatorPool: bigint;
   readonly operators: readonly OperatorOutcome[];
   readonly operatorsTotal: bigint;
+  /** Σ of the operators' `validators`: paid to the validators by power. */
   readonly validators: bigint;
   /** budget − operatorsTotal − validators */
   readonly unminted: bigint;
@@ -47,14 +51,23 @@ function portion(pool: bigint, weightBps: number, part: bigint, whole: bigint): 
   return whole === 0n ? 0n : (pool * BigInt(weightBps) * part) / (B * whole);
 }
 
+const excess = (v: bigint, max: bigint): bigint => (v > max ? v - max : 0n);
+
 /**
  * Splits `budget` (already capped by max_supply) among the operators in `inputs` and the validators.
  * Only operators whose batches paid protocol fees this epoch take part: uptime and capacity alone
  * (idle GPUs) earn nothing.
+ *
+ * Coalition guard: everything minted because of an operator's batches — its four rewards and the
+ * validators' share carved out of them — is at most ⌊F · max_emission_per_fee_bps / 10000⌋ of the
+ * fees F they paid. So whoever paid those fees (payer, operator, author and any fraction of the stake
+ * together, split over any number of operators) gets back less than it paid.
  */
 export function planEpoch(budget: bigint, inputs: readonly OperatorInput[], p: Params): EpochPlan {
-  const validatorPool = (budget * BigInt(p.validatorShareBps)) / B;
-  const operatorPool = budget - validatorPool;
+  // keep = what operators keep of every minted unit; the validators' rounding goes to their pool.
+  const keep = B - BigInt(p.validatorShareBps);
+  const operatorPool = (budget * keep) / B;
+  const validatorPool = budget - operatorPool;
   const eligible = inputs.map((i) => (i.fees > 0n ? i : { ...i, uptimeGpus: 0n, challengesPassed: 0n }));
   const sum = (f: (i: OperatorInput) => bigint): bigint => eligible.reduce((s, i) => s + f(i), 0n);
   const totals = { escrow: sum((i) => i.escrow), receipts: sum((i) => i.receipts), uptime: sum((i) => i.uptimeGpus), challenges: sum((i) => i.challengesPassed) };
@@ -64,23 +77,22 @@ export function planEpoch(budget: bigint, inputs: readonly OperatorInput[], p: P
     const jobs = portion(operatorPool, p.jobsWeightBps, i.receipts, totals.receipts);
     const uptime = portion(operatorPool, p.uptimeWeightBps, i.uptimeGpus, totals.uptime);
     const availability = portion(operatorPool, p.availabilityWeightBps, i.challengesPassed, totals.challenges);
-    // Wash-trading guard: usage-based emission (paid amount and receipts) ≤ a share of the fees paid.
-    const guardMax = (i.fees * BigInt(p.maxEmissionPerFeeBps)) / B;
-    const usageBased = usage + jobs;
-    const feeGuardCut = usageBased > guardMax ? usageBased - guardMax : 0n;
-    const paid = usageBased - feeGuardCut;
-    // Capacity guard: uptime and availability earn at most the usage-based reward left after the
-    // guard. Otherwise a farmer paying a token fee (to become eligible) takes the capacity pools for
-    // an idle fleet; with it, all it can get back is at most 2 × guard = the fees it paid.
-    const capacity = uptime + availability;
-    const capacityCut = capacity > paid ? capacity - paid : 0n;
-    const subtotal = paid + capacity - capacityCut;
-    const shareCapCut = subtotal > shareMax ? subtotal - shareMax : 0n;
-    return { input: i, usage, jobs, uptime, availability, feeGuardCut, capacityCut, shareCapCut, total: subtotal - shareCapCut };
+    // Capacity guard: uptime and availability earn at most what paid usage earned, so an idle fleet
+    // behind a token fee does not take the capacity pools.
+    const capacityCut = excess(uptime + availability, usage + jobs);
+    const earned = usage + jobs + uptime + availability - capacityCut;
+    // Coalition guard. The operator keeps at most ⌊allowed · keep / 10000⌋, and the validators' carve
+    // ⌊total · share / keep⌋ brings the sum to at most total · 10000 / keep ≤ allowed.
+    const allowed = (i.fees * BigInt(p.maxEmissionPerFeeBps)) / B;
+    const feeGuardCut = excess(earned, (allowed * keep) / B);
+    const shareCapCut = excess(earned - feeGuardCut, shareMax);
+    const total = earned - feeGuardCut - shareCapCut;
+    const validators = (total * BigInt(p.validatorShareBps)) / keep;
+    return { input: i, usage, jobs, uptime, availability, capacityCut, feeGuardCut, shareCapCut, total, validators };
   });
   const operatorsTotal = operators.reduce((s, o) => s + o.total, 0n);
-  // Validators earn their share of the budget in the proportion operators earned theirs.
-  const validators = operatorPool === 0n ? 0n : (validatorPool * operatorsTotal) / operatorPool;
+  // ≤ operatorPool · share / keep ≤ budget · share / 10000 ≤ validatorPool.
+  const validators = operators.reduce((s, o) => s + o.validators, 0n);
   return { budget, operatorPool, validatorPool, operators, operatorsTotal, validators, unminted: budget - operatorsTotal - validators };
 }
 

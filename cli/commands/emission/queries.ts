@@ -61,7 +61,7 @@ export async function epoch(ctx: CommandContext): Promise<void> {
         ['minted', `${m.minted} (operators ${m.operatorsMinted}, validators ${m.validatorsMinted})`],
         ['unminted', m.unminted],
         ['supply after', m.supplyAfter],
-      ])}\n${table(['operator', 'total', 'fee guard cut', 'capacity cut', 'share cap cut'], r.rewards.map((x) => [x.operator, x.total, x.feeGuardCut, x.capacityCut, x.shareCapCut]))}`,
+      ])}\n${table(['operator', 'total', 'validators', 'fee guard cut', 'capacity cut', 'share cap cut'], r.rewards.map((x) => [x.operator, x.total, x.validatorsReward, x.feeGuardCut, x.capacityCut, x.shareCapCut]))}`,
   });
 }
 
@@ -72,8 +72,8 @@ export async function rewards(ctx: CommandContext): Promise<void> {
     json: r,
     text: () =>
       table(
-        ['epoch', 'total', 'usage', 'jobs', 'uptime', 'availability', 'fee guard cut', 'capacity cut', 'share cap cut'],
-        r.rewards.map((x) => [x.epoch.toString(), x.total, x.usageReward, x.jobsReward, x.uptimeReward, x.availabilityReward, x.feeGuardCut, x.capacityCut, x.shareCapCut]),
+        ['epoch', 'total', 'validators', 'usage', 'jobs', 'uptime', 'availability', 'fee guard cut', 'capacity cut', 'share cap cut'],
+        r.rewards.map((x) => [x.epoch.toString(), x.total, x.validatorsReward, x.usageReward, x.jobsReward, x.uptimeReward, x.availabilityReward, x.feeGuardCut, x.capacityCut, x.shareCapCut]),
       ),
   });
 }

@@ -75,8 +75,8 @@ export interface Params {
   halvingIntervalYears: number;
   epochsPerYear: bigint;
   /**
-   * The validators' part of each epoch budget (paid by power), minted in the proportion the
-   * operators earned theirs, so a quiet epoch mints nothing for anyone. Below 10000.
+   * The validators' part of everything minted (paid by power): carved out of each operator's
+   * guarded emission, never added on top, so a quiet epoch mints nothing for anyone. Below 10000.
    */
   validatorShareBps: number;
   /** The operators' weights; they sum to exactly 10000. */
@@ -86,7 +86,11 @@ export interface Params {
   availabilityWeightBps: number;
   /** Most one operator can take of the operators' pool in one epoch. */
   maxOperatorShareBps: number;
-  /** An operator's usage-based emission is at most this share of the protocol fees its batches paid. */
+  /**
+   * Everything minted for an operator's batches (its usage, jobs, uptime and availability rewards
+   * and the validators' share carved out of them) is at most this share of the protocol fees those
+   * batches paid; below 10000, so a wash cycle always loses.
+   */
   maxEmissionPerFeeBps: number;
   /** Minting on or off (points and reputation are kept either way). Off in the default genesis. */
   enabled: boolean;
@@ -138,15 +142,23 @@ export interface OperatorReward {
   jobsReward: string;
   uptimeReward: string;
   availabilityReward: string;
-  /** Cut by the wash-trading guard, then by max_operator_share_bps. */
+  /**
+   * Cut by the coalition guard (everything minted for the operator's batches, validators' share
+   * included, at most max_emission_per_fee_bps of fees_paid), then by max_operator_share_bps.
+   */
   feeGuardCut: string;
   shareCapCut: string;
   total: string;
   /**
-   * Cut from uptime + availability rewards above the usage-based reward left after the guard:
-   * capacity earns at most as much as the paid usage it serves.
+   * Cut from uptime + availability rewards above the usage-based (usage + jobs) reward: capacity
+   * earns at most as much as the paid usage it serves.
    */
   capacityCut: string;
+  /**
+   * The validators' share carved out of this operator's guarded emission (paid by power):
+   * total + validators_reward <= fees_paid x max_emission_per_fee_bps / 10000.
+   */
+  validatorsReward: string;
 }
 
 /** The non-transferable points ledger of one operator (no message moves points). */
@@ -962,6 +974,7 @@ function createBaseOperatorReward(): OperatorReward {
     shareCapCut: "",
     total: "",
     capacityCut: "",
+    validatorsReward: "",
   };
 }
 
@@ -1011,6 +1024,9 @@ export const OperatorReward: MessageFns<OperatorReward> = {
     }
     if (message.capacityCut !== "") {
       writer.uint32(106).string(message.capacityCut);
+    }
+    if (message.validatorsReward !== "") {
+      writer.uint32(114).string(message.validatorsReward);
     }
     return writer;
   },
@@ -1132,6 +1148,14 @@ export const OperatorReward: MessageFns<OperatorReward> = {
             message.capacityCut = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.validatorsReward = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1195,6 +1219,11 @@ export const OperatorReward: MessageFns<OperatorReward> = {
         : isSet(object.capacity_cut)
         ? globalThis.String(object.capacity_cut)
         : "",
+      validatorsReward: isSet(object.validatorsReward)
+        ? globalThis.String(object.validatorsReward)
+        : isSet(object.validators_reward)
+        ? globalThis.String(object.validators_reward)
+        : "",
     };
   },
 
@@ -1239,6 +1268,9 @@ export const OperatorReward: MessageFns<OperatorReward> = {
     if (message.capacityCut !== "") {
       obj.capacityCut = message.capacityCut;
     }
+    if (message.validatorsReward !== "") {
+      obj.validatorsReward = message.validatorsReward;
+    }
     return obj;
   },
 
@@ -1260,6 +1292,7 @@ export const OperatorReward: MessageFns<OperatorReward> = {
     message.shareCapCut = object.shareCapCut ?? "";
     message.total = object.total ?? "";
     message.capacityCut = object.capacityCut ?? "";
+    message.validatorsReward = object.validatorsReward ?? "";
     return message;
   },
 };
