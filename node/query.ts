@@ -15,7 +15,7 @@ import type { CommitStore } from '../core/store/commit-store.ts';
 import type { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo } from '../core/framework/context.ts';
 import type { TxEnv } from '../core/tx/run.ts';
-import { VersionUnavailableError } from '../core/store/errors.ts';
+import { StoreCorruptionError, VersionUnavailableError } from '../core/store/errors.ts';
 import { runTx } from '../core/tx/run.ts';
 
 const SIMULATE = '/cosmos.tx.v1beta1.Service/Simulate';
@@ -98,6 +98,9 @@ function empty(height: bigint): ResponseQuery {
 
 function errorFields(err: unknown): Pick<ResponseQuery, 'code' | 'codespace' | 'log'> {
   if (err instanceof AppError) return { code: err.code, codespace: err.codespace, log: err.message };
+  // State that does not decode is the node's fault, never the caller's (checked before the request
+  // decoding rule below, whose messages it shares).
+  if (err instanceof StoreCorruptionError) return { code: INTERNAL_CODE, codespace: 'sdk', log: `internal error: ${err.message}` };
   if (err instanceof VersionUnavailableError) return errorFields(ErrInvalidHeight.wrap(`${err.message}; this node prunes old state (app.toml [pruning])`));
   // Protobuf decoding of a malformed request throws plain errors: that is the caller's fault.
   if (err instanceof RangeError || err instanceof TypeError || (err instanceof Error && /invalid wire type|index out of range|premature EOF/i.test(err.message))) {

@@ -3,6 +3,8 @@
 // auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
 // forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
+// Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
+import '../proto/cosmjs-int64.ts';
 import { authTypes } from './auth/messages.ts';
 import { bankTypes } from './bank/messages.ts';
 import { distributionTypes } from './distribution/messages.ts';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Map as StoreMap, lastStringKey, lengthPrefixedBytes, pairKey, u64Key, uintValue } from './collections.ts';
+import { Map as StoreMap, lastStringKey, lengthPrefixedBytes, pairKey, protoCodec, u64Key, uintValue } from './collections.ts';
+import { StoreCorruptionError } from '../store/errors.ts';
 import { branch } from '../store/branch.ts';
 import { CommitStore } from '../store/commit-store.ts';
 
@@ -46,5 +47,27 @@ describe('state keys', () => {
       seen.push(k);
     }
     expect(seen).toEqual([1n, 5n, 300n, 2n ** 40n]);
+  });
+});
+
+describe('stored protobuf values', () => {
+  // A type whose encoder writes what its decoder cannot read back, as cosmjs-types 0.11 did for
+  // int64s in [2^31, 2^32) before proto/cosmjs-int64.ts.
+  const broken = {
+    encode: (v: { n: number }) => ({ finish: () => Uint8Array.from(v.n > 1 ? [0x08, 0xff] : [0x08, v.n]) }),
+    decode: (b: Uint8Array) => {
+      if (b.length > 1 && b[1]! > 0x7f) throw new RangeError('index out of range');
+      return { n: b[1] ?? 0 };
+    },
+  };
+
+  it('refuses to write a value that does not decode back, so corrupt state is never stored', () => {
+    const codec = protoCodec(broken);
+    expect(codec.decode(codec.encode({ n: 1 }))).toEqual({ n: 1 });
+    expect(() => codec.encode({ n: 2 })).toThrow(/does not decode back: index out of range/);
+  });
+
+  it('reports stored bytes that do not decode as store corruption', () => {
+    expect(() => protoCodec(broken).decode(Uint8Array.from([0x08, 0xff]))).toThrow(StoreCorruptionError);
   });
 });

@@ -1,6 +1,9 @@
 // Typed views over a module's key prefix. Keys are big-endian or length-prefixed so that byte order
 // is logical order and no two collections can collide (each module declares its prefixes in keys.ts).
+// Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
+import '../../proto/cosmjs-int64.ts';
 import { concatBytes } from '../store/bytes.ts';
+import { StoreCorruptionError } from '../store/errors.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
 
 export interface Codec<T> {
@@ -18,13 +21,33 @@ interface ProtoType<T> {
 // message encodes to (field number 0 does not exist).
 const EMPTY_MESSAGE = Uint8Array.of(0);
 
+/**
+ * A protobuf type stored as its canonical bytes. Every write is checked to decode, so an encoder
+ * fault (see proto/cosmjs-int64.ts) fails the write that would have stored it instead of leaving
+ * state that every later read, and so the chain, chokes on. (Decoding costs about half an encode;
+ * comparing a re-encoding too would double the cost of every write for no failure seen.) A read
+ * that does not decode is the store's fault, not the caller's: it throws StoreCorruptionError.
+ */
 export function protoCodec<T>(type: ProtoType<T>): Codec<T> {
+  const decode = (b: Uint8Array): T => type.decode(b.length === 1 && b[0] === 0 ? new Uint8Array() : b);
   return {
     encode: (v) => {
-      const bytes = type.encode(v).finish();
-      return bytes.length === 0 ? EMPTY_MESSAGE : bytes;
+      const raw = type.encode(v).finish();
+      const bytes = raw.length === 0 ? EMPTY_MESSAGE : raw;
+      try {
+        decode(bytes);
+      } catch (err) {
+        throw new Error(`refusing to store a value that does not decode back: ${(err as Error).message}`, { cause: err });
+      }
+      return bytes;
     },
-    decode: (b) => type.decode(b.length === 1 && b[0] === 0 ? new Uint8Array() : b),
+    decode: (b) => {
+      try {
+        return decode(b);
+      } catch (err) {
+        throw new StoreCorruptionError(`stored value does not decode: ${(err as Error).message}`, { cause: err });
+      }
+    },
   };
 }
 
