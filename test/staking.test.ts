@@ -23,6 +23,7 @@ import { BondStatus } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ed25519Any } from '../modules/staking/addresses.ts';
 import { valoperOf } from '../modules/staking/genesis-builder.ts';
+import * as stakingKeys from '../modules/staking/keys.ts';
 import { AppChain } from './support/app-chain.ts';
 import { consensusKey, sendTx, stakingAppState } from './support/staking.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   [v0, v1, alice] = await Promise.all([testWallet(0), testWallet(1), testWallet(2)]);
 });
 
-async function start(): Promise<AppChain> {
+async function start(opts: { unbondingBlocks?: string; genesisLeadSeconds?: bigint } = {}): Promise<AppChain> {
   const chain = await AppChain.start({
     appState: stakingAppState({
       validators: [
@@ -44,8 +45,9 @@ async function start(): Promise<AppChain> {
         { address: v1.address, selfBond: 2n * BOND },
       ],
       funded: [{ address: alice.address, amount: 10n ** 12n }],
-      sections: { staking: { params: { unbonding_blocks: '5' } } },
+      sections: { staking: { params: { unbonding_blocks: opts.unbondingBlocks ?? '5' } } },
     }),
+    genesisLeadSeconds: opts.genesisLeadSeconds ?? 0n,
   });
   await chain.block();
   return chain;
@@ -143,6 +145,39 @@ describe('delegating', () => {
     expect(before - (await chain.balance(alice.address))).toBe(20_000_000n + 3n * 5000n);
     const gone = await chain.query('/cosmos.staking.v1beta1.Query/UnbondingDelegation', QueryUnbondingDelegationRequest.encode({ delegatorAddr: alice.address, validatorAddr: val0 }).finish());
     expect(gone.code).toBe(22);
+  });
+
+  it('estimates unbonding completion from recent blocks, so a genesis time long before block 1 cannot corrupt the entry', async () => {
+    // Genesis 90 minutes before the first block and the default three-week unbonding: averaged since
+    // genesis, block 16 looked 340 s long, the estimate passed 2^31 s and the stored entry could never
+    // be read again (queries failed, the next undelegate failed, maturing it would halt the chain).
+    const chain = await start({ unbondingBlocks: '1814400', genesisLeadSeconds: 90n * 60n });
+    while (chain.height < 15n) await chain.block();
+    const val0 = valoperOf(v0.address);
+    const undelegate = { typeUrl: MsgUndelegate.typeUrl, value: { delegatorAddress: alice.address, validatorAddress: val0, amount: { denom: 'ucairn', amount: '1000000' } } };
+    await sendTx(chain, alice, [{ typeUrl: MsgDelegate.typeUrl, value: { delegatorAddress: alice.address, validatorAddress: val0, amount: { denom: 'ucairn', amount: '3000000' } } }]);
+    expect((await sendTx(chain, alice, [undelegate])).code).toBe(0);
+    const now = 1_800_000_000n + chain.height * 5n;
+    expect((await sendTx(chain, alice, [undelegate])).code).toBe(0);
+
+    const ubd = await q(chain, 'UnbondingDelegation', QueryUnbondingDelegationRequest.encode({ delegatorAddr: alice.address, validatorAddr: val0 }).finish(), QueryUnbondingDelegationResponse.decode);
+    expect(ubd.unbond.entries).toHaveLength(2);
+    // AppChain blocks are 5 s apart: the estimate is about 1,814,400 × 5 s from now, not × 340 s.
+    const completion = ubd.unbond.entries[0]!.completionTime.seconds;
+    expect(completion).toBeGreaterThanOrEqual(now + 1_814_400n * 5n);
+    expect(completion).toBeLessThan(now + 1_814_400n * 6n);
+    const params = await q(chain, 'Params', new Uint8Array(), (b) => QueryParamsResponse.decode(b));
+    expect(params.params.unbondingTime.seconds).toBe(1_814_400n * 5n);
+  });
+
+  it("reports a stored record that does not decode as the node's internal error, not as a bad request", async () => {
+    const chain = await start();
+    // What the old encoder left behind: a varint that claims five bytes where one was reserved.
+    chain.store.working.set(stakingKeys.params.key, Uint8Array.from([0x08, 0xff, 0xff, 0xff]));
+    await chain.store.commit(chain.height + 1n);
+    const r = await chain.query('/cosmos.staking.v1beta1.Query/Params', QueryParamsRequest.encode({}).finish());
+    expect([r.code, r.codespace]).toEqual([1, 'sdk']);
+    expect(r.log).toMatch(/^internal error: stored value does not decode/);
   });
 
   it('edits a validator description and lowers its commission within the allowed change', async () => {

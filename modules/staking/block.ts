@@ -4,12 +4,11 @@ import type { Context } from '../../core/framework/context.ts';
 import type { EndBlockResult } from '../../core/framework/module.ts';
 import { timestampMs } from '../../core/framework/time.ts';
 import type { StakingKeeper } from './keeper.ts';
-import * as keys from './keys.ts';
 import { applyValidatorSetUpdates, completeMatured } from './validator-set.ts';
 
-export async function beginBlock(_k: StakingKeeper, ctx: Context): Promise<void> {
-  // Consensus time of the latest block, so block counts can be shown as approximate times.
-  keys.lastBlockTime.set(ctx.store, timestampMs(ctx.block.time));
+export async function beginBlock(k: StakingKeeper, ctx: Context): Promise<void> {
+  // The block's consensus time feeds the recent average, so block counts can be shown as approximate times.
+  await k.recordBlockTime(ctx.store, timestampMs(ctx.block.time));
 }
 
 export async function endBlock(k: StakingKeeper, ctx: Context): Promise<EndBlockResult> {

@@ -16,7 +16,7 @@ import { consensusKeyBytes, ed25519Any, encodeValoper, hex } from './addresses.t
 import { type Dec, decToProto, formatDec, parseDec, parseDecJson } from '../../core/framework/dec.ts';
 import { parseRates, validateDescription } from './description.ts';
 import type { StakingKeeper } from './keeper.ts';
-import { readTime, timeToJson, timestampMs } from '../../core/framework/time.ts';
+import { readTime, timeToJson } from '../../core/framework/time.ts';
 import * as keys from './keys.ts';
 import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
 import { DEFAULT_PARAMS, type StakingParams, paramsToJson, readParams, toProtoParams } from './params.ts';
@@ -226,8 +226,6 @@ export function stakingGenesis(k: StakingKeeper): GenesisHandlers<StakingGenesis
       const { params } = genesis;
       keys.params.set(ctx.store, toProtoParams(params, 0n));
       keys.unbondingBlocks.set(ctx.store, params.unbondingBlocks);
-      keys.genesisTime.set(ctx.store, timestampMs(ctx.block.time));
-      keys.lastBlockTime.set(ctx.store, timestampMs(ctx.block.time));
       const encode = (a: Uint8Array): string => ctx.addresses.encode(a);
       await k.accounts.ensureModuleAccount(ctx.store, BONDED_POOL, encode, ['burner', 'staking']);
       await k.accounts.ensureModuleAccount(ctx.store, NOT_BONDED_POOL, encode, ['burner', 'staking']);

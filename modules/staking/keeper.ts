@@ -17,7 +17,13 @@ import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
 import { StakingView, consAddressOf, isBonded, operatorBytes, powerOf, sharesOf, tokensOf } from './view.ts';
 
 /** Block interval assumed before the chain has a history to average. */
-const DEFAULT_BLOCK_MS = 5_000n;
+export const DEFAULT_BLOCK_MS = 5_000n;
+/** One block's interval counts at most this much: a halt or a late first block is not the chain's pace. */
+const MAX_BLOCK_MS = 60_000n;
+/** The average follows recent blocks: each block moves it 1/16 of the way to its own interval. */
+const AVERAGE_WEIGHT = 16n;
+/** The latest time a protobuf Timestamp can hold (9999-12-31T23:59:59Z), so an estimate always encodes. */
+const MAX_TIMESTAMP_MS = 253_402_300_799_000n;
 
 export class StakingKeeper extends StakingView {
   readonly accounts: AuthApi;
@@ -116,19 +122,29 @@ export class StakingKeeper extends StakingView {
 
   // ---- time ----
 
-  /** Milliseconds per block averaged over the chain's history (consensus time only). */
-  async averageBlockMs(store: KVRead, height: bigint, nowMs: bigint): Promise<bigint> {
-    const genesis = await keys.genesisTime.get(store);
-    if (genesis === undefined || height <= 0n || nowMs <= genesis) return DEFAULT_BLOCK_MS;
-    const avg = (nowMs - genesis) / height;
-    return avg > 0n ? avg : 1n;
+  /**
+   * Milliseconds per block over recent blocks (consensus time only): a moving average of block
+   * intervals, each capped at MAX_BLOCK_MS, so it stays in [1 ms, 60 s] whatever the genesis time or
+   * a halt did.
+   */
+  async averageBlockMs(store: KVRead): Promise<bigint> {
+    return (await keys.averageBlockMs.get(store)) ?? DEFAULT_BLOCK_MS;
+  }
+
+  /** Folds the new block's interval into the average (called once per block, before any message). */
+  async recordBlockTime(store: KVStore, nowMs: bigint): Promise<void> {
+    const last = await keys.lastBlockTime.get(store);
+    keys.lastBlockTime.set(store, nowMs);
+    if (last === undefined) return; // the first block: its distance from genesis time is not a block interval
+    const interval = nowMs - last < 1n ? 1n : nowMs - last > MAX_BLOCK_MS ? MAX_BLOCK_MS : nowMs - last;
+    const avg = await this.averageBlockMs(store);
+    keys.averageBlockMs.set(store, avg + (interval - avg) / AVERAGE_WEIGHT);
   }
 
   /** An estimate of the consensus time `blocks` blocks after the current one (for wallets to show). */
   async estimateTime(ctx: Context, blocks: bigint): Promise<Timestamp> {
-    const now = timestampMs(ctx.block.time);
-    const ms = now + blocks * (await this.averageBlockMs(ctx.store, ctx.block.height, now));
-    return msToTimestamp(ms);
+    const ms = timestampMs(ctx.block.time) + blocks * (await this.averageBlockMs(ctx.store));
+    return msToTimestamp(ms > MAX_TIMESTAMP_MS ? MAX_TIMESTAMP_MS : ms);
   }
 
   async takeUnbondingId(store: KVStore): Promise<bigint> {

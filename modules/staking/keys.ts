@@ -30,8 +30,8 @@ export const params = new Item(key(0x01), protoCodec(Params));
 export const unbondingBlocks = new Item(key(0x02), u64Value);
 export const lastTotalPower = new Item(key(0x03), uintValue);
 export const nextUnbondingId = new Item(key(0x04), u64Value);
-/** Consensus time of genesis and of the last block, to turn block counts into time estimates. */
-export const genesisTime = new Item(key(0x05), u64Value);
+/** Recent milliseconds per block and the consensus time of the last block, to turn block counts into time estimates. */
+export const averageBlockMs = new Item(key(0x05), u64Value);
 export const lastBlockTime = new Item(key(0x06), u64Value);
 
 /** operator address bytes → Validator. */

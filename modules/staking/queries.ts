@@ -205,8 +205,7 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
     },
     [`${S}/Params`]: async (_data, ctx) => {
       const params = await k.params(ctx.store);
-      const now = (await keys.lastBlockTime.get(ctx.store)) ?? 0n;
-      const blockMs = await k.averageBlockMs(ctx.store, ctx.height, now);
+      const blockMs = await k.averageBlockMs(ctx.store);
       return QueryParamsResponse.encode({ params: toProtoParams(params, blockMs) }).finish();
     },
   };

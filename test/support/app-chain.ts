@@ -34,6 +34,8 @@ export interface ChainOptions {
   readonly minGasPrices?: string;
   /** Who signs the Cosmos modules' MsgUpdateParams (default: the gov module account, which no test can sign for). */
   readonly authority?: Uint8Array;
+  /** How long before block 1 the genesis time lies (a scheduled launch, a long halt); default 0. */
+  readonly genesisLeadSeconds?: bigint;
 }
 
 /** What CometBFT would report about consensus for one block (votes for the previous one, evidence). */
@@ -65,7 +67,7 @@ export class AppChain {
       let state = opts.appState ?? defaultAppState();
       for (const f of opts.funded ?? []) state = addGenesisAccount(state, f.address, [{ denom: 'ucairn', amount: f.amount }]);
       chain.initChain = await app.initChain({
-        time: { seconds: GENESIS_SECONDS, nanos: 0 },
+        time: { seconds: GENESIS_SECONDS - (opts.genesisLeadSeconds ?? 0n), nanos: 0 },
         chainId: CHAIN_ID,
         consensusParams: undefined as never,
         validators: [],

@@ -9,7 +9,6 @@ import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts'
 import { ErrInvalidRequest } from '../../../core/framework/sdk-errors.ts';
 import { STAKING_TYPE_URLS } from '../../../sdk/staking/messages.ts';
 import { parseDec } from '../../../core/framework/dec.ts';
-import { timestampMs } from '../../../core/framework/time.ts';
 import type { StakingKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
 import { type StakingParams, toProtoParams, validateParams } from '../params.ts';
@@ -31,8 +30,7 @@ export function msgUpdateParams(k: StakingKeeper, authority: Uint8Array): MsgHan
         // Every bond, pool and pending unbonding is in the current denom.
         throw ErrInvalidRequest.wrap(`invalid params: bond_denom is ${current.bondDenom} and cannot change`);
       }
-      const now = timestampMs(ctx.block.time);
-      const next = fromMsg(msg.params, await k.averageBlockMs(ctx.store, ctx.block.height, now));
+      const next = fromMsg(msg.params, await k.averageBlockMs(ctx.store));
       keys.params.set(ctx.store, toProtoParams(next, 0n));
       keys.unbondingBlocks.set(ctx.store, next.unbondingBlocks);
       return msgResponse(STAKING_TYPE_URLS.MsgUpdateParams, MsgUpdateParamsResponse, {});
