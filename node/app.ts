@@ -51,9 +51,11 @@ import { branch, readOnly } from '../core/store/branch.ts';
 import type { CommitStore } from '../core/store/commit-store.ts';
 import type { Branch, KVRead } from '../core/store/types.ts';
 import type { TxLimits } from '../core/tx/decode.ts';
+import type { TsProtoGeneratedType } from '@cosmjs/proto-signing';
 import { type GasPrice, parseGasPrices } from '../core/tx/gas-price.ts';
 import { type TxEnv, type TxResult, runTx } from '../core/tx/run.ts';
 import { govAccount } from '../core/framework/authority.ts';
+import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import * as appKeys from './app-keys.ts';
 
 export const APP_VERSION = 1n;
@@ -109,6 +111,8 @@ export class CairnApp implements AbciApplication {
   readonly bank: BankKeeper;
   readonly #logger: Logger;
   readonly #router: Map<string, MsgHandler>;
+  /** Each routed message's canonical encoder (from the client registry wallets use). */
+  readonly #encoders = new Map<string, (msg: unknown) => Uint8Array>();
   readonly #queries: QueryRouter;
   readonly #minGasPrices: GasPrice[];
   readonly #limits: TxLimits;
@@ -128,11 +132,15 @@ export class CairnApp implements AbciApplication {
     this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.#checkInvariants = opts.checkInvariants ?? false;
     this.#router = new Map();
+    const registry = cairnRegistry();
     const queries = new Map<string, QueryHandler>();
     for (const m of this.modules) {
       for (const h of m.msgs) {
         if (this.#router.has(h.typeUrl)) throw new Error(`message ${h.typeUrl} registered twice`);
         this.#router.set(h.typeUrl, h);
+        const type = registry.lookupType(h.typeUrl) as TsProtoGeneratedType | undefined;
+        if (type === undefined) throw new Error(`message ${h.typeUrl} has a handler but no type in the client registry (sdk/cosmjs-registry.ts)`);
+        this.#encoders.set(h.typeUrl, (msg) => type.encode(msg as never).finish());
       }
       for (const [path, q] of Object.entries(m.queries)) {
         if (queries.has(path)) throw new Error(`query ${path} registered twice`);
@@ -164,6 +172,7 @@ export class CairnApp implements AbciApplication {
     return {
       router: this.#router,
       limits: this.#limits,
+      encodeMsg: (typeUrl, msg) => this.#encoders.get(typeUrl)!(msg),
       ante: (tx, ctx) => runAnte(tx, ctx, { accounts: this.accounts, bank: this.bank }, { minGasPrices: this.#minGasPrices }),
       addresses: this.#addresses,
       onInternalError: (err, where) => this.#logger.error(`internal error in ${where}`, { error: String((err as Error)?.stack ?? err) }),

@@ -2,7 +2,11 @@
 import { MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { QueryAccountRequest } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
-import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { BinaryWriter } from 'cosmjs-types/binary';
+import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
+import { Any } from 'cosmjs-types/google/protobuf/any';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { moduleAddress } from '../core/framework/address.ts';
 import { AppChain, CHAIN_ID } from './support/app-chain.ts';
@@ -25,6 +29,34 @@ async function chain(minGasPrices = ''): Promise<AppChain> {
 async function send(c: AppChain, from: TestWallet, to: string, amount: string, extra: Partial<Parameters<typeof signTx>[2]> = {}): Promise<Uint8Array> {
   const acc = await c.account(from.address);
   return signTx(from, [sendMsg(from.address, to, amount)], { chainId: CHAIN_ID, accountNumber: acc.accountNumber, sequence: acc.sequence, ...extra });
+}
+
+/** `bytes` with one more length-delimited field appended (a string or an embedded message). */
+function withField(bytes: Uint8Array, field: number, value: string | Uint8Array): Uint8Array {
+  const payload = typeof value === 'string' ? new TextEncoder().encode(value) : value;
+  const w = new BinaryWriter();
+  w.uint32((field << 3) | 2).bytes(payload);
+  return Uint8Array.from([...bytes, ...w.finish()]);
+}
+
+const anyBytes = Any.encode({ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: new Uint8Array() }).finish();
+
+function inFirstMessage(bodyBytes: Uint8Array, rewrite: (msg: Uint8Array) => Uint8Array): Uint8Array {
+  const body = TxBody.decode(bodyBytes);
+  body.messages[0] = { ...body.messages[0]!, value: rewrite(body.messages[0]!.value) };
+  return TxBody.encode(body).finish();
+}
+
+/** The MsgSend with its coin re-encoded to carry an unknown field. */
+function sendWithCoinField(msgBytes: Uint8Array): Uint8Array {
+  const msg = MsgSend.decode(msgBytes);
+  const coin = withField(Coin.encode(msg.amount[0]!).finish(), 3, 'x');
+  return withField(MsgSend.encode({ ...msg, amount: [] }).finish(), 3, coin);
+}
+
+function withGas(authInfoBytes: Uint8Array, gasLimit: bigint): Uint8Array {
+  const authInfo = AuthInfo.decode(authInfoBytes);
+  return AuthInfo.encode({ ...authInfo, fee: { ...authInfo.fee!, gasLimit } }).finish();
 }
 
 function attr(events: { type: string; attributes: { key: string; value: string }[] }[], type: string, key: string): string[] {
@@ -170,6 +202,15 @@ describe('malformed and hostile transactions', () => {
     ['an amount above 2^256', (c) => send(c, alice, carol.address, (2n ** 256n).toString()), 10],
     ['a recipient with a bad address', (c) => send(c, alice, 'cairn1notanaddress', '5'), 7],
     ['a recipient with another chain prefix', (c) => send(c, alice, 'cosmos19rl4cm2hmr8afy4kldpxz3fka4jguq0auqdal4', '5'), 7],
+    // The SDK's unknown-field rules (ADR-020): what a node does not understand is refused, except
+    // non-critical fields (bit 11 set) in the body and its messages.
+    ['an unknown critical field in the body', (c) => send(c, alice, carol.address, '5', { tamper: { body: (b) => withField(b, 9, 'x') } }), 2],
+    ['an unknown field in AuthInfo, even a non-critical one', (c) => send(c, alice, carol.address, '5', { tamper: { authInfo: (b) => withField(b, 1025, 'x') } }), 2],
+    ['an unknown field in a message', (c) => send(c, alice, carol.address, '5', { tamper: { body: (b) => inFirstMessage(b, (m) => withField(m, 7, 'x')) } }), 2],
+    ['an unknown field in a coin inside a message', (c) => send(c, alice, carol.address, '5', { tamper: { body: (b) => inFirstMessage(b, (m) => sendWithCoinField(m)) } }), 2],
+    ['a critical extension option', (c) => send(c, alice, carol.address, '5', { tamper: { body: (b) => withField(b, 1023, anyBytes) } }), 31],
+    ['a gas limit above 2^63 - 1', (c) => send(c, alice, carol.address, '5', { tamper: { authInfo: (b) => withGas(b, 2n ** 63n) } }), 18],
+    ['a memo that is not UTF-8', (c) => send(c, alice, carol.address, '5', { tamper: { body: (b) => withField(b, 2, Uint8Array.from([0xc3, 0x28])) } }), 2],
   ];
 
   for (const [name, build, code] of cases) {
@@ -188,6 +229,18 @@ describe('malformed and hostile transactions', () => {
       expect(before.length).toBe(32);
     });
   }
+});
+
+describe('fields a node may ignore', () => {
+  it('accepts a non-critical unknown field and a non-critical extension option in the body, as the SDK does', async () => {
+    const c = await chain();
+    await c.block();
+    const tx = await send(c, alice, carol.address, '5', { tamper: { body: (b) => withField(withField(b, 2047, anyBytes), 1025, 'hint') } });
+    expect((await c.checkTx(tx)).code).toBe(0);
+    const [result] = await c.block([tx]);
+    expect(result!.log).toBe('');
+    expect(await c.balance(carol.address)).toBe(5n);
+  });
 });
 
 describe('queries', () => {

@@ -5,6 +5,7 @@ import { sha256 } from '../crypto/hash.ts';
 import type { MsgHandler } from '../framework/module.ts';
 import { ErrInvalidRequest, ErrNoSignatures, ErrTxDecode, ErrTxTooLarge, ErrUnauthorized } from '../framework/sdk-errors.ts';
 import { registerError } from '../framework/errors.ts';
+import { rawField, unknownFields } from './unknown-fields.ts';
 
 export const ErrUnknownExtensionOptions = registerError('sdk', 31, 'unknown extension options');
 
@@ -32,6 +33,19 @@ export interface TxLimits {
 
 export type MsgRouter = ReadonlyMap<string, MsgHandler>;
 
+/** What decoding a tx needs from the app. */
+export interface TxDecoding {
+  readonly router: MsgRouter;
+  readonly limits: TxLimits;
+  /** The canonical encoding of a decoded message, to find the fields its decoder skipped. */
+  readonly encodeMsg: (typeUrl: string, msg: unknown) => Uint8Array;
+}
+
+/** The largest gas limit the SDK accepts (it keeps gas in an int64). */
+export const MAX_GAS_WANTED = 2n ** 63n - 1n;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeOrThrow<T>(what: string, decode: () => T): T {
   try {
     return decode();
@@ -40,7 +54,14 @@ function decodeOrThrow<T>(what: string, decode: () => T): T {
   }
 }
 
-export function decodeTx(bytes: Uint8Array, router: MsgRouter, limits: TxLimits): DecodedTx {
+/** Refuses fields the decoder skipped (ADR-020), as the SDK's tx decoder does, with its code (sdk/2). */
+function rejectUnknownFields(what: string, original: Uint8Array, canonical: Uint8Array, allowNonCritical: boolean): void {
+  const unknown = unknownFields(original, canonical, allowNonCritical);
+  if (unknown.length > 0) throw ErrTxDecode.wrap(`${what} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this chain does not understand them`);
+}
+
+export function decodeTx(bytes: Uint8Array, env: TxDecoding): DecodedTx {
+  const { router, limits } = env;
   if (bytes.length === 0) throw ErrTxDecode.wrap('empty tx bytes');
   if (bytes.length > limits.maxTxBytes) throw ErrTxTooLarge.wrap(`tx size ${bytes.length} exceeds the maximum ${limits.maxTxBytes} bytes`);
   const raw = decodeOrThrow('TxRaw', () => TxRaw.decode(bytes));
@@ -51,9 +72,19 @@ export function decodeTx(bytes: Uint8Array, router: MsgRouter, limits: TxLimits)
   }
   const body = decodeOrThrow('TxBody', () => TxBody.decode(raw.bodyBytes));
   const authInfo = decodeOrThrow('AuthInfo', () => AuthInfo.decode(raw.authInfoBytes));
-  if (body.extensionOptions.length > 0 || body.nonCriticalExtensionOptions.length > 0) {
-    throw ErrUnknownExtensionOptions.wrap('extension options are not supported');
+  // Unknown fields: non-critical ones (ADR-020) may be ignored in the body and its messages, none in AuthInfo.
+  rejectUnknownFields('TxBody', raw.bodyBytes, TxBody.encode(body).finish(), true);
+  rejectUnknownFields('AuthInfo', raw.authInfoBytes, AuthInfo.encode(authInfo).finish(), false);
+  for (const memo of rawField(raw.bodyBytes, 2)) {
+    try {
+      strictUtf8.decode(memo);
+    } catch {
+      throw ErrTxDecode.wrap('memo is not valid UTF-8');
+    }
   }
+  // Critical extension options would change what the tx means, and this chain knows none; the
+  // non-critical ones may be ignored, as the SDK does.
+  if (body.extensionOptions.length > 0) throw ErrUnknownExtensionOptions.wrap('extension options are not supported');
   if (body.messages.length === 0) throw ErrInvalidRequest.wrap('must contain at least one message');
   if (body.messages.length > limits.maxMsgsPerTx) {
     throw ErrInvalidRequest.wrap(`tx has ${body.messages.length} messages; the maximum is ${limits.maxMsgsPerTx}`);
@@ -61,7 +92,9 @@ export function decodeTx(bytes: Uint8Array, router: MsgRouter, limits: TxLimits)
   const msgs = body.messages.map((any): DecodedMsg => {
     const handler = router.get(any.typeUrl);
     if (handler === undefined) throw ErrTxDecode.wrap(`unable to resolve type URL ${any.typeUrl}`);
-    return { handler, typeUrl: any.typeUrl, msg: decodeOrThrow(any.typeUrl, () => handler.decode(any.value)) };
+    const msg = decodeOrThrow(any.typeUrl, () => handler.decode(any.value));
+    rejectUnknownFields(any.typeUrl, any.value, env.encodeMsg(any.typeUrl, msg), true);
+    return { handler, typeUrl: any.typeUrl, msg };
   });
   const signers: string[] = [];
   for (const m of msgs) {
@@ -74,6 +107,7 @@ export function decodeTx(bytes: Uint8Array, router: MsgRouter, limits: TxLimits)
     );
   }
   if (authInfo.fee === undefined) throw ErrTxDecode.wrap('missing fee');
+  if (authInfo.fee.gasLimit > MAX_GAS_WANTED) throw ErrInvalidRequest.wrap(`invalid gas supplied; ${authInfo.fee.gasLimit} > ${MAX_GAS_WANTED}`);
   return { bytes, hash: sha256(bytes), raw, body, authInfo, msgs, signers };
 }
 

@@ -10,7 +10,7 @@ import type { BlockInfo, Context, ExecMode } from '../framework/context.ts';
 import { AppError, INTERNAL_CODE } from '../framework/errors.ts';
 import { EventSink } from '../framework/events.ts';
 import { GasKVStore, GasMeter, UNLIMITED_GAS } from '../framework/gas.ts';
-import { type DecodedTx, type MsgRouter, type TxLimits, decodeTx } from './decode.ts';
+import { type DecodedTx, type TxDecoding, decodeTx } from './decode.ts';
 
 export interface TxResult {
   readonly code: number;
@@ -25,9 +25,7 @@ export interface TxResult {
 
 export type AnteHandler = (tx: DecodedTx, ctx: Context) => Promise<void>;
 
-export interface TxEnv {
-  readonly router: MsgRouter;
-  readonly limits: TxLimits;
+export interface TxEnv extends TxDecoding {
   /** The checks before any message runs (auth's fees, signatures and sequences); it throws to refuse. */
   readonly ante: AnteHandler;
   readonly addresses: AddressCodec;
@@ -39,7 +37,7 @@ export interface TxEnv {
 export async function runTx(bytes: Uint8Array, parent: KVStore, block: BlockInfo, mode: ExecMode, env: TxEnv): Promise<TxResult> {
   let tx: DecodedTx;
   try {
-    tx = decodeTx(bytes, env.router, env.limits);
+    tx = decodeTx(bytes, env);
   } catch (err) {
     return failure(err, 0n, 0n, [], env);
   }

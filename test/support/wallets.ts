@@ -39,6 +39,8 @@ export interface SignOptions {
   readonly gas?: bigint;
   readonly memo?: string;
   readonly timeoutHeight?: bigint;
+  /** Rewrites the body or auth info bytes before signing (hostile-input tests: the signature stays valid). */
+  readonly tamper?: { readonly body?: (bytes: Uint8Array) => Uint8Array; readonly authInfo?: (bytes: Uint8Array) => Uint8Array };
 }
 
 export async function signTx(w: TestWallet, msgs: EncodeObject[], o: SignOptions): Promise<Uint8Array> {
@@ -50,7 +52,7 @@ export async function signTx(w: TestWallet, msgs: EncodeObject[], o: SignOptions
     undefined,
     undefined,
   );
-  const signDoc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId, o.accountNumber);
+  const signDoc = makeSignDoc(o.tamper?.body?.(bodyBytes) ?? bodyBytes, o.tamper?.authInfo?.(authInfoBytes) ?? authInfoBytes, o.chainId, o.accountNumber);
   const { signature, signed } = await w.wallet.signDirect(w.address, signDoc);
   return TxRaw.encode({
     bodyBytes: signed.bodyBytes,
