@@ -89,6 +89,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         home: opts.home,
         logFile: opts.cometbftLog ?? join(opts.home, 'cometbft.log'),
         extraArgs: [`--proxy_app=${server.address}`],
+        appHeight: store.lastHeight,
       });
       started.push(cometbft);
     }

@@ -3,7 +3,7 @@
 // Nothing here restarts a process: when CometBFT dies, `exited` settles and the caller decides.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cometbftBinary } from './binary.ts';
@@ -22,6 +22,8 @@ export interface StartCometbftOptions {
   extraArgs?: readonly string[];
   // How long to wait for the RPC to answer. Default 30 s.
   readyTimeoutMs?: number;
+  // The app's committed height, when known: after a crash only the blocks near it are re-indexed.
+  appHeight?: bigint;
   signal?: AbortSignal;
 }
 
@@ -72,6 +74,34 @@ function track(child: ChildProcess): void {
 
 const MARKER = '--- cairn: starting ';
 
+// Present in <home>/data while a CometBFT started here runs, removed when it exits cleanly. Left
+// behind by a kill: CometBFT indexes txs after it commits a block, asynchronously, so the last
+// blocks before a kill may be committed but missing from the tx index (`getTx` would say "not
+// found" for txs that are in the chain) and CometBFT never repairs that by itself.
+const RUNNING_FILE = 'cairn-cometbft.running';
+// Blocks re-indexed below the app's height after a crash: the index lags by a few blocks at most.
+const REINDEX_WINDOW = 1000n;
+
+/**
+ * After an unclean exit, re-indexes the recent blocks' txs and events from the block store
+ * (`cometbft reindex-event`, which reads the stored FinalizeBlock results; indexing a block twice
+ * is harmless). From `appHeight - REINDEX_WINDOW` when the app's height is known, else from the
+ * store's base; a window below the base falls back to the base.
+ */
+async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit'): Promise<void> {
+  if (!existsSync(join(home, 'data', RUNNING_FILE)) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
+  const run = (args: string[]): Promise<number | null> =>
+    new Promise((resolve) => {
+      const child = spawn(binary, ['reindex-event', '--home', home, ...args], { stdio: ['ignore', log, log] });
+      child.once('exit', resolve);
+      child.once('error', () => resolve(null));
+    });
+  const from = appHeight === undefined || appHeight <= REINDEX_WINDOW ? undefined : appHeight - REINDEX_WINDOW;
+  if (from !== undefined && (await run(['--start-height', String(from)])) === 0) return;
+  const code = await run([]);
+  if (code !== 0) throw new CometbftStartError(`cometbft reindex-event --home ${home} failed (code ${String(code)}) while repairing the tx index after a crash`, '', undefined);
+}
+
 async function readLogTail(logFile: string | undefined, maxLines = 40): Promise<string> {
   if (logFile === undefined) return '(CometBFT output went to this terminal; see above)';
   try {
@@ -108,13 +138,16 @@ export async function startCometbft(opts: StartCometbftOptions): Promise<Cometbf
 
   let logFile: string | undefined;
   let child: ChildProcess;
+  const running = join(home, 'data', RUNNING_FILE);
   if (opts.inheritOutput === true) {
+    await repairIndexAfterCrash(binary, home, opts.appHeight, 'inherit');
     child = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   } else {
     logFile = opts.logFile ?? join(home, 'cometbft.log');
     await mkdir(dirname(logFile), { recursive: true });
     const fd = openSync(logFile, 'a');
     try {
+      await repairIndexAfterCrash(binary, home, opts.appHeight, fd);
       writeSync(fd, `${MARKER}cometbft ${args.join(' ')} at ${new Date().toISOString()} ---\n`);
       // The child writes straight into the file, so its output survives even if this process dies.
       child = spawn(binary, args, { stdio: ['ignore', fd, fd] });
@@ -122,12 +155,15 @@ export async function startCometbft(opts: StartCometbftOptions): Promise<Cometbf
       closeSync(fd);
     }
   }
+  await mkdir(dirname(running), { recursive: true });
+  writeFileSync(running, `${child.pid ?? ''}\n`);
 
   let hasExited = false;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
       hasExited = true;
       live.delete(child);
+      if (code === 0) rmSync(running, { force: true });
       resolve(code);
     });
     child.on('error', () => {
