@@ -9,7 +9,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Keyring } from '../sdk/keyring/keyring.ts';
-import { addGenesisAccount, checkGenesis, defaultAppState, trustDevVerifier, type AppState } from '../node/genesis.ts';
+import { addGenesisAccount, checkGenesis, defaultAppState, defaultGenesisConsensusParams, trustDevVerifier, type AppState } from '../node/genesis.ts';
 import { addGenesisValidator } from '../modules/staking/genesis-builder.ts';
 import { localSettings, peerAddress } from '../node/cometbft/config.ts';
 import { buildGenesis, genesisPath, readGenesis, writeGenesis } from '../node/cometbft/genesis.ts';
@@ -154,7 +154,7 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
     withOperators.push({ ...node, operator, watcher });
   }
   // CometBFT's own validator list stays empty: InitChain returns the staking section's set.
-  const genesis = buildGenesis({ chainId, validators: [], appState });
+  const genesis = buildGenesis({ chainId, validators: [], appState, consensusParams: defaultGenesisConsensusParams() });
   await checkGenesis(genesis);
   const gossipAddrs = await Promise.all(withOperators.map((node) => localP2pIdentity(node.home, node.ports.libp2p!)));
   for (const [i, node] of withOperators.entries()) {

@@ -9,6 +9,7 @@ import {
   type RequestInfo,
   type RequestInitChain,
   type RequestPrepareProposal,
+  type RequestProcessProposal,
   type RequestQuery,
   type ResponseCheckTx,
   type ResponseCommit,
@@ -39,6 +40,8 @@ import { SlashingKeeper, slashingHooks, slashingModule } from '../modules/slashi
 import { ReceiptsKeeper, receiptsModule } from '../modules/receipts/index.ts';
 import { RoyaltyKeeper, royaltyModule } from '../modules/royalty/index.ts';
 import { EmissionKeeper, emissionModule } from '../modules/emission/index.ts';
+import { blockMaxGas, consensusModule, seedParams, storedParams } from '../modules/consensus/index.ts';
+import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo, Context } from '../core/framework/context.ts';
@@ -50,7 +53,7 @@ import { QueryRouter } from './query.ts';
 import { branch, readOnly } from '../core/store/branch.ts';
 import type { CommitStore } from '../core/store/commit-store.ts';
 import type { Branch, KVRead } from '../core/store/types.ts';
-import type { TxLimits } from '../core/tx/decode.ts';
+import { type TxLimits, declaredGas } from '../core/tx/decode.ts';
 import type { TsProtoGeneratedType } from '@cosmjs/proto-signing';
 import { type GasPrice, parseGasPrices } from '../core/tx/gas-price.ts';
 import { type TxEnv, type TxResult, runTx } from '../core/tx/run.ts';
@@ -95,6 +98,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
     stakingModule(staking, authority),
     distributionModule(distribution, authority),
     slashingModule(slashing, authority),
+    consensusModule(authority),
     registryModule(registry, bank, accounts),
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),
@@ -122,6 +126,8 @@ export class CairnApp implements AbciApplication {
   #checkState: Branch;
   #lastBlockTime: Timestamp = { seconds: 0n, nanos: 0 };
   #finalizedHeight: bigint | undefined;
+  /** The consensus params of the last committed state: those CometBFT runs the next block with. */
+  #consensusParams: ConsensusParams | undefined;
 
   constructor(opts: AppOptions) {
     this.store = opts.store;
@@ -158,6 +164,8 @@ export class CairnApp implements AbciApplication {
     if (chainId !== undefined) this.#chainId = chainId;
     const prefix = await authKeys.bech32Prefix.get(committed);
     if (prefix !== undefined) this.#addresses = new AddressCodec(prefix);
+    // Before InitChain there are none: InitChain seeds them from genesis.json.
+    this.#consensusParams = this.store.lastHeight === 0n ? undefined : await storedParams(committed);
   }
 
   get chainId(): string {
@@ -181,7 +189,13 @@ export class CairnApp implements AbciApplication {
 
   /** Block facts CheckTx, queries and simulation see: the last committed block. */
   get committedBlock(): BlockInfo {
-    return { chainId: this.#chainId, height: this.store.lastHeight, time: this.#lastBlockTime };
+    return { chainId: this.#chainId, height: this.store.lastHeight, time: this.#lastBlockTime, ...this.#maxGas() };
+  }
+
+  /** The block gas limit the next block runs under, as BlockInfo carries it (absent: none). */
+  #maxGas(): { maxGas?: bigint } {
+    const maxGas = this.#consensusParams === undefined ? undefined : blockMaxGas(this.#consensusParams);
+    return maxGas === undefined ? {} : { maxGas };
   }
 
   // ---- query connection ----
@@ -219,6 +233,7 @@ export class CairnApp implements AbciApplication {
     this.#addresses = new AddressCodec(validated.bech32Prefix);
     const ctx = this.#blockContext({ chainId: req.chainId, height: req.initialHeight - 1n, time: req.time ?? { seconds: 0n, nanos: 0 } }, new EventSink());
     appKeys.chainId.set(ctx.store, req.chainId);
+    this.#consensusParams = seedParams(ctx.store, req.consensusParams);
     // The module that owns the validator set (staking) returns it; CometBFT replaces genesis.json's list with it.
     const validators: ValidatorUpdate[] = [];
     for (const m of this.modules) {
@@ -230,23 +245,37 @@ export class CairnApp implements AbciApplication {
     return { validators, appHash: await this.store.workingHash() };
   }
 
+  // The mempool's txs in order, stopping before the bytes exceed max_tx_bytes or the gas the txs
+  // declare exceeds the block gas limit (the SDK's default proposal handler does the same).
   async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
     const txs: Uint8Array[] = [];
-    let total = 0n;
+    const maxGas = this.#maxGas().maxGas;
+    let bytes = 0n;
+    let gas = 0n;
     for (const tx of req.txs) {
-      total += BigInt(tx.length);
-      if (total > req.maxTxBytes) break;
+      bytes += BigInt(tx.length);
+      gas += declaredGas(tx);
+      if (bytes > req.maxTxBytes || (maxGas !== undefined && gas > maxGas)) break;
       txs.push(tx);
     }
     return { txs };
   }
 
-  async processProposal(): Promise<ResponseProcessProposal> {
+  /** Rejects a block whose txs declare more gas than the block gas limit, as an honest proposer never builds one. */
+  async processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal> {
+    const maxGas = this.#maxGas().maxGas;
+    if (maxGas !== undefined) {
+      const gas = req.txs.reduce((sum, tx) => sum + declaredGas(tx), 0n);
+      if (gas > maxGas) {
+        this.#logger.warn('rejected a proposal over the block gas limit', { height: String(req.height), gas: String(gas), maxGas: String(maxGas) });
+        return { status: ResponseProcessProposal_ProposalStatus.REJECT };
+      }
+    }
     return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };
   }
 
   async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
-    const block: BlockInfo = { chainId: this.#chainId, height: req.height, time: req.time ?? { seconds: 0n, nanos: 0 }, hash: req.hash };
+    const block: BlockInfo = { chainId: this.#chainId, height: req.height, time: req.time ?? { seconds: 0n, nanos: 0 }, hash: req.hash, ...this.#maxGas() };
     const blockEvents: Event[] = [];
     const validatorUpdates: ValidatorUpdate[] = [];
     const begin = new EventSink();
@@ -272,6 +301,7 @@ export class CairnApp implements AbciApplication {
     this.#lastBlockTime = block.time;
     this.#finalizedHeight = req.height;
     if (this.#checkInvariants) await this.#assertInvariants(this.store.working, req.height);
+    const consensusParamUpdates = await this.#consensusParamUpdates();
     return {
       events: blockEvents,
       txResults: txResults.map((r) => ({
@@ -285,8 +315,16 @@ export class CairnApp implements AbciApplication {
         codespace: r.codespace,
       })),
       validatorUpdates,
+      ...(consensusParamUpdates === undefined ? {} : { consensusParamUpdates }),
       appHash: await this.store.workingHash(),
     };
+  }
+
+  /** The block's new consensus params (a MsgUpdateParams ran), for CometBFT to apply from the next height. */
+  async #consensusParamUpdates(): Promise<ConsensusParams | undefined> {
+    const next = await storedParams(this.store.working);
+    const encode = (p: ConsensusParams | undefined): string => (p === undefined ? '' : Buffer.from(ConsensusParams.encode(p).finish()).toString('hex'));
+    return encode(next) === encode(this.#consensusParams) ? undefined : next;
   }
 
   async extendVote(): Promise<{ voteExtension: Uint8Array }> {
@@ -302,6 +340,7 @@ export class CairnApp implements AbciApplication {
     await this.store.commit(this.#finalizedHeight);
     this.#finalizedHeight = undefined;
     this.#checkState = branch(readOnly(this.store.committed));
+    this.#consensusParams = await storedParams(this.store.committed);
     return { retainHeight: 0n };
   }
 

@@ -6,7 +6,8 @@ import { BankKeeper } from '../modules/bank/keeper.ts';
 import { readFile } from 'node:fs/promises';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
 import { CairnApp, buildModules } from './app.ts';
-import { type GenesisDoc, checkGenesisDoc, parseGenesis } from './cometbft/genesis.ts';
+import { type ConsensusParamsJson, type GenesisDoc, checkGenesisDoc, consensusParamsToJson, parseGenesis } from './cometbft/genesis.ts';
+import { defaultConsensusParams } from '../modules/consensus/index.ts';
 import { silentLogger } from './log.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
 import { type Amount, sumCoins } from '../core/framework/coins.ts';
@@ -27,6 +28,14 @@ export function defaultAppState(): AppState {
   const state: AppState = {};
   for (const m of buildModules(accounts, new BankKeeper(accounts))) state[m.name] = m.genesis.defaultGenesis();
   return state;
+}
+
+/**
+ * A new Cairn chain's genesis.json consensus_params: CometBFT's defaults with a finite block gas limit
+ * (modules/consensus/params.ts DEFAULT_BLOCK_MAX_GAS), which governance can change.
+ */
+export function defaultGenesisConsensusParams(): ConsensusParamsJson {
+  return consensusParamsToJson(defaultConsensusParams());
 }
 
 export class InvalidGenesisError extends Error {
@@ -55,7 +64,7 @@ export async function checkGenesis(doc: GenesisDoc, opts: GenesisCheckOptions = 
       const app = new CairnApp({ store, logger: silentLogger });
       // CometBFT passes app_state through as raw JSON bytes; an absent one as no bytes.
       const appStateBytes = doc.app_state === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(doc.app_state));
-      const res = await app.initChain({ chainId: checked.chainId, initialHeight: checked.initialHeight, time: checked.time, validators, appStateBytes });
+      const res = await app.initChain({ chainId: checked.chainId, initialHeight: checked.initialHeight, time: checked.time, validators, appStateBytes, consensusParams: checked.consensusParams });
       result = res.validators;
     } finally {
       await store.close();

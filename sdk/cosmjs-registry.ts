@@ -1,5 +1,5 @@
 // One CosmJS Registry of every type the module faces name: the messages Cairn's handlers accept
-// (Cosmos bank, staking, distribution, slashing; Cairn's registry, receipts, royalty, emission) and
+// (Cosmos bank, staking, distribution, slashing, consensus; Cairn's registry, receipts, royalty, emission) and
 // auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
 // forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
@@ -7,6 +7,7 @@ import { Registry } from '@cosmjs/proto-signing';
 import '../proto/cosmjs-int64.ts';
 import { authTypes } from './auth/messages.ts';
 import { bankTypes } from './bank/messages.ts';
+import { consensusTypes } from './consensus/messages.ts';
 import { distributionTypes } from './distribution/messages.ts';
 import { emissionTypes } from './emission/messages.ts';
 import { receiptsTypes } from './receipts/messages.ts';
@@ -23,6 +24,7 @@ export function cairnRegistry(): Registry {
     ...stakingTypes,
     ...distributionTypes,
     ...slashingTypes,
+    ...consensusTypes,
     ...registryTypes,
     ...receiptsTypes,
     ...royaltyTypes,

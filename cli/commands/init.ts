@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidGenesisError, checkGenesis, defaultAppState } from '../../node/genesis.ts';
+import { InvalidGenesisError, checkGenesis, defaultAppState, defaultGenesisConsensusParams } from '../../node/genesis.ts';
 import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { ensureCometbft } from '../../node/cometbft/install.ts';
 import { buildGenesis, genesisPath, readGenesis, validateChainId, writeGenesis } from '../../node/cometbft/genesis.ts';
@@ -79,7 +79,7 @@ export async function initNodeHome(opts: {
   validateChainId(opts.chainId);
   settingsToEdits({ moniker: opts.moniker });
   const writeNewGenesis = await checkHomeFor(opts.home, opts.chainId, opts.overwriteGenesis);
-  if (writeNewGenesis) await checkGenesis(buildGenesis({ chainId: opts.chainId, validators: [], appState }), { allowNoValidators: true });
+  if (writeNewGenesis) await checkGenesis(buildGenesis({ chainId: opts.chainId, validators: [], appState, consensusParams: defaultGenesisConsensusParams() }), { allowNoValidators: true });
   try {
     return await createHome(opts, appState, writeNewGenesis);
   } catch (err) {
@@ -124,7 +124,7 @@ async function createHome(opts: Parameters<typeof initNodeHome>[0], appState: Re
         ? appState
         : addGenesisValidator(appState, { operator: opts.validator.operator, consensusPubKey: home.validator.pubKey, selfBond: opts.validator.selfBond, moniker: opts.moniker });
     // CometBFT's own list stays empty: InitChain returns the set from the staking section.
-    const genesis = buildGenesis({ chainId: opts.chainId, validators: [], appState: withValidator });
+    const genesis = buildGenesis({ chainId: opts.chainId, validators: [], appState: withValidator, consensusParams: defaultGenesisConsensusParams() });
     await checkGenesis(genesis, { allowNoValidators: opts.validator === undefined });
     await writeGenesis(opts.home, genesis);
   }

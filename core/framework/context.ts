@@ -24,6 +24,8 @@ export interface BlockInfo {
   /** Hash of the block being finalized (FinalizeBlock only): unknown to anyone before the block exists. */
   readonly hash?: Uint8Array;
   readonly consensus?: ConsensusInfo;
+  /** The block gas limit in effect (consensus params block.max_gas); absent when there is none (-1). */
+  readonly maxGas?: bigint;
 }
 
 /** check/recheck: mempool admission; simulate: gas estimation; finalize: block execution. */

@@ -111,6 +111,18 @@ export function decodeTx(bytes: Uint8Array, env: TxDecoding): DecodedTx {
   return { bytes, hash: sha256(bytes), raw, body, authInfo, msgs, signers };
 }
 
+/**
+ * The gas a tx declares (its fee's gas limit), or 0 for bytes that are not a tx: what a proposal's
+ * txs count against the block gas limit. Execution gives an undecodable tx gas_wanted 0 too.
+ */
+export function declaredGas(bytes: Uint8Array): bigint {
+  try {
+    return AuthInfo.decode(TxRaw.decode(bytes).authInfoBytes).fee?.gasLimit ?? 0n;
+  } catch {
+    return 0n;
+  }
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }

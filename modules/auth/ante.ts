@@ -1,5 +1,5 @@
 // The ante checks, in the Cosmos SDK's order, so each failure gets the code and log a wallet
-// expects: timeout height (30), memo (12), tx size gas, fee (13, 5), pubkey (8), signature count,
+// expects: block gas limit (11), timeout height (30), memo (12), tx size gas, fee (13, 5), pubkey (8), signature count,
 // sequence (32), signature (4), then sequence increment. They run before any message executes and
 // their writes (fee, sequence, pubkey) stand even when a message later fails.
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
@@ -23,6 +23,7 @@ import {
   ErrInvalidRequest,
   ErrMemoTooLarge,
   ErrNotSupported,
+  ErrOutOfGas,
   ErrTooManySignatures,
   ErrTxTimeoutHeight,
   ErrUnauthorized,
@@ -45,6 +46,11 @@ export interface AnteOptions {
 }
 
 export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts: AnteOptions): Promise<void> {
+  // The SDK's SetUpContextDecorator, first of all: a tx that could never fit in a block is refused.
+  const gasWanted = tx.authInfo.fee!.gasLimit;
+  if (ctx.block.maxGas !== undefined && gasWanted > ctx.block.maxGas) {
+    throw ErrOutOfGas.wrap(`tx gas wanted ${gasWanted} exceeds block max gas limit ${ctx.block.maxGas}`);
+  }
   const params = await deps.accounts.params(ctx.store);
   const simulate = ctx.mode === 'simulate';
 

@@ -4,6 +4,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GenesisFormatError } from './errors.ts';
 import { PUBKEY_ED25519_TYPE, validatorAddress } from './keys.ts';
+import type { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 
 export const MAX_CHAIN_ID_LENGTH = 50;
 // types.MaxTotalVotingPower = MaxInt64 / 8.
@@ -200,6 +201,8 @@ export interface CheckedGenesisDoc {
   readonly initialHeight: bigint;
   readonly time: { readonly seconds: bigint; readonly nanos: number };
   readonly validators: readonly GenesisValidator[];
+  /** consensus_params as InitChain receives them (a section left out stays undefined). */
+  readonly consensusParams: ConsensusParams;
 }
 
 /** Checks the fields CometBFT checks before it calls InitChain; throws a RangeError naming the field. */
@@ -230,5 +233,50 @@ export function checkGenesisDoc(doc: GenesisDoc): CheckedGenesisDoc {
     initialHeight: initialHeight === 0n ? 1n : initialHeight,
     time: { seconds: BigInt(Math.floor(ms / 1000)), nanos: Number(fraction.padEnd(9, '0')) },
     validators,
+    consensusParams: consensusParamsFromJson(doc.consensus_params),
+  };
+}
+
+const NANOS_PER_SECOND = 1_000_000_000n;
+
+/** genesis.json's consensus_params (int64s and nanosecond durations as strings) as InitChain carries them. */
+export function consensusParamsFromJson(json: Partial<ConsensusParamsJson>): ConsensusParams {
+  const int = (v: unknown, path: string): bigint => {
+    if (typeof v !== 'string' || !/^-?\d{1,19}$/.test(v)) throw new RangeError(`consensus_params.${path} must be a whole number in a string, got ${JSON.stringify(v)}`);
+    return BigInt(v);
+  };
+  const { block, evidence, validator, version, abci } = json;
+  const out: ConsensusParams = {};
+  if (block) out.block = { maxBytes: int(block.max_bytes, 'block.max_bytes'), maxGas: int(block.max_gas, 'block.max_gas') };
+  if (evidence) {
+    const age = int(evidence.max_age_duration, 'evidence.max_age_duration');
+    out.evidence = {
+      maxAgeNumBlocks: int(evidence.max_age_num_blocks, 'evidence.max_age_num_blocks'),
+      maxAgeDuration: { seconds: age / NANOS_PER_SECOND, nanos: Number(age % NANOS_PER_SECOND) },
+      maxBytes: int(evidence.max_bytes, 'evidence.max_bytes'),
+    };
+  }
+  if (validator) {
+    if (!Array.isArray(validator.pub_key_types) || !validator.pub_key_types.every((t) => typeof t === 'string')) throw new RangeError('consensus_params.validator.pub_key_types must be a list of strings');
+    out.validator = { pubKeyTypes: [...validator.pub_key_types] };
+  }
+  if (version) out.version = { app: int(version.app, 'version.app') };
+  if (abci) out.abci = { voteExtensionsEnableHeight: int(abci.vote_extensions_enable_height, 'abci.vote_extensions_enable_height') };
+  return out;
+}
+
+/** The inverse of consensusParamsFromJson, for a complete set (as `cometbft init` writes it). */
+export function consensusParamsToJson(p: ConsensusParams): ConsensusParamsJson {
+  const age = p.evidence?.maxAgeDuration ?? { seconds: 0n, nanos: 0 };
+  return {
+    block: { max_bytes: String(p.block?.maxBytes ?? 0n), max_gas: String(p.block?.maxGas ?? -1n) },
+    evidence: {
+      max_age_num_blocks: String(p.evidence?.maxAgeNumBlocks ?? 0n),
+      max_age_duration: String(age.seconds * NANOS_PER_SECOND + BigInt(age.nanos)),
+      max_bytes: String(p.evidence?.maxBytes ?? 0n),
+    },
+    validator: { pub_key_types: [...(p.validator?.pubKeyTypes ?? [])] },
+    version: { app: String(p.version?.app ?? 0n) },
+    abci: { vote_extensions_enable_height: String(p.abci?.voteExtensionsEnableHeight ?? 0n) },
   };
 }
