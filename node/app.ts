@@ -42,6 +42,7 @@ import { RoyaltyKeeper, royaltyModule } from '../modules/royalty/index.ts';
 import { EmissionKeeper, emissionModule } from '../modules/emission/index.ts';
 import { blockMaxGas, consensusModule, seedParams, storedParams } from '../modules/consensus/index.ts';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
+import { type UpgradeHandler, UpgradeHaltError, binaryTooEarlyMessage, preBlock, scheduledPlan, upgradeModule } from '../modules/upgrade/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo, Context } from '../core/framework/context.ts';
@@ -78,6 +79,8 @@ export interface AppOptions {
    * SDK's app wiring does. Tests name an account whose key they hold.
    */
   readonly authority?: Uint8Array;
+  /** The state migrations this build runs, by upgrade plan name (node/upgrades.ts). */
+  readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
 }
 
 export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx: 64 };
@@ -92,13 +95,14 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
   const royalty = new RoyaltyKeeper(bank, registry);
   const receipts = new ReceiptsKeeper(bank, registry, royalty);
   const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry, staking });
-  return [
+  const modules: Module[] = [
     authModule(accounts, authority),
     bankModule(bank, accounts, authority),
     stakingModule(staking, authority),
     distributionModule(distribution, authority),
     slashingModule(slashing, authority),
     consensusModule(authority),
+    upgradeModule(authority, () => modules.map((m) => ({ name: m.name, version: BigInt(m.consensusVersion) }))),
     registryModule(registry, bank, accounts),
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),
@@ -106,6 +110,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
     // Last: mints at the epoch end from what receipts finalized and royalty split in this block.
     emissionModule(emission, accounts),
   ];
+  return modules;
 }
 
 export class CairnApp implements AbciApplication {
@@ -121,6 +126,10 @@ export class CairnApp implements AbciApplication {
   readonly #minGasPrices: GasPrice[];
   readonly #limits: TxLimits;
   readonly #checkInvariants: boolean;
+  readonly #upgradeHandlers: ReadonlyMap<string, UpgradeHandler>;
+  /** Resolves when a block cannot be executed by this build (an upgrade is due): the node must stop. */
+  readonly halted: Promise<UpgradeHaltError>;
+  #halt: (err: UpgradeHaltError) => void = () => {};
   #chainId = '';
   #addresses = new AddressCodec('cairn');
   #checkState: Branch;
@@ -137,6 +146,8 @@ export class CairnApp implements AbciApplication {
     this.#minGasPrices = parseGasPrices(opts.minGasPrices ?? '');
     this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.#checkInvariants = opts.checkInvariants ?? false;
+    this.#upgradeHandlers = opts.upgradeHandlers ?? new Map();
+    this.halted = new Promise((resolve) => (this.#halt = resolve));
     this.#router = new Map();
     const registry = cairnRegistry();
     const queries = new Map<string, QueryHandler>();
@@ -166,6 +177,17 @@ export class CairnApp implements AbciApplication {
     if (prefix !== undefined) this.#addresses = new AddressCodec(prefix);
     // Before InitChain there are none: InitChain seeds them from genesis.json.
     this.#consensusParams = this.store.lastHeight === 0n ? undefined : await storedParams(committed);
+  }
+
+  /**
+   * Refuses a build that has the handler of a plan the chain has not reached (as the SDK's begin
+   * blocker would at the next block): it must not run blocks the old code is to run.
+   */
+  async checkUpgradeHandlers(): Promise<void> {
+    const plan = await scheduledPlan(this.store.committed);
+    if (plan !== undefined && this.#upgradeHandlers.has(plan.name) && plan.height > this.store.lastHeight + 1n) {
+      throw new UpgradeHaltError(plan, binaryTooEarlyMessage(plan, this.store.lastHeight));
+    }
   }
 
   get chainId(): string {
@@ -285,6 +307,16 @@ export class CairnApp implements AbciApplication {
       misbehavior: req.misbehavior,
       proposerAddress: req.proposerAddress,
     };
+    // First of all, a due upgrade: migrate, or stop before anything of this block is applied.
+    try {
+      await preBlock(this.#blockContext({ ...block, consensus }, begin), this.#upgradeHandlers);
+    } catch (err) {
+      if (err instanceof UpgradeHaltError) {
+        this.#logger.error(err.message, { height: String(req.height) });
+        this.#halt(err);
+      }
+      throw err;
+    }
     for (const m of this.modules) if (m.beginBlock) await m.beginBlock(this.#blockContext({ ...block, consensus }, begin));
     blockEvents.push(...tagMode(begin.events, 'BeginBlock'));
 

@@ -5,6 +5,7 @@
 // reverse, each waiting for its work in flight (node/service.ts), so CometBFT never talks to a
 // closed app and the watcher never reads a closed batch store.
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startAbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
@@ -22,6 +23,8 @@ import { loadOrCreateWatcherKey } from './watcher/key.ts';
 import { MetricsServer } from './metrics/server.ts';
 import { nodeCollector } from './metrics/node.ts';
 import type { Service } from './service.ts';
+import { upgradeHandlers } from './upgrades.ts';
+import type { UpgradeHaltError } from '../modules/upgrade/index.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -34,6 +37,10 @@ export interface NodeOptions {
   readonly cometbftLog?: string;
   /** Aborting it stops the node, as stop() does. */
   readonly signal?: AbortSignal;
+  /** Upgrade handlers to register beyond this build's own, by name (`--upgrade-handler`, node/upgrades.ts). */
+  readonly upgradeHandlers?: readonly string[];
+  /** The params authority (AppOptions.authority): tests only, so they can sign for it. */
+  readonly authority?: Uint8Array;
 }
 
 export interface RunningNode {
@@ -43,6 +50,12 @@ export interface RunningNode {
   readonly cometbft: CometbftProcess | undefined;
   /** Resolves when CometBFT exits on its own (never, with --abci-only). */
   readonly cometbftExited: Promise<number | null>;
+  /**
+   * Resolves when the chain reaches an upgrade this build cannot run (or runs too early): the app
+   * refused the block, CometBFT stops, <home>/data/upgrade-info.json names the plan (as the SDK
+   * writes it for cosmovisor).
+   */
+  readonly halted: Promise<UpgradeHaltError>;
   /** The libp2p host and batch store, when [p2p] enabled. */
   readonly p2p: P2pService | undefined;
   /** The watcher, when [watcher] enabled (with [p2p]). */
@@ -78,8 +91,21 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   };
   try {
     if (!fresh) await preflight(opts, config, store.lastHeight === 0n);
-    const app = new CairnApp({ store, logger: opts.logger, minGasPrices: config.minimumGasPrices, checkInvariants: config.checkInvariants });
+    const app = new CairnApp({
+      store,
+      logger: opts.logger,
+      minGasPrices: config.minimumGasPrices,
+      checkInvariants: config.checkInvariants,
+      upgradeHandlers: upgradeHandlers(opts.upgradeHandlers),
+      ...(opts.authority === undefined ? {} : { authority: opts.authority }),
+    });
     await app.load();
+    await app.checkUpgradeHandlers();
+    const halted = app.halted.then(async (err) => {
+      const { name, height, info } = err.plan;
+      await writeFile(join(opts.home, 'data', 'upgrade-info.json'), `${JSON.stringify({ name, height: Number(height), info })}\n`).catch(() => {});
+      return err;
+    });
     opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
     const server = await startAbciServer(app, { address: config.abciAddress, logger: opts.logger });
     started.push(server);
@@ -114,6 +140,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       rpcUrl: cometbft?.rpcUrl,
       cometbft,
       cometbftExited: cometbft?.exited ?? new Promise(() => {}),
+      halted,
       p2p,
       watcher,
       metrics,

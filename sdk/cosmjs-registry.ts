@@ -1,5 +1,5 @@
 // One CosmJS Registry of every type the module faces name: the messages Cairn's handlers accept
-// (Cosmos bank, staking, distribution, slashing, consensus; Cairn's registry, receipts, royalty, emission) and
+// (Cosmos bank, staking, distribution, slashing, consensus, upgrade; Cairn's registry, receipts, royalty, emission) and
 // auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
 // forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
@@ -15,6 +15,7 @@ import { registryTypes } from './registry/messages.ts';
 import { royaltyTypes } from './royalty/messages.ts';
 import { slashingTypes } from './slashing/messages.ts';
 import { stakingTypes } from './staking/messages.ts';
+import { upgradeTypes } from './upgrade/messages.ts';
 
 /** A new Registry of every type (a Registry is mutable: each client gets its own). */
 export function cairnRegistry(): Registry {
@@ -25,6 +26,7 @@ export function cairnRegistry(): Registry {
     ...distributionTypes,
     ...slashingTypes,
     ...consensusTypes,
+    ...upgradeTypes,
     ...registryTypes,
     ...receiptsTypes,
     ...royaltyTypes,

@@ -40,7 +40,7 @@ async function params(chain: AppChain): Promise<ConsensusParams> {
 }
 
 function update(authority: string, p: ConsensusParams, overrides: Partial<MsgUpdateParams> = {}): EncodeObject {
-  return consensusMsgs.MsgUpdateParams({ authority, block: p.block, evidence: p.evidence, validator: p.validator, abci: p.abci, ...overrides });
+  return consensusMsgs.MsgUpdateParams({ authority, block: p.block!, evidence: p.evidence!, validator: p.validator!, abci: p.abci!, ...overrides });
 }
 
 function expectRefused(r: ExecTxResult, codespace: string, code: number, log: string): void {
@@ -101,7 +101,7 @@ describe('consensus params', () => {
     ];
     for (const [log, overrides] of bad) expectRefused(await sendTx(chain, gov, [update(gov.address, p, overrides)]), 'sdk', 18, log);
     // All three sections are required, as in the SDK.
-    expectRefused(await sendTx(chain, gov, [consensusMsgs.MsgUpdateParams({ authority: gov.address, block: p.block })]), 'sdk', 18, 'all parameters must be present');
+    expectRefused(await sendTx(chain, gov, [consensusMsgs.MsgUpdateParams({ authority: gov.address, block: p.block! })]), 'sdk', 18, 'all parameters must be present');
     expect(await params(chain)).toEqual(p);
     // -1 (no limit) is CometBFT's own value, and allowed.
     expect((await sendTx(chain, gov, [update(gov.address, p, { block: { maxBytes: -1n, maxGas: -1n } })])).code).toBe(0);

@@ -19,6 +19,8 @@ export interface ServeOptions {
   readonly portHint?: string;
   /** Runs once the banner is printed, alongside the node (the dev playground's setup). */
   readonly onStarted?: (node: RunningNode) => Promise<void>;
+  /** Upgrade handlers to register on request (`--upgrade-handler`). */
+  readonly upgradeHandlers?: readonly string[];
 }
 
 /** Starts the node, prints where it listens, and waits for a signal or for CometBFT to stop. */
@@ -26,7 +28,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
   const logger = createLogger({ name: 'cairn' });
   let node: RunningNode;
   try {
-    node = await startNode({ home: ctx.global.home, logger, withCometbft: opts.withCometbft, config: opts.config });
+    node = await startNode({ home: ctx.global.home, logger, withCometbft: opts.withCometbft, config: opts.config, upgradeHandlers: opts.upgradeHandlers ?? [] });
   } catch (err) {
     const hint = err instanceof PortInUseError && opts.portHint !== undefined ? `, ${opts.portHint}` : '';
     throw new CliError(`the node did not start: ${(err as Error).message}${hint}`, { cause: err });
@@ -59,8 +61,17 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
   const stopped = new Promise<'signal'>((resolve) => ctx.signal.addEventListener('abort', () => resolve('signal'), { once: true }));
   // Beside the node, not before the wait: Ctrl-C during the dev playground's setup stops at once.
   void opts.onStarted?.(node).catch((err: unknown) => ctx.warn((err as Error).message));
-  const why = await Promise.race([stopped, node.cometbftExited.then((code) => code)]);
+  const why = await Promise.race([stopped, node.halted, node.cometbftExited.then((code) => code)]);
   await node.stop();
+  if (typeof why === 'object' && why !== null) {
+    const { name, height } = why.plan;
+    throw new CliError(
+      `${why.message}\nThe node stopped before executing block ${height}. ` +
+        (why.message.startsWith('UPGRADE')
+          ? `Install the build that has the "${name}" upgrade handler, then start the node again: it applies block ${height} with the migration and carries on.`
+          : `Start the build that ran before until the chain stops at height ${height}.`),
+    );
+  }
   if (why !== 'signal') {
     throw new CliError(`CometBFT exited on its own (code ${why}); see ${ctx.global.home}/cometbft.log. The app was stopped too.`);
   }
@@ -73,13 +84,16 @@ const command: CommandModule = {
     'abci-only': { type: 'boolean', description: 'run only the ABCI app; you run CometBFT yourself with proxy_app pointing here' },
     'abci-address': { type: 'string', valueName: 'addr', description: 'override [abci] address from app.toml, e.g. tcp://127.0.0.1:26658' },
     'minimum-gas-prices': { type: 'string', valueName: 'prices', description: 'override [fees] minimum-gas-prices, e.g. 0.025ucairn' },
+    'upgrade-handler': { type: 'string', multiple: true, valueName: 'name', description: 'also register this upgrade handler (e.g. test-migration, to rehearse an upgrade on a test chain)' },
   },
   examples: ['cairn start --home ~/.cairn', 'cairn start --abci-only --abci-address unix:///var/run/cairn.sock'],
   run(ctx: CommandContext) {
     const abci = stringFlag(ctx, 'abci-address');
     const prices = stringFlag(ctx, 'minimum-gas-prices');
+    const handlers = ctx.flags['upgrade-handler'];
     return serve(ctx, {
       withCometbft: !booleanFlag(ctx, 'abci-only'),
+      upgradeHandlers: Array.isArray(handlers) ? handlers.filter((h): h is string => typeof h === 'string') : [],
       config: { ...(abci === undefined ? {} : { abciAddress: abci }), ...(prices === undefined ? {} : { minimumGasPrices: prices }) },
     });
   },

@@ -15,6 +15,7 @@ import {
 import { addGenesisAccount, checkGenesis, defaultAppState, type AppState } from '../../node/genesis.ts';
 import { buildGenesis } from '../../node/cometbft/genesis.ts';
 import { CairnApp } from '../../node/app.ts';
+import type { UpgradeHandler } from '../../modules/upgrade/index.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../core/store/commit-store.ts';
 import { createHash } from 'node:crypto';
@@ -36,6 +37,8 @@ export interface ChainOptions {
   readonly authority?: Uint8Array;
   /** How long before block 1 the genesis time lies (a scheduled launch, a long halt); default 0. */
   readonly genesisLeadSeconds?: bigint;
+  /** The upgrade handlers of the "build" the chain runs (node/upgrades.ts upgradeHandlers). */
+  readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
 }
 
 /** What CometBFT would report about consensus for one block (votes for the previous one, evidence). */
@@ -60,7 +63,13 @@ export class AppChain {
 
   static async start(opts: ChainOptions = {}): Promise<AppChain> {
     const store = opts.store ?? (await CommitStore.memory());
-    const app = new CairnApp({ store, logger: silentLogger, minGasPrices: opts.minGasPrices ?? '', ...(opts.authority === undefined ? {} : { authority: opts.authority }) });
+    const app = new CairnApp({
+      store,
+      logger: silentLogger,
+      minGasPrices: opts.minGasPrices ?? '',
+      ...(opts.authority === undefined ? {} : { authority: opts.authority }),
+      ...(opts.upgradeHandlers === undefined ? {} : { upgradeHandlers: opts.upgradeHandlers }),
+    });
     await app.load();
     const chain = new AppChain(app, store);
     if (store.lastHeight === 0n) {
