@@ -42,7 +42,7 @@ import { RoyaltyKeeper, royaltyModule } from '../modules/royalty/index.ts';
 import { EmissionKeeper, emissionModule } from '../modules/emission/index.ts';
 import { blockMaxGas, consensusModule, seedParams, storedParams } from '../modules/consensus/index.ts';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
-import { type UpgradeHandler, UpgradeHaltError, binaryTooEarlyMessage, preBlock, scheduledPlan, upgradeModule } from '../modules/upgrade/index.ts';
+import { type UpgradeHandler, UpgradeHaltError, binaryTooEarlyMessage, preBlock, scheduledPlan, upgradeModule, upgradeNeededMessage } from '../modules/upgrade/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo, Context } from '../core/framework/context.ts';
@@ -180,14 +180,18 @@ export class CairnApp implements AbciApplication {
   }
 
   /**
-   * Refuses a build that has the handler of a plan the chain has not reached (as the SDK's begin
-   * blocker would at the next block): it must not run blocks the old code is to run.
+   * Refuses to run a build that cannot run the next block because of an upgrade, before CometBFT
+   * replays anything: the plan is due and this build lacks its handler (the node stopped there and was
+   * restarted with the same build), or the plan is not due yet and this build already has the handler
+   * (as the SDK's begin blocker refuses at the next block): it must not run blocks the old code is to run.
    */
   async checkUpgradeHandlers(): Promise<void> {
     const plan = await scheduledPlan(this.store.committed);
-    if (plan !== undefined && this.#upgradeHandlers.has(plan.name) && plan.height > this.store.lastHeight + 1n) {
-      throw new UpgradeHaltError(plan, binaryTooEarlyMessage(plan, this.store.lastHeight));
-    }
+    if (plan === undefined) return;
+    const next = this.store.lastHeight + 1n;
+    const known = this.#upgradeHandlers.has(plan.name);
+    if (plan.height <= next && !known) throw new UpgradeHaltError(plan, upgradeNeededMessage(plan));
+    if (plan.height > next && known) throw new UpgradeHaltError(plan, binaryTooEarlyMessage(plan, this.store.lastHeight));
   }
 
   get chainId(): string {

@@ -107,8 +107,10 @@ describe('at the plan height', () => {
     // Nothing of block `height` was applied or committed.
     expect(store.lastHeight).toBe(height - 1n);
     expect(Buffer.from(await store.workingHash()).toString('hex')).toBe(before.hash);
-    // Restarting the same build stops at the same block again.
-    await expect((await restart(store, gov, [])).block()).rejects.toThrow('NEEDED');
+    // Restarting the same build: it refuses to start, and would stop at the same block again.
+    const same = await restart(store, gov, []);
+    await expect(same.app.checkUpgradeHandlers()).rejects.toThrow(`UPGRADE "${MIGRATION}" NEEDED`);
+    await expect(same.block()).rejects.toThrow('NEEDED');
 
     const upgraded = await restart(store, gov, [MIGRATION]);
     await upgraded.app.checkUpgradeHandlers();

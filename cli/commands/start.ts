@@ -4,6 +4,7 @@
 import { createLogger } from '../../node/log.ts';
 import { type RunningNode, startNode } from '../../node/node.ts';
 import { PortInUseError } from '../../node/preflight.ts';
+import { UpgradeHaltError } from '../../modules/upgrade/index.ts';
 import type { AppConfig } from '../../node/config.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { booleanFlag, stringFlag } from '../context.ts';
@@ -30,6 +31,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
   try {
     node = await startNode({ home: ctx.global.home, logger, withCometbft: opts.withCometbft, config: opts.config, upgradeHandlers: opts.upgradeHandlers ?? [] });
   } catch (err) {
+    if (err instanceof UpgradeHaltError) throw upgradeHaltError(err);
     const hint = err instanceof PortInUseError && opts.portHint !== undefined ? `, ${opts.portHint}` : '';
     throw new CliError(`the node did not start: ${(err as Error).message}${hint}`, { cause: err });
   }
@@ -63,19 +65,20 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
   void opts.onStarted?.(node).catch((err: unknown) => ctx.warn((err as Error).message));
   const why = await Promise.race([stopped, node.halted, node.cometbftExited.then((code) => code)]);
   await node.stop();
-  if (typeof why === 'object' && why !== null) {
-    const { name, height } = why.plan;
-    throw new CliError(
-      `${why.message}\nThe node stopped before executing block ${height}. ` +
-        (why.message.startsWith('UPGRADE')
-          ? `Install the build that has the "${name}" upgrade handler, then start the node again: it applies block ${height} with the migration and carries on.`
-          : `Start the build that ran before until the chain stops at height ${height}.`),
-    );
-  }
+  if (why instanceof UpgradeHaltError) throw upgradeHaltError(why);
   if (why !== 'signal') {
     throw new CliError(`CometBFT exited on its own (code ${why}); see ${ctx.global.home}/cometbft.log. The app was stopped too.`);
   }
   ctx.note('stopped cleanly');
+}
+
+/** What the operator reads when the node stops, or will not start, for an upgrade. */
+function upgradeHaltError(err: UpgradeHaltError): CliError {
+  const { name, height } = err.plan;
+  const todo = err.message.startsWith('UPGRADE')
+    ? `Install the build that has the "${name}" upgrade handler, then start the node again: it applies block ${height} with the migration and carries on.`
+    : `Run the build that ran before until the chain stops at height ${height}, then this one.`;
+  return new CliError(`${err.message}\nThe node stops before executing block ${height}. ${todo}`, { cause: err });
 }
 
 const command: CommandModule = {
