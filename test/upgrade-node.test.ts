@@ -17,6 +17,8 @@ import { consensusMsgs } from '../sdk/consensus/messages.ts';
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { upgradeMsgs } from '../sdk/upgrade/messages.ts';
 import { DEFAULT_BLOCK_MAX_GAS } from '../modules/consensus/index.ts';
+import { runCli } from '../cli/main.ts';
+import { memoryIo } from './support/cli-io.ts';
 import { eventually, latestHeight } from './support/localnet.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
@@ -55,6 +57,13 @@ function consensusParams(height?: number): Promise<{ block: { max_bytes: string;
   });
 }
 
+async function cli(...argv: string[]): Promise<string> {
+  const io = memoryIo();
+  const code = await runCli([...argv, '--node', home.rpcUrl], io);
+  if (code !== 0) throw new Error(`cairn ${argv.join(' ')} exited ${code}: ${io.stderrText()}`);
+  return io.stdoutText();
+}
+
 beforeAll(async () => {
   gov = await testWallet(3);
   home = await createTestHome([{ address: gov.address, amount: 10n ** 12n }], 'cairn-upgrade-1');
@@ -82,6 +91,7 @@ describe('on a real CometBFT', () => {
     expect((await consensusParams(height)).block.max_gas).toBe(String(DEFAULT_BLOCK_MAX_GAS));
     expect((await consensusParams(height + 1)).block.max_gas).toBe('80000000');
     expect((await consensusParams()).block.max_gas).toBe('80000000');
+    expect(await cli('query', 'consensus', 'params')).toMatch(/block max gas:\s+80000000/);
   }, 90_000);
 
   it('a software upgrade stops the node at the plan height; restarted with the handler it migrates there and goes on', async () => {
@@ -89,6 +99,7 @@ describe('on a real CometBFT', () => {
     const planHeight = (await latestHeight(home.rpcUrl)) + 8;
     await send([upgradeMsgs.MsgSoftwareUpgrade({ authority: gov.address, plan: { name: 'test-migration', height: BigInt(planHeight), info: 'rehearsal', time: { seconds: 0n, nanos: 0 } } })]);
 
+    expect(await cli('query', 'upgrade', 'plan')).toMatch(new RegExp(`name:\\s+test-migration\\s+height:\\s+${planHeight}`));
     const halt = await node!.halted;
     expect(halt.message).toBe(`UPGRADE "test-migration" NEEDED at height: ${planHeight}: rehearsal`);
     await eventually('CometBFT to stop after the app refused the block', 30_000, async () => ((await Promise.race([node!.cometbftExited.then(() => true), new Promise((r) => setTimeout(() => r(undefined), 100))])) === true ? true : undefined));
@@ -105,5 +116,7 @@ describe('on a real CometBFT', () => {
     const applied = QueryAppliedPlanResponse.decode(await abciQuery('/cosmos.upgrade.v1beta1.Query/AppliedPlan', QueryAppliedPlanRequest.encode({ name: 'test-migration' }).finish()));
     expect(applied.height).toBe(BigInt(planHeight));
     expect(AuthParamsResponse.decode(await abciQuery('/cosmos.auth.v1beta1.Query/Params')).params!.maxMemoCharacters).toBe(memoBefore * 2n);
+    expect(await cli('query', 'upgrade', 'applied', 'test-migration')).toContain(`upgrade "test-migration" was applied at height ${planHeight}`);
+    expect(await cli('query', 'upgrade', 'plan')).toContain('no upgrade is scheduled');
   }, 180_000);
 });

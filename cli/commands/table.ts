@@ -10,6 +10,7 @@ import { distributionQueryCommands, distributionTxCommands } from './distributio
 import { slashingQueryCommands, slashingTxCommands } from './slashing/commands.ts';
 import { receiptsCommands, receiptsQueryCommands, receiptsTxCommands } from './receipts/commands.ts';
 import { emissionQueryCommands, emissionTxCommands } from './emission/commands.ts';
+import { consensusQueryCommands, upgradeQueryCommands } from './upgrade/commands.ts';
 
 export interface CommandSpec {
   readonly kind: 'command';
@@ -285,6 +286,8 @@ export const ROOT: CommandGroup = {
         slashingQueryCommands,
         receiptsQueryCommands,
         emissionQueryCommands,
+        upgradeQueryCommands,
+        consensusQueryCommands,
         {
           kind: 'command',
           name: 'tx',
