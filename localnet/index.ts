@@ -38,6 +38,8 @@ export interface UpOptions {
   readonly timeoutMs?: number;
   /** Kill the processes this process started if it exits without `down` (for tests). */
   readonly killOnExit?: boolean;
+  /** Upgrade handlers the apps started now register (`cairn start --upgrade-handler`), e.g. after an upgrade halt. */
+  readonly upgradeHandlers?: readonly string[];
 }
 
 export class Localnet {
@@ -98,7 +100,7 @@ export class Localnet {
     const names = this.nodes.map((n) => n.name);
     try {
       // Apps first, in parallel: CometBFT retries a missing app only every 3 s.
-      await Promise.all(names.map((name) => this.#startApp(name, timeoutMs)));
+      await Promise.all(names.map((name) => this.#startApp(name, timeoutMs, opts.upgradeHandlers)));
       await Promise.all(names.map((name) => this.#startCometbft(name, timeoutMs)));
     } finally {
       // Every process started is recorded, even when another failed to come up, so `down` stops it.
@@ -134,7 +136,7 @@ export class Localnet {
     if (opts.killOnExit === true) killStartedOnExit();
     const timeoutMs = opts.timeoutMs ?? 60_000;
     try {
-      await this.#startApp(name, timeoutMs);
+      await this.#startApp(name, timeoutMs, opts.upgradeHandlers);
       await this.#startCometbft(name, timeoutMs);
     } finally {
       await writeManifest(this.manifest);
@@ -195,9 +197,9 @@ export class Localnet {
     }
   }
 
-  async #startApp(name: string, timeoutMs: number): Promise<void> {
+  async #startApp(name: string, timeoutMs: number, upgradeHandlers: readonly string[] = []): Promise<void> {
     const n = this.node(name);
-    if (!isOurs(n.pids?.app, n.home)) n.pids = { ...n.pids, app: startApp(n) };
+    if (!isOurs(n.pids?.app, n.home)) n.pids = { ...n.pids, app: startApp(n, upgradeHandlers) };
     const pid = n.pids?.app;
     await waitForPort(n.ports.abci, timeoutMs, `the app of ${name} (see ${n.home}/app.log)`, () => isOurs(pid, n.home));
   }

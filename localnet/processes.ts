@@ -45,8 +45,9 @@ function spawnDetached(command: string, args: readonly string[], logFile: string
   }
 }
 
-export function startApp(node: LocalnetNode): number {
-  return spawnDetached(process.execPath, [CLI, 'start', '--abci-only', '--home', node.home], join(node.home, 'app.log'), `app of ${node.name}`);
+export function startApp(node: LocalnetNode, upgradeHandlers: readonly string[] = []): number {
+  const handlers = upgradeHandlers.flatMap((name) => ['--upgrade-handler', name]);
+  return spawnDetached(process.execPath, [CLI, 'start', '--abci-only', '--home', node.home, ...handlers], join(node.home, 'app.log'), `app of ${node.name}`);
 }
 
 export function startCometbftProcess(node: LocalnetNode): number {

@@ -31,6 +31,7 @@ const command: CommandModule = {
     validators: { type: 'string', valueName: 'n', description: 'number of validators when creating (default 4)' },
     operators: { type: 'string', valueName: 'm', description: `GPU operators to register when creating, with a model, an adapter and a funded payer (default ${DEFAULT_OPERATORS}; 0 for none)` },
     'block-time': { type: 'string', valueName: 'ms', description: 'pause between blocks when creating (default 1000)' },
+    'upgrade-handler': { type: 'string', multiple: true, valueName: 'name', description: 'start the apps with this upgrade handler registered (after an upgrade halt; e.g. test-migration)' },
     ...dirOption,
   },
   examples: ['cairn localnet up', 'cairn localnet up --validators 7 --block-time 500', 'cairn localnet up --dir /tmp/net'],
@@ -61,7 +62,8 @@ const command: CommandModule = {
       });
     }
     try {
-      await net.up();
+      const handlers = ctx.flags['upgrade-handler'];
+      await net.up({ upgradeHandlers: Array.isArray(handlers) ? handlers.filter((h): h is string => typeof h === 'string') : [] });
     } catch (err) {
       throw new CliError(`the localnet did not come up: ${(err as Error).message}. Logs are in each node's home; stop what started with \`cairn localnet down --dir ${dir}\``);
     }
