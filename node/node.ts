@@ -193,7 +193,7 @@ async function preflight(opts: NodeOptions, config: AppConfig, newChain: boolean
   await checkPortsFree(opts.home, config, opts.withCometbft);
 }
 
-async function openStore(home: string, config: AppConfig): Promise<CommitStore> {
+export async function openStore(home: string, config: AppConfig): Promise<CommitStore> {
   try {
     return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval });
   } catch (err) {

@@ -8,6 +8,9 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CometbftProcess, startCometbft } from '../node/cometbft/process.ts';
+import { runCli } from '../cli/main.ts';
+import { checkGenesisFile } from '../node/genesis.ts';
+import { memoryIo } from './support/cli-io.ts';
 import { rpcCall, status, waitForHeight } from '../node/cometbft/rpc.ts';
 import { replayChain } from './support/replay.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
@@ -130,5 +133,29 @@ describe('a node that crashes', () => {
     expect(resumed).toBeGreaterThanOrEqual(stoppedAt);
     expect(resumed).toBeLessThanOrEqual(stoppedAt + 1);
     await waitForHeight(home.rpcUrl, resumed + 2, 30_000);
+  });
+
+  it("exports its state as a new chain's genesis once stopped, at the last height or an earlier one", async () => {
+    // While the node runs its database is locked: the export says so and changes nothing.
+    const busy = memoryIo();
+    expect(await runCli(['genesis', 'export', '--home', home.home], busy)).not.toBe(0);
+    expect(busy.stderrText()).toMatch(/already running on .*stop it first/);
+
+    await killBoth('SIGTERM');
+    const file = join(home.home, 'exported.json');
+    const io = memoryIo();
+    expect(await runCli(['genesis', 'export', '--home', home.home, '--output-document', file], io)).toBe(0);
+    const { doc } = await checkGenesisFile(file);
+    const balances = (doc.app_state as { bank: { balances: { address: string; coins: { amount: string }[] }[] } }).bank.balances;
+    expect(balances.find((b) => b.address === carol.address)?.coins[0]?.amount).toBe('40000');
+    const last = BigInt(doc.initial_height) - 1n;
+
+    const early = memoryIo();
+    expect(await runCli(['genesis', 'export', '--home', home.home, '--height', '2'], early)).toBe(0);
+    const earlyDoc = JSON.parse(early.stdoutText()) as { initial_height: string; app_state: typeof doc.app_state };
+    expect(earlyDoc.initial_height).toBe('3');
+    expect(BigInt(doc.initial_height)).toBe(last + 1n);
+    const earlyBalances = (earlyDoc.app_state as typeof doc.app_state & { bank: { balances: { address: string }[] } }).bank.balances;
+    expect(earlyBalances.some((b) => b.address === carol.address)).toBe(false);
   });
 });

@@ -1,11 +1,14 @@
 // `cairn genesis add-account <address|key> <coins>`, `cairn genesis add-validator <address|key> <coins>`
-// and `cairn genesis validate [file]`.
+// `cairn genesis validate [file]` and `cairn genesis export [--height H]`.
 import { decodeBech32 } from '../../core/framework/address.ts';
 import { type GenesisCheckOptions, addGenesisAccount, checkGenesis, checkGenesisFile } from '../../node/genesis.ts';
 import { DEFAULT_COMMISSION, addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { readValidatorKey } from '../../node/cometbft/keys.ts';
 import { stringFlag } from '../context.ts';
-import { type GenesisDoc, genesisPath, readGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
+import { type GenesisDoc, genesisPath, readGenesis, serializeGenesis, writeGenesis } from '../../node/cometbft/genesis.ts';
+import { exportGenesis } from '../../node/export.ts';
+import { VersionUnavailableError } from '../../core/store/errors.ts';
+import { writeFile } from 'node:fs/promises';
 import { parseCoins } from '../amount.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { CliError, UsageError } from '../errors.ts';
@@ -68,6 +71,31 @@ async function validate(ctx: CommandContext): Promise<void> {
   ctx.print({ json: { file, valid: true, chain_id: doc.chain_id, validators: validators.length }, text: `${file} is a valid genesis for chain ${doc.chain_id} (${count})` });
 }
 
+// The state at a committed height as a new chain's genesis (the node must be stopped).
+async function exportState(ctx: CommandContext): Promise<void> {
+  const heightText = stringFlag(ctx, 'height');
+  if (heightText !== undefined && !/^[1-9][0-9]*$/.test(heightText)) throw new UsageError(`--height must be a positive block height, got ${heightText}`);
+  const height = heightText === undefined ? undefined : BigInt(heightText);
+  let doc: GenesisDoc;
+  try {
+    ctx.note(`exporting the state of ${ctx.global.home}${height === undefined ? ' at its last committed height' : ` at height ${height}`}…`);
+    doc = await exportGenesis(ctx.global.home, height);
+  } catch (err) {
+    if (err instanceof VersionUnavailableError) {
+      throw new CliError(`height ${height} was pruned from ${ctx.global.home}: export a more recent height, or keep more heights ([pruning] in app.toml)`, { cause: err });
+    }
+    throw new CliError(`cannot export: ${(err as Error).message}`, { cause: err });
+  }
+  await checkOrExplain(doc, 'the exported state does not make a valid genesis');
+  const output = stringFlag(ctx, 'output-document');
+  if (output === undefined) {
+    ctx.io.stdout.write(serializeGenesis(doc));
+    return;
+  }
+  await writeFile(output, serializeGenesis(doc));
+  ctx.note(`wrote ${output}: chain ${doc.chain_id} from height ${doc.initial_height}`);
+}
+
 /** The check `validate` runs, on a genesis about to be written; nothing is written when it fails. */
 async function checkOrExplain(doc: GenesisDoc, what: string, opts: GenesisCheckOptions = {}): Promise<void> {
   try {
@@ -98,9 +126,10 @@ const command: CommandModule = {
   description:
     'Edit and check genesis.json.\n  add-account <address|key-name> <coins>     fund an account at genesis\n' +
     '  add-validator <address|key-name> <coins>   bond a funded account to this node\'s consensus key (a genesis validator)\n' +
-    '  validate [file]                            check a genesis file (default: the home\'s) with a dry-run InitChain',
+    '  validate [file]                            check a genesis file (default: the home\'s) with a dry-run InitChain\n' +
+    '  export [--height H] [--output-document F] the state at a committed height as a new chain\'s genesis (stop the node first)',
   args: [
-    { name: 'subcommand', description: 'add-account | add-validator | validate' },
+    { name: 'subcommand', description: 'add-account | add-validator | validate | export' },
     { name: 'arg1', description: 'address or key name (add-account, add-validator) / file (validate)', optional: true },
     { name: 'arg2', description: 'coins (add-account) / self-bond (add-validator)', optional: true },
   ],
@@ -110,12 +139,15 @@ const command: CommandModule = {
     'commission-rate': { type: 'string', valueName: 'dec', description: `add-validator: commission, e.g. 0.1 (default ${DEFAULT_COMMISSION.rate})` },
     'commission-max-rate': { type: 'string', valueName: 'dec', description: `add-validator: the most it may ever be (default ${DEFAULT_COMMISSION.maxRate})` },
     'commission-max-change-rate': { type: 'string', valueName: 'dec', description: `add-validator: the most it may change per day (default ${DEFAULT_COMMISSION.maxChangeRate})` },
+    height: { type: 'string', valueName: 'H', description: 'export: the committed height to export (default: the last one)' },
+    'output-document': { type: 'string', valueName: 'file', description: 'export: write the genesis here instead of stdout' },
     'min-self-delegation': { type: 'string', valueName: 'amount', description: 'add-validator: jailed if the self-bond falls below this (default 1)' },
   },
   examples: [
     'cairn genesis add-account alice 1000000000ucairn --home ~/.cairn',
     'cairn genesis add-validator alice 100000000ucairn --moniker my-node --home ~/.cairn',
     'cairn genesis validate ~/.cairn/config/genesis.json',
+    'cairn genesis export --height 1200 --output-document exported.json --home ~/.cairn',
   ],
   async run(ctx: CommandContext) {
     switch (ctx.args[0]) {
@@ -125,8 +157,10 @@ const command: CommandModule = {
         return addValidator(ctx);
       case 'validate':
         return validate(ctx);
+      case 'export':
+        return exportState(ctx);
       default:
-        throw new UsageError(`unknown genesis subcommand "${ctx.args[0] ?? ''}": use add-account, add-validator or validate`);
+        throw new UsageError(`unknown genesis subcommand "${ctx.args[0] ?? ''}": use add-account, add-validator, validate or export`);
     }
   },
 };

@@ -1,10 +1,10 @@
 // auth genesis, in the SDK's JSON shape:
 // { "params": {...}, "bech32_prefix": "cairn", "accounts": [{ "@type": "/cosmos.auth.v1beta1.BaseAccount", "address", "pub_key": null, "account_number": "0", "sequence": "0" }] }
-import { BaseAccount, type Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import type { Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { pubkeyToAddress } from '../../core/crypto/address.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { AddressCodec } from '../../core/framework/address.ts';
+import { AddressCodec, moduleAddress } from '../../core/framework/address.ts';
 import type { Context, QueryContext } from '../../core/framework/context.ts';
 import { GenesisError, array, at, object, optional, string, uint } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
@@ -18,6 +18,8 @@ export interface GenesisAccount {
   readonly pubKey: Any | undefined;
   readonly accountNumber: bigint;
   readonly sequence: bigint;
+  /** A module account (an exported chain's): its name and permissions. */
+  readonly module?: { readonly name: string; readonly permissions: readonly string[] };
 }
 
 export interface AuthGenesis {
@@ -64,10 +66,24 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
       const seenNumbers = new Set<bigint>();
       const list = array(g['accounts'], 'auth.accounts').map((raw, i) => {
         const path = `auth.accounts[${i}]`;
-        const a = object(raw, path);
-        const type = optional(a['@type'], AUTH_TYPE_URLS.BaseAccount, (v) => string(v, `${path}.@type`));
-        if (type !== AUTH_TYPE_URLS.BaseAccount) throw new GenesisError(`${path}.@type: only ${AUTH_TYPE_URLS.BaseAccount} is supported in genesis`);
+        const outer = object(raw, path);
+        const type = optional(outer['@type'], AUTH_TYPE_URLS.BaseAccount, (v) => string(v, `${path}.@type`));
+        if (type !== AUTH_TYPE_URLS.BaseAccount && type !== AUTH_TYPE_URLS.ModuleAccount) {
+          throw new GenesisError(`${path}.@type: only ${AUTH_TYPE_URLS.BaseAccount} and ${AUTH_TYPE_URLS.ModuleAccount} are supported in genesis`);
+        }
+        // A module account (as `cairn genesis export` writes it) wraps its base account, as in the SDK.
+        const module =
+          type === AUTH_TYPE_URLS.ModuleAccount
+            ? {
+                name: string(outer['name'], `${path}.name`),
+                permissions: array(outer['permissions'] ?? [], `${path}.permissions`).map((p, j) => string(p, `${path}.permissions[${j}]`)),
+              }
+            : undefined;
+        const a = module === undefined ? outer : object(outer['base_account'], `${path}.base_account`);
         const address = string(a['address'], `${path}.address`);
+        if (module !== undefined && address !== codec.encode(moduleAddress(module.name))) {
+          throw new GenesisError(`${path}.base_account.address: ${address} is not the address of module ${module.name}`);
+        }
         at(`${path}.address`, () => codec.decode(address));
         if (seenAddresses.has(address)) throw new GenesisError(`${path}.address: duplicate account ${address}`);
         seenAddresses.add(address);
@@ -79,7 +95,7 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
         if (pubKey !== undefined && !sameBytes(pubkeyToAddress(PubKey.decode(pubKey.value).key), codec.decode(address))) {
           throw new GenesisError(`${path}.pub_key: the key does not belong to ${address}`);
         }
-        return { address, pubKey, accountNumber, sequence };
+        return { address, pubKey, accountNumber, sequence, ...(module === undefined ? {} : { module }) };
       });
       return { params: readParams(g['params'] ?? {}), bech32Prefix, accounts: list };
     },
@@ -89,10 +105,8 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
       keys.bech32Prefix.set(ctx.store, genesis.bech32Prefix);
       let next = 0n;
       for (const a of genesis.accounts) {
-        accounts.set(ctx.store, {
-          kind: 'base',
-          base: { address: a.address, ...(a.pubKey === undefined ? {} : { pubKey: a.pubKey }), accountNumber: a.accountNumber, sequence: a.sequence },
-        });
+        const base = { address: a.address, ...(a.pubKey === undefined ? {} : { pubKey: a.pubKey }), accountNumber: a.accountNumber, sequence: a.sequence };
+        accounts.set(ctx.store, a.module === undefined ? { kind: 'base', base } : { kind: 'module', base, module: { baseAccount: base, name: a.module.name, permissions: [...a.module.permissions] } });
         if (a.accountNumber >= next) next = a.accountNumber + 1n;
       }
       keys.nextAccountNumber.set(ctx.store, next);
@@ -102,16 +116,20 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
 
     async export(ctx: QueryContext) {
       const list: unknown[] = [];
-      for await (const [, any] of keys.accounts.entries(ctx.store)) {
-        if (any.typeUrl !== AUTH_TYPE_URLS.BaseAccount) continue; // module accounts are recreated by their modules
-        const base = BaseAccount.decode(any.value);
-        list.push({
-          '@type': AUTH_TYPE_URLS.BaseAccount,
-          address: base.address,
-          pub_key: base.pubKey === undefined ? null : pubKeyToJson(base.pubKey),
-          account_number: base.accountNumber.toString(),
-          sequence: base.sequence.toString(),
-        });
+      for await (const [address] of keys.accounts.entries(ctx.store)) {
+        const account = (await accounts.get(ctx.store, address))!;
+        const base = {
+          address: account.base.address,
+          pub_key: account.base.pubKey === undefined ? null : pubKeyToJson(account.base.pubKey),
+          account_number: account.base.accountNumber.toString(),
+          sequence: account.base.sequence.toString(),
+        };
+        // Module accounts keep their numbers across an export, as the SDK's export does.
+        list.push(
+          account.kind === 'base'
+            ? { '@type': AUTH_TYPE_URLS.BaseAccount, ...base }
+            : { '@type': AUTH_TYPE_URLS.ModuleAccount, base_account: base, name: account.module.name, permissions: [...account.module.permissions] },
+        );
       }
       return { params: paramsToJson(await accounts.params(ctx.store)), bech32_prefix: ctx.addresses.prefix, accounts: list };
     },

@@ -35,6 +35,8 @@ export interface ChainOptions {
   readonly minGasPrices?: string;
   /** Who signs the Cosmos modules' MsgUpdateParams (default: the gov module account, which no test can sign for). */
   readonly authority?: Uint8Array;
+  /** The first block's height (a chain started from an exported genesis continues the old one's heights). */
+  readonly initialHeight?: bigint;
   /** How long before block 1 the genesis time lies (a scheduled launch, a long halt); default 0. */
   readonly genesisLeadSeconds?: bigint;
   /** The upgrade handlers of the "build" the chain runs (node/upgrades.ts upgradeHandlers). */
@@ -81,7 +83,7 @@ export class AppChain {
         consensusParams: undefined as never,
         validators: [],
         appStateBytes: new TextEncoder().encode(JSON.stringify(state)),
-        initialHeight: 1n,
+        initialHeight: opts.initialHeight ?? 1n,
       });
     }
     return chain;
