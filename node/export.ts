@@ -1,11 +1,13 @@
 // Genesis export: the whole state at a committed height as a genesis file, so a new chain (a
 // planned restart, a fork for testing, a network upgrade by new genesis) starts from exactly the
 // state the old one had. Each module writes its own section (its genesis `export`), the same JSON
-// its `init` reads; the chain id, genesis time and consensus params come from the home's genesis
-// file, and the new chain starts at the next height, as the SDK's `export` does.
+// its `init` reads; the consensus params are those stored at that height; the chain id and genesis
+// time come from the home's genesis file, and the new chain starts at the next height, as the
+// SDK's `export` does.
 import type { QueryContext } from '../core/framework/context.ts';
 import { CairnApp } from './app.ts';
-import { type GenesisDoc, readGenesis } from './cometbft/genesis.ts';
+import { type GenesisDoc, consensusParamsToJson, readGenesis } from './cometbft/genesis.ts';
+import { storedParams } from '../modules/consensus/state.ts';
 import { readAppConfig } from './config.ts';
 import { silentLogger } from './log.ts';
 import { openStore } from './node.ts';
@@ -38,8 +40,10 @@ export async function exportGenesis(home: string, height?: bigint): Promise<Gene
     if (at < 1n || at > last) throw new ExportError(`height ${at} is not a committed height of ${home} (1 to ${last})`);
     const view = at === last ? store.committed : store.at(at);
     const appState = await exportAppState(app, { store: view, height: at, addresses: app.addresses });
-    // Validators come from the staking section: InitChain hands them to CometBFT.
-    return { ...doc, initial_height: (at + 1n).toString(), validators: [], app_hash: '', app_state: appState };
+    // The consensus params the chain ran with at that height (governance may have changed them);
+    // validators come from the staking section: InitChain hands them to CometBFT.
+    const consensusParams = consensusParamsToJson(await storedParams(view));
+    return { ...doc, initial_height: (at + 1n).toString(), consensus_params: consensusParams, validators: [], app_hash: '', app_state: appState };
   } finally {
     await store.close();
   }
