@@ -30,12 +30,13 @@ export function nodeCollector(parts: () => NodeParts): Collector {
       out.push(
         {
           name: 'cairn_p2p_messages_total',
-          help: 'Gossip messages judged by the validator, by result (accepted: delivered and forwarded; rejected: the sender penalised; ignored: dropped).',
+          help: 'Gossip messages judged by the validator, by result (accepted: delivered and forwarded; rejected: the sender penalised; ignored: dropped; blocked: rejected unread, from a peer that sent 3 invalid messages).',
           type: 'counter',
           samples: [
             { labels: { result: 'accepted' }, value: c.accepted },
             { labels: { result: 'rejected' }, value: c.rejected },
             { labels: { result: 'ignored' }, value: c.ignored },
+            { labels: { result: 'blocked' }, value: c.blocked },
           ],
         },
         counter('cairn_p2p_published_total', 'Messages this node published.', c.published),

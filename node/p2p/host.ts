@@ -1,7 +1,11 @@
 // Cairn's libp2p host: TCP + noise + yamux, identify, ping and gossipsub with peer scoring on the
 // two topics of the chain. Every message is validated (validate.ts) before it is delivered here or
 // forwarded; a rejected message counts as an invalid delivery of the peer that sent it, which is
-// what drives a flooding peer's score under the graylist threshold.
+// what drives a flooding peer's score under the graylist threshold. Gossipsub only re-reads a
+// score at its heartbeat (and trusts a peer that last scored >= 0 for up to 128 messages or 1 s),
+// so a flooder would get about a heartbeat of messages judged; the host therefore counts strikes
+// itself: after STRIKES_BEFORE_BLOCK rejected messages a peer's messages are rejected unread until
+// its block ends.
 //
 // Not consensus code: timers and randomness are fine here.
 import { createHash } from 'node:crypto';
@@ -59,7 +63,14 @@ export interface P2pCounters {
   published: number;
   served: number;
   fetched: number;
+  /** Rejected unread: from a peer blocked for sending invalid messages. */
+  blocked: number;
 }
+
+/** Invalid messages a peer may send before the host stops reading what it sends. */
+export const STRIKES_BEFORE_BLOCK = 3;
+/** How long such a peer's messages are rejected unread (its strikes are forgotten afterwards). */
+const BLOCK_MS = 10 * 60_000;
 
 
 const GRAYLIST = -80;
@@ -70,7 +81,9 @@ export class P2pHostNotStartedError extends Error {
 
 export class P2pHost {
   readonly validator: MessageValidator;
-  readonly counters: P2pCounters = { accepted: 0, rejected: 0, ignored: 0, published: 0, served: 0, fetched: 0 };
+  readonly counters: P2pCounters = { accepted: 0, rejected: 0, ignored: 0, published: 0, served: 0, fetched: 0, blocked: 0 };
+  /** Per peer: rejected messages so far, and until when its messages are rejected unread. */
+  readonly #strikes = new Map<string, { count: number; blockedUntil: number }>();
   readonly #opts: P2pHostOptions;
   readonly #handlers: DeliveryHandler[] = [];
   readonly #topics: Record<MessageKind, string>;
@@ -194,7 +207,22 @@ export class P2pHost {
     return res.recipients.length;
   }
 
+  /** Counts a rejected message against its sender; the STRIKES_BEFORE_BLOCK-th blocks the sender. */
+  #strike(peer: string): void {
+    const now = Date.now();
+    const current = this.#strikes.get(peer);
+    const count = current === undefined || current.blockedUntil !== 0 ? 1 : current.count + 1;
+    const blockedUntil = count >= STRIKES_BEFORE_BLOCK ? now + BLOCK_MS : 0;
+    this.#strikes.set(peer, { count, blockedUntil });
+    if (blockedUntil !== 0) this.#opts.logger.warn('p2p: peer blocked for invalid messages', { peer, strikes: count, minutes: BLOCK_MS / 60_000 });
+  }
+
   async #judge(kind: MessageKind, data: Uint8Array, from: string): Promise<TopicValidatorResult> {
+    const strikes = this.#strikes.get(from);
+    if (strikes !== undefined && strikes.blockedUntil > Date.now()) {
+      this.counters.blocked++;
+      return TopicValidatorResult.Reject;
+    }
     let verdict: Verdict;
     try {
       verdict = await this.validator.validate(kind, data);
@@ -206,6 +234,7 @@ export class P2pHost {
     }
     if (verdict.result === 'reject') {
       this.counters.rejected++;
+      this.#strike(from);
       this.#opts.logger.warn('p2p: rejected message', { kind, from, reason: verdict.reason, detail: verdict.detail });
       return TopicValidatorResult.Reject;
     }
