@@ -141,6 +141,7 @@ describe('emission params', () => {
     fake_capacity_jail_blocks: '86400',
     capacity_challenge_bond: '10000000',
     challenger_reward_bps: 2000,
+    min_active_epoch_amount: '2000000',
   };
 
   it('accepts the defaults: a 21M cap, 5.25M in year 0, halving every 2 years', () => {
@@ -160,6 +161,8 @@ describe('emission params', () => {
     [{ max_supply: 'lots' }, /max_supply "lots" is not a non-negative integer/],
     [{ capacity_challenge_bond: '0' }, /capacity_challenge_bond must be positive/],
     [{ challenger_reward_bps: 10_001 }, /challenger_reward_bps 10001/],
+    [{ min_active_epoch_amount: '0' }, /min_active_epoch_amount must be positive/],
+    [{ min_active_epoch_amount: '-5' }, /min_active_epoch_amount "-5" is not a non-negative integer/],
   ])('refuses %o with a clear error', (change, message) => {
     expect(() => validateEmissionGenesis(withParams({ ...base, ...change }), CODEC)).toThrow(message);
   });

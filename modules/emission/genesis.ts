@@ -38,6 +38,10 @@ export function validateEmissionGenesis(json: unknown, addresses: AddressCodec):
     sum += BigInt(e.minted || '0');
   }
   if (sum !== BigInt(g.mintedTotal)) fail('emission.minted_total', `must equal the sum of the epochs' minted (${sum})`);
+  for (const [i, r] of g.reputations.entries()) {
+    if (r.paidAmount === '') r.paidAmount = '0';
+    if (!/^(0|[1-9][0-9]*)$/.test(r.paidAmount)) fail(`emission.reputations[${i}].paid_amount`, 'must be a non-negative integer');
+  }
   const openGpus = new Set<string>();
   for (const [i, c] of g.challenges.entries()) {
     if (c.bond !== '' && !/^(0|[1-9][0-9]*)$/.test(c.bond)) fail(`emission.challenges[${i}].bond`, 'must be a non-negative integer');

@@ -9,7 +9,7 @@ import { medianUptime } from './availability.ts';
 import type { EmissionDeps } from './deps.ts';
 import { EVENTS } from './events.ts';
 import * as keys from './keys.ts';
-import { merkleRoot, reputationLeaf, reputationScore } from './reputation.ts';
+import { addPaid, merkleRoot, reputationLeaf, reputationScore } from './reputation.ts';
 import { type EpochPlan, type OperatorInput, feesLowerBound, planEpoch } from './reward.ts';
 import { epochBudget } from './schedule.ts';
 
@@ -139,7 +139,9 @@ export class EmissionKeeper {
   /** Points (work and uptime) and reputation of every operator with usage now or a record before; then the epoch's root. */
   async updatePointsAndReputation(ctx: Context, epoch: bigint, inputs: readonly OperatorInput[]): Promise<void> {
     const byOperator = new Map(inputs.map((i) => [i.operator, i]));
-    const publish = (await this.params(ctx.store)).enabled;
+    const p = await this.params(ctx.store);
+    const publish = p.enabled;
+    const minActive = BigInt(p.minActiveEpochAmount);
     const operators = new Set<string>(byOperator.keys());
     for await (const [, r] of keys.reputations.entries(ctx.store)) operators.add(r.operator);
     for await (const [, r] of keys.reports.entries(ctx.store, { subPrefix: keys.u64(epoch) })) operators.add(r.operator);
@@ -154,18 +156,21 @@ export class EmissionKeeper {
       const up = pts.uptimePoints + uptimeGpus;
       keys.points.set(ctx.store, address, { operator, workPoints: work, uptimePoints: up, total: work + up, updatedEpoch: epoch });
       const status = (await this.deps.registry.getOperator(ctx.store, address))?.status;
-      const prev = (await keys.reputations.get(ctx.store, address)) ?? { operator, activeEpochs: 0n, receipts: 0n, uptimeBps: 0, challengesPassed: 0n, faults: 0n, score: 0, updatedEpoch: epoch };
+      const prev = (await keys.reputations.get(ctx.store, address)) ?? { operator, activeEpochs: 0n, receipts: 0n, uptimeBps: 0, challengesPassed: 0n, faults: 0n, score: 0, updatedEpoch: epoch, paidAmount: '0' };
+      const active = i !== undefined && i.escrow >= minActive;
       const faulted = status === OperatorStatus.OPERATOR_STATUS_JAILED || status === OperatorStatus.OPERATOR_STATUS_TOMBSTONED;
       const next: Omit<Reputation, 'score'> = {
         operator,
-        activeEpochs: prev.activeEpochs + (i !== undefined && i.fees > 0n ? 1n : 0n),
+        // Only paid activity counts: an epoch below min_active_epoch_amount adds nothing.
+        activeEpochs: prev.activeEpochs + (active ? 1n : 0n),
+        paidAmount: addPaid(prev.paidAmount, active ? i.escrow : 0n),
         receipts: prev.receipts + (i?.receipts ?? 0n),
         uptimeBps: await this.uptimeBps(ctx.store, epoch, address),
         challengesPassed: prev.challengesPassed + (i?.challengesPassed ?? (await this.challengesPassed(ctx.store, epoch, address))),
         faults: prev.faults + (faulted ? 1n : 0n),
         updatedEpoch: epoch,
       };
-      const rep: Reputation = { ...next, score: reputationScore(next, status === OperatorStatus.OPERATOR_STATUS_TOMBSTONED) };
+      const rep: Reputation = { ...next, score: reputationScore(next, status === OperatorStatus.OPERATOR_STATUS_TOMBSTONED, minActive) };
       keys.reputations.set(ctx.store, address, rep);
       // The public catalog sorts by the registry's copy of the score. It is published only while
       // emission runs: a chain with emission off (the other modules' test chains) keeps the score and

@@ -41,6 +41,11 @@ export function defaultParams(addresses: AddressCodec): Params {
     capacityChallengeBond: (10n * CAIRN).toString(),
     // As in receipts: a fifth of the slash to whoever proved the fault, the rest burned.
     challengerRewardBps: 2000,
+    // 2 CAIRN of finalized paid usage in the (one-hour) epoch makes it count for reputation: one
+    // GPU-hour at the guides' example price, so an operator that served an hour of real work clears
+    // it, while a self-paying farmer loses at least (1 − max_emission_per_fee_bps) × protocol_fee_bps
+    // of it, 0.05 CAIRN, per identity and epoch (README.md "Reputation").
+    minActiveEpochAmount: (2n * CAIRN).toString(),
   };
 }
 
@@ -91,4 +96,6 @@ export function validateParams(p: Params, addresses: AddressCodec): void {
   // A free challenge would let anyone make operators run benchmarks for nothing.
   if (amount('capacity_challenge_bond', p.capacityChallengeBond) === 0n) throw ErrInvalidParams.wrap('capacity_challenge_bond must be positive');
   bps('challenger_reward_bps', p.challengerRewardBps);
+  // Zero would count any epoch with a batch, however small: reputation would be bought again.
+  if (amount('min_active_epoch_amount', p.minActiveEpochAmount) === 0n) throw ErrInvalidParams.wrap('min_active_epoch_amount must be positive');
 }

@@ -94,6 +94,7 @@ export async function reputation(ctx: CommandContext): Promise<void> {
         ['operator', r.operator],
         ['score', `${r.score} / 10000`],
         ['paid epochs', r.activeEpochs.toString()],
+        ['paid amount', r.paidAmount],
         ['receipts', r.receipts.toString()],
         ['uptime', `${r.uptimeBps} bps`],
         ['challenges passed', r.challengesPassed.toString()],

@@ -111,6 +111,11 @@ export interface Params {
   challengerRewardBps: number;
   /** Who may replace these params with MsgUpdateParams (by default the gov module account). */
   authority: string;
+  /**
+   * An epoch counts toward an operator's reputation only if its finalized paid (ESCROW) amount in
+   * it is at least this (in `denom`): a token self-paid receipt buys no reputation.
+   */
+  minActiveEpochAmount: string;
 }
 
 /** What one epoch's end minted. */
@@ -175,7 +180,7 @@ export interface OperatorPoints {
 /** The inputs and the deterministic score of one operator's reputation. */
 export interface Reputation {
   operator: string;
-  /** Epochs with finalized paid usage. */
+  /** Epochs whose finalized paid (ESCROW) amount reached min_active_epoch_amount. */
   activeEpochs: bigint;
   receipts: bigint;
   /** Stake-weighted median uptime of the last epoch, bps. */
@@ -185,6 +190,8 @@ export interface Reputation {
   /** 0..10000. */
   score: number;
   updatedEpoch: bigint;
+  /** Finalized paid (ESCROW) amount of the active epochs, summed (decimal, in the emission denom). */
+  paidAmount: string;
 }
 
 /** The Merkle root over an epoch's reputation leaves, for anchoring on another chain. */
@@ -258,6 +265,7 @@ function createBaseParams(): Params {
     capacityChallengeBond: "",
     challengerRewardBps: 0,
     authority: "",
+    minActiveEpochAmount: "",
   };
 }
 
@@ -331,6 +339,9 @@ export const Params: MessageFns<Params> = {
     }
     if (message.authority !== "") {
       writer.uint32(162).string(message.authority);
+    }
+    if (message.minActiveEpochAmount !== "") {
+      writer.uint32(170).string(message.minActiveEpochAmount);
     }
     return writer;
   },
@@ -508,6 +519,14 @@ export const Params: MessageFns<Params> = {
             message.authority = reader.string();
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.minActiveEpochAmount = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -610,6 +629,11 @@ export const Params: MessageFns<Params> = {
         ? globalThis.Number(object.challenger_reward_bps)
         : 0,
       authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      minActiveEpochAmount: isSet(object.minActiveEpochAmount)
+        ? globalThis.String(object.minActiveEpochAmount)
+        : isSet(object.min_active_epoch_amount)
+        ? globalThis.String(object.min_active_epoch_amount)
+        : "",
     };
   },
 
@@ -675,6 +699,9 @@ export const Params: MessageFns<Params> = {
     if (message.authority !== "") {
       obj.authority = message.authority;
     }
+    if (message.minActiveEpochAmount !== "") {
+      obj.minActiveEpochAmount = message.minActiveEpochAmount;
+    }
     return obj;
   },
 
@@ -710,6 +737,7 @@ export const Params: MessageFns<Params> = {
     message.capacityChallengeBond = object.capacityChallengeBond ?? "";
     message.challengerRewardBps = object.challengerRewardBps ?? 0;
     message.authority = object.authority ?? "";
+    message.minActiveEpochAmount = object.minActiveEpochAmount ?? "";
     return message;
   },
 };
@@ -1470,6 +1498,7 @@ function createBaseReputation(): Reputation {
     faults: 0n,
     score: 0,
     updatedEpoch: 0n,
+    paidAmount: "",
   };
 }
 
@@ -1513,6 +1542,9 @@ export const Reputation: MessageFns<Reputation> = {
         throw new globalThis.Error("value provided for field message.updatedEpoch of type uint64 too large");
       }
       writer.uint32(64).uint64(message.updatedEpoch);
+    }
+    if (message.paidAmount !== "") {
+      writer.uint32(74).string(message.paidAmount);
     }
     return writer;
   },
@@ -1594,6 +1626,14 @@ export const Reputation: MessageFns<Reputation> = {
             message.updatedEpoch = reader.uint64() as bigint;
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.paidAmount = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1632,6 +1672,11 @@ export const Reputation: MessageFns<Reputation> = {
         : isSet(object.updated_epoch)
         ? BigInt(object.updated_epoch)
         : 0n,
+      paidAmount: isSet(object.paidAmount)
+        ? globalThis.String(object.paidAmount)
+        : isSet(object.paid_amount)
+        ? globalThis.String(object.paid_amount)
+        : "",
     };
   },
 
@@ -1661,6 +1706,9 @@ export const Reputation: MessageFns<Reputation> = {
     if (message.updatedEpoch !== 0n) {
       obj.updatedEpoch = message.updatedEpoch.toString();
     }
+    if (message.paidAmount !== "") {
+      obj.paidAmount = message.paidAmount;
+    }
     return obj;
   },
 
@@ -1683,6 +1731,7 @@ export const Reputation: MessageFns<Reputation> = {
     message.updatedEpoch = (object.updatedEpoch !== undefined && object.updatedEpoch !== null)
       ? BigInt(object.updatedEpoch)
       : 0n;
+    message.paidAmount = object.paidAmount ?? "";
     return message;
   },
 };
