@@ -25,12 +25,15 @@ import * as receiptsKeys from '../modules/receipts/keys.ts';
 import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { GPU_ID } from '../test/support/receipts-chain.ts';
 import { proveOpenChallenges } from './sim-capacity.ts';
+import { countSlashes } from './sim-caught.ts';
 
 export const FAULT_STRATEGIES = ['honest', 'forger', 'double-claimer', 'griefing-challenger'] as const;
 export type FaultStrategy = (typeof FAULT_STRATEGIES)[number];
 
 export interface FaultSimResult {
   readonly profits: Record<FaultStrategy, bigint>;
+  /** Times each strategy's operator was slashed. */
+  readonly caught: Record<FaultStrategy, number>;
   /** Registry status of each strategy's operator at the end (the challenger is no operator: 0). */
   readonly status: Record<FaultStrategy, number>;
   /** Frauds the watcher proved (accepted MsgChallengeReceipt / MsgChallengeDoubleClaim). */
@@ -66,6 +69,7 @@ async function active(rc: ReceiptsChain, role: Role): Promise<boolean> {
 
 export async function runFaultSim(epochs = 6, emission: Record<string, unknown> = {}): Promise<FaultSimResult> {
   const rc = await startEmissionChain({ escrow: 5_000_000_000n, emission: { capacity_challenges_per_epoch: 2, capacity_window: '5', ...emission } });
+  const slashes = countSlashes(rc);
   await proveOpenChallenges(rc);
   const dcKey = fixedKey('double-claimer-receipt-key');
   await rc.ok('griefer', registryMsgs.registerOperator(rc.address('griefer'), 79, { receiptKey: dcKey.publicKey, bond: { denom: DENOM, amount: '100000000' } }));
@@ -126,9 +130,11 @@ export async function runFaultSim(epochs = 6, emission: Record<string, unknown> 
   }
   const profits = {} as Record<FaultStrategy, bigint>;
   const status = {} as Record<FaultStrategy, number>;
+  const caught = {} as Record<FaultStrategy, number>;
   for (const s of FAULT_STRATEGIES) {
+    caught[s] = slashes.get(rc.address(ROLE_OF[s])) ?? 0;
     profits[s] = (await wealth(rc, ROLE_OF[s])) - before[s];
     status[s] = await rc.operatorStatus(ROLE_OF[s]).catch(() => 0);
   }
-  return { profits, status, proved, requests, answered, capacityChallenges };
+  return { profits, caught, status, proved, requests, answered, capacityChallenges };
 }

@@ -12,12 +12,14 @@
 //               picks the fleet it cannot prove it (fake-capacity fault: slashed, jailed);
 //   withholder  serves the payer but never reveals its sampled receipts: data-unavailable fault
 //               (slashed, jailed, batch rejected, escrow refunded), so it is never paid;
-//   farmer      has a real 64-GPU fleet that sits idle: it pays itself one receipt an epoch (a token
+//   capacity-farmer  has a real 64-GPU fleet that sits idle: it pays itself one receipt an epoch (a token
 //               protocol fee, to be eligible) and proves every capacity challenge its fleet draws,
 //               hoping to take the uptime and availability pools; the capacity guard gives it back
 //               at most the fees it paid, so royalties and transaction fees make it lose.
 // The forger, double claimer and griefing challenger run on their own chain beside an honest
-// operator (bench/sim-faults.ts), printed under the table above.
+// operator (bench/sim-faults.ts); the coalitions (validator-operator-author wash traders at 5–60% of
+// the stake, the sybil splitter, the reputation farmer) each against the same chain with the
+// coalition idle (bench/sim-coalition.ts). One table: strategy, CAIRN gained or lost, times slashed.
 // runSybilSim compares one fleet serving all the payer's traffic under one operator with the same
 // traffic split across two operators.
 import { buildBatch } from '../sdk/receipts/batch.ts';
@@ -28,6 +30,8 @@ import { DENOM, gpu, msgs as registryMsgs } from '../test/support/registry.ts';
 import * as receiptsKeys from '../modules/receipts/keys.ts';
 import { FAULT_STRATEGIES, runFaultSim } from './sim-faults.ts';
 import { proveOpenChallenges } from './sim-capacity.ts';
+import { countSlashes } from './sim-caught.ts';
+import { STAKE_FRACTIONS_BPS, runReputationFarmer, runWashCoalition } from './sim-coalition.ts';
 
 export interface EpochPoint {
   readonly epoch: bigint;
@@ -39,17 +43,19 @@ export interface EpochPoint {
 
 export interface SimResult {
   readonly profits: Record<Strategy, bigint>;
+  /** Times each strategy's operator was slashed. */
+  readonly caught: Record<Strategy, number>;
   readonly curve: readonly EpochPoint[];
   readonly maxSupply: bigint;
   /** Supply right after genesis (before any fee was burned or slash taken). */
   readonly genesisSupply: bigint;
 }
 
-export const STRATEGIES = ['honest', 'wash', 'idle-fleet', 'withholder', 'farmer'] as const;
+export const STRATEGIES = ['honest', 'wash', 'idle-fleet', 'withholder', 'capacity-farmer'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-const ROLE_OF: Record<Strategy, Role> = { honest: 'operator', wash: 'operator2', 'idle-fleet': 'griefer', withholder: 'adapterAuthor', farmer: 'challenger' };
-const zero = (): Record<Strategy, bigint> => ({ honest: 0n, wash: 0n, 'idle-fleet': 0n, withholder: 0n, farmer: 0n });
+const ROLE_OF: Record<Strategy, Role> = { honest: 'operator', wash: 'operator2', 'idle-fleet': 'griefer', withholder: 'adapterAuthor', 'capacity-farmer': 'challenger' };
+const zero = (): Record<Strategy, bigint> => ({ honest: 0n, wash: 0n, 'idle-fleet': 0n, withholder: 0n, 'capacity-farmer': 0n });
 const UNIT_PRICE = '10000';
 const RECEIPTS_PER_EPOCH = 12;
 
@@ -63,6 +69,7 @@ async function wealth(rc: ReceiptsChain, role: Role): Promise<bigint> {
 export async function runSim(epochs = 12, emission: Record<string, unknown> = {}): Promise<SimResult> {
   // Two capacity challenges an epoch; the honest operator proves every one it gets.
   const rc = await startEmissionChain({ escrow: 5_000_000_000n, emission: { capacity_challenges_per_epoch: 2, capacity_window: '5', ...emission } });
+  const slashes = countSlashes(rc);
   await proveOpenChallenges(rc);
   // Setup fees are moved, never burned: this is the genesis supply.
   const genesisSupply = await rc.supply();
@@ -107,13 +114,22 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
     const { emission: rec } = await epochEmission(rc, e);
     curve.push({ epoch: e, scheduled: BigInt(rec.scheduled), budget: BigInt(rec.budget), minted: BigInt(rec.minted), supply: await rc.supply() });
   }
-  // Let the last batches finalize and their epoch close.
+  // Let the last batches finalize and their epoch close (the operators with real GPUs keep proving
+  // the chain's capacity picks meanwhile, as they would).
   const last = first + BigInt(epochs);
-  await rc.advanceTo((last + 1n) * EPOCH_BLOCKS);
+  while (rc.height < (last + 1n) * EPOCH_BLOCKS) {
+    await proveOpenChallenges(rc);
+    await proveOpenChallenges(rc, 'challenger');
+    await rc.block();
+  }
   const profits = zero();
-  for (const s of STRATEGIES) profits[s] = (await wealth(rc, ROLE_OF[s])) + (await bond(ROLE_OF[s])) - before[s];
+  const caught = {} as Record<Strategy, number>;
+  for (const s of STRATEGIES) {
+    profits[s] = (await wealth(rc, ROLE_OF[s])) + (await bond(ROLE_OF[s])) - before[s];
+    caught[s] = slashes.get(rc.address(ROLE_OF[s])) ?? 0;
+  }
   const maxSupply = BigInt(((await rc.chain.app.modules.find((m) => m.name === 'emission')!.genesis.export({ store: rc.chain.store.committed, height: rc.height, addresses: rc.chain.app.addresses })) as { params: { max_supply: string } }).params.max_supply);
-  return { profits, curve, maxSupply, genesisSupply };
+  return { profits, caught, curve, maxSupply, genesisSupply };
 }
 
 /**
@@ -150,15 +166,28 @@ function cairn(v: bigint): string {
   return `${sign}${a / 1_000_000n}.${(a % 1_000_000n).toString().padStart(6, '0')}`;
 }
 
+export interface Row {
+  readonly strategy: string;
+  /** CAIRN gained (negative: lost) against doing nothing, base units. */
+  readonly profit: bigint;
+  readonly caught: number;
+}
+
 async function main(): Promise<void> {
   const epochs = Number(process.argv[2] ?? '12');
+  const rows: Row[] = [];
   const r = await runSim(epochs);
-  console.log('strategy              profit (CAIRN)');
-  for (const s of STRATEGIES) console.log(`${s.padEnd(20)}  ${cairn(r.profits[s])}`);
+  for (const s of STRATEGIES) rows.push({ strategy: s, profit: r.profits[s], caught: r.caught[s] });
   const f = await runFaultSim(Math.min(epochs, 6));
-  console.log('-- fault run (own chain) --');
-  for (const s of FAULT_STRATEGIES) console.log(`${s.padEnd(20)}  ${cairn(f.profits[s])}`);
-  console.log(`(frauds proved: ${f.proved.forged} forged receipt, ${f.proved.doubleClaims} double claim; griefing requests ${f.requests}, answered ${f.answered}; griefing capacity challenges ${f.capacityChallenges})`);
+  for (const s of FAULT_STRATEGIES) rows.push({ strategy: s === 'honest' ? 'honest (fault chain)' : s, profit: f.profits[s], caught: f.caught[s] });
+  const coalitionEpochs = Math.min(epochs, 3);
+  for (const bps of STAKE_FRACTIONS_BPS) rows.push({ strategy: `wash-validator-${bps / 100}%`, profit: (await runWashCoalition(bps, ['operator2'], coalitionEpochs)).profit, caught: 0 });
+  rows.push({ strategy: 'sybil-splitter', profit: (await runWashCoalition(2000, ['operator2', 'griefer', 'adapterAuthor'], coalitionEpochs)).profit, caught: 0 });
+  const farm = await runReputationFarmer(coalitionEpochs);
+  rows.push({ strategy: 'reputation-farmer', profit: farm.profit, caught: 0 });
+  console.log(`${'strategy'.padEnd(26)}  ${'CAIRN gained or lost'.padStart(20)}  times caught`);
+  for (const row of rows) console.log(`${row.strategy.padEnd(26)}  ${cairn(row.profit).padStart(20)}  ${String(row.caught).padStart(12)}`);
+  console.log(`\n(frauds proved: ${f.proved.forged} forged receipt, ${f.proved.doubleClaims} double claim; griefing requests ${f.requests}, answered ${f.answered}; griefing capacity challenges ${f.capacityChallenges}; reputation bought by the farmer ${farm.score} vs ${farm.honestScore} for one real epoch)`);
   console.log('\nepoch  scheduled        budget           minted           supply');
   for (const p of r.curve) console.log(`${String(p.epoch).padStart(5)}  ${cairn(p.scheduled).padStart(15)}  ${cairn(p.budget).padStart(15)}  ${cairn(p.minted).padStart(15)}  ${cairn(p.supply).padStart(15)}`);
   console.log(`\nmax supply ${cairn(r.maxSupply)}`);

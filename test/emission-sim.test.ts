@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSim, runSybilSim } from '../bench/sim.ts';
 import { runFaultSim } from '../bench/sim-faults.ts';
+import { runReputationFarmer, runWashCoalition } from '../bench/sim-coalition.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 
 describe('the economics simulation', () => {
@@ -17,8 +18,12 @@ describe('the economics simulation', () => {
     expect(r.profits.withholder).toBeLessThan(0n);
     // A token self-paid receipt makes the farmer eligible; its fleet passes capacity challenges, yet
     // the capacity guard returns at most the fees it paid.
-    expect(r.profits.farmer).toBeLessThan(0n);
-    expect(r.profits.farmer).toBeLessThan(r.profits.honest);
+    expect(r.profits['capacity-farmer']).toBeLessThan(0n);
+    expect(r.profits['capacity-farmer']).toBeLessThan(r.profits.honest);
+    // Times caught: the withholder and the idle fleet are slashed; the honest operator never.
+    expect(r.caught.honest).toBe(0);
+    expect(r.caught.withholder).toBeGreaterThanOrEqual(1);
+    expect(r.caught['idle-fleet']).toBeGreaterThanOrEqual(1);
     for (const p of r.curve) {
       expect(p.supply).toBeLessThanOrEqual(r.maxSupply);
       expect(p.minted).toBeLessThanOrEqual(p.budget);
@@ -54,6 +59,7 @@ describe('the economics simulation', () => {
     expect(r.status.forger).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
     expect(r.status['double-claimer']).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
     expect(r.status.honest).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
+    expect(r.caught).toMatchObject({ honest: 0, forger: 1, 'double-claimer': 1 });
     expect(r.profits.forger).toBeLessThan(0n);
     expect(r.profits['double-claimer']).toBeLessThan(0n);
     // Every griefing request is answered and every capacity challenge proved: each bond is lost.
@@ -63,4 +69,22 @@ describe('the economics simulation', () => {
     expect(r.profits['griefing-challenger']).toBeLessThan(0n);
     for (const s of ['forger', 'double-claimer', 'griefing-challenger'] as const) expect(r.profits[s]).toBeLessThan(r.profits.honest);
   }, 60_000);
+
+  it('makes a validator-operator-author wash trader (5% and 60% of the stake, its idle fleet reported fully up by its own validator), a sybil splitter and a reputation farmer all end poorer than doing nothing', async () => {
+    // Each against the same chain with the coalition idle; fees are the protocol fees its batches paid.
+    for (const bps of [500, 6000]) {
+      const r = await runWashCoalition(bps, ['operator2'], 2);
+      expect(r.fees).toBeGreaterThan(0n);
+      // Minting gives back at most half the fees (validators' share included): it loses at least the other half.
+      expect(2n * r.profit).toBeLessThanOrEqual(-r.fees);
+    }
+    const sybil = await runWashCoalition(2000, ['operator2', 'griefer', 'adapterAuthor'], 2);
+    expect(sybil.fees).toBeGreaterThan(0n);
+    expect(2n * sybil.profit).toBeLessThanOrEqual(-sybil.fees);
+    // A token self-paid receipt an epoch costs money and buys no reputation.
+    const farm = await runReputationFarmer(2);
+    expect(farm.profit).toBeLessThan(0n);
+    expect(farm.score).toBe(0);
+    expect(farm.honestScore).toBeGreaterThan(0);
+  }, 120_000);
 });
