@@ -43,6 +43,7 @@ import { EmissionKeeper, emissionModule } from '../modules/emission/index.ts';
 import { blockMaxGas, consensusModule, seedParams, storedParams } from '../modules/consensus/index.ts';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { type UpgradeHandler, UpgradeHaltError, binaryTooEarlyMessage, preBlock, scheduledPlan, upgradeModule, upgradeNeededMessage } from '../modules/upgrade/index.ts';
+import { GovKeeper, govModule } from '../modules/gov/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo, Context } from '../core/framework/context.ts';
@@ -95,6 +96,9 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
   const royalty = new RoyaltyKeeper(bank, registry);
   const receipts = new ReceiptsKeeper(bank, registry, royalty);
   const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry, staking });
+  // A passed proposal's messages go through every module's handlers: gov's router is filled below.
+  const router = new Map<string, MsgHandler>();
+  const gov = new GovKeeper(bank, stakingApi(staking), router);
   const modules: Module[] = [
     authModule(accounts, authority),
     bankModule(bank, accounts, authority),
@@ -107,9 +111,12 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),
     royaltyModule(royalty, accounts),
-    // Last: mints at the epoch end from what receipts finalized and royalty split in this block.
+    // Mints at the epoch end from what receipts finalized and royalty split in this block.
     emissionModule(emission, accounts),
+    // Last: tallies proposals whose voting ended and runs the passed ones after the block's work.
+    govModule(gov, accounts, authority),
   ];
+  for (const m of modules) for (const h of m.msgs) router.set(h.typeUrl, h);
   return modules;
 }
 

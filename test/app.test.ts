@@ -1,5 +1,5 @@
 // The app driven in-process through ABCI calls: what a wallet sees for good and bad transactions.
-import { MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgRevokeAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/tx';
 import { QueryAccountRequest } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
@@ -189,7 +189,7 @@ describe('malformed and hostile transactions', () => {
       'an unknown message type',
       async (c) => {
         const acc = await c.account(alice.address);
-        return signTx(alice, [{ typeUrl: MsgVote.typeUrl, value: { proposalId: 1n, voter: alice.address, option: 1, metadata: '' } }], {
+        return signTx(alice, [{ typeUrl: MsgRevokeAllowance.typeUrl, value: { granter: alice.address, grantee: carol.address } }], {
           chainId: CHAIN_ID,
           accountNumber: acc.accountNumber,
           sequence: acc.sequence,

@@ -3,13 +3,13 @@ import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
 import { DirectSecp256k1HdWallet, encodePubkey, makeAuthInfoBytes, makeSignDoc } from '@cosmjs/proto-signing';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { EncodeObject } from '@cosmjs/proto-signing';
-import { MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgRevokeAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/tx';
 import { cairnRegistry } from '../../sdk/cosmjs-registry.ts';
 import { bankMsgs } from '../../sdk/bank/messages.ts';
 
 const registry = cairnRegistry();
 // A message Cairn has no handler for, so tests can sign one and see it refused.
-registry.register(MsgVote.typeUrl, MsgVote);
+registry.register(MsgRevokeAllowance.typeUrl, MsgRevokeAllowance);
 
 /** Distinct deterministic test mnemonics (BIP-39 test vectors style), never funded anywhere real. */
 export const MNEMONICS = [
