@@ -84,12 +84,12 @@ export async function tallyNow(chain: AppChain, id: bigint): Promise<TallyResult
 
 /** Runs empty blocks until the proposal leaves its deposit and voting periods; returns it (undefined if dropped). */
 export async function finish(chain: AppChain, id: bigint): Promise<Proposal | undefined> {
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 100; i++) {
     const p = await proposal(chain, id);
     if (p === undefined || (p.status !== ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD && p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD)) return p;
     await chain.block();
   }
-  throw new Error(`proposal ${id} still open after 20 blocks`);
+  throw new Error(`proposal ${id} still open after 100 blocks`);
 }
 
 export { ProposalStatus, VoteOption };
