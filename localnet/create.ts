@@ -9,7 +9,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Keyring } from '../sdk/keyring/keyring.ts';
-import { addGenesisAccount, checkGenesis, defaultAppState, defaultGenesisConsensusParams, trustDevVerifier, type AppState } from '../node/genesis.ts';
+import { addGenesisAccount, checkGenesis, defaultAppState, defaultGenesisConsensusParams, trustDevVerifier, withShortGovPeriods, type AppState } from '../node/genesis.ts';
 import { addGenesisValidator } from '../modules/staking/genesis-builder.ts';
 import { localSettings, peerAddress } from '../node/cometbft/config.ts';
 import { buildGenesis, genesisPath, readGenesis, writeGenesis } from '../node/cometbft/genesis.ts';
@@ -135,8 +135,9 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
   const faucet = await newKey();
   await new Keyring({ dir, backend: 'test' }).add('faucet', { mnemonic: faucet.mnemonic });
 
-  // The public dev verifier is trusted so attestations and capacity challenges work (dev only).
-  let appState = mergeSections(trustDevVerifier(defaultAppState()), opts.genesis);
+  // The public dev verifier is trusted so attestations and capacity challenges work (dev only), and
+  // proposals are decided within two minutes.
+  let appState = mergeSections(withShortGovPeriods(trustDevVerifier(defaultAppState())), opts.genesis);
   appState = addGenesisAccount(appState, faucet.address, [{ denom: 'ucairn', amount: opts.faucetFunds ?? 1_000_000n * CAIRN }]);
   for (const a of opts.accounts ?? []) appState = addGenesisAccount(appState, a.address, [{ denom: 'ucairn', amount: a.amount }]);
   const operators = opts.operators ?? 0;

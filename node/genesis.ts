@@ -111,6 +111,20 @@ export function trustDevVerifier(appState: AppState): AppState {
 }
 
 /**
+ * Gov periods of dev chains and localnets: a proposal reaches its vote within a minute and is
+ * decided a minute later (the SDK's two days elsewhere); the expedited period must stay shorter.
+ */
+export const DEV_GOV_PARAMS = { max_deposit_period: '60s', voting_period: '60s', expedited_voting_period: '30s' } as const;
+
+/** `appState` with DEV_GOV_PARAMS over its gov params (localnets; `cairn dev` gets them with DEV_PARAMS). */
+export function withShortGovPeriods(appState: AppState): AppState {
+  const next = structuredClone(appState);
+  const gov = (next['gov'] ??= {}) as { params?: Record<string, unknown> };
+  gov.params = { ...gov.params, ...DEV_GOV_PARAMS };
+  return next;
+}
+
+/**
  * The dev chain's shorter windows (`cairn dev`), so a submitted batch is paid about half a minute
  * later: 2-minute epochs (emission's epochs_per_year to match, so the yearly budget is unchanged),
  * a 30-block dispute window, a 10-block reveal window, and escrow withdrawals after 60 blocks.
@@ -118,6 +132,7 @@ export function trustDevVerifier(appState: AppState): AppState {
 export const DEV_PARAMS = {
   receipts: { epoch_blocks: '120', dispute_window_blocks: '30', reveal_window: '10', escrow_withdraw_delay: '60' },
   emission: { epochs_per_year: String(365 * 24 * 30) },
+  gov: DEV_GOV_PARAMS,
 } as const;
 
 export function withDevParams(appState: AppState): AppState {

@@ -4,7 +4,7 @@
 // kept and checked as the SDK checks them but never used.
 import type { Duration } from 'cosmjs-types/google/protobuf/duration';
 import type { Params } from 'cosmjs-types/cosmos/gov/v1/gov';
-import { type Amount, parseCoins, toProtoCoins } from '../../core/framework/coins.ts';
+import { type Amount, parseCoins } from '../../core/framework/coins.ts';
 import { type Dec, ONE, formatDec, parseDecJson } from '../../core/framework/dec.ts';
 import { GenesisError, array, at, object, string } from '../../core/framework/json.ts';
 
@@ -70,7 +70,7 @@ function coins(list: Params['minDeposit'], name: string): Amount[] {
   try {
     return parseCoins(list);
   } catch (e) {
-    throw new Error(`invalid ${name}: ${(e as Error).message}`);
+    throw new Error(`invalid ${name}: ${(e as Error).message}`, { cause: e });
   }
 }
 
