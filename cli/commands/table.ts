@@ -8,6 +8,7 @@ import { registryQueryCommands, registryTxCommands } from './registry/commands.t
 import { stakingQueryCommands, stakingTxCommands } from './staking/commands.ts';
 import { distributionQueryCommands, distributionTxCommands } from './distribution/commands.ts';
 import { slashingQueryCommands, slashingTxCommands } from './slashing/commands.ts';
+import { govQueryCommands, govTxCommands } from './gov/commands.ts';
 import { receiptsCommands, receiptsQueryCommands, receiptsTxCommands } from './receipts/commands.ts';
 import { emissionQueryCommands, emissionTxCommands } from './emission/commands.ts';
 import { consensusQueryCommands, upgradeQueryCommands } from './upgrade/commands.ts';
@@ -234,6 +235,7 @@ export const ROOT: CommandGroup = {
         stakingTxCommands(feeOptions),
         distributionTxCommands(feeOptions),
         slashingTxCommands(feeOptions),
+        govTxCommands(feeOptions),
         receiptsTxCommands(feeOptions),
         emissionTxCommands(feeOptions),
       ],
@@ -284,6 +286,7 @@ export const ROOT: CommandGroup = {
         stakingQueryCommands,
         distributionQueryCommands,
         slashingQueryCommands,
+        govQueryCommands,
         receiptsQueryCommands,
         emissionQueryCommands,
         upgradeQueryCommands,

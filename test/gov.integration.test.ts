@@ -1,7 +1,8 @@
-// Unmodified CosmJS governs a real single-validator chain: a delegator's SigningStargateClient
+// Governance of a real single-validator chain. Unmodified CosmJS: a delegator's SigningStargateClient
 // submits a v1beta1 TextProposal (CosmJS's own gov encoders) and a v1 proposal holding a registry
 // MsgUpdateParams (with cairnRegistry), deposits and votes; a QueryClient with setupGovExtension
-// reads the proposals, deposits, votes, tally and params, and both proposals pass.
+// reads the proposals, deposits, votes, tally and params, and both proposals pass. The CLI: a
+// proposal file changing gov's own params is submitted, voted on (plain and weighted) and passes.
 import { type EncodeObject } from '@cosmjs/proto-signing';
 import { GasPrice, QueryClient, SigningStargateClient, setupGovExtension } from '@cosmjs/stargate';
 import { connectComet, type CometClient } from '@cosmjs/tendermint-rpc';
@@ -20,7 +21,13 @@ import { setupRegistryExtension } from '../sdk/registry/queries.ts';
 import { REGISTRY_TYPE_URLS } from '../sdk/registry/messages.ts';
 import { ed25519Key } from './support/registry.ts';
 import { TEST_OPERATOR, TEST_SELF_BOND, createTestHome } from './support/node-home.ts';
-import { type TestWallet, testWallet } from './support/wallets.ts';
+import { MNEMONICS, type TestWallet, testWallet } from './support/wallets.ts';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../cli/main.ts';
+import { Keyring } from '../sdk/keyring/keyring.ts';
+import { memoryIo } from './support/cli-io.ts';
 
 const FUNDS = 10_000_000_000n;
 let node: RunningNode;
@@ -118,4 +125,77 @@ describe('governance with unmodified CosmJS', () => {
     expect(passed[1]!.finalTallyResult.yes).toBe((2n * TEST_SELF_BOND).toString());
     expect((await q.registry.params()).params!.trustedVerifiers).toContainEqual(verifier);
   }, 120_000);
+});
+
+describe('governance from the CLI', () => {
+  let keyringDir: string;
+  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const io = memoryIo();
+    const code = await runCli(['--node', rpcUrl, '--keyring-backend', 'test', '--keyring-dir', keyringDir, ...argv], io);
+    return { code, out: io.stdoutText(), err: io.stderrText() };
+  }
+  const fees = ['--gas', 'auto', '--gas-prices', '0.025ucairn'];
+
+  it("submits a proposal file changing gov's own quorum, votes (then re-votes weighted), reads it back, and it passes", async () => {
+    keyringDir = await mkdtemp(join(tmpdir(), 'cairn-gov-keys-'));
+    await new Keyring({ dir: keyringDir, backend: 'test' }).import('alice', MNEMONICS[0]!);
+    const gov = new AddressCodec('cairn').encode(moduleAddress('gov'));
+    const params = JSON.parse((await cli('query', 'gov', 'params', '--output', 'json')).out) as Record<string, unknown>;
+    expect(params['quorum']).toBe('0.334000000000000000');
+    const file = join(keyringDir, 'proposal.json');
+    const next = {
+      min_deposit: [{ denom: 'ucairn', amount: '1000' }],
+      max_deposit_period: '20s',
+      voting_period: '6s',
+      quorum: '0.4',
+      threshold: '0.5',
+      veto_threshold: '0.334',
+      min_initial_deposit_ratio: '0',
+      proposal_cancel_ratio: '0.5',
+      proposal_cancel_dest: '',
+      expedited_voting_period: '3s',
+      expedited_threshold: '0.667',
+      expedited_min_deposit: [{ denom: 'ucairn', amount: '50000000' }],
+      burn_vote_quorum: false,
+      burn_proposal_deposit_prevote: false,
+      burn_vote_veto: true,
+      min_deposit_ratio: '0.01',
+    };
+    await writeFile(file, JSON.stringify({ messages: [{ '@type': '/cosmos.gov.v1.MsgUpdateParams', authority: gov, params: next }], metadata: 'ipfs://quorum', deposit: '1000ucairn', title: 'Quorum 40%', summary: 'Raise the quorum.' }));
+    let r = await cli('tx', 'gov', 'submit-proposal', 'alice', file, ...fees);
+    expect(r.code, r.err).toBe(0);
+    const listed = JSON.parse((await cli('query', 'gov', 'proposals', '--status', 'voting', '--output', 'json')).out) as { proposals: { id: string; title: string }[] };
+    const id = listed.proposals.find((p) => p.title === 'Quorum 40%')!.id;
+    r = await cli('tx', 'gov', 'vote', 'alice', id, 'no', ...fees);
+    expect(r.code, r.err).toBe(0);
+    r = await cli('tx', 'gov', 'weighted-vote', 'alice', id, 'yes=0.7,no=0.3', ...fees);
+    expect(r.code, r.err).toBe(0);
+    r = await cli('query', 'gov', 'votes', id);
+    expect(r.out).toContain('yes=0.7,no=0.3');
+    r = await cli('query', 'gov', 'tally', id, '--output', 'json');
+    expect(JSON.parse(r.out)).toMatchObject({ yesCount: ((2n * TEST_SELF_BOND * 7n) / 10n).toString(), noCount: ((2n * TEST_SELF_BOND * 3n) / 10n).toString() });
+    r = await cli('query', 'gov', 'deposits', id);
+    expect(r.out).toContain('1000ucairn');
+    const bad = await cli('tx', 'gov', 'weighted-vote', 'alice', id, 'yes=0.7,no=0.2', ...fees);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/total weight lower than 1.00/);
+
+    await until('the quorum proposal to pass', async () => JSON.parse((await cli('query', 'gov', 'proposal', id, '--output', 'json')).out) as { status: number }, (p) => p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD);
+    r = await cli('query', 'gov', 'proposal', id);
+    expect(r.out, r.out).toMatch(/status:?\s+passed/);
+    expect(JSON.parse((await cli('query', 'gov', 'params', '--output', 'json')).out)).toMatchObject({ quorum: '0.400000000000000000' });
+  }, 120_000);
+
+  it('refuses a proposal file naming an unknown message or field, before signing anything', async () => {
+    const file = join(keyringDir, 'bad.json');
+    await writeFile(file, JSON.stringify({ messages: [{ '@type': '/cosmos.gov.v1.MsgUpdateParams', authority: 'x', params: { quorom: '0.5' } }], title: 't', summary: 's' }));
+    let r = await cli('tx', 'gov', 'submit-proposal', 'alice', file);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('messages[0].params.quorom: unknown field');
+    await writeFile(file, JSON.stringify({ messages: [{ '@type': '/cosmos.nft.v1beta1.MsgSend' }], title: 't', summary: 's' }));
+    r = await cli('tx', 'gov', 'submit-proposal', 'alice', file);
+    expect(r.err).toContain('/cosmos.nft.v1beta1.MsgSend is not a message this CLI knows');
+    r = await cli('tx', 'gov', 'vote', 'alice', '1', 'maybe');
+    expect(r.err).toContain('"maybe" is not a vote option');
+  });
 });
