@@ -14,6 +14,7 @@ import { msgSubmitProposalV1beta1 } from './msgs/submit-proposal-v1beta1.ts';
 import { msgUpdateParams } from './msgs/update-params.ts';
 import { msgVote, msgVoteV1beta1, msgVoteWeighted, msgVoteWeightedV1beta1 } from './msgs/vote.ts';
 import { govQueries } from './queries.ts';
+import { checkGovInvariants } from './invariants.ts';
 
 export { GovKeeper } from './keeper.ts';
 
@@ -36,6 +37,7 @@ export function govModule(k: GovKeeper, accounts: GovAccounts, authority: Uint8A
       msgVoteWeightedV1beta1(k),
     ],
     queries: govQueries(k),
+    invariants: checkGovInvariants,
     endBlock: (ctx) => endBlock(k, ctx),
   };
 }
