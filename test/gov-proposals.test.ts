@@ -132,6 +132,17 @@ describe('bad input is refused with the SDK code and log, and changes nothing', 
       13,
       'expected gov account as only signer for proposal message',
     ],
+    [
+      'a proposal whose message has a field its type does not have',
+      (ch) => {
+        const send = MsgSend.encode({ fromAddress: govAddress(ch), toAddress: c.address, amount: [{ denom: 'ucairn', amount: '1' }] }).finish();
+        // field 9, varint 1: not a field of MsgSend
+        return submitMsg(c.address, [{ typeUrl: BANK_TYPE_URLS.MsgSend, value: Uint8Array.from([...send, 0x48, 0x01]) }]);
+      },
+      'gov',
+      12,
+      '/cosmos.bank.v1beta1.MsgSend has unknown field 9; this chain does not understand them: invalid proposal message',
+    ],
     ['an expedited proposal', () => submitMsg(c.address, [], '1000', { metadata: 'x', expedited: true }), 'gov', 21, 'expedited proposals are not supported by Cairn'],
     ['an initial deposit in the wrong denom', () => submitMsg(c.address, [], '', { metadata: 'x', initialDeposit: [{ denom: 'uatom', amount: '1000' }] }), 'gov', 23, 'deposited 1000uatom, but gov accepts only the following denom(s): [ucairn]'],
     ['a deposit in the wrong denom', (_ch, open) => govMsgs.MsgDeposit({ proposalId: open, depositor: c.address, amount: [{ denom: 'uatom', amount: '10' }] }), 'gov', 23, 'gov accepts only the following denom(s): [ucairn]'],
