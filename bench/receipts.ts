@@ -14,7 +14,7 @@ import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { fixedKey } from '../test/support/receipts-fixtures.ts';
 import { msgs as registryMsgs } from '../test/support/registry.ts';
-import { type Batch, buildBatch, inclusionProof, submitBatchMsg } from '../sdk/receipts/batch.ts';
+import { type Batch, buildBatch, inclusionProof } from '../sdk/receipts/batch.ts';
 import { SumTree, parentOf, receiptLeaf } from '../sdk/receipts/merkle.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
 
@@ -62,7 +62,7 @@ async function measure(label: string, role: Parameters<ReceiptsChain['sign']>[0]
   return r!;
 }
 
-const submitMsg = submitBatchMsg(batch, 'escrow');
+const submitMsg = rc.submitMsg(batch, 'escrow');
 const id = batchIdOf(await measure(`submit a ${fmt(N)}-receipt batch (MsgSubmitBatch, sample 2)`, 'operator', receiptMsgs.submit(submitMsg)));
 const record = await rc.batch(id);
 await measure('reveal the 2 sampled leaves (1 tx)', 'operator', record.sample.map((s) => receiptMsgs.reveal(rc.address('operator'), id, batch.receipts[Number(s.index)]!, inclusionProof(batch, Number(s.index)))));
@@ -83,7 +83,7 @@ const forged = rc.receipts(1024, { role: 'operator2' });
 const sorted = forged.slice().sort((a, b) => Buffer.compare(a.id, b.id));
 const liar = SumTree.build(sorted.map(receiptLeaf), { combine: (l, r, level, pos) => (level === 3 && pos === 5 ? { ...parentOf(l, r), amount: l.amount + r.amount + 99n } : parentOf(l, r)) });
 const cheat: Batch = { header: { ...batch.header, operator: rc.address('operator2'), root: liar.root.hash, amount: liar.root.amount, count: liar.root.count }, receipts: sorted, tree: liar };
-const cheatId = batchIdOf(await measure('submit a cheat’s batch', 'operator2', receiptMsgs.submit(submitBatchMsg(cheat, 'offchain'))));
+const cheatId = batchIdOf(await measure('submit a cheat’s batch', 'operator2', receiptMsgs.submit(rc.submitMsg(cheat, 'offchain'))));
 await measure('prove sum fraud (MsgChallengeSum)', 'challenger', receiptMsgs.challengeSum(rc.address('challenger'), cheatId, liar.sumNodeProof(3, 5)));
 
 const thirdKey = fixedKey('bench-third-operator');
@@ -95,7 +95,7 @@ const signedThird = third.map((r) => signReceipt(signReceipt(r, 'payer', rc.paye
 const sorted2 = signedThird.slice().sort((a, b) => Buffer.compare(a.id, b.id));
 const tree2 = SumTree.build(sorted2.map(receiptLeaf));
 const cheat2: Batch = { header: { ...batch.header, operator: rc.address('adapterAuthor'), root: tree2.root.hash, amount: tree2.root.amount, count: tree2.root.count }, receipts: sorted2, tree: tree2 };
-const cheat2Id = batchIdOf(await rc.ok('adapterAuthor', receiptMsgs.submit(submitBatchMsg(cheat2, 'offchain'))));
+const cheat2Id = batchIdOf(await rc.ok('adapterAuthor', receiptMsgs.submit(rc.submitMsg(cheat2, 'offchain'))));
 const j = sorted2.indexOf(signedThird[3]!);
 await measure('prove receipt fraud (MsgChallengeReceipt)', 'challenger', receiptMsgs.challengeReceipt(rc.address('challenger'), cheat2Id, sorted2[j]!, tree2.proof(j)));
 
@@ -115,7 +115,7 @@ for (let b = 0; b < Number(opt['full-blocks']); b++) {
   for (let k = 0; k < perBlock; k++) {
     const root = new Uint8Array(32);
     new DataView(root.buffer).setUint32(0, b * perBlock + k + 1000);
-    txs.push(await signAt(acc.accountNumber, acc.sequence + BigInt(k), { ...submitMsg, root, amount: '1000', count: BigInt(N) }));
+    txs.push(await signAt(acc.accountNumber, acc.sequence + BigInt(k), rc.submitMsg(batch, 'escrow', { root, amount: '1000', count: BigInt(N) })));
   }
   const t = performance.now();
   const res = await rc.block(txs);
@@ -136,10 +136,10 @@ function batchIdOf(r: ExecTxResult): bigint {
 }
 
 function submitBatchMsgSize(b: Batch): number {
-  return MsgSubmitBatch.encode(submitBatchMsg(b, 'escrow')).finish().length;
+  return MsgSubmitBatch.encode(rc.submitMsg(b, 'escrow')).finish().length;
 }
 
-async function signAt(accountNumber: bigint, sequence: bigint, msg: ReturnType<typeof submitBatchMsg>): Promise<Uint8Array> {
+async function signAt(accountNumber: bigint, sequence: bigint, msg: MsgSubmitBatch): Promise<Uint8Array> {
   const { signTx } = await import('../test/support/wallets.ts');
   return signTx(rc.w.operator, [receiptMsgs.submit(msg)], { chainId: 'cairn-test-1', accountNumber, sequence, gas: 1_000_000n, fee: [{ denom: 'ucairn', amount: '5000' }] });
 }

@@ -104,7 +104,7 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
     await proveOpenChallenges(rc);
     await proveOpenChallenges(rc, 'challenger');
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE });
-    const token = await rc.submit(buildBatch(rc.receipts(1, { unitPrice: UNIT_PRICE, operator: farmer, payer: farmer, operatorKey: farmerKey, payerKey: farmerPayerKey as typeof farmerPayerKey & Uint8Array })), 'escrow', 'challenger');
+    const token = await rc.submit(buildBatch(rc.receipts(1, { unitPrice: UNIT_PRICE, operator: farmer, payer: farmer, operatorKey: farmerKey, payerKey: farmerPayerKey as typeof farmerPayerKey & Uint8Array })), 'escrow', 'challenger', {}, farmerPayerKey);
     if (token.sample.length > 0) await rc.revealSample(token, 'challenger');
     await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, role: 'operator2', payer: rc.address('operator2'), payerKey: washKey as typeof washKey & Uint8Array });
     // The withholder submits without revealing; once jailed it can no longer submit at all.

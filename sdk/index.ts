@@ -39,7 +39,8 @@ export {
   toSumNode,
   verifyInclusion,
 } from './receipts/merkle.ts';
-export { type Batch, BatchError, type BatchErrorKind, type BatchHeader, batchRoot, buildBatch, inclusionProof, paymentRefsRoot, submitBatchMsg } from './receipts/batch.ts';
+export { type Batch, BatchError, type BatchErrorKind, type BatchHeader, type BatchTerms, batchRoot, batchTerms, buildBatch, inclusionProof, paymentRefsRoot } from './receipts/batch.ts';
+export { BATCH_DOMAIN, batchSignBytes, signBatch, signBatchAsPayer, signedLedger, verifyBatchSignature } from './receipts/batch-signature.ts';
 export { sampleIndices } from './receipts/sample.ts';
 
 // The modules' client faces: type URLs, EncodeObject builders, CosmJS registry and query extensions.

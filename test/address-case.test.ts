@@ -16,7 +16,7 @@ import { QueryOpenChallengesRequest } from '../proto/gen/cairn/emission/v1/query
 import { QueryOperatorRequest } from '../proto/gen/cairn/registry/v1/query.ts';
 import * as royaltyQuery from '../proto/gen/cairn/royalty/v1/query.ts';
 import { ChallengeStatus, type CapacityChallenge } from '../proto/gen/cairn/emission/v1/types.ts';
-import { buildBatch, submitBatchMsg } from '../sdk/receipts/batch.ts';
+import { buildBatch } from '../sdk/receipts/batch.ts';
 import { ReceiptFormatError, receiptProblems, signReceipt } from '../sdk/receipts/receipt.ts';
 import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
 import { REGISTRY_TYPE_URLS } from '../sdk/registry/messages.ts';
@@ -45,12 +45,12 @@ describe('an upper-case address cannot defeat the double-claim proof', () => {
     // The operator's own address upper-cased: same bytes, so its signature on the tx stays valid.
     const dup = first.receipts[0]!;
     const second = buildBatch([dup, ...rc.receipts(2)]);
-    await rc.expectRefused('operator', receiptMsgs.submit({ ...submitBatchMsg(second, 'escrow'), operator: upper(rc.address('operator')) }), INVALID_ADDRESS, /upper-case/);
+    await rc.expectRefused('operator', receiptMsgs.submit({ ...rc.submitMsg(second, 'escrow'), operator: upper(rc.address('operator')) }), INVALID_ADDRESS, /upper-case/);
     // The receipts upper-cased as well, so that they would match the batch: still refused.
     const shouted = buildBatch([dup, ...rc.receipts(2)].map((r) => ({ ...r, operator: upper(r.operator) })));
-    await rc.expectRefused('operator', receiptMsgs.submit({ ...submitBatchMsg(shouted, 'escrow'), operator: upper(rc.address('operator')) }), INVALID_ADDRESS, /upper-case/);
+    await rc.expectRefused('operator', receiptMsgs.submit({ ...rc.submitMsg(shouted, 'escrow'), operator: upper(rc.address('operator')) }), INVALID_ADDRESS, /upper-case/);
     // The payer upper-cased instead: its escrow is the same account, and is not locked twice either.
-    await rc.expectRefused('operator', receiptMsgs.submit({ ...submitBatchMsg(second, 'escrow'), payer: upper(rc.address('payer')) }), INVALID_ADDRESS, /upper-case/);
+    await rc.expectRefused('operator', receiptMsgs.submit({ ...rc.submitMsg(second, 'escrow'), payer: upper(rc.address('payer')) }), INVALID_ADDRESS, /upper-case/);
     expect(await rc.escrow()).toEqual(escrow);
 
     // The first batch finalizes and the payer has paid for the receipt once.
@@ -120,7 +120,7 @@ describe('every module refuses an upper-case address in its messages and queries
     const a = (role: Role): string => rc.address(role);
     const valoper = (role: Role): string => rc.chain.app.addresses.encode(rc.chain.app.addresses.decode(a(role)), 'cairnvaloper');
     const coin = { denom: 'ucairn', amount: '1000' };
-    const submit = submitBatchMsg(buildBatch(rc.receipts(2)), 'escrow');
+    const submit = rc.submitMsg(buildBatch(rc.receipts(2)), 'escrow');
     const royaltyParams = (await rc.query('Params', royaltyQuery.QueryParamsRequest, royaltyQuery.QueryParamsResponse, {}, '/cairn.royalty.v1.Query/')).params;
     const rows: [module: string, signer: Role, message: EncodeObject][] = [
       ['auth (the signer)', 'payer', { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: upper(a('payer')), toAddress: a('author'), amount: [coin] } }],

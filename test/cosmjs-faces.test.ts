@@ -13,7 +13,8 @@ import { ModelKind, OperatorStatus } from '../proto/gen/cairn/registry/v1/types.
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { emissionMsgs } from '../sdk/emission/messages.ts';
 import { setupEmissionExtension } from '../sdk/emission/queries.ts';
-import { buildBatch, submitBatchMsg } from '../sdk/receipts/batch.ts';
+import { buildBatch } from '../sdk/receipts/batch.ts';
+import { signBatchAsPayer } from '../sdk/receipts/batch-signature.ts';
 import { receiptsMsgs } from '../sdk/receipts/messages.ts';
 import { setupReceiptsExtension } from '../sdk/receipts/queries.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
@@ -107,7 +108,7 @@ describe('the sdk faces with CosmJS on a real chain', () => {
         return signReceipt(signReceipt(r, 'payer', payerKey), 'operator', operatorKey);
       }),
     );
-    await send('operator', [receiptsMsgs.MsgSubmitBatch(submitBatchMsg(batch, 'escrow'))]);
+    await send('operator', [receiptsMsgs.MsgSubmitBatch(signBatchAsPayer(batch, 'escrow', payerKey))]);
     const { batches } = await q.receipts.batches({ operator: w.operator.address });
     expect(batches).toHaveLength(1);
     const { batch: onChain } = await q.receipts.batch({ id: batches[0]!.id });

@@ -37,7 +37,7 @@ import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipt
 import { OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import * as regq from '../proto/gen/cairn/registry/v1/query.ts';
 import { MsgSubmitAttestation } from '../proto/gen/cairn/registry/v1/tx.ts';
-import { type Batch, buildBatch, inclusionProof, receiptProblems, signReceipt, submitBatchMsg } from '../sdk/index.ts';
+import { type Batch, batchTerms, buildBatch, inclusionProof, receiptProblems, signBatch, signReceipt } from '../sdk/index.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 import type { TestWallet } from './support/wallets.ts';
 import { eventually, scrape, scrapeSum } from './support/localnet.ts';
@@ -108,7 +108,7 @@ async function publishAndSubmit(role: 'operator' | 'operator2', batch: Batch, wi
   const key = role === 'operator' ? honestKey : cheatKey;
   const sent = await publishBatch({ chainId: net.chainId, height, batch, signer: key, peers: [(await libp2pAddress(net.node('node0')))!], logger: silentLogger });
   expect(sent).toBe(1);
-  const [res] = await send(role, [receiptMsgs.submit(submitBatchMsg(batch, 'escrow'))]);
+  const [res] = await send(role, [receiptMsgs.submit(signBatch(batchTerms(batch, 'escrow'), payerKey))]);
   const { batchId, sample } = MsgSubmitBatchResponse.decode(res!);
   const reveal = sample.filter((i) => Number(i) !== withhold).map((i) => receiptMsgs.reveal(w[role].address, batchId, batch.receipts[Number(i)]!, inclusionProof(batch, Number(i))));
   if (reveal.length > 0) await send(role, reveal);

@@ -2,7 +2,7 @@
 // when CheckTx refuses it). The snapshot covers the receipts, royalty and registry state and every
 // balance involved.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Batch, buildBatch, inclusionProof, submitBatchMsg } from '../sdk/receipts/batch.ts';
+import { type Batch, buildBatch, inclusionProof } from '../sdk/receipts/batch.ts';
 import { SumTree, receiptLeaf } from '../sdk/receipts/merkle.ts';
 import { ADAPTER, BASE_MODEL, GPU_ID, OPERATOR_BOND, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
@@ -70,46 +70,46 @@ describe('MsgSubmitBatch', () => {
   it('refuses too little escrow', async () => {
     const poor = await ReceiptsChain.start({ escrow: 10n, receipts: WINDOWS });
     const b = buildBatch(poor.receipts(3));
-    await poor.expectRefused('operator', receiptMsgs.submit(submitBatchMsg(b, 'escrow')), ERR.insufficientEscrow, `has 10ucairn available; the batch needs ${b.header.amount}ucairn`);
+    await poor.expectRefused('operator', receiptMsgs.submit(poor.submitMsg(b, 'escrow')), ERR.insufficientEscrow, `has 10ucairn available; the batch needs ${b.header.amount}ucairn`);
     // OFFCHAIN batches need no escrow.
     await poor.submit(b, 'offchain');
   });
 
   it('refuses amounts that overflow 128 bits, a zero count, a bad root and mixed settlement fields', async () => {
-    const msg = submitBatchMsg(batch, 'escrow');
+    const msg = rc.submitMsg(batch, 'escrow');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, amount: (U128_MAX + 1n).toString() }), ERR.invalidBatch, 'does not fit in 128 bits');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, amount: '-1' }), ERR.invalidBatch);
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, count: 0n }), ERR.invalidBatch, 'count is 0');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, root: new Uint8Array(31) }), ERR.invalidBatch, 'root has 31 bytes');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, paymentRefsRoot: new Uint8Array(32) }), ERR.invalidBatch, 'an ESCROW batch carries no payment_refs_root');
-    await rc.expectRefused('operator', receiptMsgs.submit({ ...submitBatchMsg(batch, 'offchain'), paymentRefsRoot: new Uint8Array() }), ERR.invalidBatch, 'OFFCHAIN batch carries a 32-byte');
+    await rc.expectRefused('operator', receiptMsgs.submit({ ...rc.submitMsg(batch, 'offchain'), paymentRefsRoot: new Uint8Array() }), ERR.invalidBatch, 'OFFCHAIN batch carries a 32-byte');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, mode: 0 }), ERR.invalidBatch, 'neither ESCROW nor OFFCHAIN');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, count: 1n << 40n }), ERR.invalidBatch, 'exceeds max_batch_count');
   });
 
   it('refuses an unknown model, an adapter of another base, a root submitted before, and epochs not open', async () => {
-    const msg = submitBatchMsg(batch, 'escrow');
+    const msg = rc.submitMsg(batch, 'escrow');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, modelId: 'nope' }), { code: 4, codespace: 'royalty' }, 'nope');
     await rc.expectRefused('operator', receiptMsgs.submit({ ...msg, modelId: ADAPTER, adapterId: BASE_MODEL }), { code: 5, codespace: 'royalty' });
     await rc.revealSample(await rc.submit(batch));
     await rc.expectRefused('operator', receiptMsgs.submit(msg), ERR.duplicateRoot);
     const other = buildBatch(rc.receipts(2));
-    await rc.expectRefused('operator', receiptMsgs.submit({ ...submitBatchMsg(other, 'escrow'), epoch: 2n }), ERR.invalidEpoch, 'has not started');
+    await rc.expectRefused('operator', receiptMsgs.submit(rc.submitMsg(other, 'escrow', { epoch: 2n })), ERR.invalidEpoch, 'has not started');
     await rc.advanceTo(41n);
-    await rc.expectRefused('operator', receiptMsgs.submit(submitBatchMsg(other, 'escrow')), ERR.invalidEpoch, 'more than max_batch_age_epochs (2) behind 4');
+    await rc.expectRefused('operator', receiptMsgs.submit(rc.submitMsg(other, 'escrow')), ERR.invalidEpoch, 'more than max_batch_age_epochs (2) behind 4');
   });
 
   it('refuses a batch from an unbonding operator, a jailed one and an unknown one', async () => {
-    await rc.expectRefused('payer', receiptMsgs.submit({ ...submitBatchMsg(batch, 'escrow'), operator: payer() }), ERR.notActive);
+    await rc.expectRefused('payer', receiptMsgs.submit({ ...rc.submitMsg(batch, 'escrow'), operator: payer() }), ERR.notActive);
     // Jailed: a batch whose sample is never revealed.
     const s = await rc.submit(batch);
     await rc.advanceTo((await rc.batch(s.id)).revealDeadline);
     const next = buildBatch(rc.receipts(2));
-    await rc.expectRefused('operator', receiptMsgs.submit(submitBatchMsg(next, 'escrow')), ERR.notActive, 'is not an active operator');
+    await rc.expectRefused('operator', receiptMsgs.submit(rc.submitMsg(next, 'escrow')), ERR.notActive, 'is not an active operator');
     // Unbonding: operator2 unbonds its whole bond.
     await rc.ok('operator2', registryMsgs.beginUnbond(rc.address('operator2'), OPERATOR_BOND));
     const theirs = buildBatch(rc.receipts(2, { role: 'operator2' }));
-    await rc.expectRefused('operator2', receiptMsgs.submit(submitBatchMsg(theirs, 'escrow')), ERR.notActive);
+    await rc.expectRefused('operator2', receiptMsgs.submit(rc.submitMsg(theirs, 'escrow')), ERR.notActive);
   });
 });
 

@@ -26,7 +26,7 @@ import {
   receiptSignBytes,
   sampleIndices,
   signReceipt,
-  submitBatchMsg,
+  batchTerms,
   verifyInclusion,
   verifyReceipt,
 } from '../sdk/index.ts';
@@ -118,10 +118,10 @@ describe('buildBatch', () => {
     expect(batch.header.units).toBe(receipts.reduce((s, r) => s + r.unitsIn + r.unitsOut, 0n));
     expect(batch.header.amount).toBe(receipts.reduce((s, r) => s + BigInt(r.amount), 0n));
     expect(batch.header.root).toEqual(batch.tree.root.hash);
-    const msg = submitBatchMsg(batch, 'offchain');
+    const msg = batchTerms(batch, 'offchain');
     expect(msg.mode).toBe(SettlementMode.SETTLEMENT_MODE_OFFCHAIN);
     expect(msg.paymentRefsRoot).toHaveLength(32);
-    expect(submitBatchMsg(batch, 'escrow').paymentRefsRoot).toHaveLength(0);
+    expect(batchTerms(batch, 'escrow').paymentRefsRoot).toHaveLength(0);
   });
 
   it('rejects duplicate ids, mixed payers, models, adapters, epochs and operators, and an empty list', () => {

@@ -23,17 +23,18 @@ import { receiptsTypes } from '../sdk/receipts/messages.ts';
 import { ESCROW_ACCOUNT } from '../modules/receipts/keys.ts';
 import { TREASURY_ACCOUNT } from '../modules/royalty/keys.ts';
 import { ADAPTER, BASE_MODEL, GPU_ID, OPERATOR_BOND, type Role, receiptMsgs, receiptsAppState, roleWallets } from './support/receipts-chain.ts';
-import { fixedKey, receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
+import { fixedKey, fixedSeed, receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
 import { moduleAddress } from '../core/framework/address.ts';
 import { waitForHeight } from '../node/cometbft/rpc.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import * as q from '../proto/gen/cairn/receipts/v1/query.ts';
-import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
+import { BatchStatus, FaultKind, Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import * as regq from '../proto/gen/cairn/registry/v1/query.ts';
-import { type Batch, buildBatch } from '../sdk/receipts/batch.ts';
+import { type Batch, batchTerms, buildBatch } from '../sdk/receipts/batch.ts';
+import { signBatch, signBatchAsPayer } from '../sdk/receipts/batch-signature.ts';
 import { SumTree, receiptLeaf } from '../sdk/receipts/merkle.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
 import { TEST_OPERATOR, TEST_SELF_BOND } from './support/node-home.ts';
@@ -183,8 +184,16 @@ describe('receipts on a real chain', () => {
   it('settles 1,000 receipts submitted with `cairn receipts submit`: every balance exact, supply down by the burn only', async () => {
     const point = await quietPoint();
     const batch = buildBatch(receipts(1000, { ...point, label: 'honest' }));
+    const unsignedFile = join(dir, 'unsigned-batch.json');
+    await writeFile(unsignedFile, JSON.stringify(batchJson(batch)));
+    // The payer checks the batch against the receipts it signed and signs its totals.
+    const keyFile = join(dir, 'payer.key');
+    await writeFile(keyFile, Buffer.from(fixedSeed('it-payer-key')).toString('hex'));
+    const ledger = join(dir, 'payer-signed.json');
+    await writeFile(ledger, JSON.stringify(batch.receipts.map((r) => Receipt.toJSON({ ...r, operatorSignature: new Uint8Array() }))));
     const file = join(dir, 'batch.json');
-    await writeFile(file, JSON.stringify(batchJson(batch)));
+    const signed = await cli('receipts', 'sign-batch', unsignedFile, '--key', keyFile, '--signed', ledger, '--out', file);
+    expect(signed.code, signed.out + signed.err).toBe(0);
     const A = batch.header.amount;
     const who = { operator: w.operator.address, author: w.author.address, adapterAuthor: w.adapterAuthor.address, payer: w.payer.address };
     const before = {
@@ -245,7 +254,10 @@ describe('receipts on a real chain', () => {
     const cheat: Batch = { header: { ...honestHeader, root: tree.root.hash, amount: tree.root.amount, count: 8n, units: 0n }, receipts: sorted, tree };
     const file = join(dir, 'forged.json');
     await writeFile(file, JSON.stringify(batchJson(cheat)));
-    await send('operator2', [receiptMsgs.submit({ operator: w.operator2.address, payer: w.payer.address, modelId: BASE_MODEL, adapterId: ADAPTER, epoch: point.epoch, root: tree.root.hash, count: 8n, units: 0n, amount: tree.root.amount.toString(), mode: 2, paymentRefsRoot: new Uint8Array(32) })]);
+    // A payer that signs whatever its operator sends (the forged receipt is not one it signed).
+    const terms = { chainId: CHAIN_ID, operator: w.operator2.address, payer: w.payer.address, modelId: BASE_MODEL, adapterId: ADAPTER, epoch: point.epoch, root: tree.root.hash, count: 8n, units: 0n, amount: tree.root.amount.toString(), mode: 2, paymentRefsRoot: new Uint8Array(32) } as const;
+    expect(() => signBatchAsPayer(cheat, 'offchain', payerKey)).toThrow(/does not carry this key's payer signature/);
+    await send('operator2', [receiptMsgs.submit(signBatch(terms, payerKey))]);
     const id = (await receiptsQuery('Batches', q.QueryBatchesRequest, q.QueryBatchesResponse, q.QueryBatchesRequest.fromPartial({ operator: w.operator2.address }))).batches[0]!.id;
     const watcher = await balance(w.challenger.address);
     const supplyBefore = await supply();
@@ -300,7 +312,8 @@ describe('receipts on a real chain', () => {
     const point = await quietPoint();
     const batch = buildBatch(receipts(16, { ...point, label: 'requested' }));
     const file = join(dir, 'requested.json');
-    await writeFile(file, JSON.stringify(batchJson(batch)));
+    const consent = signBatchAsPayer(batch, 'escrow', payerKey);
+    await writeFile(file, JSON.stringify(batchJson(batch, { mode: 'escrow', chainId: consent.chainId, payerKey: consent.payerKey, signature: consent.payerSignature })));
     const submitted = await cli('receipts', 'submit', 'ops', file, ...CLI_FEES);
     expect(submitted.code, submitted.out + submitted.err).toBe(0);
     const id = BigInt(/batch id:\s+(\d+)/.exec(submitted.out)![1]!);

@@ -126,9 +126,10 @@ export class ReceiptsKeeper {
     keys.batches.set(store, b.id, b);
   }
 
-  /** Indexes a new batch by root, operator, payer and epoch (status is set by setBatch). */
+  /** Indexes a new batch by root, payer signature, operator, payer and epoch (status is set by setBatch). */
   indexBatch(store: KVStore, b: Batch, operator: Uint8Array, payer: Uint8Array): void {
     keys.batchRoots.set(store, b.root, b.id);
+    if (b.payerSignature.length > 0) keys.batchSignatures.set(store, b.payerSignature, b.id);
     keys.batchesByOperator.set(store, [operator, b.id], true);
     keys.batchesByPayer.set(store, [payer, b.id], true);
     keys.batchesByEpoch.set(store, [b.epoch, b.id], true);

@@ -96,6 +96,8 @@ export const reservationsByPayer = new Map(key(0x1b), pairKey(lengthPrefixedByte
 export const reservationsByOperator = new Map(key(0x1c), pairKey(lengthPrefixedBytes, u64Key, lpLength), marker);
 /** (end time in seconds, reservation id) → marker: active reservations to pay out. */
 export const reservationEnds = new Map(key(0x1d), u64Pair, marker);
+/** payer batch signature → batch id: a payer's consent is spent by the batch it was given for. */
+export const batchSignatures = new Map(key(0x1e), rawBytes, u64Key);
 
 export const ALL_PREFIXES: readonly Uint8Array[] = [
   params.key,
@@ -127,6 +129,7 @@ export const ALL_PREFIXES: readonly Uint8Array[] = [
   reservationsByPayer.prefix,
   reservationsByOperator.prefix,
   reservationEnds.prefix,
+  batchSignatures.prefix,
 ];
 export const STATE_PREFIX = PREFIX;
 

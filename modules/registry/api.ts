@@ -6,6 +6,7 @@
 //   isActiveOperator(store, address)            ACTIVE with at least the minimum bond
 //   receiptKeysOf(store, address)               current + rotated-out receipt keys with their height windows
 //   payerKeyAuthorized(store, payer, key, h)    was `key` an authorised receipt key of `payer` at height h
+//   payerKeyOf(store, payer, key)               the payer's record of `key` (authorised / revoked heights)
 //   modelOf(store, id)                          a model or adapter manifest (royalty terms, base model)
 //   getAttestation(store, id)                   any accepted attestation by id, expired or replaced ones too
 //   gpusOf(store, address)                      the operator's GPU commitments (price, reservable flag)
@@ -25,6 +26,7 @@ export type RegistryApi = Pick<
   | 'isActiveOperator'
   | 'receiptKeysOf'
   | 'payerKeyAuthorized'
+  | 'payerKeyOf'
   | 'modelOf'
   | 'getAttestation'
   | 'gpusOf'

@@ -11,6 +11,7 @@ import {
   type Model,
   type Operator,
   OperatorStatus,
+  type PayerKey,
   type Params,
   TeeType,
   TrustLevel,
@@ -154,6 +155,11 @@ export class RegistryKeeper {
     }
     retired.sort((a, b) => (a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : 0));
     return [...retired, { key: op.receiptKey, validFrom: op.receiptKeySince, validUntil: undefined }];
+  }
+
+  /** The payer's record of `key` (authorised and revoked heights), or undefined if the payer never authorised it. */
+  async payerKeyOf(store: KVRead, payer: Uint8Array, key: Uint8Array): Promise<PayerKey | undefined> {
+    return keys.payerKeys.get(store, [payer, key]);
   }
 
   /** Whether `key` was an authorised receipt key of `payer` at `height`. */

@@ -6,7 +6,8 @@ import { U128_MAX, compareBytes, concatBytes, lp, toHex, utf8Bytes } from '../by
 import { leafHash, receiptLeaf, type SumValue, SumTree } from './merkle.ts';
 import { RECEIPT_ID_LENGTH, ReceiptFormatError } from './receipt.ts';
 
-export type BatchErrorKind = 'empty' | 'duplicate' | 'mixed' | 'malformed' | 'overflow';
+/** 'foreign': a receipt the payer asked to sign a batch of did not come from it (batch-signature.ts). */
+export type BatchErrorKind = 'empty' | 'duplicate' | 'mixed' | 'malformed' | 'overflow' | 'foreign';
 
 export class BatchError extends Error {
   override readonly name = 'BatchError';
@@ -109,10 +110,17 @@ export function paymentRefsRoot(batch: Batch): Uint8Array {
   return SumTree.build(leaves).root.hash;
 }
 
-/** The MsgSubmitBatch for a batch; OFFCHAIN batches carry their payment-references root. */
-export function submitBatchMsg(batch: Batch, mode: 'escrow' | 'offchain'): MsgSubmitBatch {
+/** The fields of a MsgSubmitBatch the payer signs (everything but the signature itself). */
+export type BatchTerms = Omit<MsgSubmitBatch, 'payerKey' | 'payerSignature'>;
+
+/**
+ * The terms of a batch's MsgSubmitBatch; OFFCHAIN batches carry their payment-references root. The
+ * chain takes them only with the payer's signature (batch-signature.ts signBatch / signBatchAsPayer).
+ */
+export function batchTerms(batch: Batch, mode: 'escrow' | 'offchain'): BatchTerms {
   const h = batch.header;
   return {
+    chainId: h.chainId,
     operator: h.operator,
     payer: h.payer,
     modelId: h.modelId,

@@ -11,7 +11,8 @@ import type * as rtx from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { MsgSubmitBatchResponse } from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import * as q from '../../proto/gen/cairn/receipts/v1/query.ts';
 import type { Batch as BatchRecord, InclusionProof, Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
-import { type Batch, buildBatch, inclusionProof, submitBatchMsg } from '../../sdk/receipts/batch.ts';
+import { type Batch, type BatchTerms, batchTerms, buildBatch, inclusionProof } from '../../sdk/receipts/batch.ts';
+import { signBatch } from '../../sdk/receipts/batch-signature.ts';
 import type { Ed25519Signer } from '../../sdk/ed25519.ts';
 import { signReceipt } from '../../sdk/receipts/receipt.ts';
 import { AppChain, CHAIN_ID } from './app-chain.ts';
@@ -207,9 +208,17 @@ export class ReceiptsChain {
     return out;
   }
 
-  /** Submits a batch as its operator; returns the id and the sample the chain drew. */
-  async submit(batch: Batch, mode: 'escrow' | 'offchain' = 'escrow', role: Role = 'operator', override: Partial<rtx.MsgSubmitBatch> = {}): Promise<Submitted> {
-    const r = await this.ok(role, receiptMsgs.submit({ ...submitBatchMsg(batch, mode), ...override }));
+  /**
+   * The MsgSubmitBatch of `batch` with `override` applied, then signed by `payerKey` (the payer's
+   * authorised key by default) as a payer that trusts its operator would: whatever the terms say.
+   */
+  submitMsg(batch: Batch, mode: 'escrow' | 'offchain' = 'escrow', override: Partial<BatchTerms> = {}, payerKey: Ed25519Signer = this.payerKey): rtx.MsgSubmitBatch {
+    return signBatch({ ...batchTerms(batch, mode), ...override }, payerKey);
+  }
+
+  /** Submits a batch as its operator, signed by the payer; returns the id and the sample the chain drew. */
+  async submit(batch: Batch, mode: 'escrow' | 'offchain' = 'escrow', role: Role = 'operator', override: Partial<BatchTerms> = {}, payerKey: Ed25519Signer = this.payerKey): Promise<Submitted> {
+    const r = await this.ok(role, receiptMsgs.submit(this.submitMsg(batch, mode, override, payerKey)));
     const res = MsgSubmitBatchResponse.decode(TxMsgData.decode(r.data).msgResponses[0]!.value);
     return { id: res.batchId, sample: res.sample, batch };
   }
@@ -226,7 +235,7 @@ export class ReceiptsChain {
   /** Build, submit and reveal: a batch on its way to finalization. */
   async honestBatch(n: number, f: Parameters<ReceiptsChain['receipts']>[1] = {}, mode: 'escrow' | 'offchain' = 'escrow'): Promise<Submitted> {
     const batch = buildBatch(this.receipts(n, f));
-    const s = await this.submit(batch, mode, f.role ?? 'operator');
+    const s = await this.submit(batch, mode, f.role ?? 'operator', {}, f.payerKey ?? this.payerKey);
     if (s.sample.length > 0) await this.revealSample(s, f.role ?? 'operator');
     return s;
   }

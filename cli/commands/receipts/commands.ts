@@ -64,6 +64,18 @@ export function receiptsCommands(feeOptions: OptionSpecs): CommandGroup {
         options: { out: { type: 'string', valueName: 'file', description: 'the batch file to write' } },
         examples: ['cairn receipts batch signed.json more.jsonl --out batch.json'],
       }),
+      cmd('sign-batch', "the payer's consent: sign a batch's totals, only over receipts this payer key signed", async () => (await off()).signBatch, {
+        args: [{ name: 'batch-file', description: 'written by `cairn receipts batch` (the operator sends it)' }],
+        description:
+          'Rebuilds the Merkle-sum root, count and totals from the receipts in the file and refuses if any receipt lacks this key’s payer signature or (with --signed) is not one of the receipts the payer signed. The chain refuses a batch without this signature.',
+        options: {
+          key: { type: 'string', valueName: 'file', description: 'the payer key seed file (authorised in the registry)' },
+          mode: { type: 'string', valueName: 'escrow|offchain', description: "settle from the payer's escrow (default) or off chain" },
+          signed: { type: 'string', valueName: 'file', description: 'the receipts this payer signed (its own record); every receipt of the batch must be one of them' },
+          out: { type: 'string', valueName: 'file', description: 'the signed batch file to write' },
+        },
+        examples: ['cairn receipts sign-batch batch.json --key ~/.cairn/payer-key --signed payer-signed.json --out signed-batch.json'],
+      }),
       cmd('verify', 'check receipts or a batch file: fields, amounts, signatures, and with --chain the keys', async () => (await off()).verify, {
         args: [{ name: 'file', description: 'a receipt, receipts or a batch file' }],
         options: {
@@ -77,9 +89,9 @@ export function receiptsCommands(feeOptions: OptionSpecs): CommandGroup {
         examples: ['cairn receipts prove batch.json 17 --output json'],
       }),
       cmd('submit', 'submit a batch (MsgSubmitBatch), then reveal the leaves the chain samples', async () => (await on()).submit, {
-        args: [from, { name: 'batch-file', description: 'written by `cairn receipts batch`' }],
+        args: [from, { name: 'batch-file', description: 'signed by the payer with `cairn receipts sign-batch`' }],
         options: {
-          mode: { type: 'string', valueName: 'escrow|offchain', description: "settle from the payer's escrow (default) or off chain" },
+          mode: { type: 'string', valueName: 'escrow|offchain', description: 'must be the mode the payer signed (default: that mode)' },
           'no-reveal': { type: 'boolean', description: 'do not reveal the sample now (it must be revealed within reveal_window)' },
           ...feeOptions,
         },

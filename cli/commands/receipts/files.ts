@@ -1,8 +1,10 @@
 // Files the receipts commands read and write. Receipts are protobuf JSON (ts-proto's form: camelCase,
 // bytes base64, 64-bit integers as strings); a file holds one receipt, a JSON array of them, or one
 // per line (JSONL). A batch file is {"header": {...}, "receipts": [...]} with the receipts in leaf
-// order; its tree is rebuilt (and checked against the header) when it is read. A key file holds an
-// ed25519 seed as 64 hex digits.
+// order; its tree is rebuilt (and checked against the header) when it is read. Once the payer has
+// signed it (`cairn receipts sign-batch`) it also holds "payerSignature": {mode, chainId, payerKey,
+// signature}, which `cairn receipts submit` sends along. A key file holds an ed25519 seed as 64 hex
+// digits.
 import { readFile, writeFile } from 'node:fs/promises';
 import { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { type Batch, type BatchHeader, buildBatch } from '../../../sdk/receipts/batch.ts';
@@ -80,8 +82,35 @@ export function headerJson(h: BatchHeader): Record<string, string> {
   };
 }
 
-export function batchJson(b: Batch): unknown {
-  return { header: headerJson(b.header), receipts: b.receipts.map(receiptJson) };
+/** The payer's signature over a batch's terms, as `cairn receipts sign-batch` writes it into the batch file. */
+export interface PayerConsent {
+  readonly mode: 'escrow' | 'offchain';
+  readonly chainId: string;
+  readonly payerKey: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export function batchJson(b: Batch, consent?: PayerConsent): unknown {
+  const signed =
+    consent === undefined
+      ? {}
+      : { payerSignature: { mode: consent.mode, chainId: consent.chainId, payerKey: Buffer.from(consent.payerKey).toString('hex'), signature: Buffer.from(consent.signature).toString('hex') } };
+  return { header: headerJson(b.header), ...signed, receipts: b.receipts.map(receiptJson) };
+}
+
+/** The payer's signature of a batch file, or undefined when the payer has not signed it. */
+export async function readConsent(path: string): Promise<PayerConsent | undefined> {
+  const json = parseJson(await readText(path, 'batch file'), path) as { payerSignature?: Record<string, unknown> };
+  const c = json.payerSignature;
+  if (c === undefined) return undefined;
+  const hexField = (name: string, length: number): Uint8Array => {
+    const v = c[name];
+    if (typeof v !== 'string' || !new RegExp(`^[0-9a-fA-F]{${length * 2}}$`).test(v)) throw new UsageError(`${path}: payerSignature.${name} must be ${length} bytes as hex`);
+    return new Uint8Array(Buffer.from(v, 'hex'));
+  };
+  if (c['mode'] !== 'escrow' && c['mode'] !== 'offchain') throw new UsageError(`${path}: payerSignature.mode must be escrow or offchain`);
+  if (typeof c['chainId'] !== 'string') throw new UsageError(`${path}: payerSignature.chainId is missing`);
+  return { mode: c['mode'], chainId: c['chainId'], payerKey: hexField('payerKey', 32), signature: hexField('signature', 64) };
 }
 
 /**

@@ -1,4 +1,4 @@
-// cairn receipts keygen | sign | batch | verify | prove: what an operator or a payer does with
+// cairn receipts keygen | sign | batch | sign-batch | verify | prove: what an operator or a payer does with
 // receipts before the chain sees anything. Only `verify --chain` talks to a node (to look up keys).
 import { writeFile } from 'node:fs/promises';
 import { arg, booleanFlag, stringFlag, type CommandContext } from '../../context.ts';
@@ -11,6 +11,7 @@ import { BatchError, buildBatch, inclusionProof } from '../../../sdk/receipts/ba
 import { generateEd25519, verifyEd25519 } from '../../../sdk/ed25519.ts';
 import { ReceiptFormatError, receiptProblems, receiptSignBytes, signReceipt } from '../../../sdk/receipts/receipt.ts';
 import { moduleQuery, parseId, withChain } from './client.ts';
+import { signBatchAsPayer, signedLedger } from '../../../sdk/receipts/batch-signature.ts';
 import { batchJson, headerJson, readBatch, readKey, readReceipts, readReceiptsOrBatch, receiptJson, writeJson } from './files.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -68,6 +69,38 @@ export async function batch(ctx: CommandContext): Promise<void> {
   await writeJson(out, batchJson(b));
   const h = headerJson(b.header);
   ctx.print({ json: { file: out, header: h }, text: fields([['batch file', out], ...Object.entries(h)]) });
+}
+
+/**
+ * The payer's consent: signs the batch's terms (root, count, units, amount, mode …) with the payer
+ * key, only if the file's receipts rebuild its header and each carries this key's payer signature;
+ * with --signed, each must also be one of the receipts in that file (the payer's own record of what
+ * it co-signed). Anything else is refused. Writes the batch file with the signature to --out.
+ */
+export async function signBatch(ctx: CommandContext): Promise<void> {
+  const out = stringFlag(ctx, 'out');
+  if (out === undefined) throw new UsageError('--out <file> is required');
+  const keyFile = stringFlag(ctx, 'key');
+  if (keyFile === undefined) throw new UsageError('--key <seed-file> (the payer key) is required');
+  const mode = stringFlag(ctx, 'mode') ?? 'escrow';
+  if (mode !== 'escrow' && mode !== 'offchain') throw new UsageError('--mode must be escrow or offchain');
+  const signer = await readKey(keyFile);
+  const b = await readBatch(arg(ctx, 0));
+  const ledgerFile = stringFlag(ctx, 'signed');
+  const own = ledgerFile === undefined ? undefined : signedLedger(await readReceipts(ledgerFile));
+  let msg;
+  try {
+    msg = signBatchAsPayer(b, mode, signer, own);
+  } catch (error) {
+    if (error instanceof BatchError || error instanceof ReceiptFormatError) throw new CliError(`refusing to sign: ${error.message}`);
+    throw error;
+  }
+  await writeJson(out, batchJson(b, { mode, chainId: msg.chainId, payerKey: msg.payerKey, signature: msg.payerSignature }));
+  const h = headerJson(b.header);
+  ctx.print({
+    json: { file: out, mode, payerKey: hex(msg.payerKey), signature: hex(msg.payerSignature), header: h },
+    text: fields([['signed batch file', out], ['mode', mode], ['payer key', hex(msg.payerKey)], ['count', h['count']!], ['amount', h['amount']!], ['root', h['root']!]]),
+  });
 }
 
 interface ChainKeys {

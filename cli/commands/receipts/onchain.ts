@@ -4,11 +4,12 @@ import { arg, booleanFlag, stringFlag, type CommandContext } from '../../context
 import { CliError, UsageError } from '../../errors.ts';
 import { receiptsMsgs } from '../../../sdk/receipts/messages.ts';
 import * as q from '../../../proto/gen/cairn/receipts/v1/query.ts';
-import { type Batch, inclusionProof, submitBatchMsg } from '../../../sdk/receipts/batch.ts';
+import { type Batch, batchTerms, inclusionProof } from '../../../sdk/receipts/batch.ts';
+import type { MsgSubmitBatch } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { parseCoin } from '../../amount.ts';
 import { eventAttribute } from '../../tx.ts';
 import { moduleQuery, parseId, sendReceiptsTx, withChain } from './client.ts';
-import { readBatch, readPublishedBatch } from './files.ts';
+import { readBatch, readConsent, readPublishedBatch } from './files.ts';
 
 const coinOf = (text: string, what: string): { denom: string; amount: string } => {
   const coin = parseCoin(text, { what });
@@ -22,12 +23,15 @@ function revealMsgs(sender: string, batchId: bigint, b: Batch, indices: readonly
   });
 }
 
-/** Submits a batch file; then, unless --no-reveal, reveals the leaves the chain sampled. */
+/** Submits a batch file the payer signed; then, unless --no-reveal, reveals the leaves the chain sampled. */
 export async function submit(ctx: CommandContext): Promise<void> {
-  const b = await readBatch(arg(ctx, 1));
-  const mode = stringFlag(ctx, 'mode') ?? 'escrow';
-  if (mode !== 'escrow' && mode !== 'offchain') throw new UsageError('--mode must be escrow or offchain');
-  const msg = submitBatchMsg(b, mode);
+  const path = arg(ctx, 1);
+  const b = await readBatch(path);
+  const consent = await readConsent(path);
+  if (consent === undefined) throw new UsageError(`${path} carries no payer signature: the payer signs the batch with \`cairn receipts sign-batch\` first`);
+  const mode = stringFlag(ctx, 'mode') ?? consent.mode;
+  if (mode !== consent.mode) throw new UsageError(`the payer signed this batch for mode ${consent.mode}, not ${mode}`);
+  const msg: MsgSubmitBatch = { ...batchTerms(b, mode), chainId: consent.chainId, payerKey: consent.payerKey, payerSignature: consent.signature };
   const result = await sendReceiptsTx(
     ctx,
     (sender) => {

@@ -1,15 +1,32 @@
 // MsgSubmitBatch: an operator commits a batch of receipts of one (payer, model, adapter, epoch) by
 // its Merkle-sum root and totals. ESCROW batches lock their amount from the payer's escrow now;
-// OFFCHAIN batches carry the root of their payment references. The chain derives the leaves it
+// OFFCHAIN batches carry the root of their payment references. Every batch carries the payer's
+// consent, a signature over its sign-bytes by a payer key authorised and not revoked at this block
+// (sdk/receipts/batch-signature.ts); without it nothing is locked. The chain derives the leaves it
 // audits from this block's hash and the batch id; the operator must reveal them by reveal_deadline.
 // Receipt times must fall in [start of the epoch, end of the epoch or this block's time].
 import { formatCoins } from '../../../core/framework/coins.ts';
+import type { Context } from '../../../core/framework/context.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgSubmitBatch, MsgSubmitBatchResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchStatus, SettlementMode } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { MAX_ID_TEXT_LENGTH } from '../../../sdk/receipts/receipt.ts';
 import { sampleIndices } from '../../../sdk/receipts/sample.ts';
-import { ErrDuplicateRoot, ErrInvalidBatch, ErrInvalidEpoch, ErrOperatorNotActive } from '../errors.ts';
+import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from '../../../sdk/ed25519.ts';
+import { verifyBatchSignature } from '../../../sdk/receipts/batch-signature.ts';
+import { VERIFY_GAS } from '../checks.ts';
+import {
+  ErrBatchSignatureChain,
+  ErrBatchSignatureMismatch,
+  ErrBatchSignatureReplayed,
+  ErrDuplicateRoot,
+  ErrInvalidBatch,
+  ErrInvalidEpoch,
+  ErrNoBatchSignature,
+  ErrOperatorNotActive,
+  ErrPayerKeyNotAuthorized,
+  ErrPayerKeyRevoked,
+} from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
@@ -38,6 +55,9 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
       } else if (msg.mode === SettlementMode.SETTLEMENT_MODE_OFFCHAIN) {
         if (msg.paymentRefsRoot.length !== 32) throw ErrInvalidBatch.wrap('an OFFCHAIN batch carries a 32-byte payment_refs_root');
       } else throw ErrInvalidBatch.wrap(`mode ${msg.mode} is neither ESCROW nor OFFCHAIN`);
+      if (msg.payerKey.length !== ED25519_KEY_LENGTH || msg.payerSignature.length !== ED25519_SIGNATURE_LENGTH) {
+        throw ErrNoBatchSignature.wrap(`payer_key (${msg.payerKey.length} bytes) and payer_signature (${msg.payerSignature.length} bytes) must be a 32-byte ed25519 key and its 64-byte signature`);
+      }
     },
 
     async execute(msg, ctx) {
@@ -49,6 +69,7 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
       if (!(await k.registry.isActiveOperator(ctx.store, operator))) throw ErrOperatorNotActive.wrap(`${msg.operator} is not an active operator (unknown, jailed, unbonding or tombstoned)`);
       const terms = await k.royalty.termsFor(ctx.store, msg.modelId, msg.adapterId);
       if ((await keys.batchRoots.get(ctx.store, msg.root)) !== undefined) throw ErrDuplicateRoot.wrap(hex(msg.root));
+      await checkPayerConsent(k, ctx, msg, payer);
 
       const current = k.epochOf(ctx.block.height, p);
       if (msg.epoch > current) throw ErrInvalidEpoch.wrap(`epoch ${msg.epoch} has not started; the current epoch is ${current}`);
@@ -91,6 +112,8 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
         settledHeight: 0n,
         openRequests: 0,
         challenges: 0,
+        payerKey: msg.payerKey,
+        payerSignature: msg.payerSignature,
       };
       k.indexBatch(ctx.store, batch, operator, payer);
       k.setBatch(ctx.store, batch);
@@ -114,4 +137,20 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
       return msgResponse(RECEIPTS_TYPE_URLS.MsgSubmitBatch, MsgSubmitBatchResponse, { batchId: id, sample, revealDeadline: batch.revealDeadline, disputeEnd: batch.disputeEnd });
     },
   };
+}
+
+/**
+ * The payer's consent, each failure with its own code: signed for this chain, by a key this payer
+ * authorised and has not revoked, not already spent on another batch, over exactly these terms.
+ */
+async function checkPayerConsent(k: ReceiptsKeeper, ctx: Context, msg: MsgSubmitBatch, payer: Uint8Array): Promise<void> {
+  if (msg.chainId !== ctx.block.chainId) throw ErrBatchSignatureChain.wrap(`the payer signed for chain "${msg.chainId}", this is "${ctx.block.chainId}"`);
+  const key = await k.registry.payerKeyOf(ctx.store, payer, msg.payerKey);
+  const keyHex = hex(msg.payerKey);
+  if (key === undefined || ctx.block.height < key.authorizedHeight) throw ErrPayerKeyNotAuthorized.wrap(`${keyHex} is not a receipt key of ${msg.payer}`);
+  if (key.revokedHeight !== 0n && ctx.block.height >= key.revokedHeight) throw ErrPayerKeyRevoked.wrap(`${msg.payer} revoked ${keyHex} at height ${key.revokedHeight}`);
+  const used = await keys.batchSignatures.get(ctx.store, msg.payerSignature);
+  if (used !== undefined) throw ErrBatchSignatureReplayed.wrap(`the signature was given for batch ${used}`);
+  ctx.gas.consume(VERIFY_GAS, 'payer batch signature');
+  if (!verifyBatchSignature(msg)) throw ErrBatchSignatureMismatch.wrap(`the signature by ${keyHex} is not over this batch's sign-bytes (chain, operator, payer, model, adapter, epoch, mode, root, count, units, amount, payment refs root)`);
 }

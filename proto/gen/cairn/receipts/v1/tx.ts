@@ -58,6 +58,14 @@ export interface MsgSubmitBatch {
   mode: SettlementMode;
   /** OFFCHAIN only: 32-byte root of the receipts' payment references. */
   paymentRefsRoot: Uint8Array;
+  /**
+   * The payer's consent: the chain id it signed for, its ed25519 key (authorised in the registry
+   * and not revoked at this block) and its signature over the batch sign-bytes (cairn/batch/v1 +
+   * chain_id + the fields above; see modules/receipts/README.md). No valid signature, no batch.
+   */
+  chainId: string;
+  payerKey: Uint8Array;
+  payerSignature: Uint8Array;
 }
 
 export interface MsgSubmitBatchResponse {
@@ -534,6 +542,9 @@ function createBaseMsgSubmitBatch(): MsgSubmitBatch {
     amount: "",
     mode: 0,
     paymentRefsRoot: new Uint8Array(0),
+    chainId: "",
+    payerKey: new Uint8Array(0),
+    payerSignature: new Uint8Array(0),
   };
 }
 
@@ -580,6 +591,15 @@ export const MsgSubmitBatch: MessageFns<MsgSubmitBatch> = {
     }
     if (message.paymentRefsRoot.length !== 0) {
       writer.uint32(90).bytes(message.paymentRefsRoot);
+    }
+    if (message.chainId !== "") {
+      writer.uint32(98).string(message.chainId);
+    }
+    if (message.payerKey.length !== 0) {
+      writer.uint32(106).bytes(message.payerKey);
+    }
+    if (message.payerSignature.length !== 0) {
+      writer.uint32(114).bytes(message.payerSignature);
     }
     return writer;
   },
@@ -685,6 +705,30 @@ export const MsgSubmitBatch: MessageFns<MsgSubmitBatch> = {
             message.paymentRefsRoot = reader.bytes();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.chainId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.payerKey = reader.bytes();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.payerSignature = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -721,6 +765,21 @@ export const MsgSubmitBatch: MessageFns<MsgSubmitBatch> = {
         ? bytesFromBase64(object.paymentRefsRoot)
         : isSet(object.payment_refs_root)
         ? bytesFromBase64(object.payment_refs_root)
+        : new Uint8Array(0),
+      chainId: isSet(object.chainId)
+        ? globalThis.String(object.chainId)
+        : isSet(object.chain_id)
+        ? globalThis.String(object.chain_id)
+        : "",
+      payerKey: isSet(object.payerKey)
+        ? bytesFromBase64(object.payerKey)
+        : isSet(object.payer_key)
+        ? bytesFromBase64(object.payer_key)
+        : new Uint8Array(0),
+      payerSignature: isSet(object.payerSignature)
+        ? bytesFromBase64(object.payerSignature)
+        : isSet(object.payer_signature)
+        ? bytesFromBase64(object.payer_signature)
         : new Uint8Array(0),
     };
   },
@@ -760,6 +819,15 @@ export const MsgSubmitBatch: MessageFns<MsgSubmitBatch> = {
     if (message.paymentRefsRoot.length !== 0) {
       obj.paymentRefsRoot = base64FromBytes(message.paymentRefsRoot);
     }
+    if (message.chainId !== "") {
+      obj.chainId = message.chainId;
+    }
+    if (message.payerKey.length !== 0) {
+      obj.payerKey = base64FromBytes(message.payerKey);
+    }
+    if (message.payerSignature.length !== 0) {
+      obj.payerSignature = base64FromBytes(message.payerSignature);
+    }
     return obj;
   },
 
@@ -779,6 +847,9 @@ export const MsgSubmitBatch: MessageFns<MsgSubmitBatch> = {
     message.amount = object.amount ?? "";
     message.mode = object.mode ?? 0;
     message.paymentRefsRoot = object.paymentRefsRoot ?? new Uint8Array(0);
+    message.chainId = object.chainId ?? "";
+    message.payerKey = object.payerKey ?? new Uint8Array(0);
+    message.payerSignature = object.payerSignature ?? new Uint8Array(0);
     return message;
   },
 };

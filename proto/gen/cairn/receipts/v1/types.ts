@@ -475,6 +475,9 @@ export interface Batch {
   settledHeight: bigint;
   openRequests: number;
   challenges: number;
+  /** The payer key that signed the batch totals at submission, and its signature. */
+  payerKey: Uint8Array;
+  payerSignature: Uint8Array;
 }
 
 export interface Escrow {
@@ -2369,6 +2372,8 @@ function createBaseBatch(): Batch {
     settledHeight: 0n,
     openRequests: 0,
     challenges: 0,
+    payerKey: new Uint8Array(0),
+    payerSignature: new Uint8Array(0),
   };
 }
 
@@ -2478,6 +2483,12 @@ export const Batch: MessageFns<Batch> = {
     }
     if (message.challenges !== 0) {
       writer.uint32(200).uint32(message.challenges);
+    }
+    if (message.payerKey.length !== 0) {
+      writer.uint32(210).bytes(message.payerKey);
+    }
+    if (message.payerSignature.length !== 0) {
+      writer.uint32(218).bytes(message.payerSignature);
     }
     return writer;
   },
@@ -2695,6 +2706,22 @@ export const Batch: MessageFns<Batch> = {
             message.challenges = reader.uint32();
             continue;
           }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.payerKey = reader.bytes();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.payerSignature = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2772,6 +2799,16 @@ export const Batch: MessageFns<Batch> = {
         ? globalThis.Number(object.open_requests)
         : 0,
       challenges: isSet(object.challenges) ? globalThis.Number(object.challenges) : 0,
+      payerKey: isSet(object.payerKey)
+        ? bytesFromBase64(object.payerKey)
+        : isSet(object.payer_key)
+        ? bytesFromBase64(object.payer_key)
+        : new Uint8Array(0),
+      payerSignature: isSet(object.payerSignature)
+        ? bytesFromBase64(object.payerSignature)
+        : isSet(object.payer_signature)
+        ? bytesFromBase64(object.payer_signature)
+        : new Uint8Array(0),
     };
   },
 
@@ -2852,6 +2889,12 @@ export const Batch: MessageFns<Batch> = {
     if (message.challenges !== 0) {
       obj.challenges = Math.round(message.challenges);
     }
+    if (message.payerKey.length !== 0) {
+      obj.payerKey = base64FromBytes(message.payerKey);
+    }
+    if (message.payerSignature.length !== 0) {
+      obj.payerSignature = base64FromBytes(message.payerSignature);
+    }
     return obj;
   },
 
@@ -2897,6 +2940,8 @@ export const Batch: MessageFns<Batch> = {
       : 0n;
     message.openRequests = object.openRequests ?? 0;
     message.challenges = object.challenges ?? 0;
+    message.payerKey = object.payerKey ?? new Uint8Array(0);
+    message.payerSignature = object.payerSignature ?? new Uint8Array(0);
     return message;
   },
 };
