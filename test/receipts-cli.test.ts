@@ -1,4 +1,4 @@
-// `cairn receipts keygen | sign | batch | verify | prove` offline: a payer and an operator sign a
+// `cairn receipts keygen | sign | batch | sign-batch | verify | prove` offline: a payer and an operator sign a
 // stream of receipts, build a batch and prove a leaf; bad input (a duplicate id, a mixed batch, an
 // unsorted or edited batch file, a wrong signature, an overflowing amount) gets a clear error.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +12,9 @@ import { Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
 import { type SumValue, verifyInclusion } from '../sdk/receipts/merkle.ts';
 import { ed25519FromSeed } from '../sdk/ed25519.ts';
+import { verifyBatchSignature } from '../sdk/receipts/batch-signature.ts';
+import { batchTerms, buildBatch } from '../sdk/receipts/batch.ts';
+import { signReceipt } from '../sdk/receipts/receipt.ts';
 
 let dir: string;
 const operator = toBech32('cairn', new Uint8Array(20).fill(1));
@@ -75,6 +78,35 @@ describe('cairn receipts, offline', () => {
     const leaf = receiptLeaf(Receipt.fromJSON(receipt));
     const parsed = { index: BigInt(proof.index), steps: proof.steps.map((s) => ({ hash: Buffer.from(s.hash, 'hex'), amount: s.amount, count: BigInt(s.count), left: s.left })) };
     expect(verifyInclusion(root, leaf, parsed)).toBe(true);
+  });
+
+  it('signs a batch as the payer only over receipts the payer signed, and writes a signature the chain checks', async () => {
+    const file = await signedFile('consent', await unsigned(6));
+    expect((await cli('receipts', 'batch', file, '--out', at('consent-batch.json'))).code).toBe(0);
+    const s = await cli('receipts', 'sign-batch', at('consent-batch.json'), '--key', at('payer.key'), '--signed', at('consent.p.json'), '--mode', 'offchain', '--out', at('consent-signed.json'));
+    expect(s.code, s.err).toBe(0);
+    expect(s.out).toMatch(/mode:\s+offchain/);
+    const written = JSON.parse(await readFile(at('consent-signed.json'), 'utf8')) as { payerSignature: { mode: string; chainId: string; payerKey: string; signature: string }; receipts: unknown[] };
+    const batch = buildBatch(written.receipts.map((r) => Receipt.fromJSON(r)));
+    const c = written.payerSignature;
+    expect(c.mode).toBe('offchain');
+    expect(verifyBatchSignature({ ...batchTerms(batch, 'offchain'), payerKey: Buffer.from(c.payerKey, 'hex'), payerSignature: Buffer.from(c.signature, 'hex') })).toBe(true);
+
+    // A receipt the operator added, signed by a payer key of its own: refused, nothing written.
+    const made = ed25519FromSeed(new Uint8Array(32).fill(5));
+    const extra = (await unsigned(1, { id: receiptId(77, 'cli') })).map((r) => signReceipt(signReceipt({ ...r, payerKey: made.publicKey }, 'payer', made), 'operator', ed25519FromSeed(new Uint8Array(32).fill(6))));
+    const padded = await writeReceipts('padded.jsonl', [...written.receipts.map((r) => Receipt.fromJSON(r)), ...extra]);
+    expect((await cli('receipts', 'batch', padded, '--out', at('padded-batch.json'))).code).toBe(0);
+    const refused = await cli('receipts', 'sign-batch', at('padded-batch.json'), '--key', at('payer.key'), '--out', at('padded-signed.json'));
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/refusing to sign: receipt [0-9a-f]{64} names payer key/);
+    // A receipt this key signed, but not in the payer's own record.
+    const more = await signedFile('more', await unsigned(1, { id: receiptId(78, 'cli') }));
+    expect((await cli('receipts', 'batch', file, more, '--out', at('more-batch.json'))).code).toBe(0);
+    const unknown = await cli('receipts', 'sign-batch', at('more-batch.json'), '--key', at('payer.key'), '--signed', at('consent.p.json'), '--out', at('more-signed.json'));
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/not among the receipts this payer signed/);
+    await expect(readFile(at('padded-signed.json'))).rejects.toThrow();
   });
 
   it('refuses duplicate ids and batches mixing payers or models', async () => {

@@ -70,15 +70,17 @@ describe('an OFFCHAIN batch', () => {
 describe('signing keys are judged at the receipt’s time', () => {
   it('accepts receipts signed before a payer key was revoked and proves fraud for those after', async () => {
     const before = rc.receipts(2);
-    await rc.ok('payer', registryMsgs.revokePayerKey(rc.address('payer'), rc.payerKey.publicKey));
+    // The payer moves to a new key; it signs the batches' totals from now on.
+    const next = fixedKey('payer-next-key');
+    await rc.ok('payer', [registryMsgs.authorizePayerKey(rc.address('payer'), next.publicKey), registryMsgs.revokePayerKey(rc.address('payer'), rc.payerKey.publicKey)]);
     await rc.advance(1);
     const after = rc.receipts(2, { startedAt: rc.timeOf(rc.height), finishedAt: rc.timeOf(rc.height) });
     const good = buildBatch(before);
-    const s = await rc.submit(good);
+    const s = await rc.submit(good, 'escrow', 'operator', {}, next);
     await rc.revealSample(s);
     expect((await rc.batch(s.id)).status).toBe(BatchStatus.BATCH_STATUS_PENDING);
     const bad = buildBatch(after);
-    const t = await rc.submit(bad);
+    const t = await rc.submit(bad, 'escrow', 'operator', {}, next);
     const r = await rc.ok('operator', receiptMsgs.reveal(rc.address('operator'), t.id, bad.receipts[0]!, inclusionProof(bad, 0)));
     expect(r.code).toBe(0);
     const fault = (await rc.batch(t.id)).fault!;

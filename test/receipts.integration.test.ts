@@ -33,7 +33,7 @@ import * as q from '../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus, FaultKind, Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import * as regq from '../proto/gen/cairn/registry/v1/query.ts';
-import { type Batch, batchTerms, buildBatch } from '../sdk/receipts/batch.ts';
+import { type Batch, buildBatch } from '../sdk/receipts/batch.ts';
 import { signBatch, signBatchAsPayer } from '../sdk/receipts/batch-signature.ts';
 import { SumTree, receiptLeaf } from '../sdk/receipts/merkle.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';

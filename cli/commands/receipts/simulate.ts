@@ -85,6 +85,6 @@ export async function simulate(ctx: CommandContext): Promise<void> {
         ['receipts', `${count}, unsigned: ${out}`],
         ['epoch', chain.epoch.epoch.toString()],
         ['amount', `${total}ucairn`],
-      ]) + '\n\nNext: `cairn receipts sign` them as the payer (--role payer), then as the operator.',
+      ]) + '\n\nNext: `cairn receipts sign` them as the payer (--role payer), then as the operator; `cairn receipts batch` them; the payer signs the batch with `cairn receipts sign-batch`.',
   });
 }
