@@ -63,9 +63,10 @@ async function measure(label: string, role: Parameters<ReceiptsChain['sign']>[0]
 }
 
 const submitMsg = rc.submitMsg(batch, 'escrow');
-const id = batchIdOf(await measure(`submit a ${fmt(N)}-receipt batch (MsgSubmitBatch, sample 2)`, 'operator', receiptMsgs.submit(submitMsg)));
+const id = batchIdOf(await measure(`submit a ${fmt(N)}-receipt batch (MsgSubmitBatch)`, 'operator', receiptMsgs.submit(submitMsg)));
+await rc.drawnSample(id);
 const record = await rc.batch(id);
-await measure('reveal the 2 sampled leaves (1 tx)', 'operator', record.sample.map((s) => receiptMsgs.reveal(rc.address('operator'), id, batch.receipts[Number(s.index)]!, inclusionProof(batch, Number(s.index)))));
+await measure(`reveal the ${record.sample.length} sampled leaves (1 tx, drawn ${record.sampleHeight - record.submittedHeight} blocks after submission)`, 'operator', record.sample.map((s) => receiptMsgs.reveal(rc.address('operator'), id, batch.receipts[Number(s.index)]!, inclusionProof(batch, Number(s.index)))));
 const free = [...Array(20).keys()].map(BigInt).find((i) => !record.sample.some((s) => s.index === i))!;
 await measure('request a leaf (MsgRequestReceipt)', 'griefer', receiptMsgs.request(rc.address('griefer'), id, free));
 await measure('answer it (MsgRevealReceipt)', 'operator', receiptMsgs.reveal(rc.address('operator'), id, batch.receipts[Number(free)]!, inclusionProof(batch, Number(free))));

@@ -41,7 +41,7 @@ export {
 } from './receipts/merkle.ts';
 export { type Batch, BatchError, type BatchErrorKind, type BatchHeader, type BatchTerms, batchRoot, batchTerms, buildBatch, inclusionProof, paymentRefsRoot } from './receipts/batch.ts';
 export { BATCH_DOMAIN, batchSignBytes, signBatch, signBatchAsPayer, signedLedger, verifyBatchSignature } from './receipts/batch-signature.ts';
-export { sampleIndices } from './receipts/sample.ts';
+export { type SampleParams, sampleIndices, sampleSize } from './receipts/sample.ts';
 
 // The modules' client faces: type URLs, EncodeObject builders, CosmJS registry and query extensions.
 export { cairnRegistry } from './cosmjs-registry.ts';

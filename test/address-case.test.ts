@@ -34,7 +34,7 @@ const upper = (address: string): string => address.toUpperCase();
 
 describe('an upper-case address cannot defeat the double-claim proof', () => {
   it('a receipt already claimed cannot be claimed again under the operator upper-cased: the batch is refused at submission and the payer pays once', async () => {
-    const rc = await ReceiptsChain.start();
+    const rc = await ReceiptsChain.start({ receipts: { dispute_window_blocks: '12', escrow_withdraw_delay: '20' } });
     const first = buildBatch(rc.receipts(3));
     const a = await rc.submit(first);
     await rc.revealSample(a);

@@ -109,7 +109,13 @@ async function publishAndSubmit(role: 'operator' | 'operator2', batch: Batch, wi
   const sent = await publishBatch({ chainId: net.chainId, height, batch, signer: key, peers: [(await libp2pAddress(net.node('node0')))!], logger: silentLogger });
   expect(sent).toBe(1);
   const [res] = await send(role, [receiptMsgs.submit(signBatch(batchTerms(batch, 'escrow'), payerKey))]);
-  const { batchId, sample } = MsgSubmitBatchResponse.decode(res!);
+  const { batchId } = MsgSubmitBatchResponse.decode(res!);
+  // The sample is drawn sample_delay_blocks later (a watcher may have rejected the batch by then).
+  const drawn = await eventually('the sample drawn', 20_000, async () => {
+    const b = (await batchOf(batchId)).batch!;
+    return b.sampleDrawn || b.status !== BatchStatus.BATCH_STATUS_PENDING ? b : undefined;
+  });
+  const sample = drawn.status === BatchStatus.BATCH_STATUS_PENDING ? drawn.sample.map((x) => x.index) : [];
   const reveal = sample.filter((i) => Number(i) !== withhold).map((i) => receiptMsgs.reveal(w[role].address, batchId, batch.receipts[Number(i)]!, inclusionProof(batch, Number(i))));
   if (reveal.length > 0) await send(role, reveal);
   return batchId;

@@ -160,7 +160,7 @@ describe('reveals and challenges', () => {
     await rc.expectRefused('challenger', receiptMsgs.challengeDoubleClaim(rc.address('challenger'), ra.id, claimA, claimA), ERR.invalidChallenge, 'both claims are leaf 0');
     await rc.expectRefused('challenger', receiptMsgs.challengeDoubleClaim(rc.address('challenger'), ra.id, claimA, { batchId: b.id, receipt: undefined, proof: undefined }), ERR.invalidChallenge, 'was never revealed in batch');
     // The same receipt id claimed by another operator is the payer's problem, not a double claim.
-    const theirs = buildBatch([{ ...ra, operator: rc.address('operator2') }, ...rc.receipts(1, { role: 'operator2' })]);
+    const theirs = buildBatch([{ ...ra, operator: rc.address('operator2') }, ...rc.receipts(1, { role: 'operator2', epoch: ra.epoch })]);
     const t = await rc.submit(theirs, 'escrow', 'operator2');
     const it = theirs.receipts.findIndex((r) => Buffer.from(r.id).equals(Buffer.from(ra.id)));
     await rc.expectRefused('challenger', receiptMsgs.challengeDoubleClaim(rc.address('challenger'), ra.id, claimA, { batchId: t.id, receipt: theirs.receipts[it]!, proof: inclusionProof(theirs, it) }), ERR.invalidChallenge, 'different operators');

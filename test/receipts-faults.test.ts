@@ -217,8 +217,8 @@ describe('sum fraud (5000 bps, tombstone, batch rejected)', () => {
   });
 });
 
-describe('data unavailable (1000 bps, jail, batch rejected)', () => {
-  it('is found by the chain itself when the sample is not revealed in time: all of the slash is burned', async () => {
+describe('unrevealed sample (5000 bps, tombstone, batch rejected)', () => {
+  it('is found by the chain itself when the sample is not revealed in time: receipt fraud, all of the slash burned', async () => {
     const batch = buildBatch(rc.receipts(10));
     const s = await rc.submit(batch);
     const pending = await rc.batch(s.id);
@@ -226,14 +226,17 @@ describe('data unavailable (1000 bps, jail, batch rejected)', () => {
     await rc.advanceTo(pending.revealDeadline - 1n);
     expect((await rc.batch(s.id)).status).toBe(BatchStatus.BATCH_STATUS_PENDING);
     await rc.advanceTo(pending.revealDeadline);
-    await expectPunished(b, 1000n, undefined);
+    await expectPunished(b, 5000n, undefined);
     const after = await rc.batch(s.id);
     expect(after.status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
-    expect(after.fault).toMatchObject({ kind: FaultKind.FAULT_KIND_DATA_UNAVAILABLE, prover: '', jailedUntil: pending.revealDeadline + 5n });
+    expect(after.fault).toMatchObject({ kind: FaultKind.FAULT_KIND_RECEIPT_FRAUD, prover: '', tombstoned: true });
+    expect(after.fault!.detail).toMatch(/^unrevealed sample: sampled leaves/);
     expect(await rc.escrow()).toEqual({ available: b.escrow.available + batch.header.amount, locked: 0n });
-    expect(await rc.operatorStatus()).toBe(OperatorStatus.OPERATOR_STATUS_JAILED);
+    expect(await rc.operatorStatus()).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
   });
+});
 
+describe('data unavailable (1000 bps, jail, batch rejected)', () => {
   it('is proved by a RequestReceipt left unanswered: the requester gets the bond back and the reward', async () => {
     const s = await rc.honestBatch(10);
     const unsampled = [...Array(10).keys()].map(BigInt).find((i) => !s.sample.includes(i))!;

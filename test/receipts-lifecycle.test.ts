@@ -150,9 +150,9 @@ describe('a reservation that is started', () => {
 
 describe('batch queries', () => {
   it('list batches by operator, payer, epoch and status, with pagination', async () => {
-    const a = await rc.honestBatch(3);
-    const b = await rc.honestBatch(3, { role: 'operator2' });
-    const c = await rc.honestBatch(3);
+    const a = await rc.submitNow(buildBatch(rc.receipts(3)));
+    const b = await rc.submitNow(buildBatch(rc.receipts(3, { role: 'operator2' })), 'escrow', 'operator2');
+    const c = await rc.submitNow(buildBatch(rc.receipts(3)));
     const list = async (f: Partial<q.QueryBatchesRequest>) => (await rc.query('Batches', q.QueryBatchesRequest, q.QueryBatchesResponse, q.QueryBatchesRequest.fromPartial(f))).batches.map((x) => x.id);
     expect(await list({})).toEqual([a.id, b.id, c.id]);
     expect(await list({ operator: rc.address('operator') })).toEqual([a.id, c.id]);
@@ -169,7 +169,8 @@ describe('batch queries', () => {
     expect(rest.batches.map((x) => x.id)).toEqual([c.id]);
     await expect(list({ operator: rc.address('operator'), hasEpoch: true })).rejects.toThrow(/at most one/);
     const one = await rc.query('Batch', q.QueryBatchRequest, q.QueryBatchResponse, { id: a.id });
-    expect(one.batch!.sample.map((x) => x.index)).toEqual(a.sample);
+    expect(one.batch!.sampleHeight).toBe(one.batch!.submittedHeight + 2n);
+    expect(one.batch!.sample.map((x) => x.index)).toEqual(await rc.drawnSample(a.id));
     const epoch = await rc.query('Epoch', q.QueryEpochRequest, q.QueryEpochResponse, {});
     expect(epoch.current).toMatchObject({ epoch: 1n, startHeight: 11n, startTime: rc.timeOf(11n) });
   });
@@ -206,7 +207,7 @@ describe('genesis', () => {
     bad.escrows[0]!.locked = '5';
     await expect(checkAppState({ receipts: bad })).rejects.toThrow(/has 5 locked; its pending ESCROW batches hold 0/);
     await expect(checkAppState({ receipts: { ...section, surprise: 1 } })).rejects.toThrow(/receipts.surprise: unknown field/);
-    await expect(checkAppState({ receipts: { ...section, params: { ...(section['params'] as object), reveal_window: '900' } } })).rejects.toThrow(/dispute_window_blocks 8 must exceed reveal_window 900/);
+    await expect(checkAppState({ receipts: { ...section, params: { ...(section['params'] as object), reveal_window: '900' } } })).rejects.toThrow(/dispute_window_blocks 8 must exceed sample_delay_blocks \+ reveal_window \(902\)/);
   });
 });
 

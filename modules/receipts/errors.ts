@@ -36,3 +36,5 @@ export const ErrPayerKeyNotAuthorized = err(30, 'batch signed by a key the payer
 export const ErrPayerKeyRevoked = err(31, 'batch signed by a revoked payer key');
 export const ErrBatchSignatureReplayed = err(32, 'payer batch signature already used by another batch');
 export const ErrBatchSignatureMismatch = err(33, 'payer batch signature does not match the batch');
+export const ErrAlreadyRevealed = err(34, 'leaf already revealed');
+export const ErrRevealTooLate = err(35, 'reveal deadline passed');

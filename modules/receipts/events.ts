@@ -4,6 +4,7 @@ export const EVENTS = {
   withdrawRequested: 'escrow_withdraw_requested',
   withdrawn: 'escrow_withdrawn',
   submitBatch: 'batch_submitted',
+  sampleDrawn: 'batch_sample_drawn',
   revealReceipt: 'receipt_revealed',
   requestReceipt: 'receipt_requested',
   challenge: 'batch_challenged',

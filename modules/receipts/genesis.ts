@@ -150,7 +150,12 @@ export function receiptsGenesis(k: ReceiptsKeeper, accounts: ReceiptsAccounts): 
         k.indexBatch(store, b, ctx.addresses.decode(b.operator), ctx.addresses.decode(b.payer));
         k.setBatch(store, b);
         if (b.status !== BatchStatus.BATCH_STATUS_PENDING) continue;
-        if (b.sample.some((s) => !s.revealed)) keys.deadlines.set(store, [b.revealDeadline, b.id], true);
+        if (!b.sampleDrawn) {
+          // Drawn at its height, or at the first block of this chain if that has passed.
+          const at = b.sampleHeight > ctx.block.height ? b.sampleHeight : ctx.block.height + 1n;
+          keys.draws.set(store, [at, b.id], true);
+          if (b.sampleSize > 0) keys.deadlines.set(store, [b.revealDeadline, b.id], true);
+        } else if (b.sample.some((s) => !s.revealed)) keys.deadlines.set(store, [b.revealDeadline, b.id], true);
         keys.finalizeQueue.set(store, [b.disputeEnd, b.id], true);
       }
       for (const r of g.requests) {

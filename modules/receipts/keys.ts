@@ -98,6 +98,8 @@ export const reservationsByOperator = new Map(key(0x1c), pairKey(lengthPrefixedB
 export const reservationEnds = new Map(key(0x1d), u64Pair, marker);
 /** payer batch signature → batch id: a payer's consent is spent by the batch it was given for. */
 export const batchSignatures = new Map(key(0x1e), rawBytes, u64Key);
+/** (height, batch id) → marker: samples to draw from that block's hash, at its begin block. */
+export const draws = new Map(key(0x1f), u64Pair, marker);
 
 export const ALL_PREFIXES: readonly Uint8Array[] = [
   params.key,
@@ -130,6 +132,7 @@ export const ALL_PREFIXES: readonly Uint8Array[] = [
   reservationsByOperator.prefix,
   reservationEnds.prefix,
   batchSignatures.prefix,
+  draws.prefix,
 ];
 export const STATE_PREFIX = PREFIX;
 

@@ -7,6 +7,8 @@ import { parseU128 } from '../../sdk/bytes.ts';
 import { ErrInvalidParams } from './errors.ts';
 
 export const BPS = 10_000;
+/** Most leaves one batch's sample may have (each is one reveal, a receipt and its proof). */
+export const MAX_SAMPLE = 1024;
 
 export function defaultParams(addresses: AddressCodec): Params {
   return {
@@ -31,6 +33,11 @@ export function defaultParams(addresses: AddressCodec): Params {
     dataUnavailableBps: 1000,
     staleAttestationBps: 500,
     refusalBps: 100,
+    // Why these three: modules/receipts/README.md "Sampling" (forging any fraction of a batch up
+    // to 64 × 25 CAIRN has an expected gain at most half its expected slash).
+    sampleAmountStep: '25000000',
+    maxSampleCount: 64,
+    sampleDelayBlocks: 2n,
   };
 }
 
@@ -54,14 +61,23 @@ export function validateParams(p: Params, addresses: AddressCodec): void {
   u64('epoch_blocks', p.epochBlocks, 1n, big);
   u64('reveal_window', p.revealWindow, 1n, big);
   u64('dispute_window_blocks', p.disputeWindowBlocks, 1n, big);
-  // A request made at the last block of the window must be answerable before the batch finalizes,
-  // and a payer must not be able to withdraw from under a batch that is still disputable.
-  if (p.disputeWindowBlocks <= p.revealWindow) throw bad(`dispute_window_blocks ${p.disputeWindowBlocks} must exceed reveal_window ${p.revealWindow}`);
+  u64('sample_delay_blocks', p.sampleDelayBlocks, 1n, 1000n);
+  // The sample is drawn and its reveal window closes before the batch finalizes, and a payer must
+  // not be able to withdraw from under a batch that is still disputable.
+  if (p.disputeWindowBlocks <= p.sampleDelayBlocks + p.revealWindow) {
+    throw bad(`dispute_window_blocks ${p.disputeWindowBlocks} must exceed sample_delay_blocks + reveal_window (${p.sampleDelayBlocks + p.revealWindow})`);
+  }
   u64('escrow_withdraw_delay', p.escrowWithdrawDelay, 1n, big);
   if (p.escrowWithdrawDelay <= p.disputeWindowBlocks + p.revealWindow) {
     throw bad(`escrow_withdraw_delay ${p.escrowWithdrawDelay} must exceed dispute_window_blocks + reveal_window (${p.disputeWindowBlocks + p.revealWindow})`);
   }
-  int('sample_count', p.sampleCount, 0, 256);
+  int('sample_count', p.sampleCount, 0, MAX_SAMPLE);
+  int('max_sample_count', p.maxSampleCount, p.sampleCount, MAX_SAMPLE);
+  try {
+    if (parseU128(p.sampleAmountStep, 'sample_amount_step') === 0n) throw new RangeError('sample_amount_step must be positive');
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
   u64('max_batch_age_epochs', p.maxBatchAgeEpochs, 0n, 1000n);
   u64('max_batch_count', p.maxBatchCount, 1n, 1n << 40n);
   const bond = p.challengeBond;

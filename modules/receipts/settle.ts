@@ -1,5 +1,5 @@
-// End-of-block work, in this order: reveal deadlines (a sampled or requested leaf not revealed in
-// time is a data-unavailable fault), batches whose dispute window ended (finalized through the
+// End-of-block work, in this order: reveal deadlines (a sampled leaf not revealed in time is receipt
+// fraud, a requested one a data-unavailable fault), batches whose dispute window ended (finalized through the
 // royalty split, no transaction needed), escrow withdrawals that matured, reservations that ran
 // their time, the epoch's roots on its last block, and pruning of the block-time index.
 import { u64Key } from '../../core/framework/collections.ts';
@@ -37,9 +37,10 @@ export async function enforceDeadline(k: ReceiptsKeeper, ctx: Context, b: Batch)
   const h = ctx.block.height;
   const missing = h >= b.revealDeadline ? b.sample.filter((s) => !s.revealed).map((s) => s.index) : [];
   if (missing.length > 0) {
+    // Hiding a sampled leaf must never be cheaper than revealing a bad one: it is receipt fraud.
     await faultBatch(k, ctx, b, {
-      kind: FaultKind.FAULT_KIND_DATA_UNAVAILABLE,
-      detail: `sampled leaves ${missing.join(', ')} not revealed by height ${b.revealDeadline}`,
+      kind: FaultKind.FAULT_KIND_RECEIPT_FRAUD,
+      detail: `unrevealed sample: sampled leaves ${missing.join(', ')} not revealed by height ${b.revealDeadline}`,
       prover: '',
       evidenceHash: unavailableEvidence(b.id, missing[0]!),
     });

@@ -48,6 +48,8 @@ export interface BlockConsensus {
   readonly votes?: readonly VoteInfo[];
   readonly misbehavior?: readonly Misbehavior[];
   readonly proposer?: Uint8Array;
+  /** The block's header hash, as a proposer grinding it would choose (default: AppChain.hashOf(height)). */
+  readonly hash?: Uint8Array;
 }
 
 export class AppChain {
@@ -93,6 +95,11 @@ export class AppChain {
     return this.store.lastHeight;
   }
 
+  /** A distinct hash per height, as real blocks have (the receipts module samples from it). */
+  static hashOf(height: bigint): Uint8Array {
+    return new Uint8Array(createHash('sha256').update(`block ${height}`).digest());
+  }
+
   async checkTx(tx: Uint8Array, recheck = false): Promise<ResponseCheckTx> {
     return this.app.checkTx({ tx, type: recheck ? CheckTxType.RECHECK : CheckTxType.NEW });
   }
@@ -104,8 +111,7 @@ export class AppChain {
       txs,
       decidedLastCommit: { round: 0, votes: [...(consensus.votes ?? [])] },
       misbehavior: [...(consensus.misbehavior ?? [])],
-      // A distinct hash per height, as real blocks have (the receipts module samples from it).
-      hash: new Uint8Array(createHash('sha256').update(`block ${height}`).digest()),
+      hash: consensus.hash ?? AppChain.hashOf(height),
       height,
       time: { seconds: GENESIS_SECONDS + height * 5n, nanos: 0 },
       nextValidatorsHash: new Uint8Array(32),

@@ -180,14 +180,14 @@ export class ReceiptsChain {
    * `n` receipts signed by the payer and operator keys, timed inside the epoch of the next block and
    * at or before the last committed block. `f` overrides fields (the receipt is signed after).
    */
-  receipts(n: number, f: Partial<Receipt> & { operatorKey?: Ed25519Signer; payerKey?: Ed25519Signer; role?: 'operator' | 'operator2' } = {}): Receipt[] {
+  receipts(n: number, f: Partial<Omit<Receipt, 'payerKey'>> & { operatorKey?: Ed25519Signer; payerKey?: Ed25519Signer; role?: 'operator' | 'operator2' } = {}): Receipt[] {
     const payerKey = f.payerKey ?? this.payerKey;
     const operatorKey = f.operatorKey ?? (f.role === 'operator2' ? this.operator2Key : this.operatorKey);
     return this.unsignedReceipts(n, f).map((r) => signReceipt(signReceipt(r, 'payer', payerKey), 'operator', operatorKey));
   }
 
   /** Like receipts(), without the signatures. */
-  unsignedReceipts(n: number, f: Partial<Receipt> & { operatorKey?: Ed25519Signer; payerKey?: Ed25519Signer; role?: 'operator' | 'operator2' } = {}): Receipt[] {
+  unsignedReceipts(n: number, f: Partial<Omit<Receipt, 'payerKey'>> & { operatorKey?: Ed25519Signer; payerKey?: Ed25519Signer; role?: 'operator' | 'operator2' } = {}): Receipt[] {
     const { operatorKey: _o, payerKey, role, ...fields } = f;
     const epoch = fields.epoch ?? this.epochOfNext();
     const epochStart = this.timeOf(epoch * 10n + 1n);
@@ -216,11 +216,28 @@ export class ReceiptsChain {
     return signBatch({ ...batchTerms(batch, mode), ...override }, payerKey);
   }
 
-  /** Submits a batch as its operator, signed by the payer; returns the id and the sample the chain drew. */
-  async submit(batch: Batch, mode: 'escrow' | 'offchain' = 'escrow', role: Role = 'operator', override: Partial<BatchTerms> = {}, payerKey: Ed25519Signer = this.payerKey): Promise<Submitted> {
+  /**
+   * Submits a batch as its operator, signed by the payer, then (unless `draw` is false) commits
+   * blocks until the chain has drawn its sample; returns the id and the sample.
+   */
+  async submit(batch: Batch, mode: 'escrow' | 'offchain' = 'escrow', role: Role = 'operator', override: Partial<BatchTerms> = {}, payerKey: Ed25519Signer = this.payerKey, draw = true): Promise<Submitted> {
     const r = await this.ok(role, receiptMsgs.submit(this.submitMsg(batch, mode, override, payerKey)));
     const res = MsgSubmitBatchResponse.decode(TxMsgData.decode(r.data).msgResponses[0]!.value);
-    return { id: res.batchId, sample: res.sample, batch };
+    if (!draw) return { id: res.batchId, sample: [], batch };
+    return { id: res.batchId, sample: await this.drawnSample(res.batchId), batch };
+  }
+
+  /** Submits without waiting for the draw: the sample is not known yet ([]). */
+  async submitNow(batch: Batch, mode: 'escrow' | 'offchain' = 'escrow', role: Role = 'operator'): Promise<Submitted> {
+    return this.submit(batch, mode, role, {}, this.payerKey, false);
+  }
+
+  /** Commits blocks until the batch's sample is drawn (at its sample_height); returns it. */
+  async drawnSample(id: bigint): Promise<bigint[]> {
+    await this.advanceTo((await this.batch(id)).sampleHeight);
+    const b = await this.batch(id);
+    if (!b.sampleDrawn && b.status === 1) throw new Error(`batch ${id}'s sample was not drawn at height ${b.sampleHeight}`);
+    return b.sample.map((s) => s.index);
   }
 
   /** Reveals every sampled leaf (one tx). */

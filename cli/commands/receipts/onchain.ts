@@ -40,16 +40,31 @@ export async function submit(ctx: CommandContext): Promise<void> {
     },
     (r) => [
       ['batch id', eventAttribute(r, 'batch_submitted', 'batch_id') ?? '?'],
-      ['sample', eventAttribute(r, 'batch_submitted', 'sample') || '(none)'],
+      ['sample', `${eventAttribute(r, 'batch_submitted', 'sample_size') ?? '?'} leaves, drawn at height ${eventAttribute(r, 'batch_submitted', 'sample_height') ?? '?'}`],
       ['reveal by height', eventAttribute(r, 'batch_submitted', 'reveal_deadline') ?? '?'],
       ['dispute window ends', eventAttribute(r, 'batch_submitted', 'dispute_end') ?? '?'],
     ],
   );
   const id = BigInt(eventAttribute(result, 'batch_submitted', 'batch_id') ?? '0');
-  const sample = (eventAttribute(result, 'batch_submitted', 'sample') ?? '').split(',').filter((x) => x !== '').map(BigInt);
-  if (booleanFlag(ctx, 'no-reveal') || sample.length === 0) return;
-  ctx.note(`revealing the ${sample.length} sampled leaves of batch ${id}`);
+  const size = Number(eventAttribute(result, 'batch_submitted', 'sample_size') ?? '0');
+  if (booleanFlag(ctx, 'no-reveal') || size === 0) return;
+  ctx.note(`waiting for block ${eventAttribute(result, 'batch_submitted', 'sample_height') ?? '?'}, whose hash draws the sample of batch ${id}`);
+  const sample = await drawnSample(ctx, id);
+  if (sample.length === 0) return;
+  ctx.note(`revealing the ${sample.length} sampled leaves of batch ${id}: ${sample.join(', ')}`);
   await sendReceiptsTx(ctx, (sender) => revealMsgs(sender, id, b, sample));
+}
+
+/** Polls the batch until the chain has drawn its sample (a few blocks); the leaves to reveal. */
+async function drawnSample(ctx: CommandContext, id: bigint): Promise<bigint[]> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const b = await withChain(ctx, async (c) => (await moduleQuery(c, 'cairn.receipts.v1.Query', 'Batch', q.QueryBatchRequest, q.QueryBatchResponse, { id })).batch!);
+    if (b.sampleDrawn) return b.sample.map((s) => s.index);
+    if (b.status !== 1) throw new CliError(`batch ${id} is no longer pending: ${b.fault?.detail ?? 'see cairn query receipts batch'}`);
+    if (Date.now() > deadline) throw new CliError(`batch ${id}'s sample was not drawn by height ${b.sampleHeight} within 2 minutes; reveal it later with \`cairn tx receipts reveal\``);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** Reveals leaves (sampled, or requested by someone) of a batch file. */

@@ -39,6 +39,9 @@ function batchView(b: Batch) {
     amount: `${b.amount?.amount}${b.amount?.denom}`,
     mode: b.mode === 1 ? 'escrow' : 'offchain',
     sample: b.sample.map((s) => `${s.index}${s.revealed ? ' (revealed)' : ''}`),
+    sampleDrawn: b.sampleDrawn,
+    sampleHeight: b.sampleHeight,
+    sampleSize: b.sampleSize,
     revealDeadline: b.revealDeadline,
     disputeEnd: b.disputeEnd,
     fault: b.fault === undefined ? undefined : { kind: faultText(b.fault.kind), detail: b.fault.detail, prover: b.fault.prover, slashed: `${b.fault.slashed?.amount}${b.fault.slashed?.denom}` },
@@ -66,7 +69,7 @@ export async function params(ctx: CommandContext): Promise<void> {
       fields([
         ['epoch', `${p.epochBlocks} blocks`],
         ['windows', `reveal ${p.revealWindow}, dispute ${p.disputeWindowBlocks}, escrow withdrawal ${p.escrowWithdrawDelay} blocks`],
-        ['sample', `${p.sampleCount} leaves per batch`],
+        ['sample', `max(${p.sampleCount}, ceil(amount / ${p.sampleAmountStep})) leaves per batch, at most ${p.maxSampleCount}, drawn ${p.sampleDelayBlocks} blocks after submission`],
         ['challenge bond', `${p.challengeBond?.amount}${p.challengeBond?.denom}`],
         ['slash (bps)', `receipt fraud ${p.receiptFraudBps}, double claim ${p.doubleClaimBps}, sum fraud ${p.sumFraudBps}, data unavailable ${p.dataUnavailableBps}, stale attestation ${p.staleAttestationBps}, refusal ${p.refusalBps}`],
         ['challenger reward', `${p.challengerRewardBps} bps of the slash`],
@@ -83,9 +86,9 @@ export async function batch(ctx: CommandContext): Promise<void> {
     text: () =>
       fields([
         ...Object.entries(v)
-          .filter(([, x]) => x !== undefined && typeof x !== 'object')
+          .filter(([k, x]) => x !== undefined && typeof x !== 'object' && !k.startsWith('sample'))
           .map(([k, x]) => [LABELS[k] ?? k, String(x)] as [string, string]),
-        ['sample', v.sample.join(', ') || '(none)'],
+        ['sample', v.sampleDrawn ? v.sample.join(', ') || '(none)' : `${v.sampleSize} leaves, drawn at height ${v.sampleHeight}`],
         ['split', splitText(v.split)],
         ['fault', v.fault === undefined ? 'none' : `${v.fault.kind}: ${v.fault.detail} (slashed ${v.fault.slashed})`],
         ['challenges', res.challenges.map((c) => `${c.challenger} at ${c.height}: ${c.outcome}`).join('; ') || 'none'],

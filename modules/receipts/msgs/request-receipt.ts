@@ -1,5 +1,6 @@
 // MsgRequestReceipt: anyone asks, with a bond of exactly params.challenge_bond, for a leaf of a
-// pending batch. The operator must reveal it within reveal_window: then the bond pays the operator;
+// pending batch. The operator must reveal it within reveal_window (and not before the batch's sample
+// deadline): then the bond pays the operator;
 // otherwise the batch is rejected for data unavailability and the requester gets the bond back and
 // the prover's reward. A batch whose window ends with requests open waits for them.
 import { formatCoins } from '../../../core/framework/coins.ts';
@@ -36,7 +37,10 @@ export function msgRequestReceipt(k: ReceiptsKeeper): MsgHandler<MsgRequestRecei
       if ((await keys.requests.get(ctx.store, [b.id, msg.index])) !== undefined) throw ErrAlreadyRequested.wrap(`leaf ${msg.index} is already requested`);
       if (b.openRequests >= p.maxOpenRequests) throw ErrTooManyRequests.wrap(`${b.openRequests} open; max_open_requests is ${p.maxOpenRequests}`);
       await k.bank.sendToModule(ctx, ctx.addresses.decode(msg.requester), keys.ESCROW_ACCOUNT, [bond]);
-      const deadline = ctx.block.height + p.revealWindow;
+      // Never before the sample's deadline: a request the operator arranged itself must not let a
+      // batch fall as data-unavailable (jail) before a hidden sampled leaf makes it fraud (tombstone).
+      const own = ctx.block.height + p.revealWindow;
+      const deadline = own > b.revealDeadline ? own : b.revealDeadline;
       keys.requests.set(ctx.store, [b.id, msg.index], { batchId: b.id, index: msg.index, requester: msg.requester, bond: want, height: ctx.block.height, deadline });
       keys.deadlines.set(ctx.store, [deadline, b.id], true);
       b = k.addChallenge(ctx.store, b, { kind: ChallengeKind.CHALLENGE_KIND_REQUEST, challenger: msg.requester, height: ctx.block.height, evidenceHash: new Uint8Array(), index: msg.index, outcome: 'open' });

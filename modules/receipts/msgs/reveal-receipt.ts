@@ -1,14 +1,15 @@
-// MsgRevealReceipt: a leaf the chain asked for (sampled at submission, or requested with a bond),
-// with its inclusion proof. Anyone may send it. The chain checks the receipt fully: a valid one is
+// MsgRevealReceipt: a leaf the chain asked for (in the sample drawn after submission, or requested
+// with a bond), with its inclusion proof. Anyone may send it. The chain checks the receipt fully: a valid one is
 // recorded as revealed (and a request's bond goes to the operator); an invalid one is a fault that
 // rejects the batch, since its operator committed to it. A proof that does not lead to the batch
-// root changes nothing.
+// root, a leaf already revealed, not asked for, or asked for too late (the batch was rejected for it)
+// changes nothing.
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgRevealReceipt, MsgRevealReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { BatchStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { receiptLeafHash } from '../../../sdk/receipts/merkle.ts';
 import { judgeReceipt } from '../checks.ts';
-import { ErrBatchNotPending, ErrNotRequested } from '../errors.ts';
+import { ErrAlreadyRevealed, ErrBatchNotPending, ErrNotRequested, ErrRevealTooLate } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import { receiptEvidence } from '../../../sdk/receipts/evidence.ts';
 import { faultBatch, markRequest } from '../faults.ts';
@@ -33,12 +34,20 @@ export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt
       const receipt = msg.receipt!;
       const proof = msg.proof!;
       let b = await k.requireBatch(ctx.store, msg.batchId);
-      if (b.status !== BatchStatus.BATCH_STATUS_PENDING) throw ErrBatchNotPending.wrap(`batch ${b.id} is no longer pending`);
       const index = proof.index;
+      if (b.status !== BatchStatus.BATCH_STATUS_PENDING) {
+        const missedSample = ctx.block.height > b.revealDeadline && b.sample.some((s) => s.index === index && !s.revealed);
+        if (missedSample) throw ErrRevealTooLate.wrap(`leaf ${index} of batch ${b.id} was due by height ${b.revealDeadline}; the batch was rejected at height ${b.settledHeight}`);
+        throw ErrBatchNotPending.wrap(`batch ${b.id} is no longer pending${b.fault === undefined ? '' : ` (${b.fault.detail})`}`);
+      }
+      if ((await keys.revealedLeaves.get(ctx.store, [b.id, index])) !== undefined) throw ErrAlreadyRevealed.wrap(`leaf ${index} of batch ${b.id} was already revealed`);
       const sampled = b.sample.findIndex((s) => s.index === index && !s.revealed);
       const request = await keys.requests.get(ctx.store, [b.id, index]);
       const askedBySample = sampled >= 0 && ctx.block.height <= b.revealDeadline;
-      if (!askedBySample && request === undefined) throw ErrNotRequested.wrap(`leaf ${index} of batch ${b.id} is neither an unrevealed sampled leaf nor requested`);
+      if (!askedBySample && request === undefined) {
+        const when = b.sampleDrawn ? '' : ` (the sample is drawn at height ${b.sampleHeight})`;
+        throw ErrNotRequested.wrap(`leaf ${index} of batch ${b.id} is neither sampled nor requested${when}`);
+      }
       requireIncluded(ctx, b, receipt, proof);
       const leaf = receiptLeafHash(receipt);
       const verdict = await judgeReceipt(k, ctx, b, receipt);

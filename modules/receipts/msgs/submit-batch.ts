@@ -2,8 +2,10 @@
 // its Merkle-sum root and totals. ESCROW batches lock their amount from the payer's escrow now;
 // OFFCHAIN batches carry the root of their payment references. Every batch carries the payer's
 // consent, a signature over its sign-bytes by a payer key authorised and not revoked at this block
-// (sdk/receipts/batch-signature.ts); without it nothing is locked. The chain derives the leaves it
-// audits from this block's hash and the batch id; the operator must reveal them by reveal_deadline.
+// (sdk/receipts/batch-signature.ts); without it nothing is locked. The number of leaves the chain
+// audits is fixed now (more for a larger amount); which ones is drawn from the hash of block
+// height + sample_delay_blocks (block.ts), which nobody knows yet; the operator must reveal them by
+// reveal_deadline, reveal_window blocks after that draw.
 // Receipt times must fall in [start of the epoch, end of the epoch or this block's time].
 import { formatCoins } from '../../../core/framework/coins.ts';
 import type { Context } from '../../../core/framework/context.ts';
@@ -11,7 +13,7 @@ import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts'
 import { MsgSubmitBatch, MsgSubmitBatchResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type Batch, BatchStatus, SettlementMode } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { MAX_ID_TEXT_LENGTH } from '../../../sdk/receipts/receipt.ts';
-import { sampleIndices } from '../../../sdk/receipts/sample.ts';
+import { sampleSize } from '../../../sdk/receipts/sample.ts';
 import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from '../../../sdk/ed25519.ts';
 import { verifyBatchSignature } from '../../../sdk/receipts/batch-signature.ts';
 import { VERIFY_GAS } from '../checks.ts';
@@ -33,7 +35,7 @@ import * as keys from '../keys.ts';
 import { decodeAddress, parseAmountText } from './common.ts';
 import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
-/** Gas per sampled leaf (one sha256 each, plus its share of the batch record). */
+/** Gas per sampled leaf (one sha256 each at the draw, plus its share of the batch record). */
 const SAMPLE_GAS = 200n;
 
 export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
@@ -83,9 +85,9 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
       if (msg.mode === SettlementMode.SETTLEMENT_MODE_ESCROW) await k.lock(ctx, payer, msg.payer, amount);
 
       const id = await k.takeId(ctx.store, keys.nextBatchId);
-      ctx.gas.consume(SAMPLE_GAS * BigInt(p.sampleCount), 'batch sample');
-      const hash = ctx.block.hash ?? new Uint8Array(32);
-      const sample = sampleIndices(hash, id, msg.count, p.sampleCount);
+      const size = sampleSize(amount, msg.count, p);
+      ctx.gas.consume(SAMPLE_GAS * BigInt(size), 'batch sample');
+      const sampleHeight = ctx.block.height + p.sampleDelayBlocks;
       const batch: Batch = {
         id,
         operator: msg.operator,
@@ -103,9 +105,9 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
         submittedHeight: ctx.block.height,
         timeStart: start.startTime,
         timeEnd,
-        revealDeadline: ctx.block.height + p.revealWindow,
+        revealDeadline: sampleHeight + p.revealWindow,
         disputeEnd: ctx.block.height + p.disputeWindowBlocks,
-        sample: sample.map((index) => ({ index, revealed: false })),
+        sample: [],
         terms,
         fault: undefined,
         split: undefined,
@@ -114,10 +116,14 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
         challenges: 0,
         payerKey: msg.payerKey,
         payerSignature: msg.payerSignature,
+        sampleHeight,
+        sampleSize: size,
+        sampleDrawn: false,
       };
       k.indexBatch(ctx.store, batch, operator, payer);
       k.setBatch(ctx.store, batch);
-      if (sample.length > 0) keys.deadlines.set(ctx.store, [batch.revealDeadline, id], true);
+      keys.draws.set(ctx.store, [sampleHeight, id], true);
+      if (size > 0) keys.deadlines.set(ctx.store, [batch.revealDeadline, id], true);
       keys.finalizeQueue.set(ctx.store, [batch.disputeEnd, id], true);
       ctx.events.emit(EVENTS.submitBatch, {
         batch_id: id.toString(),
@@ -130,11 +136,12 @@ export function msgSubmitBatch(k: ReceiptsKeeper): MsgHandler<MsgSubmitBatch> {
         count: msg.count.toString(),
         amount: formatCoins([{ denom, amount }]),
         mode: msg.mode === SettlementMode.SETTLEMENT_MODE_ESCROW ? 'escrow' : 'offchain',
-        sample: sample.join(','),
+        sample_height: sampleHeight.toString(),
+        sample_size: String(size),
         reveal_deadline: batch.revealDeadline.toString(),
         dispute_end: batch.disputeEnd.toString(),
       });
-      return msgResponse(RECEIPTS_TYPE_URLS.MsgSubmitBatch, MsgSubmitBatchResponse, { batchId: id, sample, revealDeadline: batch.revealDeadline, disputeEnd: batch.disputeEnd });
+      return msgResponse(RECEIPTS_TYPE_URLS.MsgSubmitBatch, MsgSubmitBatchResponse, { batchId: id, revealDeadline: batch.revealDeadline, disputeEnd: batch.disputeEnd, sampleHeight, sampleSize: size });
     },
   };
 }

@@ -70,10 +70,11 @@ export interface MsgSubmitBatch {
 
 export interface MsgSubmitBatchResponse {
   batchId: bigint;
-  /** Leaf indices the operator must reveal by reveal_deadline. */
-  sample: bigint[];
+  /** The operator must reveal the sampled leaves by reveal_deadline. */
   revealDeadline: bigint;
   disputeEnd: bigint;
+  sampleHeight: bigint;
+  sampleSize: number;
 }
 
 /** Reveals a sampled or requested leaf with its inclusion proof. Anyone may send it. */
@@ -855,7 +856,7 @@ export const MsgSubmitBatch: MessageFns<MsgSubmitBatch> = {
 };
 
 function createBaseMsgSubmitBatchResponse(): MsgSubmitBatchResponse {
-  return { batchId: 0n, sample: [], revealDeadline: 0n, disputeEnd: 0n };
+  return { batchId: 0n, revealDeadline: 0n, disputeEnd: 0n, sampleHeight: 0n, sampleSize: 0 };
 }
 
 export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
@@ -865,16 +866,6 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
         throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
       }
       writer.uint32(8).uint64(message.batchId);
-    }
-    if (message.sample.length !== 0) {
-      writer.uint32(18).fork();
-      for (const v of message.sample) {
-        if (BigInt.asUintN(64, v) !== v) {
-          throw new globalThis.Error("a value provided in array field sample of type uint64 is too large");
-        }
-        writer.uint64(v);
-      }
-      writer.join();
     }
     if (message.revealDeadline !== 0n) {
       if (BigInt.asUintN(64, message.revealDeadline) !== message.revealDeadline) {
@@ -887,6 +878,15 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
         throw new globalThis.Error("value provided for field message.disputeEnd of type uint64 too large");
       }
       writer.uint32(32).uint64(message.disputeEnd);
+    }
+    if (message.sampleHeight !== 0n) {
+      if (BigInt.asUintN(64, message.sampleHeight) !== message.sampleHeight) {
+        throw new globalThis.Error("value provided for field message.sampleHeight of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.sampleHeight);
+    }
+    if (message.sampleSize !== 0) {
+      writer.uint32(48).uint32(message.sampleSize);
     }
     return writer;
   },
@@ -912,24 +912,6 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
             message.batchId = reader.uint64() as bigint;
             continue;
           }
-          case 2: {
-            if (tag === 16) {
-              message.sample.push(reader.uint64() as bigint);
-
-              continue;
-            }
-
-            if (tag === 18) {
-              const end2 = reader.uint32() + reader.pos;
-              while (reader.pos < end2) {
-                message.sample.push(reader.uint64() as bigint);
-              }
-
-              continue;
-            }
-
-            break;
-          }
           case 3: {
             if (tag !== 24) {
               break;
@@ -944,6 +926,22 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
             }
 
             message.disputeEnd = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sampleHeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sampleSize = reader.uint32();
             continue;
           }
         }
@@ -961,7 +959,6 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
   fromJSON(object: any): MsgSubmitBatchResponse {
     return {
       batchId: isSet(object.batchId) ? BigInt(object.batchId) : isSet(object.batch_id) ? BigInt(object.batch_id) : 0n,
-      sample: globalThis.Array.isArray(object?.sample) ? object.sample.map((e: any) => BigInt(e)) : [],
       revealDeadline: isSet(object.revealDeadline)
         ? BigInt(object.revealDeadline)
         : isSet(object.reveal_deadline)
@@ -972,6 +969,16 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
         : isSet(object.dispute_end)
         ? BigInt(object.dispute_end)
         : 0n,
+      sampleHeight: isSet(object.sampleHeight)
+        ? BigInt(object.sampleHeight)
+        : isSet(object.sample_height)
+        ? BigInt(object.sample_height)
+        : 0n,
+      sampleSize: isSet(object.sampleSize)
+        ? globalThis.Number(object.sampleSize)
+        : isSet(object.sample_size)
+        ? globalThis.Number(object.sample_size)
+        : 0,
     };
   },
 
@@ -980,14 +987,17 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
     if (message.batchId !== 0n) {
       obj.batchId = message.batchId.toString();
     }
-    if (message.sample?.length) {
-      obj.sample = message.sample.map((e) => e.toString());
-    }
     if (message.revealDeadline !== 0n) {
       obj.revealDeadline = message.revealDeadline.toString();
     }
     if (message.disputeEnd !== 0n) {
       obj.disputeEnd = message.disputeEnd.toString();
+    }
+    if (message.sampleHeight !== 0n) {
+      obj.sampleHeight = message.sampleHeight.toString();
+    }
+    if (message.sampleSize !== 0) {
+      obj.sampleSize = Math.round(message.sampleSize);
     }
     return obj;
   },
@@ -998,13 +1008,16 @@ export const MsgSubmitBatchResponse: MessageFns<MsgSubmitBatchResponse> = {
   fromPartial(object: DeepPartial<MsgSubmitBatchResponse>): MsgSubmitBatchResponse {
     const message = createBaseMsgSubmitBatchResponse();
     message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
-    message.sample = object.sample?.map((e) => BigInt(e)) || [];
     message.revealDeadline = (object.revealDeadline !== undefined && object.revealDeadline !== null)
       ? BigInt(object.revealDeadline)
       : 0n;
     message.disputeEnd = (object.disputeEnd !== undefined && object.disputeEnd !== null)
       ? BigInt(object.disputeEnd)
       : 0n;
+    message.sampleHeight = (object.sampleHeight !== undefined && object.sampleHeight !== null)
+      ? BigInt(object.sampleHeight)
+      : 0n;
+    message.sampleSize = object.sampleSize ?? 0;
     return message;
   },
 };

@@ -324,11 +324,14 @@ export interface Params {
   epochBlocks: bigint;
   /** Blocks after submission during which anyone may challenge a batch. */
   disputeWindowBlocks: bigint;
-  /** Blocks the operator has to reveal its sample (from submission) or a requested receipt (from the request). */
+  /**
+   * Blocks the operator has to reveal its sample (from the draw) or a requested receipt (from the
+   * request, and never before the sample's deadline).
+   */
   revealWindow: bigint;
   /** Blocks between MsgWithdrawEscrow and the payout; longer than dispute + reveal window. */
   escrowWithdrawDelay: bigint;
-  /** Leaves the chain samples from every batch at submission. */
+  /** Fewest leaves the chain samples from every batch (all of them when the batch has fewer). */
   sampleCount: number;
   /** A batch of epoch e is accepted while the current epoch is at most e + max_batch_age_epochs. */
   maxBatchAgeEpochs: bigint;
@@ -354,6 +357,15 @@ export interface Params {
   dataUnavailableBps: number;
   staleAttestationBps: number;
   refusalBps: number;
+  /** A batch's sample has at least ceil(amount / sample_amount_step) leaves (price denom, u128 > 0) ... */
+  sampleAmountStep: string;
+  /** ... and at most max_sample_count (>= sample_count). */
+  maxSampleCount: number;
+  /**
+   * The sample is drawn from the hash of block submission + sample_delay_blocks (>= 1), which the
+   * submitter cannot know when it submits.
+   */
+  sampleDelayBlocks: bigint;
 }
 
 /**
@@ -478,6 +490,13 @@ export interface Batch {
   /** The payer key that signed the batch totals at submission, and its signature. */
   payerKey: Uint8Array;
   payerSignature: Uint8Array;
+  /**
+   * The block whose hash draws the sample (submitted_height + sample_delay_blocks), how many leaves
+   * it has, and whether it was drawn (sample is empty until then).
+   */
+  sampleHeight: bigint;
+  sampleSize: number;
+  sampleDrawn: boolean;
 }
 
 export interface Escrow {
@@ -599,6 +618,9 @@ function createBaseParams(): Params {
     dataUnavailableBps: 0,
     staleAttestationBps: 0,
     refusalBps: 0,
+    sampleAmountStep: "",
+    maxSampleCount: 0,
+    sampleDelayBlocks: 0n,
   };
 }
 
@@ -693,6 +715,18 @@ export const Params: MessageFns<Params> = {
     }
     if (message.refusalBps !== 0) {
       writer.uint32(168).uint32(message.refusalBps);
+    }
+    if (message.sampleAmountStep !== "") {
+      writer.uint32(178).string(message.sampleAmountStep);
+    }
+    if (message.maxSampleCount !== 0) {
+      writer.uint32(184).uint32(message.maxSampleCount);
+    }
+    if (message.sampleDelayBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.sampleDelayBlocks) !== message.sampleDelayBlocks) {
+        throw new globalThis.Error("value provided for field message.sampleDelayBlocks of type uint64 too large");
+      }
+      writer.uint32(192).uint64(message.sampleDelayBlocks);
     }
     return writer;
   },
@@ -878,6 +912,30 @@ export const Params: MessageFns<Params> = {
             message.refusalBps = reader.uint32();
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.sampleAmountStep = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.maxSampleCount = reader.uint32();
+            continue;
+          }
+          case 24: {
+            if (tag !== 192) {
+              break;
+            }
+
+            message.sampleDelayBlocks = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -993,6 +1051,21 @@ export const Params: MessageFns<Params> = {
         : isSet(object.refusal_bps)
         ? globalThis.Number(object.refusal_bps)
         : 0,
+      sampleAmountStep: isSet(object.sampleAmountStep)
+        ? globalThis.String(object.sampleAmountStep)
+        : isSet(object.sample_amount_step)
+        ? globalThis.String(object.sample_amount_step)
+        : "",
+      maxSampleCount: isSet(object.maxSampleCount)
+        ? globalThis.Number(object.maxSampleCount)
+        : isSet(object.max_sample_count)
+        ? globalThis.Number(object.max_sample_count)
+        : 0,
+      sampleDelayBlocks: isSet(object.sampleDelayBlocks)
+        ? BigInt(object.sampleDelayBlocks)
+        : isSet(object.sample_delay_blocks)
+        ? BigInt(object.sample_delay_blocks)
+        : 0n,
     };
   },
 
@@ -1061,6 +1134,15 @@ export const Params: MessageFns<Params> = {
     if (message.refusalBps !== 0) {
       obj.refusalBps = Math.round(message.refusalBps);
     }
+    if (message.sampleAmountStep !== "") {
+      obj.sampleAmountStep = message.sampleAmountStep;
+    }
+    if (message.maxSampleCount !== 0) {
+      obj.maxSampleCount = Math.round(message.maxSampleCount);
+    }
+    if (message.sampleDelayBlocks !== 0n) {
+      obj.sampleDelayBlocks = message.sampleDelayBlocks.toString();
+    }
     return obj;
   },
 
@@ -1110,6 +1192,11 @@ export const Params: MessageFns<Params> = {
     message.dataUnavailableBps = object.dataUnavailableBps ?? 0;
     message.staleAttestationBps = object.staleAttestationBps ?? 0;
     message.refusalBps = object.refusalBps ?? 0;
+    message.sampleAmountStep = object.sampleAmountStep ?? "";
+    message.maxSampleCount = object.maxSampleCount ?? 0;
+    message.sampleDelayBlocks = (object.sampleDelayBlocks !== undefined && object.sampleDelayBlocks !== null)
+      ? BigInt(object.sampleDelayBlocks)
+      : 0n;
     return message;
   },
 };
@@ -2374,6 +2461,9 @@ function createBaseBatch(): Batch {
     challenges: 0,
     payerKey: new Uint8Array(0),
     payerSignature: new Uint8Array(0),
+    sampleHeight: 0n,
+    sampleSize: 0,
+    sampleDrawn: false,
   };
 }
 
@@ -2489,6 +2579,18 @@ export const Batch: MessageFns<Batch> = {
     }
     if (message.payerSignature.length !== 0) {
       writer.uint32(218).bytes(message.payerSignature);
+    }
+    if (message.sampleHeight !== 0n) {
+      if (BigInt.asUintN(64, message.sampleHeight) !== message.sampleHeight) {
+        throw new globalThis.Error("value provided for field message.sampleHeight of type uint64 too large");
+      }
+      writer.uint32(224).uint64(message.sampleHeight);
+    }
+    if (message.sampleSize !== 0) {
+      writer.uint32(232).uint32(message.sampleSize);
+    }
+    if (message.sampleDrawn !== false) {
+      writer.uint32(240).bool(message.sampleDrawn);
     }
     return writer;
   },
@@ -2722,6 +2824,30 @@ export const Batch: MessageFns<Batch> = {
             message.payerSignature = reader.bytes();
             continue;
           }
+          case 28: {
+            if (tag !== 224) {
+              break;
+            }
+
+            message.sampleHeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 29: {
+            if (tag !== 232) {
+              break;
+            }
+
+            message.sampleSize = reader.uint32();
+            continue;
+          }
+          case 30: {
+            if (tag !== 240) {
+              break;
+            }
+
+            message.sampleDrawn = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2809,6 +2935,21 @@ export const Batch: MessageFns<Batch> = {
         : isSet(object.payer_signature)
         ? bytesFromBase64(object.payer_signature)
         : new Uint8Array(0),
+      sampleHeight: isSet(object.sampleHeight)
+        ? BigInt(object.sampleHeight)
+        : isSet(object.sample_height)
+        ? BigInt(object.sample_height)
+        : 0n,
+      sampleSize: isSet(object.sampleSize)
+        ? globalThis.Number(object.sampleSize)
+        : isSet(object.sample_size)
+        ? globalThis.Number(object.sample_size)
+        : 0,
+      sampleDrawn: isSet(object.sampleDrawn)
+        ? globalThis.Boolean(object.sampleDrawn)
+        : isSet(object.sample_drawn)
+        ? globalThis.Boolean(object.sample_drawn)
+        : false,
     };
   },
 
@@ -2895,6 +3036,15 @@ export const Batch: MessageFns<Batch> = {
     if (message.payerSignature.length !== 0) {
       obj.payerSignature = base64FromBytes(message.payerSignature);
     }
+    if (message.sampleHeight !== 0n) {
+      obj.sampleHeight = message.sampleHeight.toString();
+    }
+    if (message.sampleSize !== 0) {
+      obj.sampleSize = Math.round(message.sampleSize);
+    }
+    if (message.sampleDrawn !== false) {
+      obj.sampleDrawn = message.sampleDrawn;
+    }
     return obj;
   },
 
@@ -2942,6 +3092,11 @@ export const Batch: MessageFns<Batch> = {
     message.challenges = object.challenges ?? 0;
     message.payerKey = object.payerKey ?? new Uint8Array(0);
     message.payerSignature = object.payerSignature ?? new Uint8Array(0);
+    message.sampleHeight = (object.sampleHeight !== undefined && object.sampleHeight !== null)
+      ? BigInt(object.sampleHeight)
+      : 0n;
+    message.sampleSize = object.sampleSize ?? 0;
+    message.sampleDrawn = object.sampleDrawn ?? false;
     return message;
   },
 };
