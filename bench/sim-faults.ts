@@ -101,7 +101,7 @@ export async function runFaultSim(epochs = 6, emission: Record<string, unknown> 
       const r = receipts[0]!;
       receipts[0] = signReceipt({ ...r, amount: (BigInt(r.amount) * 10n).toString() }, 'operator', rc.operator2Key);
       const batch = buildBatch(receipts);
-      const s = await rc.submit(batch, 'escrow', 'operator2');
+      const s = await rc.submitNow(batch, 'escrow', 'operator2');
       const i = batch.receipts.indexOf(receipts[0]);
       if (await attempt(rc, WATCHER, receiptMsgs.challengeReceipt(rc.address(WATCHER), s.id, batch.receipts[i]!, inclusionProof(batch, i)))) proved.forged++;
     }
@@ -109,16 +109,17 @@ export async function runFaultSim(epochs = 6, emission: Record<string, unknown> 
     // The double claimer serves one batch honestly, then claims one of its receipts again.
     if (await active(rc, 'griefer')) {
       const receipts = rc.receipts(RECEIPTS_PER_EPOCH, dcOpts);
+      const more = rc.receipts(RECEIPTS_PER_EPOCH - 1, dcOpts);
       const a = await rc.submit(buildBatch(receipts), 'escrow', 'griefer');
       await rc.revealSample(a, 'griefer');
       const dup = receipts[0]!;
-      const second = buildBatch([dup, ...rc.receipts(RECEIPTS_PER_EPOCH - 1, dcOpts)]);
-      const b: Submitted = await rc.submit(second, 'escrow', 'griefer');
+      const second = buildBatch([dup, ...more]);
+      const b: Submitted = await rc.submitNow(second, 'escrow', 'griefer');
       const ia = a.batch.receipts.indexOf(dup);
       const ib = second.receipts.indexOf(dup);
       const claim = receiptMsgs.challengeDoubleClaim(rc.address(WATCHER), dup.id, { batchId: a.id, receipt: dup, proof: inclusionProof(a.batch, ia) }, { batchId: b.id, receipt: dup, proof: inclusionProof(second, ib) });
       if (await attempt(rc, WATCHER, claim)) proved.doubleClaims++;
-      else await rc.revealSample(b, 'griefer').catch(() => undefined);
+      else await rc.revealSample({ ...b, sample: await rc.drawnSample(b.id) }, 'griefer').catch(() => undefined);
     }
     await proveOpenChallenges(rc);
   }

@@ -73,7 +73,6 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
   await proveOpenChallenges(rc);
   // Setup fees are moved, never burned: this is the genesis supply.
   const genesisSupply = await rc.supply();
-  // (The helper's option type overlaps Receipt.payer_key, hence the cast; the signer is what it uses.)
   const washKey = fixedKey('wash-payer-key');
   // The wash trader makes its own account a payer; the idle fleet registers with 64 GPUs.
   await rc.ok('operator2', [registryMsgs.authorizePayerKey(rc.address('operator2'), washKey.publicKey), receiptMsgs.deposit(rc.address('operator2'), 2_000_000_000n)]);
@@ -103,13 +102,19 @@ export async function runSim(epochs = 12, emission: Record<string, unknown> = {}
     await rc.advanceTo(e * EPOCH_BLOCKS + 1n);
     await proveOpenChallenges(rc);
     await proveOpenChallenges(rc, 'challenger');
-    await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE });
-    const token = await rc.submit(buildBatch(rc.receipts(1, { unitPrice: UNIT_PRICE, operator: farmer, payer: farmer, operatorKey: farmerKey, payerKey: farmerPayerKey as typeof farmerPayerKey & Uint8Array })), 'escrow', 'challenger', {}, farmerPayerKey);
-    if (token.sample.length > 0) await rc.revealSample(token, 'challenger');
-    await rc.honestBatch(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, role: 'operator2', payer: rc.address('operator2'), payerKey: washKey as typeof washKey & Uint8Array });
-    // The withholder submits without revealing; once jailed it can no longer submit at all.
-    const withheld = buildBatch(rc.receipts(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, operator: rc.address('adapterAuthor'), operatorKey: withholderKey as typeof withholderKey & Uint8Array }));
-    await rc.submit(withheld, 'escrow', 'adapterAuthor').catch(() => undefined);
+    // Everyone submits in one block; two blocks later the samples are drawn and revealed in one block.
+    // The withholder submits without revealing; once out it can no longer submit at all.
+    const [honest, token, wash] = await rc.submitTogether([
+      { batch: buildBatch(rc.receipts(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE })), role: 'operator' },
+      { batch: buildBatch(rc.receipts(1, { unitPrice: UNIT_PRICE, operator: farmer, payer: farmer, operatorKey: farmerKey, payerKey: farmerPayerKey })), role: 'challenger', payerKey: farmerPayerKey },
+      { batch: buildBatch(rc.receipts(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, role: 'operator2', payer: rc.address('operator2'), payerKey: washKey })), role: 'operator2', payerKey: washKey },
+      { batch: buildBatch(rc.receipts(RECEIPTS_PER_EPOCH, { unitPrice: UNIT_PRICE, operator: rc.address('adapterAuthor'), operatorKey: withholderKey })), role: 'adapterAuthor' },
+    ]);
+    await rc.revealTogether([
+      { s: honest!, role: 'operator' },
+      { s: token!, role: 'challenger' },
+      { s: wash!, role: 'operator2' },
+    ]);
     await rc.advanceTo((e + 1n) * EPOCH_BLOCKS);
     const { emission: rec } = await epochEmission(rc, e);
     curve.push({ epoch: e, scheduled: BigInt(rec.scheduled), budget: BigInt(rec.budget), minted: BigInt(rec.minted), supply: await rc.supply() });

@@ -227,6 +227,27 @@ export class ReceiptsChain {
     return { id: res.batchId, sample: await this.drawnSample(res.batchId), batch };
   }
 
+  /**
+   * Submits several batches in one block, one tx each by a different role (signed by the payer key
+   * given, the payer's by default), then commits blocks until their samples are drawn. A refused
+   * submission gives undefined in its place.
+   */
+  async submitTogether(entries: readonly { batch: Batch; role: Role; payerKey?: Ed25519Signer; mode?: 'escrow' | 'offchain' }[]): Promise<(Submitted | undefined)[]> {
+    const txs = await Promise.all(entries.map(async (e) => this.sign(e.role, receiptMsgs.submit(this.submitMsg(e.batch, e.mode ?? 'escrow', {}, e.payerKey ?? this.payerKey)))));
+    const results = await this.block(txs);
+    const ids = results.map((r) => (r.code === 0 ? MsgSubmitBatchResponse.decode(TxMsgData.decode(r.data).msgResponses[0]!.value).batchId : undefined));
+    const out: (Submitted | undefined)[] = [];
+    for (const [i, id] of ids.entries()) out.push(id === undefined ? undefined : { id, sample: await this.drawnSample(id), batch: entries[i]!.batch });
+    return out;
+  }
+
+  /** Reveals the samples of several batches in one block, one tx each by a different role. */
+  async revealTogether(entries: readonly { s: Submitted; role: Role }[]): Promise<ExecTxResult[]> {
+    const reveal = ({ s, role }: { s: Submitted; role: Role }) => s.sample.map((i) => receiptMsgs.reveal(this.address(role), s.id, s.batch.receipts[Number(i)]!, inclusionProof(s.batch, Number(i))));
+    const txs = await Promise.all(entries.filter((e) => e.s.sample.length > 0).map(async (e) => this.sign(e.role, reveal(e))));
+    return this.block(txs);
+  }
+
   /** Submits without waiting for the draw: the sample is not known yet ([]). */
   async submitNow(batch: Batch, mode: 'escrow' | 'offchain' = 'escrow', role: Role = 'operator'): Promise<Submitted> {
     return this.submit(batch, mode, role, {}, this.payerKey, false);
