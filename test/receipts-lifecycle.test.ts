@@ -11,7 +11,7 @@ import { BatchStatus, EpochRoots, FaultKind, ReservationStatus } from '../proto/
 import { QueryLedgerRequest, QueryLedgerResponse, QueryOwedRequest, QueryOwedResponse } from '../proto/gen/cairn/royalty/v1/query.ts';
 import { buildBatch, inclusionProof, paymentRefsRoot } from '../sdk/receipts/batch.ts';
 import { fixedKey } from './support/receipts-fixtures.ts';
-import { FEE, GPU_ID, GPU_PRICE, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
+import { FEE, GPU_ID, GPU_PRICE, ReceiptsChain, type Submitted, receiptMsgs } from './support/receipts-chain.ts';
 import { ESCROW_ACCOUNT } from '../modules/receipts/keys.ts';
 import { TREASURY_ACCOUNT } from '../modules/royalty/keys.ts';
 import { AppChain } from './support/app-chain.ts';
@@ -41,6 +41,52 @@ describe('escrow withdrawal', () => {
     const res = await rc.query('Escrow', q.QueryEscrowRequest, q.QueryEscrowResponse, { payer });
     expect(res.withdrawals).toEqual([]);
     // The batch had finalized before the withdrawal: everything the payer paid went out of escrow.
+    expect(await rc.moduleBalance(ESCROW_ACCOUNT)).toBe(0n);
+  });
+});
+
+describe('a withdrawal that matures while a batch locks part of the escrow', () => {
+  async function lockedAtMaturity(): Promise<{ payer: string; asked: bigint; balance: bigint; completion: bigint; s: Submitted }> {
+    const payer = rc.address('payer');
+    const { available } = await rc.escrow();
+    const balance = await rc.balance(payer);
+    await rc.ok('payer', receiptMsgs.withdraw(payer, available));
+    const completion = rc.height + 12n;
+    // The operator who served the payer submits (with the payer's signature) just before maturity.
+    await rc.advanceTo(completion - 5n);
+    const s = await rc.submitNow(buildBatch(rc.receipts(5)));
+    await rc.advanceTo(completion);
+    return { payer, asked: available, balance, completion, s };
+  }
+
+  it('pays what is free, waits, and pays the rest when the batch is rejected: the payer never asks twice (finding 4)', async () => {
+    const { payer, asked, balance, s } = await lockedAtMaturity();
+    const amount = s.batch.header.amount;
+    // Before revision 2 the withdrawal ended here, having paid asked − amount.
+    expect(await rc.balance(payer)).toBe(balance - FEE + asked - amount);
+    expect(await rc.escrow()).toEqual({ available: 0n, locked: amount });
+    const waiting = (await rc.query('Escrow', q.QueryEscrowRequest, q.QueryEscrowResponse, { payer })).withdrawals;
+    expect(waiting).toMatchObject([{ paid: (asked - amount).toString(), amount: { amount: asked.toString() } }]);
+    // A new withdrawal cannot ask for what the waiting one still claims.
+    await rc.ok('payer', receiptMsgs.deposit(payer, 7n));
+    expect((await rc.tx('payer', receiptMsgs.withdraw(payer, 8n))).code).toBe(5);
+    // The operator never reveals its sample: the batch is rejected and its amount unlocked, then paid out.
+    await rc.advanceTo((await rc.batch(s.id)).revealDeadline);
+    expect((await rc.batch(s.id)).status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+    expect(await rc.balance(payer)).toBe(balance - 3n * FEE - 7n + asked);
+    expect(await rc.escrow()).toEqual({ available: 7n, locked: 0n });
+    expect((await rc.query('Escrow', q.QueryEscrowRequest, q.QueryEscrowResponse, { payer })).withdrawals).toEqual([]);
+  });
+
+  it('ends when the batch finalizes, the rest having paid the batch the payer signed', async () => {
+    const { payer, asked, balance, s } = await lockedAtMaturity();
+    const amount = s.batch.header.amount;
+    await rc.revealSample({ ...s, sample: await rc.drawnSample(s.id) });
+    await rc.advanceTo((await rc.batch(s.id)).disputeEnd);
+    expect((await rc.batch(s.id)).status).toBe(BatchStatus.BATCH_STATUS_FINALIZED);
+    expect(await rc.balance(payer)).toBe(balance - FEE + asked - amount);
+    expect(await rc.escrow()).toEqual({ available: 0n, locked: 0n });
+    expect((await rc.query('Escrow', q.QueryEscrowRequest, q.QueryEscrowResponse, { payer })).withdrawals).toEqual([]);
     expect(await rc.moduleBalance(ESCROW_ACCOUNT)).toBe(0n);
   });
 });

@@ -7,7 +7,8 @@ import { BatchStatus } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { drawSamples } from './draw.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
-import { closeEpoch, completeReservations, completeWithdrawals, due, enforceDeadline, finalize, pruneBlockTimes } from './settle.ts';
+import { closeEpoch, completeReservations, due, enforceDeadline, finalize, pruneBlockTimes } from './settle.ts';
+import { completeWithdrawals } from './withdrawals.ts';
 
 export async function beginBlock(k: ReceiptsKeeper, ctx: Context): Promise<void> {
   const p = await k.params(ctx.store);

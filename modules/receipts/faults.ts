@@ -9,6 +9,7 @@ import { EVENTS, hex } from './events.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { faultPolicy } from './params.ts';
+import { payWaitingWithdrawals } from './withdrawals.ts';
 
 export interface FaultInput {
   readonly kind: FaultKind;
@@ -67,7 +68,10 @@ export async function faultBatch(k: ReceiptsKeeper, ctx: Context, batch: Batch, 
 export async function rejectBatch(k: ReceiptsKeeper, ctx: Context, batch: Batch, fault: Fault): Promise<Batch> {
   if (batch.status !== BatchStatus.BATCH_STATUS_PENDING) throw new Error(`batch ${batch.id} is not pending`);
   const payer = ctx.addresses.decode(batch.payer);
-  if (batch.mode === SettlementMode.SETTLEMENT_MODE_ESCROW) await k.unlock(ctx, payer, batch.payer, BigInt(batch.amount!.amount));
+  if (batch.mode === SettlementMode.SETTLEMENT_MODE_ESCROW) {
+    await k.unlock(ctx, payer, batch.payer, BigInt(batch.amount!.amount));
+    await payWaitingWithdrawals(k, ctx, payer);
+  }
   const next: Batch = { ...batch, status: BatchStatus.BATCH_STATUS_REJECTED, fault, settledHeight: ctx.block.height, openRequests: 0 };
   const open = [];
   for await (const [, r] of keys.requests.entries(ctx.store, { subPrefix: u64Key.encode(batch.id) })) open.push(r);

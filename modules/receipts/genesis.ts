@@ -68,7 +68,8 @@ export function validateReceiptsGenesis(json: unknown, addresses: AddressCodec):
   unique(g.escrows, (e) => e.payer, 'receipts.escrows');
   for (const [i, w] of g.withdrawals.entries()) {
     address(addresses, w.payer, `receipts.withdrawals[${i}].payer`);
-    amount(w.amount?.amount ?? '', `receipts.withdrawals[${i}].amount`);
+    const asked = amount(w.amount?.amount ?? '', `receipts.withdrawals[${i}].amount`);
+    if (w.paid !== '' && amount(w.paid, `receipts.withdrawals[${i}].paid`) > asked) fail(`receipts.withdrawals[${i}].paid`, 'is more than the amount asked');
     if (w.id === 0n || w.id >= g.nextWithdrawalId) fail(`receipts.withdrawals[${i}].id`, 'must be below next_withdrawal_id');
   }
   unique(g.withdrawals, (w) => String(w.id), 'receipts.withdrawals');

@@ -12,6 +12,7 @@ import { unavailableEvidence } from '../../sdk/receipts/evidence.ts';
 import { faultBatch, markRequest } from './faults.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
+import { payWaitingWithdrawals } from './withdrawals.ts';
 
 export async function due(queue: typeof keys.deadlines, ctx: Context, upTo: bigint): Promise<bigint[]> {
   const entries: [bigint, bigint][] = [];
@@ -76,6 +77,7 @@ export async function finalize(k: ReceiptsKeeper, ctx: Context, b: Batch): Promi
   if (b.mode === SettlementMode.SETTLEMENT_MODE_ESCROW) {
     await k.spendLocked(ctx, ctx.addresses.decode(b.payer), b.payer, total);
     split = await k.royalty.settleEscrow(ctx, settlement);
+    await payWaitingWithdrawals(k, ctx, ctx.addresses.decode(b.payer));
   } else {
     split = await k.royalty.recordOwed(ctx, { ...settlement, batchEpoch: b.epoch, paymentRefsRoot: b.paymentRefsRoot });
   }
@@ -99,28 +101,6 @@ export async function finalize(k: ReceiptsKeeper, ctx: Context, b: Batch): Promi
     operator_amount: split.operatorAmount,
     epoch: epoch.toString(),
   });
-}
-
-export async function completeWithdrawals(k: ReceiptsKeeper, ctx: Context): Promise<void> {
-  const ready: [bigint, bigint, Uint8Array][] = [];
-  for await (const [[at, id], payer] of keys.withdrawalQueue.entries(ctx.store)) {
-    if (at > ctx.block.height) break;
-    ready.push([at, id, payer]);
-  }
-  for (const [at, id, payer] of ready) {
-    keys.withdrawalQueue.delete(ctx.store, [at, id]);
-    const w = await keys.withdrawals.get(ctx.store, [payer, id]);
-    if (w === undefined) continue;
-    keys.withdrawals.delete(ctx.store, [payer, id]);
-    const e = await k.escrowOf(ctx.store, payer, w.payer);
-    const asked = BigInt(w.amount!.amount);
-    const paid = asked < BigInt(e.available) ? asked : BigInt(e.available);
-    if (paid > 0n) {
-      await k.sendFromEscrow(ctx, payer, { denom: e.denom, amount: paid });
-      k.setEscrow(ctx.store, payer, { ...e, available: (BigInt(e.available) - paid).toString() });
-    }
-    ctx.events.emit(EVENTS.withdrawn, { payer: w.payer, withdrawal_id: id.toString(), asked: `${asked}${e.denom}`, paid: `${paid}${e.denom}` });
-  }
 }
 
 export async function completeReservations(k: ReceiptsKeeper, ctx: Context): Promise<void> {

@@ -1,6 +1,7 @@
 // MsgWithdrawEscrow: asks for coins back. They stay lockable for escrow_withdraw_delay blocks (an
-// operator who served the payer can still submit its batch), then the payer gets what is still
-// available, up to the amount asked. At most the available amount not already asked for.
+// operator who served the payer can still submit its batch, with the payer's signature), then the
+// payer gets what is available, and what batches locked as they settle (withdrawals.ts). At most
+// the available amount not already asked for.
 import { formatCoins } from '../../../core/framework/coins.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { MsgWithdrawEscrow, MsgWithdrawEscrowResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
@@ -8,6 +9,7 @@ import { ErrInsufficientEscrow, ErrInvalidAmount, ErrTooManyWithdrawals } from '
 import { EVENTS } from '../events.ts';
 import type { ReceiptsKeeper } from '../keeper.ts';
 import * as keys from '../keys.ts';
+import { remainingOf } from '../withdrawals.ts';
 import { decodeAddress, parseCoin } from './common.ts';
 import { RECEIPTS_TYPE_URLS } from '../../../sdk/receipts/messages.ts';
 
@@ -31,7 +33,7 @@ export function msgWithdrawEscrow(k: ReceiptsKeeper): MsgHandler<MsgWithdrawEscr
       let pending = 0n;
       let count = 0;
       for await (const [, w] of keys.withdrawals.entries(ctx.store, { subPrefix: keys.addressPrefix(payer) })) {
-        pending += BigInt(w.amount!.amount);
+        pending += remainingOf(w);
         count++;
       }
       if (count >= p.maxPendingWithdrawals) throw ErrTooManyWithdrawals.wrap(`${count} pending; max_pending_withdrawals is ${p.maxPendingWithdrawals}`);
@@ -45,6 +47,7 @@ export function msgWithdrawEscrow(k: ReceiptsKeeper): MsgHandler<MsgWithdrawEscr
         amount: { denom: amount.denom, amount: amount.amount.toString() },
         requestedHeight: ctx.block.height,
         completionHeight,
+        paid: '0',
       });
       keys.withdrawalQueue.set(ctx.store, [completionHeight, id], payer);
       ctx.events.emit(EVENTS.withdrawRequested, { payer: msg.payer, amount: formatCoins([amount]), withdrawal_id: id.toString(), completion_height: completionHeight.toString() });

@@ -32,7 +32,7 @@ export interface MsgDepositEscrowResponse {
 
 /**
  * Asks for coins out of escrow; they are paid after escrow_withdraw_delay blocks, as far as the
- * escrow still has them available then (batches may lock them meanwhile).
+ * escrow has them available then; what batches lock meanwhile is paid as those batches settle.
  */
 export interface MsgWithdrawEscrow {
   payer: string;

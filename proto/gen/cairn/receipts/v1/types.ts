@@ -508,12 +508,19 @@ export interface Escrow {
   locked: string;
 }
 
+/**
+ * A withdrawal pays at completion_height what the escrow has available, up to amount. If batches
+ * the payer signed still lock the rest then, it stays (paid so far in paid) and pays the rest as
+ * those batches settle, until it is paid in full or nothing is locked any more.
+ */
 export interface Withdrawal {
   id: bigint;
   payer: string;
   amount: Coin | undefined;
   requestedHeight: bigint;
   completionHeight: bigint;
+  /** Paid so far (a decimal amount; "" or "0" before completion_height). */
+  paid: string;
 }
 
 export interface DataRequest {
@@ -3219,7 +3226,7 @@ export const Escrow: MessageFns<Escrow> = {
 };
 
 function createBaseWithdrawal(): Withdrawal {
-  return { id: 0n, payer: "", amount: undefined, requestedHeight: 0n, completionHeight: 0n };
+  return { id: 0n, payer: "", amount: undefined, requestedHeight: 0n, completionHeight: 0n, paid: "" };
 }
 
 export const Withdrawal: MessageFns<Withdrawal> = {
@@ -3247,6 +3254,9 @@ export const Withdrawal: MessageFns<Withdrawal> = {
         throw new globalThis.Error("value provided for field message.completionHeight of type uint64 too large");
       }
       writer.uint32(40).uint64(message.completionHeight);
+    }
+    if (message.paid !== "") {
+      writer.uint32(50).string(message.paid);
     }
     return writer;
   },
@@ -3304,6 +3314,14 @@ export const Withdrawal: MessageFns<Withdrawal> = {
             message.completionHeight = reader.uint64() as bigint;
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.paid = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3331,6 +3349,7 @@ export const Withdrawal: MessageFns<Withdrawal> = {
         : isSet(object.completion_height)
         ? BigInt(object.completion_height)
         : 0n,
+      paid: isSet(object.paid) ? globalThis.String(object.paid) : "",
     };
   },
 
@@ -3351,6 +3370,9 @@ export const Withdrawal: MessageFns<Withdrawal> = {
     if (message.completionHeight !== 0n) {
       obj.completionHeight = message.completionHeight.toString();
     }
+    if (message.paid !== "") {
+      obj.paid = message.paid;
+    }
     return obj;
   },
 
@@ -3370,6 +3392,7 @@ export const Withdrawal: MessageFns<Withdrawal> = {
     message.completionHeight = (object.completionHeight !== undefined && object.completionHeight !== null)
       ? BigInt(object.completionHeight)
       : 0n;
+    message.paid = object.paid ?? "";
     return message;
   },
 };
