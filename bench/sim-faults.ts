@@ -1,6 +1,6 @@
 // The fault strategies of the economics simulation (bench/sim.ts), on their own chain beside an
 // honest operator, driven with real signed txs:
-//   forger               operator2 serves the payer but inflates one receipt's amount (its payer
+//   partial-forger       operator2 serves the payer but inflates one receipt's amount of twelve (its payer
 //                        signature then no longer verifies); an honest watcher proves it with
 //                        MsgChallengeReceipt and the inclusion proof: slashed, tombstoned;
 //   double-claimer       the griefer registers as an operator and claims one receipt in two batches;
@@ -27,7 +27,7 @@ import { GPU_ID } from '../test/support/receipts-chain.ts';
 import { proveOpenChallenges } from './sim-capacity.ts';
 import { countSlashes } from './sim-caught.ts';
 
-export const FAULT_STRATEGIES = ['honest', 'forger', 'double-claimer', 'griefing-challenger'] as const;
+export const FAULT_STRATEGIES = ['honest', 'partial-forger', 'double-claimer', 'griefing-challenger'] as const;
 export type FaultStrategy = (typeof FAULT_STRATEGIES)[number];
 
 export interface FaultSimResult {
@@ -45,7 +45,7 @@ export interface FaultSimResult {
   readonly capacityChallenges: number;
 }
 
-const ROLE_OF: Record<FaultStrategy, Role> = { honest: 'operator', forger: 'operator2', 'double-claimer': 'griefer', 'griefing-challenger': 'challenger' };
+const ROLE_OF: Record<FaultStrategy, Role> = { honest: 'operator', 'partial-forger': 'operator2', 'double-claimer': 'griefer', 'griefing-challenger': 'challenger' };
 const WATCHER: Role = 'author';
 const UNIT_PRICE = '10000';
 const RECEIPTS_PER_EPOCH = 12;

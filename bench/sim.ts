@@ -19,7 +19,9 @@
 // The forger, double claimer and griefing challenger run on their own chain beside an honest
 // operator (bench/sim-faults.ts); the coalitions (validator-operator-author wash traders at 5–60% of
 // the stake, the sybil splitter, the reputation farmer) each against the same chain with the
-// coalition idle (bench/sim-coalition.ts). One table: strategy, CAIRN gained or lost, times slashed.
+// coalition idle (bench/sim-coalition.ts); the withholders, the sample grinder and the escrow
+// griefer on a chain of their own (bench/sim-withholding.ts). One table: strategy, CAIRN gained or
+// lost, times caught.
 // runSybilSim compares one fleet serving all the payer's traffic under one operator with the same
 // traffic split across two operators.
 import { buildBatch } from '../sdk/receipts/batch.ts';
@@ -32,6 +34,7 @@ import { FAULT_STRATEGIES, runFaultSim } from './sim-faults.ts';
 import { proveOpenChallenges } from './sim-capacity.ts';
 import { countSlashes } from './sim-caught.ts';
 import { STAKE_FRACTIONS_BPS, runReputationFarmer, runWashCoalition } from './sim-coalition.ts';
+import { WITHHOLDING_STRATEGIES, runWithholdingSim } from './sim-withholding.ts';
 
 export interface EpochPoint {
   readonly epoch: bigint;
@@ -190,9 +193,11 @@ async function main(): Promise<void> {
   rows.push({ strategy: 'sybil-splitter', profit: (await runWashCoalition(2000, ['operator2', 'griefer', 'adapterAuthor'], coalitionEpochs)).profit, caught: 0 });
   const farm = await runReputationFarmer(coalitionEpochs);
   rows.push({ strategy: 'reputation-farmer', profit: farm.profit, caught: 0 });
+  const w = await runWithholdingSim(Math.min(epochs, 4));
+  for (const s of WITHHOLDING_STRATEGIES) rows.push({ strategy: s === 'honest' ? 'honest (withholding chain)' : s, profit: w.profits[s], caught: w.caught[s] });
   console.log(`${'strategy'.padEnd(26)}  ${'CAIRN gained or lost'.padStart(20)}  times caught`);
   for (const row of rows) console.log(`${row.strategy.padEnd(26)}  ${cairn(row.profit).padStart(20)}  ${String(row.caught).padStart(12)}`);
-  console.log(`\n(frauds proved: ${f.proved.forged} forged receipt, ${f.proved.doubleClaims} double claim; griefing requests ${f.requests}, answered ${f.answered}; griefing capacity challenges ${f.capacityChallenges}; reputation bought by the farmer ${farm.score} vs ${farm.honestScore} for one real epoch)`);
+  console.log(`\n(frauds proved: ${f.proved.forged} forged receipt, ${f.proved.doubleClaims} double claim; griefing requests ${f.requests}, answered ${f.answered}; griefing capacity challenges ${f.capacityChallenges}; reputation bought by the farmer ${farm.score} vs ${farm.honestScore} for one real epoch; forgeries caught by withholding a sampled leaf ${w.forgeries.withheldSample}, by the watcher ${w.forgeries.provedByWatcher}; grinds that found a hash ${w.grinds.found}, sampled anyway ${w.grinds.sampledAnyway}; escrow the griefer locked ${cairn(w.griefLocked)})`);
   console.log('\nepoch  scheduled        budget           minted           supply');
   for (const p of r.curve) console.log(`${String(p.epoch).padStart(5)}  ${cairn(p.scheduled).padStart(15)}  ${cairn(p.budget).padStart(15)}  ${cairn(p.minted).padStart(15)}  ${cairn(p.supply).padStart(15)}`);
   console.log(`\nmax supply ${cairn(r.maxSupply)}`);

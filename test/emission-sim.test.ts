@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runSim, runSybilSim } from '../bench/sim.ts';
 import { runFaultSim } from '../bench/sim-faults.ts';
 import { runReputationFarmer, runWashCoalition } from '../bench/sim-coalition.ts';
+import { runWithholdingSim } from '../bench/sim-withholding.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 
 describe('the economics simulation', () => {
@@ -56,18 +57,18 @@ describe('the economics simulation', () => {
     expect(r.profits.honest).toBeGreaterThan(0n);
     // The watcher proves each fraud once; both cheaters are tombstoned and lose money outright.
     expect(r.proved).toEqual({ forged: 1, doubleClaims: 1 });
-    expect(r.status.forger).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(r.status['partial-forger']).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
     expect(r.status['double-claimer']).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
     expect(r.status.honest).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
-    expect(r.caught).toMatchObject({ honest: 0, forger: 1, 'double-claimer': 1 });
-    expect(r.profits.forger).toBeLessThan(0n);
+    expect(r.caught).toMatchObject({ honest: 0, 'partial-forger': 1, 'double-claimer': 1 });
+    expect(r.profits['partial-forger']).toBeLessThan(0n);
     expect(r.profits['double-claimer']).toBeLessThan(0n);
     // Every griefing request is answered and every capacity challenge proved: each bond is lost.
     expect(r.requests).toBe(4);
     expect(r.answered).toBe(4);
     expect(r.capacityChallenges).toBe(4);
     expect(r.profits['griefing-challenger']).toBeLessThan(0n);
-    for (const s of ['forger', 'double-claimer', 'griefing-challenger'] as const) expect(r.profits[s]).toBeLessThan(r.profits.honest);
+    for (const s of ['partial-forger', 'double-claimer', 'griefing-challenger'] as const) expect(r.profits[s]).toBeLessThan(r.profits.honest);
   }, 60_000);
 
   it('makes a validator-operator-author wash trader (5% and 60% of the stake, its idle fleet reported fully up by its own validator), a sybil splitter and a reputation farmer all end poorer than doing nothing', async () => {
@@ -86,5 +87,22 @@ describe('the economics simulation', () => {
     expect(farm.profit).toBeLessThan(0n);
     expect(farm.score).toBe(0);
     expect(farm.honestScore).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('makes withholding a sampled forged leaf, grinding the sample, double claiming behind a withheld batch and locking escrow without the payer\'s signature all end poorer than doing nothing', async () => {
+    const w = await runWithholdingSim(3);
+    expect(w.profits.honest).toBeGreaterThan(0n);
+    for (const s of ['forger-withholding', 'sample-grinder', 'double-claimer-withholding', 'escrow-griefer'] as const) expect(w.profits[s]).toBeLessThan(0n);
+    // Each forger is caught once (its withheld sampled leaf, or the watcher's proof) and tombstoned.
+    expect(w.forgeries.withheldSample + w.forgeries.provedByWatcher).toBe(2);
+    expect(w.status['forger-withholding']).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(w.status['sample-grinder']).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    // The grinder found a hash that would have hidden its leaf; the draw from a later block ignored it.
+    expect(w.grinds.found).toBe(1);
+    // The double claimer withheld every requested leaf of its first batch: data unavailable, jailed.
+    expect(w.status['double-claimer-withholding']).toBe(OperatorStatus.OPERATOR_STATUS_JAILED);
+    // Every junk batch is refused at submission and locks nothing.
+    expect(w.caught).toMatchObject({ honest: 0, 'forger-withholding': 1, 'sample-grinder': 1, 'double-claimer-withholding': 1, 'escrow-griefer': 3 });
+    expect(w.griefLocked).toBe(0n);
   }, 120_000);
 });
