@@ -12,7 +12,8 @@ import { CommitStore } from '../core/store/commit-store.ts';
 import { UpgradeHaltError } from '../modules/upgrade/index.ts';
 import { upgradeHandlers } from '../node/upgrades.ts';
 import { upgradeMsgs } from '../sdk/upgrade/messages.ts';
-import { AppChain } from './support/app-chain.ts';
+import { defaultAppState } from '../node/genesis.ts';
+import { AppChain, checkAppState } from './support/app-chain.ts';
 import { sendTx } from './support/staking.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
 
@@ -137,6 +138,28 @@ describe('at the plan height', () => {
     expect(store.lastHeight).toBe(chain.height);
     // The build without it goes on until the height.
     await (await restart(store, gov, [])).block();
+  });
+
+  it('survives a genesis export and import: the scheduled plan stays due and an applied name stays applied', async () => {
+    const { chain, gov, store } = await governed();
+    const height = chain.height + 2n;
+    expect((await sendTx(chain, gov, [schedule(gov.address, { height })])).code).toBe(0);
+    const upgraded = await restart(store, gov, [MIGRATION]);
+    await upgraded.block();
+    expect((await sendTx(upgraded, gov, [schedule(gov.address, { name: 'next', height: 1000n, info: 'later' })])).code).toBe(0);
+    const module = upgraded.app.modules.find((m) => m.name === 'upgrade')!;
+    const exported = await module.genesis.export({ store: store.committed, height: upgraded.height, addresses: upgraded.app.addresses });
+    expect(exported).toEqual({ plan: { name: 'next', height: '1000', info: 'later' }, applied: [{ name: MIGRATION, height: String(height) }] });
+    const imported = await AppChain.start({ appState: { ...defaultAppState(), upgrade: exported } });
+    await imported.block();
+    expect(await currentPlan(imported)).toMatchObject({ name: 'next', height: 1000n, info: 'later' });
+    expect(await appliedHeight(imported, MIGRATION)).toBe(height);
+    // A section that contradicts itself, or a consensus section in app_state, is refused at genesis.
+    const bad = (upgrade: unknown) => checkAppState({ ...defaultAppState(), upgrade });
+    await expect(bad({ plan: { name: MIGRATION, height: '5' }, applied: [{ name: MIGRATION, height: '3' }] })).rejects.toThrow('is already applied');
+    await expect(bad({ plan: { name: '', height: '5' } })).rejects.toThrow('upgrade.plan.name must not be empty');
+    await expect(bad({ upgrades: [] })).rejects.toThrow('upgrade.upgrades: unknown field');
+    await expect(checkAppState({ ...defaultAppState(), consensus: { block: {} } })).rejects.toThrow("genesis.json's consensus_params");
   });
 
   it('an unknown handler name is refused when the node is given it', () => {
