@@ -14,6 +14,7 @@ import { AvailabilityReporter } from './availability/reporter.ts';
 import { MetricsServer } from './metrics/server.ts';
 import { P2pService, p2pStorePath } from './p2p/service.ts';
 import { FundsCheck } from './watcher/funds.ts';
+import { queryReceiptFacts } from './watcher/facts.ts';
 import { Watcher } from './watcher/watcher.ts';
 import { WatcherService } from './watcher/service.ts';
 import type { CairnApp } from './app.ts';
@@ -109,7 +110,7 @@ describe('a periodic task', () => {
 describe('the watcher', () => {
   const make = (pending: () => Promise<[]>): Watcher =>
     new Watcher({
-      chain: { chainId: 'c', height: async () => 5n, pendingBatches: pending, receiptKeysOf: async () => [], trustedVerifiers: async () => [] },
+      chain: { chainId: 'c', height: async () => 5n, pendingBatches: pending, facts: queryReceiptFacts(async () => ({ code: 1, value: new Uint8Array() }), () => 'c'), trustedVerifiers: async () => [] },
       source: { receiptsOf: async () => undefined },
       submitter: { address: 'cairn1x', submit: async () => undefined },
       logger: silentLogger,

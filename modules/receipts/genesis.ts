@@ -167,7 +167,7 @@ export function receiptsGenesis(k: ReceiptsKeeper, accounts: ReceiptsAccounts): 
       for (const c of g.challenges) keys.challenges.set(store, [c.batchId, c.seq], c);
       for (const r of g.revealed) {
         keys.revealed.set(store, [ctx.addresses.decode(r.payer), r.receiptId, r.revealed!.batchId], r.revealed!);
-        keys.revealedLeaves.set(store, [r.revealed!.batchId, r.revealed!.index], true);
+        keys.revealedLeaves.set(store, [r.revealed!.batchId, r.revealed!.index], r.receiptId);
       }
       for (const hash of g.evidence) keys.evidence.set(store, hash, ctx.block.height);
       for (const e of g.epochs) keys.epochs.set(store, e.epoch, e);

@@ -76,8 +76,8 @@ export const revealed = new Map(
   },
   protoCodec(RevealedReceipt),
 );
-/** (batch id, leaf index) → marker: leaves already revealed. */
-export const revealedLeaves = new Map(key(0x13), u64Pair, marker);
+/** (batch id, leaf index) → receipt id: leaves already revealed (the Reveals query lists a batch's). */
+export const revealedLeaves = new Map(key(0x13), u64Pair, rawBytes);
 /** evidence hash → height it was processed at. */
 export const evidence = new Map(key(0x14), rawBytes, u64Key);
 /** (block time in seconds, height) → marker: the recent blocks, to find the height at a receipt's time. */

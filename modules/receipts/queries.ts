@@ -1,6 +1,7 @@
 // cairn.receipts.v1.Query: params, a batch with its sample, challenges and open requests, batches
 // by operator / payer / epoch / status, escrows with pending withdrawals, reservations, the current
-// epoch, epoch roots (with the store key to prove them through /store/key) and epoch usage.
+// epoch, epoch roots (with the store key to prove them through /store/key) and epoch usage; for
+// watchers, the height at a time (receipts are judged there) and the leaves of a batch revealed on chain.
 import { concat, lengthPrefixedBytes, u64Key } from '../../core/framework/collections.ts';
 import { RECEIPTS_QUERY_SERVICE } from '../../sdk/receipts/queries.ts';
 import type { QueryContext } from '../../core/framework/context.ts';
@@ -18,11 +19,15 @@ import {
   QueryEpochUsageResponse,
   QueryEscrowRequest,
   QueryEscrowResponse,
+  QueryHeightAtRequest,
+  QueryHeightAtResponse,
   QueryParamsResponse,
   QueryReservationRequest,
   QueryReservationResponse,
   QueryReservationsRequest,
   QueryReservationsResponse,
+  QueryRevealsRequest,
+  QueryRevealsResponse,
 } from '../../proto/gen/cairn/receipts/v1/query.ts';
 import { Batch, BatchStatus, type ChallengeRecord, type DataRequest, EpochUsage, type Reservation, type Withdrawal } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import type { PageRequest } from '../../proto/gen/cairn/registry/v1/types.ts';
@@ -118,6 +123,22 @@ export function receiptsQueries(k: ReceiptsKeeper): Record<string, QueryHandler>
       const req = QueryEpochUsageRequest.decode(data);
       const page = await paginate(ctx.store, concat(keys.usage.prefix, u64Key.encode(req.epoch)), req.pagination, (_k, v) => EpochUsage.decode(v));
       return QueryEpochUsageResponse.encode({ usage: page.items, pagination: page.pagination }).finish();
+    },
+
+    [`${PATH}HeightAt`]: async (data, ctx) => {
+      const req = QueryHeightAtRequest.decode(data);
+      const height = await k.heightAt(ctx.store, req.time);
+      if (height === undefined) throw notFound(`no recorded block at or before time ${req.time}`);
+      return QueryHeightAtResponse.encode({ height }).finish();
+    },
+
+    [`${PATH}Reveals`]: async (data, ctx) => {
+      const req = QueryRevealsRequest.decode(data);
+      const page = await paginate(ctx.store, concat(keys.revealedLeaves.prefix, u64Key.encode(req.batchId)), req.pagination, (key, v) => ({
+        index: u64Key.decode(key.subarray(key.length - 8)),
+        receiptId: v.slice(),
+      }));
+      return QueryRevealsResponse.encode({ reveals: page.items, pagination: page.pagination }).finish();
     },
   };
 }

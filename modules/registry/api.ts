@@ -38,3 +38,5 @@ export type RegistryApi = Pick<
 >;
 
 export type { EvidenceLog, Punishment, PunishResult, ReceiptKeyInfo } from './keeper.ts';
+// The two key-validity rules, shared by the registry and whoever judges a receipt (receipts/checks.ts).
+export { payerKeyValidAt, receiptKeyAt } from './keeper.ts';

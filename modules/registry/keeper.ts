@@ -13,6 +13,7 @@ import {
   OperatorStatus,
   type PayerKey,
   type Params,
+  type PayerKey,
   TeeType,
   TrustLevel,
   type UnbondingEntry,
@@ -29,6 +30,17 @@ export interface ReceiptKeyInfo {
   readonly validFrom: bigint;
   /** undefined for the current key. */
   readonly validUntil: bigint | undefined;
+}
+
+/** The receipt key of `windows` that signed for the operator at `height` (validFrom <= height < validUntil). */
+export function receiptKeyAt<K extends ReceiptKeyInfo>(windows: readonly K[], height: bigint): K | undefined {
+  return windows.find((w) => w.validFrom <= height && (w.validUntil === undefined || height < w.validUntil));
+}
+
+/** Whether a payer key record authorises signing at `height`: authorised at or before it, not revoked by then. */
+export function payerKeyValidAt(record: Pick<PayerKey, 'authorizedHeight' | 'revokedHeight'> | undefined, height: bigint): boolean {
+  if (record === undefined || height < record.authorizedHeight) return false;
+  return record.revokedHeight === 0n || height < record.revokedHeight;
 }
 
 export interface SlashResult {
@@ -164,9 +176,7 @@ export class RegistryKeeper {
 
   /** Whether `key` was an authorised receipt key of `payer` at `height`. */
   async payerKeyAuthorized(store: KVRead, payer: Uint8Array, key: Uint8Array, height: bigint): Promise<boolean> {
-    const record = await keys.payerKeys.get(store, [payer, key]);
-    if (record === undefined || height < record.authorizedHeight) return false;
-    return record.revokedHeight === 0n || height < record.revokedHeight;
+    return payerKeyValidAt(await this.payerKeyOf(store, payer, key), height);
   }
 
   async modelOf(store: KVRead, id: string): Promise<Model | undefined> {

@@ -1,4 +1,4 @@
-// cairn.registry.v1.Query: the catalog, models, offers, attestations, payer keys and params, as
+// cairn.registry.v1.Query: the catalog, models, offers, attestations (current, or one by id), payer keys and params, as
 // ABCI queries at /cairn.registry.v1.Query/<Method> with protobuf bodies.
 import type { QueryContext } from '../../core/framework/context.ts';
 import { REGISTRY_QUERY_SERVICE } from '../../sdk/registry/queries.ts';
@@ -7,6 +7,8 @@ import { concat } from '../../core/framework/collections.ts';
 import {
   QueryAdaptersRequest,
   QueryAdaptersResponse,
+  QueryAttestationRequest,
+  QueryAttestationResponse,
   QueryAttestationsRequest,
   QueryAttestationsResponse,
   QueryModelRequest,
@@ -24,6 +26,8 @@ import {
   QueryOperatorsRequest,
   QueryOperatorsResponse,
   QueryParamsResponse,
+  QueryPayerKeyRequest,
+  QueryPayerKeyResponse,
   QueryPayerKeysRequest,
   QueryPayerKeysResponse,
   type ModelServer,
@@ -152,6 +156,20 @@ export function registryQueries(registry: RegistryKeeper): Record<string, QueryH
         return req.includeRevoked || key.revokedHeight === 0n ? key : undefined;
       });
       return QueryPayerKeysResponse.encode({ keys: items, pagination }).finish();
+    },
+
+    [`${PATH}PayerKey`]: async (data, ctx) => {
+      const req = QueryPayerKeyRequest.decode(data);
+      const key = await registry.payerKeyOf(ctx.store, decodeAddressArg(req.payer, ctx), req.key);
+      if (key === undefined) throw notFound(`${req.payer} never authorised payer key ${Buffer.from(req.key).toString('hex')}`);
+      return QueryPayerKeyResponse.encode({ key }).finish();
+    },
+
+    [`${PATH}Attestation`]: async (data, ctx) => {
+      const req = QueryAttestationRequest.decode(data);
+      const attestation = await registry.getAttestation(ctx.store, req.id);
+      if (attestation === undefined) throw notFound(`attestation ${Buffer.from(req.id).toString('hex')} not found`);
+      return QueryAttestationResponse.encode({ attestation }).finish();
     },
   };
 }

@@ -15,7 +15,8 @@ import { appChainView, type P2pService } from '../p2p/service.ts';
 import { AvailabilityReporter, httpProbe } from '../availability/reporter.ts';
 import { queryReporterChain } from '../availability/chain.ts';
 import { watcherAddress } from './key.ts';
-import { type QueryFn, WatcherQueryError, feedAttestations, mustQuery, p2pBatchSource, queryWatcherChain } from './sources.ts';
+import { type QueryFn, WatcherQueryError, mustQuery } from './query.ts';
+import { feedAttestations, p2pBatchSource, queryWatcherChain } from './sources.ts';
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
 import { FundsCheck } from './funds.ts';
 import { Lifecycle, type Service, type StartOptions } from '../service.ts';
@@ -25,7 +26,7 @@ export { WatcherKeyError, readWatcherKey } from './key.ts';
 export function appQuery(app: CairnApp): QueryFn {
   return async (path, data) => {
     const r = await app.query({ path, data, height: 0n, prove: false } as Parameters<CairnApp['query']>[0]);
-    return { code: r.code, value: r.value, log: r.log };
+    return { code: r.code, value: r.value, log: r.log, codespace: r.codespace };
   };
 }
 

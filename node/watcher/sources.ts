@@ -1,31 +1,17 @@
 // Adapters that connect the watcher to a node: pending batches read through the app's ABCI query
 // router, batch data from the p2p batch store and peers.
 import { BatchStatus, type Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
-import type { AbciQuery } from '../../sdk/queries.ts';
 import { queryReceipts } from '../../sdk/receipts/queries.ts';
 import { queryRegistry } from '../../sdk/registry/queries.ts';
 import { openEnvelope } from '../p2p/envelope.ts';
 import type { BatchStore } from '../p2p/batch-store.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { ChainView } from '../p2p/validate.ts';
+import { queryReceiptFacts } from './facts.ts';
+import { type QueryFn, mustQuery } from './query.ts';
 import type { BatchSource, WatchedBatch, Watcher, WatcherChain } from './watcher.ts';
 
-export type QueryFn = (path: string, data: Uint8Array) => Promise<{ code: number; value: Uint8Array; log?: string }>;
-
-export class WatcherQueryError extends Error {
-  override readonly name = 'WatcherQueryError';
-}
-
-/** Queries that must succeed: a refusal is thrown as a WatcherQueryError with its path and log. */
-export function mustQuery(query: QueryFn): AbciQuery {
-  return async (path, data) => {
-    const r = await query(path, data);
-    if (r.code !== 0) throw new WatcherQueryError(`${path} failed: ${r.log ?? r.code}`);
-    return r.value;
-  };
-}
-
-/** Pending batches via the receipts' Batches query (paged), trusted verifiers via the registry's params, receipt keys via the p2p chain view. */
+/** Pending batches via the receipts' Batches query (paged), trusted verifiers via the registry's params, the judge's facts by queries too (facts.ts). */
 export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain {
   const registry = queryRegistry(mustQuery(query));
   const receipts = queryReceipts(mustQuery(query));
@@ -34,7 +20,7 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
       return view.chainId;
     },
     height: async () => view.height(),
-    receiptKeysOf: (operator) => view.receiptKeysOf(operator),
+    facts: queryReceiptFacts(query, () => view.chainId),
     trustedVerifiers: async () => {
       return (await registry.params()).params?.trustedVerifiers ?? [];
     },
@@ -44,7 +30,7 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
       for (;;) {
         const page = await receipts.batches({ status: BatchStatus.BATCH_STATUS_PENDING, pagination: { key, limit: 100n } });
         for (const b of page.batches) {
-          out.push({ id: b.id, operator: b.operator, payer: b.payer, modelId: b.modelId, adapterId: b.adapterId, epoch: b.epoch, root: b.root, count: b.count, amount: BigInt(b.amount?.amount ?? '0'), disputeEnd: b.disputeEnd, unrevealedSample: b.sample.filter((x) => !x.revealed).map((x) => x.index) });
+          out.push({ id: b.id, operator: b.operator, payer: b.payer, modelId: b.modelId, adapterId: b.adapterId, epoch: b.epoch, timeStart: b.timeStart, timeEnd: b.timeEnd, root: b.root, count: b.count, amount: BigInt(b.amount?.amount ?? '0'), disputeEnd: b.disputeEnd, unrevealedSample: b.sample.filter((x) => !x.revealed).map((x) => x.index) });
         }
         const next = page.pagination?.nextKey;
         if (next === undefined || next.length === 0) break;

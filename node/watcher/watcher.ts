@@ -1,5 +1,6 @@
 // The watcher: follows pending batches on chain, gets their receipts (batch store, then fetch by
-// root from peers), verifies every receipt with the sdk and the batch's totals, and submits the
+// root from peers), judges every receipt with the chain's own judge (modules/receipts/checks.ts,
+// over chain state read by queries) and checks the batch's totals, and submits the
 // challenge that proves a fault by itself: ChallengeReceipt for a bad receipt, ChallengeDoubleClaim
 // for a receipt id claimed in two batches, ChallengeSum when the chain's declared totals are not the
 // totals of the receipts behind its root, RequestReceipt when the data cannot be found. Gossiped
@@ -10,14 +11,14 @@
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
-import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof, receiptProblems, receiptSignBytes, verifyEd25519 } from '../../sdk/index.ts';
+import { type ReceiptFacts, judgeReceipt } from '../../modules/receipts/checks.ts';
+import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof } from '../../sdk/index.ts';
 import { toSumNode } from '../../sdk/receipts/merkle.ts';
 import { receiptsMsgs } from '../../sdk/receipts/messages.ts';
 import { registryMsgs } from '../../sdk/registry/messages.ts';
 import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 import type { StartOptions } from '../service.ts';
-import type { ReceiptKeyWindow } from '../p2p/validate.ts';
 import { forgedAttestations } from './attestations.ts';
 
 /** A pending batch as the chain records it (the fields the watcher compares). */
@@ -28,6 +29,9 @@ export interface WatchedBatch {
   readonly modelId: string;
   readonly adapterId: string;
   readonly epoch: bigint;
+  /** Receipt times must be in [timeStart, timeEnd) (unix seconds). */
+  readonly timeStart: bigint;
+  readonly timeEnd: bigint;
   readonly root: Uint8Array;
   readonly count: bigint;
   readonly amount: bigint;
@@ -40,7 +44,8 @@ export interface WatcherChain {
   readonly chainId: string;
   height(): Promise<bigint>;
   pendingBatches(): Promise<readonly WatchedBatch[]>;
-  receiptKeysOf(operator: string): Promise<readonly ReceiptKeyWindow[]>;
+  /** What receipts are judged against: the chain's own judge (judgeReceipt) runs on them. */
+  readonly facts: ReceiptFacts;
   /** The registry's trusted verifier keys (params.trusted_verifiers). */
   trustedVerifiers(): Promise<readonly Uint8Array[]>;
 }
@@ -288,13 +293,12 @@ export class Watcher {
     this.metrics.batchesChecked++;
     const sum = this.#sumFault(b, batch);
     if (sum !== undefined) return sum;
-    const keys = await this.#o.chain.receiptKeysOf(b.operator);
     for (let i = 0; i < batch.receipts.length; i++) {
       const r = batch.receipts[i]!;
       this.metrics.receiptsVerified++;
-      const problems = this.#problems(b, r, keys);
-      if (problems.length > 0) {
-        this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problems: problems.join('; ') });
+      const verdict = await judgeReceipt(this.#o.chain.facts, b, r);
+      if (!verdict.ok) {
+        this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problem: verdict.detail });
         return { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeReceipt({ challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) }) };
       }
       const key = `${r.payer}/${hex(r.id)}`;
@@ -329,24 +333,6 @@ export class Watcher {
       actual: `${batch.header.amount} in ${batch.header.count} receipts`,
     });
     return { kind: 'challengeSum', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeSum({ challenger: this.#o.submitter.address, batchId: b.id, proof }) };
-  }
-
-  #problems(b: WatchedBatch, r: Receipt, keys: readonly ReceiptKeyWindow[]): string[] {
-    const problems = receiptProblems(r, { chainId: this.#o.chain.chainId });
-    const fields: [string, unknown, unknown][] = [
-      ['operator', r.operator, b.operator],
-      ['payer', r.payer, b.payer],
-      ['model_id', r.modelId, b.modelId],
-      ['adapter_id', r.adapterId, b.adapterId],
-      ['epoch', r.epoch, b.epoch],
-    ];
-    for (const [name, got, want] of fields) if (got !== want) problems.push(`${name} is ${String(got)}, the batch's is ${String(want)}`);
-    if (problems.length === 0) {
-      // Signed by none of the operator's receipt keys, ever: forged whatever the time.
-      const bytes = receiptSignBytes(r);
-      if (!keys.some((k) => verifyEd25519(k.key, bytes, r.operatorSignature))) problems.push('operator_signature verifies with none of the operator’s receipt keys');
-    }
-    return problems;
   }
 
   #remember(key: string, c: SeenClaim): void {

@@ -18,6 +18,8 @@ export const RECEIPTS_QUERY_METHODS = [
   'Epoch',
   'EpochRoots',
   'EpochUsage',
+  'HeightAt',
+  'Reveals',
 ] as const;
 
 export type ReceiptsQueries = ServiceQueries<typeof q, (typeof RECEIPTS_QUERY_METHODS)[number]>;

@@ -20,6 +20,8 @@ export const REGISTRY_QUERY_METHODS = [
   'OperatorServes',
   'Attestations',
   'PayerKeys',
+  'PayerKey',
+  'Attestation',
 ] as const;
 
 export type RegistryQueries = ServiceQueries<typeof q, (typeof REGISTRY_QUERY_METHODS)[number]>;

@@ -5,7 +5,7 @@ import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts'
 import { MsgChallengeReceipt, MsgChallengeReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { ChallengeKind } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { receiptLeafHash } from '../../../sdk/receipts/merkle.ts';
-import { judgeReceipt } from '../checks.ts';
+import { judgeReceipt, keeperFacts } from '../checks.ts';
 import { ErrNoFault } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import { receiptEvidence } from '../../../sdk/receipts/evidence.ts';
@@ -32,7 +32,7 @@ export function msgChallengeReceipt(k: ReceiptsKeeper): MsgHandler<MsgChallengeR
       await k.requireFreshEvidence(ctx.store, evidenceHash);
       const b = await k.requireDisputable(ctx, msg.batchId);
       requireIncluded(ctx, b, receipt, msg.proof!);
-      const verdict = await judgeReceipt(k, ctx, b, receipt);
+      const verdict = await judgeReceipt(keeperFacts(k, ctx), b, receipt);
       if (verdict.ok) throw ErrNoFault.wrap(`leaf ${msg.proof!.index} of batch ${b.id} is a valid receipt`);
       const recorded = k.addChallenge(ctx.store, b, {
         kind: ChallengeKind.CHALLENGE_KIND_RECEIPT,

@@ -8,7 +8,7 @@ import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts'
 import { MsgRevealReceipt, MsgRevealReceiptResponse } from '../../../proto/gen/cairn/receipts/v1/tx.ts';
 import { BatchStatus } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { receiptLeafHash } from '../../../sdk/receipts/merkle.ts';
-import { judgeReceipt } from '../checks.ts';
+import { judgeReceipt, keeperFacts } from '../checks.ts';
 import { ErrAlreadyRevealed, ErrBatchNotPending, ErrNotRequested, ErrRevealTooLate } from '../errors.ts';
 import { EVENTS, hex } from '../events.ts';
 import { receiptEvidence } from '../../../sdk/receipts/evidence.ts';
@@ -50,7 +50,7 @@ export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt
       }
       requireIncluded(ctx, b, receipt, proof);
       const leaf = receiptLeafHash(receipt);
-      const verdict = await judgeReceipt(k, ctx, b, receipt);
+      const verdict = await judgeReceipt(keeperFacts(k, ctx), b, receipt);
       if (!verdict.ok) {
         const prover = request?.requester ?? (msg.sender !== b.operator ? msg.sender : '');
         await faultBatch(k, ctx, b, { kind: verdict.kind, detail: `leaf ${index}: ${verdict.detail}`, prover, evidenceHash: receiptEvidence(b.id, leaf) });
@@ -64,7 +64,7 @@ export function msgRevealReceipt(k: ReceiptsKeeper): MsgHandler<MsgRevealReceipt
         await markRequest(ctx, b.id, index, 'revealed');
         b = { ...b, openRequests: b.openRequests - 1 };
       }
-      keys.revealedLeaves.set(ctx.store, [b.id, index], true);
+      keys.revealedLeaves.set(ctx.store, [b.id, index], receipt.id);
       keys.revealed.set(ctx.store, [ctx.addresses.decode(b.payer), receipt.id, b.id], { batchId: b.id, index, leafHash: leaf });
       k.setBatch(ctx.store, b, b.status);
       ctx.events.emit(EVENTS.revealReceipt, {

@@ -116,6 +116,34 @@ export interface QueryEpochUsageResponse {
   pagination: PageResponse | undefined;
 }
 
+/**
+ * The height of the last recent block whose time is at or before `time` (unix seconds): the height
+ * a receipt finished at `time` is judged at. NotFound when no such block is recorded.
+ */
+export interface QueryHeightAtRequest {
+  time: bigint;
+}
+
+export interface QueryHeightAtResponse {
+  height: bigint;
+}
+
+/** The leaves of a batch revealed on chain (sampled or requested), by leaf index. */
+export interface QueryRevealsRequest {
+  batchId: bigint;
+  pagination: PageRequest | undefined;
+}
+
+export interface QueryRevealsResponse {
+  reveals: RevealedLeaf[];
+  pagination: PageResponse | undefined;
+}
+
+export interface RevealedLeaf {
+  index: bigint;
+  receiptId: Uint8Array;
+}
+
 function createBaseQueryParamsRequest(): QueryParamsRequest {
   return {};
 }
@@ -1626,6 +1654,417 @@ export const QueryEpochUsageResponse: MessageFns<QueryEpochUsageResponse> = {
     message.pagination = (object.pagination !== undefined && object.pagination !== null)
       ? PageResponse.fromPartial(object.pagination)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryHeightAtRequest(): QueryHeightAtRequest {
+  return { time: 0n };
+}
+
+export const QueryHeightAtRequest: MessageFns<QueryHeightAtRequest> = {
+  encode(message: QueryHeightAtRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.time !== 0n) {
+      if (BigInt.asIntN(64, message.time) !== message.time) {
+        throw new globalThis.Error("value provided for field message.time of type int64 too large");
+      }
+      writer.uint32(8).int64(message.time);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryHeightAtRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryHeightAtRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.time = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryHeightAtRequest {
+    return { time: isSet(object.time) ? BigInt(object.time) : 0n };
+  },
+
+  toJSON(message: QueryHeightAtRequest): unknown {
+    const obj: any = {};
+    if (message.time !== 0n) {
+      obj.time = message.time.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryHeightAtRequest>): QueryHeightAtRequest {
+    return QueryHeightAtRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryHeightAtRequest>): QueryHeightAtRequest {
+    const message = createBaseQueryHeightAtRequest();
+    message.time = (object.time !== undefined && object.time !== null) ? BigInt(object.time) : 0n;
+    return message;
+  },
+};
+
+function createBaseQueryHeightAtResponse(): QueryHeightAtResponse {
+  return { height: 0n };
+}
+
+export const QueryHeightAtResponse: MessageFns<QueryHeightAtResponse> = {
+  encode(message: QueryHeightAtResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.height !== 0n) {
+      if (BigInt.asUintN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryHeightAtResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryHeightAtResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.height = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryHeightAtResponse {
+    return { height: isSet(object.height) ? BigInt(object.height) : 0n };
+  },
+
+  toJSON(message: QueryHeightAtResponse): unknown {
+    const obj: any = {};
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryHeightAtResponse>): QueryHeightAtResponse {
+    return QueryHeightAtResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryHeightAtResponse>): QueryHeightAtResponse {
+    const message = createBaseQueryHeightAtResponse();
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    return message;
+  },
+};
+
+function createBaseQueryRevealsRequest(): QueryRevealsRequest {
+  return { batchId: 0n, pagination: undefined };
+}
+
+export const QueryRevealsRequest: MessageFns<QueryRevealsRequest> = {
+  encode(message: QueryRevealsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.batchId !== 0n) {
+      if (BigInt.asUintN(64, message.batchId) !== message.batchId) {
+        throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.batchId);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryRevealsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryRevealsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.batchId = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryRevealsRequest {
+    return {
+      batchId: isSet(object.batchId) ? BigInt(object.batchId) : isSet(object.batch_id) ? BigInt(object.batch_id) : 0n,
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryRevealsRequest): unknown {
+    const obj: any = {};
+    if (message.batchId !== 0n) {
+      obj.batchId = message.batchId.toString();
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryRevealsRequest>): QueryRevealsRequest {
+    return QueryRevealsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryRevealsRequest>): QueryRevealsRequest {
+    const message = createBaseQueryRevealsRequest();
+    message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryRevealsResponse(): QueryRevealsResponse {
+  return { reveals: [], pagination: undefined };
+}
+
+export const QueryRevealsResponse: MessageFns<QueryRevealsResponse> = {
+  encode(message: QueryRevealsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.reveals) {
+      RevealedLeaf.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryRevealsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryRevealsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reveals.push(RevealedLeaf.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryRevealsResponse {
+    return {
+      reveals: globalThis.Array.isArray(object?.reveals)
+        ? object.reveals.map((e: any) => RevealedLeaf.fromJSON(e))
+        : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryRevealsResponse): unknown {
+    const obj: any = {};
+    if (message.reveals?.length) {
+      obj.reveals = message.reveals.map((e) => RevealedLeaf.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryRevealsResponse>): QueryRevealsResponse {
+    return QueryRevealsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryRevealsResponse>): QueryRevealsResponse {
+    const message = createBaseQueryRevealsResponse();
+    message.reveals = object.reveals?.map((e) => RevealedLeaf.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRevealedLeaf(): RevealedLeaf {
+  return { index: 0n, receiptId: new Uint8Array(0) };
+}
+
+export const RevealedLeaf: MessageFns<RevealedLeaf> = {
+  encode(message: RevealedLeaf, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0n) {
+      if (BigInt.asUintN(64, message.index) !== message.index) {
+        throw new globalThis.Error("value provided for field message.index of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.index);
+    }
+    if (message.receiptId.length !== 0) {
+      writer.uint32(18).bytes(message.receiptId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevealedLeaf {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevealedLeaf();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.receiptId = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevealedLeaf {
+    return {
+      index: isSet(object.index) ? BigInt(object.index) : 0n,
+      receiptId: isSet(object.receiptId)
+        ? bytesFromBase64(object.receiptId)
+        : isSet(object.receipt_id)
+        ? bytesFromBase64(object.receipt_id)
+        : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: RevealedLeaf): unknown {
+    const obj: any = {};
+    if (message.index !== 0n) {
+      obj.index = message.index.toString();
+    }
+    if (message.receiptId.length !== 0) {
+      obj.receiptId = base64FromBytes(message.receiptId);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RevealedLeaf>): RevealedLeaf {
+    return RevealedLeaf.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevealedLeaf>): RevealedLeaf {
+    const message = createBaseRevealedLeaf();
+    message.index = (object.index !== undefined && object.index !== null) ? BigInt(object.index) : 0n;
+    message.receiptId = object.receiptId ?? new Uint8Array(0);
     return message;
   },
 };

@@ -229,6 +229,25 @@ export interface QueryPayerKeysResponse {
   pagination: PageResponse | undefined;
 }
 
+/** One payer key record, authorised or revoked (NotFound if the payer never authorised it). */
+export interface QueryPayerKeyRequest {
+  payer: string;
+  key: Uint8Array;
+}
+
+export interface QueryPayerKeyResponse {
+  key: PayerKey | undefined;
+}
+
+/** Any attestation the registry accepted, by id, expired or replaced ones too (NotFound otherwise). */
+export interface QueryAttestationRequest {
+  id: Uint8Array;
+}
+
+export interface QueryAttestationResponse {
+  attestation: Attestation | undefined;
+}
+
 function createBaseQueryParamsRequest(): QueryParamsRequest {
   return {};
 }
@@ -2586,6 +2605,319 @@ export const QueryPayerKeysResponse: MessageFns<QueryPayerKeysResponse> = {
     return message;
   },
 };
+
+function createBaseQueryPayerKeyRequest(): QueryPayerKeyRequest {
+  return { payer: "", key: new Uint8Array(0) };
+}
+
+export const QueryPayerKeyRequest: MessageFns<QueryPayerKeyRequest> = {
+  encode(message: QueryPayerKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.payer !== "") {
+      writer.uint32(10).string(message.payer);
+    }
+    if (message.key.length !== 0) {
+      writer.uint32(18).bytes(message.key);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryPayerKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryPayerKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.payer = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryPayerKeyRequest {
+    return {
+      payer: isSet(object.payer) ? globalThis.String(object.payer) : "",
+      key: isSet(object.key) ? bytesFromBase64(object.key) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: QueryPayerKeyRequest): unknown {
+    const obj: any = {};
+    if (message.payer !== "") {
+      obj.payer = message.payer;
+    }
+    if (message.key.length !== 0) {
+      obj.key = base64FromBytes(message.key);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryPayerKeyRequest>): QueryPayerKeyRequest {
+    return QueryPayerKeyRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryPayerKeyRequest>): QueryPayerKeyRequest {
+    const message = createBaseQueryPayerKeyRequest();
+    message.payer = object.payer ?? "";
+    message.key = object.key ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseQueryPayerKeyResponse(): QueryPayerKeyResponse {
+  return { key: undefined };
+}
+
+export const QueryPayerKeyResponse: MessageFns<QueryPayerKeyResponse> = {
+  encode(message: QueryPayerKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== undefined) {
+      PayerKey.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryPayerKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryPayerKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = PayerKey.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryPayerKeyResponse {
+    return { key: isSet(object.key) ? PayerKey.fromJSON(object.key) : undefined };
+  },
+
+  toJSON(message: QueryPayerKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = PayerKey.toJSON(message.key);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryPayerKeyResponse>): QueryPayerKeyResponse {
+    return QueryPayerKeyResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryPayerKeyResponse>): QueryPayerKeyResponse {
+    const message = createBaseQueryPayerKeyResponse();
+    message.key = (object.key !== undefined && object.key !== null) ? PayerKey.fromPartial(object.key) : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryAttestationRequest(): QueryAttestationRequest {
+  return { id: new Uint8Array(0) };
+}
+
+export const QueryAttestationRequest: MessageFns<QueryAttestationRequest> = {
+  encode(message: QueryAttestationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id.length !== 0) {
+      writer.uint32(10).bytes(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryAttestationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryAttestationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryAttestationRequest {
+    return { id: isSet(object.id) ? bytesFromBase64(object.id) : new Uint8Array(0) };
+  },
+
+  toJSON(message: QueryAttestationRequest): unknown {
+    const obj: any = {};
+    if (message.id.length !== 0) {
+      obj.id = base64FromBytes(message.id);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryAttestationRequest>): QueryAttestationRequest {
+    return QueryAttestationRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryAttestationRequest>): QueryAttestationRequest {
+    const message = createBaseQueryAttestationRequest();
+    message.id = object.id ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseQueryAttestationResponse(): QueryAttestationResponse {
+  return { attestation: undefined };
+}
+
+export const QueryAttestationResponse: MessageFns<QueryAttestationResponse> = {
+  encode(message: QueryAttestationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.attestation !== undefined) {
+      Attestation.encode(message.attestation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryAttestationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryAttestationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.attestation = Attestation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryAttestationResponse {
+    return { attestation: isSet(object.attestation) ? Attestation.fromJSON(object.attestation) : undefined };
+  },
+
+  toJSON(message: QueryAttestationResponse): unknown {
+    const obj: any = {};
+    if (message.attestation !== undefined) {
+      obj.attestation = Attestation.toJSON(message.attestation);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryAttestationResponse>): QueryAttestationResponse {
+    return QueryAttestationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryAttestationResponse>): QueryAttestationResponse {
+    const message = createBaseQueryAttestationResponse();
+    message.attestation = (object.attestation !== undefined && object.attestation !== null)
+      ? Attestation.fromPartial(object.attestation)
+      : undefined;
+    return message;
+  },
+};
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

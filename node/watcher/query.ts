@@ -1,0 +1,33 @@
+// The watcher's ABCI queries (to the node's own app, or any query transport): refusals become
+// WatcherQueryErrors that keep the app's code, so "no such record" can be told from a failure.
+import { ErrKeyNotFound } from '../../core/framework/sdk-errors.ts';
+import type { AbciQuery } from '../../sdk/queries.ts';
+
+export type QueryFn = (path: string, data: Uint8Array) => Promise<{ code: number; value: Uint8Array; log?: string; codespace?: string }>;
+
+export class WatcherQueryError extends Error {
+  override readonly name = 'WatcherQueryError';
+  /** The code and codespace the app refused the query with. */
+  readonly code: number;
+  readonly codespace: string;
+
+  constructor(message: string, code: number, codespace: string) {
+    super(message);
+    this.code = code;
+    this.codespace = codespace;
+  }
+}
+
+/** Whether `e` is a query refused because the record it asks for does not exist (the SDK's ErrKeyNotFound). */
+export function isNotFound(e: unknown): boolean {
+  return e instanceof WatcherQueryError && e.codespace === ErrKeyNotFound.codespace && e.code === ErrKeyNotFound.code;
+}
+
+/** Queries that must succeed: a refusal is thrown as a WatcherQueryError with its path, code and log. */
+export function mustQuery(query: QueryFn): AbciQuery {
+  return async (path, data) => {
+    const r = await query(path, data);
+    if (r.code !== 0) throw new WatcherQueryError(`${path} failed: ${r.log ?? r.code}`, r.code, r.codespace ?? '');
+    return r.value;
+  };
+}
