@@ -18,6 +18,7 @@ import { appChainView } from '../node/p2p/service.ts';
 import { MemoryChain, eventually, sealedTestBatch, startTestHost, testBatch, testOperator } from '../test/support/p2p.ts';
 import { queryWatcherChain } from '../node/watcher/sources.ts';
 import { Watcher } from '../node/watcher/watcher.ts';
+import { ClaimStore } from '../node/watcher/claims.ts';
 import { type Receipt, buildBatch } from '../sdk/index.ts';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' } } });
@@ -86,7 +87,11 @@ async function watcherThroughput(batches: number, receiptsPerBatch: number): Pro
     data.set(hex(batch.header.root), batch.receipts);
     total += receiptsPerBatch;
   }
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-watcher-'));
+  const claims = new ClaimStore(join(dir, 'watcher'));
+  await claims.open();
   const watcher = new Watcher({
+    claims,
     chain: queryWatcherChain(async (path, bytes) => rc.chain.query(path, bytes), appChainView(rc.chain.app)),
     source: { receiptsOf: async (root) => data.get(hex(root)) },
     submitter: { address: rc.address('challenger'), submit: async () => { throw new Error('an honest batch must not be challenged'); } },
@@ -96,6 +101,8 @@ async function watcherThroughput(batches: number, receiptsPerBatch: number): Pro
   const t0 = performance.now();
   await watcher.checkOnce();
   const s = (performance.now() - t0) / 1000;
+  await claims.close();
+  rmSync(dir, { recursive: true, force: true });
   // The test chain's dispute window is short: the first batches may have finalized already.
   const { batchesChecked, receiptsVerified } = watcher.metrics;
   if (receiptsVerified === 0 || receiptsVerified !== batchesChecked * receiptsPerBatch) throw new Error(`the watcher verified ${receiptsVerified} receipts in ${batchesChecked} batches`);

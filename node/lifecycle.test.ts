@@ -14,9 +14,10 @@ import { AvailabilityReporter } from './availability/reporter.ts';
 import { MetricsServer } from './metrics/server.ts';
 import { P2pService, p2pStorePath } from './p2p/service.ts';
 import { FundsCheck } from './watcher/funds.ts';
-import { queryReceiptFacts } from './watcher/facts.ts';
+import { queryWatcherChain } from './watcher/sources.ts';
+import { openClaims } from '../test/support/watcher.ts';
 import { Watcher } from './watcher/watcher.ts';
-import { WatcherService } from './watcher/service.ts';
+import { WatcherService, watcherStorePath } from './watcher/service.ts';
 import type { CairnApp } from './app.ts';
 
 /** A promise with its resolve, for work that waits until the test lets it go. */
@@ -108,9 +109,12 @@ describe('a periodic task', () => {
 });
 
 describe('the watcher', () => {
-  const make = (pending: () => Promise<[]>): Watcher =>
+  // Every chain read but the pending batches and params is refused: these tests never get that far.
+  const refused = queryWatcherChain(async () => ({ code: 1, value: new Uint8Array() }), { chainId: 'c', height: () => 5n, receiptKeysOf: async () => [] });
+  const make = async (pending: () => Promise<[]>): Promise<Watcher> =>
     new Watcher({
-      chain: { chainId: 'c', height: async () => 5n, pendingBatches: pending, facts: queryReceiptFacts(async () => ({ code: 1, value: new Uint8Array() }), () => 'c'), trustedVerifiers: async () => [] },
+      claims: await openClaims(),
+      chain: { ...refused, pendingBatches: pending, params: async () => ({ epochBlocks: 10n, maxBatchAgeEpochs: 2n, maxOpenRequests: 4 }), trustedVerifiers: async () => [] },
       source: { receiptsOf: async () => undefined },
       submitter: { address: 'cairn1x', submit: async () => undefined },
       logger: silentLogger,
@@ -119,13 +123,13 @@ describe('the watcher', () => {
     });
 
   it('stops once however often it is told', async () => {
-    await stopsTwice(make(async () => []));
+    await stopsTwice(await make(async () => []));
   });
 
   it('waits for a pass that is reading the chain', async () => {
     const g = gate();
     let reading = false;
-    const w = make(async () => {
+    const w = await make(async () => {
       reading = true;
       await g.wait;
       return [];
@@ -287,7 +291,9 @@ describe('the watcher service', () => {
       },
     } as unknown as CairnApp;
     const p2p = { store: { markFinalized: async () => undefined }, host: { onDelivery: () => undefined } } as unknown as ConstructorParameters<typeof WatcherService>[0]['p2p'];
-    const service = new WatcherService({ app, p2p, rpcUrl: 'http://127.0.0.1:1', key: new Uint8Array(32).fill(1), gasPrice: '0ucairn', logger: silentLogger, intervalMs: 5 });
+    const home = await mkdtemp(join(tmpdir(), 'cairn-watcher-life-'));
+    homes.push(home);
+    const service = new WatcherService({ home, app, p2p, rpcUrl: 'http://127.0.0.1:1', key: new Uint8Array(32).fill(1), gasPrice: '0ucairn', logger: silentLogger, intervalMs: 5 });
     await service.start();
     expect(service.address).toMatch(/^cairn1/);
     await until(() => reads > 0, 'a chain read');
@@ -296,6 +302,10 @@ describe('the watcher service', () => {
     expect(await settledSoon(first)).toBe(false);
     g.open();
     await first;
+    // Its claim store is closed: another process could open it now.
+    const db = new ClassicLevel(watcherStorePath(home));
+    await db.open();
+    await db.close();
     await expect(service.start()).rejects.toThrow(ServiceStoppedError);
   });
 });

@@ -175,7 +175,7 @@ async function nodeWatcherOptions(opts: NodeOptions, config: AppConfig, app: Cai
   const { key, created } = await loadOrCreateWatcherKey(keyFile);
   if (created) opts.logger.info('watcher: created a new key', { file: keyFile });
   const availability = config.availabilityValidator === '' ? {} : { availability: { validator: config.availabilityValidator, probeIntervalMs: config.availabilityProbeIntervalMs } };
-  return { app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability };
+  return { home: opts.home, app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability };
 }
 
 /**

@@ -18,6 +18,7 @@ import { QueryOperatorRequest, QueryOperatorResponse } from '../proto/gen/cairn/
 import { type Attestation, OperatorStatus, TeeType } from '../proto/gen/cairn/registry/v1/types.ts';
 import { CHAIN_ID } from './support/app-chain.ts';
 import { DENOM, FEE, MIN_BOND, RegistryChain, attestation, ed25519Key, gpu, msgs } from './support/registry.ts';
+import { openClaims } from './support/watcher.ts';
 
 const [OP, REPORTER] = [0, 3];
 const OP_KEY = 10;
@@ -40,9 +41,10 @@ async function chain(params: Record<string, unknown> = {}): Promise<void> {
   await rc.ok(rc.wallets[OP]!, msgs.commitGpus(op, [gpu('g0'), gpu('g1')]));
 }
 
-function watcherOptions(): ConstructorParameters<typeof Watcher>[0] {
+async function watcherOptions(): Promise<ConstructorParameters<typeof Watcher>[0]> {
   const reporter = rc.wallets[REPORTER]!;
   return {
+    claims: await openClaims(),
     chain: queryWatcherChain(async (path, bytes) => rc.chain.query(path, bytes), appChainView(rc.chain.app)),
     source: { receiptsOf: async () => undefined },
     submitter: {
@@ -57,7 +59,7 @@ function watcherOptions(): ConstructorParameters<typeof Watcher>[0] {
   };
 }
 
-const watcher = (): Watcher => new Watcher(watcherOptions());
+const watcher = async (): Promise<Watcher> => new Watcher(await watcherOptions());
 
 /** An attestation for `gpuId` as the operator gossips it, signed by the trusted verifier or by `forger`. */
 function gossiped(gpuId: string, forger?: number): Attestation {
@@ -86,7 +88,7 @@ describe('the watcher and gossiped attestations', () => {
     const publisher = await startTestHost(view);
     const watching = await startTestHost(view, { bootstrap: publisher.addresses() });
     hosts.push(publisher, watching);
-    const w = watcher();
+    const w = await watcher();
     feedAttestations(watching, w);
     const topic = attestationsTopic(CHAIN_ID);
     await eventually('a gossip mesh on the attestations topic', () => publisher.pubsub.getMeshPeers(topic).includes(watching.peerId));
@@ -104,7 +106,7 @@ describe('the watcher and gossiped attestations', () => {
   }, 30_000);
 
   it('reports one piece of evidence once, however many envelopes repeat it', async () => {
-    const w = watcher();
+    const w = await watcher();
     const forged = gossiped('g1', FORGER);
     for (const data of [envelope([forged]), envelope([gossiped('g0'), forged])]) w.observeAttestations(data, bodyOf(data));
     await w.checkOnce();
@@ -114,7 +116,7 @@ describe('the watcher and gossiped attestations', () => {
   });
 
   it('leaves alone attestations a trusted verifier signed, TEE_TYPE_NONE ones, and those naming another operator', async () => {
-    const w = watcher();
+    const w = await watcher();
     const other = { ...gossiped('g1', FORGER), operator: rc.wallets[1]!.address };
     const none = { ...gossiped('g0'), teeType: TeeType.TEE_TYPE_NONE, signature: new Uint8Array() };
     const data = envelope([gossiped('g0'), none, other]);
@@ -126,7 +128,7 @@ describe('the watcher and gossiped attestations', () => {
   });
 
   it('keeps at most the queue’s size of envelopes between passes, dropping the oldest', async () => {
-    const w = new Watcher({ ...watcherOptions(), attestationQueue: 2 });
+    const w = new Watcher({ ...(await watcherOptions()), attestationQueue: 2 });
     for (const gpuId of ['g0', 'g1', 'g0']) {
       const data = envelope([gossiped(gpuId, FORGER)]);
       w.observeAttestations(data, bodyOf(data));
@@ -139,7 +141,7 @@ describe('with no trusted verifier', () => {
   beforeEach(async () => chain({ trusted_verifiers: [] }));
 
   it('reports nothing: nothing can be called forged', async () => {
-    const w = watcher();
+    const w = await watcher();
     const data = envelope([gossiped('g1', FORGER)]);
     w.observeAttestations(data, bodyOf(data));
     await w.checkOnce();

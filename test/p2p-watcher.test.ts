@@ -1,16 +1,20 @@
 // The watcher against a real app (in-process chain): it finds the fault in the data behind a
 // pending batch and its own challenge, signed with its own key, gets the operator punished. No test
 // code builds a challenge here.
+import { randomInt } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
-import { type Batch, SumTree, buildBatch, receiptLeaf, signReceipt } from '../sdk/index.ts';
-import { CHALLENGE_BOND, DENOM, ReceiptsChain } from './support/receipts-chain.ts';
+import { type Batch, SumTree, buildBatch, inclusionProof, receiptLeaf, signReceipt } from '../sdk/index.ts';
+import { CHALLENGE_BOND, DENOM, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
 import { silentLogger } from '../node/log.ts';
 import { appChainView } from '../node/p2p/service.ts';
 import { queryWatcherChain } from '../node/watcher/sources.ts';
-import { Watcher } from '../node/watcher/watcher.ts';
+import { Watcher, drawLeaves } from '../node/watcher/watcher.ts';
+import type { ClaimStore } from '../node/watcher/claims.ts';
+import { claimsDir, openClaims } from './support/watcher.ts';
+import { msgs as registryMsgs } from './support/registry.ts';
 
 let rc: ReceiptsChain;
 let data: Map<string, readonly Receipt[]>;
@@ -22,9 +26,11 @@ beforeEach(async () => {
   sent = [];
 });
 
-function watcher(onSettled?: (root: Uint8Array) => Promise<void>): Watcher {
+async function watcher(opts: { onSettled?: (root: Uint8Array) => Promise<void>; claims?: ClaimStore; randomLeaf?: (n: bigint) => bigint } = {}): Promise<Watcher> {
   return new Watcher({
-    ...(onSettled === undefined ? {} : { onSettled }),
+    ...(opts.onSettled === undefined ? {} : { onSettled: opts.onSettled }),
+    ...(opts.randomLeaf === undefined ? {} : { randomLeaf: opts.randomLeaf }),
+    claims: opts.claims ?? (await openClaims()),
     chain: queryWatcherChain(async (path, bytes) => rc.chain.query(path, bytes), appChainView(rc.chain.app)),
     source: { receiptsOf: async (root) => data.get(Buffer.from(root).toString('hex')) },
     submitter: {
@@ -64,7 +70,7 @@ describe('the watcher', () => {
     const cheat = cheatBatch(receipts);
     const c = await rc.submit(cheat);
     publish(cheat);
-    const w = watcher();
+    const w = await watcher();
     await w.checkOnce();
     expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeReceipt']);
     expect((await rc.batch(c.id)).status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
@@ -86,7 +92,7 @@ describe('the watcher', () => {
     const b = await rc.submit(second);
     publish(first);
     publish(second);
-    const w = watcher();
+    const w = await watcher();
     await w.checkOnce();
     expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
     expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
@@ -99,7 +105,7 @@ describe('the watcher', () => {
     // The root of honest receipts, declared with a larger amount: the chain cannot tell at submission.
     const s = await rc.submit(honest, 'escrow', 'operator', { amount: inflated.toString() });
     publish(honest);
-    const w = watcher();
+    const w = await watcher();
     await w.checkOnce();
     expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeSum']);
     const b = await rc.batch(s.id);
@@ -115,7 +121,7 @@ describe('the watcher', () => {
     const single = buildBatch(rc.receipts(1));
     const s = await rc.submit(single, 'escrow', 'operator', { count: 2n });
     publish(single);
-    await watcher().checkOnce();
+    await (await watcher()).checkOnce();
     expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeSum']);
     const b = await rc.batch(s.id);
     expect(b.fault!.kind).toBe(FaultKind.FAULT_KIND_SUM_FRAUD);
@@ -128,7 +134,7 @@ describe('the watcher', () => {
     await rc.revealSample(s);
     publish(honest);
     const settled: string[] = [];
-    const w = watcher(async (root) => void settled.push(Buffer.from(root).toString('hex')));
+    const w = await watcher({ onSettled: async (root) => void settled.push(Buffer.from(root).toString('hex')) });
     await w.checkOnce();
     expect(settled).toEqual([]);
     await rc.advanceTo((await rc.batch(s.id)).disputeEnd + 1n);
@@ -138,16 +144,180 @@ describe('the watcher', () => {
     expect(settled).toEqual([Buffer.from(honest.header.root).toString('hex')]);
   });
 
-  it('requests a receipt when a batch’s data cannot be found', async () => {
-    const hidden = buildBatch(rc.receipts(4));
+  it('requests leaves drawn at random when a batch’s data cannot be found, up to max_open_requests, and again as they are answered', async () => {
+    const hidden = buildBatch(rc.receipts(20));
     const s = await rc.submit(hidden);
-    const w = watcher();
+    await rc.revealSample(s);
+    const draws: bigint[] = [];
+    const w = await watcher({
+      randomLeaf: (n) => {
+        const i = BigInt(randomInt(Number(n)));
+        draws.push(i);
+        return i;
+      },
+    });
     await w.checkOnce();
     expect(sent).toHaveLength(0);
     await w.checkOnce();
-    expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgRequestReceipt']);
-    expect((await rc.batch(s.id)).openRequests).toBe(1);
-    expect(w.metrics.submitFailures).toBe(0);
-    expect(w.metrics).toMatchObject({ dataMissing: 2, requestReceipt: 1 });
+    // max_open_requests is 4 in the test params: four leaves, all drawn, none of them sampled.
+    const requested = (): bigint[] => sent.filter((m) => m.typeUrl === '/cairn.receipts.v1.MsgRequestReceipt').map((m) => (m.value as { index: bigint }).index);
+    expect(requested()).toHaveLength(4);
+    expect(new Set(requested()).size).toBe(4);
+    for (const i of requested()) {
+      expect(draws).toContain(i);
+      expect(s.sample).not.toContain(i);
+    }
+    expect((await rc.batch(s.id)).openRequests).toBe(4);
+    // Nothing more while all four are open.
+    await w.checkOnce();
+    expect(requested()).toHaveLength(4);
+    // The operator answers two: two new leaves are asked for, none asked before.
+    const answered = requested().slice(0, 2);
+    await rc.ok('operator', answered.map((i) => receiptMsgs.reveal(rc.address('operator'), s.id, hidden.receipts[Number(i)]!, inclusionProof(hidden, Number(i)))));
+    await w.checkOnce();
+    expect(requested()).toHaveLength(6);
+    expect(new Set(requested()).size).toBe(6);
+    expect((await rc.batch(s.id)).openRequests).toBe(4);
+    // One transaction per pass, not one per leaf.
+    expect(w.metrics).toMatchObject({ requestReceipt: 6, submitFailures: 0 });
+    expect((await rc.batch(s.id)).challenges).toBe(6);
+  });
+
+  it('stops asking when the dispute window has ended or nothing is left to ask', async () => {
+    // Two leaves, both sampled: the chain already demands them, nothing to request.
+    const small = buildBatch(rc.receipts(2));
+    const a = await rc.submit(small);
+    expect(a.sample).toHaveLength(2);
+    const w = await watcher();
+    await w.checkOnce();
+    await w.checkOnce();
+    expect(sent).toHaveLength(0);
+    await rc.revealSample(a);
+    // Revealed: still nothing to ask for.
+    await w.checkOnce();
+    expect(sent).toHaveLength(0);
+    // A withheld batch first looked at just before its window ends.
+    const hidden = buildBatch(rc.receipts(8));
+    const b = await rc.submit(hidden);
+    await rc.revealSample(b);
+    const end = (await rc.batch(b.id)).disputeEnd;
+    await rc.advanceTo(end - 1n);
+    const late = await watcher();
+    await late.checkOnce();
+    await late.checkOnce();
+    // Its requests land in the window's last block, and keep the batch pending until answered...
+    expect(sent).toHaveLength(4);
+    expect(rc.height).toBe(end);
+    await rc.advance(1);
+    await rc.ok('operator', sent.map((m) => (m.value as { index: bigint }).index).map((i) => receiptMsgs.reveal(rc.address('operator'), b.id, hidden.receipts[Number(i)]!, inclusionProof(hidden, Number(i)))));
+    expect((await rc.batch(b.id)).status).toBe(BatchStatus.BATCH_STATUS_PENDING);
+    // ...but answered past the window, they are not followed by more.
+    await late.checkOnce();
+    expect(sent).toHaveLength(4);
+    expect(late.metrics).toMatchObject({ requestReceipt: 4, submitFailures: 0 });
+  });
+
+  it('draws distinct free leaves, all of them when few are left, from the random source it is given', () => {
+    const taken = new Set([0n, 2n, 4n]);
+    const seq = [7n, 7n, 2n, 5n, 1n];
+    const got = drawLeaves(10n, taken, 3, () => seq.shift()!);
+    expect(got).toEqual([7n, 5n, 1n]);
+    expect(drawLeaves(6n, taken, 5, () => 0n)).toEqual([1n, 3n, 5n]);
+    expect(drawLeaves(3n, new Set([0n, 1n, 2n]), 4, () => 0n)).toEqual([]);
+    expect(() => drawLeaves(10n, taken, 2, () => 10n)).toThrow(RangeError);
+  });
+});
+
+describe('the watcher’s claimed receipt ids', () => {
+  it('catch a double claim across a withheld batch: the first batch’s leaf revealed on chain, the second gossiped, with a restart in between', async () => {
+    const path = await claimsDir();
+    const receipts = rc.receipts(6);
+    // The first batch's data is never published; its operator reveals only the sampled leaves.
+    const withheld = buildBatch(receipts.slice(0, 4));
+    const a = await rc.submit(withheld);
+    await rc.revealSample(a);
+    const before = await openClaims(path);
+    await (await watcher({ claims: before })).checkOnce();
+    expect(await before.size()).toBe(a.sample.length);
+    await before.close();
+    // The first batch finalizes (and is paid) while the watcher is down.
+    await rc.advanceTo((await rc.batch(a.id)).disputeEnd + 1n);
+    expect((await rc.batch(a.id)).status).toBe(BatchStatus.BATCH_STATUS_FINALIZED);
+    const again = withheld.receipts[Number(a.sample[0])]!;
+    const second = buildBatch([again, ...receipts.slice(4)]);
+    const b = await rc.submit(second);
+    publish(second);
+    const w = await watcher({ claims: await openClaims(path) });
+    await w.checkOnce();
+    expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
+    const rejected = await rc.batch(b.id);
+    expect(rejected.status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+    expect(rejected.fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+    expect(rejected.fault!.prover).toBe(rc.address('challenger'));
+    expect(await rc.operatorStatus()).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(w.metrics).toMatchObject({ challengeDoubleClaim: 1, submitFailures: 0 });
+  });
+
+  it('catch a receipt of a batch it fetched before a restart, claimed again after it', async () => {
+    const path = await claimsDir();
+    const receipts = rc.receipts(5);
+    const first = buildBatch(receipts.slice(0, 3));
+    const a = await rc.submit(first);
+    await rc.revealSample(a);
+    publish(first);
+    const before = await openClaims(path);
+    await (await watcher({ claims: before })).checkOnce();
+    await before.close();
+    data.clear();
+    await rc.advanceTo((await rc.batch(a.id)).disputeEnd + 1n);
+    const second = buildBatch([receipts[1]!, ...receipts.slice(3)]);
+    const b = await rc.submit(second);
+    publish(second);
+    await (await watcher({ claims: await openClaims(path) })).checkOnce();
+    expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
+    expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+  });
+
+  it('catch a leaf revealed on chain after the later batch claiming it was checked', async () => {
+    const receipts = rc.receipts(6);
+    const withheld = buildBatch(receipts.slice(0, 4));
+    const a = await rc.submit(withheld);
+    const again = withheld.receipts[Number(a.sample[0])]!;
+    const second = buildBatch([again, ...receipts.slice(4)]);
+    const b = await rc.submit(second);
+    await rc.revealSample(b);
+    publish(second);
+    const w = await watcher();
+    await w.checkOnce();
+    expect(sent).toHaveLength(0);
+    await rc.revealSample(a);
+    await w.checkOnce();
+    expect(sent.filter((m) => m.typeUrl === '/cairn.receipts.v1.MsgChallengeDoubleClaim')).toHaveLength(1);
+    expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+    expect((await rc.batch(a.id)).status).toBe(BatchStatus.BATCH_STATUS_PENDING);
+  });
+
+  it('leave alone a receipt claimed again after the batch that first claimed it was rejected', async () => {
+    const receipts = rc.receipts(4);
+    const withheld = buildBatch(receipts.slice(0, 3));
+    const a = await rc.submit(withheld);
+    await rc.revealSample(a);
+    const w = await watcher();
+    await w.checkOnce();
+    await w.checkOnce();
+    expect(sent.map((m) => m.typeUrl)).toContain('/cairn.receipts.v1.MsgRequestReceipt');
+    // The request is never answered: the batch is rejected (data unavailable) and the operator jailed;
+    // the receipts of a rejected batch were never paid, so claiming them again is honest.
+    await rc.advance(4);
+    expect((await rc.batch(a.id)).status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+    await rc.advance(5);
+    await rc.ok('operator', registryMsgs.unjail(rc.address('operator')));
+    const second = buildBatch([withheld.receipts[Number(a.sample[0])]!, receipts[3]!]);
+    await rc.submit(second);
+    publish(second);
+    sent.length = 0;
+    await w.checkOnce();
+    expect(sent).toHaveLength(0);
+    expect(w.metrics.batchesChecked).toBe(1);
   });
 });

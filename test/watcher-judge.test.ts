@@ -20,6 +20,7 @@ import { Watcher } from '../node/watcher/watcher.ts';
 import { fixedKey } from './support/receipts-fixtures.ts';
 import { CHALLENGE_BOND, CHAIN_ID, DENOM, GPU_ID, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
 import { attestation, msgs as registryMsgs } from './support/registry.ts';
+import { openClaims } from './support/watcher.ts';
 
 let rc: ReceiptsChain;
 
@@ -143,6 +144,7 @@ describe('a watcher with the chain’s judge', () => {
     const sent: EncodeObject[] = [];
     const data = new Map([[Buffer.from(batch.header.root).toString('hex'), batch.receipts]]);
     const w = new Watcher({
+      claims: await openClaims(),
       chain: queryWatcherChain(async (path, bytes) => rc.chain.query(path, bytes), appChainView(rc.chain.app)),
       source: { receiptsOf: async (root) => data.get(Buffer.from(root).toString('hex')) },
       submitter: {

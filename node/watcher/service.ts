@@ -19,6 +19,8 @@ import { type QueryFn, WatcherQueryError, mustQuery } from './query.ts';
 import { feedAttestations, p2pBatchSource, queryWatcherChain } from './sources.ts';
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
 import { FundsCheck } from './funds.ts';
+import { ClaimStore } from './claims.ts';
+import { join } from 'node:path';
 import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
 export { WatcherKeyError, readWatcherKey } from './key.ts';
@@ -38,7 +40,14 @@ function refusedAs<T>(value: T): (e: unknown) => T {
   };
 }
 
+/** The watcher's own LevelDB (claimed receipt ids), outside consensus state. */
+export function watcherStorePath(home: string): string {
+  return join(home, 'data', 'watcher');
+}
+
 export interface WatcherServiceOptions {
+  /** The node's home: the watcher keeps its claims in watcherStorePath(home). */
+  readonly home: string;
   readonly app: CairnApp;
   readonly p2p: P2pService;
   readonly rpcUrl: string;
@@ -59,6 +68,7 @@ interface Parts {
   readonly submitter: Submitter;
   readonly funds: FundsCheck;
   readonly availability: AvailabilityReporter | undefined;
+  readonly claims: ClaimStore;
 }
 
 /**
@@ -114,7 +124,10 @@ export class WatcherService implements Service {
   stop(): Promise<void> {
     return this.#life.stop(async () => {
       const parts = this.#parts;
-      if (parts !== undefined) await Promise.all([parts.funds.stop(), parts.availability?.stop(), parts.watcher.stop()]);
+      if (parts !== undefined) {
+        await Promise.all([parts.funds.stop(), parts.availability?.stop(), parts.watcher.stop()]);
+        await parts.claims.close();
+      }
       if (this.#client !== undefined) (await this.#client.catch(() => undefined))?.disconnect();
     });
   }
@@ -149,7 +162,10 @@ export class WatcherService implements Service {
         return run;
       },
     };
+    const claims = new ClaimStore(watcherStorePath(opts.home));
+    await claims.open();
     const watcher = new Watcher({
+      claims,
       chain: queryWatcherChain(query, appChainView(opts.app)),
       source: p2pBatchSource(opts.p2p.store, opts.p2p.host),
       submitter,
@@ -183,7 +199,7 @@ export class WatcherService implements Service {
             logger: opts.logger,
             probeIntervalMs: opts.availability.probeIntervalMs,
           });
-    this.#parts = { watcher, address, submitter, funds, availability };
+    this.#parts = { watcher, address, submitter, funds, availability, claims };
     const signal = this.#life.signal;
     await watcher.start({ signal });
     await funds.start({ signal });

@@ -8,10 +8,10 @@ import type { BatchStore } from '../p2p/batch-store.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { ChainView } from '../p2p/validate.ts';
 import { queryReceiptFacts } from './facts.ts';
-import { type QueryFn, mustQuery } from './query.ts';
-import type { BatchSource, WatchedBatch, Watcher, WatcherChain } from './watcher.ts';
+import { type QueryFn, WatcherQueryError, isNotFound, mustQuery } from './query.ts';
+import type { BatchSource, RevealedLeaf, WatchedBatch, Watcher, WatcherChain } from './watcher.ts';
 
-/** Pending batches via the receipts' Batches query (paged), trusted verifiers via the registry's params, the judge's facts by queries too (facts.ts). */
+/** Pending batches via the receipts' Batches query (paged), one batch's reveals and requests, params; trusted verifiers via the registry's params; the judge's facts by queries too (facts.ts). */
 export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain {
   const registry = queryRegistry(mustQuery(query));
   const receipts = queryReceipts(mustQuery(query));
@@ -21,6 +21,32 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
     },
     height: async () => view.height(),
     facts: queryReceiptFacts(query, () => view.chainId),
+    params: async () => {
+      const p = (await receipts.params()).params;
+      if (p === undefined) throw new WatcherQueryError('the receipts params query answered no params', 0, '');
+      return p;
+    },
+    batch: async (id) => {
+      try {
+        const b = (await receipts.batch({ id })).batch;
+        return b === undefined ? undefined : { status: b.status, disputeEnd: b.disputeEnd };
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+    requestedLeaves: async (id) => (await receipts.batch({ id })).requests.map((r) => r.index),
+    reveals: async (batchId): Promise<RevealedLeaf[]> => {
+      const out: RevealedLeaf[] = [];
+      let key: Uint8Array = new Uint8Array();
+      for (;;) {
+        const page = await receipts.reveals({ batchId, pagination: { key, limit: 1000n } });
+        out.push(...page.reveals);
+        const next = page.pagination?.nextKey;
+        if (next === undefined || next.length === 0) return out;
+        key = next;
+      }
+    },
     trustedVerifiers: async () => {
       return (await registry.params()).params?.trustedVerifiers ?? [];
     },
@@ -30,7 +56,7 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
       for (;;) {
         const page = await receipts.batches({ status: BatchStatus.BATCH_STATUS_PENDING, pagination: { key, limit: 100n } });
         for (const b of page.batches) {
-          out.push({ id: b.id, operator: b.operator, payer: b.payer, modelId: b.modelId, adapterId: b.adapterId, epoch: b.epoch, timeStart: b.timeStart, timeEnd: b.timeEnd, root: b.root, count: b.count, amount: BigInt(b.amount?.amount ?? '0'), disputeEnd: b.disputeEnd, unrevealedSample: b.sample.filter((x) => !x.revealed).map((x) => x.index) });
+          out.push({ id: b.id, operator: b.operator, payer: b.payer, modelId: b.modelId, adapterId: b.adapterId, epoch: b.epoch, timeStart: b.timeStart, timeEnd: b.timeEnd, root: b.root, count: b.count, amount: BigInt(b.amount?.amount ?? '0'), disputeEnd: b.disputeEnd, unrevealedSample: b.sample.filter((x) => !x.revealed).map((x) => x.index), openRequests: b.openRequests });
         }
         const next = page.pagination?.nextKey;
         if (next === undefined || next.length === 0) break;

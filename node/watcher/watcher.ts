@@ -2,15 +2,19 @@
 // root from peers), judges every receipt with the chain's own judge (modules/receipts/checks.ts,
 // over chain state read by queries) and checks the batch's totals, and submits the
 // challenge that proves a fault by itself: ChallengeReceipt for a bad receipt, ChallengeDoubleClaim
-// for a receipt id claimed in two batches, ChallengeSum when the chain's declared totals are not the
-// totals of the receipts behind its root, RequestReceipt when the data cannot be found. Gossiped
+// for a receipt id claimed in two batches (its own view of fetched batches and the leaves revealed
+// on chain, remembered in its LevelDB across restarts, claims.ts), ChallengeSum when the chain's
+// declared totals are not the totals of the receipts behind its root, and RequestReceipts for leaves
+// drawn at random while a batch's data cannot be found, up to max_open_requests at a time and
+// again as they are answered, until the dispute window ends. Gossiped
 // attestation envelopes handed to observeAttestations() are checked at the next pass, and one
 // MsgReportForgedAttestation is sent for each attestation no trusted verifier signed.
 //
 // Not consensus code. It only submits what it has checked; the chain judges again.
+import { randomInt } from 'node:crypto';
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
-import type { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
+import { BatchStatus, type Params } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { type ReceiptFacts, judgeReceipt } from '../../modules/receipts/checks.ts';
 import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof } from '../../sdk/index.ts';
 import { toSumNode } from '../../sdk/receipts/merkle.ts';
@@ -20,6 +24,7 @@ import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 import type { StartOptions } from '../service.ts';
 import { forgedAttestations } from './attestations.ts';
+import type { ClaimStore, SeenClaim } from './claims.ts';
 
 /** A pending batch as the chain records it (the fields the watcher compares). */
 export interface WatchedBatch {
@@ -38,12 +43,30 @@ export interface WatchedBatch {
   readonly disputeEnd: bigint;
   /** Sampled leaves not revealed yet: the chain already demands those, so they are not requested. */
   readonly unrevealedSample: readonly bigint[];
+  /** RequestReceipts not answered yet, anyone's (at most max_open_requests). */
+  readonly openRequests: number;
 }
+
+/** A leaf of a batch revealed on chain (sampled or requested). */
+export interface RevealedLeaf {
+  readonly index: bigint;
+  readonly receiptId: Uint8Array;
+}
+
+/** The receipts params the watcher works with. */
+export type WatcherParams = Pick<Params, 'epochBlocks' | 'maxBatchAgeEpochs' | 'maxOpenRequests'>;
 
 export interface WatcherChain {
   readonly chainId: string;
   height(): Promise<bigint>;
   pendingBatches(): Promise<readonly WatchedBatch[]>;
+  /** A batch's status and the last height it takes challenges at; undefined if there is none. */
+  batch(id: bigint): Promise<{ readonly status: BatchStatus; readonly disputeEnd: bigint } | undefined>;
+  /** The leaves of a batch revealed on chain so far. */
+  reveals(batchId: bigint): Promise<readonly RevealedLeaf[]>;
+  /** The leaves of a batch with an open RequestReceipt. */
+  requestedLeaves(batchId: bigint): Promise<readonly bigint[]>;
+  params(): Promise<WatcherParams>;
   /** What receipts are judged against: the chain's own judge (judgeReceipt) runs on them. */
   readonly facts: ReceiptFacts;
   /** The registry's trusted verifier keys (params.trusted_verifiers). */
@@ -68,12 +91,16 @@ export interface WatcherOptions {
   readonly logger: Logger;
   /** The RequestReceipt bond (params.challenge_bond), or how to read it when it is needed. */
   readonly requestBond: Coin | (() => Promise<Coin>);
-  /** Checks with the data missing before a RequestReceipt is sent. */
+  /** Where claimed receipt ids are remembered (opened and closed by the owner of the watcher). */
+  readonly claims: ClaimStore;
+  /** Checks with the data missing before RequestReceipts are sent. */
   readonly missesBeforeRequest?: number;
+  /** A uniform leaf index in [0, n) for a request: unpredictable by default (node:crypto). */
+  readonly randomLeaf?: (n: bigint) => bigint;
   /** How often start() polls (ms). */
   readonly intervalMs?: number;
-  /** Receipt ids remembered for double claims (oldest forgotten first). */
-  readonly claimCapacity?: number;
+  /** Pieces of forged-attestation evidence remembered as reported (oldest forgotten first). */
+  readonly reportedCapacity?: number;
   /** Attestation envelopes waiting for the next pass; beyond this the oldest are dropped. */
   readonly attestationQueue?: number;
   /**
@@ -107,14 +134,10 @@ export interface WatcherMetrics extends Record<FindingKind, number> {
 
 interface Finding {
   readonly kind: FindingKind;
-  readonly msg: EncodeObject;
+  /** Sent in one transaction (several only for requests: one block, not one per leaf). */
+  readonly msgs: EncodeObject[];
   /** What the log names the finding by. */
   readonly subject: Record<string, string>;
-}
-
-interface SeenClaim {
-  readonly claim: Claim;
-  readonly payer: string;
 }
 
 function hex(b: Uint8Array): string {
@@ -148,11 +171,14 @@ export class Watcher {
   /** Batches already judged (challenged or found honest). */
   readonly #done = new Set<bigint>();
   readonly #misses = new Map<bigint, number>();
-  readonly #claims = new Map<string, SeenClaim>();
+  /** The revealed leaves of each pending batch already recorded as claims. */
+  readonly #revealed = new Map<bigint, Set<bigint>>();
   /** Attestation envelopes (bytes as gossiped, and their decoded body) not checked yet. */
   readonly #attestations: { readonly data: Uint8Array; readonly body: SignedBody }[] = [];
   /** Evidence already reported (or being reported), as the chain keys it. */
   readonly #reported = new Map<string, true>();
+  /** Double claims already challenged (or being challenged): batch and leaf of both sides. */
+  readonly #doubleClaims = new Set<string>();
   /** Roots of the batches pending at the last pass, by id (bounded by the chain's pending set). */
   #pendingRoots = new Map<bigint, Uint8Array>();
   readonly #loop: PeriodicTask;
@@ -190,8 +216,9 @@ export class Watcher {
   }
 
   /**
-   * Checks every pending batch not judged yet, then the queued attestations; returns what it
-   * submitted. An aborted `signal` (the watcher stopping) ends the pass after the batch in hand.
+   * Records the leaves every pending batch revealed on chain, checks every pending batch not judged
+   * yet (or requests leaves of one whose data is missing), then the queued attestations; returns
+   * what it submitted. An aborted `signal` (the watcher stopping) ends the pass after the batch in hand.
    */
   async checkOnce(signal?: AbortSignal): Promise<EncodeObject[]> {
     const sent: EncodeObject[] = [];
@@ -200,15 +227,27 @@ export class Watcher {
     if (height === 0n) return sent;
     const pending = await this.#o.chain.pendingBatches();
     await this.#settle(pending);
+    const params = await this.#o.chain.params();
     for (const b of pending) {
       if (signal?.aborted === true) return sent;
+      for (const finding of await this.#recordReveals(b, height)) await this.#submit(finding, sent);
       if (this.#done.has(b.id) || b.disputeEnd <= height) continue;
-      const finding = await this.#check(b);
-      if (finding !== undefined) await this.#submit(finding, sent);
+      for (const finding of await this.#check(b, height, params)) await this.#submit(finding, sent);
     }
+    await this.#prune(pending, height, params);
     if (signal?.aborted === true) return sent;
     for (const finding of await this.#checkAttestations()) await this.#submit(finding, sent);
     return sent;
+  }
+
+  /**
+   * Claims are kept while a batch could still claim their receipts again: a batch is submitted for
+   * an epoch at most max_batch_age_epochs after it, and stays pending for its window after that.
+   */
+  async #prune(pending: readonly WatchedBatch[], height: bigint, p: WatcherParams): Promise<void> {
+    let floor = (height - 1n) / p.epochBlocks - p.maxBatchAgeEpochs - 1n;
+    for (const b of pending) if (b.epoch < floor) floor = b.epoch;
+    if (floor > 0n) await this.#o.claims.prune(floor);
   }
 
   /** Tells onSettled about the batches pending at the last pass that are not any more. */
@@ -218,21 +257,23 @@ export class Watcher {
       if (now.has(id)) continue;
       this.#done.delete(id);
       this.#misses.delete(id);
+      this.#revealed.delete(id);
       await this.#o.onSettled?.(root);
     }
     this.#pendingRoots = now;
   }
 
   async #submit(finding: Finding, sent: EncodeObject[]): Promise<void> {
-    const { msg, subject } = finding;
+    const { msgs, subject } = finding;
+    const type = msgs[0]!.typeUrl;
     try {
-      await this.#o.submitter.submit([msg]);
-      sent.push(msg);
-      this.metrics[finding.kind]++;
-      this.#o.logger.info('watcher: challenge submitted', { ...subject, type: msg.typeUrl });
+      await this.#o.submitter.submit(msgs);
+      sent.push(...msgs);
+      this.metrics[finding.kind] += msgs.length;
+      this.#o.logger.info('watcher: challenge submitted', { ...subject, type, messages: msgs.length });
     } catch (e) {
       this.metrics.submitFailures++;
-      this.#o.logger.warn('watcher: challenge failed', { ...subject, type: msg.typeUrl, error: (e as Error).message });
+      this.#o.logger.warn('watcher: challenge failed', { ...subject, type, messages: msgs.length, error: (e as Error).message });
     }
   }
 
@@ -247,11 +288,11 @@ export class Watcher {
       for (const forged of forgedAttestations(body, verifiers)) {
         if (this.#reported.has(forged.evidence)) continue;
         this.#reported.set(forged.evidence, true);
-        forgetOldest(this.#reported, this.#o.claimCapacity ?? 1_000_000);
+        forgetOldest(this.#reported, this.#o.reportedCapacity ?? 1_000_000);
         this.#o.logger.warn('watcher: attestation signed by no trusted verifier', { operator: body.operator, gpu: forged.gpuId, evidence: forged.evidence });
         findings.push({
           kind: 'reportForgedAttestation',
-          msg: registryMsgs.MsgReportForgedAttestation({ reporter: this.#o.submitter.address, envelope: data, index: forged.index }),
+          msgs: [registryMsgs.MsgReportForgedAttestation({ reporter: this.#o.submitter.address, envelope: data, index: forged.index })],
           subject: { operator: body.operator, gpu: forged.gpuId },
         });
       }
@@ -264,21 +305,9 @@ export class Watcher {
     return typeof b === 'function' ? b() : b;
   }
 
-  async #check(b: WatchedBatch): Promise<Finding | undefined> {
+  async #check(b: WatchedBatch, height: bigint, params: WatcherParams): Promise<Finding[]> {
     const receipts = await this.#o.source.receiptsOf(b.root);
-    if (receipts === undefined) {
-      this.metrics.dataMissing++;
-      const misses = (this.#misses.get(b.id) ?? 0) + 1;
-      this.#misses.set(b.id, misses);
-      if (misses < (this.#o.missesBeforeRequest ?? 3)) return undefined;
-      this.#done.add(b.id);
-      let index = 0n;
-      while (index < b.count && b.unrevealedSample.includes(index)) index++;
-      // Every leaf is sampled: the operator must reveal them all anyway, or be punished.
-      if (index >= b.count) return undefined;
-      this.#o.logger.warn('watcher: batch data not found; requesting a receipt', { batch: String(b.id), root: hex(b.root) });
-      return { kind: 'requestReceipt', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgRequestReceipt({ requester: this.#o.submitter.address, batchId: b.id, index, bond: await this.#bond() }) };
-    }
+    if (receipts === undefined) return this.#missing(b, height, params);
     let batch: Batch;
     try {
       batch = buildBatch(receipts);
@@ -286,32 +315,104 @@ export class Watcher {
       if (!(e instanceof BatchError)) throw e;
       // Data that does not build a batch cannot be the batch behind this root (the gossip validator
       // builds it): treat as missing.
-      return undefined;
+      return this.#missing(b, height, params);
     }
-    if (Buffer.compare(batch.header.root, b.root) !== 0) return undefined;
+    if (Buffer.compare(batch.header.root, b.root) !== 0) return this.#missing(b, height, params);
     this.#done.add(b.id);
+    this.#misses.delete(b.id);
     this.metrics.batchesChecked++;
     const sum = this.#sumFault(b, batch);
-    if (sum !== undefined) return sum;
+    if (sum !== undefined) return [sum];
+    // Every leaf is remembered as claimed, even past a finding: the batch may survive its challenge.
+    let finding: Finding | undefined;
     for (let i = 0; i < batch.receipts.length; i++) {
       const r = batch.receipts[i]!;
-      this.metrics.receiptsVerified++;
-      const verdict = await judgeReceipt(this.#o.chain.facts, b, r);
-      if (!verdict.ok) {
-        this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problem: verdict.detail });
-        return { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeReceipt({ challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) }) };
+      const claim = { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } };
+      if (finding === undefined) {
+        this.metrics.receiptsVerified++;
+        const verdict = await judgeReceipt(this.#o.chain.facts, b, r);
+        if (!verdict.ok) {
+          this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problem: verdict.detail });
+          finding = { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msgs: [receiptsMsgs.MsgChallengeReceipt({ challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: claim.claim.proof })] };
+        }
       }
-      const key = `${r.payer}/${hex(r.id)}`;
-      const claim: Claim = { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) };
-      const earlier = this.#claims.get(key);
-      if (earlier !== undefined && earlier.claim.batchId !== b.id) {
-        this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(r.id), first: String(earlier.claim.batchId), second: String(b.id) });
-        return { kind: 'challengeDoubleClaim', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeDoubleClaim({ challenger: this.#o.submitter.address, receiptId: r.id, first: earlier.claim, second: claim }) };
-      }
-      this.#remember(key, { claim, payer: r.payer });
+      const double = await this.#claimed(b, r.id, claim, height);
+      finding ??= double;
     }
-    this.#o.logger.info('watcher: batch checked', { batch: String(b.id), receipts: batch.receipts.length });
+    if (finding === undefined) this.#o.logger.info('watcher: batch checked', { batch: String(b.id), receipts: batch.receipts.length });
+    return finding === undefined ? [] : [finding];
+  }
+
+  /**
+   * Records the leaves of `b` revealed on chain since the last pass as claims; a receipt also
+   * claimed elsewhere is a double claim, which the chain can verify from its own reveal record.
+   */
+  async #recordReveals(b: WatchedBatch, height: bigint): Promise<Finding[]> {
+    const seen = this.#revealed.get(b.id) ?? new Set<bigint>();
+    this.#revealed.set(b.id, seen);
+    const findings: Finding[] = [];
+    for (const leaf of await this.#o.chain.reveals(b.id)) {
+      if (seen.has(leaf.index)) continue;
+      seen.add(leaf.index);
+      const finding = await this.#claimed(b, leaf.receiptId, { batchId: b.id, index: leaf.index, claim: { batchId: b.id, receipt: undefined, proof: undefined } }, height);
+      if (finding !== undefined) findings.push(finding);
+    }
+    return findings;
+  }
+
+  /**
+   * Remembers that leaf `seen` of pending batch `b` claims `receiptId`; if the same receipt is claimed
+   * elsewhere in a way the chain punishes, the ChallengeDoubleClaim that proves it. The chain rejects
+   * the later batch (the higher id), which must still take challenges; the receipts of a rejected
+   * earlier batch were never paid and may be claimed again.
+   */
+  async #claimed(b: WatchedBatch, receiptId: Uint8Array, seen: SeenClaim, height: bigint): Promise<Finding | undefined> {
+    const others = await this.#o.claims.add({ epoch: b.epoch, operator: b.operator, payer: b.payer, receiptId }, seen);
+    for (const other of others) {
+      const key = [other.batchId, other.index, seen.batchId, seen.index].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).join('/') + `/${hex(receiptId)}`;
+      if (this.#doubleClaims.has(key)) continue;
+      if (other.batchId !== b.id) {
+        const o = await this.#o.chain.batch(other.batchId);
+        if (o === undefined) continue;
+        if (other.batchId < b.id && o.status === BatchStatus.BATCH_STATUS_REJECTED) continue;
+        if (other.batchId > b.id && (o.status !== BatchStatus.BATCH_STATUS_PENDING || o.disputeEnd <= height)) continue;
+      }
+      this.#doubleClaims.add(key);
+      const [first, second] = other.batchId <= seen.batchId ? [other, seen] : [seen, other];
+      this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(receiptId), first: `${first.batchId}/${first.index}`, second: `${second.batchId}/${second.index}` });
+      return {
+        kind: 'challengeDoubleClaim',
+        subject: { batch: String(second.batchId) },
+        msgs: [receiptsMsgs.MsgChallengeDoubleClaim({ challenger: this.#o.submitter.address, receiptId, first: first.claim, second: second.claim })],
+      };
+    }
     return undefined;
+  }
+
+  /**
+   * The batch's data cannot be found: after missesBeforeRequest passes, RequestReceipts for leaves
+   * drawn at random among those nobody has asked for yet (not sampled, requested or revealed), as many
+   * as max_open_requests leaves room for, every pass until the dispute window ends. An operator that
+   * withholds its data must then reveal leaf after leaf, each checked for double claims, or be
+   * punished for the first one it leaves unanswered; a random draw gives it no way to know which
+   * leaves are safe to forge.
+   */
+  async #missing(b: WatchedBatch, height: bigint, params: WatcherParams): Promise<Finding[]> {
+    this.metrics.dataMissing++;
+    const misses = (this.#misses.get(b.id) ?? 0) + 1;
+    this.#misses.set(b.id, misses);
+    if (misses < (this.#o.missesBeforeRequest ?? 3)) return [];
+    // A request lands in the next block at the earliest, which must still be inside the window.
+    if (height >= b.disputeEnd) return [];
+    const room = params.maxOpenRequests - b.openRequests;
+    if (room <= 0) return [];
+    const asked = new Set<bigint>([...b.unrevealedSample, ...(await this.#o.chain.requestedLeaves(b.id)), ...(this.#revealed.get(b.id) ?? [])]);
+    const leaves = drawLeaves(b.count, asked, room, this.#o.randomLeaf ?? cryptoLeaf);
+    if (leaves.length === 0) return [];
+    this.#o.logger.warn('watcher: batch data not found; requesting receipts', { batch: String(b.id), root: hex(b.root), leaves: leaves.join(',') });
+    const bond = await this.#bond();
+    const requester = this.#o.submitter.address;
+    return [{ kind: 'requestReceipt', subject: { batch: String(b.id), leaves: leaves.join(',') }, msgs: leaves.map((index) => receiptsMsgs.MsgRequestReceipt({ requester, batchId: b.id, index, bond })) }];
   }
 
   /**
@@ -332,11 +433,31 @@ export class Watcher {
       declared: `${b.amount} in ${b.count} receipts`,
       actual: `${batch.header.amount} in ${batch.header.count} receipts`,
     });
-    return { kind: 'challengeSum', subject: { batch: String(b.id) }, msg: receiptsMsgs.MsgChallengeSum({ challenger: this.#o.submitter.address, batchId: b.id, proof }) };
+    return { kind: 'challengeSum', subject: { batch: String(b.id) }, msgs: [receiptsMsgs.MsgChallengeSum({ challenger: this.#o.submitter.address, batchId: b.id, proof })] };
   }
+}
 
-  #remember(key: string, c: SeenClaim): void {
-    this.#claims.set(key, c);
-    forgetOldest(this.#claims, this.#o.claimCapacity ?? 1_000_000);
+function cryptoLeaf(n: bigint): bigint {
+  return BigInt(randomInt(Number(n)));
+}
+
+/**
+ * Up to `n` distinct leaves of [0, count) not in `taken`, drawn with `random`; all of the free ones
+ * when there are no more than `n`.
+ */
+export function drawLeaves(count: bigint, taken: ReadonlySet<bigint>, n: number, random: (n: bigint) => bigint): bigint[] {
+  const free = count - BigInt([...taken].filter((i) => i >= 0n && i < count).length);
+  if (free <= 0n || n <= 0) return [];
+  if (free <= BigInt(n)) {
+    const all: bigint[] = [];
+    for (let i = 0n; i < count && all.length < n; i++) if (!taken.has(i)) all.push(i);
+    return all;
   }
+  const out = new Set<bigint>();
+  while (out.size < n) {
+    const i = random(count);
+    if (i < 0n || i >= count) throw new RangeError(`random leaf ${i} is outside [0, ${count})`);
+    if (!taken.has(i)) out.add(i);
+  }
+  return [...out];
 }

@@ -1,0 +1,106 @@
+// The receipt ids the watcher has seen claimed, in its own LevelDB (<home>/data/watcher), so that a
+// double claim is matched whenever its two halves were seen, across restarts: the leaves of every
+// batch whose data it fetched (with their inclusion proofs) and the leaves revealed on chain (the
+// chain keeps those, so a claim of one needs only its batch id). Outside consensus state.
+//
+// Layout: "c" ‖ u64 epoch ‖ lp operator ‖ lp payer ‖ lp receipt id ‖ u64 batch id ‖ u64 leaf
+// → encoded Claim. A receipt can only be claimed in batches of its own epoch, so whole epochs are
+// dropped once no batch of theirs can be pending (prune).
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';
+
+/** A receipt, as double claims are matched: the same id of one payer, served by one operator in one epoch. */
+export interface ClaimedReceipt {
+  readonly epoch: bigint;
+  readonly operator: string;
+  readonly payer: string;
+  readonly receiptId: Uint8Array;
+}
+
+/** One place a receipt was claimed: a leaf of a batch, and the Claim that proves it to the chain. */
+export interface SeenClaim {
+  readonly batchId: bigint;
+  readonly index: bigint;
+  /** With receipt and proof for a fetched leaf; the batch id alone for one revealed on chain. */
+  readonly claim: Claim;
+}
+
+const C = 0x63;
+const utf8 = new TextEncoder();
+
+function u64(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
+function lp(b: Uint8Array): Uint8Array {
+  if (b.length > 255) throw new RangeError(`a key part of ${b.length} bytes is too long`);
+  return Uint8Array.of(b.length, ...b);
+}
+
+function receiptPrefix(r: ClaimedReceipt): Uint8Array {
+  return Buffer.concat([Uint8Array.of(C), u64(r.epoch), lp(utf8.encode(r.operator)), lp(utf8.encode(r.payer)), lp(r.receiptId)]);
+}
+
+/** Past every key of `prefix` (each is the prefix and two u64s). */
+function after(prefix: Uint8Array): Uint8Array {
+  return Buffer.concat([prefix, new Uint8Array(17).fill(0xff)]);
+}
+
+export class ClaimStore {
+  readonly #db: ClassicLevel<Uint8Array, Uint8Array>;
+  readonly #path: string;
+
+  constructor(path: string) {
+    this.#path = path;
+    this.#db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+  }
+
+  async open(): Promise<void> {
+    await mkdir(dirname(this.#path), { recursive: true });
+    await this.#db.open();
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+
+  /**
+   * Records that `r` was claimed at `seen` and returns the other places it was claimed (another batch,
+   * or another leaf of the same one). Recording the same leaf again changes nothing.
+   */
+  async add(r: ClaimedReceipt, seen: SeenClaim): Promise<SeenClaim[]> {
+    const prefix = receiptPrefix(r);
+    const others: SeenClaim[] = [];
+    let known = false;
+    for await (const [k, v] of this.#db.iterator({ gte: prefix, lt: after(prefix) })) {
+      if (k.length !== prefix.length + 16) continue;
+      const view = new DataView(k.buffer, k.byteOffset + prefix.length, 16);
+      const batchId = view.getBigUint64(0);
+      const index = view.getBigUint64(8);
+      if (batchId === seen.batchId && index === seen.index) {
+        known = true;
+        continue;
+      }
+      others.push({ batchId, index, claim: Claim.decode(v) });
+    }
+    // A fetched leaf's claim (with its proof) replaces the bare one of its reveal: it proves more.
+    if (!known || seen.claim.receipt !== undefined) await this.#db.put(Buffer.concat([prefix, u64(seen.batchId), u64(seen.index)]), Claim.encode(seen.claim).finish());
+    return others;
+  }
+
+  /** Forgets the claims of every epoch before `epoch`. */
+  async prune(epoch: bigint): Promise<void> {
+    await this.#db.clear({ gte: Uint8Array.of(C), lt: Buffer.concat([Uint8Array.of(C), u64(epoch)]) });
+  }
+
+  /** How many claims are remembered (for tests and metrics). */
+  async size(): Promise<number> {
+    let n = 0;
+    for await (const _ of this.#db.keys({ gte: Uint8Array.of(C), lt: Uint8Array.of(C + 1) })) n++;
+    return n;
+  }
+}
