@@ -1,0 +1,187 @@
+// Issue 13, finding 3, on a real localnet: 4 validators (real CometBFT processes, real libp2p on
+// loopback, each with its watcher). An operator withholds a batch's data: it gossips nothing and
+// reveals only what the chain asks for — its sample, and the leaves the watchers request, drawn at
+// random — so that batch finalizes and is paid. It then claims one of those receipts again in a
+// second batch, gossiped like an honest one. The watchers remembered the receipts the first batch
+// revealed on chain, match the second claim and prove it with ChallengeDoubleClaim by themselves: the
+// second batch is rejected and the operator tombstoned. No test code builds or sends a challenge.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from '@cosmjs/proto-signing';
+import { SigningStargateClient, defaultRegistryTypes } from '@cosmjs/stargate';
+import { type CometClient, connectComet } from '@cosmjs/tendermint-rpc';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Localnet, libp2pAddress } from '../localnet/index.ts';
+import { silentLogger } from '../node/log.ts';
+import { publishBatch } from '../node/p2p/publish.ts';
+import * as q from '../proto/gen/cairn/receipts/v1/query.ts';
+import { MsgSubmitBatchResponse } from '../proto/gen/cairn/receipts/v1/tx.ts';
+import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
+import * as regq from '../proto/gen/cairn/registry/v1/query.ts';
+import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
+import { type Batch, buildBatch, inclusionProof, signReceipt, submitBatchMsg } from '../sdk/index.ts';
+import { receiptsTypes } from '../sdk/receipts/messages.ts';
+import { registryTypes } from '../sdk/registry/messages.ts';
+import { eventually, scrapeSum } from './support/localnet.ts';
+import { type Role, receiptMsgs, roleWallets } from './support/receipts-chain.ts';
+import { fixedKey, receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
+import { msgs as registryMsgs } from './support/registry.ts';
+import type { TestWallet } from './support/wallets.ts';
+
+const EPOCH = 200n;
+const OPERATOR_BOND = 10_000_000n;
+const MODEL = 'llama-3-8b';
+const FEE = { amount: [{ denom: 'ucairn', amount: '40000' }], gas: '1500000' };
+const payerKey = fixedKey('withheld-net-payer');
+const operatorKey = fixedKey('withheld-net-operator');
+const types = new Registry([...defaultRegistryTypes, ...registryTypes, ...receiptsTypes]);
+
+let net: Localnet;
+let w: Record<Role, TestWallet>;
+let rpc: string;
+let comet: CometClient;
+const clients = new Map<Role, SigningStargateClient>();
+
+async function send(role: Role, msgs: { typeUrl: string; value: unknown }[]): Promise<{ code: number; log: string; responses: Uint8Array[] }> {
+  let c = clients.get(role);
+  if (c === undefined) {
+    c = await SigningStargateClient.connectWithSigner(rpc, w[role].wallet, { registry: types, broadcastPollIntervalMs: 150 });
+    clients.set(role, c);
+  }
+  const r = await c.signAndBroadcast(w[role].address, msgs, FEE);
+  return { code: r.code, log: r.rawLog ?? '', responses: r.msgResponses.map((m) => m.value) };
+}
+
+async function ok(role: Role, msgs: { typeUrl: string; value: unknown }[]): Promise<Uint8Array[]> {
+  const r = await send(role, msgs);
+  expect(r.code, r.log).toBe(0);
+  return r.responses;
+}
+
+async function query<Req, Res>(service: string, method: string, req: { encode(m: Req): { finish(): Uint8Array } }, res: { decode(b: Uint8Array): Res }, value: Req): Promise<Res> {
+  const r = await comet.abciQuery({ path: `/${service}/${method}`, data: req.encode(value).finish() });
+  if (r.code !== 0) throw new Error(`${method}: ${r.log ?? r.code}`);
+  return res.decode(r.value);
+}
+
+const batchOf = async (id: bigint) => query('cairn.receipts.v1.Query', 'Batch', q.QueryBatchRequest, q.QueryBatchResponse, { id });
+const operatorOf = async (address: string) => (await query('cairn.registry.v1.Query', 'Operator', regq.QueryOperatorRequest, regq.QueryOperatorResponse, { address })).operator!;
+
+/** The current epoch and block time, early enough in the epoch for both batches to stay in it. */
+async function quietPoint(): Promise<{ epoch: bigint; time: bigint }> {
+  for (;;) {
+    const b = await comet.block();
+    const height = BigInt(b.block.header.height);
+    const epoch = (height - 1n) / EPOCH;
+    if (height - epoch * EPOCH < EPOCH / 4n) return { epoch, time: BigInt(Math.floor(b.block.header.time.getTime() / 1000)) };
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function receipts(from: number, n: number, at: { epoch: bigint; time: bigint }): Receipt[] {
+  const party = { chainId: net.chainId, operator: w.operator.address, payer: w.payer.address, payerKey, operatorKey };
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    const r = unsignedReceipt(party, i, { id: receiptId(i, 'withheld-net'), modelId: MODEL, epoch: at.epoch, startedAt: at.time, finishedAt: at.time });
+    return signReceipt(signReceipt(r, 'payer', payerKey), 'operator', operatorKey);
+  });
+}
+
+async function submit(batch: Batch): Promise<bigint> {
+  const [res] = await ok('operator', [receiptMsgs.submit(submitBatchMsg(batch, 'escrow'))]);
+  return MsgSubmitBatchResponse.decode(res!).batchId;
+}
+
+/**
+ * What the operator does each time it looks: reveals the leaves the chain asks for and it has not
+ * answered yet (sampled, or requested by someone); returns the batch as the chain records it.
+ */
+async function answer(id: bigint, batch: Batch, answered: Set<bigint>): Promise<q.QueryBatchResponse> {
+  const r = await batchOf(id);
+  const asked = [...r.batch!.sample.filter((s) => !s.revealed).map((s) => s.index), ...r.requests.map((x) => x.index)].filter((i) => !answered.has(i));
+  if (asked.length > 0 && r.batch!.status === BatchStatus.BATCH_STATUS_PENDING) {
+    const sent = await send('operator', asked.map((i) => receiptMsgs.reveal(w.operator.address, id, batch.receipts[Number(i)]!, inclusionProof(batch, Number(i)))));
+    if (sent.code === 0) for (const i of asked) answered.add(i);
+  }
+  return r;
+}
+
+beforeAll(async () => {
+  w = await roleWallets();
+  const dir = join(await mkdtemp(join(tmpdir(), 'cairn-withheld-net-')), 'net');
+  net = await Localnet.create({
+    dir,
+    validators: 4,
+    blockTimeMs: 300,
+    accounts: (['operator', 'payer', 'author'] as const).map((r) => ({ address: w[r].address, amount: 1_000_000_000n })),
+    genesis: {
+      receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '40', reveal_window: '20', escrow_withdraw_delay: '80', sample_count: 2, max_open_requests: 3, challenge_bond: { denom: 'ucairn', amount: '1000' } } },
+      registry: { params: { min_operator_bond: { denom: 'ucairn', amount: OPERATOR_BOND.toString() }, max_royalty_bps: 5000 } },
+      emission: { params: { enabled: false, capacity_challenges_per_epoch: 0 } },
+    },
+  });
+  await net.up({ killOnExit: true, timeoutMs: 60_000 });
+  rpc = net.rpcUrl('node0');
+  comet = await connectComet(rpc);
+  const bond = { denom: 'ucairn', amount: OPERATOR_BOND.toString() };
+  await Promise.all([
+    ok('operator', [registryMsgs.registerOperator(w.operator.address, 0, { receiptKey: operatorKey.publicKey, bond })]),
+    ok('author', [registryMsgs.registerModel(w.author.address, MODEL, { royaltyBps: 500, recipients: [{ address: w.author.address, weightBps: 10_000 }] })]),
+    ok('payer', [registryMsgs.authorizePayerKey(w.payer.address, payerKey.publicKey), receiptMsgs.deposit(w.payer.address, 100_000_000n)]),
+  ]);
+  // Every node must have the registration committed before it can judge the operator's gossip.
+  await net.waitForHeight((await comet.status()).syncInfo.latestBlockHeight + 1, 20_000);
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of clients.values()) c.disconnect();
+  comet?.disconnect();
+  await net?.down({ reset: true });
+});
+
+describe('watchers on a 4-validator localnet', () => {
+  it('catch a receipt claimed again after the batch that first claimed it withheld its data and was paid', async () => {
+    const at = await quietPoint();
+    const all = receipts(0, 10, at);
+    const withheld = buildBatch(all.slice(0, 6));
+    const firstId = await submit(withheld);
+    const metrics = net.nodes.map((n) => net.metricsUrl(n.name));
+
+    // The operator answers every request the watchers make (leaves they draw at random), so the
+    // withheld batch survives its window and is paid.
+    const answered = new Set<bigint>();
+    const first = await eventually('the withheld batch finalized, every request answered', 60_000, async () => {
+      const r = await answer(firstId, withheld, answered);
+      return r.batch!.status === BatchStatus.BATCH_STATUS_FINALIZED ? r.batch! : r.batch!.status === BatchStatus.BATCH_STATUS_PENDING ? undefined : Promise.reject(new Error(`batch ${firstId} is ${r.batch!.status}`));
+    }, 300);
+    expect(first.fault).toBeUndefined();
+    // The watchers asked for leaves on their own (beyond the sample), and never got the data.
+    const requested = await scrapeSum(metrics, 'cairn_watcher_challenges_submitted_total{kind="request_receipt"}');
+    expect(requested).toBeGreaterThan(0);
+    expect(answered.size).toBe(first.sample.length + requested);
+    expect(await scrapeSum(metrics, 'cairn_watcher_data_missing_total')).toBeGreaterThan(0);
+
+    // A receipt the chain saw revealed (the first sampled leaf), claimed again in a gossiped batch.
+    const revealedLeaf = first.sample[0]!.index;
+    const again = withheld.receipts[Number(revealedLeaf)]!;
+    const second = buildBatch([again, ...all.slice(6)]);
+    const height = BigInt((await comet.status()).syncInfo.latestBlockHeight);
+    const sent = await publishBatch({ chainId: net.chainId, height, batch: second, signer: operatorKey, peers: [(await libp2pAddress(net.node('node0')))!], logger: silentLogger });
+    expect(sent).toBe(1);
+    const secondId = await submit(second);
+
+    const answeredSecond = new Set<bigint>();
+    const rejected = await eventually('the second batch rejected', 30_000, async () => {
+      const b = (await answer(secondId, second, answeredSecond)).batch!;
+      return b.status === BatchStatus.BATCH_STATUS_REJECTED ? b : undefined;
+    });
+    expect(rejected.fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+    expect(net.nodes.map((n) => n.watcher)).toContain(rejected.fault!.prover);
+    expect(rejected.fault!.height).toBeLessThanOrEqual(rejected.disputeEnd);
+    const operator = await operatorOf(w.operator.address);
+    expect(operator.status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(BigInt(operator.bond!.amount)).toBe(OPERATOR_BOND / 2n);
+    await eventually('the winning watcher counted its challenge', 15_000, async () => ((await scrapeSum(metrics, 'cairn_watcher_challenges_submitted_total{kind="double_claim"}')) === 1 ? true : undefined));
+  }, 150_000);
+});
