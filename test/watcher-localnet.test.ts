@@ -4,7 +4,10 @@
 // random — so that batch finalizes and is paid. It then claims one of those receipts again in a
 // second batch, gossiped like an honest one. The watchers remembered the receipts the first batch
 // revealed on chain, match the second claim and prove it with ChallengeDoubleClaim by themselves: the
-// second batch is rejected and the operator tombstoned. No test code builds or sends a challenge.
+// second batch is rejected and the operator tombstoned. Before that (finding 1), another operator
+// slips into an honest gossiped batch a receipt signed by a payer key the payer never authorised:
+// both signatures verify, and a watcher, judging with the chain's own function, proves it.
+// No test code builds or sends a challenge.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +38,8 @@ const MODEL = 'llama-3-8b';
 const FEE = { amount: [{ denom: 'ucairn', amount: '40000' }], gas: '1500000' };
 const payerKey = fixedKey('withheld-net-payer');
 const operatorKey = fixedKey('withheld-net-operator');
+const operator2Key = fixedKey('withheld-net-operator2');
+const rogueKey = fixedKey('withheld-net-rogue');
 const types = new Registry([...defaultRegistryTypes, ...registryTypes, ...receiptsTypes]);
 
 let net: Localnet;
@@ -79,29 +84,38 @@ async function quietPoint(): Promise<{ epoch: bigint; time: bigint }> {
   }
 }
 
-function receipts(from: number, n: number, at: { epoch: bigint; time: bigint }): Receipt[] {
-  const party = { chainId: net.chainId, operator: w.operator.address, payer: w.payer.address, payerKey, operatorKey };
+type Operator = 'operator' | 'operator2';
+const receiptKeyOf = (role: Operator) => (role === 'operator' ? operatorKey : operator2Key);
+
+function receipts(from: number, n: number, at: { epoch: bigint; time: bigint }, role: Operator = 'operator', signer = payerKey): Receipt[] {
+  const party = { chainId: net.chainId, operator: w[role].address, payer: w.payer.address, payerKey: signer, operatorKey: receiptKeyOf(role) };
   return Array.from({ length: n }, (_, k) => {
     const i = from + k;
-    const r = unsignedReceipt(party, i, { id: receiptId(i, 'withheld-net'), modelId: MODEL, epoch: at.epoch, startedAt: at.time, finishedAt: at.time });
-    return signReceipt(signReceipt(r, 'payer', payerKey), 'operator', operatorKey);
+    const r = unsignedReceipt(party, i, { id: receiptId(i, `withheld-net-${role}`), modelId: MODEL, epoch: at.epoch, startedAt: at.time, finishedAt: at.time });
+    return signReceipt(signReceipt(r, 'payer', signer), 'operator', receiptKeyOf(role));
   });
 }
 
-async function submit(batch: Batch): Promise<bigint> {
-  const [res] = await ok('operator', [receiptMsgs.submit(submitBatchMsg(batch, 'escrow'))]);
+async function submit(batch: Batch, role: Operator = 'operator'): Promise<bigint> {
+  const [res] = await ok(role, [receiptMsgs.submit(submitBatchMsg(batch, 'escrow'))]);
   return MsgSubmitBatchResponse.decode(res!).batchId;
+}
+
+async function gossip(batch: Batch, role: Operator): Promise<void> {
+  const height = BigInt((await comet.status()).syncInfo.latestBlockHeight);
+  const sent = await publishBatch({ chainId: net.chainId, height, batch, signer: receiptKeyOf(role), peers: [(await libp2pAddress(net.node('node0')))!], logger: silentLogger });
+  expect(sent).toBe(1);
 }
 
 /**
  * What the operator does each time it looks: reveals the leaves the chain asks for and it has not
  * answered yet (sampled, or requested by someone); returns the batch as the chain records it.
  */
-async function answer(id: bigint, batch: Batch, answered: Set<bigint>): Promise<q.QueryBatchResponse> {
+async function answer(id: bigint, batch: Batch, answered: Set<bigint>, role: Operator = 'operator'): Promise<q.QueryBatchResponse> {
   const r = await batchOf(id);
   const asked = [...r.batch!.sample.filter((s) => !s.revealed).map((s) => s.index), ...r.requests.map((x) => x.index)].filter((i) => !answered.has(i));
   if (asked.length > 0 && r.batch!.status === BatchStatus.BATCH_STATUS_PENDING) {
-    const sent = await send('operator', asked.map((i) => receiptMsgs.reveal(w.operator.address, id, batch.receipts[Number(i)]!, inclusionProof(batch, Number(i)))));
+    const sent = await send(role, asked.map((i) => receiptMsgs.reveal(w[role].address, id, batch.receipts[Number(i)]!, inclusionProof(batch, Number(i)))));
     if (sent.code === 0) for (const i of asked) answered.add(i);
   }
   return r;
@@ -114,7 +128,7 @@ beforeAll(async () => {
     dir,
     validators: 4,
     blockTimeMs: 300,
-    accounts: (['operator', 'payer', 'author'] as const).map((r) => ({ address: w[r].address, amount: 1_000_000_000n })),
+    accounts: (['operator', 'operator2', 'payer', 'author'] as const).map((r) => ({ address: w[r].address, amount: 1_000_000_000n })),
     genesis: {
       receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '40', reveal_window: '20', escrow_withdraw_delay: '80', sample_count: 2, max_open_requests: 3, challenge_bond: { denom: 'ucairn', amount: '1000' } } },
       registry: { params: { min_operator_bond: { denom: 'ucairn', amount: OPERATOR_BOND.toString() }, max_royalty_bps: 5000 } },
@@ -127,6 +141,7 @@ beforeAll(async () => {
   const bond = { denom: 'ucairn', amount: OPERATOR_BOND.toString() };
   await Promise.all([
     ok('operator', [registryMsgs.registerOperator(w.operator.address, 0, { receiptKey: operatorKey.publicKey, bond })]),
+    ok('operator2', [registryMsgs.registerOperator(w.operator2.address, 1, { receiptKey: operator2Key.publicKey, bond })]),
     ok('author', [registryMsgs.registerModel(w.author.address, MODEL, { royaltyBps: 500, recipients: [{ address: w.author.address, weightBps: 10_000 }] })]),
     ok('payer', [registryMsgs.authorizePayerKey(w.payer.address, payerKey.publicKey), receiptMsgs.deposit(w.payer.address, 100_000_000n)]),
   ]);
@@ -141,6 +156,26 @@ afterAll(async () => {
 });
 
 describe('watchers on a 4-validator localnet', () => {
+  it('prove a receipt signed by a payer key the payer never authorised, slipped into a gossiped batch', async () => {
+    const at = await quietPoint();
+    const forged = receipts(100, 1, at, 'operator2', rogueKey)[0]!;
+    const batch = buildBatch([...receipts(0, 8, at, 'operator2'), forged]);
+    const forgedIndex = batch.receipts.indexOf(forged);
+    await gossip(batch, 'operator2');
+    const id = await submit(batch, 'operator2');
+    // The operator reveals what the chain asks for, except the forged leaf.
+    const answered = new Set<bigint>([BigInt(forgedIndex)]);
+    const rejected = await eventually('the batch rejected', 30_000, async () => {
+      const b = (await answer(id, batch, answered, 'operator2')).batch!;
+      return b.status === BatchStatus.BATCH_STATUS_REJECTED ? b : undefined;
+    });
+    expect(rejected.fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
+    expect(rejected.fault!.detail).toContain(`leaf ${forgedIndex}: payer_key ${Buffer.from(rogueKey.publicKey).toString('hex')} was not authorised by the payer`);
+    expect(net.nodes.map((n) => n.watcher)).toContain(rejected.fault!.prover);
+    expect((await operatorOf(w.operator2.address)).status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    await eventually('the winning watcher counted its challenge', 15_000, async () => ((await scrapeSum(net.nodes.map((n) => net.metricsUrl(n.name)), 'cairn_watcher_challenges_submitted_total{kind="receipt"}')) === 1 ? true : undefined));
+  }, 60_000);
+
   it('catch a receipt claimed again after the batch that first claimed it withheld its data and was paid', async () => {
     const at = await quietPoint();
     const all = receipts(0, 10, at);
@@ -166,9 +201,7 @@ describe('watchers on a 4-validator localnet', () => {
     const revealedLeaf = first.sample[0]!.index;
     const again = withheld.receipts[Number(revealedLeaf)]!;
     const second = buildBatch([again, ...all.slice(6)]);
-    const height = BigInt((await comet.status()).syncInfo.latestBlockHeight);
-    const sent = await publishBatch({ chainId: net.chainId, height, batch: second, signer: operatorKey, peers: [(await libp2pAddress(net.node('node0')))!], logger: silentLogger });
-    expect(sent).toBe(1);
+    await gossip(second, 'operator');
     const secondId = await submit(second);
 
     const answeredSecond = new Set<bigint>();
