@@ -99,7 +99,7 @@ export interface WatcherOptions {
   readonly randomLeaf?: (n: bigint) => bigint;
   /** How often start() polls (ms). */
   readonly intervalMs?: number;
-  /** Pieces of forged-attestation evidence remembered as reported (oldest forgotten first). */
+  /** Forged attestations and double claims remembered as reported (oldest forgotten first). */
   readonly reportedCapacity?: number;
   /** Attestation envelopes waiting for the next pass; beyond this the oldest are dropped. */
   readonly attestationQueue?: number;
@@ -178,7 +178,7 @@ export class Watcher {
   /** Evidence already reported (or being reported), as the chain keys it. */
   readonly #reported = new Map<string, true>();
   /** Double claims already challenged (or being challenged): batch and leaf of both sides. */
-  readonly #doubleClaims = new Set<string>();
+  readonly #doubleClaims = new Map<string, true>();
   /** Roots of the batches pending at the last pass, by id (bounded by the chain's pending set). */
   #pendingRoots = new Map<bigint, Uint8Array>();
   readonly #loop: PeriodicTask;
@@ -377,7 +377,8 @@ export class Watcher {
         if (other.batchId < b.id && o.status === BatchStatus.BATCH_STATUS_REJECTED) continue;
         if (other.batchId > b.id && (o.status !== BatchStatus.BATCH_STATUS_PENDING || o.disputeEnd <= height)) continue;
       }
-      this.#doubleClaims.add(key);
+      this.#doubleClaims.set(key, true);
+      forgetOldest(this.#doubleClaims, this.#o.reportedCapacity ?? 1_000_000);
       const [first, second] = other.batchId <= seen.batchId ? [other, seen] : [seen, other];
       this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(receiptId), first: `${first.batchId}/${first.index}`, second: `${second.batchId}/${second.index}` });
       return {
