@@ -282,15 +282,19 @@ describe('the watcher’s claimed receipt ids', () => {
     const receipts = rc.receipts(6);
     const withheld = buildBatch(receipts.slice(0, 4));
     const a = await rc.submit(withheld);
-    const again = withheld.receipts[Number(a.sample[0])]!;
-    const second = buildBatch([again, ...receipts.slice(4)]);
+    await rc.revealSample(a);
+    // A leaf of the withheld batch the chain has not asked for yet, claimed again in a gossiped batch.
+    const x = withheld.receipts.findIndex((_, i) => !a.sample.includes(BigInt(i)));
+    const second = buildBatch([withheld.receipts[x]!, ...receipts.slice(4)]);
     const b = await rc.submit(second);
     await rc.revealSample(b);
     publish(second);
     const w = await watcher();
     await w.checkOnce();
     expect(sent).toHaveLength(0);
-    await rc.revealSample(a);
+    // Someone asks for that leaf of the withheld batch and the operator reveals it.
+    await rc.ok('griefer', receiptMsgs.request(rc.address('griefer'), a.id, BigInt(x)));
+    await rc.ok('operator', receiptMsgs.reveal(rc.address('operator'), a.id, withheld.receipts[x]!, inclusionProof(withheld, x)));
     await w.checkOnce();
     expect(sent.filter((m) => m.typeUrl === '/cairn.receipts.v1.MsgChallengeDoubleClaim')).toHaveLength(1);
     expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);

@@ -23,7 +23,7 @@ import { MsgSubmitBatchResponse } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import * as regq from '../proto/gen/cairn/registry/v1/query.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
-import { type Batch, buildBatch, inclusionProof, signReceipt, submitBatchMsg } from '../sdk/index.ts';
+import { type Batch, batchTerms, buildBatch, inclusionProof, signBatch, signReceipt } from '../sdk/index.ts';
 import { receiptsTypes } from '../sdk/receipts/messages.ts';
 import { registryTypes } from '../sdk/registry/messages.ts';
 import { eventually, scrapeSum } from './support/localnet.ts';
@@ -97,7 +97,7 @@ function receipts(from: number, n: number, at: { epoch: bigint; time: bigint }, 
 }
 
 async function submit(batch: Batch, role: Operator = 'operator'): Promise<bigint> {
-  const [res] = await ok(role, [receiptMsgs.submit(submitBatchMsg(batch, 'escrow'))]);
+  const [res] = await ok(role, [receiptMsgs.submit(signBatch(batchTerms(batch, 'escrow'), payerKey))]);
   return MsgSubmitBatchResponse.decode(res!).batchId;
 }
 

@@ -11,7 +11,6 @@ import {
   type Model,
   type Operator,
   OperatorStatus,
-  type PayerKey,
   type Params,
   type PayerKey,
   TeeType,
