@@ -2,7 +2,7 @@
 // the cosmos PageRequest semantics: offset or an opaque next_key (here: the next index), a limit, and
 // an optional total.
 import type { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './pagination.ts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, wantsTotal } from './pagination.ts';
 import { ErrInvalidRequest } from './sdk-errors.ts';
 
 export function pageList<T>(items: readonly T[], page: PageRequest | undefined): { items: T[]; pagination: PageResponse } {
@@ -18,6 +18,6 @@ export function pageList<T>(items: readonly T[], page: PageRequest | undefined):
   if (end < list.length) new DataView(nextKey.buffer).setUint32(0, end);
   return {
     items: list.slice(start, end),
-    pagination: { nextKey, total: page?.countTotal === true && key.length === 0 ? BigInt(list.length) : 0n },
+    pagination: { nextKey, total: wantsTotal(page) ? BigInt(list.length) : 0n },
   };
 }

@@ -1,5 +1,6 @@
 // cosmos.base.query.v1beta1 pagination over a key prefix: by key (next_key) or by offset, with an
-// optional total count. The default and maximum page sizes keep one query bounded.
+// optional total count. The default and maximum page sizes keep one query bounded. As in the SDK, the
+// total is counted when asked (count_total) and also when no limit is given, unless paging by key.
 import type { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import type { KVRead } from '../store/types.ts';
 import { concat } from './collections.ts';
@@ -29,7 +30,7 @@ export async function paginate<T>(
   let nextKey: Uint8Array = new Uint8Array();
   let index = 0n;
   let total = 0n;
-  const countTotal = page?.countTotal === true && key.length === 0;
+  const countTotal = wantsTotal(page);
   for await (const [k, v] of store.iterate(range)) {
     if (index++ < offset) {
       total++;
@@ -45,4 +46,10 @@ export async function paginate<T>(
     total++;
   }
   return { items, pagination: { nextKey, total: countTotal ? total : 0n } };
+}
+
+/** The SDK's rule: count the total on the first (offset-based) page when asked or when no limit is given. */
+export function wantsTotal(page: PageRequest | undefined): boolean {
+  if (page === undefined) return true;
+  return page.key.length === 0 && (page.countTotal || page.limit === 0n);
 }

@@ -10,11 +10,49 @@ import { concat, u64Key } from '../../core/framework/collections.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { epochBudget, eraOf, nextHalvingEpoch, yearOf } from './schedule.ts';
+import { QueryAnnualProvisionsResponse, QueryInflationResponse, QueryParamsResponse as MintParamsResponse } from 'cosmjs-types/cosmos/mint/v1beta1/query';
+import type { QueryContext } from '../../core/framework/context.ts';
+import { ONE, decToBytes, decToProto } from '../../core/framework/dec.ts';
 
 const PATH = EMISSION_QUERY_SERVICE;
 
+const MINT = '/cosmos.mint.v1beta1.Query/';
+
+/**
+ * What explorers call the chain's inflation, from the schedule (README "cosmos.mint queries"): the
+ * year's scheduled mint at the queried height, capped by the room left under max_supply, and its
+ * ratio to the current supply. An upper bound: an epoch mints only what it earned.
+ */
+async function scheduledRate(k: EmissionKeeper, ctx: QueryContext) {
+  const p = await k.params(ctx.store);
+  const { epoch, epochBlocks } = await k.epochAt(ctx.store, ctx.height + 1n);
+  const supply = await k.deps.bank.supplyOf(ctx.store, p.denom);
+  const room = BigInt(p.maxSupply) - supply;
+  const yearly = epochBudget(epoch, p) * p.epochsPerYear;
+  const annual = !p.enabled || room <= 0n ? 0n : yearly < room ? yearly : room;
+  const inflation = supply === 0n ? 0n : (annual * ONE) / supply;
+  return { p, annual, inflation, blocksPerYear: p.epochsPerYear * epochBlocks };
+}
+
 export function emissionQueries(k: EmissionKeeper): Record<string, QueryHandler> {
   return {
+    [`${MINT}Params`]: async (_data, ctx) => {
+      const { p, inflation, blocksPerYear } = await scheduledRate(k, ctx);
+      return MintParamsResponse.encode({
+        params: {
+          mintDenom: p.denom,
+          inflationRateChange: '0',
+          inflationMax: decToProto(inflation),
+          inflationMin: '0',
+          goalBonded: '0',
+          blocksPerYear,
+        },
+      }).finish();
+    },
+    [`${MINT}Inflation`]: async (_data, ctx) => QueryInflationResponse.encode({ inflation: decToBytes((await scheduledRate(k, ctx)).inflation) }).finish(),
+    [`${MINT}AnnualProvisions`]: async (_data, ctx) =>
+      QueryAnnualProvisionsResponse.encode({ annualProvisions: decToBytes((await scheduledRate(k, ctx)).annual * ONE) }).finish(),
+
     [`${PATH}Params`]: async (_data, ctx) => q.QueryParamsResponse.encode({ params: await k.params(ctx.store) }).finish(),
 
     [`${PATH}Status`]: async (_data, ctx) => {

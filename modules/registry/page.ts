@@ -1,9 +1,9 @@
 // Pagination for registry queries, with cosmos.base.query.v1beta1 semantics (key or offset, limit,
-// count_total, reverse), in two forms: over a store prefix with a filter, and over an in-memory
+// count_total, reverse; the total also counted when no limit is given, as in the SDK), in two forms: over a store prefix with a filter, and over an in-memory
 // list sorted by a computed key (the catalog's price and reputation orders). In both, next_key is
 // the key of the first item not returned, so a client pages by passing it back.
 import { concat } from '../../core/framework/collections.ts';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../core/framework/pagination.ts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, wantsTotal } from '../../core/framework/pagination.ts';
 import { ErrInvalidRequest } from '../../core/framework/sdk-errors.ts';
 import type { KVRead } from '../../core/store/types.ts';
 import { compareBytes } from '../../core/store/bytes.ts';
@@ -23,7 +23,7 @@ function bounds(page: PageRequest | undefined): Bounds {
   const key = page?.key ?? new Uint8Array();
   const offset = page?.offset ?? 0n;
   if (key.length > 0 && offset > 0n) throw ErrInvalidRequest.wrap('either offset or key is expected, got both');
-  return { limit, key, offset, reverse: page?.reverse ?? false, countTotal: page?.countTotal === true && key.length === 0 };
+  return { limit, key, offset, reverse: page?.reverse ?? false, countTotal: wantsTotal(page) };
 }
 
 /** Collects kept items of an ordered sequence of (key, item) into one page. */

@@ -1,7 +1,7 @@
 // staking state layout. One byte per collection under "staking/"; addresses are length-prefixed so
 // that (delegator, validator) pairs never collide, and heights are big-endian so queues iterate in
 // height order. The power index sorts by inverted power, so the first entries are the strongest.
-import { DVPair, DVVTriplet, Delegation, Params, Redelegation, UnbondingDelegation, Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
+import { DVPair, DVVTriplet, Delegation, HistoricalInfo, Params, Redelegation, UnbondingDelegation, Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import { Item, Map, lengthPrefixedBytes, marker, pairKey, protoCodec, u64Key, u64Value, uintValue } from '../../core/framework/collections.ts';
 
 export const MODULE = 'staking';
@@ -68,3 +68,6 @@ export function invertPower(power: bigint): bigint {
 
 /** unbonding id → completion height of that unbonding or redelegation entry. */
 export const entryCompletion = new Map(key(0x44), u64Key, u64Value);
+
+/** height → the block's header and bonded set (the last `historical_entries` heights; SDK HistoricalInfo). */
+export const historicalInfo = new Map(key(0x50), u64Key, protoCodec(HistoricalInfo));

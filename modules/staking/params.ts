@@ -23,7 +23,8 @@ export const DEFAULT_PARAMS: StakingParams = {
   unbondingBlocks: 1_814_400n,
   maxValidators: 100,
   maxEntries: 7,
-  historicalEntries: 0,
+  // The SDK's default: headers and validator sets of the last 10000 blocks (HistoricalInfo query).
+  historicalEntries: 10_000,
   bondDenom: 'ucairn',
   minCommissionRate: 0n,
 };

@@ -12,6 +12,7 @@ import {
   QueryDelegatorValidatorsRequest,
   QueryDelegatorValidatorsResponse,
   QueryHistoricalInfoRequest,
+  QueryHistoricalInfoResponse,
   QueryParamsResponse,
   QueryPoolResponse,
   QueryRedelegationsRequest,
@@ -192,10 +193,12 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
       if (v === undefined) throw notFound(`validator ${req.validatorAddr} not found`);
       return QueryDelegatorValidatorResponse.encode({ validator: v }).finish();
     },
-    [`${S}/HistoricalInfo`]: async (data) => {
+    [`${S}/HistoricalInfo`]: async (data, ctx) => {
       const req = QueryHistoricalInfoRequest.decode(data);
-      // historical_entries is 0: no headers are kept (IBC, which needs them, is not part of Cairn).
-      throw notFound(`historical info for height ${req.height} not found`);
+      if (req.height < 0n) throw invalidArgument('height cannot be negative');
+      const hist = await keys.historicalInfo.get(ctx.store, req.height);
+      if (hist === undefined) throw notFound(`historical info for height ${req.height} not found`);
+      return QueryHistoricalInfoResponse.encode({ hist }).finish();
     },
     [`${S}/Pool`]: async (_data, ctx) => {
       const { bondDenom } = await k.params(ctx.store);
