@@ -81,12 +81,12 @@ async function nodeHome(dir: string, index: number, ports: LocalnetNode['ports']
   return { name, home, ports, nodeId: init.nodeId, consensus: { address: init.validator.address, pubKey: init.validator.pubKey } };
 }
 
-/** Five loopback ports per node: CometBFT RPC and p2p, ABCI, libp2p, metrics. */
-const PORTS_PER_NODE = 5;
+/** Seven loopback ports per node: CometBFT RPC and p2p, ABCI, libp2p, metrics, REST API, gRPC. */
+const PORTS_PER_NODE = 7;
 
 function portsAt(list: readonly number[], i: number): Required<LocalnetNode['ports']> {
   const p = list.slice(PORTS_PER_NODE * i, PORTS_PER_NODE * (i + 1));
-  return { rpc: p[0]!, p2p: p[1]!, abci: p[2]!, libp2p: p[3]!, metrics: p[4]! };
+  return { rpc: p[0]!, p2p: p[1]!, abci: p[2]!, libp2p: p[3]!, metrics: p[4]!, api: p[5]!, grpc: p[6]! };
 }
 
 /**
@@ -102,6 +102,11 @@ async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[],
     watcherEnabled: true,
     metricsEnabled: true,
     metricsListen: `127.0.0.1:${node.ports.metrics ?? 0}`,
+    // A localnet is for development: the REST API is on, as gRPC is by default.
+    apiEnabled: true,
+    apiCors: true,
+    apiAddress: `tcp://127.0.0.1:${node.ports.api ?? 0}`,
+    grpcAddress: `127.0.0.1:${node.ports.grpc ?? 0}`,
   };
   await writeAppConfig(node.home, { ...DEFAULT_APP_CONFIG, abciAddress, minimumGasPrices, checkInvariants: true, pruningKeepRecent: 0, ...gossip });
   await configure(

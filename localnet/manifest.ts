@@ -17,8 +17,8 @@ export interface LocalnetNode {
   /** node0, node1, … */
   readonly name: string;
   readonly home: string;
-  /** CometBFT RPC and p2p, ABCI, and (localnets made since gossip) libp2p and the metrics endpoint. */
-  readonly ports: { readonly rpc: number; readonly p2p: number; readonly abci: number; readonly libp2p?: number; readonly metrics?: number };
+  /** CometBFT RPC and p2p, ABCI, and (localnets made since gossip) libp2p and the metrics endpoint, (since the API) the REST API and gRPC. */
+  readonly ports: { readonly rpc: number; readonly p2p: number; readonly abci: number; readonly libp2p?: number; readonly metrics?: number; readonly api?: number; readonly grpc?: number };
   /** CometBFT p2p node id. */
   readonly nodeId: string;
   /** CometBFT consensus key: upper-case hex address and base64 ed25519 public key. */

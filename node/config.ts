@@ -36,7 +36,29 @@ export interface AppConfig {
   readonly metricsEnabled: boolean;
   /** host:port of the metrics endpoint, e.g. "127.0.0.1:26661" (port 0: any free port). */
   readonly metricsListen: string;
+  /** Serve the REST/LCD gateway (off by default, as in simd; on for `cairn dev` and localnets). */
+  readonly apiEnabled: boolean;
+  /** Where it listens, simd's form: "tcp://127.0.0.1:1317" (port 0: any free port). */
+  readonly apiAddress: string;
+  /** Answer browsers from any origin (Access-Control-Allow-Origin: *). */
+  readonly apiCors: boolean;
+  /** Connections beyond this get 503 and are closed. */
+  readonly apiMaxOpenConnections: number;
+  /** Deadline of one REST or gRPC query, in seconds. */
+  readonly apiTimeoutSeconds: number;
+  /** Largest REST request body, in bytes. */
+  readonly apiMaxBodyBytes: number;
+  /** Serve gRPC (with server reflection) on `grpcAddress` (on by default, as in simd). */
+  readonly grpcEnabled: boolean;
+  /** host:port, e.g. "127.0.0.1:9090" (port 0: any free port). */
+  readonly grpcAddress: string;
+  /** Largest gRPC request message, in bytes. */
+  readonly grpcMaxRecvMsgSize: number;
 }
+
+/** simd's ports: 1317 for the REST API, 9090 for gRPC. */
+export const DEFAULT_API_PORT = 1317;
+export const DEFAULT_GRPC_PORT = 9090;
 
 /** The node's port plan next to CometBFT's 26656 (p2p), 26657 (RPC) and 26658 (ABCI). */
 export const DEFAULT_LIBP2P_PORT = 26659;
@@ -59,6 +81,15 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   availabilityProbeIntervalMs: 60_000,
   metricsEnabled: true,
   metricsListen: `127.0.0.1:${DEFAULT_METRICS_PORT}`,
+  apiEnabled: false,
+  apiAddress: `tcp://127.0.0.1:${DEFAULT_API_PORT}`,
+  apiCors: false,
+  apiMaxOpenConnections: 1000,
+  apiTimeoutSeconds: 10,
+  apiMaxBodyBytes: 2 * 1024 * 1024,
+  grpcEnabled: true,
+  grpcAddress: `127.0.0.1:${DEFAULT_GRPC_PORT}`,
+  grpcMaxRecvMsgSize: 4 * 1024 * 1024,
 };
 
 export function appConfigPath(home: string): string {
@@ -118,6 +149,27 @@ probe-interval-ms = ${c.availabilityProbeIntervalMs}
 # Prometheus text format at http://<listen>/metrics: app height, p2p and watcher counters.
 enabled = ${c.metricsEnabled}
 listen = "${c.metricsListen}"
+
+[api]
+# The REST/LCD gateway (the Cosmos SDK's routes, e.g. /cosmos/bank/v1beta1/balances/{address}, and
+# Cairn's /cairn/<module>/v1/…), with its OpenAPI document at /openapi.json. Off by default, as in simd.
+enable = ${c.apiEnabled}
+address = "${c.apiAddress}"
+# Allow any web page to call it (Access-Control-Allow-Origin: *).
+enabled-unsafe-cors = ${c.apiCors}
+# Connections beyond this are answered 503 and closed.
+max-open-connections = ${c.apiMaxOpenConnections}
+# Deadline of one query (REST and gRPC), in seconds.
+rpc-read-timeout = ${c.apiTimeoutSeconds}
+# Largest request body (POST /cosmos/tx/v1beta1/txs, /simulate), in bytes.
+max-body-bytes = ${c.apiMaxBodyBytes}
+
+[grpc]
+# gRPC with server reflection (grpcurl, relayers, SDK clients): the same queries as ABCI Query.
+enable = ${c.grpcEnabled}
+address = "${c.grpcAddress}"
+# Largest request message, in bytes.
+max-recv-msg-size = ${c.grpcMaxRecvMsgSize}
 `;
 }
 
@@ -181,8 +233,19 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     availabilityProbeIntervalMs: Math.max(1_000, int('availability', 'probe-interval-ms', DEFAULT_APP_CONFIG.availabilityProbeIntervalMs)),
     metricsEnabled: bool('metrics', 'enabled', DEFAULT_APP_CONFIG.metricsEnabled),
     metricsListen: str('metrics', 'listen', DEFAULT_APP_CONFIG.metricsListen),
+    apiEnabled: bool('api', 'enable', DEFAULT_APP_CONFIG.apiEnabled),
+    apiAddress: str('api', 'address', DEFAULT_APP_CONFIG.apiAddress),
+    apiCors: bool('api', 'enabled-unsafe-cors', DEFAULT_APP_CONFIG.apiCors),
+    apiMaxOpenConnections: Math.max(1, int('api', 'max-open-connections', DEFAULT_APP_CONFIG.apiMaxOpenConnections)),
+    apiTimeoutSeconds: Math.max(1, int('api', 'rpc-read-timeout', DEFAULT_APP_CONFIG.apiTimeoutSeconds)),
+    apiMaxBodyBytes: Math.max(1024, int('api', 'max-body-bytes', DEFAULT_APP_CONFIG.apiMaxBodyBytes)),
+    grpcEnabled: bool('grpc', 'enable', DEFAULT_APP_CONFIG.grpcEnabled),
+    grpcAddress: str('grpc', 'address', DEFAULT_APP_CONFIG.grpcAddress),
+    grpcMaxRecvMsgSize: Math.max(1024, int('grpc', 'max-recv-msg-size', DEFAULT_APP_CONFIG.grpcMaxRecvMsgSize)),
   };
   parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
+  apiHostPort(config.apiAddress);
+  parseHostPort(config.grpcAddress, 'app.toml [grpc] address');
   if (config.availabilityValidator !== '') {
     try {
       decodeBech32(config.availabilityValidator);
@@ -204,4 +267,9 @@ export function parseHostPort(text: string, what: string): { host: string; port:
   const port = Number(m?.[2]);
   if (m === null || port > 65535) throw new ListenAddressError(`${what} must look like 127.0.0.1:26661, got ${JSON.stringify(text)}`);
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** [api] address in simd's form, "tcp://host:port" (the scheme may be left out). */
+export function apiHostPort(address: string): { host: string; port: number } {
+  return parseHostPort(address.replace(/^tcp:\/\//, ''), 'app.toml [api] address');
 }

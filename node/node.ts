@@ -11,7 +11,7 @@ import { startAbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
 import { readConfigValue } from './cometbft/config.ts';
 import { type CometbftProcess, rpcUrlFromLaddr, startCometbft } from './cometbft/process.ts';
-import { type AppConfig, parseHostPort, readAppConfig } from './config.ts';
+import { type AppConfig, apiHostPort, parseHostPort, readAppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
 import { checkGenesisFile } from './genesis.ts';
@@ -25,6 +25,10 @@ import { nodeCollector } from './metrics/node.ts';
 import type { Service } from './service.ts';
 import { upgradeHandlers } from './upgrades.ts';
 import type { UpgradeHaltError } from '../modules/upgrade/index.ts';
+import { ApiQueries } from './api/router.ts';
+import { nodeServices } from './api/node-services.ts';
+import { RestServer } from './api/rest.ts';
+import { GrpcServer } from './api/grpc.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -62,6 +66,10 @@ export interface RunningNode {
   readonly watcher: WatcherService | undefined;
   /** The Prometheus endpoint, when [metrics] enabled (`metrics.url`). */
   readonly metrics: MetricsServer | undefined;
+  /** The REST/LCD gateway, when [api] enable (`api.url`). */
+  readonly api: RestServer | undefined;
+  /** The gRPC server, when [grpc] enable (`grpc.address`). */
+  readonly grpc: GrpcServer | undefined;
   stop(): Promise<void>;
 }
 
@@ -133,6 +141,21 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       metrics = await run(new MetricsServer({ host, port, collect: nodeCollector(() => parts), logger: opts.logger }));
       opts.logger.info('metrics endpoint', { url: metrics.url });
     }
+    let api: RestServer | undefined;
+    let grpc: GrpcServer | undefined;
+    if (config.apiEnabled || config.grpcEnabled) {
+      const queries = await apiQueries(opts, config, app, cometbft);
+      if (config.apiEnabled) {
+        const { host, port } = apiHostPort(config.apiAddress);
+        api = await run(new RestServer({ host, port, queries, logger: opts.logger, cors: config.apiCors, maxOpenConnections: config.apiMaxOpenConnections, maxBodyBytes: config.apiMaxBodyBytes }));
+        opts.logger.info('REST API', { url: api.url });
+      }
+      if (config.grpcEnabled) {
+        const { host, port } = parseHostPort(config.grpcAddress, 'app.toml [grpc] address');
+        grpc = await run(new GrpcServer({ host, port, queries, logger: opts.logger, maxRecvMsgSize: config.grpcMaxRecvMsgSize }));
+        opts.logger.info('gRPC', { address: grpc.address });
+      }
+    }
     opts.signal?.addEventListener('abort', () => void stop(), { once: true });
     return {
       app,
@@ -144,6 +167,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       p2p,
       watcher,
       metrics,
+      api,
+      grpc,
       stop,
     };
   } catch (err) {
@@ -176,6 +201,22 @@ async function nodeWatcherOptions(opts: NodeOptions, config: AppConfig, app: Cai
   if (created) opts.logger.info('watcher: created a new key', { file: keyFile });
   const availability = config.availabilityValidator === '' ? {} : { availability: { validator: config.availabilityValidator, probeIntervalMs: config.availabilityProbeIntervalMs } };
   return { home: opts.home, app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability };
+}
+
+/**
+ * The queries the REST and gRPC surfaces answer: the app's, and the tx and tendermint services from
+ * CometBFT's RPC (the child's, else, with --abci-only, the one in this home's config.toml).
+ */
+async function apiQueries(opts: NodeOptions, config: AppConfig, app: CairnApp, cometbft: CometbftProcess | undefined): Promise<ApiQueries> {
+  let rpcUrl = cometbft?.rpcUrl;
+  if (rpcUrl === undefined) {
+    const laddr = await readConfigValue(opts.home, 'rpc', 'laddr').catch(() => undefined);
+    if (typeof laddr === 'string') rpcUrl = rpcUrlFromLaddr(laddr);
+  }
+  const timeoutMs = config.apiTimeoutSeconds * 1000;
+  const abciQuery = (req: Parameters<CairnApp['query']>[0]) => app.query(req);
+  const services = rpcUrl === undefined ? new Map() : nodeServices({ rpcUrl, consensusPrefix: `${app.addresses.prefix}valcons`, abciQuery, timeoutMs });
+  return new ApiQueries({ abciQuery, services, timeoutMs });
 }
 
 /**

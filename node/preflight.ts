@@ -4,7 +4,7 @@
 import { createServer } from 'node:net';
 import { parseAbciAddress } from './abci/server.ts';
 import { configPath, readConfigValue } from './cometbft/config.ts';
-import { type AppConfig, appConfigPath, parseHostPort } from './config.ts';
+import { type AppConfig, apiHostPort, appConfigPath, parseHostPort } from './config.ts';
 
 interface Listener {
   readonly host: string;
@@ -48,6 +48,8 @@ async function listeners(home: string, config: AppConfig, withCometbft: boolean)
     }
   }
   if (config.metricsEnabled) out.push({ ...parseHostPort(config.metricsListen, 'app.toml [metrics] listen'), what: `metrics, [metrics] listen in ${app}` });
+  if (config.apiEnabled) out.push({ ...apiHostPort(config.apiAddress), what: `REST API, [api] address in ${app}` });
+  if (config.grpcEnabled) out.push({ ...parseHostPort(config.grpcAddress, 'app.toml [grpc] address'), what: `gRPC, [grpc] address in ${app}` });
   return out.filter((l) => l.port !== 0);
 }
 

@@ -69,7 +69,7 @@ describe('pagination total', () => {
     const first = await vals({ limit: 1n, countTotal: true });
     expect(first.pagination?.total).toBe(2n);
     expect((await vals({ key: first.pagination!.nextKey })).pagination?.total).toBe(0n);
-    const balances = await q(chain, '/cosmos.bank.v1beta1.Query/AllBalances', QueryAllBalancesRequest.encode({ address: v0.address }).finish(), QueryAllBalancesResponse.decode);
+    const balances = await q(chain, '/cosmos.bank.v1beta1.Query/AllBalances', QueryAllBalancesRequest.encode(QueryAllBalancesRequest.fromPartial({ address: v0.address })).finish(), QueryAllBalancesResponse.decode);
     expect(balances.pagination?.total).toBe(BigInt(balances.balances.length));
   });
 });

@@ -12,7 +12,7 @@ import { HomeMismatchError } from '../../node/cometbft/errors.ts';
 import { dataDir } from '../../node/node.ts';
 import { configure, initHome } from '../../node/cometbft/home.ts';
 import { localSettings, settingsToEdits } from '../../node/cometbft/config.ts';
-import { type AppConfig, DEFAULT_APP_CONFIG, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, editAppConfig, readAppConfig, writeAppConfig } from '../../node/config.ts';
+import { type AppConfig, DEFAULT_API_PORT, DEFAULT_APP_CONFIG, DEFAULT_GRPC_PORT, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, editAppConfig, readAppConfig, writeAppConfig } from '../../node/config.ts';
 import { loadOrCreateWatcherKey, watcherAddress } from '../../node/watcher/key.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { booleanFlag } from '../context.ts';
@@ -29,21 +29,32 @@ export interface InitResult {
   readonly created: boolean;
 }
 
-/** A home's loopback ports; libp2p and metrics left out listen on any free port. */
+/** A home's loopback ports; libp2p, metrics, the REST API and gRPC left out listen on any free port. */
 export interface NodePorts {
   readonly rpc: number;
   readonly p2p: number;
   readonly abci: number;
   readonly libp2p?: number;
   readonly metrics?: number;
+  readonly api?: number;
+  readonly grpc?: number;
 }
 
 /**
- * CometBFT's 26656 (P2P), 26657 (RPC), 26658 (ABCI) and the node's 26659 (libp2p) and 26661
- * (metrics), each moved up by `offset` (`cairn dev --port-offset`).
+ * CometBFT's 26656 (P2P), 26657 (RPC), 26658 (ABCI), the node's 26659 (libp2p) and 26661
+ * (metrics), and simd's 1317 (REST API) and 9090 (gRPC), each moved up by `offset`
+ * (`cairn dev --port-offset`).
  */
 export function defaultPorts(offset = 0): Required<NodePorts> {
-  return { p2p: 26656 + offset, rpc: 26657 + offset, abci: 26658 + offset, libp2p: DEFAULT_LIBP2P_PORT + offset, metrics: DEFAULT_METRICS_PORT + offset };
+  return {
+    p2p: 26656 + offset,
+    rpc: 26657 + offset,
+    abci: 26658 + offset,
+    libp2p: DEFAULT_LIBP2P_PORT + offset,
+    metrics: DEFAULT_METRICS_PORT + offset,
+    api: DEFAULT_API_PORT + offset,
+    grpc: DEFAULT_GRPC_PORT + offset,
+  };
 }
 
 /** Points an existing home's config.toml and app.toml at these loopback ports; every other setting is kept. */
@@ -54,6 +65,8 @@ export async function setNodePorts(home: string, ports: Required<NodePorts>): Pr
     { section: 'abci', key: 'address', value: abci },
     { section: 'p2p', key: 'listen', value: [`/ip4/127.0.0.1/tcp/${ports.libp2p}`] },
     { section: 'metrics', key: 'listen', value: `127.0.0.1:${ports.metrics}` },
+    { section: 'api', key: 'address', value: `tcp://127.0.0.1:${ports.api}` },
+    { section: 'grpc', key: 'address', value: `127.0.0.1:${ports.grpc}` },
   ]);
 }
 
@@ -135,6 +148,8 @@ async function createHome(opts: Parameters<typeof initNodeHome>[0], appState: Re
       abciAddress: `tcp://127.0.0.1:${ports.abci}`,
       p2pListen: [`/ip4/127.0.0.1/tcp/${ports.libp2p ?? 0}`],
       metricsListen: `127.0.0.1:${ports.metrics ?? 0}`,
+      apiAddress: `tcp://127.0.0.1:${ports.api ?? 0}`,
+      grpcAddress: `127.0.0.1:${ports.grpc ?? 0}`,
       ...opts.appConfig,
     };
     await configure(
