@@ -110,7 +110,7 @@ describe('REST and gRPC answer what ABCI Query answers', () => {
       const r = await rest(s.rest, { height });
       expect(r.status, `${s.rest}: ${JSON.stringify(r.body)}`).toBe(200);
       expect(r.headers.get('x-cosmos-block-height')).toBe(height.toString());
-      expect(r.body, s.rest).toEqual(toGatewayJson(route.response, route.response.decode(expected)));
+      expect(r.body, s.rest).toEqual(toGatewayJson(route.response, route.response.decode(expected), route.service));
       const g = await grpcUnary(s.query, data, height);
       expect(Buffer.from(g.value).equals(Buffer.from(expected)), s.query).toBe(true);
       expect(g.metadata.get('x-cosmos-block-height')).toEqual([height.toString()]);
@@ -126,6 +126,12 @@ describe('REST and gRPC answer what ABCI Query answers', () => {
     expect(pagination.total).toBe('1');
     expect(validators[0]!['status']).toBe('BOND_STATUS_BONDED');
     expect((validators[0]!['consensus_pubkey'] as Record<string, unknown>)['@type']).toBe('/cosmos.crypto.ed25519.PubKey');
+    // Decs as the SDK writes them, Durations as "600s".
+    expect(validators[0]!['delegator_shares']).toBe('100000000.000000000000000000');
+    const slashing = (await rest('/cosmos/slashing/v1beta1/params')).body['params'] as Record<string, unknown>;
+    expect(slashing['slash_fraction_double_sign']).toMatch(/^0\.\d{18}$/);
+    expect(slashing['downtime_jail_duration']).toMatch(/^\d+s$/);
+    expect((await rest('/cosmos/mint/v1beta1/inflation')).body['inflation']).toMatch(/^\d+\.\d{18}$/);
   });
 
   it('serves the tendermint service from CometBFT: node info, syncing, blocks, validator sets', async () => {

@@ -75,6 +75,8 @@ const command: CommandModule = {
         appState,
         validator: { operator: key.address, selfBond: DEV_SELF_BOND },
         ports: defaultPorts(offset ?? 0),
+        // A dev chain serves the REST API to browsers and wallets, as localnets do (simd's app.toml has it off).
+        appConfig: { apiEnabled: true, apiCors: true },
         note: (m) => ctx.note(m),
       });
     } else if (offset !== undefined) {

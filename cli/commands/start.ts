@@ -1,5 +1,6 @@
 // `cairn start`: the app and, unless --abci-only, CometBFT as a child process wired to it; with the
-// default app.toml also libp2p, the watcher and the Prometheus /metrics endpoint.
+// default app.toml also libp2p, the watcher, the Prometheus /metrics endpoint and gRPC (and the REST
+// API when [api] enable = true).
 // Runs until Ctrl-C (or CometBFT exits on its own, which is reported, never silently restarted).
 import { createLogger } from '../../node/log.ts';
 import { type RunningNode, startNode } from '../../node/node.ts';
@@ -44,6 +45,8 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
     p2p: node.p2p === undefined ? null : node.p2p.host.addresses(),
     watcher: node.watcher?.address ?? null,
     metrics: node.metrics?.url ?? null,
+    api: node.api?.url ?? null,
+    grpc: node.grpc?.address ?? null,
   };
   ctx.print({
     json: info,
@@ -57,6 +60,8 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
         ['libp2p', info.p2p?.join(' ') ?? '(off: [p2p] enabled = false)'],
         ['watcher', info.watcher === null ? '(off)' : `${info.watcher} (pays for challenges; keep it funded)`],
         ['metrics', info.metrics ?? '(off)'],
+        ['REST API', info.api ?? '(off: [api] enable = false)'],
+        ['gRPC', info.grpc ?? '(off: [grpc] enable = false)'],
         ...(opts.banner ?? []),
       ]) + '\n\nPress Ctrl-C to stop.',
   });

@@ -133,7 +133,7 @@ export class RestServer implements Service {
     try {
       const answer = await this.#o.queries.call(route.query, data, height, closed.signal);
       if (answer.height > 0n) res.setHeader(HEIGHT_HEADER, answer.height.toString());
-      this.#json(res, 200, toGatewayJson(route.response, route.response.decode(answer.value)));
+      this.#json(res, 200, toGatewayJson(route.response, route.response.decode(answer.value), route.service));
     } catch (err) {
       this.#error(res, asApiError(err));
     }
