@@ -240,6 +240,10 @@ describe('gRPC server reflection', () => {
     expect(new TextDecoder().decode(lenFields(files[0]!).get(1)![0])).toBe('cairn/registry/v1/query.proto');
     expect(files.length).toBeGreaterThanOrEqual(2); // with the types.proto it imports
 
+    for (const service of new Set(ROUTES.map((r) => r.service).filter((s) => s.startsWith('cairn.')))) {
+      const answer = lenFields(await reflectionCall(new BinaryWriter().uint32(34).string(service).finish()));
+      expect(answer.has(4), `${service} has a descriptor`).toBe(true);
+    }
     const missing = lenFields(await reflectionCall(new BinaryWriter().uint32(34).string('cosmos.bank.v1beta1.Query').finish()));
     expect(new TextDecoder().decode(lenFields(missing.get(7)![0]!).get(2)![0])).toContain('Cairn serves descriptors of its own services only');
   });
