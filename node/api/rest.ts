@@ -25,6 +25,9 @@ export interface RestServerOptions {
   /** Connections beyond this get a 503 and are closed. */
   readonly maxOpenConnections: number;
   readonly maxBodyBytes: number;
+  /** A client must send its headers within this (default 10 s) and its whole request within `requestTimeoutMs` (default 30 s). */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
 }
 
 export class ApiListenError extends Error {
@@ -56,7 +59,9 @@ export class RestServer implements Service {
   }
 
   async #listen(): Promise<void> {
-    const server = createServer((req, res) => {
+    const headersTimeout = this.#o.headersTimeoutMs ?? 10_000;
+    // Node checks those deadlines on this interval (30 s by default, too slow to matter).
+    const server = createServer({ connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
       const work = this.#handle(req, res).catch((err: unknown) => {
         this.#o.logger.error('api: request failed', { error: (err as Error).message });
         if (!res.headersSent) this.#error(res, new ApiError(Code.Internal, 'internal error'));
@@ -76,8 +81,8 @@ export class RestServer implements Service {
       socket.once('close', () => this.#sockets.delete(socket));
     });
     // A slow client cannot hold a connection: headers within 10 s, the whole request within 30 s.
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
+    server.headersTimeout = headersTimeout;
+    server.requestTimeout = Math.max(headersTimeout, this.#o.requestTimeoutMs ?? 30_000);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
