@@ -66,7 +66,12 @@ export class GrpcServer implements Service {
   }
 
   async #listen(): Promise<void> {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': this.#o.maxRecvMsgSize });
+    // Bounded per connection: message size, concurrent calls, and the memory of one HTTP/2 session.
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': this.#o.maxRecvMsgSize,
+      'grpc.max_concurrent_streams': 100,
+      'grpc-node.max_session_memory': 16,
+    });
     const services = new Map<string, string[]>();
     for (const r of ROUTES) services.set(r.service, [...(services.get(r.service) ?? []), r.rpc]);
     for (const [service, rpcs] of services) {
