@@ -2,7 +2,7 @@
 // launcher on the machine's Node. Blocks come, a send from the dev key lands, Ctrl-C (SIGINT) stops
 // the launcher, the node and CometBFT, and the next start continues the same chain.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
@@ -107,5 +107,17 @@ describe('the dev chain (npm start)', () => {
     expect(await readConfigValue(home, 'consensus', 'timeout_commit')).toBe('1000ms');
     const app = await readAppConfig(home);
     expect(app).toMatchObject({ abciAddress: 'tcp://127.0.0.1:26758', p2pListen: ['/ip4/127.0.0.1/tcp/26759'], metricsListen: '127.0.0.1:26761', minimumGasPrices: '0.5ucairn' });
+    expect(app).toMatchObject({ apiAddress: 'tcp://127.0.0.1:1417', grpcAddress: '127.0.0.1:9190' });
+  });
+
+  it('gives a home made before the REST API and gRPC existed their sections on the moved ports', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cairn-dev-ports-'));
+    dirs.push(home);
+    await initNodeHome({ home, chainId: 'cairn-dev-1', moniker: 'dev', overwriteGenesis: true });
+    const path = join(home, 'config', 'app.toml');
+    await writeFile(path, (await readFile(path, 'utf8')).split('\n[api]\n')[0]!);
+    expect((await readAppConfig(home)).grpcAddress).toBe('127.0.0.1:9090');
+    await setNodePorts(home, defaultPorts(100));
+    expect(await readAppConfig(home)).toMatchObject({ apiEnabled: false, apiAddress: 'tcp://127.0.0.1:1417', grpcEnabled: true, grpcAddress: '127.0.0.1:9190' });
   });
 });

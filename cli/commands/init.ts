@@ -2,7 +2,7 @@
 // and a genesis. The validator set comes from the staking section of that genesis: fund an operator
 // (`genesis add-account`) and bond it with this node's consensus key (`genesis add-validator`).
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidGenesisError, checkGenesis, defaultAppState, defaultGenesisConsensusParams } from '../../node/genesis.ts';
 import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
@@ -12,6 +12,7 @@ import { HomeMismatchError } from '../../node/cometbft/errors.ts';
 import { dataDir } from '../../node/node.ts';
 import { configure, initHome } from '../../node/cometbft/home.ts';
 import { localSettings, settingsToEdits } from '../../node/cometbft/config.ts';
+import { readTomlValue } from '../../node/cometbft/toml.ts';
 import { type AppConfig, DEFAULT_API_PORT, DEFAULT_APP_CONFIG, DEFAULT_GRPC_PORT, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, editAppConfig, readAppConfig, writeAppConfig } from '../../node/config.ts';
 import { loadOrCreateWatcherKey, watcherAddress } from '../../node/watcher/key.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
@@ -65,6 +66,13 @@ export async function setNodePorts(home: string, ports: Required<NodePorts>): Pr
     { section: 'abci', key: 'address', value: abci },
     { section: 'p2p', key: 'listen', value: [`/ip4/127.0.0.1/tcp/${ports.libp2p}`] },
     { section: 'metrics', key: 'listen', value: `127.0.0.1:${ports.metrics}` },
+  ]);
+  // Homes made before the REST API and gRPC existed have no such sections: they are added, off and on as by default.
+  const text = await readFile(appConfigPath(home), 'utf8');
+  const missing = (section: string) => readTomlValue(text, section, 'address') === undefined;
+  if (missing('api')) await appendFile(appConfigPath(home), `\n[api]\nenable = false\naddress = "tcp://127.0.0.1:${ports.api}"\n`);
+  if (missing('grpc')) await appendFile(appConfigPath(home), `\n[grpc]\nenable = true\naddress = "127.0.0.1:${ports.grpc}"\n`);
+  await editAppConfig(home, [
     { section: 'api', key: 'address', value: `tcp://127.0.0.1:${ports.api}` },
     { section: 'grpc', key: 'address', value: `127.0.0.1:${ports.grpc}` },
   ]);
