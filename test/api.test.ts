@@ -87,6 +87,8 @@ function samples(): { rest: string; query: string; request: Record<string, unkno
     { rest: '/cosmos/distribution/v1beta1/params', query: '/cosmos.distribution.v1beta1.Query/Params', request: {} },
     { rest: '/cosmos/slashing/v1beta1/signing_infos', query: '/cosmos.slashing.v1beta1.Query/SigningInfos', request: {} },
     { rest: '/cosmos/mint/v1beta1/inflation', query: '/cosmos.mint.v1beta1.Query/Inflation', request: {} },
+    { rest: '/cosmos/upgrade/v1beta1/module_versions', query: '/cosmos.upgrade.v1beta1.Query/ModuleVersions', request: {} },
+    { rest: '/cosmos/consensus/v1/params', query: '/cosmos.consensus.v1.Query/Params', request: {} },
     { rest: '/cairn/registry/v1/params', query: '/cairn.registry.v1.Query/Params', request: {} },
     { rest: '/cairn/receipts/v1/params', query: '/cairn.receipts.v1.Query/Params', request: {} },
     { rest: '/cairn/royalty/v1/params', query: '/cairn.royalty.v1.Query/Params', request: {} },

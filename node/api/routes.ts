@@ -12,6 +12,8 @@ import * as mintQ from 'cosmjs-types/cosmos/mint/v1beta1/query';
 import * as slashQ from 'cosmjs-types/cosmos/slashing/v1beta1/query';
 import * as stakingQ from 'cosmjs-types/cosmos/staking/v1beta1/query';
 import * as txS from 'cosmjs-types/cosmos/tx/v1beta1/service';
+import * as consensusQ from 'cosmjs-types/cosmos/consensus/v1/query';
+import * as upgradeQ from 'cosmjs-types/cosmos/upgrade/v1beta1/query';
 import * as emissionQ from '../../proto/gen/cairn/emission/v1/query.ts';
 import * as receiptsQ from '../../proto/gen/cairn/receipts/v1/query.ts';
 import * as registryQ from '../../proto/gen/cairn/registry/v1/query.ts';
@@ -133,6 +135,13 @@ export const ROUTES: readonly Route[] = [
     ['Pool', `${S}/pool`],
     ['Params', `${S}/params`],
   ]),
+  ...routes('cosmos.upgrade.v1beta1.Query', upgradeQ, [
+    ['CurrentPlan', '/cosmos/upgrade/v1beta1/current_plan'],
+    ['AppliedPlan', '/cosmos/upgrade/v1beta1/applied_plan/{name}'],
+    ['ModuleVersions', '/cosmos/upgrade/v1beta1/module_versions'],
+    ['Authority', '/cosmos/upgrade/v1beta1/authority'],
+  ]),
+  ...routes('cosmos.consensus.v1.Query', consensusQ, [['Params', '/cosmos/consensus/v1/params']]),
   ...routes('cosmos.tx.v1beta1.Service', txS, [
     ['Simulate', `${TX}/simulate`, 'POST'],
     ['BroadcastTx', `${TX}/txs`, 'POST'],
