@@ -203,6 +203,8 @@ describe('REST and gRPC answer what ABCI Query answers', () => {
     expect(Object.keys(doc.paths)).toHaveLength(new Set(ROUTES.map((r) => r.path)).size);
     expect(doc.paths['/cosmos/bank/v1beta1/balances/{address}']!['get']!.parameters).toEqual(expect.arrayContaining([{ name: 'address', in: 'path', required: true, schema: { type: 'string' } }]));
     expect(doc.paths['/cosmos/tx/v1beta1/txs']!['post']).toBeDefined();
+    expect(doc.paths['/cairn/registry/v1/operator']!['get']!.parameters.map((p) => p.name)).toEqual(['address']);
+    expect(doc.paths['/cosmos/staking/v1beta1/validators']!['get']!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['status', 'pagination.limit']));
   });
 });
 

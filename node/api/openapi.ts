@@ -8,7 +8,8 @@ const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCas
 
 /** The request's fields in the gateway's spelling (top level; `pagination` stands for its sub-fields). */
 function requestFields(route: Route): string[] {
-  const sample = route.request.toJSON(route.request.fromJSON({})) as Record<string, unknown>;
+  // A decoded empty message has every field (both generators build it from a full default object).
+  const sample = route.request.decode(new Uint8Array()) as Record<string, unknown>;
   return Object.keys(sample).flatMap((k) => (k === 'pagination' ? ['pagination.key', 'pagination.offset', 'pagination.limit', 'pagination.count_total', 'pagination.reverse'] : [snake(k)]));
 }
 
