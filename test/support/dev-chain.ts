@@ -47,7 +47,7 @@ function listen(port: number): Promise<Server> {
 }
 
 /**
- * An offset for `cairn dev --port-offset` whose six ports (26656+n … 26661+n) are all free, so the
+ * An offset for `cairn dev --port-offset` whose ports (26656+n … 26661+n, 1317+n, 9090+n) are all free, so the
  * test never meets a running `npm start` or another test.
  */
 export async function freePortOffset(): Promise<number> {
@@ -61,7 +61,11 @@ export async function freePortOffset(): Promise<number> {
       const base = typeof address === 'object' && address !== null ? address.port : 0;
       if (base < plan.p2p || base + span - 1 > 65535) continue;
       for (let port = base + 1; port < base + span; port++) servers.push(await listen(port));
-      return base - plan.p2p;
+      // The REST API and gRPC move by the same offset, far from that block.
+      const offset = base - plan.p2p;
+      if (plan.api + offset > 65535 || plan.grpc + offset > 65535) continue;
+      servers.push(await listen(plan.api + offset), await listen(plan.grpc + offset));
+      return offset;
     } catch {
       // a port in the block is taken: try another block
     } finally {
