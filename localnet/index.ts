@@ -23,6 +23,8 @@ export { CAIRN, DEFAULT_CHAIN_ID, libp2pAddress } from './create.ts';
 export interface NodeReport {
   readonly name: string;
   readonly rpc: string;
+  /** The REST API (localnets made since it: `undefined` before). */
+  readonly api?: string;
   readonly running: { readonly app: boolean; readonly cometbft: boolean };
   /** Undefined when the node's RPC does not answer. */
   readonly height?: number;
@@ -170,7 +172,7 @@ export class Localnet {
     return Promise.all(
       this.nodes.map(async (n): Promise<NodeReport> => {
         const rpc = `http://127.0.0.1:${n.ports.rpc}`;
-        const base = { name: n.name, rpc, running: this.isRunning(n.name), validatorAddress: n.consensus.address };
+        const base = { name: n.name, rpc, ...(n.ports.api === undefined ? {} : { api: `http://127.0.0.1:${n.ports.api}` }), running: this.isRunning(n.name), validatorAddress: n.consensus.address };
         try {
           const s = await nodeStatus(rpc, { timeoutMs: 2_000 });
           const net = (await rpcCall(rpc, 'net_info', {}, { timeoutMs: 2_000 })) as { n_peers: string };

@@ -62,6 +62,11 @@ describe('cairn localnet', () => {
       ['node1', '100', 1],
     ]);
     expect(Math.min(...status.nodes.map((n) => n.height))).toBeGreaterThanOrEqual(3);
+    // Every node serves the REST API (a localnet is for development), on the port status names.
+    for (const n of status.nodes as unknown as { api: string }[]) {
+      const r = await fetch(`${n.api}/cosmos/staking/v1beta1/validators`, { signal: AbortSignal.timeout(10_000) });
+      expect(((await r.json()) as { validators: unknown[] }).validators).toHaveLength(2);
+    }
 
     // Two GPU operators, bonded, with 8 attested GPUs, serving the model and the adapter; a payer
     // with escrow and an authorised payer key: as `up` printed them, as `status` shows them, and as

@@ -20,7 +20,7 @@ const command: CommandModule = {
       json: { dir: net.dir, chain_id: net.chainId, nodes: reports, playground: playground === undefined ? null : playgroundJson(playground) },
       text: () =>
         table(
-          ['node', 'height', 'app hash', 'power', 'peers', 'processes', 'RPC'],
+          ['node', 'height', 'app hash', 'power', 'peers', 'processes', 'RPC', 'REST API'],
           reports.map((r) => [
             r.name,
             r.height === undefined ? '-' : String(r.height),
@@ -29,6 +29,7 @@ const command: CommandModule = {
             r.peers === undefined ? '-' : String(r.peers),
             running(r),
             r.rpc,
+            r.api ?? '-',
           ]),
         ) +
         (agree.size === 1 ? '\n\nall answering nodes are at the same height and app hash' : '') +
