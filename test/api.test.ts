@@ -88,6 +88,8 @@ function samples(): { rest: string; query: string; request: Record<string, unkno
     { rest: '/cosmos/slashing/v1beta1/signing_infos', query: '/cosmos.slashing.v1beta1.Query/SigningInfos', request: {} },
     { rest: '/cosmos/mint/v1beta1/inflation', query: '/cosmos.mint.v1beta1.Query/Inflation', request: {} },
     { rest: '/cosmos/upgrade/v1beta1/module_versions', query: '/cosmos.upgrade.v1beta1.Query/ModuleVersions', request: {} },
+    { rest: '/cosmos/gov/v1/params/voting', query: '/cosmos.gov.v1.Query/Params', request: { paramsType: 'voting' } },
+    { rest: '/cosmos/gov/v1beta1/params/tallying', query: '/cosmos.gov.v1beta1.Query/Params', request: { paramsType: 'tallying' } },
     { rest: '/cosmos/consensus/v1/params', query: '/cosmos.consensus.v1.Query/Params', request: {} },
     { rest: '/cairn/registry/v1/params', query: '/cairn.registry.v1.Query/Params', request: {} },
     { rest: '/cairn/receipts/v1/params', query: '/cairn.receipts.v1.Query/Params', request: {} },

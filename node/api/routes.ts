@@ -14,6 +14,8 @@ import * as stakingQ from 'cosmjs-types/cosmos/staking/v1beta1/query';
 import * as txS from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import * as consensusQ from 'cosmjs-types/cosmos/consensus/v1/query';
 import * as upgradeQ from 'cosmjs-types/cosmos/upgrade/v1beta1/query';
+import * as govQ from 'cosmjs-types/cosmos/gov/v1/query';
+import * as govLegacyQ from 'cosmjs-types/cosmos/gov/v1beta1/query';
 import * as emissionQ from '../../proto/gen/cairn/emission/v1/query.ts';
 import * as receiptsQ from '../../proto/gen/cairn/receipts/v1/query.ts';
 import * as registryQ from '../../proto/gen/cairn/registry/v1/query.ts';
@@ -67,6 +69,21 @@ const snake = (s: string): string => s.replace(/[A-Z]/g, (c, i: number) => `${i 
 /** Cairn's services have no gateway annotations: GET /cairn/<module>/v1/<method_in_snake_case>, fields in the query string. */
 function cairnRoutes(module: string, generated: Generated, methods: readonly string[]): Route[] {
   return routes(`cairn.${module}.v1.Query`, generated, methods.map((m) => [m, `/cairn/${module}/v1/${snake(m)}`] as const));
+}
+
+/** The gov service's gateway paths, the same in v1 and v1beta1. */
+function govRoutes(version: string): [string, string][] {
+  const G = `/cosmos/gov/${version}`;
+  return [
+    ['Proposal', `${G}/proposals/{proposal_id}`],
+    ['Proposals', `${G}/proposals`],
+    ['Vote', `${G}/proposals/{proposal_id}/votes/{voter}`],
+    ['Votes', `${G}/proposals/{proposal_id}/votes`],
+    ['Params', `${G}/params/{params_type}`],
+    ['Deposit', `${G}/proposals/{proposal_id}/deposits/{depositor}`],
+    ['Deposits', `${G}/proposals/{proposal_id}/deposits`],
+    ['TallyResult', `${G}/proposals/{proposal_id}/tally`],
+  ];
 }
 
 const A = '/cosmos/auth/v1beta1';
@@ -135,6 +152,11 @@ export const ROUTES: readonly Route[] = [
     ['Pool', `${S}/pool`],
     ['Params', `${S}/params`],
   ]),
+  ...routes('cosmos.gov.v1.Query', govQ, [
+    ['Constitution', '/cosmos/gov/v1/constitution'],
+    ...govRoutes('v1'),
+  ]),
+  ...routes('cosmos.gov.v1beta1.Query', govLegacyQ, govRoutes('v1beta1')),
   ...routes('cosmos.upgrade.v1beta1.Query', upgradeQ, [
     ['CurrentPlan', '/cosmos/upgrade/v1beta1/current_plan'],
     ['AppliedPlan', '/cosmos/upgrade/v1beta1/applied_plan/{name}'],
