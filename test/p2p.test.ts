@@ -139,10 +139,16 @@ describe('a flooding peer', () => {
     };
     // Within a few invalid messages each honest host stops reading what the flooder sends (its own
     // strike count), long before gossipsub's score, re-read at the heartbeat, graylists it.
+    // (Once gossipsub's own score graylists the flooder, the rest is dropped before the validator.)
     await flood(200);
-    await eventually('all 200 garbage messages refused at both honest hosts', () => [a, b].every((h) => h.counters.rejected + h.counters.blocked >= 200), 15_000);
-    for (const h of [a, b]) expect(h.counters.rejected).toBeLessThanOrEqual(10);
     await eventually('the flooder under the graylist threshold at both honest hosts', () => a.scoreOf(flooder.peerId) < a.graylistThreshold && b.scoreOf(flooder.peerId) < b.graylistThreshold, 15_000);
+    const seen = (): number => a.counters.rejected + a.counters.blocked + b.counters.rejected + b.counters.blocked;
+    await eventually('the flood settled at both honest hosts (no message judged for 500 ms)', async () => {
+      const before = seen();
+      await new Promise((r) => setTimeout(r, 500));
+      return seen() === before;
+    }, 15_000);
+    for (const h of [a, b]) expect(h.counters.rejected).toBeLessThanOrEqual(10);
     for (let i = 0; i < 5; i++) await a.publish('batch', sealedTestBatch(op, buildBatch(testReceipts(op, 10, i * 10))));
     await eventually('all five honest batches at the other host', () => atB.length === 5);
     expect(Date.now() - started).toBeLessThan(20_000);
