@@ -5,7 +5,7 @@ import { sha256 } from '../crypto/hash.ts';
 import type { MsgHandler } from '../framework/module.ts';
 import { ErrInvalidRequest, ErrNoSignatures, ErrTxDecode, ErrTxTooLarge, ErrUnauthorized } from '../framework/sdk-errors.ts';
 import { registerError } from '../framework/errors.ts';
-import { rawField, unknownFields } from './unknown-fields.ts';
+import { rawField, sameBytes, unknownFields } from './unknown-fields.ts';
 
 export const ErrUnknownExtensionOptions = registerError('sdk', 31, 'unknown extension options');
 
@@ -121,8 +121,4 @@ export function declaredGas(bytes: Uint8Array): bigint {
   } catch {
     return 0n;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
 }

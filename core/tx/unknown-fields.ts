@@ -62,7 +62,8 @@ function isZero(f: WireField): boolean {
   return f.payload.every((b) => b === 0);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Byte equality through Buffer.compare (native: whole txs are compared on every CheckTx). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
