@@ -7,7 +7,10 @@
 // second batch is rejected and the operator tombstoned. Before that (finding 1), another operator
 // slips into an honest gossiped batch a receipt signed by a payer key the payer never authorised:
 // both signatures verify, and a watcher, judging with the chain's own function, proves it.
-// No test code builds or sends a challenge.
+// No test code builds or sends a challenge. Finding 2: a forger whose forged leaf is sampled and
+// who keeps it back gets receipt fraud (half its bond, tombstone), not the cheaper data-unavailable
+// fault. Finding 8: the double claimer first tries the claimed receipt under its own address
+// upper-cased, which the chain refuses at the door with nothing locked.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +43,7 @@ const payerKey = fixedKey('withheld-net-payer');
 const operatorKey = fixedKey('withheld-net-operator');
 const operator2Key = fixedKey('withheld-net-operator2');
 const rogueKey = fixedKey('withheld-net-rogue');
+const forgerKey = fixedKey('withheld-net-forger');
 const types = new Registry([...defaultRegistryTypes, ...registryTypes, ...receiptsTypes]);
 
 let net: Localnet;
@@ -71,6 +75,7 @@ async function query<Req, Res>(service: string, method: string, req: { encode(m:
 }
 
 const batchOf = async (id: bigint) => query('cairn.receipts.v1.Query', 'Batch', q.QueryBatchRequest, q.QueryBatchResponse, { id });
+const escrowOf = async (payer: string) => (await query('cairn.receipts.v1.Query', 'Escrow', q.QueryEscrowRequest, q.QueryEscrowResponse, { payer })).escrow!;
 const operatorOf = async (address: string) => (await query('cairn.registry.v1.Query', 'Operator', regq.QueryOperatorRequest, regq.QueryOperatorResponse, { address })).operator!;
 
 /** The current epoch and block time, early enough in the epoch for both batches to stay in it. */
@@ -84,8 +89,9 @@ async function quietPoint(): Promise<{ epoch: bigint; time: bigint }> {
   }
 }
 
-type Operator = 'operator' | 'operator2';
-const receiptKeyOf = (role: Operator) => (role === 'operator' ? operatorKey : operator2Key);
+// The griefer role plays a third operator: the forger of finding 2.
+type Operator = 'operator' | 'operator2' | 'griefer';
+const receiptKeyOf = (role: Operator) => ({ operator: operatorKey, operator2: operator2Key, griefer: forgerKey })[role];
 
 function receipts(from: number, n: number, at: { epoch: bigint; time: bigint }, role: Operator = 'operator', signer = payerKey): Receipt[] {
   const party = { chainId: net.chainId, operator: w[role].address, payer: w.payer.address, payerKey: signer, operatorKey: receiptKeyOf(role) };
@@ -128,7 +134,7 @@ beforeAll(async () => {
     dir,
     validators: 4,
     blockTimeMs: 300,
-    accounts: (['operator', 'operator2', 'payer', 'author'] as const).map((r) => ({ address: w[r].address, amount: 1_000_000_000n })),
+    accounts: (['operator', 'operator2', 'griefer', 'payer', 'author'] as const).map((r) => ({ address: w[r].address, amount: 1_000_000_000n })),
     genesis: {
       receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '40', reveal_window: '20', escrow_withdraw_delay: '80', sample_count: 2, max_open_requests: 3, challenge_bond: { denom: 'ucairn', amount: '1000' } } },
       registry: { params: { min_operator_bond: { denom: 'ucairn', amount: OPERATOR_BOND.toString() }, max_royalty_bps: 5000 } },
@@ -142,6 +148,7 @@ beforeAll(async () => {
   await Promise.all([
     ok('operator', [registryMsgs.registerOperator(w.operator.address, 0, { receiptKey: operatorKey.publicKey, bond })]),
     ok('operator2', [registryMsgs.registerOperator(w.operator2.address, 1, { receiptKey: operator2Key.publicKey, bond })]),
+    ok('griefer', [registryMsgs.registerOperator(w.griefer.address, 2, { receiptKey: forgerKey.publicKey, bond })]),
     ok('author', [registryMsgs.registerModel(w.author.address, MODEL, { royaltyBps: 500, recipients: [{ address: w.author.address, weightBps: 10_000 }] })]),
     ok('payer', [registryMsgs.authorizePayerKey(w.payer.address, payerKey.publicKey), receiptMsgs.deposit(w.payer.address, 100_000_000n)]),
   ]);
@@ -176,6 +183,29 @@ describe('watchers on a 4-validator localnet', () => {
     await eventually('the winning watcher counted its challenge', 15_000, async () => ((await scrapeSum(net.nodes.map((n) => net.metricsUrl(n.name)), 'cairn_watcher_challenges_submitted_total{kind="receipt"}')) === 1 ? true : undefined));
   }, 60_000);
 
+  it('a forger whose forged leaf is sampled and who keeps it back gets receipt fraud (half its bond, tombstone), not data unavailable', async () => {
+    const at = await quietPoint();
+    // Two receipts and a sample of two: the forged leaf is sampled whatever the draw.
+    const [honest, original] = receipts(200, 2, at, 'griefer');
+    const raised = { ...original!, unitsOut: original!.unitsOut + 1000n, amount: ((original!.unitsIn + original!.unitsOut + 1000n) * BigInt(original!.unitPrice)).toString() };
+    const batch = buildBatch([honest!, signReceipt(raised, 'operator', forgerKey)]);
+    const forgedIndex = batch.receipts.findIndex((r) => r.amount === raised.amount);
+    // Nothing is gossiped (the watchers have no data to judge) and the forged leaf is never revealed.
+    const id = await submit(batch, 'griefer');
+    const answered = new Set<bigint>([BigInt(forgedIndex)]);
+    const rejected = await eventually('the forger’s batch rejected', 40_000, async () => {
+      const b = (await answer(id, batch, answered, 'griefer')).batch!;
+      return b.status === BatchStatus.BATCH_STATUS_REJECTED ? b : undefined;
+    });
+    expect(rejected.sample.map((x) => x.index).sort()).toEqual([0n, 1n]);
+    expect(rejected.fault).toMatchObject({ kind: FaultKind.FAULT_KIND_RECEIPT_FRAUD, tombstoned: true, prover: '' });
+    expect(rejected.fault!.detail).toMatch(new RegExp(`^unrevealed sample: sampled leaves ${forgedIndex} not revealed`));
+    expect(rejected.fault!.height).toBe(rejected.revealDeadline);
+    const forger = await operatorOf(w.griefer.address);
+    expect(forger.status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(BigInt(forger.bond!.amount)).toBe(OPERATOR_BOND / 2n);
+  }, 60_000);
+
   it('catch a receipt claimed again after the batch that first claimed it withheld its data and was paid', async () => {
     const at = await quietPoint();
     const all = receipts(0, 10, at);
@@ -201,6 +231,18 @@ describe('watchers on a 4-validator localnet', () => {
     const revealedLeaf = first.sample[0]!.index;
     const again = withheld.receipts[Number(revealedLeaf)]!;
     const second = buildBatch([again, ...all.slice(6)]);
+    // Finding 8: first under its own address upper-cased (same bytes, so the tx signature and the
+    // payer's batch signature still verify). The chain refuses that spelling at the door.
+    const escrowBefore = await escrowOf(w.payer.address);
+    const shouted = { ...signBatch(batchTerms(second, 'escrow'), payerKey), operator: w.operator.address.toUpperCase() };
+    const refused = await send('operator', [receiptMsgs.submit(shouted)]).then(
+      (r) => `code ${r.code}: ${r.log}`,
+      (e: Error) => e.message,
+    );
+    expect(refused).toMatch(/code 7\b/);
+    expect(refused).toContain(`upper-case spelling; write it as ${w.operator.address}`);
+    expect(await escrowOf(w.payer.address)).toEqual(escrowBefore);
+
     await gossip(second, 'operator');
     const secondId = await submit(second);
 
