@@ -44,6 +44,7 @@ import { blockMaxGas, consensusModule, seedParams, storedParams } from '../modul
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { type UpgradeHandler, UpgradeHaltError, binaryTooEarlyMessage, preBlock, scheduledPlan, upgradeModule, upgradeNeededMessage } from '../modules/upgrade/index.ts';
 import { GovKeeper, govModule } from '../modules/gov/index.ts';
+import { FeegrantKeeper, feegrantModule } from '../modules/feegrant/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo, Context } from '../core/framework/context.ts';
@@ -107,6 +108,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
     slashingModule(slashing, authority),
     consensusModule(authority),
     upgradeModule(authority, () => modules.map((m) => ({ name: m.name, version: BigInt(m.consensusVersion) }))),
+    feegrantModule(new FeegrantKeeper(), accounts),
     registryModule(registry, bank, accounts),
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),
@@ -125,6 +127,8 @@ export class CairnApp implements AbciApplication {
   readonly modules: readonly Module[];
   readonly accounts = new AccountKeeper();
   readonly bank: BankKeeper;
+  /** Holds no state of its own: the ante spends fee allowances through it. */
+  readonly feegrant = new FeegrantKeeper();
   readonly #logger: Logger;
   readonly #router: Map<string, MsgHandler>;
   /** Each routed message's canonical encoder (from the client registry wallets use). */
@@ -214,7 +218,7 @@ export class CairnApp implements AbciApplication {
       router: this.#router,
       limits: this.#limits,
       encodeMsg: (typeUrl, msg) => this.#encoders.get(typeUrl)!(msg),
-      ante: (tx, ctx) => runAnte(tx, ctx, { accounts: this.accounts, bank: this.bank }, { minGasPrices: this.#minGasPrices }),
+      ante: (tx, ctx) => runAnte(tx, ctx, { accounts: this.accounts, bank: this.bank, feegrant: this.feegrant }, { minGasPrices: this.#minGasPrices }),
       addresses: this.#addresses,
       onInternalError: (err, where) => this.#logger.error(`internal error in ${where}`, { error: String((err as Error)?.stack ?? err) }),
     };

@@ -1,5 +1,5 @@
 // The app driven in-process through ABCI calls: what a wallet sees for good and bad transactions.
-import { MsgRevokeAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/tx';
+import { MsgSend as NftMsgSend } from 'cosmjs-types/cosmos/nft/v1beta1/tx';
 import { QueryAccountRequest } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
@@ -189,7 +189,7 @@ describe('malformed and hostile transactions', () => {
       'an unknown message type',
       async (c) => {
         const acc = await c.account(alice.address);
-        return signTx(alice, [{ typeUrl: MsgRevokeAllowance.typeUrl, value: { granter: alice.address, grantee: carol.address } }], {
+        return signTx(alice, [{ typeUrl: NftMsgSend.typeUrl, value: { classId: 'gpu', id: 'one', sender: alice.address, receiver: carol.address } }], {
           chainId: CHAIN_ID,
           accountNumber: acc.accountNumber,
           sequence: acc.sequence,

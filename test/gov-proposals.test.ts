@@ -124,7 +124,7 @@ describe('a passed proposal', () => {
 describe('bad input is refused with the SDK code and log, and changes nothing', () => {
   const cases: [string, (chain: AppChain, open: bigint, closed: bigint) => EncodeObject, string, number, string][] = [
     ['a proposal with no messages and no metadata', (_ch) => submitMsg(c.address, []), 'gov', 11, 'either metadata or Msgs length must be non-nil: no messages proposed'],
-    ['a proposal with an unknown message type', () => submitMsg(c.address, [{ typeUrl: '/cosmos.feegrant.v1beta1.MsgRevokeAllowance', value: new Uint8Array() }]), 'gov', 10, '/cosmos.feegrant.v1beta1.MsgRevokeAllowance: proposal message not recognized by router'],
+    ['a proposal with an unknown message type', () => submitMsg(c.address, [{ typeUrl: '/cosmos.nft.v1beta1.MsgSend', value: new Uint8Array() }]), 'gov', 10, '/cosmos.nft.v1beta1.MsgSend: proposal message not recognized by router'],
     [
       'a proposal whose message is signed by someone else than the gov account',
       () => submitMsg(c.address, [{ typeUrl: BANK_TYPE_URLS.MsgSend, value: MsgSend.encode({ fromAddress: c.address, toAddress: a.address, amount: [{ denom: 'ucairn', amount: '1' }] }).finish() }]),

@@ -57,3 +57,17 @@ export function sumCoins(...lists: readonly (readonly Amount[])[]): Amount[] {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([denom, amount]) => ({ denom, amount }));
 }
+
+/**
+ * `a - b` per denom, as the SDK's Coins.SafeSub: the result (sorted, zero entries dropped) and
+ * whether any denom went negative (a denom of `b` that `a` lacks counts as negative).
+ */
+export function subCoins(a: readonly Amount[], b: readonly Amount[]): { left: Amount[]; negative: boolean } {
+  const diff = sumCoins(a, b.map((c) => ({ denom: c.denom, amount: -c.amount })));
+  return { left: diff.filter((c) => c.amount > 0n), negative: diff.some((c) => c.amount < 0n) };
+}
+
+/** The amount of `denom` in `coins` (0 when absent). */
+export function amountOf(coins: readonly Amount[], denom: string): bigint {
+  return coins.find((c) => c.denom === denom)?.amount ?? 0n;
+}

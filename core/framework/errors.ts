@@ -47,3 +47,9 @@ export function registerError(codespace: string, code: number, description: stri
 
 /** Internal errors (bugs) answer with code 1 and a generic log; the real error is logged by the node. */
 export const INTERNAL_CODE = 1;
+
+/** `err` with `detail` in front of its message, keeping its codespace and code (the SDK's errorsmod.Wrap). */
+export function rewrap(err: AppError, detail: string): AppError {
+  const inner = err.message === err.description ? undefined : err.message.slice(0, err.message.length - err.description.length - 2);
+  return new AppError(err.codespace, err.code, err.description, inner === undefined ? detail : `${detail}: ${inner}`);
+}

@@ -15,12 +15,13 @@ export { FEE_COLLECTOR };
 import { sha256 } from '../../core/crypto/hash.ts';
 import { pubkeyToAddress } from '../../core/crypto/address.ts';
 import { verifySecp256k1 } from '../../core/crypto/secp256k1.ts';
-import { formatCoins, parseCoins } from '../../core/framework/coins.ts';
+import { type Amount, formatCoins, parseCoins } from '../../core/framework/coins.ts';
+import { AppError, rewrap } from '../../core/framework/errors.ts';
 import type { Context } from '../../core/framework/context.ts';
 import {
   ErrInsufficientFee,
+  ErrInvalidAddress,
   ErrInvalidPubKey,
-  ErrInvalidRequest,
   ErrMemoTooLarge,
   ErrNotSupported,
   ErrOutOfGas,
@@ -38,6 +39,10 @@ export interface AnteDeps {
   readonly accounts: AccountKeeper;
   /** Fees go to the fee collector. */
   readonly bank: Pick<BankApi, 'sendToModule'>;
+  /** Spends a fee granter's allowance (modules/feegrant), refusing with its error. */
+  readonly feegrant: {
+    useGrantedFees(ctx: Context, granter: Uint8Array, grantee: Uint8Array, fee: readonly Amount[], msgTypeUrls: readonly string[]): Promise<void>;
+  };
 }
 
 export interface AnteOptions {
@@ -67,7 +72,6 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
   // Fee: checked against the node's minimum gas prices, then moved to the fee collector.
   const fee = tx.authInfo.fee!;
   const feeCoins = parseCoins(fee.amount, true);
-  if (fee.granter !== '') throw ErrInvalidRequest.wrap('fee grants are not supported');
   if (ctx.mode === 'check' && opts.minGasPrices.length > 0) {
     const required = requiredFees(opts.minGasPrices, fee.gasLimit);
     if (!feeCovers(feeCoins, required)) {
@@ -77,12 +81,33 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
   const payer = fee.payer !== '' ? fee.payer : tx.signers[0]!;
   if (fee.payer !== '' && !tx.signers.includes(fee.payer)) throw ErrUnauthorized.wrap(`fee payer ${fee.payer} is not a signer`);
   const payerAddress = ctx.addresses.decode(payer);
-  if ((await deps.accounts.get(ctx.store, payerAddress)) === undefined) {
-    throw ErrUnknownAddress.wrap(`fee payer address: ${payer} does not exist`);
+  // A fee granter pays instead of the payer, out of the allowance it gave the payer (the SDK's
+  // DeductFeeDecorator): the allowance is spent first, and its refusal keeps its own code.
+  let deductFrom = payerAddress;
+  let deductFromText = payer;
+  if (fee.granter !== '') {
+    let granter: Uint8Array;
+    try {
+      granter = ctx.addresses.decode(fee.granter);
+    } catch (err) {
+      throw ErrInvalidAddress.wrap(`invalid fee granter address: ${(err as Error).message}`);
+    }
+    if (!equal(granter, payerAddress)) {
+      try {
+        await deps.feegrant.useGrantedFees(ctx, granter, payerAddress, feeCoins, tx.msgs.map((m) => m.typeUrl));
+      } catch (err) {
+        throw err instanceof AppError ? rewrap(err, `${fee.granter} does not allow to pay fees for ${payer}`) : err;
+      }
+    }
+    deductFrom = granter;
+    deductFromText = fee.granter;
   }
-  if (feeCoins.length > 0) await deps.bank.sendToModule(ctx, payerAddress, FEE_COLLECTOR, feeCoins);
-  else if (simulate) await chargeFeeTransferGas(ctx, deps, payerAddress, opts);
-  ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: payer });
+  if ((await deps.accounts.get(ctx.store, deductFrom)) === undefined) {
+    throw ErrUnknownAddress.wrap(`fee payer address: ${deductFromText} does not exist`);
+  }
+  if (feeCoins.length > 0) await deps.bank.sendToModule(ctx, deductFrom, FEE_COLLECTOR, feeCoins);
+  else if (simulate) await chargeFeeTransferGas(ctx, deps, deductFrom, opts);
+  ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: deductFromText });
 
   if (BigInt(tx.signers.length) > params.txSigLimit) {
     throw ErrTooManySignatures.wrap(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);

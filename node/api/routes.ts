@@ -7,6 +7,7 @@
 import * as authQ from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import * as bankQ from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import * as tmQ from 'cosmjs-types/cosmos/base/tendermint/v1beta1/query';
+import * as feegrantQ from 'cosmjs-types/cosmos/feegrant/v1beta1/query';
 import * as distQ from 'cosmjs-types/cosmos/distribution/v1beta1/query';
 import * as mintQ from 'cosmjs-types/cosmos/mint/v1beta1/query';
 import * as slashQ from 'cosmjs-types/cosmos/slashing/v1beta1/query';
@@ -162,6 +163,11 @@ export const ROUTES: readonly Route[] = [
     ['AppliedPlan', '/cosmos/upgrade/v1beta1/applied_plan/{name}'],
     ['ModuleVersions', '/cosmos/upgrade/v1beta1/module_versions'],
     ['Authority', '/cosmos/upgrade/v1beta1/authority'],
+  ]),
+  ...routes('cosmos.feegrant.v1beta1.Query', feegrantQ, [
+    ['Allowance', '/cosmos/feegrant/v1beta1/allowance/{granter}/{grantee}'],
+    ['Allowances', '/cosmos/feegrant/v1beta1/allowances/{grantee}'],
+    ['AllowancesByGranter', '/cosmos/feegrant/v1beta1/issued/{granter}'],
   ]),
   ...routes('cosmos.consensus.v1.Query', consensusQ, [['Params', '/cosmos/consensus/v1/params']]),
   ...routes('cosmos.tx.v1beta1.Service', txS, [

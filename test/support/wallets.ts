@@ -3,13 +3,13 @@ import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
 import { DirectSecp256k1HdWallet, encodePubkey, makeAuthInfoBytes, makeSignDoc } from '@cosmjs/proto-signing';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { EncodeObject } from '@cosmjs/proto-signing';
-import { MsgRevokeAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/tx';
+import { MsgSend as NftMsgSend } from 'cosmjs-types/cosmos/nft/v1beta1/tx';
 import { cairnRegistry } from '../../sdk/cosmjs-registry.ts';
 import { bankMsgs } from '../../sdk/bank/messages.ts';
 
 const registry = cairnRegistry();
 // A message Cairn has no handler for, so tests can sign one and see it refused.
-registry.register(MsgRevokeAllowance.typeUrl, MsgRevokeAllowance);
+registry.register(NftMsgSend.typeUrl, NftMsgSend);
 
 /** Distinct deterministic test mnemonics (BIP-39 test vectors style), never funded anywhere real. */
 export const MNEMONICS = [
@@ -39,6 +39,8 @@ export interface SignOptions {
   readonly gas?: bigint;
   readonly memo?: string;
   readonly timeoutHeight?: bigint;
+  /** fee.granter: the account whose fee allowance pays. */
+  readonly granter?: string;
   /** Rewrites the body or auth info bytes before signing (hostile-input tests: the signature stays valid). */
   readonly tamper?: { readonly body?: (bytes: Uint8Array) => Uint8Array; readonly authInfo?: (bytes: Uint8Array) => Uint8Array };
 }
@@ -49,7 +51,7 @@ export async function signTx(w: TestWallet, msgs: EncodeObject[], o: SignOptions
     [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(w.pubkey)), sequence: Number(o.sequence) }],
     o.fee ?? [{ denom: 'ucairn', amount: '5000' }],
     Number(o.gas ?? 200_000n),
-    undefined,
+    o.granter,
     undefined,
   );
   const signDoc = makeSignDoc(o.tamper?.body?.(bodyBytes) ?? bodyBytes, o.tamper?.authInfo?.(authInfoBytes) ?? authInfoBytes, o.chainId, o.accountNumber);

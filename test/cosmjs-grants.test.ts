@@ -1,0 +1,62 @@
+// Unmodified CosmJS against a real CometBFT node: fee grants (a granter pays another account's fee),
+// with the allowance read back over REST as an explorer would.
+import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForHeight } from '../node/cometbft/rpc.ts';
+import { silentLogger } from '../node/log.ts';
+import { type RunningNode, startNode } from '../node/node.ts';
+import { basicAllowance, feegrantMsgs } from '../sdk/feegrant/messages.ts';
+import { createTestHome, type TestHome } from './support/node-home.ts';
+import { type TestWallet, testWallet } from './support/wallets.ts';
+
+const FUNDS = 10_000_000_000n;
+const FEE = { amount: [{ denom: 'ucairn', amount: '6000' }], gas: '240000' };
+let home: TestHome;
+let node: RunningNode;
+let alice: TestWallet;
+let bob: TestWallet;
+let carol: TestWallet;
+let aliceClient: SigningStargateClient;
+let bobClient: SigningStargateClient;
+
+beforeAll(async () => {
+  [alice, bob, carol] = await Promise.all([testWallet(0), testWallet(1), testWallet(2)]);
+  home = await createTestHome([
+    { address: alice.address, amount: FUNDS },
+    { address: bob.address, amount: FUNDS },
+  ]);
+  node = await startNode({ home: home.home, logger: silentLogger, withCometbft: true, config: { apiEnabled: true, apiAddress: 'tcp://127.0.0.1:0', grpcAddress: '127.0.0.1:0' } });
+  await waitForHeight(home.rpcUrl, 2, 60_000);
+  const options = { gasPrice: GasPrice.fromString('0.025ucairn') };
+  aliceClient = await SigningStargateClient.connectWithSigner(home.rpcUrl, alice.wallet, options);
+  bobClient = await SigningStargateClient.connectWithSigner(home.rpcUrl, bob.wallet, options);
+}, 120_000);
+
+afterAll(async () => {
+  aliceClient?.disconnect();
+  bobClient?.disconnect();
+  await node?.stop();
+});
+
+async function balance(address: string): Promise<bigint> {
+  return BigInt((await aliceClient.getBalance(address, 'ucairn')).amount);
+}
+
+describe('feegrant with CosmJS', () => {
+  it('a fee grant pays another account’s fee: the granter’s balance drops by the fee, the grantee’s does not', async () => {
+    const grant = feegrantMsgs.MsgGrantAllowance({ granter: alice.address, grantee: bob.address, allowance: basicAllowance({ spendLimit: [{ denom: 'ucairn', amount: '100000' }] }) });
+    expect((await aliceClient.signAndBroadcast(alice.address, [grant], FEE)).code).toBe(0);
+
+    const [aliceBefore, bobBefore] = [await balance(alice.address), await balance(bob.address)];
+    const sent = await bobClient.sendTokens(bob.address, carol.address, [{ denom: 'ucairn', amount: '11' }], { ...FEE, granter: alice.address });
+    expect(sent.code).toBe(0);
+    expect(await balance(alice.address)).toBe(aliceBefore - 6000n);
+    expect(await balance(bob.address)).toBe(bobBefore - 11n);
+
+    const r = await fetch(`${node.api!.url}/cosmos/feegrant/v1beta1/allowance/${alice.address}/${bob.address}`, { signal: AbortSignal.timeout(20_000) });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({
+      allowance: { granter: alice.address, grantee: bob.address, allowance: { '@type': '/cosmos.feegrant.v1beta1.BasicAllowance', spend_limit: [{ denom: 'ucairn', amount: '94000' }] } },
+    });
+  });
+});
