@@ -45,6 +45,7 @@ import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { type UpgradeHandler, UpgradeHaltError, binaryTooEarlyMessage, preBlock, scheduledPlan, upgradeModule, upgradeNeededMessage } from '../modules/upgrade/index.ts';
 import { GovKeeper, govModule } from '../modules/gov/index.ts';
 import { FeegrantKeeper, feegrantModule } from '../modules/feegrant/index.ts';
+import { AuthzKeeper, authzModule } from '../modules/authz/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo, Context } from '../core/framework/context.ts';
@@ -97,7 +98,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
   const royalty = new RoyaltyKeeper(bank, registry);
   const receipts = new ReceiptsKeeper(bank, registry, royalty);
   const emission = new EmissionKeeper({ bank, distribution, receipts, royalty, registry, staking });
-  // A passed proposal's messages go through every module's handlers: gov's router is filled below.
+  // A passed proposal's messages and MsgExec's go through every module's handlers: the router is filled below.
   const router = new Map<string, MsgHandler>();
   const gov = new GovKeeper(bank, stakingApi(staking), router);
   const modules: Module[] = [
@@ -109,6 +110,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
     consensusModule(authority),
     upgradeModule(authority, () => modules.map((m) => ({ name: m.name, version: BigInt(m.consensusVersion) }))),
     feegrantModule(new FeegrantKeeper(), accounts),
+    authzModule(new AuthzKeeper(), accounts, router),
     registryModule(registry, bank, accounts),
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),

@@ -1,5 +1,5 @@
 // One CosmJS Registry of every type the module faces name: the messages Cairn's handlers accept
-// (Cosmos bank, staking, distribution, slashing, gov, consensus, upgrade, feegrant; Cairn's registry, receipts, royalty, emission) and
+// (Cosmos bank, staking, distribution, slashing, gov, consensus, upgrade, feegrant, authz; Cairn's registry, receipts, royalty, emission) and
 // auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
 // forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
@@ -11,6 +11,7 @@ import { consensusTypes } from './consensus/messages.ts';
 import { distributionTypes } from './distribution/messages.ts';
 import { emissionTypes } from './emission/messages.ts';
 import { feegrantTypes } from './feegrant/messages.ts';
+import { authzTypes } from './authz/messages.ts';
 import { govTypes } from './gov/messages.ts';
 import { receiptsTypes } from './receipts/messages.ts';
 import { registryTypes } from './registry/messages.ts';
@@ -30,6 +31,7 @@ export function cairnRegistry(): Registry {
     ...consensusTypes,
     ...upgradeTypes,
     ...feegrantTypes,
+    ...authzTypes,
     ...govTypes,
     ...registryTypes,
     ...receiptsTypes,

@@ -24,6 +24,7 @@ export const ErrTxTooLarge = sdk(21, 'tx too large');
 export const ErrKeyNotFound = sdk(22, 'key not found');
 export const ErrInvalidHeight = sdk(26, 'invalid height');
 export const ErrInvalidChainID = sdk(28, 'invalid chain-id');
+export const ErrInvalidType = sdk(29, 'invalid type');
 export const ErrTxTimeoutHeight = sdk(30, 'tx timeout height');
 export const ErrWrongSequence = sdk(32, 'incorrect account sequence');
 export const ErrNotSupported = sdk(37, 'feature not supported');

@@ -7,6 +7,7 @@
 import * as authQ from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import * as bankQ from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import * as tmQ from 'cosmjs-types/cosmos/base/tendermint/v1beta1/query';
+import * as authzQ from 'cosmjs-types/cosmos/authz/v1beta1/query';
 import * as feegrantQ from 'cosmjs-types/cosmos/feegrant/v1beta1/query';
 import * as distQ from 'cosmjs-types/cosmos/distribution/v1beta1/query';
 import * as mintQ from 'cosmjs-types/cosmos/mint/v1beta1/query';
@@ -168,6 +169,11 @@ export const ROUTES: readonly Route[] = [
     ['Allowance', '/cosmos/feegrant/v1beta1/allowance/{granter}/{grantee}'],
     ['Allowances', '/cosmos/feegrant/v1beta1/allowances/{grantee}'],
     ['AllowancesByGranter', '/cosmos/feegrant/v1beta1/issued/{granter}'],
+  ]),
+  ...routes('cosmos.authz.v1beta1.Query', authzQ, [
+    ['Grants', '/cosmos/authz/v1beta1/grants'],
+    ['GranterGrants', '/cosmos/authz/v1beta1/grants/granter/{granter}'],
+    ['GranteeGrants', '/cosmos/authz/v1beta1/grants/grantee/{grantee}'],
   ]),
   ...routes('cosmos.consensus.v1.Query', consensusQ, [['Params', '/cosmos/consensus/v1/params']]),
   ...routes('cosmos.tx.v1beta1.Service', txS, [
