@@ -1,11 +1,13 @@
-// Unmodified CosmJS against a real CometBFT node: fee grants (a granter pays another account's fee),
-// with the allowance read back over REST as an explorer would.
+// Unmodified CosmJS against a real CometBFT node: fee grants (a granter pays another account's fee)
+// and authz (grant, exec as the granter, revoke), with the grants read back over REST as an explorer would.
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForHeight } from '../node/cometbft/rpc.ts';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { basicAllowance, feegrantMsgs } from '../sdk/feegrant/messages.ts';
+import { authzMsgs, sendAuthorization } from '../sdk/authz/messages.ts';
+import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
 
@@ -58,5 +60,36 @@ describe('feegrant with CosmJS', () => {
     expect(await r.json()).toMatchObject({
       allowance: { granter: alice.address, grantee: bob.address, allowance: { '@type': '/cosmos.feegrant.v1beta1.BasicAllowance', spend_limit: [{ denom: 'ucairn', amount: '94000' }] } },
     });
+  });
+});
+
+async function rest(path: string): Promise<{ status: number; body: unknown }> {
+  const r = await fetch(`${node.api!.url}${path}`, { signal: AbortSignal.timeout(20_000) });
+  return { status: r.status, body: await r.json() };
+}
+
+describe('authz with CosmJS', () => {
+  it('grant → exec (a send as the granter) → revoke → exec refused', async () => {
+    const SEND = '/cosmos.bank.v1beta1.MsgSend';
+    const grant = authzMsgs.MsgGrant({ granter: alice.address, grantee: bob.address, grant: { authorization: sendAuthorization([{ denom: 'ucairn', amount: '500' }]) } });
+    expect((await aliceClient.signAndBroadcast(alice.address, [grant], FEE)).code).toBe(0);
+
+    const send = cairnRegistry().encodeAsAny({ typeUrl: SEND, value: { fromAddress: alice.address, toAddress: carol.address, amount: [{ denom: 'ucairn', amount: '200' }] } });
+    const exec = authzMsgs.MsgExec({ grantee: bob.address, msgs: [send] });
+    const [aliceBefore, carolBefore] = [await balance(alice.address), await balance(carol.address)];
+    const done = await bobClient.signAndBroadcast(bob.address, [exec], FEE);
+    expect(done.code).toBe(0);
+    expect(await balance(alice.address)).toBe(aliceBefore - 200n);
+    expect(await balance(carol.address)).toBe(carolBefore + 200n);
+    const grants = await rest(`/cosmos/authz/v1beta1/grants?granter=${alice.address}&grantee=${bob.address}`);
+    expect(grants.body).toMatchObject({ grants: [{ authorization: { '@type': '/cosmos.bank.v1beta1.SendAuthorization', spend_limit: [{ denom: 'ucairn', amount: '300' }] } }] });
+
+    const revoke = authzMsgs.MsgRevoke({ granter: alice.address, grantee: bob.address, msgTypeUrl: SEND });
+    expect((await aliceClient.signAndBroadcast(alice.address, [revoke], FEE)).code).toBe(0);
+    const refused = await bobClient.signAndBroadcast(bob.address, [exec], FEE);
+    expect(refused).toMatchObject({ code: 2 });
+    expect(refused.rawLog).toContain('authorization not found');
+    expect(await balance(carol.address)).toBe(carolBefore + 200n);
+    expect((await rest(`/cosmos/authz/v1beta1/grants/granter/${alice.address}`)).body).toMatchObject({ grants: [] });
   });
 });
