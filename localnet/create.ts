@@ -46,6 +46,11 @@ export interface CreateLocalnetOptions {
   readonly operators?: number;
   /** Extra genesis accounts, e.g. operators and payers of a test. */
   readonly accounts?: readonly { readonly address: string; readonly amount: bigint }[];
+  /**
+   * With operators, every validator's node probes them and reports their uptime each epoch
+   * (app.toml [availability]); this is how often, in ms (default 60 s, at least 1 s).
+   */
+  readonly availabilityProbeMs?: number;
   /** app.toml: minimum gas prices (default 0.025ucairn). */
   readonly minimumGasPrices?: string;
   readonly note?: (message: string) => void;
@@ -89,11 +94,18 @@ function portsAt(list: readonly number[], i: number): Required<LocalnetNode['por
   return { rpc: p[0]!, p2p: p[1]!, abci: p[2]!, libp2p: p[3]!, metrics: p[4]!, api: p[5]!, grpc: p[6]! };
 }
 
+/** A validator's node that reports its operators' uptime as `validator`, probing every `probeMs`. */
+interface Availability {
+  readonly validator: string;
+  readonly probeMs: number;
+}
+
 /**
  * app.toml and config.toml of a node: libp2p on its port with `bootstrap` (every other node's
- * address), the watcher (key in config/watcher_key.hex) and metrics on theirs.
+ * address), the watcher (key in config/watcher_key.hex) and metrics on theirs, and the availability
+ * reporter when given.
  */
-async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[], blockTimeMs: number, minimumGasPrices: string, bootstrap: readonly string[]): Promise<void> {
+async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[], blockTimeMs: number, minimumGasPrices: string, bootstrap: readonly string[], availability?: Availability): Promise<void> {
   const abciAddress = `tcp://127.0.0.1:${node.ports.abci}`;
   const gossip = {
     p2pEnabled: true,
@@ -107,6 +119,7 @@ async function configureNode(node: LocalnetNode, peers: readonly LocalnetNode[],
     apiCors: true,
     apiAddress: `tcp://127.0.0.1:${node.ports.api ?? 0}`,
     grpcAddress: `127.0.0.1:${node.ports.grpc ?? 0}`,
+    ...(availability === undefined ? {} : { availabilityValidator: availability.validator, availabilityProbeIntervalMs: availability.probeMs }),
   };
   await writeAppConfig(node.home, { ...DEFAULT_APP_CONFIG, abciAddress, minimumGasPrices, checkInvariants: true, pruningKeepRecent: 0, ...gossip });
   await configure(
@@ -163,9 +176,14 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
   const genesis = buildGenesis({ chainId, validators: [], appState, consensusParams: defaultGenesisConsensusParams() });
   await checkGenesis(genesis);
   const gossipAddrs = await Promise.all(withOperators.map((node) => localP2pIdentity(node.home, node.ports.libp2p!)));
+  const probeMs = opts.availabilityProbeMs ?? 60_000;
+  if (!Number.isInteger(probeMs) || probeMs < 1000) throw new LocalnetError(`the availability probe interval must be at least 1000 ms, got ${probeMs}`);
   for (const [i, node] of withOperators.entries()) {
     await writeGenesis(node.home, genesis);
-    await configureNode(node, withOperators, blockTimeMs, minimumGasPrices, gossipAddrs.filter((_, j) => j !== i));
+    // With operators to probe, each validator's node reports their uptime (its watcher key signs,
+    // once the validator named it: localnet/playground.ts setAvailabilityReporters).
+    const availability = playground === undefined ? undefined : { validator: node.operator!.address, probeMs };
+    await configureNode(node, withOperators, blockTimeMs, minimumGasPrices, gossipAddrs.filter((_, j) => j !== i), availability);
   }
   const manifest: LocalnetManifest = { version: 1, chainId, dir, blockTimeMs, faucet, nodes: withOperators, ...(playground === undefined ? {} : { playground }) };
   await writeManifest(manifest);

@@ -11,7 +11,7 @@
 import { appHeight, rpcCall, status as nodeStatus } from '../node/cometbft/rpc.ts';
 import { type AddNodeOptions, type CreateLocalnetOptions, addNode, createLocalnet, removeLocalnet } from './create.ts';
 import { LocalnetError, type LocalnetManifest, type LocalnetNode, readManifest, writeManifest } from './manifest.ts';
-import { type OperatorReport, playgroundStatus, setUpPlayground } from './playground.ts';
+import { type OperatorReport, playgroundStatus, setAvailabilityReporters, setUpPlayground } from './playground.ts';
 import { isOurs, killStartedOnExit, sleep, startApp, startCometbftProcess, stopPid, waitForPort, waitForRpc } from './processes.ts';
 
 export { LocalnetError } from './manifest.ts';
@@ -121,12 +121,17 @@ export class Localnet {
     return playgroundStatus(p, this.rpcUrl(running.name));
   }
 
-  /** The first `up` registers the playground (localnet/playground.ts); later ones find it done. */
+  /**
+   * The first `up` registers the playground (localnet/playground.ts) and names each validator's
+   * watcher key its availability reporter; later ones find it done.
+   */
   async #setUpPlayground(): Promise<void> {
     const p = this.manifest.playground;
     if (p === undefined || p.setUpAtHeight !== undefined) return;
+    const rpc = this.rpcUrl(this.nodes[0]!.name);
+    const validators = this.nodes.flatMap((n) => (n.operator === undefined || n.watcher === undefined ? [] : [{ home: n.home, address: n.operator.address, reporter: n.watcher }]));
     try {
-      await setUpPlayground(p, { rpc: this.rpcUrl(this.nodes[0]!.name), chainId: this.chainId });
+      await Promise.all([setUpPlayground(p, { rpc, chainId: this.chainId }), setAvailabilityReporters(validators, { rpc })]);
     } catch (err) {
       throw new LocalnetError(`the localnet runs, but setting up its operators failed: ${(err as Error).message}; start over with \`cairn localnet down --reset\``, { cause: err });
     }

@@ -229,6 +229,25 @@ export async function setUpPlayground(p: Playground, opts: { rpc: string; chainI
 }
 
 /**
+ * Each validator names its node's watcher key as the signer of its availability reports
+ * (`MsgSetAvailabilityReporter`, signed by the validator's own key, the "validator" key of its home's
+ * test keyring), so the nodes' probers report the operators' uptime from the first epoch on.
+ */
+export async function setAvailabilityReporters(validators: readonly { readonly home: string; readonly address: string; readonly reporter: string }[], opts: { rpc: string }): Promise<void> {
+  await Promise.all(
+    validators.map(async (v) => {
+      const client = await SigningStargateClient.connectWithSigner(opts.rpc, await new Keyring({ dir: v.home, backend: 'test' }).signer('validator'), { registry: cairnRegistry(), gasPrice: GasPrice.fromString(GAS_PRICE) });
+      try {
+        const r = await client.signAndBroadcast(v.address, [emissionMsgs.MsgSetAvailabilityReporter({ validator: v.address, reporter: v.reporter })], 'auto', 'cairn localnet: availability reporter');
+        if (r.code !== 0) throw new PlaygroundError(`naming ${v.reporter} the availability reporter of ${v.address} failed: code ${r.code}: ${r.rawLog ?? ''}`);
+      } finally {
+        client.disconnect();
+      }
+    }),
+  );
+}
+
+/**
  * Answers every open capacity challenge of the playground's operators as their benchmark runner
  * would: the dev verifier signs the committed count and the operator sends MsgProveCapacity. Without
  * it, a dev chain's operator would be jailed for fake capacity `capacity_window` blocks after the
