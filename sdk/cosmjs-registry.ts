@@ -1,24 +1,26 @@
-// One CosmJS Registry of every type the module faces name: the messages Cairn's handlers accept
+// One CosmJS Registry of every type the module faces name, and one amino table of every message: the messages Cairn's handlers accept
 // (Cosmos bank, staking, distribution, slashing, gov, consensus, upgrade, feegrant, authz; Cairn's registry, receipts, royalty, emission) and
 // auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
 // forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
+import { AminoTypes, type AminoConverters } from '@cosmjs/stargate';
+import { type AminoMessage, type AnyResolver, aminoConverters, anyResolver } from './amino.ts';
 // Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
 import '../proto/cosmjs-int64.ts';
-import { authTypes } from './auth/messages.ts';
-import { bankTypes } from './bank/messages.ts';
-import { consensusTypes } from './consensus/messages.ts';
-import { distributionTypes } from './distribution/messages.ts';
-import { emissionTypes } from './emission/messages.ts';
-import { feegrantTypes } from './feegrant/messages.ts';
-import { authzTypes } from './authz/messages.ts';
-import { govTypes } from './gov/messages.ts';
-import { receiptsTypes } from './receipts/messages.ts';
-import { registryTypes } from './registry/messages.ts';
-import { royaltyTypes } from './royalty/messages.ts';
-import { slashingTypes } from './slashing/messages.ts';
-import { stakingTypes } from './staking/messages.ts';
-import { upgradeTypes } from './upgrade/messages.ts';
+import { authAmino, authTypes } from './auth/messages.ts';
+import { bankAmino, bankTypes } from './bank/messages.ts';
+import { consensusAmino, consensusTypes } from './consensus/messages.ts';
+import { distributionAmino, distributionTypes } from './distribution/messages.ts';
+import { emissionAmino, emissionTypes } from './emission/messages.ts';
+import { feegrantAmino, feegrantTypes } from './feegrant/messages.ts';
+import { authzAmino, authzTypes } from './authz/messages.ts';
+import { govAmino, govTypes } from './gov/messages.ts';
+import { receiptsAmino, receiptsTypes } from './receipts/messages.ts';
+import { registryAmino, registryTypes } from './registry/messages.ts';
+import { royaltyAmino, royaltyTypes } from './royalty/messages.ts';
+import { slashingAmino, slashingTypes } from './slashing/messages.ts';
+import { stakingAmino, stakingTypes } from './staking/messages.ts';
+import { upgradeAmino, upgradeTypes } from './upgrade/messages.ts';
 
 /** A new Registry of every type (a Registry is mutable: each client gets its own). */
 export function cairnRegistry(): Registry {
@@ -38,4 +40,36 @@ export function cairnRegistry(): Registry {
     ...royaltyTypes,
     ...emissionTypes,
   ]);
+}
+
+/** Every message's amino encoding (and the Any contents a proposal may carry). */
+export const CAIRN_AMINO: readonly AminoMessage[] = [
+  ...authAmino,
+  ...bankAmino,
+  ...stakingAmino,
+  ...distributionAmino,
+  ...slashingAmino,
+  ...consensusAmino,
+  ...upgradeAmino,
+  ...feegrantAmino,
+  ...authzAmino,
+  ...govAmino,
+  ...registryAmino,
+  ...receiptsAmino,
+  ...royaltyAmino,
+  ...emissionAmino,
+];
+
+/** Amino encodings by type URL and by amino name (each is unique: checked here, at load). */
+export const cairnAminoResolver: AnyResolver = anyResolver(CAIRN_AMINO);
+
+/** CosmJS AminoConverters for every message: `new AminoTypes(cairnAminoConverters())`, or pass
+ * `aminoTypes: cairnAminoTypes()` to SigningStargateClient. */
+export function cairnAminoConverters(): AminoConverters {
+  return aminoConverters(CAIRN_AMINO, cairnAminoResolver);
+}
+
+/** A new AminoTypes of every message (what SigningStargateClient's `aminoTypes` option takes). */
+export function cairnAminoTypes(): AminoTypes {
+  return new AminoTypes(cairnAminoConverters());
 }

@@ -44,18 +44,22 @@ export { BATCH_DOMAIN, batchSignBytes, signBatch, signBatchAsPayer, signedLedger
 export { type SampleParams, sampleIndices, sampleSize } from './receipts/sample.ts';
 
 // The modules' client faces: type URLs, EncodeObject builders, CosmJS registry and query extensions.
-export { cairnRegistry } from './cosmjs-registry.ts';
+export { CAIRN_AMINO, cairnAminoConverters, cairnAminoResolver, cairnAminoTypes, cairnRegistry } from './cosmjs-registry.ts';
+export { type AminoMessage, type AminoSchema, aminoConverters } from './amino.ts';
 export { type TypedEncodeObject } from './messages.ts';
 export { type AbciQuery } from './queries.ts';
-export { AUTH_TYPE_URLS, type AuthEncodeObject, authMsgs, authTypes } from './auth/messages.ts';
-export { BANK_TYPE_URLS, type BankEncodeObject, bankMsgs, bankTypes } from './bank/messages.ts';
-export { CONSENSUS_PUBKEY_TYPE_URL, STAKING_TYPE_URLS, type StakingEncodeObject, stakingMsgs, stakingTypes } from './staking/messages.ts';
-export { DISTRIBUTION_TYPE_URLS, type DistributionEncodeObject, distributionMsgs, distributionTypes } from './distribution/messages.ts';
-export { SLASHING_TYPE_URLS, type SlashingEncodeObject, slashingMsgs, slashingTypes } from './slashing/messages.ts';
-export { REGISTRY_TYPE_URLS, type RegistryEncodeObject, registryMsgs, registryTypes } from './registry/messages.ts';
-export { RECEIPTS_TYPE_URLS, type ReceiptsEncodeObject, receiptsMsgs, receiptsTypes } from './receipts/messages.ts';
-export { ROYALTY_TYPE_URLS, type RoyaltyEncodeObject, royaltyMsgs, royaltyTypes } from './royalty/messages.ts';
-export { EMISSION_TYPE_URLS, type EmissionEncodeObject, emissionMsgs, emissionTypes } from './emission/messages.ts';
+export { AUTH_TYPE_URLS, type AuthEncodeObject, authMsgs, authTypes, authAmino, authAminoConverters } from './auth/messages.ts';
+export { BANK_TYPE_URLS, type BankEncodeObject, bankMsgs, bankTypes, bankAmino, bankAminoConverters } from './bank/messages.ts';
+export { CONSENSUS_PUBKEY_TYPE_URL, STAKING_TYPE_URLS, type StakingEncodeObject, stakingMsgs, stakingTypes, stakingAmino, stakingAminoConverters } from './staking/messages.ts';
+export { DISTRIBUTION_TYPE_URLS, type DistributionEncodeObject, distributionMsgs, distributionTypes, distributionAmino, distributionAminoConverters } from './distribution/messages.ts';
+export { SLASHING_TYPE_URLS, type SlashingEncodeObject, slashingMsgs, slashingTypes, slashingAmino, slashingAminoConverters } from './slashing/messages.ts';
+export { GOV_TYPE_URLS, GOV_V1BETA1_TYPE_URLS, type GovEncodeObject, govAmino, govAminoConverters, govMsgs, govTypes, govV1beta1Msgs, textProposalContent } from './gov/messages.ts';
+export { UPGRADE_TYPE_URLS, type UpgradeEncodeObject, upgradeAmino, upgradeAminoConverters, upgradeMsgs, upgradeTypes } from './upgrade/messages.ts';
+export { CONSENSUS_TYPE_URLS, type ConsensusEncodeObject, consensusAmino, consensusAminoConverters, consensusMsgs, consensusTypes } from './consensus/messages.ts';
+export { REGISTRY_TYPE_URLS, type RegistryEncodeObject, registryMsgs, registryTypes, registryAmino, registryAminoConverters } from './registry/messages.ts';
+export { RECEIPTS_TYPE_URLS, type ReceiptsEncodeObject, receiptsMsgs, receiptsTypes, receiptsAmino, receiptsAminoConverters } from './receipts/messages.ts';
+export { ROYALTY_TYPE_URLS, type RoyaltyEncodeObject, royaltyMsgs, royaltyTypes, royaltyAmino, royaltyAminoConverters } from './royalty/messages.ts';
+export { EMISSION_TYPE_URLS, type EmissionEncodeObject, emissionMsgs, emissionTypes, emissionAmino, emissionAminoConverters } from './emission/messages.ts';
 export { type RegistryExtension, type RegistryQueries, queryRegistry, setupRegistryExtension } from './registry/queries.ts';
 export { type ReceiptsExtension, type ReceiptsQueries, queryReceipts, setupReceiptsExtension } from './receipts/queries.ts';
 export { type RoyaltyExtension, type RoyaltyQueries, queryRoyalty, setupRoyaltyExtension } from './royalty/queries.ts';

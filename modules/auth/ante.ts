@@ -1,20 +1,15 @@
 // The ante checks, in the Cosmos SDK's order, so each failure gets the code and log a wallet
 // expects: block gas limit (11), timeout height (30), memo (12), tx size gas, fee (13, 5), pubkey (8), signature count,
-// sequence (32), signature (4), then sequence increment. They run before any message executes and
+// sequence (32), signature (4: either sign mode, single or multisig keys, signatures.ts), then sequence increment. They run before any message executes and
 // their writes (fee, sequence, pubkey) stand even when a message later fails.
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
-import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
-import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
-import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
-import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { AccountKeeper } from './keeper.ts';
 import type { BankApi } from '../bank/api.ts';
 import { FEE_COLLECTOR } from './keys.ts';
 
 export { FEE_COLLECTOR };
-import { sha256 } from '../../core/crypto/hash.ts';
-import { pubkeyToAddress } from '../../core/crypto/address.ts';
-import { verifySecp256k1 } from '../../core/crypto/secp256k1.ts';
+import { accountPubKeyAddress, countSubKeys, decodeAccountPubKey, signatureCount, verifyAccountSignature } from './signatures.ts';
+import { signBytes } from './sign-bytes.ts';
 import { type Amount, formatCoins, parseCoins } from '../../core/framework/coins.ts';
 import { AppError, rewrap } from '../../core/framework/errors.ts';
 import type { Context } from '../../core/framework/context.ts';
@@ -23,7 +18,6 @@ import {
   ErrInvalidAddress,
   ErrInvalidPubKey,
   ErrMemoTooLarge,
-  ErrNotSupported,
   ErrOutOfGas,
   ErrTooManySignatures,
   ErrTxTimeoutHeight,
@@ -109,8 +103,11 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
   else if (simulate) await chargeFeeTransferGas(ctx, deps, deductFrom, opts);
   ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: deductFromText });
 
-  if (BigInt(tx.signers.length) > params.txSigLimit) {
-    throw ErrTooManySignatures.wrap(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
+  // The SDK's ValidateSigCountDecorator: a multisig key counts each of its members.
+  const offeredKeys = tx.authInfo.signerInfos.map((info, i) => (info.publicKey === undefined ? undefined : decodeAccountPubKey(info.publicKey, signerName(tx.signers[i]!, i))));
+  const sigCount = offeredKeys.reduce((n, pk) => n + (pk === undefined ? 1 : countSubKeys(pk)), 0);
+  if (BigInt(sigCount) > params.txSigLimit) {
+    throw ErrTooManySignatures.wrap(`signatures: ${sigCount}, limit: ${params.txSigLimit}`);
   }
 
   for (const [i, signer] of tx.signers.entries()) {
@@ -121,39 +118,35 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
     const base: BaseAccount = { ...account.base };
 
     // The first tx of an account carries its pubkey; it must hash to the signer's address.
-    let pubkey = base.pubKey === undefined ? undefined : decodePubKey(base.pubKey.typeUrl, base.pubKey.value, signer, i);
-    if (info.publicKey !== undefined) {
-      const offered = decodePubKey(info.publicKey.typeUrl, info.publicKey.value, signer, i);
-      if (!equal(pubkeyToAddress(offered), address)) {
+    let pubkey = base.pubKey === undefined ? undefined : decodeAccountPubKey(base.pubKey, signerName(signer, i));
+    const offered = offeredKeys[i];
+    if (offered !== undefined) {
+      if (!equal(accountPubKeyAddress(offered), address)) {
         throw ErrInvalidPubKey.wrap(`pubKey does not match signer address ${signer} with signer index: ${i}`);
       }
       if (pubkey === undefined) {
         pubkey = offered;
-        base.pubKey = info.publicKey;
+        base.pubKey = offered.any;
       }
     }
     if (pubkey === undefined) throw ErrInvalidPubKey.wrap(`pubkey on account is not set for signer ${signer}`);
 
-    ctx.gas.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
+    ctx.gas.consume(params.sigVerifyCostSecp256k1 * BigInt(signatureCount(pubkey, info.modeInfo)), 'ante verify: secp256k1');
     if (info.sequence !== base.sequence) {
       throw ErrWrongSequence.wrap(`account sequence mismatch, expected ${base.sequence}, got ${info.sequence}`);
     }
-    const mode = info.modeInfo?.single?.mode;
     // Simulation carries no real signature (CosmJS sends SIGN_MODE_UNSPECIFIED and empty bytes);
     // a recheck already verified this exact tx against the same account number and chain id.
     if (!simulate && ctx.mode !== 'recheck') {
-      if (mode !== SignMode.SIGN_MODE_DIRECT) {
-        throw ErrNotSupported.wrap(`sign mode ${mode ?? 'multi'} is not supported; sign with SIGN_MODE_DIRECT`);
-      }
-      const signBytes = SignDoc.encode({
-        bodyBytes: tx.raw.bodyBytes,
-        authInfoBytes: tx.raw.authInfoBytes,
-        chainId: ctx.block.chainId,
-        accountNumber: base.accountNumber,
-      }).finish();
-      if (!verifySecp256k1(pubkey, sha256(signBytes), tx.raw.signatures[i]!)) {
+      const signer_ = { chainId: ctx.block.chainId, accountNumber: base.accountNumber, sequence: base.sequence };
+      try {
+        verifyAccountSignature(pubkey, info.modeInfo, tx.raw.signatures[i]!, (mode) => signBytes(mode, tx, signer_));
+      } catch (err) {
+        if (!ErrUnauthorized.is(err)) throw err;
+        // The SDK's SigVerificationDecorator message, which wallets show as is; a multisig's says which part failed.
+        const why = pubkey.kind === 'multisig' ? `: (${(err as Error).message.replace(/: unauthorized$/, '')})` : '';
         throw ErrUnauthorized.wrap(
-          `signature verification failed; please verify account number (${base.accountNumber}), sequence (${base.sequence}) and chain-id (${ctx.block.chainId})`,
+          `signature verification failed; please verify account number (${base.accountNumber}), sequence (${base.sequence}) and chain-id (${ctx.block.chainId})${why}`,
         );
       }
     }
@@ -162,6 +155,10 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
     base.sequence += 1n;
     deps.accounts.set(ctx.store, account.kind === 'base' ? { kind: 'base', base } : { ...account, base });
   }
+}
+
+function signerName(signer: string, index: number): string {
+  return `signer ${signer} (index ${index})`;
 }
 
 /**
@@ -173,20 +170,6 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
 async function chargeFeeTransferGas(ctx: Context, deps: AnteDeps, payer: Uint8Array, opts: AnteOptions): Promise<void> {
   const denom = opts.minGasPrices[0]?.denom;
   if (denom !== undefined) await deps.bank.sendToModule(ctx, payer, FEE_COLLECTOR, [{ denom, amount: 1n }]);
-}
-
-function decodePubKey(typeUrl: string, value: Uint8Array, signer: string, index: number): Uint8Array {
-  if (typeUrl !== AUTH_TYPE_URLS.Secp256k1PubKey) {
-    throw ErrInvalidPubKey.wrap(`unsupported pubkey type ${typeUrl} for signer ${signer} (index ${index}); use ${AUTH_TYPE_URLS.Secp256k1PubKey}`);
-  }
-  let key: Uint8Array;
-  try {
-    key = PubKey.decode(value).key;
-  } catch {
-    throw ErrInvalidPubKey.wrap(`malformed secp256k1 pubkey for signer ${signer}`);
-  }
-  if (key.length !== 33) throw ErrInvalidPubKey.wrap(`secp256k1 pubkey must be 33 bytes, got ${key.length}`);
-  return key;
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

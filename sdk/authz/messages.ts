@@ -6,6 +6,7 @@ import { GenericAuthorization } from 'cosmjs-types/cosmos/authz/v1beta1/authz';
 import { MsgExec, MsgGrant, MsgRevoke } from 'cosmjs-types/cosmos/authz/v1beta1/tx';
 import { SendAuthorization } from 'cosmjs-types/cosmos/bank/v1beta1/authz';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
+import { COINS, keep, list, type AminoMessage, aminoConverters, aminoMessages } from '../amino.ts';
 
 const MSG_TYPE_URLS = {
   MsgGrant: '/cosmos.authz.v1beta1.MsgGrant',
@@ -48,3 +49,23 @@ export function genericAuthorization(msg: string): { typeUrl: string; value: Uin
 export function sendAuthorization(spendLimit: { denom: string; amount: string }[], allowList: string[] = []): { typeUrl: string; value: Uint8Array } {
   return { typeUrl: AUTHZ_TYPE_URLS.SendAuthorization, value: SendAuthorization.encode({ spendLimit, allowList }).finish() };
 }
+
+const N = AUTHZ_AMINO_NAMES;
+
+/**
+ * Amino JSON (Ledger, Keplr's amino path): the messages and the authorizations their Anys hold.
+ * MsgExec carries other modules' messages: sign it with `cairnAminoConverters()` (sdk/cosmjs-registry.ts).
+ */
+export const authzAmino: readonly AminoMessage[] = aminoMessages(
+  AUTHZ_TYPE_URLS,
+  { ...MSG_TYPES, GenericAuthorization, SendAuthorization },
+  {
+    MsgGrant: [N.MsgGrant, { granter: 'string', grantee: 'string', grant: keep({ authorization: 'any', expiration: 'timestamp' }) }],
+    MsgExec: [N.MsgExec, { grantee: 'string', msgs: list('any') }],
+    MsgRevoke: [N.MsgRevoke, { granter: 'string', grantee: 'string', msg_type_url: 'string' }],
+    GenericAuthorization: [N.GenericAuthorization, { msg: 'string' }],
+    SendAuthorization: [N.SendAuthorization, { spend_limit: COINS, allow_list: list('string') }],
+  },
+);
+/** For `new AminoTypes({ ...authzAminoConverters })`. */
+export const authzAminoConverters = aminoConverters(authzAmino);

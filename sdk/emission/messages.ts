@@ -3,6 +3,8 @@
 // wallets, the CLI and the node's own signers build their messages with `emissionMsgs`.
 import * as tx from '../../proto/gen/cairn/emission/v1/tx.ts';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
+import { type AminoMessage, aminoConverters } from '../amino.ts';
+import { cairnModuleAmino } from '../cairn-amino.ts';
 
 export const EMISSION_TYPE_URLS = {
   MsgReportAvailability: '/cairn.emission.v1.MsgReportAvailability',
@@ -25,3 +27,8 @@ export const MAX_GPU_ID_LENGTH = 128;
 export const emissionTypes = generatedTypes(EMISSION_TYPE_URLS, tx);
 /** `emissionMsgs.MsgReportAvailability({ … })`: the EncodeObject to sign. */
 export const emissionMsgs = encodeObjectBuilders(EMISSION_TYPE_URLS, tx);
+
+/** Amino JSON (Ledger, Keplr's amino path): `cairn/MsgX`, params as `cairn/x/emission/MsgUpdateParams`. */
+export const emissionAmino: readonly AminoMessage[] = cairnModuleAmino('emission', EMISSION_TYPE_URLS, tx);
+/** For `new AminoTypes({ ...emissionAminoConverters })`: a CosmJS client signs emission messages with amino JSON. */
+export const emissionAminoConverters = aminoConverters(emissionAmino);

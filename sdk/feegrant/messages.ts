@@ -4,6 +4,7 @@
 import { AllowedMsgAllowance, BasicAllowance, PeriodicAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/feegrant';
 import { MsgGrantAllowance, MsgRevokeAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/tx';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
+import { COINS, keep, list, type AminoMessage, aminoConverters, aminoMessages } from '../amino.ts';
 
 const MSG_TYPE_URLS = {
   MsgGrantAllowance: '/cosmos.feegrant.v1beta1.MsgGrantAllowance',
@@ -46,3 +47,24 @@ export function basicAllowance(value: Partial<BasicAllowance>): { typeUrl: strin
 export function periodicAllowance(value: Partial<PeriodicAllowance>): { typeUrl: string; value: Uint8Array } {
   return { typeUrl: FEEGRANT_TYPE_URLS.PeriodicAllowance, value: PeriodicAllowance.encode(PeriodicAllowance.fromPartial(value)).finish() };
 }
+
+const BASIC = { spend_limit: COINS, expiration: 'timestamp' } as const;
+const N = FEEGRANT_AMINO_NAMES;
+
+/** Amino JSON (Ledger, Keplr's amino path): the messages and the allowances their Anys hold. */
+export const feegrantAmino: readonly AminoMessage[] = aminoMessages(
+  FEEGRANT_TYPE_URLS,
+  { ...MSG_TYPES, BasicAllowance, PeriodicAllowance, AllowedMsgAllowance },
+  {
+    MsgGrantAllowance: [N.MsgGrantAllowance, { granter: 'string', grantee: 'string', allowance: 'any' }],
+    MsgRevokeAllowance: [N.MsgRevokeAllowance, { granter: 'string', grantee: 'string' }],
+    BasicAllowance: [N.BasicAllowance, BASIC],
+    PeriodicAllowance: [
+      N.PeriodicAllowance,
+      { basic: keep(BASIC), period: keep('duration'), period_spend_limit: COINS, period_can_spend: COINS, period_reset: keep('timestamp') },
+    ],
+    AllowedMsgAllowance: [N.AllowedMsgAllowance, { allowance: 'any', allowed_messages: list('string') }],
+  },
+);
+/** For `new AminoTypes({ ...feegrantAminoConverters })`. */
+export const feegrantAminoConverters = aminoConverters(feegrantAmino);

@@ -11,6 +11,7 @@ import {
 } from 'cosmjs-types/cosmos/gov/v1beta1/tx';
 import { TextProposal } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
+import { COINS, keep, list, type AminoMessage, aminoConverters, aminoMessages } from '../amino.ts';
 
 export const GOV_TYPE_URLS = {
   MsgSubmitProposal: '/cosmos.gov.v1.MsgSubmitProposal',
@@ -49,3 +50,61 @@ export const govV1beta1Msgs = encodeObjectBuilders(GOV_V1BETA1_TYPE_URLS, V1BETA
 export function textProposalContent(title: string, description: string): { typeUrl: string; value: Uint8Array } {
   return { typeUrl: TEXT_PROPOSAL_TYPE_URL, value: TextProposal.encode({ title, description }).finish() };
 }
+
+/**
+ * Amino JSON (Ledger, Keplr's amino path), with the SDK's names: cosmos-sdk/v1/… for v1, the bare
+ * cosmos-sdk/… names for v1beta1 (what CosmJS's own gov converters sign). A proposal's messages are
+ * Anys written with their own amino encoding: sign proposals with `cairnAminoConverters()`
+ * (sdk/cosmjs-registry.ts), which knows every message.
+ */
+export const govAmino: readonly AminoMessage[] = [
+  ...aminoMessages(GOV_TYPE_URLS, TYPES, {
+    MsgSubmitProposal: [
+      'cosmos-sdk/v1/MsgSubmitProposal',
+      { messages: list('any'), initial_deposit: COINS, proposer: 'string', metadata: 'string', title: 'string', summary: 'string', expedited: 'bool' },
+    ],
+    MsgDeposit: ['cosmos-sdk/v1/MsgDeposit', { proposal_id: keep('int64'), depositor: 'string', amount: COINS }],
+    MsgVote: ['cosmos-sdk/v1/MsgVote', { proposal_id: keep('int64'), voter: 'string', option: 'number', metadata: 'string' }],
+    MsgVoteWeighted: [
+      'cosmos-sdk/v1/MsgVoteWeighted',
+      { proposal_id: keep('int64'), voter: 'string', options: list({ option: 'number', weight: 'string' }), metadata: 'string' },
+    ],
+    MsgUpdateParams: [
+      'cosmos-sdk/x/gov/v1/MsgUpdateParams',
+      {
+        authority: 'string',
+        params: keep({
+          min_deposit: list({ denom: 'string', amount: keep('int') }, { keep: true }),
+          max_deposit_period: 'duration',
+          voting_period: 'duration',
+          quorum: 'string',
+          threshold: 'string',
+          veto_threshold: 'string',
+          min_initial_deposit_ratio: 'string',
+          proposal_cancel_ratio: 'string',
+          proposal_cancel_dest: 'string',
+          expedited_voting_period: 'duration',
+          expedited_threshold: 'string',
+          expedited_min_deposit: list({ denom: 'string', amount: keep('int') }, { keep: true }),
+          burn_vote_quorum: 'bool',
+          burn_proposal_deposit_prevote: 'bool',
+          burn_vote_veto: 'bool',
+          min_deposit_ratio: 'string',
+        }),
+      },
+    ],
+    MsgExecLegacyContent: ['cosmos-sdk/v1/MsgExecLegacyContent', { content: 'any', authority: 'string' }],
+  }),
+  ...aminoMessages(GOV_V1BETA1_TYPE_URLS, V1BETA1_TYPES, {
+    MsgSubmitProposal: ['cosmos-sdk/MsgSubmitProposal', { content: 'any', initial_deposit: COINS, proposer: 'string' }],
+    MsgDeposit: ['cosmos-sdk/MsgDeposit', { proposal_id: keep('int64'), depositor: 'string', amount: COINS }],
+    MsgVote: ['cosmos-sdk/MsgVote', { proposal_id: keep('int64'), voter: 'string', option: 'number' }],
+    MsgVoteWeighted: [
+      'cosmos-sdk/MsgVoteWeighted',
+      { proposal_id: keep('int64'), voter: 'string', options: list({ option: 'number', weight: keep('dec') }) },
+    ],
+  }),
+  ...aminoMessages({ TextProposal: TEXT_PROPOSAL_TYPE_URL }, { TextProposal }, { TextProposal: ['cosmos-sdk/TextProposal', { title: 'string', description: 'string' }] }),
+];
+/** For `new AminoTypes({ ...govAminoConverters })` (proposal contents limited to gov's own types). */
+export const govAminoConverters = aminoConverters(govAmino);

@@ -3,6 +3,8 @@
 // wallets, the CLI and the node's own signers build their messages with `receiptsMsgs`.
 import * as tx from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
+import { type AminoMessage, aminoConverters } from '../amino.ts';
+import { cairnModuleAmino } from '../cairn-amino.ts';
 
 export const RECEIPTS_TYPE_URLS = {
   MsgDepositEscrow: '/cairn.receipts.v1.MsgDepositEscrow',
@@ -27,3 +29,8 @@ export type ReceiptsEncodeObject<K extends ReceiptsMsgName = ReceiptsMsgName> = 
 export const receiptsTypes = generatedTypes(RECEIPTS_TYPE_URLS, tx);
 /** `receiptsMsgs.MsgDepositEscrow({ … })`: the EncodeObject to sign. */
 export const receiptsMsgs = encodeObjectBuilders(RECEIPTS_TYPE_URLS, tx);
+
+/** Amino JSON (Ledger, Keplr's amino path): `cairn/MsgX`, params as `cairn/x/receipts/MsgUpdateParams`. */
+export const receiptsAmino: readonly AminoMessage[] = cairnModuleAmino('receipts', RECEIPTS_TYPE_URLS, tx);
+/** For `new AminoTypes({ ...receiptsAminoConverters })`: a CosmJS client signs receipts messages with amino JSON. */
+export const receiptsAminoConverters = aminoConverters(receiptsAmino);

@@ -3,6 +3,8 @@
 // wallets, the CLI and the node's own signers build their messages with `registryMsgs`.
 import * as tx from '../../proto/gen/cairn/registry/v1/tx.ts';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
+import { type AminoMessage, aminoConverters } from '../amino.ts';
+import { cairnModuleAmino } from '../cairn-amino.ts';
 
 export const REGISTRY_TYPE_URLS = {
   MsgRegisterOperator: '/cairn.registry.v1.MsgRegisterOperator',
@@ -32,3 +34,8 @@ export type RegistryEncodeObject<K extends RegistryMsgName = RegistryMsgName> = 
 export const registryTypes = generatedTypes(REGISTRY_TYPE_URLS, tx);
 /** `registryMsgs.MsgRegisterOperator({ … })`: the EncodeObject to sign. */
 export const registryMsgs = encodeObjectBuilders(REGISTRY_TYPE_URLS, tx);
+
+/** Amino JSON (Ledger, Keplr's amino path): `cairn/MsgX`, params as `cairn/x/registry/MsgUpdateParams`. */
+export const registryAmino: readonly AminoMessage[] = cairnModuleAmino('registry', REGISTRY_TYPE_URLS, tx);
+/** For `new AminoTypes({ ...registryAminoConverters })`: a CosmJS client signs registry messages with amino JSON. */
+export const registryAminoConverters = aminoConverters(registryAmino);

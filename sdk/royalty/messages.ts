@@ -3,6 +3,8 @@
 // wallets, the CLI and the node's own signers build their messages with `royaltyMsgs`.
 import * as tx from '../../proto/gen/cairn/royalty/v1/tx.ts';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
+import { type AminoMessage, aminoConverters } from '../amino.ts';
+import { cairnModuleAmino } from '../cairn-amino.ts';
 
 export const ROYALTY_TYPE_URLS = {
   MsgUpdateParams: '/cairn.royalty.v1.MsgUpdateParams',
@@ -16,3 +18,8 @@ export type RoyaltyEncodeObject<K extends RoyaltyMsgName = RoyaltyMsgName> = Enc
 export const royaltyTypes = generatedTypes(ROYALTY_TYPE_URLS, tx);
 /** `royaltyMsgs.MsgUpdateParams({ … })`: the EncodeObject to sign. */
 export const royaltyMsgs = encodeObjectBuilders(ROYALTY_TYPE_URLS, tx);
+
+/** Amino JSON (Ledger, Keplr's amino path): `cairn/MsgX`, params as `cairn/x/royalty/MsgUpdateParams`. */
+export const royaltyAmino: readonly AminoMessage[] = cairnModuleAmino('royalty', ROYALTY_TYPE_URLS, tx);
+/** For `new AminoTypes({ ...royaltyAminoConverters })`: a CosmJS client signs royalty messages with amino JSON. */
+export const royaltyAminoConverters = aminoConverters(royaltyAmino);
