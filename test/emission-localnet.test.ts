@@ -10,6 +10,7 @@
 //   on chain every epoch; the stake-weighted median becomes operator0's uptime;
 // - the chain's capacity challenges: operator0 and operator1 answer theirs (as their benchmark runner
 //   would), operator2 cannot, and is slashed for fake capacity, jailed and loses the GPU commitment;
+//   a bonded challenge naming operator0 upper-cased (issue 13, finding 8) is refused;
 // - operator0's reputation grows from paid epochs, uptime and passed challenges, in the registry too;
 // - reservations: one started by operator0, one operator1 never starts (the payer is refunded and
 //   operator1 slashed), and one on the jailed operator2 refused at the door.
@@ -35,7 +36,7 @@ import { BatchStatus, ReservationStatus } from '../proto/gen/cairn/receipts/v1/t
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { ed25519FromSeed } from '../sdk/ed25519.ts';
-import { EMISSION_TYPE_URLS } from '../sdk/emission/messages.ts';
+import { EMISSION_TYPE_URLS, emissionMsgs } from '../sdk/emission/messages.ts';
 import { queryEmission } from '../sdk/emission/queries.ts';
 import { Keyring } from '../sdk/keyring/keyring.ts';
 import { type Batch, buildBatch, inclusionProof, signBatchAsPayer, signReceipt, signedLedger } from '../sdk/index.ts';
@@ -301,7 +302,7 @@ describe('emission on a 4-validator localnet with the playground’s operators',
     expect(BigInt(r0.uptimeReward)).toBe((pool * 1000n) / BPS);
   }, 60_000);
 
-  it('capacity challenges: operator0 and operator1 prove theirs; operator2 cannot and is slashed for fake capacity, jailed and loses the GPU commitment', async () => {
+  it('capacity challenges: operator0 and operator1 prove theirs; operator2 cannot and is slashed for fake capacity, jailed and loses the GPU commitment; a challenge naming operator0 upper-cased is refused', async () => {
     const failed = await eventually('operator2 slashed for fake capacity', 60_000, async () => (await allChallenges()).find((c) => c.status === ChallengeStatus.CHALLENGE_STATUS_FAILED));
     expect(failed.operator).toBe(operators[2]!.address);
     const o2 = await registry.operator({ address: operators[2]!.address });
@@ -318,6 +319,12 @@ describe('emission on a 4-validator localnet with the playground’s operators',
       expect(o.operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_ACTIVE);
       expect(o.gpus.map((g) => g.count)).toEqual([8]);
     }
+    // Finding 8's second half: a bonded challenge naming operator0 upper-cased (the same bytes)
+    // would open a challenge its normal proof misses; the chain refuses that spelling.
+    const faucet = { address: net.manifest.faucet.address, key: 'faucet' };
+    const shouted = await send(faucet, [emissionMsgs.MsgChallengeCapacity({ challenger: faucet.address, operator: operators[0]!.address.toUpperCase(), gpuId: operators[0]!.gpuId })]).then((r) => `code ${r.code}: ${r.log}`, (e: Error) => e.message);
+    expect(shouted).toMatch(/code 7\b/);
+    expect(shouted).toContain(`upper-case spelling; write it as ${operators[0]!.address}`);
   }, 90_000);
 
   it('reputation: operator0’s paid epochs, uptime and passed challenges raise its score, in the registry’s catalog too', async () => {
@@ -348,9 +355,8 @@ describe('emission on a 4-validator localnet with the playground’s operators',
 
     // The jailed operator2 cannot be reserved: refused, nothing taken but the fee.
     const before = await receipts.reservations({ payer: payer.address });
-    const door = await send(payer, [reserve(op2)]).catch((e: Error) => ({ code: -1, log: e.message, height: 0, responses: [] }));
-    expect(door.code).not.toBe(0);
-    expect(door.log).toMatch(/not active|jailed|no GPU/);
+    const door = await send(payer, [reserve(op2)]).then((r) => `code ${r.code}: ${r.log}`, (e: Error) => e.message);
+    expect(door).toMatch(/code 8\b[^]*operator is not active/);
     expect((await receipts.reservations({ payer: payer.address })).reservations).toHaveLength(before.reservations.length);
 
     // operator1 lets its start window pass; the payer reports it and gets the price back.
