@@ -11,6 +11,11 @@ import {
   type RequestPrepareProposal,
   type RequestProcessProposal,
   type RequestQuery,
+  type RequestApplySnapshotChunk,
+  type RequestLoadSnapshotChunk,
+  type RequestOfferSnapshot,
+  type ResponseApplySnapshotChunk,
+  type Snapshot,
   type ResponseCheckTx,
   type ResponseCommit,
   type ResponseFinalizeBlock,
@@ -64,6 +69,7 @@ import { type TxEnv, type TxResult, runTx } from '../core/tx/run.ts';
 import { govAccount } from '../core/framework/authority.ts';
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import * as appKeys from './app-keys.ts';
+import { Restore, SNAPSHOT_FORMAT, SnapshotFormatError, type Snapshots, openNow } from './snapshots/index.ts';
 
 export const APP_VERSION = 1n;
 export const APP_NAME = 'cairn';
@@ -84,6 +90,8 @@ export interface AppOptions {
   readonly authority?: Uint8Array;
   /** The state migrations this build runs, by upgrade plan name (node/upgrades.ts). */
   readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
+  /** State-sync snapshots this node takes and serves (none: it serves none, and can still restore one). */
+  readonly snapshots?: Snapshots;
 }
 
 export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx: 64 };
@@ -150,6 +158,9 @@ export class CairnApp implements AbciApplication {
   #finalizedHeight: bigint | undefined;
   /** The consensus params of the last committed state: those CometBFT runs the next block with. */
   #consensusParams: ConsensusParams | undefined;
+  readonly #snapshots: Snapshots | undefined;
+  /** The snapshot being restored (state sync), between OfferSnapshot and its last chunk. */
+  #restore: Restore | undefined;
 
   constructor(opts: AppOptions) {
     this.store = opts.store;
@@ -160,6 +171,7 @@ export class CairnApp implements AbciApplication {
     this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.#checkInvariants = opts.checkInvariants ?? false;
     this.#upgradeHandlers = opts.upgradeHandlers ?? new Map();
+    this.#snapshots = opts.snapshots;
     this.halted = new Promise((resolve) => (this.#halt = resolve));
     this.#router = new Map();
     const registry = cairnRegistry();
@@ -386,29 +398,81 @@ export class CairnApp implements AbciApplication {
 
   async commit(): Promise<ResponseCommit> {
     if (this.#finalizedHeight === undefined) throw new Error('Commit without a finalized block');
-    await this.store.commit(this.#finalizedHeight);
+    const height = this.#finalizedHeight;
+    await this.store.commit(height);
+    this.#snapshots?.afterCommit(height, () => openNow(this.store.committed.iterate({})));
     this.#finalizedHeight = undefined;
     this.#checkState = branch(readOnly(this.store.committed));
     this.#consensusParams = await storedParams(this.store.committed);
     return { retainHeight: 0n };
   }
 
-  // ---- snapshot connection: state sync is not offered yet ----
+  // ---- snapshot connection: state sync (node/snapshots) ----
 
-  async listSnapshots(): Promise<{ snapshots: [] }> {
-    return { snapshots: [] };
+  async listSnapshots(): Promise<{ snapshots: Snapshot[] }> {
+    return { snapshots: (this.#snapshots?.list() ?? []).map((s) => ({ ...s })) };
   }
 
-  async offerSnapshot(): Promise<{ result: ResponseOfferSnapshot_Result }> {
-    return { result: ResponseOfferSnapshot_Result.ABORT };
+  async loadSnapshotChunk(req: RequestLoadSnapshotChunk): Promise<{ chunk: Uint8Array }> {
+    return { chunk: (await this.#snapshots?.loadChunk(req.height, req.format, req.chunk)) ?? new Uint8Array() };
   }
 
-  async loadSnapshotChunk(): Promise<{ chunk: Uint8Array }> {
-    return { chunk: new Uint8Array() };
+  /** A snapshot offered with the app hash CometBFT's light client trusts for its height. */
+  async offerSnapshot(req: RequestOfferSnapshot): Promise<{ result: ResponseOfferSnapshot_Result }> {
+    if (this.store.lastHeight !== 0n) {
+      this.#logger.error('state sync offered a snapshot to a node that already has state: start it on an empty data directory', { height: String(this.store.lastHeight) });
+      return { result: ResponseOfferSnapshot_Result.ABORT };
+    }
+    const s = req.snapshot;
+    if (s === undefined) return { result: ResponseOfferSnapshot_Result.REJECT };
+    if (s.format !== SNAPSHOT_FORMAT) return { result: ResponseOfferSnapshot_Result.REJECT_FORMAT };
+    try {
+      this.#restore = new Restore(s, req.appHash);
+    } catch (err) {
+      this.#logger.warn('refused a snapshot', { height: String(s.height), error: (err as Error).message });
+      return { result: ResponseOfferSnapshot_Result.REJECT };
+    }
+    this.store.discard();
+    this.#logger.info('restoring a snapshot', { height: String(s.height), chunks: s.chunks });
+    return { result: ResponseOfferSnapshot_Result.ACCEPT };
   }
 
-  async applySnapshotChunk(): Promise<{ result: ResponseApplySnapshotChunk_Result; refetchChunks: number[]; rejectSenders: string[] }> {
-    return { result: ResponseApplySnapshotChunk_Result.ABORT, refetchChunks: [], rejectSenders: [] };
+  async applySnapshotChunk(req: RequestApplySnapshotChunk): Promise<ResponseApplySnapshotChunk> {
+    const result = (r: ResponseApplySnapshotChunk_Result, refetch: number[] = [], reject: string[] = []): ResponseApplySnapshotChunk => ({ result: r, refetchChunks: refetch, rejectSenders: reject });
+    const restore = this.#restore;
+    if (restore === undefined) return result(ResponseApplySnapshotChunk_Result.ABORT);
+    let outcome;
+    try {
+      outcome = restore.apply(req.index, req.chunk, this.store.working);
+    } catch (err) {
+      if (!(err instanceof SnapshotFormatError)) throw err;
+      // The chunk is the one the snapshot lists, so the snapshot itself is false.
+      this.#logger.warn('refused a snapshot whose content does not decode', { height: String(restore.height), chunk: req.index, error: err.message });
+      this.#abandonRestore();
+      return result(ResponseApplySnapshotChunk_Result.REJECT_SNAPSHOT);
+    }
+    if (outcome === 'bad-chunk') {
+      this.#logger.warn('refused a snapshot chunk that does not match its hash; fetching it from another peer', { height: String(restore.height), chunk: req.index, sender: req.sender });
+      return result(ResponseApplySnapshotChunk_Result.RETRY, [req.index], req.sender === '' ? [] : [req.sender]);
+    }
+    if (outcome === 'more') return result(ResponseApplySnapshotChunk_Result.ACCEPT);
+    const root = await this.store.workingHash();
+    if (!Buffer.from(root).equals(restore.appHash)) {
+      this.#logger.warn('refused a snapshot whose state does not have the trusted app hash', { height: String(restore.height), got: hex(root), want: hex(restore.appHash) });
+      this.#abandonRestore();
+      return result(ResponseApplySnapshotChunk_Result.REJECT_SNAPSHOT);
+    }
+    await this.store.commit(restore.height);
+    this.#restore = undefined;
+    await this.load();
+    this.#checkState = branch(readOnly(this.store.committed));
+    this.#logger.info('state restored from a snapshot', { height: String(restore.height), appHash: hex(root) });
+    return result(ResponseApplySnapshotChunk_Result.ACCEPT);
+  }
+
+  #abandonRestore(): void {
+    this.#restore = undefined;
+    this.store.discard();
   }
 
   // ---- helpers ----
@@ -431,6 +495,10 @@ export class CairnApp implements AbciApplication {
       throw new Error(`invariant broken at height ${height}: ${broken.join('; ')}`);
     }
   }
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex').toUpperCase();
 }
 
 function tagMode(events: readonly Event[], mode: string): Event[] {

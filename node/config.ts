@@ -54,6 +54,10 @@ export interface AppConfig {
   readonly grpcAddress: string;
   /** Largest gRPC request message, in bytes. */
   readonly grpcMaxRecvMsgSize: number;
+  /** Take a state-sync snapshot every this many blocks; 0: none (as in simd). */
+  readonly snapshotInterval: number;
+  /** State-sync snapshots kept. */
+  readonly snapshotKeepRecent: number;
 }
 
 /** simd's ports: 1317 for the REST API, 9090 for gRPC. */
@@ -90,6 +94,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   grpcEnabled: true,
   grpcAddress: `127.0.0.1:${DEFAULT_GRPC_PORT}`,
   grpcMaxRecvMsgSize: 4 * 1024 * 1024,
+  snapshotInterval: 0,
+  snapshotKeepRecent: 2,
 };
 
 export function appConfigPath(home: string): string {
@@ -170,6 +176,14 @@ enable = ${c.grpcEnabled}
 address = "${c.grpcAddress}"
 # Largest request message, in bytes.
 max-recv-msg-size = ${c.grpcMaxRecvMsgSize}
+
+[state-sync]
+# Take a snapshot of the whole state every N blocks (0: none) into data/snapshots, and serve it to
+# new nodes that join with CometBFT's state sync ([statesync] in config.toml). The node writes it in
+# the background; it costs about one pass over the state.
+snapshot-interval = ${c.snapshotInterval}
+# Snapshots kept; older ones are deleted once a newer one is complete.
+snapshot-keep-recent = ${c.snapshotKeepRecent}
 `;
 }
 
@@ -242,6 +256,8 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     grpcEnabled: bool('grpc', 'enable', DEFAULT_APP_CONFIG.grpcEnabled),
     grpcAddress: str('grpc', 'address', DEFAULT_APP_CONFIG.grpcAddress),
     grpcMaxRecvMsgSize: Math.max(1024, int('grpc', 'max-recv-msg-size', DEFAULT_APP_CONFIG.grpcMaxRecvMsgSize)),
+    snapshotInterval: int('state-sync', 'snapshot-interval', DEFAULT_APP_CONFIG.snapshotInterval),
+    snapshotKeepRecent: Math.max(1, int('state-sync', 'snapshot-keep-recent', DEFAULT_APP_CONFIG.snapshotKeepRecent)),
   };
   parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
   apiHostPort(config.apiAddress);

@@ -29,6 +29,7 @@ import { ApiQueries } from './api/router.ts';
 import { nodeServices } from './api/node-services.ts';
 import { RestServer } from './api/rest.ts';
 import { GrpcServer } from './api/grpc.ts';
+import { Snapshots, snapshotsDir } from './snapshots/index.ts';
 
 export interface NodeOptions {
   readonly home: string;
@@ -99,7 +100,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   };
   try {
     if (!fresh) await preflight(opts, config, store.lastHeight === 0n);
+    const snapshots = new Snapshots({ dir: snapshotsDir(opts.home), interval: config.snapshotInterval, keepRecent: config.snapshotKeepRecent, logger: opts.logger });
+    await snapshots.open();
+    started.push(snapshots);
     const app = new CairnApp({
+      snapshots,
       store,
       logger: opts.logger,
       minGasPrices: config.minimumGasPrices,

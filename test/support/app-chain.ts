@@ -19,6 +19,7 @@ import type { UpgradeHandler } from '../../modules/upgrade/index.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../core/store/commit-store.ts';
 import { createHash } from 'node:crypto';
+import type { Snapshots } from '../../node/snapshots/index.ts';
 
 export const CHAIN_ID = 'cairn-test-1';
 const GENESIS_SECONDS = 1_800_000_000n;
@@ -41,6 +42,8 @@ export interface ChainOptions {
   readonly genesisLeadSeconds?: bigint;
   /** The upgrade handlers of the "build" the chain runs (node/upgrades.ts upgradeHandlers). */
   readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
+  /** State-sync snapshots the app takes and serves. */
+  readonly snapshots?: Snapshots;
 }
 
 /** What CometBFT would report about consensus for one block (votes for the previous one, evidence). */
@@ -73,6 +76,7 @@ export class AppChain {
       minGasPrices: opts.minGasPrices ?? '',
       ...(opts.authority === undefined ? {} : { authority: opts.authority }),
       ...(opts.upgradeHandlers === undefined ? {} : { upgradeHandlers: opts.upgradeHandlers }),
+      ...(opts.snapshots === undefined ? {} : { snapshots: opts.snapshots }),
     });
     await app.load();
     const chain = new AppChain(app, store);
