@@ -48,6 +48,18 @@ export interface CometbftSettings {
     prometheusListenAddr?: string;
     namespace?: string;
   };
+  /** Join from a snapshot (state sync) instead of replaying every block; see docs/validator-guide.md. */
+  statesync?: {
+    enable?: boolean;
+    /** At least two CometBFT RPC endpoints (`http://host:port`) the light client verifies headers against. */
+    rpcServers?: readonly string[];
+    /** A height and its block hash the new node trusts (from a source it trusts). */
+    trustHeight?: number;
+    trustHash?: string;
+    trustPeriodMs?: number;
+    /** How long to gather snapshots before choosing one (CometBFT's minimum is 5 s). */
+    discoveryTimeMs?: number;
+  };
 }
 
 const LISTEN_ADDR = /^(tcp:\/\/[^\s/]+:\d{1,5}|unix:\/\/\/\S+)$/;
@@ -124,6 +136,16 @@ export function settingsToEdits(settings: CometbftSettings): TomlEdit[] {
   set('instrumentation', 'prometheus', ins?.prometheus);
   set('instrumentation', 'prometheus_listen_addr', ins?.prometheusListenAddr);
   set('instrumentation', 'namespace', ins?.namespace);
+  const ss = settings.statesync;
+  set('statesync', 'enable', ss?.enable);
+  if (ss?.rpcServers !== undefined && ss.rpcServers.length < 2) throw new RangeError('statesync.rpc_servers needs at least two endpoints (the same one twice will do on a localnet)');
+  set('statesync', 'rpc_servers', ss?.rpcServers?.join(','));
+  if (ss?.trustHeight !== undefined && (!Number.isSafeInteger(ss.trustHeight) || ss.trustHeight < 1)) throw new RangeError(`statesync.trust_height must be a height >= 1, got ${ss.trustHeight}`);
+  set('statesync', 'trust_height', ss?.trustHeight);
+  if (ss?.trustHash !== undefined && !/^[0-9A-Fa-f]{64}$/.test(ss.trustHash)) throw new RangeError(`statesync.trust_hash must be a block hash (64 hex digits), got ${JSON.stringify(ss.trustHash)}`);
+  set('statesync', 'trust_hash', ss?.trustHash);
+  set('statesync', 'trust_period', ss?.trustPeriodMs === undefined ? undefined : duration('statesync.trust_period', ss.trustPeriodMs));
+  set('statesync', 'discovery_time', ss?.discoveryTimeMs === undefined ? undefined : duration('statesync.discovery_time', ss.discoveryTimeMs));
   return edits;
 }
 
