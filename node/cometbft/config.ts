@@ -13,6 +13,8 @@ export interface CometbftSettings {
   rpc?: {
     laddr?: string;
     corsAllowedOrigins?: readonly string[];
+    /** The operator's RPC methods (dial_peers, unsafe_flush_mempool): never on a public endpoint. */
+    unsafe?: boolean;
   };
   p2p?: {
     laddr?: string;
@@ -111,6 +113,7 @@ export function settingsToEdits(settings: CometbftSettings): TomlEdit[] {
   set('', 'log_level', settings.logLevel);
   set('rpc', 'laddr', rpc?.laddr === undefined ? undefined : listenAddr('rpc.laddr', rpc.laddr));
   set('rpc', 'cors_allowed_origins', rpc?.corsAllowedOrigins);
+  set('rpc', 'unsafe', rpc?.unsafe);
   set('p2p', 'laddr', p2p?.laddr === undefined ? undefined : listenAddr('p2p.laddr', p2p.laddr));
   set('p2p', 'external_address', p2p?.externalAddress);
   set('p2p', 'persistent_peers', p2p?.persistentPeers && peers('p2p.persistent_peers', p2p.persistentPeers));
