@@ -128,21 +128,6 @@ export const ROOT: CommandGroup = {
     },
     {
       kind: 'command',
-      name: 'statesync',
-      summary: 'set up an empty node to join from a snapshot instead of replaying every block',
-      description:
-        'Takes the latest height and its block hash from two RPC endpoints (they must agree) as the light client\'s trusted\n' +
-        'header and turns on CometBFT state sync in config.toml. Run it after `cairn init` and copying the genesis, before the first start.',
-      args: [
-        { name: 'rpc', description: 'a CometBFT RPC endpoint of the chain, e.g. http://203.0.113.5:26657' },
-        { name: 'rpc2', description: 'a second one, or more (the light client checks one against the others)', variadic: true },
-      ],
-      options: { 'trust-period-hours': { type: 'string', valueName: 'hours', description: 'how long a validator set stays trusted (default 168)' } },
-      examples: ['cairn statesync http://rpc-1.example:26657 http://rpc-2.example:26657 --home ~/.cairn'],
-      load: () => import('./statesync.ts'),
-    },
-    {
-      kind: 'command',
       name: 'dev',
       summary: 'run a one-node development chain with funded test keys',
       external: true,
@@ -322,6 +307,21 @@ export const ROOT: CommandGroup = {
       summary: "show the node's chain id, height, app hash, version and sync state",
       examples: ['cairn status', 'cairn status --node http://10.0.0.5:26657 --output json'],
       load: () => import('./status.ts'),
+    },
+    {
+      kind: 'command',
+      name: 'statesync',
+      summary: 'set up an empty node to join from a snapshot instead of replaying every block',
+      description:
+        'Takes the latest height and its block hash from two RPC endpoints (they must agree) as the light client\'s trusted\n' +
+        'header and turns on CometBFT state sync in config.toml. Run it after `cairn init` and copying the genesis, before the first start.',
+      args: [
+        { name: 'rpc', description: 'a CometBFT RPC endpoint of the chain, e.g. http://203.0.113.5:26657' },
+        { name: 'rpc2', description: 'a second one, or more (the light client checks one against the others)', variadic: true },
+      ],
+      options: { 'trust-period-hours': { type: 'string', valueName: 'hours', description: 'how long a validator set stays trusted (default 168)' } },
+      examples: ['cairn statesync http://rpc-1.example:26657 http://rpc-2.example:26657 --home ~/.cairn'],
+      load: () => import('./statesync.ts'),
     },
     {
       kind: 'group',
