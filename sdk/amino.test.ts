@@ -92,6 +92,8 @@ describe('amino JSON of every message', () => {
     });
     expect(scaledDecToString('100000000000000000')).toBe('0.100000000000000000');
     expect(scaledDecToString('-1')).toBe('-0.000000000000000001');
+    expect(scaledDecToString('0.1')).toBe('0.100000000000000000');
+    expect(() => scaledDecToString('1e5')).toThrow(/not a decimal/);
     const edit = aminoTypes.toAmino(stakingMsgs.MsgEditValidator({ validatorAddress: 'val', commissionRate: '50000000000000000' }));
     expect(edit.value).toEqual({ description: {}, validator_address: 'val', commission_rate: '0.050000000000000000' });
   });

@@ -136,9 +136,12 @@ function fromBase64(text: unknown): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
-/** A LegacyDec's scaled integer ("100000000000000000") as the SDK prints it ("0.100000000000000000"). */
+/**
+ * A LegacyDec's scaled integer ("100000000000000000") as the SDK prints it ("0.100000000000000000").
+ * A decimal with a point ("0.1", which Cairn's handlers also take) is written the same way.
+ */
 export function scaledDecToString(scaled: string): string {
-  if (!/^-?\d+$/.test(scaled)) throw new AminoError(`not a decimal: ${JSON.stringify(scaled)}`);
+  if (!/^-?\d+$/.test(scaled)) return scaledDecToString(decStringToScaled(scaled));
   const value = BigInt(scaled);
   const abs = value < 0n ? -value : value;
   return `${value < 0n ? '-' : ''}${abs / DEC_SCALE}.${(abs % DEC_SCALE).toString().padStart(DEC_PLACES, '0')}`;
