@@ -17,6 +17,8 @@ import type { BlockInfo } from '../core/framework/context.ts';
 import type { TxEnv } from '../core/tx/run.ts';
 import { StoreCorruptionError, VersionUnavailableError } from '../core/store/errors.ts';
 import { runTx } from '../core/tx/run.ts';
+import { unknownFields } from '../core/tx/unknown-fields.ts';
+import { type ProtoType, ROUTES } from './api/routes.ts';
 
 const SIMULATE = '/cosmos.tx.v1beta1.Service/Simulate';
 const STORE_KEY = '/store/key';
@@ -33,6 +35,8 @@ export interface QueriedApp {
 export class QueryRouter {
   readonly #app: QueriedApp;
   readonly #handlers: ReadonlyMap<string, QueryHandler>;
+  /** Each routed query's request type, to decode its bytes strictly before the handler runs. */
+  readonly #requests = new Map<string, ProtoType>(ROUTES.map((r) => [r.query, r.request]));
 
   constructor(app: QueriedApp, handlers: ReadonlyMap<string, QueryHandler>) {
     this.#app = app;
@@ -52,6 +56,7 @@ export class QueryRouter {
       const handler = this.#handlers.get(req.path);
       if (handler === undefined) throw ErrUnknownRequest.wrap(`unknown query path ${req.path}`);
       if (req.prove) throw ErrInvalidRequest.wrap(`${req.path} cannot be proven; query ${STORE_KEY} with prove=true for a Merkle proof`);
+      this.#checkRequest(req.path, req.data);
       const ctx: QueryContext = {
         store: height === latest ? this.#app.store.committed : this.#app.store.at(height),
         height,
@@ -61,6 +66,19 @@ export class QueryRouter {
     } catch (err) {
       return { ...empty(height), ...errorFields(err) };
     }
+  }
+
+  /**
+   * The request bytes must be a well-formed message of the query's request type with no field it
+   * does not define (as the SDK's codec refuses them): garbage that a lenient decoder would read as
+   * an empty request is the caller's mistake, not a question with an answer.
+   */
+  #checkRequest(path: string, data: Uint8Array): void {
+    const type = this.#requests.get(path);
+    if (type === undefined) return;
+    const decoded = decodeRequest(() => type.decode(data));
+    const unknown = unknownFields(data, type.encode(decoded).finish(), false);
+    if (unknown.length > 0) throw ErrInvalidRequest.wrap(`failed to decode query request: field ${unknown.join(', ')} is not part of the request`);
   }
 
   async #simulate(data: Uint8Array): Promise<Uint8Array> {

@@ -18,6 +18,7 @@ import {
 } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { Metadata } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import { uintValue } from '../../core/framework/collections.ts';
+import { validateDenom } from '../../core/framework/coins.ts';
 import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
 import { paginate } from '../../core/framework/pagination.ts';
@@ -26,6 +27,16 @@ import type { BankKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 
 const utf8 = new TextDecoder();
+
+/** A denom argument, checked as the SDK checks it (sdk.ValidateDenom): InvalidArgument, not an empty answer. */
+function denomArg(denom: string): string {
+  try {
+    validateDenom(denom);
+  } catch {
+    throw invalidArgument(`invalid denom: ${denom.length > 64 ? `${denom.slice(0, 64)}… (${denom.length} characters)` : JSON.stringify(denom)}`);
+  }
+  return denom;
+}
 
 async function balancesPage(address: string, pagination: QueryAllBalancesRequest['pagination'], ctx: QueryContext) {
   const prefix = keys.balances.storeKey([decodeAddressArg(address, ctx), '']);
@@ -42,8 +53,7 @@ export function bankQueries(bank: BankKeeper): Record<string, QueryHandler> {
     '/cosmos.bank.v1beta1.Query/Balance': async (data, ctx) => {
       const req = QueryBalanceRequest.decode(data);
       const address = decodeAddressArg(req.address, ctx);
-      if (req.denom === '') throw invalidArgument('invalid denom');
-      const amount = await bank.balance(ctx.store, address, req.denom);
+      const amount = await bank.balance(ctx.store, address, denomArg(req.denom));
       return QueryBalanceResponse.encode({ balance: { denom: req.denom, amount: amount.toString() } }).finish();
     },
     '/cosmos.bank.v1beta1.Query/AllBalances': async (data, ctx) => {
@@ -65,15 +75,14 @@ export function bankQueries(bank: BankKeeper): Record<string, QueryHandler> {
     },
     '/cosmos.bank.v1beta1.Query/SupplyOf': async (data, ctx) => {
       const req = QuerySupplyOfRequest.decode(data);
-      if (req.denom === '') throw invalidArgument('invalid denom');
-      const amount = await bank.supplyOf(ctx.store, req.denom);
+      const amount = await bank.supplyOf(ctx.store, denomArg(req.denom));
       return QuerySupplyOfResponse.encode({ amount: { denom: req.denom, amount: amount.toString() } }).finish();
     },
     '/cosmos.bank.v1beta1.Query/Params': async (_data, ctx) =>
       QueryParamsResponse.encode({ params: await bank.params(ctx.store) }).finish(),
     '/cosmos.bank.v1beta1.Query/DenomMetadata': async (data, ctx) => {
       const req = QueryDenomMetadataRequest.decode(data);
-      const metadata = await keys.denomMetadata.get(ctx.store, req.denom);
+      const metadata = await keys.denomMetadata.get(ctx.store, denomArg(req.denom));
       if (metadata === undefined) throw notFound(`client metadata for denom ${req.denom}`);
       return QueryDenomMetadataResponse.encode({ metadata }).finish();
     },
