@@ -51,6 +51,7 @@ import { type UpgradeHandler, UpgradeHaltError, binaryTooEarlyMessage, preBlock,
 import { GovKeeper, govModule } from '../modules/gov/index.ts';
 import { FeegrantKeeper, feegrantModule } from '../modules/feegrant/index.ts';
 import { AuthzKeeper, authzModule } from '../modules/authz/index.ts';
+import { vestingModule } from '../modules/vesting/index.ts';
 import type { AbciApplication } from './abci/types.ts';
 import { AddressCodec } from '../core/framework/address.ts';
 import type { BlockInfo, Context } from '../core/framework/context.ts';
@@ -112,6 +113,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
   const modules: Module[] = [
     authModule(accounts, authority),
     bankModule(bank, accounts, authority),
+    vestingModule(accounts, bank),
     stakingModule(staking, authority),
     distributionModule(distribution, authority),
     slashingModule(slashing, authority),

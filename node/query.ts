@@ -61,6 +61,7 @@ export class QueryRouter {
         store: height === latest ? this.#app.store.committed : this.#app.store.at(height),
         height,
         addresses: this.#app.addresses,
+        ...(height === latest ? { time: this.#app.committedBlock.time } : {}),
       };
       return { ...empty(height), value: await handler(req.data, ctx) };
     } catch (err) {

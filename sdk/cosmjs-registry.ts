@@ -1,5 +1,5 @@
 // One CosmJS Registry of every type the module faces name, and one amino table of every message: the messages Cairn's handlers accept
-// (Cosmos bank, staking, distribution, slashing, gov, consensus, upgrade, feegrant, authz; Cairn's registry, receipts, royalty, emission) and
+// (Cosmos bank, staking, distribution, slashing, gov, consensus, upgrade, feegrant, authz, vesting; Cairn's registry, receipts, royalty, emission) and
 // auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
 // forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
@@ -14,6 +14,7 @@ import { distributionAmino, distributionTypes } from './distribution/messages.ts
 import { emissionAmino, emissionTypes } from './emission/messages.ts';
 import { feegrantAmino, feegrantTypes } from './feegrant/messages.ts';
 import { authzAmino, authzTypes } from './authz/messages.ts';
+import { vestingAmino, vestingTypes } from './vesting/messages.ts';
 import { govAmino, govTypes } from './gov/messages.ts';
 import { receiptsAmino, receiptsTypes } from './receipts/messages.ts';
 import { registryAmino, registryTypes } from './registry/messages.ts';
@@ -34,6 +35,7 @@ export function cairnRegistry(): Registry {
     ...upgradeTypes,
     ...feegrantTypes,
     ...authzTypes,
+    ...vestingTypes,
     ...govTypes,
     ...registryTypes,
     ...receiptsTypes,
@@ -53,6 +55,7 @@ export const CAIRN_AMINO: readonly AminoMessage[] = [
   ...upgradeAmino,
   ...feegrantAmino,
   ...authzAmino,
+  ...vestingAmino,
   ...govAmino,
   ...registryAmino,
   ...receiptsAmino,

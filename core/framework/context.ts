@@ -44,4 +44,6 @@ export interface QueryContext {
   readonly store: KVRead;
   readonly height: bigint;
   readonly addresses: AddressCodec;
+  /** The last committed block's time, for queries of the latest state (what is vested now); absent for older heights. */
+  readonly time?: { readonly seconds: bigint; readonly nanos: number };
 }

@@ -10,6 +10,9 @@ import { GenesisError, array, at, object, optional, string, uint } from '../../c
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { type AccountKeeper, DEFAULT_PARAMS } from './keeper.ts';
 import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
+import { VESTING_TYPE_URLS } from '../../sdk/vesting/messages.ts';
+import { type Amount, parseCoins, toProtoCoins } from '../../core/framework/coins.ts';
+import { type Vesting, vestingProblem } from './vesting.ts';
 import * as keys from './keys.ts';
 import { validateParams } from './params.ts';
 
@@ -20,6 +23,8 @@ export interface GenesisAccount {
   readonly sequence: bigint;
   /** A module account (an exported chain's): its name and permissions. */
   readonly module?: { readonly name: string; readonly permissions: readonly string[] };
+  /** A vesting account's schedule and delegation tracking. */
+  readonly vesting?: Vesting;
 }
 
 export interface AuthGenesis {
@@ -68,9 +73,10 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
         const path = `auth.accounts[${i}]`;
         const outer = object(raw, path);
         const type = optional(outer['@type'], AUTH_TYPE_URLS.BaseAccount, (v) => string(v, `${path}.@type`));
-        if (type !== AUTH_TYPE_URLS.BaseAccount && type !== AUTH_TYPE_URLS.ModuleAccount) {
-          throw new GenesisError(`${path}.@type: only ${AUTH_TYPE_URLS.BaseAccount} and ${AUTH_TYPE_URLS.ModuleAccount} are supported in genesis`);
+        if (type !== AUTH_TYPE_URLS.BaseAccount && type !== AUTH_TYPE_URLS.ModuleAccount && !VESTING_TYPES.has(type)) {
+          throw new GenesisError(`${path}.@type: only ${[AUTH_TYPE_URLS.BaseAccount, AUTH_TYPE_URLS.ModuleAccount, ...VESTING_TYPES].join(', ')} are supported in genesis`);
         }
+        const vesting = VESTING_TYPES.has(type) ? readVesting(outer, type, path) : undefined;
         // A module account (as `cairn genesis export` writes it) wraps its base account, as in the SDK.
         const module =
           type === AUTH_TYPE_URLS.ModuleAccount
@@ -79,7 +85,12 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
                 permissions: array(outer['permissions'] ?? [], `${path}.permissions`).map((p, j) => string(p, `${path}.permissions[${j}]`)),
               }
             : undefined;
-        const a = module === undefined ? outer : object(outer['base_account'], `${path}.base_account`);
+        const a =
+          vesting !== undefined
+            ? object(object(outer['base_vesting_account'], `${path}.base_vesting_account`)['base_account'], `${path}.base_vesting_account.base_account`)
+            : module === undefined
+              ? outer
+              : object(outer['base_account'], `${path}.base_account`);
         const address = string(a['address'], `${path}.address`);
         if (module !== undefined && address !== codec.encode(moduleAddress(module.name))) {
           throw new GenesisError(`${path}.base_account.address: ${address} is not the address of module ${module.name}`);
@@ -95,7 +106,7 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
         if (pubKey !== undefined && !sameBytes(pubkeyToAddress(PubKey.decode(pubKey.value).key), codec.decode(address))) {
           throw new GenesisError(`${path}.pub_key: the key does not belong to ${address}`);
         }
-        return { address, pubKey, accountNumber, sequence, ...(module === undefined ? {} : { module }) };
+        return { address, pubKey, accountNumber, sequence, ...(module === undefined ? {} : { module }), ...(vesting === undefined ? {} : { vesting }) };
       });
       return { params: readParams(g['params'] ?? {}), bech32Prefix, accounts: list };
     },
@@ -106,7 +117,14 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
       let next = 0n;
       for (const a of genesis.accounts) {
         const base = { address: a.address, ...(a.pubKey === undefined ? {} : { pubKey: a.pubKey }), accountNumber: a.accountNumber, sequence: a.sequence };
-        accounts.set(ctx.store, a.module === undefined ? { kind: 'base', base } : { kind: 'module', base, module: { baseAccount: base, name: a.module.name, permissions: [...a.module.permissions] } });
+        accounts.set(
+          ctx.store,
+          a.module !== undefined
+            ? { kind: 'module', base, module: { baseAccount: base, name: a.module.name, permissions: [...a.module.permissions] } }
+            : a.vesting !== undefined
+              ? { kind: 'vesting', base, vesting: a.vesting }
+              : { kind: 'base', base },
+        );
         if (a.accountNumber >= next) next = a.accountNumber + 1n;
       }
       keys.nextAccountNumber.set(ctx.store, next);
@@ -125,17 +143,79 @@ export function authGenesis(accounts: AccountKeeper): GenesisHandlers<AuthGenesi
           sequence: account.base.sequence.toString(),
         };
         // Module accounts keep their numbers across an export, as the SDK's export does.
-        list.push(
-          account.kind === 'base'
-            ? { '@type': AUTH_TYPE_URLS.BaseAccount, ...base }
-            : { '@type': AUTH_TYPE_URLS.ModuleAccount, base_account: base, name: account.module.name, permissions: [...account.module.permissions] },
-        );
+        if (account.kind === 'base') list.push({ '@type': AUTH_TYPE_URLS.BaseAccount, ...base });
+        else if (account.kind === 'module') list.push({ '@type': AUTH_TYPE_URLS.ModuleAccount, base_account: base, name: account.module.name, permissions: [...account.module.permissions] });
+        else list.push(vestingToJson(base, account.vesting));
       }
       return { params: paramsToJson(await accounts.params(ctx.store)), bech32_prefix: ctx.addresses.prefix, accounts: list };
     },
   };
 }
 
+const VESTING_TYPES: ReadonlySet<string> = new Set([
+  VESTING_TYPE_URLS.ContinuousVestingAccount,
+  VESTING_TYPE_URLS.DelayedVestingAccount,
+  VESTING_TYPE_URLS.PeriodicVestingAccount,
+]);
+
+const VESTING_KIND: Record<string, Vesting['type']> = {
+  [VESTING_TYPE_URLS.ContinuousVestingAccount]: 'continuous',
+  [VESTING_TYPE_URLS.DelayedVestingAccount]: 'delayed',
+  [VESTING_TYPE_URLS.PeriodicVestingAccount]: 'periodic',
+};
+
+function readCoins(json: unknown, path: string): Amount[] {
+  const list = array(json, path).map((c, i) => {
+    const coin = object(c, `${path}[${i}]`);
+    return { denom: string(coin['denom'], `${path}[${i}].denom`), amount: string(coin['amount'], `${path}[${i}].amount`) };
+  });
+  return at(path, () => parseCoins(list, true));
+}
+
+/** A vesting account's schedule in the SDK's JSON (seconds as strings, coins as lists), checked as the SDK checks it. */
+function readVesting(outer: Record<string, unknown>, typeUrl: string, path: string): Vesting {
+  const type = VESTING_KIND[typeUrl]!;
+  const bvaPath = `${path}.base_vesting_account`;
+  const bva = object(outer['base_vesting_account'], bvaPath);
+  const seconds = (v: unknown, p: string): bigint => uint(v, p, 2n ** 63n - 1n);
+  const vesting: Vesting = {
+    type,
+    originalVesting: readCoins(bva['original_vesting'], `${bvaPath}.original_vesting`),
+    delegatedFree: readCoins(bva['delegated_free'] ?? [], `${bvaPath}.delegated_free`),
+    delegatedVesting: readCoins(bva['delegated_vesting'] ?? [], `${bvaPath}.delegated_vesting`),
+    endTime: seconds(bva['end_time'], `${bvaPath}.end_time`),
+    startTime: type === 'delayed' ? 0n : seconds(outer['start_time'], `${path}.start_time`),
+    periods:
+      type === 'periodic'
+        ? array(outer['vesting_periods'], `${path}.vesting_periods`).map((raw, i) => {
+            const p = object(raw, `${path}.vesting_periods[${i}]`);
+            return { length: seconds(p['length'], `${path}.vesting_periods[${i}].length`), amount: readCoins(p['amount'], `${path}.vesting_periods[${i}].amount`) };
+          })
+        : [],
+  };
+  const problem = vestingProblem(vesting);
+  if (problem !== undefined) throw new GenesisError(`${path}: ${problem}`);
+  return vesting;
+}
+
+function vestingToJson(base: Record<string, unknown>, v: Vesting): Record<string, unknown> {
+  const coins = (c: readonly Amount[]) => toProtoCoins(c);
+  const baseVestingAccount = {
+    base_account: base,
+    original_vesting: coins(v.originalVesting),
+    delegated_free: coins(v.delegatedFree),
+    delegated_vesting: coins(v.delegatedVesting),
+    end_time: v.endTime.toString(),
+  };
+  if (v.type === 'delayed') return { '@type': VESTING_TYPE_URLS.DelayedVestingAccount, base_vesting_account: baseVestingAccount };
+  if (v.type === 'continuous') return { '@type': VESTING_TYPE_URLS.ContinuousVestingAccount, base_vesting_account: baseVestingAccount, start_time: v.startTime.toString() };
+  return {
+    '@type': VESTING_TYPE_URLS.PeriodicVestingAccount,
+    base_vesting_account: baseVestingAccount,
+    start_time: v.startTime.toString(),
+    vesting_periods: v.periods.map((p) => ({ length: p.length.toString(), amount: coins(p.amount) })),
+  };
+}
 
 function readPubKey(json: unknown, path: string): Any {
   const p = object(json, path);

@@ -5,18 +5,27 @@ import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
+import type { Amount } from '../../core/framework/coins.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
+export type { Vesting } from './vesting.ts';
+import { type Vesting, decodeVestingAccount, encodeVestingAccount, lockedCoins, trackDelegation, trackUndelegation } from './vesting.ts';
 
 
 export type Account =
   | { readonly kind: 'base'; readonly base: BaseAccount }
-  | { readonly kind: 'module'; readonly base: BaseAccount; readonly module: ModuleAccount };
+  | { readonly kind: 'module'; readonly base: BaseAccount; readonly module: ModuleAccount }
+  | { readonly kind: 'vesting'; readonly base: BaseAccount; readonly vesting: Vesting };
 
 export function encodeAccount(account: Account): Any {
-  return account.kind === 'base'
-    ? { typeUrl: AUTH_TYPE_URLS.BaseAccount, value: BaseAccount.encode(account.base).finish() }
-    : { typeUrl: AUTH_TYPE_URLS.ModuleAccount, value: ModuleAccount.encode({ ...account.module, baseAccount: account.base }).finish() };
+  switch (account.kind) {
+    case 'base':
+      return { typeUrl: AUTH_TYPE_URLS.BaseAccount, value: BaseAccount.encode(account.base).finish() };
+    case 'module':
+      return { typeUrl: AUTH_TYPE_URLS.ModuleAccount, value: ModuleAccount.encode({ ...account.module, baseAccount: account.base }).finish() };
+    case 'vesting':
+      return encodeVestingAccount(account.base, account.vesting);
+  }
 }
 
 export function decodeAccount(any: Any): Account {
@@ -26,6 +35,8 @@ export function decodeAccount(any: Any): Account {
     if (module.baseAccount === undefined) throw new Error('module account without base account in state');
     return { kind: 'module', base: module.baseAccount, module };
   }
+  const vesting = decodeVestingAccount(any);
+  if (vesting !== undefined) return { kind: 'vesting', ...vesting };
   throw new Error(`unknown account type ${any.typeUrl} in state`);
 }
 
@@ -59,6 +70,11 @@ export class AccountKeeper {
     return account;
   }
 
+  /** Creates a vesting account with the next account number; the caller has checked that none exists at the address. */
+  async createVestingAccount(store: KVStore, address: Uint8Array, bech32: string, vesting: Vesting): Promise<void> {
+    this.set(store, { kind: 'vesting', base: { address: bech32, accountNumber: await this.#takeNumber(store), sequence: 0n }, vesting });
+  }
+
   /** Creates the module account `name` if it does not exist yet and returns its address. */
   async ensureModuleAccount(store: KVStore, name: string, bech32: (a: Uint8Array) => string, permissions: string[] = []): Promise<Uint8Array> {
     const address = moduleAddress(name);
@@ -71,6 +87,27 @@ export class AccountKeeper {
     };
     this.set(store, { kind: 'module', base, module: { baseAccount: base, name, permissions } });
     return address;
+  }
+
+  /** What a vesting account may not spend at unix time `now` (nothing for other accounts). */
+  async lockedCoins(store: KVRead, address: Uint8Array, now: bigint): Promise<Amount[]> {
+    const account = await this.get(store, address);
+    return account?.kind === 'vesting' ? lockedCoins(account.vesting, now) : [];
+  }
+
+  /** Records coins of a vesting account going into a bond at unix time `now` (the bank calls it as they move). */
+  async trackDelegation(store: KVStore, address: Uint8Array, now: bigint, amount: readonly Amount[]): Promise<void> {
+    await this.#updateVesting(store, address, (v) => trackDelegation(v, now, amount));
+  }
+
+  /** Records coins of a vesting account coming back from a bond. */
+  async trackUndelegation(store: KVStore, address: Uint8Array, amount: readonly Amount[]): Promise<void> {
+    await this.#updateVesting(store, address, (v) => trackUndelegation(v, amount));
+  }
+
+  async #updateVesting(store: KVStore, address: Uint8Array, update: (v: Vesting) => Vesting): Promise<void> {
+    const account = await this.get(store, address);
+    if (account?.kind === 'vesting') this.set(store, { ...account, vesting: update(account.vesting) });
   }
 
   async params(store: KVRead): Promise<Params> {

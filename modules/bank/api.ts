@@ -5,7 +5,7 @@ import type { BankKeeper } from './keeper.ts';
 import { BankView } from './view.ts';
 
 /** What other modules may do with coins. */
-export type BankApi = Pick<BankKeeper, 'balance' | 'balances' | 'supplyOf' | 'send' | 'sendFromModule' | 'sendToModule' | 'mint' | 'burn'>;
+export type BankApi = Pick<BankKeeper, 'balance' | 'balances' | 'supplyOf' | 'send' | 'sendFromModule' | 'sendToModule' | 'delegateCoins' | 'undelegateCoins' | 'mint' | 'burn'>;
 
 /** Balances and supply, read from a store. */
 export const bankView = new BankView();

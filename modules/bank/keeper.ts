@@ -2,7 +2,7 @@
 // only changes through mint and burn, so "supply = sum of balances" holds by construction.
 import type { Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import { moduleAddress } from '../../core/framework/address.ts';
-import { type Amount, formatCoins } from '../../core/framework/coins.ts';
+import { type Amount, amountOf, formatCoins } from '../../core/framework/coins.ts';
 import type { Context } from '../../core/framework/context.ts';
 import { ErrInsufficientFunds, ErrUnauthorized } from '../../core/framework/sdk-errors.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
@@ -39,15 +39,52 @@ export class BankKeeper extends BankView {
     }
   }
 
+  /** What `address` may send at unix time `now`: its balances less a vesting account's locked coins. */
+  async spendableCoins(store: KVRead, address: Uint8Array, now: bigint): Promise<Amount[]> {
+    const locked = await this.#accounts.lockedCoins(store, address, now);
+    return (await this.balances(store, address))
+      .map((b) => ({ denom: b.denom, amount: b.amount - amountOf(locked, b.denom) }))
+      .filter((b) => b.amount > 0n);
+  }
+
   /** Moves coins; creates the recipient's account if it has none. */
   async send(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
-    await this.#subtract(ctx, from, amounts);
+    await this.#move(ctx, from, to, amounts, true);
+  }
+
+  async #move(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[], respectLocks: boolean): Promise<void> {
+    await this.#subtract(ctx, from, amounts, respectLocks);
     await this.#add(ctx, to, amounts);
+    this.#transferEvent(ctx, from, to, amounts);
+  }
+
+  #transferEvent(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): void {
     ctx.events.emit('transfer', {
       recipient: ctx.addresses.encode(to),
       sender: ctx.addresses.encode(from),
       amount: formatCoins(amounts),
     });
+  }
+
+  /**
+   * Moves coins from an account into a module's bond (staking's pools), as the SDK's DelegateCoins:
+   * locked (vesting) coins may go, and a vesting account records how much of the bond was locked.
+   */
+  async delegateCoins(ctx: Context, from: Uint8Array, module: string, amounts: readonly Amount[]): Promise<void> {
+    for (const a of amounts) {
+      const have = await this.balance(ctx.store, from, a.denom);
+      if (have < a.amount) throw ErrInsufficientFunds.wrap(`failed to delegate; ${have}${a.denom} is smaller than ${formatCoins(amounts)}`);
+    }
+    await this.#accounts.trackDelegation(ctx.store, from, ctx.block.time.seconds, amounts);
+    await this.#move(ctx, from, moduleAddress(module), amounts, false);
+  }
+
+  /** Coins coming back from a module's bond to an account (the SDK's UndelegateCoins), tracked on a vesting account. */
+  async undelegateCoins(ctx: Context, module: string, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    await this.#subtract(ctx, moduleAddress(module), amounts, true);
+    await this.#accounts.trackUndelegation(ctx.store, to, amounts);
+    await this.#add(ctx, to, amounts);
+    this.#transferEvent(ctx, moduleAddress(module), to, amounts);
   }
 
   async sendFromModule(ctx: Context, module: string, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
@@ -67,7 +104,7 @@ export class BankKeeper extends BankView {
 
   async burn(ctx: Context, module: string, amounts: readonly Amount[]): Promise<void> {
     const address = moduleAddress(module);
-    await this.#subtract(ctx, address, amounts);
+    await this.#subtract(ctx, address, amounts, true);
     for (const a of amounts) {
       const left = (await this.supplyOf(ctx.store, a.denom)) - a.amount;
       if (left === 0n) keys.supply.delete(ctx.store, a.denom);
@@ -82,11 +119,17 @@ export class BankKeeper extends BankView {
     keys.supply.set(store, amount.denom, (await this.supplyOf(store, amount.denom)) + amount.amount);
   }
 
-  async #subtract(ctx: Context, address: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+  /** `respectLocks`: a vesting account's locked coins stay (every move but a delegation). */
+  async #subtract(ctx: Context, address: Uint8Array, amounts: readonly Amount[], respectLocks: boolean): Promise<void> {
+    const locked = respectLocks ? await this.#accounts.lockedCoins(ctx.store, address, ctx.block.time.seconds) : [];
     for (const a of amounts) {
       const have = await this.balance(ctx.store, address, a.denom);
-      if (have < a.amount) {
-        throw ErrInsufficientFunds.wrap(`spendable balance ${have}${a.denom} is smaller than ${a.amount}${a.denom}`);
+      const lockedAmount = amountOf(locked, a.denom);
+      if (have < lockedAmount) {
+        throw ErrInsufficientFunds.wrap(`locked amount exceeds account balance funds: ${lockedAmount}${a.denom} > ${have}${a.denom}`);
+      }
+      if (have - lockedAmount < a.amount) {
+        throw ErrInsufficientFunds.wrap(`spendable balance ${have - lockedAmount}${a.denom} is smaller than ${a.amount}${a.denom}`);
       }
       if (have === a.amount) keys.balances.delete(ctx.store, [address, a.denom]);
       else keys.balances.set(ctx.store, [address, a.denom], have - a.amount);

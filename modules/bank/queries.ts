@@ -61,9 +61,13 @@ export function bankQueries(bank: BankKeeper): Record<string, QueryHandler> {
       return QueryAllBalancesResponse.encode(await page(req.address, req.pagination, ctx)).finish();
     },
     '/cosmos.bank.v1beta1.Query/SpendableBalances': async (data, ctx) => {
-      // No vesting or locked balances exist on Cairn: everything held is spendable.
+      // Balances less a vesting account's locked coins at the last block's time (older heights: at the
+      // schedule's start, when everything still vests).
       const req = QuerySpendableBalancesRequest.decode(data);
-      return QuerySpendableBalancesResponse.encode(await page(req.address, req.pagination, ctx)).finish();
+      const { balances, pagination } = await page(req.address, req.pagination, ctx);
+      const spendable = await bank.spendableCoins(ctx.store, decodeAddressArg(req.address, ctx), ctx.time?.seconds ?? 0n);
+      const amount = (denom: string): string => (spendable.find((s) => s.denom === denom)?.amount ?? 0n).toString();
+      return QuerySpendableBalancesResponse.encode({ balances: balances.map((b) => ({ denom: b.denom, amount: amount(b.denom) })), pagination }).finish();
     },
     '/cosmos.bank.v1beta1.Query/TotalSupply': async (data, ctx) => {
       const req = QueryTotalSupplyRequest.decode(data);

@@ -33,7 +33,7 @@ export async function delegate(k: StakingKeeper, ctx: Context, delegator: Uint8A
   const { bondDenom } = await k.params(ctx.store);
   const target = isBonded(validator) ? 'bonded' : 'not_bonded';
   if ('account' in source) {
-    await k.bank.sendToModule(ctx, source.account, target === 'bonded' ? BONDED_POOL : NOT_BONDED_POOL, [{ denom: bondDenom, amount }]);
+    await k.bank.delegateCoins(ctx, source.account, target === 'bonded' ? BONDED_POOL : NOT_BONDED_POOL, [{ denom: bondDenom, amount }]);
   } else if (source.pool === 'bonded' && target === 'not_bonded') {
     await k.moveBondedToNotBonded(ctx, amount);
   } else if (source.pool === 'not_bonded' && target === 'bonded') {

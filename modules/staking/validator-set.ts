@@ -3,7 +3,6 @@
 // as validators enter and leave the set, and unbonding that has run its course completes.
 import { BondStatus, type Validator } from 'cosmjs-types/cosmos/staking/v1beta1/staking';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
-import { moduleAddress } from '../../core/framework/address.ts';
 import type { Context } from '../../core/framework/context.ts';
 import { consensusKeyBytes } from './addresses.ts';
 import type { StakingKeeper } from './keeper.ts';
@@ -118,7 +117,7 @@ export async function completeMatured(k: StakingKeeper, ctx: Context): Promise<v
     if (entry === undefined) continue;
     ubd.entries = ubd.entries.filter((e) => e.unbondingId !== id);
     const amount = BigInt(entry.balance);
-    if (amount > 0n) await k.bank.send(ctx, moduleAddress(NOT_BONDED_POOL), delegator, [{ denom: bondDenom, amount }]);
+    if (amount > 0n) await k.bank.undelegateCoins(ctx, NOT_BONDED_POOL, delegator, [{ denom: bondDenom, amount }]);
     if (ubd.entries.length === 0) {
       keys.unbondingDelegations.delete(ctx.store, [delegator, operator]);
       keys.unbondingByValidator.delete(ctx.store, [operator, delegator]);

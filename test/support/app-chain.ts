@@ -1,6 +1,6 @@
 // Drives the Cairn app in-process through the ABCI calls CometBFT would make.
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
-import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import type { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import {
   CheckTxType,
@@ -20,6 +20,7 @@ import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../core/store/commit-store.ts';
 import { createHash } from 'node:crypto';
 import type { Snapshots } from '../../node/snapshots/index.ts';
+import { decodeAccount } from '../../modules/auth/keeper.ts';
 
 export const CHAIN_ID = 'cairn-test-1';
 const GENESIS_SECONDS = 1_800_000_000n;
@@ -143,6 +144,7 @@ export class AppChain {
   async account(address: string): Promise<BaseAccount> {
     const r = await this.query('/cosmos.auth.v1beta1.Query/Account', QueryAccountRequest.encode({ address }).finish());
     if (r.code !== 0) throw new Error(r.log);
-    return BaseAccount.decode(QueryAccountResponse.decode(r.value).account!.value);
+    // Vesting accounts wrap their base account, as in the SDK.
+    return decodeAccount(QueryAccountResponse.decode(r.value).account!).base;
   }
 }
