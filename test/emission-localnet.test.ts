@@ -49,7 +49,7 @@ import { eventually, scrapeSum } from './support/localnet.ts';
 import { type LoopbackHttps, startLoopbackHttps } from './support/loopback-https.ts';
 import { receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
 
-const EPOCH = 30n;
+const EPOCH = 36n;
 /** Epoch 0's budget; one epoch a year and a halving every year: epoch e's budget is YEAR0 / 2^e. */
 const YEAR0 = 200_000n;
 const BPS = 10_000n;
@@ -151,7 +151,7 @@ async function serveOneEpoch(label: string): Promise<{ epoch: bigint; batch: Bat
     }
     return undefined;
   }, 300);
-  // Usage counts in the epoch the batch finalized in: submitted by block 10 of 30 with a 12-block
+  // Usage counts in the epoch the batch finalized in: submitted by block 10 of 36 with a 15-block
   // window, that is the same epoch, and well before its last block.
   expect((settled - 1n) / EPOCH).toBe(at.epoch);
   expect(settled).toBeLessThan(endOf(at.epoch));
@@ -193,7 +193,7 @@ beforeAll(async () => {
     blockTimeMs: 400,
     availabilityProbeMs: 1000,
     genesis: {
-      receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '12', reveal_window: '5', escrow_withdraw_delay: '20', sample_count: 2, start_window: START_WINDOW.toString(), challenge_bond: { denom: 'ucairn', amount: '1000' } } },
+      receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '15', reveal_window: '10', escrow_withdraw_delay: '30', sample_count: 2, start_window: START_WINDOW.toString(), challenge_bond: { denom: 'ucairn', amount: '1000' } } },
       // Tiny budgets that halve every epoch, so the schedule (not the fee guard) bounds what is
       // minted; one operator may take the whole pool; every GPU is challenged every epoch.
       emission: { params: { year0_budget: YEAR0.toString(), epochs_per_year: '1', halving_interval_years: 1, max_operator_share_bps: 10_000, capacity_challenges_per_epoch: 3, capacity_window: '20' } },
