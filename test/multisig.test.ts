@@ -2,14 +2,20 @@
 // with amino JSON (CosmJS makeMultisignedTx) spends; too few signatures, a wrong bit array, a
 // signature under the wrong member and a key that is not the account's are refused with the SDK's
 // codes, and change nothing.
-import { encodePubkey } from '@cosmjs/proto-signing';
+import { createMultisigThresholdPubkey, pubkeyToAddress } from '@cosmjs/amino';
+import { DirectSecp256k1HdWallet, encodePubkey, makeSignDoc } from '@cosmjs/proto-signing';
+import { makeMultisignedTx } from '@cosmjs/stargate';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { StdFee } from '@cosmjs/stargate';
-import { CompactBitArray } from 'cosmjs-types/cosmos/crypto/multisig/v1beta1/multisig';
+import { CompactBitArray, MultiSignature } from 'cosmjs-types/cosmos/crypto/multisig/v1beta1/multisig';
+import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bankMsgs } from '../sdk/bank/messages.ts';
+import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { AppChain, CHAIN_ID } from './support/app-chain.ts';
 import { type AminoWallet, type Multisig, aminoWallet, multisigOf, multisignedTx } from './support/amino-wallets.ts';
+import { MNEMONICS } from './support/wallets.ts';
 
 const FUNDS = 10_000_000_000n;
 const FEE: StdFee = { amount: [{ denom: 'ucairn', amount: '5000' }], gas: '300000' };
@@ -117,5 +123,43 @@ describe('a 2-of-3 multisig account (LegacyAminoPubKey)', () => {
       info.signerInfos[0]!.modeInfo = { single: { mode: 127 } };
     });
     await expectRefused(chain, raw, 4, /a multisig key needs a multisig signature/);
+  });
+
+  it('counts each member of a multisig key against tx_sig_limit (7): an 8-key multisig is refused with sdk/14', async () => {
+    const keys = Array.from({ length: 8 }, (_, i) => ({ type: 'tendermint/PubKeySecp256k1', value: Buffer.from(secp256k1.getPublicKey(new Uint8Array(32).fill(i + 1), true)).toString('base64') }));
+    const big = createMultisigThresholdPubkey(keys, 2);
+    const address = pubkeyToAddress(big, 'cairn');
+    const chain = await AppChain.start({ funded: [{ address, amount: FUNDS }] });
+    await chain.block();
+    const account = await chain.account(address);
+    const send = bankMsgs.MsgSend({ fromAddress: address, toAddress: a.address, amount: [{ denom: 'ucairn', amount: '1' }] });
+    const body = cairnRegistry().encodeTxBody({ messages: [send], memo: '' });
+    const raw = makeMultisignedTx(big, Number(account.sequence), FEE, body, new Map([[a.address, new Uint8Array(64)]]));
+    const check = await chain.checkTx(TxRaw.encode(raw).finish());
+    expect([check.codespace, check.code]).toEqual(['sdk', 14]);
+    expect(check.log).toMatch(/signatures: 8, limit: 7/);
+  });
+
+  it('accepts members signing in different modes: one SIGN_MODE_DIRECT, one amino JSON', async () => {
+    const chain = await start();
+    const account = await chain.account(ms.address);
+    const amino = await tx(chain, [b]);
+    // Member a signs the direct SignDoc of the final auth info (bits for a and b, a direct, b amino).
+    const info = AuthInfo.decode(amino.authInfoBytes);
+    const multi = info.signerInfos[0]!.modeInfo!.multi!;
+    // Positions in the key, whose members CosmJS sorted by address.
+    const ai = ms.pubkey.value.pubkeys.findIndex((k) => k.value === a.pubkey.value);
+    const bi = ms.pubkey.value.pubkeys.findIndex((k) => k.value === b.pubkey.value);
+    multi.bitarray = CompactBitArray.fromPartial({ elems: new Uint8Array([(0x80 >> ai) | (0x80 >> bi)]), extraBitsStored: 3 });
+    multi.modeInfos = [ai, bi].sort().map((i) => ({ single: { mode: i === ai ? SignMode.SIGN_MODE_DIRECT : SignMode.SIGN_MODE_LEGACY_AMINO_JSON } }));
+    const authInfoBytes = AuthInfo.encode(info).finish();
+    const direct = await DirectSecp256k1HdWallet.fromMnemonic(MNEMONICS[1]!, { prefix: 'cairn' });
+    const { signature } = await direct.signDirect(a.address, makeSignDoc(amino.bodyBytes, authInfoBytes, CHAIN_ID, account.accountNumber));
+    const aminoSig = MultiSignature.decode(amino.signatures[0]!).signatures[0]!;
+    const sigs = [ai, bi].sort().map((i) => (i === ai ? Buffer.from(signature.signature, 'base64') : aminoSig));
+    const raw = { bodyBytes: amino.bodyBytes, authInfoBytes, signatures: [MultiSignature.encode({ signatures: sigs }).finish()] };
+    const [result] = await chain.block([TxRaw.encode(raw).finish()]);
+    expect(result!.code, result!.log).toBe(0);
+    expect(await chain.balance(a.address)).toBe(700n);
   });
 });

@@ -9,7 +9,7 @@
 import { type StdFee, makeSignDoc, serializeSignDoc } from '@cosmjs/amino';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { AminoError, encodeMessage } from '../../sdk/amino.ts';
+import { encodeMessage } from '../../sdk/amino.ts';
 import { cairnAminoResolver } from '../../sdk/cosmjs-registry.ts';
 import { ErrUnauthorized } from '../../core/framework/sdk-errors.ts';
 import type { DecodedTx } from '../../core/tx/decode.ts';
@@ -36,8 +36,9 @@ export function aminoSignBytes(tx: DecodedTx, signer: SignerData): Uint8Array {
     try {
       return { type: amino.aminoType, value: encodeMessage(amino.schema, amino.type.decode(any.value), cairnAminoResolver) };
     } catch (err) {
-      if (err instanceof AminoError) throw ErrUnauthorized.wrap(`${any.typeUrl} cannot be written as amino JSON: ${err.message}`);
-      throw err;
+      // Whatever the message holds that amino JSON cannot carry (an Any of an unknown type or of
+      // bytes that do not decode, a time out of range) fails the signature, as in the SDK.
+      throw ErrUnauthorized.wrap(`${any.typeUrl} cannot be written as amino JSON: ${(err as Error).message}`);
     }
   });
   const f = tx.authInfo.fee!;
