@@ -113,7 +113,6 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
   const modules: Module[] = [
     authModule(accounts, authority),
     bankModule(bank, accounts, authority),
-    vestingModule(accounts, bank),
     stakingModule(staking, authority),
     distributionModule(distribution, authority),
     slashingModule(slashing, authority),
@@ -121,6 +120,7 @@ export function buildModules(accounts: AccountKeeper, bank: BankKeeper, authorit
     upgradeModule(authority, () => modules.map((m) => ({ name: m.name, version: BigInt(m.consensusVersion) }))),
     feegrantModule(new FeegrantKeeper(), accounts),
     authzModule(new AuthzKeeper(), accounts, router),
+    vestingModule(accounts, bank),
     registryModule(registry, bank, accounts),
     // After the registry (operators, keys, models); receipts settles through royalty in its end block.
     receiptsModule(receipts, accounts),

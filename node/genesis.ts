@@ -2,6 +2,7 @@
 // balances, the documented dev account of `npm start`, and the one check every path uses.
 import { AccountKeeper } from '../modules/auth/keeper.ts';
 import { AUTH_TYPE_URLS } from '../sdk/auth/messages.ts';
+import { VESTING_TYPE_URLS } from '../sdk/vesting/messages.ts';
 import { BankKeeper } from '../modules/bank/keeper.ts';
 import { readFile } from 'node:fs/promises';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
@@ -10,7 +11,7 @@ import { type ConsensusParamsJson, type GenesisDoc, checkGenesisDoc, consensusPa
 import { defaultConsensusParams } from '../modules/consensus/index.ts';
 import { silentLogger } from './log.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
-import { type Amount, sumCoins } from '../core/framework/coins.ts';
+import { type Amount, subCoins, sumCoins } from '../core/framework/coins.ts';
 import { devVerifier } from '../sdk/registry/dev-verifier.ts';
 
 /**
@@ -155,7 +156,7 @@ export function addGenesisAccount(appState: AppState, address: string, coins: re
   const auth = (next['auth'] ??= {}) as { accounts?: unknown[] };
   const bank = (next['bank'] ??= {}) as { balances?: { address: string; coins: JsonCoin[] }[]; supply?: JsonCoin[] };
   const accounts = (auth.accounts ??= []);
-  if (!accounts.some((a) => (a as { address?: string }).address === address)) {
+  if (!accounts.some((a) => entryAddress(a) === address)) {
     accounts.push({ '@type': AUTH_TYPE_URLS.BaseAccount, address, pub_key: null, account_number: String(accounts.length), sequence: '0' });
   }
   const balances = (bank.balances ??= []);
@@ -167,6 +168,53 @@ export function addGenesisAccount(appState: AppState, address: string, coins: re
   entry.coins = toJson(sumCoins(fromJson(entry.coins), coins));
   bank.supply = toJson(sumCoins(fromJson(bank.supply ?? []), coins));
   return next;
+}
+
+export interface GenesisVesting {
+  readonly type: 'continuous' | 'delayed' | 'periodic';
+  /** The part of the account's coins under the schedule. */
+  readonly amount: readonly Amount[];
+  /** Unix seconds (continuous and periodic). */
+  readonly start?: bigint;
+  readonly end: bigint;
+  /** Periodic: each period's length in seconds and amount (they must add up to `end - start` and `amount`). */
+  readonly periods?: readonly { length: bigint; amount: readonly Amount[] }[];
+}
+
+/**
+ * `addGenesisAccount`, then the account becomes a vesting account in the SDK's JSON (what
+ * `cairn genesis add-account --vesting-amount …` writes, as simd's add-genesis-account does).
+ * The vesting amount must be part of what the account holds; the schedule itself is checked when
+ * the genesis is validated.
+ */
+export function addGenesisVestingAccount(appState: AppState, address: string, coins: readonly Amount[], vesting: GenesisVesting): AppState {
+  const next = addGenesisAccount(appState, address, coins);
+  const held = fromJson((next['bank'] as { balances: { address: string; coins: JsonCoin[] }[] }).balances.find((b) => b.address === address)!.coins);
+  if (subCoins(held, vesting.amount).negative) throw new Error(`vesting amount ${toJson([...vesting.amount]).map((c) => c.amount + c.denom).join(',')} cannot be greater than what the account holds`);
+  const accounts = (next['auth'] as { accounts: Record<string, unknown>[] }).accounts;
+  const i = accounts.findIndex((a) => entryAddress(a) === address);
+  const entry = accounts[i]!;
+  const { '@type': _, ...base } = (entry['base_vesting_account'] as { base_account?: Record<string, unknown> } | undefined)?.base_account ?? entry;
+  const bva = { base_account: base, original_vesting: toJson([...vesting.amount]), delegated_free: [], delegated_vesting: [], end_time: vesting.end.toString() };
+  const start = (vesting.start ?? 0n).toString();
+  accounts[i] =
+    vesting.type === 'delayed'
+      ? { '@type': VESTING_TYPE_URLS.DelayedVestingAccount, base_vesting_account: bva }
+      : vesting.type === 'continuous'
+        ? { '@type': VESTING_TYPE_URLS.ContinuousVestingAccount, base_vesting_account: bva, start_time: start }
+        : {
+            '@type': VESTING_TYPE_URLS.PeriodicVestingAccount,
+            base_vesting_account: bva,
+            start_time: start,
+            vesting_periods: (vesting.periods ?? []).map((p) => ({ length: p.length.toString(), amount: toJson([...p.amount]) })),
+          };
+  return next;
+}
+
+/** The address of an auth genesis entry (a vesting account's is inside its base account). */
+function entryAddress(entry: unknown): string | undefined {
+  const e = entry as { address?: string; base_vesting_account?: { base_account?: { address?: string } } };
+  return e.address ?? e.base_vesting_account?.base_account?.address;
 }
 
 function fromJson(coins: readonly JsonCoin[]): Amount[] {

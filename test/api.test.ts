@@ -91,6 +91,8 @@ function samples(): { rest: string; query: string; request: Record<string, unkno
     { rest: '/cosmos/gov/v1/params/voting', query: '/cosmos.gov.v1.Query/Params', request: { paramsType: 'voting' } },
     { rest: '/cosmos/gov/v1beta1/params/tallying', query: '/cosmos.gov.v1beta1.Query/Params', request: { paramsType: 'tallying' } },
     { rest: '/cosmos/consensus/v1/params', query: '/cosmos.consensus.v1.Query/Params', request: {} },
+    { rest: `/cosmos/feegrant/v1beta1/issued/${alice.address}`, query: '/cosmos.feegrant.v1beta1.Query/AllowancesByGranter', request: { granter: alice.address } },
+    { rest: `/cosmos/authz/v1beta1/grants/grantee/${alice.address}`, query: '/cosmos.authz.v1beta1.Query/GranteeGrants', request: { grantee: alice.address } },
     { rest: '/cairn/registry/v1/params', query: '/cairn.registry.v1.Query/Params', request: {} },
     { rest: '/cairn/receipts/v1/params', query: '/cairn.receipts.v1.Query/Params', request: {} },
     { rest: '/cairn/royalty/v1/params', query: '/cairn.royalty.v1.Query/Params', request: {} },

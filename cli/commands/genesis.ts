@@ -1,7 +1,7 @@
 // `cairn genesis add-account <address|key> <coins>`, `cairn genesis add-validator <address|key> <coins>`
 // `cairn genesis validate [file]` and `cairn genesis export [--height H]`.
 import { decodeBech32 } from '../../core/framework/address.ts';
-import { type GenesisCheckOptions, addGenesisAccount, checkGenesis, checkGenesisFile } from '../../node/genesis.ts';
+import { type GenesisCheckOptions, type GenesisVesting, addGenesisAccount, addGenesisVestingAccount, checkGenesis, checkGenesisFile } from '../../node/genesis.ts';
 import { DEFAULT_COMMISSION, addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { readValidatorKey } from '../../node/cometbft/keys.ts';
 import { stringFlag } from '../context.ts';
@@ -18,12 +18,42 @@ async function addAccount(ctx: CommandContext): Promise<void> {
   if (who === undefined || coinsText === undefined) throw new UsageError('usage: cairn genesis add-account <address|key-name> <coins, e.g. 1000000ucairn>');
   const address = isAddress(who) ? who : (await (await ctx.keyring()).show(who)).address;
   const coins = parseCoins(coinsText).map((c) => ({ denom: c.denom, amount: c.amount }));
+  const vesting = vestingFlags(ctx);
   const doc = await readGenesisOrExplain(ctx.global.home);
-  const appState = addGenesisAccount((doc.app_state ?? {}) as Record<string, unknown>, address, coins);
+  const state = (doc.app_state ?? {}) as Record<string, unknown>;
+  let appState: Record<string, unknown>;
+  try {
+    appState = vesting === undefined ? addGenesisAccount(state, address, coins) : addGenesisVestingAccount(state, address, coins, vesting);
+  } catch (err) {
+    throw new CliError(`cannot add the account: ${(err as Error).message}`);
+  }
   // Before add-validator the genesis may have no validator yet; everything else must already hold.
   await checkOrExplain({ ...doc, app_state: appState }, 'cannot add the account', { allowNoValidators: true });
   await writeGenesis(ctx.global.home, { ...doc, app_state: appState });
   ctx.print({ json: { address, coins: coinsText }, text: `added ${coinsText} to ${address} in ${genesisPath(ctx.global.home)}` });
+}
+
+/**
+ * simd's add-genesis-account vesting flags: --vesting-amount with --vesting-end-time makes a delayed
+ * vesting account, or a continuous one from --vesting-start-time.
+ */
+function vestingFlags(ctx: CommandContext): GenesisVesting | undefined {
+  const amount = stringFlag(ctx, 'vesting-amount');
+  const start = stringFlag(ctx, 'vesting-start-time');
+  const end = stringFlag(ctx, 'vesting-end-time');
+  if (amount === undefined) {
+    if (start !== undefined || end !== undefined) throw new UsageError('--vesting-start-time and --vesting-end-time need --vesting-amount');
+    return undefined;
+  }
+  if (end === undefined) throw new UsageError('--vesting-amount needs --vesting-end-time (unix seconds)');
+  const seconds = (text: string, flag: string): bigint => {
+    if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag} must be a unix time in seconds, got ${text}`);
+    return BigInt(text);
+  };
+  const coins = parseCoins(amount).map((c) => ({ denom: c.denom, amount: c.amount }));
+  return start === undefined
+    ? { type: 'delayed', amount: coins, end: seconds(end, '--vesting-end-time') }
+    : { type: 'continuous', amount: coins, start: seconds(start, '--vesting-start-time'), end: seconds(end, '--vesting-end-time') };
 }
 
 // Cairn's gentx: bonds an operator's genesis balance to this home's consensus key (or --pubkey).
@@ -141,10 +171,14 @@ const command: CommandModule = {
     'commission-max-change-rate': { type: 'string', valueName: 'dec', description: `add-validator: the most it may change per day (default ${DEFAULT_COMMISSION.maxChangeRate})` },
     height: { type: 'string', valueName: 'H', description: 'export: the committed height to export (default: the last one)' },
     'output-document': { type: 'string', valueName: 'file', description: 'export: write the genesis here instead of stdout' },
+    'vesting-amount': { type: 'string', valueName: 'coins', description: 'add-account: the part of the coins that vests (a vesting account, as simd\'s flags)' },
+    'vesting-start-time': { type: 'string', valueName: 'unix', description: 'add-account: vests continuously from this time (without it: all at the end time)' },
+    'vesting-end-time': { type: 'string', valueName: 'unix', description: 'add-account: the time everything has vested' },
     'min-self-delegation': { type: 'string', valueName: 'amount', description: 'add-validator: jailed if the self-bond falls below this (default 1)' },
   },
   examples: [
     'cairn genesis add-account alice 1000000000ucairn --home ~/.cairn',
+    'cairn genesis add-account team 500000000ucairn --vesting-amount 400000000ucairn --vesting-start-time 1767225600 --vesting-end-time 1893456000',
     'cairn genesis add-validator alice 100000000ucairn --moniker my-node --home ~/.cairn',
     'cairn genesis validate ~/.cairn/config/genesis.json',
     'cairn genesis export --height 1200 --output-document exported.json --home ~/.cairn',
