@@ -56,6 +56,9 @@ export { SLASHING_TYPE_URLS, type SlashingEncodeObject, slashingMsgs, slashingTy
 export { GOV_TYPE_URLS, GOV_V1BETA1_TYPE_URLS, type GovEncodeObject, govAmino, govAminoConverters, govMsgs, govTypes, govV1beta1Msgs, textProposalContent } from './gov/messages.ts';
 export { UPGRADE_TYPE_URLS, type UpgradeEncodeObject, upgradeAmino, upgradeAminoConverters, upgradeMsgs, upgradeTypes } from './upgrade/messages.ts';
 export { CONSENSUS_TYPE_URLS, type ConsensusEncodeObject, consensusAmino, consensusAminoConverters, consensusMsgs, consensusTypes } from './consensus/messages.ts';
+export { FEEGRANT_TYPE_URLS, type FeegrantEncodeObject, basicAllowance, feegrantAmino, feegrantAminoConverters, feegrantMsgs, feegrantTypes, periodicAllowance } from './feegrant/messages.ts';
+export { AUTHZ_TYPE_URLS, type AuthzEncodeObject, authzAmino, authzAminoConverters, authzMsgs, authzTypes, genericAuthorization, sendAuthorization } from './authz/messages.ts';
+export { VESTING_TYPE_URLS, type VestingEncodeObject, vestingAmino, vestingAminoConverters, vestingMsgs, vestingTypes } from './vesting/messages.ts';
 export { REGISTRY_TYPE_URLS, type RegistryEncodeObject, registryMsgs, registryTypes, registryAmino, registryAminoConverters } from './registry/messages.ts';
 export { RECEIPTS_TYPE_URLS, type ReceiptsEncodeObject, receiptsMsgs, receiptsTypes, receiptsAmino, receiptsAminoConverters } from './receipts/messages.ts';
 export { ROYALTY_TYPE_URLS, type RoyaltyEncodeObject, royaltyMsgs, royaltyTypes, royaltyAmino, royaltyAminoConverters } from './royalty/messages.ts';
