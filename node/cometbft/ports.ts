@@ -1,39 +1,104 @@
-// Free loopback TCP ports for tests and the localnet. A port is free when asked; another process can
-// still take it before ours binds, which is acceptable on a developer machine.
+// Free loopback TCP ports for tests and localnets, chosen so that concurrent runs on one machine
+// (two `npm test`s, a test beside a localnet) cannot be handed the same port:
+// - from 20000–32000, below the kernel's ephemeral range (Linux: 32768–60999), so no outgoing
+//   connection of any process (CometBFT dialing its peers, a browser) can grab a port between the
+//   moment it is chosen and the moment the node that is given it binds it;
+// - each reserved machine-wide by a file <tmp>/cairn-ports/<port> holding the reserving process's
+//   pid, created exclusively; a reservation lasts as long as that process (one left by a dead
+//   process is taken over), so a port is never handed out twice while its first user may still
+//   bind it, even by the same process;
+// - and free when checked (a bind succeeds), which skips ports that running nodes hold.
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-function listenEphemeral(): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
+const FIRST = 20_000;
+const LAST = 32_000;
+/** Cairn's and CometBFT's default ports (26656–26661) stay free for `npm start` and a real node. */
+const DEFAULTS = { from: 26_650, to: 26_670 };
+const RESERVATIONS = join(tmpdir(), 'cairn-ports');
+const mine = new Set<number>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims `port` for this process unless a live process holds it. */
+function reserve(port: number): boolean {
+  const file = join(RESERVATIONS, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      mine.add(port);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(file, 'utf8').trim() || 'NaN');
+      if (Number.isInteger(holder) && alive(holder)) return false;
+      try {
+        unlinkSync(file); // the holder is gone: take it over
+      } catch {
+        return false;
+      }
+    }
+  }
+  return false;
+}
+
+function release(port: number): void {
+  mine.delete(port);
+  try {
+    unlinkSync(join(RESERVATIONS, String(port)));
+  } catch {
+    // already gone
+  }
+}
+
+let cleanupRegistered = false;
+function registerCleanup(): void {
+  if (cleanupRegistered) return;
+  cleanupRegistered = true;
+  process.once('exit', () => {
+    for (const port of [...mine]) release(port);
   });
 }
 
-function portOf(server: Server): number {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('a TCP server has no port');
-  return address.port;
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export async function freePort(): Promise<number> {
   const [port] = await freePorts(1);
-  return port ?? 0;
+  return port!;
 }
 
-// n distinct ports: all are held open together before any is released, so none repeats.
+/** n distinct ports, free now and reserved for this process for as long as it lives. */
 export async function freePorts(n: number): Promise<number[]> {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`port count must be a whole number >= 0, got ${n}`);
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < n; i++) servers.push(await listenEphemeral());
-    return servers.map(portOf);
-  } finally {
-    await Promise.all(servers.map(close));
+  mkdirSync(RESERVATIONS, { recursive: true });
+  registerCleanup();
+  const span = LAST - FIRST + 1;
+  const start = Math.floor(Math.random() * span);
+  const out: number[] = [];
+  for (let i = 0; i < span && out.length < n; i++) {
+    const port = FIRST + ((start + i) % span);
+    if (port >= DEFAULTS.from && port <= DEFAULTS.to) continue;
+    if (!reserve(port)) continue;
+    if (await canBind(port)) out.push(port);
+    else release(port);
   }
+  if (out.length < n) throw new Error(`only ${out.length} of ${n} free ports in ${FIRST}–${LAST}: stop old localnets, or remove stale files in ${RESERVATIONS}`);
+  return out;
 }
