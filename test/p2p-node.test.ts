@@ -104,6 +104,11 @@ describe('p2p in a node', () => {
       return Number(line.slice(series.length + 1));
     };
     expect(value('cairn_app_height')).toBeGreaterThanOrEqual(2);
+    // The process's own health: memory a node really holds, and a loop that is not stuck.
+    expect(value('process_resident_memory_bytes')).toBeGreaterThan(50 * 2 ** 20);
+    expect(value('nodejs_heap_size_used_bytes')).toBeGreaterThan(10 * 2 ** 20);
+    expect(value('nodejs_heap_size_used_bytes')).toBeLessThan(value('process_resident_memory_bytes'));
+    expect(value('nodejs_eventloop_lag_p99_seconds')).toBeLessThan(5);
     expect(value('cairn_p2p_messages_total{result="rejected"}')).toBe(1);
     expect(value('cairn_p2p_messages_total{result="accepted"}')).toBe(0);
     expect(value('cairn_p2p_peers')).toBe(1);

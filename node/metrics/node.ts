@@ -5,6 +5,7 @@ import type { P2pService } from '../p2p/service.ts';
 import type { WatcherService } from '../watcher/service.ts';
 import type { MetricFamily } from './exposition.ts';
 import type { Collector } from './server.ts';
+import { processFamilies } from './process.ts';
 
 export interface NodeParts {
   readonly app: CairnApp;
@@ -24,7 +25,7 @@ const gauge = (name: string, help: string, value: number | bigint): MetricFamily
 export function nodeCollector(parts: () => NodeParts): Collector {
   return () => {
     const { app, p2p, watcher } = parts();
-    const out: MetricFamily[] = [gauge('cairn_app_height', 'Last committed block height.', app.store.lastHeight)];
+    const out: MetricFamily[] = [gauge('cairn_app_height', 'Last committed block height.', app.store.lastHeight), ...processFamilies()];
     if (p2p !== undefined) {
       const c = p2p.host.counters;
       out.push(

@@ -1,0 +1,265 @@
+// The chaos run behind `npm run chaos` and test/chaos.test.ts: a 4-validator localnet under a steady
+// random load (sends, delegations, undelegations, governance proposals and votes from four wallets)
+// while faults are injected one after another: SIGKILL of one node, SIGKILL of two at once (the
+// chain halts until they return), SIGSTOP pauses, a network partition (a node restarted on a fresh
+// p2p port with no peers, then healed), and once a new node joining mid-run by state sync. Afterwards
+// it checks what a validator would bet on: every node reached the last height with no app-hash
+// disagreement or broken invariant in its logs, every tx of every block is in every node's tx index,
+// and a replay of every block from genesis gives the chain's app hashes. Everything runs on
+// loopback, is bounded in blocks and time, and stops itself.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
+import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
+import { Localnet } from '../../localnet/index.ts';
+import { freePorts } from '../../node/cometbft/ports.ts';
+import { configure, peerAddress } from '../../node/cometbft/config.ts';
+import { rpcCall } from '../../node/cometbft/rpc.ts';
+import { editAppConfig } from '../../node/config.ts';
+import { latestHeight, validatorRegistry } from './localnet.ts';
+import { replayChain } from './replay.ts';
+import { MNEMONICS } from './wallets.ts';
+
+export type FaultKind = 'kill' | 'kill-two' | 'pause' | 'partition' | 'state-sync';
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'kill-two', 'pause', 'partition'];
+
+export interface ChaosOptions {
+  /** Where the localnet lives (removed at the end). */
+  readonly dir: string;
+  /** Stop injecting faults and loading once the chain passes this height. */
+  readonly blocks: number;
+  readonly blockTimeMs?: number;
+  /** Give up (and report) after this long. */
+  readonly deadlineMs: number;
+  /** Progress lines for the person watching. */
+  readonly note?: (line: string) => void;
+  readonly seed?: number;
+}
+
+export interface ChaosReport {
+  readonly blocks: number;
+  readonly faults: Readonly<Record<FaultKind, number>>;
+  /** Heights where a replay from genesis disagreed, plus nodes whose logs show an app-hash mismatch or a broken invariant. */
+  readonly divergences: number;
+  readonly divergenceDetail: readonly string[];
+  /** Longest time from a node's restart (or resume, or heal) until it was back at the chain's height. */
+  readonly worstRecoveryMs: number;
+  readonly txs: number;
+  readonly committedByLoad: number;
+  readonly loadErrors: number;
+  /** "node:hash" of committed txs a node's index did not find. */
+  readonly unindexed: readonly string[];
+  readonly seconds: number;
+}
+
+const CAIRN = 1_000_000n;
+const SNAPSHOT_INTERVAL = 25;
+
+/** A small deterministic PRNG (mulberry32), so a run can be repeated with its seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
+  const started = Date.now();
+  const note = opts.note ?? (() => {});
+  const random = rng(opts.seed ?? Date.now());
+  const wallets = await Promise.all(MNEMONICS.map((m) => DirectSecp256k1HdWallet.fromMnemonic(m, { prefix: 'cairn' })));
+  const addresses = await Promise.all(wallets.map(async (w) => (await w.getAccounts())[0]!.address));
+  const net = await Localnet.create({
+    dir: opts.dir,
+    validators: 4,
+    blockTimeMs: opts.blockTimeMs ?? 500,
+    accounts: addresses.map((address) => ({ address, amount: 1_000_000n * CAIRN })),
+  });
+  const validators = net.nodes.map((n) => n.name);
+  for (const name of validators) await editAppConfig(net.node(name).home, [{ section: 'state-sync', key: 'snapshot-interval', value: SNAPSHOT_INTERVAL }]);
+  const faults: Record<FaultKind, number> = { kill: 0, 'kill-two': 0, pause: 0, partition: 0, 'state-sync': 0 };
+  let worstRecoveryMs = 0;
+  let stopLoad = false;
+  let committedByLoad = 0;
+  let loadErrors = 0;
+  const timedOut = (): boolean => Date.now() - started > opts.deadlineMs;
+  try {
+    await net.up({ timeoutMs: 120_000, killOnExit: true });
+    note(`localnet up: ${validators.join(', ')}`);
+    const running = (): string[] => net.nodes.map((n) => n.name).filter((n) => net.isRunning(n).cometbft);
+    const height = async (): Promise<number> => Math.max(0, ...(await Promise.all(running().map((n) => latestHeight(net.rpcUrl(n)).catch(() => 0)))));
+
+    // ---- load: each wallet sends its own stream, through whichever node answers ----
+    const load = wallets.map(async (wallet, i) => {
+      const me = addresses[i]!;
+      let proposals = 0;
+      while (!stopLoad && !timedOut()) {
+        const node = running()[Math.floor(random() * running().length)];
+        if (node === undefined) {
+          await sleep(500);
+          continue;
+        }
+        try {
+          const client = await SigningStargateClient.connectWithSigner(net.rpcUrl(node), wallet, { gasPrice: GasPrice.fromString('0.025ucairn'), registry: validatorRegistry, broadcastTimeoutMs: 20_000, broadcastPollIntervalMs: 300 });
+          const r = random();
+          const other = addresses[(i + 1 + Math.floor(random() * 3)) % addresses.length]!;
+          let result;
+          if (r < 0.5) {
+            result = await client.sendTokens(me, other, [{ denom: 'ucairn', amount: String(1 + Math.floor(random() * 1000)) }], 'auto');
+          } else if (r < 0.7) {
+            result = await client.delegateTokens(me, await someValidator(net, node, random), { denom: 'ucairn', amount: String(CAIRN) }, 'auto');
+          } else if (r < 0.8) {
+            result = await client.undelegateTokens(me, await someValidator(net, node, random), { denom: 'ucairn', amount: '1000' }, 'auto');
+          } else if (r < 0.9 || proposals > 3) {
+            const id = await votingProposal(net, node);
+            if (id === undefined) continue;
+            result = await client.signAndBroadcast(me, [{ typeUrl: '/cosmos.gov.v1beta1.MsgVote', value: { proposalId: id, voter: me, option: 1 + Math.floor(random() * 4) } }], 'auto');
+          } else {
+            proposals++;
+            const { TextProposal } = await import('cosmjs-types/cosmos/gov/v1beta1/gov');
+            result = await client.signAndBroadcast(me, [{ typeUrl: '/cosmos.gov.v1beta1.MsgSubmitProposal', value: { content: { typeUrl: '/cosmos.gov.v1beta1.TextProposal', value: TextProposal.encode({ title: `chaos ${i}.${proposals}`, description: 'a proposal made during a chaos run' }).finish() }, initialDeposit: [{ denom: 'ucairn', amount: String(10n * CAIRN) }], proposer: me } }], 'auto');
+          }
+          if (result !== undefined) committedByLoad++;
+          client.disconnect();
+        } catch {
+          loadErrors++; // a node went away mid-call, a sequence raced a restart: try again
+          await sleep(300);
+        }
+      }
+    });
+
+    // ---- faults, one at a time, until the chain has passed the target height ----
+    const others = (name: string): string[] => validators.filter((n) => n !== name);
+    /** Waits until `name` has caught up with the highest other node; returns how long it took. */
+    const recovery = async (name: string, since: number): Promise<void> => {
+      const target = Math.max(0, ...(await Promise.all(others(name).filter((n) => net.isRunning(n).cometbft).map((n) => latestHeight(net.rpcUrl(n)).catch(() => 0)))));
+      await net.waitForHeight(target, 180_000, [name]);
+      worstRecoveryMs = Math.max(worstRecoveryMs, Date.now() - since);
+    };
+    const kill = (name: string): void => {
+      const pids = net.node(name).pids ?? {};
+      for (const pid of [pids.cometbft, pids.app]) if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    };
+    const signal = (name: string, sig: NodeJS.Signals): void => {
+      const pids = net.node(name).pids ?? {};
+      for (const pid of [pids.cometbft, pids.app]) if (pid !== undefined) process.kill(pid, sig);
+    };
+    let stateSynced = false;
+    let round = 0;
+    while ((await height()) < opts.blocks && !timedOut()) {
+      await sleep((3 + random() * 5) * (opts.blockTimeMs ?? 500));
+      const kind = FAULT_KINDS[round++ % FAULT_KINDS.length]!;
+      const victim = validators[Math.floor(random() * validators.length)]!;
+      const at = await height();
+      if (kind === 'kill') {
+        kill(victim);
+        await sleep(1000 + random() * 2000);
+        const since = Date.now();
+        await net.startNode(victim, { timeoutMs: 120_000 });
+        await recovery(victim, since);
+      } else if (kind === 'kill-two') {
+        const second = others(victim)[Math.floor(random() * 3)]!;
+        kill(victim);
+        kill(second);
+        await sleep(1000 + random() * 2000);
+        const since = Date.now();
+        await Promise.all([net.startNode(victim, { timeoutMs: 120_000 }), net.startNode(second, { timeoutMs: 120_000 })]);
+        await net.waitForHeight(at + 2, 180_000, [victim, second]);
+        await recovery(victim, since);
+        await recovery(second, since);
+      } else if (kind === 'pause') {
+        signal(victim, 'SIGSTOP');
+        await sleep(2000 + random() * 4000);
+        const since = Date.now();
+        signal(victim, 'SIGCONT');
+        await recovery(victim, since);
+      } else {
+        // Partition: the node comes back on a p2p port nobody knows, with no peers, for a while.
+        const node = net.node(victim);
+        const [port] = await freePorts(1);
+        await net.stopNode(victim);
+        await configure(node.home, { p2p: { laddr: `tcp://127.0.0.1:${port}`, persistentPeers: [], pex: false } });
+        await net.startNode(victim, { timeoutMs: 120_000 });
+        await sleep(3000 + random() * 4000);
+        await net.stopNode(victim);
+        await configure(node.home, { p2p: { laddr: `tcp://127.0.0.1:${node.ports.p2p}`, persistentPeers: net.nodes.filter((n) => n.name !== victim && validators.includes(n.name)).map((n) => peerAddress(n.nodeId, '127.0.0.1', n.ports.p2p)), pex: true } });
+        const since = Date.now();
+        await net.startNode(victim, { timeoutMs: 120_000 });
+        await recovery(victim, since);
+      }
+      faults[kind]++;
+      note(`height ${await height()}: ${kind} of ${victim} done (worst recovery so far ${worstRecoveryMs} ms)`);
+      // Once, past the middle: a new node joins by state sync while the faults go on.
+      if (!stateSynced && (await height()) > Math.max(opts.blocks / 2, SNAPSHOT_INTERVAL + 5)) {
+        stateSynced = true;
+        const joiner = await net.addNode();
+        const rpc = net.rpcUrl(running()[0]!);
+        const trustHeight = await latestHeight(rpc);
+        const hash = ((await rpcCall(rpc, 'block', { height: String(trustHeight) })) as { block_id: { hash: string } }).block_id.hash;
+        await configure(joiner.home, { statesync: { enable: true, rpcServers: [rpc, rpc], trustHeight, trustHash: hash, trustPeriodMs: 168 * 3600_000, discoveryTimeMs: 5_000 } });
+        const since = Date.now();
+        await net.startNode(joiner.name, { timeoutMs: 120_000 });
+        await recovery(joiner.name, since);
+        faults['state-sync']++;
+        note(`height ${await height()}: ${joiner.name} joined by state sync in ${Date.now() - since} ms`);
+      }
+    }
+    stopLoad = true;
+    await Promise.all(load);
+
+    // ---- checks ----
+    const final = await height();
+    const names = net.nodes.map((n) => n.name);
+    await net.waitForHeight(final, 180_000, names);
+    const divergenceDetail: string[] = [];
+    for (const name of names) {
+      const home = net.node(name).home;
+      const logs = (await readFile(join(home, 'app.log'), 'utf8').catch(() => '')) + (await readFile(join(home, 'cometbft.log'), 'utf8').catch(() => ''));
+      for (const bad of [/invariant broken/, /wrong Block\.Header\.AppHash/, /CONSENSUS FAILURE/]) if (bad.test(logs)) divergenceDetail.push(`${name}: ${bad.source}`);
+    }
+    const rpc0 = net.rpcUrl('node0');
+    const replay = await replayChain(net.node('node0').home, rpc0, BigInt(final - 1));
+    divergenceDetail.push(...replay.mismatches.map((h) => `replay differs at height ${h}`));
+    const unindexed: string[] = [];
+    let txs = 0;
+    const bases = new Map<string, number>();
+    for (const name of names) bases.set(name, Number(((await rpcCall(net.rpcUrl(name), 'status', {})) as { sync_info: { earliest_block_height: string } }).sync_info.earliest_block_height));
+    for (let h = 1; h <= final; h++) {
+      const { block } = (await rpcCall(rpc0, 'block', { height: String(h) })) as { block: { data: { txs: string[] | null } } };
+      for (const tx of block.data.txs ?? []) {
+        txs++;
+        const hash = createHash('sha256').update(Buffer.from(tx, 'base64')).digest('hex').toUpperCase();
+        for (const name of names) {
+          if (h < bases.get(name)!) continue; // a state-synced node has no block (and no index) below its snapshot
+          const found = await rpcCall(net.rpcUrl(name), 'tx', { hash: Buffer.from(hash, 'hex').toString('base64') }).then(() => true, () => false);
+          if (!found) unindexed.push(`${name}:${hash}`);
+        }
+      }
+    }
+    return { blocks: final, faults, divergences: divergenceDetail.length, divergenceDetail, worstRecoveryMs, txs, committedByLoad, loadErrors, unindexed, seconds: Math.round((Date.now() - started) / 1000) };
+  } finally {
+    stopLoad = true;
+    await net.down({ reset: true });
+  }
+}
+
+async function someValidator(net: Localnet, node: string, random: () => number): Promise<string> {
+  const r = (await fetch(`http://127.0.0.1:${net.node(node).ports.api}/cosmos/staking/v1beta1/validators`, { signal: AbortSignal.timeout(5_000) }).then((x) => x.json())) as { validators: { operator_address: string }[] };
+  const list = r.validators.map((v) => v.operator_address);
+  return list[Math.floor(random() * list.length)]!;
+}
+
+/** The newest proposal in its voting period, if any. */
+async function votingProposal(net: Localnet, node: string): Promise<bigint | undefined> {
+  const url = `http://127.0.0.1:${net.node(node).ports.api}/cosmos/gov/v1beta1/proposals?proposal_status=PROPOSAL_STATUS_VOTING_PERIOD&pagination.reverse=true&pagination.limit=1`;
+  const r = (await fetch(url, { signal: AbortSignal.timeout(5_000) }).then((x) => x.json())) as { proposals?: { proposal_id: string }[] };
+  const id = r.proposals?.[0]?.proposal_id;
+  return id === undefined ? undefined : BigInt(id);
+}
