@@ -87,14 +87,26 @@ describe('authz', () => {
     expect((await grants(alice.address, bob.address, SEND)).code).not.toBe(0);
   });
 
-  it('a generic authorization runs any message of its type until it expires', async () => {
+  it('a generic authorization runs any message of its type until it expires, and the expired grant is deleted at the next block', async () => {
     const expires = 1_800_000_000n + (chain.height + 3n) * 5n;
     expect((await run(alice, [grant(alice.address, bob.address, genericAuthorization(SEND), expires)])).code).toBe(0);
     expect((await run(bob, [exec(bob.address, [sendMsg(alice.address, dave.address, '5')])])).code).toBe(0);
+    expect((await grants(alice.address, bob.address)).grants).toHaveLength(1);
+    // The block at the expiration time deletes it in its begin block, before any tx.
     await chain.block();
-    await chain.block();
-    expect(await run(bob, [exec(bob.address, [sendMsg(alice.address, dave.address, '5')])])).toMatchObject({ code: 6, codespace: 'authz' });
+    expect((await grants(alice.address, bob.address)).grants).toEqual([]);
+    expect(await run(bob, [exec(bob.address, [sendMsg(alice.address, dave.address, '5')])])).toMatchObject({ code: 2, codespace: 'authz' });
     expect(await chain.balance(dave.address)).toBe(5n);
+  });
+
+  it('a new grant of the same type replaces the old one with its expiration', async () => {
+    const soon = 1_800_000_000n + (chain.height + 2n) * 5n;
+    expect((await run(alice, [grant(alice.address, bob.address, genericAuthorization(SEND), soon)])).code).toBe(0);
+    expect((await run(alice, [grant(alice.address, bob.address, genericAuthorization(SEND), 2_000_000_000n)])).code).toBe(0);
+    await chain.block();
+    await chain.block();
+    const left = (await grants(alice.address, bob.address, SEND)).grants;
+    expect(left.map((g) => g.expiration?.seconds)).toEqual([2_000_000_000n]);
   });
 
   it('runs the grantee’s own messages in an exec without a grant, and refuses another signer’s without one', async () => {

@@ -55,7 +55,7 @@ export function authzGenesis(k: AuthzKeeper): GenesisHandlers<AuthzGenesis> {
     async init(genesis, ctx: Context) {
       for (const g of genesis.grants) {
         if (g.expiration !== undefined && isExpired({ expiration: g.expiration }, ctx.block.time)) continue;
-        k.save(ctx, g.granter, g.grantee, g.authorization, g.expiration);
+        await k.save(ctx, g.granter, g.grantee, g.authorization, g.expiration);
       }
     },
 

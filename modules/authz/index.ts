@@ -20,5 +20,7 @@ export function authzModule(k: AuthzKeeper, accounts: AuthzAccounts, router: Aut
     genesis: authzGenesis(k),
     msgs: [msgGrant(k, accounts, router), msgExec(k, router), msgRevoke(k)],
     queries: authzQueries(k),
+    // Expired grants are deleted before the block's txs run, as the SDK's begin blocker does.
+    beginBlock: (ctx) => k.pruneExpired(ctx),
   };
 }

@@ -92,6 +92,6 @@ async function spendGrant(k: AuthzKeeper, ctx: Context, granter: Uint8Array, gra
   if (isExpired(grant, ctx.block.time)) throw ErrAuthorizationExpired.wrap(`grant of ${inner.typeUrl} from ${ctx.addresses.encode(granter)}`);
   const authorization = decodeAuthorization(grant.authorization, ctx.addresses);
   const result = accept(authorization, inner.msg, ctx);
-  if (result.delete) k.delete(ctx, granter, grantee, inner.typeUrl);
-  else if (result.updated !== undefined) k.save(ctx, granter, grantee, result.updated, grant.expiration);
+  if (result.delete) await k.delete(ctx, granter, grantee, inner.typeUrl);
+  else if (result.updated !== undefined) await k.save(ctx, granter, grantee, result.updated, grant.expiration);
 }

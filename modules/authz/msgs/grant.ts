@@ -35,7 +35,7 @@ export function msgGrant(k: AuthzKeeper, accounts: AuthzAccounts, router: AuthzR
       }
       if ((await accounts.get(ctx.store, grantee))?.kind === 'module') throw ErrUnauthorized.wrap(`account ${msg.grantee} is not allowed to receive funds`);
       await accounts.ensure(ctx.store, grantee, msg.grantee);
-      k.save(ctx, granter, grantee, authorization, expiration);
+      await k.save(ctx, granter, grantee, authorization, expiration);
       emitGrantEvent(ctx, 'EventGrant', { msgTypeUrl: msgTypeUrl(authorization), granter: msg.granter, grantee: msg.grantee });
       return msgResponse(AUTHZ_TYPE_URLS.MsgGrant, MsgGrantResponse, {});
     },

@@ -27,7 +27,7 @@ export function msgRevoke(k: AuthzKeeper): MsgHandler<MsgRevoke> {
       if ((await k.grant(ctx.store, granter, grantee, msg.msgTypeUrl)) === undefined) {
         throw ErrNoAuthorizationFound.wrap(`failed to delete grant of ${msg.msgTypeUrl} from ${msg.granter} to ${msg.grantee}`);
       }
-      k.delete(ctx, granter, grantee, msg.msgTypeUrl);
+      await k.delete(ctx, granter, grantee, msg.msgTypeUrl);
       emitGrantEvent(ctx, 'EventRevoke', { msgTypeUrl: msg.msgTypeUrl, granter: msg.granter, grantee: msg.grantee });
       return msgResponse(AUTHZ_TYPE_URLS.MsgRevoke, MsgRevokeResponse, {});
     },
