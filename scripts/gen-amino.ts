@@ -2,7 +2,7 @@
 // the messages inside them), read from proto/gen/cairn.binpb, as plain data. sdk/cairn-amino.ts
 // turns them into amino JSON schemas, so a field added to a .proto reaches the amino sign bytes
 // and the CosmJS converters by `npm run proto`, never by hand. Run by `npm run proto`;
-// scripts/gen-amino.test.ts fails when the committed file is stale.
+// proto/amino-gen.test.ts fails when the committed file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type DescMessage, ScalarType, createFileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';

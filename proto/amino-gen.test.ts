@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OUTPUT, generateAmino } from './gen-amino.ts';
+import { OUTPUT, generateAmino } from '../scripts/gen-amino.ts';
 
 describe('the generated amino fields of Cairn messages', () => {
   it('match the .proto descriptors (run npm run proto after changing a message)', () => {
