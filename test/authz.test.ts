@@ -147,6 +147,17 @@ describe('bad authz messages change nothing', () => {
     ['an exec of nothing', () => exec(alice.address, []), 'sdk', 18],
     ['an exec of an unknown message type', () => authzMsgs.MsgExec({ grantee: alice.address, msgs: [{ typeUrl: '/cosmos.nft.v1beta1.MsgSend', value: new Uint8Array() }] }), 'sdk', 2],
     ['an exec of an invalid message', () => exec(alice.address, [bankMsgs.MsgSend({ fromAddress: bob.address, toAddress: carol.address, amount: [] })]), 'sdk', 10],
+    [
+      'an exec of a message with a field this chain does not know',
+      () => {
+        const any = registry.encodeAsAny(sendMsg(bob.address, carol.address, '1'));
+        // Field 99, varint 1: critical (below 1024), so refused as the SDK refuses it.
+        return authzMsgs.MsgExec({ grantee: alice.address, msgs: [{ typeUrl: any.typeUrl, value: Uint8Array.from([...any.value, 0x98, 0x06, 0x01]) }] });
+      },
+      'sdk',
+      2,
+    ],
+    ['a grant whose authorization has a field this chain does not know', () => grant(alice.address, bob.address, { typeUrl: '/cosmos.authz.v1beta1.GenericAuthorization', value: Uint8Array.from([...genericAuthorization(SEND).value, 0x98, 0x06, 0x01]) }), 'sdk', 2],
     ['a revoke of nothing', () => authzMsgs.MsgRevoke({ granter: alice.address, grantee: bob.address, msgTypeUrl: SEND }), 'authz', 2],
     ['a revoke without a message type', () => authzMsgs.MsgRevoke({ granter: alice.address, grantee: bob.address, msgTypeUrl: '' }), 'sdk', 18],
   ])('%s', async (_name, msg, codespace, code) => {

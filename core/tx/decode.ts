@@ -54,8 +54,11 @@ function decodeOrThrow<T>(what: string, decode: () => T): T {
   }
 }
 
-/** Refuses fields the decoder skipped (ADR-020), as the SDK's tx decoder does, with its code (sdk/2). */
-function rejectUnknownFields(what: string, original: Uint8Array, canonical: Uint8Array, allowNonCritical: boolean): void {
+/**
+ * Refuses fields the decoder skipped (ADR-020), as the SDK's tx decoder does, with its code (sdk/2).
+ * Modules call it for the Anys their messages carry (an authorization, an allowance, MsgExec's messages).
+ */
+export function rejectUnknownFields(what: string, original: Uint8Array, canonical: Uint8Array, allowNonCritical: boolean): void {
   const unknown = unknownFields(original, canonical, allowNonCritical);
   if (unknown.length > 0) throw ErrTxDecode.wrap(`${what} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this chain does not understand them`);
 }

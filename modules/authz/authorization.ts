@@ -11,6 +11,7 @@ import type { Context } from '../../core/framework/context.ts';
 import type { AppError } from '../../core/framework/errors.ts';
 import { ErrInsufficientFunds, ErrInvalidAddress, ErrInvalidCoins, ErrInvalidType, ErrTxDecode, ErrUnauthorized } from '../../core/framework/sdk-errors.ts';
 import { AUTHZ_TYPE_URLS } from '../../sdk/authz/messages.ts';
+import { rejectUnknownFields } from '../../core/tx/decode.ts';
 import { BANK_TYPE_URLS } from '../../sdk/bank/messages.ts';
 import { ErrDuplicateEntry } from '../bank/errors.ts';
 
@@ -32,10 +33,13 @@ function decodeOrThrow<T>(typeUrl: string, decode: () => T): T {
 export function decodeAuthorization(any: Any | undefined, addresses: AddressCodec): Authorization {
   if (any === undefined) throw ErrInvalidType.wrap('expected authz.Authorization, got <nil>');
   if (any.typeUrl === AUTHZ_TYPE_URLS.GenericAuthorization) {
-    return { kind: 'generic', msg: decodeOrThrow(any.typeUrl, () => GenericAuthorization.decode(any.value)).msg };
+    const g = decodeOrThrow(any.typeUrl, () => GenericAuthorization.decode(any.value));
+    rejectUnknownFields(any.typeUrl, any.value, GenericAuthorization.encode(g).finish(), true);
+    return { kind: 'generic', msg: g.msg };
   }
   if (any.typeUrl === AUTHZ_TYPE_URLS.SendAuthorization) {
     const s = decodeOrThrow(any.typeUrl, () => SendAuthorization.decode(any.value));
+    rejectUnknownFields(any.typeUrl, any.value, SendAuthorization.encode(s).finish(), true);
     if (s.spendLimit.length === 0) throw ErrInvalidCoins.wrap('spend limit cannot be nil');
     let spendLimit: Amount[];
     try {

@@ -95,6 +95,7 @@ describe('malformed allowances are refused with the SDK codes', () => {
     ['no allowance', undefined, 'feegrant/5'],
     ['an unknown type', { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: new Uint8Array() }, 'sdk/2'],
     ['undecodable bytes', { typeUrl: FEEGRANT_TYPE_URLS.BasicAllowance, value: Uint8Array.of(0x0a, 0x05) }, 'sdk/2'],
+    ['a field this chain does not know', { typeUrl: FEEGRANT_TYPE_URLS.BasicAllowance, value: Uint8Array.of(0x98, 0x06, 0x01) }, 'sdk/2'],
     ['a zero spend limit', basicAllowance({ spendLimit: [{ denom: 'ucairn', amount: '0' }] }), 'sdk/10'],
     ['a negative expiration', basicAllowance({ expiration: t(-5) }), 'feegrant/4'],
     ['no period limit', periodicAllowance({ period: { seconds: 5n, nanos: 0 } }), 'sdk/10'],

@@ -11,6 +11,7 @@ import type { AppError } from '../../core/framework/errors.ts';
 import { ErrInvalidCoins, ErrTxDecode } from '../../core/framework/sdk-errors.ts';
 import { addDuration, compareTime } from '../../core/framework/timestamps.ts';
 import { FEEGRANT_TYPE_URLS } from '../../sdk/feegrant/messages.ts';
+import { rejectUnknownFields } from '../../core/tx/decode.ts';
 import { ErrFeeLimitExceeded, ErrFeeLimitExpired, ErrInvalidDuration, ErrMessageNotAllowed, ErrNoAllowance, ErrNoMessages } from './errors.ts';
 
 export interface Basic {
@@ -45,12 +46,16 @@ function coins(list: BasicAllowance['spendLimit'], what: string): Amount[] {
   }
 }
 
-function decodeOrThrow<T>(typeUrl: string, decode: () => T): T {
+/** Decodes an allowance's bytes, refusing bytes that do not decode and fields this chain does not know (sdk/2). */
+function decodeOrThrow<T>(typeUrl: string, bytes: Uint8Array, type: { decode(b: Uint8Array): T; encode(m: T): { finish(): Uint8Array } }): T {
+  let value: T;
   try {
-    return decode();
+    value = type.decode(bytes);
   } catch (err) {
     throw ErrTxDecode.wrap(`failed to decode ${typeUrl}: ${(err as Error).message}`);
   }
+  rejectUnknownFields(typeUrl, bytes, type.encode(value).finish(), true);
+  return value;
 }
 
 function basicFrom(b: BasicAllowance): Basic {
@@ -66,10 +71,10 @@ export function decodeAllowance(any: Any | undefined, nested = false): Allowance
   let allowance: Allowance;
   switch (any.typeUrl) {
     case FEEGRANT_TYPE_URLS.BasicAllowance:
-      allowance = basicFrom(decodeOrThrow(any.typeUrl, () => BasicAllowance.decode(any.value)));
+      allowance = basicFrom(decodeOrThrow(any.typeUrl, any.value, BasicAllowance));
       break;
     case FEEGRANT_TYPE_URLS.PeriodicAllowance: {
-      const p = decodeOrThrow(any.typeUrl, () => PeriodicAllowance.decode(any.value));
+      const p = decodeOrThrow(any.typeUrl, any.value, PeriodicAllowance);
       allowance = {
         kind: 'periodic',
         basic: basicFrom(p.basic),
@@ -82,7 +87,7 @@ export function decodeAllowance(any: Any | undefined, nested = false): Allowance
     }
     case FEEGRANT_TYPE_URLS.AllowedMsgAllowance: {
       if (nested) throw ErrTxDecode.wrap('an AllowedMsgAllowance cannot hold another AllowedMsgAllowance');
-      const a = decodeOrThrow(any.typeUrl, () => AllowedMsgAllowance.decode(any.value));
+      const a = decodeOrThrow(any.typeUrl, any.value, AllowedMsgAllowance);
       if (a.allowance === undefined) throw ErrNoAllowance.wrap('allowance should not be empty');
       const inner = decodeAllowance(a.allowance, true) as Basic | Periodic;
       if (a.allowedMessages.length === 0) throw ErrNoMessages.wrap("allowed messages shouldn't be empty");

@@ -11,6 +11,8 @@ import { EventSink } from '../../../core/framework/events.ts';
 import { type MsgHandler, msgResponse } from '../../../core/framework/module.ts';
 import { ErrInvalidRequest, ErrTxDecode } from '../../../core/framework/sdk-errors.ts';
 import { AUTHZ_TYPE_URLS } from '../../../sdk/authz/messages.ts';
+import { cairnRegistry } from '../../../sdk/cosmjs-registry.ts';
+import { rejectUnknownFields } from '../../../core/tx/decode.ts';
 import { decodeNamed } from '../../bank/msgs/send.ts';
 import { accept, decodeAuthorization } from '../authorization.ts';
 import type { AuthzRouter } from '../deps.ts';
@@ -19,6 +21,9 @@ import { type AuthzKeeper, isExpired } from '../keeper.ts';
 
 /** MsgExec inside MsgExec is allowed, to this depth: deeper nesting only serves to exhaust the stack. */
 const MAX_NESTING = 5;
+
+/** Every routed message's type, to re-encode an inner message and find the fields its decoder skipped. */
+const registry = cairnRegistry();
 
 interface Inner {
   readonly handler: MsgHandler;
@@ -29,11 +34,16 @@ interface Inner {
 function decodeInner(router: AuthzRouter, any: Any): Inner {
   const handler = router.get(any.typeUrl);
   if (handler === undefined) throw ErrTxDecode.wrap(`unable to resolve type URL ${any.typeUrl}`);
+  let msg: unknown;
   try {
-    return { handler, msg: handler.decode(any.value), typeUrl: any.typeUrl };
+    msg = handler.decode(any.value);
   } catch (err) {
     throw ErrTxDecode.wrap(`failed to decode ${any.typeUrl}: ${(err as Error).message}`);
   }
+  // As for the tx's own messages: fields this chain does not know are refused, not ignored.
+  const type = registry.lookupType(any.typeUrl) as { encode(m: unknown): { finish(): Uint8Array } } | undefined;
+  if (type !== undefined) rejectUnknownFields(any.typeUrl, any.value, type.encode(msg).finish(), true);
+  return { handler, msg, typeUrl: any.typeUrl };
 }
 
 export function msgExec(k: AuthzKeeper, router: AuthzRouter): MsgHandler<MsgExec> {
