@@ -9,10 +9,11 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Keyring } from '../sdk/keyring/keyring.ts';
-import { addGenesisAccount, checkGenesis, defaultAppState, defaultGenesisConsensusParams, trustDevVerifier, withShortGovPeriods, type AppState } from '../node/genesis.ts';
+import { addGenesisAccount, checkGenesis, defaultAppState, defaultGenesisConsensusParams, genesisPrefix, trustDevVerifier, withShortGovPeriods, type AppState } from '../node/genesis.ts';
 import { addGenesisValidator } from '../modules/staking/genesis-builder.ts';
 import { localSettings, peerAddress } from '../node/cometbft/config.ts';
 import { buildGenesis, genesisPath, readGenesis, writeGenesis } from '../node/cometbft/genesis.ts';
+import { ADDRESS_PREFIX } from '../sdk/chain.ts';
 import { configure, initHome } from '../node/cometbft/home.ts';
 import { ensureCometbft } from '../node/cometbft/install.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
@@ -168,7 +169,7 @@ export async function createLocalnet(opts: CreateLocalnetOptions): Promise<Local
     await new Keyring({ dir: node.home, backend: 'test' }).add('validator', { mnemonic: operator.mnemonic });
     appState = addGenesisAccount(appState, operator.address, [{ denom: 'ucairn', amount: selfBond + (opts.operatorFunds ?? 1000n * CAIRN) }]);
     appState = addGenesisValidator(appState, { operator: operator.address, consensusPubKey: node.consensus.pubKey, selfBond, moniker: node.name });
-    const watcher = await watcherAddress(await createWatcherKey(watcherKeyPath(node.home)));
+    const watcher = await watcherAddress(await createWatcherKey(watcherKeyPath(node.home)), ADDRESS_PREFIX);
     appState = addGenesisAccount(appState, watcher, [{ denom: 'ucairn', amount: opts.watcherFunds ?? 1000n * CAIRN }]);
     withOperators.push({ ...node, operator, watcher });
   }
@@ -214,7 +215,7 @@ export async function addNode(manifest: LocalnetManifest, opts: AddNodeOptions =
   }
   const doc = await readGenesis(manifest.nodes[0]!.home);
   await writeGenesis(node.home, doc);
-  const watcher = await watcherAddress(await createWatcherKey(watcherKeyPath(node.home)));
+  const watcher = await watcherAddress(await createWatcherKey(watcherKeyPath(node.home)), genesisPrefix(doc));
   const added: LocalnetNode = { ...node, consensus, watcher };
   const bootstrap = (await Promise.all(manifest.nodes.map(libp2pAddress))).filter((a) => a !== undefined);
   await localP2pIdentity(added.home, added.ports.libp2p!);

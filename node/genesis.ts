@@ -3,6 +3,8 @@
 import { AccountKeeper } from '../modules/auth/keeper.ts';
 import { AUTH_TYPE_URLS } from '../sdk/auth/messages.ts';
 import { VESTING_TYPE_URLS } from '../sdk/vesting/messages.ts';
+import { DEFAULT_BECH32_PREFIX } from '../modules/auth/genesis.ts';
+import { CAIRN_METADATA, metadataToJson } from '../modules/bank/genesis.ts';
 import { BankKeeper } from '../modules/bank/keeper.ts';
 import { readFile } from 'node:fs/promises';
 import type { ValidatorUpdate } from 'cosmjs-types/tendermint/abci/types';
@@ -143,6 +145,71 @@ export function withDevParams(appState: AppState): AppState {
     section.params = { ...section.params, ...params };
   }
   return next;
+}
+
+/**
+ * What `cairn init` takes as flags (simd's `--default-denom`, plus the prefix and a separate bond
+ * denom, which many Cosmos chains' init commands offer). Unset fields keep Cairn's defaults.
+ */
+export interface ChainSettings {
+  /** auth.bech32_prefix: accounts are `<prefix>1…`, operators `<prefix>valoper1…`, consensus keys `<prefix>valcons1…`. */
+  readonly bech32Prefix?: string;
+  /**
+   * The chain's token: what fees, inference prices and escrow (registry price_denom), emission, operator
+   * bonds and the receipts challenge bond are counted in; also the bond denom unless `bondDenom` is given.
+   */
+  readonly defaultDenom?: string;
+  /** staking.bond_denom, and the denom of gov deposits (as simd's default denom is for both). */
+  readonly bondDenom?: string;
+}
+
+/**
+ * `appState` with every prefix and denom of every module's section set from `s`, so they agree:
+ * the checks that tie modules together (emission's denom is the registry's price denom, a fake-capacity
+ * challenger is rewarded only when operator bonds are in the emission denom) hold for any choice.
+ * The bank's denom metadata describes the new denoms (a `u` denom gets its display unit at 10^6).
+ */
+export function withChainSettings(appState: AppState, s: ChainSettings): AppState {
+  const next = structuredClone(appState);
+  const section = (name: string): Record<string, unknown> => (next[name] ??= {}) as Record<string, unknown>;
+  const params = (name: string): Record<string, unknown> => ((section(name)['params'] ??= {}) as Record<string, unknown>);
+  if (s.bech32Prefix !== undefined) section('auth')['bech32_prefix'] = s.bech32Prefix;
+  const token = s.defaultDenom;
+  const bond = s.bondDenom ?? token;
+  if (token !== undefined) {
+    const registry = params('registry');
+    registry['price_denom'] = token;
+    registry['min_operator_bond'] = { ...(registry['min_operator_bond'] as object | undefined), denom: token };
+    const receipts = params('receipts');
+    receipts['challenge_bond'] = { ...(receipts['challenge_bond'] as object | undefined), denom: token };
+    params('emission')['denom'] = token;
+  }
+  if (bond !== undefined) {
+    params('staking')['bond_denom'] = bond;
+    const gov = params('gov');
+    for (const key of ['min_deposit', 'expedited_min_deposit']) {
+      const coins = gov[key] as JsonCoin[] | undefined;
+      if (coins !== undefined) gov[key] = coins.map((c) => ({ ...c, denom: bond }));
+    }
+  }
+  if (token !== undefined || bond !== undefined) {
+    const denoms = [...new Set([token ?? CAIRN_METADATA.base, bond ?? CAIRN_METADATA.base])].sort();
+    section('bank')['denom_metadata'] = denoms.map((d) => (d === CAIRN_METADATA.base ? metadataToJson(CAIRN_METADATA) : metadataFor(d)));
+  }
+  return next;
+}
+
+/** Metadata of a denom Cairn knows nothing of but its name: `uxyz` is a millionth of `xyz`. */
+function metadataFor(denom: string): Record<string, unknown> {
+  const display = /^u[a-z]/.test(denom) ? denom.slice(1) : denom;
+  const units = [{ denom, exponent: 0, aliases: [] as string[] }, ...(display === denom ? [] : [{ denom: display, exponent: 6, aliases: [] as string[] }])];
+  return { description: '', denom_units: units, base: denom, display, name: display, symbol: display.toUpperCase(), uri: '', uri_hash: '' };
+}
+
+/** The account prefix a genesis sets (auth.bech32_prefix, Cairn's default when absent). */
+export function genesisPrefix(doc: GenesisDoc): string {
+  const auth = (doc.app_state as { auth?: { bech32_prefix?: unknown } } | undefined)?.auth;
+  return typeof auth?.bech32_prefix === 'string' ? auth.bech32_prefix : DEFAULT_BECH32_PREFIX;
 }
 
 interface JsonCoin {

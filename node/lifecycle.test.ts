@@ -293,7 +293,7 @@ describe('the watcher service', () => {
     const p2p = { store: { markFinalized: async () => undefined }, host: { onDelivery: () => undefined } } as unknown as ConstructorParameters<typeof WatcherService>[0]['p2p'];
     const home = await mkdtemp(join(tmpdir(), 'cairn-watcher-life-'));
     homes.push(home);
-    const service = new WatcherService({ home, app, p2p, rpcUrl: 'http://127.0.0.1:1', key: new Uint8Array(32).fill(1), gasPrice: '0ucairn', logger: silentLogger, intervalMs: 5 });
+    const service = new WatcherService({ home, app, p2p, rpcUrl: 'http://127.0.0.1:1', key: new Uint8Array(32).fill(1), prefix: 'cairn', gasPrice: '0ucairn', logger: silentLogger, intervalMs: 5 });
     await service.start();
     expect(service.address).toMatch(/^cairn1/);
     await until(() => reads > 0, 'a chain read');

@@ -14,7 +14,7 @@ import { type CometbftProcess, rpcUrlFromLaddr, startCometbft } from './cometbft
 import { type AppConfig, apiHostPort, parseHostPort, readAppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
-import { checkGenesisFile } from './genesis.ts';
+import { checkGenesisFile, genesisPrefix } from './genesis.ts';
 import { genesisPath, readGenesis } from './cometbft/genesis.ts';
 import { checkPortsFree } from './preflight.ts';
 import { P2pService } from './p2p/service.ts';
@@ -205,7 +205,9 @@ async function nodeWatcherOptions(opts: NodeOptions, config: AppConfig, app: Cai
   const { key, created } = await loadOrCreateWatcherKey(keyFile);
   if (created) opts.logger.info('watcher: created a new key', { file: keyFile });
   const availability = config.availabilityValidator === '' ? {} : { availability: { validator: config.availabilityValidator, probeIntervalMs: config.availabilityProbeIntervalMs } };
-  return { home: opts.home, app, p2p, rpcUrl, key, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability };
+  // Before InitChain (a new chain, or --abci-only) the app does not know the prefix yet: the genesis does.
+  const prefix = app.chainId ? app.addresses.prefix : genesisPrefix(await readGenesis(opts.home));
+  return { home: opts.home, app, p2p, rpcUrl, key, prefix, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability };
 }
 
 /**

@@ -72,7 +72,7 @@ describe('p2p in a node', () => {
     const printed = JSON.parse(io.stdoutText()) as { watcherAddress: string };
     const c = await readAppConfig(home);
     expect(c).toMatchObject({ p2pEnabled: true, p2pListen: ['/ip4/127.0.0.1/tcp/26659'], watcherEnabled: true, metricsEnabled: true, metricsListen: '127.0.0.1:26661', watcherRpc: '' });
-    expect(await watcherAddress(await readWatcherKey(join(home, 'config', 'watcher_key.hex')))).toBe(printed.watcherAddress);
+    expect(await watcherAddress(await readWatcherKey(join(home, 'config', 'watcher_key.hex')), 'cairn')).toBe(printed.watcherAddress);
     expect(await readFile(join(home, 'config', 'app.toml'), 'utf8')).toContain('[metrics]');
   });
 

@@ -1,7 +1,9 @@
 // `cairn genesis add-account <address|key> <coins>`, `cairn genesis add-validator <address|key> <coins>`
 // `cairn genesis validate [file]` and `cairn genesis export [--height H]`.
-import { decodeBech32 } from '../../core/framework/address.ts';
-import { type GenesisCheckOptions, type GenesisVesting, addGenesisAccount, addGenesisVestingAccount, checkGenesis, checkGenesisFile } from '../../node/genesis.ts';
+import { toBech32 } from '@cosmjs/encoding';
+import { BECH32_LIMIT, decodeBech32 } from '../../core/framework/address.ts';
+import { DEFAULT_PARAMS as DEFAULT_STAKING_PARAMS } from '../../modules/staking/params.ts';
+import { type GenesisCheckOptions, type GenesisVesting, addGenesisAccount, addGenesisVestingAccount, checkGenesis, checkGenesisFile, genesisPrefix } from '../../node/genesis.ts';
 import { DEFAULT_COMMISSION, addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { readValidatorKey } from '../../node/cometbft/keys.ts';
 import { stringFlag } from '../context.ts';
@@ -16,10 +18,10 @@ import { CliError, UsageError } from '../errors.ts';
 async function addAccount(ctx: CommandContext): Promise<void> {
   const [who, coinsText] = [ctx.args[1], ctx.args[2]];
   if (who === undefined || coinsText === undefined) throw new UsageError('usage: cairn genesis add-account <address|key-name> <coins, e.g. 1000000ucairn>');
-  const address = isAddress(who) ? who : (await (await ctx.keyring()).show(who)).address;
   const coins = parseCoins(coinsText).map((c) => ({ denom: c.denom, amount: c.amount }));
   const vesting = vestingFlags(ctx);
   const doc = await readGenesisOrExplain(ctx.global.home);
+  const address = await accountOf(ctx, who, genesisPrefix(doc));
   const state = (doc.app_state ?? {}) as Record<string, unknown>;
   let appState: Record<string, unknown>;
   try {
@@ -60,11 +62,12 @@ function vestingFlags(ctx: CommandContext): GenesisVesting | undefined {
 async function addValidator(ctx: CommandContext): Promise<void> {
   const [who, coinsText] = [ctx.args[1], ctx.args[2]];
   if (who === undefined || coinsText === undefined) throw new UsageError('usage: cairn genesis add-validator <address|key-name> <self-bond, e.g. 100000000ucairn>');
-  const address = isAddress(who) ? who : (await (await ctx.keyring()).show(who)).address;
   const coins = parseCoins(coinsText);
-  if (coins.length !== 1 || coins[0]!.denom !== 'ucairn') throw new UsageError(`the self-bond is one amount of ucairn, got ${coinsText}`);
-  const pubkey = stringFlag(ctx, 'pubkey') ?? (await readValidatorKey(ctx.global.home)).pubKey;
   const doc = await readGenesisOrExplain(ctx.global.home);
+  const bondDenom = genesisBondDenom(doc);
+  if (coins.length !== 1 || coins[0]!.denom !== bondDenom) throw new UsageError(`the self-bond is one amount of the genesis bond denom ${bondDenom}, got ${coinsText}`);
+  const address = await accountOf(ctx, who, genesisPrefix(doc));
+  const pubkey = stringFlag(ctx, 'pubkey') ?? (await readValidatorKey(ctx.global.home)).pubKey;
   const min = stringFlag(ctx, 'min-self-delegation');
   let appState: Record<string, unknown>;
   try {
@@ -135,13 +138,28 @@ async function checkOrExplain(doc: GenesisDoc, what: string, opts: GenesisCheckO
   }
 }
 
-function isAddress(text: string): boolean {
+/**
+ * An address argument must carry the genesis's prefix; a key name is the key's address written with
+ * that prefix (the keyring shows cairn1… addresses, the same key on a chain of another prefix).
+ */
+async function accountOf(ctx: CommandContext, who: string, prefix: string): Promise<string> {
+  let decoded: { prefix: string; data: Uint8Array } | undefined;
   try {
-    decodeBech32(text);
-    return true;
+    decoded = decodeBech32(who);
   } catch {
-    return false;
+    decoded = undefined;
   }
+  if (decoded !== undefined) {
+    if (decoded.prefix !== prefix) throw new UsageError(`${who} has prefix '${decoded.prefix}', but this genesis's accounts start with ${prefix}1 (auth.bech32_prefix)`);
+    return who;
+  }
+  return toBech32(prefix, decodeBech32((await (await ctx.keyring()).show(who)).address).data, BECH32_LIMIT);
+}
+
+/** staking.params.bond_denom of a genesis (the staking default when it has none). */
+function genesisBondDenom(doc: GenesisDoc): string {
+  const staking = (doc.app_state as { staking?: { params?: { bond_denom?: unknown } } } | undefined)?.staking;
+  return typeof staking?.params?.bond_denom === 'string' ? staking.params.bond_denom : DEFAULT_STAKING_PARAMS.bondDenom;
 }
 
 async function readGenesisOrExplain(home: string): Promise<GenesisDoc> {
@@ -155,7 +173,8 @@ async function readGenesisOrExplain(home: string): Promise<GenesisDoc> {
 const command: CommandModule = {
   description:
     'Edit and check genesis.json.\n  add-account <address|key-name> <coins>     fund an account at genesis\n' +
-    '  add-validator <address|key-name> <coins>   bond a funded account to this node\'s consensus key (a genesis validator)\n' +
+    '  add-validator <address|key-name> <coins>   bond a funded account to this node\'s consensus key (a genesis validator), in the bond denom\n' +
+    '  (a key name is written with the genesis\'s address prefix)\n' +
     '  validate [file]                            check a genesis file (default: the home\'s) with a dry-run InitChain\n' +
     '  export [--height H] [--output-document F] the state at a committed height as a new chain\'s genesis (stop the node first)',
   args: [

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidGenesisError, checkGenesis, defaultAppState, defaultGenesisConsensusParams } from '../../node/genesis.ts';
+import { type ChainSettings, InvalidGenesisError, checkGenesis, defaultAppState, defaultGenesisConsensusParams, genesisPrefix, withChainSettings } from '../../node/genesis.ts';
 import { addGenesisValidator } from '../../modules/staking/genesis-builder.ts';
 import { ensureCometbft } from '../../node/cometbft/install.ts';
 import { buildGenesis, genesisPath, readGenesis, validateChainId, writeGenesis } from '../../node/cometbft/genesis.ts';
@@ -16,8 +16,9 @@ import { readTomlValue } from '../../node/cometbft/toml.ts';
 import { type AppConfig, DEFAULT_API_PORT, DEFAULT_APP_CONFIG, DEFAULT_GRPC_PORT, DEFAULT_LIBP2P_PORT, DEFAULT_METRICS_PORT, appConfigPath, editAppConfig, readAppConfig, writeAppConfig } from '../../node/config.ts';
 import { loadOrCreateWatcherKey, watcherAddress } from '../../node/watcher/key.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
-import { booleanFlag } from '../context.ts';
-import { CliError } from '../errors.ts';
+import { booleanFlag, stringFlag } from '../context.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { validateDenom } from '../../core/framework/coins.ts';
 import { fields } from '../output.ts';
 
 export interface InitResult {
@@ -175,8 +176,28 @@ async function createHome(opts: Parameters<typeof initNodeHome>[0], appState: Re
   }
   // The watcher is on by default: its key exists from the start so its address can be funded.
   const watcherKeyFile = resolve(opts.home, (await readAppConfig(opts.home)).watcherKeyFile);
-  const watcher = await watcherAddress((await loadOrCreateWatcherKey(watcherKeyFile)).key);
+  const watcher = await watcherAddress((await loadOrCreateWatcherKey(watcherKeyFile)).key, genesisPrefix(await readGenesis(opts.home)));
   return { home: opts.home, chainId: opts.chainId, nodeId: home.nodeId, validatorAddress: home.validator.address, watcherAddress: watcher, created: home.created };
+}
+
+/** The price part of DEFAULT_APP_CONFIG's minimum-gas-prices ("0.025" of "0.025ucairn"). */
+const DEFAULT_GAS_PRICE = /^[0-9.]+/.exec(DEFAULT_APP_CONFIG.minimumGasPrices)![0];
+
+function chainSettings(ctx: CommandContext): ChainSettings {
+  const prefix = stringFlag(ctx, 'bech32-prefix');
+  const token = stringFlag(ctx, 'default-denom');
+  const bond = stringFlag(ctx, 'bond-denom');
+  // Bech32 allows more, but the SDK's address codec and every wallet expect lower-case letters and digits.
+  if (prefix !== undefined && !/^[a-z][a-z0-9]{0,29}$/.test(prefix)) throw new UsageError(`--bech32-prefix "${prefix}" must be lower-case letters and digits, starting with a letter (at most 30)`);
+  for (const [flag, denom] of [['default-denom', token], ['bond-denom', bond]] as const) {
+    if (denom === undefined) continue;
+    try {
+      validateDenom(denom);
+    } catch (err) {
+      throw new UsageError(`--${flag} "${denom}" is not a denom: 3-128 letters, digits and /:._- starting with a letter, e.g. ustake`, { cause: err });
+    }
+  }
+  return { ...(prefix === undefined ? {} : { bech32Prefix: prefix }), ...(token === undefined ? {} : { defaultDenom: token }), ...(bond === undefined ? {} : { bondDenom: bond }) };
 }
 
 const command: CommandModule = {
@@ -184,15 +205,33 @@ const command: CommandModule = {
   args: [{ name: 'moniker', description: 'a name for this node (default: cairn-node)', optional: true }],
   options: {
     overwrite: { type: 'boolean', description: 'replace the genesis.json of a home that has not run a chain yet (keys are never replaced)' },
+    'bech32-prefix': { type: 'string', valueName: 'prefix', description: 'account address prefix: <prefix>1…, <prefix>valoper1… (default cairn)' },
+    'default-denom': {
+      type: 'string',
+      valueName: 'denom',
+      description: 'the chain\'s token, as simd init\'s flag: fees (app.toml minimum-gas-prices), prices, escrow, emission, operator and challenge bonds, and staking unless --bond-denom (default ucairn)',
+    },
+    'bond-denom': { type: 'string', valueName: 'denom', description: 'what validators and delegators bond and gov deposits are paid in (default: the default denom)' },
   },
-  examples: ['cairn init my-node --chain-id cairn-testnet-1 --home ~/.cairn'],
+  examples: ['cairn init my-node --chain-id cairn-testnet-1 --home ~/.cairn', 'cairn init my-node --chain-id demo-1 --bech32-prefix demo --default-denom udemo --bond-denom ustake --home ~/.demo'],
   async run(ctx: CommandContext) {
     const chainId = ctx.global.chainId;
     if (chainId === undefined) throw new CliError('cairn init needs --chain-id, e.g. --chain-id cairn-testnet-1');
     const moniker = ctx.args[0] ?? 'cairn-node';
     let r: InitResult;
     try {
-      r = await initNodeHome({ home: ctx.global.home, chainId, moniker, overwriteGenesis: booleanFlag(ctx, 'overwrite'), note: (m) => ctx.note(m) });
+      const settings = chainSettings(ctx);
+      const token = settings.defaultDenom;
+      r = await initNodeHome({
+        home: ctx.global.home,
+        chainId,
+        moniker,
+        overwriteGenesis: booleanFlag(ctx, 'overwrite'),
+        appState: withChainSettings(defaultAppState(), settings),
+        // The node's own fee floor is in the chain's token, at the default price.
+        ...(token === undefined ? {} : { appConfig: { minimumGasPrices: `${DEFAULT_GAS_PRICE}${token}` } }),
+        note: (m) => ctx.note(m),
+      });
     } catch (err) {
       // Refusals of the input or of the home; nothing was written.
       if (err instanceof HomeMismatchError || err instanceof RangeError || err instanceof InvalidGenesisError) throw new CliError(err.message, { cause: err });

@@ -34,8 +34,8 @@ export async function loadOrCreateWatcherKey(path: string): Promise<{ key: Uint8
   return { key: await createWatcherKey(path), created: true };
 }
 
-/** The bech32 account address (prefix cairn) of a watcher key. */
-export async function watcherAddress(key: Uint8Array): Promise<string> {
-  const [account] = await (await DirectSecp256k1Wallet.fromKey(key, 'cairn')).getAccounts();
+/** The bech32 account address of a watcher key, with the chain's prefix (auth.bech32_prefix). */
+export async function watcherAddress(key: Uint8Array, prefix: string): Promise<string> {
+  const [account] = await (await DirectSecp256k1Wallet.fromKey(key, prefix)).getAccounts();
   return account!.address;
 }

@@ -52,6 +52,8 @@ export interface WatcherServiceOptions {
   readonly p2p: P2pService;
   readonly rpcUrl: string;
   readonly key: Uint8Array;
+  /** The chain's account prefix (its genesis auth.bech32_prefix), which the key's address is written with. */
+  readonly prefix: string;
   /** e.g. "0.025ucairn": what the watcher's txs pay per gas. */
   readonly gasPrice: string;
   readonly logger: Logger;
@@ -134,8 +136,8 @@ export class WatcherService implements Service {
 
   async #up(): Promise<void> {
     const opts = this.#o;
-    const wallet = await DirectSecp256k1Wallet.fromKey(opts.key, 'cairn');
-    const address = await watcherAddress(opts.key);
+    const wallet = await DirectSecp256k1Wallet.fromKey(opts.key, opts.prefix);
+    const address = await watcherAddress(opts.key, opts.prefix);
     const connect = (): Promise<SigningStargateClient> =>
       (this.#client ??= SigningStargateClient.connectWithSigner(opts.rpcUrl, wallet, { registry: cairnRegistry(), gasPrice: GasPrice.fromString(opts.gasPrice || '0ucairn'), broadcastPollIntervalMs: 500 }).catch((e: unknown) => {
         this.#client = undefined;
