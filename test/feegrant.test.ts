@@ -107,6 +107,20 @@ describe('a fee grant', () => {
     expect(r).toMatchObject({ code: 3, codespace: 'feegrant' });
   });
 
+  it('MsgPruneAllowances (by anyone) deletes the allowances that have expired, and only those', async () => {
+    const soon = basicAllowance({ expiration: { seconds: 1_800_000_000n + (chain.height + 2n) * 5n, nanos: 0 } });
+    const later = basicAllowance({ expiration: { seconds: 1_900_000_000n, nanos: 0 } });
+    expect((await run(await tx(alice, [feegrantMsgs.MsgGrantAllowance({ granter: alice.address, grantee: bob.address, allowance: soon }), feegrantMsgs.MsgGrantAllowance({ granter: alice.address, grantee: carol.address, allowance: later })]))).code).toBe(0);
+    // At its expiration time it is still usable, so not pruned.
+    expect((await run(await tx(bob, [feegrantMsgs.MsgPruneAllowances({ pruner: bob.address })]))).code).toBe(0);
+    expect(await allowance(alice.address, bob.address)).toBeDefined();
+    const r = await run(await tx(bob, [feegrantMsgs.MsgPruneAllowances({ pruner: bob.address })]));
+    expect(r.code).toBe(0);
+    expect(chain.lastBlock!.txResults[0]!.events.map((e) => e.type)).toEqual(expect.arrayContaining(['revoke_feegrant', 'prune_feegrant']));
+    expect(await allowance(alice.address, bob.address)).toBeUndefined();
+    expect(await allowance(alice.address, carol.address)).toBeDefined();
+  });
+
   it('answers the Allowances and AllowancesByGranter queries', async () => {
     const periodic = periodicAllowance({ period: { seconds: 60n, nanos: 0 }, periodSpendLimit: [{ denom: 'ucairn', amount: '100' }] });
     expect((await run(await tx(alice, [grantBasic(alice.address, bob.address, '10'), feegrantMsgs.MsgGrantAllowance({ granter: alice.address, grantee: carol.address, allowance: periodic })]))).code).toBe(0);

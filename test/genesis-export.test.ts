@@ -66,7 +66,7 @@ describe('genesis export', () => {
     state = addVestingAccount(state, carol.address, { type: 'periodic', vesting: 10n ** 9n, free: 10n ** 6n, start: 1_800_000_000n, end: 1_800_100_000n, periods: [[40_000n, 4n * 10n ** 8n], [60_000n, 6n * 10n ** 8n]] });
     const chain = await AppChain.start({ appState: state });
     await chain.block();
-    const allowance = periodicAllowance({ basic: { spendLimit: [{ denom: 'ucairn', amount: '90000' }] }, period: { seconds: 3600n, nanos: 0 }, periodSpendLimit: [{ denom: 'ucairn', amount: '30000' }], periodCanSpend: [{ denom: 'ucairn', amount: '30000' }] });
+    const allowance = periodicAllowance({ basic: { spendLimit: [{ denom: 'ucairn', amount: '90000' }], expiration: { seconds: 1_950_000_000n, nanos: 0 } }, period: { seconds: 3600n, nanos: 0 }, periodSpendLimit: [{ denom: 'ucairn', amount: '30000' }], periodCanSpend: [{ denom: 'ucairn', amount: '30000' }] });
     const results = [
       await sendTx(chain, alice, [feegrantMsgs.MsgGrantAllowance({ granter: alice.address, grantee: carol.address, allowance })]),
       await sendTx(chain, alice, [authzMsgs.MsgGrant({ granter: alice.address, grantee: carol.address, grant: { authorization: sendAuthorization([{ denom: 'ucairn', amount: '777' }], [bob.address]), expiration: { seconds: 1_900_000_000n, nanos: 0 } } })]),

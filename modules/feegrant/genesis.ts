@@ -10,14 +10,15 @@ import { GenesisError, array, at, object, string } from '../../core/framework/js
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { durationFromJson, durationToJson, timestampFromJson, timestampToJson } from '../../core/framework/timestamps.ts';
 import { FEEGRANT_TYPE_URLS } from '../../sdk/feegrant/messages.ts';
-import { type Allowance, type Basic, decodeAllowance, encodeAllowance } from './allowance.ts';
+import { type Allowance, type Basic, decodeAllowance } from './allowance.ts';
+import type { FeegrantKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 
 export interface FeegrantGenesis {
   readonly grants: readonly { granter: Uint8Array; grantee: Uint8Array; allowance: Allowance }[];
 }
 
-export function feegrantGenesis(): GenesisHandlers<FeegrantGenesis> {
+export function feegrantGenesis(k: FeegrantKeeper): GenesisHandlers<FeegrantGenesis> {
   return {
     defaultGenesis: () => ({ allowances: [] }),
 
@@ -41,13 +42,7 @@ export function feegrantGenesis(): GenesisHandlers<FeegrantGenesis> {
     },
 
     async init(genesis, ctx: Context) {
-      for (const g of genesis.grants) {
-        keys.grants.set(ctx.store, [g.grantee, g.granter], {
-          granter: ctx.addresses.encode(g.granter),
-          grantee: ctx.addresses.encode(g.grantee),
-          allowance: encodeAllowance(g.allowance),
-        });
-      }
+      for (const g of genesis.grants) k.restore(ctx, g.granter, g.grantee, g.allowance);
     },
 
     async export(ctx: QueryContext) {

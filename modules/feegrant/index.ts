@@ -8,6 +8,7 @@ import type { FeegrantKeeper } from './keeper.ts';
 import { MODULE } from './keys.ts';
 import { msgGrantAllowance } from './msgs/grant-allowance.ts';
 import { msgRevokeAllowance } from './msgs/revoke-allowance.ts';
+import { msgPruneAllowances } from './msgs/prune-allowances.ts';
 import { feegrantQueries } from './queries.ts';
 
 export { FeegrantKeeper } from './keeper.ts';
@@ -16,8 +17,8 @@ export function feegrantModule(k: FeegrantKeeper, accounts: FeegrantAccounts): M
   return {
     name: MODULE,
     consensusVersion: 2,
-    genesis: feegrantGenesis(),
-    msgs: [msgGrantAllowance(k, accounts), msgRevokeAllowance(k)],
+    genesis: feegrantGenesis(k),
+    msgs: [msgGrantAllowance(k, accounts), msgRevokeAllowance(k), msgPruneAllowances(k)],
     queries: feegrantQueries(k),
   };
 }

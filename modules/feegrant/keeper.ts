@@ -21,12 +21,33 @@ export class FeegrantKeeper {
     if (expiration !== undefined && compareTime(expiration, ctx.block.time) < 0) {
       throw ErrInvalidRequest.wrap('expiration is before current block time');
     }
-    this.#write(ctx, granter, grantee, allowance);
+    this.restore(ctx, granter, grantee, allowance);
   }
 
-  revoke(ctx: Context, granter: Uint8Array, grantee: Uint8Array): void {
+  /** Stores an allowance as it is (genesis), queueing its expiry. */
+  restore(ctx: Context, granter: Uint8Array, grantee: Uint8Array, allowance: Allowance): void {
+    this.#write(ctx, granter, grantee, allowance);
+    const expiration = expiresAt(allowance);
+    if (expiration !== undefined) keys.expiryQueue.set(ctx.store, [expiration, [grantee, granter]], true);
+  }
+
+  async revoke(ctx: Context, granter: Uint8Array, grantee: Uint8Array): Promise<void> {
+    const grant = await this.grant(ctx.store, granter, grantee);
+    const expiration = grant === undefined ? undefined : expiresAt(decodeAllowance(grant.allowance));
+    if (expiration !== undefined) keys.expiryQueue.delete(ctx.store, [expiration, [grantee, granter]]);
     keys.grants.delete(ctx.store, [grantee, granter]);
     ctx.events.emit('revoke_feegrant', this.#parties(ctx, granter, grantee));
+  }
+
+  /** Deletes up to `limit` allowances whose expiration is before the block time (MsgPruneAllowances); returns how many. */
+  async pruneExpired(ctx: Context, limit: number): Promise<number> {
+    const due: [Uint8Array, Uint8Array][] = [];
+    for await (const [[time, pair]] of keys.expiryQueue.entries(ctx.store)) {
+      if (compareTime(time, ctx.block.time) >= 0 || due.length === limit) break;
+      due.push(pair);
+    }
+    for (const [grantee, granter] of due) await this.revoke(ctx, granter, grantee);
+    return due.length;
   }
 
   /**
@@ -38,7 +59,7 @@ export class FeegrantKeeper {
     const grant = await this.grant(ctx.store, granter, grantee);
     if (grant === undefined) throw ErrNoAllowance.wrap('fee-grant not found');
     const result = accept(decodeAllowance(grant.allowance), fee, ctx.block.time, msgTypeUrls);
-    if (result.remove) this.revoke(ctx, granter, grantee);
+    if (result.remove) await this.revoke(ctx, granter, grantee);
     if (!result.ok) throw result.error;
     ctx.events.emit('use_feegrant', this.#parties(ctx, granter, grantee));
     if (result.remove) return;

@@ -2,13 +2,14 @@
 // the messages its handlers accept, the allowance types they carry, and the legacy amino names the
 // SDK gives the messages. The only place their type URLs are spelled.
 import { AllowedMsgAllowance, BasicAllowance, PeriodicAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/feegrant';
-import { MsgGrantAllowance, MsgRevokeAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/tx';
+import { MsgGrantAllowance, MsgPruneAllowances, MsgRevokeAllowance } from 'cosmjs-types/cosmos/feegrant/v1beta1/tx';
 import { type EncodeObjects, encodeObjectBuilders, generatedTypes } from '../messages.ts';
 import { COINS, keep, list, type AminoMessage, aminoConverters, aminoMessages } from '../amino.ts';
 
 const MSG_TYPE_URLS = {
   MsgGrantAllowance: '/cosmos.feegrant.v1beta1.MsgGrantAllowance',
   MsgRevokeAllowance: '/cosmos.feegrant.v1beta1.MsgRevokeAllowance',
+  MsgPruneAllowances: '/cosmos.feegrant.v1beta1.MsgPruneAllowances',
 } as const;
 
 export const FEEGRANT_TYPE_URLS = {
@@ -22,12 +23,13 @@ export const FEEGRANT_TYPE_URLS = {
 export const FEEGRANT_AMINO_NAMES = {
   MsgGrantAllowance: 'cosmos-sdk/MsgGrantAllowance',
   MsgRevokeAllowance: 'cosmos-sdk/MsgRevokeAllowance',
+  MsgPruneAllowances: 'cosmos-sdk/MsgPruneAllowances',
   BasicAllowance: 'cosmos-sdk/BasicAllowance',
   PeriodicAllowance: 'cosmos-sdk/PeriodicAllowance',
   AllowedMsgAllowance: 'cosmos-sdk/AllowedMsgAllowance',
 } as const;
 
-const MSG_TYPES = { MsgGrantAllowance, MsgRevokeAllowance };
+const MSG_TYPES = { MsgGrantAllowance, MsgRevokeAllowance, MsgPruneAllowances };
 
 export type FeegrantMsgName = keyof typeof MSG_TYPE_URLS;
 /** e.g. `FeegrantEncodeObject<'MsgGrantAllowance'>`. */
@@ -58,6 +60,7 @@ export const feegrantAmino: readonly AminoMessage[] = aminoMessages(
   {
     MsgGrantAllowance: [N.MsgGrantAllowance, { granter: 'string', grantee: 'string', allowance: 'any' }],
     MsgRevokeAllowance: [N.MsgRevokeAllowance, { granter: 'string', grantee: 'string' }],
+    MsgPruneAllowances: [N.MsgPruneAllowances, { pruner: 'string' }],
     BasicAllowance: [N.BasicAllowance, BASIC],
     PeriodicAllowance: [
       N.PeriodicAllowance,

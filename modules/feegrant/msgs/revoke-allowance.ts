@@ -23,7 +23,7 @@ export function msgRevokeAllowance(k: FeegrantKeeper): MsgHandler<MsgRevokeAllow
       const granter = ctx.addresses.decode(msg.granter);
       const grantee = ctx.addresses.decode(msg.grantee);
       if ((await k.grant(ctx.store, granter, grantee)) === undefined) throw ErrNoAllowance.wrap('fee-grant not found');
-      k.revoke(ctx, granter, grantee);
+      await k.revoke(ctx, granter, grantee);
       return msgResponse(FEEGRANT_TYPE_URLS.MsgRevokeAllowance, MsgRevokeAllowanceResponse, {});
     },
   };
