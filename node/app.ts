@@ -35,6 +35,8 @@ import type { Event } from 'cosmjs-types/tendermint/abci/types';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { AccountKeeper, authModule } from '../modules/auth/index.ts';
 import * as authKeys from '../modules/auth/keys.ts';
+import * as stakingKeys from '../modules/staking/keys.ts';
+import { msToTimestamp } from '../core/framework/time.ts';
 import { runAnte } from '../modules/auth/ante.ts';
 import { BankKeeper, bankModule } from '../modules/bank/index.ts';
 import { RegistryKeeper, registryModule } from '../modules/registry/index.ts';
@@ -202,6 +204,10 @@ export class CairnApp implements AbciApplication {
     if (chainId !== undefined) this.#chainId = chainId;
     const prefix = await authKeys.bech32Prefix.get(committed);
     if (prefix !== undefined) this.#addresses = new AddressCodec(prefix);
+    // CheckTx and queries see the last block's time (what has vested, what has expired) from the
+    // first request after a restart, not time 0: staking records it every block (to the millisecond).
+    const lastMs = await stakingKeys.lastBlockTime.get(committed);
+    if (lastMs !== undefined) this.#lastBlockTime = msToTimestamp(lastMs);
     // Before InitChain there are none: InitChain seeds them from genesis.json.
     this.#consensusParams = this.store.lastHeight === 0n ? undefined : await storedParams(committed);
   }

@@ -12,10 +12,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AddressCodec } from '../core/framework/address.ts';
 import { valoperOf } from '../modules/staking/genesis-builder.ts';
 import { vestingMsgs } from '../sdk/vesting/messages.ts';
-import { AppChain, checkAppState } from './support/app-chain.ts';
+import { AppChain, CHAIN_ID, checkAppState } from './support/app-chain.ts';
 import { sendTx, stakingAppState } from './support/staking.ts';
 import { addVestingAccount } from './support/vesting.ts';
-import { type TestWallet, sendMsg, testWallet } from './support/wallets.ts';
+import { type TestWallet, sendMsg, signTx, testWallet } from './support/wallets.ts';
 
 // AppChain's genesis time; block h is 5 s after it per height.
 const GENESIS = 1_800_000_000n;
@@ -84,6 +84,17 @@ describe('a vesting account', () => {
     expect(await spendable()).toBe(FREE + (LOCKED * 5n) / 100_000n);
     await chain.block();
     expect(await spendable()).toBe(FREE + (LOCKED * 10n) / 100_000n);
+  });
+
+  it('after a restart, CheckTx lets it pay a fee from what has vested by the last block (not as if no time had passed)', async () => {
+    const chain = await chainWith('continuous');
+    // Spend the free coins: from here on its fees come from vested coins only.
+    expect((await sendTx(chain, carol, [sendMsg(carol.address, alice.address, (FREE - 5000n).toString())])).code).toBe(0);
+    for (let i = 0; i < 3; i++) await chain.block();
+    const restarted = await AppChain.start({ store: chain.store });
+    const account = await restarted.account(carol.address);
+    const tx = await signTx(carol, [sendMsg(carol.address, alice.address, '1')], { chainId: CHAIN_ID, accountNumber: account.accountNumber, sequence: account.sequence });
+    expect(await restarted.checkTx(tx)).toMatchObject({ code: 0 });
   });
 
   it('is created by MsgCreateVestingAccount, whose coins then vest', async () => {
