@@ -54,6 +54,8 @@ export interface AppConfig {
   readonly grpcAddress: string;
   /** Largest gRPC request message, in bytes. */
   readonly grpcMaxRecvMsgSize: number;
+  /** A gRPC connection with no call in flight for this long (seconds) is closed with GOAWAY; clients reconnect. */
+  readonly grpcMaxConnectionIdleSeconds: number;
   /** Take a state-sync snapshot every this many blocks; 0: none (as in simd). */
   readonly snapshotInterval: number;
   /** State-sync snapshots kept. */
@@ -94,6 +96,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   grpcEnabled: true,
   grpcAddress: `127.0.0.1:${DEFAULT_GRPC_PORT}`,
   grpcMaxRecvMsgSize: 4 * 1024 * 1024,
+  grpcMaxConnectionIdleSeconds: 60,
   snapshotInterval: 0,
   snapshotKeepRecent: 2,
 };
@@ -165,7 +168,8 @@ address = "${c.apiAddress}"
 enabled-unsafe-cors = ${c.apiCors}
 # Connections beyond this are answered 503 and closed.
 max-open-connections = ${c.apiMaxOpenConnections}
-# Deadline of one query (REST and gRPC), in seconds.
+# Deadline of one query (REST and gRPC), in seconds. A REST client must also send its request's
+# headers within this, and the whole request within three times this.
 rpc-read-timeout = ${c.apiTimeoutSeconds}
 # Largest request body (POST /cosmos/tx/v1beta1/txs, /simulate), in bytes.
 max-body-bytes = ${c.apiMaxBodyBytes}
@@ -176,6 +180,9 @@ enable = ${c.grpcEnabled}
 address = "${c.grpcAddress}"
 # Largest request message, in bytes.
 max-recv-msg-size = ${c.grpcMaxRecvMsgSize}
+# A connection with no call in flight for this many seconds (one that never sends a call, say) is
+# closed with GOAWAY; gRPC clients reconnect by themselves.
+max-connection-idle = ${c.grpcMaxConnectionIdleSeconds}
 
 [state-sync]
 # Take a snapshot of the whole state every N blocks (0: none) into data/snapshots, and serve it to
@@ -256,6 +263,7 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     grpcEnabled: bool('grpc', 'enable', DEFAULT_APP_CONFIG.grpcEnabled),
     grpcAddress: str('grpc', 'address', DEFAULT_APP_CONFIG.grpcAddress),
     grpcMaxRecvMsgSize: Math.max(1024, int('grpc', 'max-recv-msg-size', DEFAULT_APP_CONFIG.grpcMaxRecvMsgSize)),
+    grpcMaxConnectionIdleSeconds: Math.max(1, int('grpc', 'max-connection-idle', DEFAULT_APP_CONFIG.grpcMaxConnectionIdleSeconds)),
     snapshotInterval: int('state-sync', 'snapshot-interval', DEFAULT_APP_CONFIG.snapshotInterval),
     snapshotKeepRecent: Math.max(1, int('state-sync', 'snapshot-keep-recent', DEFAULT_APP_CONFIG.snapshotKeepRecent)),
   };

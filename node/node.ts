@@ -152,12 +152,24 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       const queries = await apiQueries(opts, config, app, cometbft);
       if (config.apiEnabled) {
         const { host, port } = apiHostPort(config.apiAddress);
-        api = await run(new RestServer({ host, port, queries, logger: opts.logger, cors: config.apiCors, maxOpenConnections: config.apiMaxOpenConnections, maxBodyBytes: config.apiMaxBodyBytes }));
+        api = await run(
+          new RestServer({
+            host,
+            port,
+            queries,
+            logger: opts.logger,
+            cors: config.apiCors,
+            maxOpenConnections: config.apiMaxOpenConnections,
+            maxBodyBytes: config.apiMaxBodyBytes,
+            headersTimeoutMs: config.apiTimeoutSeconds * 1000,
+            requestTimeoutMs: config.apiTimeoutSeconds * 3000,
+          }),
+        );
         opts.logger.info('REST API', { url: api.url });
       }
       if (config.grpcEnabled) {
         const { host, port } = parseHostPort(config.grpcAddress, 'app.toml [grpc] address');
-        grpc = await run(new GrpcServer({ host, port, queries, logger: opts.logger, maxRecvMsgSize: config.grpcMaxRecvMsgSize }));
+        grpc = await run(new GrpcServer({ host, port, queries, logger: opts.logger, maxRecvMsgSize: config.grpcMaxRecvMsgSize, maxConnectionIdleMs: config.grpcMaxConnectionIdleSeconds * 1000 }));
         opts.logger.info('gRPC', { address: grpc.address });
       }
     }

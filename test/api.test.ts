@@ -19,6 +19,8 @@ import { type TestWallet, testWallet } from './support/wallets.ts';
 
 const FUNDS = 10_000_000_000n;
 const MAX_CONNECTIONS = 16;
+const READ_TIMEOUT_S = 2;
+const GRPC_IDLE_S = 2;
 let home: TestHome;
 let node: RunningNode;
 let alice: TestWallet;
@@ -33,7 +35,16 @@ beforeAll(async () => {
     home: home.home,
     logger: silentLogger,
     withCometbft: true,
-    config: { apiEnabled: true, apiAddress: 'tcp://127.0.0.1:0', grpcAddress: '127.0.0.1:0', apiMaxOpenConnections: MAX_CONNECTIONS, apiMaxBodyBytes: 64 * 1024 },
+    config: {
+      apiEnabled: true,
+      apiAddress: 'tcp://127.0.0.1:0',
+      grpcAddress: '127.0.0.1:0',
+      apiMaxOpenConnections: MAX_CONNECTIONS,
+      apiMaxBodyBytes: 64 * 1024,
+      apiTimeoutSeconds: READ_TIMEOUT_S,
+      grpcMaxRecvMsgSize: 64 * 1024,
+      grpcMaxConnectionIdleSeconds: GRPC_IDLE_S,
+    },
   });
   api = node.api!.url;
   grpcClient = new grpc.Client(node.grpc!.address, grpc.credentials.createInsecure());
@@ -56,6 +67,10 @@ async function rest(path: string, init: RequestInit & { height?: bigint } = {}):
   if (init.height !== undefined) headers.set('x-cosmos-block-height', init.height.toString());
   const r = await fetch(`${api}${path}`, { ...init, headers, signal: AbortSignal.timeout(20_000) });
   return { status: r.status, body: (await r.json()) as Record<string, unknown>, headers: r.headers };
+}
+
+function grpcPort(): string {
+  return node.grpc!.address.split(':').at(-1)!;
 }
 
 function grpcUnary(path: string, request: Uint8Array, height?: bigint): Promise<{ value: Uint8Array; metadata: grpc.Metadata }> {
@@ -318,6 +333,95 @@ describe('bad input gets clear errors and the node keeps producing blocks', () =
     const nobody = toBech32('cairn', new Uint8Array(20).fill(7));
     await expect(grpcUnary('/cosmos.auth.v1beta1.Query/Account', route.request.encode(route.request.fromJSON({ address: nobody })).finish())).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
   });
+
+  it('REST: a slow client (headers never finished, or a body trickled) is cut off; the server answers others meanwhile', async () => {
+    const port = Number(new URL(api).port);
+    const closedAfter = (start: (s: Socket) => void): Promise<{ ms: number; text: string }> =>
+      new Promise((resolve) => {
+        const t0 = Date.now();
+        let text = '';
+        const s = connect(port, '127.0.0.1', () => start(s));
+        s.on('data', (d) => (text += d.toString()));
+        s.on('close', () => resolve({ ms: Date.now() - t0, text }));
+        s.on('error', () => undefined);
+      });
+    const noHeaders = closedAfter((s) => s.write('GET /cosmos/bank/v1beta1/params HTTP/1.1\r\nhost: x\r\n'));
+    let trickle: NodeJS.Timeout | undefined;
+    const slowBody = closedAfter((s) => {
+      s.write('POST /cosmos/tx/v1beta1/simulate HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{');
+      trickle = setInterval(() => s.writable && s.write(' '), 200);
+    });
+    expect((await rest('/cosmos/bank/v1beta1/params')).status).toBe(200);
+    const [a, b] = await Promise.all([noHeaders, slowBody]);
+    clearInterval(trickle);
+    // Headers within rpc-read-timeout, the whole request within three times it (Node checks each second).
+    expect(a.ms).toBeLessThan((READ_TIMEOUT_S + 3) * 1000);
+    expect(a.text).toMatch(/^HTTP\/1\.1 408|^$/);
+    expect(b.ms).toBeLessThan((3 * READ_TIMEOUT_S + 3) * 1000);
+    expect(b.text).not.toContain('200 OK');
+  }, 30_000);
+
+  it('REST: a burst of concurrent requests well past max-open-connections: each is answered 200 or 503, memory stays bounded', async () => {
+    const heapBefore = process.memoryUsage().heapUsed;
+    const statuses = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        fetch(`${api}${i % 2 === 0 ? '/cosmos/bank/v1beta1/params' : '/cosmos/staking/v1beta1/validators?pagination.limit=1000'}`, { signal: AbortSignal.timeout(30_000) })
+          .then(async (r) => (await r.arrayBuffer(), r.status))
+          .catch(() => 0),
+      ),
+    );
+    const counts = new Map<number, number>();
+    for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+    // A refused connection may also be reset before fetch reads the 503 (status 0 here).
+    expect([...counts.keys()].every((s) => s === 200 || s === 503 || s === 0), JSON.stringify([...counts])).toBe(true);
+    expect(counts.get(200) ?? 0).toBeGreaterThanOrEqual(MAX_CONNECTIONS);
+    // The node shares this process: 300 answers must not leave hundreds of MB behind.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
+    expect((await rest('/cosmos/bank/v1beta1/params')).status).toBe(200);
+  }, 60_000);
+
+  it('gRPC: huge pagination limits, oversized messages and a bad height header get their statuses', async () => {
+    const validators = routeByQuery('/cosmos.staking.v1beta1.Query/Validators')!;
+    const huge = validators.request.encode(validators.request.fromJSON({ pagination: { limit: '100000000' } })).finish();
+    await expect(grpcUnary(validators.query, huge)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringContaining('above the maximum 1000') });
+    await expect(grpcUnary('/cosmos.bank.v1beta1.Query/Params', new Uint8Array(100 * 1024))).rejects.toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
+    await expect(grpcUnary('/cosmos.bank.v1beta1.Query/Params', new Uint8Array(), -1n)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+    await expect(grpcUnary('/cosmos.nothing.v1.Query/Params', new Uint8Array())).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+  });
+
+  it('gRPC: many concurrent connections are all answered, and one that never sends a call is closed after max-connection-idle', async () => {
+    const clients = Array.from({ length: 40 }, () => new grpc.Client(node.grpc!.address, grpc.credentials.createInsecure()));
+    try {
+      const route = routeByQuery('/cosmos.bank.v1beta1.Query/AllBalances')!;
+      const request = route.request.encode(route.request.fromJSON({ address: alice.address })).finish();
+      const answers = await Promise.all(
+        clients.flatMap((c) =>
+          Array.from(
+            { length: 5 },
+            () =>
+              new Promise<grpc.status>((resolve) => {
+                c.makeUnaryRequest(route.query, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(request), new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (err) => resolve(err ? err.code : grpc.status.OK));
+              }),
+          ),
+        ),
+      );
+      expect(answers.filter((c) => c !== grpc.status.OK)).toEqual([]);
+    } finally {
+      for (const c of clients) c.close();
+    }
+    // A client that connects and never calls (nor sends HTTP/2's preface) is sent GOAWAY and closed.
+    const t0 = Date.now();
+    const silent = connect(Number(grpcPort()), '127.0.0.1');
+    silent.on('error', () => undefined);
+    // Reading what the server sends (its SETTINGS, then GOAWAY), or the socket never sees the end.
+    silent.resume();
+    const closedAfter = await new Promise<number>((resolve) => {
+      silent.on('close', () => resolve(Date.now() - t0));
+      setTimeout(() => resolve(Infinity), (GRPC_IDLE_S + 10) * 1000);
+    });
+    silent.destroy();
+    expect(closedAfter).toBeLessThan((GRPC_IDLE_S + 5) * 1000);
+  }, 60_000);
 
   it('the chain kept producing blocks through all of it', async () => {
     const now = await appHeight(home.rpcUrl);

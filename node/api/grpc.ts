@@ -19,6 +19,8 @@ export interface GrpcServerOptions {
   readonly queries: ApiQueries;
   readonly logger: Logger;
   readonly maxRecvMsgSize: number;
+  /** A connection with no call in flight this long is sent GOAWAY and closed: a client that connects and never calls cannot hold it. */
+  readonly maxConnectionIdleMs: number;
 }
 
 export class GrpcListenError extends Error {
@@ -66,11 +68,13 @@ export class GrpcServer implements Service {
   }
 
   async #listen(): Promise<void> {
-    // Bounded per connection: message size, concurrent calls, and the memory of one HTTP/2 session.
+    // Bounded per connection: message size, concurrent calls, the memory of one HTTP/2 session, and
+    // how long it may sit with no call.
     const server = new grpc.Server({
       'grpc.max_receive_message_length': this.#o.maxRecvMsgSize,
       'grpc.max_concurrent_streams': 100,
       'grpc-node.max_session_memory': 16,
+      'grpc.max_connection_idle_ms': this.#o.maxConnectionIdleMs,
     });
     const services = new Map<string, string[]>();
     for (const r of ROUTES) services.set(r.service, [...(services.get(r.service) ?? []), r.rpc]);
