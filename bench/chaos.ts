@@ -1,6 +1,7 @@
 // `npm run chaos [-- --blocks N] [--seed S]`: the long chaos run (test/support/chaos.ts) on a
 // 4-validator localnet in a temporary directory; prints what it covered and what it found.
-// Bounded: it stops after N blocks (default 1000) or 90 minutes, and removes the localnet.
+// Bounded: it stops after N blocks (default 1000) once every fault kind ran 5 times, or after 90
+// minutes, and removes the localnet.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,15 @@ const { values } = parseArgs({ options: { blocks: { type: 'string', default: '10
 const blocks = Number(values.blocks);
 const seed = values.seed === undefined ? Date.now() % 1_000_000 : Number(values.seed);
 console.log(`chaos: ${blocks} blocks, seed ${seed}; 4 validators on loopback, faults one after another`);
+// Ctrl-C ends the run early; the localnet is taken down and what was covered is still reported.
+const stop = new AbortController();
+process.once('SIGINT', () => stop.abort());
+process.once('SIGTERM', () => stop.abort());
 const report = await runChaos({
+  signal: stop.signal,
   dir: join(await mkdtemp(join(tmpdir(), 'cairn-chaos-')), 'net'),
   blocks,
+  minEachFault: 5,
   blockTimeMs: Number(values['block-time']),
   deadlineMs: 90 * 60_000,
   seed,

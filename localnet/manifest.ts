@@ -63,10 +63,16 @@ export async function readManifest(dir: string): Promise<LocalnetManifest> {
   return m;
 }
 
-/** Replaced atomically: a crash never leaves a half-written record of running processes. */
+let writes = 0;
+
+/**
+ * Replaced atomically: a crash never leaves a half-written record of running processes. Each write
+ * has its own temporary file, so two nodes started at once (each writing the shared record) do not
+ * rename the other's file away.
+ */
 export async function writeManifest(m: LocalnetManifest): Promise<void> {
   const path = manifestPath(m.dir);
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${writes++}`;
   await writeFile(tmp, `${JSON.stringify(m, null, 2)}\n`, 'utf8');
   await rename(tmp, path);
 }

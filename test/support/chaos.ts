@@ -1,7 +1,8 @@
 // The chaos run behind `npm run chaos` and test/chaos.test.ts: a 4-validator localnet under a steady
 // random load (sends, delegations, undelegations, governance proposals and votes from four wallets)
 // while faults are injected one after another: SIGKILL of one node, SIGKILL of two at once (the
-// chain halts until they return), SIGSTOP pauses, a network partition (a node restarted on a fresh
+// chain halts until they return), SIGSTOP pauses, a node's app run with its clock 10 minutes
+// ahead (libfaketime), a network partition (a node restarted on a fresh
 // p2p port with no peers, then healed), and once a new node joining mid-run by state sync. Afterwards
 // it checks what a validator would bet on: every node reached the last height with no app-hash
 // disagreement or broken invariant in its logs, every tx of every block is in every node's tx index,
@@ -20,21 +21,28 @@ import { editAppConfig } from '../../node/config.ts';
 import { latestHeight, validatorRegistry } from './localnet.ts';
 import { replayChain } from './replay.ts';
 import { MNEMONICS } from './wallets.ts';
+import { libfaketimePath } from '../../scripts/libfaketime.ts';
 
-export type FaultKind = 'kill' | 'kill-two' | 'pause' | 'partition' | 'state-sync';
-export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'kill-two', 'pause', 'partition'];
+export type FaultKind = 'kill' | 'kill-two' | 'pause' | 'partition' | 'clock-skew' | 'state-sync';
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'kill-two', 'pause', 'clock-skew', 'partition'];
+/** How far ahead the skewed node's clock runs. */
+const SKEW_SECONDS = 600;
 
 export interface ChaosOptions {
   /** Where the localnet lives (removed at the end). */
   readonly dir: string;
-  /** Stop injecting faults and loading once the chain passes this height. */
+  /** Stop injecting faults and loading once the chain passes this height… */
   readonly blocks: number;
+  /** …and every fault kind has been injected this many times. */
+  readonly minEachFault: number;
   readonly blockTimeMs?: number;
   /** Give up (and report) after this long. */
   readonly deadlineMs: number;
   /** Progress lines for the person watching. */
   readonly note?: (line: string) => void;
   readonly seed?: number;
+  /** Aborting it ends the run early (the localnet is still taken down). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ChaosReport {
@@ -84,12 +92,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   });
   const validators = net.nodes.map((n) => n.name);
   for (const name of validators) await editAppConfig(net.node(name).home, [{ section: 'state-sync', key: 'snapshot-interval', value: SNAPSHOT_INTERVAL }]);
-  const faults: Record<FaultKind, number> = { kill: 0, 'kill-two': 0, pause: 0, partition: 0, 'state-sync': 0 };
+  const faults: Record<FaultKind, number> = { kill: 0, 'kill-two': 0, pause: 0, partition: 0, 'clock-skew': 0, 'state-sync': 0 };
+  const libfaketime = libfaketimePath();
+  if (libfaketime === undefined) throw new Error('the clock-skew fault needs libfaketime: `npm run setup` installs it as root, or `sudo apt-get install libfaketime`');
   let worstRecoveryMs = 0;
   let stopLoad = false;
   let committedByLoad = 0;
   let loadErrors = 0;
-  const timedOut = (): boolean => Date.now() - started > opts.deadlineMs;
+  const timedOut = (): boolean => Date.now() - started > opts.deadlineMs || opts.signal?.aborted === true;
   try {
     await net.up({ timeoutMs: 120_000, killOnExit: true });
     note(`localnet up: ${validators.join(', ')}`);
@@ -153,7 +163,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     };
     let stateSynced = false;
     let round = 0;
-    while ((await height()) < opts.blocks && !timedOut()) {
+    const enough = (): boolean => FAULT_KINDS.every((k) => faults[k] >= opts.minEachFault);
+    while (((await height()) < opts.blocks || !enough()) && !timedOut()) {
       await sleep((3 + random() * 5) * (opts.blockTimeMs ?? 500));
       const kind = FAULT_KINDS[round++ % FAULT_KINDS.length]!;
       const victim = validators[Math.floor(random() * validators.length)]!;
@@ -179,6 +190,29 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         await sleep(2000 + random() * 4000);
         const since = Date.now();
         signal(victim, 'SIGCONT');
+        await recovery(victim, since);
+      } else if (kind === 'clock-skew') {
+        // The node's app restarts with its clock 10 minutes ahead (libfaketime preloaded into the
+        // processes started now). Consensus must not care: the app reads time only from blocks.
+        // CometBFT reads the clock through Go's vDSO calls, which libfaketime cannot shift; BFT time
+        // (the median of the validators' vote times) is what bounds a skewed CometBFT anyway.
+        await net.stopNode(victim);
+        process.env['LD_PRELOAD'] = libfaketime;
+        process.env['FAKETIME'] = `+${SKEW_SECONDS}`;
+        try {
+          await net.startNode(victim, { timeoutMs: 120_000 });
+        } finally {
+          delete process.env['LD_PRELOAD'];
+          delete process.env['FAKETIME'];
+        }
+        await recovery(victim, Date.now());
+        const stamp = /^(\S+) /.exec((await readFile(join(net.node(victim).home, 'app.log'), 'utf8')).trimEnd().split('\n').at(-1) ?? '')?.[1];
+        const ahead = (Date.parse(stamp ?? '') - Date.now()) / 1000;
+        if (!(ahead > SKEW_SECONDS / 2)) throw new Error(`the clock-skew fault did not skew ${victim}'s app (its last log line is ${ahead.toFixed(0)} s from now)`);
+        await sleep(3000 + random() * 3000);
+        await net.stopNode(victim);
+        const since = Date.now();
+        await net.startNode(victim, { timeoutMs: 120_000 });
         await recovery(victim, since);
       } else {
         // Partition: the node comes back on a p2p port nobody knows, with no peers, for a while.
