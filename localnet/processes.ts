@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cometbftBinary } from '../node/cometbft/binary.ts';
 import { status } from '../node/cometbft/rpc.ts';
+import { repairIndexAfterCrash, runningMarker } from '../node/cometbft/process.ts';
 import { LocalnetError, type LocalnetNode } from './manifest.ts';
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
@@ -50,9 +51,28 @@ export function startApp(node: LocalnetNode, upgradeHandlers: readonly string[] 
   return spawnDetached(process.execPath, [CLI, 'start', '--abci-only', '--home', node.home, ...handlers], join(node.home, 'app.log'), `app of ${node.name}`);
 }
 
-export function startCometbftProcess(node: LocalnetNode): number {
+/**
+ * Starts the node's CometBFT, detached. After a kill (its running marker left behind) the tx index
+ * is repaired first, as `cairn start` does: CometBFT indexes asynchronously after each commit, so a
+ * killed node's last committed txs may be missing from it.
+ */
+export async function startCometbftProcess(node: LocalnetNode): Promise<number> {
+  const log = join(node.home, 'cometbft.log');
+  const fd = openSync(log, 'a');
+  try {
+    await repairIndexAfterCrash(cometbftBinary(), node.home, undefined, fd);
+  } finally {
+    closeSync(fd);
+  }
   const args = ['start', '--home', node.home, `--proxy_app=tcp://127.0.0.1:${node.ports.abci}`];
-  return spawnDetached(cometbftBinary(), args, join(node.home, 'cometbft.log'), `CometBFT of ${node.name}`);
+  const pid = spawnDetached(cometbftBinary(), args, log, `CometBFT of ${node.name}`);
+  runningMarker.running(node.home, pid);
+  return pid;
+}
+
+/** Stops the node's CometBFT; a clean exit clears its running marker (a kill leaves it for the next start). */
+export async function stopCometbftProcess(pid: number | undefined, home: string): Promise<void> {
+  if (await stopPid(pid, home)) runningMarker.stopped(home);
 }
 
 /** True if `pid` runs and its command line names this node's home (so it is ours). */
@@ -74,19 +94,23 @@ export function isOurs(pid: number | undefined, home: string): boolean {
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves once the process is gone. */
-export async function stopPid(pid: number | undefined, home: string, timeoutMs = 10_000): Promise<void> {
-  if (!isOurs(pid, home)) return;
+/** SIGTERM, then SIGKILL after `timeoutMs`; true when the process ended on SIGTERM (or was not running). */
+export async function stopPid(pid: number | undefined, home: string, timeoutMs = 10_000): Promise<boolean> {
+  if (!isOurs(pid, home)) return true;
   process.kill(pid!, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
+  let clean = true;
   while (isOurs(pid, home)) {
     if (Date.now() > deadline) {
       process.kill(pid!, 'SIGKILL');
+      clean = false;
       while (isOurs(pid, home)) await sleep(50);
       break;
     }
     await sleep(50);
   }
   started.delete(pid!);
+  return clean;
 }
 
 export async function waitForPort(port: number, timeoutMs: number, what: string, alive: () => boolean): Promise<void> {

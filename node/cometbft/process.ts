@@ -3,7 +3,7 @@
 // Nothing here restarts a process: when CometBFT dies, `exited` settles and the caller decides.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cometbftBinary } from './binary.ts';
@@ -88,7 +88,7 @@ const REINDEX_WINDOW = 1000n;
  * is harmless). From `appHeight - REINDEX_WINDOW` when the app's height is known, else from the
  * store's base; a window below the base falls back to the base.
  */
-async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit'): Promise<void> {
+export async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit'): Promise<void> {
   if (!existsSync(join(home, 'data', RUNNING_FILE)) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
   const run = (args: string[]): Promise<number | null> =>
     new Promise((resolve) => {
@@ -122,6 +122,21 @@ async function readLogTail(logFile: string | undefined, maxLines = 40): Promise<
     return '';
   }
 }
+
+/**
+ * For a CometBFT this process does not supervise (a localnet's detached node): `running` records
+ * that it started, `stopped` that it exited cleanly. A record left behind means a kill, and the next
+ * start repairs the tx index first (repairIndexAfterCrash).
+ */
+export const runningMarker = {
+  running(home: string, pid: number): void {
+    mkdirSync(join(home, 'data'), { recursive: true });
+    writeFileSync(join(home, 'data', RUNNING_FILE), `${pid}\n`);
+  },
+  stopped(home: string): void {
+    rmSync(join(home, 'data', RUNNING_FILE), { force: true });
+  },
+};
 
 export async function startCometbft(opts: StartCometbftOptions): Promise<CometbftProcess> {
   const { home } = opts;
