@@ -90,16 +90,29 @@ const REINDEX_WINDOW = 1000n;
  */
 export async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit'): Promise<void> {
   if (!existsSync(join(home, 'data', RUNNING_FILE)) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
-  const run = (args: string[]): Promise<number | null> =>
+  const run = (args: string[]): Promise<{ code: number | null; output: string }> =>
     new Promise((resolve) => {
-      const child = spawn(binary, ['reindex-event', '--home', home, ...args], { stdio: ['ignore', log, log] });
-      child.once('exit', resolve);
-      child.once('error', () => resolve(null));
+      const child = spawn(binary, ['reindex-event', '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      const keep = (chunk: Buffer): void => {
+        output += chunk.toString('utf8');
+        if (log === 'inherit') process.stderr.write(chunk);
+        else writeSync(log, chunk);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      child.once('close', (code) => resolve({ code, output }));
+      child.once('error', () => resolve({ code: null, output }));
     });
-  const from = appHeight === undefined || appHeight <= REINDEX_WINDOW ? undefined : appHeight - REINDEX_WINDOW;
-  if (from !== undefined && (await run(['--start-height', String(from)])) === 0) return;
-  const code = await run([]);
-  if (code !== 0) throw new CometbftStartError(`cometbft reindex-event --home ${home} failed (code ${String(code)}) while repairing the tx index after a crash`, '', undefined);
+  const from = appHeight === undefined || appHeight <= REINDEX_WINDOW ? [] : ['--start-height', String(appHeight - REINDEX_WINDOW)];
+  let attempt = await run(from);
+  if (attempt.code !== 0 && from.length > 0) attempt = await run([]);
+  // A kill between CometBFT saving a block and saving its FinalizeBlock results leaves the newest
+  // block without results, and reindex-event refuses the whole range: CometBFT re-executes that block
+  // at start (and indexes it then), so the repair stops one block short of it.
+  const top = /latest height of the blockstore (\d+)/.exec(attempt.output)?.[1];
+  if (attempt.code !== 0 && top !== undefined && Number(top) > 1) attempt = await run([...from, '--end-height', String(Number(top) - 1)]);
+  if (attempt.code !== 0) throw new CometbftStartError(`cometbft reindex-event --home ${home} failed (code ${String(attempt.code)}) while repairing the tx index after a crash`, '', undefined);
 }
 
 async function readLogTail(logFile: string | undefined, maxLines = 40): Promise<string> {
