@@ -206,7 +206,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           delete process.env['FAKETIME'];
         }
         await recovery(victim, Date.now());
-        const stamp = /^(\S+) /.exec((await readFile(join(net.node(victim).home, 'app.log'), 'utf8')).trimEnd().split('\n').at(-1) ?? '')?.[1];
+        // The newest line the app's logger wrote (each starts with its ISO time; other lines, such as
+        // a stack trace's, do not).
+        const lines = (await readFile(join(net.node(victim).home, 'app.log'), 'utf8')).trimEnd().split('\n');
+        const stamp = lines.reverse().map((l) => /^(\d{4}-\d\d-\d\dT[\d:.]+Z) /.exec(l)?.[1]).find((t) => t !== undefined);
         const ahead = (Date.parse(stamp ?? '') - Date.now()) / 1000;
         if (!(ahead > SKEW_SECONDS / 2)) throw new Error(`the clock-skew fault did not skew ${victim}'s app (its last log line is ${ahead.toFixed(0)} s from now)`);
         await sleep(3000 + random() * 3000);
