@@ -52,15 +52,16 @@ export function startApp(node: LocalnetNode, upgradeHandlers: readonly string[] 
 }
 
 /**
- * Starts the node's CometBFT, detached. After a kill (its running marker left behind) the tx index
- * is repaired first, as `cairn start` does: CometBFT indexes asynchronously after each commit, so a
- * killed node's last committed txs may be missing from it.
+ * Starts the node's CometBFT, detached, after re-indexing its blocks' txs: CometBFT indexes
+ * asynchronously after each commit, so the last committed txs of a node that was killed, or stopped
+ * while it indexed, may be missing from its index (the chaos run found both). A localnet's chain is
+ * short, so every start repairs the whole index, not only after a kill as `cairn start` does.
  */
 export async function startCometbftProcess(node: LocalnetNode): Promise<number> {
   const log = join(node.home, 'cometbft.log');
   const fd = openSync(log, 'a');
   try {
-    await repairIndexAfterCrash(cometbftBinary(), node.home, undefined, fd);
+    await repairIndexAfterCrash(cometbftBinary(), node.home, undefined, fd, true);
   } finally {
     closeSync(fd);
   }

@@ -88,8 +88,8 @@ const REINDEX_WINDOW = 1000n;
  * is harmless). From `appHeight - REINDEX_WINDOW` when the app's height is known, else from the
  * store's base; a window below the base falls back to the base.
  */
-export async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit'): Promise<void> {
-  if (!existsSync(join(home, 'data', RUNNING_FILE)) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
+export async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit', always = false): Promise<void> {
+  if ((!always && !existsSync(join(home, 'data', RUNNING_FILE))) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
   const run = (args: string[]): Promise<{ code: number | null; output: string }> =>
     new Promise((resolve) => {
       const child = spawn(binary, ['reindex-event', '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
