@@ -12,7 +12,7 @@ import { appHeight, rpcCall, status as nodeStatus } from '../node/cometbft/rpc.t
 import { type AddNodeOptions, type CreateLocalnetOptions, addNode, createLocalnet, removeLocalnet } from './create.ts';
 import { LocalnetError, type LocalnetManifest, type LocalnetNode, readManifest, writeManifest } from './manifest.ts';
 import { type OperatorReport, playgroundStatus, setAvailabilityReporters, setUpPlayground } from './playground.ts';
-import { isOurs, killStartedOnExit, sleep, startApp, startCometbftProcess, stopCometbftProcess, stopPid, waitForPort, waitForRpc } from './processes.ts';
+import { isOurs, killStartedOnExit, sleep, startApp, startCometbftProcess, stopPid, waitForPort, waitForRpc } from './processes.ts';
 
 export { LocalnetError } from './manifest.ts';
 export type { LocalnetKey, LocalnetManifest, LocalnetNode } from './manifest.ts';
@@ -153,7 +153,7 @@ export class Localnet {
   /** Stops one node: CometBFT first (so it never talks to a stopped app), then the app. */
   async stopNode(name: string): Promise<void> {
     const n = this.node(name);
-    await stopCometbftProcess(n.pids?.cometbft, n.home);
+    await stopPid(n.pids?.cometbft, n.home);
     await stopPid(n.pids?.app, n.home);
     n.pids = {};
     await writeManifest(this.manifest);
@@ -166,7 +166,7 @@ export class Localnet {
 
   /** Stops every node by its recorded pid; with `reset`, removes the whole directory. */
   async down(opts: { reset?: boolean } = {}): Promise<void> {
-    await Promise.all(this.nodes.map((n) => stopCometbftProcess(n.pids?.cometbft, n.home)));
+    await Promise.all(this.nodes.map((n) => stopPid(n.pids?.cometbft, n.home)));
     await Promise.all(this.nodes.map((n) => stopPid(n.pids?.app, n.home)));
     for (const n of this.nodes) n.pids = {};
     if (opts.reset === true) await removeLocalnet(this.dir);

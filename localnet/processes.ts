@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cometbftBinary } from '../node/cometbft/binary.ts';
 import { status } from '../node/cometbft/rpc.ts';
-import { repairIndexAfterCrash, runningMarker } from '../node/cometbft/process.ts';
+import { repairIndexAfterCrash } from '../node/cometbft/process.ts';
 import { LocalnetError, type LocalnetNode } from './manifest.ts';
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
@@ -66,14 +66,7 @@ export async function startCometbftProcess(node: LocalnetNode): Promise<number> 
     closeSync(fd);
   }
   const args = ['start', '--home', node.home, `--proxy_app=tcp://127.0.0.1:${node.ports.abci}`];
-  const pid = spawnDetached(cometbftBinary(), args, log, `CometBFT of ${node.name}`);
-  runningMarker.running(node.home, pid);
-  return pid;
-}
-
-/** Stops the node's CometBFT; a clean exit clears its running marker (a kill leaves it for the next start). */
-export async function stopCometbftProcess(pid: number | undefined, home: string): Promise<void> {
-  if (await stopPid(pid, home)) runningMarker.stopped(home);
+  return spawnDetached(cometbftBinary(), args, log, `CometBFT of ${node.name}`);
 }
 
 /** True if `pid` runs and its command line names this node's home (so it is ours). */
@@ -95,23 +88,19 @@ export function isOurs(pid: number | undefined, home: string): boolean {
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves once the process is gone. */
-/** SIGTERM, then SIGKILL after `timeoutMs`; true when the process ended on SIGTERM (or was not running). */
-export async function stopPid(pid: number | undefined, home: string, timeoutMs = 10_000): Promise<boolean> {
-  if (!isOurs(pid, home)) return true;
+export async function stopPid(pid: number | undefined, home: string, timeoutMs = 10_000): Promise<void> {
+  if (!isOurs(pid, home)) return;
   process.kill(pid!, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
-  let clean = true;
   while (isOurs(pid, home)) {
     if (Date.now() > deadline) {
       process.kill(pid!, 'SIGKILL');
-      clean = false;
       while (isOurs(pid, home)) await sleep(50);
       break;
     }
     await sleep(50);
   }
   started.delete(pid!);
-  return clean;
 }
 
 export async function waitForPort(port: number, timeoutMs: number, what: string, alive: () => boolean): Promise<void> {

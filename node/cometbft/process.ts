@@ -3,7 +3,7 @@
 // Nothing here restarts a process: when CometBFT dies, `exited` settles and the caller decides.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cometbftBinary } from './binary.ts';
@@ -135,21 +135,6 @@ async function readLogTail(logFile: string | undefined, maxLines = 40): Promise<
     return '';
   }
 }
-
-/**
- * For a CometBFT this process does not supervise (a localnet's detached node): `running` records
- * that it started, `stopped` that it exited cleanly. A record left behind means a kill, and the next
- * start repairs the tx index first (repairIndexAfterCrash).
- */
-export const runningMarker = {
-  running(home: string, pid: number): void {
-    mkdirSync(join(home, 'data'), { recursive: true });
-    writeFileSync(join(home, 'data', RUNNING_FILE), `${pid}\n`);
-  },
-  stopped(home: string): void {
-    rmSync(join(home, 'data', RUNNING_FILE), { force: true });
-  },
-};
 
 export async function startCometbft(opts: StartCometbftOptions): Promise<CometbftProcess> {
   const { home } = opts;
