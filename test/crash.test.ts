@@ -42,7 +42,7 @@ async function waitForPort(address: string, timeoutMs: number): Promise<void> {
 async function startBoth(): Promise<void> {
   const log = openSync(join(home.home, 'app.log'), 'a');
   app = spawn(process.execPath, [CLI, 'start', '--abci-only', '--home', home.home], { stdio: ['ignore', log, log] });
-  await waitForPort(home.abciAddress, 20_000);
+  await waitForPort(home.abciAddress, 90_000);
   comet = await startCometbft({ home: home.home, extraArgs: [`--proxy_app=${home.abciAddress}`] });
 }
 
