@@ -19,7 +19,7 @@ import { configure, peerAddress } from '../../node/cometbft/config.ts';
 import { rpcCall } from '../../node/cometbft/rpc.ts';
 import { editAppConfig } from '../../node/config.ts';
 import { latestHeight, validatorRegistry } from './localnet.ts';
-import { replayChain } from './replay.ts';
+import { replayChain, rpcWithRetry } from './replay.ts';
 import { MNEMONICS } from './wallets.ts';
 import { libfaketimePath } from '../../scripts/libfaketime.ts';
 
@@ -269,13 +269,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const bases = new Map<string, number>();
     for (const name of names) bases.set(name, Number(((await rpcCall(net.rpcUrl(name), 'status', {})) as { sync_info: { earliest_block_height: string } }).sync_info.earliest_block_height));
     for (let h = 1; h <= final; h++) {
-      const { block } = (await rpcCall(rpc0, 'block', { height: String(h) })) as { block: { data: { txs: string[] | null } } };
+      const { block } = (await rpcWithRetry(rpc0, 'block', { height: String(h) })) as { block: { data: { txs: string[] | null } } };
       for (const tx of block.data.txs ?? []) {
         txs++;
         const hash = createHash('sha256').update(Buffer.from(tx, 'base64')).digest('hex').toUpperCase();
         for (const name of names) {
           if (h < bases.get(name)!) continue; // a state-synced node has no block (and no index) below its snapshot
-          const found = await rpcCall(net.rpcUrl(name), 'tx', { hash: Buffer.from(hash, 'hex').toString('base64') }).then(() => true, () => false);
+          // "not found" is an RPC error too: a transient failure is told apart by asking again.
+          const found = await rpcWithRetry(net.rpcUrl(name), 'tx', { hash: Buffer.from(hash, 'hex').toString('base64') }).then(() => true, () => false);
           if (!found) unindexed.push(`${name}:${hash}`);
         }
       }

@@ -8,6 +8,21 @@ import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../core/store/commit-store.ts';
 import type { VoteInfo } from 'cosmjs-types/tendermint/abci/types';
 
+/**
+ * rpcCall, tried up to three times: a CometBFT RPC under load sometimes closes a kept-alive
+ * connection, and a check that reads thousands of blocks must not fail on one such close.
+ */
+export async function rpcWithRetry(rpcUrl: string, method: string, params: Record<string, unknown>): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rpcCall(rpcUrl, method, params, { timeoutMs: 15_000 });
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 interface RpcBlock {
   block: {
     header: { height: string; time: string; app_hash: string; proposer_address: string };
@@ -19,7 +34,7 @@ interface RpcBlock {
 /** decided_last_commit as CometBFT gave it to the app: block h's last commit, with powers at h−1. */
 async function lastCommit(rpcUrl: string, block: RpcBlock['block'], h: bigint): Promise<{ round: number; votes: VoteInfo[] }> {
   if (h <= 1n || block.last_commit === null) return { round: 0, votes: [] };
-  const { validators } = (await rpcCall(rpcUrl, 'validators', { height: String(h - 1n), per_page: '100' })) as { validators: { address: string; voting_power: string }[] };
+  const { validators } = (await rpcWithRetry(rpcUrl, 'validators', { height: String(h - 1n), per_page: '100' })) as { validators: { address: string; voting_power: string }[] };
   const votes = validators.map((v, i) => ({
     validator: { address: Buffer.from(v.address, 'hex'), power: BigInt(v.voting_power) },
     blockIdFlag: block.last_commit!.signatures[i]?.block_id_flag ?? 1,
@@ -54,8 +69,8 @@ export async function replayChain(home: string, rpcUrl: string, upTo: bigint): P
   });
   const mismatches: bigint[] = [];
   for (let h = 1n; h <= upTo; h++) {
-    const { block } = (await rpcCall(rpcUrl, 'block', { height: String(h) })) as RpcBlock;
-    const next = (await rpcCall(rpcUrl, 'block', { height: String(h + 1n) })) as RpcBlock;
+    const { block } = (await rpcWithRetry(rpcUrl, 'block', { height: String(h) })) as RpcBlock;
+    const next = (await rpcWithRetry(rpcUrl, 'block', { height: String(h + 1n) })) as RpcBlock;
     const res = await app.finalizeBlock({
       txs: (block.data.txs ?? []).map((t) => Buffer.from(t, 'base64')),
       decidedLastCommit: await lastCommit(rpcUrl, block, h),
