@@ -7,6 +7,7 @@
 // never leaves a half snapshot that looks whole; leftovers are removed at start.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { equalBytes } from '../../core/store/bytes.ts';
 import type { Entry, KVStore } from '../../core/store/types.ts';
 import type { Logger } from '../log.ts';
 import { CHUNK_TARGET, SNAPSHOT_FORMAT, type SnapshotInfo, SnapshotFormatError, chunkHash, chunkHashes, decodeChunk, encodeChunks, snapshotHash } from './format.ts';
@@ -194,7 +195,7 @@ export class Restore {
    */
   apply(index: number, chunk: Uint8Array, store: KVStore): ChunkOutcome {
     if (index !== this.#next) throw new SnapshotFormatError(`chunk ${index} offered where chunk ${this.#next} is due`);
-    if (!Buffer.from(chunkHash(chunk)).equals(this.#hashes[index]!)) return 'bad-chunk';
+    if (!equalBytes(chunkHash(chunk), this.#hashes[index]!)) return 'bad-chunk';
     const entries = decodeChunk(chunk, this.#lastKey);
     for (const [key, value] of entries) store.set(key, value);
     if (entries.length > 0) this.#lastKey = entries.at(-1)![0];

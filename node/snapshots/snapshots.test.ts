@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseApplySnapshotChunk_Result as Apply, ResponseOfferSnapshot_Result as Offer, type Snapshot } from 'cosmjs-types/tendermint/abci/types';
+import { QueryBalanceRequest } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { silentLogger } from '../log.ts';
+import { CairnApp } from '../app.ts';
+import { CommitStore } from '../../core/store/commit-store.ts';
 import { AppChain, CHAIN_ID } from '../../test/support/app-chain.ts';
 import { sendMsg, signTx, testWallet, type TestWallet } from '../../test/support/wallets.ts';
 import { Snapshots } from './index.ts';
@@ -50,15 +53,13 @@ async function sourceChain(interval: number, blocks: number): Promise<{ chain: A
 }
 
 
-async function freshApp(): Promise<AppChain['app']> {
-  const { CommitStore } = await import('../../core/store/commit-store.ts');
-  const { CairnApp } = await import('../app.ts');
+async function freshApp(): Promise<CairnApp> {
   const app = new CairnApp({ store: await CommitStore.memory(), logger: silentLogger });
   await app.load();
   return app;
 }
 
-async function restore(target: AppChain['app'], source: Snapshots, snapshot: Snapshot, appHash: Uint8Array, sender = 'peer-a'): Promise<Apply[]> {
+async function restore(target: CairnApp, source: Snapshots, snapshot: Snapshot, appHash: Uint8Array, sender = 'peer-a'): Promise<Apply[]> {
   expect((await target.offerSnapshot({ snapshot, appHash })).result).toBe(Offer.ACCEPT);
   const results: Apply[] = [];
   for (let i = 0; i < snapshot.chunks; i++) {
@@ -85,7 +86,6 @@ describe('state sync snapshots', () => {
     expect(target.chainId).toBe(CHAIN_ID);
     // A query a wallet makes answers as the source answered at height 6.
     const path = '/cosmos.bank.v1beta1.Query/Balance';
-    const { QueryBalanceRequest } = await import('cosmjs-types/cosmos/bank/v1beta1/query');
     const data = QueryBalanceRequest.encode({ address: bob.address, denom: 'ucairn' }).finish();
     const there = await chain.query(path, data, 6n);
     const here = await target.query({ path, data, height: 0n, prove: false });

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
+import { TextProposal } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { Localnet } from '../../localnet/index.ts';
 import { freePorts } from '../../node/cometbft/ports.ts';
@@ -133,7 +134,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
             result = await client.signAndBroadcast(me, [{ typeUrl: '/cosmos.gov.v1beta1.MsgVote', value: { proposalId: id, voter: me, option: 1 + Math.floor(random() * 4) } }], 'auto');
           } else {
             proposals++;
-            const { TextProposal } = await import('cosmjs-types/cosmos/gov/v1beta1/gov');
             result = await client.signAndBroadcast(me, [{ typeUrl: '/cosmos.gov.v1beta1.MsgSubmitProposal', value: { content: { typeUrl: '/cosmos.gov.v1beta1.TextProposal', value: TextProposal.encode({ title: `chaos ${i}.${proposals}`, description: 'a proposal made during a chaos run' }).finish() }, initialDeposit: [{ denom: 'ucairn', amount: String(10n * CAIRN) }], proposer: me } }], 'auto');
           }
           if (result !== undefined) committedByLoad++;
@@ -153,10 +153,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       await net.waitForHeight(target, 180_000, [name]);
       worstRecoveryMs = Math.max(worstRecoveryMs, Date.now() - since);
     };
-    const kill = (name: string): void => {
-      const pids = net.node(name).pids ?? {};
-      for (const pid of [pids.cometbft, pids.app]) if (pid !== undefined) process.kill(pid, 'SIGKILL');
-    };
     const signal = (name: string, sig: NodeJS.Signals): void => {
       const pids = net.node(name).pids ?? {};
       for (const pid of [pids.cometbft, pids.app]) if (pid !== undefined) process.kill(pid, sig);
@@ -170,15 +166,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const victim = validators[Math.floor(random() * validators.length)]!;
       const at = await height();
       if (kind === 'kill') {
-        kill(victim);
+        signal(victim, 'SIGKILL');
         await sleep(1000 + random() * 2000);
         const since = Date.now();
         await net.startNode(victim, { timeoutMs: 120_000 });
         await recovery(victim, since);
       } else if (kind === 'kill-two') {
         const second = others(victim)[Math.floor(random() * 3)]!;
-        kill(victim);
-        kill(second);
+        signal(victim, 'SIGKILL');
+        signal(second, 'SIGKILL');
         await sleep(1000 + random() * 2000);
         const since = Date.now();
         await Promise.all([net.startNode(victim, { timeoutMs: 120_000 }), net.startNode(second, { timeoutMs: 120_000 })]);
