@@ -56,6 +56,10 @@ export interface AppConfig {
   readonly grpcMaxRecvMsgSize: number;
   /** A gRPC connection with no call in flight for this long (seconds) is closed with GOAWAY; clients reconnect. */
   readonly grpcMaxConnectionIdleSeconds: number;
+  /** Serve the web explorer (node/explorer) over this node's REST API; needs [api] enable. */
+  readonly explorerEnabled: boolean;
+  /** host:port of the explorer page, e.g. "127.0.0.1:1318" (port 0: any free port). */
+  readonly explorerAddress: string;
   /** Take a state-sync snapshot every this many blocks; 0: none (as in simd). */
   readonly snapshotInterval: number;
   /** State-sync snapshots kept. */
@@ -65,6 +69,8 @@ export interface AppConfig {
 /** simd's ports: 1317 for the REST API, 9090 for gRPC. */
 export const DEFAULT_API_PORT = 1317;
 export const DEFAULT_GRPC_PORT = 9090;
+/** The explorer's page, beside the REST API it reads. */
+export const DEFAULT_EXPLORER_PORT = 1318;
 
 /** The node's port plan next to CometBFT's 26656 (p2p), 26657 (RPC) and 26658 (ABCI). */
 export const DEFAULT_LIBP2P_PORT = 26659;
@@ -97,6 +103,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   grpcAddress: `127.0.0.1:${DEFAULT_GRPC_PORT}`,
   grpcMaxRecvMsgSize: 4 * 1024 * 1024,
   grpcMaxConnectionIdleSeconds: 60,
+  explorerEnabled: false,
+  explorerAddress: `127.0.0.1:${DEFAULT_EXPLORER_PORT}`,
   snapshotInterval: 0,
   snapshotKeepRecent: 2,
 };
@@ -184,6 +192,13 @@ max-recv-msg-size = ${c.grpcMaxRecvMsgSize}
 # closed with GOAWAY; gRPC clients reconnect by themselves.
 max-connection-idle = ${c.grpcMaxConnectionIdleSeconds}
 
+[explorer]
+# The web explorer and GPU marketplace page (node/explorer): it reads this node's REST API, so it
+# needs [api] enable = true. Keep it on 127.0.0.1: to publish it, put a reverse proxy in front
+# (TLS, rate limits), as for the REST API itself.
+enable = ${c.explorerEnabled}
+address = "${c.explorerAddress}"
+
 [state-sync]
 # Take a snapshot of the whole state every N blocks (0: none) into data/snapshots, and serve it to
 # new nodes that join with CometBFT's state sync ([statesync] in config.toml). The node writes it in
@@ -264,12 +279,15 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     grpcAddress: str('grpc', 'address', DEFAULT_APP_CONFIG.grpcAddress),
     grpcMaxRecvMsgSize: Math.max(1024, int('grpc', 'max-recv-msg-size', DEFAULT_APP_CONFIG.grpcMaxRecvMsgSize)),
     grpcMaxConnectionIdleSeconds: Math.max(1, int('grpc', 'max-connection-idle', DEFAULT_APP_CONFIG.grpcMaxConnectionIdleSeconds)),
+    explorerEnabled: bool('explorer', 'enable', DEFAULT_APP_CONFIG.explorerEnabled),
+    explorerAddress: str('explorer', 'address', DEFAULT_APP_CONFIG.explorerAddress),
     snapshotInterval: int('state-sync', 'snapshot-interval', DEFAULT_APP_CONFIG.snapshotInterval),
     snapshotKeepRecent: Math.max(1, int('state-sync', 'snapshot-keep-recent', DEFAULT_APP_CONFIG.snapshotKeepRecent)),
   };
   parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
   apiHostPort(config.apiAddress);
   parseHostPort(config.grpcAddress, 'app.toml [grpc] address');
+  parseHostPort(config.explorerAddress, 'app.toml [explorer] address');
   if (config.availabilityValidator !== '') {
     try {
       decodeBech32(config.availabilityValidator);
