@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type TomlEdit, applyTomlEdits, readTomlValue } from './cometbft/toml.ts';
 import { decodeBech32 } from '../core/framework/address.ts';
 import { parseGasPrices } from '../core/tx/gas-price.ts';
+import { DEFAULT_NODE_CACHE_SIZE } from '../core/store/index.ts';
 
 export interface AppConfig {
   /** CheckTx rejects txs paying less, e.g. "0.025ucairn". Empty accepts any fee. */
@@ -14,6 +15,8 @@ export interface AppConfig {
   readonly pruningKeepRecent: number;
   /** Prune every this many commits. */
   readonly pruningInterval: number;
+  /** Decoded tree nodes kept in memory (core/store README): most of the app's steady memory. */
+  readonly storeNodeCacheSize: number;
   /** Check SPEC §0 invariants after every block (slower; halts the node on a violation). */
   readonly checkInvariants: boolean;
   /** Run the libp2p host (gossip of receipt batches, batch fetch; node/p2p). */
@@ -82,6 +85,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   abciAddress: 'tcp://127.0.0.1:26658',
   pruningKeepRecent: 100_000,
   pruningInterval: 10,
+  storeNodeCacheSize: DEFAULT_NODE_CACHE_SIZE,
   checkInvariants: false,
   p2pEnabled: true,
   p2pListen: [`/ip4/127.0.0.1/tcp/${DEFAULT_LIBP2P_PORT}`],
@@ -130,6 +134,13 @@ address = "${c.abciAddress}"
 keep-recent = ${c.pruningKeepRecent}
 # Prune every N blocks.
 interval = ${c.pruningInterval}
+
+[store]
+# Decoded state-tree nodes kept in memory, about 1.4 KB each: the cache fills up to this size soon
+# after start (every block writes new nodes) and then holds the app's memory steady. Larger answers
+# reads of a large state with fewer disk reads; the default covers the upper levels of a tree of
+# a few hundred thousand keys.
+node-cache-size = ${c.storeNodeCacheSize}
 
 [invariants]
 # Check every module's invariants (e.g. supply = sum of balances) after every block; halt on a violation.
@@ -258,6 +269,7 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     abciAddress: str('abci', 'address', DEFAULT_APP_CONFIG.abciAddress),
     pruningKeepRecent: int('pruning', 'keep-recent', DEFAULT_APP_CONFIG.pruningKeepRecent),
     pruningInterval: Math.max(1, int('pruning', 'interval', DEFAULT_APP_CONFIG.pruningInterval)),
+    storeNodeCacheSize: int('store', 'node-cache-size', DEFAULT_APP_CONFIG.storeNodeCacheSize),
     checkInvariants: bool('invariants', 'check-every-block', DEFAULT_APP_CONFIG.checkInvariants),
     p2pEnabled: bool('p2p', 'enabled', DEFAULT_APP_CONFIG.p2pEnabled),
     p2pListen: list('p2p', 'listen', DEFAULT_APP_CONFIG.p2pListen),

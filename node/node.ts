@@ -266,7 +266,7 @@ async function preflight(opts: NodeOptions, config: AppConfig, newChain: boolean
 
 export async function openStore(home: string, config: AppConfig): Promise<CommitStore> {
   try {
-    return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval });
+    return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval, nodeCacheSize: config.storeNodeCacheSize });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === 'LEVEL_LOCKED' || /LOCK: Resource temporarily unavailable/.test(cause?.message ?? '')) {
