@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.ts';
-import { ExplorerServer, MAX_URL_CHARS } from './server.ts';
+import { ABSENT_OK_HEADER, ExplorerServer, MAX_URL_CHARS, UPSTREAM_STATUS_HEADER } from './server.ts';
 
 let upstream: Server;
 let explorer: ExplorerServer;
@@ -73,6 +73,11 @@ describe('the explorer page server', () => {
     const missing = await raw('GET', '/api/missing');
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body).code).toBe(5);
+    // The page marks the queries whose NotFound is an answer: 200, the node's 404 in a header.
+    const absent = await raw('GET', '/api/missing', { [ABSENT_OK_HEADER]: '1' });
+    expect(absent.status).toBe(200);
+    expect(absent.headers[UPSTREAM_STATUS_HEADER]).toBe('404');
+    expect(JSON.parse(absent.body).code).toBe(5);
   });
 
   it('answers 502 when the REST API is too slow or its answer too large, and stays up', async () => {

@@ -35,6 +35,11 @@ export class ExplorerListenError extends Error {
   override readonly name = 'ExplorerListenError';
 }
 
+/** Sent by the page when a NotFound is an answer, not a failure (see #proxy). */
+export const ABSENT_OK_HEADER = 'x-explorer-absent-ok';
+/** The REST API's own HTTP status, on every /api/ answer. */
+export const UPSTREAM_STATUS_HEADER = 'x-upstream-status';
+
 /** Longest request target (path and query) accepted. */
 export const MAX_URL_CHARS = 2048;
 
@@ -182,7 +187,18 @@ export class ExplorerServer implements Service {
       const why = err instanceof TooLarge ? `the node's answer is over ${limit} bytes` : `the node's REST API did not answer: ${(err as Error).message}`;
       return this.#json(res, 502, { code: 14, message: why, details: [] }, req.method === 'HEAD');
     }
-    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': body.length, 'cache-control': 'no-store', ...(height === null ? {} : { 'x-cosmos-block-height': height }) });
+    // The page asks for things that may not exist yet (an operator's reputation before its first
+    // epoch); for those it says so, and a NotFound comes back as a 200 marked with the node's status,
+    // so the browser does not log an expected absence as a failed request.
+    const absentOk = status === 404 && req.headers[ABSENT_OK_HEADER] === '1';
+    res.writeHead(absentOk ? 200 : status, {
+      ...SECURITY_HEADERS,
+      'content-type': 'application/json',
+      'content-length': body.length,
+      'cache-control': 'no-store',
+      [UPSTREAM_STATUS_HEADER]: String(status),
+      ...(height === null ? {} : { 'x-cosmos-block-height': height }),
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 

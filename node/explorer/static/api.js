@@ -10,27 +10,30 @@ export class ApiError extends Error {
 }
 
 /** GET a REST path with query parameters; parameters that are '' or undefined are left out. */
-export async function get(path, params = {}, signal) {
+export function get(path, params = {}, signal) {
+  return request(path, params, signal, false);
+}
+
+/** Like get(), but a NotFound (something not there yet) is `undefined` rather than an error. */
+export function maybe(path, params = {}, signal) {
+  return request(path, params, signal, true);
+}
+
+async function request(path, params, signal, absentOk) {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === '' || v === null) continue;
     for (const one of Array.isArray(v) ? v : [v]) qs.append(k, String(one));
   }
   const q = qs.toString();
-  const r = await fetch(`api${path}${q === '' ? '' : `?${q}`}`, { signal, headers: { accept: 'application/json' } });
+  // The page's server answers an expected NotFound with 200 and the node's status in a header, so
+  // the browser's console stays for real failures (node/explorer/server.ts).
+  const headers = absentOk ? { accept: 'application/json', 'x-explorer-absent-ok': '1' } : { accept: 'application/json' };
+  const r = await fetch(`api${path}${q === '' ? '' : `?${q}`}`, { signal, headers });
   const body = await r.json().catch(() => undefined);
+  if (absentOk && r.headers.get('x-upstream-status') === '404') return undefined;
   if (!r.ok) throw new ApiError(r.status, body);
   return body;
-}
-
-/** Like get(), but a NotFound (gRPC code 5) is `undefined` rather than an error. */
-export async function maybe(path, params = {}, signal) {
-  try {
-    return await get(path, params, signal);
-  } catch (e) {
-    if (e instanceof ApiError && (e.code === 5 || e.status === 404)) return undefined;
-    throw e;
-  }
 }
 
 /** Every page of a paginated list, up to `max` items (the key names the list in the answer). */

@@ -153,9 +153,9 @@ export function batchTable(label, batches, height) {
     ['Status', (b) => h('span', { class: `status ${b.status}` }, enumName(b.status, 'BATCH_STATUS_'))],
     ['Operator', (b) => link(b.operator, 'operator', b.operator)],
     ['Model', (b) => link(b.model_id, 'model', b.model_id)],
-    ['Receipts', (b) => b.count, { num: true }],
+    ['Receipts', (b) => b.count ?? '0', { num: true }],
     ['Amount', (b) => (b.amount ? coin(b.amount.amount, b.amount.denom) : '—'), { num: true }],
-    ['Epoch', (b) => b.epoch, { num: true }],
+    ['Epoch', (b) => b.epoch ?? '0', { num: true }],
     ['Dispute window', (b) => disputeLeft(b, height)],
     ['Challenges', (b) => String(b.challenges ?? 0), { num: true }],
   ], batches);
