@@ -1,0 +1,627 @@
+// `cairn payer serve`: an OpenAI-compatible endpoint for the payer's own applications. For each
+// request it picks an operator from the on-chain catalog, signs the request with the payer key
+// (sdk/gateway/protocol.ts), forwards it, and checks the operator's receipt before anything else
+// (check.ts). A good receipt is co-signed and kept in the gateway's LevelDB before the application
+// gets its answer, and the co-signature goes back to the operator in batches. A bad receipt or a
+// failed request is recorded, the operator is set aside for a while, and the request is retried
+// with another one (a stream only until its first byte reached the application). In the
+// background the gateway signs the operators' pending batches that it can rebuild, byte for byte,
+// from receipts it co-signed (never a receipt into two batches, across restarts), and tops up the
+// payer's escrow below a threshold.
+import { createHash, randomBytes } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TrustLevel } from '../../../proto/gen/cairn/registry/v1/types.ts';
+import { toHex } from '../../../sdk/bytes.ts';
+import type { Ed25519Signer } from '../../../sdk/ed25519.ts';
+import {
+  type BatchSignature,
+  COSIGN_PATH,
+  type CosignRequest,
+  PENDING_BATCHES_PATH,
+  type PendingBatch,
+  RECEIPT_EVENT,
+  RECEIPT_HEADER,
+  batchSignaturePath,
+  decodeReceipt,
+  openAiError,
+  parseOfferName,
+  signRequest,
+} from '../../../sdk/gateway/protocol.ts';
+import { buildBatch } from '../../../sdk/receipts/batch.ts';
+import { signBatchAsPayer, signedLedger } from '../../../sdk/receipts/batch-signature.ts';
+import type { Receipt } from '../../../sdk/receipts/receipt.ts';
+import type { Logger } from '../../log.ts';
+import type { Offer, PayerChain } from './chain.ts';
+import { type Expected, checkAndCosign } from './check.ts';
+import { PayerMetrics } from './metrics.ts';
+import { type SseEvent, SseSplitter } from './sse.ts';
+import { type Misbehaviour, PayerStore } from './store.ts';
+
+export interface Selection {
+  /** Only offers priced in this denom (the escrow's). */
+  readonly denom: string;
+  /** Highest acceptable price per unit; none when undefined. */
+  readonly maxPricePerUnit?: bigint;
+  readonly minTrust?: TrustLevel;
+  /** Only these regions; any when empty. */
+  readonly regions?: readonly string[];
+  readonly minReputation?: bigint;
+}
+
+export interface EscrowTopUp {
+  /** Deposit when the available escrow falls below this. */
+  readonly threshold: bigint;
+  readonly amount: bigint;
+  /** Sends MsgDepositEscrow with the payer's account key; resolves once it is in a block. */
+  readonly deposit: (amount: bigint) => Promise<void>;
+}
+
+export interface PayerGatewayOptions {
+  readonly host: string;
+  /** 0: any free port. */
+  readonly port: number;
+  readonly chainId: string;
+  /** The payer account, cairn1… */
+  readonly payer: string;
+  /** An ed25519 key the payer authorised on chain (AuthorizePayerKey). */
+  readonly payerKey: Ed25519Signer;
+  /** The gateway's LevelDB directory. */
+  readonly dataDir: string;
+  readonly chain: PayerChain;
+  readonly selection: Selection;
+  /** Operator → the gateway URL to use instead of its registered endpoint. */
+  readonly endpoints?: ReadonlyMap<string, string>;
+  /** Operators tried per request (default 3). */
+  readonly maxAttempts?: number;
+  /** How long a failing or dishonest operator is not picked (default 60 s). */
+  readonly banMs?: number;
+  /** Deadline of one forwarded request (default 300 s). */
+  readonly requestTimeoutMs?: number;
+  /** How often queued co-signatures are sent (default 200 ms). */
+  readonly cosignIntervalMs?: number;
+  /** How often operators are asked for batches to sign (default 2 s). */
+  readonly batchPollIntervalMs?: number;
+  /** Also sign batches settled off chain (default: escrow only). */
+  readonly allowOffchain?: boolean;
+  readonly escrow?: EscrowTopUp;
+  readonly escrowCheckIntervalMs?: number;
+  readonly logger: Logger;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+class HttpError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly code: string;
+
+  constructor(status: number, message: string, type = 'invalid_request_error', code = 'bad_request') {
+    super(message);
+    this.status = status;
+    this.type = type;
+    this.code = code;
+  }
+}
+
+/** Why an attempt at one operator failed; `retry` false means the application already got bytes. */
+interface AttemptFailure {
+  readonly kind: 'error' | 'receipt';
+  readonly detail: string;
+  readonly retry: boolean;
+}
+
+/** An operator's answer to relay unchanged (a client error of the request itself). */
+interface Relayed {
+  readonly status: number;
+  readonly body: Uint8Array;
+  readonly contentType: string;
+}
+
+interface Prepared {
+  readonly path: '/v1/chat/completions' | '/v1/completions';
+  readonly body: Uint8Array;
+  readonly stream: boolean;
+  /** The app did not ask for the usage chunk: the gateway asked for it, and drops it. */
+  readonly dropUsageChunk: boolean;
+  readonly modelId: string;
+  readonly adapterId: string;
+  readonly offerModel: string;
+  readonly maxUnitsOut: bigint | undefined;
+}
+
+/** The operator gateway's base URL: `/v1` and `/cairn/v1` paths hang off it. */
+export function gatewayBase(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bytes).digest());
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `the request body is over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}
+
+function usageOf(value: unknown): { promptTokens: bigint; completionTokens: bigint } | undefined {
+  const u = (value as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } | null)?.usage;
+  if (u === undefined || u === null) return undefined;
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  return ok(u.prompt_tokens) && ok(u.completion_tokens) ? { promptTokens: BigInt(u.prompt_tokens), completionTokens: BigInt(u.completion_tokens) } : undefined;
+}
+
+const nowSeconds = (): bigint => BigInt(Math.floor(Date.now() / 1000));
+
+export class PayerGateway {
+  readonly metrics = new PayerMetrics();
+  readonly store: PayerStore;
+  readonly #o: PayerGatewayOptions;
+  readonly #server: Server;
+  /** Operator → ms until which it is not picked. */
+  readonly #banned = new Map<string, number>();
+  /** Co-signatures to deliver, by operator (mirrors the store's queue). */
+  readonly #queue = new Map<string, Receipt[]>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  /** Batch roots judged in this process's life: not judged (or reported) again. */
+  readonly #judged = new Set<string>();
+  #flushing = false;
+  #polling = false;
+  #deposit: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(options: PayerGatewayOptions) {
+    this.#o = options;
+    this.store = new PayerStore(options.dataDir);
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((e: unknown) => {
+        const err = e instanceof HttpError ? e : new HttpError(500, (e as Error).message, 'internal_server_error', 'internal');
+        if (!(e instanceof HttpError)) options.logger.error('request failed', { err: e as Error });
+        if (res.headersSent) res.end();
+        else sendJson(res, err.status, openAiError(err.message, err.type, err.code));
+      });
+    });
+  }
+
+  get url(): string {
+    const a = this.#server.address() as AddressInfo;
+    return `http://${a.address}:${a.port}/v1`;
+  }
+
+  async start(): Promise<void> {
+    await this.store.open();
+    for (const [operator, list] of await this.store.undelivered()) this.#queue.set(operator, list);
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#o.port, this.#o.host, () => resolve());
+    });
+    const every = (ms: number, fn: () => Promise<void>): void => {
+      const t = setInterval(() => void fn().catch((e: unknown) => this.#o.logger.warn('background task failed', { err: e as Error })), ms);
+      t.unref();
+      this.#timers.push(t);
+    };
+    every(this.#o.cosignIntervalMs ?? 200, () => this.flushCosignatures());
+    every(this.#o.batchPollIntervalMs ?? 2000, () => this.pollBatches());
+    if (this.#o.escrow !== undefined) {
+      every(this.#o.escrowCheckIntervalMs ?? 10_000, () => this.checkEscrow());
+      void this.checkEscrow().catch((e: unknown) => this.#o.logger.warn('escrow check failed', { err: e as Error }));
+    }
+    this.#o.logger.info('payer gateway listening', { url: this.url, payer: this.#o.payer, key: toHex(this.#o.payerKey.publicKey) });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearInterval(t);
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#deposit?.catch(() => {});
+    await this.store.close();
+  }
+
+  // ---- the application's side ----
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'GET' && path === '/metrics') {
+      res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(await this.metrics.registry.metrics());
+      return;
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      const names = await this.#o.chain.servedNames();
+      sendJson(res, 200, { object: 'list', data: names.map((id) => ({ id, object: 'model', created: 0, owned_by: 'cairn' })) });
+      return;
+    }
+    if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/completions')) {
+      await this.#complete(path, await readBody(req), res);
+      return;
+    }
+    throw new HttpError(404, `no route ${req.method ?? ''} ${path}`, 'invalid_request_error', 'not_found');
+  }
+
+  #prepare(path: Prepared['path'], raw: Uint8Array): Prepared {
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(raw));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error();
+      body = parsed as Record<string, unknown>;
+    } catch {
+      throw new HttpError(400, 'the request body must be a JSON object');
+    }
+    if (typeof body.model !== 'string' || body.model === '') throw new HttpError(400, 'the request must name a model');
+    const { modelId, adapterId } = parseOfferName(body.model);
+    const stream = body.stream === true;
+    const options = body.stream_options as { include_usage?: unknown } | undefined;
+    const dropUsageChunk = stream && options?.include_usage !== true;
+    // The payer needs the usage of every stream to check the units it pays for.
+    if (dropUsageChunk) body.stream_options = { ...(options ?? {}), include_usage: true };
+    const max = body.max_tokens ?? body.max_completion_tokens;
+    const n = body.n ?? 1;
+    const maxUnitsOut = typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 && typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? BigInt(max) * BigInt(n) : undefined;
+    const sent = dropUsageChunk ? new TextEncoder().encode(JSON.stringify(body)) : raw;
+    return { path, body: sent, stream, dropUsageChunk, modelId, adapterId, offerModel: adapterId === '' ? modelId : adapterId, maxUnitsOut };
+  }
+
+  /** Offers within the selection, not set aside, cheapest first (then by reputation). */
+  async #candidates(offerModel: string): Promise<Offer[]> {
+    const s = this.#o.selection;
+    const now = Date.now();
+    return (await this.#o.chain.offers(offerModel))
+      .filter((o) => o.denom === s.denom)
+      .filter((o) => s.maxPricePerUnit === undefined || o.pricePerUnit <= s.maxPricePerUnit)
+      .filter((o) => s.minTrust === undefined || o.trustLevel >= s.minTrust)
+      .filter((o) => s.regions === undefined || s.regions.length === 0 || s.regions.includes(o.region))
+      .filter((o) => s.minReputation === undefined || o.reputation >= s.minReputation)
+      .filter((o) => (this.#banned.get(o.operator) ?? 0) <= now)
+      .filter((o) => this.#endpoint(o) !== undefined)
+      .sort((a, b) => (a.pricePerUnit === b.pricePerUnit ? Number(b.reputation - a.reputation) : a.pricePerUnit < b.pricePerUnit ? -1 : 1));
+  }
+
+  #endpoint(o: Offer): string | undefined {
+    const e = this.#o.endpoints?.get(o.operator) ?? o.endpoints[0];
+    return e === undefined ? undefined : gatewayBase(e);
+  }
+
+  async #complete(path: Prepared['path'], raw: Uint8Array, res: ServerResponse): Promise<void> {
+    let p: Prepared;
+    try {
+      p = this.#prepare(path, raw);
+    } catch (e) {
+      this.metrics.requests.inc({ result: 'bad_request' });
+      throw e;
+    }
+    const candidates = await this.#candidates(p.offerModel);
+    if (candidates.length === 0) {
+      this.metrics.requests.inc({ result: 'no_operator' });
+      throw new HttpError(503, `no operator within this gateway's limits serves ${p.modelId}${p.adapterId === '' ? '' : '@' + p.adapterId} now`, 'service_unavailable', 'no_operator');
+    }
+    let last = '';
+    const attempts = Math.min(this.#o.maxAttempts ?? 3, candidates.length);
+    for (let i = 0; i < attempts; i++) {
+      const offer = candidates[i]!;
+      const outcome = await this.#attempt(p, offer, res);
+      if (outcome === 'done') {
+        this.metrics.requests.inc({ result: i === 0 ? 'ok' : 'failed_over' });
+        return;
+      }
+      if ('status' in outcome) {
+        this.metrics.requests.inc({ result: 'bad_request' });
+        res.writeHead(outcome.status, { 'content-type': outcome.contentType }).end(outcome.body);
+        return;
+      }
+      await this.#misbehaved({ at: Date.now(), operator: offer.operator, kind: outcome.kind, detail: outcome.detail });
+      last = `${offer.operator}: ${outcome.detail}`;
+      if (!outcome.retry) {
+        this.metrics.requests.inc({ result: 'upstream_error' });
+        return;
+      }
+      if (i + 1 < attempts) this.metrics.failovers.inc({ reason: outcome.kind });
+    }
+    this.metrics.requests.inc({ result: 'upstream_error' });
+    throw new HttpError(502, `no operator answered with a receipt this gateway could co-sign (last: ${last})`, 'upstream_error', 'operator_failed');
+  }
+
+  async #misbehaved(m: Misbehaviour): Promise<void> {
+    this.#banned.set(m.operator, Date.now() + (this.#o.banMs ?? 60_000));
+    if (m.kind === 'receipt') this.metrics.receipts.inc({ result: 'refused' });
+    this.#o.logger.warn('operator set aside', { operator: m.operator, kind: m.kind, detail: m.detail });
+    if (m.kind !== 'error') this.#o.chain.forget();
+    await this.store.recordMisbehaviour(m);
+  }
+
+  async #attempt(p: Prepared, offer: Offer, res: ServerResponse): Promise<'done' | AttemptFailure | Relayed> {
+    const base = this.#endpoint(offer)!;
+    const id = new Uint8Array(randomBytes(32));
+    const sentAt = nowSeconds();
+    const headers = signRequest(this.#o.chainId, offer.operator, this.#o.payer, id, sentAt, p.body, this.#o.payerKey);
+    let response: Response;
+    try {
+      response = await fetch(base + p.path, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: p.body,
+        signal: AbortSignal.timeout(this.#o.requestTimeoutMs ?? 300_000),
+      });
+    } catch (e) {
+      return { kind: 'error', detail: `request failed: ${(e as Error).message}`, retry: true };
+    }
+    if (response.status !== 200) {
+      const body = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+      // The request itself is at fault: another operator would say the same.
+      if ([400, 404, 413, 422].includes(response.status)) return { status: response.status, body, contentType: response.headers.get('content-type') ?? 'application/json' };
+      return { kind: 'error', detail: `HTTP ${response.status}: ${new TextDecoder().decode(body.subarray(0, 300))}`, retry: true };
+    }
+    const [operatorKey, epoch] = await Promise.all([this.#o.chain.receiptKey(offer.operator), this.#o.chain.epoch()]);
+    if (operatorKey === undefined) return { kind: 'error', detail: 'the operator has no registered receipt key', retry: true };
+    const expected = (responseHash: Uint8Array, usage: Expected['usage']): Expected => ({
+      chainId: this.#o.chainId,
+      id,
+      operator: offer.operator,
+      payer: this.#o.payer,
+      modelId: p.modelId,
+      adapterId: p.adapterId,
+      epoch,
+      unitPrice: offer.pricePerUnit,
+      requestHash: sha256(p.body),
+      responseHash,
+      usage,
+      maxUnitsOut: p.maxUnitsOut,
+      operatorKey,
+      sentAt,
+      receivedAt: nowSeconds(),
+    });
+    return p.stream ? this.#relayStream(p, response, expected, base, res) : this.#relayPlain(response, expected, base, res);
+  }
+
+  async #relayPlain(response: Response, expected: (h: Uint8Array, u: Expected['usage']) => Expected, base: string, res: ServerResponse): Promise<'done' | AttemptFailure> {
+    let body: Uint8Array;
+    try {
+      body = new Uint8Array(await response.arrayBuffer());
+    } catch (e) {
+      return { kind: 'error', detail: `reading the response failed: ${(e as Error).message}`, retry: true };
+    }
+    const text = response.headers.get(RECEIPT_HEADER);
+    if (text === null) return { kind: 'receipt', detail: 'the response carried no receipt', retry: true };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      return { kind: 'receipt', detail: 'the response is not JSON', retry: true };
+    }
+    const verdict = this.#judgeReceipt(text, expected(sha256(body), usageOf(parsed)));
+    if (!verdict.ok) return { kind: 'receipt', detail: verdict.detail, retry: true };
+    await this.#keep(verdict.receipt, base);
+    res.writeHead(200, { 'content-type': response.headers.get('content-type') ?? 'application/json' }).end(body);
+    return 'done';
+  }
+
+  async #relayStream(p: Prepared, response: Response, expected: (h: Uint8Array, u: Expected['usage']) => Expected, base: string, res: ServerResponse): Promise<'done' | AttemptFailure> {
+    const splitter = new SseSplitter();
+    const hash = createHash('sha256');
+    let usage: Expected['usage'];
+    let receiptText: string | undefined;
+    let started = false;
+    const toApp = (bytes: Uint8Array): void => {
+      if (!started) {
+        started = true;
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      }
+      // An application that hung up still gets its receipt checked and co-signed: it was served.
+      if (!res.destroyed) res.write(bytes);
+    };
+    const onEvent = (e: SseEvent): void => {
+      if (receiptText !== undefined) return; // after the receipt: only [DONE], which the gateway writes itself
+      if (e.event === RECEIPT_EVENT) {
+        receiptText = e.data ?? '';
+        return;
+      }
+      hash.update(e.raw);
+      if (e.data === '[DONE]') return;
+      let chunk: unknown;
+      try {
+        chunk = e.data === undefined ? undefined : JSON.parse(e.data);
+      } catch {
+        chunk = undefined;
+      }
+      const u = usageOf(chunk);
+      if (u !== undefined) usage = u;
+      const usageOnly = u !== undefined && Array.isArray((chunk as { choices?: unknown }).choices) && (chunk as { choices: unknown[] }).choices.length === 0;
+      if (usageOnly && p.dropUsageChunk) return;
+      toApp(e.raw);
+    };
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) for (const e of splitter.push(chunk)) onEvent(e);
+    } catch (e) {
+      return this.#endStream(res, started, { kind: 'error', detail: `the stream broke: ${(e as Error).message}`, retry: !started });
+    }
+    if (receiptText === undefined) return this.#endStream(res, started, { kind: 'receipt', detail: 'the stream ended without a receipt', retry: !started });
+    const verdict = this.#judgeReceipt(receiptText, expected(new Uint8Array(hash.digest()), usage));
+    if (!verdict.ok) return this.#endStream(res, started, { kind: 'receipt', detail: verdict.detail, retry: !started });
+    await this.#keep(verdict.receipt, base);
+    toApp(new TextEncoder().encode('data: [DONE]\n\n'));
+    res.end();
+    return 'done';
+  }
+
+  /** Ends a stream the application already reads with an OpenAI error event; the failure is returned. */
+  #endStream(res: ServerResponse, started: boolean, failure: AttemptFailure): AttemptFailure {
+    if (started && !res.destroyed) {
+      res.end(`data: ${JSON.stringify(openAiError(`the operator's answer was refused by the payer gateway: ${failure.detail}`, 'upstream_error', 'operator_failed'))}\n\n`);
+    }
+    return failure;
+  }
+
+  #judgeReceipt(text: string, e: Expected): { ok: true; receipt: Receipt } | { ok: false; detail: string } {
+    let r: Receipt;
+    try {
+      r = decodeReceipt(text);
+    } catch (err) {
+      return { ok: false, detail: `the receipt does not decode: ${(err as Error).message}` };
+    }
+    const v = checkAndCosign(r, e, this.#o.payerKey);
+    return v.ok ? v : { ok: false, detail: `receipt ${toHex(r.id)}: ${v.problems.join('; ')}` };
+  }
+
+  /** Persists a co-signed receipt (before the application is answered) and queues its co-signature. */
+  async #keep(r: Receipt, base: string): Promise<void> {
+    await this.store.putCosigned(r, base);
+    const list = this.#queue.get(r.operator) ?? [];
+    list.push(r);
+    this.#queue.set(r.operator, list);
+    this.metrics.receipts.inc({ result: 'cosigned' });
+    this.metrics.units.inc({ direction: 'in' }, Number(r.unitsIn));
+    this.metrics.units.inc({ direction: 'out' }, Number(r.unitsOut));
+    this.metrics.spend.inc(Number(r.amount));
+  }
+
+  // ---- the operators' side, in the background ----
+
+  /** Sends queued co-signatures, at most 500 per operator per round. */
+  async flushCosignatures(): Promise<void> {
+    if (this.#flushing || this.#stopped) return;
+    this.#flushing = true;
+    try {
+      const bases = await this.store.operators();
+      for (const [operator, list] of this.#queue) {
+        const base = bases.get(operator);
+        if (list.length === 0 || base === undefined) continue;
+        const batch = list.slice(0, 500);
+        const body: CosignRequest = { payer: this.#o.payer, signatures: batch.map((r) => ({ id: toHex(r.id), payerSignature: toHex(r.payerSignature) })) };
+        let ok = false;
+        try {
+          const r = await fetch(base + COSIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+          ok = r.ok;
+          if (!ok) this.#o.logger.warn('co-signatures refused', { operator, status: r.status, body: (await r.text()).slice(0, 300) });
+        } catch (e) {
+          this.#o.logger.warn('co-signatures not delivered', { operator, err: e as Error });
+        }
+        if (!ok) continue;
+        await this.store.delivered(operator, body.signatures.map((s) => s.id));
+        list.splice(0, batch.length);
+        this.metrics.cosignsDelivered.inc(batch.length);
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** Asks every operator this gateway used for batches waiting for the payer's signature. */
+  async pollBatches(): Promise<void> {
+    if (this.#polling || this.#stopped) return;
+    this.#polling = true;
+    try {
+      for (const [operator, base] of await this.store.operators()) {
+        let batches: PendingBatch[];
+        try {
+          const r = await fetch(`${base}${PENDING_BATCHES_PATH}?payer=${encodeURIComponent(this.#o.payer)}`, { signal: AbortSignal.timeout(30_000) });
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+          batches = ((await r.json()) as { batches?: PendingBatch[] }).batches ?? [];
+        } catch (e) {
+          this.#o.logger.warn('pending batches not read', { operator, err: e as Error });
+          continue;
+        }
+        for (const b of batches) {
+          if (this.#judged.has(b.root)) continue;
+          const signature = await this.#judgeBatch(operator, b);
+          if (signature === undefined) {
+            this.#judged.add(b.root);
+            continue;
+          }
+          try {
+            const r = await fetch(base + batchSignaturePath(b.root), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature), signal: AbortSignal.timeout(30_000) });
+            if (!r.ok) throw new Error(`HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
+            this.#judged.add(b.root);
+            this.#o.logger.info('batch signed', { operator, root: b.root, count: b.count, amount: b.amount });
+          } catch (e) {
+            // Marked already: the same signature is sent again on the next poll.
+            this.#o.logger.warn('batch signature not delivered', { operator, root: b.root, err: e as Error });
+          }
+        }
+      }
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  /**
+   * The signature of a pending batch when this gateway can rebuild it from receipts it co-signed,
+   * none of them already signed into another batch; undefined (and a misbehaviour record) otherwise.
+   * Each receipt is marked as signed into this root, on disk, before the signature is returned.
+   */
+  async #judgeBatch(operator: string, b: PendingBatch): Promise<BatchSignature | undefined> {
+    const refuse = async (detail: string): Promise<undefined> => {
+      this.metrics.batches.inc({ result: 'refused' });
+      await this.#misbehaved({ at: Date.now(), operator, kind: 'batch', detail: `batch ${b.root}: ${detail}` });
+      return undefined;
+    };
+    if (b.operator !== operator || b.payer !== this.#o.payer || b.chainId !== this.#o.chainId) return refuse('it is not a batch of this operator, payer and chain');
+    if (b.mode !== 'escrow' && !(b.mode === 'offchain' && this.#o.allowOffchain === true)) return refuse(`settlement mode ${b.mode} is not accepted`);
+    const ids = b.receiptIds.map((id) => id.toLowerCase());
+    if (ids.length === 0 || ids.some((id) => !/^[0-9a-f]{64}$/.test(id))) return refuse('its receipt ids are malformed');
+    const marks = await this.store.signedInto(ids);
+    for (const [id, root] of marks) if (root !== b.root) return refuse(`receipt ${id} was already signed into batch ${root}`);
+    const receipts: Receipt[] = [];
+    for (const id of ids) {
+      const r = await this.store.receipt(id);
+      if (r === undefined) return refuse(`receipt ${id} was never co-signed by this gateway`);
+      receipts.push(r);
+    }
+    let msg;
+    try {
+      const batch = buildBatch(receipts);
+      const h = batch.header;
+      const mismatch: string[] = [];
+      if (toHex(h.root) !== b.root.toLowerCase()) mismatch.push(`root is ${toHex(h.root)}`);
+      if (h.count.toString() !== b.count) mismatch.push(`count is ${h.count}`);
+      if (h.units.toString() !== b.units) mismatch.push(`units are ${h.units}`);
+      if (h.amount.toString() !== b.amount) mismatch.push(`amount is ${h.amount}`);
+      if (h.modelId !== b.modelId || h.adapterId !== b.adapterId || h.epoch.toString() !== b.epoch) mismatch.push(`model, adapter, epoch are ${h.modelId}, ${h.adapterId}, ${h.epoch}`);
+      if (mismatch.length > 0) return refuse(`rebuilt from its receipts, the ${mismatch.join(', ')}`);
+      msg = signBatchAsPayer(batch, b.mode, this.#o.payerKey, signedLedger(receipts));
+    } catch (e) {
+      return refuse((e as Error).message);
+    }
+    await this.store.markSigned(ids, b.root);
+    this.metrics.batches.inc({ result: 'signed' });
+    return { payerKey: toHex(msg.payerKey), payerSignature: toHex(msg.payerSignature) };
+  }
+
+  /** Deposits escrow when the available amount is under the threshold; one deposit at a time. */
+  async checkEscrow(): Promise<void> {
+    const t = this.#o.escrow;
+    if (t === undefined || this.#deposit !== undefined || this.#stopped) return;
+    const available = await this.#o.chain.escrowAvailable(this.#o.payer);
+    this.metrics.escrowAvailable.set(Number(available));
+    if (available >= t.threshold) return;
+    this.#o.logger.info('escrow below threshold: depositing', { available, threshold: t.threshold, amount: t.amount });
+    this.#deposit = t
+      .deposit(t.amount)
+      .then(
+        () => void this.metrics.escrowTopUps.inc({ result: 'ok' }),
+        (e: unknown) => {
+          this.metrics.escrowTopUps.inc({ result: 'failed' });
+          this.#o.logger.warn('escrow deposit failed', { err: e as Error });
+        },
+      )
+      .finally(() => {
+        this.#deposit = undefined;
+      });
+    await this.#deposit;
+  }
+
+  /** What this gateway recorded against operators, oldest first. */
+  misbehaviours(): Promise<Misbehaviour[]> {
+    return this.store.misbehaviours();
+  }
+}
+
