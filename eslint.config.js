@@ -41,6 +41,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The explorer's page runs in the browser as plain ES modules (node/explorer/static, no build step).
+    files: ['node/explorer/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'URL', 'URLSearchParams', 'Node', 'AbortController', 'atob', 'setTimeout', 'clearTimeout'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     // The `cairn` launcher is CommonJS on purpose: any Node from 18 on runs it (cli/launcher.cjs).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } },

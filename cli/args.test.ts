@@ -30,7 +30,7 @@ describe('resolveCommand', () => {
   it('suggests the closest command for a typo', () => {
     expect(() => resolveCommand<CommandNode>(['keys', 'lst'], ROOT)).toThrow(/unknown command 'lst' for 'cairn keys'\. Did you mean 'list'\?/);
     expect(() => resolveCommand<CommandNode>(['qeury'], ROOT)).toThrow(/Did you mean 'query'\?/);
-    expect(() => resolveCommand<CommandNode>(['frobnicate'], ROOT)).toThrow(/Commands: init, start, genesis, dev, keys, tx, query, status/);
+    expect(() => resolveCommand<CommandNode>(['frobnicate'], ROOT)).toThrow(/Commands: init, start, genesis, dev, explorer, keys, tx, query, status/);
   });
 });
 

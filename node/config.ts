@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type TomlEdit, applyTomlEdits, readTomlValue } from './cometbft/toml.ts';
 import { decodeBech32 } from '../core/framework/address.ts';
 import { parseGasPrices } from '../core/tx/gas-price.ts';
+import { DEFAULT_NODE_CACHE_SIZE } from '../core/store/index.ts';
 
 export interface AppConfig {
   /** CheckTx rejects txs paying less, e.g. "0.025ucairn". Empty accepts any fee. */
@@ -14,6 +15,8 @@ export interface AppConfig {
   readonly pruningKeepRecent: number;
   /** Prune every this many commits. */
   readonly pruningInterval: number;
+  /** Decoded tree nodes kept in memory (core/store README): most of the app's steady memory. */
+  readonly storeNodeCacheSize: number;
   /** Check SPEC §0 invariants after every block (slower; halts the node on a violation). */
   readonly checkInvariants: boolean;
   /** Run the libp2p host (gossip of receipt batches, batch fetch; node/p2p). */
@@ -56,6 +59,10 @@ export interface AppConfig {
   readonly grpcMaxRecvMsgSize: number;
   /** A gRPC connection with no call in flight for this long (seconds) is closed with GOAWAY; clients reconnect. */
   readonly grpcMaxConnectionIdleSeconds: number;
+  /** Serve the web explorer (node/explorer) over this node's REST API; needs [api] enable. */
+  readonly explorerEnabled: boolean;
+  /** host:port of the explorer page, e.g. "127.0.0.1:1318" (port 0: any free port). */
+  readonly explorerAddress: string;
   /** Take a state-sync snapshot every this many blocks; 0: none (as in simd). */
   readonly snapshotInterval: number;
   /** State-sync snapshots kept. */
@@ -65,6 +72,8 @@ export interface AppConfig {
 /** simd's ports: 1317 for the REST API, 9090 for gRPC. */
 export const DEFAULT_API_PORT = 1317;
 export const DEFAULT_GRPC_PORT = 9090;
+/** The explorer's page, beside the REST API it reads. */
+export const DEFAULT_EXPLORER_PORT = 1318;
 
 /** The node's port plan next to CometBFT's 26656 (p2p), 26657 (RPC) and 26658 (ABCI). */
 export const DEFAULT_LIBP2P_PORT = 26659;
@@ -76,6 +85,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   abciAddress: 'tcp://127.0.0.1:26658',
   pruningKeepRecent: 100_000,
   pruningInterval: 10,
+  storeNodeCacheSize: DEFAULT_NODE_CACHE_SIZE,
   checkInvariants: false,
   p2pEnabled: true,
   p2pListen: [`/ip4/127.0.0.1/tcp/${DEFAULT_LIBP2P_PORT}`],
@@ -97,6 +107,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   grpcAddress: `127.0.0.1:${DEFAULT_GRPC_PORT}`,
   grpcMaxRecvMsgSize: 4 * 1024 * 1024,
   grpcMaxConnectionIdleSeconds: 60,
+  explorerEnabled: false,
+  explorerAddress: `127.0.0.1:${DEFAULT_EXPLORER_PORT}`,
   snapshotInterval: 0,
   snapshotKeepRecent: 2,
 };
@@ -122,6 +134,13 @@ address = "${c.abciAddress}"
 keep-recent = ${c.pruningKeepRecent}
 # Prune every N blocks.
 interval = ${c.pruningInterval}
+
+[store]
+# Decoded state-tree nodes kept in memory, about 1.4 KB each: the cache fills up to this size soon
+# after start (every block writes new nodes) and then holds the app's memory steady. Larger answers
+# reads of a large state with fewer disk reads; the default covers the upper levels of a tree of
+# a few hundred thousand keys.
+node-cache-size = ${c.storeNodeCacheSize}
 
 [invariants]
 # Check every module's invariants (e.g. supply = sum of balances) after every block; halt on a violation.
@@ -184,6 +203,13 @@ max-recv-msg-size = ${c.grpcMaxRecvMsgSize}
 # closed with GOAWAY; gRPC clients reconnect by themselves.
 max-connection-idle = ${c.grpcMaxConnectionIdleSeconds}
 
+[explorer]
+# The web explorer and GPU marketplace page (node/explorer): it reads this node's REST API, so it
+# needs [api] enable = true. Keep it on 127.0.0.1: to publish it, put a reverse proxy in front
+# (TLS, rate limits), as for the REST API itself.
+enable = ${c.explorerEnabled}
+address = "${c.explorerAddress}"
+
 [state-sync]
 # Take a snapshot of the whole state every N blocks (0: none) into data/snapshots, and serve it to
 # new nodes that join with CometBFT's state sync ([statesync] in config.toml). The node writes it in
@@ -243,6 +269,7 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     abciAddress: str('abci', 'address', DEFAULT_APP_CONFIG.abciAddress),
     pruningKeepRecent: int('pruning', 'keep-recent', DEFAULT_APP_CONFIG.pruningKeepRecent),
     pruningInterval: Math.max(1, int('pruning', 'interval', DEFAULT_APP_CONFIG.pruningInterval)),
+    storeNodeCacheSize: int('store', 'node-cache-size', DEFAULT_APP_CONFIG.storeNodeCacheSize),
     checkInvariants: bool('invariants', 'check-every-block', DEFAULT_APP_CONFIG.checkInvariants),
     p2pEnabled: bool('p2p', 'enabled', DEFAULT_APP_CONFIG.p2pEnabled),
     p2pListen: list('p2p', 'listen', DEFAULT_APP_CONFIG.p2pListen),
@@ -264,12 +291,15 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     grpcAddress: str('grpc', 'address', DEFAULT_APP_CONFIG.grpcAddress),
     grpcMaxRecvMsgSize: Math.max(1024, int('grpc', 'max-recv-msg-size', DEFAULT_APP_CONFIG.grpcMaxRecvMsgSize)),
     grpcMaxConnectionIdleSeconds: Math.max(1, int('grpc', 'max-connection-idle', DEFAULT_APP_CONFIG.grpcMaxConnectionIdleSeconds)),
+    explorerEnabled: bool('explorer', 'enable', DEFAULT_APP_CONFIG.explorerEnabled),
+    explorerAddress: str('explorer', 'address', DEFAULT_APP_CONFIG.explorerAddress),
     snapshotInterval: int('state-sync', 'snapshot-interval', DEFAULT_APP_CONFIG.snapshotInterval),
     snapshotKeepRecent: Math.max(1, int('state-sync', 'snapshot-keep-recent', DEFAULT_APP_CONFIG.snapshotKeepRecent)),
   };
   parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
   apiHostPort(config.apiAddress);
   parseHostPort(config.grpcAddress, 'app.toml [grpc] address');
+  parseHostPort(config.explorerAddress, 'app.toml [explorer] address');
   if (config.availabilityValidator !== '') {
     try {
       decodeBech32(config.availabilityValidator);

@@ -29,6 +29,7 @@ import { ApiQueries } from './api/router.ts';
 import { nodeServices } from './api/node-services.ts';
 import { RestServer } from './api/rest.ts';
 import { GrpcServer } from './api/grpc.ts';
+import { ExplorerServer } from './explorer/server.ts';
 import { Snapshots, snapshotsDir } from './snapshots/index.ts';
 
 export interface NodeOptions {
@@ -71,6 +72,8 @@ export interface RunningNode {
   readonly api: RestServer | undefined;
   /** The gRPC server, when [grpc] enable (`grpc.address`). */
   readonly grpc: GrpcServer | undefined;
+  /** The web explorer, when [explorer] enable (`explorer.url`). */
+  readonly explorer: ExplorerServer | undefined;
   stop(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export function dataDir(home: string): string {
 
 export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const config = { ...(await readAppConfig(opts.home)), ...opts.config };
+  if (config.explorerEnabled && !config.apiEnabled) throw new RangeError('app.toml [explorer] enable = true needs [api] enable = true: the explorer reads this node\'s REST API');
   // A home that never ran is checked before its database exists, so a refusal leaves nothing behind.
   const fresh = !existsSync(dataDir(opts.home));
   if (fresh) await preflight(opts, config, true);
@@ -173,6 +177,12 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         opts.logger.info('gRPC', { address: grpc.address });
       }
     }
+    let explorer: ExplorerServer | undefined;
+    if (config.explorerEnabled && api !== undefined) {
+      const { host, port } = parseHostPort(config.explorerAddress, 'app.toml [explorer] address');
+      explorer = await run(new ExplorerServer({ host, port, rest: api.url, logger: opts.logger }));
+      opts.logger.info('explorer', { url: explorer.url });
+    }
     opts.signal?.addEventListener('abort', () => void stop(), { once: true });
     return {
       app,
@@ -186,6 +196,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       metrics,
       api,
       grpc,
+      explorer,
       stop,
     };
   } catch (err) {
@@ -255,7 +266,7 @@ async function preflight(opts: NodeOptions, config: AppConfig, newChain: boolean
 
 export async function openStore(home: string, config: AppConfig): Promise<CommitStore> {
   try {
-    return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval });
+    return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval, nodeCacheSize: config.storeNodeCacheSize });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === 'LEVEL_LOCKED' || /LOCK: Resource temporarily unavailable/.test(cause?.message ?? '')) {

@@ -57,6 +57,12 @@ describe('the dev chain (npm start)', () => {
     chains.push(first);
     expect(first.rpcUrl).toBe(`http://127.0.0.1:${26657 + offset}`);
     expect(first.output()).toMatch(new RegExp(`^dev account:\\s+${DEV_ADDRESS}$`, 'm'));
+    // The explorer beside the REST API, one port up, serving its page.
+    const explorer = `http://127.0.0.1:${1318 + offset}/`;
+    expect(first.output()).toMatch(new RegExp(`^explorer:\\s+${explorer}$`, 'm'));
+    const page = await fetch(explorer);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Cairn explorer</title>');
 
     const bob = toBech32('cairn', randomBytes(20));
     const devBefore = await ucairnBalance(first.rpcUrl, DEV_ADDRESS);

@@ -3,12 +3,13 @@
 // test keyring, the public dev verifier trusted (sdk/registry/dev-verifier.ts) and the dev chain's
 // short windows (DEV_PARAMS); once the chain makes blocks it sets up the playground
 // (localnet/playground.ts: an operator, a model and an adapter, a payer with escrow) by transactions,
-// the same way `cairn localnet up --operators 1` does. While it runs, it answers the capacity
+// the same way `cairn localnet up --operators 1` does, and serves the web explorer beside its REST API. While it runs, it answers the capacity
 // challenges of the playground's operator with the dev verifier. Later runs continue the same chain.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState, trustDevVerifier, withDevParams } from '../../node/genesis.ts';
 import type { RunningNode } from '../../node/node.ts';
+import { apiHostPort, readAppConfig } from '../../node/config.ts';
 import { appHeight } from '../../node/cometbft/rpc.ts';
 import {
   type Playground,
@@ -83,10 +84,12 @@ const command: CommandModule = {
       await setNodePorts(home, defaultPorts(offset));
     }
     const dev = await keyring.show('dev');
+    // The explorer beside the REST API it reads, one port up (1318, or 1318 + the offset).
+    const api = apiHostPort((await readAppConfig(home)).apiAddress);
     await serve(ctx, {
       onStarted: (node) => runPlayground(ctx, node),
       withCometbft: true,
-      config: {},
+      config: { apiEnabled: true, explorerEnabled: true, explorerAddress: `${api.host}:${api.port + 1}` },
       portHint: 'or run `cairn dev --port-offset 100` to move all of this dev chain\'s ports up by 100',
       banner: [
         ['dev account', dev.address],

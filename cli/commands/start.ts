@@ -6,10 +6,10 @@ import { createLogger } from '../../node/log.ts';
 import { type RunningNode, startNode } from '../../node/node.ts';
 import { PortInUseError } from '../../node/preflight.ts';
 import { UpgradeHaltError } from '../../modules/upgrade/index.ts';
-import type { AppConfig } from '../../node/config.ts';
+import { type AppConfig, parseHostPort } from '../../node/config.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
 import { booleanFlag, stringFlag } from '../context.ts';
-import { CliError } from '../errors.ts';
+import { CliError, UsageError } from '../errors.ts';
 import { fields } from '../output.ts';
 
 export interface ServeOptions {
@@ -47,6 +47,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
     metrics: node.metrics?.url ?? null,
     api: node.api?.url ?? null,
     grpc: node.grpc?.address ?? null,
+    explorer: node.explorer?.url ?? null,
   };
   ctx.print({
     json: info,
@@ -62,6 +63,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
         ['metrics', info.metrics ?? '(off)'],
         ['REST API', info.api ?? '(off: [api] enable = false)'],
         ['gRPC', info.grpc ?? '(off: [grpc] enable = false)'],
+        ['explorer', info.explorer ?? '(off: [explorer] enable = false)'],
         ...(opts.banner ?? []),
       ]) + '\n\nPress Ctrl-C to stop.',
   });
@@ -92,17 +94,30 @@ const command: CommandModule = {
     'abci-only': { type: 'boolean', description: 'run only the ABCI app; you run CometBFT yourself with proxy_app pointing here' },
     'abci-address': { type: 'string', valueName: 'addr', description: 'override [abci] address from app.toml, e.g. tcp://127.0.0.1:26658' },
     'minimum-gas-prices': { type: 'string', valueName: 'prices', description: 'override [fees] minimum-gas-prices, e.g. 0.025ucairn' },
+    explorer: { type: 'string', valueName: 'host:port', description: 'serve the web explorer here (turns on [explorer] and the REST API it reads), e.g. 127.0.0.1:1318' },
     'upgrade-handler': { type: 'string', multiple: true, valueName: 'name', description: 'also register this upgrade handler (e.g. test-migration, to rehearse an upgrade on a test chain)' },
   },
-  examples: ['cairn start --home ~/.cairn', 'cairn start --abci-only --abci-address unix:///var/run/cairn.sock'],
+  examples: ['cairn start --home ~/.cairn', 'cairn start --explorer 127.0.0.1:1318', 'cairn start --abci-only --abci-address unix:///var/run/cairn.sock'],
   run(ctx: CommandContext) {
     const abci = stringFlag(ctx, 'abci-address');
     const prices = stringFlag(ctx, 'minimum-gas-prices');
     const handlers = ctx.flags['upgrade-handler'];
+    const explorer = stringFlag(ctx, 'explorer');
+    if (explorer !== undefined) {
+      try {
+        parseHostPort(explorer, '--explorer');
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }
     return serve(ctx, {
       withCometbft: !booleanFlag(ctx, 'abci-only'),
       upgradeHandlers: Array.isArray(handlers) ? handlers.filter((h): h is string => typeof h === 'string') : [],
-      config: { ...(abci === undefined ? {} : { abciAddress: abci }), ...(prices === undefined ? {} : { minimumGasPrices: prices }) },
+      config: {
+        ...(abci === undefined ? {} : { abciAddress: abci }),
+        ...(prices === undefined ? {} : { minimumGasPrices: prices }),
+        ...(explorer === undefined ? {} : { explorerEnabled: true, explorerAddress: explorer, apiEnabled: true }),
+      },
     });
   },
 };

@@ -135,6 +135,14 @@ export const ROOT: CommandGroup = {
       load: () => loadExternal('dev'),
     },
     {
+      kind: 'command',
+      name: 'explorer',
+      summary: 'serve the web explorer and GPU marketplace page for a node (its REST API)',
+      external: true,
+      longRunning: true,
+      load: () => loadExternal('explorer'),
+    },
+    {
       kind: 'group',
       name: 'keys',
       summary: 'manage the keys that sign transactions',

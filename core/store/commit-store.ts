@@ -65,7 +65,7 @@ export interface StoreProof {
 }
 
 export const DEFAULT_PRUNE_INTERVAL = 10;
-export const DEFAULT_NODE_CACHE_SIZE = 100_000;
+export const DEFAULT_NODE_CACHE_SIZE = 50_000;
 
 const EMPTY_META: Meta = { height: 0n, earliest: 0n, retained: 0n, appHash: ZERO_HASH };
 

@@ -149,14 +149,14 @@ function writeChild(out: Buffer, o: number, c: NodeStub): number {
   return o + 1 + HASH_BYTES;
 }
 
-function readChild(b: Buffer, o: number): [NodeStub, number] | undefined {
+function readChild(b: Uint8Array, o: number): [NodeStub, number] | undefined {
   if (o + CHILD_INNER_BYTES > b.length) return undefined;
-  const hash = copy(b, o, o + HASH_BYTES);
-  const id = b.toString('latin1', o + HASH_BYTES, o + HASH_BYTES + ID_BYTES);
+  const hash = b.subarray(o, o + HASH_BYTES);
+  const id = Buffer.from(b.buffer, b.byteOffset + o + HASH_BYTES, ID_BYTES).toString('latin1');
   const kind = b[o + HASH_BYTES + ID_BYTES];
   if (kind === INNER) return [{ t: STUB, id, hash, leafPath: undefined }, o + CHILD_INNER_BYTES];
   if (kind !== LEAF || o + CHILD_LEAF_BYTES > b.length) return undefined;
-  return [{ t: STUB, id, hash, leafPath: copy(b, o + CHILD_INNER_BYTES, o + CHILD_LEAF_BYTES) }, o + CHILD_LEAF_BYTES];
+  return [{ t: STUB, id, hash, leafPath: b.subarray(o + CHILD_INNER_BYTES, o + CHILD_LEAF_BYTES) }, o + CHILD_LEAF_BYTES];
 }
 
 export function encodeNode(node: TreeNode): Uint8Array {
@@ -179,26 +179,24 @@ export function encodeNode(node: TreeNode): Uint8Array {
 }
 
 export function decodeNode(id: string, hash: Uint8Array, v: Uint8Array): TreeNode {
-  const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  // One copy (the node outlives the buffer LevelDB handed us, which may share a larger one), and
+  // every field a view into it: a cached node then costs one ArrayBuffer, not one per field (the
+  // node cache holds up to nodeCacheSize of them, so this is most of the app's steady memory).
+  const b = new Uint8Array(v);
   if (b[0] === LEAF && b.length > 1 + 2 * HASH_BYTES) {
-    // Copies: the node outlives the buffer LevelDB handed us.
-    const path = copy(b, 1, 1 + HASH_BYTES);
-    const valueHash = copy(b, 1 + HASH_BYTES, 1 + 2 * HASH_BYTES);
-    const key = copy(b, 1 + 2 * HASH_BYTES, b.length);
+    const path = b.subarray(1, 1 + HASH_BYTES);
+    const valueHash = b.subarray(1 + HASH_BYTES, 1 + 2 * HASH_BYTES);
+    const key = b.subarray(1 + 2 * HASH_BYTES);
     return { t: LEAF, key, path, valueHash, hash, id };
   }
   if (b[0] === INNER && b.length > 2 + HASH_BYTES) {
     const l = readChild(b, 2 + HASH_BYTES);
     const r = l === undefined ? undefined : readChild(b, l[1]);
     if (l !== undefined && r !== undefined && r[1] === b.length) {
-      return { t: INNER, bit: b[1] as number, prefix: copy(b, 2, 2 + HASH_BYTES), hash, id, l: l[0], r: r[0] };
+      return { t: INNER, bit: b[1] as number, prefix: b.subarray(2, 2 + HASH_BYTES), hash, id, l: l[0], r: r[0] };
     }
   }
   throw new StoreCorruptionError(`malformed tree node ${Buffer.from(id, 'latin1').toString('hex')}`);
-}
-
-function copy(b: Buffer, start: number, end: number): Uint8Array {
-  return new Uint8Array(b.subarray(start, end));
 }
 
 // ---- version records ------------------------------------------------------------------------

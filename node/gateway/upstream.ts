@@ -1,0 +1,113 @@
+// A client of an OpenAI-compatible HTTP API (vLLM, llama.cpp's server, Ollama, TGI, or an operator
+// gateway), given its base URL with the version (`http://127.0.0.1:8000/v1`). Both gateways use it:
+// the operator's to reach its inference server, the payer's to reach operators. It forwards bodies
+// as bytes (the receipt hashes are over exact bytes) and hands back either the whole body or the
+// stream of chunks; it reads `usage` (the only thing metered) from a JSON body or a stream chunk.
+
+export type CompletionPath = '/chat/completions' | '/completions';
+
+export const COMPLETION_PATHS: readonly CompletionPath[] = ['/chat/completions', '/completions'];
+
+/** The upstream could not be reached or answered outside HTTP (status 0), or answered an error. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  /** The upstream's HTTP status; 0 when it gave none. */
+  readonly status: number;
+  constructor(message: string, status = 0) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly headers: Headers;
+  /** The body as it arrives. Read it (or cancel it with the request's signal) exactly once. */
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+export interface UpstreamClientOptions {
+  /** e.g. http://127.0.0.1:8000/v1 (a trailing slash is dropped). */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer …` when set (hosted OpenAI-compatible APIs want one). */
+  readonly apiKey?: string;
+  /** Until the response's headers (default 300 s: a long prompt's prefill can take minutes). */
+  readonly timeoutMs?: number;
+}
+
+export class UpstreamClient {
+  readonly baseUrl: string;
+  readonly #apiKey: string | undefined;
+  readonly #timeoutMs: number;
+
+  constructor(opts: UpstreamClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(opts.baseUrl);
+    } catch {
+      throw new RangeError(`upstream "${opts.baseUrl}" is not a URL: give its OpenAI base URL, e.g. http://127.0.0.1:8000/v1`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`upstream "${opts.baseUrl}" must be an http(s) URL`);
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.#apiKey = opts.apiKey;
+    this.#timeoutMs = opts.timeoutMs ?? 300_000;
+  }
+
+  /** POSTs `body` to base + path; resolves once the headers arrived (any status). */
+  async post(path: string, body: Uint8Array, opts: { signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<UpstreamResponse> {
+    return this.#request('POST', path, body, opts);
+  }
+
+  async get(path: string, opts: { signal?: AbortSignal } = {}): Promise<UpstreamResponse> {
+    return this.#request('GET', path, undefined, opts);
+  }
+
+  async #request(method: string, path: string, body: Uint8Array | undefined, opts: { signal?: AbortSignal; headers?: Record<string, string> }): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers };
+    if (this.#apiKey !== undefined) headers['authorization'] = `Bearer ${this.#apiKey}`;
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = opts.signal === undefined ? timeout : AbortSignal.any([opts.signal, timeout]);
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }), signal });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new UpstreamError(`${this.baseUrl}${path}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    }
+    const stream = res.body;
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      headers: res.headers,
+      body: stream === null ? (async function* () {})() : (stream as unknown as AsyncIterable<Uint8Array>),
+    };
+  }
+}
+
+/** Reads a whole body, refusing one larger than `max` bytes. */
+export async function readAll(body: AsyncIterable<Uint8Array>, max: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) throw new UpstreamError(`the response exceeds ${max} bytes`);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+export interface Usage {
+  readonly promptTokens: bigint;
+  readonly completionTokens: bigint;
+}
+
+/** The `usage` of a completion (or of a stream's usage chunk), when it has a valid one. */
+export function usageOf(json: unknown): Usage | undefined {
+  const usage = (json as { usage?: unknown } | null)?.usage as { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined;
+  if (usage === null || typeof usage !== 'object') return undefined;
+  const count = (n: unknown): bigint | undefined => (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? BigInt(n) : undefined);
+  const promptTokens = count(usage.prompt_tokens);
+  const completionTokens = count(usage.completion_tokens ?? 0);
+  return promptTokens === undefined || completionTokens === undefined ? undefined : { promptTokens, completionTokens };
+}
