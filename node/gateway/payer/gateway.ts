@@ -35,7 +35,8 @@ import type { Logger } from '../../log.ts';
 import type { Offer, PayerChain } from './chain.ts';
 import { type Expected, checkAndCosign } from './check.ts';
 import { PayerMetrics } from './metrics.ts';
-import { type SseEvent, SseSplitter } from './sse.ts';
+import { type SseEvent, sseEvents } from '../sse.ts';
+import { UpstreamClient, type UpstreamResponse, readAll, usageOf } from '../upstream.ts';
 import { type Misbehaviour, PayerStore } from './store.ts';
 
 export interface Selection {
@@ -90,6 +91,7 @@ export interface PayerGatewayOptions {
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 class HttpError extends Error {
   readonly status: number;
@@ -153,13 +155,6 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array> {
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-}
-
-function usageOf(value: unknown): { promptTokens: bigint; completionTokens: bigint } | undefined {
-  const u = (value as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } | null)?.usage;
-  if (u === undefined || u === null) return undefined;
-  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  return ok(u.prompt_tokens) && ok(u.completion_tokens) ? { promptTokens: BigInt(u.prompt_tokens), completionTokens: BigInt(u.completion_tokens) } : undefined;
 }
 
 const nowSeconds = (): bigint => BigInt(Math.floor(Date.now() / 1000));
@@ -344,21 +339,17 @@ export class PayerGateway {
     const id = new Uint8Array(randomBytes(32));
     const sentAt = nowSeconds();
     const headers = signRequest(this.#o.chainId, offer.operator, this.#o.payer, id, sentAt, p.body, this.#o.payerKey);
-    let response: Response;
+    let response: UpstreamResponse;
     try {
-      response = await fetch(base + p.path, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: p.body,
-        signal: AbortSignal.timeout(this.#o.requestTimeoutMs ?? 300_000),
-      });
+      const client = new UpstreamClient({ baseUrl: `${base}/v1`, timeoutMs: this.#o.requestTimeoutMs ?? 300_000 });
+      response = await client.post(p.path.slice('/v1'.length), p.body, { headers });
     } catch (e) {
       return { kind: 'error', detail: `request failed: ${(e as Error).message}`, retry: true };
     }
     if (response.status !== 200) {
-      const body = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+      const body = await readAll(response.body, 1 << 20).catch(() => new Uint8Array());
       // The request itself is at fault: another operator would say the same.
-      if ([400, 404, 413, 422].includes(response.status)) return { status: response.status, body, contentType: response.headers.get('content-type') ?? 'application/json' };
+      if ([400, 404, 413, 422].includes(response.status)) return { status: response.status, body, contentType: response.contentType || 'application/json' };
       return { kind: 'error', detail: `HTTP ${response.status}: ${new TextDecoder().decode(body.subarray(0, 300))}`, retry: true };
     }
     const [operatorKey, epoch] = await Promise.all([this.#o.chain.receiptKey(offer.operator), this.#o.chain.epoch()]);
@@ -383,10 +374,10 @@ export class PayerGateway {
     return p.stream ? this.#relayStream(p, response, expected, base, res) : this.#relayPlain(response, expected, base, res);
   }
 
-  async #relayPlain(response: Response, expected: (h: Uint8Array, u: Expected['usage']) => Expected, base: string, res: ServerResponse): Promise<'done' | AttemptFailure> {
+  async #relayPlain(response: UpstreamResponse, expected: (h: Uint8Array, u: Expected['usage']) => Expected, base: string, res: ServerResponse): Promise<'done' | AttemptFailure> {
     let body: Uint8Array;
     try {
-      body = new Uint8Array(await response.arrayBuffer());
+      body = await readAll(response.body, MAX_RESPONSE_BYTES);
     } catch (e) {
       return { kind: 'error', detail: `reading the response failed: ${(e as Error).message}`, retry: true };
     }
@@ -401,12 +392,11 @@ export class PayerGateway {
     const verdict = this.#judgeReceipt(text, expected(sha256(body), usageOf(parsed)));
     if (!verdict.ok) return { kind: 'receipt', detail: verdict.detail, retry: true };
     await this.#keep(verdict.receipt, base);
-    res.writeHead(200, { 'content-type': response.headers.get('content-type') ?? 'application/json' }).end(body);
+    res.writeHead(200, { 'content-type': response.contentType || 'application/json' }).end(body);
     return 'done';
   }
 
-  async #relayStream(p: Prepared, response: Response, expected: (h: Uint8Array, u: Expected['usage']) => Expected, base: string, res: ServerResponse): Promise<'done' | AttemptFailure> {
-    const splitter = new SseSplitter();
+  async #relayStream(p: Prepared, response: UpstreamResponse, expected: (h: Uint8Array, u: Expected['usage']) => Expected, base: string, res: ServerResponse): Promise<'done' | AttemptFailure> {
     const hash = createHash('sha256');
     let usage: Expected['usage'];
     let receiptText: string | undefined;
@@ -422,14 +412,14 @@ export class PayerGateway {
     const onEvent = (e: SseEvent): void => {
       if (receiptText !== undefined) return; // after the receipt: only [DONE], which the gateway writes itself
       if (e.event === RECEIPT_EVENT) {
-        receiptText = e.data ?? '';
+        receiptText = e.data;
         return;
       }
       hash.update(e.raw);
       if (e.data === '[DONE]') return;
       let chunk: unknown;
       try {
-        chunk = e.data === undefined ? undefined : JSON.parse(e.data);
+        chunk = JSON.parse(e.data);
       } catch {
         chunk = undefined;
       }
@@ -440,7 +430,7 @@ export class PayerGateway {
       toApp(e.raw);
     };
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) for (const e of splitter.push(chunk)) onEvent(e);
+      for await (const e of sseEvents(response.body)) onEvent(e);
     } catch (e) {
       return this.#endStream(res, started, { kind: 'error', detail: `the stream broke: ${(e as Error).message}`, retry: !started });
     }
