@@ -234,6 +234,24 @@ describe('the explorer in headless chromium on a localnet with operators and a f
     await shot('tx');
   });
 
+  it('search finds an operator by moniker, and a block and a batch by number; on a phone-sized screen nothing overflows the page sideways', async () => {
+    // One hit opens its page.
+    await page.evaluate((h) => ((globalThis as any).location.hash = h), '#/search/operator0');
+    await settled(`#/operator/${net.manifest.playground!.operators[0]!.address}`);
+    // A number is a height, a batch id or a proposal id: every one that exists is listed.
+    await open(`#/search/${paid.id}`);
+    const hits = await page.$$eval('[data-search="results"] a', (as) => as.map((a) => a.textContent));
+    expect(hits).toEqual(expect.arrayContaining([`Block ${paid.id}`, `Batch #${paid.id}`]));
+    await page.setViewport({ width: 390, height: 844, isMobile: true });
+    for (const view of ['#/market', '#/economics', '#/chain']) {
+      await open(view);
+      // Wide tables scroll inside their own box; the page itself fits the screen.
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth), view).toBeLessThanOrEqual(390);
+    }
+    await shot('chain-phone');
+    await page.setViewport({ width: 1280, height: 900 });
+  });
+
   it('logged no error and ran nothing from the chain’s strings', async () => {
     expect(await page.evaluate(() => (globalThis as any).__xss)).toBeUndefined();
     expect(problems).toEqual([]);
