@@ -215,7 +215,7 @@ describe('the metrics server', () => {
     });
 
   it('stops once however often it is told', async () => {
-    await stopsTwice(new MetricsServer({ host: '127.0.0.1', port: 0, logger: silentLogger, collect: () => [] }));
+    await stopsTwice(new MetricsServer({ host: '127.0.0.1', port: 0, logger: silentLogger, collect: async () => '' }));
   });
 
   it('answers a scrape in progress before it stops, and no scrape after', async () => {
@@ -228,7 +228,7 @@ describe('the metrics server', () => {
       collect: async () => {
         collecting = true;
         await g.wait;
-        return [{ name: 'up', help: 'Up.', type: 'gauge', samples: [{ value: 1 }] }];
+        return '# TYPE up gauge\nup 1\n';
       },
     });
     await server.start();

@@ -21,7 +21,8 @@ import { P2pService } from './p2p/service.ts';
 import { WatcherService, type WatcherServiceOptions } from './watcher/service.ts';
 import { loadOrCreateWatcherKey } from './watcher/key.ts';
 import { MetricsServer } from './metrics/server.ts';
-import { nodeCollector } from './metrics/node.ts';
+import { NodeMetrics } from './metrics/node.ts';
+import { readValidatorKey } from './cometbft/keys.ts';
 import type { Service } from './service.ts';
 import { upgradeHandlers } from './upgrades.ts';
 import type { UpgradeHaltError } from '../modules/upgrade/index.ts';
@@ -124,7 +125,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       return err;
     });
     opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
-    const server = await startAbciServer(app, { address: config.abciAddress, logger: opts.logger });
+    // Metrics count what CometBFT asks the app from the first request, and stop after the ABCI server.
+    const nodeMetrics = config.metricsEnabled
+      ? await run(new NodeMetrics({ app, dataDir: dataDir(opts.home), logger: opts.logger, validatorAddress: await readValidatorKey(opts.home).then((k) => k.address, () => undefined) }))
+      : undefined;
+    const server = await startAbciServer(nodeMetrics?.instrument(app) ?? app, { address: config.abciAddress, logger: opts.logger });
     started.push(server);
     let cometbft: CometbftProcess | undefined;
     if (opts.withCometbft) {
@@ -144,10 +149,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     const watcherOptions = config.watcherEnabled ? await nodeWatcherOptions(opts, config, app, p2p, cometbft) : undefined;
     const watcher = watcherOptions === undefined ? undefined : await run(new WatcherService(watcherOptions));
     let metrics: MetricsServer | undefined;
-    if (config.metricsEnabled) {
+    if (nodeMetrics !== undefined) {
+      nodeMetrics.addParts({ p2p, watcher });
       const { host, port } = parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
-      const parts = { app, p2p, watcher };
-      metrics = await run(new MetricsServer({ host, port, collect: nodeCollector(() => parts), logger: opts.logger }));
+      metrics = await run(new MetricsServer({ host, port, collect: () => nodeMetrics.text(), logger: opts.logger }));
       opts.logger.info('metrics endpoint', { url: metrics.url });
     }
     let api: RestServer | undefined;

@@ -1,89 +1,225 @@
-// What a running node exposes on /metrics: the app's height, the libp2p host's message counters,
-// peers and batch store, and the watcher's findings. Each scrape reads the live counters.
+// Everything a running node exposes on /metrics, in one prom-client Registry: the process (prom-client's
+// default collectors), the ABCI app (abci.ts, counted as CometBFT calls it), the chain's economics
+// (economics.ts, read from committed state after each Commit), and the live counters of the libp2p
+// host, the watcher and the availability reporter (read at each scrape). A part that is off exposes
+// nothing (not zeros). Not consensus code.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AbciApplication } from '../abci/types.ts';
 import type { CairnApp } from '../app.ts';
+import type { Logger } from '../log.ts';
 import type { P2pService } from '../p2p/service.ts';
+import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 import type { WatcherService } from '../watcher/service.ts';
-import type { MetricFamily } from './exposition.ts';
-import type { Collector } from './server.ts';
-import { processFamilies } from './process.ts';
+import { AbciMetrics, instrumentApp } from './abci.ts';
+import { EconomicsGauges, dirBytes, readEconomics } from './economics.ts';
 
 export interface NodeParts {
-  readonly app: CairnApp;
   readonly p2p?: P2pService | undefined;
   readonly watcher?: WatcherService | undefined;
 }
 
-const counter = (name: string, help: string, value: number | bigint, labels?: Record<string, string>): MetricFamily => ({
-  name,
-  help,
-  type: 'counter',
-  samples: [labels === undefined ? { value } : { labels, value }],
-});
-const gauge = (name: string, help: string, value: number | bigint): MetricFamily => ({ name, help, type: 'gauge', samples: [{ value }] });
+export interface NodeMetricsOptions {
+  readonly app: CairnApp;
+  /** The application database directory, whose size is reported. */
+  readonly dataDir: string;
+  /** This node's validator consensus address (hex), when it has one: cairn_node_validator_info. */
+  readonly validatorAddress?: string | undefined;
+  readonly logger: Logger;
+  /** Least time between two economics reads (commits in between are covered by the next read); default 1 s. */
+  readonly economicsIntervalMs?: number;
+}
 
-/** Families for the parts that run; a part that is off exposes nothing (not zeros). */
-export function nodeCollector(parts: () => NodeParts): Collector {
-  return () => {
-    const { app, p2p, watcher } = parts();
-    const out: MetricFamily[] = [gauge('cairn_app_height', 'Last committed block height.', app.store.lastHeight), ...processFamilies()];
-    if (p2p !== undefined) {
-      const c = p2p.host.counters;
-      out.push(
-        {
-          name: 'cairn_p2p_messages_total',
-          help: 'Gossip messages judged by the validator, by result (accepted: delivered and forwarded; rejected: the sender penalised; ignored: dropped; blocked: rejected unread, from a peer that sent 3 invalid messages).',
-          type: 'counter',
-          samples: [
-            { labels: { result: 'accepted' }, value: c.accepted },
-            { labels: { result: 'rejected' }, value: c.rejected },
-            { labels: { result: 'ignored' }, value: c.ignored },
-            { labels: { result: 'blocked' }, value: c.blocked },
-          ],
-        },
-        counter('cairn_p2p_published_total', 'Messages this node published.', c.published),
-        counter('cairn_p2p_fetch_served_total', 'Batches served to peers by root.', c.served),
-        counter('cairn_p2p_fetched_total', 'Batches fetched from peers by root.', c.fetched),
-        gauge('cairn_p2p_peers', 'Connected libp2p peers.', peersOf(p2p)),
-        gauge('cairn_p2p_graylisted_peers', 'Connected peers whose gossipsub score is below the graylist threshold (their messages are dropped unread).', graylistedOf(p2p)),
-        gauge('cairn_p2p_batch_store_batches', 'Batches held in the batch store (data/p2p.db).', p2p.store.size),
-      );
+let processRegistry: Registry | undefined;
+
+/** prom-client's default collectors, once per process (their event-loop and GC observers are process-wide). */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 20 });
+  }
+  return processRegistry;
+}
+
+/**
+ * A Service (node/service.ts): start() reads the economics once, stop() waits for a read in flight,
+ * so the store may be closed after it. Start it before the ABCI server, so it stops after it.
+ */
+export class NodeMetrics implements Service {
+  readonly registry = new Registry();
+  readonly abci: AbciMetrics;
+  readonly #o: NodeMetricsOptions;
+  readonly #life = new Lifecycle('metrics');
+  readonly #economics: EconomicsGauges;
+  #refreshing: Promise<void> | undefined;
+  #again = false;
+  #failedOnce = false;
+
+  constructor(opts: NodeMetricsOptions) {
+    this.#o = opts;
+    const registers = [this.registry];
+    const known = new Set(opts.app.modules.flatMap((m) => m.msgs.map((h) => h.typeUrl)));
+    this.abci = new AbciMetrics(this.registry, known);
+    this.#economics = new EconomicsGauges(this.registry);
+    const { app } = opts;
+    new Gauge({ name: 'cairn_app_height', help: 'Last committed block height.', registers, collect() { this.set(Number(app.store.lastHeight)); } });
+    if (opts.validatorAddress !== undefined) new Gauge({ name: 'cairn_node_validator_info', help: "This node's validator consensus address (hex), to join with cairn_consensus_missed_signatures_total.", labelNames: ['validator'], registers }).set({ validator: opts.validatorAddress }, 1);
+  }
+
+  /** Adds the series of the parts that started after the metrics (p2p, watcher); call once. */
+  addParts(parts: NodeParts): void {
+    registerParts(this.registry, parts);
+  }
+
+  start(opts: StartOptions = {}): Promise<void> {
+    return this.#life.start(opts, async () => this.afterCommit(), () => this.stop());
+  }
+
+  stop(): Promise<void> {
+    return this.#life.stop(async () => {
+      await this.#refreshing;
+    });
+  }
+
+  /** The app CometBFT should talk to: the same app, timed and counted. */
+  instrument(app: AbciApplication): AbciApplication {
+    return instrumentApp(app, this.abci, () => this.afterCommit());
+  }
+
+  /** Schedules an economics read of the committed state; reads never overlap and never run inside a block. */
+  afterCommit(): void {
+    if (this.#life.stopping) return;
+    if (this.#refreshing !== undefined) {
+      this.#again = true;
+      return;
     }
-    if (watcher !== undefined) {
-      const m = watcher.watcher.metrics;
-      out.push(
-        counter('cairn_watcher_batches_checked_total', 'Pending batches whose data was found and judged.', m.batchesChecked),
-        counter('cairn_watcher_receipts_verified_total', 'Receipts verified against the chain’s keys and the batch.', m.receiptsVerified),
-        counter('cairn_watcher_data_missing_total', 'Checks of a pending batch whose data could not be found.', m.dataMissing),
-        counter('cairn_watcher_attestations_checked_total', 'Gossiped attestations checked against the trusted verifiers.', m.attestationsChecked),
-        counter('cairn_watcher_attestations_dropped_total', 'Gossiped attestation envelopes dropped unchecked (queue full).', m.attestationsDropped),
-        {
-          name: 'cairn_watcher_challenges_submitted_total',
-          help: 'Challenges and requests the watcher submitted and the chain accepted, by kind.',
-          type: 'counter',
-          samples: [
-            { labels: { kind: 'receipt' }, value: m.challengeReceipt },
-            { labels: { kind: 'double_claim' }, value: m.challengeDoubleClaim },
-            { labels: { kind: 'sum' }, value: m.challengeSum },
-            { labels: { kind: 'request_receipt' }, value: m.requestReceipt },
-            { labels: { kind: 'forged_attestation' }, value: m.reportForgedAttestation },
-          ],
-        },
-        counter('cairn_watcher_submit_failures_total', 'Challenges refused by the chain or not broadcast (e.g. an unfunded key).', m.submitFailures),
-      );
-      const a = watcher.availability?.metrics;
-      if (a !== undefined) {
-        out.push(
-          counter('cairn_availability_probe_rounds_total', 'Rounds in which every active operator was probed.', a.rounds),
-          counter('cairn_availability_probes_total', 'HTTP probes of operator endpoints.', a.probes),
-          counter('cairn_availability_reports_total', 'Availability report messages the chain accepted.', a.reportsSubmitted),
-          counter('cairn_availability_report_failures_total', 'Availability reports refused or not broadcast.', a.submitFailures),
-        );
-      }
-      const balance = watcher.balance();
-      if (balance !== undefined) out.push(gauge('cairn_watcher_balance', 'The watcher key’s balance in the challenge bond’s denom (0: its challenges fail).', balance));
+    this.#refreshing = this.#refreshLoop().finally(() => (this.#refreshing = undefined));
+  }
+
+  async #refreshLoop(): Promise<void> {
+    do {
+      this.#again = false;
+      const started = performance.now();
+      await this.#refresh();
+      const gap = (this.#o.economicsIntervalMs ?? 1000) - (performance.now() - started);
+      if (this.#again && gap > 0) await sleep(gap, this.#life.signal);
+    } while (this.#again && !this.#life.stopping);
+  }
+
+  async #refresh(): Promise<void> {
+    const { store } = this.#o.app;
+    const height = store.lastHeight;
+    try {
+      const [economics, bytes] = await Promise.all([readEconomics(store.committed), dirBytes(this.#o.dataDir).catch(() => undefined)]);
+      this.#economics.set(economics, height, bytes);
+    } catch (err) {
+      // A store closing under the read, or state from an older build: the gauges keep their last values.
+      if (!this.#failedOnce && !this.#life.stopping) this.#o.logger.warn('metrics: reading the economics failed', { height: String(height), error: (err as Error).message });
+      this.#failedOnce = true;
     }
-    return out;
-  };
+  }
+
+  /** The exposition text: the process's series, then the node's. */
+  async text(): Promise<string> {
+    return `${await processMetrics().metrics()}\n${await this.registry.metrics()}`;
+  }
+
+  readonly contentType = this.registry.contentType;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
+
+/** A counter whose value lives elsewhere (a part's own counters), read at each scrape. */
+function liveCounter(reg: Registry, name: string, help: string, read: () => number | bigint | undefined): void {
+  new Counter({
+    name,
+    help,
+    registers: [reg],
+    collect() {
+      const v = read();
+      this.reset();
+      if (v !== undefined) this.inc(Number(v));
+    },
+  });
+}
+
+function liveCounterBy(reg: Registry, name: string, help: string, label: string, read: () => Record<string, number>): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers: [reg],
+    collect() {
+      const values = read();
+      this.reset();
+      for (const [k, v] of Object.entries(values)) this.inc({ [label]: k }, v);
+    },
+  });
+}
+
+function liveGauge(reg: Registry, name: string, help: string, read: () => number | bigint | undefined): void {
+  new Gauge({
+    name,
+    help,
+    registers: [reg],
+    collect() {
+      const v = read();
+      this.reset();
+      if (v !== undefined) this.set(Number(v));
+    },
+  });
+}
+
+/** The series of the parts that run (p2p; the watcher, and its availability reporter), read at each scrape. */
+function registerParts(reg: Registry, { p2p, watcher }: NodeParts): void {
+  if (p2p !== undefined) registerP2p(reg, p2p);
+  if (watcher !== undefined) registerWatcher(reg, watcher);
+}
+
+function registerP2p(reg: Registry, p2p: P2pService): void {
+  const c = p2p.host.counters;
+  liveCounterBy(
+    reg,
+    'cairn_p2p_messages_total',
+    'Gossip messages judged by the validator, by result (accepted: delivered and forwarded; rejected: the sender penalised; ignored: dropped; blocked: rejected unread, from a peer that sent 3 invalid messages).',
+    'result',
+    () => ({ accepted: c.accepted, rejected: c.rejected, ignored: c.ignored, blocked: c.blocked }),
+  );
+  liveCounter(reg, 'cairn_p2p_published_total', 'Messages this node published.', () => c.published);
+  liveCounter(reg, 'cairn_p2p_fetch_served_total', 'Batches served to peers by root.', () => c.served);
+  liveCounter(reg, 'cairn_p2p_fetched_total', 'Batches fetched from peers by root.', () => c.fetched);
+  liveGauge(reg, 'cairn_p2p_peers', 'Connected libp2p peers.', () => peersOf(p2p));
+  liveGauge(reg, 'cairn_p2p_graylisted_peers', 'Connected peers whose gossipsub score is below the graylist threshold (their messages are dropped unread).', () => graylistedOf(p2p));
+  liveGauge(reg, 'cairn_p2p_batch_store_batches', 'Batches held in the batch store (data/p2p.db).', () => p2p.store.size);
+}
+
+function registerWatcher(reg: Registry, watcher: WatcherService): void {
+  const m = watcher.watcher.metrics;
+  liveCounter(reg, 'cairn_watcher_batches_checked_total', 'Pending batches whose data was found and judged.', () => m.batchesChecked);
+  liveCounter(reg, 'cairn_watcher_receipts_verified_total', 'Receipts verified against the chain’s keys and the batch.', () => m.receiptsVerified);
+  liveCounter(reg, 'cairn_watcher_data_missing_total', 'Checks of a pending batch whose data could not be found.', () => m.dataMissing);
+  liveCounter(reg, 'cairn_watcher_attestations_checked_total', 'Gossiped attestations checked against the trusted verifiers.', () => m.attestationsChecked);
+  liveCounter(reg, 'cairn_watcher_attestations_dropped_total', 'Gossiped attestation envelopes dropped unchecked (queue full).', () => m.attestationsDropped);
+  liveCounterBy(reg, 'cairn_watcher_challenges_submitted_total', 'Challenges and requests the watcher submitted and the chain accepted, by kind.', 'kind', () => ({
+    receipt: m.challengeReceipt,
+    double_claim: m.challengeDoubleClaim,
+    sum: m.challengeSum,
+    request_receipt: m.requestReceipt,
+    forged_attestation: m.reportForgedAttestation,
+  }));
+  liveCounter(reg, 'cairn_watcher_submit_failures_total', 'Challenges refused by the chain or not broadcast (e.g. an unfunded key).', () => m.submitFailures);
+  liveGauge(reg, 'cairn_watcher_balance', 'The watcher key’s balance in the challenge bond’s denom (0: its challenges fail).', () => watcher.balance());
+
+  const a = watcher.availability?.metrics;
+  if (a === undefined) return;
+  liveCounter(reg, 'cairn_availability_probe_rounds_total', 'Rounds in which every active operator was probed.', () => a.rounds);
+  liveCounter(reg, 'cairn_availability_probes_total', 'HTTP probes of operator endpoints.', () => a.probes);
+  liveCounter(reg, 'cairn_availability_reports_total', 'Availability report messages the chain accepted.', () => a.reportsSubmitted);
+  liveCounter(reg, 'cairn_availability_report_failures_total', 'Availability reports refused or not broadcast.', () => a.submitFailures);
 }
 
 function peersOf(p2p: P2pService): number {

@@ -15,6 +15,7 @@ import {
 import { addGenesisAccount, checkGenesis, defaultAppState, type AppState } from '../../node/genesis.ts';
 import { buildGenesis } from '../../node/cometbft/genesis.ts';
 import { CairnApp } from '../../node/app.ts';
+import type { AbciApplication } from '../../node/abci/types.ts';
 import type { UpgradeHandler } from '../../modules/upgrade/index.ts';
 import { silentLogger } from '../../node/log.ts';
 import { CommitStore } from '../../core/store/commit-store.ts';
@@ -45,6 +46,8 @@ export interface ChainOptions {
   readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
   /** State-sync snapshots the app takes and serves. */
   readonly snapshots?: Snapshots;
+  /** What the ABCI calls go through instead of the app itself (e.g. the node's metrics wrapper). */
+  readonly instrument?: (app: CairnApp) => AbciApplication;
 }
 
 /** What CometBFT would report about consensus for one block (votes for the previous one, evidence). */
@@ -58,14 +61,17 @@ export interface BlockConsensus {
 
 export class AppChain {
   readonly app: CairnApp;
+  /** What ABCI calls go through: the app, or ChainOptions.instrument's wrapper of it. */
+  readonly abci: AbciApplication;
   readonly store: CommitStore;
   readonly appHashes: Uint8Array[] = [];
   /** InitChain's answer (the genesis validator set) and the last FinalizeBlock's (validator updates, events). */
   initChain: ResponseInitChain | undefined;
   lastBlock: ResponseFinalizeBlock | undefined;
 
-  private constructor(app: CairnApp, store: CommitStore) {
+  private constructor(app: CairnApp, store: CommitStore, abci: AbciApplication) {
     this.app = app;
+    this.abci = abci;
     this.store = store;
   }
 
@@ -80,11 +86,11 @@ export class AppChain {
       ...(opts.snapshots === undefined ? {} : { snapshots: opts.snapshots }),
     });
     await app.load();
-    const chain = new AppChain(app, store);
+    const chain = new AppChain(app, store, opts.instrument?.(app) ?? app);
     if (store.lastHeight === 0n) {
       let state = opts.appState ?? defaultAppState();
       for (const f of opts.funded ?? []) state = addGenesisAccount(state, f.address, [{ denom: 'ucairn', amount: f.amount }]);
-      chain.initChain = await app.initChain({
+      chain.initChain = await chain.abci.initChain({
         time: { seconds: GENESIS_SECONDS - (opts.genesisLeadSeconds ?? 0n), nanos: 0 },
         chainId: CHAIN_ID,
         consensusParams: undefined as never,
@@ -106,13 +112,13 @@ export class AppChain {
   }
 
   async checkTx(tx: Uint8Array, recheck = false): Promise<ResponseCheckTx> {
-    return this.app.checkTx({ tx, type: recheck ? CheckTxType.RECHECK : CheckTxType.NEW });
+    return this.abci.checkTx({ tx, type: recheck ? CheckTxType.RECHECK : CheckTxType.NEW });
   }
 
   /** FinalizeBlock + Commit of the next height; returns each tx's result. Checks invariants. */
   async block(txs: Uint8Array[] = [], consensus: BlockConsensus = {}): Promise<ExecTxResult[]> {
     const height = this.store.lastHeight + 1n;
-    const res = await this.app.finalizeBlock({
+    const res = await this.abci.finalizeBlock({
       txs,
       decidedLastCommit: { round: 0, votes: [...(consensus.votes ?? [])] },
       misbehavior: [...(consensus.misbehavior ?? [])],
@@ -124,7 +130,7 @@ export class AppChain {
     });
     this.lastBlock = res;
     this.appHashes.push(res.appHash);
-    await this.app.commit();
+    await this.abci.commit({});
     const committed = this.store.committed;
     const broken = await this.app.checkInvariants(committed);
     if (broken.length > 0) throw new Error(`invariants broken at ${height}: ${broken.join('; ')}`);
