@@ -120,7 +120,7 @@ describe('node metrics', () => {
     await metrics!.stop();
     const ev = (type: string, attrs: Record<string, string>) => ({ type, attributes: Object.entries(attrs).map(([key, value]) => ({ key, value, index: true })) });
     metrics!.abci.onFinalizeBlock(
-      { txs: [], height: 2n, hash: new Uint8Array(), misbehavior: [], nextValidatorsHash: new Uint8Array(), proposerAddress: new Uint8Array() },
+      { txs: [], height: 2n, time: { seconds: 10n, nanos: 0 }, decidedLastCommit: { round: 0, votes: [] }, hash: new Uint8Array(), misbehavior: [], nextValidatorsHash: new Uint8Array(), proposerAddress: new Uint8Array() },
       {
         events: [ev('operator_fault', { kind: 'receipt_fraud' }), ev('slash_operator', { reason: 'receipt_fraud' }), ev('slash', { reason: 'double_sign' }), ev('capacity_challenge', {}), ev('operator_fault', { kind: '<script>' })],
         txResults: [],
