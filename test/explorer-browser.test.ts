@@ -15,7 +15,7 @@ import { silentLogger } from '../node/log.ts';
 import { ExplorerServer } from '../node/explorer/server.ts';
 import { registryMsgs } from '../sdk/registry/messages.ts';
 import { ensureChromium } from '../scripts/chromium.ts';
-import { type PaidBatch, PlaygroundSender, servePaidBatch } from './support/paid-batch.ts';
+import { type PaidBatch, PlaygroundSender, servePaidBatch, submitPaidBatch } from './support/paid-batch.ts';
 
 const EPOCH = 30n;
 const XSS = '<img src=x onerror="window.__xss=1">';
@@ -195,6 +195,37 @@ describe('the explorer in headless chromium on a localnet with operators and a f
     expect(split['Fee burned']).toBe(cairn(b.split.fee_burned));
     expect(split['Operator']).toBe(cairn(b.split.operator_amount));
   });
+
+  it('a pending batch shows its dispute window counting down to the block the chain holds, then finalizes', async () => {
+    const second = await submitPaidBatch(net, sender, { epochBlocks: EPOCH, label: 'explorer-pending' });
+    await open('#/settlement');
+    const b = (await api<any>(`/cairn/receipts/v1/batch?id=${second.id}`)).batch;
+    expect(b.status).toBe('BATCH_STATUS_PENDING');
+    const countdown = async (): Promise<{ left: number; end: string } | undefined> => {
+      const text = (await rows('pending batches')).find((r) => r[0] === `#${second.id}`)?.[7];
+      const m = /^(\d+) blocks left \(ends at (\d+)\)$/.exec(text ?? '');
+      return m === null ? undefined : { left: Number(m[1]), end: m[2]! };
+    };
+    const first = await countdown();
+    expect(first?.end).toBe(b.dispute_end);
+    const height = Number((await api<any>('/cosmos/base/tendermint/v1beta1/blocks/latest')).block.header.height);
+    // Drawn at a height between the batch's submission and now.
+    expect(first!.left).toBeGreaterThanOrEqual(Number(b.dispute_end) - height);
+    expect(first!.left).toBeLessThanOrEqual(Number(b.dispute_end) - Number(b.submitted_height));
+    // The next poll (every 5 s) counts down.
+    await page.waitForFunction(
+      (id, was) => {
+        const row = [...(globalThis as any).document.querySelectorAll('table[data-table="pending batches"] tbody tr')].find((tr: any) => tr.cells[0].textContent === `#${id}`);
+        const m = /^(\d+) blocks left/.exec(row?.cells[7].textContent ?? '');
+        return m === null || Number(m[1]) < was;
+      },
+      { timeout: 30_000 },
+      String(second.id),
+      first!.left,
+    );
+    await shot('settlement-pending');
+    await second.finalize();
+  }, 180_000);
 
   it('economics shows the cap, the halving schedule and each ended epoch’s emission as the chain has them', async () => {
     await open('#/economics');

@@ -1,5 +1,5 @@
 // A paid batch on a playground localnet (`localnet up --operators N`), the way operator software
-// and payer software make one: the operator serves receipts early in an epoch, the payer signs the
+// and payer software make one (submitPaidBatch leaves it pending, servePaidBatch finalizes it): the operator serves receipts early in an epoch, the payer signs the
 // batch it rebuilt from its own receipts, the operator gossips it to a watcher, submits it and
 // reveals whatever the chain samples or asks for until it finalizes.
 import { readFile } from 'node:fs/promises';
@@ -64,16 +64,24 @@ export class PlaygroundSender {
 
 const seedKey = async (file: string) => ed25519FromSeed(new Uint8Array(Buffer.from((await readFile(file, 'utf8')).trim(), 'hex')));
 
+export interface SubmittedBatch {
+  readonly id: bigint;
+  readonly batch: Batch;
+  /** The hash of the MsgSubmitBatch transaction (upper-case hex). */
+  readonly submitTx: string;
+  /** Reveals whatever the chain samples or asks for until the batch is finalized; its settled height. */
+  finalize(timeoutMs?: number): Promise<bigint>;
+}
+
 /**
  * The playground operator `operatorIndex` serves `count` receipts to the playground payer early in
- * an epoch of `epochBlocks` blocks; returns once the batch is finalized.
+ * an epoch of `epochBlocks` blocks, gossips the batch to node0's watcher and submits it; the batch
+ * is pending until `finalize()`.
  */
-export async function servePaidBatch(net: Localnet, sender: PlaygroundSender, opts: { epochBlocks: bigint; label: string; operatorIndex?: number; count?: number; timeoutMs?: number }): Promise<PaidBatch> {
+export async function submitPaidBatch(net: Localnet, sender: PlaygroundSender, opts: { epochBlocks: bigint; label: string; operatorIndex?: number; count?: number }): Promise<SubmittedBatch> {
   const p = net.manifest.playground!;
   const op = p.operators[opts.operatorIndex ?? 0]!;
   const comet = await connectComet(net.rpcUrl('node0'));
-  const base = new QueryClient(comet);
-  const receipts = queryReceipts(async (path, request) => (await base.queryAbci(path, request)).value);
   try {
     const [payerKey, operatorKey] = await Promise.all([seedKey(p.payer.payerKeyFile), seedKey(op.receiptKeyFile)]);
     // Early in an epoch, so that the batch is submitted in the epoch its receipts name.
@@ -93,26 +101,42 @@ export async function servePaidBatch(net: Localnet, sender: PlaygroundSender, op
     await publishBatch({ chainId: net.chainId, height, batch, signer: operatorKey, peers: [(await libp2pAddress(net.node('node0')))!], logger: silentLogger });
     const submitted = await sender.ok(op, [receiptsMsgs.MsgSubmitBatch(submit)]);
     const id = MsgSubmitBatchResponse.decode(submitted.responses[0]!).batchId;
-    const answered = new Set<bigint>();
-    const settledHeight = await eventually(
-      `batch ${id} finalized`,
-      opts.timeoutMs ?? 90_000,
-      async () => {
-        const r = await receipts.batch({ id });
-        const b = r.batch!;
-        if (b.status === BatchStatus.BATCH_STATUS_FINALIZED) return b.settledHeight;
-        if (b.status !== BatchStatus.BATCH_STATUS_PENDING) throw new Error(`batch ${id} is ${b.status}: ${b.fault?.detail ?? ''}`);
-        const asked = [...b.sample.filter((s) => !s.revealed).map((s) => s.index), ...r.requests.map((x) => x.index)].filter((i) => !answered.has(i));
-        if (asked.length > 0) {
-          const sent = await sender.send(op, asked.map((i) => receiptsMsgs.MsgRevealReceipt({ sender: op.address, batchId: id, receipt: batch.receipts[Number(i)]!, proof: inclusionProof(batch, Number(i)) })));
-          if (sent.code === 0) for (const i of asked) answered.add(i);
-        }
-        return undefined;
-      },
-      300,
-    );
-    return { id, batch, submitTx: submitted.hash, settledHeight };
+    const finalize = async (timeoutMs = 90_000): Promise<bigint> => {
+      const c = await connectComet(net.rpcUrl('node0'));
+      const base = new QueryClient(c);
+      const receipts = queryReceipts(async (path, request) => (await base.queryAbci(path, request)).value);
+      const answered = new Set<bigint>();
+      try {
+        return await eventually(
+          `batch ${id} finalized`,
+          timeoutMs,
+          async () => {
+            const r = await receipts.batch({ id });
+            const b = r.batch!;
+            if (b.status === BatchStatus.BATCH_STATUS_FINALIZED) return b.settledHeight;
+            if (b.status !== BatchStatus.BATCH_STATUS_PENDING) throw new Error(`batch ${id} is ${b.status}: ${b.fault?.detail ?? ''}`);
+            const asked = [...b.sample.filter((s) => !s.revealed).map((s) => s.index), ...r.requests.map((x) => x.index)].filter((i) => !answered.has(i));
+            if (asked.length > 0) {
+              const sent = await sender.send(op, asked.map((i) => receiptsMsgs.MsgRevealReceipt({ sender: op.address, batchId: id, receipt: batch.receipts[Number(i)]!, proof: inclusionProof(batch, Number(i)) })));
+              if (sent.code === 0) for (const i of asked) answered.add(i);
+            }
+            return undefined;
+          },
+          300,
+        );
+      } finally {
+        c.disconnect();
+      }
+    };
+    return { id, batch, submitTx: submitted.hash, finalize };
   } finally {
     comet.disconnect();
   }
+}
+
+/** submitPaidBatch, then finalize. */
+export async function servePaidBatch(net: Localnet, sender: PlaygroundSender, opts: { epochBlocks: bigint; label: string; operatorIndex?: number; count?: number; timeoutMs?: number }): Promise<PaidBatch> {
+  const s = await submitPaidBatch(net, sender, opts);
+  const settledHeight = await s.finalize(opts.timeoutMs);
+  return { id: s.id, batch: s.batch, submitTx: s.submitTx, settledHeight };
 }

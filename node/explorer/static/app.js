@@ -55,8 +55,10 @@ function show() {
 
 async function poll(view, arg, data, signal) {
   while (!signal.aborted) {
-    // Someone reading with the keyboard inside the data keeps it: the next round tries again.
-    if (!data.contains(document.activeElement) || data.getAttribute('aria-busy') === 'true') {
+    // A tab in the background asks the node nothing; someone reading with the keyboard inside the
+    // data keeps it as it is. Either way the next round tries again.
+    const idle = document.hidden || data.contains(document.activeElement);
+    if (!idle || data.getAttribute('aria-busy') === 'true') {
       try {
         const node = await view.render(arg, signal);
         if (signal.aborted) return;
