@@ -52,6 +52,22 @@ const verifierKeyOption: OptionSpecs = {
   dev: { type: 'boolean', description: 'sign with the public dev verifier key that `cairn dev` and localnets trust (never on a chain of value)' },
   operator: { type: 'string', valueName: 'address', description: 'the operator the signature is for, cairn1…' },
 };
+/** `cairn operator serve` (cli/commands/operator.ts). */
+const operatorServeOptions: OptionSpecs = {
+  upstream: { type: 'string', valueName: 'url', description: 'the inference server’s OpenAI base URL, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:11434/v1 (Ollama)' },
+  'upstream-api-key': { type: 'string', valueName: 'key', description: 'sent to the upstream as a bearer token, if it wants one' },
+  key: { type: 'string', valueName: 'name', description: 'the operator account’s key in the keyring: pays fees, submits batches and reveals' },
+  'receipt-key': { type: 'string', valueName: 'file', description: 'the registered receipt key seed (`cairn receipts keygen`): signs receipts and gossip' },
+  listen: { type: 'string', valueName: 'host:port', description: 'where the gateway listens (default 127.0.0.1:8480)' },
+  'model-map': { type: 'string', multiple: true, valueName: 'offer=upstream', description: 'the upstream’s name for an on-chain offer, e.g. acme/llama-3.1-8b=meta-llama/Llama-3.1-8B-Instruct (repeatable)' },
+  'credit-limit': { type: 'string', valueName: 'coin', description: 'most a payer may owe in receipts it has not co-signed (default 10000000ucairn)' },
+  'batch-size': { type: 'string', valueName: 'n', description: 'cut a batch at this many co-signed receipts (default 1000)' },
+  'batch-age': { type: 'string', valueName: 'seconds', description: 'or when its oldest receipt is this old (default 60)' },
+  peer: { type: 'string', multiple: true, valueName: 'multiaddr', description: 'a node’s libp2p address with /p2p/<peer id> to gossip batches to (repeatable)' },
+  data: { type: 'string', valueName: 'dir', description: 'the gateway’s LevelDB (default <home>/data/operator-gateway)' },
+  'gas-prices': { type: 'string', valueName: 'price', description: 'what its transactions pay per gas (default 0.025ucairn)' },
+};
+
 const verifier = () => import('./verifier.ts');
 
 /** What a trusted verifier signs, offline (cli/commands/verifier.ts). */
@@ -339,6 +355,29 @@ export const ROOT: CommandGroup = {
         { kind: 'command', name: 'up', summary: 'create (first time) and start N validators in the background', external: true, load: async () => (await import('./localnet-up.ts')) as CommandModule },
         { kind: 'command', name: 'status', summary: 'heights, app hashes, voting powers and peers of every node', external: true, load: async () => (await import('./localnet-status.ts')) as CommandModule },
         { kind: 'command', name: 'down', summary: 'stop every node by its recorded pid (--reset wipes the data)', external: true, load: async () => (await import('./localnet-down.ts')) as CommandModule },
+      ],
+    },
+    {
+      kind: 'group',
+      name: 'operator',
+      summary: 'run the operator gateway: an OpenAI-compatible, metering, self-settling proxy in front of an inference server',
+      children: [
+        {
+          kind: 'command',
+          name: 'serve',
+          summary: 'serve paid inference: check payers, meter usage, sign receipts, and batch, submit, reveal and get paid by itself',
+          options: operatorServeOptions,
+          longRunning: true,
+          examples: ['cairn operator serve --upstream http://127.0.0.1:8000/v1 --key gpu-op --receipt-key ~/.cairn/receipt-key --peer /ip4/127.0.0.1/tcp/26659/p2p/12D3Koo…'],
+          load: async () => ({ run: (await import('./operator.ts')).serve }),
+        },
+        {
+          kind: 'command',
+          name: 'status',
+          summary: 'a running operator gateway’s pending batches, earnings, open requests and credit per payer',
+          options: { gateway: { type: 'string', valueName: 'url', description: 'the running gateway (default http://127.0.0.1:8480)' } },
+          load: async () => ({ run: (await import('./operator.ts')).status }),
+        },
       ],
     },
     withPublish(receiptsCommands(feeOptions)),
