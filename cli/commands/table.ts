@@ -376,6 +376,7 @@ export const ROOT: CommandGroup = {
           name: 'status',
           summary: 'a running operator gateway’s pending batches, earnings, open requests and credit per payer',
           options: { gateway: { type: 'string', valueName: 'url', description: 'the running gateway (default http://127.0.0.1:8480)' } },
+          examples: ['cairn operator status', 'cairn operator status --gateway http://10.0.0.5:8480 -o json'],
           load: async () => ({ run: (await import('./operator.ts')).status }),
         },
       ],
