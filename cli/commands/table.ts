@@ -70,6 +70,44 @@ const operatorServeOptions: OptionSpecs = {
 
 const verifier = () => import('./verifier.ts');
 
+/** `cairn payer …`: the payer's side of paid inference (node/gateway/payer). */
+const payerCommands: CommandGroup = {
+  kind: 'group',
+  name: 'payer',
+  summary: 'pay operators for inference through Cairn',
+  children: [
+    {
+      kind: 'command',
+      name: 'serve',
+      summary: 'run an OpenAI-compatible endpoint that picks operators from the catalog, checks and co-signs their receipts, and signs their batches',
+      description:
+        'Applications point any OpenAI SDK at it. Each request goes to the cheapest operator within the limits that serves the model, signed with the payer key; the operator\'s receipt is checked (price = its on-chain offer, units = the usage received, hashes of the request sent and the response received, its receipt key) and co-signed before the application gets its answer. A failing or dishonest operator is set aside and the request retried elsewhere. Pending batches are signed only when rebuilt from receipts this gateway co-signed.',
+      options: {
+        'payer-key': { type: 'string', valueName: 'file', description: 'the ed25519 seed of a payer key the account authorised (cairn receipts keygen)' },
+        from: { type: 'string', valueName: 'key', description: 'the payer account: a keyring key name (needed for --top-up) or its address' },
+        listen: { type: 'string', valueName: 'host:port', description: `where applications connect (default 127.0.0.1:8100)` },
+        data: { type: 'string', valueName: 'dir', description: 'the gateway’s LevelDB (default <home>/data/payer-gateway)' },
+        'max-price': { type: 'string', valueName: 'coin', description: 'highest price per unit to pay, e.g. 3ucairn (its denom is the escrow’s)' },
+        'min-trust': { type: 'string', valueName: 'level', description: 'none, self-declared or verified-tee' },
+        region: { type: 'string', multiple: true, valueName: 'region', description: 'only operators in this region (repeatable)' },
+        'min-reputation': { type: 'string', valueName: 'n', description: 'only operators with at least this reputation' },
+        endpoint: { type: 'string', multiple: true, valueName: 'operator=url', description: 'reach this operator’s gateway at url instead of its registered endpoint (repeatable)' },
+        attempts: { type: 'string', valueName: 'n', description: 'operators tried per request (default 3)' },
+        'ban-seconds': { type: 'string', valueName: 's', description: 'how long a failing or dishonest operator is not picked (default 60)' },
+        'top-up-below': { type: 'string', valueName: 'coin', description: 'deposit escrow when the available escrow falls below this' },
+        'top-up': { type: 'string', valueName: 'coin', description: 'how much each deposit adds' },
+        ...feeOptions,
+      },
+      examples: [
+        'cairn payer serve --from payer --payer-key ~/.cairn/payer-key --max-price 3ucairn',
+        'cairn payer serve --from payer --payer-key ~/.cairn/payer-key --top-up-below 10000000ucairn --top-up 50000000ucairn --fees 5000ucairn',
+      ],
+      longRunning: true,
+      load: () => import('./payer-serve.ts'),
+    },
+  ],
+};
+
 /** What a trusted verifier signs, offline (cli/commands/verifier.ts). */
 const verifierCommands: CommandGroup = {
   kind: 'group',
@@ -382,6 +420,7 @@ export const ROOT: CommandGroup = {
       ],
     },
     withPublish(receiptsCommands(feeOptions)),
+    payerCommands,
     verifierCommands,
   ],
 };
