@@ -15,10 +15,14 @@ import { silentLogger } from '../node/log.ts';
 import { ExplorerServer } from '../node/explorer/server.ts';
 import { registryMsgs } from '../sdk/registry/messages.ts';
 import { ensureChromium } from '../scripts/chromium.ts';
+import { submitMsg } from './support/gov.ts';
+import { eventually } from './support/localnet.ts';
 import { type PaidBatch, PlaygroundSender, servePaidBatch, submitPaidBatch } from './support/paid-batch.ts';
 
 const EPOCH = 30n;
 const XSS = '<img src=x onerror="window.__xss=1">';
+/** A proposal title is anyone's too. */
+const TITLE = '<script>window.__xss=2</script> raise the GPU bond';
 const SHOTS = join(import.meta.dirname, '..', 'bench', 'out');
 
 let net: Localnet;
@@ -91,6 +95,9 @@ beforeAll(async () => {
   const op1 = net.manifest.playground!.operators[1]!;
   // operator1 lists itself under a moniker that is an XSS payload, in a region of its own.
   await sender.ok(op1, [registryMsgs.MsgUpdateOperator({ operator: op1.address, moniker: XSS, endpoints: ['https://operator1.playground.invalid/v1'], region: 'eu-west', linkedHosts: [] })]);
+  // The payer puts a signaling proposal up for a vote (10 CAIRN, the minimum deposit).
+  const payer = net.manifest.playground!.payer;
+  await sender.ok(payer, [submitMsg(payer.address, [], '10000000', { title: TITLE, metadata: 'ipfs://signal' })]);
   paid = await servePaidBatch(net, sender, { epochBlocks: EPOCH, label: 'explorer' });
   explorer = new ExplorerServer({ host: '127.0.0.1', port: 0, rest, logger: silentLogger });
   await explorer.start();
@@ -250,6 +257,17 @@ describe('the explorer in headless chromium on a localnet with operators and a f
     const vals = await rows('validators');
     expect(vals.length).toBe(set.validators.length);
     expect(vals.map((r) => r[2]).sort()).toEqual(set.validators.map((v: any) => BigInt(v.voting_power).toLocaleString('en-US')).sort());
+    // The localnet's voting period is short: once it is over, the proposal's status and final tally stay put.
+    const done = await eventually('the proposal’s voting period to end', 120_000, async () => {
+      const p = (await api<any>('/cosmos/gov/v1/proposals')).proposals;
+      return p.length === 1 && !['PROPOSAL_STATUS_DEPOSIT_PERIOD', 'PROPOSAL_STATUS_VOTING_PERIOD'].includes(p[0].status) ? p[0] : undefined;
+    });
+    await open('#/market');
+    await open('#/chain');
+    const t = done.final_tally_result;
+    const status = done.status.replace('PROPOSAL_STATUS_', '').toLowerCase().replace(/_/g, ' ');
+    expect(await rows('proposals')).toEqual([[`#${done.id}`, TITLE, status, `yes ${cairn(t.yes_count)} · no ${cairn(t.no_count)} · veto ${cairn(t.no_with_veto_count)} · abstain ${cairn(t.abstain_count)}`, expect.any(String)]]);
+    expect(await page.$$eval('main script', (els) => els.length)).toBe(0);
     await shot('chain');
     // The search box, from the keyboard: "/" focuses it.
     await page.keyboard.press('/');
@@ -263,7 +281,7 @@ describe('the explorer in headless chromium on a localnet with operators and a f
     expect(await page.$$eval('.messages h3', (hs) => hs.map((h) => h.textContent))).toEqual(['/cairn.receipts.v1.MsgSubmitBatch']);
     expect((await rows('events')).map((r) => r[0])).toEqual(tx.tx_response.events.map((e: any) => e.type));
     await shot('tx');
-  });
+  }, 180_000);
 
   it('search finds an operator by moniker, and a block and a batch by number; on a phone-sized screen nothing overflows the page sideways', async () => {
     // One hit opens its page.
