@@ -12,7 +12,7 @@ import { CairnApp } from './app.ts';
 import { readConfigValue } from './cometbft/config.ts';
 import { type CometbftProcess, rpcUrlFromLaddr, startCometbft } from './cometbft/process.ts';
 import { type AppConfig, apiHostPort, parseHostPort, readAppConfig } from './config.ts';
-import type { Logger } from './log.ts';
+import { type Logger, componentLogger } from './log.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
 import { checkGenesisFile, genesisPrefix } from './genesis.ts';
 import { genesisPath, readGenesis } from './cometbft/genesis.ts';
@@ -105,13 +105,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   };
   try {
     if (!fresh) await preflight(opts, config, store.lastHeight === 0n);
-    const snapshots = new Snapshots({ dir: snapshotsDir(opts.home), interval: config.snapshotInterval, keepRecent: config.snapshotKeepRecent, logger: opts.logger });
+    const snapshots = new Snapshots({ dir: snapshotsDir(opts.home), interval: config.snapshotInterval, keepRecent: config.snapshotKeepRecent, logger: componentLogger(opts.logger, 'snapshots') });
     await snapshots.open();
     started.push(snapshots);
     const app = new CairnApp({
       snapshots,
       store,
-      logger: opts.logger,
+      logger: componentLogger(opts.logger, 'app'),
       minGasPrices: config.minimumGasPrices,
       checkInvariants: config.checkInvariants,
       upgradeHandlers: upgradeHandlers(opts.upgradeHandlers),
@@ -127,9 +127,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     opts.logger.info('app loaded', { height: String(store.lastHeight), appHash: Buffer.from(store.lastAppHash).toString('hex').toUpperCase() });
     // Metrics count what CometBFT asks the app from the first request, and stop after the ABCI server.
     const nodeMetrics = config.metricsEnabled
-      ? await run(new NodeMetrics({ app, dataDir: dataDir(opts.home), logger: opts.logger, validatorAddress: await readValidatorKey(opts.home).then((k) => k.address, () => undefined) }))
+      ? await run(new NodeMetrics({ app, dataDir: dataDir(opts.home), logger: componentLogger(opts.logger, 'metrics'), validatorAddress: await readValidatorKey(opts.home).then((k) => k.address, () => undefined) }))
       : undefined;
-    const server = await startAbciServer(nodeMetrics?.instrument(app) ?? app, { address: config.abciAddress, logger: opts.logger });
+    const server = await startAbciServer(nodeMetrics?.instrument(app) ?? app, { address: config.abciAddress, logger: componentLogger(opts.logger, 'abci') });
     started.push(server);
     let cometbft: CometbftProcess | undefined;
     if (opts.withCometbft) {
@@ -144,7 +144,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     let p2p: P2pService | undefined;
     if (config.p2pEnabled) {
       const chainId = app.chainId || (await readGenesis(opts.home)).chain_id;
-      p2p = await run(new P2pService({ home: opts.home, app, logger: opts.logger, listen: config.p2pListen, bootstrap: config.p2pBootstrap, chainId }));
+      p2p = await run(new P2pService({ home: opts.home, app, logger: componentLogger(opts.logger, 'p2p'), listen: config.p2pListen, bootstrap: config.p2pBootstrap, chainId }));
     }
     const watcherOptions = config.watcherEnabled ? await nodeWatcherOptions(opts, config, app, p2p, cometbft) : undefined;
     const watcher = watcherOptions === undefined ? undefined : await run(new WatcherService(watcherOptions));
@@ -152,7 +152,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     if (nodeMetrics !== undefined) {
       nodeMetrics.addParts({ p2p, watcher });
       const { host, port } = parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
-      metrics = await run(new MetricsServer({ host, port, collect: () => nodeMetrics.text(), logger: opts.logger }));
+      metrics = await run(new MetricsServer({ host, port, collect: () => nodeMetrics.text(), logger: componentLogger(opts.logger, 'metrics') }));
       opts.logger.info('metrics endpoint', { url: metrics.url });
     }
     let api: RestServer | undefined;
@@ -166,7 +166,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
             host,
             port,
             queries,
-            logger: opts.logger,
+            logger: componentLogger(opts.logger, 'api'),
             cors: config.apiCors,
             maxOpenConnections: config.apiMaxOpenConnections,
             maxBodyBytes: config.apiMaxBodyBytes,
@@ -178,14 +178,14 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       }
       if (config.grpcEnabled) {
         const { host, port } = parseHostPort(config.grpcAddress, 'app.toml [grpc] address');
-        grpc = await run(new GrpcServer({ host, port, queries, logger: opts.logger, maxRecvMsgSize: config.grpcMaxRecvMsgSize, maxConnectionIdleMs: config.grpcMaxConnectionIdleSeconds * 1000 }));
+        grpc = await run(new GrpcServer({ host, port, queries, logger: componentLogger(opts.logger, 'grpc'), maxRecvMsgSize: config.grpcMaxRecvMsgSize, maxConnectionIdleMs: config.grpcMaxConnectionIdleSeconds * 1000 }));
         opts.logger.info('gRPC', { address: grpc.address });
       }
     }
     let explorer: ExplorerServer | undefined;
     if (config.explorerEnabled && api !== undefined) {
       const { host, port } = parseHostPort(config.explorerAddress, 'app.toml [explorer] address');
-      explorer = await run(new ExplorerServer({ host, port, rest: api.url, logger: opts.logger }));
+      explorer = await run(new ExplorerServer({ host, port, rest: api.url, logger: componentLogger(opts.logger, 'explorer') }));
       opts.logger.info('explorer', { url: explorer.url });
     }
     opts.signal?.addEventListener('abort', () => void stop(), { once: true });
@@ -235,7 +235,7 @@ async function nodeWatcherOptions(opts: NodeOptions, config: AppConfig, app: Cai
   const availability = config.availabilityValidator === '' ? {} : { availability: { validator: config.availabilityValidator, probeIntervalMs: config.availabilityProbeIntervalMs } };
   // Before InitChain (a new chain, or --abci-only) the app does not know the prefix yet: the genesis does.
   const prefix = app.chainId ? app.addresses.prefix : genesisPrefix(await readGenesis(opts.home));
-  return { home: opts.home, app, p2p, rpcUrl, key, prefix, gasPrice: config.minimumGasPrices, logger: opts.logger, ...availability };
+  return { home: opts.home, app, p2p, rpcUrl, key, prefix, gasPrice: config.minimumGasPrices, logger: componentLogger(opts.logger, 'watcher'), ...availability };
 }
 
 /**

@@ -127,7 +127,7 @@ describe('a node that crashes', () => {
     // A clean stop leaves nothing to repair: the next start does not re-index.
     expect(existsSync(join(home.home, 'data', 'cairn-cometbft.running'))).toBe(false);
     await startBoth();
-    const loads = [...(await readFile(join(home.home, 'app.log'), 'utf8')).matchAll(/app loaded height=(\d+)/g)];
+    const loads = [...(await readFile(join(home.home, 'app.log'), 'utf8')).matchAll(/"height":"(\d+)"[^\n]*"msg":"app loaded"/g)];
     const resumed = Number(loads.at(-1)![1]);
     // CometBFT stops first, so the app has committed exactly what CometBFT last reported (or one more).
     expect(resumed).toBeGreaterThanOrEqual(stoppedAt);

@@ -118,7 +118,7 @@ describe('p2p in a node', () => {
     expect(value('cairn_watcher_submit_failures_total')).toBe(0);
     expect(value('cairn_watcher_balance')).toBe(0);
     expect(text).toContain('# TYPE cairn_watcher_challenges_submitted_total counter');
-    const warning = lines.find((l) => l.includes('WARN') && l.includes('its challenges will fail'));
+    const warning = lines.find((l) => l.includes('"level":"warn"') && l.includes('its challenges will fail'));
     expect(warning).toContain(node.watcher!.address);
   }, 60_000);
 

@@ -30,7 +30,7 @@ import type { CommandContext, CommandModule } from '../context.ts';
 import { stringFlag } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { defaultPorts, initNodeHome, setNodePorts } from './init.ts';
-import { serve } from './start.ts';
+import { LOG_LEVEL_OPTION, serve } from './start.ts';
 
 export const DEV_CHAIN_ID = 'cairn-dev-1';
 /** The dev account bonds 1,000,000 CAIRN to the dev node's validator (voting power 1,000,000). */
@@ -55,6 +55,7 @@ const command: CommandModule = {
       valueName: 'n',
       description: 'listen on the default ports plus n (RPC 26657+n, …), e.g. beside a running chain; kept in the home',
     },
+    'log-level': LOG_LEVEL_OPTION,
   },
   examples: ['cairn dev --home .dev', 'npm start', 'cairn dev --home .dev2 --port-offset 100    # RPC on 26757'],
   async run(ctx: CommandContext) {

@@ -2,7 +2,7 @@
 // default app.toml also libp2p, the watcher, the Prometheus /metrics endpoint and gRPC (and the REST
 // API when [api] enable = true).
 // Runs until Ctrl-C (or CometBFT exits on its own, which is reported, never silently restarted).
-import { createLogger } from '../../node/log.ts';
+import { LogLevelError, createLogger, parseLogLevels } from '../../node/log.ts';
 import { type RunningNode, startNode } from '../../node/node.ts';
 import { PortInUseError } from '../../node/preflight.ts';
 import { UpgradeHaltError } from '../../modules/upgrade/index.ts';
@@ -27,7 +27,7 @@ export interface ServeOptions {
 
 /** Starts the node, prints where it listens, and waits for a signal or for CometBFT to stop. */
 export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<void> {
-  const logger = createLogger({ name: 'cairn' });
+  const logger = createLogger({ name: 'cairn', levels: logLevels(ctx) });
   let node: RunningNode;
   try {
     node = await startNode({ home: ctx.global.home, logger, withCometbft: opts.withCometbft, config: opts.config, upgradeHandlers: opts.upgradeHandlers ?? [] });
@@ -88,6 +88,24 @@ function upgradeHaltError(err: UpgradeHaltError): CliError {
   return new CliError(`${err.message}\nThe node stops before executing block ${height}. ${todo}`, { cause: err });
 }
 
+/** --log-level, else CAIRN_LOG_LEVEL, else info: "info", "warn,p2p=debug". */
+function logLevels(ctx: CommandContext): ReturnType<typeof parseLogLevels> {
+  const spec = stringFlag(ctx, 'log-level') ?? process.env['CAIRN_LOG_LEVEL'] ?? 'info';
+  try {
+    return parseLogLevels(spec);
+  } catch (err) {
+    if (err instanceof LogLevelError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The flag `start` and `dev` share. */
+export const LOG_LEVEL_OPTION = {
+  type: 'string',
+  valueName: 'levels',
+  description: 'log levels (debug, info, warn, error, silent), per component as "info,p2p=debug,abci=warn"; default $CAIRN_LOG_LEVEL or info',
+} as const;
+
 const command: CommandModule = {
   description: 'Run the node: the Cairn app and, by default, CometBFT wired to it.',
   options: {
@@ -95,6 +113,7 @@ const command: CommandModule = {
     'abci-address': { type: 'string', valueName: 'addr', description: 'override [abci] address from app.toml, e.g. tcp://127.0.0.1:26658' },
     'minimum-gas-prices': { type: 'string', valueName: 'prices', description: 'override [fees] minimum-gas-prices, e.g. 0.025ucairn' },
     explorer: { type: 'string', valueName: 'host:port', description: 'serve the web explorer here (turns on [explorer] and the REST API it reads), e.g. 127.0.0.1:1318' },
+    'log-level': LOG_LEVEL_OPTION,
     'upgrade-handler': { type: 'string', multiple: true, valueName: 'name', description: 'also register this upgrade handler (e.g. test-migration, to rehearse an upgrade on a test chain)' },
   },
   examples: ['cairn start --home ~/.cairn', 'cairn start --explorer 127.0.0.1:1318', 'cairn start --abci-only --abci-address unix:///var/run/cairn.sock'],

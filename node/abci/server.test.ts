@@ -15,6 +15,8 @@ let dir: string;
 let servers: AbciServer[];
 let clients: AbciClient[];
 let lines: string[];
+/** The captured log lines, parsed (one JSON object each). */
+const logged = (): Record<string, unknown>[] => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 let logger: Logger;
 
 beforeEach(async () => {
@@ -139,9 +141,10 @@ describe('the ABCI server', () => {
     expect(await before).toEqual({ echo: { message: 'before' } });
     await bad.closed;
     expect(await good.call(echo('still here'))).toEqual({ echo: { message: 'still here' } });
-    const line = lines.find((l) => l.includes('WARN') && l.includes('closing connection'));
-    expect(line).toMatch(/remote=127\.0\.0\.1:\d+/);
-    expect(line).toContain('MalformedMessageError');
+    const line = logged().find((l) => l.level === 'warn' && String(l.msg).includes('closing connection'));
+    expect(line?.['component']).toBe('abci');
+    expect(line?.['remote']).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(JSON.stringify(line)).toContain('MalformedMessageError');
   });
 
   it('closes a connection that sends a request with no method set', async () => {
@@ -170,10 +173,10 @@ describe('the ABCI server', () => {
     const after = client.call(echo('never answered'));
     await expect(failed).rejects.toThrow(AbciClientClosedError);
     await expect(after).rejects.toThrow(AbciClientClosedError);
-    const line = lines.find((l) => l.includes('ERROR'));
-    expect(line).toContain('method=query');
-    expect(line).toContain('fake query failure');
-    expect(line).toMatch(/remote=127\.0\.0\.1:\d+/);
+    const line = logged().find((l) => l.level === 'error');
+    expect(line?.['method']).toBe('query');
+    expect(JSON.stringify(line)).toContain('fake query failure');
+    expect(line?.['remote']).toMatch(/^127\.0\.0\.1:\d+$/);
     await roundTrip(server.address);
   });
 

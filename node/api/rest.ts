@@ -41,6 +41,8 @@ export class RestServer implements Service {
   readonly #life = new Lifecycle('REST API server');
   readonly #inFlight = new Set<Promise<void>>();
   readonly #sockets = new Set<Socket>();
+  /** Numbers each request: the x-request-id header and the `request` field of its log lines. */
+  #requests = 0;
   #server: Server | undefined;
   #url: string | undefined;
 
@@ -62,8 +64,10 @@ export class RestServer implements Service {
     const headersTimeout = this.#o.headersTimeoutMs ?? 10_000;
     // Node checks those deadlines on this interval (30 s by default, too slow to matter).
     const server = createServer({ connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
+      const request = ++this.#requests;
+      res.setHeader('x-request-id', String(request));
       const work = this.#handle(req, res).catch((err: unknown) => {
-        this.#o.logger.error('api: request failed', { error: (err as Error).message });
+        this.#o.logger.error('api: request failed', { request, method: req.method, path: (req.url ?? '').split('?')[0], error: (err as Error).message });
         if (!res.headersSent) this.#error(res, new ApiError(Code.Internal, 'internal error'));
         else res.destroy();
       });

@@ -37,7 +37,8 @@ export type Probe = (url: string, signal?: AbortSignal) => Promise<boolean>;
 
 export interface ReporterSubmitter {
   readonly address: string;
-  submit(msgs: EncodeObject[]): Promise<void>;
+  /** Resolves with the tx hash, when known, once the chain included the tx. */
+  submit(msgs: EncodeObject[]): Promise<string | void>;
 }
 
 export interface ReporterOptions {
@@ -169,9 +170,9 @@ export class AvailabilityReporter {
       const chunk = reports.slice(i, i + MAX_REPORTS);
       const msg = emissionMsgs.MsgReportAvailability({ validator: this.#o.validator, reporter: this.#o.submitter.address, epoch, reports: chunk });
       try {
-        await this.#o.submitter.submit([msg]);
+        const tx = await this.#o.submitter.submit([msg]);
         this.metrics.reportsSubmitted++;
-        this.#o.logger.info('availability: reported', { epoch: epoch.toString(), operators: String(chunk.length) });
+        this.#o.logger.info('availability: reported', { epoch: epoch.toString(), operators: String(chunk.length), tx: tx ?? undefined });
       } catch (e) {
         this.metrics.submitFailures++;
         this.#o.logger.warn('availability: report failed', { epoch: epoch.toString(), error: (e as Error).message });

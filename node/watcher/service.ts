@@ -150,9 +150,10 @@ export class WatcherService implements Service {
       const params = (await receipts.params().catch(refusedAs({ params: undefined }))).params;
       return { denom: params?.challengeBond?.denom ?? 'ucairn', amount: params?.challengeBond?.amount ?? '0' };
     };
-    const send = async (msgs: Parameters<Submitter['submit']>[0]): Promise<void> => {
+    const send = async (msgs: Parameters<Submitter['submit']>[0]): Promise<string> => {
       const r = await (await connect()).signAndBroadcast(address, msgs, 'auto', 'cairn watcher');
       if (r.code !== 0) throw new Error(`tx ${r.transactionHash} failed: code ${r.code}: ${r.rawLog ?? ''}`);
+      return r.transactionHash;
     };
     // One transaction at a time: the watcher and the availability reporter share the key's sequence.
     let queue: Promise<unknown> = Promise.resolve();

@@ -81,7 +81,8 @@ export interface BatchSource {
 /** Signs and broadcasts messages with the watcher's key (which pays for challenges). */
 export interface Submitter {
   readonly address: string;
-  submit(msgs: EncodeObject[]): Promise<void>;
+  /** Resolves with the tx hash (when the submitter knows it) once the chain included the tx. */
+  submit(msgs: EncodeObject[]): Promise<string | void>;
 }
 
 export interface WatcherOptions {
@@ -267,10 +268,10 @@ export class Watcher {
     const { msgs, subject } = finding;
     const type = msgs[0]!.typeUrl;
     try {
-      await this.#o.submitter.submit(msgs);
+      const tx = await this.#o.submitter.submit(msgs);
       sent.push(...msgs);
       this.metrics[finding.kind] += msgs.length;
-      this.#o.logger.info('watcher: challenge submitted', { ...subject, type, messages: msgs.length });
+      this.#o.logger.info('watcher: challenge submitted', { ...subject, type, messages: msgs.length, tx: tx ?? undefined });
     } catch (e) {
       this.metrics.submitFailures++;
       this.#o.logger.warn('watcher: challenge failed', { ...subject, type, messages: msgs.length, error: (e as Error).message });

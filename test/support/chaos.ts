@@ -202,10 +202,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           delete process.env['FAKETIME'];
         }
         await recovery(victim, Date.now());
-        // The newest line the app's logger wrote (each starts with its ISO time; other lines, such as
-        // a stack trace's, do not).
+        // The newest line the app's logger wrote (each a JSON object with its ISO time; other lines,
+        // such as a stack trace's, are not).
         const lines = (await readFile(join(net.node(victim).home, 'app.log'), 'utf8')).trimEnd().split('\n');
-        const stamp = lines.reverse().map((l) => /^(\d{4}-\d\d-\d\dT[\d:.]+Z) /.exec(l)?.[1]).find((t) => t !== undefined);
+        const stamp = lines.reverse().map((l) => /^\{"level":"\w+","time":"(\d{4}-\d\d-\d\dT[\d:.]+Z)"/.exec(l)?.[1]).find((t) => t !== undefined);
         const ahead = (Date.parse(stamp ?? '') - Date.now()) / 1000;
         if (!(ahead > SKEW_SECONDS / 2)) throw new Error(`the clock-skew fault did not skew ${victim}'s app (its last log line is ${ahead.toFixed(0)} s from now)`);
         await sleep(3000 + random() * 3000);
