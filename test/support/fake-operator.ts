@@ -40,6 +40,8 @@ export interface FakeOperator {
   cheat: Cheat;
   /** Receipts this operator signed, by id hex (with the payer's signature once co-signed). */
   readonly receipts: Map<string, Receipt>;
+  /** The request body each receipt is for, by id hex. */
+  readonly bodies: Map<string, string>;
   readonly requests: number;
   /** Offers `receipts` (co-signed or not) as a pending batch; returns it. */
   offerBatch(receipts: readonly Receipt[], mode?: 'escrow' | 'offchain'): Batch;
@@ -58,6 +60,7 @@ const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256'
 
 export async function startFakeOperator(o: FakeOperatorOptions): Promise<FakeOperator> {
   const receipts = new Map<string, Receipt>();
+  const bodies = new Map<string, string>();
   const pending = new Map<string, PendingBatch>();
   const batchSignatures = new Map<string, BatchSignature>();
   let requests = 0;
@@ -94,6 +97,7 @@ export async function startFakeOperator(o: FakeOperatorOptions): Promise<FakeOpe
       o.receiptKey,
     );
     receipts.set(toHex(r.id), r);
+    bodies.set(toHex(r.id), new TextDecoder().decode(requestBody));
     return r;
   };
 
@@ -173,6 +177,7 @@ export async function startFakeOperator(o: FakeOperatorOptions): Promise<FakeOpe
     url: `http://127.0.0.1:${port}`,
     cheat: 'none',
     receipts,
+    bodies,
     get requests() {
       return requests;
     },

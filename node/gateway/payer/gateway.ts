@@ -267,11 +267,12 @@ export class PayerGateway {
     return { path, body: sent, stream, dropUsageChunk, modelId, adapterId, offerModel: adapterId === '' ? modelId : adapterId, maxUnitsOut };
   }
 
-  /** Offers within the selection, not set aside, cheapest first (then by reputation). */
+  /** Offers within the selection, not set aside, cheapest first, then by reputation, then at random (to spread equals). */
   async #candidates(offerModel: string): Promise<Offer[]> {
     const s = this.#o.selection;
     const now = Date.now();
-    return (await this.#o.chain.offers(offerModel))
+    const shuffled = [...(await this.#o.chain.offers(offerModel))].map((o) => ({ o, r: Math.random() })).sort((a, b) => a.r - b.r).map((x) => x.o);
+    return shuffled
       .filter((o) => o.denom === s.denom)
       .filter((o) => s.maxPricePerUnit === undefined || o.pricePerUnit <= s.maxPricePerUnit)
       .filter((o) => s.minTrust === undefined || o.trustLevel >= s.minTrust)
@@ -279,7 +280,7 @@ export class PayerGateway {
       .filter((o) => s.minReputation === undefined || o.reputation >= s.minReputation)
       .filter((o) => (this.#banned.get(o.operator) ?? 0) <= now)
       .filter((o) => this.#endpoint(o) !== undefined)
-      .sort((a, b) => (a.pricePerUnit === b.pricePerUnit ? Number(b.reputation - a.reputation) : a.pricePerUnit < b.pricePerUnit ? -1 : 1));
+      .sort((a, b) => (a.pricePerUnit === b.pricePerUnit ? Number(b.reputation - a.reputation) : a.pricePerUnit < b.pricePerUnit ? -1 : 1)); // stable: equals stay shuffled
   }
 
   #endpoint(o: Offer): string | undefined {
@@ -490,8 +491,10 @@ export class PayerGateway {
         let ok = false;
         try {
           const r = await fetch(base + COSIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-          ok = r.ok;
-          if (!ok) this.#o.logger.warn('co-signatures refused', { operator, status: r.status, body: (await r.text()).slice(0, 300) });
+          // A 4xx is the operator's final word on these (it took the others): sending them again
+          // would block the queue behind them. A 5xx or no answer: they are sent again.
+          ok = r.ok || (r.status >= 400 && r.status < 500);
+          if (!r.ok) this.#o.logger.warn(ok ? 'co-signatures refused by the operator: not sent again' : 'co-signatures not taken', { operator, status: r.status, body: (await r.text()).slice(0, 300) });
         } catch (e) {
           this.#o.logger.warn('co-signatures not delivered', { operator, err: e as Error });
         }

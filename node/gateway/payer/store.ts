@@ -58,6 +58,13 @@ export class PayerStore {
     return v === undefined ? undefined : Receipt.decode(v);
   }
 
+  /** Every co-signed receipt, by id order. */
+  async receipts(): Promise<Receipt[]> {
+    const out: Receipt[] = [];
+    for await (const v of this.#db.values({ gte: 'r/', lt: 'r0' })) out.push(Receipt.decode(v));
+    return out;
+  }
+
   async receiptCount(): Promise<number> {
     let n = 0;
     for await (const _ of this.#db.keys({ gte: 'r/', lt: 'r0' })) n++;
