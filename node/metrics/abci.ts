@@ -12,8 +12,20 @@ import type { AbciApplication } from '../abci/types.ts';
 
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** An event attribute value used as a label: only short snake_case words, so labels stay a small set. */
-const word = (v: string | undefined): string => (v !== undefined && /^[a-z][a-z0-9_]{0,39}$/.test(v) ? v : 'other');
+/** An event attribute value used as a label, in snake_case ("receipt fraud" → receipt_fraud); anything long or odd is "other". */
+const word = (v: string | undefined): string => {
+  const w = (v ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  return /^[a-z][a-z0-9_]{0,39}$/.test(w) ? w : 'other';
+};
+
+/**
+ * The label values the chain can emit, shown at 0 from the start so that a dashboard or an alert
+ * (increase(), rate()) sees the series before the first event. Other values still count when they come.
+ */
+const FAULT_KINDS = ['receipt_fraud', 'double_claim', 'sum_fraud', 'data_unavailable', 'stale_attestation', 'reserved_job_refusal'];
+const OPERATOR_SLASH_REASONS = [...FAULT_KINDS, 'forged_attestation', 'fake_capacity'];
+const VALIDATOR_SLASH_REASONS = ['missing_signature', 'double_sign'];
+const CHALLENGE_KINDS = ['receipt', 'double_claim', 'sum', 'request', 'capacity'];
 
 export class AbciMetrics {
   readonly duration: Histogram<'method'>;
@@ -53,6 +65,11 @@ export class AbciMetrics {
     this.operatorSlashes = new Counter({ name: 'cairn_operator_slashes_total', help: 'Operator bond slashes (slash_operator events), by reason.', labelNames: ['reason'], registers });
     this.validatorSlashes = new Counter({ name: 'cairn_validator_slashes_total', help: 'Validator slashes (slash events: missing_signature, double_sign), by reason.', labelNames: ['reason'], registers });
     this.challenges = new Counter({ name: 'cairn_challenges_total', help: 'Challenges accepted on chain, by kind (receipt, double_claim, sum: batch challenges; request: a leaf asked for; capacity: a GPU capacity challenge).', labelNames: ['kind'], registers });
+    for (const kind of FAULT_KINDS) this.faults.inc({ kind }, 0);
+    for (const reason of OPERATOR_SLASH_REASONS) this.operatorSlashes.inc({ reason }, 0);
+    for (const reason of VALIDATOR_SLASH_REASONS) this.validatorSlashes.inc({ reason }, 0);
+    for (const kind of CHALLENGE_KINDS) this.challenges.inc({ kind }, 0);
+    for (const status of ['accept', 'reject']) this.proposals.inc({ status }, 0);
   }
 
   /** The first message's type URL, "unknown" for one the app does not route, "undecodable" for bytes that are not a tx. */
@@ -92,8 +109,10 @@ export class AbciMetrics {
       this.#lastBlockSeconds = seconds;
       this.blockTimestamp.set(seconds);
     }
+    // Every validator of the last commit has a series (at 0 while it signs), so its first miss shows in increase().
     for (const v of req.decidedLastCommit?.votes ?? []) {
-      if (v.blockIdFlag === BlockIDFlag.BLOCK_ID_FLAG_ABSENT && v.validator !== undefined) this.missed.inc({ validator: Buffer.from(v.validator.address).toString('hex').toUpperCase() });
+      if (v.validator === undefined) continue;
+      this.missed.inc({ validator: Buffer.from(v.validator.address).toString('hex').toUpperCase() }, v.blockIdFlag === BlockIDFlag.BLOCK_ID_FLAG_ABSENT ? 1 : 0);
     }
   }
 

@@ -21,6 +21,8 @@ export interface Economics {
   readonly lastEpoch: { readonly epoch: bigint; readonly scheduled: bigint; readonly operators: bigint; readonly validators: bigint } | undefined;
   /** By denom: what payers can still lock, and what pending batches lock. */
   readonly escrow: ReadonlyMap<string, { available: bigint; locked: bigint }>;
+  /** Emission's denom, shown in the escrow gauges at 0 before any payer deposits. */
+  readonly denom: string;
   readonly batches: { readonly pending: number; readonly finalized: number; readonly rejected: number };
   readonly openDataRequests: number;
   readonly openCapacityChallenges: number;
@@ -81,12 +83,15 @@ export async function readEconomics(store: KVRead): Promise<Economics> {
     mintedTotal: (await emission.mintedTotal.get(store)) ?? 0n,
     lastEpoch: last === undefined ? undefined : { epoch: last[1].epoch, scheduled: big(last[1].scheduled), operators: big(last[1].operatorsMinted), validators: big(last[1].validatorsMinted) },
     escrow,
+    denom: params?.denom ?? 'ucairn',
     batches: { pending, rejected, finalized: Math.max(0, total - pending - rejected) },
     openDataRequests: await count(receipts.requests.entries(store)),
     openCapacityChallenges: await count(emission.challengeDeadlines.entries(store)),
     operators,
   };
 }
+
+const OPERATOR_STATUSES = ['active', 'jailed', 'unbonding', 'tombstoned'];
 
 function operatorStatus(s: OperatorStatus): string {
   switch (s) {
@@ -163,14 +168,14 @@ export class EconomicsGauges {
     for (const [denom, v] of e.supply) this.#supply.set({ denom }, num(v));
     if (e.maxSupply !== undefined) this.#maxSupply.set(num(e.maxSupply));
     this.#minted.set(num(e.mintedTotal));
-    if (e.lastEpoch !== undefined) {
-      this.#epoch.set(num(e.lastEpoch.epoch));
-      this.#epochScheduled.set(num(e.lastEpoch.scheduled));
-      this.#epochMinted.set({ to: 'operators' }, num(e.lastEpoch.operators));
-      this.#epochMinted.set({ to: 'validators' }, num(e.lastEpoch.validators));
-    }
+    // Before the first epoch end: epoch 0, nothing minted.
+    const last = e.lastEpoch ?? { epoch: 0n, scheduled: 0n, operators: 0n, validators: 0n };
+    this.#epoch.set(num(last.epoch));
+    this.#epochScheduled.set(num(last.scheduled));
+    this.#epochMinted.set({ to: 'operators' }, num(last.operators));
+    this.#epochMinted.set({ to: 'validators' }, num(last.validators));
     this.#escrow.reset();
-    for (const [denom, { available, locked }] of e.escrow) {
+    for (const [denom, { available, locked }] of [...(e.escrow.has(e.denom) ? [] : [[e.denom, { available: 0n, locked: 0n }] as const]), ...e.escrow]) {
       this.#escrow.set({ denom, state: 'available' }, num(available));
       this.#escrow.set({ denom, state: 'locked' }, num(locked));
     }
@@ -179,6 +184,10 @@ export class EconomicsGauges {
     this.#challenges.set({ kind: 'capacity' }, e.openCapacityChallenges);
     this.#operators.reset();
     this.#bonds.reset();
+    for (const status of OPERATOR_STATUSES) {
+      this.#operators.set({ status }, 0);
+      this.#bonds.set({ status }, 0);
+    }
     for (const [status, { count: n, bond }] of e.operators) {
       this.#operators.set({ status }, n);
       this.#bonds.set({ status }, num(bond));

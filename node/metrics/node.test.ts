@@ -122,7 +122,7 @@ describe('node metrics', () => {
     metrics!.abci.onFinalizeBlock(
       { txs: [], height: 2n, time: { seconds: 10n, nanos: 0 }, decidedLastCommit: { round: 0, votes: [] }, hash: new Uint8Array(), misbehavior: [], nextValidatorsHash: new Uint8Array(), proposerAddress: new Uint8Array() },
       {
-        events: [ev('operator_fault', { kind: 'receipt_fraud' }), ev('slash_operator', { reason: 'receipt_fraud' }), ev('slash', { reason: 'double_sign' }), ev('capacity_challenge', {}), ev('operator_fault', { kind: '<script>' })],
+        events: [ev('operator_fault', { kind: 'receipt fraud' }), ev('slash_operator', { reason: 'receipt fraud' }), ev('slash', { reason: 'double_sign' }), ev('capacity_challenge', {}), ev('operator_fault', { kind: '<script>' }), ev('operator_fault', { kind: 'x'.repeat(100) })],
         txResults: [],
         validatorUpdates: [],
         appHash: new Uint8Array(),
@@ -130,7 +130,10 @@ describe('node metrics', () => {
     );
     const m = parse(await metrics!.text());
     expect(m.get('cairn_operator_faults_total{kind="receipt_fraud"}')).toBe(1);
-    expect(m.get('cairn_operator_faults_total{kind="other"}')).toBe(1);
+    expect(m.get('cairn_operator_faults_total{kind="other"}')).toBe(2);
+    // Known kinds are there at 0 before their first event.
+    expect(m.get('cairn_operator_faults_total{kind="double_claim"}')).toBe(0);
+    expect(m.get('cairn_validator_slashes_total{reason="missing_signature"}')).toBe(0);
     expect(m.get('cairn_operator_slashes_total{reason="receipt_fraud"}')).toBe(1);
     expect(m.get('cairn_validator_slashes_total{reason="double_sign"}')).toBe(1);
     expect(m.get('cairn_challenges_total{kind="capacity"}')).toBe(1);
