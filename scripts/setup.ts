@@ -1,16 +1,20 @@
 // Run by `npm start` and `npm test` before anything else: makes sure the pinned CometBFT binary is in
-// `.tools/bin`, libfaketime (the chaos run's clock skew) is installed and, for `npm test` only (it is
-// large, and only the explorer's browser test needs it), Debian's chromium. Idempotent; when all
-// are there this takes well under 200 ms.
+// `.tools/bin`, libfaketime (the chaos run's clock skew) is installed and, for `npm test` only (they
+// are large, and only the explorer's browser test and the monitoring test need them), Debian's
+// chromium and prometheus. Idempotent; when all are there this takes well under 200 ms.
 import { ensureCometbft } from '../node/cometbft/install.ts';
 import { ensureLibfaketime } from './libfaketime.ts';
 import { ensureChromium } from './chromium.ts';
+import { ensurePrometheus } from './prometheus.ts';
 
 try {
   const result = await ensureCometbft({ log: (line) => console.error(`setup: ${line}`) });
   if (result.installed) console.error(`setup: CometBFT ${result.version} is at ${result.binary}`);
   ensureLibfaketime((line) => console.error(`setup: ${line}`));
-  if (process.env['npm_lifecycle_event'] === 'test') ensureChromium((line) => console.error(`setup: ${line}`));
+  if (process.env['npm_lifecycle_event'] === 'test') {
+    ensureChromium((line) => console.error(`setup: ${line}`));
+    ensurePrometheus((line) => console.error(`setup: ${line}`));
+  }
 } catch (error) {
   console.error(`setup: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
