@@ -49,8 +49,9 @@ export async function connectChain(opts: ConnectOptions): Promise<ChainLinks> {
     findBatch: async (payer, epoch, root) => {
       let key: Uint8Array | undefined;
       for (;;) {
-        const r = await receipts.batches({ operator: opts.operator, payer, hasEpoch: true, epoch, pagination: { limit: 200n, ...(key === undefined ? {} : { key }) } });
-        const hit = r.batches.find((b) => Buffer.from(b.root).equals(Buffer.from(root)));
+        // The query takes one filter: this operator's batches, matched by payer, epoch and root.
+        const r = await receipts.batches({ operator: opts.operator, pagination: { limit: 200n, ...(key === undefined ? {} : { key }) } });
+        const hit = r.batches.find((b) => b.payer === payer && b.epoch === epoch && Buffer.from(b.root).equals(Buffer.from(root)));
         if (hit !== undefined) return hit.id;
         const next = r.pagination?.nextKey;
         if (next === undefined || next.length === 0) return undefined;
