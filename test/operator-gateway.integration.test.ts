@@ -1,0 +1,201 @@
+// `cairn operator serve` as a real process on a real localnet (`--operators 2`: receipt key files, a
+// payer with escrow and an authorised payer key), in front of the test OpenAI-compatible upstream.
+// The test plays the payer's gateway: it signs requests with the payer key, checks and co-signs the
+// receipts, and signs the batches the operator gateway offers (signBatchAsPayer, from the receipts
+// it co-signed itself). Everything else — cutting, publishing, submitting, revealing the sample,
+// following the batch to finalization — the operator gateway does alone. Then the gateway is
+// SIGKILLed mid-settlement and restarted: it resumes, never submits a root twice, and every
+// receipt ends in exactly one finalized batch.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { QueryClient } from '@cosmjs/stargate';
+import { type CometClient, connectComet } from '@cosmjs/tendermint-rpc';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { Localnet, libp2pAddress } from '../localnet/index.ts';
+import type { GatewayStatus } from '../node/gateway/operator/gateway.ts';
+import { freePort } from '../node/cometbft/ports.ts';
+import { BatchStatus, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
+import { ed25519FromSeed } from '../sdk/ed25519.ts';
+import { COSIGN_PATH, PENDING_BATCHES_PATH, RECEIPT_HEADER, batchSignaturePath, decodeReceipt, signRequest, type PendingBatch } from '../sdk/gateway/protocol.ts';
+import { buildBatch } from '../sdk/receipts/batch.ts';
+import { signBatchAsPayer, signedLedger } from '../sdk/receipts/batch-signature.ts';
+import { queryReceipts } from '../sdk/receipts/queries.ts';
+import { signReceipt } from '../sdk/receipts/receipt.ts';
+import { queryClientAbci } from '../sdk/queries.ts';
+import { eventually } from './support/localnet.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from './support/openai-upstream.ts';
+
+const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
+const PRICE = 2n; // the playground's price per unit
+
+let net: Localnet;
+let upstream: OpenAiUpstream;
+let comet: CometClient;
+let gatewayUrl: string;
+let gateway: ChildProcess | undefined;
+let gatewayLog = '';
+let dataDir: string;
+let payerSigner: ReturnType<typeof ed25519FromSeed>;
+/** Every receipt this "payer gateway" co-signed, by id. */
+const cosigned = new Map<string, Receipt>();
+
+async function startGateway(): Promise<void> {
+  const p = net.manifest.playground!;
+  const op = p.operators[0]!;
+  const peer = (await libp2pAddress(net.nodes[0]!))!;
+  const port = Number(new URL(gatewayUrl).port);
+  const child = spawn(
+    process.execPath,
+    [CLI, 'operator', 'serve', '--upstream', upstream.url, '--key', op.key, '--receipt-key', op.receiptKeyFile, '--keyring-backend', 'test', '--keyring-dir', p.keyringDir, '--node', net.rpcUrl('node0'), '--listen', `127.0.0.1:${port}`, '--peer', peer, '--batch-size', '4', '--batch-age', '2', '--data', dataDir, '--credit-limit', '100000000ucairn'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout!.on('data', (d: Buffer) => (gatewayLog += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (gatewayLog += d.toString()));
+  gateway = child;
+  await eventually('the operator gateway to listen', 60_000, async () => ((await fetch(`${gatewayUrl}/v1/models`).catch(() => undefined))?.ok === true ? true : undefined), 300);
+}
+
+function killGateway(): Promise<void> {
+  const child = gateway!;
+  gateway = undefined;
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+async function status(): Promise<GatewayStatus> {
+  return (await (await fetch(`${gatewayUrl}/cairn/v1/status`)).json()) as GatewayStatus;
+}
+
+/** One request as the payer's gateway makes it; returns the receipt after checking and co-signing it. */
+async function request(i: number): Promise<Receipt> {
+  const p = net.manifest.playground!;
+  const op = p.operators[0]!;
+  const stream = i % 2 === 1;
+  const model = i % 3 === 2 ? `${p.model}@${p.adapter}` : p.model;
+  const words = Array.from({ length: 3 + (i % 5) }, (_, k) => `w${k}`).join(' ');
+  const body = new TextEncoder().encode(JSON.stringify({ model, messages: [{ role: 'user', content: words }], max_tokens: 4 + (i % 3), stream }));
+  const id = new Uint8Array(randomBytes(32));
+  const headers = signRequest(net.chainId, op.address, p.payer.address, id, BigInt(Math.floor(Date.now() / 1000)), body, payerSigner);
+  const res = await fetch(`${gatewayUrl}/v1/chat/completions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+  expect(res.status).toBe(200);
+  let receipt: Receipt;
+  if (stream) {
+    const text = await res.text();
+    const m = /event: cairn-receipt\ndata: (\S+)\n\ndata: \[DONE\]\n\n$/.exec(text);
+    expect(m).not.toBeNull();
+    receipt = decodeReceipt(m![1]!);
+  } else {
+    await res.arrayBuffer();
+    receipt = decodeReceipt(res.headers.get(RECEIPT_HEADER)!);
+  }
+  expect(receipt.amount).toBe(String((receipt.unitsIn + receipt.unitsOut) * PRICE));
+  expect(receipt.unitsIn).toBe(BigInt(3 + (i % 5)));
+  expect(receipt.unitsOut).toBe(BigInt(4 + (i % 3)));
+  const signed = signReceipt(receipt, 'payer', payerSigner);
+  const idHex = Buffer.from(id).toString('hex');
+  cosigned.set(idHex, signed);
+  const r = await fetch(`${gatewayUrl}${COSIGN_PATH}`, { method: 'POST', body: JSON.stringify({ payer: p.payer.address, signatures: [{ id: idHex, payerSignature: Buffer.from(signed.payerSignature).toString('hex') }] }) });
+  expect(r.status).toBe(200);
+  return signed;
+}
+
+/** Signs every batch the gateway offers, as a payer gateway would: rebuilt from its own receipts. */
+async function signOfferedBatches(): Promise<number> {
+  const p = net.manifest.playground!;
+  const { batches } = (await (await fetch(`${gatewayUrl}${PENDING_BATCHES_PATH}?payer=${p.payer.address}`)).json()) as { batches: PendingBatch[] };
+  for (const b of batches) {
+    const mine = b.receiptIds.map((id) => cosigned.get(id)!);
+    const batch = buildBatch(mine);
+    expect(Buffer.from(batch.header.root).toString('hex')).toBe(b.root);
+    const msg = signBatchAsPayer(batch, 'escrow', payerSigner, signedLedger(mine));
+    const r = await fetch(`${gatewayUrl}${batchSignaturePath(b.root)}`, { method: 'POST', body: JSON.stringify({ payerKey: Buffer.from(msg.payerKey).toString('hex'), payerSignature: Buffer.from(msg.payerSignature).toString('hex') }) });
+    expect(r.status).toBe(200);
+  }
+  return batches.length;
+}
+
+async function chainBatches(): Promise<{ id: bigint; root: string; status: BatchStatus; count: bigint; operatorAmount: string }[]> {
+  const op = net.manifest.playground!.operators[0]!;
+  const r = await queryReceipts(queryClientAbci(new QueryClient(comet))).batches({ operator: op.address, pagination: { limit: 500n } });
+  return r.batches.map((b) => ({ id: b.id, root: Buffer.from(b.root).toString('hex'), status: b.status, count: b.count, operatorAmount: b.split?.operatorAmount ?? '0' }));
+}
+
+beforeAll(async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'cairn-opgw-net-')), 'net');
+  dataDir = join(dir, 'gateway-data');
+  net = await Localnet.create({
+    dir,
+    validators: 1,
+    operators: 2,
+    blockTimeMs: 500,
+    genesis: {
+      receipts: { params: { dispute_window_blocks: '16', reveal_window: '8', escrow_withdraw_delay: '40', sample_count: 2 } },
+      // no capacity challenges: this test has no benchmark runner to answer them
+      emission: { params: { capacity_challenges_per_epoch: 0 } },
+    },
+  });
+  await net.up({ killOnExit: true, timeoutMs: 120_000 });
+  comet = await connectComet(net.rpcUrl('node0'));
+  upstream = await startOpenAiUpstream();
+  payerSigner = ed25519FromSeed(new Uint8Array(Buffer.from((await readFile(net.manifest.playground!.payer.payerKeyFile, 'utf8')).trim(), 'hex')));
+  gatewayUrl = `http://127.0.0.1:${await freePort()}`;
+  await startGateway();
+}, 240_000);
+
+afterAll(async () => {
+  if (gateway !== undefined) await killGateway();
+  comet?.disconnect();
+  await upstream?.close();
+  await net?.down({ reset: true });
+});
+
+describe('cairn operator serve on a localnet', () => {
+  it('serves signed requests, and batches, publishes, submits, reveals and gets paid by itself', async () => {
+    onTestFailed(() => console.log(`operator gateway log:\n${gatewayLog.slice(-6000)}`));
+    for (let i = 0; i < 8; i++) await request(i);
+    // two models (the base and the adapter): at least two batches
+    await eventually('batches offered to the payer', 60_000, async () => ((await signOfferedBatches()) > 0 && (await status()).batches['awaiting_signature'] === 0 ? true : undefined), 1000);
+    const s = await eventually('every batch finalized', 180_000, async () => {
+      await signOfferedBatches();
+      const st = await status();
+      return st.pending.length === 0 && (st.batches['finalized'] ?? 0) >= 2 ? st : undefined;
+    }, 1000);
+    const onChain = await chainBatches();
+    expect(onChain.every((b) => b.status === BatchStatus.BATCH_STATUS_FINALIZED)).toBe(true);
+    expect(onChain.reduce((n, b) => n + b.count, 0n)).toBe(8n);
+    expect(s.earnings).toBe(onChain.reduce((n, b) => n + BigInt(b.operatorAmount), 0n).toString());
+    expect(BigInt(s.earnings)).toBeGreaterThan(0n);
+  }, 300_000);
+
+  it('resumes after SIGKILL mid-settlement without losing a receipt or submitting a root twice', async () => {
+    onTestFailed(() => console.log(`operator gateway log:\n${gatewayLog.slice(-6000)}`));
+    const before = (await chainBatches()).length;
+    for (let i = 0; i < 8; i++) await request(100 + i);
+    await eventually('batches offered', 60_000, async () => ((await signOfferedBatches()) > 0 ? true : undefined), 500);
+    // killed right after the payer signed: the gateway is about to (or just did) publish and submit
+    await killGateway();
+    await startGateway();
+    await eventually('every batch finalized after the restart', 180_000, async () => {
+      await signOfferedBatches();
+      const st = await status();
+      return st.pending.length === 0 ? st : undefined;
+    }, 1000);
+    const onChain = await chainBatches();
+    const roots = onChain.map((b) => b.root);
+    expect(new Set(roots).size).toBe(roots.length);
+    expect(onChain.length).toBeGreaterThan(before);
+    expect(onChain.every((b) => b.status === BatchStatus.BATCH_STATUS_FINALIZED)).toBe(true);
+    // every receipt the payer co-signed is in exactly one finalized batch
+    expect(onChain.reduce((n, b) => n + b.count, 0n)).toBe(BigInt(cosigned.size));
+    const s = await status();
+    expect(s.earnings).toBe(onChain.reduce((n, b) => n + BigInt(b.operatorAmount), 0n).toString());
+    expect(s.credit).toEqual([]);
+  }, 300_000);
+});
+
