@@ -8,7 +8,7 @@
 // receipt ends in exactly one finalized batch.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +135,7 @@ beforeAll(async () => {
     operators: 2,
     blockTimeMs: 500,
     genesis: {
-      receipts: { params: { dispute_window_blocks: '16', reveal_window: '8', escrow_withdraw_delay: '40', sample_count: 2 } },
+      receipts: { params: { dispute_window_blocks: '50', reveal_window: '30', escrow_withdraw_delay: '100', sample_count: 2 } },
       // no capacity challenges: this test has no benchmark runner to answer them
       emission: { params: { capacity_challenges_per_epoch: 0 } },
     },
@@ -150,6 +150,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (gateway !== undefined) await killGateway();
+  if (process.env['CAIRN_KEEP_GATEWAY_LOG'] !== undefined) await writeFile(process.env['CAIRN_KEEP_GATEWAY_LOG'], gatewayLog);
   comet?.disconnect();
   await upstream?.close();
   await net?.down({ reset: true });

@@ -13,6 +13,7 @@
 // - Only receipts that finished before the latest block are taken (the chain wants finished_at
 //   before the submission block's time); receipts the chain would judge outside their epoch's window
 //   are dropped, never submitted: a dropped receipt is unpaid, a submitted one would be fraud.
+// - Each pass reveals and answers before it submits anything new.
 // - Before submitting a signed batch the gateway looks for its root on chain, so a submission
 //   whose result was lost to a crash is found, not repeated (the chain refuses a second copy anyway).
 import type { EncodeObject } from '@cosmjs/proto-signing';
@@ -98,8 +99,16 @@ export class Settlement {
   async #pass(): Promise<void> {
     const tip = await this.#d.chain.tip();
     await this.cut(tip);
-    for (const b of await this.#d.store.batches()) {
-      if (isFinal(b)) continue;
+    // Reveals and answers first: they have deadlines (missing one is fraud); and at most one
+    // submission per pass (publishing can wait on peers), so a pass never holds a reveal back long.
+    const order = (b: BatchRecord): number => (b.state === 'submitted' || b.state === 'revealed' ? 0 : 1);
+    const open = (await this.#d.store.batches()).filter((b) => !isFinal(b)).sort((a, b) => order(a) - order(b));
+    let submitted = false;
+    for (const b of open) {
+      if (b.state === 'signed') {
+        if (submitted) continue;
+        submitted = true;
+      }
       try {
         await this.#advance(b, tip);
       } catch (e) {
