@@ -208,10 +208,8 @@ export class PayerGateway {
     };
     every(this.#o.cosignIntervalMs ?? 200, () => this.flushCosignatures());
     every(this.#o.batchPollIntervalMs ?? 2000, () => this.pollBatches());
-    if (this.#o.escrow !== undefined) {
-      every(this.#o.escrowCheckIntervalMs ?? 10_000, () => this.checkEscrow());
-      void this.checkEscrow().catch((e: unknown) => this.#o.logger.warn('escrow check failed', { err: e as Error }));
-    }
+    every(this.#o.escrowCheckIntervalMs ?? 10_000, () => this.checkEscrow());
+    void this.checkEscrow().catch((e: unknown) => this.#o.logger.warn('escrow check failed', { err: e as Error }));
     this.#o.logger.info('payer gateway listening', { url: this.url, payer: this.#o.payer, key: toHex(this.#o.payerKey.publicKey) });
   }
 
@@ -589,13 +587,13 @@ export class PayerGateway {
     return { payerKey: toHex(msg.payerKey), payerSignature: toHex(msg.payerSignature) };
   }
 
-  /** Deposits escrow when the available amount is under the threshold; one deposit at a time. */
+  /** Reads the available escrow; deposits when it is under the threshold, one deposit at a time. */
   async checkEscrow(): Promise<void> {
-    const t = this.#o.escrow;
-    if (t === undefined || this.#deposit !== undefined || this.#stopped) return;
+    if (this.#deposit !== undefined || this.#stopped) return;
     const available = await this.#o.chain.escrowAvailable(this.#o.payer);
     this.metrics.escrowAvailable.set(Number(available));
-    if (available >= t.threshold) return;
+    const t = this.#o.escrow;
+    if (t === undefined || available >= t.threshold) return;
     this.#o.logger.info('escrow below threshold: depositing', { available, threshold: t.threshold, amount: t.amount });
     this.#deposit = t
       .deposit(t.amount)
