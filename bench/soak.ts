@@ -27,10 +27,11 @@ const CAIRN = 1_000_000n;
 const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function rssOfPid(pid: number | undefined): Promise<number> {
+/** A /proc/<pid>/status field in bytes (VmRSS, RssAnon, RssFile), NaN when the process is gone. */
+async function statusBytes(pid: number | undefined, field: 'VmRSS' | 'RssAnon' | 'RssFile'): Promise<number> {
   if (pid === undefined) return NaN;
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
 }
 
 const wallets = await Promise.all(MNEMONICS.map((m) => DirectSecp256k1HdWallet.fromMnemonic(m, { prefix: 'cairn' })));
@@ -101,10 +102,12 @@ try {
   })();
 
   // ---- a sample per minute ----
-  interface Sample { minute: number; height: number; blockMs: number; app: number[]; heap: number[]; lag: number[]; comet: number[] }
+  // The app's RSS in two parts: private memory (heap, buffers, LevelDB's block cache) and file pages
+  // (LevelDB maps its table files: those pages grow with the database and the kernel reclaims them).
+  interface Sample { minute: number; height: number; blockMs: number; app: number[]; anon: number[]; file: number[]; heap: number[]; lag: number[]; comet: number[] }
   const samples: Sample[] = [];
   let last = { height: await latestHeight(rpc(0)), at: Date.now() };
-  console.log('min  height  block ms  app RSS MiB (per node)   heap MiB        lag p99 ms    CometBFT RSS MiB   sent/refused/batches');
+  console.log('min  height  block ms  app RSS MiB (per node)   private MiB      file MiB         heap MiB        lag p99 ms    CometBFT RSS MiB   sent/refused/batches');
   for (let minute = 1; !done(); minute++) {
     await sleep(Math.min(60_000, Math.max(0, deadline - Date.now())));
     const height = await latestHeight(rpc(0)).catch(() => last.height);
@@ -114,13 +117,15 @@ try {
       height,
       blockMs: height > last.height ? Math.round((Date.now() - last.at) / (height - last.height)) : NaN,
       app: metrics.map((m) => m.get('process_resident_memory_bytes') ?? NaN),
+      anon: await Promise.all(validators.map((v) => statusBytes(net.node(v).pids?.app, 'RssAnon'))),
+      file: await Promise.all(validators.map((v) => statusBytes(net.node(v).pids?.app, 'RssFile'))),
       heap: metrics.map((m) => m.get('nodejs_heap_size_used_bytes') ?? NaN),
       lag: metrics.map((m) => (m.get('nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000),
-      comet: await Promise.all(validators.map((v) => rssOfPid(net.node(v).pids?.cometbft))),
+      comet: await Promise.all(validators.map((v) => statusBytes(net.node(v).pids?.cometbft, 'VmRSS'))),
     };
     last = { height, at: Date.now() };
     samples.push(s);
-    console.log(`${String(minute).padStart(3)}  ${String(height).padStart(6)}  ${String(s.blockMs).padStart(8)}  ${s.app.map(mib).join(' ').padEnd(24)} ${s.heap.map(mib).join(' ').padEnd(15)} ${s.lag.map((x) => x.toFixed(0)).join(' ').padEnd(13)} ${s.comet.map(mib).join(' ').padEnd(18)} ${sent}/${refused}/${gossiped}`);
+    console.log(`${String(minute).padStart(3)}  ${String(height).padStart(6)}  ${String(s.blockMs).padStart(8)}  ${s.app.map(mib).join(' ').padEnd(24)} ${s.anon.map(mib).join(' ').padEnd(16)} ${s.file.map(mib).join(' ').padEnd(16)} ${s.heap.map(mib).join(' ').padEnd(15)} ${s.lag.map((x) => x.toFixed(0)).join(' ').padEnd(13)} ${s.comet.map(mib).join(' ').padEnd(18)} ${sent}/${refused}/${gossiped}`);
   }
   stopping = true;
   await Promise.all([...load, gossip]);
@@ -130,7 +135,7 @@ try {
   const end = samples.at(-1);
   if (base !== undefined && end !== undefined) {
     const growth = (a: number[], b: number[]): string => a.map((x, i) => `${(((b[i]! - x) / x) * 100).toFixed(1)}%`).join(' ');
-    console.log(`\nfrom minute ${base.minute} to ${end.minute}: app RSS ${growth(base.app, end.app)}; heap ${growth(base.heap, end.heap)}; CometBFT RSS ${growth(base.comet, end.comet)}`);
+    console.log(`\nfrom minute ${base.minute} to ${end.minute}: app RSS ${growth(base.app, end.app)} (private ${growth(base.anon, end.anon)}, file pages ${growth(base.file, end.file)}); heap ${growth(base.heap, end.heap)}; CometBFT RSS ${growth(base.comet, end.comet)}`);
     console.log(`app RSS max ${mib(Math.max(...samples.flatMap((s) => s.app)))} MiB; lag p99 max ${Math.max(...samples.flatMap((s) => s.lag)).toFixed(0)} ms; block time ${Math.min(...samples.map((s) => s.blockMs))}–${Math.max(...samples.map((s) => s.blockMs))} ms; ${sent} sends accepted by CheckTx, ${refused} refused, ${gossiped} batches gossiped`);
   }
 } finally {
