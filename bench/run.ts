@@ -3,7 +3,8 @@
 //  1. Throughput and latency of bank sends through a real CometBFT: the app runs in this process,
 //     CometBFT as its child, and a load generator (bench/load.ts) as a second child that sends
 //     pre-signed txs with broadcast_tx_sync at increasing offered rates.
-//  2. Micro-figures: signature verification (bench/crypto.ts) and the state store (bench/store.ts).
+//  2. Micro-figures: signature verification (bench/crypto.ts), the state store (bench/store.ts),
+//     receipts (bench/receipts.ts) and the operator gateway (bench/gateway.ts).
 //
 // Options: --rates 250,500,1000,1500,2000  --seconds 10  --accounts 2000  --in-flight 1000
 //          --block-ms 1000  --indexer kv|null  --no-micro  --keep-home  --profile <dir> (a V8 CPU profile of this
@@ -606,6 +607,8 @@ if (!opt['no-micro']) {
   console.log(store.trim());
   console.log('\n## Receipts: batches, proofs and on-chain cost (bench/receipts.ts)\n');
   console.log((await runScript('./receipts.ts')).trim());
+  console.log('\n## Operator gateway: added latency, requests/s, receipts signed/s (bench/gateway.ts)\n');
+  console.log((await runScript('./gateway.ts')).trim());
 }
 printSummary(results, probe, micro);
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s.`);
