@@ -22,6 +22,7 @@ import { WatcherService, type WatcherServiceOptions } from './watcher/service.ts
 import { loadOrCreateWatcherKey } from './watcher/key.ts';
 import { MetricsServer } from './metrics/server.ts';
 import { NodeMetrics } from './metrics/node.ts';
+import { AppHashCheck } from './metrics/app-hash.ts';
 import { readValidatorKey } from './cometbft/keys.ts';
 import type { Service } from './service.ts';
 import { upgradeHandlers } from './upgrades.ts';
@@ -151,6 +152,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     let metrics: MetricsServer | undefined;
     if (nodeMetrics !== undefined) {
       nodeMetrics.addParts({ p2p, watcher });
+      // [watcher] rpc naming another node: this node's app hashes are compared with its headers.
+      if (config.watcherRpc !== '') await run(new AppHashCheck({ rpcUrl: config.watcherRpc, appHashAt: (h) => nodeMetrics.abci.appHashAt(h), registry: nodeMetrics.registry, logger: componentLogger(opts.logger, 'metrics') }));
       const { host, port } = parseHostPort(config.metricsListen, 'app.toml [metrics] listen');
       metrics = await run(new MetricsServer({ host, port, collect: () => nodeMetrics.text(), logger: componentLogger(opts.logger, 'metrics') }));
       opts.logger.info('metrics endpoint', { url: metrics.url });

@@ -46,6 +46,8 @@ export class AbciMetrics {
   /** Type URLs the app routes; anything else is labelled "unknown" (a sender must not mint label values). */
   readonly #known: ReadonlySet<string>;
   #lastBlockSeconds: number | undefined;
+  /** The app hash after each recent block, for AppHashCheck. */
+  readonly #appHashes = new Map<bigint, Uint8Array>();
 
   constructor(reg: Registry, knownMsgTypes: ReadonlySet<string>) {
     const registers = [reg];
@@ -88,7 +90,14 @@ export class AbciMetrics {
     this.checkTx.inc({ type, code: String(res.code), codespace: res.codespace, msg_type: this.msgType(req.tx) });
   }
 
+  /** The app hash this node computed after `height` (the last 256 blocks it ran). */
+  appHashAt(height: bigint): Uint8Array | undefined {
+    return this.#appHashes.get(height);
+  }
+
   onFinalizeBlock(req: RequestFinalizeBlock, res: ResponseFinalizeBlock): void {
+    this.#appHashes.set(req.height, res.appHash);
+    this.#appHashes.delete(req.height - 256n);
     let bytes = 0;
     let gas = 0n;
     req.txs.forEach((tx, i) => {
