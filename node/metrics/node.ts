@@ -3,7 +3,7 @@
 // (economics.ts, read from committed state after each Commit), and the live counters of the libp2p
 // host, the watcher and the availability reporter (read at each scrape). A part that is off exposes
 // nothing (not zeros). Not consensus code.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, type Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AbciApplication } from '../abci/types.ts';
 import type { CairnApp } from '../app.ts';
 import type { Logger } from '../log.ts';
@@ -36,6 +36,9 @@ function processMetrics(): Registry {
   if (processRegistry === undefined) {
     processRegistry = new Registry();
     collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 20 });
+    // GC pauses are counted by kind once one happens; the series exist from the start.
+    const gc = processRegistry.getSingleMetric('nodejs_gc_duration_seconds') as Histogram<'kind'> | undefined;
+    for (const kind of ['minor', 'major', 'incremental', 'weakcb']) gc?.zero({ kind });
   }
   return processRegistry;
 }
