@@ -4,7 +4,7 @@
 // finalized batch, the chain locked and paid exactly the receipts' amounts (escrow, royalties,
 // fee, operators), and the nodes' watchers challenged nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { QueryClient } from '@cosmjs/stargate';
@@ -58,6 +58,7 @@ afterAll(async () => {
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
   await upstream?.close();
   await net?.down({ reset: true });
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 describe('payer gateway → operator gateways → upstream on a 4-validator localnet', () => {

@@ -5,7 +5,7 @@
 // still reach the operators, no receipt is signed into a second batch, and the chain takes the
 // batch it signed. The escrow top-up goes through the CLI's transaction path.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { QueryClient } from '@cosmjs/stargate';
@@ -37,6 +37,7 @@ let sender: PlaygroundSender;
 let receipts: ReturnType<typeof queryReceipts>;
 let epoch = 0n;
 let epochTimer: NodeJS.Timeout;
+let dir: string;
 let dataDir: string;
 let home: string;
 let port: number;
@@ -70,7 +71,7 @@ async function kill(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cairn-payer-net-'));
+  dir = await mkdtemp(join(tmpdir(), 'cairn-payer-net-'));
   dataDir = join(dir, 'payer-data');
   home = join(dir, 'payer-home');
   [port] = await freePorts(1) as [number];
@@ -99,6 +100,7 @@ afterAll(async () => {
   await upstream?.close();
   sender?.disconnect();
   await net?.down({ reset: true });
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 describe('cairn payer serve on a localnet', () => {
