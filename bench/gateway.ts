@@ -19,7 +19,7 @@ import { generateEd25519 } from '../sdk/ed25519.ts';
 import { signRequest } from '../sdk/gateway/protocol.ts';
 import { buildBatch } from '../sdk/receipts/batch.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
-import { startOpenAiUpstream } from '../test/support/openai-upstream.ts';
+import { startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 
 const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' } } });
 const N = Number(args.requests);

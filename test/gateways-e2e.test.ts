@@ -18,7 +18,7 @@ import { BatchStatus } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { toHex } from '../sdk/bytes.ts';
 import { queryReceipts } from '../sdk/receipts/queries.ts';
 import { eventually, scrapeSum } from './support/localnet.ts';
-import { type OpenAiUpstream, startOpenAiUpstream } from './support/openai-upstream.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 /** 1,000 in the issue; this 2-core machine shared by several agents runs a smaller count (see the report). */

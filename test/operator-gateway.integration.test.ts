@@ -27,7 +27,7 @@ import { queryReceipts } from '../sdk/receipts/queries.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
 import { queryClientAbci } from '../sdk/queries.ts';
 import { eventually } from './support/localnet.ts';
-import { type OpenAiUpstream, startOpenAiUpstream } from './support/openai-upstream.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
 const PRICE = 2n; // the playground's price per unit

@@ -24,7 +24,7 @@ import { queryReceipts } from '../sdk/receipts/queries.ts';
 import { receiptSignBytes } from '../sdk/receipts/receipt.ts';
 import { type FakeOperator, startFakeOperator } from './support/fake-operator.ts';
 import { eventually } from './support/localnet.ts';
-import { type OpenAiUpstream, startOpenAiUpstream } from './support/openai-upstream.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 import { PlaygroundSender } from './support/paid-batch.ts';
 
 const REPO = resolve(import.meta.dirname, '..');

@@ -16,7 +16,7 @@ import { silentLogger } from '../node/log.ts';
 import { queryPayerChain } from '../node/gateway/payer/chain.ts';
 import { PayerGateway, type PayerGatewayOptions } from '../node/gateway/payer/gateway.ts';
 import { type FakeOperator, type Cheat, startFakeOperator } from './support/fake-operator.ts';
-import { type OpenAiUpstream, startOpenAiUpstream } from './support/openai-upstream.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 import { BASE_MODEL, CHAIN_ID, DENOM, ReceiptsChain } from './support/receipts-chain.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenAiUpstream, startOpenAiUpstream } from '../../test/support/openai-upstream.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from './demo-upstream.ts';
 import { formatSseEvent, sseEvents } from './sse.ts';
 import { UpstreamClient, UpstreamError, readAll, usageOf } from './upstream.ts';
 

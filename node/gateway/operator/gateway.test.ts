@@ -15,7 +15,7 @@ import { buildBatch } from '../../../sdk/receipts/batch.ts';
 import { signBatchAsPayer, signedLedger } from '../../../sdk/receipts/batch-signature.ts';
 import { receiptSignBytes, signReceipt } from '../../../sdk/receipts/receipt.ts';
 import { silentLogger } from '../../log.ts';
-import { type OpenAiUpstream, startOpenAiUpstream } from '../../../test/support/openai-upstream.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from '../demo-upstream.ts';
 import { sseEvents } from '../sse.ts';
 import { UpstreamClient } from '../upstream.ts';
 import type { PayerKeyState, ServedOffer } from './chain.ts';

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenAiUpstream, startOpenAiUpstream } from './support/openai-upstream.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from './demo-upstream.ts';
 
-describe('the test OpenAI-compatible upstream', () => {
+describe('the demo OpenAI-compatible upstream', () => {
   let upstream: OpenAiUpstream;
   let client: OpenAI;
   beforeAll(async () => {

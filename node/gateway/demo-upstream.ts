@@ -1,6 +1,7 @@
-// A deterministic OpenAI-compatible inference server on 127.0.0.1 for the gateways' tests and
-// benches: what vLLM, llama.cpp's server and Ollama answer on /v1/chat/completions,
-// /v1/completions (plain and SSE streaming) and /v1/models, without a model.
+// A demo OpenAI-compatible inference server on 127.0.0.1, deterministic, for the gateways' tests
+// and benches and the dev chain's gateways (`cairn dev`): what vLLM, llama.cpp's server and Ollama
+// answer on /v1/chat/completions, /v1/completions (plain and SSE streaming) and /v1/models, without
+// a model.
 // - Tokens are whitespace-separated words: prompt_tokens counts the prompt's words (every chat
 //   message's content), completion_tokens is `max_tokens` (or `max_completion_tokens`, default
 //   DEFAULT_MAX_TOKENS), and the completion is that many words, `w0 w1 …`.
@@ -19,6 +20,8 @@ export interface UpstreamOptions {
   readonly models?: readonly string[];
   readonly latencyMs?: number;
   readonly tokenDelayMs?: number;
+  /** The port on 127.0.0.1; default: a free one. */
+  readonly port?: number;
 }
 
 export interface ReceivedRequest {
@@ -170,7 +173,10 @@ export async function startOpenAiUpstream(options: UpstreamOptions = {}): Promis
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => (server.off('error', reject), resolve()));
+  });
   const { port } = server.address() as { port: number };
   Object.assign(upstream, {
     url: `http://127.0.0.1:${port}/v1`,
