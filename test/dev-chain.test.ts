@@ -1,13 +1,16 @@
 // `npm start` as a newcomer meets it: a fresh home, real CometBFT, `cairn dev` through the `./cairn`
-// launcher on the machine's Node. Blocks come, a send from the dev key lands, Ctrl-C (SIGINT) stops
-// the launcher, the node and CometBFT, and the next start continues the same chain.
+// launcher on the machine's Node. Blocks come, a send from the dev key lands, a chat completion from
+// the openai client through the printed base URL is paid for with a co-signed receipt, Ctrl-C
+// (SIGINT) stops the launcher, the node and CometBFT, and the next start continues the same chain.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
+import OpenAI from 'openai';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { devGatewayPorts } from '../cli/commands/dev.ts';
 import { defaultPorts, initNodeHome, setNodePorts } from '../cli/commands/init.ts';
 import { runCli } from '../cli/main.ts';
 import { readConfigValue } from '../node/cometbft/config.ts';
@@ -70,6 +73,18 @@ describe('the dev chain (npm start)', () => {
     expect(send.stdout).toMatch(/^code:\s+0\b/m);
     expect(await ucairnBalance(first.rpcUrl, bob)).toBe(1_234_567n);
     expect(await ucairnBalance(first.rpcUrl, DEV_ADDRESS)).toBeLessThan(devBefore - 1_234_567n); // the amount and a fee
+
+    // Paid inference: the printed base URL (the payer gateway, on its port moved by the offset) answers
+    // the openai client, and the payer gateway co-signed the operator's receipt for it.
+    const baseURL = await until('the payer gateway\'s base URL', 120_000, () => /^OpenAI base URL:\s+(http:\/\/\S+)$/m.exec(first.output())?.[1]);
+    expect(baseURL).toBe(`http://127.0.0.1:${devGatewayPorts(offset).payer}/v1`);
+    expect(first.output()).toContain(`curl -s ${baseURL}/chat/completions`);
+    const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
+    const completion = await client.chat.completions.create({ model: 'cairn-dev/llama-3.1-8b', messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 5 });
+    expect(completion.choices[0]!.message.content).toBe('w0 w1 w2 w3 w4');
+    expect(completion.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 5 });
+    const metrics = await (await fetch(new URL('/metrics', baseURL))).text();
+    expect(metrics).toMatch(/^cairn_payer_receipts_total\{result="cosigned"\} 1$/m);
 
     const before = await appHeight(first.rpcUrl); // committed by the app, so kept across the stop
     const stop = await interrupt(first, 'ctrl-c');

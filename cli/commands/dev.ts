@@ -4,7 +4,11 @@
 // short windows (DEV_PARAMS); once the chain makes blocks it sets up the playground
 // (localnet/playground.ts: an operator, a model and an adapter, a payer with escrow) by transactions,
 // the same way `cairn localnet up --operators 1` does, and serves the web explorer beside its REST API. While it runs, it answers the capacity
-// challenges of the playground's operator with the dev verifier. Later runs continue the same chain.
+// challenges of the playground's operator with the dev verifier, and serves paid inference: the demo
+// upstream (node/gateway/demo-upstream.ts), the operator's `cairn operator serve` in front of it and
+// the payer's `cairn payer serve`, run in this process, so an OpenAI client pointed at the payer
+// gateway gets completions whose receipts are co-signed, batched and paid on this chain by themselves.
+// Later runs continue the same chain.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_BALANCE, DEV_MNEMONIC, addGenesisAccount, defaultAppState, trustDevVerifier, withDevParams } from '../../node/genesis.ts';
@@ -26,11 +30,14 @@ import {
 import { playgroundText } from './playground-view.ts';
 import { devVerifierHex } from '../../sdk/registry/dev-verifier.ts';
 import { Keyring } from '../../sdk/keyring/keyring.ts';
-import type { CommandContext, CommandModule } from '../context.ts';
+import { type OpenAiUpstream, startOpenAiUpstream } from '../../node/gateway/demo-upstream.ts';
+import type { CommandContext, CommandModule, FlagValue } from '../context.ts';
 import { stringFlag } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { defaultPorts, initNodeHome, setNodePorts } from './init.ts';
 import { LOG_LEVEL_OPTION, serve } from './start.ts';
+import { serve as operatorServe } from './operator.ts';
+import { run as payerServe } from './payer-serve.ts';
 
 export const DEV_CHAIN_ID = 'cairn-dev-1';
 /** The dev account bonds 1,000,000 CAIRN to the dev node's validator (voting power 1,000,000). */
@@ -127,6 +134,82 @@ async function runPlayground(ctx: CommandContext, node: RunningNode): Promise<vo
     return;
   }
   void answerLoop(ctx, p, rpc, chainId);
+  await serveInference(ctx, node, p, rpc).catch((err: unknown) => {
+    if (!ctx.signal.aborted) ctx.warn(`the dev chain runs, but its gateways do not: ${(err as Error).message}`);
+  });
+}
+
+/** The dev chain's gateways listen here, moved by the chain's port offset like every other port. */
+export function devGatewayPorts(offset: number): { upstream: number; operator: number; payer: number } {
+  return { upstream: 8470 + offset, operator: 8480 + offset, payer: 8100 + offset };
+}
+
+/** How often the operator gateway batches its receipts here (a minute by default). */
+const DEV_BATCH_AGE_SECONDS = '10';
+
+/**
+ * Runs the demo upstream, `cairn operator serve` for each playground operator and `cairn payer serve`
+ * for the payer, in this process until the dev chain stops, then prints the payer gateway's base URL.
+ */
+async function serveInference(ctx: CommandContext, node: RunningNode, p: Playground, rpc: string): Promise<void> {
+  const offset = Number(new URL(rpc).port) - defaultPorts().rpc;
+  const ports = devGatewayPorts(offset);
+  const keyring = new Keyring({ dir: p.keyringDir, backend: 'test' });
+  // The same commands a user runs, with the flags they would give.
+  const as = (command: string[], flags: Record<string, FlagValue>, data: string): CommandContext => ({
+    ...ctx,
+    command,
+    args: [],
+    flags: { ...flags, data: join(ctx.global.home, 'data', data) },
+    global: { ...ctx.global, node: rpc, keyringBackend: 'test', keyringDir: p.keyringDir },
+    keyring: () => Promise.resolve(keyring),
+  });
+  const failed = (what: string) => (err: unknown) => {
+    if (!ctx.signal.aborted) ctx.warn(`${what} stopped: ${(err as Error).message}`);
+  };
+  let upstream: OpenAiUpstream;
+  try {
+    upstream = await startOpenAiUpstream({ port: ports.upstream });
+  } catch (err) {
+    throw new Error(`the demo upstream cannot listen on 127.0.0.1:${ports.upstream}: ${(err as Error).message}`);
+  }
+  ctx.signal.addEventListener('abort', () => void upstream.close(), { once: true });
+  const peer = node.p2p?.host.addresses()[0];
+  const endpoints = p.operators.map((o, i) => {
+    const port = ports.operator + i;
+    const flags = { upstream: upstream.url, key: o.key, 'receipt-key': o.receiptKeyFile, listen: `127.0.0.1:${port}`, 'batch-age': DEV_BATCH_AGE_SECONDS, peer: peer === undefined ? [] : [peer] };
+    void operatorServe(as(['operator', 'serve'], flags, `operator-gateway-${o.key}`)).catch(failed(`${o.key}'s operator gateway`));
+    return `${o.address}=http://127.0.0.1:${port}`;
+  });
+  const payer = `127.0.0.1:${ports.payer}`;
+  void payerServe(as(['payer', 'serve'], { from: p.payer.key, 'payer-key': p.payer.payerKeyFile, listen: payer, endpoint: endpoints }, 'payer-gateway')).catch(failed('the payer gateway'));
+  const base = `http://${payer}/v1`;
+  await waitForOffer(`${base}/models`, p.model, ctx.signal);
+  const body = JSON.stringify({ model: p.model, messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 8 });
+  ctx.note(
+    [
+      '',
+      `OpenAI base URL: ${base}`,
+      `  paid inference: the payer gateway (${p.payer.key}'s escrow) → ${p.operators.map((o, i) => `${o.key}'s gateway on 127.0.0.1:${ports.operator + i}`).join(', ')} → the demo upstream ${upstream.url}`,
+      `  any OpenAI SDK works with that base URL (the API key is not checked); the models: ${p.model}, ${p.model}@${p.adapter}`,
+      `  curl -s ${base}/chat/completions -H 'content-type: application/json' -d '${body}'`,
+      `  each completion's receipt is co-signed by the payer, batched by the operator within ${DEV_BATCH_AGE_SECONDS} s and paid on this chain about a minute later (\`cairn operator status --gateway http://127.0.0.1:${ports.operator}\` shows its batches and earnings)`,
+    ].join('\n'),
+  );
+}
+
+/** Waits until the payer gateway lists the model (it reads the offers from the chain). */
+async function waitForOffer(url: string, model: string, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const listed = await fetch(url, { signal: AbortSignal.timeout(5_000) })
+      .then(async (r) => ((await r.json()) as { data?: { id: string }[] }).data?.map((m) => m.id) ?? [])
+      .catch(() => []);
+    if (listed.includes(model)) return;
+    if (signal.aborted) return;
+    if (Date.now() > deadline) throw new Error(`the payer gateway at ${url} did not list ${model} within 60 s`);
+    await sleep(500, signal);
+  }
 }
 
 async function answerLoop(ctx: CommandContext, p: Playground, rpc: string, chainId: string): Promise<void> {

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { devGatewayPorts } from '../../cli/commands/dev.ts';
 import { defaultPorts } from '../../cli/commands/init.ts';
 import { runCli } from '../../cli/main.ts';
 import { waitForHeight } from '../../node/cometbft/rpc.ts';
@@ -65,6 +66,8 @@ export async function freePortOffset(): Promise<number> {
       const offset = base - plan.p2p;
       if (plan.api + offset > 65535 || plan.grpc + offset > 65535) continue;
       servers.push(await listen(plan.api + offset), await listen(plan.grpc + offset));
+      // And the dev chain's gateways (one operator).
+      for (const port of Object.values(devGatewayPorts(offset))) servers.push(await listen(port));
       return offset;
     } catch {
       // a port in the block is taken: try another block
