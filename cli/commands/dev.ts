@@ -171,7 +171,7 @@ async function serveInference(ctx: CommandContext, node: RunningNode, p: Playgro
   try {
     upstream = await startOpenAiUpstream({ port: ports.upstream });
   } catch (err) {
-    throw new Error(`the demo upstream cannot listen on 127.0.0.1:${ports.upstream}: ${(err as Error).message}`);
+    throw new Error(`the demo upstream cannot listen on 127.0.0.1:${ports.upstream}: ${(err as Error).message}`, { cause: err });
   }
   ctx.signal.addEventListener('abort', () => void upstream.close(), { once: true });
   const peer = node.p2p?.host.addresses()[0];
