@@ -202,9 +202,9 @@ async function serveInference(ctx: CommandContext, node: RunningNode, p: Playgro
 async function waitForOffer(url: string, model: string, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const listed = await fetch(url, { signal: AbortSignal.timeout(5_000) })
+    const listed: string[] = await fetch(url, { signal: AbortSignal.timeout(5_000) })
       .then(async (r) => ((await r.json()) as { data?: { id: string }[] }).data?.map((m) => m.id) ?? [])
-      .catch(() => []);
+      .catch((): string[] => []);
     if (listed.includes(model)) return;
     if (signal.aborted) return;
     if (Date.now() > deadline) throw new Error(`the payer gateway at ${url} did not list ${model} within 60 s`);
