@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAiUpstream, startOpenAiUpstream } from './demo-upstream.ts';
 import { formatSseEvent, sseEvents } from './sse.ts';
@@ -43,6 +45,46 @@ describe('the upstream client', () => {
     const usages = [];
     for await (const e of sseEvents(streamed.body)) if (e.data !== '[DONE]') usages.push(usageOf(JSON.parse(e.data)));
     expect(usages.filter((u) => u !== undefined)).toEqual([{ promptTokens: 1n, completionTokens: 2n }]);
+  });
+
+  it('sends a request again when its connection is reset before any response, and gives up after two retries', async () => {
+    // Each of the first `resets` requests has its connection reset (RST) or closed (FIN) once the
+    // request arrived, as a server closing a kept-alive connection does.
+    let resets = 0;
+    let seen = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen++;
+        if (seen <= resets) {
+          if (seen % 2 === 1) req.socket.resetAndDestroy();
+          else req.socket.destroy();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"usage":{"prompt_tokens":1,"completion_tokens":2}}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const client = new UpstreamClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` });
+      const body = new TextEncoder().encode('{"model":"m","prompt":"a"}');
+      resets = 2;
+      const ok = await client.post('/completions', body);
+      expect(ok.status).toBe(200);
+      expect(usageOf(JSON.parse(Buffer.from(await readAll(ok.body, 1024)).toString()))).toEqual({ promptTokens: 1n, completionTokens: 2n });
+      expect(seen).toBe(3);
+      seen = 0;
+      resets = 3;
+      await expect(client.post('/completions', body)).rejects.toThrow(/ECONNRESET.*after 3 attempts/);
+      expect(seen).toBe(3);
+      seen = 0;
+      resets = 1;
+      await expect(new UpstreamClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, resetRetries: 0 }).post('/completions', body)).rejects.toThrow(UpstreamError);
+      expect(seen).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('names an unreachable upstream and refuses a bad base URL', async () => {

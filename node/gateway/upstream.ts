@@ -3,6 +3,7 @@
 // the operator's to reach its inference server, the payer's to reach operators. It forwards bodies
 // as bytes (the receipt hashes are over exact bytes) and hands back either the whole body or the
 // stream of chunks; it reads `usage` (the only thing metered) from a JSON body or a stream chunk.
+// A request whose connection is reset before any response byte is sent again (RESET_BEFORE_RESPONSE).
 
 export type CompletionPath = '/chat/completions' | '/completions';
 
@@ -34,12 +35,22 @@ export interface UpstreamClientOptions {
   readonly apiKey?: string;
   /** Until the response's headers (default 300 s: a long prompt's prefill can take minutes). */
   readonly timeoutMs?: number;
+  /** Times a request reset before any response is sent again (default 2). */
+  readonly resetRetries?: number;
 }
+
+/**
+ * A connection closed or reset before any byte of the response: most often a kept-alive connection
+ * the server closed as the request went out. Nothing was answered, so nothing was metered or signed,
+ * and the request can be sent again.
+ */
+const RESET_BEFORE_RESPONSE = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 export class UpstreamClient {
   readonly baseUrl: string;
   readonly #apiKey: string | undefined;
   readonly #timeoutMs: number;
+  readonly #resetRetries: number;
 
   constructor(opts: UpstreamClientOptions) {
     let url: URL;
@@ -52,6 +63,7 @@ export class UpstreamClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.#apiKey = opts.apiKey;
     this.#timeoutMs = opts.timeoutMs ?? 300_000;
+    this.#resetRetries = opts.resetRetries ?? 2;
   }
 
   /** POSTs `body` to base + path; resolves once the headers arrived (any status). */
@@ -69,11 +81,15 @@ export class UpstreamClient {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = opts.signal === undefined ? timeout : AbortSignal.any([opts.signal, timeout]);
     let res: Response;
-    try {
-      res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }), signal });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new UpstreamError(`${this.baseUrl}${path}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }), signal });
+        break;
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        if (!signal.aborted && attempt < this.#resetRetries && RESET_BEFORE_RESPONSE.has(cause?.code ?? '')) continue;
+        throw new UpstreamError(`${this.baseUrl}${path}: ${cause?.code ?? cause?.message ?? (e as Error).message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''}`);
+      }
     }
     const stream = res.body;
     return {
