@@ -3,12 +3,13 @@
 // while faults are injected one after another: SIGKILL of one node, SIGKILL of two at once (the
 // chain halts until they return), SIGSTOP pauses, a node's app run with its clock 10 minutes
 // ahead (libfaketime), a network partition (a node restarted on a fresh
-// p2p port with no peers, then healed), and once a new node joining mid-run by state sync. Afterwards
+// p2p port with no peers, then healed), and a full node (re)joining mid-run by state sync: the first
+// time a new node, later the same node with its data wiped, each time from a newer snapshot. Afterwards
 // it checks what a validator would bet on: every node reached the last height with no app-hash
 // disagreement or broken invariant in its logs, every tx of every block is in every node's tx index,
 // and a replay of every block from genesis gives the chain's app hashes. Everything runs on
 // loopback, is bounded in blocks and time, and stops itself.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
@@ -25,7 +26,7 @@ import { MNEMONICS } from './wallets.ts';
 import { libfaketimePath } from '../../scripts/libfaketime.ts';
 
 export type FaultKind = 'kill' | 'kill-two' | 'pause' | 'partition' | 'clock-skew' | 'state-sync';
-export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'kill-two', 'pause', 'clock-skew', 'partition'];
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'kill-two', 'pause', 'clock-skew', 'partition', 'state-sync'];
 /** How far ahead the skewed node's clock runs. */
 const SKEW_SECONDS = 600;
 
@@ -157,7 +158,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const pids = net.node(name).pids ?? {};
       for (const pid of [pids.cometbft, pids.app]) if (pid !== undefined) process.kill(pid, sig);
     };
-    let stateSynced = false;
+    /** The full node that (re)joins by state sync; created by the first state-sync fault. */
+    let joiner: string | undefined;
     let round = 0;
     const enough = (): boolean => FAULT_KINDS.every((k) => faults[k] >= opts.minEachFault);
     while (((await height()) < opts.blocks || !enough()) && !timedOut()) {
@@ -165,6 +167,30 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const kind = FAULT_KINDS[round++ % FAULT_KINDS.length]!;
       const victim = validators[Math.floor(random() * validators.length)]!;
       const at = await height();
+      if (kind === 'state-sync') {
+        // A snapshot must exist (and a block above it, for the light client) before anyone can join.
+        if (at < SNAPSHOT_INTERVAL + 5) continue;
+        if (joiner === undefined) joiner = (await net.addNode()).name;
+        else {
+          // Rejoin from nothing, as an operator would after losing a disk: stop, wipe the chain data
+          // (blocks, state, index, the app's store and snapshots), keep the keys and config.
+          await net.stopNode(joiner);
+          const data = join(net.node(joiner).home, 'data');
+          await rm(data, { recursive: true, force: true });
+          await mkdir(data, { recursive: true });
+          await writeFile(join(data, 'priv_validator_state.json'), '{"height":"0","round":0,"step":0}\n');
+        }
+        const rpc = net.rpcUrl(running().find((n) => validators.includes(n))!);
+        const trustHeight = await latestHeight(rpc);
+        const hash = ((await rpcCall(rpc, 'block', { height: String(trustHeight) })) as { block_id: { hash: string } }).block_id.hash;
+        await configure(net.node(joiner).home, { statesync: { enable: true, rpcServers: [rpc, rpc], trustHeight, trustHash: hash, trustPeriodMs: 168 * 3600_000, discoveryTimeMs: 5_000 } });
+        const since = Date.now();
+        await net.startNode(joiner, { timeoutMs: 120_000 });
+        await recovery(joiner, since);
+        faults['state-sync']++;
+        note(`height ${await height()}: ${joiner} joined by state sync in ${Date.now() - since} ms`);
+        continue;
+      }
       if (kind === 'kill') {
         signal(victim, 'SIGKILL');
         await sleep(1000 + random() * 2000);
@@ -229,20 +255,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       }
       faults[kind]++;
       note(`height ${await height()}: ${kind} of ${victim} done (worst recovery so far ${worstRecoveryMs} ms)`);
-      // Once, past the middle: a new node joins by state sync while the faults go on.
-      if (!stateSynced && (await height()) > Math.max(opts.blocks / 2, SNAPSHOT_INTERVAL + 5)) {
-        stateSynced = true;
-        const joiner = await net.addNode();
-        const rpc = net.rpcUrl(running()[0]!);
-        const trustHeight = await latestHeight(rpc);
-        const hash = ((await rpcCall(rpc, 'block', { height: String(trustHeight) })) as { block_id: { hash: string } }).block_id.hash;
-        await configure(joiner.home, { statesync: { enable: true, rpcServers: [rpc, rpc], trustHeight, trustHash: hash, trustPeriodMs: 168 * 3600_000, discoveryTimeMs: 5_000 } });
-        const since = Date.now();
-        await net.startNode(joiner.name, { timeoutMs: 120_000 });
-        await recovery(joiner.name, since);
-        faults['state-sync']++;
-        note(`height ${await height()}: ${joiner.name} joined by state sync in ${Date.now() - since} ms`);
-      }
     }
     stopLoad = true;
     await Promise.all(load);
