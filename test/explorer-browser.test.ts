@@ -85,7 +85,7 @@ beforeAll(async () => {
     operators: 2,
     blockTimeMs: 400,
     genesis: {
-      receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '15', reveal_window: '10', sample_count: 2, challenge_bond: { denom: 'ucairn', amount: '1000' } } },
+      receipts: { params: { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '30', reveal_window: '20', sample_count: 2, challenge_bond: { denom: 'ucairn', amount: '1000' } } },
       emission: { params: { year0_budget: '200000000', epochs_per_year: '4', halving_interval_years: 1, max_operator_share_bps: 10_000 } },
     },
   });

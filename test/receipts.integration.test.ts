@@ -141,7 +141,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cairn-receipts-cli-'));
   const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
   const appState = addGenesisAccount(
-    receiptsAppState(w, { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '12', reveal_window: '8', escrow_withdraw_delay: '30', start_window: '10' }),
+    receiptsAppState(w, { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '30', reveal_window: '14', escrow_withdraw_delay: '50', start_window: '10' }),
     TEST_OPERATOR,
     [{ denom: 'ucairn', amount: TEST_SELF_BOND }],
   );
