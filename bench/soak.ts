@@ -1,4 +1,4 @@
-// `npm run soak [-- --minutes 60] [--tps 20]`: a 4-validator localnet with a GPU operator under a
+// `npm run soak [-- --minutes 60] [--tps 20] [--keep-recent N]`: a 4-validator localnet with a GPU operator under a
 // steady load (bank sends from four wallets at a fixed rate) and steady gossip (a fresh 200-receipt
 // batch, signed by the playground's payer and operator, published to a random node every 5 s), for
 // an hour by default. Each minute it samples every validator's app (RSS, V8 heap, event-loop lag p99
@@ -12,6 +12,7 @@ import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { SigningStargateClient } from '@cosmjs/stargate';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { Localnet, libp2pAddress } from '../localnet/index.ts';
+import { editAppConfig } from '../node/config.ts';
 import { silentLogger } from '../node/log.ts';
 import { publishBatch } from '../node/p2p/publish.ts';
 import { buildBatch, signReceipt } from '../sdk/index.ts';
@@ -20,7 +21,7 @@ import { latestHeight, scrape, validatorRegistry } from '../test/support/localne
 import { receiptId, unsignedReceipt } from '../test/support/receipts-fixtures.ts';
 import { MNEMONICS } from '../test/support/wallets.ts';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' }, tps: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' }, tps: { type: 'string', default: '20' }, 'keep-recent': { type: 'string' } } });
 const MINUTES = Number(values.minutes);
 const TPS = Number(values.tps);
 const CAIRN = 1_000_000n;
@@ -42,10 +43,15 @@ const net = await Localnet.create({
   operators: 1,
   accounts: addresses.map((address) => ({ address, amount: 1_000_000n * CAIRN })),
 });
+// A pruned validator's database stops growing once old versions are pruned; an archive node's grows
+// with the chain, and so do the file pages LevelDB maps from it (--keep-recent 0 keeps everything).
+if (values['keep-recent'] !== undefined) {
+  for (const n of net.nodes) await editAppConfig(n.home, [{ section: 'pruning', key: 'keep-recent', value: Number(values['keep-recent']) }]);
+}
 let stopping = false;
 process.once('SIGINT', () => (stopping = true));
 try {
-  console.log(`soak: ${MINUTES} min, ${TPS} sends/s and a 200-receipt batch gossiped every 5 s, 4 validators (${net.dir})`);
+  console.log(`soak: ${MINUTES} min, ${TPS} sends/s and a 200-receipt batch gossiped every 5 s, 4 validators, pruning keep-recent ${values['keep-recent'] ?? 'as configured'} (${net.dir})`);
   await net.up({ timeoutMs: 180_000, killOnExit: true });
   const validators = net.nodes.map((n) => n.name);
   const rpc = (i: number): string => net.rpcUrl(validators[i % validators.length]!);

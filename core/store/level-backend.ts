@@ -18,10 +18,12 @@ export class LevelBackend implements Backend {
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
       keyEncoding: 'view',
       valueEncoding: 'view',
-      // A 10k-write block is ~50k puts (~6 MiB): a larger memtable absorbs it without a compaction
-      // stall, and a larger block cache keeps tree nodes and hot keys out of the OS read path.
-      writeBufferSize: 32 * 2 ** 20,
-      cacheSize: 32 * 2 ** 20,
+      // Both are native memory outside the V8 heap, and both fill slowly at a quiet chain's write
+      // rate: a 32 MiB memtable took a soak's validator ~20 minutes to fill, which showed as steady
+      // RSS growth. 8 MiB each still takes a whole 10k-write block (~6 MiB) in one memtable, and the
+      // state tree's own node cache sits in front of the block cache.
+      writeBufferSize: 8 * 2 ** 20,
+      cacheSize: 8 * 2 ** 20,
     });
     await db.open();
     return new LevelBackend(db);
