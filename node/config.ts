@@ -63,6 +63,11 @@ export interface AppConfig {
   readonly explorerEnabled: boolean;
   /** host:port of the explorer page, e.g. "127.0.0.1:1318" (port 0: any free port). */
   readonly explorerAddress: string;
+  /**
+   * postgres:// URL of the database CometBFT's psql event sink writes ([tx_index] in config.toml):
+   * the explorer's tx search and history are read from it. '': from the node's kv index.
+   */
+  readonly explorerPsql: string;
   /** Take a state-sync snapshot every this many blocks; 0: none (as in simd). */
   readonly snapshotInterval: number;
   /** State-sync snapshots kept. */
@@ -109,6 +114,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   grpcMaxConnectionIdleSeconds: 60,
   explorerEnabled: false,
   explorerAddress: `127.0.0.1:${DEFAULT_EXPLORER_PORT}`,
+  explorerPsql: '',
   snapshotInterval: 0,
   snapshotKeepRecent: 2,
 };
@@ -209,6 +215,10 @@ max-connection-idle = ${c.grpcMaxConnectionIdleSeconds}
 # (TLS, rate limits), as for the REST API itself.
 enable = ${c.explorerEnabled}
 address = "${c.explorerAddress}"
+# The PostgreSQL database of CometBFT's psql event sink (config.toml [tx_index] indexer = "psql",
+# psql-conn), e.g. "postgres://explorer@127.0.0.1:5432/cairn": tx search and history are read
+# from it. Empty: from this node's kv index. See the validator guide, "A public explorer with PostgreSQL".
+psql = "${c.explorerPsql}"
 
 [state-sync]
 # Take a snapshot of the whole state every N blocks (0: none) into data/snapshots, and serve it to
@@ -293,6 +303,7 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     grpcMaxConnectionIdleSeconds: Math.max(1, int('grpc', 'max-connection-idle', DEFAULT_APP_CONFIG.grpcMaxConnectionIdleSeconds)),
     explorerEnabled: bool('explorer', 'enable', DEFAULT_APP_CONFIG.explorerEnabled),
     explorerAddress: str('explorer', 'address', DEFAULT_APP_CONFIG.explorerAddress),
+    explorerPsql: str('explorer', 'psql', DEFAULT_APP_CONFIG.explorerPsql),
     snapshotInterval: int('state-sync', 'snapshot-interval', DEFAULT_APP_CONFIG.snapshotInterval),
     snapshotKeepRecent: Math.max(1, int('state-sync', 'snapshot-keep-recent', DEFAULT_APP_CONFIG.snapshotKeepRecent)),
   };

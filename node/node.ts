@@ -188,7 +188,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     let explorer: ExplorerServer | undefined;
     if (config.explorerEnabled && api !== undefined) {
       const { host, port } = parseHostPort(config.explorerAddress, 'app.toml [explorer] address');
-      explorer = await run(new ExplorerServer({ host, port, rest: api.url, logger: componentLogger(opts.logger, 'explorer') }));
+      const psql = config.explorerPsql === '' ? undefined : { url: config.explorerPsql, chainId: app.chainId || (await readGenesis(opts.home)).chain_id };
+      explorer = await run(new ExplorerServer({ host, port, rest: api.url, logger: componentLogger(opts.logger, 'explorer'), ...(psql === undefined ? {} : { psql }) }));
       opts.logger.info('explorer', { url: explorer.url });
     }
     opts.signal?.addEventListener('abort', () => void stop(), { once: true });

@@ -1,11 +1,12 @@
 // Run by `npm start` and `npm test` before anything else: makes sure the pinned CometBFT binary is in
 // `.tools/bin`, libfaketime (the chaos run's clock skew) is installed and, for `npm test` only (they
-// are large, and only the explorer's browser test and the monitoring test need them), Debian's
-// chromium and prometheus. Idempotent; when all are there this takes well under 200 ms.
+// are large, and only the explorer's browser test, the monitoring test and the indexer test need
+// them), Debian's chromium, prometheus and postgresql. Idempotent; when all are there this takes well under 200 ms.
 import { ensureCometbft } from '../node/cometbft/install.ts';
 import { ensureLibfaketime } from './libfaketime.ts';
 import { ensureChromium } from './chromium.ts';
 import { ensurePrometheus } from './prometheus.ts';
+import { ensurePostgresql } from './postgresql.ts';
 
 try {
   const result = await ensureCometbft({ log: (line) => console.error(`setup: ${line}`) });
@@ -14,6 +15,7 @@ try {
   if (process.env['npm_lifecycle_event'] === 'test') {
     ensureChromium((line) => console.error(`setup: ${line}`));
     ensurePrometheus((line) => console.error(`setup: ${line}`));
+    ensurePostgresql((line) => console.error(`setup: ${line}`));
   }
 } catch (error) {
   console.error(`setup: ${error instanceof Error ? error.message : String(error)}`);

@@ -199,11 +199,17 @@ export function nodeServices(o: NodeServicesOptions): ReadonlyMap<string, Handle
   ]);
 }
 
+/** Why tx lookups fail on a node whose CometBFT does not index into kv. */
+export const TX_INDEX_OFF =
+  'this node\'s CometBFT does not keep the kv tx index (config.toml [tx_index] indexer = "psql" or "null"), so it cannot look txs up: read them from an explorer given the PostgreSQL database (`cairn explorer --psql`), or ask a node with indexer = "kv"';
+
 /** CometBFT's refusals as gRPC statuses: a missing tx or height is the caller's, an unreachable node Unavailable. */
 function rpcError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof CometbftRpcError) {
     const text = err.message;
+    // [tx_index] indexer = "psql": CometBFT writes txs to PostgreSQL and its RPC cannot read them back.
+    if (/not supported|indexing is disabled/i.test(text)) return new ApiError(Code.Unimplemented, `${TX_INDEX_OFF} (CometBFT: ${text})`);
     if (/not found/i.test(text)) return new ApiError(Code.NotFound, text);
     if (/height|must be|invalid|parse|page/i.test(text)) return new ApiError(Code.InvalidArgument, text);
     return new ApiError(Code.Internal, text);

@@ -43,7 +43,13 @@ export interface CometbftSettings {
     discardAbciResponses?: boolean;
   };
   txIndex?: {
+    /**
+     * "psql" writes txs and events to PostgreSQL for an explorer (node/indexer); CometBFT's RPC then
+     * cannot look txs up (tx, tx_search, block_search): see docs/validator-guide.md.
+     */
     indexer?: 'kv' | 'null' | 'psql';
+    /** With "psql": postgres://user:password@host:port/database?sslmode=disable (or require). */
+    psqlConn?: string;
   };
   instrumentation?: {
     prometheus?: boolean;
@@ -136,6 +142,8 @@ export function settingsToEdits(settings: CometbftSettings): TomlEdit[] {
   set('consensus', 'create_empty_blocks', c?.createEmptyBlocks);
   set('storage', 'discard_abci_responses', storage?.discardAbciResponses);
   set('tx_index', 'indexer', txIndex?.indexer);
+  if (txIndex?.psqlConn !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(txIndex.psqlConn)) throw new RangeError('tx_index.psql-conn must be a postgres:// URL, e.g. postgres://cairn:secret@127.0.0.1:5432/cairn?sslmode=disable');
+  set('tx_index', 'psql-conn', txIndex?.psqlConn);
   set('instrumentation', 'prometheus', ins?.prometheus);
   set('instrumentation', 'prometheus_listen_addr', ins?.prometheusListenAddr);
   set('instrumentation', 'namespace', ins?.namespace);

@@ -10,6 +10,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, join } from 'node:path';
 import type { Logger } from '../log.ts';
+import { PsqlTxIndex, redact } from '../indexer/psql.ts';
+import { PsqlHistory, readsTxIndex } from './psql.ts';
 import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
 export const STATIC_DIR = join(import.meta.dirname, 'static');
@@ -29,6 +31,11 @@ export interface ExplorerServerOptions {
   readonly upstreamTimeoutMs?: number;
   /** Largest upstream answer passed on (default 4 MiB). */
   readonly maxUpstreamBytes?: number;
+  /**
+   * The database of CometBFT's psql event sink: the page's tx search and history are read from it
+   * (node/explorer/psql.ts) instead of the node's kv index through REST.
+   */
+  readonly psql?: { readonly url: string; readonly chainId: string };
 }
 
 export class ExplorerListenError extends Error {
@@ -39,6 +46,9 @@ export class ExplorerListenError extends Error {
 export const ABSENT_OK_HEADER = 'x-explorer-absent-ok';
 /** The REST API's own HTTP status, on every /api/ answer. */
 export const UPSTREAM_STATUS_HEADER = 'x-upstream-status';
+
+/** On the answers read from PostgreSQL rather than the node's REST API. */
+export const INDEX_HEADER = 'x-explorer-index';
 
 /** Longest request target (path and query) accepted. */
 export const MAX_URL_CHARS = 2048;
@@ -89,6 +99,8 @@ export class ExplorerServer implements Service {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #rest: URL;
   #assets = new Map<string, Asset>();
+  #index: PsqlTxIndex | undefined;
+  #history: PsqlHistory | undefined;
   #server: Server | undefined;
   #url: string | undefined;
 
@@ -102,6 +114,19 @@ export class ExplorerServer implements Service {
     if (rest.protocol !== 'http:' && rest.protocol !== 'https:') throw new ExplorerListenError(`the explorer's REST URL must be http(s), got ${JSON.stringify(opts.rest)}`);
     this.#rest = rest;
     this.#o = opts;
+    if (opts.psql !== undefined) {
+      try {
+        this.#index = new PsqlTxIndex({ url: opts.psql.url, chainId: opts.psql.chainId, onError: (err) => opts.logger.warn('explorer: a PostgreSQL connection failed', { error: err.message }) });
+      } catch (err) {
+        throw new ExplorerListenError((err as Error).message);
+      }
+      this.#history = new PsqlHistory(this.#index, rest.href);
+    }
+  }
+
+  /** Where the page's tx search and history come from. */
+  get txIndex(): 'psql' | 'kv' {
+    return this.#history === undefined ? 'kv' : 'psql';
   }
 
   /** http://host:port/ (the bound port, also when 0 was asked); known once started. */
@@ -148,6 +173,11 @@ export class ExplorerServer implements Service {
     this.#server = server;
     const a = server.address() as AddressInfo;
     this.#url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/`;
+    // A database that is down or not set up is said now and on the page; the page still serves.
+    await this.#index?.check().then(
+      () => this.#o.logger.info('explorer: tx history from PostgreSQL', { database: redact(this.#o.psql!.url) }),
+      (err: Error) => this.#o.logger.warn('explorer: the PostgreSQL index does not answer yet; tx pages will say so until it does', { error: err.message }),
+    );
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -169,6 +199,8 @@ export class ExplorerServer implements Service {
 
   /** GET /api/<path>?<query> → GET <rest>/<path>?<query>, its status and JSON passed on, bounded. */
   async #proxy(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = url.pathname.slice('/api'.length);
+    if (this.#history !== undefined && readsTxIndex(path)) return this.#fromIndex(this.#history, path, url.searchParams, req, res);
     const upstream = new URL(this.#rest.href.replace(/\/$/, '') + url.pathname.slice('/api'.length) + url.search);
     const limit = this.#o.maxUpstreamBytes ?? 4 * 1024 * 1024;
     const closed = new AbortController();
@@ -202,9 +234,20 @@ export class ExplorerServer implements Service {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  #json(res: ServerResponse, status: number, value: unknown, head = false): void {
+  /** A tx read answered from PostgreSQL, marked `x-explorer-index: psql`; an absence as in #proxy. */
+  async #fromIndex(history: PsqlHistory, path: string, search: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const closed = new AbortController();
+    res.once('close', () => closed.abort());
+    const a = await history.answer(path, search, AbortSignal.any([closed.signal, this.#life.signal]));
+    if (closed.signal.aborted) return;
+    if (a.status === 503) this.#o.logger.warn('explorer: PostgreSQL read failed', { error: (a.body as { message: string }).message });
+    const absentOk = a.status === 404 && req.headers[ABSENT_OK_HEADER] === '1';
+    this.#json(res, absentOk ? 200 : a.status, a.body, req.method === 'HEAD', { [UPSTREAM_STATUS_HEADER]: String(a.status), [INDEX_HEADER]: 'psql' });
+  }
+
+  #json(res: ServerResponse, status: number, value: unknown, head = false, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(value);
-    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(head ? undefined : text);
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers }).end(head ? undefined : text);
   }
 
   #text(res: ServerResponse, status: number, message: string, close = false): void {
@@ -221,6 +264,7 @@ export class ExplorerServer implements Service {
       await Promise.all(this.#inFlight);
       server.closeAllConnections();
       await closed;
+      await this.#index?.close();
     });
   }
 }
