@@ -14,7 +14,7 @@ import { coinToChain, formatCoins, parseCoins, parseGasLimit, parseGasPrice, par
 import type { Coin, Ratio } from './amount.ts';
 import type { CommandContext, Printable } from './context.ts';
 import { arg, stringFlag } from './context.ts';
-import { CliError, UsageError } from './errors.ts';
+import { CliError, messageOf, UsageError } from './errors.ts';
 import { connectNode, type NodeConnection, nodeError, resolveChainId } from './node-client.ts';
 import { fields } from './output.ts';
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
@@ -176,6 +176,11 @@ export async function signAndBroadcast(
         gasSimulated,
       };
     }
+    if (txIndexOff(error)) {
+      throw new CliError(
+        `transaction ${txhash} was accepted by the node, but the node cannot say whether it made a block: ${TX_INDEX_OFF_HINT}`,
+      );
+    }
     if (error instanceof TimeoutError) {
       throw new CliError(
         `transaction ${txhash} was accepted by the node but not seen in a block within ${timeoutMs / 1000} s: check later with \`cairn query tx ${txhash}\``,
@@ -222,6 +227,15 @@ async function simulateGas(
   const gasUsed = SimulateResponse.decode(r.value).gasInfo?.gasUsed;
   if (gasUsed === undefined) throw new CliError('the node answered the simulation without gas info');
   return scaleUp(gasUsed, adjustment);
+}
+
+/** What to do when the node's CometBFT keeps no kv tx index (config.toml [tx_index] indexer = "psql" or "null"). */
+export const TX_INDEX_OFF_HINT =
+  'its CometBFT keeps no kv tx index (config.toml [tx_index] indexer = "psql" or "null"), so it cannot look txs up; use a node with indexer = "kv" (--node), or find the tx in an explorer that reads the PostgreSQL index';
+
+/** CometBFT's answer to tx and tx_search when it indexes into PostgreSQL, or not at all. */
+export function txIndexOff(error: unknown): boolean {
+  return /is not supported|indexing is disabled/i.test(messageOf(error));
 }
 
 async function codespaceOf(connection: NodeConnection, txhash: string): Promise<string> {

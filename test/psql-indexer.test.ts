@@ -2,17 +2,23 @@
 // the explorer: a single-node chain indexes into the project's schema; a bank send and a receipts
 // deposit land in the SQL tables; the explorer's tx lookup (what its search opens) and an
 // address's history come from SQL and agree with the tables and with the chain's REST; the node's
-// own tx lookups say clearly that they need kv; a database that goes away is an error on the
-// page, and the node keeps making blocks.
+// own tx lookups say clearly that they need kv; the start-up repair after a crash refills what the
+// sink missed; a database that goes away is an error on the page, the node keeps making blocks,
+// and a crashed node still starts without it.
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configure } from '../node/cometbft/config.ts';
+import { cometbftBinary } from '../node/cometbft/binary.ts';
+import { readConfigValue } from '../node/cometbft/config.ts';
+import { repairIndexAfterCrash } from '../node/cometbft/process.ts';
 import { rpcCall, waitForHeight } from '../node/cometbft/rpc.ts';
-import { applyPsqlSchema } from '../node/indexer/psql.ts';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { receiptsMsgs } from '../sdk/receipts/messages.ts';
+import { runCli } from '../cli/main.ts';
+import { memoryIo } from './support/cli-io.ts';
 import { eventually } from './support/localnet.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { type PostgresCluster, startPostgres } from './support/postgres.ts';
@@ -41,21 +47,37 @@ async function get(base: string, path: string): Promise<{ status: number; body: 
   return { status: r.status, body: (await r.json()) as Record<string, any>, headers: r.headers };
 }
 
-beforeAll(async () => {
-  [alice, bob] = await Promise.all([testWallet(0), testWallet(1)]);
-  [db, home] = await Promise.all([startPostgres(), createTestHome([{ address: alice.address, amount: 10_000_000_000n }])]);
-  await applyPsqlSchema(db.url);
-  await configure(home.home, { txIndex: { indexer: 'psql', psqlConn: db.url } });
-  sql = new pg.Client(db.url);
-  await sql.connect();
+async function start(): Promise<void> {
   node = await startNode({
     home: home.home,
     logger: silentLogger,
     withCometbft: true,
-    config: { apiEnabled: true, apiAddress: 'tcp://127.0.0.1:0', grpcAddress: '127.0.0.1:0', explorerEnabled: true, explorerAddress: '127.0.0.1:0', explorerPsql: db.url },
+    config: { apiEnabled: true, apiAddress: 'tcp://127.0.0.1:0', grpcAddress: '127.0.0.1:0', explorerEnabled: true, explorerAddress: '127.0.0.1:0' },
   });
   rest = node.api!.url.replace(/\/$/, '');
   explorer = node.explorer!.url.replace(/\/$/, '');
+}
+
+/** What the node runs at start after an unclean exit (node/cometbft/process.ts), its output to repair.log. */
+async function repair(): Promise<void> {
+  const log = openSync(join(home.home, 'repair.log'), 'a');
+  try {
+    await repairIndexAfterCrash(cometbftBinary(), home.home, undefined, log, true);
+  } finally {
+    closeSync(log);
+  }
+}
+
+beforeAll(async () => {
+  [alice, bob] = await Promise.all([testWallet(0), testWallet(1)]);
+  [db, home] = await Promise.all([startPostgres(), createTestHome([{ address: alice.address, amount: 10_000_000_000n }])]);
+  // What an operator runs: the sink's tables, config.toml [tx_index] and app.toml [explorer] psql.
+  const io = memoryIo();
+  expect(await runCli(['indexer', 'psql', '--conn', db.url, '--home', home.home], io), io.stderrText()).toBe(0);
+  expect(await readConfigValue(home.home, 'tx_index', 'indexer')).toBe('psql');
+  sql = new pg.Client(db.url);
+  await sql.connect();
+  await start();
   await waitForHeight(home.rpcUrl, 2, 60_000);
   const account = (await get(rest, `/cosmos/auth/v1beta1/accounts/${alice.address}`)).body['account'];
   const o = { chainId: home.chainId, accountNumber: BigInt(account.account_number) };
@@ -140,6 +162,28 @@ describe('the psql event sink and the explorer reading it', () => {
     const r = await get(rest, `/cosmos/tx/v1beta1/txs/${hashes.send}`);
     expect(r.status).toBe(501);
     expect(r.body['message']).toMatch(/indexer = "psql".*kv/s);
+    const io = memoryIo();
+    expect(await runCli(['query', 'tx', hashes.send, '--node', home.rpcUrl], io)).not.toBe(0);
+    expect(io.stderrText()).toMatch(/keeps no kv tx index.*indexer = "kv"/s);
+  });
+
+  it('after a crash, the start-up repair refills the txs PostgreSQL missed', async () => {
+    await node.stop();
+    // What a kill between commit and indexing leaves: the block's txs absent from the sink.
+    const gone = await sql.query('SELECT rowid FROM tx_results WHERE tx_hash = $1', [hashes.send]);
+    await sql.query('DELETE FROM attributes WHERE event_id IN (SELECT rowid FROM events WHERE tx_id = $1)', [gone.rows[0].rowid]);
+    await sql.query('DELETE FROM events WHERE tx_id = $1', [gone.rows[0].rowid]);
+    await sql.query('DELETE FROM tx_results WHERE rowid = $1', [gone.rows[0].rowid]);
+    const before = (await sql.query('SELECT count(*)::int AS n FROM tx_results')).rows[0].n;
+    await repair();
+    const back = await sql.query('SELECT b.height::text AS height FROM tx_results t JOIN blocks b ON b.rowid = t.block_id WHERE t.tx_hash = $1', [hashes.send]);
+    expect(back.rows).toHaveLength(1);
+    // Blocks and txs it already had are skipped, not doubled.
+    expect((await sql.query('SELECT count(*)::int AS n FROM tx_results')).rows[0].n).toBe(before + 1);
+    expect((await sql.query('SELECT count(*)::int AS n FROM (SELECT height FROM blocks GROUP BY height HAVING count(*) > 1) d')).rows[0].n).toBe(0);
+    await start();
+    const found = await get(explorer, `/api/cosmos/tx/v1beta1/txs/${hashes.send}`);
+    expect(found.body['tx_response'].height).toBe(back.rows[0].height);
   });
 
   it('a database that goes away is an error on the page, and the node keeps making blocks', async () => {
@@ -152,5 +196,9 @@ describe('the psql event sink and the explorer reading it', () => {
     await waitForHeight(home.rpcUrl, height + 2, 30_000);
     // The rest of the page still reads the node.
     expect((await get(explorer, `/api/cosmos/bank/v1beta1/balances/${bob.address}`)).status).toBe(200);
+    // A crashed node whose database is down still starts: the repair says so in the log and steps aside.
+    await node.stop();
+    await repair();
+    expect(readFileSync(join(home.home, 'repair.log'), 'utf8')).toMatch(/could not refill the PostgreSQL tx index after a crash/);
   });
 });

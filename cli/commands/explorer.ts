@@ -4,6 +4,7 @@
 import { createLogger } from '../../node/log.ts';
 import { DEFAULT_API_PORT, parseHostPort } from '../../node/config.ts';
 import { ExplorerServer } from '../../node/explorer/server.ts';
+import { redact } from '../../node/indexer/psql.ts';
 import { normalizeNodeUrl } from '../args.ts';
 import { DEFAULT_NODE } from '../../sdk/chain.ts';
 import type { CommandContext, CommandModule } from '../context.ts';
@@ -37,8 +38,9 @@ const command: CommandModule = {
   description: 'Serve the web explorer and GPU marketplace page for a node. It reads only that node\'s public REST API (--node, default http://127.0.0.1:1317); open the printed URL in a browser. Ctrl-C stops it.',
   options: {
     listen: { type: 'string', valueName: 'host:port', description: `where the page is served (default ${DEFAULT_LISTEN}); keep it on 127.0.0.1 and publish it through a reverse proxy` },
+    psql: { type: 'string', valueName: 'url', description: 'read tx search and history from the PostgreSQL database of CometBFT\'s psql event sink (postgres://…) instead of the node\'s kv index' },
   },
-  examples: ['cairn explorer', 'cairn explorer --node http://10.0.0.5:1317 --listen 127.0.0.1:8080'],
+  examples: ['cairn explorer', 'cairn explorer --node http://10.0.0.5:1317 --listen 127.0.0.1:8080', 'cairn explorer --node http://10.0.0.5:1317 --psql postgres://explorer:secret@10.0.0.6:5432/cairn'],
   async run(ctx: CommandContext) {
     let listen: { host: string; port: number };
     try {
@@ -46,15 +48,18 @@ const command: CommandModule = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const psql = stringFlag(ctx, 'psql');
     const rest = restUrl(ctx);
     const chainId = await checkRest(rest);
-    const server = new ExplorerServer({ host: listen.host, port: listen.port, rest, logger: createLogger({ name: 'explorer' }) });
+    let server: ExplorerServer;
     try {
+      server = new ExplorerServer({ host: listen.host, port: listen.port, rest, logger: createLogger({ name: 'explorer' }), ...(psql === undefined ? {} : { psql: { url: psql, chainId } }) });
       await server.start();
     } catch (err) {
       throw new CliError((err as Error).message, { cause: err });
     }
-    ctx.print({ json: { url: server.url, rest, chain_id: chainId }, text: () => `${fields([['explorer', server.url], ['reads', `${rest} (chain ${chainId})`]])}\n\nPress Ctrl-C to stop.` });
+    const history = psql === undefined ? `${rest} (the node's kv index)` : `PostgreSQL ${redact(psql)}`;
+    ctx.print({ json: { url: server.url, rest, chain_id: chainId, tx_index: server.txIndex }, text: () => `${fields([['explorer', server.url], ['reads', `${rest} (chain ${chainId})`], ['tx history', history]])}\n\nPress Ctrl-C to stop.` });
     await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
     await server.stop();
     ctx.note('stopped cleanly');

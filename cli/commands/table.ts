@@ -387,6 +387,36 @@ export const ROOT: CommandGroup = {
     },
     {
       kind: 'group',
+      name: 'indexer',
+      summary: 'where the node indexes txs and events: CometBFT\'s kv store, or PostgreSQL for a public explorer',
+      children: [
+        {
+          kind: 'command',
+          name: 'psql',
+          summary: 'index into PostgreSQL: create the event sink\'s tables, point config.toml and the explorer at the database',
+          description:
+            'Creates the tables and views of CometBFT\'s psql event sink in the database (idempotent), sets config.toml\n' +
+            '[tx_index] indexer = "psql" and psql-conn, and app.toml [explorer] psql. Restart the node afterwards. With psql the\n' +
+            'node\'s RPC cannot look txs up (tx, tx_search): wallets and `cairn query tx` need a node that keeps indexer = "kv".',
+          options: {
+            conn: { type: 'string', valueName: 'url', description: 'the database CometBFT writes, postgres://user:password@host:5432/db?sslmode=disable' },
+            'explorer-conn': { type: 'string', valueName: 'url', description: 'what the explorer reads with, e.g. a read-only user (default: --conn)' },
+            'schema-only': { type: 'boolean', description: 'only create the tables; leave the home as it is' },
+          },
+          examples: ['cairn indexer psql --conn postgres://cairn:secret@127.0.0.1:5432/cairn?sslmode=disable --home ~/.cairn'],
+          load: async () => ({ run: (await import('./indexer.ts')).psql }),
+        },
+        {
+          kind: 'command',
+          name: 'kv',
+          summary: 'index into CometBFT\'s kv store again (the default): config.toml indexer = "kv", the explorer reads the node',
+          examples: ['cairn indexer kv --home ~/.cairn'],
+          load: async () => ({ run: (await import('./indexer.ts')).kv }),
+        },
+      ],
+    },
+    {
+      kind: 'group',
       name: 'localnet',
       summary: 'run a multi-validator network on this machine',
       children: [

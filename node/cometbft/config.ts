@@ -48,7 +48,7 @@ export interface CometbftSettings {
      * cannot look txs up (tx, tx_search, block_search): see docs/validator-guide.md.
      */
     indexer?: 'kv' | 'null' | 'psql';
-    /** With "psql": postgres://user:password@host:port/database?sslmode=disable (or require). */
+    /** With "psql": postgres://user:password@host:port/database?sslmode=disable (or require); '' clears it. */
     psqlConn?: string;
   };
   instrumentation?: {
@@ -142,7 +142,7 @@ export function settingsToEdits(settings: CometbftSettings): TomlEdit[] {
   set('consensus', 'create_empty_blocks', c?.createEmptyBlocks);
   set('storage', 'discard_abci_responses', storage?.discardAbciResponses);
   set('tx_index', 'indexer', txIndex?.indexer);
-  if (txIndex?.psqlConn !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(txIndex.psqlConn)) throw new RangeError('tx_index.psql-conn must be a postgres:// URL, e.g. postgres://cairn:secret@127.0.0.1:5432/cairn?sslmode=disable');
+  if (txIndex?.psqlConn !== undefined && txIndex.psqlConn !== '' && !/^postgres(ql)?:\/\/\S+$/.test(txIndex.psqlConn)) throw new RangeError('tx_index.psql-conn must be a postgres:// URL, e.g. postgres://cairn:secret@127.0.0.1:5432/cairn?sslmode=disable');
   set('tx_index', 'psql-conn', txIndex?.psqlConn);
   set('instrumentation', 'prometheus', ins?.prometheus);
   set('instrumentation', 'prometheus_listen_addr', ins?.prometheusListenAddr);

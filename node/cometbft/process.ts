@@ -90,6 +90,10 @@ const REINDEX_WINDOW = 1000n;
  */
 export async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit', always = false): Promise<void> {
   if ((!always && !existsSync(join(home, 'data', RUNNING_FILE))) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
+  // No index, nothing to repair. With "psql" the same command refills PostgreSQL (rows it already
+  // has are skipped), but a database that is down must not keep a validator from signing.
+  const indexer = await readConfigValue(home, 'tx_index', 'indexer');
+  if (indexer === 'null') return;
   const run = (args: string[]): Promise<{ code: number | null; output: string }> =>
     new Promise((resolve) => {
       const child = spawn(binary, ['reindex-event', '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -112,6 +116,12 @@ export async function repairIndexAfterCrash(binary: string, home: string, appHei
   // at start (and indexes it then), so the repair stops one block short of it.
   const top = /latest height of the blockstore (\d+)/.exec(attempt.output)?.[1];
   if (attempt.code !== 0 && top !== undefined && Number(top) > 1) attempt = await run([...from, '--end-height', String(Number(top) - 1)]);
+  if (attempt.code !== 0 && indexer === 'psql') {
+    const line = `cairn: cometbft reindex-event could not refill the PostgreSQL tx index after a crash (code ${String(attempt.code)}); starting anyway. Once the database answers, run \`cometbft reindex-event --home ${home}\` with the node stopped to fill the gap\n`;
+    if (log === 'inherit') process.stderr.write(line);
+    else writeSync(log, line);
+    return;
+  }
   if (attempt.code !== 0) throw new CometbftStartError(`cometbft reindex-event --home ${home} failed (code ${String(attempt.code)}) while repairing the tx index after a crash`, '', undefined);
 }
 

@@ -49,7 +49,7 @@ export async function startPostgres(opts: { timeoutMs?: number } = {}): Promise<
     execFileSync(init.cmd, init.args, { stdio: 'pipe', timeout: 60_000 });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`initdb failed: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message)}`);
+    throw new Error(`initdb failed: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message)}`, { cause: err });
   }
   const [port] = (await freePorts(1)) as [number];
   // Loopback TCP only; the unix socket in the cluster's own folder; no fsync (a test's data).
@@ -90,7 +90,7 @@ export async function startPostgres(opts: { timeoutMs?: number } = {}): Promise<
       await client.end().catch(() => undefined);
       if (Date.now() > deadline) {
         await cluster.stop();
-        throw new Error(`postgres did not take connections within ${opts.timeoutMs ?? 30_000} ms: ${(err as Error).message}\n${log}`);
+        throw new Error(`postgres did not take connections within ${opts.timeoutMs ?? 30_000} ms: ${(err as Error).message}\n${log}`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 100));
     }

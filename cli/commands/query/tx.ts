@@ -7,7 +7,7 @@ import type { CommandContext } from '../../context.ts';
 import { CliError, messageOf, UsageError } from '../../errors.ts';
 import { withNode } from '../../node-client.ts';
 import type { NodeConnection } from '../../node-client.ts';
-import { txResultPrintable } from '../../tx.ts';
+import { TX_INDEX_OFF_HINT, txIndexOff, txResultPrintable } from '../../tx.ts';
 import type { TxResult } from '../../tx.ts';
 
 export interface IndexedTxInfo extends TxResult {
@@ -31,6 +31,7 @@ export async function queryTx(connection: NodeConnection, hash: string): Promise
         `no transaction ${normalized} on the node at ${connection.node}: it is not in a block yet, or the hash is wrong (the node must index txs: indexer = "kv")`,
       );
     }
+    if (txIndexOff(error)) throw new CliError(`cannot look up ${normalized} on the node at ${connection.node}: ${TX_INDEX_OFF_HINT}`);
     throw error;
   }
   const decoded = decodeTxRaw(response.tx);
