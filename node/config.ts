@@ -5,6 +5,7 @@ import { type TomlEdit, applyTomlEdits, readTomlValue } from './cometbft/toml.ts
 import { decodeBech32 } from '../core/framework/address.ts';
 import { parseGasPrices } from '../core/tx/gas-price.ts';
 import { DEFAULT_NODE_CACHE_SIZE } from '../core/store/index.ts';
+import { renderGatewaySection } from './gateway/config.ts';
 
 export interface AppConfig {
   /** CheckTx rejects txs paying less, e.g. "0.025ucairn". Empty accepts any fee. */
@@ -227,7 +228,9 @@ psql = "${c.explorerPsql}"
 snapshot-interval = ${c.snapshotInterval}
 # Snapshots kept; older ones are deleted once a newer one is complete.
 snapshot-keep-recent = ${c.snapshotKeepRecent}
-`;
+
+${renderGatewaySection('operator-gateway')}
+${renderGatewaySection('payer-gateway')}`;
 }
 
 export async function writeAppConfig(home: string, c: AppConfig): Promise<void> {

@@ -59,7 +59,7 @@ describe('payer gateway', () => {
       [rc.address('operator'), op1.url],
       [rc.address('operator2'), `${op2.url}/v1`],
     ]),
-    banMs: 0,
+    setAside: { firstMs: 0, maxMs: 0, dishonestMs: 0 },
     cosignIntervalMs: 20,
     batchPollIntervalMs: 50,
     logger: silentLogger,
@@ -174,7 +174,7 @@ describe('payer gateway', () => {
   });
 
   it('stops picking an operator that misbehaved for a while', async () => {
-    const { gw, client } = await start('ban', { banMs: 60_000 });
+    const { gw, client } = await start('ban', { setAside: { firstMs: 60_000, maxMs: 60_000, dishonestMs: 60_000 } });
     op1.cheat = 'fail';
     await client.completions.create({ model: BASE_MODEL, prompt: 'a', max_tokens: 1 });
     const asked = op1.requests;

@@ -1,68 +1,45 @@
 // `cairn operator serve` runs the operator gateway (node/gateway/operator) in front of an
 // OpenAI-compatible inference server until stopped; `cairn operator status` reads a running
 // gateway's status endpoint.
-import { join } from 'node:path';
 import { createLogger } from '../../node/log.ts';
 import { connectChain } from '../../node/gateway/operator/connect.ts';
 import { type GatewayStatus, OperatorGateway, STATUS_PATH } from '../../node/gateway/operator/gateway.ts';
 import { UpstreamClient } from '../../node/gateway/upstream.ts';
-import { parseCoin, parseGasPrice } from '../amount.ts';
 import { type CommandContext, stringFlag } from '../context.ts';
+import { DEFAULT_OPERATOR_LISTEN } from '../../node/gateway/config.ts';
+import { gatewaySettings } from './gateway-settings.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { fields, table } from '../output.ts';
 import { readKey } from './receipts/files.ts';
 
-/** Also written in the command table's help (cli/commands/table.ts). */
-export const DEFAULT_LISTEN = '127.0.0.1:8480';
-
-
-function list(ctx: CommandContext, name: string): string[] {
-  const v = ctx.flags[name];
-  return (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).filter((x): x is string => typeof x === 'string');
-}
-
-function required(ctx: CommandContext, name: string, hint: string): string {
-  const v = stringFlag(ctx, name);
-  if (v === undefined || v === '') throw new UsageError(`--${name} is required: ${hint}`);
-  return v;
-}
-
-function positiveInt(text: string | undefined, what: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^[1-9][0-9]{0,8}$/.test(text)) throw new UsageError(`${what} "${text}" must be a positive whole number`);
-  return Number(text);
-}
-
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(.+):([0-9]{1,5})$/.exec(text);
-  if (m === null || Number(m[2]) > 65535) throw new UsageError(`--listen "${text}" must be host:port, e.g. ${DEFAULT_LISTEN}`);
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-}
-
 export async function serve(ctx: CommandContext): Promise<void> {
-  const upstreamUrl = required(ctx, 'upstream', 'the OpenAI base URL of your inference server, e.g. http://127.0.0.1:8000/v1');
-  const keyName = required(ctx, 'key', 'the operator account’s key name');
-  const receiptSigner = await readKey(required(ctx, 'receipt-key', 'the receipt key seed file you registered'));
-  const { host, port } = parseListen(stringFlag(ctx, 'listen') ?? DEFAULT_LISTEN);
+  const s = await gatewaySettings(ctx, 'operator-gateway');
+  const upstreamUrl = s.required('upstream', 'the OpenAI base URL of your inference server, e.g. http://127.0.0.1:8000/v1');
+  const keyName = s.required('key', 'the operator account’s key name').value;
+  const receiptSigner = await readKey(s.required('receipt-key', 'the receipt key seed file you registered').value);
+  const { host, port } = s.hostPort('listen');
   const modelMap = new Map<string, string>();
-  for (const m of list(ctx, 'model-map')) {
+  const maps = s.list('model-map');
+  for (const m of maps.value) {
     const at = m.indexOf('=');
-    if (at <= 0 || at === m.length - 1) throw new UsageError(`--model-map "${m}" must be <offer>=<upstream model>`);
+    if (at <= 0 || at === m.length - 1) throw new UsageError(`${maps.what} "${m}" must be <offer>=<upstream model>`);
     modelMap.set(m.slice(0, at), m.slice(at + 1));
   }
-  const credit = parseCoin(stringFlag(ctx, 'credit-limit') ?? '10000000ucairn', { what: '--credit-limit' });
-  const gasPrice = parseGasPrice(stringFlag(ctx, 'gas-prices') ?? '0.025ucairn');
+  const credit = s.coin('credit-limit', true);
+  const gasPrice = s.gasPrice('gas-prices');
   let upstream: UpstreamClient;
   try {
-    const apiKey = stringFlag(ctx, 'upstream-api-key');
-    upstream = new UpstreamClient({ baseUrl: upstreamUrl, ...(apiKey === undefined ? {} : { apiKey }) });
+    const apiKey = s.get('upstream-api-key')?.value;
+    upstream = new UpstreamClient({ baseUrl: upstreamUrl.value, ...(apiKey === undefined ? {} : { apiKey }) });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(`${upstreamUrl.what}: ${(e as Error).message}`, { cause: e });
   }
+  const batchSize = s.int('batch-size', 1);
+  const batchAgeMs = s.int('batch-age', 1) * 1000;
   const keyring = await ctx.keyring();
   const key = await keyring.show(keyName);
   const logger = createLogger({ name: 'operator-gateway' });
-  const links = await connectChain({ rpcUrl: ctx.global.node, operator: key.address, signer: await keyring.signer(key.name), gasPrice, receiptSigner, peers: list(ctx, 'peer'), logger }).catch((e: unknown) => {
+  const links = await connectChain({ rpcUrl: ctx.global.node, operator: key.address, signer: await keyring.signer(key.name), gasPrice, receiptSigner, peers: [...s.list('peer').value], logger }).catch((e: unknown) => {
     throw new CliError(`cannot reach the node at ${ctx.global.node}: ${(e as Error).message}`);
   });
   const gateway = new OperatorGateway({
@@ -74,13 +51,13 @@ export async function serve(ctx: CommandContext): Promise<void> {
     creditLimit: credit.amount,
     host,
     port,
-    dataDir: stringFlag(ctx, 'data') ?? join(ctx.global.home, 'data', 'operator-gateway'),
+    dataDir: s.required('data', 'the gateway’s LevelDB directory').value,
     chain: links.chain,
     submit: links.submit,
     publish: links.publish,
     logger,
-    batchSize: positiveInt(stringFlag(ctx, 'batch-size'), '--batch-size', 1000),
-    batchAgeMs: positiveInt(stringFlag(ctx, 'batch-age'), '--batch-age', 60) * 1000,
+    batchSize,
+    batchAgeMs,
   });
   try {
     await gateway.start();
@@ -94,7 +71,7 @@ export async function serve(ctx: CommandContext): Promise<void> {
 
 
 export async function status(ctx: CommandContext): Promise<void> {
-  const base = (stringFlag(ctx, 'gateway') ?? `http://${DEFAULT_LISTEN}`).replace(/\/+$/, '');
+  const base = (stringFlag(ctx, 'gateway') ?? `http://${DEFAULT_OPERATOR_LISTEN}`).replace(/\/+$/, '');
   let s: GatewayStatus;
   try {
     const res = await fetch(`${base}${STATUS_PATH}`, { signal: AbortSignal.timeout(10_000) });

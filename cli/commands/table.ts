@@ -81,7 +81,7 @@ const payerCommands: CommandGroup = {
       name: 'serve',
       summary: 'run an OpenAI-compatible endpoint that picks operators from the catalog, checks and co-signs their receipts, and signs their batches',
       description:
-        'Applications point any OpenAI SDK at it. Each request goes to the cheapest operator within the limits that serves the model, signed with the payer key; the operator\'s receipt is checked (price = its on-chain offer, units = the usage received, hashes of the request sent and the response received, its receipt key) and co-signed before the application gets its answer. A failing or dishonest operator is set aside and the request retried elsewhere. Pending batches are signed only when rebuilt from receipts this gateway co-signed.',
+        'Applications point any OpenAI SDK at it. Each request goes to the cheapest operator within the limits that serves the model, signed with the payer key; the operator\'s receipt is checked (price = its on-chain offer, units = the usage received, hashes of the request sent and the response received, its receipt key) and co-signed before the application gets its answer. A failing operator is set aside briefly (doubled at each failure in a row), a dishonest one for an hour, and the request retried elsewhere. Pending batches are signed only when rebuilt from receipts this gateway co-signed. Every flag can be set in the home\'s app.toml [payer-gateway] instead (a flag given overrides it).',
       options: {
         'payer-key': { type: 'string', valueName: 'file', description: 'the ed25519 seed of a payer key the account authorised (cairn receipts keygen)' },
         from: { type: 'string', valueName: 'key', description: 'the payer account: a keyring key name (needed for --top-up) or its address' },
@@ -93,12 +93,15 @@ const payerCommands: CommandGroup = {
         'min-reputation': { type: 'string', valueName: 'n', description: 'only operators with at least this reputation' },
         endpoint: { type: 'string', multiple: true, valueName: 'operator=url', description: 'reach this operator’s gateway at url instead of its registered endpoint (repeatable)' },
         attempts: { type: 'string', valueName: 'n', description: 'operators tried per request (default 3)' },
-        'ban-seconds': { type: 'string', valueName: 's', description: 'how long a failing or dishonest operator is not picked (default 60)' },
+        'set-aside': { type: 'string', valueName: 's', description: 'how long an operator that failed is not picked, doubled at each failure in a row (default 1)' },
+        'set-aside-max': { type: 'string', valueName: 's', description: 'the most a run of failures sets an operator aside (default 60)' },
+        'set-aside-dishonest': { type: 'string', valueName: 's', description: 'how long an operator whose receipt or batch failed the checks is not picked (default 3600)' },
         'top-up-below': { type: 'string', valueName: 'coin', description: 'deposit escrow when the available escrow falls below this' },
         'top-up': { type: 'string', valueName: 'coin', description: 'how much each deposit adds' },
         ...feeOptions,
       },
       examples: [
+        'cairn payer serve',
         'cairn payer serve --from payer --payer-key ~/.cairn/payer-key --max-price 3ucairn',
         'cairn payer serve --from payer --payer-key ~/.cairn/payer-key --top-up-below 10000000ucairn --top-up 50000000ucairn --fees 5000ucairn',
       ],
@@ -434,9 +437,10 @@ export const ROOT: CommandGroup = {
           kind: 'command',
           name: 'serve',
           summary: 'serve paid inference: check payers, meter usage, sign receipts, and batch, submit, reveal and get paid by itself',
+          description: 'Every flag can be set in the home\'s app.toml [operator-gateway] instead (--peer as peers); a flag given overrides it.',
           options: operatorServeOptions,
           longRunning: true,
-          examples: ['cairn operator serve --upstream http://127.0.0.1:8000/v1 --key gpu-op --receipt-key ~/.cairn/receipt-key --peer /ip4/127.0.0.1/tcp/26659/p2p/12D3Koo…'],
+          examples: ['cairn operator serve --upstream http://127.0.0.1:8000/v1 --key gpu-op --receipt-key ~/.cairn/receipt-key --peer /ip4/127.0.0.1/tcp/26659/p2p/12D3Koo…', 'cairn operator serve'],
           load: async () => ({ run: (await import('./operator.ts')).serve }),
         },
         {

@@ -174,3 +174,20 @@ export function readTomlValue(text: string, section: string, key: string): TomlV
   const found = locate(text.split('\n'), section, key);
   return found === undefined ? undefined : parseTomlValue(found.match[4] ?? '');
 }
+
+/** The keys assigned in `section`, in file order. */
+export function tomlSectionKeys(text: string, section: string): string[] {
+  const keys: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const header = HEADER.exec(line);
+    if (header !== null) {
+      current = header[1] ?? '';
+      continue;
+    }
+    if (current !== section) continue;
+    const match = ASSIGNMENT.exec(line);
+    if (match !== null) keys.push(match[2] ?? '');
+  }
+  return keys;
+}

@@ -3,8 +3,9 @@
 // (sdk/gateway/protocol.ts), forwards it, and checks the operator's receipt before anything else
 // (check.ts). A good receipt is co-signed and kept in the gateway's LevelDB before the application
 // gets its answer, and the co-signature goes back to the operator in batches. A bad receipt or a
-// failed request is recorded, the operator is set aside for a while, and the request is retried
-// with another one (a stream only until its first byte reached the application). In the
+// failed request is recorded, the operator is set aside (set-aside.ts: briefly for a failure,
+// longer at each one in a row, long for a receipt or batch that fails the checks), and the request
+// is retried with another one (a stream only until its first byte reached the application). In the
 // background the gateway signs the operators' pending batches that it can rebuild, byte for byte,
 // from receipts it co-signed (never a receipt into two batches, across restarts), and tops up the
 // payer's escrow below a threshold.
@@ -37,6 +38,7 @@ import { type Expected, checkAndCosign } from './check.ts';
 import { PayerMetrics } from './metrics.ts';
 import { type SseEvent, sseEvents } from '../sse.ts';
 import { UpstreamClient, type UpstreamResponse, readAll, usageOf } from '../upstream.ts';
+import { type SetAsidePolicy, SetAside } from './set-aside.ts';
 import { type Misbehaviour, PayerStore } from './store.ts';
 
 export interface Selection {
@@ -75,8 +77,8 @@ export interface PayerGatewayOptions {
   readonly endpoints?: ReadonlyMap<string, string>;
   /** Operators tried per request (default 3). */
   readonly maxAttempts?: number;
-  /** How long a failing or dishonest operator is not picked (default 60 s). */
-  readonly banMs?: number;
+  /** How long a failing or dishonest operator is not picked (set-aside.ts; default DEFAULT_SET_ASIDE). */
+  readonly setAside?: SetAsidePolicy;
   /** Deadline of one forwarded request (default 300 s). */
   readonly requestTimeoutMs?: number;
   /** How often queued co-signatures are sent (default 200 ms). */
@@ -164,8 +166,8 @@ export class PayerGateway {
   readonly store: PayerStore;
   readonly #o: PayerGatewayOptions;
   readonly #server: Server;
-  /** Operator → ms until which it is not picked. */
-  readonly #banned = new Map<string, number>();
+  /** Operators not picked for now. */
+  readonly #aside: SetAside;
   /** Co-signatures to deliver, by operator (mirrors the store's queue). */
   readonly #queue = new Map<string, Receipt[]>();
   readonly #timers: NodeJS.Timeout[] = [];
@@ -178,6 +180,7 @@ export class PayerGateway {
 
   constructor(options: PayerGatewayOptions) {
     this.#o = options;
+    this.#aside = new SetAside(options.setAside);
     this.store = new PayerStore(options.dataDir);
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((e: unknown) => {
@@ -276,7 +279,7 @@ export class PayerGateway {
       .filter((o) => s.minTrust === undefined || o.trustLevel >= s.minTrust)
       .filter((o) => s.regions === undefined || s.regions.length === 0 || s.regions.includes(o.region))
       .filter((o) => s.minReputation === undefined || o.reputation >= s.minReputation)
-      .filter((o) => (this.#banned.get(o.operator) ?? 0) <= now)
+      .filter((o) => !this.#aside.isAside(o.operator, now))
       .filter((o) => this.#endpoint(o) !== undefined)
       .sort((a, b) => (a.pricePerUnit === b.pricePerUnit ? Number(b.reputation - a.reputation) : a.pricePerUnit < b.pricePerUnit ? -1 : 1)); // stable: equals stay shuffled
   }
@@ -305,6 +308,7 @@ export class PayerGateway {
       const offer = candidates[i]!;
       const outcome = await this.#attempt(p, offer, res);
       if (outcome === 'done') {
+        this.#aside.succeeded(offer.operator, Date.now());
         this.metrics.requests.inc({ result: i === 0 ? 'ok' : 'failed_over' });
         return;
       }
@@ -326,9 +330,9 @@ export class PayerGateway {
   }
 
   async #misbehaved(m: Misbehaviour): Promise<void> {
-    this.#banned.set(m.operator, Date.now() + (this.#o.banMs ?? 60_000));
+    const ms = this.#aside.failed(m.operator, m.kind === 'error' ? 'error' : 'dishonest', Date.now());
     if (m.kind === 'receipt') this.metrics.receipts.inc({ result: 'refused' });
-    this.#o.logger.warn('operator set aside', { operator: m.operator, kind: m.kind, detail: m.detail });
+    this.#o.logger.warn('operator set aside', { operator: m.operator, kind: m.kind, seconds: Math.ceil(ms / 1000), detail: m.detail });
     if (m.kind !== 'error') this.#o.chain.forget();
     await this.store.recordMisbehaviour(m);
   }
