@@ -18,11 +18,12 @@ export class LevelBackend implements Backend {
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
       keyEncoding: 'view',
       valueEncoding: 'view',
-      // Both are native memory outside the V8 heap, and both fill slowly at a quiet chain's write
-      // rate: a 32 MiB memtable took a soak's validator ~20 minutes to fill, which showed as steady
-      // RSS growth. 8 MiB each still takes a whole 10k-write block (~6 MiB) in one memtable, and the
-      // state tree's own node cache sits in front of the block cache.
-      writeBufferSize: 8 * 2 ** 20,
+      // Both are native memory outside the V8 heap that fills at the chain's write rate. A validator
+      // under light load (a chaos run's) appended ~0.2 MiB a minute to its write-ahead log, so a
+      // 32 MiB memtable kept filling for over an hour and read as steady RSS growth in the soak.
+      // LevelDB's own 4 MiB default cycles within minutes; a 10k-write block (~6 MiB) still goes in
+      // as one batch. The state tree's node cache sits in front of the block cache.
+      writeBufferSize: 4 * 2 ** 20,
       cacheSize: 8 * 2 ** 20,
     });
     await db.open();
