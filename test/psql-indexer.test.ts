@@ -14,6 +14,7 @@ import { cometbftBinary } from '../node/cometbft/binary.ts';
 import { readConfigValue } from '../node/cometbft/config.ts';
 import { repairIndexAfterCrash } from '../node/cometbft/process.ts';
 import { rpcCall, waitForHeight } from '../node/cometbft/rpc.ts';
+import { PsqlTxIndex } from '../node/indexer/psql.ts';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { receiptsMsgs } from '../sdk/receipts/messages.ts';
@@ -110,6 +111,11 @@ describe('the psql event sink and the explorer reading it', () => {
     expect(seen).toContain(`transfer.recipient=${bob.address}`);
     const deposit = await sql.query(`SELECT value FROM event_attributes ea JOIN tx_results t ON t.rowid = ea.tx_id WHERE t.tx_hash = $1 AND ea.composite_key = 'escrow_deposit.payer'`, [hashes.deposit]);
     expect(deposit.rows.map((r) => r.value)).toEqual([alice.address]);
+    // A database nobody set up says what to run.
+    await sql.query('CREATE DATABASE bare');
+    const bare = new PsqlTxIndex({ url: db.url.replace(/\/cairn\?/, '/bare?'), chainId: home.chainId });
+    await expect(bare.check()).rejects.toThrow(/no event-sink tables: run `cairn indexer psql/);
+    await bare.close();
   });
 
   it('the explorer finds a tx by hash from SQL, with the values the tables and REST hold', async () => {

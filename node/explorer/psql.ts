@@ -44,7 +44,7 @@ export class PsqlHistory {
       return { status: 200, body: toGatewayJson(GetTxResponse, GetTxResponse.decode(GetTxResponse.encode(r!).finish()), SERVICE) };
     } catch (err) {
       if (err instanceof RangeError || err instanceof URIError) return { status: 400, body: { code: 3, message: err.message, details: [] } };
-      if (err instanceof PsqlIndexError) return { status: 503, body: { code: 14, message: `the explorer's PostgreSQL index: ${err.message}`, details: [] } };
+      if (err instanceof PsqlIndexError) return { status: 503, body: { code: 14, message: err.message, details: [] } };
       throw err;
     }
   }

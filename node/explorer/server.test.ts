@@ -5,7 +5,8 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.ts';
-import { ABSENT_OK_HEADER, ExplorerServer, MAX_URL_CHARS, UPSTREAM_STATUS_HEADER } from './server.ts';
+import { ABSENT_OK_HEADER, ExplorerServer, INDEX_HEADER, MAX_URL_CHARS, UPSTREAM_STATUS_HEADER } from './server.ts';
+import { freePorts } from '../cometbft/ports.ts';
 
 let upstream: Server;
 let explorer: ExplorerServer;
@@ -115,5 +116,32 @@ describe('the explorer page server', () => {
 
   it('refuses a REST URL that is not http(s)', () => {
     expect(() => new ExplorerServer({ host: '127.0.0.1', port: 0, rest: 'file:///etc', logger: silentLogger })).toThrow(/http/);
+  });
+});
+
+describe('the explorer page server with a PostgreSQL index that does not answer', () => {
+  it('starts anyway, answers tx reads with 503 and the reason, bad queries with 400, and still passes the rest to REST', async () => {
+    const [port] = (await freePorts(1)) as [number];
+    const rest = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const server = new ExplorerServer({ host: '127.0.0.1', port: 0, rest, logger: silentLogger, psql: { url: `postgres://x:secret@127.0.0.1:${port}/db`, chainId: 'c' } });
+    await server.start();
+    try {
+      expect(server.txIndex).toBe('psql');
+      const down = await fetch(`${server.url}api/cosmos/tx/v1beta1/txs/${'AB'.repeat(32)}`);
+      expect(down.status).toBe(503);
+      expect(down.headers.get(INDEX_HEADER)).toBe('psql');
+      const body = (await down.json()) as { code: number; message: string };
+      expect(body.code).toBe(14);
+      expect(body.message).toMatch(/PostgreSQL index.*did not answer/);
+      expect(body.message).not.toContain('secret');
+      const bad = await fetch(`${server.url}api/cosmos/tx/v1beta1/txs?query=${encodeURIComponent("a.b='x' OR 1=1")}`);
+      expect(bad.status).toBe(400);
+      const before = seen.length;
+      expect((await fetch(`${server.url}api/cosmos/bank/v1beta1/params`)).status).toBe(200);
+      // Tx reads never went to REST; the rest did.
+      expect(seen.slice(before)).toEqual(['GET /cosmos/bank/v1beta1/params']);
+    } finally {
+      await server.stop();
+    }
   });
 });

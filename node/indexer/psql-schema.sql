@@ -1,6 +1,6 @@
 -- Cairn's schema for CometBFT v0.38's PostgreSQL event sink ([tx_index] indexer = "psql").
 -- CometBFT writes these four tables after each block and never reads them; Cairn's explorer reads
--- them (node/indexer/psql.ts). Apply it with `cairn indexer psql-init --conn <url>` before the
+-- them (node/indexer/psql.ts). Apply it with `cairn indexer psql --conn <url>` before the
 -- node starts; it is idempotent. What CometBFT writes, per block:
 --   blocks      one row (height, chain_id, created_at); a block seen again is skipped;
 --   tx_results  one row per tx: its index in the block, the hash (upper-case hex of SHA-256 of the

@@ -127,7 +127,7 @@ export class PsqlTxIndex {
       return (await this.#pool.query<R>(text, params)).rows;
     } catch (err) {
       const e = err as Error & { code?: string };
-      if (e.code === '42P01') throw new PsqlIndexError(`the PostgreSQL database has no event-sink tables: run \`cairn indexer psql-init --conn <url>\` (${e.message})`);
+      if (e.code === '42P01') throw new PsqlIndexError(`the PostgreSQL database has no event-sink tables: run \`cairn indexer psql --conn <url>\` (\`--schema-only\` for the tables alone) (${e.message})`);
       throw new PsqlIndexError(`the PostgreSQL index did not answer: ${e.message}`);
     }
   }
@@ -182,7 +182,7 @@ function indexedTx(r: Row): IndexedTx {
 
 /** The URL with its password hidden, for messages and logs. */
 export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  return url.replace(/(\/\/[^:/@]+:)[^/]*@/, '$1***@');
 }
 
 /** Creates the event sink's tables, indexes and views in the database at `url` (idempotent). */
