@@ -5,7 +5,13 @@
 // it co-signed itself). Everything else — cutting, publishing, submitting, revealing the sample,
 // following the batch to finalization — the operator gateway does alone. Then the gateway is
 // SIGKILLed mid-settlement and restarted: it resumes, never submits a root twice, and every
-// receipt ends in exactly one finalized batch.
+// receipt ends in exactly one finalized batch. Last, the other playground operator runs a dishonest
+// operator gateway (test/support/dishonest-operator.ts) beside it, and a real payer gateway
+// (node/gateway/payer) in this process sends requests to both: it refuses the dishonest one's
+// overpriced receipt, sets it aside and fails over; that gateway's batch of receipts the payer never
+// co-signed (the refused one and one for a request never made) reaches the chain anyway, with the
+// signature of a payer key that signs what it is shown, and the node's watcher proves it: the batch
+// pays nothing, the operator is slashed and tombstoned, and the honest operator's batches are paid.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -14,18 +20,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueryClient } from '@cosmjs/stargate';
 import { type CometClient, connectComet } from '@cosmjs/tendermint-rpc';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { Localnet, libp2pAddress } from '../localnet/index.ts';
 import type { GatewayStatus } from '../node/gateway/operator/gateway.ts';
 import { freePort } from '../node/cometbft/ports.ts';
-import { BatchStatus, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
+import { BatchStatus, FaultKind, type Receipt, SettlementMode } from '../proto/gen/cairn/receipts/v1/types.ts';
+import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
+import { silentLogger } from '../node/log.ts';
+import { queryPayerChain } from '../node/gateway/payer/chain.ts';
+import { PayerGateway } from '../node/gateway/payer/gateway.ts';
+import { queryRegistry } from '../sdk/registry/queries.ts';
 import { ed25519FromSeed } from '../sdk/ed25519.ts';
 import { COSIGN_PATH, PENDING_BATCHES_PATH, RECEIPT_HEADER, batchSignaturePath, decodeReceipt, signRequest, type PendingBatch } from '../sdk/gateway/protocol.ts';
 import { buildBatch } from '../sdk/receipts/batch.ts';
-import { signBatchAsPayer, signedLedger } from '../sdk/receipts/batch-signature.ts';
+import { signBatch, signBatchAsPayer, signedLedger } from '../sdk/receipts/batch-signature.ts';
 import { queryReceipts } from '../sdk/receipts/queries.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
 import { queryClientAbci } from '../sdk/queries.ts';
+import { type DishonestGateway, startDishonestGateway } from './support/dishonest-operator.ts';
 import { eventually } from './support/localnet.ts';
 import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 
@@ -40,6 +53,8 @@ let gateway: ChildProcess | undefined;
 let gatewayLog = '';
 let dataDir: string;
 let payerSigner: ReturnType<typeof ed25519FromSeed>;
+let dishonest: DishonestGateway | undefined;
+let payerGateway: PayerGateway | undefined;
 /** Every receipt this "payer gateway" co-signed, by id. */
 const cosigned = new Map<string, Receipt>();
 
@@ -120,8 +135,8 @@ async function signOfferedBatches(): Promise<number> {
   return batches.length;
 }
 
-async function chainBatches(): Promise<{ id: bigint; root: string; status: BatchStatus; count: bigint; operatorAmount: string }[]> {
-  const op = net.manifest.playground!.operators[0]!;
+async function chainBatches(operatorIndex = 0): Promise<{ id: bigint; root: string; status: BatchStatus; count: bigint; operatorAmount: string }[]> {
+  const op = net.manifest.playground!.operators[operatorIndex]!;
   const r = await queryReceipts(queryClientAbci(new QueryClient(comet))).batches({ operator: op.address, pagination: { limit: 500n } });
   return r.batches.map((b) => ({ id: b.id, root: Buffer.from(b.root).toString('hex'), status: b.status, count: b.count, operatorAmount: b.split?.operatorAmount ?? '0' }));
 }
@@ -149,6 +164,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  await payerGateway?.stop();
+  await dishonest?.stop();
   if (gateway !== undefined) await killGateway();
   if (process.env['CAIRN_KEEP_GATEWAY_LOG'] !== undefined) await writeFile(process.env['CAIRN_KEEP_GATEWAY_LOG'], gatewayLog);
   comet?.disconnect();
@@ -198,5 +215,84 @@ describe('cairn operator serve on a localnet', () => {
     expect(s.earnings).toBe(onChain.reduce((n, b) => n + BigInt(b.operatorAmount), 0n).toString());
     expect(s.credit).toEqual([]);
   }, 300_000);
+  it('a dishonest operator gateway: its overpriced receipt is refused and failed over, and its batch of receipts the payer never co-signed, which reaches the chain anyway, is proved by the watcher and pays nothing; the honest operator is paid', async () => {
+    onTestFailed(() => console.log(`operator gateway log:\n${gatewayLog.slice(-6000)}`));
+    const p = net.manifest.playground!;
+    const [honest, cheat] = [p.operators[0]!, p.operators[1]!];
+    const query = queryClientAbci(new QueryClient(comet));
+    const bondBefore = BigInt((await queryRegistry(query).operator({ address: cheat.address })).operator!.bond!.amount);
+    const honestBefore = (await chainBatches()).length;
+    dishonest = await startDishonestGateway(net, { operatorIndex: 1, upstreamUrl: upstream.url, peers: [(await libp2pAddress(net.nodes[0]!))!], dataDir: join(dataDir, '..', 'dishonest-data'), overchargePerUnit: 1n, batchSize: 2 });
+    payerGateway = new PayerGateway({
+      host: '127.0.0.1',
+      port: 0,
+      chainId: net.chainId,
+      payer: p.payer.address,
+      payerKey: payerSigner,
+      dataDir: join(dataDir, '..', 'payer-data'),
+      chain: queryPayerChain(query),
+      selection: { denom: 'ucairn' },
+      endpoints: new Map([[honest.address, gatewayUrl], [cheat.address, dishonest.gateway.url]]),
+      batchPollIntervalMs: 500,
+      logger: silentLogger,
+    });
+    await payerGateway.start();
+    const client = new OpenAI({ baseURL: payerGateway.url, apiKey: 'unused', maxRetries: 0 });
+    const ask = (i: number) => client.chat.completions.create({ model: p.model, messages: [{ role: 'user', content: `one two three ${i}` }], max_tokens: 3 });
+    // Both serve the model at one price and reputation: each request tries either first, at random.
+    for (let i = 0; (await payerGateway.misbehaviours()).length === 0; i++) {
+      expect(i, 'the dishonest operator was never tried first').toBeLessThan(40);
+      expect((await ask(i)).usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 3 });
+    }
+    const [refused] = await payerGateway.misbehaviours();
+    expect(refused).toMatchObject({ operator: cheat.address, kind: 'receipt' });
+    expect(refused!.detail).toMatch(/unit_price is 3, not 2/);
+    const signedByCheat = async () => /cairn_operator_gateway_receipts_signed_total (\d+)/.exec(await dishonest!.gateway.metrics.registry.metrics())?.[1];
+    expect(await signedByCheat()).toBe('1');
+    // Set aside for an hour: every next request goes to the honest operator.
+    for (let i = 100; i < 104; i++) await ask(i);
+    expect(await signedByCheat()).toBe('1');
+
+    // The dishonest gateway batches the refused receipt with one it forges for a request never made.
+    await dishonest.forge(p.model, payerSigner.publicKey, 500n);
+    const offered = await eventually('the dishonest batch offered for signature', 30_000, async () => {
+      const { batches } = (await (await fetch(`${dishonest!.gateway.url}${PENDING_BATCHES_PATH}?payer=${p.payer.address}`)).json()) as { batches: PendingBatch[] };
+      return batches[0];
+    }, 300);
+    expect([offered.count, offered.amount]).toEqual(['2', String(7n * 3n + 500n * 2n)]);
+    // A payer gateway never signs it (test/payer-gateway.test.ts): it co-signed none of these receipts.
+    // A payer key that signs whatever totals it is shown does, and so the batch reaches the chain.
+    const careless = signBatch({ chainId: offered.chainId, operator: offered.operator, payer: offered.payer, modelId: offered.modelId, adapterId: offered.adapterId, epoch: BigInt(offered.epoch), mode: SettlementMode.SETTLEMENT_MODE_ESCROW, root: Buffer.from(offered.root, 'hex'), count: BigInt(offered.count), units: BigInt(offered.units), amount: offered.amount, paymentRefsRoot: new Uint8Array() }, payerSigner);
+    const posted = await fetch(`${dishonest.gateway.url}${batchSignaturePath(offered.root)}`, { method: 'POST', body: JSON.stringify({ payerKey: Buffer.from(careless.payerKey).toString('hex'), payerSignature: Buffer.from(careless.payerSignature).toString('hex') }) });
+    expect(posted.status).toBe(200);
+
+    const rejected = await eventually('the dishonest batch rejected on chain', 60_000, async () => {
+      const [b] = (await queryReceipts(query).batches({ operator: cheat.address, pagination: { limit: 10n } })).batches;
+      return b !== undefined && b.status !== BatchStatus.BATCH_STATUS_PENDING ? b : undefined;
+    }, 500);
+    expect(rejected.status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+    expect(Buffer.from(rejected.root).toString('hex')).toBe(offered.root);
+    expect(rejected.fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
+    expect(rejected.fault!.detail).toMatch(/payer_signature must be 64 bytes/);
+    expect(rejected.fault!.prover).toBe(net.nodes[0]!.watcher);
+    expect(rejected.split).toBeUndefined();
+    const punished = (await queryRegistry(query).operator({ address: cheat.address })).operator!;
+    expect(punished.status).toBe(OperatorStatus.OPERATOR_STATUS_TOMBSTONED);
+    expect(BigInt(punished.bond!.amount)).toBe(bondBefore / 2n);
+    const cheatStatus = await eventually('the dishonest gateway saw its batch faulted', 20_000, async () => {
+      const st = await dishonest!.gateway.status();
+      return st.batches['faulted'] === 1 ? st : undefined;
+    }, 500);
+    expect(cheatStatus.earnings).toBe('0');
+
+    // The honest operator's batches of the receipts the payer gateway co-signed are signed by it and paid.
+    const cosignedByPayer = await payerGateway.store.receiptCount();
+    const paid = await eventually('the honest operator’s new batches finalized', 120_000, async () => {
+      const mine = (await chainBatches()).slice(honestBefore);
+      const done = mine.length > 0 && mine.every((b) => b.status === BatchStatus.BATCH_STATUS_FINALIZED) && mine.reduce((n, b) => n + b.count, 0n) === BigInt(cosignedByPayer);
+      return done ? mine : undefined;
+    }, 1000);
+    expect(paid.every((b) => BigInt(b.operatorAmount) > 0n)).toBe(true);
+  }, 240_000);
 });
 
