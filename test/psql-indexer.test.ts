@@ -6,7 +6,7 @@
 // sink missed; a database that goes away is an error on the page, the node keeps making blocks,
 // and a crashed node still starts without it.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +72,10 @@ async function repair(): Promise<void> {
 beforeAll(async () => {
   [alice, bob] = await Promise.all([testWallet(0), testWallet(1)]);
   [db, home] = await Promise.all([startPostgres(), createTestHome([{ address: alice.address, amount: 10_000_000_000n }])]);
-  // What an operator runs: the sink's tables, config.toml [tx_index] and app.toml [explorer] psql.
+  // What an operator runs: the sink's tables, config.toml [tx_index] and app.toml [explorer] psql,
+  // here on a home made before app.toml had [explorer] psql (the command adds the key).
+  const appToml = join(home.home, 'config', 'app.toml');
+  writeFileSync(appToml, readFileSync(appToml, 'utf8').replace(/^psql = .*\n/m, ''));
   const io = memoryIo();
   expect(await runCli(['indexer', 'psql', '--conn', db.url, '--home', home.home], io), io.stderrText()).toBe(0);
   expect(await readConfigValue(home.home, 'tx_index', 'indexer')).toBe('psql');
@@ -111,9 +114,8 @@ describe('the psql event sink and the explorer reading it', () => {
     expect(seen).toContain(`transfer.recipient=${bob.address}`);
     const deposit = await sql.query(`SELECT value FROM event_attributes ea JOIN tx_results t ON t.rowid = ea.tx_id WHERE t.tx_hash = $1 AND ea.composite_key = 'escrow_deposit.payer'`, [hashes.deposit]);
     expect(deposit.rows.map((r) => r.value)).toEqual([alice.address]);
-    // A database nobody set up says what to run.
-    await sql.query('CREATE DATABASE bare');
-    const bare = new PsqlTxIndex({ url: db.url.replace(/\/cairn\?/, '/bare?'), chainId: home.chainId });
+    // A database nobody set up (the cluster's own `postgres`) says what to run.
+    const bare = new PsqlTxIndex({ url: db.url.replace(/\/cairn\?/, '/postgres?'), chainId: home.chainId });
     await expect(bare.check()).rejects.toThrow(/no event-sink tables: run `cairn indexer psql/);
     await bare.close();
   });

@@ -24,10 +24,15 @@ async function setExplorerPsql(home: string, value: string): Promise<void> {
   if (readTomlValue(text, 'explorer', 'psql') === undefined) {
     if (value === '') return;
     const line = `psql = ${formatTomlValue(value)}`;
-    // A home made before the key existed: after [explorer]'s address, or a section of its own.
-    const withKey = text.replace(/^(\[explorer\][^[]*?^address\s*=.*)$/m, `$1\n${line}`);
-    if (withKey !== text) await writeFile(path, withKey, 'utf8');
-    else await appendFile(path, `\n[explorer]\n${line}\n`);
+    // A home made before the key existed: at the end of its [explorer] section, or a section of its own.
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => l.trim() === '[explorer]');
+    if (start === -1) return appendFile(path, `\n[explorer]\n${line}\n`);
+    let end = lines.findIndex((l, i) => i > start && /^\s*\[/.test(l));
+    if (end === -1) end = lines.length;
+    while (end > start + 1 && lines[end - 1]!.trim() === '') end--;
+    lines.splice(end, 0, line);
+    await writeFile(path, lines.join('\n'), 'utf8');
     return;
   }
   await editAppConfig(home, [{ section: 'explorer', key: 'psql', value }]);
