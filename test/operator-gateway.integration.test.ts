@@ -1,5 +1,7 @@
 // `cairn operator serve` as a real process on a real localnet (`--operators 2`: receipt key files, a
-// payer with escrow and an authorised payer key), in front of the test OpenAI-compatible upstream.
+// payer with escrow and an authorised payer key), in front of the test OpenAI-compatible upstream,
+// run from its home's app.toml [operator-gateway] (as `cairn init` writes it, with the keys set) and
+// one flag, --listen, that overrides its key.
 // The test plays the payer's gateway: it signs requests with the payer key, checks and co-signs the
 // receipts, and signs the batches the operator gateway offers (signBatchAsPayer, from the receipts
 // it co-signed itself). Everything else — cutting, publishing, submitting, revealing the sample,
@@ -14,7 +16,7 @@
 // pays nothing, the operator is slashed and tombstoned, and the honest operator's batches are paid.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Localnet, libp2pAddress } from '../localnet/index.ts';
 import type { GatewayStatus } from '../node/gateway/operator/gateway.ts';
 import { freePort } from '../node/cometbft/ports.ts';
+import { DEFAULT_APP_CONFIG, editAppConfig, writeAppConfig } from '../node/config.ts';
 import { BatchStatus, FaultKind, type Receipt, SettlementMode } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
 import { silentLogger } from '../node/log.ts';
@@ -52,6 +55,7 @@ let gatewayUrl: string;
 let gateway: ChildProcess | undefined;
 let gatewayLog = '';
 let dataDir: string;
+let home: string;
 let payerSigner: ReturnType<typeof ed25519FromSeed>;
 let dishonest: DishonestGateway | undefined;
 let payerGateway: PayerGateway | undefined;
@@ -60,14 +64,8 @@ const cosigned = new Map<string, Receipt>();
 
 async function startGateway(): Promise<void> {
   const p = net.manifest.playground!;
-  const op = p.operators[0]!;
-  const peer = (await libp2pAddress(net.nodes[0]!))!;
   const port = Number(new URL(gatewayUrl).port);
-  const child = spawn(
-    process.execPath,
-    [CLI, 'operator', 'serve', '--upstream', upstream.url, '--key', op.key, '--receipt-key', op.receiptKeyFile, '--keyring-backend', 'test', '--keyring-dir', p.keyringDir, '--node', net.rpcUrl('node0'), '--listen', `127.0.0.1:${port}`, '--peer', peer, '--batch-size', '4', '--batch-age', '2', '--data', dataDir, '--credit-limit', '100000000ucairn'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [CLI, 'operator', 'serve', '--home', home, '--keyring-backend', 'test', '--keyring-dir', p.keyringDir, '--node', net.rpcUrl('node0'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => (gatewayLog += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (gatewayLog += d.toString()));
   gateway = child;
@@ -160,6 +158,22 @@ beforeAll(async () => {
   upstream = await startOpenAiUpstream();
   payerSigner = ed25519FromSeed(new Uint8Array(Buffer.from((await readFile(net.manifest.playground!.payer.payerKeyFile, 'utf8')).trim(), 'hex')));
   gatewayUrl = `http://127.0.0.1:${await freePort()}`;
+  home = join(dir, 'operator-home');
+  await mkdir(join(home, 'config'), { recursive: true });
+  await writeAppConfig(home, DEFAULT_APP_CONFIG);
+  const op = net.manifest.playground!.operators[0]!;
+  const gw = (key: string, value: string | number | string[]) => ({ section: 'operator-gateway', key, value });
+  await editAppConfig(home, [
+    gw('upstream', upstream.url),
+    gw('key', op.key),
+    gw('receipt-key', op.receiptKeyFile),
+    gw('peers', [(await libp2pAddress(net.nodes[0]!))!]),
+    gw('batch-size', 4),
+    gw('batch-age', 2),
+    gw('data', dataDir),
+    gw('credit-limit', '100000000ucairn'),
+    gw('listen', '127.0.0.1:1'), // --listen overrides it
+  ]);
   await startGateway();
 }, 240_000);
 

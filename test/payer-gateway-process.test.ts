@@ -3,9 +3,11 @@
 // with the playground operators' receipt keys) and the test upstream. The gateway is SIGKILLed
 // mid-stream and right after signing a batch: no co-signed receipt is lost, the co-signatures
 // still reach the operators, no receipt is signed into a second batch, and the chain takes the
-// batch it signed. The escrow top-up goes through the CLI's transaction path.
+// batch it signed. The escrow top-up goes through the CLI's transaction path. The gateway runs from
+// its home's app.toml [payer-gateway] (as `cairn init` writes it, with the keys set) and one flag,
+// --listen, that overrides its key.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { QueryClient } from '@cosmjs/stargate';
@@ -14,6 +16,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Localnet } from '../localnet/index.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
+import { DEFAULT_APP_CONFIG, editAppConfig, writeAppConfig } from '../node/config.ts';
 import { PayerStore } from '../node/gateway/payer/store.ts';
 import { MsgSubmitBatchResponse } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import { toHex } from '../sdk/bytes.ts';
@@ -48,9 +51,7 @@ const seedKey = async (file: string) => ed25519FromSeed(new Uint8Array(Buffer.fr
 
 async function serve(extra: string[] = []): Promise<OpenAI> {
   const p = net.manifest.playground!;
-  const args = [join(REPO, 'cli/cairn.ts'), 'payer', 'serve', '--home', home, '--node', net.rpcUrl('node0'), '--keyring-backend', 'test', '--keyring-dir', p.keyringDir];
-  args.push('--from', p.payer.key, '--payer-key', p.payer.payerKeyFile, '--listen', `127.0.0.1:${port}`, '--data', dataDir);
-  for (const [i, o] of p.operators.entries()) args.push('--endpoint', `${o.address}=${ops[i]!.url}`);
+  const args = [join(REPO, 'cli/cairn.ts'), 'payer', 'serve', '--home', home, '--node', net.rpcUrl('node0'), '--keyring-backend', 'test', '--keyring-dir', p.keyringDir, '--listen', `127.0.0.1:${port}`];
   child = spawn(process.execPath, [...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
@@ -91,6 +92,16 @@ beforeAll(async () => {
   ops = await Promise.all(
     p.operators.map(async (o) => startFakeOperator({ chainId: net.chainId, operator: o.address, receiptKey: await seedKey(o.receiptKeyFile), upstream: upstream.url, price: 2n, epoch: () => epoch })),
   );
+  await mkdir(join(home, 'config'), { recursive: true });
+  await writeAppConfig(home, DEFAULT_APP_CONFIG);
+  const gw = (key: string, value: string | string[]) => ({ section: 'payer-gateway', key, value });
+  await editAppConfig(home, [
+    gw('from', p.payer.key),
+    gw('payer-key', p.payer.payerKeyFile),
+    gw('data', dataDir),
+    gw('endpoints', p.operators.map((o, i) => `${o.address}=${ops[i]!.url}`)),
+    gw('listen', '127.0.0.1:1'), // --listen overrides it
+  ]);
 }, 300_000);
 
 afterAll(async () => {
