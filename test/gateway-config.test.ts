@@ -1,13 +1,14 @@
 // The gateways' sections of app.toml, [operator-gateway] and [payer-gateway]: `cairn init` writes
-// them with every key at its default, `cairn operator serve` / `cairn payer serve` run from them with
+// them with every key at its default (writeAppConfig, as here: a real init would add ~10 s of
+// CometBFT key generation to this file), `cairn operator serve` / `cairn payer serve` run from them with
 // any flag given overriding its key, and an unknown key or a bad value is refused naming the key.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GatewaySettings, gatewaySettings } from '../cli/commands/gateway-settings.ts';
 import { runCli } from '../cli/main.ts';
-import { appConfigPath } from '../node/config.ts';
+import { DEFAULT_APP_CONFIG, appConfigPath, writeAppConfig } from '../node/config.ts';
 import { parseGatewayConfig } from '../node/gateway/config.ts';
 import { memoryIo } from './support/cli-io.ts';
 
@@ -25,11 +26,12 @@ describe('app.toml [operator-gateway] and [payer-gateway]', () => {
   let written: string;
   beforeAll(async () => {
     home = join(await mkdtemp(join(tmpdir(), 'cairn-gw-config-')), 'home');
-    expect((await cairn('init', 'n1', '--chain-id', 'cairn-gw-1', '--home', home)).code).toBe(0);
+    await mkdir(join(home, 'config'), { recursive: true });
+    await writeAppConfig(home, DEFAULT_APP_CONFIG);
     written = await readFile(appConfigPath(home), 'utf8');
   });
 
-  it('cairn init writes both sections with every key at its default', async () => {
+  it('the app.toml cairn init writes has both sections with every key at its default', async () => {
     expect(written).toMatch(/^\[operator-gateway\]$/m);
     expect(written).toMatch(/^\[payer-gateway\]$/m);
     const op = await gatewaySettings({ flags: {}, global: { home } }, 'operator-gateway');
@@ -92,10 +94,11 @@ describe('app.toml [operator-gateway] and [payer-gateway]', () => {
     await writeFile(path, written.replace('[payer-gateway]\n', '[payer-gateway]\nban-seconds = 60\n'));
     const unknown = await cairn('payer', 'serve', '--home', home);
     expect(unknown.stderr).toBe(`Error: app.toml [payer-gateway] has no key "ban-seconds"; its keys are from, payer-key, listen, data, max-price, min-trust, regions, min-reputation, endpoints, attempts, set-aside, set-aside-max, set-aside-dishonest, top-up-below, top-up, gas-prices (${path})`);
-    await writeFile(path, written.replace('min-trust = ""', 'min-trust = "trusted"').replace('payer-key = ""', `payer-key = "${join(home, 'config', 'node_key.json')}"`).replace('from = ""', 'from = "cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9"'));
+    await writeFile(path, written.replace('min-trust = ""', 'min-trust = "trusted"').replace('payer-key = ""', 'payer-key = "config/not-a-seed"').replace('from = ""', 'from = "cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9"'));
+    await writeFile(join(home, 'config', 'not-a-seed'), 'hello');
     const trust = await cairn('payer', 'serve', '--home', home);
-    // the payer key is read first: node_key.json is no seed, and the error says which file
-    expect(trust.stderr).toMatch(/node_key\.json must hold an ed25519 seed/);
+    // the payer key is read first, relative to the home: it is no seed, and the error names the file
+    expect(trust.stderr).toBe(`Error: ${join(home, 'config', 'not-a-seed')} must hold an ed25519 seed as 64 hex digits (cairn receipts keygen writes one)`);
     await writeFile(join(home, 'payer.key'), 'aa'.repeat(32));
     const trust2 = await cairn('payer', 'serve', '--home', home, '--payer-key', join(home, 'payer.key'));
     expect(trust2.stderr).toContain('app.toml [payer-gateway] min-trust must be one of none, self-declared, verified-tee, got "trusted"');
