@@ -142,6 +142,15 @@ try {
   if (base !== undefined && end !== undefined) {
     const growth = (a: number[], b: number[]): string => a.map((x, i) => `${(((b[i]! - x) / x) * 100).toFixed(1)}%`).join(' ');
     console.log(`\nfrom minute ${base.minute} to ${end.minute}: app RSS ${growth(base.app, end.app)} (private ${growth(base.anon, end.anon)}, file pages ${growth(base.file, end.file)}); heap ${growth(base.heap, end.heap)}; CometBFT RSS ${growth(base.comet, end.comet)}`);
+    // One sample sits anywhere on a garbage collector's sawtooth (a node's RSS swings ±20 MiB from
+    // one minute to the next), so the growth is also given between five-minute means.
+    const first = samples.filter((s) => s.minute >= base.minute && s.minute < base.minute + 5);
+    const last = samples.slice(-5);
+    if (last[0]!.minute >= base.minute + 5) {
+      const mean = (rows: Sample[], pick: (s: Sample) => number[]): number[] => pick(rows[0]!).map((_, i) => rows.reduce((sum, r) => sum + pick(r)[i]!, 0) / rows.length);
+      const span = `minutes ${first[0]!.minute}–${first.at(-1)!.minute} to ${last[0]!.minute}–${last.at(-1)!.minute}`;
+      console.log(`five-minute means, ${span}: app RSS ${growth(mean(first, (s) => s.app), mean(last, (s) => s.app))} (private ${growth(mean(first, (s) => s.anon), mean(last, (s) => s.anon))}, file pages ${growth(mean(first, (s) => s.file), mean(last, (s) => s.file))}); heap ${growth(mean(first, (s) => s.heap), mean(last, (s) => s.heap))}; CometBFT RSS ${growth(mean(first, (s) => s.comet), mean(last, (s) => s.comet))}`);
+    }
     console.log(`app RSS max ${mib(Math.max(...samples.flatMap((s) => s.app)))} MiB; lag p99 max ${Math.max(...samples.flatMap((s) => s.lag)).toFixed(0)} ms; block time ${Math.min(...samples.map((s) => s.blockMs))}–${Math.max(...samples.map((s) => s.blockMs))} ms; ${sent} sends accepted by CheckTx, ${refused} refused, ${gossiped} batches gossiped`);
   }
 } finally {

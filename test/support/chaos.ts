@@ -281,12 +281,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       for (const tx of block.data.txs ?? []) {
         txs++;
         const hash = createHash('sha256').update(Buffer.from(tx, 'base64')).digest('hex').toUpperCase();
-        for (const name of names) {
-          if (h < bases.get(name)!) continue; // a state-synced node has no block (and no index) below its snapshot
-          // "not found" is an RPC error too: a transient failure is told apart by asking again.
-          const found = await rpcWithRetry(net.rpcUrl(name), 'tx', { hash: Buffer.from(hash, 'hex').toString('base64') }).then(() => true, () => false);
-          if (!found) unindexed.push(`${name}:${hash}`);
-        }
+        // Every node at once (one by one, the long run's check took half its time on a loaded machine).
+        await Promise.all(
+          names.map(async (name) => {
+            if (h < bases.get(name)!) return; // a state-synced node has no block (and no index) below its snapshot
+            // "not found" is an RPC error too: a transient failure is told apart by asking again.
+            const found = await rpcWithRetry(net.rpcUrl(name), 'tx', { hash: Buffer.from(hash, 'hex').toString('base64') }).then(() => true, () => false);
+            if (!found) unindexed.push(`${name}:${hash}`);
+          }),
+        );
       }
     }
     return { blocks: final, faults, divergences: divergenceDetail.length, divergenceDetail, worstRecoveryMs, txs, committedByLoad, loadErrors, unindexed, seconds: Math.round((Date.now() - started) / 1000) };
