@@ -139,7 +139,7 @@ async function serveOneEpoch(label: string): Promise<{ epoch: bigint; batch: Bat
   const { responses } = await ok(op, [receiptsMsgs.MsgSubmitBatch(submit)]);
   const id = MsgSubmitBatchResponse.decode(responses[0]!).batchId;
   const answered = new Set<bigint>();
-  const settled = await eventually(`batch ${id} finalized`, 40_000, async () => {
+  const settled = await eventually(`batch ${id} finalized`, 120_000, async () => {
     const r = await receipts.batch({ id });
     const b = r.batch!;
     if (b.status === BatchStatus.BATCH_STATUS_FINALIZED) return b.settledHeight;
@@ -199,7 +199,7 @@ beforeAll(async () => {
       emission: { params: { year0_budget: YEAR0.toString(), epochs_per_year: '1', halving_interval_years: 1, max_operator_share_bps: 10_000, capacity_challenges_per_epoch: 3, capacity_window: '20' } },
     },
   });
-  await net.up({ killOnExit: true, timeoutMs: 90_000 });
+  await net.up({ killOnExit: true, timeoutMs: 180_000 });
   comet = await connectComet(net.rpcUrl('node0'));
   base = new QueryClient(comet);
   const p = net.manifest.playground!;
@@ -208,7 +208,7 @@ beforeAll(async () => {
   runners = runBenchmarks();
   const op0 = operators[0]!;
   await ok(op0, [registryMsgs.MsgUpdateOperator({ operator: op0.address, moniker: op0.key, endpoints: [`${https.url}/v1`], region: 'local', linkedHosts: [] })]);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   stopRunners = true;
@@ -272,7 +272,7 @@ describe('emission on a 4-validator localnet with the playground’s operators',
     const status = await emission(Number(endOf(second!))).status();
     const epochs = await Promise.all(Array.from({ length: Number(second!) + 1 }, (_, i) => emission().epoch({ epoch: BigInt(i) })));
     expect(BigInt(status.mintedTotal)).toBe(epochs.reduce((n, x) => n + BigInt(x.emission?.minted ?? '0'), 0n));
-  }, 150_000);
+  }, 300_000);
 
   it('the validators’ probers report every epoch: operator0 up, the others down; the stake-weighted median is operator0’s uptime', async () => {
     const watchers = new Set(net.nodes.map((n) => n.watcher!));
