@@ -96,7 +96,7 @@ async function latest(): Promise<{ height: bigint; time: bigint }> {
   return { height: BigInt(b.block.header.height), time: BigInt(Math.floor(b.block.header.time.getTime() / 1000)) };
 }
 
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -242,7 +242,7 @@ describe('receipts on a real chain', () => {
     const listed = await cli('query', 'receipts', 'batches', '--status', 'finalized', '--output', 'json');
     expect(listed.code, listed.err).toBe(0);
     expect((JSON.parse(listed.out) as { batches: { id: string; count: string }[] }).batches.map((b) => [b.id, b.count])).toEqual([['1', '1000']]);
-  });
+  }, 180_000);
 
   it('slashes, rewards and tombstones on a fraud proved with `cairn receipts challenge`', async () => {
     const point = await quietPoint();
@@ -277,7 +277,7 @@ describe('receipts on a real chain', () => {
     const again = await cli('receipts', 'challenge', 'watcher', id.toString(), '--batch', file, '--leaf', String(index), ...CLI_FEES);
     expect(again.code).toBe(1);
     expect(again.out).toMatch(/evidence already processed/);
-  });
+  }, 180_000);
 
   it('judges payer keys with `cairn receipts verify --chain` as the chain does, at the receipt’s finish: unknown, authorised later or revoked before are named; revoked after is fine', async () => {
     const revoked = fixedKey('it-revoked-key');
@@ -305,7 +305,7 @@ describe('receipts on a real chain', () => {
     expect(r.out).toMatch(/was authorised at height \d+, after the receipt finished: the chain would call it fraud/);
     expect(r.out).toMatch(/is unknown: the payer never authorised it/);
     expect(r.err).toMatch(/3 of 5 receipt\(s\) are invalid/);
-  });
+  }, 180_000);
 
   it('pays a griefer’s bond to the operator who reveals, and jails an operator who leaves a request unanswered', async () => {
     const point = await quietPoint();
@@ -342,5 +342,5 @@ describe('receipts on a real chain', () => {
     expect(op.operator!.status).toBe(OperatorStatus.OPERATOR_STATUS_JAILED);
     const shown = await cli('query', 'receipts', 'batch', id.toString());
     expect(shown.out).toMatch(/fault:\s+data unavailable: requested leaf \d+ not revealed/);
-  });
+  }, 180_000);
 });
