@@ -134,19 +134,23 @@ interface Located {
   match: RegExpExecArray;
 }
 
-function locate(lines: readonly string[], section: string, key: string): Located | undefined {
-  let current = '';
+/** Every `key = value` line with the section it sits in, in file order. */
+function* assignments(lines: readonly string[]): Generator<{ section: string } & Located> {
+  let section = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const header = HEADER.exec(line);
     if (header !== null) {
-      current = header[1] ?? '';
+      section = header[1] ?? '';
       continue;
     }
-    if (current !== section) continue;
     const match = ASSIGNMENT.exec(line);
-    if (match !== null && match[2] === key) return { line: i, match };
+    if (match !== null) yield { section, line: i, match };
   }
+}
+
+function locate(lines: readonly string[], section: string, key: string): Located | undefined {
+  for (const a of assignments(lines)) if (a.section === section && a.match[2] === key) return a;
   return undefined;
 }
 
@@ -177,17 +181,5 @@ export function readTomlValue(text: string, section: string, key: string): TomlV
 
 /** The keys assigned in `section`, in file order. */
 export function tomlSectionKeys(text: string, section: string): string[] {
-  const keys: string[] = [];
-  let current = '';
-  for (const line of text.split('\n')) {
-    const header = HEADER.exec(line);
-    if (header !== null) {
-      current = header[1] ?? '';
-      continue;
-    }
-    if (current !== section) continue;
-    const match = ASSIGNMENT.exec(line);
-    if (match !== null) keys.push(match[2] ?? '');
-  }
-  return keys;
+  return [...assignments(text.split('\n'))].filter((a) => a.section === section).map((a) => a.match[2] ?? '');
 }
