@@ -211,7 +211,11 @@ describe('payer gateway', () => {
     const details = (await gw.misbehaviours()).map((m) => m.detail).join('\n');
     expect(details).toContain('was never co-signed by this gateway');
     expect(details).toContain(`was already signed into batch ${root}`);
-    expect(await gw.metrics.registry.metrics()).toContain('cairn_payer_batches_total{result="refused"} 2');
+    const metrics = await gw.metrics.registry.metrics();
+    expect(metrics).toContain('cairn_payer_batches_total{result="refused"} 2');
+    // Three of the four receipts are in the batch it signed.
+    expect(metrics).toContain('cairn_payer_receipts_kept{batch="signed"} 3');
+    expect(metrics).toContain('cairn_payer_receipts_kept{batch="unsigned"} 1');
 
     // After a restart the marks are still there: the reused id is refused again, and the first
     // batch, offered again, gets the same signature (the same batch, not a second one).

@@ -162,7 +162,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 const nowSeconds = (): bigint => BigInt(Math.floor(Date.now() / 1000));
 
 export class PayerGateway {
-  readonly metrics = new PayerMetrics();
+  readonly metrics: PayerMetrics;
   readonly store: PayerStore;
   readonly #o: PayerGatewayOptions;
   readonly #server: Server;
@@ -182,6 +182,7 @@ export class PayerGateway {
     this.#o = options;
     this.#aside = new SetAside(options.setAside);
     this.store = new PayerStore(options.dataDir);
+    this.metrics = new PayerMetrics(this.store);
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((e: unknown) => {
         const err = e instanceof HttpError ? e : new HttpError(500, (e as Error).message, 'internal_server_error', 'internal');

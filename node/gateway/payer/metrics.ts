@@ -1,9 +1,26 @@
 // The payer gateway's Prometheus metrics, in its own prom-client Registry (served at GET /metrics on
 // the gateway's listen address).
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { PayerStore } from './store.ts';
 
 export class PayerMetrics {
   readonly registry = new Registry();
+
+  /** Gauges read from the store when scraped. */
+  constructor(store: PayerStore) {
+    new Gauge({
+      name: 'cairn_payer_receipts_kept',
+      help: 'Co-signed receipts in the store, by whether they were signed into a batch (batch="signed") or not yet (batch="unsigned").',
+      labelNames: ['batch'],
+      registers: [this.registry],
+      async collect() {
+        const { receipts, signed } = await store.counts();
+        this.set({ batch: 'signed' }, signed);
+        this.set({ batch: 'unsigned' }, receipts - signed);
+      },
+    });
+  }
+
   /** result: ok, failed_over (served after at least one failover), upstream_error, no_operator, bad_request. */
   readonly requests = new Counter({ name: 'cairn_payer_requests_total', help: 'Application requests by result.', labelNames: ['result'], registers: [this.registry] });
   readonly units = new Counter({ name: 'cairn_payer_units_total', help: 'Units (tokens) in co-signed receipts, by direction.', labelNames: ['direction'], registers: [this.registry] });

@@ -66,8 +66,18 @@ export class PayerStore {
   }
 
   async receiptCount(): Promise<number> {
+    return this.#count('r/');
+  }
+
+  /** How many receipts are kept, and how many of them were signed into a batch. */
+  async counts(): Promise<{ receipts: number; signed: number }> {
+    const [receipts, signed] = await Promise.all([this.#count('r/'), this.#count('b/')]);
+    return { receipts, signed };
+  }
+
+  async #count(prefix: string): Promise<number> {
     let n = 0;
-    for await (const _ of this.#db.keys({ gte: 'r/', lt: 'r0' })) n++;
+    for await (const _ of this.#db.keys({ gte: prefix, lt: `${prefix.slice(0, -1)}0` })) n++;
     return n;
   }
 
