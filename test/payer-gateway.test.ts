@@ -103,6 +103,8 @@ describe('payer gateway', () => {
   it('serves the openai client plain and streaming through the cheapest operator, and keeps a co-signed receipt for each', async () => {
     const { gw, client } = await start('honest');
     expect((await client.models.list()).data.map((m) => m.id)).toEqual([BASE_MODEL]);
+    // Idle connections are kept long: a client reusing one is not reset under its request.
+    expect((await fetch(`${gw.url}/models`)).headers.get('keep-alive')).toBe('timeout=65');
 
     const chat = await client.chat.completions.create({ model: BASE_MODEL, messages: [{ role: 'user', content: 'one two three' }], max_tokens: 4 });
     expect(chat.choices[0]?.message.content).toBe('w0 w1 w2 w3');

@@ -46,6 +46,21 @@ export interface UpstreamClientOptions {
  */
 const RESET_BEFORE_RESPONSE = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
+/**
+ * How long the gateways' HTTP servers keep an idle connection open (Node's default is 5 s). A
+ * client reusing a kept-alive connection just as the server closes it gets ECONNRESET; clients keep
+ * idle connections for the server's advertised timeout less a second, so with a short timeout a busy
+ * client that lags a second loses requests. Long-lived connections make that race rare.
+ */
+export const SERVER_KEEP_ALIVE_MS = 65_000;
+
+/** Sets a gateway server's keep-alive timeout (SERVER_KEEP_ALIVE_MS), headers timeout just above it. */
+export function keepAlive<S extends { keepAliveTimeout: number; headersTimeout: number }>(server: S): S {
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
+  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1000;
+  return server;
+}
+
 export class UpstreamClient {
   readonly baseUrl: string;
   readonly #apiKey: string | undefined;

@@ -178,7 +178,9 @@ describe('the operator gateway serves', () => {
   });
 
   it('/v1/models lists the on-chain offers', async () => {
-    const models = (await (await fetch(`${gateway.url}/v1/models`)).json()) as { data: { id: string; price_per_unit: string }[] };
+    const res = await fetch(`${gateway.url}/v1/models`);
+    expect(res.headers.get('keep-alive')).toBe('timeout=65');
+    const models = (await res.json()) as { data: { id: string; price_per_unit: string }[] };
     expect(models.data).toEqual([expect.objectContaining({ id: MODEL, price_per_unit: '3ucairn' })]);
   });
 });

@@ -15,7 +15,7 @@ import { ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../
 import { receiptSignBytes } from '../../../sdk/receipts/receipt.ts';
 import type { Logger } from '../../log.ts';
 import { Lifecycle, type Service, type StartOptions } from '../../service.ts';
-import type { UpstreamClient } from '../upstream.ts';
+import { type UpstreamClient, keepAlive } from '../upstream.ts';
 import { operatorMetrics, type OperatorMetrics } from './metrics.ts';
 import { OperatorServer, Refusal, readBody, sendJson, sendRefusal } from './serve.ts';
 import { BatchSignatureError, type SettlementChain, type SettlementDeps, Settlement, isFinal } from './settle.ts';
@@ -131,7 +131,7 @@ export class OperatorGateway implements Service {
 
   async #up(): Promise<void> {
     await this.store.open();
-    const http = createServer((req, res) => void this.#route(req, res));
+    const http = keepAlive(createServer((req, res) => void this.#route(req, res)));
     this.#http = http;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);

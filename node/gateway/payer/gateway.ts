@@ -37,7 +37,7 @@ import type { Offer, PayerChain } from './chain.ts';
 import { type Expected, checkAndCosign } from './check.ts';
 import { PayerMetrics } from './metrics.ts';
 import { type SseEvent, sseEvents } from '../sse.ts';
-import { UpstreamClient, type UpstreamResponse, readAll, usageOf } from '../upstream.ts';
+import { UpstreamClient, type UpstreamResponse, keepAlive, readAll, usageOf } from '../upstream.ts';
 import { type SetAsidePolicy, SetAside } from './set-aside.ts';
 import { type Misbehaviour, PayerStore } from './store.ts';
 
@@ -183,14 +183,14 @@ export class PayerGateway {
     this.#aside = new SetAside(options.setAside);
     this.store = new PayerStore(options.dataDir);
     this.metrics = new PayerMetrics(this.store);
-    this.#server = createServer((req, res) => {
+    this.#server = keepAlive(createServer((req, res) => {
       this.#handle(req, res).catch((e: unknown) => {
         const err = e instanceof HttpError ? e : new HttpError(500, (e as Error).message, 'internal_server_error', 'internal');
         if (!(e instanceof HttpError)) options.logger.error('request failed', { err: e as Error });
         if (res.headersSent) res.end();
         else sendJson(res, err.status, openAiError(err.message, err.type, err.code));
       });
-    });
+    }));
   }
 
   get url(): string {
