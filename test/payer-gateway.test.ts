@@ -234,7 +234,10 @@ describe('payer gateway', () => {
 
   it('tops up the escrow below its threshold, one deposit at a time', async () => {
     const deposits: bigint[] = [];
-    let release = (): void => {};
+    // Each deposit is held until the test releases it; after its checks they resolve at once, so that
+    // stop() never waits on a deposit nobody will release.
+    const held: (() => void)[] = [];
+    let holding = true;
     const { gw } = await start('escrow', {
       escrowCheckIntervalMs: 10,
       escrow: {
@@ -242,16 +245,17 @@ describe('payer gateway', () => {
         amount: 5000n,
         deposit: (amount) => {
           deposits.push(amount);
-          return new Promise<void>((resolve) => (release = resolve));
+          return holding ? new Promise<void>((resolve) => held.push(resolve)) : Promise.resolve();
         },
       },
     });
     await until('a deposit', () => deposits.length > 0 || undefined);
     await new Promise((r) => setTimeout(r, 100));
     expect(deposits).toEqual([5000n]);
-    release();
+    held.shift()!();
     await until('a second deposit once the first is done', () => deposits.length > 1 || undefined);
-    release();
+    holding = false;
+    for (const release of held.splice(0)) release();
     expect(await gw.metrics.registry.metrics()).toMatch(/cairn_payer_escrow_topups_total\{result="ok"\} [1-9]/);
     await stop(gw);
   });
