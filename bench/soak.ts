@@ -153,7 +153,8 @@ try {
     }
     // A node that did not answer its /metrics in a minute (NaN) is left out of the extremes.
     const max = (xs: number[]): number => Math.max(...xs.filter((x) => !Number.isNaN(x)));
-    console.log(`app RSS max ${mib(max(samples.flatMap((s) => s.app)))} MiB; lag p99 max ${max(samples.flatMap((s) => s.lag)).toFixed(0)} ms; block time ${-max(samples.map((s) => -s.blockMs))}–${max(samples.map((s) => s.blockMs))} ms; ${sent} sends accepted by CheckTx, ${refused} refused, ${gossiped} batches gossiped`);
+    const min = (xs: number[]): number => Math.min(...xs.filter((x) => !Number.isNaN(x)));
+    console.log(`app RSS max ${mib(max(samples.flatMap((s) => s.app)))} MiB; lag p99 max ${max(samples.flatMap((s) => s.lag)).toFixed(0)} ms; block time ${min(samples.map((s) => s.blockMs))}–${max(samples.map((s) => s.blockMs))} ms; ${sent} sends accepted by CheckTx, ${refused} refused, ${gossiped} batches gossiped`);
   }
 } finally {
   await net.down({ reset: true });
