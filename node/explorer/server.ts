@@ -201,7 +201,7 @@ export class ExplorerServer implements Service {
   async #proxy(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = url.pathname.slice('/api'.length);
     if (this.#history !== undefined && readsTxIndex(path)) return this.#fromIndex(this.#history, path, url.searchParams, req, res);
-    const upstream = new URL(this.#rest.href.replace(/\/$/, '') + url.pathname.slice('/api'.length) + url.search);
+    const upstream = new URL(this.#rest.href.replace(/\/$/, '') + path + url.search);
     const limit = this.#o.maxUpstreamBytes ?? 4 * 1024 * 1024;
     const closed = new AbortController();
     res.once('close', () => closed.abort());
