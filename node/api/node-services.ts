@@ -19,6 +19,7 @@ import { pageList } from '../../core/framework/page-list.ts';
 import { rpcCall } from '../cometbft/rpc.ts';
 import { CometbftRpcError } from '../cometbft/errors.ts';
 import { ApiError, Code } from './status.ts';
+import { committedTxResponse } from './tx-response.ts';
 import { SOFTWARE_VERSION } from '../app.ts';
 
 export interface NodeServicesOptions {
@@ -47,27 +48,24 @@ export function nodeServices(o: NodeServicesOptions): ReadonlyMap<string, Handle
   const valcons = (hex: string): string => toBech32(o.consensusPrefix, Buffer.from(hex, 'hex'));
 
   const txResponse = async (r: RawTx, signal: AbortSignal): Promise<{ tx: Tx; txResponse: TxResponse }> => {
-    const bytes = Buffer.from(r.tx, 'base64');
-    const tx = Tx.decode(bytes);
     const header = await rpc<{ header: RawHeader }>('header', { height: r.height }, signal);
-    return {
-      tx,
-      txResponse: {
-        height: BigInt(r.height),
-        txhash: r.hash.toUpperCase(),
-        codespace: r.tx_result.codespace ?? '',
-        code: r.tx_result.code ?? 0,
-        data: Buffer.from(r.tx_result.data ?? '', 'base64').toString('hex').toUpperCase(),
-        rawLog: r.tx_result.log ?? '',
-        logs: [],
-        info: r.tx_result.info ?? '',
-        gasWanted: BigInt(r.tx_result.gas_wanted ?? '0'),
-        gasUsed: BigInt(r.tx_result.gas_used ?? '0'),
-        tx: { typeUrl: '/cosmos.tx.v1beta1.Tx', value: bytes },
-        timestamp: header.header.time,
-        events: (r.tx_result.events ?? []).map(event),
+    const t = r.tx_result;
+    return committedTxResponse({
+      height: BigInt(r.height),
+      hash: r.hash,
+      bytes: Buffer.from(r.tx, 'base64'),
+      time: header.header.time,
+      result: {
+        codespace: t.codespace ?? '',
+        code: t.code ?? 0,
+        data: Buffer.from(t.data ?? '', 'base64'),
+        log: t.log ?? '',
+        info: t.info ?? '',
+        gasWanted: BigInt(t.gas_wanted ?? '0'),
+        gasUsed: BigInt(t.gas_used ?? '0'),
+        events: (t.events ?? []).map(event),
       },
-    };
+    });
   };
 
   const block = async (height: bigint | undefined, signal: AbortSignal) => {

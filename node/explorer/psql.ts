@@ -5,8 +5,9 @@
 // times come from the REST API (the sink stores none), cached since a height's time never changes.
 import { GetTxResponse, GetTxsEventResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import type { TxResponse } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
-import { Tx } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import type { Tx } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { toGatewayJson } from '../api/json.ts';
+import { committedTxResponse } from '../api/tx-response.ts';
 import { type IndexedTx, MAX_PAGE, PsqlIndexError, PsqlTxIndex } from '../indexer/psql.ts';
 
 const TXS = '/cosmos/tx/v1beta1/txs';
@@ -64,27 +65,7 @@ export class PsqlHistory {
 
   async #responses(found: readonly IndexedTx[], signal: AbortSignal): Promise<{ tx: Tx; txResponse: TxResponse }[]> {
     const times = await Promise.all(found.map((f) => this.#time(f.height, signal)));
-    return found.map((f, i) => {
-      const r = f.result;
-      return {
-        tx: Tx.decode(f.tx),
-        txResponse: {
-          height: f.height,
-          txhash: f.hash,
-          codespace: r.codespace,
-          code: r.code,
-          data: Buffer.from(r.data).toString('hex').toUpperCase(),
-          rawLog: r.log,
-          logs: [],
-          info: r.info,
-          gasWanted: r.gasWanted,
-          gasUsed: r.gasUsed,
-          tx: { typeUrl: '/cosmos.tx.v1beta1.Tx', value: f.tx },
-          timestamp: times[i]!,
-          events: r.events,
-        },
-      };
-    });
+    return found.map((f, i) => committedTxResponse({ height: f.height, hash: f.hash, bytes: f.tx, result: f.result, time: times[i]! }));
   }
 
   /** The block's time from the REST API ('' when it cannot say: the tx still shows). */
