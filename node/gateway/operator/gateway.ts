@@ -14,6 +14,7 @@ import { COSIGN_PATH, type CosignRequest, PENDING_BATCHES_PATH, type PendingBatc
 import { ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../../../sdk/ed25519.ts';
 import { receiptSignBytes } from '../../../sdk/receipts/receipt.ts';
 import type { Logger } from '../../log.ts';
+import { PeriodicTask } from '../../periodic.ts';
 import { Lifecycle, type Service, type StartOptions } from '../../service.ts';
 import { type UpstreamClient, keepAlive } from '../upstream.ts';
 import { operatorMetrics, type OperatorMetrics } from './metrics.ts';
@@ -68,8 +69,8 @@ export class OperatorGateway implements Service {
   readonly settlement: Settlement;
   readonly #server: OperatorServer;
   #http: Server | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #tick: Promise<void> = Promise.resolve();
+  /** The settlement's two lanes, each on its own timer. */
+  #lanes: PeriodicTask[] = [];
 
   constructor(opts: OperatorGatewayOptions) {
     this.#o = opts;
@@ -118,13 +119,12 @@ export class OperatorGateway implements Service {
 
   stop(): Promise<void> {
     return this.#life.stop(async () => {
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
       const http = this.#http;
       if (http !== undefined) {
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
       }
-      await this.#tick.catch(() => undefined);
+      await Promise.all(this.#lanes.map((lane) => lane.stop()));
       await this.store.close().catch(() => undefined);
     });
   }
@@ -141,14 +141,12 @@ export class OperatorGateway implements Service {
       });
     });
     const every = this.#o.settleIntervalMs ?? 2000;
-    const loop = (): void => {
-      if (this.#life.stopping) return;
-      this.#tick = this.settlement.tick().catch((e: unknown) => this.#o.logger.warn('settlement tick failed', { error: (e as Error).message }));
-      void this.#tick.then(() => {
-        if (!this.#life.stopping) this.#timer = setTimeout(loop, every);
-      });
-    };
-    if (every > 0) loop();
+    if (every > 0) {
+      const lane = (name: string, job: () => Promise<void>): PeriodicTask =>
+        new PeriodicTask({ name: `settlement ${name}`, job, intervalMs: every, passAtStart: true, onError: (e) => this.#o.logger.warn(`settlement ${name} pass failed`, { error: e.message }) });
+      this.#lanes = [lane('follow', this.settlement.follow), lane('progress', this.settlement.progress)];
+      await Promise.all(this.#lanes.map((l) => l.start()));
+    }
     this.#o.logger.info('operator gateway listening', { url: this.url, operator: this.#o.operator, upstream: this.#o.upstream.baseUrl });
   }
 

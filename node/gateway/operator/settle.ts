@@ -13,7 +13,9 @@
 // - Only receipts that finished before the latest block are taken (the chain wants finished_at
 //   before the submission block's time); receipts the chain would judge outside their epoch's window
 //   are dropped, never submitted: a dropped receipt is unpaid, a submitted one would be fraud.
-// - Each pass reveals and answers before it submits anything new.
+// - Two lanes, each serial: `follow` reveals, answers and follows submitted batches; `progress` cuts,
+//   expires and submits. Revealing has a deadline, so it never waits behind a publish or a submission
+//   (their transactions still take turns, since they share the account's sequence).
 // - Before submitting a signed batch the gateway looks for its root on chain, so a submission
 //   whose result was lost to a crash is found, not repeated (the chain refuses a second copy anyway).
 import type { EncodeObject } from '@cosmjs/proto-signing';
@@ -87,34 +89,43 @@ export class Settlement {
     this.#now = deps.now ?? Date.now;
   }
 
-  #running: Promise<void> = Promise.resolve();
+  /**
+   * Reveals every sampled or requested leaf and follows each submitted batch to its end. These duties
+   * have deadlines (a sampled leaf not revealed in time is fraud), so they run in their own lane and
+   * never wait behind publishing or submitting. Passes of a lane never overlap.
+   */
+  readonly follow = serially(async () => {
+    const due = (await this.#d.store.batches()).filter((b) => b.state === 'submitted' || b.state === 'revealed');
+    for (const b of due) await this.#step(b, () => this.#followBatch(b));
+  });
 
-  /** One pass: cut what is due, then move every unfinished batch on as far as it goes now. Passes never overlap. */
-  tick(): Promise<void> {
-    const run = this.#running.then(() => this.#pass());
-    this.#running = run.catch(() => undefined);
-    return run;
-  }
-
-  async #pass(): Promise<void> {
+  /** Cuts what is due, expires what can no longer be submitted, and submits at most one signed batch (publishing can wait on peers). */
+  readonly progress = serially(async () => {
     const tip = await this.#d.chain.tip();
     await this.cut(tip);
-    // Reveals and answers first: they have deadlines (missing one is fraud); and at most one
-    // submission per pass (publishing can wait on peers), so a pass never holds a reveal back long.
-    const order = (b: BatchRecord): number => (b.state === 'submitted' || b.state === 'revealed' ? 0 : 1);
-    const open = (await this.#d.store.batches()).filter((b) => !isFinal(b)).sort((a, b) => order(a) - order(b));
     let submitted = false;
-    for (const b of open) {
+    for (const b of await this.#d.store.batches()) {
+      if (b.state !== 'awaiting_signature' && b.state !== 'signed') continue;
       if (b.state === 'signed') {
         if (submitted) continue;
         submitted = true;
       }
-      try {
-        await this.#advance(b, tip);
-      } catch (e) {
-        this.#d.logger.warn('settlement step failed; retried next tick', { root: b.root, state: b.state, error: (e as Error).message });
-        await this.#d.store.updateBatch(b.root, { lastError: (e as Error).message });
-      }
+      await this.#step(b, () => this.#progressBatch(b, tip));
+    }
+  });
+
+  /** One pass of each lane, following first. */
+  async tick(): Promise<void> {
+    await this.follow();
+    await this.progress();
+  }
+
+  async #step(b: BatchRecord, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (e) {
+      this.#d.logger.warn('settlement step failed; retried next pass', { root: b.root, state: b.state, error: (e as Error).message });
+      await this.#d.store.updateBatch(b.root, { lastError: (e as Error).message });
     }
   }
 
@@ -205,38 +216,42 @@ export class Settlement {
     return { ...batchTerms(await this.built(b), 'escrow'), chainId: this.#d.chainId, payerKey, payerSignature };
   }
 
-  async #advance(b: BatchRecord, tip: ChainTip): Promise<void> {
+  /** Whether `b`, not yet submitted, can no longer be (its epoch closed for batches). */
+  async #expired(b: BatchRecord): Promise<boolean> {
+    const [params, epoch] = await Promise.all([this.#d.chain.params(), this.#d.chain.epoch()]);
+    return BigInt(b.epoch) + params.maxBatchAgeEpochs < epoch.epoch;
+  }
+
+  async #progressBatch(b: BatchRecord, tip: ChainTip): Promise<void> {
     const { store, chain, logger } = this.#d;
-    const params = await chain.params();
-    const current = (await chain.epoch()).epoch;
-    if ((b.state === 'awaiting_signature' || b.state === 'signed') && BigInt(b.epoch) + params.maxBatchAgeEpochs < current) {
+    if (await this.#expired(b)) {
       await store.updateBatch(b.root, { state: 'expired', fault: `epoch ${b.epoch} closed for batches before it was ${b.state === 'signed' ? 'submitted' : 'signed by the payer'}` });
       logger.warn('batch expired unsubmitted', { root: b.root, state: b.state });
       return;
     }
     if (b.state === 'awaiting_signature') return;
-    if (b.state === 'signed') {
-      const found = await chain.findBatch(b.payer, BigInt(b.epoch), Buffer.from(b.root, 'hex'));
-      if (found !== undefined) {
-        await store.updateBatch(b.root, { state: 'submitted', batchId: found.toString() });
-        return;
-      }
-      const batch = await this.built(b);
-      try {
-        await this.#d.publish(batch, tip.height);
-      } catch (e) {
-        logger.warn('publishing the batch failed; submitting anyway (watchers will ask for leaves)', { root: b.root, error: (e as Error).message });
-      }
-      const msg = await this.submitMsg(b, Buffer.from(b.payerKey!, 'hex'), Buffer.from(b.payerSignature!, 'hex'));
-      const r = await this.#d.submit([receiptsMsgs.MsgSubmitBatch(msg)]);
-      if (r.code !== 0) throw new Error(`MsgSubmitBatch failed: code ${r.code}: ${r.log}`);
-      const id = attr(r, 'batch_submitted', 'batch_id');
-      if (id === undefined) throw new Error('MsgSubmitBatch succeeded without a batch_submitted event');
-      await store.updateBatch(b.root, { state: 'submitted', batchId: id, lastError: undefined });
-      logger.info('batch submitted', { root: b.root, batchId: id, count: b.count, amount: b.amount });
+    const found = await chain.findBatch(b.payer, BigInt(b.epoch), Buffer.from(b.root, 'hex'));
+    if (found !== undefined) {
+      await store.updateBatch(b.root, { state: 'submitted', batchId: found.toString() });
       return;
     }
-    // submitted or revealed: follow it on chain
+    const batch = await this.built(b);
+    try {
+      await this.#d.publish(batch, tip.height);
+    } catch (e) {
+      logger.warn('publishing the batch failed; submitting anyway (watchers will ask for leaves)', { root: b.root, error: (e as Error).message });
+    }
+    const msg = await this.submitMsg(b, Buffer.from(b.payerKey!, 'hex'), Buffer.from(b.payerSignature!, 'hex'));
+    const r = await this.#d.submit([receiptsMsgs.MsgSubmitBatch(msg)]);
+    if (r.code !== 0) throw new Error(`MsgSubmitBatch failed: code ${r.code}: ${r.log}`);
+    const id = attr(r, 'batch_submitted', 'batch_id');
+    if (id === undefined) throw new Error('MsgSubmitBatch succeeded without a batch_submitted event');
+    await store.updateBatch(b.root, { state: 'submitted', batchId: id, lastError: undefined });
+    logger.info('batch submitted', { root: b.root, batchId: id, count: b.count, amount: b.amount });
+  }
+
+  async #followBatch(b: BatchRecord): Promise<void> {
+    const { store, chain, logger } = this.#d;
     const { batch: onChain, requests } = await chain.batch(BigInt(b.batchId!));
     this.openRequests.set(b.root, requests.length);
     if (onChain.status === BatchStatus.BATCH_STATUS_FINALIZED) {
@@ -267,4 +282,14 @@ export class Settlement {
     }
     if (b.state === 'submitted' && onChain.sampleDrawn) await store.updateBatch(b.root, { state: 'revealed' });
   }
+}
+
+/** `pass` made serial: a call starts after the one before it ended, whether that failed or not. */
+function serially(pass: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  return () => {
+    const run = running.then(pass);
+    running = run.catch(() => undefined);
+    return run;
+  };
 }
