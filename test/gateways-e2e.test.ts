@@ -461,7 +461,7 @@ async function settled(): Promise<void> {
       const kept = m.get('cairn_payer_receipts_kept{batch="signed"}')!;
       const batches = (await receiptsQ.batches({ payer: net.manifest.playground!.payer.address, pagination: { limit: 1000n } })).batches;
       const rejected = batches.filter((b) => b.status === BatchStatus.BATCH_STATUS_REJECTED);
-      if (rejected.length > 0) return rejected.map((b) => `batch ${b.id} of ${b.operator} rejected: ${b.fault?.detail ?? ''}`).join('; ');
+      if (rejected.length > 0) return `${rejected.map((b) => `batch ${b.id} of ${b.operator} rejected: ${b.fault?.detail ?? ''}`).join('; ')}; the operator gateways said: ${settlementLines()}`;
       const open = batches.filter((b) => b.status !== BatchStatus.BATCH_STATUS_FINALIZED);
       const onChain = batches.reduce((n, b) => n + Number(b.count), 0);
       if (unsigned === 0 && open.length === 0 && onChain === kept) return 'settled';
@@ -472,6 +472,11 @@ async function settled(): Promise<void> {
     1000,
   );
   expect(outcome).toBe('settled');
+}
+
+/** The operator gateways' last log lines about settlement (a failure's message is all CI keeps). */
+function settlementLines(): string {
+  return operatorGateways.map((g, i) => `operator${i}: ${g.log.split('\n').filter((l) => /settlement|reveal|submitted|publish/.test(l)).slice(-12).join(' | ')}`).join(' || ');
 }
 
 /** On a failure, the gateways' last log lines. */
