@@ -100,6 +100,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   let worstRecoveryMs = 0;
   let stopLoad = false;
   let committedByLoad = 0;
+  /** The highest block a load tx was committed in: the checks count at least up to it. */
+  let loadTop = 0;
   let loadErrors = 0;
   const timedOut = (): boolean => Date.now() - started > opts.deadlineMs || opts.signal?.aborted === true;
   try {
@@ -137,7 +139,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
             proposals++;
             result = await client.signAndBroadcast(me, [{ typeUrl: '/cosmos.gov.v1beta1.MsgSubmitProposal', value: { content: { typeUrl: '/cosmos.gov.v1beta1.TextProposal', value: TextProposal.encode({ title: `chaos ${i}.${proposals}`, description: 'a proposal made during a chaos run' }).finish() }, initialDeposit: [{ denom: 'ucairn', amount: String(10n * CAIRN) }], proposer: me } }], 'auto');
           }
-          if (result !== undefined) committedByLoad++;
+          if (result !== undefined) {
+            committedByLoad++;
+            loadTop = Math.max(loadTop, result.height);
+          }
           client.disconnect();
         } catch {
           loadErrors++; // a node went away mid-call, a sequence raced a restart: try again
@@ -260,7 +265,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     await Promise.all(load);
 
     // ---- checks ----
-    const final = await height();
+    // The nodes' heights are asked one by one, so one answering late (or not) could leave out the
+    // block the last load tx went into.
+    const final = Math.max(await height(), loadTop);
     const names = net.nodes.map((n) => n.name);
     await net.waitForHeight(final, 180_000, names);
     const divergenceDetail: string[] = [];
