@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const app = new CairnApp({ store, logger: silentLogger, minGasPrices: '0.025ucairn' });
     await app.load();
-    const state = fundedAppState(accounts.map((a) => ({ address: a.address, amount: 1_000_000_000_000n })));
+    const state = fundedAppState(accounts.map((a) => ({ address: a.address, amount: 1_000_000_000n })));
     await app.initChain({
       time: { seconds: GENESIS_SECONDS, nanos: 0 },
       chainId: CHAIN_ID,

@@ -37,7 +37,7 @@ const DRAIN_LIMIT_MS = 25_000;
 /** Phases that would start after this much of the throughput part are skipped (the run stays ~3 min). */
 const PHASES_BUDGET_MS = 110_000;
 const WATCHDOG_MS = 5 * 60_000;
-const FUNDS = 1_000_000_000_000n;
+const FUNDS = 1_000_000_000n; // 2,000 × this stays under emission's max_supply
 
 const { values: opt } = parseArgs({
   options: {
