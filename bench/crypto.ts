@@ -14,6 +14,7 @@ import { ripemd160 as nobleRipemd160 } from '@noble/hashes/legacy.js';
 import { verifySecp256k1 } from '../core/crypto/secp256k1.ts';
 import { ripemd160, sha256 } from '../core/crypto/hash.ts';
 import { pubkeyToAddress } from '../core/crypto/address.ts';
+import { ed25519FromSeed, verifyEd25519 } from '../sdk/ed25519.ts';
 
 interface NativeSecp256k1 {
   publicKeyCreate(privkey: Uint8Array, compressed?: boolean): Uint8Array;
@@ -143,6 +144,34 @@ function benchVerify(samples: Sample[]): Row[] {
   return rows;
 }
 
+/**
+ * Ed25519 (receipts, gossip envelopes, gateway requests) through node:crypto: importing the raw key
+ * per verification, as verifyEd25519 did, against verifyEd25519 with its KeyObject cache, which a
+ * set of keys larger than the cache (every call a miss) pays the import again.
+ */
+function benchEd25519(): Row[] {
+  const ED_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+  const make = (n: number): { key: Uint8Array; message: Uint8Array; signature: Uint8Array }[] =>
+    Array.from({ length: n }, (_, i) => {
+      const signer = ed25519FromSeed(sha256(new TextEncoder().encode(`cairn bench ed25519 ${i}`)));
+      const message = new Uint8Array(randomBytes(256));
+      return { key: signer.publicKey, message, signature: signer.sign(message) };
+    });
+  const few = make(COUNT);
+  const many = make(10_000); // more keys than verifyEd25519 keeps
+  const cases: ReadonlyArray<readonly [string, typeof few, (s: (typeof few)[number]) => boolean]> = [
+    ['node:crypto, SPKI key import per verify', few, (s) => nodeVerify(null, s.message, createPublicKey({ key: Buffer.concat([ED_SPKI, s.key]), format: 'der', type: 'spki' }), s.signature)],
+    ['verifyEd25519 (Cairn), 2,000 keys: KeyObject cached', few, (s) => verifyEd25519(s.key, s.message, s.signature)],
+    ['verifyEd25519 (Cairn), 10,000 keys cycled: every call a cache miss', many, (s) => verifyEd25519(s.key, s.message, s.signature)],
+  ];
+  const rows: Row[] = [];
+  for (const [name, set, fn] of cases) {
+    if (!set.every(fn)) throw new Error(`${name} rejected a valid signature`);
+    rows.push({ name, ...time(set.length, () => { for (const s of set) fn(s); }, MIN_SECONDS / 5, { warmUp: false }), note: '' });
+  }
+  return rows;
+}
+
 function benchHashes(): Row[] {
   const rows: Row[] = [];
   const batch = 1_000;
@@ -184,3 +213,5 @@ console.log(`Node ${process.version}, OpenSSL ${process.versions.openssl}, ${COU
 console.log(table('secp256k1 verify', benchVerify(samples)));
 console.log();
 console.log(table('hash', benchHashes()));
+console.log();
+console.log(table('ed25519 verify', benchEd25519()));

@@ -1,6 +1,6 @@
 // Ed25519 keys for receipts through node:crypto (pure Ed25519, RFC 8032, no pre-hash). Payers and
 // operators hold these; the registry authorises their public keys.
-import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { type KeyObject, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import { concatBytes } from './bytes.ts';
 
 export const ED25519_KEY_LENGTH = 32;
@@ -31,12 +31,30 @@ export function generateEd25519(): { seed: Uint8Array; signer: Ed25519Signer } {
   return { seed, signer: ed25519FromSeed(seed) };
 }
 
+// Importing a raw key into OpenSSL (createPublicKey) costs about as much as the verification
+// itself, and the same few keys verify over and over (an operator's receipt key, a payer's key, a
+// gateway's clients): the imported KeyObjects are kept, the least recently used dropped first.
+const KEY_CACHE_CAPACITY = 4096;
+const keyCache = new Map<string, KeyObject>();
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString('latin1');
+  let key = keyCache.get(id);
+  if (key !== undefined) {
+    keyCache.delete(id);
+  } else {
+    key = createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
+    if (keyCache.size >= KEY_CACHE_CAPACITY) keyCache.delete(keyCache.keys().next().value!);
+  }
+  keyCache.set(id, key);
+  return key;
+}
+
 /** False for a malformed key or signature as well as for a wrong one. */
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== ED25519_KEY_LENGTH || signature.length !== ED25519_SIGNATURE_LENGTH) return false;
   try {
-    const key = createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
-    return verify(null, message, key, signature);
+    return verify(null, message, publicKeyObject(publicKey), signature);
   } catch {
     return false;
   }

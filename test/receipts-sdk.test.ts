@@ -17,6 +17,7 @@ import {
   batchRoot,
   buildBatch,
   checkSumNodeProof,
+  ed25519FromSeed,
   inclusionProof,
   leafHash,
   parentOf,
@@ -27,6 +28,7 @@ import {
   sampleIndices,
   signReceipt,
   batchTerms,
+  verifyEd25519,
   verifyInclusion,
   verifyReceipt,
 } from '../sdk/index.ts';
@@ -100,6 +102,23 @@ describe('signing and verifying a receipt', () => {
     const huge = signedReceipt(party, 3, { unitsIn: 2n ** 64n - 1n, unitsOut: 1n, unitPrice: (2n ** 100n).toString(), amount: '1' });
     expect(receiptProblems(huge).join()).toMatch(/does not fit in 128 bits/);
     expect(receiptProblems({ ...r, amount: '1e3' }).join()).toMatch(/not a non-negative integer/);
+  });
+
+  it('verifies right with keys seen before, keys views of a larger buffer, and more keys than are kept', () => {
+    const keys = Array.from({ length: 4100 }, (_, i) => ed25519FromSeed(new Uint8Array(32).fill(i % 251).map((b, j) => (j === 0 ? i >> 8 : b))));
+    const message = Uint8Array.of(1, 2, 3);
+    const signed = keys.map((k) => ({ key: k.publicKey, signature: k.sign(message) }));
+    for (const s of signed) expect(verifyEd25519(s.key, message, s.signature)).toBe(true);
+    // The first keys were dropped to keep the later ones; a wrong key is refused, kept or not.
+    for (const i of [0, 1, 4098, 4099]) {
+      expect(verifyEd25519(signed[i]!.key, message, signed[i]!.signature)).toBe(true);
+      expect(verifyEd25519(signed[(i + 1) % signed.length]!.key, message, signed[i]!.signature)).toBe(false);
+    }
+    const first = signed[0]!;
+    const padded = new Uint8Array(40);
+    padded.set(first.key, 8);
+    expect(verifyEd25519(padded.subarray(8), message, first.signature)).toBe(true);
+    expect(verifyEd25519(padded.subarray(7, 39), message, first.signature)).toBe(false);
   });
 
   it('refuses to sign for a payer whose key is not in the receipt', () => {
