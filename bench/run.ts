@@ -17,7 +17,6 @@ import { AUTH_TYPE_URLS } from '../sdk/auth/messages.ts';
 import { hash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { Session } from 'node:inspector';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +26,7 @@ import { rpcCall, waitForHeight } from '../node/cometbft/rpc.ts';
 import type { Logger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { createBenchHome } from './chain.ts';
+import { startProfile } from './profile.ts';
 import { type LoadPhase, type LoadReport, NOT_SENT, RPC_ERROR, TRANSPORT_ERROR, epochMs } from './load.ts';
 import type { AppOnlyFigures } from './app-only.ts';
 import { AppProbe, type BlockStat, type MethodTotals, type ProbeTotals, diffTotals, threadCpuMs } from './probe.ts';
@@ -175,7 +175,8 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
       const drainedAt = epochMs();
       if (profiler !== undefined && opt.profile !== undefined) {
         const file = join(opt.profile, `app-${rate}tps.cpuprofile`);
-        await profiler.stop(file);
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, JSON.stringify(await profiler.stop()));
         setup.push(`CPU profile of the ${rate} tx/s phase: ${file}`);
       }
       clearInterval(sampler);
@@ -217,25 +218,6 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
     await stopAll();
     if (!opt['keep-home']) await rm(bench.home, { recursive: true, force: true });
   }
-}
-
-/** The inspector's CPU profiler on this process (the app's thread), for --profile. */
-async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object): Promise<unknown> =>
-    new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
-  await post('Profiler.start');
-  return {
-    async stop(file: string): Promise<void> {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      session.disconnect();
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, JSON.stringify(profile));
-    },
-  };
 }
 
 /** Queries every account once: the account number comes from the chain, not from genesis order. */

@@ -1,0 +1,51 @@
+// The inspector's CPU profiler on this thread, and where a profile's time went, for the benches'
+// "what limits it" tables.
+import { Session } from 'node:inspector';
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+}
+
+/** A V8 CPU profile (.cpuprofile, what Chrome DevTools opens). */
+export interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/** Starts sampling this thread every 200 µs; stop() returns the profile. */
+export async function startProfile(): Promise<{ stop(): Promise<CpuProfile> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop(): Promise<CpuProfile> {
+      const { profile } = (await post('Profiler.stop')) as { profile: CpuProfile };
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
+/** Self time by function (name, file and line), largest first; idle time is left out, and so is the profiler's own stopping. */
+export function selfTimes(profile: CpuProfile, top: number): { readonly name: string; readonly ms: number; readonly share: number }[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    if (f.functionName === '(idle)' || f.url === 'node:inspector') return; // idle, or the profiler stopping
+    const file = f.url.replace(/^file:\/\/.*?\/(node_modules|core|sdk|node|modules|proto|bench)\//, '$1/');
+    const name = f.url === '' ? f.functionName || '(native code)' : `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const busy = [...totals.values()].reduce((a, b) => a + b, 0);
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, us]) => ({ name, ms: us / 1000, share: us / busy }));
+}
