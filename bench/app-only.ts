@@ -31,6 +31,8 @@ export interface AppOnlyFigures {
   readonly finalizeUsPerTx: number;
   readonly commitMsPerBlock: number;
   readonly ceilingTxPerSecond: number;
+  /** The JS thread's CPU time (user + system) per tx over the timed blocks: steadier than wall time on a shared machine. */
+  readonly cpuUsPerTx: number;
   readonly blockTxs: number;
   readonly blocks: number;
 }
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
       return performance.now() - start;
     };
     checkMs += await check(blocks[0] as Uint8Array[], CheckTxType.NEW);
+    const cpu = process.threadCpuUsage();
     for (let b = 0; b < BLOCKS; b++) {
       // The next block's txs arrive while this one is decided, then are rechecked after Commit.
       checkMs += await check(blocks[b + 1] as Uint8Array[], CheckTxType.NEW);
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       commitMs += performance.now() - t;
       recheckMs += await check(blocks[b + 1] as Uint8Array[], CheckTxType.RECHECK);
     }
+    const cpuUsed = process.threadCpuUsage(cpu);
     if (failures > 0) throw new Error(`${failures} txs failed; the figures would be meaningless`);
     const checkUs = (checkMs / ((BLOCKS + 1) * BLOCK_TXS)) * 1000;
     const recheckUs = (recheckMs / (BLOCKS * BLOCK_TXS)) * 1000;
@@ -114,6 +118,7 @@ async function main(): Promise<void> {
       finalizeUsPerTx,
       commitMsPerBlock,
       ceilingTxPerSecond: 1e6 / perTxUs,
+      cpuUsPerTx: (cpuUsed.user + cpuUsed.system) / (BLOCKS * BLOCK_TXS),
       blockTxs: BLOCK_TXS,
       blocks: BLOCKS,
     };
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
     console.log(`| Commit | ${f(commitMsPerBlock, 1)} ms per block | ${f((commitMsPerBlock * 1000) / BLOCK_TXS)} µs |`);
     console.log(`| ReCheckTx | ${f(recheckMs)} ms | ${f(recheckUs)} µs |`);
     console.log(`| **sum: one JS thread's ceiling** | | **${f(perTxUs)} µs → ${f(figures.ceilingTxPerSecond)} tx/s** |`);
+    console.log(`\nCPU time of the JS thread over the ${BLOCKS} blocks: ${f(figures.cpuUsPerTx)} µs per tx (${f(1e6 / figures.cpuUsPerTx)} tx/s per core).`);
     console.log(`\nJSON ${JSON.stringify(figures)}`);
     await components(app, blocks[0]?.[0] as Uint8Array, accounts[0] as BenchAccount);
   } finally {

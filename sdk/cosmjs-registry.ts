@@ -7,6 +7,7 @@ import { AminoTypes, type AminoConverters } from '@cosmjs/stargate';
 import { type AminoMessage, type AnyResolver, aminoConverters, anyResolver } from './amino.ts';
 // Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
 import '../proto/cosmjs-int64.ts';
+import '../proto/cosmjs-alloc.ts';
 import { authAmino, authTypes } from './auth/messages.ts';
 import { bankAmino, bankTypes } from './bank/messages.ts';
 import { consensusAmino, consensusTypes } from './consensus/messages.ts';

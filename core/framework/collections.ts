@@ -2,6 +2,7 @@
 // is logical order and no two collections can collide (each module declares its prefixes in keys.ts).
 // Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
 import '../../proto/cosmjs-int64.ts';
+import '../../proto/cosmjs-alloc.ts';
 import { concatBytes } from '../store/bytes.ts';
 import { StoreCorruptionError } from '../store/errors.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
