@@ -1,6 +1,7 @@
 export { sha256, ripemd160 } from './hash.ts';
 export {
   verifySecp256k1,
+  VerifiedSecp256k1,
   NativeSecp256k1UnavailableError,
   Secp256k1SelfTestError,
   SECP256K1_PUBKEY_LENGTH,

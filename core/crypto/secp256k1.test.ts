@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { verifySecp256k1 } from './secp256k1.ts';
+import { VerifiedSecp256k1, verifySecp256k1 } from './secp256k1.ts';
 import {
   HALF_N,
   N,
@@ -222,5 +222,38 @@ describe('verifySecp256k1 inputs', () => {
   it('throws a RangeError when the hash is not 32 bytes, since unhashed sign bytes are a caller bug', () => {
     expect(() => verifySecp256k1(pubkey, new Uint8Array(31), signature)).toThrow(RangeError);
     expect(() => verifySecp256k1(pubkey, new Uint8Array(200), signature)).toThrow(RangeError);
+  });
+});
+
+describe('VerifiedSecp256k1 (the verified-signature cache)', () => {
+  it('answers as verifySecp256k1 for every input, whatever it verified before', () => {
+    fc.assert(
+      fc.property(signed, hash32, ({ pubkey, hash, signature }, other) => {
+        const cache = new VerifiedSecp256k1(4);
+        expect(cache.verify(pubkey, hash, signature)).toBe(true);
+        // Remembered: the same bytes again are valid without libsecp256k1, once.
+        expect(cache.size).toBe(1);
+        // The same key and sign bytes with another signature, or another message, are not hits.
+        expect(cache.verify(pubkey, hash, highSTwin(signature))).toBe(false);
+        expect(cache.verify(pubkey, other, signature)).toBe(verifySecp256k1(pubkey, other, signature));
+        expect(cache.verify(pubkey, hash, signature)).toBe(true);
+        expect(cache.size).toBe(0);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('never keeps an invalid answer, and keeps at most its bound', () => {
+    const cache = new VerifiedSecp256k1(3);
+    const cases = Array.from({ length: 5 }, (_, i) => sign(BigInt(i + 1), new Uint8Array(32).fill(i)));
+    for (const c of cases) expect(cache.verify(c.pubkey, c.hash, c.signature)).toBe(true);
+    expect(cache.size).toBe(3);
+    const bad = cases[0]!;
+    expect(cache.verify(bad.pubkey, bad.hash, highSTwin(bad.signature))).toBe(false);
+    expect(cache.verify(bad.pubkey.subarray(0, 32), bad.hash, bad.signature)).toBe(false);
+    expect(cache.size).toBe(3);
+    // The oldest went first; the newest are still there (a hit removes its entry).
+    expect(cache.verify(cases[4]!.pubkey, cases[4]!.hash, cases[4]!.signature)).toBe(true);
+    expect(cache.size).toBe(2);
   });
 });

@@ -74,6 +74,46 @@ export function verifySecp256k1(
   }
 }
 
+/**
+ * verifySecp256k1 that remembers the inputs it found valid, so the same signature over the same
+ * sign bytes by the same key is checked by libsecp256k1 once: a tx's CheckTx verifies it, and its
+ * FinalizeBlock finds it here. The key is the exact bytes verified (key, SHA-256 of the sign bytes,
+ * signature), and only valid answers are kept: a hit returns what verifying those same bytes
+ * returned, so no cache state can change a result. Bounded: past `max` entries the oldest goes, and
+ * a hit is removed (a tx is finalized once).
+ */
+export class VerifiedSecp256k1 {
+  readonly #valid = new Set<string>();
+  readonly #max: number;
+
+  constructor(max: number) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
+    this.#max = max;
+  }
+
+  get size(): number {
+    return this.#valid.size;
+  }
+
+  verify(pubkey: Uint8Array, signBytesHash: Uint8Array, signature: Uint8Array): boolean {
+    // Fixed lengths make the concatenated key unambiguous; anything else is never valid or is a bug,
+    // and verifySecp256k1 answers it.
+    const canonical = [pubkey, signBytesHash, signature].every((b) => b instanceof Uint8Array) &&
+      pubkey.length === SECP256K1_PUBKEY_LENGTH && signBytesHash.length === SECP256K1_HASH_LENGTH && signature.length === SECP256K1_SIGNATURE_LENGTH;
+    if (!canonical) return verifySecp256k1(pubkey, signBytesHash, signature);
+    const key = latin1(pubkey) + latin1(signBytesHash) + latin1(signature);
+    if (this.#valid.delete(key)) return true;
+    if (!verifySecp256k1(pubkey, signBytesHash, signature)) return false;
+    if (this.#valid.size >= this.#max) this.#valid.delete(this.#valid.values().next().value as string);
+    this.#valid.add(key);
+    return true;
+  }
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 function assertBytes(name: string, value: unknown): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
 }

@@ -15,9 +15,16 @@ import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
 import { sha256 } from '../../core/crypto/hash.ts';
 import { pubkeyToAddress } from '../../core/crypto/address.ts';
-import { verifySecp256k1 } from '../../core/crypto/secp256k1.ts';
+import { VerifiedSecp256k1 } from '../../core/crypto/secp256k1.ts';
 import { ErrInvalidPubKey, ErrNotSupported, ErrTxDecode, ErrUnauthorized } from '../../core/framework/sdk-errors.ts';
 import { sameBytes } from '../../core/tx/unknown-fields.ts';
+
+/**
+ * Signatures CheckTx found valid, so FinalizeBlock does not run libsecp256k1 again on the same bytes
+ * (VerifiedSecp256k1 keeps only valid answers, keyed by the exact bytes verified). 20,000 entries
+ * (~4 MiB) cover a full default mempool and more than ten seconds of blocks at 1,500 tx/s.
+ */
+const verified = new VerifiedSecp256k1(20_000);
 
 export const MULTISIG_PUBKEY_TYPE_URL = '/cosmos.crypto.multisig.LegacyAminoPubKey';
 
@@ -115,7 +122,7 @@ export function verifyAccountSignature(pk: AccountPubKey, modeInfo: ModeInfo | u
   if (mode !== SignMode.SIGN_MODE_DIRECT && mode !== SignMode.SIGN_MODE_LEGACY_AMINO_JSON) {
     throw ErrNotSupported.wrap(`sign mode ${mode ?? 'none'} is not supported; sign with SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON`);
   }
-  if (!verifySecp256k1(pk.key, sha256(signBytesOf(mode)), signature)) throw ErrUnauthorized.wrap('signature does not verify');
+  if (!verified.verify(pk.key, sha256(signBytesOf(mode)), signature)) throw ErrUnauthorized.wrap('signature does not verify');
 }
 
 /** The SDK's LegacyAminoPubKey.VerifyMultisignature, in its order of checks. */
