@@ -371,7 +371,7 @@ describe('cairn operator serve on a localnet', () => {
       return b?.status === BatchStatus.BATCH_STATUS_FINALIZED ? b : undefined;
     }, 1000);
     expect(Buffer.from(first.root).toString('hex')).toBe(batch1.root);
-    expect(first.amount).toBe(String(2n * (4n + 3n)));
+    expect(first.amount?.amount).toBe(String(2n * (4n + 3n)));
     expect(BigInt(first.split!.operatorAmount)).toBeGreaterThan(0n);
     const escrowBefore = await escrow();
 
