@@ -3,6 +3,7 @@
 // the app's ABCI query router, the same one CometBFT's abci_query reaches. Every call has a
 // deadline; every refusal is an ApiError carrying its gRPC status.
 import type { RequestQuery, ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
+import { workSignal } from '../abort.ts';
 import { ApiError, Code, queryError } from './status.ts';
 
 export type ServiceHandler = (data: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>;
@@ -28,8 +29,8 @@ export class ApiQueries {
   }
 
   async call(path: string, data: Uint8Array, height = 0n, outer?: AbortSignal): Promise<QueryAnswer> {
-    const timeout = AbortSignal.timeout(this.#o.timeoutMs);
-    const signal = outer === undefined ? timeout : AbortSignal.any([outer, timeout]);
+    const deadline = workSignal(outer, this.#o.timeoutMs);
+    const signal = deadline.signal;
     const work = (async (): Promise<QueryAnswer> => {
       const service = this.#o.services.get(path);
       if (service !== undefined) return { value: await service(data, signal), height: 0n };
@@ -38,7 +39,7 @@ export class ApiQueries {
       return { value: r.value, height: r.height };
     })();
     const aborted = new Promise<never>((_, reject) => {
-      const fail = () => reject(timeout.aborted ? new ApiError(Code.DeadlineExceeded, `${path} took longer than ${this.#o.timeoutMs} ms`) : new ApiError(Code.Canceled, 'the client went away'));
+      const fail = () => reject(deadline.timedOut ? new ApiError(Code.DeadlineExceeded, `${path} took longer than ${this.#o.timeoutMs} ms`) : new ApiError(Code.Canceled, 'the client went away'));
       if (signal.aborted) fail();
       else signal.addEventListener('abort', fail, { once: true });
     });
@@ -47,6 +48,7 @@ export class ApiQueries {
     } catch (err) {
       throw asApiError(err);
     } finally {
+      deadline.done();
       work.catch(() => undefined);
     }
   }

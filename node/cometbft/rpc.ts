@@ -1,5 +1,6 @@
 // A tiny JSON-RPC client for the CometBFT RPC, just enough to know a node is up and how far it got.
 // (Apps and wallets use CosmJS; this exists so process management needs no client library.)
+import { workSignal } from '../abort.ts';
 import { CometbftRpcError, CometbftUnreachableError, HeightTimeoutError } from './errors.ts';
 
 export interface RpcOptions {
@@ -11,21 +12,22 @@ export interface RpcOptions {
 let nextId = 1;
 
 export async function rpcCall(rpcUrl: string, method: string, params: Record<string, unknown> = {}, opts: RpcOptions = {}): Promise<unknown> {
-  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 5_000);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const work = workSignal(opts.signal, opts.timeoutMs ?? 5_000);
   let body: unknown;
   try {
     const response = await fetch(rpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-      signal,
+      signal: work.signal,
     });
     body = await response.json();
   } catch (error) {
     if (opts.signal?.aborted) throw opts.signal.reason;
     const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
     throw new CometbftUnreachableError(`CometBFT RPC at ${rpcUrl} did not answer ${method}: ${cause}`, { cause: error });
+  } finally {
+    work.done();
   }
   const reply = body as { result?: unknown; error?: { code?: number; message?: string; data?: string } };
   if (reply.error !== undefined) {

@@ -4,6 +4,7 @@
 // as bytes (the receipt hashes are over exact bytes) and hands back either the whole body or the
 // stream of chunks; it reads `usage` (the only thing metered) from a JSON body or a stream chunk.
 // A request whose connection is reset before any response byte is sent again (RESET_BEFORE_RESPONSE).
+import { workSignal } from '../abort.ts';
 
 export type CompletionPath = '/chat/completions' | '/completions';
 
@@ -93,8 +94,9 @@ export class UpstreamClient {
   async #request(method: string, path: string, body: Uint8Array | undefined, opts: { signal?: AbortSignal; headers?: Record<string, string> }): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers };
     if (this.#apiKey !== undefined) headers['authorization'] = `Bearer ${this.#apiKey}`;
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = opts.signal === undefined ? timeout : AbortSignal.any([opts.signal, timeout]);
+    // The deadline covers the body too: it is released once the caller has read the body through.
+    const work = workSignal(opts.signal, this.#timeoutMs);
+    const signal = work.signal;
     let res: Response;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -103,15 +105,22 @@ export class UpstreamClient {
       } catch (e) {
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
         if (!signal.aborted && attempt < this.#resetRetries && RESET_BEFORE_RESPONSE.has(cause?.code ?? '')) continue;
+        work.done();
         throw new UpstreamError(`${this.baseUrl}${path}: ${cause?.code ?? cause?.message ?? (e as Error).message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''}`);
       }
     }
-    const stream = res.body;
+    const stream = res.body as AsyncIterable<Uint8Array> | null;
     return {
       status: res.status,
       contentType: res.headers.get('content-type') ?? '',
       headers: res.headers,
-      body: stream === null ? (async function* () {})() : (stream as unknown as AsyncIterable<Uint8Array>),
+      body: (async function* () {
+        try {
+          if (stream !== null) yield* stream;
+        } finally {
+          work.done();
+        }
+      })(),
     };
   }
 }

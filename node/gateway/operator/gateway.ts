@@ -14,6 +14,7 @@ import { COSIGN_PATH, type CosignRequest, PENDING_BATCHES_PATH, type PendingBatc
 import { ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../../../sdk/ed25519.ts';
 import { receiptSignBytes } from '../../../sdk/receipts/receipt.ts';
 import type { Logger } from '../../log.ts';
+import { workSignal } from '../../abort.ts';
 import { PeriodicTask } from '../../periodic.ts';
 import { Lifecycle, type Service, type StartOptions } from '../../service.ts';
 import { type UpstreamClient, keepAlive } from '../upstream.ts';
@@ -156,9 +157,16 @@ export class OperatorGateway implements Service {
     const signal = this.#life.signal;
     try {
       if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/completions')) {
-        const controller = new AbortController();
-        res.on('close', () => controller.abort());
-        await this.#server.completion(path === '/v1/chat/completions' ? '/chat/completions' : '/completions', req, res, AbortSignal.any([signal, controller.signal]));
+        // Aborted when the gateway stops or the client goes away.
+        const work = workSignal(signal);
+        const gone = (): void => work.abort();
+        res.on('close', gone);
+        try {
+          await this.#server.completion(path === '/v1/chat/completions' ? '/chat/completions' : '/completions', req, res, work.signal);
+        } finally {
+          work.done();
+          res.off('close', gone);
+        }
         return;
       }
       if (req.method === 'GET' && path === '/v1/models') return await this.#models(res);
