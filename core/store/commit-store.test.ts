@@ -23,7 +23,7 @@ function dir(): string {
   return d.path;
 }
 
-async function open(path: string, opts: { keepRecent?: number; pruneInterval?: number; nodeCacheSize?: number } = {}): Promise<CommitStore> {
+async function open(path: string, opts: { keepRecent?: number; pruneInterval?: number; nodeCacheSize?: number; readCacheSize?: number } = {}): Promise<CommitStore> {
   const store = await CommitStore.open({ path, ...opts });
   cleanups.push(() => store.close());
   return store;
@@ -135,6 +135,40 @@ describe('commit store on LevelDB', () => {
     store.working.set(enc('a'), enc('2'));
     store.working.set(enc('b'), enc('3'));
     expect(await store.commit(2n)).toEqual(pendingRoot);
+  });
+
+  it('reads through its latest-value cache exactly what LevelDB holds, across commits, deletes and reads racing a commit', async () => {
+    const path = dir();
+    const store = await open(path, { readCacheSize: 2 });
+    store.working.set(enc('a'), enc('1'));
+    await store.commit(1n);
+    // Cached, absent included; a caller changing what it got does not change the next read.
+    const got = (await store.committed.get(enc('a'))) as Uint8Array;
+    got[0] = 0;
+    expect(dec((await store.committed.get(enc('a'))) as Uint8Array)).toBe('1');
+    expect(await store.committed.get(enc('z'))).toBeUndefined();
+    store.working.set(enc('a'), enc('2'));
+    store.working.set(enc('z'), enc('9'));
+    const committing = store.commit(2n);
+    // Read while the batch is written: the old value or the new, never a stale one afterwards.
+    const racing = await store.committed.get(enc('a'));
+    expect(['1', '2']).toContain(dec(racing as Uint8Array));
+    await committing;
+    expect(dec((await store.committed.get(enc('a'))) as Uint8Array)).toBe('2');
+    expect(dec((await store.committed.get(enc('z'))) as Uint8Array)).toBe('9');
+    store.working.delete(enc('a'));
+    for (const k of ['b', 'c', 'd']) store.working.set(enc(k), enc(k));
+    await store.commit(3n);
+    expect(await store.committed.get(enc('a'))).toBeUndefined();
+    expect(await store.working.get(enc('a'))).toBeUndefined();
+    expect(dec((await store.at(3n).get(enc('z'))) as Uint8Array)).toBe('9');
+    // Evicted keys read from LevelDB again, and a reopened store agrees with every read.
+    for (const k of ['b', 'c', 'd', 'z']) expect(dec((await store.committed.get(enc(k))) as Uint8Array)).toBe(k === 'z' ? '9' : k);
+    await store.close();
+    const reopened = await open(path);
+    expect(await reopened.committed.get(enc('a'))).toBeUndefined();
+    for (const k of ['b', 'c', 'd']) expect(dec((await reopened.committed.get(enc(k))) as Uint8Array)).toBe(k);
+    expect(dec((await reopened.committed.get(enc('z'))) as Uint8Array)).toBe('9');
   });
 
   it('returns to the last commit after a crash that loses uncommitted writes', async () => {

@@ -56,6 +56,8 @@ export interface StoreOptions {
   pruneInterval?: number;
   /** Decoded tree nodes kept in memory (LRU by count). */
   nodeCacheSize?: number;
+  /** Latest values (or their absence) kept in memory for reads of current state (LRU by count). */
+  readCacheSize?: number;
 }
 
 export interface StoreProof {
@@ -66,6 +68,8 @@ export interface StoreProof {
 
 export const DEFAULT_PRUNE_INTERVAL = 10;
 export const DEFAULT_NODE_CACHE_SIZE = 50_000;
+/** The accounts, balances and params of several thousand active accounts: about 5 MiB. */
+export const DEFAULT_READ_CACHE_SIZE = 20_000;
 
 const EMPTY_META: Meta = { height: 0n, earliest: 0n, retained: 0n, appHash: ZERO_HASH };
 
@@ -73,6 +77,7 @@ interface Settings {
   readonly keepRecent: number;
   readonly pruneInterval: number;
   readonly nodeCacheSize: number;
+  readonly readCacheSize: number;
 }
 
 function settings(opts: Omit<StoreOptions, 'path'>): Settings {
@@ -86,6 +91,7 @@ function settings(opts: Omit<StoreOptions, 'path'>): Settings {
     keepRecent: int(opts.keepRecent, 'keepRecent', 0, 0),
     pruneInterval: int(opts.pruneInterval, 'pruneInterval', 1, DEFAULT_PRUNE_INTERVAL),
     nodeCacheSize: int(opts.nodeCacheSize, 'nodeCacheSize', 0, DEFAULT_NODE_CACHE_SIZE),
+    readCacheSize: int(opts.readCacheSize, 'readCacheSize', 0, DEFAULT_READ_CACHE_SIZE),
   };
 }
 
@@ -103,6 +109,12 @@ export class CommitStore {
   readonly #backend: Backend;
   readonly #settings: Settings;
   readonly #cache: LruCache<TreeNode>;
+  /**
+   * The latest table's values (null: absent) by key string, so the keys every tx reads (its accounts,
+   * balances, the auth params) skip a LevelDB read. Filled by reads, updated by each commit once its
+   * batch has landed; it holds only committed values, which is all the latest table holds.
+   */
+  readonly #latest: LruCache<Uint8Array | null>;
   #meta: Meta;
   #committedRoot: Child | null;
   #workingRoot: Child | null;
@@ -125,6 +137,7 @@ export class CommitStore {
     this.#backend = backend;
     this.#settings = s;
     this.#cache = new LruCache(s.nodeCacheSize);
+    this.#latest = new LruCache(s.readCacheSize);
     this.#meta = meta;
     this.#committedRoot = root;
     this.#workingRoot = root;
@@ -281,6 +294,7 @@ export class CommitStore {
     await this.#committing;
     this.#closed = true;
     this.#cache.clear();
+    this.#latest.clear();
     await this.#backend.close();
   }
 
@@ -352,9 +366,10 @@ export class CommitStore {
     try {
       this.#assertUsable();
       assertKey(key);
-      const hit = this.#pending.get(toKeyString(key));
+      const ks = toKeyString(key);
+      const hit = this.#pending.get(ks);
       if (hit !== undefined) return Promise.resolve(hit.value ?? undefined);
-      return Promise.resolve(latestGet(this.#backend, key));
+      return Promise.resolve(this.#readLatest(key, ks));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -373,10 +388,19 @@ export class CommitStore {
     try {
       this.#assertUsable();
       assertKey(key);
-      return Promise.resolve(latestGet(this.#backend, key));
+      return Promise.resolve(this.#readLatest(key, toKeyString(key)));
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** The latest table's value of `key` (ks: its key string), through the read cache; callers get their own copy. */
+  #readLatest(key: Uint8Array, ks: string): Uint8Array | undefined {
+    const hit = this.#latest.get(ks);
+    if (hit !== undefined) return hit === null ? undefined : hit.slice();
+    const value = latestGet(this.#backend, key);
+    this.#latest.set(ks, value === undefined ? null : value.slice());
+    return value;
   }
 
   #latestIterate(range: Range): AsyncIterable<Entry> {
@@ -391,7 +415,7 @@ export class CommitStore {
       this.#assertUsable();
       assertKey(key);
       this.#assertRetained(height, false);
-      if (this.#servedByLatest(height)) return Promise.resolve(latestGet(this.#backend, key));
+      if (this.#servedByLatest(height)) return Promise.resolve(this.#readLatest(key, toKeyString(key)));
       return historyGet(this.#backend, key, height);
     } catch (err) {
       return Promise.reject(err);
@@ -436,9 +460,11 @@ export class CommitStore {
       if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: concatBytes(...orphans.map(idBytes)) });
 
       const changes: Change[] = [];
+      const landed: [string, Uint8Array | null][] = [];
       for (const [ks, c] of this.#changes) {
         const final = this.#pending.get(ks);
         if (final === undefined) throw new Error('a key changed in the tree has no pending write');
+        landed.push([ks, final.value]);
         if (final.value === null) ops.push({ type: 'del', key: tableKey(T_LATEST, c.key) });
         else ops.push({ type: 'put', key: tableKey(T_LATEST, c.key), value: final.value });
         ops.push({ type: 'put', key: historyKey(c.key, height), value: encodeHistoryValue(final.value) });
@@ -478,6 +504,9 @@ export class CommitStore {
         node.r = toStub(node.r);
         this.#cache.set(node.id as string, node);
       }
+      // The batch landed: the latest table now holds these values (a read that raced the write may have
+      // cached the old one, and is overwritten here).
+      for (const [ks, value] of landed) this.#latest.set(ks, value);
       this.#meta = meta;
       this.#committedRoot = root;
       this.#pending.clear();
