@@ -38,6 +38,9 @@ const DRAIN_LIMIT_MS = 25_000;
 const PHASES_BUDGET_MS = 110_000;
 const WATCHDOG_MS = 5 * 60_000;
 const FUNDS = 1_000_000_000n; // 2,000 × this stays under emission's max_supply
+/** Issue 18: 1.5 × the Cosmos SDK simd's best run on this machine, within a 2 s p99. */
+const TARGET_TX_PER_SECOND = 1_500;
+const TARGET_P99_MS = 2_000;
 
 const { values: opt } = parseArgs({
   options: {
@@ -602,9 +605,15 @@ function printSummary(rs: readonly PhaseResult[], p: AppProbe, m: typeof micro):
   if (best === undefined) return;
   const kept = all.filter(({ f }) => f.committed >= 0.95 * f.offered * SECONDS && f.latency[2] < 5_000);
   const keptTop = kept[kept.length - 1];
+  console.log(`- Best: ${fmt(best.f.overall)} committed bank sends/s (offered ${fmt(best.f.offered)}/s, latency p50 ${fmt(best.f.latency[0])} ms, p99 ${fmt(best.f.latency[2])} ms).`);
+  // Issue 18's target: a committed rate, with every committed tx's broadcast→commit p99 within 2 s.
+  const inTime = all.filter(({ f }) => f.latency[2] <= TARGET_P99_MS);
+  const fastest = inTime.reduce<(typeof all)[number] | undefined>((b, x) => (b === undefined || x.f.overall > b.f.overall ? x : b), undefined);
+  const reached = fastest !== undefined && fastest.f.overall >= TARGET_TX_PER_SECOND;
   console.log(
-    `- Best: ${fmt(best.f.overall)} committed bank sends/s (offered ${fmt(best.f.offered)}/s, latency p50 ${fmt(best.f.latency[0])} ms). ` +
-      `Target ≥ 1,000/s: ${best.f.overall >= 1000 ? 'reached' : 'NOT reached'}.`,
+    `- Target: ≥ ${fmt(TARGET_TX_PER_SECOND)} committed tx/s with p99 broadcast→commit ≤ ${fmt(TARGET_P99_MS)} ms. ` +
+      `Best phase within the p99: ${fastest === undefined ? 'none' : `${fmt(fastest.f.overall)} committed tx/s, p99 ${fmt(fastest.f.latency[2])} ms (offered ${fmt(fastest.f.offered)}/s)`}: ` +
+      `${reached ? 'reached' : 'NOT reached'}.`,
   );
   console.log(
     `- Highest offered rate fully committed (≥ 95 %) with p99 latency under 5 s: ${keptTop === undefined ? 'none' : `${fmt(keptTop.f.offered)} tx/s (p99 ${fmt(keptTop.f.latency[2])} ms)`}.`,

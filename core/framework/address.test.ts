@@ -33,3 +33,25 @@ describe('one spelling per address', () => {
     expect(() => decodeBech32(mixed)).toThrow();
   });
 });
+
+describe('the codec remembers valid answers only', () => {
+  it('gives the same answers, and fresh copies, however often an address is seen', () => {
+    const c = new AddressCodec('cairn');
+    const first = c.decode(address);
+    first[0] = 99;
+    expect(c.decode(address)).toEqual(bytes);
+    expect(c.encode(bytes)).toBe(address);
+    expect(c.encode(Uint8Array.from(bytes))).toBe(address);
+    // What failed still fails, before and after the valid spelling was remembered.
+    expect(() => c.decode(address.toUpperCase())).toThrow(ErrInvalidAddress.description);
+    expect(() => c.decode(address, 'cosmos')).toThrow('invalid Bech32 prefix; expected cosmos, got cairn');
+    expect(() => c.decode(`${address.slice(0, -1)}q`)).toThrow(ErrInvalidAddress.description);
+    expect(c.decode(codec.encode(bytes, 'cairnvaloper'), 'cairnvaloper')).toEqual(bytes);
+    // Many distinct addresses: the bound holds and answers stay right.
+    for (let i = 0; i < 25_000; i++) {
+      const b = Uint8Array.from({ length: 20 }, (_, j) => (i >> (j % 3) * 8) & 255);
+      expect(c.decode(c.encode(b))).toEqual(b);
+    }
+    expect(c.decode(address)).toEqual(bytes);
+  });
+});

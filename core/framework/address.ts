@@ -14,8 +14,16 @@ import { ErrInvalidAddress } from './sdk-errors.ts';
 // @scure/base 2 rejects CosmJS's default limit (Infinity); 90 is bech32's own maximum length.
 export const BECH32_LIMIT = 90;
 
+/** Addresses (of the codec's own prefix) remembered per direction; past it the cache starts over (hot ones come back at once). */
+const CACHED_ADDRESSES = 10_000;
+
 export class AddressCodec {
   readonly prefix: string;
+  // A bank send encodes and decodes its two addresses and the fee collector's ~30 times across
+  // CheckTx, ReCheckTx and FinalizeBlock (events, keys, ensure): bech32 is pure, so its valid answers
+  // are kept. Failures are not cached: they are computed, and thrown, every time.
+  readonly #decoded = new Map<string, Uint8Array>();
+  readonly #encoded = new Map<string, string>();
 
   constructor(prefix: string) {
     if (!/^[a-z]{1,20}$/.test(prefix)) throw new RangeError(`invalid bech32 prefix "${prefix}"`);
@@ -27,7 +35,14 @@ export class AddressCodec {
   }
 
   encode(bytes: Uint8Array, prefix: string = this.prefix): string {
-    return toBech32(prefix, bytes);
+    if (prefix !== this.prefix) return toBech32(prefix, bytes);
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    let text = this.#encoded.get(key);
+    if (text === undefined) {
+      text = toBech32(prefix, bytes);
+      remember(this.#encoded, key, text);
+    }
+    return text;
   }
 
   /**
@@ -35,6 +50,15 @@ export class AddressCodec {
    * prefixes, and lengths other than 20 or 32 bytes.
    */
   decode(address: string, prefix: string = this.prefix): Uint8Array {
+    if (prefix !== this.prefix) return this.#decodeUncached(address, prefix);
+    const hit = this.#decoded.get(address);
+    if (hit !== undefined) return hit.slice();
+    const data = this.#decodeUncached(address, prefix);
+    remember(this.#decoded, address, data.slice());
+    return data;
+  }
+
+  #decodeUncached(address: string, prefix: string): Uint8Array {
     let decoded: { prefix: string; data: Uint8Array };
     try {
       decoded = decodeBech32(address);
@@ -51,6 +75,11 @@ export class AddressCodec {
   }
 }
 
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHED_ADDRESSES) cache.clear();
+  cache.set(key, value);
+}
+
 /**
  * A bech32 string's prefix and bytes, for its canonical (lower-case) spelling only. An upper-case
  * spelling is refused with the text to use instead; mixed case is invalid bech32 anyway.
@@ -61,7 +90,15 @@ export function decodeBech32(text: string): { prefix: string; data: Uint8Array }
   return decoded;
 }
 
+const moduleAddresses = new Map<string, Uint8Array>();
+
 /** The SDK's legacy module account address: the first 20 bytes of sha256(module name). */
 export function moduleAddress(name: string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(name).digest().subarray(0, 20));
+  // Every fee payment names the fee collector: the few module names are hashed once each.
+  let address = moduleAddresses.get(name);
+  if (address === undefined) {
+    address = new Uint8Array(createHash('sha256').update(name).digest().subarray(0, 20));
+    if (moduleAddresses.size < 1_000) moduleAddresses.set(name, address);
+  }
+  return address.slice();
 }
