@@ -2,9 +2,16 @@
 // "what limits it" tables.
 import { Session } from 'node:inspector';
 
+interface CallFrame {
+  readonly functionName: string;
+  readonly url: string;
+  readonly lineNumber: number;
+}
+
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly callFrame: CallFrame;
+  readonly children?: readonly number[];
 }
 
 /** A V8 CPU profile (.cpuprofile, what Chrome DevTools opens). */
@@ -48,4 +55,32 @@ export function selfTimes(profile: CpuProfile, top: number): { readonly name: st
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([name, us]) => ({ name, ms: us / 1000, share: us / busy }));
+}
+
+/**
+ * Busy time by what it was for: each sample goes to the category of the frame nearest the leaf that
+ * `categorize` names (walking up the stack), else to "other". Idle time and the profiler are left out.
+ */
+export function timeByCategory(profile: CpuProfile, categorize: (frame: CallFrame) => string | undefined): { readonly category: string; readonly ms: number; readonly share: number }[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const memo = new Map<number, string>();
+  const categoryOf = (id: number): string => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const up = parent.get(id);
+    const c = categorize(byNode.get(id)!.callFrame) ?? (up === undefined ? 'other' : categoryOf(up));
+    memo.set(id, c);
+    return c;
+  };
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    if (f.functionName === '(idle)' || f.url === 'node:inspector') return;
+    const c = categoryOf(id);
+    totals.set(c, (totals.get(c) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const busy = [...totals.values()].reduce((a, b) => a + b, 0);
+  return [...totals].sort((a, b) => b[1] - a[1]).map(([category, us]) => ({ category, ms: us / 1000, share: us / busy }));
 }
