@@ -140,6 +140,29 @@ async function signOfferedBatches(): Promise<number> {
 }
 
 /** The batches an operator gateway at `url` offers the playground payer for its signature. */
+/** A payer gateway of the playground payer reaching operators at `endpoints`, and a chat request through it with the openai client. */
+async function startPayerGateway(data: string, endpoints: [string, string][]) {
+  const p = net.manifest.playground!;
+  const payerGateway = new PayerGateway({
+    host: '127.0.0.1',
+    port: 0,
+    chainId: net.chainId,
+    payer: p.payer.address,
+    payerKey: payerSigner,
+    dataDir: join(dataDir, '..', data),
+    chain: queryPayerChain(queryClientAbci(new QueryClient(comet))),
+    selection: { denom: 'ucairn' },
+    endpoints: new Map(endpoints),
+    batchPollIntervalMs: 500,
+    logger: silentLogger,
+  });
+  await payerGateway.start();
+  started.push(payerGateway);
+  const client = new OpenAI({ baseURL: payerGateway.url, apiKey: 'unused', maxRetries: 0 });
+  const ask = (i: number) => client.chat.completions.create({ model: p.model, messages: [{ role: 'user', content: `one two three ${i}` }], max_tokens: 3 });
+  return { payerGateway, ask };
+}
+
 async function offeredBatches(url: string): Promise<PendingBatch[]> {
   return ((await (await fetch(`${url}${PENDING_BATCHES_PATH}?payer=${net.manifest.playground!.payer.address}`)).json()) as { batches: PendingBatch[] }).batches;
 }
@@ -261,23 +284,7 @@ describe('cairn operator serve on a localnet', () => {
     const honestBefore = (await chainBatches()).length;
     const dishonest = await startDishonestGateway(net, { operatorIndex: 1, upstreamUrl: upstream.url, peers: [(await libp2pAddress(net.nodes[0]!))!], dataDir: join(dataDir, '..', 'dishonest-data'), cheats: { overchargePerUnit: 1n, cosignsItself: true, hidesReveals: true }, batchSize: 2 });
     started.push(dishonest);
-    const payerGateway = new PayerGateway({
-      host: '127.0.0.1',
-      port: 0,
-      chainId: net.chainId,
-      payer: p.payer.address,
-      payerKey: payerSigner,
-      dataDir: join(dataDir, '..', 'payer-data'),
-      chain: queryPayerChain(query),
-      selection: { denom: 'ucairn' },
-      endpoints: new Map([[honest.address, gatewayUrl], [cheat.address, dishonest.gateway.url]]),
-      batchPollIntervalMs: 500,
-      logger: silentLogger,
-    });
-    await payerGateway.start();
-    started.push(payerGateway);
-    const client = new OpenAI({ baseURL: payerGateway.url, apiKey: 'unused', maxRetries: 0 });
-    const ask = (i: number) => client.chat.completions.create({ model: p.model, messages: [{ role: 'user', content: `one two three ${i}` }], max_tokens: 3 });
+    const { payerGateway, ask } = await startPayerGateway('payer-data', [[honest.address, gatewayUrl], [cheat.address, dishonest.gateway.url]]);
     // Both serve the model at one price and reputation: each request tries either first, at random.
     for (let i = 0; (await payerGateway.misbehaviours()).length === 0; i++) {
       expect(i, 'the dishonest operator was never tried first').toBeLessThan(40);
@@ -343,23 +350,7 @@ describe('cairn operator serve on a localnet', () => {
     const bondBefore = BigInt((await queryRegistry(query).operator({ address: op.address })).operator!.bond!.amount);
     const cheat = await startDishonestGateway(net, { operatorIndex: 2, upstreamUrl: upstream.url, peers: [(await libp2pAddress(net.nodes[0]!))!], dataDir: join(dataDir, '..', 'double-claim-data'), cheats: {}, batchSize: 2 });
     started.push(cheat);
-    const payerGateway = new PayerGateway({
-      host: '127.0.0.1',
-      port: 0,
-      chainId: net.chainId,
-      payer: p.payer.address,
-      payerKey: payerSigner,
-      dataDir: join(dataDir, '..', 'double-claim-payer-data'),
-      chain: queryPayerChain(query),
-      selection: { denom: 'ucairn' },
-      endpoints: new Map([[op.address, cheat.gateway.url]]),
-      batchPollIntervalMs: 500,
-      logger: silentLogger,
-    });
-    await payerGateway.start();
-    started.push(payerGateway);
-    const client = new OpenAI({ baseURL: payerGateway.url, apiKey: 'unused', maxRetries: 0 });
-    const ask = (i: number) => client.chat.completions.create({ model: p.model, messages: [{ role: 'user', content: `one two three ${i}` }], max_tokens: 3 });
+    const { payerGateway, ask } = await startPayerGateway('double-claim-payer-data', [[op.address, cheat.gateway.url]]);
 
     // Honest first: two receipts the payer gateway co-signed, cut into a batch it signs; paid.
     for (let i = 0; i < 2; i++) await ask(i);
