@@ -3,9 +3,9 @@
 // config.toml [tx_index] indexer = "psql" and psql-conn, and app.toml [explorer] psql, so the
 // explorer's search and history read PostgreSQL. `cairn indexer kv` goes back to CometBFT's kv index.
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
-import { configPath, configure } from '../../node/cometbft/config.ts';
-import { formatTomlValue, readTomlValue } from '../../node/cometbft/toml.ts';
+import { readFile } from 'node:fs/promises';
+import { POSTGRES_URL, configPath, configure } from '../../node/cometbft/config.ts';
+import { readTomlValue } from '../../node/cometbft/toml.ts';
 import { appConfigPath, editAppConfig } from '../../node/config.ts';
 import { applyPsqlSchema, redact } from '../../node/indexer/psql.ts';
 import type { CommandContext } from '../context.ts';
@@ -17,33 +17,18 @@ function checkHome(home: string): void {
   if (!existsSync(configPath(home)) || !existsSync(appConfigPath(home))) throw new CliError(`${home} is not a node home (no config/config.toml and app.toml): run \`cairn init\` first, or give --home`);
 }
 
-/** Sets app.toml [explorer] psql. */
+/** Sets app.toml [explorer] psql (added to a home made before the key existed). */
 async function setExplorerPsql(home: string, value: string): Promise<void> {
-  const path = appConfigPath(home);
-  const text = await readFile(path, 'utf8');
-  if (readTomlValue(text, 'explorer', 'psql') === undefined) {
-    if (value === '') return;
-    const line = `psql = ${formatTomlValue(value)}`;
-    // A home made before the key existed: at the end of its [explorer] section, or a section of its own.
-    const lines = text.split('\n');
-    const start = lines.findIndex((l) => l.trim() === '[explorer]');
-    if (start === -1) return appendFile(path, `\n[explorer]\n${line}\n`);
-    let end = lines.findIndex((l, i) => i > start && /^\s*\[/.test(l));
-    if (end === -1) end = lines.length;
-    while (end > start + 1 && lines[end - 1]!.trim() === '') end--;
-    lines.splice(end, 0, line);
-    await writeFile(path, lines.join('\n'), 'utf8');
-    return;
-  }
-  await editAppConfig(home, [{ section: 'explorer', key: 'psql', value }]);
+  if (value === '' && readTomlValue(await readFile(appConfigPath(home), 'utf8'), 'explorer', 'psql') === undefined) return;
+  await editAppConfig(home, [{ section: 'explorer', key: 'psql', value, addIfMissing: true }]);
 }
 
 export async function psql(ctx: CommandContext): Promise<void> {
   const conn = stringFlag(ctx, 'conn');
   if (conn === undefined) throw new UsageError('give the database: --conn postgres://user:password@host:5432/database?sslmode=disable');
-  if (!/^postgres(ql)?:\/\/\S+$/.test(conn)) throw new UsageError(`--conn must be a postgres:// URL, got ${JSON.stringify(redact(conn))}`);
+  if (!POSTGRES_URL.test(conn)) throw new UsageError(`--conn must be a postgres:// URL, got ${JSON.stringify(redact(conn))}`);
   const explorer = stringFlag(ctx, 'explorer-conn') ?? conn;
-  if (!/^postgres(ql)?:\/\/\S+$/.test(explorer)) throw new UsageError(`--explorer-conn must be a postgres:// URL, got ${JSON.stringify(redact(explorer))}`);
+  if (!POSTGRES_URL.test(explorer)) throw new UsageError(`--explorer-conn must be a postgres:// URL, got ${JSON.stringify(redact(explorer))}`);
   const schemaOnly = booleanFlag(ctx, 'schema-only');
   const home = ctx.global.home;
   if (!schemaOnly) checkHome(home);

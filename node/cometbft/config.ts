@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { applyTomlEdits, readTomlValue } from './toml.ts';
 import type { TomlEdit, TomlValue } from './toml.ts';
 
+/** A PostgreSQL connection URL, as CometBFT's psql sink and the pg client take it. */
+export const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+
 export interface CometbftSettings {
   moniker?: string;
   // `tcp://127.0.0.1:26658`, `unix:///path/app.sock`, or a built-in app name such as `kvstore`.
@@ -142,7 +145,7 @@ export function settingsToEdits(settings: CometbftSettings): TomlEdit[] {
   set('consensus', 'create_empty_blocks', c?.createEmptyBlocks);
   set('storage', 'discard_abci_responses', storage?.discardAbciResponses);
   set('tx_index', 'indexer', txIndex?.indexer);
-  if (txIndex?.psqlConn !== undefined && txIndex.psqlConn !== '' && !/^postgres(ql)?:\/\/\S+$/.test(txIndex.psqlConn)) throw new RangeError('tx_index.psql-conn must be a postgres:// URL, e.g. postgres://cairn:secret@127.0.0.1:5432/cairn?sslmode=disable');
+  if (txIndex?.psqlConn !== undefined && txIndex.psqlConn !== '' && !POSTGRES_URL.test(txIndex.psqlConn)) throw new RangeError('tx_index.psql-conn must be a postgres:// URL, e.g. postgres://cairn:secret@127.0.0.1:5432/cairn?sslmode=disable');
   set('tx_index', 'psql-conn', txIndex?.psqlConn);
   set('instrumentation', 'prometheus', ins?.prometheus);
   set('instrumentation', 'prometheus_listen_addr', ins?.prometheusListenAddr);

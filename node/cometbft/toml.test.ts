@@ -98,4 +98,12 @@ describe('editing config.toml', () => {
     const text = '[rpc]\ncors_allowed_origins = [\n  "a",\n]\n';
     expect(() => applyTomlEdits(text, [{ section: 'rpc', key: 'cors_allowed_origins', value: [] }])).toThrow(TomlValueError);
   });
+
+  it('adds a key the file lacks when asked: at the end of its section, or in a new section', () => {
+    const text = '[a]\nx = 1\n\n[b]\ny = 2\n';
+    expect(applyTomlEdits(text, [{ section: 'a', key: 'z', value: 'v', addIfMissing: true }])).toBe('[a]\nx = 1\nz = "v"\n\n[b]\ny = 2\n');
+    expect(applyTomlEdits(text, [{ section: 'c', key: 'z', value: 3, addIfMissing: true }])).toBe('[a]\nx = 1\n\n[b]\ny = 2\n\n[c]\nz = 3\n');
+    expect(applyTomlEdits(text, [{ section: 'b', key: 'y', value: 5, addIfMissing: true }])).toBe('[a]\nx = 1\n\n[b]\ny = 5\n');
+    expect(() => applyTomlEdits(text, [{ section: 'a', key: 'z', value: 'v' }])).toThrow(ConfigKeyNotFoundError);
+  });
 });

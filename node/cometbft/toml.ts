@@ -10,6 +10,8 @@ export interface TomlEdit {
   section: string;
   key: string;
   value: TomlValue;
+  /** Add the key when the file lacks it (a home made before the key existed), at the end of its section or in a new one. */
+  addIfMissing?: boolean;
 }
 
 const HEADER = /^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(?:#.*)?$/;
@@ -164,6 +166,10 @@ export function applyTomlEdits(text: string, edits: readonly TomlEdit[]): string
   const lines = text.split('\n');
   for (const edit of edits) {
     const found = locate(lines, edit.section, edit.key);
+    if (found === undefined && edit.addIfMissing === true) {
+      addKey(lines, edit);
+      continue;
+    }
     if (found === undefined) {
       throw new ConfigKeyNotFoundError(`config.toml has no ${describe(edit.section, edit.key)} key to set`);
     }
@@ -172,6 +178,21 @@ export function applyTomlEdits(text: string, edits: readonly TomlEdit[]): string
     lines[found.line] = `${found.match[1] ?? ''}${edit.key}${found.match[3] ?? ' = '}${formatTomlValue(edit.value)}`;
   }
   return lines.join('\n');
+}
+
+/** Puts `key = value` after the last non-blank line of its section, or in a new section at the end. */
+function addKey(lines: string[], edit: TomlEdit): void {
+  const line = `${edit.key} = ${formatTomlValue(edit.value)}`;
+  const start = edit.section === '' ? -1 : lines.findIndex((l) => HEADER.exec(l)?.[1] === edit.section);
+  if (start === -1 && edit.section !== '') {
+    while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+    lines.push('', `[${edit.section}]`, line, '');
+    return;
+  }
+  let end = lines.findIndex((l, i) => i > start && HEADER.test(l));
+  if (end === -1) end = lines.length;
+  while (end > start + 1 && lines[end - 1]!.trim() === '') end--;
+  lines.splice(end, 0, line);
 }
 
 export function readTomlValue(text: string, section: string, key: string): TomlValue | undefined {

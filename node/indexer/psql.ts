@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type ExecTxResult, TxResult } from 'cosmjs-types/tendermint/abci/types';
+import { POSTGRES_URL } from '../cometbft/config.ts';
 
 export const PSQL_SCHEMA = readFileSync(join(import.meta.dirname, 'psql-schema.sql'), 'utf8');
 
@@ -114,7 +115,7 @@ export class PsqlTxIndex {
   readonly #chainId: string;
 
   constructor(o: PsqlTxIndexOptions) {
-    if (!/^postgres(ql)?:\/\//.test(o.url)) throw new RangeError(`the PostgreSQL connection must be a postgres:// URL, got ${JSON.stringify(redact(o.url))}`);
+    if (!POSTGRES_URL.test(o.url)) throw new RangeError(`the PostgreSQL connection must be a postgres:// URL, got ${JSON.stringify(redact(o.url))}`);
     const timeout = o.timeoutMs ?? 5_000;
     this.#chainId = o.chainId;
     this.#pool = new pg.Pool({ connectionString: o.url, max: o.maxConnections ?? 4, connectionTimeoutMillis: timeout, statement_timeout: timeout, query_timeout: timeout + 1_000, idleTimeoutMillis: 30_000 });
