@@ -327,7 +327,7 @@ describe('cairn operator serve on a localnet', () => {
     expect(cheatStatus.earnings).toBe('0');
 
     // The honest operator's batches of the receipts the payer gateway co-signed are signed by it and paid.
-    const cosignedByPayer = await payerGateway.store.receiptCount();
+    const cosignedByPayer = payerGateway.store.receiptCount();
     const paid = await eventually('the honest operator’s new batches finalized', 120_000, async () => {
       const mine = (await chainBatches()).slice(honestBefore);
       const done = mine.length > 0 && mine.every((b) => b.status === BatchStatus.BATCH_STATUS_FINALIZED) && mine.reduce((n, b) => n + b.count, 0n) === BigInt(cosignedByPayer);

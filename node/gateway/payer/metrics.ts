@@ -13,8 +13,8 @@ export class PayerMetrics {
       help: 'Co-signed receipts in the store, by whether they were signed into a batch (batch="signed") or not yet (batch="unsigned").',
       labelNames: ['batch'],
       registers: [this.registry],
-      async collect() {
-        const { receipts, signed } = await store.counts();
+      collect() {
+        const { receipts, signed } = store.counts();
         this.set({ batch: 'signed' }, signed);
         this.set({ batch: 'unsigned' }, receipts - signed);
       },

@@ -28,6 +28,9 @@ export class PayerStore {
   readonly #db: ClassicLevel<string, Uint8Array>;
   readonly #path: string;
   #seq = 0;
+  /** Kept receipts, and those of them signed into a batch: counted once at open, then kept up to date (metrics read them at every scrape). */
+  #receipts = 0;
+  #signed = 0;
 
   constructor(path: string) {
     this.#path = path;
@@ -37,6 +40,7 @@ export class PayerStore {
   async open(): Promise<void> {
     await mkdir(this.#path, { recursive: true });
     await this.#db.open();
+    [this.#receipts, this.#signed] = await Promise.all([this.#count('r/'), this.#count('b/')]);
   }
 
   async close(): Promise<void> {
@@ -46,11 +50,13 @@ export class PayerStore {
   /** Keeps a co-signed receipt and queues its co-signature for `endpoint`'s operator, in one write. */
   async putCosigned(r: Receipt, endpoint: string): Promise<void> {
     const id = toHex(r.id);
+    const known = (await this.#db.get(`r/${id}`)) !== undefined;
     await this.#db.batch([
       { type: 'put', key: `r/${id}`, value: Receipt.encode(r).finish() },
       { type: 'put', key: `q/${r.operator}/${id}`, value: new Uint8Array() },
       { type: 'put', key: `o/${r.operator}`, value: text.encode(endpoint) },
     ]);
+    if (!known) this.#receipts++;
   }
 
   async receipt(idHex: string): Promise<Receipt | undefined> {
@@ -65,14 +71,13 @@ export class PayerStore {
     return out;
   }
 
-  async receiptCount(): Promise<number> {
-    return this.#count('r/');
+  receiptCount(): number {
+    return this.#receipts;
   }
 
   /** How many receipts are kept, and how many of them were signed into a batch. */
-  async counts(): Promise<{ receipts: number; signed: number }> {
-    const [receipts, signed] = await Promise.all([this.#count('r/'), this.#count('b/')]);
-    return { receipts, signed };
+  counts(): { receipts: number; signed: number } {
+    return { receipts: this.#receipts, signed: this.#signed };
   }
 
   async #count(prefix: string): Promise<number> {
@@ -112,10 +117,12 @@ export class PayerStore {
   /** Marks `ids` as signed into `root`, synced to disk: called before the signature is sent. */
   async markSigned(ids: readonly string[], root: string): Promise<void> {
     const value = text.encode(root);
+    const fresh = (await this.#db.getMany(ids.map((id) => `b/${id}`))).filter((v) => v === undefined).length;
     await this.#db.batch(
       ids.map((id) => ({ type: 'put' as const, key: `b/${id}`, value })),
       { sync: true },
     );
+    this.#signed += fresh;
   }
 
   /** Operator → the endpoint this gateway used for it. */
