@@ -4,7 +4,8 @@
 // /openapi.json. Bounded: open connections, request body size, header and request timeouts, one
 // deadline per query; pagination limits are capped by the query handlers themselves.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenHttp } from '../listen.ts';
 import type { Logger } from '../log.ts';
 import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 import { fromGatewayJson, toGatewayJson } from './json.ts';
@@ -88,15 +89,8 @@ export class RestServer implements Service {
     server.headersTimeout = headersTimeout;
     server.requestTimeout = Math.max(headersTimeout, this.#o.requestTimeoutMs ?? 30_000);
     server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new ApiListenError(`REST API cannot listen on ${this.#o.host}:${this.#o.port}: ${e.code === 'EADDRINUSE' ? 'address in use' : e.message}; change [api] address in app.toml or set enable = false`)),
-      );
-      server.listen(this.#o.port, this.#o.host, () => resolve());
-    });
+    this.#url = await listenHttp(server, this.#o.host, this.#o.port, (reason) => new ApiListenError(`REST API cannot listen on ${this.#o.host}:${this.#o.port}: ${reason}; change [api] address in app.toml or set enable = false`));
     this.#server = server;
-    const a = server.address() as AddressInfo;
-    this.#url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

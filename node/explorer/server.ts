@@ -7,8 +7,9 @@
 // connections, and bounds every upstream call in time and size, so it never holds up the node.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { extname, join } from 'node:path';
+import { listenHttp } from '../listen.ts';
 import type { Logger } from '../log.ts';
 import { PsqlTxIndex, redact } from '../indexer/psql.ts';
 import { PsqlHistory, readsTxIndex } from './psql.ts';
@@ -164,15 +165,8 @@ export class ExplorerServer implements Service {
     server.headersTimeout = headersTimeout;
     server.requestTimeout = headersTimeout * 2;
     server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new ExplorerListenError(`the explorer cannot listen on ${this.#o.host}:${this.#o.port}: ${e.code === 'EADDRINUSE' ? 'address in use' : e.message}; change [explorer] address in app.toml or set enable = false`)),
-      );
-      server.listen(this.#o.port, this.#o.host, () => resolve());
-    });
+    this.#url = `${await listenHttp(server, this.#o.host, this.#o.port, (reason) => new ExplorerListenError(`the explorer cannot listen on ${this.#o.host}:${this.#o.port}: ${reason}; change [explorer] address in app.toml or set enable = false`))}/`;
     this.#server = server;
-    const a = server.address() as AddressInfo;
-    this.#url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/`;
     // A database that is down or not set up is said now and on the page; the page still serves.
     await this.#index?.check().then(
       () => this.#o.logger.info('explorer: tx history from PostgreSQL', { database: redact(this.#o.psql!.url) }),

@@ -3,7 +3,7 @@
 // together share one rendering, a request with a body or oversized headers is refused, a slow client
 // is cut off, and connections are capped. Not consensus code.
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenHttp } from '../listen.ts';
 import type { Logger } from '../log.ts';
 import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
@@ -94,15 +94,9 @@ export class MetricsServer implements Service {
     server.headersTimeout = this.#o.headersTimeoutMs ?? 5_000;
     server.requestTimeout = 2 * server.headersTimeout;
     server.maxConnections = MAX_CONNECTIONS;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new MetricsListenError(`metrics endpoint cannot listen on ${this.#o.host}:${this.#o.port}: ${e.code === 'EADDRINUSE' ? 'address in use' : e.message}; change [metrics] listen in app.toml or set enabled = false`)),
-      );
-      server.listen(this.#o.port, this.#o.host, () => resolve());
-    });
+    const url = await listenHttp(server, this.#o.host, this.#o.port, (reason) => new MetricsListenError(`metrics endpoint cannot listen on ${this.#o.host}:${this.#o.port}: ${reason}; change [metrics] listen in app.toml or set enabled = false`));
     this.#server = server;
-    const a = server.address() as AddressInfo;
-    this.#url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics`;
+    this.#url = `${url}/metrics`;
   }
 
   stop(): Promise<void> {

@@ -8,13 +8,13 @@
 // GET PENDING_BATCHES_PATH?payer=; POST /cairn/v1/batches/<root>/signature; GET STATUS_PATH;
 // GET /metrics.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { COSIGN_PATH, type CosignRequest, PENDING_BATCHES_PATH, type PendingBatch } from '../../../sdk/gateway/protocol.ts';
 import { ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../../../sdk/ed25519.ts';
 import { receiptSignBytes } from '../../../sdk/receipts/receipt.ts';
 import type { Logger } from '../../log.ts';
 import { workSignal } from '../../abort.ts';
+import { baseUrl, listenHttp } from '../../listen.ts';
 import { PeriodicTask } from '../../periodic.ts';
 import { Lifecycle, type Service, type StartOptions } from '../../service.ts';
 import { type UpstreamClient, keepAlive } from '../upstream.ts';
@@ -109,9 +109,8 @@ export class OperatorGateway implements Service {
 
   /** http://host:port once started. */
   get url(): string {
-    const a = this.#http?.address() as AddressInfo | null | undefined;
-    if (a === undefined || a === null) throw new Error('the operator gateway is not listening');
-    return `http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`;
+    if (this.#http?.listening !== true) throw new Error('the operator gateway is not listening');
+    return baseUrl(this.#http);
   }
 
   start(opts: StartOptions = {}): Promise<void> {
@@ -134,13 +133,7 @@ export class OperatorGateway implements Service {
     await this.store.open();
     const http = keepAlive(createServer((req, res) => void this.#route(req, res)));
     this.#http = http;
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(this.#o.port, this.#o.host, () => {
-        http.off('error', reject);
-        resolve();
-      });
-    });
+    await listenHttp(http, this.#o.host, this.#o.port, (reason) => new Error(`the operator gateway cannot listen on ${this.#o.host}:${this.#o.port}: ${reason}; change --listen (or listen in app.toml [operator-gateway])`));
     const every = this.#o.settleIntervalMs ?? 2000;
     if (every > 0) {
       const lane = (name: string, job: () => Promise<void>): PeriodicTask =>

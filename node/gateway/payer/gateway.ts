@@ -11,7 +11,6 @@
 // payer's escrow below a threshold.
 import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TrustLevel } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { toHex } from '../../../sdk/bytes.ts';
 import type { Ed25519Signer } from '../../../sdk/ed25519.ts';
@@ -32,6 +31,7 @@ import {
 import { buildBatch } from '../../../sdk/receipts/batch.ts';
 import { signBatchAsPayer, signedLedger } from '../../../sdk/receipts/batch-signature.ts';
 import type { Receipt } from '../../../sdk/receipts/receipt.ts';
+import { baseUrl, listenHttp } from '../../listen.ts';
 import type { Logger } from '../../log.ts';
 import type { Offer, PayerChain } from './chain.ts';
 import { type Expected, checkAndCosign } from './check.ts';
@@ -194,17 +194,13 @@ export class PayerGateway {
   }
 
   get url(): string {
-    const a = this.#server.address() as AddressInfo;
-    return `http://${a.address}:${a.port}/v1`;
+    return `${baseUrl(this.#server)}/v1`;
   }
 
   async start(): Promise<void> {
     await this.store.open();
     for (const [operator, list] of await this.store.undelivered()) this.#queue.set(operator, list);
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.#o.port, this.#o.host, () => resolve());
-    });
+    await listenHttp(this.#server, this.#o.host, this.#o.port, (reason) => new Error(`the payer gateway cannot listen on ${this.#o.host}:${this.#o.port}: ${reason}; change --listen (or listen in app.toml [payer-gateway])`));
     const every = (ms: number, fn: () => Promise<void>): void => {
       const t = setInterval(() => void fn().catch((e: unknown) => this.#o.logger.warn('background task failed', { err: e as Error })), ms);
       t.unref();
