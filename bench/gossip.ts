@@ -5,6 +5,7 @@
 //   node bench/gossip.ts                  # 1k and 10k propagation, watcher throughput, 1-minute RSS run
 //   node bench/gossip.ts --minutes 10     # the same with the 10-minute RSS run
 //   node bench/gossip.ts --hosts 8        # a longer line (default 5 hosts: 4 hops end to end)
+//   node bench/gossip.ts --only watcher   # one part: propagation, watcher or rss
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ import { Watcher } from '../node/watcher/watcher.ts';
 import { ClaimStore } from '../node/watcher/claims.ts';
 import { type Receipt, buildBatch } from '../sdk/index.ts';
 
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' } } });
+const PARTS = new Set(args.only === undefined ? ['propagation', 'watcher', 'rss'] : args.only.split(','));
 const HOSTS = Number(args.hosts);
 const RSS_MINUTES = Number(args.minutes);
 
@@ -55,7 +57,7 @@ async function propagation(hosts: P2pHost[], chain: MemoryChain, receipts: numbe
   const arrivals = new Map<string, number[]>();
   for (const h of hosts.slice(1)) {
     h.onDelivery((d) => {
-      const root = d.opened.body.batch?.root;
+      const root = d.opened.root;
       if (root !== undefined) arrivals.get(hex(root))?.push(performance.now());
     });
   }
@@ -146,13 +148,17 @@ async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Pr
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'cairn-gossip-bench-'));
-const chain = new MemoryChain();
-const hosts = await line(chain, true);
-console.log(`${hosts.length} libp2p hosts on 127.0.0.1 in a line (tcp, noise, yamux, gossipsub), one process, ${process.version}`);
-await propagation(hosts, chain, 1000, 30);
-await propagation(hosts, chain, 10_000, 8);
-await watcherThroughput(10, 1000);
-await rssRun(hosts, chain, RSS_MINUTES);
-for (const h of hosts) await h.stop();
+if (PARTS.has('propagation') || PARTS.has('rss')) {
+  const chain = new MemoryChain();
+  const hosts = await line(chain, true);
+  console.log(`${hosts.length} libp2p hosts on 127.0.0.1 in a line (tcp, noise, yamux, gossipsub), one process, ${process.version}`);
+  if (PARTS.has('propagation')) {
+    await propagation(hosts, chain, 1000, 30);
+    await propagation(hosts, chain, 10_000, 8);
+  }
+  if (PARTS.has('rss')) await rssRun(hosts, chain, RSS_MINUTES);
+  for (const h of hosts) await h.stop();
+}
+if (PARTS.has('watcher')) await watcherThroughput(10, 1000);
 rmSync(workDir, { recursive: true, force: true });
 process.exit(0);

@@ -52,6 +52,30 @@ describe('gossip of receipt batches', () => {
     expect(c.counters.rejected).toBe(0);
   }, 30_000);
 
+  it('a host forwards a batch before its own delivery handlers have finished with it', async () => {
+    const chain = new MemoryChain();
+    const op = testOperator('forward-first');
+    chain.register(op.address, op.key.publicKey);
+    const a = await host(chain);
+    const b = await host(chain, [a]);
+    const c = await host(chain, [b]);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let atB = 0;
+    b.onDelivery(async () => {
+      atB++;
+      await held;
+    });
+    const atC = received(c);
+    await meshed(a, b);
+    await meshed(b, c);
+    await a.publish('batch', sealedTestBatch(op, testBatch(op, 20)));
+    await eventually('the batch at the far host while the middle host still holds it', () => atC.length === 1);
+    expect(atB).toBe(1);
+    release();
+    await b.settled();
+  }, 30_000);
+
   it('a host refuses to publish a batch its own validator rejects', async () => {
     const chain = new MemoryChain();
     const op = testOperator('unregistered');

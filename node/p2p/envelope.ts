@@ -39,7 +39,10 @@ export class EnvelopeDecodeError extends Error {
 
 export interface OpenedEnvelope {
   readonly envelope: Envelope;
+  /** Decoded on first use when the envelope was judged at the wire level (batch-wire.ts). */
   readonly body: SignedBody;
+  /** The batch's root, without decoding the receipts; undefined for other payloads. */
+  readonly root: Uint8Array | undefined;
 }
 
 /** Decodes both layers; throws EnvelopeDecodeError for anything protobuf refuses. */
@@ -47,12 +50,28 @@ export function openEnvelope(bytes: Uint8Array): OpenedEnvelope {
   try {
     const envelope = Envelope.decode(bytes);
     const body = SignedBody.decode(envelope.body);
-    return { envelope, body };
+    return { envelope, body, root: body.batch?.root };
   } catch (e) {
     throw new EnvelopeDecodeError(`undecodable envelope: ${(e as Error).message}`);
   }
 }
 
-export function envelopeSignatureValid(opened: OpenedEnvelope): boolean {
-  return verifyEd25519(opened.body.signerKey, envelopeSignBytes(opened.envelope.body), opened.envelope.signature);
+/**
+ * An envelope whose body is decoded only when someone reads it: the forwarding path reads the root
+ * alone, the batch store and the watcher decode later, off that path.
+ */
+export function lazyEnvelope(envelope: Envelope, root: Uint8Array | undefined): OpenedEnvelope {
+  let body: SignedBody | undefined;
+  return {
+    envelope,
+    root,
+    get body(): SignedBody {
+      body ??= SignedBody.decode(envelope.body);
+      return body;
+    },
+  };
+}
+
+export function envelopeSignatureValid(signerKey: Uint8Array, envelope: Envelope): boolean {
+  return verifyEd25519(signerKey, envelopeSignBytes(envelope.body), envelope.signature);
 }

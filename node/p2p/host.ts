@@ -74,6 +74,8 @@ const BLOCK_MS = 10 * 60_000;
 
 
 const GRAYLIST = -80;
+/** Accepted messages that may wait to be stored and delivered before validation waits for them. */
+const MAX_AFTER_ACCEPT = 32;
 
 export class P2pHostNotStartedError extends Error {
   override readonly name = 'P2pHostNotStartedError';
@@ -87,6 +89,9 @@ export class P2pHost {
   readonly #opts: P2pHostOptions;
   readonly #handlers: DeliveryHandler[] = [];
   readonly #topics: Record<MessageKind, string>;
+  /** The tail of the accepted messages' store-and-deliver chain, and how many are on it. */
+  #afterAccept: Promise<void> = Promise.resolve();
+  #waiting = 0;
   #node: Libp2p | undefined;
   #pubsub: GossipSub | undefined;
   #redial: NodeJS.Timeout | undefined;
@@ -189,6 +194,7 @@ export class P2pHost {
   }
 
   async stop(): Promise<void> {
+    await this.settled();
     if (this.#redial !== undefined) clearInterval(this.#redial);
     this.#redial = undefined;
     const node = this.#node;
@@ -201,7 +207,7 @@ export class P2pHost {
   async publish(kind: MessageKind, data: Uint8Array): Promise<number> {
     const opened = await this.validator.validate(kind, data);
     if (opened.result === 'reject') throw new P2pPublishRefusedError(`refusing to publish: ${opened.reason}: ${opened.detail}`);
-    if (opened.result === 'accept' && opened.opened.body.batch !== undefined) await this.#opts.store?.put(opened.opened.body.batch.root, data);
+    if (opened.result === 'accept' && opened.opened.root !== undefined) await this.#opts.store?.put(opened.opened.root, data);
     const res = await this.pubsub.publish(this.#topics[kind], data);
     this.counters.published++;
     return res.recipients.length;
@@ -243,8 +249,29 @@ export class P2pHost {
       return TopicValidatorResult.Ignore;
     }
     this.counters.accepted++;
-    if (verdict.opened.body.batch !== undefined) await this.#opts.store?.put(verdict.opened.body.batch.root, data);
+    // Gossipsub forwards once this returns: storing the batch and the handlers (which may decode
+    // every receipt) run after, in order, off the forwarding path. Past MAX_AFTER_ACCEPT messages
+    // waiting for them, validation waits too, so a flood cannot queue unbounded work.
     const delivery: Delivery = { kind, opened: verdict.opened, data, from };
+    const done = this.#afterAccept.then(() => this.#deliver(delivery));
+    this.#afterAccept = done;
+    this.#waiting++;
+    void done.finally(() => this.#waiting--);
+    if (this.#waiting > MAX_AFTER_ACCEPT) await done;
+    return TopicValidatorResult.Accept;
+  }
+
+  /** Resolves once every message accepted so far is stored and handed to the handlers. */
+  async settled(): Promise<void> {
+    await this.#afterAccept;
+  }
+
+  async #deliver(delivery: Delivery): Promise<void> {
+    try {
+      if (delivery.opened.root !== undefined) await this.#opts.store?.put(delivery.opened.root, delivery.data);
+    } catch (e) {
+      this.#opts.logger.error('p2p: storing a batch failed', { error: (e as Error).message });
+    }
     for (const h of this.#handlers) {
       try {
         await h(delivery);
@@ -252,7 +279,6 @@ export class P2pHost {
         this.#opts.logger.error('p2p: delivery handler failed', { error: (e as Error).message });
       }
     }
-    return TopicValidatorResult.Accept;
   }
 
   /**
@@ -274,7 +300,7 @@ export class P2pHost {
         if (!response.found || response.envelope === undefined) continue;
         const data = Envelope.encode(response.envelope).finish();
         const verdict = await this.validator.validate('batch', data, { fetched: true });
-        if (verdict.result !== 'accept' || Buffer.compare(verdict.opened.body.batch!.root, root) !== 0) {
+        if (verdict.result !== 'accept' || verdict.opened.root === undefined || Buffer.compare(verdict.opened.root, root) !== 0) {
           this.#opts.logger.warn('p2p: bad batch from fetch', { peer, reason: verdict.result === 'accept' ? 'other root' : verdict.reason });
           continue;
         }

@@ -5,10 +5,11 @@
 //
 // Only what the envelope itself claims is checked here. A batch whose receipts are forged but whose
 // root matches them is ACCEPTED and forwarded: that is exactly the data watchers need to prove
-// fraud on chain.
+// fraud on chain. A batch is judged at the wire level (batch-wire.ts): the root is rebuilt from the
+// receipts' bytes without decoding them, which the watcher does later, off the forwarding path.
 import { MAX_EVIDENCE_BYTES } from '../../sdk/registry/evidence.ts';
-import { BatchError, buildBatch } from '../../sdk/index.ts';
-import { EnvelopeDecodeError, type OpenedEnvelope, envelopeSignatureValid, openEnvelope } from './envelope.ts';
+import { WireError, readBatchBody, readEnvelope, rootProblem } from './batch-wire.ts';
+import { EnvelopeDecodeError, type OpenedEnvelope, envelopeSignatureValid, lazyEnvelope, openEnvelope } from './envelope.ts';
 
 export interface ReceiptKeyWindow {
   readonly key: Uint8Array;
@@ -110,20 +111,28 @@ export class MessageValidator {
     const fetched = opts.fetched === true;
     const maxBytes = kind === 'attestations' ? this.#limits.maxAttestationBytes : this.#limits.maxBytes;
     if (data.length > maxBytes) return reject('oversized', `${data.length} bytes > ${maxBytes} for ${kind}`);
+    let body: { readonly chainId: string; readonly operator: string; readonly signerKey: Uint8Array; readonly height: bigint };
     let opened: OpenedEnvelope;
+    let receipts: readonly Uint8Array[] | undefined;
     try {
-      opened = openEnvelope(data);
+      if (kind === 'batch') {
+        const envelope = readEnvelope(data);
+        const wire = readBatchBody(envelope.body);
+        if (wire.batch === undefined) return reject('wrong-kind', 'a batch topic message must carry exactly that payload');
+        body = wire;
+        receipts = wire.batch.receipts;
+        opened = lazyEnvelope(envelope, wire.batch.root);
+      } else {
+        opened = openEnvelope(data);
+        body = opened.body;
+        if (opened.body.batch !== undefined || opened.body.attestations === undefined) return reject('wrong-kind', 'an attestations topic message must carry exactly that payload');
+      }
     } catch (e) {
-      if (e instanceof EnvelopeDecodeError) return reject('undecodable', e.message);
+      if (e instanceof EnvelopeDecodeError || e instanceof WireError) return reject('undecodable', e.message);
       throw e;
     }
-    const { body } = opened;
     if (body.chainId !== this.#chain.chainId) return reject('wrong-chain', `chain id ${JSON.stringify(body.chainId)}`);
-    const isBatch = body.batch !== undefined;
-    if ((kind === 'batch') !== isBatch || (kind === 'attestations' && body.attestations === undefined)) {
-      return reject('wrong-kind', `a ${kind} topic message must carry exactly that payload`);
-    }
-    if (!envelopeSignatureValid(opened)) return reject('bad-signature', 'the envelope signature does not verify');
+    if (!envelopeSignatureValid(body.signerKey, opened.envelope)) return reject('bad-signature', 'the envelope signature does not verify');
 
     const height = this.#chain.height();
     if (!fetched && body.height + this.#limits.maxAgeBlocks < height) return reject('replay', `signed at height ${body.height}, we are at ${height}`);
@@ -139,24 +148,15 @@ export class MessageValidator {
       return reject('revoked-key', `key ${hex(body.signerKey)} was rotated out before height ${height}`);
     }
 
-    if (body.batch !== undefined) {
-      const { root, receipts } = body.batch;
+    if (receipts !== undefined) {
+      const root = opened.root!;
       if (receipts.length > this.#limits.maxReceipts) return reject('too-many', `${receipts.length} receipts > ${this.#limits.maxReceipts}`);
       if (!fetched && this.hasSeen(root)) return ignore('duplicate-root', `root ${hex(root)} already seen`);
-      let built;
-      try {
-        built = buildBatch(receipts);
-      } catch (e) {
-        if (e instanceof BatchError) return reject('bad-batch', e.message);
-        throw e;
-      }
-      if (built.header.operator !== body.operator || built.header.chainId !== body.chainId) {
-        return reject('bad-batch', `receipts of ${built.header.operator} on ${built.header.chainId} in an envelope of ${body.operator}`);
-      }
-      if (Buffer.compare(built.header.root, root) !== 0) return reject('root-mismatch', `root ${hex(root)} is not the receipts' root ${hex(built.header.root)}`);
+      const problem = rootProblem(receipts, root, body.operator, body.chainId);
+      if (problem !== undefined) return reject(problem.reason, problem.detail);
       this.markSeen(root);
-    } else if (body.attestations !== undefined) {
-      const n = body.attestations.attestations.length;
+    } else {
+      const n = opened.body.attestations!.attestations.length;
       if (n === 0 || n > this.#limits.maxAttestations) return reject('too-many', `${n} attestations`);
     }
     return { result: 'accept', opened };

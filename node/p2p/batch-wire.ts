@@ -1,0 +1,302 @@
+// A gossiped batch read at the protobuf wire level, for the forwarding path: the validator needs the
+// envelope's header fields and the Merkle-sum root of the receipts, not 10,000 decoded Receipt
+// objects. Each receipt's leaf is the hash of its bytes as sent, which equals the hash of its
+// re-encoding (what buildBatch hashes) only when those bytes are the encoder's own output; so a
+// receipt is taken only in that canonical form (fields in ascending order, each once, none empty or
+// zero, minimal varints, valid UTF-8), which is exactly what sealBatch writes. Anything else is
+// refused rather than judged differently from buildBatch.
+import { isUtf8 } from 'node:buffer';
+import { U64_MAX, compareBytes, parseU128, toHex } from '../../sdk/bytes.ts';
+import { sha256 } from '../../sdk/hash.ts';
+import { LEAF_PREFIX, SumTree, type SumValue } from '../../sdk/receipts/merkle.ts';
+import { RECEIPT_ID_LENGTH } from '../../sdk/receipts/receipt.ts';
+
+export class WireError extends Error {
+  override readonly name = 'WireError';
+}
+
+const VARINT = 0;
+const LEN = 2;
+
+class Reader {
+  pos: number;
+  readonly end: number;
+  readonly buf: Uint8Array;
+
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    this.buf = buf;
+    this.pos = start;
+    this.end = end;
+  }
+
+  /** A varint as a bigint; `minimal` refuses padded encodings (a trailing 0x00 group). */
+  varint(minimal: boolean): bigint {
+    let result = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new WireError('truncated varint');
+      const b = this.buf[this.pos++]!;
+      result |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if ((b & 0x80) === 0) {
+        if (minimal && i > 0 && b === 0) throw new WireError('padded varint');
+        if (result > U64_MAX) throw new WireError('varint beyond 64 bits');
+        return result;
+      }
+    }
+    throw new WireError('varint longer than 10 bytes');
+  }
+
+  /** A small varint (tags and lengths) as a number. */
+  small(minimal: boolean): number {
+    const v = this.varint(minimal);
+    if (v > 0x7fff_ffffn) throw new WireError(`${v} is too large here`);
+    return Number(v);
+  }
+
+  /** A length-delimited field's bytes, as a view into the buffer. */
+  bytes(minimal: boolean): Uint8Array {
+    const n = this.small(minimal);
+    if (this.pos + n > this.end) throw new WireError('length past the end');
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  skip(wireType: number): void {
+    if (wireType === VARINT) this.varint(false);
+    else if (wireType === LEN) this.bytes(false);
+    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 5) this.pos += 4;
+    else throw new WireError(`wire type ${wireType}`);
+    if (this.pos > this.end) throw new WireError('field past the end');
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function text(b: Uint8Array): string {
+  try {
+    return utf8.decode(b);
+  } catch {
+    throw new WireError('a string is not UTF-8');
+  }
+}
+
+/** The fields of a SignedBody carrying a batch, with the receipts as their encoded bytes. */
+export interface WireBatchBody {
+  readonly chainId: string;
+  readonly operator: string;
+  readonly signerKey: Uint8Array;
+  readonly height: bigint;
+  /** undefined when the body carries no batch (it is an attestation set or nothing). */
+  readonly batch: { readonly root: Uint8Array; readonly receipts: readonly Uint8Array[] } | undefined;
+  readonly hasAttestations: boolean;
+}
+
+/**
+ * Reads an Envelope's body and signature and the SignedBody's fields without decoding receipts. A
+ * field that decoding would merge or overwrite (seen twice) is refused, so what is judged here is
+ * what a full decode of the same bytes gives.
+ */
+export function readEnvelope(bytes: Uint8Array): { body: Uint8Array; signature: Uint8Array } {
+  const r = new Reader(bytes);
+  let body = new Uint8Array();
+  let signature = new Uint8Array();
+  const seen = new Set<number>();
+  while (r.pos < r.end) {
+    const tag = r.small(false);
+    const field = tag >>> 3;
+    if ((field === 1 || field === 2) && (tag & 7) === LEN) {
+      if (seen.has(field)) throw new WireError(`envelope field ${field} twice`);
+      seen.add(field);
+      if (field === 1) body = r.bytes(false);
+      else signature = r.bytes(false);
+    } else r.skip(tag & 7);
+  }
+  return { body, signature };
+}
+
+export function readBatchBody(body: Uint8Array): WireBatchBody {
+  const r = new Reader(body);
+  let chainId = '';
+  let operator = '';
+  let signerKey = new Uint8Array();
+  let height = 0n;
+  let batch: WireBatchBody['batch'];
+  let hasAttestations = false;
+  const seen = new Set<number>();
+  while (r.pos < r.end) {
+    const tag = r.small(false);
+    const field = tag >>> 3;
+    const type = tag & 7;
+    const known = (field >= 1 && field <= 3 && type === LEN) || (field === 4 && type === VARINT) || ((field === 10 || field === 11) && type === LEN);
+    if (!known) {
+      r.skip(type);
+      continue;
+    }
+    if (seen.has(field)) throw new WireError(`body field ${field} twice`);
+    seen.add(field);
+    if (field === 1) chainId = text(r.bytes(false));
+    else if (field === 2) operator = text(r.bytes(false));
+    else if (field === 3) signerKey = r.bytes(false);
+    else if (field === 4) height = r.varint(false);
+    else if (field === 10) batch = readReceiptBatch(r.bytes(false));
+    else {
+      r.bytes(false);
+      hasAttestations = true;
+    }
+  }
+  return { chainId, operator, signerKey, height, batch, hasAttestations };
+}
+
+function readReceiptBatch(bytes: Uint8Array): { root: Uint8Array; receipts: Uint8Array[] } {
+  const r = new Reader(bytes);
+  let root = new Uint8Array();
+  let rootSeen = false;
+  const receipts: Uint8Array[] = [];
+  while (r.pos < r.end) {
+    const tag = r.small(false);
+    if (tag === ((1 << 3) | LEN)) {
+      if (rootSeen) throw new WireError('batch root twice');
+      rootSeen = true;
+      root = r.bytes(false);
+    } else if (tag === ((2 << 3) | LEN)) receipts.push(r.bytes(false));
+    else r.skip(tag & 7);
+  }
+  return { root, receipts };
+}
+
+// Receipt fields by number (cairn/receipts/v1/types.proto): 's' string, 'b' bytes, 'v' 64-bit varint.
+const RECEIPT_FIELDS: Readonly<Record<number, 's' | 'b' | 'v'>> = {
+  1: 's', // chain_id
+  2: 'b', // id
+  3: 's', // operator
+  4: 's', // payer
+  5: 's', // model_id
+  6: 's', // adapter_id
+  7: 'v', // epoch
+  8: 'v', // units_in
+  9: 'v', // units_out
+  10: 's', // unit_price
+  11: 's', // amount
+  12: 'b', // payment_ref
+  13: 'b', // attestation_id
+  14: 'v', // started_at (int64: a negative one is ten bytes, as the encoder writes it)
+  15: 'v', // finished_at
+  16: 'b', // request_hash
+  17: 'b', // response_hash
+  18: 'b', // payer_key
+  19: 'b', // payer_signature
+  20: 'b', // operator_signature
+};
+const F_CHAIN = 1;
+const F_ID = 2;
+const F_OPERATOR = 3;
+const F_UNITS_IN = 8;
+const F_UNITS_OUT = 9;
+const F_AMOUNT = 11;
+/** The fields every receipt of a batch shares (buildBatch's SAME_FIELDS): chain, operator, payer, model, adapter, epoch. */
+const SHARED = [1, 3, 4, 5, 6, 7];
+
+interface WireReceipt {
+  readonly bytes: Uint8Array;
+  readonly id: Uint8Array;
+  readonly amountText: string;
+  readonly units: bigint;
+  /** The shared fields' bytes (empty when absent), in SHARED order. */
+  readonly shared: readonly Uint8Array[];
+}
+
+const EMPTY = new Uint8Array();
+
+/** Walks one encoded receipt, refusing any form its re-encoding would not reproduce byte for byte. */
+function readReceipt(bytes: Uint8Array): WireReceipt {
+  const r = new Reader(bytes);
+  const shared: Uint8Array[] = SHARED.map(() => EMPTY);
+  let id = EMPTY;
+  let amountText = '';
+  let units = 0n;
+  let last = 0;
+  while (r.pos < r.end) {
+    const tag = r.small(true);
+    const field = tag >>> 3;
+    const kind = RECEIPT_FIELDS[field];
+    if (kind === undefined || field <= last) throw new WireError(`receipt field ${field} unknown, repeated or out of order`);
+    last = field;
+    if (kind === 'v') {
+      if ((tag & 7) !== VARINT) throw new WireError(`receipt field ${field} has wire type ${tag & 7}`);
+      const start = r.pos;
+      const v = r.varint(true);
+      if (v === 0n) throw new WireError(`receipt field ${field} is an encoded zero`);
+      if (field === F_UNITS_IN || field === F_UNITS_OUT) units += v;
+      const i = SHARED.indexOf(field);
+      if (i >= 0) shared[i] = bytes.subarray(start, r.pos);
+      continue;
+    }
+    if ((tag & 7) !== LEN) throw new WireError(`receipt field ${field} has wire type ${tag & 7}`);
+    const value = r.bytes(true);
+    if (value.length === 0) throw new WireError(`receipt field ${field} is encoded empty`);
+    if (kind === 's' && !isUtf8(value)) throw new WireError(`receipt field ${field} is not UTF-8`);
+    if (field === F_ID) id = value;
+    else if (field === F_AMOUNT) amountText = text(value);
+    const i = SHARED.indexOf(field);
+    if (i >= 0) shared[i] = value;
+  }
+  return { bytes, id, amountText, units, shared };
+}
+
+/** Why the receipts do not build the batch of `root` for `operator` on `chainId`; undefined when they do. */
+export type RootProblem = { readonly reason: 'bad-batch' | 'root-mismatch'; readonly detail: string };
+
+/**
+ * Rebuilds the Merkle-sum root from encoded receipts with buildBatch's rules (one chain, operator,
+ * payer, model, adapter and epoch; 32-byte ids, no duplicates; u128 amounts; total units below
+ * 2^64) and compares it with `root`; also checks that the receipts are `operator`'s on `chainId`.
+ */
+export function rootProblem(receipts: readonly Uint8Array[], root: Uint8Array, operator: string, chainId: string): RootProblem | undefined {
+  const bad = (detail: string): RootProblem => ({ reason: 'bad-batch', detail });
+  if (receipts.length === 0) return bad('a batch needs at least one receipt');
+  let parsed: WireReceipt[];
+  try {
+    parsed = receipts.map(readReceipt);
+  } catch (e) {
+    if (e instanceof WireError) return bad(`a receipt is not in canonical encoding: ${e.message}`);
+    throw e;
+  }
+  const first = parsed[0]!;
+  let units = 0n;
+  for (const p of parsed) {
+    for (let i = 0; i < SHARED.length; i++) {
+      if (compareBytes(p.shared[i]!, first.shared[i]!) !== 0) return bad(`receipt ${toHex(p.id)} differs from the first in field ${SHARED[i]}`);
+    }
+    if (p.id.length !== RECEIPT_ID_LENGTH) return bad(`receipt id ${toHex(p.id)} has ${p.id.length} bytes, not ${RECEIPT_ID_LENGTH}`);
+    units += p.units;
+  }
+  if (units >= 2n ** 64n) return bad(`total units ${units} do not fit in 64 bits`);
+  if (text(first.shared[SHARED.indexOf(F_OPERATOR)]!) !== operator || text(first.shared[SHARED.indexOf(F_CHAIN)]!) !== chainId) {
+    return bad(`receipts of another operator or chain in an envelope of ${operator}`);
+  }
+  const sorted = parsed.slice().sort((a, b) => compareBytes(a.id, b.id));
+  const leaves: SumValue[] = new Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i]!;
+    if (i > 0 && compareBytes(sorted[i - 1]!.id, p.id) === 0) return bad(`receipt id ${toHex(p.id)} appears twice`);
+    let amount: bigint;
+    try {
+      amount = parseU128(p.amountText, 'amount');
+    } catch (e) {
+      return bad(`receipt ${toHex(p.id)}: ${(e as Error).message}`);
+    }
+    const pre = new Uint8Array(1 + p.bytes.length);
+    pre[0] = LEAF_PREFIX;
+    pre.set(p.bytes, 1);
+    leaves[i] = { hash: sha256(pre), amount, count: 1n };
+  }
+  let built: SumValue;
+  try {
+    built = SumTree.build(leaves).root;
+  } catch (e) {
+    return bad((e as Error).message);
+  }
+  if (compareBytes(built.hash, root) !== 0) return { reason: 'root-mismatch', detail: `root ${toHex(root)} is not the receipts' root ${toHex(built.hash)}` };
+  return undefined;
+}
