@@ -2,6 +2,7 @@
 // run over arbitrary trees: honest proofs always verify, any tampering never does, and the root
 // carries the totals.
 import { toBech32 } from '@cosmjs/encoding';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixedKey, receiptId, signedReceipt, unsignedReceipt, type ReceiptParty } from './support/receipts-fixtures.ts';
@@ -20,6 +21,7 @@ import {
   ed25519FromSeed,
   inclusionProof,
   leafHash,
+  nodeHash,
   parentOf,
   pathProblem,
   receiptInclusionProblem,
@@ -175,6 +177,22 @@ describe('buildBatch', () => {
 });
 
 describe('the Merkle-sum tree (properties)', () => {
+  it('a node hash is sha256(0x01 ‖ L.hash ‖ u128 L.amount ‖ u64 L.count ‖ R…) for any sums, and out-of-range sums throw', () => {
+    const sumArb = fc.record({ hash: fc.uint8Array({ minLength: 32, maxLength: 32 }), amount: fc.bigInt({ min: 0n, max: U128_MAX }), count: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) });
+    const be = (n: bigint, bytes: number): Uint8Array => Uint8Array.from(Buffer.from(n.toString(16).padStart(bytes * 2, '0'), 'hex'));
+    fc.assert(
+      fc.property(sumArb, sumArb, (l, r) => {
+        const preimage = Buffer.concat([Uint8Array.of(1), l.hash, be(l.amount, 16), be(l.count, 8), r.hash, be(r.amount, 16), be(r.count, 8)]);
+        expect(Buffer.from(nodeHash(l, r))).toEqual(createHash('sha256').update(preimage).digest());
+      }),
+      { numRuns: 200 },
+    );
+    const ok = { hash: new Uint8Array(32), amount: 1n, count: 1n };
+    expect(() => nodeHash({ ...ok, amount: U128_MAX + 1n }, ok)).toThrow(RangeError);
+    expect(() => nodeHash(ok, { ...ok, amount: -1n })).toThrow(RangeError);
+    expect(() => nodeHash(ok, { ...ok, count: 2n ** 64n })).toThrow(RangeError);
+  });
+
   it('every leaf of any tree verifies against the root, and the root holds the totals', () => {
     fc.assert(
       fc.property(leavesArb, (leaves) => {

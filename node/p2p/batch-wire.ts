@@ -31,6 +31,18 @@ class Reader {
 
   /** A varint as a bigint; `minimal` refuses padded encodings (a trailing 0x00 group). */
   varint(minimal: boolean): bigint {
+    // Up to seven groups (49 bits) fit a number exactly; only longer varints take bigints.
+    const start = this.pos;
+    let small = 0;
+    for (let i = 0; i < 7 && this.pos < this.end; i++) {
+      const b = this.buf[this.pos++]!;
+      small += (b & 0x7f) * 2 ** (7 * i);
+      if ((b & 0x80) === 0) {
+        if (minimal && i > 0 && b === 0) throw new WireError('padded varint');
+        return BigInt(small);
+      }
+    }
+    this.pos = start;
     let result = 0n;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw new WireError('truncated varint');
@@ -45,11 +57,19 @@ class Reader {
     throw new WireError('varint longer than 10 bytes');
   }
 
-  /** A small varint (tags and lengths) as a number. */
+  /** A varint below 2^28 (tags and lengths) as a number, without bigints. */
   small(minimal: boolean): number {
-    const v = this.varint(minimal);
-    if (v > 0x7fff_ffffn) throw new WireError(`${v} is too large here`);
-    return Number(v);
+    let result = 0;
+    for (let i = 0; i < 4; i++) {
+      if (this.pos >= this.end) throw new WireError('truncated varint');
+      const b = this.buf[this.pos++]!;
+      result += (b & 0x7f) * 2 ** (7 * i);
+      if ((b & 0x80) === 0) {
+        if (minimal && i > 0 && b === 0) throw new WireError('padded varint');
+        return result;
+      }
+    }
+    throw new WireError('a tag or length of 2^28 or more');
   }
 
   /** A length-delimited field's bytes, as a view into the buffer. */
@@ -196,6 +216,8 @@ const F_UNITS_OUT = 9;
 const F_AMOUNT = 11;
 /** The fields every receipt of a batch shares (buildBatch's SAME_FIELDS): chain, operator, payer, model, adapter, epoch. */
 const SHARED = [1, 3, 4, 5, 6, 7];
+/** SHARED's index of a field number, -1 for the others. */
+const SHARED_SLOT = Array.from({ length: 21 }, (_, f) => SHARED.indexOf(f));
 
 interface WireReceipt {
   readonly bytes: Uint8Array;
@@ -208,10 +230,23 @@ interface WireReceipt {
 
 const EMPTY = new Uint8Array();
 
-/** Walks one encoded receipt, refusing any form its re-encoding would not reproduce byte for byte. */
-function readReceipt(bytes: Uint8Array): WireReceipt {
+class MixedError extends Error {}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Walks one encoded receipt, refusing any form its re-encoding would not reproduce byte for byte.
+ * With `first`, the shared fields must be the first receipt's bytes (then they are valid UTF-8 as
+ * those were), else MixedError.
+ */
+function readReceipt(bytes: Uint8Array, first?: WireReceipt): WireReceipt {
   const r = new Reader(bytes);
-  const shared: Uint8Array[] = SHARED.map(() => EMPTY);
+  const shared: Uint8Array[] = first === undefined ? SHARED.map(() => EMPTY) : [];
+  let present = 0;
   let id = EMPTY;
   let amountText = '';
   let units = 0n;
@@ -222,26 +257,37 @@ function readReceipt(bytes: Uint8Array): WireReceipt {
     const kind = RECEIPT_FIELDS[field];
     if (kind === undefined || field <= last) throw new WireError(`receipt field ${field} unknown, repeated or out of order`);
     last = field;
+    let value: Uint8Array;
     if (kind === 'v') {
       if ((tag & 7) !== VARINT) throw new WireError(`receipt field ${field} has wire type ${tag & 7}`);
       const start = r.pos;
       const v = r.varint(true);
       if (v === 0n) throw new WireError(`receipt field ${field} is an encoded zero`);
       if (field === F_UNITS_IN || field === F_UNITS_OUT) units += v;
-      const i = SHARED.indexOf(field);
-      if (i >= 0) shared[i] = bytes.subarray(start, r.pos);
-      continue;
+      value = bytes.subarray(start, r.pos);
+    } else {
+      if ((tag & 7) !== LEN) throw new WireError(`receipt field ${field} has wire type ${tag & 7}`);
+      value = r.bytes(true);
+      if (value.length === 0) throw new WireError(`receipt field ${field} is encoded empty`);
+      if (field === F_ID) id = value;
+      else if (field === F_AMOUNT) amountText = text(value);
     }
-    if ((tag & 7) !== LEN) throw new WireError(`receipt field ${field} has wire type ${tag & 7}`);
-    const value = r.bytes(true);
-    if (value.length === 0) throw new WireError(`receipt field ${field} is encoded empty`);
-    if (kind === 's' && !isUtf8(value)) throw new WireError(`receipt field ${field} is not UTF-8`);
-    if (field === F_ID) id = value;
-    else if (field === F_AMOUNT) amountText = text(value);
-    const i = SHARED.indexOf(field);
-    if (i >= 0) shared[i] = value;
+    const slot = SHARED_SLOT[field]!;
+    if (slot >= 0) {
+      present |= 1 << slot;
+      if (first === undefined) shared[slot] = value;
+      else if (!sameBytes(value, first.shared[slot]!)) throw new MixedError(`a receipt differs from the first in field ${field}`);
+    }
+    // The amount was decoded strictly above; a shared field equal to the first receipt's is valid.
+    if (kind === 's' && field !== F_AMOUNT && (slot < 0 || first === undefined) && !isUtf8(value)) throw new WireError(`receipt field ${field} is not UTF-8`);
   }
-  return { bytes, id, amountText, units, shared };
+  if (first !== undefined) {
+    // A shared field the first receipt has and this one lacks (absent fields are empty).
+    for (let slot = 0; slot < SHARED.length; slot++) {
+      if ((present & (1 << slot)) === 0 && first.shared[slot]!.length > 0) throw new MixedError(`receipt ${toHex(id)} differs from the first in field ${SHARED[slot]}`);
+    }
+  }
+  return { bytes, id, amountText, units, shared: first?.shared ?? shared };
 }
 
 /** Why the receipts do not build the batch of `root` for `operator` on `chainId`; undefined when they do. */
@@ -255,41 +301,44 @@ export type RootProblem = { readonly reason: 'bad-batch' | 'root-mismatch'; read
 export function rootProblem(receipts: readonly Uint8Array[], root: Uint8Array, operator: string, chainId: string): RootProblem | undefined {
   const bad = (detail: string): RootProblem => ({ reason: 'bad-batch', detail });
   if (receipts.length === 0) return bad('a batch needs at least one receipt');
-  let parsed: WireReceipt[];
+  const parsed: WireReceipt[] = new Array(receipts.length);
+  let units = 0n;
+  let inOrder = true;
   try {
-    parsed = receipts.map(readReceipt);
+    for (let i = 0; i < receipts.length; i++) {
+      const p = readReceipt(receipts[i]!, parsed[0]);
+      if (p.id.length !== RECEIPT_ID_LENGTH) return bad(`receipt id ${toHex(p.id)} has ${p.id.length} bytes, not ${RECEIPT_ID_LENGTH}`);
+      if (i > 0 && inOrder && compareBytes(parsed[i - 1]!.id, p.id) >= 0) inOrder = false;
+      parsed[i] = p;
+      units += p.units;
+    }
   } catch (e) {
+    if (e instanceof MixedError) return bad(e.message);
     if (e instanceof WireError) return bad(`a receipt is not in canonical encoding: ${e.message}`);
     throw e;
   }
-  const first = parsed[0]!;
-  let units = 0n;
-  for (const p of parsed) {
-    for (let i = 0; i < SHARED.length; i++) {
-      if (compareBytes(p.shared[i]!, first.shared[i]!) !== 0) return bad(`receipt ${toHex(p.id)} differs from the first in field ${SHARED[i]}`);
-    }
-    if (p.id.length !== RECEIPT_ID_LENGTH) return bad(`receipt id ${toHex(p.id)} has ${p.id.length} bytes, not ${RECEIPT_ID_LENGTH}`);
-    units += p.units;
-  }
   if (units >= 2n ** 64n) return bad(`total units ${units} do not fit in 64 bits`);
-  if (text(first.shared[SHARED.indexOf(F_OPERATOR)]!) !== operator || text(first.shared[SHARED.indexOf(F_CHAIN)]!) !== chainId) {
+  const first = parsed[0]!;
+  if (text(first.shared[SHARED_SLOT[F_OPERATOR]!]!) !== operator || text(first.shared[SHARED_SLOT[F_CHAIN]!]!) !== chainId) {
     return bad(`receipts of another operator or chain in an envelope of ${operator}`);
   }
-  const sorted = parsed.slice().sort((a, b) => compareBytes(a.id, b.id));
+  // Batches are sealed sorted; only others are sorted here (a duplicate id makes them "unsorted").
+  const sorted = inOrder ? parsed : parsed.slice().sort((a, b) => compareBytes(a.id, b.id));
   const leaves: SumValue[] = new Array(sorted.length);
+  let scratch = new Uint8Array(1024);
   for (let i = 0; i < sorted.length; i++) {
     const p = sorted[i]!;
-    if (i > 0 && compareBytes(sorted[i - 1]!.id, p.id) === 0) return bad(`receipt id ${toHex(p.id)} appears twice`);
+    if (!inOrder && i > 0 && compareBytes(sorted[i - 1]!.id, p.id) === 0) return bad(`receipt id ${toHex(p.id)} appears twice`);
     let amount: bigint;
     try {
       amount = parseU128(p.amountText, 'amount');
     } catch (e) {
       return bad(`receipt ${toHex(p.id)}: ${(e as Error).message}`);
     }
-    const pre = new Uint8Array(1 + p.bytes.length);
-    pre[0] = LEAF_PREFIX;
-    pre.set(p.bytes, 1);
-    leaves[i] = { hash: sha256(pre), amount, count: 1n };
+    if (scratch.length < 1 + p.bytes.length) scratch = new Uint8Array(2 * (1 + p.bytes.length));
+    scratch[0] = LEAF_PREFIX;
+    scratch.set(p.bytes, 1);
+    leaves[i] = { hash: sha256(scratch.subarray(0, 1 + p.bytes.length)), amount, count: 1n };
   }
   let built: SumValue;
   try {

@@ -44,8 +44,30 @@ export function receiptLeafHash(r: Receipt): Uint8Array {
   return leafHash(Receipt.encode(r).finish());
 }
 
+// The node preimage is written into one buffer, reused: a 10k-leaf tree hashes 10k nodes, and
+// building each preimage from seven fresh arrays cost more than hashing it.
+const NODE_PREIMAGE = new Uint8Array(1 + 2 * (32 + 16 + 8));
+const NODE_VIEW = new DataView(NODE_PREIMAGE.buffer);
+
+/** Writes a 32-byte hash and its sums at `offset`, with u128 and u64's range errors. */
+function putSums(offset: number, v: SumValue): void {
+  if (v.amount < 0n || v.amount > U128_MAX) throw new RangeError(`${v.amount} is not a u128`);
+  if (v.count < 0n || v.count > U64_MAX) throw new RangeError(`${v.count} is not a u64`);
+  NODE_PREIMAGE.set(v.hash, offset);
+  NODE_VIEW.setBigUint64(offset + 32, v.amount >> 64n);
+  NODE_VIEW.setBigUint64(offset + 40, v.amount & U64_MAX);
+  NODE_VIEW.setBigUint64(offset + 48, v.count);
+}
+
 export function nodeHash(left: SumValue, right: SumValue): Uint8Array {
-  return sha256(concatBytes(Uint8Array.of(NODE_PREFIX), left.hash, u128(left.amount), u64(left.count), right.hash, u128(right.amount), u64(right.count)));
+  if (left.hash.length !== 32 || right.hash.length !== 32) {
+    // Not hashes of this tree (a caller's odd input): the definition, spelled out.
+    return sha256(concatBytes(Uint8Array.of(NODE_PREFIX), left.hash, u128(left.amount), u64(left.count), right.hash, u128(right.amount), u64(right.count)));
+  }
+  NODE_PREIMAGE[0] = NODE_PREFIX;
+  putSums(1, left);
+  putSums(57, right);
+  return sha256(NODE_PREIMAGE);
 }
 
 /** Thrown when sums leave the u128 (amount) or u64 (count) range. */
