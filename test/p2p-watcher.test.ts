@@ -13,8 +13,10 @@ import { appChainView } from '../node/p2p/service.ts';
 import { queryWatcherChain } from '../node/watcher/sources.ts';
 import { Watcher, drawLeaves } from '../node/watcher/watcher.ts';
 import type { ClaimStore } from '../node/watcher/claims.ts';
+import { VerifyPool } from '../node/watcher/verify-pool.ts';
 import { claimsDir, openClaims } from './support/watcher.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
+import { testOperator } from './support/p2p.ts';
 
 let rc: ReceiptsChain;
 let data: Map<string, readonly Receipt[]>;
@@ -26,8 +28,9 @@ beforeEach(async () => {
   sent = [];
 });
 
-async function watcher(opts: { onSettled?: (root: Uint8Array) => Promise<void>; claims?: ClaimStore; randomLeaf?: (n: bigint) => bigint } = {}): Promise<Watcher> {
+async function watcher(opts: { onSettled?: (root: Uint8Array) => Promise<void>; claims?: ClaimStore; randomLeaf?: (n: bigint) => bigint; verifier?: VerifyPool } = {}): Promise<Watcher> {
   return new Watcher({
+    ...(opts.verifier === undefined ? {} : { verifier: opts.verifier }),
     ...(opts.onSettled === undefined ? {} : { onSettled: opts.onSettled }),
     ...(opts.randomLeaf === undefined ? {} : { randomLeaf: opts.randomLeaf }),
     claims: opts.claims ?? (await openClaims()),
@@ -81,6 +84,26 @@ describe('the watcher', () => {
     // A second pass judges nothing twice.
     await w.checkOnce();
     expect(sent).toHaveLength(1);
+  });
+
+  it('with signatures verified on worker threads, still proves a receipt whose operator signature is forged', async () => {
+    const pool = new VerifyPool({ threads: 2, chunk: 4 });
+    try {
+      const receipts = rc.receipts(9);
+      receipts[6] = signReceipt(receipts[6]!, 'operator', testOperator('impostor').key);
+      const batch = buildBatch(receipts);
+      const b = await rc.submit(batch);
+      publish(batch);
+      const w = await watcher({ verifier: pool });
+      await w.checkOnce();
+      expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeReceipt']);
+      const challenged = (sent[0]!.value as { receipt: Receipt }).receipt;
+      expect(Buffer.from(challenged.id)).toEqual(Buffer.from(receipts[6]!.id));
+      expect((await rc.batch(b.id)).status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+      expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('proves a receipt claimed in two batches with ChallengeDoubleClaim', async () => {

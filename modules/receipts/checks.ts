@@ -13,7 +13,7 @@ import type { Context } from '../../core/framework/context.ts';
 import type { Attestation, PayerKey } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { type Batch, FaultKind, type Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { verifyEd25519 } from '../../sdk/ed25519.ts';
-import { receiptProblems, receiptSignBytes } from '../../sdk/receipts/receipt.ts';
+import { type SignatureVerifier, receiptProblems, receiptSignBytes } from '../../sdk/receipts/receipt.ts';
 import { type ReceiptKeyInfo, payerKeyValidAt, receiptKeyAt } from '../registry/api.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 
@@ -35,6 +35,11 @@ export interface ReceiptFacts {
   payerKey(payer: string, key: Uint8Array): Promise<Pick<PayerKey, 'authorizedHeight' | 'revokedHeight'> | undefined>;
   /** Any attestation the registry accepted, expired or replaced ones too. */
   attestation(id: Uint8Array): Promise<Attestation | undefined>;
+  /**
+   * How signatures are verified: verifyEd25519 when absent (the chain). The watcher answers from
+   * results its worker threads computed ahead; the answer must be verifyEd25519's.
+   */
+  readonly verifySignature?: SignatureVerifier;
 }
 
 /** The batch fields a receipt is judged against. */
@@ -66,7 +71,8 @@ export async function judgeReceipt(facts: ReceiptFacts, batch: JudgedBatch, r: R
   ).find(([, got, want]) => got !== want);
   if (mismatch !== undefined) return fraud(`receipt ${mismatch[0]} is ${String(mismatch[1])}, the batch's is ${String(mismatch[2])}`);
   facts.chargeVerify('receipt payer signature');
-  const problems = receiptProblems(r, { chainId: facts.chainId });
+  const verify = facts.verifySignature ?? verifyEd25519;
+  const problems = receiptProblems(r, { chainId: facts.chainId, verify });
   if (problems.length > 0) return fraud(problems.join('; '));
   if (r.startedAt < batch.timeStart || r.finishedAt >= batch.timeEnd) {
     return fraud(`receipt time [${r.startedAt}, ${r.finishedAt}] is outside the batch's window [${batch.timeStart}, ${batch.timeEnd})`);
@@ -76,7 +82,7 @@ export async function judgeReceipt(facts: ReceiptFacts, batch: JudgedBatch, r: R
   const key = receiptKeyAt(await facts.receiptKeysOf(r.operator), height);
   if (key === undefined) return fraud(`the operator had no receipt key at height ${height}`);
   facts.chargeVerify('receipt operator signature');
-  if (!verifyEd25519(key.key, receiptSignBytes(r), r.operatorSignature)) return fraud(`operator_signature does not verify with the operator's receipt key at height ${height}`);
+  if (!verify(key.key, receiptSignBytes(r), r.operatorSignature)) return fraud(`operator_signature does not verify with the operator's receipt key at height ${height}`);
   if (!payerKeyValidAt(await facts.payerKey(r.payer, r.payerKey), height)) {
     return fraud(`payer_key ${Buffer.from(r.payerKey).toString('hex')} was not authorised by the payer at height ${height}`);
   }

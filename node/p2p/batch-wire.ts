@@ -119,8 +119,8 @@ export interface WireBatchBody {
  */
 export function readEnvelope(bytes: Uint8Array): { body: Uint8Array; signature: Uint8Array } {
   const r = new Reader(bytes);
-  let body = new Uint8Array();
-  let signature = new Uint8Array();
+  let body: Uint8Array = new Uint8Array();
+  let signature: Uint8Array = new Uint8Array();
   const seen = new Set<number>();
   while (r.pos < r.end) {
     const tag = r.small(false);
@@ -139,7 +139,7 @@ export function readBatchBody(body: Uint8Array): WireBatchBody {
   const r = new Reader(body);
   let chainId = '';
   let operator = '';
-  let signerKey = new Uint8Array();
+  let signerKey: Uint8Array = new Uint8Array();
   let height = 0n;
   let batch: WireBatchBody['batch'];
   let hasAttestations = false;
@@ -170,7 +170,7 @@ export function readBatchBody(body: Uint8Array): WireBatchBody {
 
 function readReceiptBatch(bytes: Uint8Array): { root: Uint8Array; receipts: Uint8Array[] } {
   const r = new Reader(bytes);
-  let root = new Uint8Array();
+  let root: Uint8Array = new Uint8Array();
   let rootSeen = false;
   const receipts: Uint8Array[] = [];
   while (r.pos < r.end) {
@@ -228,7 +228,7 @@ interface WireReceipt {
   readonly shared: readonly Uint8Array[];
 }
 
-const EMPTY = new Uint8Array();
+const EMPTY: Uint8Array = new Uint8Array();
 
 class MixedError extends Error {}
 

@@ -92,6 +92,41 @@ export class ClaimStore {
     return others;
   }
 
+  /**
+   * add() for many leaves of one batch (distinct receipts) at once: the lookups run side by side
+   * and the new claims are written in one batch, instead of two awaited store calls per leaf.
+   * Returns each leaf's other places, in order.
+   */
+  async addMany(leaves: readonly { readonly receipt: ClaimedReceipt; readonly seen: SeenClaim }[]): Promise<SeenClaim[][]> {
+    const out: SeenClaim[][] = new Array(leaves.length);
+    const writes: { type: 'put'; key: Uint8Array; value: Uint8Array }[] = [];
+    const LOOKUPS_AT_ONCE = 256;
+    for (let start = 0; start < leaves.length; start += LOOKUPS_AT_ONCE) {
+      await Promise.all(
+        leaves.slice(start, start + LOOKUPS_AT_ONCE).map(async ({ receipt, seen }, k) => {
+          const prefix = receiptPrefix(receipt);
+          const others: SeenClaim[] = [];
+          let known = false;
+          for (const [key, v] of await this.#db.iterator({ gte: prefix, lt: after(prefix) }).all()) {
+            if (key.length !== prefix.length + 16) continue;
+            const view = new DataView(key.buffer, key.byteOffset + prefix.length, 16);
+            const batchId = view.getBigUint64(0);
+            const index = view.getBigUint64(8);
+            if (batchId === seen.batchId && index === seen.index) {
+              known = true;
+              continue;
+            }
+            others.push({ batchId, index, claim: Claim.decode(v) });
+          }
+          if (!known || seen.claim.receipt !== undefined) writes.push({ type: 'put', key: Buffer.concat([prefix, u64(seen.batchId), u64(seen.index)]), value: Claim.encode(seen.claim).finish() });
+          out[start + k] = others;
+        }),
+      );
+    }
+    if (writes.length > 0) await this.#db.batch(writes);
+    return out;
+  }
+
   /** Forgets the claims of every epoch before `epoch`. */
   async prune(epoch: bigint): Promise<void> {
     await this.#db.clear({ gte: Uint8Array.of(C), lt: Buffer.concat([Uint8Array.of(C), u64(epoch)]) });

@@ -20,6 +20,7 @@ import { feedAttestations, p2pBatchSource, queryWatcherChain } from './sources.t
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
 import { FundsCheck } from './funds.ts';
 import { ClaimStore } from './claims.ts';
+import { VerifyPool } from './verify-pool.ts';
 import { join } from 'node:path';
 import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
@@ -71,6 +72,7 @@ interface Parts {
   readonly funds: FundsCheck;
   readonly availability: AvailabilityReporter | undefined;
   readonly claims: ClaimStore;
+  readonly verifier: VerifyPool;
 }
 
 /**
@@ -129,6 +131,7 @@ export class WatcherService implements Service {
       if (parts !== undefined) {
         await Promise.all([parts.funds.stop(), parts.availability?.stop(), parts.watcher.stop()]);
         await parts.claims.close();
+        await parts.verifier.close();
       }
       if (this.#client !== undefined) (await this.#client.catch(() => undefined))?.disconnect();
     });
@@ -167,8 +170,11 @@ export class WatcherService implements Service {
     };
     const claims = new ClaimStore(watcherStorePath(opts.home));
     await claims.open();
+    // Signatures are verified on worker threads, so the node's block processing never waits on them.
+    const verifier = new VerifyPool();
     const watcher = new Watcher({
       claims,
+      verifier,
       chain: queryWatcherChain(query, appChainView(opts.app)),
       source: p2pBatchSource(opts.p2p.store, opts.p2p.host),
       submitter,
@@ -202,7 +208,7 @@ export class WatcherService implements Service {
             logger: opts.logger,
             probeIntervalMs: opts.availability.probeIntervalMs,
           });
-    this.#parts = { watcher, address, submitter, funds, availability, claims };
+    this.#parts = { watcher, address, submitter, funds, availability, claims, verifier };
     const signal = this.#life.signal;
     await watcher.start({ signal });
     await funds.start({ signal });

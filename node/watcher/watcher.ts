@@ -24,6 +24,8 @@ import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 import type { StartOptions } from '../service.ts';
 import { forgedAttestations } from './attestations.ts';
+import { batchFacts } from './batch-facts.ts';
+import type { VerifyPool } from './verify-pool.ts';
 import type { ClaimStore, SeenClaim } from './claims.ts';
 
 /** A pending batch as the chain records it (the fields the watcher compares). */
@@ -100,6 +102,11 @@ export interface WatcherOptions {
   readonly randomLeaf?: (n: bigint) => bigint;
   /** How often start() polls (ms). */
   readonly intervalMs?: number;
+  /**
+   * Worker threads that verify a batch's signatures before its receipts are judged, off the main
+   * thread; without it the judge verifies each signature in turn on the calling thread.
+   */
+  readonly verifier?: VerifyPool;
   /** Forged attestations and double claims remembered as reported (oldest forgotten first). */
   readonly reportedCapacity?: number;
   /** Attestation envelopes waiting for the next pass; beyond this the oldest are dropped. */
@@ -140,6 +147,9 @@ interface Finding {
   /** What the log names the finding by. */
   readonly subject: Record<string, string>;
 }
+
+/** Receipts judged between two turns of the event loop. */
+const YIELD_EVERY = 256;
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
@@ -324,20 +334,32 @@ export class Watcher {
     this.metrics.batchesChecked++;
     const sum = this.#sumFault(b, batch);
     if (sum !== undefined) return [sum];
-    // Every leaf is remembered as claimed, even past a finding: the batch may survive its challenge.
-    let finding: Finding | undefined;
-    for (let i = 0; i < batch.receipts.length; i++) {
+    const facts = await batchFacts(this.#o.chain.facts, b.operator, batch.receipts, this.#o.verifier);
+    // Judged in leaf order up to the first bad receipt, yielding to the event loop every
+    // YIELD_EVERY receipts: with the facts remembered and signatures verified ahead, nothing else
+    // here would let the node's block processing in.
+    let bad: { index: number; finding: Finding } | undefined;
+    for (let i = 0; i < batch.receipts.length && bad === undefined; i++) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
       const r = batch.receipts[i]!;
-      const claim = { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } };
-      if (finding === undefined) {
-        this.metrics.receiptsVerified++;
-        const verdict = await judgeReceipt(this.#o.chain.facts, b, r);
-        if (!verdict.ok) {
-          this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problem: verdict.detail });
-          finding = { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msgs: [receiptsMsgs.MsgChallengeReceipt({ challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: claim.claim.proof })] };
-        }
+      this.metrics.receiptsVerified++;
+      const verdict = await judgeReceipt(facts, b, r);
+      if (!verdict.ok) {
+        this.#o.logger.warn('watcher: bad receipt', { batch: String(b.id), receipt: hex(r.id), problem: verdict.detail });
+        bad = { index: i, finding: { kind: 'challengeReceipt', subject: { batch: String(b.id) }, msgs: [receiptsMsgs.MsgChallengeReceipt({ challenger: this.#o.submitter.address, batchId: b.id, receipt: r, proof: inclusionProof(batch, i) })] } };
       }
-      const double = await this.#claimed(b, r.id, claim, height);
+    }
+    // Every leaf is remembered as claimed, even past a finding: the batch may survive its challenge.
+    const leaves = batch.receipts.map((r, i) => ({
+      receipt: { epoch: b.epoch, operator: b.operator, payer: b.payer, receiptId: r.id },
+      seen: { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } },
+    }));
+    const others = await this.#o.claims.addMany(leaves);
+    // The first finding in leaf order, a bad receipt before a double claim of the same leaf.
+    let finding: Finding | undefined;
+    for (let i = 0; i < leaves.length; i++) {
+      if (bad?.index === i) finding ??= bad.finding;
+      const double = await this.#doubleClaim(b, leaves[i]!.receipt.receiptId, leaves[i]!.seen, others[i]!, height);
       finding ??= double;
     }
     if (finding === undefined) this.#o.logger.info('watcher: batch checked', { batch: String(b.id), receipts: batch.receipts.length });
@@ -369,6 +391,11 @@ export class Watcher {
    */
   async #claimed(b: WatchedBatch, receiptId: Uint8Array, seen: SeenClaim, height: bigint): Promise<Finding | undefined> {
     const others = await this.#o.claims.add({ epoch: b.epoch, operator: b.operator, payer: b.payer, receiptId }, seen);
+    return this.#doubleClaim(b, receiptId, seen, others, height);
+  }
+
+  /** The ChallengeDoubleClaim for leaf `seen` claimed also at `others`, if the chain punishes it and it is not sent yet. */
+  async #doubleClaim(b: WatchedBatch, receiptId: Uint8Array, seen: SeenClaim, others: readonly SeenClaim[], height: bigint): Promise<Finding | undefined> {
     for (const other of others) {
       const key = [other.batchId, other.index, seen.batchId, seen.index].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).join('/') + `/${hex(receiptId)}`;
       if (this.#doubleClaims.has(key)) continue;

@@ -113,6 +113,9 @@ export function receiptSignBytes(r: Receipt): Uint8Array {
 
 export type ReceiptRole = 'payer' | 'operator';
 
+/** verifyEd25519's contract: false for a malformed key or signature as for a wrong one. */
+export type SignatureVerifier = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+
 /**
  * Returns the receipt with `role`'s signature set. The payer signs first or second, it does not
  * matter: both sign the same bytes, which include the payer's key (set it before either signs).
@@ -133,7 +136,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * Problems that make the receipt invalid regardless of chain state, in field order; empty when
  * there are none. `operatorKey` is the operator's receipt key valid when the receipt was signed.
  */
-export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; chainId?: string } = {}): string[] {
+export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; chainId?: string; verify?: SignatureVerifier } = {}): string[] {
+  const verify = opts.verify ?? verifyEd25519;
   const problems: string[] = [];
   if (opts.chainId !== undefined && r.chainId !== opts.chainId) problems.push(`chain_id is "${r.chainId}", not "${opts.chainId}"`);
   if (r.id.length !== RECEIPT_ID_LENGTH) problems.push(`id has ${r.id.length} bytes, not ${RECEIPT_ID_LENGTH}`);
@@ -157,10 +161,10 @@ export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; ch
   if (r.payerSignature.length !== ED25519_SIGNATURE_LENGTH) problems.push('payer_signature must be 64 bytes');
   if (r.operatorSignature.length !== ED25519_SIGNATURE_LENGTH) problems.push('operator_signature must be 64 bytes');
   if (signBytes !== undefined) {
-    if (r.payerKey.length === ED25519_KEY_LENGTH && r.payerSignature.length === ED25519_SIGNATURE_LENGTH && !verifyEd25519(r.payerKey, signBytes, r.payerSignature)) {
+    if (r.payerKey.length === ED25519_KEY_LENGTH && r.payerSignature.length === ED25519_SIGNATURE_LENGTH && !verify(r.payerKey, signBytes, r.payerSignature)) {
       problems.push('payer_signature does not verify with payer_key');
     }
-    if (opts.operatorKey !== undefined && r.operatorSignature.length === ED25519_SIGNATURE_LENGTH && !verifyEd25519(opts.operatorKey, signBytes, r.operatorSignature)) {
+    if (opts.operatorKey !== undefined && r.operatorSignature.length === ED25519_SIGNATURE_LENGTH && !verify(opts.operatorKey, signBytes, r.operatorSignature)) {
       problems.push('operator_signature does not verify with the operator key');
     }
   }

@@ -1,0 +1,78 @@
+// The facts one batch's receipts are judged against, for the length of that judgement: each chain
+// record is read once (a batch's 10,000 receipts share one operator, one payer, a few keys and
+// block times), and with a verify pool every signature is verified ahead on worker threads, so
+// judgeReceipt finds its answers ready instead of spending the main thread on ed25519.
+import type { ReceiptFacts } from '../../modules/receipts/checks.ts';
+import { verifyEd25519 } from '../../sdk/ed25519.ts';
+import { type Receipt, ReceiptFormatError, receiptSignBytes } from '../../sdk/receipts/receipt.ts';
+import type { SignatureCheck, VerifyPool } from './verify-pool.ts';
+
+function memo<K, V>(read: (k: K) => Promise<V>, id: (k: K) => string): (k: K) => Promise<V> {
+  const seen = new Map<string, Promise<V>>();
+  return (k) => {
+    const key = id(k);
+    let p = seen.get(key);
+    if (p === undefined) {
+      p = read(k);
+      seen.set(key, p);
+    }
+    return p;
+  };
+}
+
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+
+/**
+ * `facts` with reads remembered (dropped with the returned object) and, given a pool, the receipts'
+ * payer and operator signatures (against every receipt key of `operator`) verified ahead.
+ */
+export async function batchFacts(facts: ReceiptFacts, operator: string, receipts: readonly Receipt[], pool: VerifyPool | undefined): Promise<ReceiptFacts> {
+  const payerKeys = new Map<string, ReturnType<ReceiptFacts['payerKey']>>();
+  const remembered: ReceiptFacts = {
+    chainId: facts.chainId,
+    chargeVerify: (what) => facts.chargeVerify(what),
+    heightAt: memo((t: bigint) => facts.heightAt(t), String),
+    receiptKeysOf: memo((o: string) => facts.receiptKeysOf(o), String),
+    payerKey: (payer, key) => {
+      const id = `${payer}/${latin1(key)}`;
+      let p = payerKeys.get(id);
+      if (p === undefined) {
+        p = facts.payerKey(payer, key);
+        payerKeys.set(id, p);
+      }
+      return p;
+    },
+    attestation: memo((id: Uint8Array) => facts.attestation(id), latin1),
+  };
+  if (pool === undefined) return remembered;
+
+  const keys = await remembered.receiptKeysOf(operator);
+  const checks: SignatureCheck[] = [];
+  for (const r of receipts) {
+    let message: Uint8Array;
+    try {
+      message = receiptSignBytes(r);
+    } catch (e) {
+      if (e instanceof ReceiptFormatError) continue; // judged malformed without any signature
+      throw e;
+    }
+    checks.push({ key: r.payerKey, message, signature: r.payerSignature });
+    for (const k of keys) checks.push({ key: k.key, message, signature: r.operatorSignature });
+  }
+  const results = await pool.verify(checks);
+  // signature ‖ key → the message verified and the answer; a question about another message is
+  // answered by verifying it here.
+  const answers = new Map<string, { message: Uint8Array; ok: boolean }>();
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i]!;
+    answers.set(latin1(c.signature) + latin1(c.key), { message: c.message, ok: results[i]! });
+  }
+  return {
+    ...remembered,
+    verifySignature: (key, message, signature) => {
+      const a = answers.get(latin1(signature) + latin1(key));
+      if (a !== undefined && Buffer.compare(a.message, message) === 0) return a.ok;
+      return verifyEd25519(key, message, signature);
+    },
+  };
+}
