@@ -45,10 +45,15 @@ function receiptPrefix(r: ClaimedReceipt): Uint8Array {
   return Buffer.concat([Uint8Array.of(C), u64(r.epoch), lp(utf8.encode(r.operator)), lp(utf8.encode(r.payer)), lp(r.receiptId)]);
 }
 
-/** Past every key of `prefix` (each is the prefix and two u64s). */
-function after(prefix: Uint8Array): Uint8Array {
-  return Buffer.concat([prefix, new Uint8Array(17).fill(0xff)]);
+/** Past every key of `prefix` (each is the prefix and two u64s, or `tail` more bytes at most). */
+function after(prefix: Uint8Array, tail = 16): Uint8Array {
+  return Buffer.concat([prefix, new Uint8Array(tail + 1).fill(0xff)]);
 }
+
+/** Keys of one epoch, operator and payer that addMany scans before it looks up leaf by leaf. */
+const SCAN_LIMIT = 200_000;
+/** Leaf lookups in flight at once. */
+const LOOKUPS_AT_ONCE = 256;
 
 export class ClaimStore {
   readonly #db: ClassicLevel<Uint8Array, Uint8Array>;
@@ -93,35 +98,46 @@ export class ClaimStore {
   }
 
   /**
-   * add() for many leaves of one batch (distinct receipts) at once: the lookups run side by side
-   * and the new claims are written in one batch, instead of two awaited store calls per leaf.
-   * Returns each leaf's other places, in order.
+   * add() for the leaves of one batch (one epoch, operator and payer; distinct receipts): one scan
+   * of the keys under that epoch, operator and payer finds which receipts are claimed anywhere
+   * already, only those are read, and the new claims are written in one batch, instead of two
+   * awaited store calls per leaf. Past SCAN_LIMIT keys under that prefix, each leaf is looked up
+   * on its own. Returns each leaf's other places, in order.
    */
   async addMany(leaves: readonly { readonly receipt: ClaimedReceipt; readonly seen: SeenClaim }[]): Promise<SeenClaim[][]> {
-    const out: SeenClaim[][] = new Array(leaves.length);
+    const out: SeenClaim[][] = leaves.map(() => []);
+    const first = leaves[0];
+    if (first === undefined) return out;
+    const { epoch, operator, payer } = first.receipt;
+    if (leaves.some((l) => l.receipt.epoch !== epoch || l.receipt.operator !== operator || l.receipt.payer !== payer)) {
+      throw new RangeError('addMany takes the leaves of one epoch, operator and payer');
+    }
+    const shared = Buffer.concat([Uint8Array.of(C), u64(epoch), lp(utf8.encode(operator)), lp(utf8.encode(payer))]);
+    const keys = await this.#db.keys({ gte: shared, lt: after(shared, 1 + 255 + 16), limit: SCAN_LIMIT + 1 }).all();
+    let claimed: Set<string> | undefined;
+    if (keys.length <= SCAN_LIMIT) {
+      claimed = new Set();
+      // The key after the shared prefix: lp receipt id, then the batch id and leaf.
+      for (const k of keys) claimed.add(Buffer.from(k.subarray(shared.length, k.length - 16)).toString('latin1'));
+    }
     const writes: { type: 'put'; key: Uint8Array; value: Uint8Array }[] = [];
-    const LOOKUPS_AT_ONCE = 256;
+    const lookup = async ({ receipt, seen }: (typeof leaves)[number], i: number): Promise<void> => {
+      const prefix = receiptPrefix(receipt);
+      let known = false;
+      if (claimed === undefined || claimed.has(Buffer.from(prefix.subarray(shared.length)).toString('latin1'))) {
+        for (const [k, v] of await this.#db.iterator({ gte: prefix, lt: after(prefix) }).all()) {
+          if (k.length !== prefix.length + 16) continue;
+          const view = new DataView(k.buffer, k.byteOffset + prefix.length, 16);
+          const batchId = view.getBigUint64(0);
+          const index = view.getBigUint64(8);
+          if (batchId === seen.batchId && index === seen.index) known = true;
+          else out[i]!.push({ batchId, index, claim: Claim.decode(v) });
+        }
+      }
+      if (!known || seen.claim.receipt !== undefined) writes.push({ type: 'put', key: Buffer.concat([prefix, u64(seen.batchId), u64(seen.index)]), value: Claim.encode(seen.claim).finish() });
+    };
     for (let start = 0; start < leaves.length; start += LOOKUPS_AT_ONCE) {
-      await Promise.all(
-        leaves.slice(start, start + LOOKUPS_AT_ONCE).map(async ({ receipt, seen }, k) => {
-          const prefix = receiptPrefix(receipt);
-          const others: SeenClaim[] = [];
-          let known = false;
-          for (const [key, v] of await this.#db.iterator({ gte: prefix, lt: after(prefix) }).all()) {
-            if (key.length !== prefix.length + 16) continue;
-            const view = new DataView(key.buffer, key.byteOffset + prefix.length, 16);
-            const batchId = view.getBigUint64(0);
-            const index = view.getBigUint64(8);
-            if (batchId === seen.batchId && index === seen.index) {
-              known = true;
-              continue;
-            }
-            others.push({ batchId, index, claim: Claim.decode(v) });
-          }
-          if (!known || seen.claim.receipt !== undefined) writes.push({ type: 'put', key: Buffer.concat([prefix, u64(seen.batchId), u64(seen.index)]), value: Claim.encode(seen.claim).finish() });
-          out[start + k] = others;
-        }),
-      );
+      await Promise.all(leaves.slice(start, start + LOOKUPS_AT_ONCE).map((leaf, k) => lookup(leaf, start + k)));
     }
     if (writes.length > 0) await this.#db.batch(writes);
     return out;
