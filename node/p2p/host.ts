@@ -71,6 +71,8 @@ export interface P2pCounters {
 export const STRIKES_BEFORE_BLOCK = 3;
 /** How long such a peer's messages are rejected unread (its strikes are forgotten afterwards). */
 const BLOCK_MS = 10 * 60_000;
+/** Peers whose strikes are remembered (memory stays bounded whatever the number of peer ids). */
+const MAX_STRUCK_PEERS = 4096;
 
 
 const GRAYLIST = -80;
@@ -219,7 +221,10 @@ export class P2pHost {
     const current = this.#strikes.get(peer);
     const count = current === undefined || current.blockedUntil !== 0 ? 1 : current.count + 1;
     const blockedUntil = count >= STRIKES_BEFORE_BLOCK ? now + BLOCK_MS : 0;
+    // Most recent last; past MAX_STRUCK_PEERS the peer that struck longest ago is forgotten.
+    this.#strikes.delete(peer);
     this.#strikes.set(peer, { count, blockedUntil });
+    if (this.#strikes.size > MAX_STRUCK_PEERS) this.#strikes.delete(this.#strikes.keys().next().value!);
     if (blockedUntil !== 0) this.#opts.logger.warn('p2p: peer blocked for invalid messages', { peer, strikes: count, minutes: BLOCK_MS / 60_000 });
   }
 

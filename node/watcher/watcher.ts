@@ -148,6 +148,8 @@ interface Finding {
   readonly subject: Record<string, string>;
 }
 
+/** Findings remembered as reported by default (a forgotten one costs at most a refused report). */
+const REPORTED_CAPACITY = 65_536;
 /** Receipts judged between two turns of the event loop. */
 const YIELD_EVERY = 256;
 
@@ -299,7 +301,7 @@ export class Watcher {
       for (const forged of forgedAttestations(body, verifiers)) {
         if (this.#reported.has(forged.evidence)) continue;
         this.#reported.set(forged.evidence, true);
-        forgetOldest(this.#reported, this.#o.reportedCapacity ?? 1_000_000);
+        forgetOldest(this.#reported, this.#o.reportedCapacity ?? REPORTED_CAPACITY);
         this.#o.logger.warn('watcher: attestation signed by no trusted verifier', { operator: body.operator, gpu: forged.gpuId, evidence: forged.evidence });
         findings.push({
           kind: 'reportForgedAttestation',
@@ -406,7 +408,7 @@ export class Watcher {
         if (other.batchId > b.id && (o.status !== BatchStatus.BATCH_STATUS_PENDING || o.disputeEnd <= height)) continue;
       }
       this.#doubleClaims.set(key, true);
-      forgetOldest(this.#doubleClaims, this.#o.reportedCapacity ?? 1_000_000);
+      forgetOldest(this.#doubleClaims, this.#o.reportedCapacity ?? REPORTED_CAPACITY);
       const [first, second] = other.batchId <= seen.batchId ? [other, seen] : [seen, other];
       this.#o.logger.warn('watcher: receipt claimed twice', { receipt: hex(receiptId), first: `${first.batchId}/${first.index}`, second: `${second.batchId}/${second.index}` });
       return {
