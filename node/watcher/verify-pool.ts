@@ -98,6 +98,7 @@ export class VerifyPool {
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
   readonly #chunk: number;
+  readonly #threads: number;
   #nextId = 0;
   #closed = false;
   /** Workers replaced after failing (for tests and metrics). */
@@ -105,12 +106,11 @@ export class VerifyPool {
 
   constructor(opts: VerifyPoolOptions = {}) {
     this.#chunk = opts.chunk ?? 512;
-    const threads = opts.threads ?? availableParallelism();
-    for (let i = 0; i < threads; i++) this.#slots.push({ worker: this.#spawn(), job: undefined });
+    this.#threads = opts.threads ?? availableParallelism();
   }
 
   get threads(): number {
-    return this.#slots.length;
+    return this.#threads;
   }
 
   /** Whether each check's signature verifies; a malformed key or signature is simply false. */
@@ -123,7 +123,7 @@ export class VerifyPool {
       const c = checks[i]!;
       if (c.key.length === ED25519_KEY_LENGTH && c.signature.length === ED25519_SIGNATURE_LENGTH) index.push(i);
     }
-    if (this.#slots.length === 0) {
+    if (this.#threads === 0) {
       for (const i of index) out[i] = verifyEd25519(checks[i]!.key, checks[i]!.message, checks[i]!.signature);
       return out;
     }
@@ -155,6 +155,7 @@ export class VerifyPool {
 
   /** Sends raw bytes to a worker as a job (tests: what a garbage job does to the pool). */
   runRaw(packed: Uint8Array): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(new VerifyPoolClosedError('the verify pool is closed'));
     return this.#run(packed);
   }
 
@@ -164,6 +165,8 @@ export class VerifyPool {
   }
 
   #run(packed: Uint8Array): Promise<Uint8Array> {
+    // Workers start with the first job: a node with nothing to watch keeps no isolates around.
+    while (this.#slots.length < this.#threads) this.#slots.push({ worker: this.#spawn(), job: undefined });
     return new Promise<Uint8Array>((resolve, reject) => {
       this.#queue.push({ id: this.#nextId++, packed, resolve, reject, tries: 0 });
       this.#pump();
