@@ -139,6 +139,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         logFile: opts.cometbftLog ?? join(opts.home, 'cometbft.log'),
         extraArgs: [`--proxy_app=${server.address}`],
         appHeight: store.lastHeight,
+        // On a new chain CometBFT's RPC answers only after InitChain, which takes more than the usual
+        // 30 s on a genesis of 100k accounts on a busy machine (bench/state.ts).
+        ...(store.lastHeight === 0n ? { readyTimeoutMs: 10 * 60_000 } : {}),
       });
       started.push(cometbft);
     }
