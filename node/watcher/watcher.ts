@@ -26,7 +26,7 @@ import type { StartOptions } from '../service.ts';
 import { forgedAttestations } from './attestations.ts';
 import { batchFacts } from './batch-facts.ts';
 import type { VerifyPool } from './verify-pool.ts';
-import type { ClaimStore, SeenClaim } from './claims.ts';
+import type { ClaimStore, ClaimedReceipt, SeenClaim } from './claims.ts';
 
 /** A pending batch as the chain records it (the fields the watcher compares). */
 export interface WatchedBatch {
@@ -151,7 +151,7 @@ interface Finding {
 /** Findings remembered as reported by default (a forgotten one costs at most a refused report). */
 const REPORTED_CAPACITY = 65_536;
 /** Receipts judged between two turns of the event loop. */
-const YIELD_EVERY = 256;
+const YIELD_EVERY = 64;
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
@@ -338,7 +338,7 @@ export class Watcher {
     if (sum !== undefined) return [sum];
     const facts = await batchFacts(this.#o.chain.facts, b.operator, batch.receipts, this.#o.verifier);
     // Judged in leaf order up to the first bad receipt, yielding to the event loop every
-    // YIELD_EVERY receipts: with the facts remembered and signatures verified ahead, nothing else
+    // YIELD_EVERY receipts (a few ms): with the facts remembered and signatures verified ahead, nothing else
     // here would let the node's block processing in.
     let bad: { index: number; finding: Finding } | undefined;
     for (let i = 0; i < batch.receipts.length && bad === undefined; i++) {
@@ -352,10 +352,14 @@ export class Watcher {
       }
     }
     // Every leaf is remembered as claimed, even past a finding: the batch may survive its challenge.
-    const leaves = batch.receipts.map((r, i) => ({
-      receipt: { epoch: b.epoch, operator: b.operator, payer: b.payer, receiptId: r.id },
-      seen: { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } },
-    }));
+    const leaves: { receipt: ClaimedReceipt; seen: SeenClaim }[] = [];
+    for (const [i, r] of batch.receipts.entries()) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((res) => setImmediate(res));
+      leaves.push({
+        receipt: { epoch: b.epoch, operator: b.operator, payer: b.payer, receiptId: r.id },
+        seen: { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } },
+      });
+    }
     const others = await this.#o.claims.addMany(leaves);
     // The first finding in leaf order, a bad receipt before a double claim of the same leaf.
     let finding: Finding | undefined;
