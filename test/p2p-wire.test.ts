@@ -74,8 +74,11 @@ describe('the wire-level batch check', () => {
     expect(mixed).toMatchObject({ result: 'reject', reason: 'bad-batch', detail: expect.stringMatching(/differs from the first in field 4/) });
     const noId = Receipt.encode({ ...receipts[0]!, id: new Uint8Array(31) }).finish();
     expect(await v.validate('batch', rawEnvelope(rootOfBytes([noId]), [noId]))).toMatchObject({ result: 'reject', reason: 'bad-batch' });
-    const badAmount = Receipt.encode({ ...receipts[0]!, amount: '01' }).finish();
-    expect(await v.validate('batch', rawEnvelope(new Uint8Array(32), [badAmount]))).toMatchObject({ result: 'reject', reason: 'bad-batch', detail: expect.stringMatching(/not a non-negative integer/) });
+    for (const amount of ['01', '\uFEFF12']) {
+      const badAmount = Receipt.encode({ ...receipts[0]!, amount }).finish();
+      expect(await v.validate('batch', rawEnvelope(new Uint8Array(32), [badAmount]))).toMatchObject({ result: 'reject', reason: 'bad-batch', detail: expect.stringMatching(/not a non-negative integer/) });
+      expect(() => buildBatch([Receipt.decode(badAmount)])).toThrow(/not a non-negative integer/);
+    }
   });
 
   it('refuses receipt bytes that decode to receipts of another root, even when the root is that of the bytes', async () => {

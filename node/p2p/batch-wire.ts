@@ -91,7 +91,8 @@ class Reader {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// As the generated decoders read strings: a leading byte-order mark is kept, not dropped.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function text(b: Uint8Array): string {
   try {
