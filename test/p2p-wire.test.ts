@@ -2,6 +2,7 @@
 // buildBatch's verdict on every honest batch, refuse a forged root, and refuse receipt bytes whose
 // decoding re-encodes differently (their hash-of-bytes root would not be the receipts' root).
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Envelope, SignedBody } from '../proto/gen/cairn/p2p/v1/gossip.ts';
 import { Receipt, SumTree, buildBatch, leafHash, receiptAmount } from '../sdk/index.ts';
@@ -100,6 +101,36 @@ describe('the wire-level batch check', () => {
     // Why: decoding and re-encoding (what the watcher and the chain hash) gives another root.
     const bytes = variants['an unknown field']!;
     expect(Buffer.from(buildBatch([Receipt.decode(bytes)]).header.root)).not.toEqual(Buffer.from(rootOfBytes([bytes])));
+  });
+
+  it('never accepts mutated receipt bytes whose decoding builds another root (differential, random edits)', async () => {
+    const v = validator();
+    const honest = Receipt.encode(testReceipts(op, 1, 70)[0]!).finish();
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: honest.length - 1 }), fc.nat({ max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 3 }), async (edits) => {
+        const bytes = Array.from(honest);
+        for (const [at, value, how] of edits) {
+          if (how === 'set') bytes[at % bytes.length] = value;
+          else if (how === 'insert') bytes.splice(at % (bytes.length + 1), 0, value);
+          else bytes.splice(at % bytes.length, 1);
+        }
+        const mutated = Uint8Array.from(bytes);
+        let root: Uint8Array;
+        try {
+          root = rootOfBytes([mutated]);
+        } catch {
+          return; // not even decodable: nothing to compare
+        }
+        const verdict = await v.validate('batch', rawEnvelope(root, [mutated]), { fetched: true });
+        if (verdict.result !== 'accept') return;
+        accepted++;
+        expect(Buffer.from(buildBatch([Receipt.decode(mutated)]).header.root)).toEqual(Buffer.from(root));
+      }),
+      { numRuns: 300 },
+    );
+    // Some edits keep a canonical receipt (a changed signature or hash byte): those are accepted.
+    expect(accepted).toBeGreaterThan(0);
   });
 
   it('refuses truncated and self-contradicting envelopes as undecodable', async () => {
