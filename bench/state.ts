@@ -9,7 +9,9 @@
 // (unless --no-baseline) so block costs can be read against it. Prints figure | value | target | met?.
 //
 //   node bench/state.ts [--accounts 100000] [--operators 10000] [--rate 200] [--seconds 10]
-//                       [--queries 2000] [--no-baseline] [--keep-home]
+//                       [--queries 1000] [--node-cache-size N] [--no-baseline] [--keep-home]
+//                       [--profile DIR]   (a V8 CPU profile of each app process that exits cleanly:
+//                                          the restarted one, stopped with SIGTERM at the end)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, closeSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -43,6 +45,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     queries: { type: 'string', default: '1000' },
     'no-baseline': { type: 'boolean', default: false },
+    'node-cache-size': { type: 'string' },
+    profile: { type: 'string' },
     'keep-home': { type: 'boolean', default: false },
   },
 });
@@ -112,7 +116,8 @@ async function waitForPort(address: string, timeoutMs: number, alive: () => bool
 function spawnApp(home: string): ChildProcess {
   const fd = openSync(join(home, 'app.log'), 'a');
   try {
-    const child = spawn(process.execPath, [CLI, 'start', '--abci-only', '--home', home], { stdio: ['ignore', fd, fd] });
+    const profile = args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args.profile}`];
+    const child = spawn(process.execPath, [...profile, CLI, 'start', '--abci-only', '--home', home], { stdio: ['ignore', fd, fd] });
     children.add(child);
     child.once('exit', () => children.delete(child));
     return child;
@@ -232,7 +237,10 @@ async function runChain(label: string, accounts: number, operators: number): Pro
   const bench = await createBenchHome({ funded: signers.map((s) => ({ address: s.address, amount: SIGNER_AMOUNT })), chainId: 'cairn-state-1' });
   const { home, rpcUrl } = bench;
   const [metricsPort] = (await freePorts(1)) as [number];
-  await editAppConfig(home, [{ section: 'metrics', key: 'listen', value: `127.0.0.1:${metricsPort}` }]);
+  await editAppConfig(home, [
+    { section: 'metrics', key: 'listen', value: `127.0.0.1:${metricsPort}` },
+    ...(args['node-cache-size'] === undefined ? [] : [{ section: 'store', key: 'node-cache-size', value: int('node-cache-size') }]),
+  ]);
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const { abciAddress } = await readAppConfig(home);
   const homeS = (performance.now() - t) / 1000;
@@ -384,10 +392,12 @@ async function main(): Promise<void> {
   row('queries (auth Account, bank Balance by RPC abci_query), one client: p50 / p99 / max', q(big.queryMs) + (small === undefined ? '' : `; small state p99 ${fmt(small.queryMs.p99, 1)} ms`), 'p99 ≤ 20 ms', big.queryMs.p99 <= 20);
   row('the same, 8 clients at once', q(big.query8Ms) + (small === undefined ? '' : `; small state p99 ${fmt(small.query8Ms.p99, 1)} ms`));
   const blockRow = (what: string, b: LoadFigures, s: LoadFigures | undefined): void => {
-    const cost = (l: LoadFigures): number => l.finalizeMs + l.commitMs;
+    // Per send, since the same load can fall into blocks of different sizes.
+    const cost = (l: LoadFigures): number => ((l.finalizeMs + l.commitMs) * l.blocks * 1000) / l.committedTxs;
+    const text = (l: LoadFigures): string => `${fmt(l.finalizeMs)} + ${fmt(l.commitMs)} ms (${fmt(cost(l))} µs a send); ${fmt(l.intervalMs)} ms`;
     row(
-      `${what}: FinalizeBlock + Commit per block; block interval (${fmt(b.committedTxs)} sends in ${b.blocks} blocks)`,
-      `${fmt(b.finalizeMs)} + ${fmt(b.commitMs)} ms; ${fmt(b.intervalMs)} ms` + (s === undefined ? '' : `; small state ${fmt(s.finalizeMs)} + ${fmt(s.commitMs)} ms; ${fmt(s.intervalMs)} ms`),
+      `${what}: FinalizeBlock + Commit per block (per send); block interval (${fmt(b.committedTxs)} sends in ${b.blocks} blocks)`,
+      text(b) + (s === undefined ? '' : `; small state ${text(s)}`),
       'about as fast as a small state (≤ 1.5×)',
       s === undefined ? undefined : cost(b) <= 1.5 * cost(s),
     );
