@@ -15,7 +15,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, closeSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -28,6 +27,7 @@ import { genesisPath } from '../node/cometbft/genesis.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { rpcCall, status, waitForHeight } from '../node/cometbft/rpc.ts';
 import { editAppConfig, readAppConfig } from '../node/config.ts';
+import { waitForPort } from '../localnet/processes.ts';
 import { createBenchHome } from './chain.ts';
 import { fillerAddress, writeBigGenesis } from './state-genesis.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
@@ -95,22 +95,6 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => proces
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitForPort(address: string, timeoutMs: number, alive: () => boolean, log: string): Promise<void> {
-  const [, host, port] = /^tcp:\/\/(.+):(\d+)$/.exec(address)!;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(Number(port), host!, () => {
-        s.destroy();
-        resolve(true);
-      }).on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (!alive()) throw new Error(`the app exited before listening on ${address}; see ${log}`);
-    if (Date.now() > deadline) throw new Error(`the app did not listen on ${address} within ${timeoutMs} ms; see ${log}`);
-    await sleep(20);
-  }
-}
 
 /** The app as a detached child writing to <home>/app.log, as a localnet starts it. */
 function spawnApp(home: string): ChildProcess {
@@ -261,7 +245,7 @@ async function runChain(label: string, accounts: number, operators: number): Pro
   const startBoth = async (): Promise<{ listenS: number; cometS: number }> => {
     const t0 = performance.now();
     app = spawnApp(home);
-    await waitForPort(abciAddress, 600_000, alive(app), join(home, 'app.log'));
+    await waitForPort(Number(abciAddress.split(':').at(-1)), 600_000, `the app (log: ${join(home, 'app.log')})`, alive(app));
     const listenS = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     // After a kill this first repairs the tx index (cometbft reindex-event), as `cairn start` does.

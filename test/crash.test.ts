@@ -4,11 +4,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CometbftProcess, startCometbft } from '../node/cometbft/process.ts';
 import { runCli } from '../cli/main.ts';
+import { waitForPort } from '../localnet/processes.ts';
 import { checkGenesisFile } from '../node/genesis.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { rpcCall, status, waitForHeight } from '../node/cometbft/rpc.ts';
@@ -23,26 +23,11 @@ let carol: TestWallet;
 let app: ChildProcess | undefined;
 let comet: CometbftProcess | undefined;
 
-async function waitForPort(address: string, timeoutMs: number): Promise<void> {
-  const [, host, port] = /^tcp:\/\/(.+):(\d+)$/.exec(address)!;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(Number(port), host!, () => {
-        s.destroy();
-        resolve(true);
-      }).on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`app did not listen on ${address}; see ${home.home}/app.log`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function startBoth(): Promise<void> {
   const log = openSync(join(home.home, 'app.log'), 'a');
   app = spawn(process.execPath, [CLI, 'start', '--abci-only', '--home', home.home], { stdio: ['ignore', log, log] });
-  await waitForPort(home.abciAddress, 90_000);
+  await waitForPort(Number(home.abciAddress.split(':').at(-1)), 90_000, `the app (log: ${home.home}/app.log)`, () => app?.exitCode === null);
   comet = await startCometbft({ home: home.home, extraArgs: [`--proxy_app=${home.abciAddress}`] });
 }
 
