@@ -1,6 +1,7 @@
 // Ed25519 keys for receipts through node:crypto (pure Ed25519, RFC 8032, no pre-hash). Payers and
 // operators hold these; the registry authorises their public keys.
 import { type KeyObject, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { LruCache } from '../core/store/tree/cache.ts';
 import { concatBytes } from './bytes.ts';
 
 export const ED25519_KEY_LENGTH = 32;
@@ -35,18 +36,15 @@ export function generateEd25519(): { seed: Uint8Array; signer: Ed25519Signer } {
 // itself, and the same few keys verify over and over (an operator's receipt key, a payer's key, a
 // gateway's clients): the imported KeyObjects are kept, the least recently used dropped first.
 const KEY_CACHE_CAPACITY = 4096;
-const keyCache = new Map<string, KeyObject>();
+const keyCache = new LruCache<KeyObject>(KEY_CACHE_CAPACITY);
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
   const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString('latin1');
   let key = keyCache.get(id);
-  if (key !== undefined) {
-    keyCache.delete(id);
-  } else {
+  if (key === undefined) {
     key = createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
-    if (keyCache.size >= KEY_CACHE_CAPACITY) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(id, key);
   }
-  keyCache.set(id, key);
   return key;
 }
 

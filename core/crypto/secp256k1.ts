@@ -13,6 +13,7 @@
 // without the addon refuses to start (NativeSecp256k1UnavailableError at import).
 
 import { createRequire } from 'node:module';
+import { LruCache } from '../store/tree/cache.ts';
 
 export const SECP256K1_PUBKEY_LENGTH = 33;
 export const SECP256K1_SIGNATURE_LENGTH = 64;
@@ -83,12 +84,14 @@ export function verifySecp256k1(
  * a hit is removed (a tx is finalized once).
  */
 export class VerifiedSecp256k1 {
-  readonly #valid = new Set<string>();
-  readonly #max: number;
+  // An LruCache, not a Set evicting from the front: every hit deletes, and a V8 Map iterated from
+  // the front after many deletes gets slow (core/store/tree/cache.ts). Entries are never touched
+  // before their one hit, so recency order is insertion order.
+  readonly #valid: LruCache<true>;
 
   constructor(max: number) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
-    this.#max = max;
+    this.#valid = new LruCache(max);
   }
 
   get size(): number {
@@ -102,10 +105,12 @@ export class VerifiedSecp256k1 {
       pubkey.length === SECP256K1_PUBKEY_LENGTH && signBytesHash.length === SECP256K1_HASH_LENGTH && signature.length === SECP256K1_SIGNATURE_LENGTH;
     if (!canonical) return verifySecp256k1(pubkey, signBytesHash, signature);
     const key = latin1(pubkey) + latin1(signBytesHash) + latin1(signature);
-    if (this.#valid.delete(key)) return true;
+    if (this.#valid.get(key) === true) {
+      this.#valid.delete(key);
+      return true;
+    }
     if (!verifySecp256k1(pubkey, signBytesHash, signature)) return false;
-    if (this.#valid.size >= this.#max) this.#valid.delete(this.#valid.values().next().value as string);
-    this.#valid.add(key);
+    this.#valid.set(key, true);
     return true;
   }
 }
