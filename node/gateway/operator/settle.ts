@@ -216,15 +216,10 @@ export class Settlement {
     return { ...batchTerms(await this.built(b), 'escrow'), chainId: this.#d.chainId, payerKey, payerSignature };
   }
 
-  /** Whether `b`, not yet submitted, can no longer be (its epoch closed for batches). */
-  async #expired(b: BatchRecord): Promise<boolean> {
-    const [params, epoch] = await Promise.all([this.#d.chain.params(), this.#d.chain.epoch()]);
-    return BigInt(b.epoch) + params.maxBatchAgeEpochs < epoch.epoch;
-  }
-
   async #progressBatch(b: BatchRecord, tip: ChainTip): Promise<void> {
     const { store, chain, logger } = this.#d;
-    if (await this.#expired(b)) {
+    const [params, epoch] = await Promise.all([chain.params(), chain.epoch()]);
+    if (BigInt(b.epoch) + params.maxBatchAgeEpochs < epoch.epoch) {
       await store.updateBatch(b.root, { state: 'expired', fault: `epoch ${b.epoch} closed for batches before it was ${b.state === 'signed' ? 'submitted' : 'signed by the payer'}` });
       logger.warn('batch expired unsubmitted', { root: b.root, state: b.state });
       return;
