@@ -8,68 +8,17 @@
 //   process is taken over), so a port is never handed out twice while its first user may still
 //   bind it, even by the same process;
 // - and free when checked (a bind succeeds), which skips ports that running nodes hold.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Reservations } from '../reservations.ts';
 
 const FIRST = 20_000;
 const LAST = 32_000;
 /** Cairn's and CometBFT's default ports (26656–26661) stay free for `npm start` and a real node. */
 const DEFAULTS = { from: 26_650, to: 26_670 };
-const RESERVATIONS = join(tmpdir(), 'cairn-ports');
-const mine = new Set<number>();
+let reservations: Reservations | undefined;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Claims `port` for this process unless a live process holds it. */
-function reserve(port: number): boolean {
-  const file = join(RESERVATIONS, String(port));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      mine.add(port);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(file, 'utf8').trim() || 'NaN');
-      if (Number.isInteger(holder) && alive(holder)) return false;
-      try {
-        unlinkSync(file); // the holder is gone: take it over
-      } catch {
-        return false;
-      }
-    }
-  }
-  return false;
-}
-
-function release(port: number): void {
-  mine.delete(port);
-  try {
-    unlinkSync(join(RESERVATIONS, String(port)));
-  } catch {
-    // already gone
-  }
-}
-
-let cleanupRegistered = false;
-function registerCleanup(): void {
-  if (cleanupRegistered) return;
-  cleanupRegistered = true;
-  process.once('exit', () => {
-    for (const port of [...mine]) release(port);
-  });
-}
 
 function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -87,18 +36,17 @@ export async function freePort(): Promise<number> {
 /** n distinct ports, free now and reserved for this process for as long as it lives. */
 export async function freePorts(n: number): Promise<number[]> {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`port count must be a whole number >= 0, got ${n}`);
-  mkdirSync(RESERVATIONS, { recursive: true });
-  registerCleanup();
+  const held = (reservations ??= new Reservations(join(tmpdir(), 'cairn-ports')));
   const span = LAST - FIRST + 1;
   const start = Math.floor(Math.random() * span);
   const out: number[] = [];
   for (let i = 0; i < span && out.length < n; i++) {
     const port = FIRST + ((start + i) % span);
     if (port >= DEFAULTS.from && port <= DEFAULTS.to) continue;
-    if (!reserve(port)) continue;
+    if (!held.take(String(port))) continue;
     if (await canBind(port)) out.push(port);
-    else release(port);
+    else held.release(String(port));
   }
-  if (out.length < n) throw new Error(`only ${out.length} of ${n} free ports in ${FIRST}–${LAST}: stop old localnets, or remove stale files in ${RESERVATIONS}`);
+  if (out.length < n) throw new Error(`only ${out.length} of ${n} free ports in ${FIRST}–${LAST}: stop old localnets, or remove stale files in ${held.dir}`);
   return out;
 }

@@ -1,0 +1,69 @@
+// Two `npm test`s on one machine take turns on their real-process test files
+// (test/support/machine-slots.ts): a slot held by a live process is not handed out, one left by a
+// dead process is taken over, and every test file that starts real processes takes a slot.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { takeSlot } from './support/machine-slots.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** What starts CometBFT, a node, a localnet, the dev chain or PostgreSQL from a test file. */
+const STARTS_PROCESSES = /\b(startNode|startCometbft|startDevChain|startPostgres|runChaos)\(|\bLocalnet\.(create|open)\(/;
+
+function testFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(ROOT, dir))) {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    if (statSync(join(ROOT, path)).isDirectory()) out.push(...testFiles(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+describe('machine slots for real-process tests', () => {
+  it('waits while another live process holds every slot, and takes one over when it dies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-slots-'));
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    try {
+      for (const name of ['0', '1']) writeFileSync(join(dir, name), String(holder.pid));
+      let waited = false;
+      let got: string | undefined;
+      const taking = takeSlot({ dir, slots: 2, maxWaitMs: 60_000, onWait: () => (waited = true) }).then((slot) => (got = slot.name));
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(waited).toBe(true);
+      expect(got).toBeUndefined();
+      holder.kill('SIGKILL');
+      await taking;
+      expect(['0', '1']).toContain(got);
+      expect(readFileSync(join(dir, got!), 'utf8')).toBe(String(process.pid));
+    } finally {
+      holder.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives each slot once while its holder lives, and again once released', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-slots-'));
+    try {
+      const a = await takeSlot({ dir, slots: 2 });
+      const b = await takeSlot({ dir, slots: 2 });
+      expect(new Set([a.name, b.name]).size).toBe(2);
+      await expect(takeSlot({ dir, slots: 2, maxWaitMs: 0 })).rejects.toThrow(/no free machine slot/);
+      a.release();
+      expect((await takeSlot({ dir, slots: 2, maxWaitMs: 0 })).name).toBe(a.name);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is taken by every test file that starts real processes', () => {
+    const files = testFiles('.').map((f) => relative('.', f));
+    const starters = files.filter((f) => STARTS_PROCESSES.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(starters.length).toBeGreaterThan(20);
+    const missing = starters.filter((f) => !/^runsRealProcesses\(\);$/m.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(missing, 'call runsRealProcesses() (test/support/machine-slots.ts) at the top of these files').toEqual([]);
+  });
+});
