@@ -162,13 +162,13 @@ async function finalize(app: CairnApp, height: bigint, txs: Uint8Array[]): Promi
 async function components(app: CairnApp, tx: Uint8Array, account: BenchAccount): Promise<void> {
   const codec = new AddressCodec('cairn');
   const bytes = codec.decode(account.address);
-  const decoded = decodeTx(tx, app.txEnv);
+  const decoded = decodeTx(tx, app.txDecoding);
   const signature = decoded.raw.signatures[0] as Uint8Array;
   const digest = sha256(tx);
   const base = BaseAccount.fromPartial({ address: account.address, accountNumber: 7n, sequence: 9n });
   const N = 20_000;
   const rows: [string, () => unknown, string][] = [
-    ['decodeTx (TxRaw, canonical re-encode, TxBody, AuthInfo, MsgSend, unknown-field checks)', () => decodeTx(tx, app.txEnv), 'once per CheckTx/FinalizeBlock tx'],
+    ['decodeTx (TxRaw, canonical re-encode, TxBody, AuthInfo, MsgSend, unknown-field checks)', () => decodeTx(tx, app.txDecoding), 'once per CheckTx/FinalizeBlock tx'],
     ['verifySecp256k1', () => verifySecp256k1(account.pubkey, digest, signature), 'CheckTx (new) and FinalizeBlock'],
     ['bech32 decode (AddressCodec.decode)', () => codec.decode(account.address), 'several per tx'],
     ['bech32 encode (AddressCodec.encode)', () => codec.encode(bytes), 'several per tx (events, ensure)'],

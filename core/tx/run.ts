@@ -10,7 +10,7 @@ import type { BlockInfo, Context, ExecMode } from '../framework/context.ts';
 import { AppError, INTERNAL_CODE } from '../framework/errors.ts';
 import { EventSink } from '../framework/events.ts';
 import { GasKVStore, GasMeter, UNLIMITED_GAS } from '../framework/gas.ts';
-import { type DecodedTx, type TxDecoding, decodeTx } from './decode.ts';
+import type { DecodedTx } from './decode.ts';
 
 export interface TxResult {
   readonly code: number;
@@ -25,7 +25,9 @@ export interface TxResult {
 
 export type AnteHandler = (tx: DecodedTx, ctx: Context) => Promise<void>;
 
-export interface TxEnv extends TxDecoding {
+export interface TxEnv {
+  /** decodeTx with the app's decoding setup (the app may answer from its cache of decoded txs). @throws what decodeTx throws. */
+  readonly decode: (bytes: Uint8Array, mode: ExecMode) => DecodedTx;
   /** The checks before any message runs (auth's fees, signatures and sequences); it throws to refuse. */
   readonly ante: AnteHandler;
   readonly addresses: AddressCodec;
@@ -37,7 +39,7 @@ export interface TxEnv extends TxDecoding {
 export async function runTx(bytes: Uint8Array, parent: KVStore, block: BlockInfo, mode: ExecMode, env: TxEnv): Promise<TxResult> {
   let tx: DecodedTx;
   try {
-    tx = decodeTx(bytes, env);
+    tx = env.decode(bytes, mode);
   } catch (err) {
     return failure(err, 0n, 0n, [], env);
   }
