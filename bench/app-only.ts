@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     };
     checkMs += await check(blocks[0] as Uint8Array[], CheckTxType.NEW);
     const cpu = process.threadCpuUsage();
+    const windowStart = process.hrtime.bigint() / 1000n;
     for (let b = 0; b < BLOCKS; b++) {
       // The next block's txs arrive while this one is decided, then are rechecked after Commit.
       checkMs += await check(blocks[b + 1] as Uint8Array[], CheckTxType.NEW);
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       recheckMs += await check(blocks[b + 1] as Uint8Array[], CheckTxType.RECHECK);
     }
     const cpuUsed = process.threadCpuUsage(cpu);
+    const windowEnd = process.hrtime.bigint() / 1000n;
     if (failures > 0) throw new Error(`${failures} txs failed; the figures would be meaningless`);
     const checkUs = (checkMs / ((BLOCKS + 1) * BLOCK_TXS)) * 1000;
     const recheckUs = (recheckMs / (BLOCKS * BLOCK_TXS)) * 1000;
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
     console.log(`| ReCheckTx | ${f(recheckMs)} ms | ${f(recheckUs)} µs |`);
     console.log(`| **sum: one JS thread's ceiling** | | **${f(perTxUs)} µs → ${f(figures.ceilingTxPerSecond)} tx/s** |`);
     console.log(`\nCPU time of the JS thread over the ${BLOCKS} blocks: ${f(figures.cpuUsPerTx)} µs per tx (${f(1e6 / figures.cpuUsPerTx)} tx/s per core).`);
+    // The timed blocks on the monotonic clock a `node --cpu-prof` profile's timestamps use, to cut it to them.
+    console.log(`\nTimed window (monotonic µs): ${windowStart}–${windowEnd}`);
     console.log(`\nJSON ${JSON.stringify(figures)}`);
     await components(app, blocks[0]?.[0] as Uint8Array, accounts[0] as BenchAccount);
   } finally {

@@ -8,7 +8,7 @@ import type { BankApi } from '../bank/api.ts';
 import { FEE_COLLECTOR } from './keys.ts';
 
 export { FEE_COLLECTOR };
-import { accountPubKeyAddress, countSubKeys, decodeAccountPubKey, signatureCount, verifyAccountSignature } from './signatures.ts';
+import { type AccountPubKey, accountPubKeyAddress, countSubKeys, decodeAccountPubKey, signatureCount, verifyAccountSignature } from './signatures.ts';
 import { signBytes } from './sign-bytes.ts';
 import { type Amount, formatCoins, parseCoins } from '../../core/framework/coins.ts';
 import { AppError, rewrap } from '../../core/framework/errors.ts';
@@ -104,7 +104,7 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
   ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: deductFromText });
 
   // The SDK's ValidateSigCountDecorator: a multisig key counts each of its members.
-  const offeredKeys = tx.authInfo.signerInfos.map((info, i) => (info.publicKey === undefined ? undefined : decodeAccountPubKey(info.publicKey, signerName(tx.signers[i]!, i))));
+  const offeredKeys = offeredKeysOf(tx);
   const sigCount = offeredKeys.reduce((n, pk) => n + (pk === undefined ? 1 : countSubKeys(pk)), 0);
   if (BigInt(sigCount) > params.txSigLimit) {
     throw ErrTooManySignatures.wrap(`signatures: ${sigCount}, limit: ${params.txSigLimit}`);
@@ -121,7 +121,7 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
     let pubkey = base.pubKey === undefined ? undefined : decodeAccountPubKey(base.pubKey, signerName(signer, i));
     const offered = offeredKeys[i];
     if (offered !== undefined) {
-      if (!equal(accountPubKeyAddress(offered), address)) {
+      if (!equal(addressOf(offered), address)) {
         throw ErrInvalidPubKey.wrap(`pubKey does not match signer address ${signer} with signer index: ${i}`);
       }
       if (pubkey === undefined) {
@@ -151,10 +151,35 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
       }
     }
     ctx.events.emit('tx', { acc_seq: `${signer}/${base.sequence}` });
-    ctx.events.emit('tx', { signature: Buffer.from(tx.raw.signatures[i]!).toString('base64') });
+    const signature = tx.raw.signatures[i]!;
+    ctx.events.emit('tx', { signature: Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64') });
     base.sequence += 1n;
     deps.accounts.set(ctx.store, account.kind === 'base' ? { kind: 'base', base } : { ...account, base });
   }
+}
+
+// The keys a tx offers, and their addresses, depend on its bytes alone: they are kept with its decode
+// (which the app reuses from CheckTx through ReCheckTx and FinalizeBlock) instead of decoding and
+// hashing them at every pass. Failures are not kept: they throw again, with the same error.
+const keptOfferedKeys = new WeakMap<DecodedTx, readonly (AccountPubKey | undefined)[]>();
+const keptAddresses = new WeakMap<AccountPubKey, Uint8Array>();
+
+function offeredKeysOf(tx: DecodedTx): readonly (AccountPubKey | undefined)[] {
+  let keys = keptOfferedKeys.get(tx);
+  if (keys === undefined) {
+    keys = tx.authInfo.signerInfos.map((info, i) => (info.publicKey === undefined ? undefined : decodeAccountPubKey(info.publicKey, signerName(tx.signers[i]!, i))));
+    keptOfferedKeys.set(tx, keys);
+  }
+  return keys;
+}
+
+function addressOf(pk: AccountPubKey): Uint8Array {
+  let address = keptAddresses.get(pk);
+  if (address === undefined) {
+    address = accountPubKeyAddress(pk);
+    keptAddresses.set(pk, address);
+  }
+  return address;
 }
 
 function signerName(signer: string, index: number): string {
