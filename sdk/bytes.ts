@@ -2,8 +2,8 @@
 // the Merkle-sum tree. Everything here is deterministic and throws RangeError on out-of-range input.
 export const U64_MAX = 2n ** 64n - 1n;
 export const U128_MAX = 2n ** 128n - 1n;
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
+export const I64_MIN = -(2n ** 63n);
+export const I64_MAX = 2n ** 63n - 1n;
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 const utf8 = new TextEncoder();

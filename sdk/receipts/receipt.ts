@@ -24,7 +24,7 @@
 // The payer and the operator each sign exactly these bytes with pure Ed25519.
 import { decodeBech32 } from '../../core/framework/address.ts';
 import type { Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
-import { U128_MAX, concatBytes, i64, lp, parseU128, u128, u64, utf8Bytes } from '../bytes.ts';
+import { I64_MAX, I64_MIN, U128_MAX, U64_MAX, parseU128, utf8Bytes } from '../bytes.ts';
 import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../ed25519.ts';
 
 export const RECEIPT_DOMAIN = 'cairn/receipt/v1';
@@ -84,27 +84,49 @@ export function receiptAmount(r: Receipt): bigint {
 
 export function receiptSignBytes(r: Receipt): Uint8Array {
   try {
-    return concatBytes(
-      DOMAIN_BYTES,
-      lp(utf8Bytes(r.chainId)),
-      lp(r.id),
-      lp(addressBytes(r.operator, 'operator')),
-      lp(addressBytes(r.payer, 'payer')),
-      lp(utf8Bytes(r.modelId)),
-      lp(utf8Bytes(r.adapterId)),
-      u64(r.epoch),
-      u64(r.unitsIn),
-      u64(r.unitsOut),
-      u128(amountField(r.unitPrice, 'unit_price')),
-      u128(amountField(r.amount, 'amount')),
-      lp(r.paymentRef),
-      lp(r.attestationId),
-      i64(r.startedAt),
-      i64(r.finishedAt),
-      lp(r.requestHash),
-      lp(r.responseHash),
-      lp(r.payerKey),
-    );
+    // The fields are checked (and fail) in layout order, then written into one buffer: a watcher
+    // builds these bytes for 10,000 receipts a batch, and a buffer, a view and a copy per field
+    // cost more than the rest of the judgement.
+    const chainId = utf8Bytes(r.chainId);
+    const operator = addressBytes(r.operator, 'operator');
+    const payer = addressBytes(r.payer, 'payer');
+    const modelId = utf8Bytes(r.modelId);
+    const adapterId = utf8Bytes(r.adapterId);
+    for (const n of [r.epoch, r.unitsIn, r.unitsOut]) if (n < 0n || n > U64_MAX) throw new RangeError(`${n} is not a u64`);
+    const unitPrice = amountField(r.unitPrice, 'unit_price');
+    const amount = amountField(r.amount, 'amount');
+    for (const n of [r.startedAt, r.finishedAt]) if (n < I64_MIN || n > I64_MAX) throw new RangeError(`${n} is not an i64`);
+    const head = [chainId, r.id, operator, payer, modelId, adapterId];
+    const tail = [r.requestHash, r.responseHash, r.payerKey];
+    let size = DOMAIN_BYTES.length + 3 * 8 + 2 * 16 + 4 + r.paymentRef.length + 4 + r.attestationId.length + 2 * 8;
+    for (const b of head) size += 4 + b.length;
+    for (const b of tail) size += 4 + b.length;
+    const out = new Uint8Array(size);
+    const view = new DataView(out.buffer);
+    out.set(DOMAIN_BYTES);
+    let o = DOMAIN_BYTES.length;
+    const lp = (b: Uint8Array): void => {
+      view.setUint32(o, b.length);
+      out.set(b, o + 4);
+      o += 4 + b.length;
+    };
+    for (const b of head) lp(b);
+    for (const n of [r.epoch, r.unitsIn, r.unitsOut]) {
+      view.setBigUint64(o, n);
+      o += 8;
+    }
+    for (const n of [unitPrice, amount]) {
+      view.setBigUint64(o, n >> 64n);
+      view.setBigUint64(o + 8, n & U64_MAX);
+      o += 16;
+    }
+    lp(r.paymentRef);
+    lp(r.attestationId);
+    view.setBigInt64(o, r.startedAt);
+    view.setBigInt64(o + 8, r.finishedAt);
+    o += 16;
+    for (const b of tail) lp(b);
+    return out;
   } catch (e) {
     if (e instanceof ReceiptFormatError) throw e;
     throw new ReceiptFormatError((e as Error).message);
