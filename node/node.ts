@@ -4,6 +4,9 @@
 // endpoint (node/metrics). startNode() brings them up in that order and stop() takes them down in
 // reverse, each waiting for its work in flight (node/service.ts), so CometBFT never talks to a
 // closed app and the watcher never reads a closed batch store.
+// libp2p, the watcher, the REST and gRPC servers and the explorer are imported only when app.toml
+// turns them on, and after the ABCI server listens: loading them up front (two thirds of the
+// node's packages) delayed a restarted node's next block (bench/README.md, restart).
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -17,9 +20,8 @@ import { CommitStore } from '../core/store/commit-store.ts';
 import { checkGenesisFile, genesisPrefix } from './genesis.ts';
 import { genesisPath, readGenesis } from './cometbft/genesis.ts';
 import { checkPortsFree } from './preflight.ts';
-import { P2pService } from './p2p/service.ts';
-import { WatcherService, type WatcherServiceOptions } from './watcher/service.ts';
-import { loadOrCreateWatcherKey } from './watcher/key.ts';
+import type { P2pService } from './p2p/service.ts';
+import type { WatcherService, WatcherServiceOptions } from './watcher/service.ts';
 import { MetricsServer } from './metrics/server.ts';
 import { NodeMetrics } from './metrics/node.ts';
 import { AppHashCheck } from './metrics/app-hash.ts';
@@ -28,10 +30,9 @@ import type { Service } from './service.ts';
 import { upgradeHandlers } from './upgrades.ts';
 import type { UpgradeHaltError } from '../modules/upgrade/index.ts';
 import { ApiQueries } from './api/router.ts';
-import { nodeServices } from './api/node-services.ts';
-import { RestServer } from './api/rest.ts';
-import { GrpcServer } from './api/grpc.ts';
-import { ExplorerServer } from './explorer/server.ts';
+import type { RestServer } from './api/rest.ts';
+import type { GrpcServer } from './api/grpc.ts';
+import type { ExplorerServer } from './explorer/server.ts';
 import { Snapshots, snapshotsDir } from './snapshots/index.ts';
 
 export interface NodeOptions {
@@ -148,10 +149,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     let p2p: P2pService | undefined;
     if (config.p2pEnabled) {
       const chainId = app.chainId || (await readGenesis(opts.home)).chain_id;
+      const { P2pService } = await import('./p2p/service.ts');
       p2p = await run(new P2pService({ home: opts.home, app, logger: componentLogger(opts.logger, 'p2p'), listen: config.p2pListen, bootstrap: config.p2pBootstrap, chainId }));
     }
     const watcherOptions = config.watcherEnabled ? await nodeWatcherOptions(opts, config, app, p2p, cometbft) : undefined;
-    const watcher = watcherOptions === undefined ? undefined : await run(new WatcherService(watcherOptions));
+    const watcher = watcherOptions === undefined ? undefined : await run(new (await import('./watcher/service.ts')).WatcherService(watcherOptions));
     let metrics: MetricsServer | undefined;
     if (nodeMetrics !== undefined) {
       nodeMetrics.addParts({ p2p, watcher });
@@ -166,6 +168,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     if (config.apiEnabled || config.grpcEnabled) {
       const queries = await apiQueries(opts, config, app, cometbft);
       if (config.apiEnabled) {
+        const { RestServer } = await import('./api/rest.ts');
         const { host, port } = apiHostPort(config.apiAddress);
         api = await run(
           new RestServer({
@@ -184,6 +187,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       }
       if (config.grpcEnabled) {
         const { host, port } = parseHostPort(config.grpcAddress, 'app.toml [grpc] address');
+        const { GrpcServer } = await import('./api/grpc.ts');
         grpc = await run(new GrpcServer({ host, port, queries, logger: componentLogger(opts.logger, 'grpc'), maxRecvMsgSize: config.grpcMaxRecvMsgSize, maxConnectionIdleMs: config.grpcMaxConnectionIdleSeconds * 1000 }));
         opts.logger.info('gRPC', { address: grpc.address });
       }
@@ -192,6 +196,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     if (config.explorerEnabled && api !== undefined) {
       const { host, port } = parseHostPort(config.explorerAddress, 'app.toml [explorer] address');
       const psql = config.explorerPsql === '' ? undefined : { url: config.explorerPsql, chainId: app.chainId || (await readGenesis(opts.home)).chain_id };
+      const { ExplorerServer } = await import('./explorer/server.ts');
       explorer = await run(new ExplorerServer({ host, port, rest: api.url, logger: componentLogger(opts.logger, 'explorer'), ...(psql === undefined ? {} : { psql }) }));
       opts.logger.info('explorer', { url: explorer.url });
     }
@@ -237,6 +242,7 @@ async function nodeWatcherOptions(opts: NodeOptions, config: AppConfig, app: Cai
     rpcUrl = rpcUrlFromLaddr(laddr);
   }
   const keyFile = resolve(opts.home, config.watcherKeyFile);
+  const { loadOrCreateWatcherKey } = await import('./watcher/key.ts');
   const { key, created } = await loadOrCreateWatcherKey(keyFile);
   if (created) opts.logger.info('watcher: created a new key', { file: keyFile });
   const availability = config.availabilityValidator === '' ? {} : { availability: { validator: config.availabilityValidator, probeIntervalMs: config.availabilityProbeIntervalMs } };
@@ -257,6 +263,7 @@ async function apiQueries(opts: NodeOptions, config: AppConfig, app: CairnApp, c
   }
   const timeoutMs = config.apiTimeoutSeconds * 1000;
   const abciQuery = (req: Parameters<CairnApp['query']>[0]) => app.query(req);
+  const { nodeServices } = await import('./api/node-services.ts');
   const services = rpcUrl === undefined ? new Map() : nodeServices({ rpcUrl, consensusPrefix: `${app.addresses.prefix}valcons`, abciQuery, timeoutMs });
   return new ApiQueries({ abciQuery, services, timeoutMs });
 }

@@ -3,7 +3,7 @@
 // auth's account types. Used by the CLI, the node's own signers (the watcher's challenges and
 // forgery reports, availability reports), wallets and tests.
 import { Registry } from '@cosmjs/proto-signing';
-import { AminoTypes, type AminoConverters } from '@cosmjs/stargate';
+import type { AminoConverters } from '@cosmjs/stargate';
 import { type AminoMessage, type AnyResolver, aminoConverters, anyResolver } from './amino.ts';
 // Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
 import '../proto/cosmjs-int64.ts';
@@ -68,12 +68,7 @@ export const CAIRN_AMINO: readonly AminoMessage[] = [
 export const cairnAminoResolver: AnyResolver = anyResolver(CAIRN_AMINO);
 
 /** CosmJS AminoConverters for every message: `new AminoTypes(cairnAminoConverters())`, or pass
- * `aminoTypes: cairnAminoTypes()` to SigningStargateClient. */
+ * `aminoTypes: cairnAminoTypes()` (sdk/cosmjs-amino-types.ts) to SigningStargateClient. */
 export function cairnAminoConverters(): AminoConverters {
   return aminoConverters(CAIRN_AMINO, cairnAminoResolver);
-}
-
-/** A new AminoTypes of every message (what SigningStargateClient's `aminoTypes` option takes). */
-export function cairnAminoTypes(): AminoTypes {
-  return new AminoTypes(cairnAminoConverters());
 }

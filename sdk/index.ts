@@ -44,7 +44,8 @@ export { BATCH_DOMAIN, batchSignBytes, signBatch, signBatchAsPayer, signedLedger
 export { type SampleParams, sampleIndices, sampleSize } from './receipts/sample.ts';
 
 // The modules' client faces: type URLs, EncodeObject builders, CosmJS registry and query extensions.
-export { CAIRN_AMINO, cairnAminoConverters, cairnAminoResolver, cairnAminoTypes, cairnRegistry } from './cosmjs-registry.ts';
+export { CAIRN_AMINO, cairnAminoConverters, cairnAminoResolver, cairnRegistry } from './cosmjs-registry.ts';
+export { cairnAminoTypes } from './cosmjs-amino-types.ts';
 export { type AminoMessage, type AminoSchema, aminoConverters } from './amino.ts';
 export { type TypedEncodeObject } from './messages.ts';
 export { type AbciQuery } from './queries.ts';

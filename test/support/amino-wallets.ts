@@ -6,7 +6,8 @@ import { SigningStargateClient, makeMultisignedTx, type SignerData, type StdFee 
 import type { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { cairnAminoTypes, cairnRegistry } from '../../sdk/cosmjs-registry.ts';
+import { cairnRegistry } from '../../sdk/cosmjs-registry.ts';
+import { cairnAminoTypes } from '../../sdk/cosmjs-amino-types.ts';
 import { MNEMONICS } from './wallets.ts';
 
 // CosmJS 0.39's fromBech32 defaults its length limit to Infinity, which @scure/base 2.4 (the
