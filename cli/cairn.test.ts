@@ -1,6 +1,6 @@
 // Runs the real `cairn` entry point as a child process.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,20 @@ describe('the cairn executable', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^Error: no key named 'nobody' in the test keyring at .*: see `cairn keys list`/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('keeps the stripped TypeScript in the user cache directory and answers the same from it, without warnings', async () => {
+    const cache = join(home, 'xdg-cache');
+    const cold = await cairn(['--help'], { XDG_CACHE_HOME: cache });
+    const dir = join(cache, 'cairn', `strip-${process.version}`);
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.endsWith('.js')).length).toBeGreaterThan(10);
+    expect((await stat(dir)).mode & 0o077).toBe(0);
+    const warm = await cairn(['--help'], { XDG_CACHE_HOME: cache });
+    expect(cold.code).toBe(0);
+    expect(warm).toEqual(cold);
+    expect(warm.stderr).toBe('');
+    expect(await readdir(dir)).toEqual(files);
   });
 
   it('lists the commands when run bare', async () => {
