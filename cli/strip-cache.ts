@@ -29,7 +29,7 @@ export function useStripCache(dir: string = stripCacheDir()): void {
     load(url, context, nextLoad) {
       const loaded = nextLoad(url, context);
       if (loaded.format !== 'module-typescript' || loaded.source === undefined) return loaded;
-      const source = typeof loaded.source === 'string' ? loaded.source : Buffer.from(loaded.source).toString('utf8');
+      const source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
       const file = join(dir, `${createHash('sha256').update(source).digest('hex')}.js`);
       try {
         return { format: 'module', source: readFileSync(file, 'utf8') };
