@@ -3,6 +3,7 @@
 // sequence (32), signature (4: either sign mode, single or multisig keys, signatures.ts), then sequence increment. They run before any message executes and
 // their writes (fee, sequence, pubkey) stand even when a message later fails.
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { AccountKeeper } from './keeper.ts';
 import type { BankApi } from '../bank/api.ts';
 import { FEE_COLLECTOR } from './keys.ts';
@@ -118,7 +119,7 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
     const base: BaseAccount = { ...account.base };
 
     // The first tx of an account carries its pubkey; it must hash to the signer's address.
-    let pubkey = base.pubKey === undefined ? undefined : decodeAccountPubKey(base.pubKey, signerName(signer, i));
+    let pubkey = base.pubKey === undefined ? undefined : storedKeyOf(base.pubKey, signer, i);
     const offered = offeredKeys[i];
     if (offered !== undefined) {
       if (!equal(addressOf(offered), address)) {
@@ -171,6 +172,19 @@ function offeredKeysOf(tx: DecodedTx): readonly (AccountPubKey | undefined)[] {
     keptOfferedKeys.set(tx, keys);
   }
   return keys;
+}
+
+// An account's stored key, decoded once per decoded account (AccountKeeper shares one frozen
+// Account, and so one key Any, per stored value).
+const keptStoredKeys = new WeakMap<Any, AccountPubKey>();
+
+function storedKeyOf(any: Any, signer: string, index: number): AccountPubKey {
+  let pk = keptStoredKeys.get(any);
+  if (pk === undefined) {
+    pk = decodeAccountPubKey(any, signerName(signer, index));
+    keptStoredKeys.set(any, pk);
+  }
+  return pk;
 }
 
 function addressOf(pk: AccountPubKey): Uint8Array {

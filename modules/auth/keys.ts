@@ -12,8 +12,9 @@ export const PREFIX = utf8.encode('auth/');
 
 const key = (b: number): Uint8Array => Uint8Array.of(...PREFIX, b);
 
-/** Accounts as google.protobuf.Any (BaseAccount or ModuleAccount), exactly what the Account query returns. */
-export const accounts = new Map(key(0x01), lengthPrefixedBytes, protoCodec(Any));
+/** How an account is stored: the Any (BaseAccount, ModuleAccount or a vesting account), exactly what the Account query returns. */
+export const accountCodec = protoCodec(Any);
+export const accounts = new Map(key(0x01), lengthPrefixedBytes, accountCodec);
 export const nextAccountNumber = new Item(key(0x02), {
   encode: (v: bigint) => u64Key.encode(v),
   decode: (b: Uint8Array) => u64Key.decode(b),
