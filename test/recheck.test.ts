@@ -59,4 +59,15 @@ describe('ReCheckTx after a block', () => {
     expect(dropped.code).toBe(5);
     expect(dropped.log).toContain('insufficient funds');
   });
+
+  it('answers a recheck with the code and gas of a check, without the events nobody reads', async () => {
+    const { chain, accountNumber } = await chainWith(1_000_000n);
+    const tx = await send(accountNumber, 0n, '1');
+    const checked = await chain.checkTx(tx);
+    expect(checked.events.map((e) => e.type)).toContain('tx');
+    await chain.block();
+    const rechecked = await chain.checkTx(tx, true);
+    expect({ code: rechecked.code, gasWanted: rechecked.gasWanted, gasUsed: rechecked.gasUsed }).toEqual({ code: 0, gasWanted: checked.gasWanted, gasUsed: checked.gasUsed });
+    expect(rechecked.events).toEqual([]);
+  });
 });

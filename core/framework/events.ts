@@ -23,3 +23,9 @@ export class EventSink {
     this.events.push(...events);
   }
 }
+
+/** Keeps nothing: for a ReCheckTx, whose events nobody reads (CometBFT keeps or drops the tx on its code). */
+export class DiscardedEvents extends EventSink {
+  override emit(): void {}
+  override append(): void {}
+}

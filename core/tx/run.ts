@@ -8,7 +8,7 @@ import type { KVStore } from '../store/types.ts';
 import type { AddressCodec } from '../framework/address.ts';
 import type { BlockInfo, Context, ExecMode } from '../framework/context.ts';
 import { AppError, INTERNAL_CODE } from '../framework/errors.ts';
-import { EventSink } from '../framework/events.ts';
+import { DiscardedEvents, EventSink } from '../framework/events.ts';
 import { GasKVStore, GasMeter, UNLIMITED_GAS } from '../framework/gas.ts';
 import type { DecodedTx } from './decode.ts';
 
@@ -46,7 +46,7 @@ export async function runTx(bytes: Uint8Array, parent: KVStore, block: BlockInfo
   const gasWanted = mode === 'simulate' ? UNLIMITED_GAS : tx.authInfo.fee!.gasLimit;
   const gas = new GasMeter(gasWanted);
   const anteBranch = branch(parent);
-  const anteEvents = new EventSink();
+  const anteEvents = mode === 'recheck' ? new DiscardedEvents() : new EventSink();
   const anteCtx = context(anteBranch, gas, anteEvents, block, mode, env);
   try {
     for (const m of tx.msgs) m.handler.validate(m.msg, anteCtx);
