@@ -74,10 +74,16 @@ import { govAccount } from '../core/framework/authority.ts';
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import * as appKeys from './app-keys.ts';
 import { Restore, SNAPSHOT_FORMAT, SnapshotFormatError, type Snapshots, openNow } from './snapshots/index.ts';
+import { releaseFreedMemory } from './memory.ts';
 
 export const APP_VERSION = 1n;
 export const APP_NAME = 'cairn';
 export const SOFTWARE_VERSION = '0.1.0';
+/**
+ * An app_state this big (~10k accounts) leaves hundreds of MiB of emptied heap after InitChain and the
+ * Commit that writes it; a smaller one too little to pay for a last-resort collection.
+ */
+const BIG_GENESIS_BYTES = 4 * 2 ** 20;
 
 export interface AppOptions {
   readonly store: CommitStore;
@@ -172,6 +178,8 @@ export class CairnApp implements AbciApplication {
   readonly #snapshots: Snapshots | undefined;
   /** The snapshot being restored (state sync), between OfferSnapshot and its last chunk. */
   #restore: Restore | undefined;
+  /** Set by the InitChain of a big genesis: the first Commit, which writes it, then releases the memory both used. */
+  #releaseAfterCommit = false;
 
   constructor(opts: AppOptions) {
     this.store = opts.store;
@@ -302,6 +310,7 @@ export class CairnApp implements AbciApplication {
     if (this.store.lastHeight !== 0n) throw new Error(`InitChain called on a store at height ${this.store.lastHeight}`);
     const genesis = parseAppState(req.appStateBytes);
     const validated = validateGenesis(this.modules, genesis);
+    this.#releaseAfterCommit = req.appStateBytes.length >= BIG_GENESIS_BYTES;
     this.#chainId = req.chainId;
     this.#addresses = new AddressCodec(validated.bech32Prefix);
     const ctx = this.#blockContext({ chainId: req.chainId, height: req.initialHeight - 1n, time: req.time ?? { seconds: 0n, nanos: 0 } }, new EventSink());
@@ -426,6 +435,10 @@ export class CairnApp implements AbciApplication {
     this.#finalizedHeight = undefined;
     this.#checkState = branch(readOnly(this.store.committed));
     this.#consensusParams = await storedParams(this.store.committed);
+    if (this.#releaseAfterCommit) {
+      this.#releaseAfterCommit = false;
+      releaseFreedMemory();
+    }
     return { retainHeight: 0n };
   }
 
