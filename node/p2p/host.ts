@@ -76,6 +76,14 @@ const MAX_STRUCK_PEERS = 4096;
 
 
 const GRAYLIST = -80;
+/**
+ * The least time libp2p's connection monitor gives its ping (every 10 s) before it aborts the
+ * connection; its default, 5 s, was too short under load: the ping's stream opens behind whatever
+ * a link is carrying (a 4 MiB batch is 64 noise frames, each read on a turn of a busy event loop),
+ * and a bench at load 14 saw every link of its line aborted at once mid-batch and the next batch,
+ * published while no peer was connected, reach nobody. A dead peer is still dropped within ~40 s.
+ */
+const PING_TIMEOUT_MS = 30_000;
 /** Accepted messages that may wait to be stored and delivered before validation waits for them. */
 const MAX_AFTER_ACCEPT = 32;
 
@@ -157,6 +165,7 @@ export class P2pHost {
       ...(this.#opts.privateKey === undefined ? {} : { privateKey: this.#opts.privateKey }),
       addresses: { listen: [...this.#opts.listen] },
       transports: [tcp()],
+      connectionMonitor: { pingTimeout: { minTimeout: PING_TIMEOUT_MS } },
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       services: {
