@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { startAbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
 import { readConfigValue } from './cometbft/config.ts';
-import { type CometbftProcess, rpcUrlFromLaddr, startCometbft } from './cometbft/process.ts';
+import { type CometbftProcess, repairIndex, rpcUrlFromLaddr, startCometbft } from './cometbft/process.ts';
 import { type AppConfig, apiHostPort, parseHostPort, readAppConfig } from './config.ts';
 import { type Logger, componentLogger } from './log.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
@@ -105,8 +105,15 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await part.start();
     return part;
   };
+  let indexRepair: Promise<void> | undefined;
   try {
     if (!fresh) await preflight(opts, config, store.lastHeight === 0n);
+    // After a crash CometBFT's tx index is repaired before it starts (node/cometbft/process.ts). That
+    // touches only CometBFT's databases, so it runs while the app loads and listens, not after.
+    const cometbftLog = opts.cometbftLog ?? join(opts.home, 'cometbft.log');
+    indexRepair = opts.withCometbft ? repairIndex({ home: opts.home, logFile: cometbftLog, appHeight: store.lastHeight }) : undefined;
+    // Awaited by startCometbft; should the start fail before that, the catch below waits for it.
+    void indexRepair?.catch(() => {});
     const snapshots = new Snapshots({ dir: snapshotsDir(opts.home), interval: config.snapshotInterval, keepRecent: config.snapshotKeepRecent, logger: componentLogger(opts.logger, 'snapshots') });
     await snapshots.open();
     started.push(snapshots);
@@ -137,9 +144,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     if (opts.withCometbft) {
       cometbft = await startCometbft({
         home: opts.home,
-        logFile: opts.cometbftLog ?? join(opts.home, 'cometbft.log'),
+        logFile: cometbftLog,
         extraArgs: [`--proxy_app=${server.address}`],
-        appHeight: store.lastHeight,
+        ...(indexRepair === undefined ? {} : { indexRepair }),
         // On a new chain CometBFT's RPC answers only after InitChain, which takes more than the usual
         // 30 s on a genesis of 100k accounts on a busy machine (bench/state.ts).
         ...(store.lastHeight === 0n ? { readyTimeoutMs: 10 * 60_000 } : {}),
@@ -218,6 +225,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     };
   } catch (err) {
     await stop();
+    await indexRepair?.catch(() => {});
     throw err;
   }
 }

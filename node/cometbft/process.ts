@@ -24,6 +24,9 @@ export interface StartCometbftOptions {
   readyTimeoutMs?: number;
   // The app's committed height, when known: after a crash only the blocks near it are re-indexed.
   appHeight?: bigint;
+  // The index repair after a crash, already started by the caller with repairIndex() so that it ran
+  // while the app started (it touches only CometBFT's databases): awaited instead of run here.
+  indexRepair?: Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -146,13 +149,36 @@ async function readLogTail(logFile: string | undefined, maxLines = 40): Promise<
   }
 }
 
-export async function startCometbft(opts: StartCometbftOptions): Promise<CometbftProcess> {
-  const { home } = opts;
-  const extraArgs = opts.extraArgs ?? [];
+/**
+ * The tx index repair `startCometbft` runs first (repairIndexAfterCrash), its output where CometBFT's
+ * goes. Exported so a caller can start it earlier, alongside the app's own start, and hand the
+ * promise to startCometbft as `indexRepair`.
+ */
+export async function repairIndex(opts: Pick<StartCometbftOptions, 'home' | 'logFile' | 'inheritOutput' | 'appHeight'>): Promise<void> {
+  const binary = installedBinary();
+  if (opts.inheritOutput === true) return repairIndexAfterCrash(binary, opts.home, opts.appHeight, 'inherit');
+  const logFile = opts.logFile ?? join(opts.home, 'cometbft.log');
+  await mkdir(dirname(logFile), { recursive: true });
+  const fd = openSync(logFile, 'a');
+  try {
+    await repairIndexAfterCrash(binary, opts.home, opts.appHeight, fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function installedBinary(): string {
   const binary = cometbftBinary();
   if (!existsSync(binary)) {
     throw new CometbftNotInstalledError(`CometBFT is not installed at ${binary}. Run \`node scripts/setup.ts\`.`);
   }
+  return binary;
+}
+
+export async function startCometbft(opts: StartCometbftOptions): Promise<CometbftProcess> {
+  const { home } = opts;
+  const extraArgs = opts.extraArgs ?? [];
+  const binary = installedBinary();
   const laddr = flagValue(extraArgs, '--rpc.laddr') ?? (await readConfigValue(home, 'rpc', 'laddr'));
   if (typeof laddr !== 'string') throw new RangeError(`${home}/config/config.toml has no [rpc] laddr`);
   const rpcUrl = rpcUrlFromLaddr(laddr);
@@ -162,15 +188,14 @@ export async function startCometbft(opts: StartCometbftOptions): Promise<Cometbf
   let logFile: string | undefined;
   let child: ChildProcess;
   const running = join(home, 'data', RUNNING_FILE);
+  await (opts.indexRepair ?? repairIndex(opts));
   if (opts.inheritOutput === true) {
-    await repairIndexAfterCrash(binary, home, opts.appHeight, 'inherit');
     child = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   } else {
     logFile = opts.logFile ?? join(home, 'cometbft.log');
     await mkdir(dirname(logFile), { recursive: true });
     const fd = openSync(logFile, 'a');
     try {
-      await repairIndexAfterCrash(binary, home, opts.appHeight, fd);
       writeSync(fd, `${MARKER}cometbft ${args.join(' ')} at ${new Date().toISOString()} ---\n`);
       // The child writes straight into the file, so its output survives even if this process dies.
       child = spawn(binary, args, { stdio: ['ignore', fd, fd] });
