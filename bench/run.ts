@@ -7,7 +7,7 @@
 //     receipts (bench/receipts.ts) and the operator gateway (bench/gateway.ts).
 //
 // Options: --rates 250,500,1000,1500,2000  --seconds 10  --accounts 2000  --in-flight 1000
-//          --block-ms 1000  --indexer kv|null  --no-micro  --keep-home  --profile <dir> (a V8 CPU profile of this
+//          --block-ms 1000  --tx-gas 80000  --indexer kv|null  --no-micro  --keep-home  --profile <dir> (a V8 CPU profile of this
 //          process, i.e. the app, per phase: sending and draining only)
 // Bounded: each phase sends for --seconds, then waits at most DRAIN_LIMIT_MS for the mempool to
 // empty; a phase that cannot drain ends the run, and no phase starts after PHASES_BUDGET_MS.
@@ -31,7 +31,7 @@ import { type LoadPhase, type LoadReport, NOT_SENT, RPC_ERROR, TRANSPORT_ERROR, 
 import type { AppOnlyFigures } from './app-only.ts';
 import { AppProbe, type BlockStat, type MethodTotals, type ProbeTotals, diffTotals, threadCpuMs } from './probe.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
-import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
+import { BENCH_GAS, type BenchAccount, makeAccounts, signSend } from './txs.ts';
 
 const DRAIN_LIMIT_MS = 25_000;
 /** Phases that would start after this much of the throughput part are skipped (the run stays ~3 min). */
@@ -49,6 +49,7 @@ const { values: opt } = parseArgs({
     accounts: { type: 'string', default: '2000' },
     'in-flight': { type: 'string', default: '1000' },
     'block-ms': { type: 'string', default: '1000' },
+    'tx-gas': { type: 'string' },
     'no-micro': { type: 'boolean', default: false },
     'keep-home': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -60,6 +61,8 @@ const SECONDS = Number(opt.seconds);
 const ACCOUNTS = Number(opt.accounts);
 const IN_FLIGHT = Number(opt['in-flight']);
 const BLOCK_MS = Number(opt['block-ms']);
+/** The gas each send declares; under the 100 M block gas limit the default 80,000 packs 1,250 a block. */
+const TX_GAS = opt['tx-gas'] === undefined ? BENCH_GAS : BigInt(opt['tx-gas']);
 const INDEXER = opt.indexer === 'null' ? 'null' : 'kv';
 
 // Only warnings and errors from the node: its info lines would interleave with the tables.
@@ -257,7 +260,7 @@ function signPhase(accounts: BenchAccount[], count: number, chainId: string, mem
     const to = accounts[(i + 1) % accounts.length] as BenchAccount;
     const sequence = nextSequence[i] as bigint;
     nextSequence[i] = sequence + 1n;
-    const tx = signSend({ from, to: to.address, amount: 1n, memo, sequence, chainId });
+    const tx = signSend({ from, to: to.address, amount: 1n, memo, sequence, chainId, gas: TX_GAS });
     txs.push(Buffer.from(tx).toString('base64'));
     hashes.push(sha256Hex(tx));
   }
@@ -443,7 +446,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 function printThroughput(results: readonly PhaseResult[], blocks: readonly BlockStat[], probe: { outcomes: ReadonlyMap<string, { code: number; committedAt: number }> }): void {
   const all = results.map((r) => ({ r, f: figures(r, probe, blocks) }));
   console.log(
-    `\n## Bank sends through one validator (${SECONDS} s per rate, timeout_commit ${BLOCK_MS} ms, ≤ ${IN_FLIGHT} requests in flight, ${ACCOUNTS} senders, tx indexer ${INDEXER})\n`,
+    `\n## Bank sends through one validator (${SECONDS} s per rate, timeout_commit ${BLOCK_MS} ms, ${fmt(Number(TX_GAS))} gas declared per send, ≤ ${IN_FLIGHT} requests in flight, ${ACCOUNTS} senders, tx indexer ${INDEXER})\n`,
   );
   console.log(
     table(

@@ -49,6 +49,8 @@ export interface SendSpec {
   readonly memo: string;
   readonly sequence: bigint;
   readonly chainId: string;
+  /** The gas the tx declares (default BENCH_GAS): blocks are packed by it. */
+  readonly gas?: bigint;
 }
 
 export const BENCH_FEE = { denom: 'ucairn', amount: '5000' } as const;
@@ -71,7 +73,7 @@ export function signSend(s: SendSpec): Uint8Array {
           sequence: s.sequence,
         },
       ],
-      fee: { amount: [BENCH_FEE], gasLimit: BENCH_GAS },
+      fee: { amount: [BENCH_FEE], gasLimit: s.gas ?? BENCH_GAS },
     }),
   ).finish();
   const signBytes = SignDoc.encode({ bodyBytes, authInfoBytes, chainId: s.chainId, accountNumber: s.from.accountNumber }).finish();
