@@ -122,9 +122,15 @@ export class ClaimStore {
     }
     const writes: { type: 'put'; key: Uint8Array; value: Uint8Array }[] = [];
     const lookup = async ({ receipt, seen }: (typeof leaves)[number], i: number): Promise<void> => {
-      const prefix = receiptPrefix(receipt);
+      // receiptPrefix(receipt), from the prefix the leaves share: 10,000 leaves a batch.
+      const id = receipt.receiptId;
+      if (id.length > 255) throw new RangeError(`a key part of ${id.length} bytes is too long`);
+      const prefix = Buffer.allocUnsafe(shared.length + 1 + id.length);
+      shared.copy(prefix);
+      prefix[shared.length] = id.length;
+      prefix.set(id, shared.length + 1);
       let known = false;
-      if (claimed === undefined || claimed.has(Buffer.from(prefix.subarray(shared.length)).toString('latin1'))) {
+      if (claimed === undefined || claimed.has(prefix.toString('latin1', shared.length))) {
         for (const [k, v] of await this.#db.iterator({ gte: prefix, lt: after(prefix) }).all()) {
           if (k.length !== prefix.length + 16) continue;
           const view = new DataView(k.buffer, k.byteOffset + prefix.length, 16);
@@ -134,7 +140,13 @@ export class ClaimStore {
           else out[i]!.push({ batchId, index, claim: Claim.decode(v) });
         }
       }
-      if (!known || seen.claim.receipt !== undefined) writes.push({ type: 'put', key: Buffer.concat([prefix, u64(seen.batchId), u64(seen.index)]), value: Claim.encode(seen.claim).finish() });
+      if (!known || seen.claim.receipt !== undefined) {
+        const key = Buffer.allocUnsafe(prefix.length + 16);
+        prefix.copy(key);
+        key.writeBigUInt64BE(seen.batchId, prefix.length);
+        key.writeBigUInt64BE(seen.index, prefix.length + 8);
+        writes.push({ type: 'put', key, value: Claim.encode(seen.claim).finish() });
+      }
     };
     for (let start = 0; start < leaves.length; start += LOOKUPS_AT_ONCE) {
       await Promise.all(leaves.slice(start, start + LOOKUPS_AT_ONCE).map((leaf, k) => lookup(leaf, start + k)));
