@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommitStore } from './commit-store.ts';
 import { CommitInProgressError, InvalidHeightError, StoreClosedError, VersionUnavailableError } from './errors.ts';
-import { decodeMeta, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_NODE, T_ORPHANS, T_VERSION } from './layout.ts';
+import { decodeMeta, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_LATEST, T_NODE, T_ORPHANS, T_VERSION } from './layout.ts';
 import { collect, dec, enc, hex, keyStr, modelRange, readAll, referenceRoot, tempDir } from '../../test/support/store.ts';
 import type { Model } from '../../test/support/store.ts';
 import { writeBlock } from '../../test/support/store-blocks.ts';
@@ -23,7 +23,7 @@ function dir(): string {
   return d.path;
 }
 
-async function open(path: string, opts: { keepRecent?: number; pruneInterval?: number; nodeCacheSize?: number; readCacheSize?: number } = {}): Promise<CommitStore> {
+async function open(path: string, opts: { keepRecent?: number; pruneInterval?: number; nodeCacheSize?: number; readCacheSize?: number; firstCommitBatchOps?: number } = {}): Promise<CommitStore> {
   const store = await CommitStore.open({ path, ...opts });
   cleanups.push(() => store.close());
   return store;
@@ -185,6 +185,50 @@ describe('commit store on LevelDB', () => {
     writeBlock(again.working, 2n);
     await again.commit(2n);
     expect(referenceRoot(await readAll(again.committed))).toEqual(again.lastAppHash);
+  });
+
+  it('writes its first commit (a genesis) in pieces that read back as one batch would, and wipes the pieces of an interrupted one at the next open', async () => {
+    const te = new TextEncoder();
+    const genesis = (store: CommitStore): void => {
+      for (let i = 0; i < 500; i++) store.working.set(te.encode(`acct/${i}`), te.encode(`balance ${i}`));
+    };
+    const reference = await CommitStore.memory();
+    genesis(reference);
+    const root = await reference.commit(1n);
+
+    // Pieces of 7 ops: a first commit of ~2,000 ops in ~300 batches, its meta in the last.
+    const path = dir();
+    const pieces = await CommitStore.open({ path, firstCommitBatchOps: 7 });
+    genesis(pieces);
+    expect(hex(await pieces.commit(1n))).toBe(hex(root));
+    writeBlock(pieces.working, 2n);
+    writeBlock(reference.working, 2n);
+    expect(hex(await pieces.commit(2n))).toBe(hex(await reference.commit(2n)));
+    await pieces.close();
+    const reopened = await open(path);
+    expect(reopened.lastHeight).toBe(2n);
+    sameModel(await readAll(reopened.committed), await readAll(reference.committed));
+    sameModel(await readAll(reopened.at(1n)), await readAll(reference.at(1n)));
+
+    // A first commit cut short: some of its pieces landed, not the meta. A different genesis follows.
+    const cut = dir();
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(cut, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    const half = await CommitStore.memory();
+    genesis(half);
+    await half.commit(1n);
+    for (const [k, v] of await readAll(half.committed)) await db.put(Uint8Array.from([T_LATEST, ...Buffer.from(k, 'latin1')]), v);
+    await db.put(Uint8Array.from([T_NODE, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]), Uint8Array.of(1, 2, 3));
+    await db.close();
+    const resumed = await open(cut, { readCacheSize: 0 });
+    expect(resumed.lastHeight).toBe(0n);
+    expect(await readAll(resumed.committed)).toEqual(new Map());
+    resumed.working.set(te.encode('acct/other'), te.encode('1'));
+    const fresh = await CommitStore.memory();
+    fresh.working.set(te.encode('acct/other'), te.encode('1'));
+    expect(hex(await resumed.commit(1n))).toBe(hex(await fresh.commit(1n)));
+    expect(await resumed.working.get(te.encode('acct/7'))).toBeUndefined();
+    sameModel(await readAll(resumed.committed), await readAll(fresh.committed));
   });
 
   it('recovers the exact state of its last commit after being killed at a random instant', async () => {

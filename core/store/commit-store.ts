@@ -58,6 +58,8 @@ export interface StoreOptions {
   nodeCacheSize?: number;
   /** Latest values (or their absence) kept in memory for reads of current state (LRU by count). */
   readCacheSize?: number;
+  /** Ops per LevelDB batch when the first commit (a genesis, a restored snapshot) is written in pieces. */
+  firstCommitBatchOps?: number;
 }
 
 export interface StoreProof {
@@ -70,6 +72,13 @@ export const DEFAULT_PRUNE_INTERVAL = 10;
 export const DEFAULT_NODE_CACHE_SIZE = 50_000;
 /** The accounts, balances and params of several thousand active accounts: about 5 MiB. */
 export const DEFAULT_READ_CACHE_SIZE = 20_000;
+/**
+ * The first commit holds the whole initial state (a genesis of 100k accounts is ~1M ops). Built and
+ * written as one batch, its buffers and LevelDB's copy of them peaked at ~1 GiB of small native
+ * blocks that glibc kept after they were freed; in pieces of this many ops, each piece reuses the
+ * last one's memory (bench/README.md, memory).
+ */
+export const DEFAULT_FIRST_COMMIT_BATCH_OPS = 20_000;
 
 const EMPTY_META: Meta = { height: 0n, earliest: 0n, retained: 0n, appHash: ZERO_HASH };
 
@@ -78,6 +87,7 @@ interface Settings {
   readonly pruneInterval: number;
   readonly nodeCacheSize: number;
   readonly readCacheSize: number;
+  readonly firstCommitBatchOps: number;
 }
 
 function settings(opts: Omit<StoreOptions, 'path'>): Settings {
@@ -92,6 +102,7 @@ function settings(opts: Omit<StoreOptions, 'path'>): Settings {
     pruneInterval: int(opts.pruneInterval, 'pruneInterval', 1, DEFAULT_PRUNE_INTERVAL),
     nodeCacheSize: int(opts.nodeCacheSize, 'nodeCacheSize', 0, DEFAULT_NODE_CACHE_SIZE),
     readCacheSize: int(opts.readCacheSize, 'readCacheSize', 0, DEFAULT_READ_CACHE_SIZE),
+    firstCommitBatchOps: int(opts.firstCommitBatchOps, 'firstCommitBatchOps', 1, DEFAULT_FIRST_COMMIT_BATCH_OPS),
   };
 }
 
@@ -184,6 +195,9 @@ export class CommitStore {
     try {
       const raw = backend.getSync(META_KEY);
       const meta = raw === undefined ? EMPTY_META : decodeMeta(raw);
+      // No commit landed, yet the database holds entries: the pieces of a first commit that was
+      // interrupted (its meta is written last). Nothing refers to them; they go before anything reads.
+      if (raw === undefined) await wipe(backend, s.firstCommitBatchOps);
       let root: Child | null = null;
       if (meta.height > 0n) {
         const v = backend.getSync(versionedKey(T_VERSION, meta.height));
@@ -396,6 +410,8 @@ export class CommitStore {
 
   /** The latest table's value of `key` (ks: its key string), through the read cache; callers get their own copy. */
   #readLatest(key: Uint8Array, ks: string): Uint8Array | undefined {
+    // Nothing is committed before the first commit lands, which may be written in several batches.
+    if (this.#meta.height === 0n) return undefined;
     const hit = this.#latest.get(ks);
     if (hit !== undefined) return hit === null ? undefined : hit.slice();
     const value = latestGet(this.#backend, key);
@@ -406,7 +422,7 @@ export class CommitStore {
   #latestIterate(range: Range): AsyncIterable<Entry> {
     this.#assertUsable();
     const bounds = normalizeRange(range);
-    if (bounds.empty) return emptyIterable();
+    if (bounds.empty || this.#meta.height === 0n) return emptyIterable();
     return latestEntries(this.#backend, bounds);
   }
 
@@ -453,8 +469,20 @@ export class CommitStore {
     try {
       this.#applyDirty();
       const root = this.#workingRoot;
-      const ops: BatchOp[] = [];
-      const fresh = persistNew(root, height, ops);
+      let ops: BatchOp[] = [];
+      // The first commit goes in pieces (its meta in the last one, so an interrupted one is wiped at the
+      // next open); every later one in one atomic batch, as the latest table must never hold half a block.
+      const piece = previousMeta.height === 0n ? this.#settings.firstCommitBatchOps : Infinity;
+      const flush = async (): Promise<void> => {
+        if (ops.length < piece) return;
+        await this.#backend.write(ops);
+        ops = [];
+      };
+      const fresh = persistNew(root, height);
+      for (const [seq, node] of fresh.entries()) {
+        ops.push({ type: 'put', key: nodeKey(height, seq), value: encodeNode(node) });
+        await flush();
+      }
 
       const orphans = this.#orphans;
       if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: concatBytes(...orphans.map(idBytes)) });
@@ -469,6 +497,7 @@ export class CommitStore {
         else ops.push({ type: 'put', key: tableKey(T_LATEST, c.key), value: final.value });
         ops.push({ type: 'put', key: historyKey(c.key, height), value: encodeHistoryValue(final.value) });
         changes.push({ key: c.key, prev: c.prev, deleted: final.value === null });
+        await flush();
       }
       if (changes.length > 0) ops.push({ type: 'put', key: versionedKey(T_CHANGES, height), value: encodeChanges(changes) });
       ops.push({ type: 'put', key: versionedKey(T_VERSION, height), value: encodeRoot(root) });
@@ -523,23 +552,35 @@ export class CommitStore {
   }
 }
 
-/** Gives every in-memory node an id (version, seq), children first, and queues its write. */
-function persistNew(root: Child | null, height: bigint, ops: BatchOp[]): TreeNode[] {
+/** Gives every in-memory node an id (version, seq), children first; the node of seq i is fresh[i]. */
+function persistNew(root: Child | null, height: bigint): TreeNode[] {
   const fresh: TreeNode[] = [];
-  let seq = 0;
   const visit = (c: Child): void => {
     if (c.t === STUB || c.id !== undefined) return;
     if (c.t === INNER) {
       visit(c.l);
       visit(c.r);
     }
-    const key = nodeKey(height, seq++);
-    c.id = key.toString('latin1', 1);
-    ops.push({ type: 'put', key, value: encodeNode(c) });
+    c.id = nodeKey(height, fresh.length).toString('latin1', 1);
     fresh.push(c);
   };
   if (root !== null) visit(root);
   return fresh;
+}
+
+/** Deletes every entry, `piece` at a time. */
+async function wipe(backend: Backend, piece: number): Promise<void> {
+  for (;;) {
+    const cursor = backend.cursor({ limit: piece });
+    const ops: BatchOp[] = [];
+    try {
+      for (let e = await cursor.next(); e !== undefined; e = await cursor.next()) ops.push({ type: 'del', key: e[0] });
+    } finally {
+      await cursor.close();
+    }
+    if (ops.length === 0) return;
+    await backend.write(ops);
+  }
 }
 
 const LEAF_OP: ics23.ILeafOp = {
