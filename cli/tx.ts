@@ -44,6 +44,8 @@ export interface BroadcastOptions {
   readonly broadcastTimeoutMs?: number;
   /** With --chain-id: refuse to sign if the node serves another chain. */
   readonly chainId?: string;
+  /** Told when the tx is signed again because another tx of the same account was pending. */
+  readonly note?: (message: string) => void;
 }
 
 /** What happened to a transaction. Amounts of gas are bigint; `height` 0 means not in a block. */
@@ -91,7 +93,7 @@ export function feeChoiceFromFlags(ctx: Pick<CommandContext, 'flags'>): FeeChoic
 }
 
 /** Reads --memo, --timeout-height, --broadcast-timeout (and the global --chain-id). */
-export function broadcastOptionsFromFlags(ctx: Pick<CommandContext, 'flags' | 'global'>): BroadcastOptions {
+export function broadcastOptionsFromFlags(ctx: Pick<CommandContext, 'flags' | 'global' | 'note'>): BroadcastOptions {
   const memo = stringFlag(ctx, 'memo');
   const timeoutHeight = stringFlag(ctx, 'timeout-height');
   const timeout = stringFlag(ctx, 'broadcast-timeout');
@@ -107,12 +109,21 @@ export function broadcastOptionsFromFlags(ctx: Pick<CommandContext, 'flags' | 'g
     ...(timeoutHeight === undefined ? {} : { timeoutHeight: parseHeight(timeoutHeight, '--timeout-height') }),
     ...(broadcastTimeoutMs === undefined ? {} : { broadcastTimeoutMs }),
     ...(ctx.global.chainId === undefined ? {} : { chainId: ctx.global.chainId }),
+    note: (message) => ctx.note(message),
   };
 }
+
+/** How many times a tx refused behind a pending tx of the same account is signed again. */
+const PENDING_RETRIES = 5;
 
 /**
  * Signs `messages` as `sender` with SIGN_MODE_DIRECT, broadcasts, and waits for the block.
  * A tx refused by CheckTx or failing in its block is returned with code != 0, not thrown.
+ *
+ * A tx that CheckTx refused because another tx of the same account is still in the mempool (the
+ * sequence it expects is past the committed one the tx was signed with: a second terminal, a
+ * gateway or the dev chain's own helpers using the key) changed nothing, so it is signed again with
+ * the new sequence once a block has passed, up to PENDING_RETRIES times.
  */
 export async function signAndBroadcast(
   connection: NodeConnection,
@@ -123,6 +134,38 @@ export async function signAndBroadcast(
   options: BroadcastOptions = {},
 ): Promise<TxResult> {
   await resolveChainId(connection, options.chainId);
+  for (let retry = 1; ; retry++) {
+    const result = await signAndBroadcastOnce(connection, signer, sender, messages, feeChoice, options);
+    if (retry > PENDING_RETRIES || !behindPendingTx(result)) return result;
+    options.note?.(`another transaction from ${sender} is pending (${result.log}); signing again after the next block (${retry}/${PENDING_RETRIES})`);
+    await nextBlock(connection, options.broadcastTimeoutMs ?? DEFAULT_BROADCAST_TIMEOUT_MS);
+  }
+}
+
+/** CheckTx's sequence mismatch with an expected sequence ahead of the signed one. */
+function behindPendingTx(r: TxResult): boolean {
+  if (!r.rejectedAtCheckTx || r.code !== 32 || r.codespace !== 'sdk') return false;
+  const m = /expected (\d+), got (\d+)/.exec(r.log);
+  return m !== null && BigInt(m[1]!) > BigInt(m[2]!);
+}
+
+async function nextBlock(connection: NodeConnection, timeoutMs: number): Promise<void> {
+  const start = await connection.stargate.getHeight();
+  const deadline = Date.now() + timeoutMs;
+  while ((await connection.stargate.getHeight()) <= start) {
+    if (Date.now() > deadline) throw new CliError(`the chain made no block within ${timeoutMs / 1000} s: check that the node is running and making blocks (\`cairn status\`)`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
+async function signAndBroadcastOnce(
+  connection: NodeConnection,
+  signer: OfflineDirectSigner,
+  sender: string,
+  messages: readonly EncodeObject[],
+  feeChoice: FeeChoice,
+  options: BroadcastOptions,
+): Promise<TxResult> {
   const account = await connection.stargate.getAccount(sender);
   if (account === null) {
     throw new CliError(

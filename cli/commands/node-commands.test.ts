@@ -162,6 +162,34 @@ describe('cairn tx bank send', () => {
     expect(run.stderr).toMatch(/^Error: transaction [0-9A-F]{64} failed with code 13 \(codespace sdk\): the fee is below the node's minimum gas price: raise --fees/);
   });
 
+  it('signs again after the next block when another tx of the same account was pending, and only then', async () => {
+    let refusals = 0;
+    await startFake({
+      checkTx: (tx) => {
+        if (refusals > 0) return { code: 0 };
+        refusals += 1;
+        // Another tx of alice's (sequence 3) is in the mempool: the node expects 4; it makes the next block soon.
+        setTimeout(() => {
+          fake.accounts.get(ALICE)!.sequence += 1n;
+          fake.height += 1;
+        }, 300);
+        return { code: 32, codespace: 'sdk', log: `account sequence mismatch, expected 4, got ${tx.authInfo.signerInfos[0]!.sequence}: incorrect account sequence` };
+      },
+    });
+    const run = await cairn('tx', 'bank', 'send', 'alice', BOB, '5ucairn', '--fees', '0ucairn', '-o', 'json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/another transaction from cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9 is pending .*signing again after the next block \(1\/5\)/);
+    expect(fake.received.map((tx) => tx.authInfo.signerInfos[0]!.sequence)).toEqual([3n, 4n]);
+
+    // A sequence behind the signed one is not another pending tx: refused at once, not signed again.
+    await fake.stop();
+    await startFake({ checkTx: () => ({ code: 32, codespace: 'sdk', log: 'account sequence mismatch, expected 2, got 3: incorrect account sequence' }) });
+    const behind = await cairn('tx', 'bank', 'send', 'alice', BOB, '5ucairn', '--fees', '0ucairn');
+    expect(behind.code).toBe(1);
+    expect(fake.received).toHaveLength(1);
+    expect(behind.stderr).not.toMatch(/signing again/);
+  });
+
   it('reports a failure inside the block with the codespace read back from the node', async () => {
     await startFake({ deliverTx: () => ({ code: 5, codespace: 'sdk', log: 'spendable balance 1ucairn is smaller than 9ucairn: insufficient funds', gasUsed: 30_000n }) });
     const run = await cairn('tx', 'bank', 'send', 'alice', BOB, '9ucairn', '--fees', '0ucairn', '-o', 'json');
