@@ -2,26 +2,16 @@
 // (test/support/machine-slots.ts): a slot held by a live process is not handed out, one left by a
 // dead process is taken over, and every test file that starts real processes takes a slot.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoFiles } from './support/files.ts';
 import { takeSlot } from './support/machine-slots.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** What starts CometBFT, a node, a localnet, the dev chain or PostgreSQL from a test file. */
 const STARTS_PROCESSES = /\b(startNode|startCometbft|startDevChain|startPostgres|runChaos)\(|\bLocalnet\.(create|open)\(/;
-
-function testFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(join(ROOT, dir))) {
-    const path = join(dir, name);
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    if (statSync(join(ROOT, path)).isDirectory()) out.push(...testFiles(path));
-    else if (name.endsWith('.test.ts')) out.push(path);
-  }
-  return out;
-}
 
 describe('machine slots for real-process tests', () => {
   it('waits while another live process holds every slot, and takes one over when it dies', async () => {
@@ -60,7 +50,7 @@ describe('machine slots for real-process tests', () => {
   });
 
   it('is taken by every test file that starts real processes', () => {
-    const files = testFiles('.').map((f) => relative('.', f));
+    const files = repoFiles('.', '.test.ts').map((f) => relative('.', f));
     const starters = files.filter((f) => STARTS_PROCESSES.test(readFileSync(join(ROOT, f), 'utf8')));
     expect(starters.length).toBeGreaterThan(20);
     const missing = starters.filter((f) => !/^runsRealProcesses\(\);$/m.test(readFileSync(join(ROOT, f), 'utf8')));
