@@ -32,9 +32,6 @@ import { MsgUpdateParams as RoyaltyUpdateParams } from '../proto/gen/cairn/royal
 import { ed25519Key } from './support/registry.ts';
 import { TEST_OPERATOR, createTestHome } from './support/node-home.ts';
 import { type AminoWallet, aminoWallet, multisigOf, multisignedTx } from './support/amino-wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const FUNDS = 10_000_000_000n;
 let node: RunningNode;

@@ -17,9 +17,6 @@ import { ROUTES, routeByQuery } from '../node/api/routes.ts';
 import { eventually } from './support/localnet.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const FUNDS = 10_000_000_000n;
 const MAX_CONNECTIONS = 16;

@@ -18,9 +18,6 @@ import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { MNEMONICS, type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CHAIN_ID = 'demo-1';
 let home: string;

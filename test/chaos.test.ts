@@ -8,9 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, runChaos } from './support/chaos.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 describe('chaos', () => {
   it('a localnet under load survives kills, pauses, a skewed clock, a partition and a state-sync join without diverging', async () => {

@@ -27,9 +27,6 @@ import { contentHash } from './support/registry.ts';
 import { BASE_MODEL, OPERATOR_BOND, type Role, receiptsAppState, roleWallets } from './support/receipts-chain.ts';
 import { fixedKey, receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
 import type { TestWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CHAIN_ID = 'cairn-faces-it-1';
 const EPOCH = 20n;

@@ -14,9 +14,6 @@ import { addVestingAccount } from './support/vesting.ts';
 import { defaultAppState } from '../node/genesis.ts';
 import { valoperOf } from '../modules/staking/genesis-builder.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const FUNDS = 10_000_000_000n;
 const FEE = { amount: [{ denom: 'ucairn', amount: '6000' }], gas: '240000' };

@@ -7,9 +7,6 @@ import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const FUNDS = 10_000_000_000n;
 let home: TestHome;

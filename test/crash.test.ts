@@ -15,9 +15,6 @@ import { rpcCall, status, waitForHeight } from '../node/cometbft/rpc.ts';
 import { replayChain } from './support/replay.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { sendMsg, signTx, testWallet, type TestWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
 let home: TestHome;

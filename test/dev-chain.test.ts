@@ -18,9 +18,6 @@ import { appHeight, status } from '../node/cometbft/rpc.ts';
 import { readAppConfig } from '../node/config.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { REPO, cairn, childPids, devWorkdir, freePortOffset, isRunning, removeWorkdir, startDevChain, ucairnBalance, until, type DevChain } from './support/dev-chain.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const DEV_ADDRESS = 'cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9';
 

@@ -48,9 +48,6 @@ import { queryRegistry } from '../sdk/registry/queries.ts';
 import { eventually, scrapeSum } from './support/localnet.ts';
 import { type LoopbackHttps, startLoopbackHttps } from './support/loopback-https.ts';
 import { receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const EPOCH = 36n;
 /** Epoch 0's budget; one epoch a year and a halving every year: epoch e's budget is YEAR0 / 2^e. */

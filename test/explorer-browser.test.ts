@@ -18,9 +18,6 @@ import { ensureChromium } from '../scripts/chromium.ts';
 import { submitMsg } from './support/gov.ts';
 import { eventually } from './support/localnet.ts';
 import { type PaidBatch, PlaygroundSender, servePaidBatch, submitPaidBatch } from './support/paid-batch.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const EPOCH = 30n;
 const XSS = '<img src=x onerror="window.__xss=1">';

@@ -48,9 +48,6 @@ import { queryRegistry } from '../sdk/registry/queries.ts';
 import { queryRoyalty } from '../sdk/royalty/queries.ts';
 import { eventually, scrape } from './support/localnet.ts';
 import { PlaygroundSender } from './support/paid-batch.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const REPO = resolve(import.meta.dirname, '..');
 const PHASE1 = 1000;

@@ -21,9 +21,6 @@ import { govMsgs } from '../sdk/gov/messages.ts';
 import { setupRegistryExtension } from '../sdk/registry/queries.ts';
 import { attestation, ed25519Key, gpu, msgs } from './support/registry.ts';
 import { eventually } from './support/localnet.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 let net: Localnet | undefined;
 const clients: SigningStargateClient[] = [];

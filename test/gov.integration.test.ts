@@ -28,9 +28,6 @@ import { join } from 'node:path';
 import { runCli } from '../cli/main.ts';
 import { Keyring } from '../sdk/keyring/keyring.ts';
 import { memoryIo } from './support/cli-io.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const FUNDS = 10_000_000_000n;
 let node: RunningNode;

@@ -14,9 +14,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isOurs } from '../localnet/processes.ts';
 import { Localnet } from '../localnet/index.ts';
 import { devVerifierHex } from '../sdk/registry/dev-verifier.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 interface Playground {
   model: string;

@@ -1,19 +1,16 @@
-// Two `npm test`s on one machine take turns on their real-process test files
-// (test/support/machine-slots.ts): a slot held by a live process is not handed out, one left by a
-// dead process is taken over, and every test file that starts real processes takes a slot.
+// Two `npm test`s on one machine take turns on their test files (test/support/machine-slots.ts): a
+// slot held by a live process is not handed out, one left by a dead process is taken over, and
+// every file of a suite takes one of as many slots as the suite runs files at once.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoFiles } from './support/files.ts';
-import { takeSlot } from './support/machine-slots.ts';
+import { SLOTS, takeSlot } from './support/machine-slots.ts';
+import config from '../vitest.config.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-/** What starts CometBFT, a node, a localnet, the dev chain or PostgreSQL from a test file. */
-const STARTS_PROCESSES = /\b(startNode|startCometbft|startDevChain|startPostgres|runChaos)\(|\bLocalnet\.(create|open)\(/;
 
-describe('machine slots for real-process tests', () => {
+describe('machine slots for test files', () => {
   it('waits while another live process holds every slot, and takes one over when it dies', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-slots-'));
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
@@ -49,11 +46,8 @@ describe('machine slots for real-process tests', () => {
     }
   });
 
-  it('is taken by every test file that starts real processes', () => {
-    const files = repoFiles('.', '.test.ts').map((f) => relative('.', f));
-    const starters = files.filter((f) => STARTS_PROCESSES.test(readFileSync(join(ROOT, f), 'utf8')));
-    expect(starters.length).toBeGreaterThan(20);
-    const missing = starters.filter((f) => !/^runsRealProcesses\(\);$/m.test(readFileSync(join(ROOT, f), 'utf8')));
-    expect(missing, 'call runsRealProcesses() (test/support/machine-slots.ts) at the top of these files').toEqual([]);
+  it('are as many as one suite runs files at once, and every file takes one', () => {
+    expect(SLOTS).toBe(config.test?.maxWorkers);
+    expect(config.test?.setupFiles).toContain('test/setup/machine-slot.ts');
   });
 });

@@ -3,9 +3,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { createTestHome } from './support/node-home.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const running: RunningNode[] = [];
 afterAll(async () => {

@@ -49,9 +49,6 @@ import { startDishonestGateway } from './support/dishonest-operator.ts';
 import { eventually } from './support/localnet.ts';
 import { PlaygroundSender } from './support/paid-batch.ts';
 import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
 const PRICE = 2n; // the playground's price per unit

@@ -42,9 +42,6 @@ import { type Batch, batchTerms, buildBatch, inclusionProof, receiptProblems, si
 import { msgs as registryMsgs } from './support/registry.ts';
 import type { TestWallet } from './support/wallets.ts';
 import { eventually, scrape, scrapeSum } from './support/localnet.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const EPOCH = 50n;
 const OPERATOR_BOND = 10_000_000n;

@@ -12,9 +12,6 @@ import { readAppConfig } from '../node/config.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
 import { MemoryChain, eventually, startTestHost } from './support/p2p.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
 const run = promisify(execFile);

@@ -18,9 +18,6 @@ import { tmpdir } from 'node:os';
 import { runCli } from '../cli/main.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { watcherAddress, readWatcherKey } from '../node/watcher/key.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {

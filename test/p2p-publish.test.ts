@@ -14,9 +14,6 @@ import { MemoryChain, type TestOperator, eventually, startTestHost, testAddress,
 import { buildBatch, generateEd25519 } from '../sdk/index.ts';
 import { fixedKey } from './support/receipts-fixtures.ts';
 import { createTestHome } from './support/node-home.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
 const stops: (() => Promise<void>)[] = [];

@@ -29,9 +29,6 @@ import { type FakeOperator, startFakeOperator } from './support/fake-operator.ts
 import { eventually } from './support/localnet.ts';
 import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 import { PlaygroundSender } from './support/paid-batch.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const REPO = resolve(import.meta.dirname, '..');
 const EPOCH_BLOCKS = 300n;

@@ -16,9 +16,6 @@ import { eventually } from './support/localnet.ts';
 import { createTestHome } from './support/node-home.ts';
 import { testAddress } from './support/p2p.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RULES = join(ROOT, 'docs', 'monitoring', 'cairn-alerts.yml');

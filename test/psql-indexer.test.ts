@@ -24,9 +24,6 @@ import { eventually } from './support/localnet.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { type PostgresCluster, startPostgres } from './support/postgres.ts';
 import { sendMsg, signTx, type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 let db: PostgresCluster;
 let sql: pg.Client;

@@ -19,9 +19,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Keyring } from '../sdk/keyring/keyring.ts';
 import { REPO, devWorkdir, freePortOffset, machinePath, removeWorkdir, startDevChain, ucairnBalance, type DevChain } from './support/dev-chain.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 interface Block {
   readonly lang: string;

@@ -40,9 +40,6 @@ import { signReceipt } from '../sdk/receipts/receipt.ts';
 import { TEST_OPERATOR, TEST_SELF_BOND } from './support/node-home.ts';
 import { gpu, msgs as registryMsgs } from './support/registry.ts';
 import { MNEMONICS, type TestWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CHAIN_ID = 'cairn-receipts-it-1';
 const EPOCH = 20n;

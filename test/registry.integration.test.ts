@@ -25,9 +25,6 @@ import { ModelKind, TeeType, TrustLevel } from '../proto/gen/cairn/registry/v1/t
 import { TEST_OPERATOR, TEST_SELF_BOND } from './support/node-home.ts';
 import { MIN_BOND, attestation, contentHash, ed25519Key, gpu, msgs, registryAppState } from './support/registry.ts';
 import { MNEMONICS, type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const CHAIN_ID = 'cairn-registry-it-1';
 let node: RunningNode;

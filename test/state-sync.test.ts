@@ -16,9 +16,6 @@ import { rpcCall } from '../node/cometbft/rpc.ts';
 import { snapshotsDir } from '../node/snapshots/index.ts';
 import { eventually, latestHeight, signer } from './support/localnet.ts';
 import { testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const INTERVAL = 20;
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');

@@ -22,9 +22,6 @@ import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { govMsgs } from '../sdk/gov/messages.ts';
 import { upgradeMsgs } from '../sdk/upgrade/messages.ts';
 import { compareAppHashes, eventually, latestHeight } from './support/localnet.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 let net: Localnet | undefined;
 const clients: SigningStargateClient[] = [];

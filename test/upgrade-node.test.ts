@@ -22,9 +22,6 @@ import { memoryIo } from './support/cli-io.ts';
 import { eventually, latestHeight } from './support/localnet.ts';
 import { createTestHome, type TestHome } from './support/node-home.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 let home: TestHome;
 let node: RunningNode | undefined;

@@ -18,9 +18,6 @@ import { QuerySupplyOfRequest, QuerySupplyOfResponse } from 'cosmjs-types/cosmos
 import { ed25519Any } from '../modules/staking/addresses.ts';
 import { valoperOf } from '../modules/staking/genesis-builder.ts';
 import { compareAppHashes, eventually, latestHeight, signer, signersOf, type Signer, validatorSet } from './support/localnet.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const BLOCK_MS = 400;
 let net: Localnet;

@@ -34,9 +34,6 @@ import { type Role, receiptMsgs, roleWallets } from './support/receipts-chain.ts
 import { fixedKey, receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 import type { TestWallet } from './support/wallets.ts';
-import { runsRealProcesses } from './support/machine-slots.ts';
-
-runsRealProcesses();
 
 const EPOCH = 200n;
 const OPERATOR_BOND = 10_000_000n;

@@ -10,9 +10,6 @@ import { freePorts } from './ports.ts';
 import { rpcUrlFromLaddr, startCometbft } from './process.ts';
 import { rpcCall, status, waitForHeight } from './rpc.ts';
 import { withTempDir } from '../../test/support/cometbft.ts';
-import { runsRealProcesses } from '../../test/support/machine-slots.ts';
-
-runsRealProcesses();
 
 const KVSTORE = ['--proxy_app=kvstore'];
 
