@@ -41,6 +41,29 @@ export async function eventually<T>(what: string, timeoutMs: number, check: () =
   }
 }
 
+/**
+ * Polls `check` until it returns a value for as long as `progress` (a height) keeps rising: a loaded
+ * machine makes blocks slowly and a stuck chain makes none, so this fails once `progress` has not
+ * risen for `stallMs`, or after `maxMs` in all, naming `what` and where it stalled.
+ */
+export async function whileProgressing<T>(what: string, limits: { stallMs: number; maxMs: number }, progress: () => Promise<number>, check: () => Promise<T | undefined>, intervalMs = 500): Promise<T> {
+  const start = Date.now();
+  let best = -1;
+  let movedAt = start;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    const now = await progress().catch(() => best);
+    if (now > best) {
+      best = now;
+      movedAt = Date.now();
+    }
+    if (Date.now() - movedAt > limits.stallMs) throw new Error(`gave up waiting for ${what}: no progress past ${best} for ${limits.stallMs} ms`);
+    if (Date.now() - start > limits.maxMs) throw new Error(`timed out after ${limits.maxMs} ms waiting for ${what} (reached ${best})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
 /** CometBFT's current validator set: upper-case hex address → voting power. */
 export async function validatorSet(rpcUrl: string, height?: number): Promise<Map<string, bigint>> {
   const params: Record<string, string> = { per_page: '100' };
