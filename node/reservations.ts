@@ -1,8 +1,8 @@
 // Machine-wide reservations that concurrent processes on one machine cannot both hold: a reservation
 // is a file <dir>/<name> holding the reserving process's pid, created exclusively. It lasts as long
 // as that process (one left by a dead process is taken over, so a crash never leaks it) or until it
-// is released. Used for loopback ports (node/cometbft/ports.ts) and for the test suite's limit on
-// real-process test files running at once.
+// is released. Used for loopback ports (node/cometbft/ports.ts) and for the machine-wide slots
+// every test file holds while it runs (test/support/machine-slots.ts).
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
