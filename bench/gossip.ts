@@ -22,11 +22,14 @@ import { Watcher } from '../node/watcher/watcher.ts';
 import { ClaimStore } from '../node/watcher/claims.ts';
 import { VerifyPool } from '../node/watcher/verify-pool.ts';
 import { type Receipt, buildBatch, ed25519FromSeed, verifyEd25519 } from '../sdk/index.ts';
+import { type TargetRow, metCell, targetTable } from './targets.ts';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' } } });
 const PARTS = new Set(args.only === undefined ? ['propagation', 'watcher', 'rss'] : args.only.split(','));
 const HOSTS = Number(args.hosts);
 const RSS_MINUTES = Number(args.minutes);
+/** Issue 18's figures, printed as one figure | value | target | met? table at the end. */
+const targets: TargetRow[] = [];
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -92,6 +95,7 @@ async function propagation(hosts: P2pHost[], chain: MemoryChain, receipts: numbe
   const p99 = pct(latencies, 99);
   // Issue 18's target: a 10k-receipt batch reaches 4 peers in p99 <= 1 s.
   const target = receipts === 10_000 && hosts.length - 1 === 4 ? ` (target p99 ≤ 1000 ms: ${p99 <= 1000 ? 'met' : 'NOT met'})` : '';
+  if (target !== '') targets.push(['10k-receipt batch to 4 peers, p99', `${p99.toFixed(0)} ms (p50 ${pct(latencies, 50).toFixed(0)} ms, ${samples} batches)`, 'p99 ≤ 1,000 ms', metCell(p99 <= 1000)]);
   console.log(`propagation, ${receipts} receipts (${(bytes / 1024).toFixed(0)} KiB), ${hosts.length - 1} hops, ${samples} batches after a first (cold) one of ${cold.toFixed(0)} ms: p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms${target}, max ${latencies.at(-1)!.toFixed(0)} ms; ${cpuMs.toFixed(0)} ms of CPU per batch, all ${hosts.length} hosts`);
 }
 
@@ -133,6 +137,7 @@ async function watcherThroughput(batches: number, receiptsPerBatch: number, veri
   if (receiptsVerified === 0 || receiptsVerified !== batchesChecked * receiptsPerBatch) throw new Error(`the watcher verified ${receiptsVerified} receipts in ${batchesChecked} batches`);
   const rate = Math.round(receiptsVerified / s);
   const how = verifier === undefined ? 'on the main thread' : `${verifier.threads} verify threads`;
+  targets.push([`watcher receipts verified per second (${how})`, `${rate}/s`, '≥ 20,000/s', metCell(rate >= 20_000)]);
   console.log(`watcher (${how}): ${batchesChecked} pending batches (of ${total / receiptsPerBatch} submitted) of ${receiptsPerBatch} receipts verified in ${s.toFixed(2)} s = ${rate} receipts/s (target ≥ 20,000: ${rate >= 20_000 ? 'met' : 'NOT met'}; payer + operator signature, fields, tree rebuild, double-claim index); ${cpuSeconds.toFixed(2)} s of CPU (all threads) = ${Math.round(receiptsVerified / cpuSeconds)} receipts per CPU-second, main thread busy ${(mainBusy * 100).toFixed(0)} %`);
 }
 
@@ -215,4 +220,5 @@ if (PARTS.has('watcher')) {
   await pool.close();
 }
 rmSync(workDir, { recursive: true, force: true });
+if (targets.length > 0) console.log(`\n${targetTable(targets)}`);
 process.exit(0);

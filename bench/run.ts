@@ -5,9 +5,12 @@
 //     pre-signed txs with broadcast_tx_sync at increasing offered rates.
 //  2. Micro-figures: signature verification (bench/crypto.ts), the state store (bench/store.ts),
 //     receipts (bench/receipts.ts) and the operator gateway (bench/gateway.ts).
+//  3. Issue 18's other targets: gossip and the watcher (bench/gossip.ts), then state size, memory
+//     and restart (bench/state.ts); the run ends with every target's figure in one table.
 //
 // Options: --rates 250,500,1000,1500,2000  --seconds 10  --accounts 2000  --in-flight 1000
-//          --block-ms 1000  --tx-gas 80000  --indexer kv|null  --no-micro  --keep-home  --profile <dir> (a V8 CPU profile of this
+//          --block-ms 1000  --tx-gas 80000  --indexer kv|null  --no-micro  --no-gossip  --no-state
+//          --gossip-minutes 1 (its RSS run)  --keep-home  --profile <dir> (a V8 CPU profile of this
 //          process, i.e. the app, per phase: sending and draining only)
 // Bounded: each phase sends for --seconds, then waits at most DRAIN_LIMIT_MS for the mempool to
 // empty; a phase that cannot drain ends the run, and no phase starts after PHASES_BUDGET_MS.
@@ -31,6 +34,7 @@ import { type LoadPhase, type LoadReport, NOT_SENT, RPC_ERROR, TRANSPORT_ERROR, 
 import type { AppOnlyFigures } from './app-only.ts';
 import { AppProbe, type BlockStat, type MethodTotals, type ProbeTotals, diffTotals, threadCpuMs } from './probe.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
+import { type TargetRow, metCell, targetRows, targetTable } from './targets.ts';
 import { BENCH_GAS, type BenchAccount, makeAccounts, signSend } from './txs.ts';
 
 const DRAIN_LIMIT_MS = 25_000;
@@ -51,6 +55,9 @@ const { values: opt } = parseArgs({
     'block-ms': { type: 'string', default: '1000' },
     'tx-gas': { type: 'string' },
     'no-micro': { type: 'boolean', default: false },
+    'no-gossip': { type: 'boolean', default: false },
+    'no-state': { type: 'boolean', default: false },
+    'gossip-minutes': { type: 'string', default: '1' },
     'keep-home': { type: 'boolean', default: false },
     profile: { type: 'string' },
     indexer: { type: 'string', default: 'kv' },
@@ -551,12 +558,12 @@ function printThroughput(results: readonly PhaseResult[], blocks: readonly Block
 // ---------------------------------------------------------------------------------------------
 // Micro-figures: the other bench scripts, run as they are.
 
-function runScript(file: string): Promise<string> {
+function runScript(file: string, args: readonly string[] = [], timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL(file, import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(new URL(file, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
@@ -598,14 +605,34 @@ if (!opt['no-micro']) {
   console.log('\n## Operator gateway: added latency, requests/s, receipts signed/s (bench/gateway.ts)\n');
   console.log((await runScript('./gateway.ts')).trim());
 }
-printSummary(results, probe, micro);
+// Issue 18's other targets: gossip and the watcher, then state size, memory and restart. Each
+// script ends with its figure | value | target | met? table; the rows are gathered at the end.
+const targets: TargetRow[] = [];
+if (!opt['no-gossip']) {
+  const minutes = Number(opt['gossip-minutes']);
+  console.log(`\n## Gossip and the watcher (bench/gossip.ts --minutes ${minutes})\n`);
+  const gossip = await runScript('./gossip.ts', ['--minutes', String(minutes)], 180_000 + minutes * 60_000);
+  targets.push(...targetRows(gossip));
+  console.log(gossip.trim());
+}
+if (!opt['no-state']) {
+  console.log('\n## State size, memory and restart (bench/state.ts)\n');
+  const state = await runScript('./state.ts', [], 600_000);
+  targets.push(...targetRows(state));
+  console.log(state.trim());
+}
+targets.unshift(printSummary(results, probe, micro));
+console.log(`\n## Issue 18's targets\n\n${targetTable(targets)}`);
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s.`);
 
-function printSummary(rs: readonly PhaseResult[], p: AppProbe, m: typeof micro): void {
+/** Prints the throughput summary and returns the bank-send target's row. */
+function printSummary(rs: readonly PhaseResult[], p: AppProbe, m: typeof micro): TargetRow {
   console.log('\n## Summary\n');
   const all = rs.map((r) => ({ r, f: figures(r, p, p.blocks) }));
   const best = all.reduce<(typeof all)[number] | undefined>((b, x) => (b === undefined || x.f.overall > b.f.overall ? x : b), undefined);
-  if (best === undefined) return;
+  const targetFigure = `committed bank sends/s with p99 broadcast→commit ≤ ${fmt(TARGET_P99_MS)} ms`;
+  const target = `≥ ${fmt(TARGET_TX_PER_SECOND)}/s`;
+  if (best === undefined) return [targetFigure, 'no phase ran', target, metCell(false)];
   const kept = all.filter(({ f }) => f.committed >= 0.95 * f.offered * SECONDS && f.latency[2] < 5_000);
   const keptTop = kept[kept.length - 1];
   console.log(`- Best: ${fmt(best.f.overall)} committed bank sends/s (offered ${fmt(best.f.offered)}/s, latency p50 ${fmt(best.f.latency[0])} ms, p99 ${fmt(best.f.latency[2])} ms).`);
@@ -650,4 +677,9 @@ function printSummary(rs: readonly PhaseResult[], p: AppProbe, m: typeof micro):
   }
   if (m.verifiesPerSecond !== undefined) console.log(`- Signature verification (verifySecp256k1): ${fmt(m.verifiesPerSecond)}/s on one thread.`);
   if (m.treeUpdates !== undefined) console.log(`- State tree: ${m.treeUpdates} updates into a 100k-key tree; a 10k-write block commits in ${m.commit10k ?? '?'}.`);
+  const value =
+    fastest === undefined
+      ? `none within the p99; best ${fmt(best.f.overall)}/s at p99 ${fmt(best.f.latency[2])} ms`
+      : `${fmt(fastest.f.overall)}/s at p99 ${fmt(fastest.f.latency[2])} ms (offered ${fmt(fastest.f.offered)}/s); best ${fmt(best.f.overall)}/s at p99 ${fmt(best.f.latency[2])} ms`;
+  return [targetFigure, value, target, metCell(reached)];
 }

@@ -31,6 +31,7 @@ import { waitForPort } from '../localnet/processes.ts';
 import { createBenchHome } from './chain.ts';
 import { fillerAddress, writeBigGenesis } from './state-genesis.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
+import { type TargetRow, metCell, targetTable } from './targets.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
@@ -366,9 +367,15 @@ async function main(): Promise<void> {
   const wall = (performance.now() - started) / 1000;
   const others = busy0 === undefined ? NaN : ((machineBusySeconds() ?? 0) - busy0 - ((cpuSeconds(process.pid) ?? 0) - (self0 ?? 0))) / wall;
 
-  const rows: [string, string, string, string][] = [];
-  const row = (figure: string, value: string, target = '', met?: boolean): void => void rows.push([figure, value, target, met === undefined ? '' : met ? 'yes' : '**no**']);
-  row('state', `${fmt(big.accounts)} accounts, ${fmt(big.operators)} operators; genesis ${fmt(big.genesisMiB, 1)} MiB written in ${fmt(big.genesisWriteS, 1)} s`);
+  const rows: TargetRow[] = [];
+  const row = (figure: string, value: string, target = '', met?: boolean): void => void rows.push([figure, value, target, metCell(met)]);
+  // The issue's state-size target is 1M accounts; the default run (100k) does not reach that size.
+  row(
+    'state size',
+    `${fmt(big.accounts)} accounts, ${fmt(big.operators)} operators; genesis ${fmt(big.genesisMiB, 1)} MiB written in ${fmt(big.genesisWriteS, 1)} s`,
+    '1,000,000 accounts start and serve (`--accounts 1000000`)',
+    big.accounts >= 1_000_000 ? true : undefined,
+  );
   row('app start on the new chain (dry-run InitChain of the genesis, open, listen)', `${fmt(big.appListenS, 1)} s`);
   row('CometBFT start → first block committed (InitChain inside)', `${fmt(big.initChainS, 1)} s (InitChain ${fmt(big.initChainCallS, 1)} s)`);
   const mib = 300e6 / 2 ** 20;
@@ -397,8 +404,7 @@ async function main(): Promise<void> {
   row('SIGKILL → next block committed', `${fmt(big.killToBlockS, 1)} s` + (small === undefined ? '' : `; small state ${fmt(small.killToBlockS, 1)} s`), '≤ 5 s', big.killToBlockS <= 5);
   row('machine', `load average ${fmt(load0, 1)} at start, ${fmt(loadavg()[0]!, 1)} at end; other processes ${fmt(others, 2)} cores; run ${fmt(wall)} s`);
 
-  console.log('\n| figure | value | target | met? |\n|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log(`\n${targetTable(rows)}`);
 }
 
 await main();
