@@ -157,11 +157,15 @@ async function readLogTail(logFile: string | undefined, maxLines = 40): Promise<
 export async function repairIndex(opts: Pick<StartCometbftOptions, 'home' | 'logFile' | 'inheritOutput' | 'appHeight'>): Promise<void> {
   const binary = installedBinary();
   if (opts.inheritOutput === true) return repairIndexAfterCrash(binary, opts.home, opts.appHeight, 'inherit');
-  const logFile = opts.logFile ?? join(opts.home, 'cometbft.log');
+  await appendingTo(opts.logFile ?? join(opts.home, 'cometbft.log'), (fd) => repairIndexAfterCrash(binary, opts.home, opts.appHeight, fd));
+}
+
+/** Runs `use` with `logFile` open for appending (created with its folder if missing), then closes it. */
+async function appendingTo<T>(logFile: string, use: (fd: number) => T | Promise<T>): Promise<T> {
   await mkdir(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');
   try {
-    await repairIndexAfterCrash(binary, opts.home, opts.appHeight, fd);
+    return await use(fd);
   } finally {
     closeSync(fd);
   }
@@ -193,15 +197,11 @@ export async function startCometbft(opts: StartCometbftOptions): Promise<Cometbf
     child = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   } else {
     logFile = opts.logFile ?? join(home, 'cometbft.log');
-    await mkdir(dirname(logFile), { recursive: true });
-    const fd = openSync(logFile, 'a');
-    try {
+    child = await appendingTo(logFile, (fd) => {
       writeSync(fd, `${MARKER}cometbft ${args.join(' ')} at ${new Date().toISOString()} ---\n`);
       // The child writes straight into the file, so its output survives even if this process dies.
-      child = spawn(binary, args, { stdio: ['ignore', fd, fd] });
-    } finally {
-      closeSync(fd);
-    }
+      return spawn(binary, args, { stdio: ['ignore', fd, fd] });
+    });
   }
   await mkdir(dirname(running), { recursive: true });
   writeFileSync(running, `${child.pid ?? ''}\n`);
