@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommitStore } from './commit-store.ts';
 import { CommitInProgressError, InvalidHeightError, StoreClosedError, VersionUnavailableError } from './errors.ts';
-import { decodeMeta, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_LATEST, T_NODE, T_ORPHANS, T_VERSION } from './layout.ts';
+import { decodeMeta, FIRST_COMMIT_KEY, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_LATEST, T_NODE, T_ORPHANS, T_VERSION } from './layout.ts';
 import { collect, dec, enc, hex, keyStr, modelRange, readAll, referenceRoot, tempDir } from '../../test/support/store.ts';
 import type { Model } from '../../test/support/store.ts';
 import { writeBlock } from '../../test/support/store-blocks.ts';
@@ -210,13 +210,15 @@ describe('commit store on LevelDB', () => {
     sameModel(await readAll(reopened.committed), await readAll(reference.committed));
     sameModel(await readAll(reopened.at(1n)), await readAll(reference.at(1n)));
 
-    // A first commit cut short: some of its pieces landed, not the meta. A different genesis follows.
+    // A first commit cut short: some of its pieces landed, the first with the marker, not the meta.
+    // A different genesis follows.
     const cut = dir();
     const db = new ClassicLevel<Uint8Array, Uint8Array>(cut, { keyEncoding: 'view', valueEncoding: 'view' });
     await db.open();
     const half = await CommitStore.memory();
     genesis(half);
     await half.commit(1n);
+    await db.put(FIRST_COMMIT_KEY, new Uint8Array(0));
     for (const [k, v] of await readAll(half.committed)) await db.put(Uint8Array.from([T_LATEST, ...Buffer.from(k, 'latin1')]), v);
     await db.put(Uint8Array.from([T_NODE, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]), Uint8Array.of(1, 2, 3));
     await db.close();
@@ -229,6 +231,27 @@ describe('commit store on LevelDB', () => {
     expect(hex(await resumed.commit(1n))).toBe(hex(await fresh.commit(1n)));
     expect(await resumed.working.get(te.encode('acct/7'))).toBeUndefined();
     sameModel(await readAll(resumed.committed), await readAll(fresh.committed));
+  });
+
+  it('refuses to open a store that holds data but lost its meta, and leaves the data as it was', async () => {
+    const te = new TextEncoder();
+    const path = dir();
+    const store = await CommitStore.open({ path, firstCommitBatchOps: 7 });
+    for (let i = 0; i < 50; i++) store.working.set(te.encode(`acct/${i}`), te.encode(`balance ${i}`));
+    await store.commit(1n);
+    await store.close();
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    expect(await db.get(FIRST_COMMIT_KEY)).toBeUndefined();
+    await db.del(META_KEY);
+    const before = (await db.keys().all()).length;
+    await db.close();
+
+    await expect(CommitStore.open({ path })).rejects.toThrow(/holds data but no commit record/);
+    const after = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    await after.open();
+    expect((await after.keys().all()).length).toBe(before);
+    await after.close();
   });
 
   it('recovers the exact state of its last commit after being killed at a random instant', async () => {

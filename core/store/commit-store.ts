@@ -21,6 +21,7 @@ import {
   encodeHistoryValue,
   encodeMeta,
   historyKey,
+  FIRST_COMMIT_KEY,
   META_KEY,
   T_CHANGES,
   T_LATEST,
@@ -195,9 +196,15 @@ export class CommitStore {
     try {
       const raw = backend.getSync(META_KEY);
       const meta = raw === undefined ? EMPTY_META : decodeMeta(raw);
-      // No commit landed, yet the database holds entries: the pieces of a first commit that was
-      // interrupted (its meta is written last). Nothing refers to them; they go before anything reads.
-      if (raw === undefined) await wipe(backend, s.firstCommitBatchOps);
+      if (raw === undefined) {
+        // No commit landed. The pieces of an interrupted first commit (marked, its meta written last)
+        // are referred to by nothing and go before anything reads; any other entries without a meta
+        // are a damaged database, which is never emptied silently.
+        if (backend.getSync(FIRST_COMMIT_KEY) !== undefined) await wipe(backend, s.firstCommitBatchOps);
+        else if (!(await isEmpty(backend))) {
+          throw new StoreCorruptionError('the store holds data but no commit record (its meta key is missing): restore the data folder from a backup or a state-sync snapshot, or move it aside to start over');
+        }
+      }
       let root: Child | null = null;
       if (meta.height > 0n) {
         const v = backend.getSync(versionedKey(T_VERSION, meta.height));
@@ -469,10 +476,12 @@ export class CommitStore {
     try {
       this.#applyDirty();
       const root = this.#workingRoot;
-      let ops: BatchOp[] = [];
-      // The first commit goes in pieces (its meta in the last one, so an interrupted one is wiped at the
-      // next open); every later one in one atomic batch, as the latest table must never hold half a block.
-      const piece = previousMeta.height === 0n ? this.#settings.firstCommitBatchOps : Infinity;
+      // The first commit goes in pieces, marked from the first and with its meta in the last, so an
+      // interrupted one is wiped at the next open; every later one in one atomic batch, as the latest
+      // table must never hold half a block.
+      const first = previousMeta.height === 0n;
+      let ops: BatchOp[] = first ? [{ type: 'put', key: FIRST_COMMIT_KEY, value: new Uint8Array(0) }] : [];
+      const piece = first ? this.#settings.firstCommitBatchOps : Infinity;
       const flush = async (): Promise<void> => {
         if (ops.length < piece) return;
         await this.#backend.write(ops);
@@ -522,6 +531,7 @@ export class CommitStore {
         }
       }
       ops.push({ type: 'put', key: META_KEY, value: encodeMeta(meta) });
+      if (first) ops.push({ type: 'del', key: FIRST_COMMIT_KEY });
 
       await this.#backend.write(ops);
 
@@ -566,6 +576,15 @@ function persistNew(root: Child | null, height: bigint): TreeNode[] {
   };
   if (root !== null) visit(root);
   return fresh;
+}
+
+async function isEmpty(backend: Backend): Promise<boolean> {
+  const cursor = backend.cursor({ limit: 1 });
+  try {
+    return (await cursor.next()) === undefined;
+  } finally {
+    await cursor.close();
+  }
 }
 
 /** Deletes every entry, `piece` at a time. */

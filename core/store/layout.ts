@@ -7,6 +7,7 @@
 //   'N' version(8) seq(4)                -> encoded tree node
 //   'O' version(8)                       -> ids(12 each) of nodes that version v removed from the tree
 //   'C' version(8)                       -> keys version v changed, each with the version of the entry it superseded
+//   'F'                                  -> present only while a first commit is being written in pieces
 //
 // esc() maps 0x00 to 0x00 0xff and ends the key with 0x00 0x00: it keeps byte order, no escaped key
 // is a prefix of another, and the escaped body of a prefix is a prefix of every escaped key under it.
@@ -24,6 +25,8 @@ export const T_ORPHANS = 0x4f; // 'O'
 export const T_CHANGES = 0x43; // 'C'
 
 export const META_KEY = Uint8Array.of(T_META);
+/** Written with the first piece of a first commit and deleted with its meta: marks an interrupted one. */
+export const FIRST_COMMIT_KEY = Uint8Array.of(0x46); // 'F'
 const FORMAT = 1;
 
 /** The exclusive upper bound of a whole table. */
