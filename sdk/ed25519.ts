@@ -1,7 +1,7 @@
 // Ed25519 keys for receipts through node:crypto (pure Ed25519, RFC 8032, no pre-hash). Payers and
 // operators hold these; the registry authorises their public keys.
 import { type KeyObject, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import { LruCache } from '../core/store/tree/cache.ts';
+import { LruCache } from '../core/lru-cache.ts';
 import { concatBytes } from './bytes.ts';
 
 export const ED25519_KEY_LENGTH = 32;

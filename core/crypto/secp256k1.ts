@@ -13,7 +13,7 @@
 // without the addon refuses to start (NativeSecp256k1UnavailableError at import).
 
 import { createRequire } from 'node:module';
-import { LruCache } from '../store/tree/cache.ts';
+import { LruCache } from '../lru-cache.ts';
 
 export const SECP256K1_PUBKEY_LENGTH = 33;
 export const SECP256K1_SIGNATURE_LENGTH = 64;
@@ -85,7 +85,7 @@ export function verifySecp256k1(
  */
 export class VerifiedSecp256k1 {
   // An LruCache, not a Set evicting from the front: every hit deletes, and a V8 Map iterated from
-  // the front after many deletes gets slow (core/store/tree/cache.ts). Entries are never touched
+  // the front after many deletes gets slow (core/lru-cache.ts). Entries are never touched
   // before their one hit, so recency order is insertion order.
   readonly #valid: LruCache<true>;
 

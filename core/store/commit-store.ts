@@ -37,7 +37,7 @@ import { mergeEntries } from './merge.ts';
 import { Overlay } from './overlay.ts';
 import type { OverlayEntry } from './overlay.ts';
 import { planPrune } from './prune.ts';
-import { LruCache } from './tree/cache.ts';
+import { LruCache } from '../lru-cache.ts';
 import type { Child, LeafNode, NodeStub, TreeNode } from './tree/node.ts';
 import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idVersion, INNER, nodeKey, STUB, toStub, ZERO_HASH } from './tree/node.ts';
 import { lookup } from './tree/proof.ts';

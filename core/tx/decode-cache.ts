@@ -6,7 +6,7 @@
 // a result. The key is the bytes themselves (as a latin1 string), not a hash of them, so a different
 // tx can never be answered from the cache. Failures are not kept (they are rare and cheap to
 // recompute). Consumers treat a DecodedTx as read-only, as they always had to.
-import { LruCache } from '../store/tree/cache.ts';
+import { LruCache } from '../lru-cache.ts';
 import { type DecodedTx, type TxDecoding, decodeTx } from './decode.ts';
 
 /** Txs larger than this are decoded every time: they are rare, and the cache stays a few tens of MiB. */

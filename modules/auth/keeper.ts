@@ -5,7 +5,7 @@ import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
-import { LruCache } from '../../core/store/tree/cache.ts';
+import { LruCache } from '../../core/lru-cache.ts';
 import type { Amount } from '../../core/framework/coins.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import * as keys from './keys.ts';

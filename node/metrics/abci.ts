@@ -9,7 +9,7 @@ import { CheckTxType, ResponseProcessProposal_ProposalStatus } from 'cosmjs-type
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AbciApplication } from '../abci/types.ts';
-import { LruCache } from '../../core/store/tree/cache.ts';
+import { LruCache } from '../../core/lru-cache.ts';
 
 /** Recent txs whose msg_type label is kept (a mempool's worth), each at most this many bytes. */
 const LABELLED_TXS = 5_000;

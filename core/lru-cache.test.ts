@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LruCache } from './cache.ts';
+import { LruCache } from './lru-cache.ts';
 
-describe('node cache', () => {
+describe('LRU cache', () => {
   it('evicts the least recently used entry once it holds more than its size', () => {
     const c = new LruCache<number>(2);
     c.set('a', 1);

@@ -1,5 +1,5 @@
-// A bounded LRU of decoded tree nodes, keyed by node id: a Map for lookup plus a doubly linked
-// list for recency. Every operation is O(1); nothing ever iterates the Map (V8 maps get slow to
+// A bounded LRU keyed by strings (tree nodes by id, decoded txs and accounts by their bytes, imported
+// keys): a Map for lookup plus a doubly linked list for recency. Every operation is O(1); nothing ever iterates the Map (V8 maps get slow to
 // iterate from the front after many deletes, which a Map-order LRU would do on every eviction).
 
 interface Slot<V> {
