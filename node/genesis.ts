@@ -232,8 +232,8 @@ export function addGenesisAccount(appState: AppState, address: string, coins: re
     entry = { address, coins: [] };
     balances.push(entry);
   }
-  entry.coins = toJson(sumCoins(fromJson(entry.coins), coins));
-  bank.supply = toJson(sumCoins(fromJson(bank.supply ?? []), coins));
+  entry.coins = toJson(sumCoins([fromJson(entry.coins), coins]));
+  bank.supply = toJson(sumCoins([fromJson(bank.supply ?? []), coins]));
   return next;
 }
 

@@ -49,7 +49,9 @@ export function toProtoCoins(amounts: readonly Amount[]): Coin[] {
 }
 
 /** Adds amounts of the same denom; result sorted by denom, zero entries dropped. */
-export function sumCoins(...lists: readonly (readonly Amount[])[]): Amount[] {
+/** The sum of every list, by denom, zero sums dropped. Takes the lists as one iterable: spreading a
+ * genesis's million balances into arguments would overflow the stack. */
+export function sumCoins(lists: Iterable<readonly Amount[]>): Amount[] {
   const totals = new globalThis.Map<string, bigint>();
   for (const list of lists) for (const a of list) totals.set(a.denom, (totals.get(a.denom) ?? 0n) + a.amount);
   return [...totals.entries()]
@@ -63,7 +65,7 @@ export function sumCoins(...lists: readonly (readonly Amount[])[]): Amount[] {
  * whether any denom went negative (a denom of `b` that `a` lacks counts as negative).
  */
 export function subCoins(a: readonly Amount[], b: readonly Amount[]): { left: Amount[]; negative: boolean } {
-  const diff = sumCoins(a, b.map((c) => ({ denom: c.denom, amount: -c.amount })));
+  const diff = sumCoins([a, b.map((c) => ({ denom: c.denom, amount: -c.amount }))]);
   return { left: diff.filter((c) => c.amount > 0n), negative: diff.some((c) => c.amount < 0n) };
 }
 

@@ -412,6 +412,19 @@ describe('commit store on LevelDB', () => {
     expect(() => store.at(4n)).toThrow(VersionUnavailableError);
   });
 
+  it('commits and prunes a block that replaces more tree nodes than a call may take arguments', async () => {
+    // With a 64 kB stack a spread overflows at a few thousand arguments; 20k keys rewritten orphan 40k nodes.
+    const child = spawn(process.execPath, ['--stack-size=64', fileURLToPath(new URL('../../test/support/store-big-block.ts', import.meta.url)), '20000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(out.trim()).toBe('ok');
+    expect(code).toBe(0);
+  });
+
   it('refuses bad heights, bad values and writes during a commit', async () => {
     const store = await open(dir());
     await expect(store.commit(0n)).rejects.toBeInstanceOf(InvalidHeightError);

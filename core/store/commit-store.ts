@@ -5,7 +5,7 @@
 import { ics23 } from '@confio/ics23';
 import type { Backend, BatchOp } from './backend.ts';
 import { emptyIterable } from './branch.ts';
-import { concatBytes, equalBytes, sha256, toKeyString, U64_MAX } from './bytes.ts';
+import { equalBytes, sha256, toKeyString, U64_MAX } from './bytes.ts';
 import {
   CommitInProgressError,
   InvalidHeightError,
@@ -39,7 +39,7 @@ import type { OverlayEntry } from './overlay.ts';
 import { planPrune } from './prune.ts';
 import { LruCache } from '../lru-cache.ts';
 import type { Child, LeafNode, NodeStub, TreeNode } from './tree/node.ts';
-import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idVersion, INNER, nodeKey, STUB, toStub, ZERO_HASH } from './tree/node.ts';
+import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idsBytes, idVersion, INNER, nodeKey, STUB, toStub, ZERO_HASH } from './tree/node.ts';
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
 import { applyOps, sortOps } from './tree/update.ts';
@@ -494,7 +494,7 @@ export class CommitStore {
       }
 
       const orphans = this.#orphans;
-      if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: concatBytes(...orphans.map(idBytes)) });
+      if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: idsBytes(orphans) });
 
       const changes: Change[] = [];
       const landed: [string, Uint8Array | null][] = [];
@@ -523,7 +523,7 @@ export class CommitStore {
       if (keepRecent > 0 && meta.retained >= BigInt(keepRecent + pruneInterval)) {
         const plan = await planPrune(this.#backend, keepRecent, { height, orphans, changes });
         if (plan !== undefined) {
-          ops.push(...plan.ops);
+          for (const op of plan.ops) ops.push(op);
           freed = plan.freed;
           meta = { ...meta, earliest: plan.earliest, retained: BigInt(keepRecent) };
           // Readers must stop using the retired versions before their data starts to disappear.

@@ -51,7 +51,7 @@ export function vestedCoins(v: Vesting, now: bigint): Amount[] {
   let periodStart = v.startTime;
   for (const p of v.periods) {
     if (now - periodStart < p.length) break;
-    vested = sumCoins(vested, p.amount);
+    vested = sumCoins([vested, p.amount]);
     periodStart += p.length;
   }
   return vested;
@@ -85,7 +85,7 @@ export function trackDelegation(v: Vesting, now: bigint, amount: readonly Amount
     toVesting.push({ denom: c.denom, amount: x });
     toFree.push({ denom: c.denom, amount: c.amount - x });
   }
-  return { ...v, delegatedVesting: sumCoins(v.delegatedVesting, toVesting), delegatedFree: sumCoins(v.delegatedFree, toFree) };
+  return { ...v, delegatedVesting: sumCoins([v.delegatedVesting, toVesting]), delegatedFree: sumCoins([v.delegatedFree, toFree]) };
 }
 
 /** Coins coming back from a bond: free ones first, then vesting ones (the SDK's TrackUndelegation). */
@@ -183,7 +183,7 @@ export function vestingProblem(v: Vesting): string | undefined {
     for (const [i, p] of v.periods.entries()) {
       if (p.length < 1n) return `invalid period length of ${p.length} in period ${i}, length must be greater than 0`;
       end += p.length;
-      total = sumCoins(total, p.amount);
+      total = sumCoins([total, p.amount]);
     }
     if (end !== v.endTime) return 'vesting end time does not match length of all vesting periods';
     const diff = subCoins(total, v.originalVesting);

@@ -111,7 +111,7 @@ export function bankGenesis(bank: BankKeeper, accounts: AuthApi): GenesisHandler
         return { address, coins: readCoins(entry['coins'], `${path}.coins`) };
       });
       const supply = readCoins(g['supply'], 'bank.supply');
-      const computed = sumCoins(...balances.map((b) => b.coins));
+      const computed = sumCoins(balances.map((b) => b.coins));
       if (supply.length > 0 && formatCoins(supply) !== formatCoins(computed)) {
         throw new GenesisError(`bank.supply: ${formatCoins(supply)} does not equal the sum of balances ${formatCoins(computed)}`);
       }

@@ -106,7 +106,7 @@ export function govGenesis(k: GovKeeper, accounts: GovAccounts): GenesisHandlers
         if (p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD) keys.activeQueue.set(ctx.store, [timestampMs(p.votingEndTime!), p.id], true);
         keys.proposals.set(ctx.store, p.id, p);
       }
-      const expected = formatCoins(sumCoins(...held));
+      const expected = formatCoins(sumCoins(held));
       const balance = formatCoins(await k.bank.balances(ctx.store, address));
       if (balance !== expected) throw new GenesisError(`gov: the gov module account holds ${balance || 'nothing'} but the deposits add up to ${expected || 'nothing'}`);
     },

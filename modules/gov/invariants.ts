@@ -13,11 +13,13 @@ export async function checkGovInvariants(store: KVRead): Promise<string[]> {
   for await (const [[id], d] of keys.deposits.entries(store)) {
     const amount = parseCoins(d.amount, true);
     all.push(amount);
-    perProposal.set(id, [...(perProposal.get(id) ?? []), amount]);
+    const amounts = perProposal.get(id);
+    if (amounts === undefined) perProposal.set(id, [amount]);
+    else amounts.push(amount);
   }
   const broken: string[] = [];
   const held = formatCoins(await bankView.balances(store, moduleAddress(keys.MODULE)));
-  const owed = formatCoins(sumCoins(...all));
+  const owed = formatCoins(sumCoins(all));
   if (held !== owed) broken.push(`the gov account holds ${held || 'nothing'} but the deposits add up to ${owed || 'nothing'}`);
   for (const [id, amounts] of perProposal) {
     const p = await keys.proposals.get(store, id);
@@ -25,7 +27,7 @@ export async function checkGovInvariants(store: KVRead): Promise<string[]> {
       broken.push(`deposits on proposal ${id}, which does not exist`);
       continue;
     }
-    const sum = formatCoins(sumCoins(...amounts));
+    const sum = formatCoins(sumCoins(amounts));
     if (formatCoins(p.totalDeposit) !== sum) broken.push(`proposal ${id} says total deposit ${formatCoins(p.totalDeposit)} but its deposits add up to ${sum}`);
   }
   return broken;

@@ -105,7 +105,7 @@ export class GovKeeper {
       if (!enough) throw ErrMinDepositTooSmall.wrap(`received ${formatCoins(amount)} but need at least one of the following: ${formatCoins(floor)}`);
     }
     await this.bank.sendToModule(ctx, depositor, keys.MODULE, amount);
-    const total = sumCoins(parseCoins(proposal.totalDeposit, true), amount);
+    const total = sumCoins([parseCoins(proposal.totalDeposit, true), amount]);
     proposal.totalDeposit = toProtoCoins(total);
     let activated = false;
     if (proposal.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD && allGte(total, params.minDeposit)) {
@@ -120,7 +120,7 @@ export class GovKeeper {
     keys.proposals.set(ctx.store, id, proposal);
     const depositorText = ctx.addresses.encode(depositor);
     const previous = await keys.deposits.get(ctx.store, [id, depositor]);
-    const deposit: Deposit = { proposalId: id, depositor: depositorText, amount: toProtoCoins(sumCoins(parseCoins(previous?.amount ?? [], true), amount)) };
+    const deposit: Deposit = { proposalId: id, depositor: depositorText, amount: toProtoCoins(sumCoins([parseCoins(previous?.amount ?? [], true), amount])) };
     keys.deposits.set(ctx.store, [id, depositor], deposit);
     ctx.events.emit('proposal_deposit', { amount: formatCoins(amount), proposal_id: String(id), depositor: depositorText });
     return activated;
@@ -157,7 +157,7 @@ export class GovKeeper {
       all.push(parseCoins(d.amount, true));
       keys.deposits.delete(ctx.store, [id, depositor]);
     }
-    const total = sumCoins(...all);
+    const total = sumCoins(all);
     if (total.length > 0) await this.bank.burn(ctx, keys.MODULE, total);
   }
 

@@ -22,7 +22,7 @@ export function msgMultiSend(bank: BankKeeper): MsgHandler<MsgMultiSend> {
       decodeNamed(ctx.addresses, input.address, 'input');
       const inCoins = parseCoins(input.coins);
       const outCoins = sumCoins(
-        ...msg.outputs.map((o) => {
+        msg.outputs.map((o) => {
           decodeNamed(ctx.addresses, o.address, 'output');
           return parseCoins(o.coins);
         }),
