@@ -173,7 +173,7 @@ describe('a bank send through CheckTx and FinalizeBlock', () => {
     // CometBFT may send CheckTx here; the ABCI server runs a FinalizeBlock ahead of CheckTx already queued.
     expect(c.app.committedBlock).toEqual(before);
     expect((await c.checkTx(tx)).code).toBe(0);
-    await c.app.commit({});
+    await c.app.commit();
     expect(c.app.committedBlock).toMatchObject({ height, time: { seconds: before.time.seconds + 5n, nanos: 0 } });
   });
 
