@@ -31,8 +31,9 @@ export function asView(bytes: Uint8Array): Uint8Array {
 // view is used again.
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
-export function toKeyString(bytes: Uint8Array): string {
-  return latin1Slice === undefined ? asBuffer(bytes).toString('latin1') : latin1Slice.call(bytes, 0, bytes.length);
+/** `bytes[start, end)` as a latin1 string, one char per byte (also the cache key of txs, accounts, addresses). */
+export function toKeyString(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  return latin1Slice === undefined ? asBuffer(bytes).toString('latin1', start, end) : latin1Slice.call(bytes, start, end);
 }
 
 export function fromKeyString(s: string): Uint8Array {
