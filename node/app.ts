@@ -173,6 +173,12 @@ export class CairnApp implements AbciApplication {
   #checkState: Branch;
   #lastBlockTime: Timestamp = { seconds: 0n, nanos: 0 };
   #finalizedHeight: bigint | undefined;
+  /**
+   * The finalized block's time, the last block time from its Commit on: a CheckTx between
+   * FinalizeBlock and Commit (CometBFT allows it; the ABCI server now runs FinalizeBlock ahead of
+   * queued CheckTx) sees the committed block's height and time together.
+   */
+  #finalizedTime: Timestamp = { seconds: 0n, nanos: 0 };
   /** The consensus params of the last committed state: those CometBFT runs the next block with. */
   #consensusParams: ConsensusParams | undefined;
   readonly #snapshots: Snapshots | undefined;
@@ -390,7 +396,7 @@ export class CairnApp implements AbciApplication {
       if (result?.validatorUpdates) validatorUpdates.push(...result.validatorUpdates);
     }
     blockEvents.push(...tagMode(end.events, 'EndBlock'));
-    this.#lastBlockTime = block.time;
+    this.#finalizedTime = block.time;
     this.#finalizedHeight = req.height;
     if (this.#checkInvariants) await this.#assertInvariants(this.store.working, req.height);
     const consensusParamUpdates = await this.#consensusParamUpdates();
@@ -433,6 +439,7 @@ export class CairnApp implements AbciApplication {
     await this.store.commit(height);
     this.#snapshots?.afterCommit(height, () => openNow(this.store.committed.iterate({})));
     this.#finalizedHeight = undefined;
+    this.#lastBlockTime = this.#finalizedTime;
     this.#checkState = branch(readOnly(this.store.committed));
     this.#consensusParams = await storedParams(this.store.committed);
     if (this.#releaseAfterCommit) {

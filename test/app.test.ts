@@ -163,6 +163,20 @@ describe('a bank send through CheckTx and FinalizeBlock', () => {
     expect(await c.balance(carol.address)).toBe(3n);
   });
 
+  it('checks a tx between FinalizeBlock and Commit against the committed block, its height and time together', async () => {
+    const c = await chain();
+    await c.block();
+    const before = c.app.committedBlock;
+    const tx = await send(c, alice, carol.address, '10');
+    const height = c.height + 1n;
+    await c.app.finalizeBlock({ txs: [], decidedLastCommit: { round: 0, votes: [] }, misbehavior: [], hash: AppChain.hashOf(height), height, time: { seconds: before.time.seconds + 5n, nanos: 0 }, nextValidatorsHash: new Uint8Array(32), proposerAddress: new Uint8Array(20) });
+    // CometBFT may send CheckTx here; the ABCI server runs a FinalizeBlock ahead of CheckTx already queued.
+    expect(c.app.committedBlock).toEqual(before);
+    expect((await c.checkTx(tx)).code).toBe(0);
+    await c.app.commit();
+    expect(c.app.committedBlock).toMatchObject({ height, time: { seconds: before.time.seconds + 5n, nanos: 0 } });
+  });
+
   it('enforces the node minimum gas price with code 13 at CheckTx', async () => {
     const c = await chain('0.025ucairn');
     await c.block();

@@ -12,6 +12,7 @@
 // package when the addon is missing; every validator must run the same verifier, so a node
 // without the addon refuses to start (NativeSecp256k1UnavailableError at import).
 
+import { toKeyString } from '../store/bytes.ts';
 import { createRequire } from 'node:module';
 import { LruCache } from '../lru-cache.ts';
 
@@ -104,7 +105,7 @@ export class VerifiedSecp256k1 {
     const canonical = [pubkey, signBytesHash, signature].every((b) => b instanceof Uint8Array) &&
       pubkey.length === SECP256K1_PUBKEY_LENGTH && signBytesHash.length === SECP256K1_HASH_LENGTH && signature.length === SECP256K1_SIGNATURE_LENGTH;
     if (!canonical) return verifySecp256k1(pubkey, signBytesHash, signature);
-    const key = latin1(pubkey) + latin1(signBytesHash) + latin1(signature);
+    const key = toKeyString(pubkey) + toKeyString(signBytesHash) + toKeyString(signature);
     if (this.#valid.get(key) === true) {
       this.#valid.delete(key);
       return true;
@@ -113,10 +114,6 @@ export class VerifiedSecp256k1 {
     this.#valid.set(key, true);
     return true;
   }
-}
-
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 function assertBytes(name: string, value: unknown): asserts value is Uint8Array {

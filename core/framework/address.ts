@@ -10,6 +10,7 @@
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { createHash } from 'node:crypto';
 import { ErrInvalidAddress } from './sdk-errors.ts';
+import { toKeyString } from '../store/bytes.ts';
 
 // @scure/base 2 rejects CosmJS's default limit (Infinity); 90 is bech32's own maximum length.
 export const BECH32_LIMIT = 90;
@@ -36,7 +37,7 @@ export class AddressCodec {
 
   encode(bytes: Uint8Array, prefix: string = this.prefix): string {
     if (prefix !== this.prefix) return toBech32(prefix, bytes);
-    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    const key = toKeyString(bytes);
     let text = this.#encoded.get(key);
     if (text === undefined) {
       text = toBech32(prefix, bytes);

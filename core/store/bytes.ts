@@ -25,8 +25,15 @@ export function asView(bytes: Uint8Array): Uint8Array {
   return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export function toKeyString(bytes: Uint8Array): string {
-  return asBuffer(bytes).toString('latin1');
+// Buffer's own latin1 decoder, called on the Uint8Array itself: every store read and write makes a
+// key string (several per layer), and the Buffer view toString() needs was ~2.5 % of the app thread
+// under bank sends (53 vs 107 ns per 22–41-byte key). Node has had it since 0.x; if it ever goes, the
+// view is used again.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+
+/** `bytes[start, end)` as a latin1 string, one char per byte (also the cache key of txs, accounts, addresses). */
+export function toKeyString(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  return latin1Slice === undefined ? asBuffer(bytes).toString('latin1', start, end) : latin1Slice.call(bytes, start, end);
 }
 
 export function fromKeyString(s: string): Uint8Array {

@@ -8,6 +8,7 @@
 // recompute). Consumers treat a DecodedTx as read-only, as they always had to.
 import { LruCache } from '../lru-cache.ts';
 import { type DecodedTx, type TxDecoding, decodeTx } from './decode.ts';
+import { toKeyString } from '../store/bytes.ts';
 
 /** Txs larger than this are decoded every time: they are rare, and the cache stays a few tens of MiB. */
 export const MAX_CACHED_TX_BYTES = 2048;
@@ -31,7 +32,7 @@ export class DecodedTxCache {
    */
   decode(bytes: Uint8Array, env: TxDecoding, take = false): DecodedTx {
     if (bytes.length === 0 || bytes.length > MAX_CACHED_TX_BYTES) return decodeTx(bytes, env);
-    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    const key = toKeyString(bytes);
     const hit = this.#decoded.get(key);
     if (hit !== undefined) {
       if (take) this.#decoded.delete(key);

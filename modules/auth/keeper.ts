@@ -11,6 +11,7 @@ import type { KVRead, KVStore } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
 export type { Vesting } from './vesting.ts';
 import { type Vesting, decodeVestingAccount, encodeVestingAccount, lockedCoins, trackDelegation, trackUndelegation } from './vesting.ts';
+import { toKeyString } from '../../core/store/bytes.ts';
 
 
 export type Account =
@@ -64,7 +65,7 @@ export class AccountKeeper {
   async get(store: KVRead, address: Uint8Array): Promise<Account | undefined> {
     const raw = await store.get(keys.accounts.storeKey(address));
     if (raw === undefined) return undefined;
-    const key = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+    const key = toKeyString(raw);
     let account = this.#decoded.get(key);
     if (account === undefined) {
       account = deepFreeze(decodeAccount(keys.accountCodec.decode(raw)));

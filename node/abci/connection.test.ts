@@ -93,3 +93,59 @@ describe('ABCI connection back-pressure', () => {
     expect(queue.size).toBeLessThan(256);
   });
 });
+
+/** Waits (event-loop turns, up to 10 s) until `ok()` holds. */
+async function until(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met in 10 s');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const check = (n: number): Request => Request.fromPartial({ checkTx: { tx: new TextEncoder().encode(`tx${n}`) } });
+const finalize = (): Request => Request.fromPartial({ finalizeBlock: { height: 5n } });
+
+describe('ABCI connection lanes', () => {
+  it("runs the consensus connection's requests ahead of CheckTx requests already queued, each connection's answers in order", async () => {
+    const app = new FakeApp();
+    const queue = new SerialQueue();
+    const { address } = await listen(app, queue, 256);
+    const mempool = await AbciClient.connect(address);
+    const consensus = await AbciClient.connect(address);
+    cleanups.push(() => void mempool.close(), () => void consensus.close());
+    app.close(); // the first CheckTx stalls in the app; the other four wait in the queue
+    const checks = [0, 1, 2, 3, 4].map((i) => mempool.call(check(i)));
+    await until(() => app.calls.length === 1 && queue.size === 5);
+    const block = [consensus.call(finalize()), consensus.call(Request.fromPartial({ commit: {} }))];
+    await until(() => queue.size === 7);
+    app.open();
+    const [finalized, committed] = await Promise.all(block);
+    const checked = await Promise.all(checks);
+    expect(app.calls).toEqual(['checkTx', 'finalizeBlock', 'commit', 'checkTx', 'checkTx', 'checkTx', 'checkTx']);
+    expect(finalized?.finalizeBlock).toBeDefined();
+    expect(committed?.commit).toBeDefined();
+    expect(checked.map((r) => new TextDecoder().decode(r.checkTx?.data))).toEqual(['tx0', 'tx1', 'tx2', 'tx3', 'tx4']);
+  });
+
+  it('keeps a connection in line when its first consensus request comes behind its own queued requests', async () => {
+    const app = new FakeApp();
+    const queue = new SerialQueue();
+    const { address } = await listen(app, queue, 256);
+    const mempool = await AbciClient.connect(address);
+    const other = await AbciClient.connect(address);
+    cleanups.push(() => void mempool.close(), () => void other.close());
+    app.close();
+    const checks = [0, 1, 2].map((i) => mempool.call(check(i)));
+    await until(() => app.calls.length === 1 && queue.size === 3);
+    // A Query still waiting when FinalizeBlock arrives: jumping ahead would answer them out of order.
+    const answers = [other.call(Request.fromPartial({ query: { path: '/x' } })), other.call(finalize())];
+    await until(() => queue.size === 5);
+    app.open();
+    const [queried, finalized] = await Promise.all(answers);
+    await Promise.all(checks);
+    expect(app.calls).toEqual(['checkTx', 'checkTx', 'checkTx', 'query', 'finalizeBlock']);
+    expect(queried?.query).toBeDefined();
+    expect(finalized?.finalizeBlock).toBeDefined();
+  });
+});

@@ -16,6 +16,17 @@ import type { AbciApplication } from './types.ts';
 /** Requests a connection may have queued before we stop reading from its socket. */
 export const DEFAULT_MAX_PENDING_REQUESTS = 256;
 
+/** Requests only the consensus connection sends (proxy/app_conn.go): its jobs go ahead of the others' (serial.ts). */
+const CONSENSUS_KINDS: ReadonlySet<RequestKind> = new Set([
+  'initChain',
+  'prepareProposal',
+  'processProposal',
+  'extendVote',
+  'verifyVoteExtension',
+  'finalizeBlock',
+  'commit',
+]);
+
 /** How long a failing connection may take to flush its last responses before it is destroyed. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -48,6 +59,12 @@ export class AbciConnection {
   /** Nothing more will be written; queued jobs are skipped. */
   #done = false;
   #corked = false;
+  /**
+   * This is the consensus connection: its jobs take the queue's ahead lane. Decided at its first
+   * consensus request with nothing of its own still queued, so its jobs never change lanes mid-stream
+   * and stay in request order.
+   */
+  #ahead = false;
 
   constructor(socket: Socket, opts: AbciConnectionOptions) {
     this.id = opts.id;
@@ -101,8 +118,9 @@ export class AbciConnection {
       this.#failAfterQueued(`bad request: ${describe(err)}`);
       return;
     }
+    if (!this.#ahead && this.#pending === 0 && CONSENSUS_KINDS.has(kind)) this.#ahead = true;
     this.#pending++;
-    this.#opts.queue.push(() => this.#handle(kind, req));
+    this.#opts.queue.push(() => this.#handle(kind, req), this.#ahead);
     this.#updateFlow();
   }
 
@@ -137,7 +155,7 @@ export class AbciConnection {
       if (this.#done) return;
       this.#opts.logger.info('ABCI connection closed by peer', this.#fields());
       this.#close();
-    });
+    }, this.#ahead);
   }
 
   #onSocketError(err: Error): void {
@@ -157,7 +175,7 @@ export class AbciConnection {
       if (this.#done) return;
       this.#opts.logger.warn('ABCI protocol error, closing connection', this.#fields({ reason }));
       this.#close();
-    });
+    }, this.#ahead);
   }
 
   /** Flushes what was written, sends FIN, and destroys the socket once flushed (or after a grace period). */

@@ -1,6 +1,7 @@
 // Maps one decoded Request to one framed Response: Echo and Flush here, everything else to the app.
-import type { Request, Response } from 'cosmjs-types/tendermint/abci/types';
+import type { Request, Response, ResponseCheckTx, ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import { encodeResponse } from './codec.ts';
+import { encodeCheckTxFrame, encodeFinalizeBlockFrame } from './fast-response.ts';
 import type { AbciApplication } from './types.ts';
 
 /** The field names of the Request oneof that CometBFT v0.38 can send. */
@@ -70,6 +71,9 @@ export async function answer(app: AbciApplication, kind: RequestKind, req: Reque
     throw new AppMethodError(kind, `${kind} returned ${res === null ? 'null' : typeof res}, not a response`);
   }
   try {
+    // The two responses of every tx have their own encoder (fast-response.ts); the same bytes.
+    if (kind === 'checkTx') return encodeCheckTxFrame(res as ResponseCheckTx);
+    if (kind === 'finalizeBlock') return encodeFinalizeBlockFrame(res as ResponseFinalizeBlock);
     return encodeResponse({ [kind]: res } as Response);
   } catch (err) {
     throw new AppMethodError(kind, `${kind} returned a response that cannot be encoded: ${messageOf(err)}`, {

@@ -39,3 +39,23 @@ describe('the serial queue', () => {
     expect(n).toBe(5001);
   });
 });
+
+describe('the serial queue lanes', () => {
+  it('starts ahead jobs before waiting ordinary ones, never before the running one, each lane in order', async () => {
+    const q = new SerialQueue();
+    const log: string[] = [];
+    const job = (name: string) => async (): Promise<void> => {
+      log.push(name);
+      await tick();
+    };
+    q.push(job('o1'));
+    q.push(job('o2'));
+    q.push(job('o3'));
+    await new Promise<void>((r) => queueMicrotask(r)); // o1 is running
+    q.push(job('a1'), true);
+    q.push(job('a2'), true);
+    expect(q.size).toBe(5);
+    await q.whenIdle();
+    expect(log).toEqual(['o1', 'a1', 'a2', 'o2', 'o3']);
+  });
+});

@@ -8,6 +8,7 @@ import type { Event, RequestCheckTx, RequestFinalizeBlock, ResponseCheckTx, Resp
 import { CheckTxType, ResponseProcessProposal_ProposalStatus } from 'cosmjs-types/tendermint/abci/types';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { toKeyString } from '../../core/store/bytes.ts';
 import type { AbciApplication } from '../abci/types.ts';
 import { LruCache } from '../../core/lru-cache.ts';
 
@@ -85,7 +86,7 @@ export class AbciMetrics {
     // A tx is labelled at its CheckTx, at every recheck and in its block; decoding it each time was
     // ~2.5 % of the app thread under load. Labels are kept by the tx's exact bytes (small txs only).
     if (tx.length > MAX_LABELLED_TX_BYTES) return this.#msgTypeOf(tx);
-    const key = Buffer.from(tx.buffer, tx.byteOffset, tx.byteLength).toString('latin1');
+    const key = toKeyString(tx);
     let type = this.#msgTypes.get(key);
     if (type === undefined) {
       type = this.#msgTypeOf(tx);

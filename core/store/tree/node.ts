@@ -12,6 +12,7 @@
 import { hash as oneShotHash } from 'node:crypto';
 import { StoreCorruptionError } from '../errors.ts';
 import { T_NODE } from '../layout.ts';
+import { toKeyString } from '../bytes.ts';
 
 export const LEAF = 0;
 export const INNER = 1;
@@ -157,7 +158,7 @@ function writeChild(out: Buffer, o: number, c: NodeStub): number {
 function readChild(b: Uint8Array, o: number): [NodeStub, number] | undefined {
   if (o + CHILD_INNER_BYTES > b.length) return undefined;
   const hash = b.subarray(o, o + HASH_BYTES);
-  const id = Buffer.from(b.buffer, b.byteOffset + o + HASH_BYTES, ID_BYTES).toString('latin1');
+  const id = toKeyString(b, o + HASH_BYTES, o + HASH_BYTES + ID_BYTES);
   const kind = b[o + HASH_BYTES + ID_BYTES];
   if (kind === INNER) return [{ t: STUB, id, hash, leafPath: undefined }, o + CHILD_INNER_BYTES];
   if (kind !== LEAF || o + CHILD_LEAF_BYTES > b.length) return undefined;
