@@ -3,7 +3,7 @@
 // chain's InitChain and first Commit of 100k accounts peak at ~700 MiB of heap and left the app at
 // 1.6 GiB RSS with 80 MiB live (bench/README.md, memory). And between full collections it lets the
 // old generation grow to up to 4× what survived the last one, so a node with ~100 MiB live sat at
-// 250–280 MiB of heap under load.
+// 220–260 MiB of heap under load.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import processSettings from './process.json' with { type: 'json' };
@@ -25,7 +25,7 @@ export function releaseFreedMemory(): void {
 /**
  * The old generation may grow by this share of what survived the last full collection before the
  * next one (V8's own factor is 1.1–4 by its heuristics, and 4 on a machine with this much memory).
- * Measured with bench/state.ts on 100k accounts: see bench/README.md, "fourth round".
+ * What it bought and cost (CPU): bench/README.md, "Fourth round".
  */
 export const HEAP_GROWING_PERCENT = 30;
 
@@ -53,8 +53,8 @@ export function restoreHeapGrowth(): void {
 
 /**
  * The Node flags and environment a node process is started with (node/process.json: a smaller young
- * generation, and glibc's malloc with fewer arenas and big blocks mapped apart), for whatever spawns
- * one; cli/launcher.cjs applies the same file. A flag or variable the user already set wins.
+ * generation, glibc's malloc with two arenas and blocks over 128 KiB mapped apart), for whatever spawns one; cli/launcher.cjs applies
+ * the same file. A flag or variable the user already set wins.
  */
 export function nodeProcessSettings(env: NodeJS.ProcessEnv = process.env): { flags: string[]; env: NodeJS.ProcessEnv } {
   const own = env['NODE_OPTIONS'] ?? '';
