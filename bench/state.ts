@@ -10,6 +10,8 @@
 //
 //   node bench/state.ts [--accounts 100000] [--operators 10000] [--rate 200] [--seconds 10]
 //                       [--queries 1000] [--node-cache-size N] [--no-baseline] [--keep-home]
+//                       [--plain-process] (the app without node/process.json's flags and environment)
+//                       [--app-flags "--flag ..."] (more Node flags for the app, for A/B runs)
 //                       [--profile DIR]   (a V8 CPU profile of each app process that exits cleanly:
 //                                          the restarted one, stopped with SIGTERM at the end)
 import { type ChildProcess, spawn } from 'node:child_process';
