@@ -10,6 +10,8 @@
 //
 //   node bench/state.ts [--accounts 100000] [--operators 10000] [--rate 200] [--seconds 10]
 //                       [--queries 1000] [--node-cache-size N] [--no-baseline] [--keep-home]
+//                       [--plain-process] (the app without node/process.json's flags and environment)
+//                       [--app-flags "--flag ..."] (more Node flags for the app, for A/B runs)
 //                       [--profile DIR]   (a V8 CPU profile of each app process that exits cleanly:
 //                                          the restarted one, stopped with SIGTERM at the end)
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,10 +29,11 @@ import { genesisPath } from '../node/cometbft/genesis.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { rpcCall, status, waitForHeight } from '../node/cometbft/rpc.ts';
 import { editAppConfig, readAppConfig } from '../node/config.ts';
+import { nodeProcessSettings } from '../node/memory.ts';
 import { waitForPort } from '../localnet/processes.ts';
 import { createBenchHome } from './chain.ts';
 import { fillerAddress, writeBigGenesis } from './state-genesis.ts';
-import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
+import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB, rssParts } from './proc.ts';
 import { type TargetRow, metCell, targetTable } from './targets.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
 
@@ -48,6 +51,8 @@ const { values: args } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     'node-cache-size': { type: 'string' },
     profile: { type: 'string' },
+    'app-flags': { type: 'string', default: '' },
+    'plain-process': { type: 'boolean', default: false },
     'keep-home': { type: 'boolean', default: false },
   },
 });
@@ -66,6 +71,8 @@ interface LoadFigures {
   readonly intervalMs: number;
   readonly rssMiB: number;
   readonly peakMiB: number;
+  /** The app process's CPU seconds (all its threads) from the first send to the last commit. */
+  readonly appCpuS: number;
 }
 
 interface ChainFigures {
@@ -102,7 +109,10 @@ function spawnApp(home: string): ChildProcess {
   const fd = openSync(join(home, 'app.log'), 'a');
   try {
     const profile = args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args.profile}`];
-    const child = spawn(process.execPath, [...profile, CLI, 'start', '--abci-only', '--home', home], { stdio: ['ignore', fd, fd] });
+    // As the `cairn` command starts it (node/process.json), unless --plain-process; then --app-flags.
+    const settings = args['plain-process'] ? { flags: [], env: process.env } : nodeProcessSettings();
+    const flags = [...settings.flags, ...args['app-flags'].split(' ').filter((f) => f !== '')];
+    const child = spawn(process.execPath, [...flags, ...profile, CLI, 'start', '--abci-only', '--home', home], { stdio: ['ignore', fd, fd], env: settings.env });
     children.add(child);
     child.once('exit', () => children.delete(child));
     return child;
@@ -166,6 +176,15 @@ async function scrape(url: string): Promise<Metrics> {
   }
   return m;
 }
+/** What the app's RSS is made of: its smaps split and V8's own figures from its /metrics. */
+async function memoryLine(pid: number, url: string): Promise<string> {
+  const text = await (await fetch(url)).text();
+  const v8 = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  const p = rssParts(pid);
+  const f = (n: number | undefined): string => (n === undefined ? '?' : n.toFixed(0));
+  return `RSS ${f(rssMiB(pid))} MiB = glibc heap ${f(p?.heap)} + thread arenas ${f(p?.arenas)} + other anon ${f(p?.anon)} + file ${f(p?.file)}; V8 heap ${f(v8('nodejs_heap_size_used_bytes'))} used of ${f(v8('nodejs_heap_size_total_bytes'))}, of which new space ${f(v8('nodejs_heap_space_size_total_bytes\\{space="new"\\}'))}; external ${f(v8('nodejs_external_memory_bytes'))}`;
+}
+
 function delta(a: Metrics, b: Metrics, key: string): number {
   return (b.get(key) ?? 0) - (a.get(key) ?? 0);
 }
@@ -270,6 +289,7 @@ async function runChain(label: string, accounts: number, operators: number): Pro
     log(`height 1 committed ${initChainS.toFixed(1)} s after CometBFT started (InitChain + the first block; the InitChain call itself ${initChainCallS.toFixed(1)} s)`);
     await waitForHeight(rpcUrl, 3, 60_000);
     const rssStartMiB = rssMiB(app!.pid!) ?? NaN;
+    log(`at height 3: ${await memoryLine(app!.pid!, metricsUrl)}`);
 
     for (const s of signers) s.accountNumber = await accountNumber(rpcUrl, s.address);
     const addressAt = (i: number): string => (i < fill ? fillerAddress(i) : signers[i - fill]!.address);
@@ -281,6 +301,7 @@ async function runChain(label: string, accounts: number, operators: number): Pro
     // every block reads and writes leaves all over the tree, not a few cached ones.
     const loadPhase = async (): Promise<LoadFigures> => {
       const before = await scrape(metricsUrl);
+      const cpu0 = cpuSeconds(app!.pid!) ?? NaN;
       const accepted = await sendLoad(rpcUrl, bench.chainId, signers, int('rate'), int('seconds'), (i) => addressAt((i * 104_729) % accounts));
       await mempoolEmpty(rpcUrl, 120_000);
       const h = (await status(rpcUrl)).latestBlockHeight;
@@ -296,8 +317,10 @@ async function runChain(label: string, accounts: number, operators: number): Pro
         intervalMs: histMeanMs(before, after, 'cairn_block_interval_seconds').mean,
         rssMiB: rssMiB(app!.pid!) ?? NaN,
         peakMiB: peakRssMiB(app!.pid!) ?? NaN,
+        appCpuS: (cpuSeconds(app!.pid!) ?? NaN) - cpu0,
       };
-      log(`load: ${accepted} accepted, ${figures.committedTxs} committed in ${figures.blocks} blocks; FinalizeBlock ${figures.finalizeMs.toFixed(1)} ms, Commit ${figures.commitMs.toFixed(1)} ms, interval ${figures.intervalMs.toFixed(0)} ms; RSS ${figures.rssMiB.toFixed(0)} MiB`);
+      log(`after the load: ${await memoryLine(app!.pid!, metricsUrl)}`);
+      log(`load: ${accepted} accepted, ${figures.committedTxs} committed in ${figures.blocks} blocks; FinalizeBlock ${figures.finalizeMs.toFixed(1)} ms, Commit ${figures.commitMs.toFixed(1)} ms, interval ${figures.intervalMs.toFixed(0)} ms; app CPU ${((figures.appCpuS * 1e6) / figures.committedTxs).toFixed(0)} µs a send; RSS ${figures.rssMiB.toFixed(0)} MiB`);
       return figures;
     };
     const load = await loadPhase();
@@ -311,6 +334,7 @@ async function runChain(label: string, accounts: number, operators: number): Pro
     await waitForHeight(rpcUrl, Math.max(resumed, killedAt) + 1, 120_000, { intervalMs: 20 });
     const killToBlockS = (performance.now() - tKill) / 1000;
     const rssRestartMiB = rssMiB(app!.pid!) ?? NaN;
+    log(`after the restart: ${await memoryLine(app!.pid!, metricsUrl)}`);
     log(`SIGKILL at height ${killedAt}: app listening again after ${appListenAfterKillS.toFixed(1)} s, CometBFT answering ${cometAfterKillS.toFixed(1)} s later, next block after ${killToBlockS.toFixed(1)} s`);
     const loadAfterRestart = await loadPhase();
 

@@ -19,7 +19,13 @@ if (!existsSync(node)) {
   process.exit(1);
 }
 
-const child = spawn(node, [join(__dirname, 'cairn.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// node/process.json: the flags and environment every node process starts with (node/memory.ts applies
+// the same file where other code spawns one); a setting the user already made wins.
+const settings = require('../node/process.json');
+const own = process.env.NODE_OPTIONS || '';
+const flags = settings.nodeFlags.filter((f) => !own.includes(f.slice(0, f.indexOf('='))));
+const env = { ...settings.env, ...process.env };
+const child = spawn(node, [...flags, join(__dirname, 'cairn.ts'), ...process.argv.slice(2)], { stdio: 'inherit', env });
 
 // The child shares this process group, so Ctrl-C in a terminal reaches it directly as well; the CLI
 // counts a signal repeated within a moment as one (cli/main.ts), so forwarding never doubles a stop.

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { cometbftBinary } from '../node/cometbft/binary.ts';
 import { status } from '../node/cometbft/rpc.ts';
 import { repairIndexAfterCrash } from '../node/cometbft/process.ts';
+import { nodeProcessSettings } from '../node/memory.ts';
 import { LocalnetError, type LocalnetNode } from './manifest.ts';
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
@@ -32,11 +33,11 @@ export function killStartedOnExit(): void {
   });
 }
 
-function spawnDetached(command: string, args: readonly string[], logFile: string, what: string): number {
+function spawnDetached(command: string, args: readonly string[], logFile: string, what: string, env: NodeJS.ProcessEnv = process.env): number {
   const fd = openSync(logFile, 'a');
   try {
     writeSync(fd, `--- localnet: starting ${what} at ${new Date().toISOString()} ---\n`);
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
     child.unref();
     if (child.pid === undefined) throw new LocalnetError(`could not start ${what}`);
     started.add(child.pid);
@@ -48,7 +49,9 @@ function spawnDetached(command: string, args: readonly string[], logFile: string
 
 export function startApp(node: LocalnetNode, upgradeHandlers: readonly string[] = []): number {
   const handlers = upgradeHandlers.flatMap((name) => ['--upgrade-handler', name]);
-  return spawnDetached(process.execPath, [CLI, 'start', '--abci-only', '--home', node.home, ...handlers], join(node.home, 'app.log'), `app of ${node.name}`);
+  // Started as the `cairn` command starts it (node/process.json).
+  const { flags, env } = nodeProcessSettings();
+  return spawnDetached(process.execPath, [...flags, CLI, 'start', '--abci-only', '--home', node.home, ...handlers], join(node.home, 'app.log'), `app of ${node.name}`, env);
 }
 
 /**

@@ -74,7 +74,7 @@ import { govAccount } from '../core/framework/authority.ts';
 import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import * as appKeys from './app-keys.ts';
 import { Restore, SNAPSHOT_FORMAT, SnapshotFormatError, type Snapshots, openNow } from './snapshots/index.ts';
-import { releaseFreedMemory } from './memory.ts';
+import { relaxHeapGrowth, releaseFreedMemory, restoreHeapGrowth } from './memory.ts';
 
 export const APP_VERSION = 1n;
 export const APP_NAME = 'cairn';
@@ -317,6 +317,7 @@ export class CairnApp implements AbciApplication {
     const genesis = parseAppState(req.appStateBytes);
     const validated = validateGenesis(this.modules, genesis);
     this.#releaseAfterCommit = req.appStateBytes.length >= BIG_GENESIS_BYTES;
+    if (this.#releaseAfterCommit) relaxHeapGrowth();
     this.#chainId = req.chainId;
     this.#addresses = new AddressCodec(validated.bech32Prefix);
     const ctx = this.#blockContext({ chainId: req.chainId, height: req.initialHeight - 1n, time: req.time ?? { seconds: 0n, nanos: 0 } }, new EventSink());
@@ -445,6 +446,7 @@ export class CairnApp implements AbciApplication {
     if (this.#releaseAfterCommit) {
       this.#releaseAfterCommit = false;
       releaseFreedMemory();
+      restoreHeapGrowth();
     }
     return { retainHeight: 0n };
   }

@@ -20,6 +20,7 @@ import { CommitStore } from '../core/store/commit-store.ts';
 import { checkGenesisFile, genesisPrefix } from './genesis.ts';
 import { genesisPath, readGenesis } from './cometbft/genesis.ts';
 import { checkPortsFree } from './preflight.ts';
+import { limitHeapGrowth } from './memory.ts';
 import type { P2pService } from './p2p/service.ts';
 import type { WatcherService, WatcherServiceOptions } from './watcher/service.ts';
 import { MetricsServer } from './metrics/server.ts';
@@ -108,6 +109,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   let indexRepair: Promise<void> | undefined;
   try {
     if (!fresh) await preflight(opts, config, store.lastHeight === 0n);
+    // After the genesis dry run, which peaks like InitChain and is over before the node runs.
+    limitHeapGrowth();
     // After a crash CometBFT's tx index is repaired before it starts (node/cometbft/process.ts). That
     // touches only CometBFT's databases, so it runs while the app loads and listens, not after.
     const cometbftLog = opts.cometbftLog ?? join(opts.home, 'cometbft.log');
