@@ -27,6 +27,7 @@ import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { rpcCall, waitForHeight } from '../node/cometbft/rpc.ts';
 import type { Logger } from '../node/log.ts';
+import { nodeProcessSettings } from '../node/memory.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { createBenchHome } from './chain.ts';
 import { startProfile } from './profile.ts';
@@ -36,6 +37,23 @@ import { AppProbe, type BlockStat, type MethodTotals, type ProbeTotals, diffTota
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
 import { type TargetRow, metCell, targetRows, targetTable } from './targets.ts';
 import { BENCH_GAS, type BenchAccount, makeAccounts, signSend } from './txs.ts';
+
+// The app runs in this process, so it is started as the `cairn` command starts a node
+// (node/process.json: Node flags and glibc malloc settings, which V8 and glibc read only at start),
+// or the figures would describe another configuration: the bench starts itself again with them, once.
+if (process.env['CAIRN_BENCH_AS_NODE'] === undefined) {
+  const settings = nodeProcessSettings();
+  const self = spawn(process.execPath, [...settings.flags, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...settings.env, CAIRN_BENCH_AS_NODE: '1' },
+  });
+  // Ctrl-C reaches both processes (one process group): the inner one stops CometBFT and exits, and
+  // this one waits for it. A SIGTERM is passed on.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => self.kill('SIGTERM'));
+  const code = await new Promise<number>((resolve) => self.once('exit', (c) => resolve(c ?? 1)));
+  process.exit(code);
+}
 
 const DRAIN_LIMIT_MS = 25_000;
 /** Phases that would start after this much of the throughput part are skipped (the run stays ~3 min). */
@@ -576,6 +594,7 @@ function runScript(file: string, args: readonly string[] = [], timeoutMs = 120_0
 
 const started = performance.now();
 console.log(`# Cairn bench — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at start`);
+console.log(`The app runs as a node is started (node/process.json): ${[...process.execArgv, ...Object.keys(nodeProcessSettings({}).env).map((k) => `${k}=${process.env[k] ?? ''}`)].join(' ')}`);
 const { results, probe, notes, setup } = await throughput();
 console.log('\n## Setup (before measuring)\n');
 for (const s of setup) console.log(`- ${s}`);
