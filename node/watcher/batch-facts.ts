@@ -60,18 +60,23 @@ export async function batchFacts(facts: ReceiptFacts, operator: string, receipts
     for (const k of keys) checks.push({ key: k.key, message, signature: r.operatorSignature });
   }
   const results = await pool.verify(checks);
-  // signature ‖ key → the message verified and the answer; a question about another message is
-  // answered by verifying it here.
-  const answers = new Map<string, { message: Uint8Array; ok: boolean }>();
+  // The judge asks about r.payerSignature and r.operatorSignature, the very arrays checked here:
+  // answers are found by the signature object (no key strings for 20,000 lookups a batch), then
+  // the key and message are compared; a question about anything else is answered by verifying it here.
+  const answers = new WeakMap<Uint8Array, { key: Uint8Array; message: Uint8Array; ok: boolean }[]>();
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i]!;
-    answers.set(latin1(c.signature) + latin1(c.key), { message: c.message, ok: results[i]! });
+    const list = answers.get(c.signature);
+    const answer = { key: c.key, message: c.message, ok: results[i]! };
+    if (list === undefined) answers.set(c.signature, [answer]);
+    else list.push(answer);
   }
   return {
     ...remembered,
     verifySignature: (key, message, signature) => {
-      const a = answers.get(latin1(signature) + latin1(key));
-      if (a !== undefined && Buffer.compare(a.message, message) === 0) return a.ok;
+      for (const a of answers.get(signature) ?? []) {
+        if (Buffer.compare(a.key, key) === 0 && Buffer.compare(a.message, message) === 0) return a.ok;
+      }
       return verifyEd25519(key, message, signature);
     },
   };
