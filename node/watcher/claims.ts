@@ -130,7 +130,7 @@ export class ClaimStore {
     if (keys.length <= SCAN_LIMIT) {
       claimed = new Set();
       // The key after the shared prefix: lp receipt id, then the batch id and leaf.
-      for (const k of keys) claimed.add(Buffer.from(k.subarray(shared.length, k.length - 16)).toString('latin1'));
+      for (const k of keys) claimed.add(Buffer.from(k.buffer, k.byteOffset + shared.length, Math.max(0, k.length - 16 - shared.length)).toString('latin1'));
     }
     const writes: { type: 'put'; key: Uint8Array; value: Uint8Array }[] = [];
     const lookup = async ({ receipt, seen }: (typeof leaves)[number], i: number): Promise<void> => {
