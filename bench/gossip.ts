@@ -6,6 +6,10 @@
 //   node bench/gossip.ts --minutes 10     # the same with the 10-minute RSS run
 //   node bench/gossip.ts --hosts 8        # a longer line (default 5 hosts: 4 hops end to end)
 //   node bench/gossip.ts --only watcher   # one part: propagation, watcher or rss
+//
+// The RSS run also starts one more host in a child process (this file with --peer), which dials the
+// line's far end and stores what it receives: its RSS is one gossip node's, apart from the five.
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +28,7 @@ import { VerifyPool } from '../node/watcher/verify-pool.ts';
 import { type Receipt, buildBatch, ed25519FromSeed, verifyEd25519 } from '../sdk/index.ts';
 import { type TargetRow, metCell, targetTable } from './targets.ts';
 
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' }, peer: { type: 'string' } } });
 const PARTS = new Set(args.only === undefined ? ['propagation', 'watcher', 'rss'] : args.only.split(','));
 const HOSTS = Number(args.hosts);
 const RSS_MINUTES = Number(args.minutes);
@@ -164,9 +168,41 @@ function verificationCeiling(): void {
   console.log(`watcher ceiling: ed25519 verification (node:crypto) ${best.toFixed(0)} µs of CPU = ${perCore}/s per core × ${cores} cores / 2 signatures a receipt = ${ceiling} receipts/s at most with nothing else running (target ≥ 20,000: ${ceiling >= 20_000 ? 'reachable' : 'out of reach on this machine'})`);
 }
 
+/** --peer: one host in this process, dialling `bootstrap`, reporting its RSS to the parent every 5 s until it goes. */
+async function peerProcess(bootstrap: string): Promise<void> {
+  const chain = new MemoryChain();
+  const op = testOperator('rss');
+  chain.register(op.address, op.key.publicKey);
+  const store = new BatchStore(join(workDir, 'peer'));
+  await store.start();
+  const host = await startTestHost(chain, { bootstrap: [bootstrap], store });
+  let delivered = 0;
+  host.onDelivery(() => {
+    delivered++;
+  });
+  const report = (): void => {
+    const m = process.memoryUsage();
+    process.send!({ rss: m.rss, heap: m.heapUsed, external: m.external, delivered });
+  };
+  const timer = setInterval(report, 5000);
+  report();
+  await new Promise((r) => process.once('disconnect', r));
+  clearInterval(timer);
+  await host.stop();
+  await store.stop();
+}
+
 async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Promise<void> {
   const op = testOperator('rss');
   chain.register(op.address, op.key.publicKey);
+  const farEnd = hosts.at(-1)!;
+  const peers = farEnd.libp2p.getPeers().length;
+  const child = fork(new URL(import.meta.url).pathname, ['--peer', farEnd.addresses()[0]!], { execArgv: process.execArgv });
+  let peer = { rss: 0, heap: 0, external: 0, delivered: 0 };
+  const peerSamples: { t: number; rss: number }[] = [];
+  child.on('message', (m: typeof peer) => (peer = m));
+  await eventually('the peer process in the mesh', () => farEnd.libp2p.getPeers().length > peers && peer.rss > 0, 30_000);
+  await new Promise((r) => setTimeout(r, 2500));
   const end = Date.now() + minutes * 60_000;
   const samples: number[] = [];
   let published = 0;
@@ -174,7 +210,9 @@ async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Pr
   const sample = (): void => {
     const m = process.memoryUsage();
     samples.push(m.rss);
-    console.log(`  t+${((minutes * 60_000 - (end - Date.now())) / 1000).toFixed(0)} s: rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} MiB, published ${published}`);
+    const t = (minutes * 60_000 - (end - Date.now())) / 1000;
+    peerSamples.push({ t, rss: peer.rss });
+    console.log(`  t+${t.toFixed(0)} s: rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} MiB, published ${published}; the peer process: rss ${mib(peer.rss)} MiB, heap ${mib(peer.heap)} MiB, external ${mib(peer.external)} MiB, delivered ${peer.delivered}`);
   };
   const timer = setInterval(sample, 5000);
   sample();
@@ -197,10 +235,34 @@ async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Pr
   const max = Math.max(...samples);
   const min = Math.min(...samples);
   const lateHalf = samples.slice(Math.floor(samples.length / 2));
+  child.disconnect();
+  await new Promise((r) => child.once('exit', r));
+  // One node's RSS at each minute mark (the median of the samples within 30 s of it: a single sample
+  // may catch buffers a collection is about to free), and its growth after the first minute
+  // (start-up and the first caches filling are not growth).
+  const at = (min: number): number => {
+    const near = peerSamples.filter((x) => Math.abs(x.t - min * 60) <= 30).map((x) => x.rss);
+    return near.length === 0 ? NaN : pct(near.sort((a, b) => a - b), 50);
+  };
+  const marks = [1, 5, 10, 30].filter((m) => m <= minutes);
+  const growth = minutes > 1 ? ` (${(((at(minutes) - at(1)) / at(1)) * 100).toFixed(1)} % from minute 1 to ${minutes})` : '';
+  console.log(`rss of one host in its own process (dialling the line's far end, storing every batch; ${peer.delivered} delivered): ${marks.map((m) => `${mib(at(m))} MiB at ${m} min`).join(', ')}${growth}; max ${mib(Math.max(...peerSamples.map((x) => x.rss)))} MiB`);
+  const mb300 = 300e6 / 2 ** 20;
+  const judged = (enough: boolean, met: boolean): string => (enough ? metCell(met) : 'not judged: a shorter run');
+  targets.push([`one gossip node's RSS after ${minutes} min (its own process)`, `${mib(at(minutes))} MiB, max ${mib(Math.max(...peerSamples.map((x) => x.rss)))} MiB`, '≤ 300 MB after 10 min (`--minutes 10`)', judged(minutes >= 10, at(10) <= mb300)]);
+  if (minutes > 1) {
+    const rise = ((at(minutes) - at(1)) / at(1)) * 100;
+    targets.push([`its growth from minute 1 to ${minutes}`, `${rise.toFixed(1)} %`, '< 10 % over 30 min (`--minutes 30`)', judged(minutes >= 30, rise < 10)]);
+  }
   console.log(`rss over ${minutes} min with ${hosts.length} hosts in this process, ${(published / (minutes * 60)).toFixed(1)} fresh 1k-receipt batches/s (${failures} refused): min ${mib(min)} MiB, max ${mib(max)} MiB, first ${mib(first)} MiB, last ${mib(last)} MiB; second half ${mib(Math.min(...lateHalf))}–${mib(Math.max(...lateHalf))} MiB`);
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'cairn-gossip-bench-'));
+if (args.peer !== undefined) {
+  await peerProcess(args.peer);
+  rmSync(workDir, { recursive: true, force: true });
+  process.exit(0);
+}
 if (PARTS.has('propagation') || PARTS.has('rss')) {
   const chain = new MemoryChain();
   const hosts = await line(chain, true);
@@ -216,6 +278,14 @@ if (PARTS.has('watcher')) {
   verificationCeiling();
   await watcherThroughput(10, 1000, undefined);
   const pool = new VerifyPool();
+  // A node starts its pool once, with its first job, and keeps it: the threads' start (an isolate
+  // and the modules, ~0.1-0.2 s of CPU each) is paid here, before the timing, and printed apart.
+  const warm = ed25519FromSeed(new Uint8Array(32).fill(3));
+  const check = { key: warm.publicKey, message: Uint8Array.of(1), signature: warm.sign(Uint8Array.of(1)) };
+  const cpu0 = process.cpuUsage();
+  await pool.verify(Array.from({ length: 1025 * pool.threads }, () => check)); // a job for each thread
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`verify pool: ${pool.threads} threads started and their first ${1025 * pool.threads} verifications in ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU (once per node)`);
   await watcherThroughput(10, 1000, pool);
   await pool.close();
 }

@@ -106,6 +106,28 @@ describe('the watcher', () => {
     }
   });
 
+  it('with worker threads verifying the next batch while one is judged, leaves an honest batch alone and proves a forged payer signature in the next', async () => {
+    const pool = new VerifyPool({ threads: 2, chunk: 4 });
+    try {
+      const honest = buildBatch(rc.receipts(5));
+      await rc.revealSample(await rc.submit(honest));
+      publish(honest);
+      const receipts = rc.receipts(7);
+      receipts[2] = { ...receipts[2]!, payerSignature: receipts[3]!.payerSignature }; // the payer's, over another receipt
+      const forged = buildBatch(receipts);
+      const f = await rc.submit(forged);
+      publish(forged);
+      const w = await watcher({ verifier: pool });
+      await w.checkOnce();
+      expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeReceipt']);
+      expect(Buffer.from((sent[0]!.value as { receipt: Receipt }).receipt.id)).toEqual(Buffer.from(receipts[2]!.id));
+      expect((await rc.batch(f.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
+      expect(w.metrics).toMatchObject({ batchesChecked: 2, challengeReceipt: 1, submitFailures: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('proves a receipt claimed in two batches with ChallengeDoubleClaim', async () => {
     const receipts = rc.receipts(5);
     const first = buildBatch(receipts.slice(0, 3));

@@ -180,8 +180,9 @@ export class VerifyPool {
       if (job === undefined) return;
       slot.job = job;
       job.tries++;
-      // A copy travels (the caller's buffer stays usable for a retry).
-      slot.worker.postMessage({ id: job.id, packed: job.packed.slice().buffer });
+      // A copy travels, moved rather than cloned again (the caller's buffer stays usable for a retry).
+      const copy = job.packed.slice().buffer;
+      slot.worker.postMessage({ id: job.id, packed: copy }, [copy]);
     }
   }
 

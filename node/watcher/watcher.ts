@@ -24,7 +24,7 @@ import type { Logger } from '../log.ts';
 import { PeriodicTask } from '../periodic.ts';
 import type { StartOptions } from '../service.ts';
 import { forgedAttestations } from './attestations.ts';
-import { batchFacts } from './batch-facts.ts';
+import { type BatchFacts, GROUP, batchFacts } from './batch-facts.ts';
 import type { VerifyPool } from './verify-pool.ts';
 import type { ClaimStore, ClaimedReceipt, SeenClaim } from './claims.ts';
 
@@ -140,6 +140,12 @@ export interface WatcherMetrics extends Record<FindingKind, number> {
   submitFailures: number;
 }
 
+/** A pending batch's data, found and built, with its facts being read and its signatures verified. */
+interface Opened {
+  readonly batch: Batch;
+  readonly facts: Promise<BatchFacts>;
+}
+
 interface Finding {
   readonly kind: FindingKind;
   /** Sent in one transaction (several only for requests: one block, not one per leaf). */
@@ -241,11 +247,20 @@ export class Watcher {
     const pending = await this.#o.chain.pendingBatches();
     await this.#settle(pending);
     const params = await this.#o.chain.params();
-    for (const b of pending) {
+    const due = (b: WatchedBatch): boolean => !this.#done.has(b.id) && b.disputeEnd > height;
+    let ahead: { readonly id: bigint; readonly opened: Promise<Opened | undefined> } | undefined;
+    for (const [i, b] of pending.entries()) {
       if (signal?.aborted === true) return sent;
       for (const finding of await this.#recordReveals(b, height)) await this.#submit(finding, sent);
-      if (this.#done.has(b.id) || b.disputeEnd <= height) continue;
-      for (const finding of await this.#check(b, height, params)) await this.#submit(finding, sent);
+      if (!due(b)) continue;
+      const opened = ahead?.id === b.id ? ahead.opened : this.#open(b);
+      // The next batch is opened while this one is judged, so that the pool's threads verify its
+      // signatures while this thread judges and records claims (one batch ahead at most).
+      const next = this.#o.verifier === undefined ? undefined : pending.slice(i + 1).find(due);
+      ahead = next === undefined ? undefined : { id: next.id, opened: this.#open(next) };
+      // An error of the batch ahead is the error of its own check; the pass may end before that.
+      ahead?.opened.catch(() => {});
+      for (const finding of await this.#check(b, height, params, await opened)) await this.#submit(finding, sent);
     }
     await this.#prune(pending, height, params);
     if (signal?.aborted === true) return sent;
@@ -318,9 +333,13 @@ export class Watcher {
     return typeof b === 'function' ? b() : b;
   }
 
-  async #check(b: WatchedBatch, height: bigint, params: WatcherParams): Promise<Finding[]> {
+  /**
+   * The batch behind `b`'s root, built from the source's receipts (undefined when there are none
+   * or they are not that batch), with its facts being read and its signatures verified.
+   */
+  async #open(b: WatchedBatch): Promise<Opened | undefined> {
     const receipts = await this.#o.source.receiptsOf(b.root);
-    if (receipts === undefined) return this.#missing(b, height, params);
+    if (receipts === undefined) return undefined;
     let batch: Batch;
     try {
       batch = buildBatch(receipts);
@@ -328,20 +347,29 @@ export class Watcher {
       if (!(e instanceof BatchError)) throw e;
       // Data that does not build a batch cannot be the batch behind this root (the gossip validator
       // builds it): treat as missing.
-      return this.#missing(b, height, params);
+      return undefined;
     }
-    if (Buffer.compare(batch.header.root, b.root) !== 0) return this.#missing(b, height, params);
+    if (Buffer.compare(batch.header.root, b.root) !== 0) return undefined;
+    const facts = batchFacts(this.#o.chain.facts, b.operator, batch.receipts, this.#o.verifier);
+    facts.catch(() => {}); // awaited by the check; the pass may end before that
+    return { batch, facts };
+  }
+
+  async #check(b: WatchedBatch, height: bigint, params: WatcherParams, opened: Opened | undefined): Promise<Finding[]> {
+    if (opened === undefined) return this.#missing(b, height, params);
+    const { batch } = opened;
     this.#done.add(b.id);
     this.#misses.delete(b.id);
     this.metrics.batchesChecked++;
     const sum = this.#sumFault(b, batch);
     if (sum !== undefined) return [sum];
-    const facts = await batchFacts(this.#o.chain.facts, b.operator, batch.receipts, this.#o.verifier);
-    // Judged in leaf order up to the first bad receipt, yielding to the event loop every
-    // YIELD_EVERY receipts (a few ms): with the facts remembered and signatures verified ahead, nothing else
-    // here would let the node's block processing in.
+    const { facts, ready } = await opened.facts;
+    // Judged in leaf order up to the first bad receipt, each group once the pool verified its
+    // signatures, yielding to the event loop every YIELD_EVERY receipts (a few ms): with the facts
+    // remembered and signatures verified ahead, nothing else here would let the node's block processing in.
     let bad: { index: number; finding: Finding } | undefined;
     for (let i = 0; i < batch.receipts.length && bad === undefined; i++) {
+      if (i % GROUP === 0) await ready(i);
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
       const r = batch.receipts[i]!;
       this.metrics.receiptsVerified++;
