@@ -8,6 +8,8 @@
 //   await net.down({ reset: true });                              // stop by pid, wipe the directory
 //
 // `cairn localnet up|status|down` is this API on the command line.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { appHeight, rpcCall, status as nodeStatus } from '../node/cometbft/rpc.ts';
 import { type AddNodeOptions, type CreateLocalnetOptions, addNode, createLocalnet, removeLocalnet } from './create.ts';
 import { LocalnetError, type LocalnetManifest, type LocalnetNode, readManifest, writeManifest } from './manifest.ts';
@@ -208,7 +210,13 @@ export class Localnet {
     const n = this.node(name);
     if (!isOurs(n.pids?.app, n.home)) n.pids = { ...n.pids, app: startApp(n, upgradeHandlers) };
     const pid = n.pids?.app;
-    await waitForPort(n.ports.abci, timeoutMs, `the app of ${name} (see ${n.home}/app.log)`, () => isOurs(pid, n.home));
+    try {
+      await waitForPort(n.ports.abci, timeoutMs, `the app of ${name} (see ${n.home}/app.log)`, () => isOurs(pid, n.home));
+    } catch (err) {
+      // The log may be gone by the time anyone reads the error (a test's folder is removed): its end goes with it.
+      const tail = await readFile(join(n.home, 'app.log'), 'utf8').then((t) => t.trimEnd().split('\n').slice(-15).join('\n'), () => '(no app.log)');
+      throw new LocalnetError(`${(err as Error).message}; the end of its log:\n${tail}`, { cause: err });
+    }
   }
 
   async #startCometbft(name: string, timeoutMs: number): Promise<void> {
