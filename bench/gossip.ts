@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ReceiptsChain } from '../test/support/receipts-chain.ts';
 import { silentLogger } from '../node/log.ts';
+import { limitHeapGrowth, nodeProcessSettings } from '../node/memory.ts';
 import { BatchStore } from '../node/p2p/batch-store.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
 import { appChainView } from '../node/p2p/service.ts';
@@ -26,6 +27,7 @@ import { Watcher } from '../node/watcher/watcher.ts';
 import { ClaimStore } from '../node/watcher/claims.ts';
 import { VerifyPool } from '../node/watcher/verify-pool.ts';
 import { type Receipt, buildBatch, ed25519FromSeed, verifyEd25519 } from '../sdk/index.ts';
+import { rssParts } from './proc.ts';
 import { type TargetRow, metCell, targetTable } from './targets.ts';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' }, peer: { type: 'string' } } });
@@ -170,6 +172,7 @@ function verificationCeiling(): void {
 
 /** --peer: one host in this process, dialling `bootstrap`, reporting its RSS to the parent every 5 s until it goes. */
 async function peerProcess(bootstrap: string): Promise<void> {
+  limitHeapGrowth(); // as node/node.ts does
   const chain = new MemoryChain();
   const op = testOperator('rss');
   chain.register(op.address, op.key.publicKey);
@@ -197,7 +200,9 @@ async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Pr
   chain.register(op.address, op.key.publicKey);
   const farEnd = hosts.at(-1)!;
   const peers = farEnd.libp2p.getPeers().length;
-  const child = fork(new URL(import.meta.url).pathname, ['--peer', farEnd.addresses()[0]!], { execArgv: process.execArgv });
+  // The peer stands for one node, so it starts with a node's flags and malloc settings (node/process.json).
+  const settings = nodeProcessSettings();
+  const child = fork(new URL(import.meta.url).pathname, ['--peer', farEnd.addresses()[0]!], { execArgv: [...process.execArgv, ...settings.flags], env: settings.env });
   let peer = { rss: 0, heap: 0, external: 0, delivered: 0 };
   const peerSamples: { t: number; rss: number }[] = [];
   child.on('message', (m: typeof peer) => (peer = m));
@@ -212,7 +217,9 @@ async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Pr
     samples.push(m.rss);
     const t = (minutes * 60_000 - (end - Date.now())) / 1000;
     peerSamples.push({ t, rss: peer.rss });
-    console.log(`  t+${t.toFixed(0)} s: rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} MiB, published ${published}; the peer process: rss ${mib(peer.rss)} MiB, heap ${mib(peer.heap)} MiB, external ${mib(peer.external)} MiB, delivered ${peer.delivered}`);
+    const parts = rssParts(child.pid!);
+    const split = parts === undefined ? '' : ` (glibc heap ${parts.heap.toFixed(0)}, arenas ${parts.arenas.toFixed(0)}, other anon ${parts.anon.toFixed(0)}, file ${parts.file.toFixed(0)})`;
+    console.log(`  t+${t.toFixed(0)} s: rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} MiB, published ${published}; the peer process: rss ${mib(peer.rss)} MiB${split}, heap ${mib(peer.heap)} MiB, external ${mib(peer.external)} MiB, delivered ${peer.delivered}`);
   };
   const timer = setInterval(sample, 5000);
   sample();

@@ -687,6 +687,17 @@ function printSummary(rs: readonly PhaseResult[], p: AppProbe, m: typeof micro):
       `${fmt(perTx)} µs of app thread per committed tx. CPU cores: CometBFT ${fmt(top.r.cpu.cometbft, 2)}, loader ${fmt(top.r.cpu.loader, 2)}, ` +
       `other processes ${fmt(top.r.cpu.others, 2)}.`,
   );
+  // The machine's budget: every process's CPU per committed tx at that rate. On two cores the
+  // committed rate can never pass cores ÷ their sum, however the app's thread is relieved.
+  const cpuUsPerTx = (cores: number): number => ((cores * wall) / Math.max(1, top.f.committed)) * 1e6;
+  const appThreadUs = (top.r.threadCpuMs * 1000) / Math.max(1, top.f.committed);
+  const budget = { thread: appThreadUs, others: Math.max(0, cpuUsPerTx(top.r.cpu.app) - appThreadUs), cometbft: cpuUsPerTx(top.r.cpu.cometbft), loader: cpuUsPerTx(top.r.cpu.loader) };
+  const sum = budget.thread + budget.others + budget.cometbft + budget.loader;
+  console.log(
+    `- CPU per committed tx at that rate: app thread ${fmt(budget.thread)} µs + the app's other threads (V8's collector, LevelDB, libuv) ${fmt(budget.others)} µs + ` +
+      `CometBFT ${fmt(budget.cometbft)} µs + loader ${fmt(budget.loader)} µs = ${fmt(sum)} µs: at most ${fmt((cpus().length * 1e6) / sum)} tx/s ` +
+      `with all ${cpus().length} cores and nothing else running.`,
+  );
   if (m.appOnly !== undefined) {
     console.log(
       `- The app alone (no CometBFT, no RPC): CheckTx ${fmt(m.appOnly.checkUs)} µs + ReCheckTx ${fmt(m.appOnly.recheckUs)} µs + FinalizeBlock ` +
