@@ -44,6 +44,9 @@ const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 /** A line of hosts, each dialling the one before it, so a message from the first crosses HOSTS-1 hops. */
+/** The batch stores of the line's hosts: closed after the hosts stop, before their folder is removed (LevelDB may still be compacting). */
+const lineStores: BatchStore[] = [];
+
 async function line(chain: MemoryChain, stores: boolean): Promise<P2pHost[]> {
   const hosts: P2pHost[] = [];
   for (let i = 0; i < HOSTS; i++) {
@@ -52,6 +55,7 @@ async function line(chain: MemoryChain, stores: boolean): Promise<P2pHost[]> {
     if (stores) {
       store = new BatchStore(join(workDir, `host-${i}`));
       await store.start();
+      lineStores.push(store);
     }
     hosts.push(await startTestHost(chain, { ...(prev === undefined ? {} : { bootstrap: prev.addresses() }), ...(store === undefined ? {} : { store }) }));
   }
@@ -280,6 +284,7 @@ if (PARTS.has('propagation') || PARTS.has('rss')) {
   }
   if (PARTS.has('rss')) await rssRun(hosts, chain, RSS_MINUTES);
   for (const h of hosts) await h.stop();
+  for (const s of lineStores) await s.stop();
 }
 if (PARTS.has('watcher')) {
   verificationCeiling();
