@@ -1,0 +1,220 @@
+// Block cost on a big state, the app alone: node bench/state-blocks.ts --template DIR [options]
+//
+// bench/state.ts measures FinalizeBlock + Commit per send on a big and a small chain through
+// CometBFT, in minutes; this drives a CairnApp on a copy of a prepared LevelDB store directly (as
+// bench/app-only.ts does), so a change to the store can be compared A/B in seconds. The template
+// (the state of bench/state.ts's genesis after block 1, and its signers' keys) is built on the first
+// run into DIR and reused. Each run copies it, opens it as a restarted node would (cold caches),
+// and runs blocks of bank sends from the signers to recipients spread over the whole state, as
+// bench/state.ts's load does; CheckTx of each block's txs runs first, untimed, then FinalizeBlock
+// and Commit are timed (wall and this thread's CPU).
+//
+//   --accounts 100000 --operators 10000 --signers 1000   (the template, when it is built)
+//   --blocks 12 --block-txs 200 --warm 2                 (blocks timed after `warm` untimed ones)
+//   --node-cache-size N --read-cache-size N              (the store's caches; default: the store's)
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ClassicLevel } from 'classic-level';
+import { CheckTxType } from 'cosmjs-types/tendermint/abci/types';
+import { AddressCodec } from '../core/framework/address.ts';
+import { CommitStore } from '../core/store/commit-store.ts';
+import { CairnApp } from '../node/app.ts';
+import { genesisPath } from '../node/cometbft/genesis.ts';
+import { silentLogger } from '../node/log.ts';
+import { createBenchHome } from './chain.ts';
+import { fillerAddress, writeBigGenesis } from './state-genesis.ts';
+import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    template: { type: 'string' },
+    accounts: { type: 'string', default: '100000' },
+    operators: { type: 'string', default: '10000' },
+    signers: { type: 'string', default: '1000' },
+    blocks: { type: 'string', default: '12' },
+    'block-txs': { type: 'string', default: '200' },
+    warm: { type: 'string', default: '2' },
+    'node-cache-size': { type: 'string' },
+    'read-cache-size': { type: 'string' },
+  },
+});
+const int = (name: keyof typeof args): number => {
+  const n = Number(args[name]);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`--${name} must be a non-negative integer, got ${String(args[name])}`);
+  return n;
+};
+const optInt = (name: keyof typeof args): number | undefined => (args[name] === undefined ? undefined : int(name));
+if (args.template === undefined) throw new Error('--template DIR is required (built there on the first run)');
+const template = args.template;
+const MIN_GAS_PRICES = '0.025ucairn';
+const SIGNER_AMOUNT = 10n ** 9n;
+
+interface Template {
+  readonly chainId: string;
+  readonly accounts: number;
+  readonly fill: number;
+  readonly genesisSeconds: string;
+  readonly signers: { privkey: string; pubkey: string; address: string }[];
+}
+
+async function buildTemplate(): Promise<void> {
+  const signers = makeAccounts(int('signers'));
+  const accounts = int('accounts');
+  const fill = accounts - signers.length;
+  const chainId = 'cairn-state-1';
+  const bench = await createBenchHome({ funded: signers.map((s) => ({ address: s.address, amount: SIGNER_AMOUNT })), chainId });
+  try {
+    await writeBigGenesis(bench.home, fill, Math.min(int('operators'), fill));
+    const doc = JSON.parse(await readFile(genesisPath(bench.home), 'utf8')) as { app_state: unknown; genesis_time: string };
+    const seconds = BigInt(Math.floor(Date.parse(doc.genesis_time) / 1000));
+    await mkdir(template, { recursive: true });
+    const store = await CommitStore.open({ path: join(template, 'store'), keepRecent: 0 });
+    try {
+      const app = new CairnApp({ store, logger: silentLogger, minGasPrices: MIN_GAS_PRICES });
+      await app.load();
+      await app.initChain({
+        time: { seconds, nanos: 0 },
+        chainId,
+        consensusParams: undefined as never,
+        validators: [],
+        appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
+        initialHeight: 1n,
+      });
+      await app.finalizeBlock(request(1n, seconds + 1n, []));
+      await app.commit();
+    } finally {
+      await store.close();
+    }
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    const t: Template = { chainId, accounts, fill, genesisSeconds: String(seconds), signers: signers.map((s) => ({ privkey: hex(s.privkey), pubkey: hex(s.pubkey), address: s.address })) };
+    await writeFile(join(template, 'template.json'), JSON.stringify(t));
+  } finally {
+    await rm(bench.home, { recursive: true, force: true });
+  }
+}
+
+function request(height: bigint, seconds: bigint, txs: Uint8Array[]): Parameters<CairnApp['finalizeBlock']>[0] {
+  return {
+    txs,
+    decidedLastCommit: { round: 0, votes: [] },
+    misbehavior: [],
+    hash: new Uint8Array(32),
+    height,
+    time: { seconds, nanos: 0 },
+    nextValidatorsHash: new Uint8Array(32),
+    proposerAddress: new Uint8Array(20),
+  };
+}
+
+/** LevelDB point reads of the timed blocks by table ('N' tree nodes, 'L' latest values, ...), counted by wrapping getSync. */
+const reads = new Map<string, number>();
+let counting = false;
+const getSync = ClassicLevel.prototype.getSync;
+ClassicLevel.prototype.getSync = function (this: ClassicLevel, key: unknown, options?: unknown) {
+  if (counting && key instanceof Uint8Array) {
+    const table = String.fromCharCode(key[0]!);
+    reads.set(table, (reads.get(table) ?? 0) + 1);
+  }
+  return getSync.call(this, key as never, options as never);
+} as typeof getSync;
+
+/** The timed blocks' LevelDB batches (Commit's write, sync): their wall time, entries and bytes. */
+const batches = { ms: 0, ops: 0, bytes: 0 };
+const batch = ClassicLevel.prototype.batch;
+ClassicLevel.prototype.batch = function (this: ClassicLevel, ...args: unknown[]) {
+  const ops = args[0];
+  if (!counting || !Array.isArray(ops)) return (batch as (...a: unknown[]) => unknown).apply(this, args);
+  return timedBatch(this, ops, args[1]);
+} as unknown as typeof batch;
+async function timedBatch(db: ClassicLevel, ops: { key: Uint8Array; value?: Uint8Array }[], options: unknown): Promise<void> {
+  const t = performance.now();
+  try {
+    await (batch as (...a: unknown[]) => Promise<void>).call(db, ops, options);
+  } finally {
+    batches.ms += performance.now() - t;
+    batches.ops += ops.length;
+    for (const op of ops) batches.bytes += op.key.length + (op.value?.length ?? 0);
+  }
+}
+
+async function main(): Promise<void> {
+  if (!(await stat(join(template, 'template.json')).catch(() => undefined))) {
+    const t0 = performance.now();
+    await buildTemplate();
+    console.error(`template built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const t = JSON.parse(await readFile(join(template, 'template.json'), 'utf8')) as Template;
+  const dir = `${template}-run-${process.pid}`;
+  await cp(join(template, 'store'), dir, { recursive: true });
+  const nodeCacheSize = optInt('node-cache-size');
+  const readCacheSize = optInt('read-cache-size');
+  const store = await CommitStore.open({ path: dir, keepRecent: 0, ...(nodeCacheSize === undefined ? {} : { nodeCacheSize }), ...(readCacheSize === undefined ? {} : { readCacheSize }) });
+  try {
+    const app = new CairnApp({ store, logger: silentLogger, minGasPrices: MIN_GAS_PRICES });
+    await app.load();
+    const codec = new AddressCodec('cairn');
+    const signers: BenchAccount[] = [];
+    for (const s of t.signers) {
+      const any = (await app.accounts.get(store.committed, codec.decode(s.address)))?.base;
+      if (any === undefined) throw new Error(`${s.address} missing from the template`);
+      signers.push({ privkey: Buffer.from(s.privkey, 'hex'), pubkey: Buffer.from(s.pubkey, 'hex'), address: s.address, accountNumber: any.accountNumber, sequence: any.sequence });
+    }
+    const addressAt = (i: number): string => (i < t.fill ? fillerAddress(i) : signers[i - t.fill]!.address);
+    const blocks = int('blocks');
+    const perBlock = int('block-txs');
+    const warm = int('warm');
+    let k = 0;
+    let cpuUs = 0;
+    let finCpuUs = 0;
+    let finMs = 0;
+    let comMs = 0;
+    let sends = 0;
+    const perBlockCpu: number[] = [];
+    for (let b = 0; b < warm + blocks; b++) {
+      const txs: Uint8Array[] = [];
+      for (let i = 0; i < perBlock; i++, k++) {
+        const from = signers[k % signers.length]!;
+        txs.push(signSend({ from, to: addressAt((k * 104_729) % t.accounts), amount: 1n, memo: '', sequence: from.sequence++, chainId: t.chainId }));
+      }
+      for (const tx of txs) {
+        const r = await app.checkTx({ tx, type: CheckTxType.NEW });
+        if (r.code !== 0) throw new Error(`CheckTx failed: ${r.log}`);
+      }
+      const height = store.lastHeight + 1n;
+      counting = b >= warm;
+      const cpu = process.threadCpuUsage();
+      let w = performance.now();
+      const res = await app.finalizeBlock(request(height, BigInt(t.genesisSeconds) + height, txs));
+      const fin = performance.now() - w;
+      const finCpu = process.threadCpuUsage(cpu);
+      w = performance.now();
+      await app.commit();
+      const com = performance.now() - w;
+      counting = false;
+      const used = process.threadCpuUsage(cpu);
+      const failed = res.txResults.filter((r) => r.code !== 0).length;
+      if (failed > 0) throw new Error(`${failed} sends failed in block ${height}`);
+      if (b < warm) continue;
+      cpuUs += used.user + used.system;
+      finCpuUs += finCpu.user + finCpu.system;
+      perBlockCpu.push((used.user + used.system) / perBlock);
+      finMs += fin;
+      comMs += com;
+      sends += perBlock;
+    }
+    const f = (x: number): string => x.toFixed(0);
+    const perSend = (x: number): string => f(x / sends);
+    const perBlockOf = (x: number): string => f(x / blocks);
+    console.log(`${t.accounts} accounts (node cache ${nodeCacheSize ?? 'default'}, read cache ${readCacheSize ?? 'default'}): ${blocks} blocks of ${perBlock} sends after ${warm} untimed`);
+    console.log(`  app thread CPU a send: ${perSend(cpuUs)} µs (FinalizeBlock ${perSend(finCpuUs)}, Commit ${perSend(cpuUs - finCpuUs)}); by block: ${perBlockCpu.map(f).join(' ')}`);
+    console.log(`  wall a send: FinalizeBlock ${perSend(finMs * 1000)} + Commit ${perSend(comMs * 1000)} µs, of which the Commit's LevelDB batch ${perSend(batches.ms * 1000)} µs`);
+    console.log(`  LevelDB point reads a send: ${[...reads].map(([table, n]) => `${table} ${(n / sends).toFixed(1)}`).join(', ') || 'none'} (N tree nodes, L latest values)`);
+    console.log(`  Commit's batch a block: ${perBlockOf(batches.ops)} entries, ${f(batches.bytes / blocks / 1024)} KiB; RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB`);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
