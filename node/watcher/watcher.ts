@@ -249,6 +249,9 @@ export class Watcher {
     const params = await this.#o.chain.params();
     const due = (b: WatchedBatch): boolean => !this.#done.has(b.id) && b.disputeEnd > height;
     let ahead: { readonly id: bigint; readonly opened: Promise<Opened | undefined> } | undefined;
+    // Where the look-ahead stopped: a batch's being due does not change during the pass (only those
+    // already checked become done), so it only moves forward and the pass stays linear in the pending set.
+    let scan = 0;
     for (const [i, b] of pending.entries()) {
       if (signal?.aborted === true) return sent;
       for (const finding of await this.#recordReveals(b, height)) await this.#submit(finding, sent);
@@ -256,7 +259,12 @@ export class Watcher {
       const opened = ahead?.id === b.id ? ahead.opened : this.#open(b);
       // The next batch is opened while this one is judged, so that the pool's threads verify its
       // signatures while this thread judges and records claims (one batch ahead at most).
-      const next = this.#o.verifier === undefined ? undefined : pending.slice(i + 1).find(due);
+      let next: WatchedBatch | undefined;
+      if (this.#o.verifier !== undefined) {
+        scan = Math.max(scan, i + 1);
+        while (scan < pending.length && !due(pending[scan]!)) scan++;
+        next = pending[scan];
+      }
       ahead = next === undefined ? undefined : { id: next.id, opened: this.#open(next) };
       // An error of the batch ahead is the error of its own check; the pass may end before that.
       ahead?.opened.catch(() => {});

@@ -9,6 +9,7 @@
 // Levels pair nodes left to right; an odd last node moves up unchanged. A tree is never empty.
 // Whoever builds a tree with a node whose sums are not its children's can be proved a cheat with a
 // SumNodeProof (the node, its path to the root, and its opening).
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import type { InclusionProof, ProofStep, SumNode, SumNodeProof } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { U128_MAX, U64_MAX, concatBytes, equalBytes, parseU128, u128, u64 } from '../bytes.ts';
@@ -34,14 +35,31 @@ export function leafHash(leafBytes: Uint8Array): Uint8Array {
   return sha256(pre);
 }
 
+// One writer for every receipt leaf (finish() copies the bytes out and rewinds it): a fresh writer
+// starts small and grows to a receipt's ~400 bytes, several buffers a leaf, 10,000 leaves a batch.
+const LEAF_WRITER = new BinaryWriter();
+const LEAF_PREFIX_BYTES = Uint8Array.of(LEAF_PREFIX);
+
+/** leafHash of the receipt's protobuf encoding, encoded after the prefix in one buffer. */
+function receiptLeafHashOf(r: Receipt): Uint8Array {
+  let preimage: Uint8Array;
+  try {
+    preimage = Receipt.encode(r, LEAF_WRITER.raw(LEAF_PREFIX_BYTES)).finish();
+  } catch (e) {
+    LEAF_WRITER.finish(); // rewinds what a failed encode left behind
+    throw e;
+  }
+  return sha256(preimage);
+}
+
 /** The leaf of a receipt: count 1, its amount field, and the hash of its protobuf encoding. */
 export function receiptLeaf(r: Receipt): SumValue {
-  return { hash: leafHash(Receipt.encode(r).finish()), amount: receiptAmount(r), count: 1n };
+  return { hash: receiptLeafHashOf(r), amount: receiptAmount(r), count: 1n };
 }
 
 /** Like receiptLeaf, but the hash only: defined for every receipt, even one whose amount is garbage. */
 export function receiptLeafHash(r: Receipt): Uint8Array {
-  return leafHash(Receipt.encode(r).finish());
+  return receiptLeafHashOf(r);
 }
 
 // The node preimage is written into one buffer, reused: a 10k-leaf tree hashes 10k nodes, and

@@ -156,9 +156,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Problems that make the receipt invalid regardless of chain state, in field order; empty when
- * there are none. `operatorKey` is the operator's receipt key valid when the receipt was signed.
+ * there are none. `operatorKey` is the operator's receipt key valid when the receipt was signed;
+ * `signBytes`, receiptSignBytes(r) when the caller built them already (they are built here otherwise).
  */
-export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; chainId?: string; verify?: SignatureVerifier } = {}): string[] {
+export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; chainId?: string; verify?: SignatureVerifier; signBytes?: Uint8Array } = {}): string[] {
   const verify = opts.verify ?? verifyEd25519;
   const problems: string[] = [];
   if (opts.chainId !== undefined && r.chainId !== opts.chainId) problems.push(`chain_id is "${r.chainId}", not "${opts.chainId}"`);
@@ -172,7 +173,7 @@ export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; ch
   if (r.startedAt < 0n || r.finishedAt < r.startedAt) problems.push(`times are out of order: started_at ${r.startedAt}, finished_at ${r.finishedAt}`);
   let signBytes: Uint8Array | undefined;
   try {
-    signBytes = receiptSignBytes(r);
+    signBytes = opts.signBytes ?? receiptSignBytes(r);
     const expected = expectedAmount(r);
     const amount = receiptAmount(r);
     if (amount !== expected) problems.push(`amount ${amount} is not (units_in + units_out) × unit_price = ${expected}`);
