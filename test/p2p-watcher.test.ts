@@ -17,6 +17,7 @@ import { VerifyPool } from '../node/watcher/verify-pool.ts';
 import { claimsDir, openClaims } from './support/watcher.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 import { testOperator } from './support/p2p.ts';
+import { fixedKey } from './support/receipts-fixtures.ts';
 
 let rc: ReceiptsChain;
 let data: Map<string, readonly Receipt[]>;
@@ -123,6 +124,61 @@ describe('the watcher', () => {
       expect(Buffer.from((sent[0]!.value as { receipt: Receipt }).receipt.id)).toEqual(Buffer.from(receipts[2]!.id));
       expect((await rc.batch(f.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
       expect(w.metrics).toMatchObject({ batchesChecked: 2, challengeReceipt: 1, submitFailures: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  // The pool's fast path (sign bytes built once and handed to the judge, signatures answered from
+  // the threads' results) must still catch every kind of bad receipt the chain punishes.
+  const resign = (r: Receipt, payerKey = rc.payerKey): Receipt => signReceipt(signReceipt(r, 'payer', payerKey), 'operator', rc.operatorKey);
+  const badKinds: [string, (r: Receipt, other: Receipt) => Receipt][] = [
+    ['a payer signature over another receipt', (r, other) => ({ ...r, payerSignature: other.payerSignature })],
+    ['an operator signature by an impostor', (r) => signReceipt(r, 'operator', testOperator('impostor').key)],
+    ['an amount that is not units × price', (r) => resign({ ...r, amount: (BigInt(r.amount) + 7n).toString() })],
+    ['times outside the batch’s epoch', (r) => resign({ ...r, startedAt: r.startedAt - 100n, finishedAt: r.finishedAt - 100n })],
+    ['a payer key the payer never authorised', (r) => resign({ ...r, payerKey: fixedKey('rogue').publicKey }, fixedKey('rogue'))],
+  ];
+  for (const [what, spoil] of badKinds) {
+    it(`with worker threads and the batch ahead, proves ${what} among honest receipts`, async () => {
+      const pool = new VerifyPool({ threads: 2, chunk: 4 });
+      try {
+        const honest = buildBatch(rc.receipts(6));
+        await rc.revealSample(await rc.submit(honest));
+        publish(honest);
+        const receipts = rc.receipts(9);
+        receipts[5] = spoil(receipts[5]!, receipts[1]!);
+        const bad = buildBatch(receipts);
+        const b = await rc.submit(bad);
+        publish(bad);
+        const w = await watcher({ verifier: pool });
+        await w.checkOnce();
+        expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeReceipt']);
+        expect(Buffer.from((sent[0]!.value as { receipt: Receipt }).receipt.id)).toEqual(Buffer.from(receipts[5]!.id));
+        expect((await rc.batch(b.id)).status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+        expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
+        expect(w.metrics).toMatchObject({ batchesChecked: 2, challengeReceipt: 1, submitFailures: 0 });
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('with worker threads, proves a receipt claimed in two batches with ChallengeDoubleClaim', async () => {
+    const pool = new VerifyPool({ threads: 2, chunk: 4 });
+    try {
+      const receipts = rc.receipts(8);
+      const first = buildBatch(receipts.slice(0, 5));
+      await rc.revealSample(await rc.submit(first));
+      const second = buildBatch([receipts[3]!, ...receipts.slice(5)]);
+      const b = await rc.submit(second);
+      publish(first);
+      publish(second);
+      const w = await watcher({ verifier: pool });
+      await w.checkOnce();
+      expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
+      expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+      expect(w.metrics).toMatchObject({ batchesChecked: 2, challengeDoubleClaim: 1, submitFailures: 0 });
     } finally {
       await pool.close();
     }
