@@ -26,7 +26,7 @@ import type { StartOptions } from '../service.ts';
 import { forgedAttestations } from './attestations.ts';
 import { type BatchFacts, GROUP, batchFacts } from './batch-facts.ts';
 import type { VerifyPool } from './verify-pool.ts';
-import type { ClaimStore, ClaimedReceipt, SeenClaim } from './claims.ts';
+import type { ClaimStore, SeenClaim } from './claims.ts';
 
 /** A pending batch as the chain records it (the fields the watcher compares). */
 export interface WatchedBatch {
@@ -388,20 +388,15 @@ export class Watcher {
       }
     }
     // Every leaf is remembered as claimed, even past a finding: the batch may survive its challenge.
-    const leaves: { receipt: ClaimedReceipt; seen: SeenClaim }[] = [];
-    for (const [i, r] of batch.receipts.entries()) {
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((res) => setImmediate(res));
-      leaves.push({
-        receipt: { epoch: b.epoch, operator: b.operator, payer: b.payer, receiptId: r.id },
-        seen: { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } },
-      });
-    }
-    const others = await this.#o.claims.addMany(leaves);
+    const others = await this.#o.claims.addBatch({ id: b.id, epoch: b.epoch, operator: b.operator, payer: b.payer, receipts: batch.receipts });
     // The first finding in leaf order, a bad receipt before a double claim of the same leaf.
     let finding: Finding | undefined;
-    for (let i = 0; i < leaves.length; i++) {
+    for (let i = 0; i < others.length; i++) {
       if (bad?.index === i) finding ??= bad.finding;
-      const double = await this.#doubleClaim(b, leaves[i]!.receipt.receiptId, leaves[i]!.seen, others[i]!, height);
+      if (others[i]!.length === 0) continue;
+      const r = batch.receipts[i]!;
+      const seen = { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } };
+      const double = await this.#doubleClaim(b, r.id, seen, others[i]!, height);
       finding ??= double;
     }
     if (finding === undefined) this.#o.logger.info('watcher: batch checked', { batch: String(b.id), receipts: batch.receipts.length });
