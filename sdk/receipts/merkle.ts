@@ -72,8 +72,10 @@ function putSums(offset: number, v: SumValue): void {
   if (v.amount < 0n || v.amount > U128_MAX) throw new RangeError(`${v.amount} is not a u128`);
   if (v.count < 0n || v.count > U64_MAX) throw new RangeError(`${v.count} is not a u64`);
   NODE_PREIMAGE.set(v.hash, offset);
-  NODE_VIEW.setBigUint64(offset + 32, v.amount >> 64n);
-  NODE_VIEW.setBigUint64(offset + 40, v.amount & U64_MAX);
+  // Most amounts fit in 64 bits: no shifted and masked bigints for them.
+  const small = v.amount <= U64_MAX;
+  NODE_VIEW.setBigUint64(offset + 32, small ? 0n : v.amount >> 64n);
+  NODE_VIEW.setBigUint64(offset + 40, small ? v.amount : v.amount & U64_MAX);
   NODE_VIEW.setBigUint64(offset + 48, v.count);
 }
 

@@ -62,6 +62,22 @@ export function addressBytes(address: string, what = 'address'): Uint8Array {
   return data;
 }
 
+const textCache = new Map<string, Uint8Array>();
+
+/**
+ * UTF-8 bytes of a receipt's chain id, model or adapter id; cached, since a batch repeats them (only
+ * the lengths a valid receipt may have, so that malformed receipts cannot fill the cache).
+ */
+function textBytes(text: string): Uint8Array {
+  const cached = textCache.get(text);
+  if (cached !== undefined) return cached;
+  const bytes = utf8Bytes(text);
+  if (text.length > MAX_ID_TEXT_LENGTH) return bytes;
+  if (textCache.size >= 1024) textCache.clear();
+  textCache.set(text, bytes);
+  return bytes;
+}
+
 function amountField(text: string, what: string): bigint {
   try {
     return parseU128(text, what);
@@ -87,11 +103,11 @@ export function receiptSignBytes(r: Receipt): Uint8Array {
     // The fields are checked (and fail) in layout order, then written into one buffer: a watcher
     // builds these bytes for 10,000 receipts a batch, and a buffer, a view and a copy per field
     // cost more than the rest of the judgement.
-    const chainId = utf8Bytes(r.chainId);
+    const chainId = textBytes(r.chainId);
     const operator = addressBytes(r.operator, 'operator');
     const payer = addressBytes(r.payer, 'payer');
-    const modelId = utf8Bytes(r.modelId);
-    const adapterId = utf8Bytes(r.adapterId);
+    const modelId = textBytes(r.modelId);
+    const adapterId = textBytes(r.adapterId);
     for (const n of [r.epoch, r.unitsIn, r.unitsOut]) if (n < 0n || n > U64_MAX) throw new RangeError(`${n} is not a u64`);
     const unitPrice = amountField(r.unitPrice, 'unit_price');
     const amount = amountField(r.amount, 'amount');
