@@ -2,9 +2,11 @@
 // pending batch and its own challenge, signed with its own key, gets the operator punished. No test
 // code builds a challenge here.
 import { randomInt } from 'node:crypto';
+import { ClassicLevel } from 'classic-level';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
+import { Claim } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { type Batch, SumTree, buildBatch, inclusionProof, receiptLeaf, signReceipt } from '../sdk/index.ts';
 import { CHALLENGE_BOND, DENOM, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
@@ -371,12 +373,41 @@ describe('the watcher’s claimed receipt ids', () => {
     await before.close();
     data.clear();
     await rc.advanceTo((await rc.batch(a.id)).disputeEnd + 1n);
-    const second = buildBatch([receipts[1]!, ...receipts.slice(3)]);
+    // A leaf the chain never saw revealed: only the watcher's stored batch can prove it.
+    const unrevealed = first.receipts.find((_, i) => !a.sample.includes(BigInt(i)))!;
+    const second = buildBatch([unrevealed, ...receipts.slice(3)]);
     const b = await rc.submit(second);
     publish(second);
     await (await watcher({ claims: await openClaims(path) })).checkOnce();
     expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
     expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+  });
+
+  it('catch a receipt claimed again after it, from a leaf an earlier version stored with its receipt and proof', async () => {
+    const path = await claimsDir();
+    const receipts = rc.receipts(5);
+    const first = buildBatch(receipts.slice(0, 3));
+    const a = await rc.submit(first);
+    await rc.revealSample(a);
+    // A leaf of the first batch not revealed on chain, as earlier versions wrote it: the whole Claim under
+    // the leaf's key ("c" ‖ u64 epoch ‖ lp operator ‖ lp payer ‖ lp receipt id ‖ u64 batch id ‖ u64 leaf).
+    const x = first.receipts.findIndex((_, i) => !a.sample.includes(BigInt(i)));
+    const r = first.receipts[x]!;
+    const u64 = (n: bigint): Buffer => Buffer.from(BigInt.asUintN(64, n).toString(16).padStart(16, '0'), 'hex');
+    const lp = (b: Uint8Array): Buffer => Buffer.concat([Uint8Array.of(b.length), b]);
+    const key = Buffer.concat([Uint8Array.of(0x63), u64(r.epoch), lp(Buffer.from(r.operator)), lp(Buffer.from(r.payer)), lp(r.id), u64(a.id), u64(BigInt(x))]);
+    const old = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    await old.put(key, Claim.encode({ batchId: a.id, receipt: r, proof: inclusionProof(first, x) }).finish());
+    await old.close();
+    await rc.advanceTo((await rc.batch(a.id)).disputeEnd + 1n);
+    const second = buildBatch([r, ...receipts.slice(3)]);
+    const b = await rc.submit(second);
+    publish(second);
+    const w = await watcher({ claims: await openClaims(path) });
+    await w.checkOnce();
+    expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
+    expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+    expect(w.metrics).toMatchObject({ challengeDoubleClaim: 1, submitFailures: 0 });
   });
 
   it('catch a leaf revealed on chain after the later batch claiming it was checked', async () => {
