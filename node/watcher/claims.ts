@@ -38,6 +38,8 @@ export interface SeenClaim {
 
 const C = 0x63;
 const D = 0x64;
+/** ReceiptBatch's field 2 (receipts), length-delimited. */
+const RECEIPTS_TAG = (2 << 3) | 2;
 const utf8 = new TextEncoder();
 // One writer for every Claim encoded here (finish() copies the bytes out and rewinds it): a fresh
 // writer starts at 128 bytes and doubles up to a ~1.3 KB claim, five buffers a leaf, 10,000 leaves a batch.
@@ -87,6 +89,8 @@ export interface FetchedBatch {
   readonly operator: string;
   readonly payer: string;
   readonly receipts: readonly Receipt[];
+  /** Receipt.encode of each receipt, as buildBatchWithEncodings gives them (what is stored). */
+  readonly encodings: readonly Uint8Array[];
 }
 
 export class ClaimStore {
@@ -132,7 +136,7 @@ export class ClaimStore {
     // The receipts first: a crash before the leaves leaves a record that prune clears, never a leaf
     // without its receipt. A put copies the value once on this thread; a LevelDB batch would build
     // its WriteBatch here (bench/README.md, item 6).
-    await this.#db.put(batchKey(batch.epoch, batch.id), await encodeReceipts(batch.receipts));
+    await this.#db.put(batchKey(batch.epoch, batch.id), receiptBatchOf(batch.encodings));
     const shared = Buffer.concat([Uint8Array.of(C), u64(batch.epoch), lp(utf8.encode(batch.operator)), lp(utf8.encode(batch.payer))]);
     const keys = await this.#db.keys({ gte: shared, lt: after(shared, 1 + 255 + 16), limit: SCAN_LIMIT + 1 }).all();
     let claimed: Set<string> | undefined;
@@ -227,23 +231,10 @@ function leafKey(prefix: Uint8Array, seen: { readonly batchId: bigint; readonly 
   return key;
 }
 
-/**
- * The receipts as one ReceiptBatch, encoded LOOKUPS_AT_ONCE at a time between turns of the event
- * loop (10,000 receipts are ~4 MB): encodings of a repeated field's parts, concatenated, are the
- * encoding of the whole.
- */
-async function encodeReceipts(receipts: readonly Receipt[]): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for (let start = 0; start < receipts.length; start += LOOKUPS_AT_ONCE) {
-    if (start > 0) await new Promise((r) => setImmediate(r));
-    try {
-      parts.push(ReceiptBatch.encode({ root: new Uint8Array(), receipts: receipts.slice(start, start + LOOKUPS_AT_ONCE) }, writer).finish());
-    } catch (e) {
-      writer.finish(); // rewinds what a failed encode left behind
-      throw e;
-    }
-  }
-  return Buffer.concat(parts);
+/** The ReceiptBatch of receipts already encoded: each as field 2 (receipts), the root left empty. */
+function receiptBatchOf(encodings: readonly Uint8Array[]): Uint8Array {
+  for (const e of encodings) writer.uint32(RECEIPTS_TAG).bytes(e);
+  return writer.finish();
 }
 
 /** The batch a stored record holds; undefined if it does not build (it did when it was stored). */

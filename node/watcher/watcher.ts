@@ -16,7 +16,8 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { BatchStatus, type Params } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { type ReceiptFacts, judgeReceipt } from '../../modules/receipts/checks.ts';
-import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof } from '../../sdk/index.ts';
+import { type Batch, BatchError, type Receipt, inclusionProof } from '../../sdk/index.ts';
+import { buildBatchWithEncodings } from '../../sdk/receipts/batch.ts';
 import { toSumNode } from '../../sdk/receipts/merkle.ts';
 import { receiptsMsgs } from '../../sdk/receipts/messages.ts';
 import { registryMsgs } from '../../sdk/registry/messages.ts';
@@ -143,6 +144,8 @@ export interface WatcherMetrics extends Record<FindingKind, number> {
 /** A pending batch's data, found and built, with its facts being read and its signatures verified. */
 interface Opened {
   readonly batch: Batch;
+  /** Each leaf's receipt as the protobuf bytes its leaf hash covers, stored with the claims. */
+  readonly encodings: readonly Uint8Array[];
   readonly facts: Promise<BatchFacts>;
 }
 
@@ -349,8 +352,9 @@ export class Watcher {
     const receipts = await this.#o.source.receiptsOf(b.root);
     if (receipts === undefined) return undefined;
     let batch: Batch;
+    let encodings: readonly Uint8Array[];
     try {
-      batch = buildBatch(receipts);
+      ({ batch, encodings } = buildBatchWithEncodings(receipts));
     } catch (e) {
       if (!(e instanceof BatchError)) throw e;
       // Data that does not build a batch cannot be the batch behind this root (the gossip validator
@@ -360,12 +364,12 @@ export class Watcher {
     if (Buffer.compare(batch.header.root, b.root) !== 0) return undefined;
     const facts = batchFacts(this.#o.chain.facts, b.operator, batch.receipts, this.#o.verifier);
     facts.catch(() => {}); // awaited by the check; the pass may end before that
-    return { batch, facts };
+    return { batch, encodings, facts };
   }
 
   async #check(b: WatchedBatch, height: bigint, params: WatcherParams, opened: Opened | undefined): Promise<Finding[]> {
     if (opened === undefined) return this.#missing(b, height, params);
-    const { batch } = opened;
+    const { batch, encodings } = opened;
     this.#done.add(b.id);
     this.#misses.delete(b.id);
     this.metrics.batchesChecked++;
@@ -388,7 +392,7 @@ export class Watcher {
       }
     }
     // Every leaf is remembered as claimed, even past a finding: the batch may survive its challenge.
-    const others = await this.#o.claims.addBatch({ id: b.id, epoch: b.epoch, operator: b.operator, payer: b.payer, receipts: batch.receipts });
+    const others = await this.#o.claims.addBatch({ id: b.id, epoch: b.epoch, operator: b.operator, payer: b.payer, receipts: batch.receipts, encodings });
     // The first finding in leaf order, a bad receipt before a double claim of the same leaf.
     let finding: Finding | undefined;
     for (let i = 0; i < others.length; i++) {

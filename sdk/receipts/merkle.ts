@@ -40,26 +40,30 @@ export function leafHash(leafBytes: Uint8Array): Uint8Array {
 const LEAF_WRITER = new BinaryWriter();
 const LEAF_PREFIX_BYTES = Uint8Array.of(LEAF_PREFIX);
 
-/** leafHash of the receipt's protobuf encoding, encoded after the prefix in one buffer. */
-function receiptLeafHashOf(r: Receipt): Uint8Array {
-  let preimage: Uint8Array;
+/** The leaf prefix and the receipt's protobuf encoding, in one buffer. */
+function leafPreimage(r: Receipt): Uint8Array {
   try {
-    preimage = Receipt.encode(r, LEAF_WRITER.raw(LEAF_PREFIX_BYTES)).finish();
+    return Receipt.encode(r, LEAF_WRITER.raw(LEAF_PREFIX_BYTES)).finish();
   } catch (e) {
     LEAF_WRITER.finish(); // rewinds what a failed encode left behind
     throw e;
   }
-  return sha256(preimage);
 }
 
 /** The leaf of a receipt: count 1, its amount field, and the hash of its protobuf encoding. */
 export function receiptLeaf(r: Receipt): SumValue {
-  return { hash: receiptLeafHashOf(r), amount: receiptAmount(r), count: 1n };
+  return receiptLeafAndEncoding(r).leaf;
+}
+
+/** receiptLeaf, and the protobuf encoding it hashed (Receipt.encode(r)), for a caller that keeps it. */
+export function receiptLeafAndEncoding(r: Receipt): { readonly leaf: SumValue; readonly encoding: Uint8Array } {
+  const preimage = leafPreimage(r);
+  return { leaf: { hash: sha256(preimage), amount: receiptAmount(r), count: 1n }, encoding: preimage.subarray(1) };
 }
 
 /** Like receiptLeaf, but the hash only: defined for every receipt, even one whose amount is garbage. */
 export function receiptLeafHash(r: Receipt): Uint8Array {
-  return receiptLeafHashOf(r);
+  return sha256(leafPreimage(r));
 }
 
 // The node preimage is written into one buffer, reused: a 10k-leaf tree hashes 10k nodes, and
