@@ -6,11 +6,12 @@
 //   node bench/gossip.ts --minutes 10     # the same with the 10-minute RSS run
 //   node bench/gossip.ts --hosts 8        # a longer line (default 5 hosts: 4 hops end to end)
 //   node bench/gossip.ts --only watcher   # one part: propagation, watcher or rss
+//   node bench/gossip.ts --only watcher --profile /tmp/prof   # + the main thread's CPU profile of the pool's watcher run
 //
 // The RSS run also starts one more host in a child process (this file with --peer), which dials the
 // line's far end and stores what it receives: its RSS is one gossip node's, apart from the five.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,10 +28,11 @@ import { Watcher } from '../node/watcher/watcher.ts';
 import { ClaimStore } from '../node/watcher/claims.ts';
 import { VerifyPool } from '../node/watcher/verify-pool.ts';
 import { type Receipt, buildBatch, ed25519FromSeed, verifyEd25519 } from '../sdk/index.ts';
-import { rssParts } from './proc.ts';
+import { rssParts, threadCpuSeconds } from './proc.ts';
+import { type CpuProfile, selfTimes, startProfile } from './profile.ts';
 import { type TargetRow, metCell, targetTable } from './targets.ts';
 
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' }, peer: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' }, peer: { type: 'string' }, profile: { type: 'string' } } });
 const PARTS = new Set(args.only === undefined ? ['propagation', 'watcher', 'rss'] : args.only.split(','));
 const HOSTS = Number(args.hosts);
 const RSS_MINUTES = Number(args.minutes);
@@ -109,7 +111,11 @@ async function propagation(hosts: P2pHost[], chain: MemoryChain, receipts: numbe
   console.log(`propagation, ${receipts} receipts (${(bytes / 1024).toFixed(0)} KiB), ${hosts.length - 1} hops, ${samples} batches after a first (cold) one of ${cold.toFixed(0)} ms: p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms${target}, max ${latencies.at(-1)!.toFixed(0)} ms; ${cpuMs.toFixed(0)} ms of CPU per batch, all ${hosts.length} hosts`);
 }
 
-async function watcherThroughput(batches: number, receiptsPerBatch: number, verifier: VerifyPool | undefined): Promise<void> {
+/**
+ * `poolThreads`: the ids of the threads the pool started, whose CPU is printed apart from the main
+ * thread's (the rest is V8's and libuv's threads: GC, compiler, LevelDB).
+ */
+async function watcherThroughput(batches: number, receiptsPerBatch: number, verifier: VerifyPool | undefined, poolThreads: ReadonlySet<number> = new Set()): Promise<void> {
   // A dispute window long enough for every batch to be pending when the watcher runs.
   const rc = await ReceiptsChain.start({ receipts: { dispute_window_blocks: '400', escrow_withdraw_delay: '500' } });
   const data = new Map<string, readonly Receipt[]>();
@@ -132,14 +138,18 @@ async function watcherThroughput(batches: number, receiptsPerBatch: number, veri
     requestBond: { denom: 'ucairn', amount: '1' },
     ...(verifier === undefined ? {} : { verifier }),
   });
+  const profiler = args.profile !== undefined && verifier !== undefined ? await startProfile() : undefined;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpuSeconds();
   const elu0 = performance.eventLoopUtilization();
   await watcher.checkOnce();
   const s = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const threads = threadCpuSeconds();
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const mainBusy = performance.eventLoopUtilization(elu0).utilization;
+  if (profiler !== undefined) await writeProfile(await profiler.stop(), `watcher-${verifier?.threads}-threads`);
   await claims.close();
   rmSync(dir, { recursive: true, force: true });
   // The test chain's dispute window is short: the first batches may have finalized already.
@@ -147,8 +157,26 @@ async function watcherThroughput(batches: number, receiptsPerBatch: number, veri
   if (receiptsVerified === 0 || receiptsVerified !== batchesChecked * receiptsPerBatch) throw new Error(`the watcher verified ${receiptsVerified} receipts in ${batchesChecked} batches`);
   const rate = Math.round(receiptsVerified / s);
   const how = verifier === undefined ? 'on the main thread' : `${verifier.threads} verify threads`;
+  // Per receipt, CPU µs of the main thread, of the pool's threads and of the others (GC, compiler,
+  // LevelDB): which of the main thread and the pool is the ceiling.
+  const used = { main: 0, pool: 0, other: 0 };
+  for (const [tid, sec] of threads) {
+    const d = sec - (threads0.get(tid) ?? 0);
+    if (tid === process.pid) used.main += d;
+    else if (poolThreads.has(tid)) used.pool += d;
+    else used.other += d;
+  }
+  const us = (sec: number): string => ((sec * 1e6) / receiptsVerified).toFixed(0);
   targets.push([`watcher receipts verified per second (${how})`, `${rate}/s`, '≥ 20,000/s', metCell(rate >= 20_000)]);
-  console.log(`watcher (${how}): ${batchesChecked} pending batches (of ${total / receiptsPerBatch} submitted) of ${receiptsPerBatch} receipts verified in ${s.toFixed(2)} s = ${rate} receipts/s (target ≥ 20,000: ${rate >= 20_000 ? 'met' : 'NOT met'}; payer + operator signature, fields, tree rebuild, double-claim index); ${cpuSeconds.toFixed(2)} s of CPU (all threads) = ${Math.round(receiptsVerified / cpuSeconds)} receipts per CPU-second, main thread busy ${(mainBusy * 100).toFixed(0)} %`);
+  console.log(`watcher (${how}): ${batchesChecked} pending batches (of ${total / receiptsPerBatch} submitted) of ${receiptsPerBatch} receipts verified in ${s.toFixed(2)} s = ${rate} receipts/s (target ≥ 20,000: ${rate >= 20_000 ? 'met' : 'NOT met'}; payer + operator signature, fields, tree rebuild, double-claim index); ${cpuSeconds.toFixed(2)} s of CPU (all threads) = ${Math.round(receiptsVerified / cpuSeconds)} receipts per CPU-second, main thread busy ${(mainBusy * 100).toFixed(0)} %; µs of CPU a receipt: main thread ${us(used.main)}, pool threads ${us(used.pool)}, other threads ${us(used.other)}`);
+}
+
+async function writeProfile(profile: CpuProfile, name: string): Promise<void> {
+  mkdirSync(args.profile!, { recursive: true });
+  const file = join(args.profile!, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`main thread's CPU profile: ${file}; self time, top 25:`);
+  for (const t of selfTimes(profile, 25)) console.log(`  ${t.ms.toFixed(0).padStart(6)} ms ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.name}`);
 }
 
 /**
@@ -289,6 +317,7 @@ if (PARTS.has('propagation') || PARTS.has('rss')) {
 if (PARTS.has('watcher')) {
   verificationCeiling();
   await watcherThroughput(10, 1000, undefined);
+  const before = new Set(threadCpuSeconds().keys());
   const pool = new VerifyPool();
   // A node starts its pool once, with its first job, and keeps it: the threads' start (an isolate
   // and the modules, ~0.1-0.2 s of CPU each) is paid here, before the timing, and printed apart.
@@ -298,7 +327,8 @@ if (PARTS.has('watcher')) {
   await pool.verify(Array.from({ length: 1025 * pool.threads }, () => check)); // a job for each thread
   const cpu = process.cpuUsage(cpu0);
   console.log(`verify pool: ${pool.threads} threads started and their first ${1025 * pool.threads} verifications in ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU (once per node)`);
-  await watcherThroughput(10, 1000, pool);
+  const poolThreads = new Set([...threadCpuSeconds().keys()].filter((tid) => !before.has(tid)));
+  await watcherThroughput(10, 1000, pool, poolThreads);
   await pool.close();
 }
 rmSync(workDir, { recursive: true, force: true });

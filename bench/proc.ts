@@ -1,6 +1,6 @@
 // Per-process memory and CPU from /proc (Linux), for the app, the CometBFT child and the loader.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = ((): number => {
   try {
@@ -84,4 +84,23 @@ export function rssParts(pid: number): { heap: number; arenas: number; anon: num
     parts[arena ? 'arenas' : m.kind] += m.rss;
   }
   return parts;
+}
+
+/** CPU seconds each thread of this process has run so far, by thread id (schedstat: ns, not ticks). */
+export function threadCpuSeconds(): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      out.set(Number(tid), Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e9);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }

@@ -2,9 +2,11 @@
 // pending batch and its own challenge, signed with its own key, gets the operator punished. No test
 // code builds a challenge here.
 import { randomInt } from 'node:crypto';
+import { ClassicLevel } from 'classic-level';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';
+import { Claim } from '../proto/gen/cairn/receipts/v1/tx.ts';
 import { BatchStatus, FaultKind, type Receipt } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { type Batch, SumTree, buildBatch, inclusionProof, receiptLeaf, signReceipt } from '../sdk/index.ts';
 import { CHALLENGE_BOND, DENOM, ReceiptsChain, receiptMsgs } from './support/receipts-chain.ts';
@@ -17,6 +19,7 @@ import { VerifyPool } from '../node/watcher/verify-pool.ts';
 import { claimsDir, openClaims } from './support/watcher.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 import { testOperator } from './support/p2p.ts';
+import { fixedKey } from './support/receipts-fixtures.ts';
 
 let rc: ReceiptsChain;
 let data: Map<string, readonly Receipt[]>;
@@ -123,6 +126,61 @@ describe('the watcher', () => {
       expect(Buffer.from((sent[0]!.value as { receipt: Receipt }).receipt.id)).toEqual(Buffer.from(receipts[2]!.id));
       expect((await rc.batch(f.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
       expect(w.metrics).toMatchObject({ batchesChecked: 2, challengeReceipt: 1, submitFailures: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  // The pool's fast path (sign bytes built once and handed to the judge, signatures answered from
+  // the threads' results) must still catch every kind of bad receipt the chain punishes.
+  const resign = (r: Receipt, payerKey = rc.payerKey): Receipt => signReceipt(signReceipt(r, 'payer', payerKey), 'operator', rc.operatorKey);
+  const badKinds: [string, (r: Receipt, other: Receipt) => Receipt][] = [
+    ['a payer signature over another receipt', (r, other) => ({ ...r, payerSignature: other.payerSignature })],
+    ['an operator signature by an impostor', (r) => signReceipt(r, 'operator', testOperator('impostor').key)],
+    ['an amount that is not units × price', (r) => resign({ ...r, amount: (BigInt(r.amount) + 7n).toString() })],
+    ['times outside the batch’s epoch', (r) => resign({ ...r, startedAt: r.startedAt - 100n, finishedAt: r.finishedAt - 100n })],
+    ['a payer key the payer never authorised', (r) => resign({ ...r, payerKey: fixedKey('rogue').publicKey }, fixedKey('rogue'))],
+  ];
+  for (const [what, spoil] of badKinds) {
+    it(`with worker threads and the batch ahead, proves ${what} among honest receipts`, async () => {
+      const pool = new VerifyPool({ threads: 2, chunk: 4 });
+      try {
+        const honest = buildBatch(rc.receipts(6));
+        await rc.revealSample(await rc.submit(honest));
+        publish(honest);
+        const receipts = rc.receipts(9);
+        receipts[5] = spoil(receipts[5]!, receipts[1]!);
+        const bad = buildBatch(receipts);
+        const b = await rc.submit(bad);
+        publish(bad);
+        const w = await watcher({ verifier: pool });
+        await w.checkOnce();
+        expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeReceipt']);
+        expect(Buffer.from((sent[0]!.value as { receipt: Receipt }).receipt.id)).toEqual(Buffer.from(receipts[5]!.id));
+        expect((await rc.batch(b.id)).status).toBe(BatchStatus.BATCH_STATUS_REJECTED);
+        expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_RECEIPT_FRAUD);
+        expect(w.metrics).toMatchObject({ batchesChecked: 2, challengeReceipt: 1, submitFailures: 0 });
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('with worker threads, proves a receipt claimed in two batches with ChallengeDoubleClaim', async () => {
+    const pool = new VerifyPool({ threads: 2, chunk: 4 });
+    try {
+      const receipts = rc.receipts(8);
+      const first = buildBatch(receipts.slice(0, 5));
+      await rc.revealSample(await rc.submit(first));
+      const second = buildBatch([receipts[3]!, ...receipts.slice(5)]);
+      const b = await rc.submit(second);
+      publish(first);
+      publish(second);
+      const w = await watcher({ verifier: pool });
+      await w.checkOnce();
+      expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
+      expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+      expect(w.metrics).toMatchObject({ batchesChecked: 2, challengeDoubleClaim: 1, submitFailures: 0 });
     } finally {
       await pool.close();
     }
@@ -315,12 +373,41 @@ describe('the watcher’s claimed receipt ids', () => {
     await before.close();
     data.clear();
     await rc.advanceTo((await rc.batch(a.id)).disputeEnd + 1n);
-    const second = buildBatch([receipts[1]!, ...receipts.slice(3)]);
+    // A leaf the chain never saw revealed: only the watcher's stored batch can prove it.
+    const unrevealed = first.receipts.find((_, i) => !a.sample.includes(BigInt(i)))!;
+    const second = buildBatch([unrevealed, ...receipts.slice(3)]);
     const b = await rc.submit(second);
     publish(second);
     await (await watcher({ claims: await openClaims(path) })).checkOnce();
     expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
     expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+  });
+
+  it('catch a receipt claimed again after it, from a leaf an earlier version stored with its receipt and proof', async () => {
+    const path = await claimsDir();
+    const receipts = rc.receipts(5);
+    const first = buildBatch(receipts.slice(0, 3));
+    const a = await rc.submit(first);
+    await rc.revealSample(a);
+    // A leaf of the first batch not revealed on chain, as earlier versions wrote it: the whole Claim under
+    // the leaf's key ("c" ‖ u64 epoch ‖ lp operator ‖ lp payer ‖ lp receipt id ‖ u64 batch id ‖ u64 leaf).
+    const x = first.receipts.findIndex((_, i) => !a.sample.includes(BigInt(i)));
+    const r = first.receipts[x]!;
+    const u64 = (n: bigint): Buffer => Buffer.from(BigInt.asUintN(64, n).toString(16).padStart(16, '0'), 'hex');
+    const lp = (b: Uint8Array): Buffer => Buffer.concat([Uint8Array.of(b.length), b]);
+    const key = Buffer.concat([Uint8Array.of(0x63), u64(r.epoch), lp(Buffer.from(r.operator)), lp(Buffer.from(r.payer)), lp(r.id), u64(a.id), u64(BigInt(x))]);
+    const old = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    await old.put(key, Claim.encode({ batchId: a.id, receipt: r, proof: inclusionProof(first, x) }).finish());
+    await old.close();
+    await rc.advanceTo((await rc.batch(a.id)).disputeEnd + 1n);
+    const second = buildBatch([r, ...receipts.slice(3)]);
+    const b = await rc.submit(second);
+    publish(second);
+    const w = await watcher({ claims: await openClaims(path) });
+    await w.checkOnce();
+    expect(sent.map((m) => m.typeUrl)).toEqual(['/cairn.receipts.v1.MsgChallengeDoubleClaim']);
+    expect((await rc.batch(b.id)).fault!.kind).toBe(FaultKind.FAULT_KIND_DOUBLE_CLAIM);
+    expect(w.metrics).toMatchObject({ challengeDoubleClaim: 1, submitFailures: 0 });
   });
 
   it('catch a leaf revealed on chain after the later batch claiming it was checked', async () => {

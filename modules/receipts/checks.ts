@@ -13,7 +13,7 @@ import type { Context } from '../../core/framework/context.ts';
 import type { Attestation, PayerKey } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { type Batch, FaultKind, type Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { verifyEd25519 } from '../../sdk/ed25519.ts';
-import { type SignatureVerifier, receiptProblems, receiptSignBytes } from '../../sdk/receipts/receipt.ts';
+import { ReceiptFormatError, type SignatureVerifier, receiptProblems, receiptSignBytes } from '../../sdk/receipts/receipt.ts';
 import { type ReceiptKeyInfo, payerKeyValidAt, receiptKeyAt } from '../registry/api.ts';
 import type { ReceiptsKeeper } from './keeper.ts';
 
@@ -40,6 +40,11 @@ export interface ReceiptFacts {
    * results its worker threads computed ahead; the answer must be verifyEd25519's.
    */
   readonly verifySignature?: SignatureVerifier;
+  /**
+   * The receipt's sign bytes: receiptSignBytes when absent (the chain). The watcher hands back the
+   * bytes it built once for its worker threads; they must be receiptSignBytes's.
+   */
+  readonly signBytes?: (r: Receipt) => Uint8Array;
 }
 
 /** The batch fields a receipt is judged against. */
@@ -72,7 +77,14 @@ export async function judgeReceipt(facts: ReceiptFacts, batch: JudgedBatch, r: R
   if (mismatch !== undefined) return fraud(`receipt ${mismatch[0]} is ${String(mismatch[1])}, the batch's is ${String(mismatch[2])}`);
   facts.chargeVerify('receipt payer signature');
   const verify = facts.verifySignature ?? verifyEd25519;
-  const problems = receiptProblems(r, { chainId: facts.chainId, verify });
+  // Built once for both signatures; a receipt that has none is malformed, which receiptProblems says.
+  let signBytes: Uint8Array | undefined;
+  try {
+    signBytes = (facts.signBytes ?? receiptSignBytes)(r);
+  } catch (e) {
+    if (!(e instanceof ReceiptFormatError)) throw e;
+  }
+  const problems = receiptProblems(r, { chainId: facts.chainId, verify, ...(signBytes === undefined ? {} : { signBytes }) });
   if (problems.length > 0) return fraud(problems.join('; '));
   if (r.startedAt < batch.timeStart || r.finishedAt >= batch.timeEnd) {
     return fraud(`receipt time [${r.startedAt}, ${r.finishedAt}] is outside the batch's window [${batch.timeStart}, ${batch.timeEnd})`);
@@ -82,7 +94,7 @@ export async function judgeReceipt(facts: ReceiptFacts, batch: JudgedBatch, r: R
   const key = receiptKeyAt(await facts.receiptKeysOf(r.operator), height);
   if (key === undefined) return fraud(`the operator had no receipt key at height ${height}`);
   facts.chargeVerify('receipt operator signature');
-  if (!verify(key.key, receiptSignBytes(r), r.operatorSignature)) return fraud(`operator_signature does not verify with the operator's receipt key at height ${height}`);
+  if (signBytes === undefined || !verify(key.key, signBytes, r.operatorSignature)) return fraud(`operator_signature does not verify with the operator's receipt key at height ${height}`);
   if (!payerKeyValidAt(await facts.payerKey(r.payer, r.payerKey), height)) {
     return fraud(`payer_key ${Buffer.from(r.payerKey).toString('hex')} was not authorised by the payer at height ${height}`);
   }

@@ -62,6 +62,8 @@ export async function batchFacts(facts: ReceiptFacts, operator: string, receipts
   // answers are found by the signature object (no key strings for 20,000 lookups a batch), then
   // the key and message are compared; a question about anything else is answered by verifying it here.
   const answers = new WeakMap<Uint8Array, { key: Uint8Array; message: Uint8Array; ok: boolean }[]>();
+  // Each receipt's sign bytes, built once here for the pool and handed to the judge.
+  const signBytes = new WeakMap<Receipt, Uint8Array>();
   const groups: Promise<void>[] = [];
   for (let start = 0; start < receipts.length; start += GROUP) {
     // Sign bytes for 10,000 receipts are ~0.1 s of this thread: the node's other work goes between groups.
@@ -71,6 +73,7 @@ export async function batchFacts(facts: ReceiptFacts, operator: string, receipts
       let message: Uint8Array;
       try {
         message = receiptSignBytes(r);
+        signBytes.set(r, message);
       } catch (e) {
         if (e instanceof ReceiptFormatError) continue; // judged malformed without any signature
         throw e;
@@ -93,9 +96,10 @@ export async function batchFacts(facts: ReceiptFacts, operator: string, receipts
   return {
     facts: {
       ...remembered,
+      signBytes: (r) => signBytes.get(r) ?? receiptSignBytes(r),
       verifySignature: (key, message, signature) => {
         for (const a of answers.get(signature) ?? []) {
-          if (Buffer.compare(a.key, key) === 0 && Buffer.compare(a.message, message) === 0) return a.ok;
+          if ((a.key === key || Buffer.compare(a.key, key) === 0) && (a.message === message || Buffer.compare(a.message, message) === 0)) return a.ok;
         }
         return verifyEd25519(key, message, signature);
       },

@@ -16,7 +16,8 @@ import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { SignedBody } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { BatchStatus, type Params } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { type ReceiptFacts, judgeReceipt } from '../../modules/receipts/checks.ts';
-import { type Batch, BatchError, type Receipt, buildBatch, inclusionProof } from '../../sdk/index.ts';
+import { type Batch, BatchError, type Receipt, inclusionProof } from '../../sdk/index.ts';
+import { buildBatchWithEncodings } from '../../sdk/receipts/batch.ts';
 import { toSumNode } from '../../sdk/receipts/merkle.ts';
 import { receiptsMsgs } from '../../sdk/receipts/messages.ts';
 import { registryMsgs } from '../../sdk/registry/messages.ts';
@@ -26,7 +27,7 @@ import type { StartOptions } from '../service.ts';
 import { forgedAttestations } from './attestations.ts';
 import { type BatchFacts, GROUP, batchFacts } from './batch-facts.ts';
 import type { VerifyPool } from './verify-pool.ts';
-import type { ClaimStore, ClaimedReceipt, SeenClaim } from './claims.ts';
+import type { ClaimStore, SeenClaim } from './claims.ts';
 
 /** A pending batch as the chain records it (the fields the watcher compares). */
 export interface WatchedBatch {
@@ -143,6 +144,8 @@ export interface WatcherMetrics extends Record<FindingKind, number> {
 /** A pending batch's data, found and built, with its facts being read and its signatures verified. */
 interface Opened {
   readonly batch: Batch;
+  /** Each leaf's receipt as the protobuf bytes its leaf hash covers, stored with the claims. */
+  readonly encodings: readonly Uint8Array[];
   readonly facts: Promise<BatchFacts>;
 }
 
@@ -249,6 +252,9 @@ export class Watcher {
     const params = await this.#o.chain.params();
     const due = (b: WatchedBatch): boolean => !this.#done.has(b.id) && b.disputeEnd > height;
     let ahead: { readonly id: bigint; readonly opened: Promise<Opened | undefined> } | undefined;
+    // Where the look-ahead stopped: a batch's being due does not change during the pass (only those
+    // already checked become done), so it only moves forward and the pass stays linear in the pending set.
+    let scan = 0;
     for (const [i, b] of pending.entries()) {
       if (signal?.aborted === true) return sent;
       for (const finding of await this.#recordReveals(b, height)) await this.#submit(finding, sent);
@@ -256,7 +262,12 @@ export class Watcher {
       const opened = ahead?.id === b.id ? ahead.opened : this.#open(b);
       // The next batch is opened while this one is judged, so that the pool's threads verify its
       // signatures while this thread judges and records claims (one batch ahead at most).
-      const next = this.#o.verifier === undefined ? undefined : pending.slice(i + 1).find(due);
+      let next: WatchedBatch | undefined;
+      if (this.#o.verifier !== undefined) {
+        scan = Math.max(scan, i + 1);
+        while (scan < pending.length && !due(pending[scan]!)) scan++;
+        next = pending[scan];
+      }
       ahead = next === undefined ? undefined : { id: next.id, opened: this.#open(next) };
       // An error of the batch ahead is the error of its own check; the pass may end before that.
       ahead?.opened.catch(() => {});
@@ -341,8 +352,9 @@ export class Watcher {
     const receipts = await this.#o.source.receiptsOf(b.root);
     if (receipts === undefined) return undefined;
     let batch: Batch;
+    let encodings: readonly Uint8Array[];
     try {
-      batch = buildBatch(receipts);
+      ({ batch, encodings } = buildBatchWithEncodings(receipts));
     } catch (e) {
       if (!(e instanceof BatchError)) throw e;
       // Data that does not build a batch cannot be the batch behind this root (the gossip validator
@@ -352,12 +364,12 @@ export class Watcher {
     if (Buffer.compare(batch.header.root, b.root) !== 0) return undefined;
     const facts = batchFacts(this.#o.chain.facts, b.operator, batch.receipts, this.#o.verifier);
     facts.catch(() => {}); // awaited by the check; the pass may end before that
-    return { batch, facts };
+    return { batch, encodings, facts };
   }
 
   async #check(b: WatchedBatch, height: bigint, params: WatcherParams, opened: Opened | undefined): Promise<Finding[]> {
     if (opened === undefined) return this.#missing(b, height, params);
-    const { batch } = opened;
+    const { batch, encodings } = opened;
     this.#done.add(b.id);
     this.#misses.delete(b.id);
     this.metrics.batchesChecked++;
@@ -380,20 +392,15 @@ export class Watcher {
       }
     }
     // Every leaf is remembered as claimed, even past a finding: the batch may survive its challenge.
-    const leaves: { receipt: ClaimedReceipt; seen: SeenClaim }[] = [];
-    for (const [i, r] of batch.receipts.entries()) {
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((res) => setImmediate(res));
-      leaves.push({
-        receipt: { epoch: b.epoch, operator: b.operator, payer: b.payer, receiptId: r.id },
-        seen: { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } },
-      });
-    }
-    const others = await this.#o.claims.addMany(leaves);
+    const others = await this.#o.claims.addBatch({ id: b.id, epoch: b.epoch, operator: b.operator, payer: b.payer, receipts: batch.receipts, encodings });
     // The first finding in leaf order, a bad receipt before a double claim of the same leaf.
     let finding: Finding | undefined;
-    for (let i = 0; i < leaves.length; i++) {
+    for (let i = 0; i < others.length; i++) {
       if (bad?.index === i) finding ??= bad.finding;
-      const double = await this.#doubleClaim(b, leaves[i]!.receipt.receiptId, leaves[i]!.seen, others[i]!, height);
+      if (others[i]!.length === 0) continue;
+      const r = batch.receipts[i]!;
+      const seen = { batchId: b.id, index: BigInt(i), claim: { batchId: b.id, receipt: r, proof: inclusionProof(batch, i) } };
+      const double = await this.#doubleClaim(b, r.id, seen, others[i]!, height);
       finding ??= double;
     }
     if (finding === undefined) this.#o.logger.info('watcher: batch checked', { batch: String(b.id), receipts: batch.receipts.length });

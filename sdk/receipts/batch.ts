@@ -3,7 +3,7 @@
 import type { MsgSubmitBatch } from '../../proto/gen/cairn/receipts/v1/tx.ts';
 import { type InclusionProof, type Receipt, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { U128_MAX, compareBytes, concatBytes, lp, toHex, utf8Bytes } from '../bytes.ts';
-import { leafHash, receiptLeaf, type SumValue, SumTree } from './merkle.ts';
+import { leafHash, receiptLeafAndEncoding, type SumValue, SumTree } from './merkle.ts';
 import { RECEIPT_ID_LENGTH, ReceiptFormatError } from './receipt.ts';
 
 /** 'foreign': a receipt the payer asked to sign a batch of did not come from it (batch-signature.ts). */
@@ -43,6 +43,14 @@ const SAME_FIELDS = ['chainId', 'operator', 'payer', 'modelId', 'adapterId', 'ep
 
 /** Builds the batch; throws BatchError for an empty, mixed or duplicated input or a malformed receipt. */
 export function buildBatch(receipts: readonly Receipt[]): Batch {
+  return buildBatchWithEncodings(receipts).batch;
+}
+
+/**
+ * buildBatch, and each leaf's receipt as the protobuf bytes it hashed (encodings[i] is
+ * Receipt.encode(batch.receipts[i])): for a caller that stores the receipts (the watcher).
+ */
+export function buildBatchWithEncodings(receipts: readonly Receipt[]): { readonly batch: Batch; readonly encodings: readonly Uint8Array[] } {
   if (receipts.length === 0) throw new BatchError('empty', 'a batch needs at least one receipt');
   const first = receipts[0]!;
   for (const r of receipts) {
@@ -57,10 +65,13 @@ export function buildBatch(receipts: readonly Receipt[]): Batch {
   }
   let units = 0n;
   const leaves: SumValue[] = [];
+  const encodings: Uint8Array[] = [];
   for (const r of sorted) {
     units += r.unitsIn + r.unitsOut;
     try {
-      leaves.push(receiptLeaf(r));
+      const { leaf, encoding } = receiptLeafAndEncoding(r);
+      leaves.push(leaf);
+      encodings.push(encoding);
     } catch (e) {
       if (e instanceof ReceiptFormatError) throw new BatchError('malformed', `receipt ${toHex(r.id)}: ${e.message}`);
       throw e;
@@ -75,7 +86,7 @@ export function buildBatch(receipts: readonly Receipt[]): Batch {
   }
   const root = tree.root;
   if (root.amount > U128_MAX) throw new BatchError('overflow', 'total amount does not fit in 128 bits');
-  return {
+  const batch: Batch = {
     header: {
       chainId: first.chainId,
       operator: first.operator,
@@ -91,6 +102,7 @@ export function buildBatch(receipts: readonly Receipt[]): Batch {
     receipts: sorted,
     tree,
   };
+  return { batch, encodings };
 }
 
 /** Inclusion proof of leaf `index` (the receipt at batch.receipts[index]). */

@@ -9,6 +9,7 @@
 // Levels pair nodes left to right; an odd last node moves up unchanged. A tree is never empty.
 // Whoever builds a tree with a node whose sums are not its children's can be proved a cheat with a
 // SumNodeProof (the node, its path to the root, and its opening).
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import type { InclusionProof, ProofStep, SumNode, SumNodeProof } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { U128_MAX, U64_MAX, concatBytes, equalBytes, parseU128, u128, u64 } from '../bytes.ts';
@@ -34,14 +35,35 @@ export function leafHash(leafBytes: Uint8Array): Uint8Array {
   return sha256(pre);
 }
 
+// One writer for every receipt leaf (finish() copies the bytes out and rewinds it): a fresh writer
+// starts small and grows to a receipt's ~400 bytes, several buffers a leaf, 10,000 leaves a batch.
+const LEAF_WRITER = new BinaryWriter();
+const LEAF_PREFIX_BYTES = Uint8Array.of(LEAF_PREFIX);
+
+/** The leaf prefix and the receipt's protobuf encoding, in one buffer. */
+function leafPreimage(r: Receipt): Uint8Array {
+  try {
+    return Receipt.encode(r, LEAF_WRITER.raw(LEAF_PREFIX_BYTES)).finish();
+  } catch (e) {
+    LEAF_WRITER.finish(); // rewinds what a failed encode left behind
+    throw e;
+  }
+}
+
 /** The leaf of a receipt: count 1, its amount field, and the hash of its protobuf encoding. */
 export function receiptLeaf(r: Receipt): SumValue {
-  return { hash: leafHash(Receipt.encode(r).finish()), amount: receiptAmount(r), count: 1n };
+  return receiptLeafAndEncoding(r).leaf;
+}
+
+/** receiptLeaf, and the protobuf encoding it hashed (Receipt.encode(r)), for a caller that keeps it. */
+export function receiptLeafAndEncoding(r: Receipt): { readonly leaf: SumValue; readonly encoding: Uint8Array } {
+  const preimage = leafPreimage(r);
+  return { leaf: { hash: sha256(preimage), amount: receiptAmount(r), count: 1n }, encoding: preimage.subarray(1) };
 }
 
 /** Like receiptLeaf, but the hash only: defined for every receipt, even one whose amount is garbage. */
 export function receiptLeafHash(r: Receipt): Uint8Array {
-  return leafHash(Receipt.encode(r).finish());
+  return sha256(leafPreimage(r));
 }
 
 // The node preimage is written into one buffer, reused: a 10k-leaf tree hashes 10k nodes, and
@@ -54,8 +76,10 @@ function putSums(offset: number, v: SumValue): void {
   if (v.amount < 0n || v.amount > U128_MAX) throw new RangeError(`${v.amount} is not a u128`);
   if (v.count < 0n || v.count > U64_MAX) throw new RangeError(`${v.count} is not a u64`);
   NODE_PREIMAGE.set(v.hash, offset);
-  NODE_VIEW.setBigUint64(offset + 32, v.amount >> 64n);
-  NODE_VIEW.setBigUint64(offset + 40, v.amount & U64_MAX);
+  // Most amounts fit in 64 bits: no shifted and masked bigints for them.
+  const small = v.amount <= U64_MAX;
+  NODE_VIEW.setBigUint64(offset + 32, small ? 0n : v.amount >> 64n);
+  NODE_VIEW.setBigUint64(offset + 40, small ? v.amount : v.amount & U64_MAX);
   NODE_VIEW.setBigUint64(offset + 48, v.count);
 }
 

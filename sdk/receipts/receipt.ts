@@ -62,6 +62,22 @@ export function addressBytes(address: string, what = 'address'): Uint8Array {
   return data;
 }
 
+const textCache = new Map<string, Uint8Array>();
+
+/**
+ * UTF-8 bytes of a receipt's chain id, model or adapter id; cached, since a batch repeats them (only
+ * the lengths a valid receipt may have, so that malformed receipts cannot fill the cache).
+ */
+function textBytes(text: string): Uint8Array {
+  const cached = textCache.get(text);
+  if (cached !== undefined) return cached;
+  const bytes = utf8Bytes(text);
+  if (text.length > MAX_ID_TEXT_LENGTH) return bytes;
+  if (textCache.size >= 1024) textCache.clear();
+  textCache.set(text, bytes);
+  return bytes;
+}
+
 function amountField(text: string, what: string): bigint {
   try {
     return parseU128(text, what);
@@ -87,11 +103,11 @@ export function receiptSignBytes(r: Receipt): Uint8Array {
     // The fields are checked (and fail) in layout order, then written into one buffer: a watcher
     // builds these bytes for 10,000 receipts a batch, and a buffer, a view and a copy per field
     // cost more than the rest of the judgement.
-    const chainId = utf8Bytes(r.chainId);
+    const chainId = textBytes(r.chainId);
     const operator = addressBytes(r.operator, 'operator');
     const payer = addressBytes(r.payer, 'payer');
-    const modelId = utf8Bytes(r.modelId);
-    const adapterId = utf8Bytes(r.adapterId);
+    const modelId = textBytes(r.modelId);
+    const adapterId = textBytes(r.adapterId);
     for (const n of [r.epoch, r.unitsIn, r.unitsOut]) if (n < 0n || n > U64_MAX) throw new RangeError(`${n} is not a u64`);
     const unitPrice = amountField(r.unitPrice, 'unit_price');
     const amount = amountField(r.amount, 'amount');
@@ -156,9 +172,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Problems that make the receipt invalid regardless of chain state, in field order; empty when
- * there are none. `operatorKey` is the operator's receipt key valid when the receipt was signed.
+ * there are none. `operatorKey` is the operator's receipt key valid when the receipt was signed;
+ * `signBytes`, receiptSignBytes(r) when the caller built them already (they are built here otherwise).
  */
-export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; chainId?: string; verify?: SignatureVerifier } = {}): string[] {
+export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; chainId?: string; verify?: SignatureVerifier; signBytes?: Uint8Array } = {}): string[] {
   const verify = opts.verify ?? verifyEd25519;
   const problems: string[] = [];
   if (opts.chainId !== undefined && r.chainId !== opts.chainId) problems.push(`chain_id is "${r.chainId}", not "${opts.chainId}"`);
@@ -172,7 +189,7 @@ export function receiptProblems(r: Receipt, opts: { operatorKey?: Uint8Array; ch
   if (r.startedAt < 0n || r.finishedAt < r.startedAt) problems.push(`times are out of order: started_at ${r.startedAt}, finished_at ${r.finishedAt}`);
   let signBytes: Uint8Array | undefined;
   try {
-    signBytes = receiptSignBytes(r);
+    signBytes = opts.signBytes ?? receiptSignBytes(r);
     const expected = expectedAmount(r);
     const amount = receiptAmount(r);
     if (amount !== expected) problems.push(`amount ${amount} is not (units_in + units_out) × unit_price = ${expected}`);
