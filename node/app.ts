@@ -314,10 +314,11 @@ export class CairnApp implements AbciApplication {
 
   async initChain(req: RequestInitChain): Promise<ResponseInitChain> {
     if (this.store.lastHeight !== 0n) throw new Error(`InitChain called on a store at height ${this.store.lastHeight}`);
-    const genesis = parseAppState(req.appStateBytes);
+    // No local holds the parsed app_state: it is garbage once validated, while the modules write.
+    const validated = validateGenesis(this.modules, parseAppState(req.appStateBytes));
     this.#releaseAfterCommit = req.appStateBytes.length >= BIG_GENESIS_BYTES;
     if (this.#releaseAfterCommit) relaxHeapGrowth();
-    const validators = await this.#initGenesis(req, genesis);
+    const validators = await this.#initGenesis(req, validated);
     this.#checkState = branch(readOnly(this.store.committed));
     return { validators, appHash: await this.store.workingHash() };
   }
@@ -330,11 +331,10 @@ export class CairnApp implements AbciApplication {
    */
   async dryRunInitChain(req: Omit<RequestInitChain, 'appStateBytes'>, appState: unknown): Promise<ValidatorUpdate[]> {
     if (this.store.lastHeight !== 0n) throw new Error(`InitChain called on a store at height ${this.store.lastHeight}`);
-    return this.#initGenesis(req, appStateObject(appState ?? {}));
+    return this.#initGenesis(req, validateGenesis(this.modules, appStateObject(appState ?? {})));
   }
 
-  async #initGenesis(req: Omit<RequestInitChain, 'appStateBytes'>, genesis: Record<string, unknown>): Promise<ValidatorUpdate[]> {
-    const validated = validateGenesis(this.modules, genesis);
+  async #initGenesis(req: Omit<RequestInitChain, 'appStateBytes'>, validated: ValidatedGenesis): Promise<ValidatorUpdate[]> {
     this.#chainId = req.chainId;
     this.#addresses = new AddressCodec(validated.bech32Prefix);
     const ctx = this.#blockContext({ chainId: req.chainId, height: req.initialHeight - 1n, time: req.time ?? { seconds: 0n, nanos: 0 } }, new EventSink());
