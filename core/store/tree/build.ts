@@ -7,7 +7,30 @@
 
 import { hash as oneShotHash } from 'node:crypto';
 import type { LeafNode, NodeStub, TreeNode } from './node.ts';
-import { firstDiffBit, HASH_BYTES, INNER, innerHash, LEAF, leafHash, STUB } from './node.ts';
+import { firstDiffBit, HASH_BYTES, INNER, LEAF, STUB } from './node.ts';
+
+// Digests as latin1 strings, written straight into the buffers that keep them: a 'buffer' digest is a
+// block of native memory per hash (several per key here), ~4× slower to get and left behind in
+// glibc's heap once freed between live ones. The hashing is ICS23 smtSpec's, as in node.ts.
+const scratch = Buffer.alloc(1 + 2 * HASH_BYTES);
+
+function digest(data: Uint8Array): string {
+  return oneShotHash('sha256', data, 'binary'); // 'binary' is latin1
+}
+
+function leafDigest(path: Uint8Array, valueHash: Uint8Array): string {
+  scratch[0] = 0;
+  scratch.set(path, 1);
+  scratch.set(valueHash, 1 + HASH_BYTES);
+  return digest(scratch);
+}
+
+function innerDigest(left: string, right: string): string {
+  scratch[0] = 1;
+  scratch.write(left, 1, 'latin1');
+  scratch.write(right, 1 + HASH_BYTES, 'latin1');
+  return digest(scratch);
+}
 
 export interface KeyValue {
   readonly key: Uint8Array;
@@ -31,8 +54,8 @@ export class SortedLeaves {
     this.#hashes = Buffer.allocUnsafe(n * 2 * HASH_BYTES);
     for (let i = 0; i < n; i++) {
       const e = entries[i] as KeyValue;
-      this.#hashes.set(oneShotHash('sha256', e.key, 'buffer'), i * 2 * HASH_BYTES);
-      this.#hashes.set(oneShotHash('sha256', e.value, 'buffer'), i * 2 * HASH_BYTES + HASH_BYTES);
+      this.#hashes.write(digest(e.key), i * 2 * HASH_BYTES, 'latin1');
+      this.#hashes.write(digest(e.value), i * 2 * HASH_BYTES + HASH_BYTES, 'latin1');
     }
     this.#order = this.#sort(Math.min(48, leadingBits));
   }
@@ -90,7 +113,11 @@ export class SortedLeaves {
 }
 
 interface Pending {
-  readonly stub: NodeStub;
+  /** The subtree's hash (latin1), and its id once emitted ('' when ids are not wanted). */
+  readonly hash: string;
+  readonly id: string;
+  /** Leaf index when the subtree is a single leaf, else -1. */
+  readonly leaf: number;
   /** Leaf index of the subtree's leftmost leaf: its path is the subtree's routing prefix. */
   readonly first: number;
   /** The first bit where this subtree's leaves differ from those of the subtree below it on the stack. */
@@ -120,29 +147,38 @@ export class TreeFolder {
     const bit = i === 0 ? -1 : firstDiffBit(leaves.path(i - 1), path);
     while (this.#stack.length >= 2 && (this.#stack.at(-1) as Pending).bit > bit) this.#join();
     const valueHash = leaves.valueHash(i);
-    const hash = leafHash(path, valueHash);
+    const hash = leafDigest(path, valueHash);
     let id = '';
     if (this.#emit !== undefined) {
-      const leaf: LeafNode = { t: LEAF, key: leaves.entry(i).key, path, valueHash, hash, id: undefined };
+      const leaf: LeafNode = { t: LEAF, key: leaves.entry(i).key, path, valueHash, hash: bytes(hash), id: undefined };
       id = this.#emit(leaf);
     }
-    this.#stack.push({ stub: { t: STUB, id, hash, leafPath: path }, first: i, bit });
+    this.#stack.push({ hash, id, leaf: i, first: i, bit });
   }
 
   /** The root once every leaf was added (null for no leaves). */
   finish(): NodeStub | null {
     while (this.#stack.length >= 2) this.#join();
-    return this.#stack[0]?.stub ?? null;
+    const root = this.#stack[0];
+    return root === undefined ? null : this.#stub(root);
+  }
+
+  #stub(p: Pending): NodeStub {
+    return { t: STUB, id: p.id, hash: bytes(p.hash), leafPath: p.leaf < 0 ? undefined : new Uint8Array(this.#leaves.path(p.leaf)) };
   }
 
   #join(): void {
     const r = this.#stack.pop() as Pending;
     const l = this.#stack.pop() as Pending;
-    const hash = innerHash(l.stub.hash, r.stub.hash);
+    const hash = innerDigest(l.hash, r.hash);
     let id = '';
     if (this.#emit !== undefined) {
-      id = this.#emit({ t: INNER, bit: r.bit, prefix: this.#leaves.path(l.first), hash, id: undefined, l: l.stub, r: r.stub });
+      id = this.#emit({ t: INNER, bit: r.bit, prefix: this.#leaves.path(l.first), hash: bytes(hash), id: undefined, l: this.#stub(l), r: this.#stub(r) });
     }
-    this.#stack.push({ stub: { t: STUB, id, hash, leafPath: undefined }, first: l.first, bit: l.bit });
+    this.#stack.push({ hash, id, leaf: -1, first: l.first, bit: l.bit });
   }
+}
+
+function bytes(latin1: string): Uint8Array {
+  return Buffer.from(latin1, 'latin1');
 }
