@@ -43,7 +43,7 @@ import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idsBytes, idVe
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
 import { applyOps, sortOps } from './tree/update.ts';
-import { type KeyValue, SortedLeaves, TreeFolder } from './tree/build.ts';
+import { type KeyValue, Slabs, SortedLeaves, TreeFolder } from './tree/build.ts';
 import type { TreeOp, UpdateHooks } from './tree/update.ts';
 import type { Entry, KVRead, KVStore, Range } from './types.ts';
 import { assertKey, assertValue, normalizeRange } from './validate.ts';
@@ -142,6 +142,8 @@ export class CommitStore {
    * it folds it. A node object per key would hold several GiB for a 1M-account genesis.
    */
   #firstRoot: Uint8Array | undefined;
+  /** Where the values written before the first commit are copied (tree/build.ts). */
+  #firstValues = new Slabs();
   /** Persisted nodes the working tree no longer contains. */
   #orphans: string[] = [];
   /** Keys whose committed leaf the working tree changed (each gets a history entry at commit). */
@@ -271,6 +273,7 @@ export class CommitStore {
     this.#pending.clear();
     this.#dirty = new Map();
     this.#firstRoot = undefined;
+    this.#firstValues = new Slabs();
     this.#orphans = [];
     this.#changes.clear();
     this.#workingRoot = this.#committedRoot;
@@ -396,9 +399,10 @@ export class CommitStore {
     assertKey(key);
     if (this.#committing !== undefined) throw new CommitInProgressError();
     const ks = toKeyString(key);
-    const entry: OverlayEntry = { key: key.slice(), value: value === null ? null : value.slice() };
+    const first = this.#meta.height === 0n;
+    const entry: OverlayEntry = { key: key.slice(), value: value === null ? null : first ? this.#firstValues.copy(value) : value.slice() };
     this.#pending.put(ks, entry.key, entry.value);
-    if (this.#meta.height === 0n) this.#firstRoot = undefined;
+    if (first) this.#firstRoot = undefined;
     else this.#dirty.set(ks, entry);
   }
 
@@ -522,6 +526,7 @@ export class CommitStore {
         // children first), then its latest and history entries. No change record: a prune has
         // nothing to delete for a key that no earlier version held.
         const leaves = this.#firstLeaves();
+        const history = new Slabs();
         let seq = 0;
         const folder = new TreeFolder(leaves, (node) => {
           const key = nodeKey(height, seq++);
@@ -536,7 +541,7 @@ export class CommitStore {
         for (let i = 0; i < leaves.count; i++) {
           const { key, value } = leaves.entry(i);
           ops.push({ type: 'put', key: tableKey(T_LATEST, key), value });
-          ops.push({ type: 'put', key: historyKey(key, height), value: encodeHistoryValue(value) });
+          ops.push({ type: 'put', key: historyKey(key, height), value: history.copy(value, 1) }); // encodeHistoryValue's layout
           if (ops.length >= piece) await flush();
         }
       } else {
@@ -597,6 +602,7 @@ export class CommitStore {
       this.#committedRoot = root;
       this.#workingRoot = root;
       this.#firstRoot = undefined;
+      this.#firstValues = new Slabs();
       this.#pending.clear();
       this.#orphans = [];
       this.#changes.clear();

@@ -182,3 +182,36 @@ export class TreeFolder {
 function bytes(latin1: string): Uint8Array {
   return Buffer.from(latin1, 'latin1');
 }
+
+/**
+ * Copies of the first commit's values carved from 1 MiB chunks: a state's worth of values above 64
+ * bytes (V8 keeps smaller typed arrays in its own heap) would otherwise each be a small block of
+ * glibc's heap, freed at the commit between blocks still in use, and kept by glibc for good. A chunk
+ * is mapped apart (above the node's MALLOC_MMAP_THRESHOLD_) and returned whole once unreferenced.
+ */
+export class Slabs {
+  static readonly CHUNK = 2 ** 20;
+  #chunk = new Uint8Array(0);
+  #used = 0;
+
+  /** A copy of `bytes` (1 + its length when `prefix` is given, that byte first). */
+  copy(bytes: Uint8Array, prefix?: number): Uint8Array {
+    const extra = prefix === undefined ? 0 : 1;
+    const n = bytes.length + extra;
+    if (n <= 64 || n > Slabs.CHUNK / 16) {
+      const out = new Uint8Array(n);
+      if (prefix !== undefined) out[0] = prefix;
+      out.set(bytes, extra);
+      return out;
+    }
+    if (this.#used + n > this.#chunk.length) {
+      this.#chunk = new Uint8Array(Slabs.CHUNK);
+      this.#used = 0;
+    }
+    const out = this.#chunk.subarray(this.#used, this.#used + n);
+    this.#used += n;
+    if (prefix !== undefined) out[0] = prefix;
+    out.set(bytes, extra);
+    return out;
+  }
+}

@@ -128,10 +128,14 @@ describe('state tree', () => {
   it('builds a first commit of thousands of keys in one pass into the tree later blocks update', async () => {
     const store = await CommitStore.memory({ nodeCacheSize: 16, firstCommitBatchOps: 100 });
     const model: Model = new Map();
+    // Every third value is long enough to be copied into the first commit's chunks (tree/build.ts Slabs).
+    const first = (i: number): Uint8Array => new Uint8Array(i % 3 === 0 ? 65 + (i % 200) : 1).fill(i % 251);
     for (let i = 0; i < 5000; i++) {
       const k = Uint8Array.of(i >> 8, i & 0xff, 1);
-      store.working.set(k, Uint8Array.of(i % 251));
-      model.set(keyStr(k), Uint8Array.of(i % 251));
+      const v = first(i);
+      store.working.set(k, v);
+      v.fill(0); // the store keeps its own copy
+      model.set(keyStr(k), first(i));
     }
     // Deleted before anything was committed: not in the state.
     store.working.set(Uint8Array.of(9), Uint8Array.of(9));
@@ -153,6 +157,8 @@ describe('state tree', () => {
       expect(hex(await store.commit(h))).toBe(hex(referenceRoot(model)));
     }
     expect(await store.at(1n).get(Uint8Array.of(0, 14, 1))).toEqual(Uint8Array.of(14));
+    for (const i of [0, 3, 14, 2997, 4998]) expect(await store.at(1n).get(Uint8Array.of(i >> 8, i & 0xff, 1))).toEqual(first(i));
+    expect(await store.committed.get(Uint8Array.of(2997 >> 8, 2997 & 0xff, 1))).toEqual(first(2997)); // no later block touched it
     expect(await store.at(1n).get(Uint8Array.of(9))).toBeUndefined();
   });
 });
