@@ -8,7 +8,7 @@
 // turns them on, and after the ABCI server listens: loading them up front (two thirds of the
 // node's packages) delayed a restarted node's next block (bench/README.md, restart).
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startAbciServer } from './abci/server.ts';
 import { CairnApp } from './app.ts';
@@ -35,6 +35,9 @@ import type { RestServer } from './api/rest.ts';
 import type { GrpcServer } from './api/grpc.ts';
 import type { ExplorerServer } from './explorer/server.ts';
 import { Snapshots, snapshotsDir } from './snapshots/index.ts';
+
+/** InitChain's fields besides app_state (validators, consensus params, chain id), with room to spare. */
+const INIT_CHAIN_FRAME_MARGIN = 1024 * 1024;
 
 export interface NodeOptions {
   readonly home: string;
@@ -141,7 +144,16 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     const nodeMetrics = config.metricsEnabled
       ? await run(new NodeMetrics({ app, dataDir: dataDir(opts.home), logger: componentLogger(opts.logger, 'metrics'), validatorAddress: await readValidatorKey(opts.home).then((k) => k.address, () => undefined) }))
       : undefined;
-    const server = await startAbciServer(nodeMetrics?.instrument(app) ?? app, { address: config.abciAddress, logger: componentLogger(opts.logger, 'abci') });
+    // A new chain's InitChain carries the whole genesis app_state, which may exceed the 64 MiB every
+    // other request is held to: it may be as large as the genesis.json this node checked (plus the
+    // request's few other fields), and no larger (docs/decisions.md, "A genesis larger than one ABCI message").
+    const genesisBytes = store.lastHeight === 0n ? await stat(genesisPath(opts.home)).then((s) => s.size, () => undefined) : undefined;
+    const initChainMaxFrameBytes = genesisBytes === undefined ? undefined : genesisBytes + INIT_CHAIN_FRAME_MARGIN;
+    const server = await startAbciServer(nodeMetrics?.instrument(app) ?? app, {
+      address: config.abciAddress,
+      logger: componentLogger(opts.logger, 'abci'),
+      ...(initChainMaxFrameBytes === undefined ? {} : { initChainMaxFrameBytes }),
+    });
     started.push(server);
     let cometbft: CometbftProcess | undefined;
     if (opts.withCometbft) {

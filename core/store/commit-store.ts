@@ -43,6 +43,7 @@ import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idsBytes, idVe
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
 import { applyOps, sortOps } from './tree/update.ts';
+import { type KeyValue, Slabs, SortedLeaves, TreeFolder } from './tree/build.ts';
 import type { TreeOp, UpdateHooks } from './tree/update.ts';
 import type { Entry, KVRead, KVStore, Range } from './types.ts';
 import { assertKey, assertValue, normalizeRange } from './validate.ts';
@@ -134,6 +135,15 @@ export class CommitStore {
   readonly #pending = new Overlay();
   /** Writes not yet pushed into the working tree. */
   #dirty = new Map<string, OverlayEntry>();
+  /**
+   * Before the first commit there is no working tree: the pending writes are the whole state (a
+   * genesis, a restored snapshot, maybe millions of keys), so workingHash() folds them from scratch
+   * (tree/build.ts) and keeps only the root hash, until the next write; commit writes the tree as
+   * it folds it. A node object per key would hold several GiB for a 1M-account genesis.
+   */
+  #firstRoot: Uint8Array | undefined;
+  /** Where the values written before the first commit are copied (tree/build.ts). */
+  #firstValues = new Slabs();
   /** Persisted nodes the working tree no longer contains. */
   #orphans: string[] = [];
   /** Keys whose committed leaf the working tree changed (each gets a history entry at commit). */
@@ -244,6 +254,15 @@ export class CommitStore {
 
   async workingHash(): Promise<Uint8Array> {
     this.#assertUsable();
+    if (this.#meta.height === 0n) {
+      if (this.#firstRoot === undefined) {
+        const leaves = this.#firstLeaves();
+        const folder = new TreeFolder(leaves);
+        for (let i = 0; i < leaves.count; i++) folder.add(i);
+        this.#firstRoot = folder.finish()?.hash ?? ZERO_HASH;
+      }
+      return copyHash(this.#firstRoot);
+    }
     this.#applyDirty();
     return copyHash(this.#workingRoot?.hash ?? ZERO_HASH);
   }
@@ -253,6 +272,8 @@ export class CommitStore {
     if (this.#committing !== undefined) throw new CommitInProgressError();
     this.#pending.clear();
     this.#dirty = new Map();
+    this.#firstRoot = undefined;
+    this.#firstValues = new Slabs();
     this.#orphans = [];
     this.#changes.clear();
     this.#workingRoot = this.#committedRoot;
@@ -378,9 +399,11 @@ export class CommitStore {
     assertKey(key);
     if (this.#committing !== undefined) throw new CommitInProgressError();
     const ks = toKeyString(key);
-    const entry: OverlayEntry = { key: key.slice(), value: value === null ? null : value.slice() };
+    const first = this.#meta.height === 0n;
+    const entry: OverlayEntry = { key: key.slice(), value: value === null ? null : first ? this.#firstValues.copy(value) : value.slice() };
     this.#pending.put(ks, entry.key, entry.value);
-    this.#dirty.set(ks, entry);
+    if (first) this.#firstRoot = undefined;
+    else this.#dirty.set(ks, entry);
   }
 
   #workingGet(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -422,7 +445,8 @@ export class CommitStore {
     const hit = this.#latest.get(ks);
     if (hit !== undefined) return hit === null ? undefined : hit.slice();
     const value = latestGet(this.#backend, key);
-    this.#latest.set(ks, value === undefined ? null : value.slice());
+    // A copy: LevelDB hands out Buffers, whose slice() is a view of the same memory.
+    this.#latest.set(ks, value === undefined ? null : new Uint8Array(value));
     return value;
   }
 
@@ -461,6 +485,13 @@ export class CommitStore {
       : historyEntries(this.#backend, bounds, height);
   }
 
+  /** The pending writes that set a value (a delete before the first commit removes nothing), in path order. */
+  #firstLeaves(): SortedLeaves {
+    const entries: KeyValue[] = [];
+    for (const e of this.#pending.values()) if (e.value !== null) entries.push(e as KeyValue);
+    return new SortedLeaves(entries);
+  }
+
   #applyDirty(): void {
     if (this.#dirty.size === 0) return;
     const ops: TreeOp[] = [];
@@ -474,8 +505,6 @@ export class CommitStore {
   async #commit(height: bigint): Promise<Uint8Array> {
     const previousMeta = this.#meta;
     try {
-      this.#applyDirty();
-      const root = this.#workingRoot;
       // The first commit goes in pieces, marked from the first and with its meta in the last, so an
       // interrupted one is wiped at the next open; every later one in one atomic batch, as the latest
       // table must never hold half a block.
@@ -487,26 +516,49 @@ export class CommitStore {
         await this.#backend.write(ops);
         ops = [];
       };
-      const fresh = persistNew(root, height);
-      for (const [seq, node] of fresh.entries()) {
-        ops.push({ type: 'put', key: nodeKey(height, seq), value: encodeNode(node) });
-        await flush();
-      }
-
+      let root: Child | null;
+      let fresh: TreeNode[] = [];
       const orphans = this.#orphans;
-      if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: idsBytes(orphans) });
-
       const changes: Change[] = [];
       const landed: [string, Uint8Array | null][] = [];
-      for (const [ks, c] of this.#changes) {
-        const final = this.#pending.get(ks);
-        if (final === undefined) throw new Error('a key changed in the tree has no pending write');
-        landed.push([ks, final.value]);
-        if (final.value === null) ops.push({ type: 'del', key: tableKey(T_LATEST, c.key) });
-        else ops.push({ type: 'put', key: tableKey(T_LATEST, c.key), value: final.value });
-        ops.push({ type: 'put', key: historyKey(c.key, height), value: encodeHistoryValue(final.value) });
-        changes.push({ key: c.key, prev: c.prev, deleted: final.value === null });
-        await flush();
+      if (first) {
+        // The whole state: its tree written as it is folded (node ids as persistNew gives them,
+        // children first), then its latest and history entries. No change record: a prune has
+        // nothing to delete for a key that no earlier version held.
+        const leaves = this.#firstLeaves();
+        const history = new Slabs();
+        let seq = 0;
+        const folder = new TreeFolder(leaves, (node) => {
+          const key = nodeKey(height, seq++);
+          ops.push({ type: 'put', key, value: encodeNode(node) });
+          return key.toString('latin1', 1);
+        });
+        for (let i = 0; i < leaves.count; i++) {
+          folder.add(i);
+          if (ops.length >= piece) await flush();
+        }
+        root = folder.finish();
+        for (let i = 0; i < leaves.count; i++) {
+          const { key, value } = leaves.entry(i);
+          ops.push({ type: 'put', key: tableKey(T_LATEST, key), value });
+          ops.push({ type: 'put', key: historyKey(key, height), value: history.copy(value, 1) }); // encodeHistoryValue's layout
+          if (ops.length >= piece) await flush();
+        }
+      } else {
+        this.#applyDirty();
+        root = this.#workingRoot;
+        fresh = persistNew(root, height);
+        for (const [seq, node] of fresh.entries()) ops.push({ type: 'put', key: nodeKey(height, seq), value: encodeNode(node) });
+        if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: idsBytes(orphans) });
+        for (const [ks, c] of this.#changes) {
+          const final = this.#pending.get(ks);
+          if (final === undefined) throw new Error('a key changed in the tree has no pending write');
+          landed.push([ks, final.value]);
+          if (final.value === null) ops.push({ type: 'del', key: tableKey(T_LATEST, c.key) });
+          else ops.push({ type: 'put', key: tableKey(T_LATEST, c.key), value: final.value });
+          ops.push({ type: 'put', key: historyKey(c.key, height), value: encodeHistoryValue(final.value) });
+          changes.push({ key: c.key, prev: c.prev, deleted: final.value === null });
+        }
       }
       if (changes.length > 0) ops.push({ type: 'put', key: versionedKey(T_CHANGES, height), value: encodeChanges(changes) });
       ops.push({ type: 'put', key: versionedKey(T_VERSION, height), value: encodeRoot(root) });
@@ -548,6 +600,9 @@ export class CommitStore {
       for (const [ks, value] of landed) this.#latest.set(ks, value);
       this.#meta = meta;
       this.#committedRoot = root;
+      this.#workingRoot = root;
+      this.#firstRoot = undefined;
+      this.#firstValues = new Slabs();
       this.#pending.clear();
       this.#orphans = [];
       this.#changes.clear();

@@ -31,6 +31,11 @@ export class Overlay {
     this.#map.set(keyString, { key, value });
   }
 
+  /** Every entry, in no particular order. */
+  values(): IterableIterator<OverlayEntry> {
+    return this.#map.values();
+  }
+
   clear(): void {
     this.#map.clear();
     this.#sorted = [];

@@ -128,11 +128,18 @@ export function bankGenesis(bank: BankKeeper, accounts: AuthApi): GenesisHandler
     async init(genesis, ctx: Context) {
       keys.params.set(ctx.store, genesis.params);
       for (const m of genesis.denomMetadata) keys.denomMetadata.set(ctx.store, m.base, m);
+      // The supply is written once per denom, not once per balance (a 1M-account genesis rewrote it a
+      // million times); the state is the same.
+      const totals = new globalThis.Map<string, bigint>();
       for (const b of genesis.balances) {
         const address = ctx.addresses.decode(b.address);
         await accounts.ensure(ctx.store, address, b.address);
-        for (const coin of b.coins) await bank.initBalance(ctx.store, address, coin);
+        for (const coin of b.coins) {
+          bank.initBalance(ctx.store, address, coin);
+          totals.set(coin.denom, (totals.get(coin.denom) ?? 0n) + coin.amount);
+        }
       }
+      await bank.addGenesisSupply(ctx.store, totals);
     },
 
     async export(ctx: QueryContext) {

@@ -113,10 +113,14 @@ export class BankKeeper extends BankView {
     ctx.events.emit('burn', { burner: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
 
-  /** Genesis only: credits a balance and the supply without events. */
-  async initBalance(store: KVStore, address: Uint8Array, amount: Amount): Promise<void> {
+  /** Genesis only: sets a balance without events; the caller credits the supply (addGenesisSupply) once for all. */
+  initBalance(store: KVStore, address: Uint8Array, amount: Amount): void {
     keys.balances.set(store, [address, amount.denom], amount.amount);
-    keys.supply.set(store, amount.denom, (await this.supplyOf(store, amount.denom)) + amount.amount);
+  }
+
+  /** Genesis only: adds each denom's total of the genesis balances to its supply. */
+  async addGenesisSupply(store: KVStore, totals: ReadonlyMap<string, bigint>): Promise<void> {
+    for (const [denom, amount] of totals) keys.supply.set(store, denom, (await this.supplyOf(store, denom)) + amount);
   }
 
   /** `respectLocks`: a vesting account's locked coins stay (every move but a delegation). */

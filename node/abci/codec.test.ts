@@ -164,6 +164,23 @@ describe('the ABCI frame codec', () => {
     expect(() => decoder.pushAll(prefix)).toThrow(FrameTooLargeError);
   });
 
+  it('accepts an InitChain above the limit up to its own limit, in one chunk or byte by byte, and nothing else that large', () => {
+    const initChain = encodeRequest(Request.fromPartial({ initChain: { chainId: 'c', appStateBytes: new Uint8Array(200).fill(0x7b) } }));
+    const query = encodeRequest(Request.fromPartial({ query: { path: 'p', data: new Uint8Array(200) } }));
+    const opts = { maxFrameBytes: 100, initChainMaxFrameBytes: initChain.length - 1 };
+    const whole = new FrameDecoder(opts);
+    expect(whole.pushAll(initChain).map((f) => decodeRequest(f).initChain?.appStateBytes.length)).toEqual([200]);
+    const split = new FrameDecoder(opts);
+    const frames = [...initChain].flatMap((b) => split.pushAll(Uint8Array.of(b)));
+    expect(frames.map((f) => decodeRequest(f).initChain?.chainId)).toEqual(['c']);
+    // The same size as any other request is refused, as soon as its first byte tells.
+    const other = new FrameDecoder(opts);
+    expect(() => other.pushAll(query.subarray(0, 3))).toThrow(FrameTooLargeError); // its 2-byte length and first byte
+    // Above its own limit, an InitChain is refused from its length prefix alone.
+    const small = new FrameDecoder({ maxFrameBytes: 100, initChainMaxFrameBytes: 150 });
+    expect(() => small.pushAll(initChain.subarray(0, 2))).toThrow(FrameTooLargeError);
+  });
+
   it('delivers the frames before a fault and then reports the fault', () => {
     const decoder = new FrameDecoder({ maxFrameBytes: 5 });
     const got: Uint8Array[] = [];

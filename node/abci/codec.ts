@@ -47,7 +47,15 @@ export class MalformedMessageError extends AbciCodecError {
 
 export interface FrameDecoderOptions {
   readonly maxFrameBytes?: number;
+  /**
+   * A larger limit for an InitChain request alone (told by the first byte of its body), which carries
+   * the whole genesis app_state: the node sets it from the size of the genesis.json it checked.
+   */
+  readonly initChainMaxFrameBytes?: number;
 }
+
+/** The first byte of a Request holding init_chain (field 5, length-delimited). */
+const INIT_CHAIN_TAG = (5 << 3) | 2;
 
 /**
  * Turns a stream of byte chunks into frame payloads.
@@ -60,11 +68,14 @@ export interface FrameDecoderOptions {
  */
 export class FrameDecoder {
   readonly maxFrameBytes: number;
+  readonly initChainMaxFrameBytes: number;
   // Length prefix in progress.
   #varValue = 0;
   #varBytes = 0;
   // Body in progress: -1 while reading a length prefix.
   #need = -1;
+  /** The body in progress is above maxFrameBytes: allowed only if it is an InitChain. */
+  #big = false;
   #parts: Uint8Array[] = [];
   #have = 0;
   #failed: AbciCodecError | undefined;
@@ -75,6 +86,11 @@ export class FrameDecoder {
       throw new RangeError(`maxFrameBytes must be a non-negative safe integer, got ${max}`);
     }
     this.maxFrameBytes = max;
+    const initChainMax = opts.initChainMaxFrameBytes ?? max;
+    if (!Number.isSafeInteger(initChainMax) || initChainMax < 0) {
+      throw new RangeError(`initChainMaxFrameBytes must be a non-negative safe integer, got ${initChainMax}`);
+    }
+    this.initChainMaxFrameBytes = Math.max(max, initChainMax);
   }
 
   /** Bytes held for an incomplete frame (prefix bytes are not counted). */
@@ -118,7 +134,9 @@ export class FrameDecoder {
         const length = this.#varValue;
         this.#varValue = 0;
         this.#varBytes = 0;
-        if (length > this.maxFrameBytes) this.#fail(new FrameTooLargeError(length, this.maxFrameBytes));
+        if (length > this.initChainMaxFrameBytes) this.#fail(new FrameTooLargeError(length, this.maxFrameBytes));
+        this.#big = length > this.maxFrameBytes;
+        if (this.#big && pos < end) this.#checkBig(chunk[pos] as number, length);
         if (end - pos >= length) {
           // Fast path: the whole body is in this chunk.
           const payload = chunk.subarray(pos, pos + length);
@@ -130,6 +148,7 @@ export class FrameDecoder {
         continue;
       }
       // Reading a body that started in an earlier chunk (or does not fit in this one).
+      if (this.#big && this.#have === 0) this.#checkBig(chunk[pos] as number, this.#need);
       const take = Math.min(this.#need - this.#have, end - pos);
       this.#parts.push(chunk.subarray(pos, pos + take));
       this.#have += take;
@@ -160,6 +179,11 @@ export class FrameDecoder {
     if (this.#need !== -1) {
       this.#fail(new TruncatedFrameError(`stream ended after ${this.#have} of ${this.#need} frame bytes`));
     }
+  }
+
+  #checkBig(firstByte: number, length: number): void {
+    if (firstByte !== INIT_CHAIN_TAG) this.#fail(new FrameTooLargeError(length, this.maxFrameBytes));
+    this.#big = false;
   }
 
   #fail(err: AbciCodecError): never {

@@ -39,6 +39,8 @@ export interface AbciConnectionOptions {
   readonly queue: SerialQueue;
   readonly logger: Logger;
   readonly maxFrameBytes: number;
+  /** See FrameDecoderOptions. */
+  readonly initChainMaxFrameBytes?: number;
   readonly maxPendingRequests?: number;
 }
 
@@ -71,7 +73,7 @@ export class AbciConnection {
     this.remote = opts.remote;
     this.#socket = socket;
     this.#opts = opts;
-    this.#decoder = new FrameDecoder({ maxFrameBytes: opts.maxFrameBytes });
+    this.#decoder = new FrameDecoder({ maxFrameBytes: opts.maxFrameBytes, ...(opts.initChainMaxFrameBytes === undefined ? {} : { initChainMaxFrameBytes: opts.initChainMaxFrameBytes }) });
     this.#maxPending = opts.maxPendingRequests ?? DEFAULT_MAX_PENDING_REQUESTS;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }

@@ -14,6 +14,8 @@ export interface AbciServerOptions {
   readonly logger?: Logger;
   /** Largest accepted request frame; default 64 MiB. */
   readonly maxFrameBytes?: number;
+  /** Largest accepted InitChain request (the genesis app_state); default maxFrameBytes. */
+  readonly initChainMaxFrameBytes?: number;
 }
 
 export interface AbciServer {
@@ -71,7 +73,8 @@ export async function startAbciServer(app: AbciApplication, opts: AbciServerOpti
   const server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
     const remote =
       listen.kind === 'unix' ? `unix:${listen.path}` : `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const conn = new AbciConnection(socket, { id: nextId++, remote, app, queue, logger, maxFrameBytes });
+    const initChain = opts.initChainMaxFrameBytes === undefined ? {} : { initChainMaxFrameBytes: opts.initChainMaxFrameBytes };
+    const conn = new AbciConnection(socket, { id: nextId++, remote, app, queue, logger, maxFrameBytes, ...initChain });
     live.add(conn);
     void conn.closed.then(() => live.delete(conn));
     conn.start();

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommitStore } from '../commit-store.ts';
 import { hex, keyStr, referenceRoot } from '../../../test/support/store.ts';
 import type { Model } from '../../../test/support/store.ts';
 import { firstDiffBit, ZERO_HASH } from './node.ts';
+import { SortedLeaves } from './build.ts';
 
 const key = fc.uint8Array({ minLength: 1, maxLength: 3, max: 7 });
 const value = fc.uint8Array({ minLength: 1, maxLength: 3 });
@@ -108,5 +110,55 @@ describe('state tree', () => {
       }
       expect(hex(await store.commit(h))).toBe(hex(referenceRoot(model)));
     }
+  });
+
+  it('sorts the leaves of a first commit by their whole path, also where the leading bits of two paths agree', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.uint8Array({ minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 300, selector: keyStr }), fc.integer({ min: 0, max: 8 }), (keys, leadingBits) => {
+        const leaves = new SortedLeaves(keys.map((k) => ({ key: k, value: k })), leadingBits);
+        const got = Array.from({ length: leaves.count }, (_, i) => Buffer.from(leaves.path(i)).toString('hex'));
+        const want = keys.map((k) => createHash('sha256').update(k).digest('hex')).sort();
+        expect(got).toEqual(want);
+        for (let i = 0; i < leaves.count; i++) expect(createHash('sha256').update(leaves.entry(i).key).digest('hex')).toBe(got[i]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('builds a first commit of thousands of keys in one pass into the tree later blocks update', async () => {
+    const store = await CommitStore.memory({ nodeCacheSize: 16, firstCommitBatchOps: 100 });
+    const model: Model = new Map();
+    // Every third value is long enough to be copied into the first commit's chunks (tree/build.ts Slabs).
+    const first = (i: number): Uint8Array => new Uint8Array(i % 3 === 0 ? 65 + (i % 200) : 1).fill(i % 251);
+    for (let i = 0; i < 5000; i++) {
+      const k = Uint8Array.of(i >> 8, i & 0xff, 1);
+      const v = first(i);
+      store.working.set(k, v);
+      v.fill(0); // the store keeps its own copy
+      model.set(keyStr(k), first(i));
+    }
+    // Deleted before anything was committed: not in the state.
+    store.working.set(Uint8Array.of(9), Uint8Array.of(9));
+    store.working.delete(Uint8Array.of(9));
+    store.working.delete(Uint8Array.of(8));
+    expect(hex(await store.workingHash())).toBe(hex(referenceRoot(model)));
+    expect(hex(await store.commit(1n))).toBe(hex(referenceRoot(model)));
+    for (let h = 2n; h <= 4n; h++) {
+      for (let i = 0; i < 5000; i += 7 * Number(h)) {
+        const k = Uint8Array.of(i >> 8, i & 0xff, 1);
+        if (i % 2 === 0) {
+          store.working.delete(k);
+          model.delete(keyStr(k));
+        } else {
+          store.working.set(k, Uint8Array.of(Number(h)));
+          model.set(keyStr(k), Uint8Array.of(Number(h)));
+        }
+      }
+      expect(hex(await store.commit(h))).toBe(hex(referenceRoot(model)));
+    }
+    expect(await store.at(1n).get(Uint8Array.of(0, 14, 1))).toEqual(Uint8Array.of(14));
+    for (const i of [0, 3, 14, 2997, 4998]) expect(await store.at(1n).get(Uint8Array.of(i >> 8, i & 0xff, 1))).toEqual(first(i));
+    expect(await store.committed.get(Uint8Array.of(2997 >> 8, 2997 & 0xff, 1))).toEqual(first(2997)); // no later block touched it
+    expect(await store.at(1n).get(Uint8Array.of(9))).toBeUndefined();
   });
 });
