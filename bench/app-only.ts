@@ -21,7 +21,7 @@ import { CommitStore } from '../core/store/commit-store.ts';
 import { decodeTx } from '../core/tx/decode.ts';
 import { encodeResponse } from '../node/abci/codec.ts';
 import { encodeCheckTxFrame, encodeFinalizeBlockFrame } from '../node/abci/fast-response.ts';
-import { fundedAppState } from './chain.ts';
+import { finalizeRequest, fundedAppState } from './chain.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
 
 const ACCOUNTS = 2_000;
@@ -168,16 +168,7 @@ function printAllocations(sites: readonly { name: string; bytes: number }[], txs
 }
 
 function request(height: bigint, txs: Uint8Array[]): Parameters<CairnApp['finalizeBlock']>[0] {
-  return {
-    txs,
-    decidedLastCommit: { round: 0, votes: [] },
-    misbehavior: [],
-    hash: new Uint8Array(32),
-    height,
-    time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
-    nextValidatorsHash: new Uint8Array(32),
-    proposerAddress: new Uint8Array(20),
-  };
+  return finalizeRequest(height, GENESIS_SECONDS + height, txs);
 }
 
 async function finalize(app: CairnApp, height: bigint, txs: Uint8Array[]): Promise<void> {

@@ -13,6 +13,7 @@ import { readGenesis, writeGenesis } from '../node/cometbft/genesis.ts';
 import { freePorts } from '../node/cometbft/ports.ts';
 import { applyTomlEdits } from '../node/cometbft/toml.ts';
 import type { TomlEdit } from '../node/cometbft/toml.ts';
+import type { CairnApp } from '../node/app.ts';
 
 export interface BenchHomeOptions {
   readonly funded: readonly { readonly address: string; readonly amount: bigint }[];
@@ -127,4 +128,18 @@ export function fundedAppState(funded: BenchHomeOptions['funded']): Record<strin
   const auth = { ...(base['auth'] as Record<string, unknown>), accounts };
   const bank = { ...(base['bank'] as Record<string, unknown>), balances, supply: supply === 0n ? [] : [{ denom: 'ucairn', amount: supply.toString() }] };
   return { ...base, auth, bank };
+}
+
+/** A FinalizeBlock request as CometBFT sends one for a block of `txs` at `height`, for the benches that drive the app alone. */
+export function finalizeRequest(height: bigint, seconds: bigint, txs: Uint8Array[]): Parameters<CairnApp['finalizeBlock']>[0] {
+  return {
+    txs,
+    decidedLastCommit: { round: 0, votes: [] },
+    misbehavior: [],
+    hash: new Uint8Array(32),
+    height,
+    time: { seconds, nanos: 0 },
+    nextValidatorsHash: new Uint8Array(32),
+    proposerAddress: new Uint8Array(20),
+  };
 }

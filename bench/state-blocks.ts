@@ -22,7 +22,7 @@ import { CommitStore } from '../core/store/commit-store.ts';
 import { CairnApp } from '../node/app.ts';
 import { genesisPath } from '../node/cometbft/genesis.ts';
 import { silentLogger } from '../node/log.ts';
-import { createBenchHome } from './chain.ts';
+import { createBenchHome, finalizeRequest } from './chain.ts';
 import { fillerAddress, writeBigGenesis } from './state-genesis.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
 
@@ -81,7 +81,7 @@ async function buildTemplate(): Promise<void> {
         appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
         initialHeight: 1n,
       });
-      await app.finalizeBlock(request(1n, seconds + 1n, []));
+      await app.finalizeBlock(finalizeRequest(1n, seconds + 1n, []));
       await app.commit();
     } finally {
       await store.close();
@@ -92,19 +92,6 @@ async function buildTemplate(): Promise<void> {
   } finally {
     await rm(bench.home, { recursive: true, force: true });
   }
-}
-
-function request(height: bigint, seconds: bigint, txs: Uint8Array[]): Parameters<CairnApp['finalizeBlock']>[0] {
-  return {
-    txs,
-    decidedLastCommit: { round: 0, votes: [] },
-    misbehavior: [],
-    hash: new Uint8Array(32),
-    height,
-    time: { seconds, nanos: 0 },
-    nextValidatorsHash: new Uint8Array(32),
-    proposerAddress: new Uint8Array(20),
-  };
 }
 
 /** LevelDB point reads of the timed blocks by table ('N' tree nodes, 'L' latest values, ...), counted by wrapping getSync. */
@@ -185,7 +172,7 @@ async function main(): Promise<void> {
       counting = b >= warm;
       const cpu = process.threadCpuUsage();
       let w = performance.now();
-      const res = await app.finalizeBlock(request(height, BigInt(t.genesisSeconds) + height, txs));
+      const res = await app.finalizeBlock(finalizeRequest(height, BigInt(t.genesisSeconds) + height, txs));
       const fin = performance.now() - w;
       const finCpu = process.threadCpuUsage(cpu);
       w = performance.now();
