@@ -45,7 +45,15 @@ export class BatchStore {
   #size = 0;
 
   constructor(path: string, opts: BatchStoreOptions = {}) {
-    this.#db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    this.#db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
+      keyEncoding: 'view',
+      valueEncoding: 'view',
+      // LevelDB maps every table file it keeps open (up to 1,000 by default) and the pages it read stay
+      // in the node's RSS: a week of batches is thousands of tables, and a 30-minute gossip run's RSS
+      // grew with them. Batches are written once and read rarely (a fetch by root, a prune), so a small
+      // table cache costs an occasional table open and bounds what stays mapped.
+      maxOpenFiles: 64,
+    });
     this.#retentionMs = opts.retentionMs ?? 7 * 24 * 3600 * 1000;
     this.#pruneEveryMs = opts.pruneEveryMs ?? 10 * 60 * 1000;
     this.#now = opts.now ?? Date.now;
