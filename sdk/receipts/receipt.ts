@@ -23,6 +23,7 @@
 //   lp payer_key         the payer's ed25519 public key
 // The payer and the operator each sign exactly these bytes with pure Ed25519.
 import { decodeBech32 } from '../../core/framework/address.ts';
+import { LruCache } from '../../core/lru-cache.ts';
 import type { Receipt } from '../../proto/gen/cairn/receipts/v1/types.ts';
 import { I64_MAX, I64_MIN, U128_MAX, U64_MAX, parseU128, utf8Bytes } from '../bytes.ts';
 import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, type Ed25519Signer, verifyEd25519 } from '../ed25519.ts';
@@ -41,7 +42,7 @@ export class ReceiptFormatError extends Error {
 }
 
 const DOMAIN_BYTES = utf8Bytes(RECEIPT_DOMAIN);
-const addressCache = new Map<string, Uint8Array>();
+const addressCache = new LruCache<Uint8Array>(1024);
 
 /**
  * Raw bytes of a bech32 address (any prefix) in its lower-case spelling; cached, since a batch
@@ -57,12 +58,11 @@ export function addressBytes(address: string, what = 'address'): Uint8Array {
   } catch (e) {
     throw new ReceiptFormatError(`${what} "${address}" is not a bech32 address: ${(e as Error).message}`);
   }
-  if (addressCache.size >= 1024) addressCache.clear();
   addressCache.set(address, data);
   return data;
 }
 
-const textCache = new Map<string, Uint8Array>();
+const textCache = new LruCache<Uint8Array>(1024);
 
 /**
  * UTF-8 bytes of a receipt's chain id, model or adapter id; cached, since a batch repeats them (only
@@ -72,9 +72,7 @@ function textBytes(text: string): Uint8Array {
   const cached = textCache.get(text);
   if (cached !== undefined) return cached;
   const bytes = utf8Bytes(text);
-  if (text.length > MAX_ID_TEXT_LENGTH) return bytes;
-  if (textCache.size >= 1024) textCache.clear();
-  textCache.set(text, bytes);
+  if (text.length <= MAX_ID_TEXT_LENGTH) textCache.set(text, bytes);
   return bytes;
 }
 
