@@ -148,11 +148,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     // other request is held to: it may be as large as the genesis.json this node checked (plus the
     // request's few other fields), and no larger (docs/decisions.md, "A genesis larger than one ABCI message").
     const genesisBytes = store.lastHeight === 0n ? await stat(genesisPath(opts.home)).then((s) => s.size, () => undefined) : undefined;
-    const initChainMaxFrameBytes = genesisBytes === undefined ? undefined : genesisBytes + INIT_CHAIN_FRAME_MARGIN;
     const server = await startAbciServer(nodeMetrics?.instrument(app) ?? app, {
       address: config.abciAddress,
       logger: componentLogger(opts.logger, 'abci'),
-      ...(initChainMaxFrameBytes === undefined ? {} : { initChainMaxFrameBytes }),
+      initChainMaxFrameBytes: genesisBytes === undefined ? undefined : genesisBytes + INIT_CHAIN_FRAME_MARGIN,
     });
     started.push(server);
     let cometbft: CometbftProcess | undefined;

@@ -51,7 +51,7 @@ export interface FrameDecoderOptions {
    * A larger limit for an InitChain request alone (told by the first byte of its body), which carries
    * the whole genesis app_state: the node sets it from the size of the genesis.json it checked.
    */
-  readonly initChainMaxFrameBytes?: number;
+  readonly initChainMaxFrameBytes?: number | undefined;
 }
 
 /** The first byte of a Request holding init_chain (field 5, length-delimited). */

@@ -40,7 +40,7 @@ export interface AbciConnectionOptions {
   readonly logger: Logger;
   readonly maxFrameBytes: number;
   /** See FrameDecoderOptions. */
-  readonly initChainMaxFrameBytes?: number;
+  readonly initChainMaxFrameBytes?: number | undefined;
   readonly maxPendingRequests?: number;
 }
 
@@ -73,7 +73,7 @@ export class AbciConnection {
     this.remote = opts.remote;
     this.#socket = socket;
     this.#opts = opts;
-    this.#decoder = new FrameDecoder({ maxFrameBytes: opts.maxFrameBytes, ...(opts.initChainMaxFrameBytes === undefined ? {} : { initChainMaxFrameBytes: opts.initChainMaxFrameBytes }) });
+    this.#decoder = new FrameDecoder({ maxFrameBytes: opts.maxFrameBytes, initChainMaxFrameBytes: opts.initChainMaxFrameBytes });
     this.#maxPending = opts.maxPendingRequests ?? DEFAULT_MAX_PENDING_REQUESTS;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }

@@ -15,7 +15,7 @@ export interface AbciServerOptions {
   /** Largest accepted request frame; default 64 MiB. */
   readonly maxFrameBytes?: number;
   /** Largest accepted InitChain request (the genesis app_state); default maxFrameBytes. */
-  readonly initChainMaxFrameBytes?: number;
+  readonly initChainMaxFrameBytes?: number | undefined;
 }
 
 export interface AbciServer {
@@ -73,8 +73,7 @@ export async function startAbciServer(app: AbciApplication, opts: AbciServerOpti
   const server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
     const remote =
       listen.kind === 'unix' ? `unix:${listen.path}` : `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const initChain = opts.initChainMaxFrameBytes === undefined ? {} : { initChainMaxFrameBytes: opts.initChainMaxFrameBytes };
-    const conn = new AbciConnection(socket, { id: nextId++, remote, app, queue, logger, maxFrameBytes, ...initChain });
+    const conn = new AbciConnection(socket, { id: nextId++, remote, app, queue, logger, maxFrameBytes, initChainMaxFrameBytes: opts.initChainMaxFrameBytes });
     live.add(conn);
     void conn.closed.then(() => live.delete(conn));
     conn.start();
