@@ -138,10 +138,11 @@ export class CommitStore {
   /**
    * Before the first commit there is no working tree: the pending writes are the whole state (a
    * genesis, a restored snapshot, maybe millions of keys), so workingHash() folds them from scratch
-   * (tree/build.ts) and keeps only the root hash, until the next write; commit writes the tree as
-   * it folds it. A node object per key would hold several GiB for a 1M-account genesis.
+   * (tree/build.ts) and keeps only the sorted leaves and the root hash, until the next write; commit
+   * writes the tree as it folds the same leaves. A node object per key would hold several GiB for a
+   * 1M-account genesis.
    */
-  #firstRoot: Uint8Array | undefined;
+  #first: { readonly leaves: SortedLeaves; root?: Uint8Array } | undefined;
   /** Where the values written before the first commit are copied (tree/build.ts). */
   #firstValues = new Slabs();
   /** Persisted nodes the working tree no longer contains. */
@@ -255,13 +256,13 @@ export class CommitStore {
   async workingHash(): Promise<Uint8Array> {
     this.#assertUsable();
     if (this.#meta.height === 0n) {
-      if (this.#firstRoot === undefined) {
-        const leaves = this.#firstLeaves();
-        const folder = new TreeFolder(leaves);
-        for (let i = 0; i < leaves.count; i++) folder.add(i);
-        this.#firstRoot = folder.finish()?.hash ?? ZERO_HASH;
+      const first = this.#firstLeaves();
+      if (first.root === undefined) {
+        const folder = new TreeFolder(first.leaves);
+        for (let i = 0; i < first.leaves.count; i++) folder.add(i);
+        first.root = folder.finish()?.hash ?? ZERO_HASH;
       }
-      return copyHash(this.#firstRoot);
+      return copyHash(first.root);
     }
     this.#applyDirty();
     return copyHash(this.#workingRoot?.hash ?? ZERO_HASH);
@@ -272,7 +273,7 @@ export class CommitStore {
     if (this.#committing !== undefined) throw new CommitInProgressError();
     this.#pending.clear();
     this.#dirty = new Map();
-    this.#firstRoot = undefined;
+    this.#first = undefined;
     this.#firstValues = new Slabs();
     this.#orphans = [];
     this.#changes.clear();
@@ -402,7 +403,7 @@ export class CommitStore {
     const first = this.#meta.height === 0n;
     const entry: OverlayEntry = { key: key.slice(), value: value === null ? null : first ? this.#firstValues.copy(value) : value.slice() };
     this.#pending.put(ks, entry.key, entry.value);
-    if (first) this.#firstRoot = undefined;
+    if (first) this.#first = undefined;
     else this.#dirty.set(ks, entry);
   }
 
@@ -485,11 +486,18 @@ export class CommitStore {
       : historyEntries(this.#backend, bounds, height);
   }
 
-  /** The pending writes that set a value (a delete before the first commit removes nothing), in path order. */
-  #firstLeaves(): SortedLeaves {
-    const entries: KeyValue[] = [];
-    for (const e of this.#pending.values()) if (e.value !== null) entries.push(e as KeyValue);
-    return new SortedLeaves(entries);
+  /**
+   * The pending writes that set a value (a delete before the first commit removes nothing), in path
+   * order, with the root they fold into once workingHash asked: kept until the next write, so
+   * FinalizeBlock's hash and Commit sort and hash the state once.
+   */
+  #firstLeaves(): { readonly leaves: SortedLeaves; root?: Uint8Array } {
+    if (this.#first === undefined) {
+      const entries: KeyValue[] = [];
+      for (const e of this.#pending.values()) if (e.value !== null) entries.push(e as KeyValue);
+      this.#first = { leaves: new SortedLeaves(entries) };
+    }
+    return this.#first;
   }
 
   #applyDirty(): void {
@@ -525,7 +533,7 @@ export class CommitStore {
         // The whole state: its tree written as it is folded (node ids as persistNew gives them,
         // children first), then its latest and history entries. No change record: a prune has
         // nothing to delete for a key that no earlier version held.
-        const leaves = this.#firstLeaves();
+        const { leaves } = this.#firstLeaves();
         const history = new Slabs();
         let seq = 0;
         const folder = new TreeFolder(leaves, (node) => {
@@ -601,7 +609,7 @@ export class CommitStore {
       this.#meta = meta;
       this.#committedRoot = root;
       this.#workingRoot = root;
-      this.#firstRoot = undefined;
+      this.#first = undefined;
       this.#firstValues = new Slabs();
       this.#pending.clear();
       this.#orphans = [];
