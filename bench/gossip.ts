@@ -45,10 +45,10 @@ function pct(sorted: number[], p: number): number {
 const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-/** A line of hosts, each dialling the one before it, so a message from the first crosses HOSTS-1 hops. */
 /** The batch stores of the line's hosts: closed after the hosts stop, before their folder is removed (LevelDB may still be compacting). */
 const lineStores: BatchStore[] = [];
 
+/** A line of hosts, each dialling the one before it, so a message from the first crosses HOSTS-1 hops. */
 async function line(chain: MemoryChain, stores: boolean): Promise<P2pHost[]> {
   const hosts: P2pHost[] = [];
   for (let i = 0; i < HOSTS; i++) {
