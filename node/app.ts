@@ -529,6 +529,7 @@ export class CairnApp implements AbciApplication {
     this.#restore = undefined;
     await this.load();
     this.#checkState = branch(readOnly(this.store.committed));
+    releaseFreedMemory(); // the whole state was just written, as by a big genesis's first commit
     this.#logger.info('state restored from a snapshot', { height: String(restore.height), appHash: hex(root) });
     return result(ResponseApplySnapshotChunk_Result.ACCEPT);
   }

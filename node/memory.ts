@@ -4,6 +4,12 @@
 // 1.6 GiB RSS with 80 MiB live (bench/README.md, memory). And between full collections it lets the
 // old generation grow to up to 4× what survived the last one, so a node with ~100 MiB live sat at
 // 220–260 MiB of heap under load.
+//
+// And glibc's malloc gives back only the top of its heap when memory is freed: the first commit of a
+// big genesis fills ~130 MiB of it with small blocks (values, keys, LevelDB's memtable) that are all
+// freed but sit below a few live ones, so a new 100k-account chain stayed at ~310 MiB RSS where a
+// restarted node on the same state has ~155 (bench/README.md, "Fifth round").
+import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import processSettings from './process.json' with { type: 'json' };
@@ -11,7 +17,28 @@ import processSettings from './process.json' with { type: 'json' };
 type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 let gc: Gc | undefined;
 
-/** A full, synchronous collection that also releases V8's emptied pages (hundreds of ms on a big heap: call it rarely). */
+/** glibc's malloc_trim through koffi (an FFI with prebuilt binaries); null where there is none (macOS, musl). */
+let mallocTrim: ((pad: number) => number) | null | undefined;
+
+/** Hands the free pages anywhere in glibc's heaps back to the OS (~1 ms); false where there is no glibc. */
+export function trimNativeHeap(): boolean {
+  if (mallocTrim === undefined) {
+    try {
+      const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+      mallocTrim = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as (pad: number) => number;
+    } catch {
+      mallocTrim = null;
+    }
+  }
+  if (mallocTrim === null) return false;
+  mallocTrim(0);
+  return true;
+}
+
+/**
+ * A full, synchronous collection that also releases V8's emptied pages, then glibc's free pages
+ * (hundreds of ms on a big heap: call it rarely, after a big write).
+ */
 export function releaseFreedMemory(): void {
   if (gc === undefined) {
     // The collector is reachable from JS only as the `gc` global of a context made while --expose-gc is on.
@@ -20,6 +47,7 @@ export function releaseFreedMemory(): void {
     setFlagsFromString('--no-expose-gc');
   }
   gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  trimNativeHeap();
 }
 
 /**
