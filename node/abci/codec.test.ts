@@ -179,6 +179,10 @@ describe('the ABCI frame codec', () => {
     // Above its own limit, an InitChain is refused from its length prefix alone.
     const small = new FrameDecoder({ maxFrameBytes: 100, initChainMaxFrameBytes: 150 });
     expect(() => small.pushAll(initChain.subarray(0, 2))).toThrow(FrameTooLargeError);
+    // The refusal names the limit that was passed, not only the one for other requests.
+    expect(() => new FrameDecoder({ maxFrameBytes: 100, initChainMaxFrameBytes: 150 }).pushAll(initChain.subarray(0, 2))).toThrow(
+      `frame of ${initChain.length - 2} bytes exceeds the maximum of 100 bytes (150 for a new chain's InitChain: the node's genesis.json + 1 MiB)`,
+    );
   });
 
   it('delivers the frames before a fault and then reports the fault', () => {

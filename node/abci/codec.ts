@@ -28,8 +28,13 @@ export class FrameTooLargeError extends AbciCodecError {
   override name = 'FrameTooLargeError';
   readonly length: number;
   readonly maxFrameBytes: number;
-  constructor(length: number, maxFrameBytes: number) {
-    super(`frame of ${length} bytes exceeds the maximum of ${maxFrameBytes} bytes`);
+  /** `initChainMaxFrameBytes`: named when a new chain's InitChain could have been larger than the others. */
+  constructor(length: number, maxFrameBytes: number, initChainMaxFrameBytes = maxFrameBytes) {
+    super(
+      initChainMaxFrameBytes > maxFrameBytes
+        ? `frame of ${length} bytes exceeds the maximum of ${maxFrameBytes} bytes (${initChainMaxFrameBytes} for a new chain's InitChain: the node's genesis.json + 1 MiB)`
+        : `frame of ${length} bytes exceeds the maximum of ${maxFrameBytes} bytes`,
+    );
     this.length = length;
     this.maxFrameBytes = maxFrameBytes;
   }
@@ -134,7 +139,7 @@ export class FrameDecoder {
         const length = this.#varValue;
         this.#varValue = 0;
         this.#varBytes = 0;
-        if (length > this.initChainMaxFrameBytes) this.#fail(new FrameTooLargeError(length, this.maxFrameBytes));
+        if (length > this.initChainMaxFrameBytes) this.#fail(new FrameTooLargeError(length, this.maxFrameBytes, this.initChainMaxFrameBytes));
         this.#big = length > this.maxFrameBytes;
         if (this.#big && pos < end) this.#checkBig(chunk[pos] as number, length);
         if (end - pos >= length) {
