@@ -8,7 +8,8 @@
 // And glibc's malloc gives back only the top of its heap when memory is freed: the first commit of a
 // big genesis fills ~130 MiB of it with small blocks (values, keys, LevelDB's memtable) that are all
 // freed but sit below a few live ones, so a new 100k-account chain stayed at ~310 MiB RSS where a
-// restarted node on the same state has ~155 (bench/README.md, "Fifth round").
+// restarted node on the same state has ~155 (bench/README.md, "A new chain's freed memory back to the
+// OS").
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
