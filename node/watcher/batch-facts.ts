@@ -3,7 +3,7 @@
 // block times), and with a verify pool every signature is verified ahead on worker threads, so
 // judgeReceipt finds its answers ready instead of spending the main thread on ed25519.
 import type { ReceiptFacts } from '../../modules/receipts/checks.ts';
-import { verifyEd25519 } from '../../sdk/ed25519.ts';
+import { verifyEd25519Fast } from './fast-ed25519.ts';
 import { type Receipt, ReceiptFormatError, receiptSignBytes } from '../../sdk/receipts/receipt.ts';
 import type { SignatureCheck, VerifyPool } from './verify-pool.ts';
 
@@ -101,7 +101,7 @@ export async function batchFacts(facts: ReceiptFacts, operator: string, receipts
         for (const a of answers.get(signature) ?? []) {
           if ((a.key === key || Buffer.compare(a.key, key) === 0) && (a.message === message || Buffer.compare(a.message, message) === 0)) return a.ok;
         }
-        return verifyEd25519(key, message, signature);
+        return verifyEd25519Fast(key, message, signature);
       },
     },
     ready: (index) => groups[Math.floor(index / GROUP)] ?? Promise.resolve(),

@@ -6,7 +6,8 @@
 // Not consensus code: the chain verifies again whatever the watcher submits.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, verifyEd25519 } from '../../sdk/ed25519.ts';
+import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from '../../sdk/ed25519.ts';
+import { verifyEd25519Fast } from './fast-ed25519.ts';
 
 export interface SignatureCheck {
   readonly key: Uint8Array;
@@ -47,7 +48,7 @@ export function verifyPacked(packed: Uint8Array): Uint8Array {
     o += ED25519_KEY_LENGTH + ED25519_SIGNATURE_LENGTH;
     const n = view.getUint32(o);
     if (o + 4 + n > packed.length) throw new RangeError(`check ${i}'s message runs past the end`);
-    out[i] = verifyEd25519(key, packed.subarray(o + 4, o + 4 + n), signature) ? 1 : 0;
+    out[i] = verifyEd25519Fast(key, packed.subarray(o + 4, o + 4 + n), signature) ? 1 : 0;
     o += 4 + n;
   }
   if (o !== packed.length) throw new RangeError('bytes after the last check');
@@ -124,7 +125,7 @@ export class VerifyPool {
       if (c.key.length === ED25519_KEY_LENGTH && c.signature.length === ED25519_SIGNATURE_LENGTH) index.push(i);
     }
     if (this.#threads === 0) {
-      for (const i of index) out[i] = verifyEd25519(checks[i]!.key, checks[i]!.message, checks[i]!.signature);
+      for (const i of index) out[i] = verifyEd25519Fast(checks[i]!.key, checks[i]!.message, checks[i]!.signature);
       return out;
     }
     const parts: Promise<void>[] = [];
