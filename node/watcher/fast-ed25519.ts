@@ -27,7 +27,7 @@ function loadSodium(): Verify | null {
 /** Whether `signature` is `publicKey`'s over `message`, as node:crypto answers; false for malformed input. */
 export function verifyEd25519Fast(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== ED25519_KEY_LENGTH || signature.length !== ED25519_SIGNATURE_LENGTH) return false;
-  sodiumVerify ??= loadSodium();
-  if (sodiumVerify?.(signature, message, publicKey) === true) return true;
+  if (sodiumVerify === undefined) sodiumVerify = loadSodium(); // once: null stays null
+  if (sodiumVerify !== null && sodiumVerify(signature, message, publicKey)) return true;
   return verifyEd25519(publicKey, message, signature);
 }
