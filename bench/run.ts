@@ -636,8 +636,7 @@ if (!opt['no-gossip']) {
 }
 if (!opt['no-state']) {
   console.log('\n## State size, memory and restart (bench/state.ts)\n');
-  // ~7 minutes on a quiet machine since the big state holds 100k receipt batches.
-  const state = await runScript('./state.ts', [], 900_000);
+  const state = await runScript('./state.ts', [], 600_000);
   targets.push(...targetRows(state));
   console.log(state.trim());
 }

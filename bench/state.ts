@@ -8,7 +8,7 @@
 // costs of a node that did not build the state itself). The same run on a small state comes first
 // (unless --no-baseline) so block costs can be read against it. Prints figure | value | target | met?.
 //
-//   node bench/state.ts [--accounts 100000] [--operators 10000] [--batches 100000] [--rate 200] [--seconds 10]
+//   node bench/state.ts [--accounts 100000] [--operators 10000] [--batches 0] [--rate 200] [--seconds 10]
 //                       [--queries 1000] [--node-cache-size N] [--no-baseline] [--keep-home]
 //                       [--plain-process] (the app without node/process.json's flags and environment)
 //                       [--app-flags "--flag ..."] (more Node flags for the app, for A/B runs)
@@ -45,7 +45,7 @@ const { values: args } = parseArgs({
   options: {
     accounts: { type: 'string', default: '100000' },
     operators: { type: 'string', default: '10000' },
-    batches: { type: 'string', default: '100000' },
+    batches: { type: 'string', default: '0' },
     signers: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '10' },
