@@ -7,8 +7,8 @@
 // refused rather than judged differently from buildBatch.
 import { isUtf8 } from 'node:buffer';
 import { U64_MAX, compareBytes, parseU128, toHex } from '../../sdk/bytes.ts';
-import { sha256 } from '../../sdk/hash.ts';
-import { LEAF_PREFIX, SumTree, type SumValue } from '../../sdk/receipts/merkle.ts';
+import { sha256Binary } from '../../sdk/hash.ts';
+import { LEAF_PREFIX, sumRootOfLeaves } from '../../sdk/receipts/merkle.ts';
 import { RECEIPT_ID_LENGTH } from '../../sdk/receipts/receipt.ts';
 
 export class WireError extends Error {
@@ -391,25 +391,27 @@ export function rootProblem(receipts: readonly Uint8Array[], root: Uint8Array, o
   }
   // Batches are sealed sorted; only others are sorted here (a duplicate id makes them "unsorted").
   const sorted = inOrder ? parsed : parsed.slice().sort((a, b) => compareBytes(a.id, b.id));
-  const leaves: SumValue[] = new Array(sorted.length);
+  // Leaf hashes as binary strings and the root without a tree (sumRootOfLeaves): the same root as
+  // SumTree.build, without an ArrayBuffer and a node object for each of 20,000 hashes.
+  const hashes: string[] = new Array(sorted.length);
+  const amounts: bigint[] = new Array(sorted.length);
   let scratch = new Uint8Array(1024);
   for (let i = 0; i < sorted.length; i++) {
     const p = sorted[i]!;
     if (!inOrder && i > 0 && compareBytes(sorted[i - 1]!.id, p.id) === 0) return bad(`receipt id ${toHex(p.id)} appears twice`);
-    let amount: bigint;
     try {
-      amount = parseU128(p.amountText, 'amount');
+      amounts[i] = parseU128(p.amountText, 'amount');
     } catch (e) {
       return bad(`receipt ${toHex(p.id)}: ${(e as Error).message}`);
     }
     if (scratch.length < 1 + p.bytes.length) scratch = new Uint8Array(2 * (1 + p.bytes.length));
     scratch[0] = LEAF_PREFIX;
     scratch.set(p.bytes, 1);
-    leaves[i] = { hash: sha256(scratch.subarray(0, 1 + p.bytes.length)), amount, count: 1n };
+    hashes[i] = sha256Binary(scratch.subarray(0, 1 + p.bytes.length));
   }
-  let built: SumValue;
+  let built: { readonly hash: Uint8Array };
   try {
-    built = SumTree.build(leaves).root;
+    built = sumRootOfLeaves(hashes, amounts);
   } catch (e) {
     return bad((e as Error).message);
   }
