@@ -111,7 +111,7 @@ export function sumRootOfLeaves(leafHashes: readonly string[], leafAmounts: read
     const hash = hashes[i]!;
     const amount = amounts[i]!;
     if (hash.length !== 32 || amount < 0n || amount > U128_MAX) throw new RangeError(`leaf ${i} is not a 32-byte hash with a u128 amount`);
-    pre.latin1Write(hash, offset, 32);
+    pre.write(hash, offset, 32, 'latin1');
     const small = amount <= U64_MAX;
     NODE_VIEW.setBigUint64(offset + 32, small ? 0n : amount >> 64n);
     NODE_VIEW.setBigUint64(offset + 40, small ? amount : amount & U64_MAX);
