@@ -50,6 +50,8 @@ describe('the wire-level batch check', () => {
       testReceipts(op, 300, 100),
       [signedReceipt({ ...party }, 5, { adapterId: 'lora-x', attestationId: new Uint8Array(32).fill(3), paymentRef: Uint8Array.of(1, 2), epoch: 4n, unitsIn: 0n })],
       [signedReceipt({ ...party }, 6, { unitsOut: 2n ** 40n, unitPrice: '0', amount: '0', startedAt: 0n })],
+      // Amounts read in place (up to 15 digits) and through parseU128 (longer), in one batch.
+      [signedReceipt({ ...party }, 7, { amount: '999999999999999' }), signedReceipt({ ...party }, 8, { amount: '1000000000000000' }), signedReceipt({ ...party }, 9, { amount: (2n ** 127n).toString() })],
     ];
     for (const receipts of variants) {
       const batch = buildBatch(receipts.slice().reverse());

@@ -34,6 +34,7 @@ import {
   verifyInclusion,
   verifyReceipt,
 } from '../sdk/index.ts';
+import { sumRootOfLeaves } from '../sdk/receipts/merkle.ts';
 
 const OPERATOR = toBech32('cairn', new Uint8Array(20).fill(1));
 const PAYER = toBech32('cairn', new Uint8Array(20).fill(2));
@@ -318,6 +319,24 @@ describe('the Merkle-sum tree (properties)', () => {
     const check = checkSumNodeProof(inflated.root, inflated.sumNodeProof(0, 1, batch.receipts[1]));
     expect(check).toEqual({ valid: true, fraud: `a leaf is counted as amount ${BigInt(batch.receipts[1]!.amount) + 7n}, its receipt says ${batch.receipts[1]!.amount}` });
     expect(checkSumNodeProof(batch.tree.root, batch.tree.sumNodeProof(0, 1, batch.receipts[1]))).toEqual({ valid: true, fraud: undefined });
+  });
+
+  it('the root without the tree (sumRootOfLeaves, binary-string hashes) is the tree\'s root, sums included', () => {
+    fc.assert(
+      fc.property(leavesArb, (leaves) => {
+        const root = sumRootOfLeaves(
+          leaves.map((l) => Buffer.from(l.hash).toString('latin1')),
+          leaves.map((l) => l.amount),
+        );
+        const tree = SumTree.build(leaves).root;
+        expect(Buffer.from(root.hash)).toEqual(Buffer.from(tree.hash));
+        expect([root.amount, root.count]).toEqual([tree.amount, tree.count]);
+      }),
+      { numRuns: 100 },
+    );
+    const big = Buffer.alloc(32).toString('latin1');
+    expect(() => sumRootOfLeaves([big, big], [U128_MAX, 1n])).toThrow(/does not fit in 128 bits/);
+    expect(() => sumRootOfLeaves([], [])).toThrow(/at least one leaf/);
   });
 
   it('never lets sums leave the u128 range', () => {

@@ -7,8 +7,8 @@
 // refused rather than judged differently from buildBatch.
 import { isUtf8 } from 'node:buffer';
 import { U64_MAX, compareBytes, parseU128, toHex } from '../../sdk/bytes.ts';
-import { sha256 } from '../../sdk/hash.ts';
-import { LEAF_PREFIX, SumTree, type SumValue } from '../../sdk/receipts/merkle.ts';
+import { sha256Binary } from '../../sdk/hash.ts';
+import { LEAF_PREFIX, sumRootOfLeaves } from '../../sdk/receipts/merkle.ts';
 import { RECEIPT_ID_LENGTH } from '../../sdk/receipts/receipt.ts';
 
 export class WireError extends Error {
@@ -220,17 +220,28 @@ const SHARED = [1, 3, 4, 5, 6, 7];
 /** SHARED's index of a field number, -1 for the others. */
 const SHARED_SLOT = Array.from({ length: 21 }, (_, f) => SHARED.indexOf(f));
 
-interface WireReceipt {
+/** The first receipt of a batch: the shared fields every other receipt must repeat byte for byte. */
+interface FirstReceipt {
   readonly bytes: Uint8Array;
-  readonly id: Uint8Array;
-  readonly amountText: string;
-  /** units_in + units_out: a number while both fit in seven varint groups, else a bigint. */
-  readonly units: number | bigint;
   /** Where each shared field's value lies in `bytes` (start, end; 0, 0 when absent), in SHARED order. */
   readonly shared: Uint32Array;
 }
 
-const EMPTY: Uint8Array = new Uint8Array();
+/**
+ * What readReceipt found in the receipt it walked last: one record reused for all of them, since an
+ * object (and a view for each field) per receipt, alive until the batch is judged, was most of what
+ * the collector copied while a hop validated 10,000 of them.
+ */
+const walked = {
+  idStart: 0,
+  idEnd: 0,
+  /** The amount when it was plain digits short enough for a number; else undefined and `amountText`. */
+  amount: undefined as bigint | undefined,
+  amountText: '',
+  /** units_in + units_out: a number while both fit in seven varint groups, else a bigint. */
+  units: 0 as number | bigint,
+};
+
 const SCRATCH = new Uint32Array(2 * SHARED.length);
 
 class MixedError extends Error {}
@@ -242,20 +253,52 @@ function sameRange(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, b
   return true;
 }
 
+/** Byte order of a[aStart, aStart + n) and b[bStart, bStart + n), as compareBytes. */
+function compareRange(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, n: number): number {
+  for (let i = 0; i < n; i++) {
+    const d = a[aStart + i]! - b[bStart + i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Whether bytes[start, end) is valid UTF-8; plain ASCII (every field of an honest receipt) is checked in place. */
+function utf8At(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return isUtf8(bytes.subarray(start, end));
+  return true;
+}
+
 /**
- * Walks one encoded receipt, refusing any form its re-encoding would not reproduce byte for byte.
- * With `first`, the shared fields must be the first receipt's bytes (then they are valid UTF-8 as
- * those were), else MixedError. Fields are read in place (offsets, numbers), not as views and
- * bigints: this runs 10,000 times a batch on the forwarding path.
+ * A decimal amount read in place when parseU128 would surely take it and a number holds it exactly
+ * (digits only, no leading zero, at most 15 of them); undefined for anything else, which parseU128
+ * then judges from the text.
  */
-function readReceipt(bytes: Uint8Array, first?: WireReceipt): WireReceipt {
+function shortDecimal(bytes: Uint8Array, start: number, end: number): bigint | undefined {
+  const n = end - start;
+  if (n > 15 || (n > 1 && bytes[start] === 0x30)) return undefined;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = bytes[i]! - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return BigInt(v);
+}
+
+/**
+ * Walks one encoded receipt, refusing any form its re-encoding would not reproduce byte for byte,
+ * and leaves what it read in `walked`. With `first`, the shared fields must be the first receipt's
+ * bytes (then they are valid UTF-8 as those were), else MixedError; without it, the receipt is the
+ * first and its shared fields' offsets go into `shared`. Fields are read in place (offsets,
+ * numbers), not as views and bigints: this runs 10,000 times a batch on the forwarding path.
+ */
+function readReceipt(bytes: Uint8Array, first: FirstReceipt | undefined, shared: Uint32Array = SCRATCH): void {
   const end = bytes.length;
-  // A later receipt's offsets are only compared with the first's: one scratch array serves them all.
-  const shared = first === undefined ? new Uint32Array(2 * SHARED.length) : SCRATCH;
   let pos = 0;
   let present = 0;
   let idStart = 0;
   let idEnd = 0;
+  let amount: bigint | undefined;
   let amountText = '';
   let units: number | bigint = 0;
   let last = 0;
@@ -317,7 +360,10 @@ function readReceipt(bytes: Uint8Array, first?: WireReceipt): WireReceipt {
       if (field === F_ID) {
         idStart = start;
         idEnd = pos;
-      } else if (field === F_AMOUNT) amountText = text(bytes.subarray(start, pos));
+      } else if (field === F_AMOUNT) {
+        amount = shortDecimal(bytes, start, pos);
+        if (amount === undefined) amountText = text(bytes.subarray(start, pos));
+      }
     }
     const slot = SHARED_SLOT[field]!;
     if (slot >= 0) {
@@ -329,20 +375,23 @@ function readReceipt(bytes: Uint8Array, first?: WireReceipt): WireReceipt {
       }
     }
     // The amount was decoded strictly above; a shared field equal to the first receipt's is valid.
-    if (kind === 's' && field !== F_AMOUNT && (slot < 0 || first === undefined) && !isUtf8(bytes.subarray(start, pos))) throw new WireError(`receipt field ${field} is not UTF-8`);
+    if (kind === 's' && field !== F_AMOUNT && (slot < 0 || first === undefined) && !utf8At(bytes, start, pos)) throw new WireError(`receipt field ${field} is not UTF-8`);
   }
-  const id = idEnd > idStart ? bytes.subarray(idStart, idEnd) : EMPTY;
   if (first !== undefined) {
     // A shared field the first receipt has and this one lacks (absent fields are empty).
     for (let slot = 0; slot < SHARED.length; slot++) {
-      if ((present & (1 << slot)) === 0 && first.shared[2 * slot + 1]! > first.shared[2 * slot]!) throw new MixedError(`receipt ${toHex(id)} differs from the first in field ${SHARED[slot]}`);
+      if ((present & (1 << slot)) === 0 && first.shared[2 * slot + 1]! > first.shared[2 * slot]!) throw new MixedError(`receipt ${toHex(bytes.subarray(idStart, idEnd))} differs from the first in field ${SHARED[slot]}`);
     }
   }
-  return { bytes, id, amountText, units, shared: first?.shared ?? shared };
+  walked.idStart = idStart;
+  walked.idEnd = idEnd;
+  walked.amount = amount;
+  walked.amountText = amountText;
+  walked.units = units;
 }
 
 /** The first receipt's value of a shared field, as text (empty when absent). */
-function sharedText(r: WireReceipt, field: number): string {
+function sharedText(r: FirstReceipt, field: number): string {
   const slot = SHARED_SLOT[field]!;
   return text(r.bytes.subarray(r.shared[2 * slot]!, r.shared[2 * slot + 1]!));
 }
@@ -357,26 +406,55 @@ export type RootProblem = { readonly reason: 'bad-batch' | 'root-mismatch'; read
  */
 export function rootProblem(receipts: readonly Uint8Array[], root: Uint8Array, operator: string, chainId: string): RootProblem | undefined {
   const bad = (detail: string): RootProblem => ({ reason: 'bad-batch', detail });
-  if (receipts.length === 0) return bad('a batch needs at least one receipt');
-  const parsed: WireReceipt[] = new Array(receipts.length);
+  const n = receipts.length;
+  if (n === 0) return bad('a batch needs at least one receipt');
+  const first: FirstReceipt = { bytes: receipts[0]!, shared: new Uint32Array(2 * SHARED.length) };
+  // Per receipt, in the order sent: where its id starts, its amount, its leaf hash (a binary string,
+  // sumRootOfLeaves). Batches are sealed sorted by id; only others are sorted after the walk.
+  const idStarts = new Uint32Array(n);
+  let amounts: bigint[] = new Array(n);
+  let hashes: string[] = new Array(n);
   // Units summed as a number while the sum stays exact (below 2^53), then as a bigint.
   let units = 0n;
   let smallUnits = 0;
   let inOrder = true;
+  // The leaf preimage (0x00 and the receipt's bytes) in one buffer, with a view per length seen.
+  let scratch = new Uint8Array(1024);
+  let views: Uint8Array[] = [];
   try {
-    for (let i = 0; i < receipts.length; i++) {
-      const p = readReceipt(receipts[i]!, parsed[0]);
-      if (p.id.length !== RECEIPT_ID_LENGTH) return bad(`receipt id ${toHex(p.id)} has ${p.id.length} bytes, not ${RECEIPT_ID_LENGTH}`);
-      if (i > 0 && inOrder && compareBytes(parsed[i - 1]!.id, p.id) >= 0) inOrder = false;
-      parsed[i] = p;
-      if (typeof p.units === 'bigint') units += p.units;
+    for (let i = 0; i < n; i++) {
+      const bytes = receipts[i]!;
+      readReceipt(bytes, i === 0 ? undefined : first, i === 0 ? first.shared : SCRATCH);
+      const { idStart, idEnd } = walked;
+      if (idEnd - idStart !== RECEIPT_ID_LENGTH) return bad(`receipt id ${toHex(bytes.subarray(idStart, idEnd))} has ${idEnd - idStart} bytes, not ${RECEIPT_ID_LENGTH}`);
+      idStarts[i] = idStart;
+      if (i > 0 && inOrder && compareRange(receipts[i - 1]!, idStarts[i - 1]!, bytes, idStart, RECEIPT_ID_LENGTH) >= 0) inOrder = false;
+      const u = walked.units;
+      if (typeof u === 'bigint') units += u;
       else {
-        smallUnits += p.units;
+        smallUnits += u;
         if (smallUnits >= 2 ** 52) {
           units += BigInt(smallUnits);
           smallUnits = 0;
         }
       }
+      let amount = walked.amount;
+      if (amount === undefined) {
+        try {
+          amount = parseU128(walked.amountText, 'amount');
+        } catch (e) {
+          return bad(`receipt ${toHex(bytes.subarray(idStart, idEnd))}: ${(e as Error).message}`);
+        }
+      }
+      amounts[i] = amount;
+      const len = 1 + bytes.length;
+      if (scratch.length < len) {
+        scratch = new Uint8Array(2 * len);
+        views = [];
+      }
+      scratch[0] = LEAF_PREFIX;
+      scratch.set(bytes, 1);
+      hashes[i] = sha256Binary((views[len] ??= scratch.subarray(0, len)));
     }
   } catch (e) {
     if (e instanceof MixedError) return bad(e.message);
@@ -385,31 +463,20 @@ export function rootProblem(receipts: readonly Uint8Array[], root: Uint8Array, o
   }
   units += BigInt(smallUnits);
   if (units >= 2n ** 64n) return bad(`total units ${units} do not fit in 64 bits`);
-  const first = parsed[0]!;
   if (sharedText(first, F_OPERATOR) !== operator || sharedText(first, F_CHAIN) !== chainId) {
     return bad(`receipts of another operator or chain in an envelope of ${operator}`);
   }
-  // Batches are sealed sorted; only others are sorted here (a duplicate id makes them "unsorted").
-  const sorted = inOrder ? parsed : parsed.slice().sort((a, b) => compareBytes(a.id, b.id));
-  const leaves: SumValue[] = new Array(sorted.length);
-  let scratch = new Uint8Array(1024);
-  for (let i = 0; i < sorted.length; i++) {
-    const p = sorted[i]!;
-    if (!inOrder && i > 0 && compareBytes(sorted[i - 1]!.id, p.id) === 0) return bad(`receipt id ${toHex(p.id)} appears twice`);
-    let amount: bigint;
-    try {
-      amount = parseU128(p.amountText, 'amount');
-    } catch (e) {
-      return bad(`receipt ${toHex(p.id)}: ${(e as Error).message}`);
-    }
-    if (scratch.length < 1 + p.bytes.length) scratch = new Uint8Array(2 * (1 + p.bytes.length));
-    scratch[0] = LEAF_PREFIX;
-    scratch.set(p.bytes, 1);
-    leaves[i] = { hash: sha256(scratch.subarray(0, 1 + p.bytes.length)), amount, count: 1n };
+  if (!inOrder) {
+    // As buildBatch: sorted by id, and a duplicate id (which made them "unsorted") refused.
+    const idOf = (i: number): Uint8Array => receipts[i]!.subarray(idStarts[i]!, idStarts[i]! + RECEIPT_ID_LENGTH);
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareBytes(idOf(a), idOf(b)));
+    for (let k = 1; k < n; k++) if (compareBytes(idOf(order[k - 1]!), idOf(order[k]!)) === 0) return bad(`receipt id ${toHex(idOf(order[k]!))} appears twice`);
+    hashes = order.map((i) => hashes[i]!);
+    amounts = order.map((i) => amounts[i]!);
   }
-  let built: SumValue;
+  let built: { readonly hash: Uint8Array };
   try {
-    built = SumTree.build(leaves).root;
+    built = sumRootOfLeaves(hashes, amounts);
   } catch (e) {
     return bad((e as Error).message);
   }

@@ -218,8 +218,10 @@ export class P2pHost {
   async publish(kind: MessageKind, data: Uint8Array): Promise<number> {
     const opened = await this.validator.validate(kind, data);
     if (opened.result === 'reject') throw new P2pPublishRefusedError(`refusing to publish: ${opened.reason}: ${opened.detail}`);
-    if (opened.result === 'accept' && opened.opened.root !== undefined) await this.#opts.store?.put(opened.opened.root, data);
-    const res = await this.pubsub.publish(this.#topics[kind], data);
+    // Stored while it is gossiped, as a hop stores what it forwarded: the put (a copy of the envelope
+    // and three LevelDB round trips) is not on the way to the peers; both are done when this returns.
+    const stored = opened.result === 'accept' && opened.opened.root !== undefined ? this.#opts.store?.put(opened.opened.root, data) : undefined;
+    const [res] = await Promise.all([this.pubsub.publish(this.#topics[kind], data), stored]);
     this.counters.published++;
     return res.recipients.length;
   }

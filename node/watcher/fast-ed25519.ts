@@ -6,7 +6,7 @@
 // besides (small-order keys and R, keys not canonically encoded), never less: a signature it
 // accepts, OpenSSL accepts too (and a differential test holds both to that). Nearly every signature
 // a watcher sees is valid and costs libsodium's ~50 µs instead of OpenSSL's ~85 (bench/README.md,
-// "Sixth round"); only the refused ones pay for both.
+// "Seventh round"); only the refused ones pay for both.
 import { createRequire } from 'node:module';
 import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, verifyEd25519 } from '../../sdk/ed25519.ts';
 
