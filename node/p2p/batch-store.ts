@@ -53,6 +53,9 @@ export class BatchStore {
       // grew with them. Batches are written once and read rarely (a fetch by root, a prune), so a small
       // table cache costs an occasional table open and bounds what stays mapped.
       maxOpenFiles: 64,
+      // A 10k-receipt batch is a ~4 MiB value: with LevelDB's 4 MiB default every put filled the
+      // memtable and forced a flush and compaction, the hosts' largest cost beside the hop itself.
+      writeBufferSize: 16 * 2 ** 20,
     });
     this.#retentionMs = opts.retentionMs ?? 7 * 24 * 3600 * 1000;
     this.#pruneEveryMs = opts.pruneEveryMs ?? 10 * 60 * 1000;
