@@ -1,8 +1,9 @@
 // State size and restart (issue 18): one validator (the app as a child process, `cairn start
 // --abci-only`, and a real CometBFT beside it, as a localnet runs them) on a genesis with many
-// accounts, registered operators and receipt batches (state-genesis.ts). It times the genesis (written as text, streamed), the app's
-// start (its dry-run InitChain of the genesis) and the real InitChain, samples the app's RSS after
-// start and after some blocks of bank sends, times auth, bank and receipts batch queries over RPC abci_query, then
+// accounts, registered operators and, with --batches, receipt batches (state-genesis.ts). It times
+// the genesis (written as text, streamed), the app's start (its dry-run InitChain of the genesis)
+// and the real InitChain, samples the app's RSS after start and after some blocks of bank sends,
+// times auth, bank and receipts Batch queries over RPC abci_query, then
 // SIGKILLs the app and CometBFT together, as a validator's crash would, restarts both and times
 // the kill to the next block the app commits, then loads the restarted node again (RSS and block
 // costs of a node that did not build the state itself). The same run on a small state comes first
