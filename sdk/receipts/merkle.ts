@@ -71,16 +71,25 @@ export function receiptLeafHash(r: Receipt): Uint8Array {
 const NODE_PREIMAGE = new Uint8Array(1 + 2 * (32 + 16 + 8));
 const NODE_VIEW = new DataView(NODE_PREIMAGE.buffer);
 
+/** Writes a node's u128 amount and u64 count after the 32-byte hash at `offset` (the caller checked their range). */
+function putAmountAndCount(offset: number, amount: bigint, count: bigint | number): void {
+  // Most amounts fit in 64 bits: no shifted and masked bigints for them.
+  const small = amount <= U64_MAX;
+  NODE_VIEW.setBigUint64(offset + 32, small ? 0n : amount >> 64n);
+  NODE_VIEW.setBigUint64(offset + 40, small ? amount : amount & U64_MAX);
+  if (typeof count === 'bigint') NODE_VIEW.setBigUint64(offset + 48, count);
+  else {
+    NODE_VIEW.setUint32(offset + 48, Math.floor(count / 2 ** 32));
+    NODE_VIEW.setUint32(offset + 52, count >>> 0);
+  }
+}
+
 /** Writes a 32-byte hash and its sums at `offset`, with u128 and u64's range errors. */
 function putSums(offset: number, v: SumValue): void {
   if (v.amount < 0n || v.amount > U128_MAX) throw new RangeError(`${v.amount} is not a u128`);
   if (v.count < 0n || v.count > U64_MAX) throw new RangeError(`${v.count} is not a u64`);
   NODE_PREIMAGE.set(v.hash, offset);
-  // Most amounts fit in 64 bits: no shifted and masked bigints for them.
-  const small = v.amount <= U64_MAX;
-  NODE_VIEW.setBigUint64(offset + 32, small ? 0n : v.amount >> 64n);
-  NODE_VIEW.setBigUint64(offset + 40, small ? v.amount : v.amount & U64_MAX);
-  NODE_VIEW.setBigUint64(offset + 48, v.count);
+  putAmountAndCount(offset, v.amount, v.count);
 }
 
 export function nodeHash(left: SumValue, right: SumValue): Uint8Array {
@@ -112,11 +121,7 @@ export function sumRootOfLeaves(leafHashes: readonly string[], leafAmounts: read
     const amount = amounts[i]!;
     if (hash.length !== 32 || amount < 0n || amount > U128_MAX) throw new RangeError(`leaf ${i} is not a 32-byte hash with a u128 amount`);
     pre.write(hash, offset, 32, 'latin1');
-    const small = amount <= U64_MAX;
-    NODE_VIEW.setBigUint64(offset + 32, small ? 0n : amount >> 64n);
-    NODE_VIEW.setBigUint64(offset + 40, small ? amount : amount & U64_MAX);
-    NODE_VIEW.setUint32(offset + 48, Math.floor(counts[i]! / 2 ** 32));
-    NODE_VIEW.setUint32(offset + 52, counts[i]! >>> 0);
+    putAmountAndCount(offset, amount, counts[i]!);
   };
   let n = hashes.length;
   while (n > 1) {
