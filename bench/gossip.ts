@@ -213,8 +213,9 @@ async function writeHopProfile(profile: CpuProfile, batches: number): Promise<vo
 
 /**
  * What two ed25519 verifications a receipt (payer and operator, the watcher's: libsodium, then
- * node:crypto for what it refuses; keys imported once) allow at most on this machine: one core's verification rate, measured here in CPU time, times the
- * cores, halved. Nothing else of the watcher's work is counted, so no watcher gets above it.
+ * node:crypto for what it refuses; keys imported once) allow at most on this machine: one core's
+ * verification rate, measured here in CPU time, times the cores, halved. Nothing else of the
+ * watcher's work is counted, so no watcher gets above it.
  */
 function verificationCeiling(): void {
   const signer = ed25519FromSeed(new Uint8Array(32).fill(7));
