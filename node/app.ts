@@ -102,6 +102,13 @@ export interface AppOptions {
   readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
   /** State-sync snapshots this node takes and serves (none: it serves none, and can still restore one). */
   readonly snapshots?: Snapshots;
+  /**
+   * How long FinalizeBlock holds a block it cannot execute (an upgrade is due) before refusing it:
+   * meanwhile CometBFT, waiting on the answer, goes on gossiping the votes that decided the block,
+   * so peers that had not yet seen two thirds of them decide it and stop at the same height instead
+   * of waiting below it for a quorum that has gone. Default 0 (tests that drive the app alone).
+   */
+  readonly upgradeHaltGraceMs?: number;
 }
 
 export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx: 64 };
@@ -165,6 +172,7 @@ export class CairnApp implements AbciApplication {
   readonly #limits: TxLimits;
   readonly #checkInvariants: boolean;
   readonly #upgradeHandlers: ReadonlyMap<string, UpgradeHandler>;
+  readonly #upgradeHaltGraceMs: number;
   /** Resolves when a block cannot be executed by this build (an upgrade is due): the node must stop. */
   readonly halted: Promise<UpgradeHaltError>;
   #halt: (err: UpgradeHaltError) => void = () => {};
@@ -196,6 +204,7 @@ export class CairnApp implements AbciApplication {
     this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.#checkInvariants = opts.checkInvariants ?? false;
     this.#upgradeHandlers = opts.upgradeHandlers ?? new Map();
+    this.#upgradeHaltGraceMs = opts.upgradeHaltGraceMs ?? 0;
     this.#snapshots = opts.snapshots;
     this.halted = new Promise((resolve) => (this.#halt = resolve));
     this.#router = new Map();
@@ -399,6 +408,10 @@ export class CairnApp implements AbciApplication {
     } catch (err) {
       if (err instanceof UpgradeHaltError) {
         this.#logger.error(err.message, { height: String(req.height) });
+        if (this.#upgradeHaltGraceMs > 0) {
+          this.#logger.info('holding the block so peers get the votes that decided it', { ms: this.#upgradeHaltGraceMs });
+          await new Promise((resolve) => setTimeout(resolve, this.#upgradeHaltGraceMs));
+        }
         this.#halt(err);
       }
       throw err;

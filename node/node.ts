@@ -39,6 +39,13 @@ import { Snapshots, snapshotsDir } from './snapshots/index.ts';
 /** InitChain's fields besides app_state (validators, consensus params, chain id), with room to spare. */
 const INIT_CHAIN_FRAME_MARGIN = 1024 * 1024;
 
+/**
+ * How long a node that reached a due upgrade keeps CometBFT gossiping before it stops: CometBFT's
+ * vote gossip runs every 100 ms, so a peer that lacked the deciding precommits gets them many times
+ * over; the SDK's nodes, for comparison, stay up after the halt until cosmovisor or the operator stops them.
+ */
+const UPGRADE_HALT_GRACE_MS = 5_000;
+
 export interface NodeOptions {
   readonly home: string;
   readonly logger: Logger;
@@ -130,6 +137,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       minGasPrices: config.minimumGasPrices,
       checkInvariants: config.checkInvariants,
       upgradeHandlers: upgradeHandlers(opts.upgradeHandlers),
+      upgradeHaltGraceMs: UPGRADE_HALT_GRACE_MS,
       ...(opts.authority === undefined ? {} : { authority: opts.authority }),
     });
     await app.load();

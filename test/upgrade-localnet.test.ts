@@ -96,10 +96,12 @@ describe('an upgrade proposal on a 4-validator localnet', () => {
     const after = (await latestHeight(rpc)) + 1;
     for (const n of net.nodes) expect(await eventually(`${n.name}'s consensus params`, 30_000, () => maxGas(net!.rpcUrl(n.name), after))).toBe('60000000');
 
-    // At the plan height the nodes stop: each app exits, each CometBFT follows it. A node that lagged
-    // behind (a busy machine) never gets block planHeight from its halted peers and waits below it,
-    // as a late validator would, until it is restarted with the new build: three of the four equal
-    // validators are the quorum that cannot go past the plan height.
+    // At the plan height the nodes stop: each app holds the block 5 s, so its CometBFT passes the
+    // deciding precommits on to peers that lack them (without that hold, two nodes once stopped with
+    // the only copies and the other two waited at the plan height for ever), then refuses it, and
+    // CometBFT follows. A node that lagged far behind (a busy machine) may still miss the block and
+    // wait below it, as a late validator would, until it is restarted with the new build: three of
+    // the four equal validators are the quorum that cannot go past the plan height.
     const stopped = (name: string): boolean => !net!.isRunning(name).app && !net!.isRunning(name).cometbft;
     // ~110 blocks to go: at 500 ms a minute, but a loaded machine (two test suites at once) made
     // them at a third of that pace. So the wait follows the chain's progress, not the clock.
