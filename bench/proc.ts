@@ -57,22 +57,23 @@ export function machineBusySeconds(): number | undefined {
  * glibc's thread arenas (a read-write mapping whose PROT_NONE rest makes up 64 MiB), the other
  * anonymous mappings (V8's heap pages, large mmap'd blocks) and file pages (code, mapped LevelDB
  * tables). Undefined when the process is gone. */
-export function rssParts(pid: number): { heap: number; arenas: number; anon: number; file: number } | undefined {
+export function rssParts(pid: number): { heap: number; arenas: number; anon: number; file: number; tables: number } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
   } catch {
     return undefined;
   }
-  const parts = { heap: 0, arenas: 0, anon: 0, file: 0 };
-  interface Mapping { start: number; end: number; perms: string; kind: 'heap' | 'anon' | 'file'; rss: number }
+  // `tables`: the part of `file` that is LevelDB's table files, which it maps to read them.
+  const parts = { heap: 0, arenas: 0, anon: 0, file: 0, tables: 0 };
+  interface Mapping { start: number; end: number; perms: string; kind: 'heap' | 'anon' | 'file'; table: boolean; rss: number }
   const maps: Mapping[] = [];
   for (const line of text.split('\n')) {
     const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
     if (head !== null) {
       const name = head[5]!;
       const kind = name === '[heap]' ? 'heap' : head[4] !== '0' || name.startsWith('/') ? 'file' : 'anon';
-      maps.push({ start: parseInt(head[1]!, 16), end: parseInt(head[2]!, 16), perms: head[3]!, kind, rss: 0 });
+      maps.push({ start: parseInt(head[1]!, 16), end: parseInt(head[2]!, 16), perms: head[3]!, kind, table: name.endsWith('.ldb'), rss: 0 });
       continue;
     }
     const m = /^Rss:\s+(\d+) kB/.exec(line);
@@ -82,6 +83,7 @@ export function rssParts(pid: number): { heap: number; arenas: number; anon: num
     const next = maps[i + 1];
     const arena = m.kind === 'anon' && m.perms.startsWith('rw') && next?.kind === 'anon' && next.perms.startsWith('---') && next.start === m.end && next.end - m.start === 64 * 2 ** 20;
     parts[arena ? 'arenas' : m.kind] += m.rss;
+    if (m.table) parts.tables += m.rss;
   }
   return parts;
 }

@@ -204,7 +204,7 @@ async function memoryLine(pid: number, url: string): Promise<string> {
   const v8 = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   const p = rssParts(pid);
   const f = (n: number | undefined): string => (n === undefined ? '?' : n.toFixed(0));
-  return `RSS ${f(rssMiB(pid))} MiB = glibc heap ${f(p?.heap)} + thread arenas ${f(p?.arenas)} + other anon ${f(p?.anon)} + file ${f(p?.file)}; V8 heap ${f(v8('nodejs_heap_size_used_bytes'))} used of ${f(v8('nodejs_heap_size_total_bytes'))}, of which new space ${f(v8('nodejs_heap_space_size_total_bytes\\{space="new"\\}'))}; external ${f(v8('nodejs_external_memory_bytes'))}`;
+  return `RSS ${f(rssMiB(pid))} MiB = glibc heap ${f(p?.heap)} + thread arenas ${f(p?.arenas)} + other anon ${f(p?.anon)} + file ${f(p?.file)} (LevelDB tables ${f(p?.tables)}); V8 heap ${f(v8('nodejs_heap_size_used_bytes'))} used of ${f(v8('nodejs_heap_size_total_bytes'))}, of which new space ${f(v8('nodejs_heap_space_size_total_bytes\\{space="new"\\}'))}; external ${f(v8('nodejs_external_memory_bytes'))}`;
 }
 
 function delta(a: Metrics, b: Metrics, key: string): number {
