@@ -108,7 +108,7 @@ export interface AppOptions {
    * so peers that had not yet seen two thirds of them decide it and stop at the same height instead
    * of waiting below it for a quorum that has gone. Default 0 (tests that drive the app alone).
    */
-  readonly upgradeHaltGraceMs?: number;
+  readonly upgradeHaltGraceMs?: number | undefined;
 }
 
 export const DEFAULT_LIMITS: TxLimits = { maxTxBytes: 1024 * 1024, maxMsgsPerTx: 64 };

@@ -6,7 +6,7 @@ import { QueryAuthorityResponse, QueryAppliedPlanRequest, QueryAppliedPlanRespon
 import { QueryParamsResponse as AuthParamsResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import type { Plan } from 'cosmjs-types/cosmos/upgrade/v1beta1/upgrade';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AddressCodec } from '../core/framework/address.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
 import { UpgradeHaltError } from '../modules/upgrade/index.ts';
@@ -28,8 +28,8 @@ async function governed(store?: CommitStore): Promise<{ chain: AppChain; gov: Te
 }
 
 /** The same store run by another "build": one that registers `handlers` (as a restart with the new binary). */
-function restart(store: CommitStore, gov: TestWallet, handlers: readonly string[]): Promise<AppChain> {
-  return AppChain.start({ store, authority: new AddressCodec('cairn').decode(gov.address), upgradeHandlers: upgradeHandlers(handlers) });
+function restart(store: CommitStore, gov: TestWallet, handlers: readonly string[], upgradeHaltGraceMs?: number): Promise<AppChain> {
+  return AppChain.start({ store, authority: new AddressCodec('cairn').decode(gov.address), upgradeHandlers: upgradeHandlers(handlers), upgradeHaltGraceMs });
 }
 
 async function currentPlan(chain: AppChain): Promise<Plan | undefined> {
@@ -94,6 +94,31 @@ describe('MsgSoftwareUpgrade and MsgCancelUpgrade', () => {
 });
 
 describe('at the plan height', () => {
+  it('a node holds the block it cannot execute for its grace before refusing it, so its CometBFT can pass on the votes that decided it', async () => {
+    const { chain, gov, store } = await governed();
+    const height = chain.height + 3n;
+    expect((await sendTx(chain, gov, [schedule(gov.address, { height })])).code).toBe(0);
+    while (chain.height < height - 1n) await chain.block();
+    const node = await restart(store, gov, [], 5_000);
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      let answer: unknown;
+      let halted = false;
+      const block = node.block().then(() => (answer = 'executed'), (err: unknown) => (answer = err));
+      void node.app.halted.then(() => (halted = true));
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect({ answer, halted }).toEqual({ answer: undefined, halted: false });
+      await vi.advanceTimersByTimeAsync(1);
+      await block;
+      expect(answer).toBeInstanceOf(UpgradeHaltError);
+      expect((answer as Error).message).toBe(`UPGRADE "${MIGRATION}" NEEDED at height: ${height}: `);
+      expect(halted).toBe(true);
+      expect(store.lastHeight).toBe(height - 1n);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a build without the handler stops before executing the block; restarted with it, the migration runs there and blocks go on', async () => {
     const { chain, gov, store } = await governed();
     const height = chain.height + 3n;

@@ -46,6 +46,8 @@ export interface ChainOptions {
   readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
   /** State-sync snapshots the app takes and serves. */
   readonly snapshots?: Snapshots;
+  /** How long FinalizeBlock holds a block it cannot execute before refusing it (AppOptions). */
+  readonly upgradeHaltGraceMs?: number | undefined;
   /** What the ABCI calls go through instead of the app itself (e.g. the node's metrics wrapper). */
   readonly instrument?: (app: CairnApp) => AbciApplication;
 }
@@ -84,6 +86,7 @@ export class AppChain {
       ...(opts.authority === undefined ? {} : { authority: opts.authority }),
       ...(opts.upgradeHandlers === undefined ? {} : { upgradeHandlers: opts.upgradeHandlers }),
       ...(opts.snapshots === undefined ? {} : { snapshots: opts.snapshots }),
+      upgradeHaltGraceMs: opts.upgradeHaltGraceMs,
     });
     await app.load();
     const chain = new AppChain(app, store, opts.instrument?.(app) ?? app);
