@@ -34,6 +34,19 @@ describe('state keys', () => {
     );
   });
 
+  it('store strings and amounts as their UTF-8, whatever the characters', () => {
+    const utf8 = new TextEncoder();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.bigInt({ min: 0n, max: 2n ** 256n }), (text, amount) => {
+        expect(Buffer.from(lastStringKey.encode(text)).equals(Buffer.from(utf8.encode(text)))).toBe(true);
+        expect(lastStringKey.decode(utf8.encode(text))).toBe(new TextDecoder().decode(utf8.encode(text)));
+        expect(Buffer.from(uintValue.encode(amount)).toString()).toBe(amount.toString());
+        expect(uintValue.decode(uintValue.encode(amount))).toBe(amount);
+      }),
+    );
+    expect(() => lastStringKey.decode(Uint8Array.of(0x61, 0xff))).toThrow();
+  });
+
   it('iterate a typed map in key order and only within its prefix', async () => {
     const store = await CommitStore.memory();
     const s = branch(store.working);
