@@ -3,6 +3,7 @@
 // Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
 import '../../proto/cosmjs-int64.ts';
 import '../../proto/cosmjs-alloc.ts';
+import '../../proto/cosmjs-utf8.ts';
 import { concatBytes, toKeyString } from '../store/bytes.ts';
 import { StoreCorruptionError } from '../store/errors.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
