@@ -4,13 +4,19 @@
 import '../../proto/cosmjs-int64.ts';
 import '../../proto/cosmjs-alloc.ts';
 import '../../proto/cosmjs-utf8.ts';
-import { concatBytes, toKeyString } from '../store/bytes.ts';
+import { EMPTY, concatBytes, toKeyString } from '../store/bytes.ts';
 import { StoreCorruptionError } from '../store/errors.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
 
 export interface Codec<T> {
   encode(value: T): Uint8Array;
   decode(bytes: Uint8Array): T;
+  /** `prefix ‖ encode(value)` built in one array (key codecs: every state read and write builds its key). */
+  encodeAfter?(prefix: Uint8Array, value: T): Uint8Array;
+}
+
+function encodeAfter<T>(codec: Codec<T>, prefix: Uint8Array, value: T): Uint8Array {
+  return codec.encodeAfter === undefined ? concatBytes(prefix, codec.encode(value)) : codec.encodeAfter(prefix, value);
 }
 
 interface ProtoType<T> {
@@ -96,20 +102,34 @@ export const u64Key: Codec<bigint> = {
 
 /** Bytes preceded by their length (one byte), like the SDK's address.MustLengthPrefix. */
 export const lengthPrefixedBytes: Codec<Uint8Array> = {
-  encode: (v) => {
-    if (v.length > 255) throw new RangeError('length-prefixed key component longer than 255 bytes');
-    const out = new Uint8Array(1 + v.length);
-    out[0] = v.length;
-    out.set(v, 1);
-    return out;
-  },
+  encode: (v) => lengthPrefixedAfter(EMPTY, v),
   decode: (b) => b.subarray(1, 1 + (b[0] ?? 0)),
+  encodeAfter: lengthPrefixedAfter,
 };
+
+function lengthPrefixedAfter(prefix: Uint8Array, v: Uint8Array): Uint8Array {
+  if (v.length > 255) throw new RangeError('length-prefixed key component longer than 255 bytes');
+  const out = new Uint8Array(prefix.length + 1 + v.length);
+  out.set(prefix);
+  out[prefix.length] = v.length;
+  out.set(v, prefix.length + 1);
+  return out;
+}
 
 /** A string as the last component of a key: raw UTF-8, so keys sort by the string. */
 export const lastStringKey: Codec<string> = {
   encode: utf8Bytes,
   decode: utf8Text,
+  encodeAfter: (prefix, v) => {
+    const out = new Uint8Array(prefix.length + v.length);
+    out.set(prefix);
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 0x7f) return concatBytes(prefix, utf8.encode(v));
+      out[prefix.length + i] = c;
+    }
+    return out;
+  },
 };
 
 /** Byte concatenation for building keys (the store's own helper, re-exported for modules). */
@@ -154,7 +174,7 @@ export class Map<K, V> {
   }
 
   storeKey(key: K): Uint8Array {
-    return concat(this.prefix, this.#key.encode(key));
+    return encodeAfter(this.#key, this.prefix, key);
   }
 
   async get(store: KVRead, key: K): Promise<V | undefined> {
@@ -191,7 +211,8 @@ export class Map<K, V> {
 /** Composite key: a length-prefixed first part, then the second part as-is. */
 export function pairKey<A, B>(first: Codec<A>, second: Codec<B>, firstLength: (bytes: Uint8Array) => number): Codec<[A, B]> {
   return {
-    encode: ([a, b]) => concat(first.encode(a), second.encode(b)),
+    encode: ([a, b]) => encodeAfter(second, first.encode(a), b),
+    encodeAfter: (prefix, [a, b]) => encodeAfter(second, encodeAfter(first, prefix, a), b),
     decode: (bytes) => {
       const n = firstLength(bytes);
       return [first.decode(bytes.subarray(0, n)), second.decode(bytes.subarray(n))];
