@@ -7,6 +7,7 @@ import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
 import { LruCache } from '../../core/lru-cache.ts';
 import type { Amount } from '../../core/framework/coins.ts';
+import { deepFreeze } from '../../core/framework/collections.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
 export type { Vesting } from './vesting.ts';
@@ -139,13 +140,6 @@ export class AccountKeeper {
     keys.nextAccountNumber.set(store, next + 1n);
     return next;
   }
-}
-
-/** Freezes a decoded value and everything in it but its byte arrays (which cannot be frozen). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
-  for (const v of Object.values(value)) deepFreeze(v);
-  return Object.freeze(value);
 }
 
 // BaseAccount holds a bech32 string; the state key is the raw bytes. The prefix was checked when
