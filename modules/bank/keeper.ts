@@ -47,9 +47,12 @@ export class BankKeeper extends BankView {
       .filter((b) => b.amount > 0n);
   }
 
+  // send and the module sends hand back #move's promise rather than awaiting it in a frame of their
+  // own: each async frame is garbage, and a bank send makes two sends (its fee and its message) a pass.
+
   /** Moves coins; creates the recipient's account if it has none. */
-  async send(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
-    await this.#move(ctx, from, to, amounts, true);
+  send(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    return this.#move(ctx, from, to, amounts, true);
   }
 
   async #move(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[], respectLocks: boolean): Promise<void> {
@@ -87,12 +90,12 @@ export class BankKeeper extends BankView {
     this.#transferEvent(ctx, moduleAddress(module), to, amounts);
   }
 
-  async sendFromModule(ctx: Context, module: string, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
-    await this.send(ctx, moduleAddress(module), to, amounts);
+  sendFromModule(ctx: Context, module: string, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    return this.#move(ctx, moduleAddress(module), to, amounts, true);
   }
 
-  async sendToModule(ctx: Context, from: Uint8Array, module: string, amounts: readonly Amount[]): Promise<void> {
-    await this.send(ctx, from, moduleAddress(module), amounts);
+  sendToModule(ctx: Context, from: Uint8Array, module: string, amounts: readonly Amount[]): Promise<void> {
+    return this.#move(ctx, from, moduleAddress(module), amounts, true);
   }
 
   async mint(ctx: Context, module: string, amounts: readonly Amount[]): Promise<void> {
