@@ -5,10 +5,15 @@ import type { Event } from 'cosmjs-types/tendermint/abci/types';
 export type Attributes = Readonly<Record<string, string>>;
 
 export function event(type: string, attributes: Attributes): Event {
-  return {
-    type,
-    attributes: Object.entries(attributes).map(([key, value]) => ({ key, value, index: true })),
-  };
+  // Object.keys and a loop, not Object.entries().map(): the same order without a pair array per
+  // attribute (a bank send emits ~20 attributes a pass).
+  const keys = Object.keys(attributes);
+  const out: Event['attributes'] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    out[i] = { key, value: attributes[key] as string, index: true };
+  }
+  return { type, attributes: out };
 }
 
 /** Collects events in emission order; a branch's events are dropped with the branch. */
