@@ -61,6 +61,11 @@ export class Overlay {
     return this.#sorted;
   }
 
+  /** Every key string in key order (the overlay's own array: read it before the next put). */
+  sortedKeys(): readonly string[] {
+    return this.#keys();
+  }
+
   /** All entries in key order. */
   sorted(): OverlayEntry[] {
     return this.#keys().map((k) => this.#map.get(k) as OverlayEntry);
