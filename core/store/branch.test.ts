@@ -5,7 +5,7 @@ import { CommitStore } from './commit-store.ts';
 import { GasKVStore, GasMeter, STORE_GAS, UNLIMITED_GAS } from '../framework/gas.ts';
 import { collect, dec, enc, hex, keyStr, modelRange } from '../../test/support/store.ts';
 import type { Model } from '../../test/support/store.ts';
-import type { KVStore, Range } from './types.ts';
+import type { KVRead, KVStore, Range } from './types.ts';
 
 async function seeded(entries: Record<string, string>): Promise<CommitStore> {
   const store = await CommitStore.memory();
@@ -14,7 +14,7 @@ async function seeded(entries: Record<string, string>): Promise<CommitStore> {
   return store;
 }
 
-async function keys(s: KVStore, range: Range): Promise<string[]> {
+async function keys(s: KVRead, range: Range): Promise<string[]> {
   const out: string[] = [];
   for await (const [k, v] of s.iterate(range)) out.push(`${dec(k)}=${dec(v)}`);
   return out;
