@@ -164,9 +164,16 @@ export class Item<T> {
     this.#keep = opts.keepDecoded === true;
   }
 
-  async get(store: KVRead): Promise<T | undefined> {
-    const raw = await store.get(this.key);
-    if (raw === undefined) return undefined;
+  get(store: KVRead): Promise<T | undefined> {
+    // No async frame (see GasKVStore.get), a throw still a rejection.
+    try {
+      return store.get(this.key).then((raw) => (raw === undefined ? undefined : this.#decoded(raw)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #decoded(raw: Uint8Array): T {
     if (!this.#keep) return this.#codec.decode(raw);
     const last = this.#last;
     if (last !== undefined && equalBytes(last.bytes, raw)) return last.value;
@@ -196,9 +203,13 @@ export class Map<K, V> {
     return encodeAfter(this.#key, this.prefix, key);
   }
 
-  async get(store: KVRead, key: K): Promise<V | undefined> {
-    const raw = await store.get(this.storeKey(key));
-    return raw === undefined ? undefined : this.#value.decode(raw);
+  get(store: KVRead, key: K): Promise<V | undefined> {
+    // No async frame (see GasKVStore.get), a throw still a rejection.
+    try {
+      return store.get(this.storeKey(key)).then((raw) => (raw === undefined ? undefined : this.#value.decode(raw)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   set(store: KVStore, key: K, value: V): void {

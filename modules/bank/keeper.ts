@@ -20,8 +20,8 @@ export class BankKeeper extends BankView {
     this.#accounts = accounts;
   }
 
-  async params(store: KVRead): Promise<Params> {
-    return (await keys.params.get(store)) ?? DEFAULT_PARAMS;
+  params(store: KVRead): Promise<Params> {
+    return keys.params.get(store).then((p) => p ?? DEFAULT_PARAMS);
   }
 
   async isSendEnabled(store: KVRead, denom: string): Promise<boolean> {
