@@ -51,6 +51,8 @@ export const DEFAULT_PARAMS: Params = {
   sigVerifyCostSecp256k1: 1000n,
 };
 
+const NO_COINS: readonly Amount[] = Object.freeze([]);
+
 /** Decoded accounts kept by their stored bytes: enough for every account a busy mempool and block touch. */
 const DECODED_ACCOUNTS = 10_000;
 
@@ -87,9 +89,12 @@ export class AccountKeeper {
   }
 
   /** Returns the account, creating a BaseAccount with the next account number if there is none. */
-  async ensure(store: KVStore, address: Uint8Array, bech32: string): Promise<Account> {
-    const existing = await this.get(store, address);
-    if (existing !== undefined) return existing;
+  ensure(store: KVStore, address: Uint8Array, bech32: string): Promise<Account> {
+    // No async frame for the common case, an existing account (every recipient and fee collector).
+    return this.get(store, address).then((existing) => existing ?? this.#create(store, bech32));
+  }
+
+  async #create(store: KVStore, bech32: string): Promise<Account> {
     const account: Account = {
       kind: 'base',
       base: { address: bech32, accountNumber: await this.#takeNumber(store), sequence: 0n },
@@ -118,9 +123,9 @@ export class AccountKeeper {
   }
 
   /** What a vesting account may not spend at unix time `now` (nothing for other accounts). */
-  async lockedCoins(store: KVRead, address: Uint8Array, now: bigint): Promise<Amount[]> {
-    const account = await this.get(store, address);
-    return account?.kind === 'vesting' ? lockedCoins(account.vesting, now) : [];
+  lockedCoins(store: KVRead, address: Uint8Array, now: bigint): Promise<readonly Amount[]> {
+    // No async frame: the bank asks at every debit (see GasKVStore.get).
+    return this.get(store, address).then((account) => (account?.kind === 'vesting' ? lockedCoins(account.vesting, now) : NO_COINS));
   }
 
   /** Records coins of a vesting account going into a bond at unix time `now` (the bank calls it as they move). */

@@ -10,6 +10,8 @@ import type { AuthApi } from '../auth/api.ts';
 import * as keys from './keys.ts';
 import { BankView } from './view.ts';
 
+const NO_COINS: readonly Amount[] = Object.freeze([]);
+
 export const DEFAULT_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };
 
 export class BankKeeper extends BankView {
@@ -128,7 +130,7 @@ export class BankKeeper extends BankView {
 
   /** `respectLocks`: a vesting account's locked coins stay (every move but a delegation). */
   async #subtract(ctx: Context, address: Uint8Array, amounts: readonly Amount[], respectLocks: boolean): Promise<void> {
-    const locked = respectLocks ? await this.#accounts.lockedCoins(ctx.store, address, ctx.block.time.seconds) : [];
+    const locked = respectLocks ? await this.#accounts.lockedCoins(ctx.store, address, ctx.block.time.seconds) : NO_COINS;
     for (const a of amounts) {
       const have = await this.balance(ctx.store, address, a.denom);
       const lockedAmount = amountOf(locked, a.denom);
