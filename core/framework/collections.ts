@@ -206,18 +206,28 @@ export class Map<K, V> {
   get(store: KVRead, key: K): Promise<V | undefined> {
     // No async frame (see GasKVStore.get), a throw still a rejection.
     try {
-      return store.get(this.storeKey(key)).then((raw) => (raw === undefined ? undefined : this.#value.decode(raw)));
+      return this.getAt(store, this.storeKey(key));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
   set(store: KVStore, key: K, value: V): void {
-    store.set(this.storeKey(key), this.#value.encode(value));
+    this.setAt(store, this.storeKey(key), value);
   }
 
   delete(store: KVStore, key: K): void {
     store.delete(this.storeKey(key));
+  }
+
+  // By a state key from storeKey(): a caller that reads an entry and then writes it (a balance
+  // update) builds the key once. The store copies keys it keeps, so one key serves both.
+  getAt(store: KVRead, storeKey: Uint8Array): Promise<V | undefined> {
+    return store.get(storeKey).then((raw) => (raw === undefined ? undefined : this.#value.decode(raw)));
+  }
+
+  setAt(store: KVStore, storeKey: Uint8Array, value: V): void {
+    store.set(storeKey, this.#value.encode(value));
   }
 
   /** Entries in key order; `subPrefix` narrows to keys whose encoding starts with it. */

@@ -132,7 +132,8 @@ export class BankKeeper extends BankView {
   async #subtract(ctx: Context, address: Uint8Array, amounts: readonly Amount[], respectLocks: boolean): Promise<void> {
     const locked = respectLocks ? await this.#accounts.lockedCoins(ctx.store, address, ctx.block.time.seconds) : NO_COINS;
     for (const a of amounts) {
-      const have = await this.balance(ctx.store, address, a.denom);
+      const key = keys.balances.storeKey([address, a.denom]);
+      const have = (await keys.balances.getAt(ctx.store, key)) ?? 0n;
       const lockedAmount = amountOf(locked, a.denom);
       if (have < lockedAmount) {
         throw ErrInsufficientFunds.wrap(`locked amount exceeds account balance funds: ${lockedAmount}${a.denom} > ${have}${a.denom}`);
@@ -140,8 +141,8 @@ export class BankKeeper extends BankView {
       if (have - lockedAmount < a.amount) {
         throw ErrInsufficientFunds.wrap(`spendable balance ${have - lockedAmount}${a.denom} is smaller than ${a.amount}${a.denom}`);
       }
-      if (have === a.amount) keys.balances.delete(ctx.store, [address, a.denom]);
-      else keys.balances.set(ctx.store, [address, a.denom], have - a.amount);
+      if (have === a.amount) ctx.store.delete(key);
+      else keys.balances.setAt(ctx.store, key, have - a.amount);
     }
     ctx.events.emit('coin_spent', { spender: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
@@ -150,7 +151,8 @@ export class BankKeeper extends BankView {
     await this.#accounts.ensure(ctx.store, address, ctx.addresses.encode(address));
     for (const a of amounts) {
       if (a.amount === 0n) continue;
-      keys.balances.set(ctx.store, [address, a.denom], (await this.balance(ctx.store, address, a.denom)) + a.amount);
+      const key = keys.balances.storeKey([address, a.denom]);
+      keys.balances.setAt(ctx.store, key, ((await keys.balances.getAt(ctx.store, key)) ?? 0n) + a.amount);
     }
     ctx.events.emit('coin_received', { receiver: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
