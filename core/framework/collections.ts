@@ -11,12 +11,24 @@ import type { KVRead, KVStore } from '../store/types.ts';
 export interface Codec<T> {
   encode(value: T): Uint8Array;
   decode(bytes: Uint8Array): T;
-  /** `prefix ‖ encode(value)` built in one array (key codecs: every state read and write builds its key). */
-  encodeAfter?(prefix: Uint8Array, value: T): Uint8Array;
+  /**
+   * Key codecs: the length of encode(value), or undefined when it is not known without encoding it.
+   * With writeAt, a state key is built in one array with its prefix (every state read and write
+   * builds one; each Uint8Array is ~150 bytes of garbage, whatever its length).
+   */
+  sizeOf?(value: T): number | undefined;
+  /** Writes encode(value) into `out` at `offset`, where sizeOf(value) bytes are free. */
+  writeAt?(value: T, out: Uint8Array, offset: number): void;
 }
 
+/** `prefix ‖ encode(value)`, in one array when the codec can tell its size. */
 function encodeAfter<T>(codec: Codec<T>, prefix: Uint8Array, value: T): Uint8Array {
-  return codec.encodeAfter === undefined ? concatBytes(prefix, codec.encode(value)) : codec.encodeAfter(prefix, value);
+  const size = codec.writeAt === undefined ? undefined : codec.sizeOf?.(value);
+  if (size === undefined) return concatBytes(prefix, codec.encode(value));
+  const out = new Uint8Array(prefix.length + size);
+  out.set(prefix);
+  codec.writeAt!(value, out, prefix.length);
+  return out;
 }
 
 interface ProtoType<T> {
@@ -102,33 +114,29 @@ export const u64Key: Codec<bigint> = {
 
 /** Bytes preceded by their length (one byte), like the SDK's address.MustLengthPrefix. */
 export const lengthPrefixedBytes: Codec<Uint8Array> = {
-  encode: (v) => lengthPrefixedAfter(EMPTY, v),
+  encode: (v) => encodeAfter(lengthPrefixedBytes, EMPTY, v),
   decode: (b) => b.subarray(1, 1 + (b[0] ?? 0)),
-  encodeAfter: lengthPrefixedAfter,
+  sizeOf: (v) => {
+    if (v.length > 255) throw new RangeError('length-prefixed key component longer than 255 bytes');
+    return 1 + v.length;
+  },
+  writeAt: (v, out, offset) => {
+    out[offset] = v.length;
+    out.set(v, offset + 1);
+  },
 };
-
-function lengthPrefixedAfter(prefix: Uint8Array, v: Uint8Array): Uint8Array {
-  if (v.length > 255) throw new RangeError('length-prefixed key component longer than 255 bytes');
-  const out = new Uint8Array(prefix.length + 1 + v.length);
-  out.set(prefix);
-  out[prefix.length] = v.length;
-  out.set(v, prefix.length + 1);
-  return out;
-}
 
 /** A string as the last component of a key: raw UTF-8, so keys sort by the string. */
 export const lastStringKey: Codec<string> = {
   encode: utf8Bytes,
   decode: utf8Text,
-  encodeAfter: (prefix, v) => {
-    const out = new Uint8Array(prefix.length + v.length);
-    out.set(prefix);
-    for (let i = 0; i < v.length; i++) {
-      const c = v.charCodeAt(i);
-      if (c > 0x7f) return concatBytes(prefix, utf8.encode(v));
-      out[prefix.length + i] = c;
-    }
-    return out;
+  // ASCII's UTF-8 is its char codes; other strings go through the encoder.
+  sizeOf: (v) => {
+    for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) > 0x7f) return undefined;
+    return v.length;
+  },
+  writeAt: (v, out, offset) => {
+    for (let i = 0; i < v.length; i++) out[offset + i] = v.charCodeAt(i);
   },
 };
 
@@ -252,7 +260,16 @@ export class Map<K, V> {
 export function pairKey<A, B>(first: Codec<A>, second: Codec<B>, firstLength: (bytes: Uint8Array) => number): Codec<[A, B]> {
   return {
     encode: ([a, b]) => encodeAfter(second, first.encode(a), b),
-    encodeAfter: (prefix, [a, b]) => encodeAfter(second, encodeAfter(first, prefix, a), b),
+    sizeOf: ([a, b]) => {
+      if (first.writeAt === undefined || second.writeAt === undefined) return undefined;
+      const n = first.sizeOf?.(a);
+      const m = n === undefined ? undefined : second.sizeOf?.(b);
+      return n === undefined || m === undefined ? undefined : n + m;
+    },
+    writeAt: ([a, b], out, offset) => {
+      first.writeAt!(a, out, offset);
+      second.writeAt!(b, out, offset + first.sizeOf!(a)!);
+    },
     decode: (bytes) => {
       const n = firstLength(bytes);
       return [first.decode(bytes.subarray(0, n)), second.decode(bytes.subarray(n))];
