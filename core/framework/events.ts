@@ -19,6 +19,13 @@ export function event(type: string, attributes: Attributes): Event {
 /** Collects events in emission order; a branch's events are dropped with the branch. */
 export class EventSink {
   readonly events: Event[] = [];
+  /**
+   * False when emitted events are dropped: a hot path (the ante's and the bank's, run again at every
+   * ReCheckTx) then skips formatting their attributes, which nobody would read.
+   */
+  get kept(): boolean {
+    return true;
+  }
 
   emit(type: string, attributes: Attributes): void {
     this.events.push(event(type, attributes));
@@ -31,6 +38,10 @@ export class EventSink {
 
 /** Keeps nothing: for a ReCheckTx, whose events nobody reads (CometBFT keeps or drops the tx on its code). */
 export class DiscardedEvents extends EventSink {
+  override get kept(): boolean {
+    return false;
+  }
+
   override emit(): void {}
   override append(): void {}
 }

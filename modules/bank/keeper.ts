@@ -64,6 +64,7 @@ export class BankKeeper extends BankView {
   }
 
   #transferEvent(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): void {
+    if (!ctx.events.kept) return;
     ctx.events.emit('transfer', {
       recipient: ctx.addresses.encode(to),
       sender: ctx.addresses.encode(from),
@@ -144,7 +145,7 @@ export class BankKeeper extends BankView {
       if (have === a.amount) ctx.store.delete(key);
       else keys.balances.setAt(ctx.store, key, have - a.amount);
     }
-    ctx.events.emit('coin_spent', { spender: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+    if (ctx.events.kept) ctx.events.emit('coin_spent', { spender: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
 
   async #add(ctx: Context, address: Uint8Array, amounts: readonly Amount[]): Promise<void> {
@@ -154,6 +155,6 @@ export class BankKeeper extends BankView {
       const key = keys.balances.storeKey([address, a.denom]);
       keys.balances.setAt(ctx.store, key, ((await keys.balances.getAt(ctx.store, key)) ?? 0n) + a.amount);
     }
-    ctx.events.emit('coin_received', { receiver: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+    if (ctx.events.kept) ctx.events.emit('coin_received', { receiver: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
 }
