@@ -8,6 +8,7 @@ import { type AminoMessage, type AnyResolver, aminoConverters, anyResolver } fro
 // Loaded for its effect: every 64-bit integer that cosmjs-types encodes round-trips.
 import '../proto/cosmjs-int64.ts';
 import '../proto/cosmjs-alloc.ts';
+import '../proto/cosmjs-utf8.ts';
 import { authAmino, authTypes } from './auth/messages.ts';
 import { bankAmino, bankTypes } from './bank/messages.ts';
 import { consensusAmino, consensusTypes } from './consensus/messages.ts';

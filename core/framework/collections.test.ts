@@ -34,6 +34,37 @@ describe('state keys', () => {
     );
   });
 
+  it('build a map\'s state key as its prefix followed by the encoded key', () => {
+    const key = pairKey(lengthPrefixedBytes, lastStringKey, (b) => 1 + (b[0] ?? 0));
+    const byPair = new StoreMap(Uint8Array.of(7, 2), key, uintValue);
+    const byString = new StoreMap(Uint8Array.of(7, 0), lastStringKey, uintValue);
+    const byAddress = new StoreMap(Uint8Array.of(7, 1), lengthPrefixedBytes, uintValue);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 255 }), fc.string({ unit: 'binary' }), (address, denom) => {
+        const utf8 = Buffer.from(denom, 'utf8');
+        const lp = Buffer.concat([Buffer.of(address.length), address]);
+        expect(Buffer.from(byPair.storeKey([address, denom])).equals(Buffer.concat([Buffer.of(7, 2), lp, utf8]))).toBe(true);
+        expect(Buffer.from(key.encode([address, denom])).equals(Buffer.concat([lp, utf8]))).toBe(true);
+        expect(Buffer.from(byString.storeKey(denom)).equals(Buffer.concat([Buffer.of(7, 0), utf8]))).toBe(true);
+        expect(Buffer.from(byAddress.storeKey(address)).equals(Buffer.concat([Buffer.of(7, 1), lp]))).toBe(true);
+      }),
+    );
+    expect(() => byAddress.storeKey(new Uint8Array(256))).toThrow(RangeError);
+  });
+
+  it('store strings and amounts as their UTF-8, whatever the characters', () => {
+    const utf8 = new TextEncoder();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.bigInt({ min: 0n, max: 2n ** 256n }), (text, amount) => {
+        expect(Buffer.from(lastStringKey.encode(text)).equals(Buffer.from(utf8.encode(text)))).toBe(true);
+        expect(lastStringKey.decode(utf8.encode(text))).toBe(new TextDecoder().decode(utf8.encode(text)));
+        expect(Buffer.from(uintValue.encode(amount)).toString()).toBe(amount.toString());
+        expect(uintValue.decode(uintValue.encode(amount))).toBe(amount);
+      }),
+    );
+    expect(() => lastStringKey.decode(Uint8Array.of(0x61, 0xff))).toThrow();
+  });
+
   it('iterate a typed map in key order and only within its prefix', async () => {
     const store = await CommitStore.memory();
     const s = branch(store.working);

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { branch } from './branch.ts';
 import { CommitStore } from './commit-store.ts';
+import { GasKVStore, GasMeter, STORE_GAS, UNLIMITED_GAS } from '../framework/gas.ts';
 import { collect, dec, enc, hex, keyStr, modelRange } from '../../test/support/store.ts';
 import type { Model } from '../../test/support/store.ts';
-import type { KVStore, Range } from './types.ts';
+import type { KVRead, KVStore, Range } from './types.ts';
 
 async function seeded(entries: Record<string, string>): Promise<CommitStore> {
   const store = await CommitStore.memory();
@@ -13,7 +14,7 @@ async function seeded(entries: Record<string, string>): Promise<CommitStore> {
   return store;
 }
 
-async function keys(s: KVStore, range: Range): Promise<string[]> {
+async function keys(s: KVRead, range: Range): Promise<string[]> {
   const out: string[] = [];
   for await (const [k, v] of s.iterate(range)) out.push(`${dec(k)}=${dec(v)}`);
   return out;
@@ -92,6 +93,28 @@ describe('branch', () => {
     v[0] = 0x78;
     k[0] = 0x78;
     expect(dec((await b.get(enc('k'))) as Uint8Array)).toBe('v');
+    // Handed down through a nested branch and committed, it is still what was written.
+    const inner = branch(b);
+    const k2 = enc('k2');
+    const v2 = enc('v2');
+    inner.set(k2, v2);
+    inner.write();
+    b.write();
+    v2[0] = 0x78;
+    k2[0] = 0x78;
+    await store.commit(2n);
+    expect(await keys(store.committed, {})).toEqual(['k=v', 'k2=v2']);
+  });
+
+  it('writes into a gas-metered store through its set and delete, which charge for them', async () => {
+    const store = await seeded({ a: '1' });
+    const gas = new GasMeter(UNLIMITED_GAS);
+    const b = branch(new GasKVStore(store.working, gas));
+    b.set(enc('bb'), enc('22'));
+    b.delete(enc('a'));
+    b.write();
+    expect(gas.used).toBe(STORE_GAS.writeCostFlat + STORE_GAS.writeCostPerByte * 4n + STORE_GAS.deleteCost);
+    expect(await keys(store.working, {})).toEqual(['bb=22']);
   });
 
   it('rejects empty values, empty or oversized keys and malformed ranges', async () => {

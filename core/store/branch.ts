@@ -3,11 +3,23 @@
 
 import { toKeyString } from './bytes.ts';
 import { mergeEntries, parentRange } from './merge.ts';
-import { Overlay } from './overlay.ts';
+import { Overlay, type OverlayEntry } from './overlay.ts';
 import type { Branch, Entry, KVRead, KVStore, Range } from './types.ts';
 import { assertKey, assertValue, normalizeRange } from './validate.ts';
 
-class CacheBranch implements Branch {
+/**
+ * How a branch's write() hands its entries to a parent that takes them as they are: the keys and
+ * values were copied and checked at the branch's own set(), and the branch drops them as it writes,
+ * so the parent needs neither another copy nor another key string (each tx's writes went through two
+ * or three layers, each copying them: ~5 % of what a bank send allocates).
+ */
+export const ADOPT = Symbol('adopt a written branch entry');
+
+export interface Adopting {
+  [ADOPT](keyString: string, key: Uint8Array, value: Uint8Array | null): void;
+}
+
+class CacheBranch implements Branch, Adopting {
   readonly #parent: KVStore;
   readonly #overlay = new Overlay();
 
@@ -45,11 +57,19 @@ class CacheBranch implements Branch {
     return mergeEntries(local, this.#parent.iterate(parentRange(bounds)), bounds);
   }
 
+  [ADOPT](keyString: string, key: Uint8Array, value: Uint8Array | null): void {
+    this.#overlay.put(keyString, key, value);
+  }
+
   write(): void {
     // Key order keeps the parent's own bookkeeping deterministic.
-    for (const e of this.#overlay.sorted()) {
-      if (e.value === null) this.#parent.delete(e.key);
-      else this.#parent.set(e.key, e.value);
+    const parent = this.#parent;
+    const adopting = ADOPT in parent ? (parent as KVStore & Adopting) : undefined;
+    for (const ks of this.#overlay.sortedKeys()) {
+      const e = this.#overlay.get(ks) as OverlayEntry;
+      if (adopting !== undefined) adopting[ADOPT](ks, e.key, e.value);
+      else if (e.value === null) parent.delete(e.key);
+      else parent.set(e.key, e.value);
     }
     this.#overlay.clear();
   }

@@ -4,7 +4,7 @@
 
 import { ics23 } from '@confio/ics23';
 import type { Backend, BatchOp } from './backend.ts';
-import { emptyIterable } from './branch.ts';
+import { ADOPT, type Adopting, emptyIterable } from './branch.ts';
 import { equalBytes, sha256, toKeyString, U64_MAX } from './bytes.ts';
 import {
   CommitInProgressError,
@@ -176,7 +176,7 @@ export class CommitStore {
         }
       },
     };
-    this.#working = {
+    const working: KVStore & Adopting = {
       get: (key) => this.#workingGet(key),
       iterate: (range) => this.#workingIterate(range),
       set: (key, value) => {
@@ -184,7 +184,9 @@ export class CommitStore {
         this.#write(key, value);
       },
       delete: (key) => this.#write(key, null),
+      [ADOPT]: (ks, key, value) => this.#write(key, value, ks),
     };
+    this.#working = working;
     this.#committed = {
       get: (key) => this.#latestGet(key),
       iterate: (range) => this.#latestIterate(range),
@@ -395,13 +397,17 @@ export class CommitStore {
     return value;
   }
 
-  #write(key: Uint8Array, value: Uint8Array | null): void {
+  /** `adopted`: the key string of an entry a branch's write() hands over, its own checked copies (see ADOPT). */
+  #write(key: Uint8Array, value: Uint8Array | null, adopted?: string): void {
     this.#assertUsable();
-    assertKey(key);
+    if (adopted === undefined) assertKey(key);
     if (this.#committing !== undefined) throw new CommitInProgressError();
-    const ks = toKeyString(key);
+    const ks = adopted ?? toKeyString(key);
     const first = this.#meta.height === 0n;
-    const entry: OverlayEntry = { key: key.slice(), value: value === null ? null : first ? this.#firstValues.copy(value) : value.slice() };
+    const entry: OverlayEntry =
+      adopted !== undefined && !first
+        ? { key, value }
+        : { key: key.slice(), value: value === null ? null : first ? this.#firstValues.copy(value) : value.slice() };
     this.#pending.put(ks, entry.key, entry.value);
     if (first) this.#first = undefined;
     else this.#dirty.set(ks, entry);

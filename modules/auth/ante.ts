@@ -102,7 +102,7 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
   }
   if (feeCoins.length > 0) await deps.bank.sendToModule(ctx, deductFrom, FEE_COLLECTOR, feeCoins);
   else if (simulate) await chargeFeeTransferGas(ctx, deps, deductFrom, opts);
-  ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: deductFromText });
+  if (ctx.events.kept) ctx.events.emit('tx', { fee: formatCoins(feeCoins), fee_payer: deductFromText });
 
   // The SDK's ValidateSigCountDecorator: a multisig key counts each of its members.
   const offeredKeys = offeredKeysOf(tx);
@@ -151,9 +151,11 @@ export async function runAnte(tx: DecodedTx, ctx: Context, deps: AnteDeps, opts:
         );
       }
     }
-    ctx.events.emit('tx', { acc_seq: `${signer}/${base.sequence}` });
-    const signature = tx.raw.signatures[i]!;
-    ctx.events.emit('tx', { signature: Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64') });
+    if (ctx.events.kept) {
+      ctx.events.emit('tx', { acc_seq: `${signer}/${base.sequence}` });
+      const signature = tx.raw.signatures[i]!;
+      ctx.events.emit('tx', { signature: Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64') });
+    }
     base.sequence += 1n;
     deps.accounts.set(ctx.store, account.kind === 'base' ? { kind: 'base', base } : { ...account, base });
   }

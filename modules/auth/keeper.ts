@@ -7,6 +7,7 @@ import { fromBech32 } from '@cosmjs/encoding';
 import { BECH32_LIMIT, moduleAddress } from '../../core/framework/address.ts';
 import { LruCache } from '../../core/lru-cache.ts';
 import type { Amount } from '../../core/framework/coins.ts';
+import { deepFreeze } from '../../core/framework/collections.ts';
 import type { KVRead, KVStore } from '../../core/store/types.ts';
 import * as keys from './keys.ts';
 export type { Vesting } from './vesting.ts';
@@ -50,6 +51,8 @@ export const DEFAULT_PARAMS: Params = {
   sigVerifyCostSecp256k1: 1000n,
 };
 
+const NO_COINS: readonly Amount[] = Object.freeze([]);
+
 /** Decoded accounts kept by their stored bytes: enough for every account a busy mempool and block touch. */
 const DECODED_ACCOUNTS = 10_000;
 
@@ -62,9 +65,16 @@ export class AccountKeeper {
   // what the next reader sees: callers build a new Account to write.
   readonly #decoded = new LruCache<Account>(DECODED_ACCOUNTS);
 
-  async get(store: KVRead, address: Uint8Array): Promise<Account | undefined> {
-    const raw = await store.get(keys.accounts.storeKey(address));
-    if (raw === undefined) return undefined;
+  get(store: KVRead, address: Uint8Array): Promise<Account | undefined> {
+    // No async frame (see GasKVStore.get): a bank send reads accounts ~20 times; a throw is still a rejection.
+    try {
+      return store.get(keys.accounts.storeKey(address)).then((raw) => (raw === undefined ? undefined : this.#decode(raw)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #decode(raw: Uint8Array): Account {
     const key = toKeyString(raw);
     let account = this.#decoded.get(key);
     if (account === undefined) {
@@ -79,9 +89,12 @@ export class AccountKeeper {
   }
 
   /** Returns the account, creating a BaseAccount with the next account number if there is none. */
-  async ensure(store: KVStore, address: Uint8Array, bech32: string): Promise<Account> {
-    const existing = await this.get(store, address);
-    if (existing !== undefined) return existing;
+  ensure(store: KVStore, address: Uint8Array, bech32: string): Promise<Account> {
+    // No async frame for the common case, an existing account (every recipient and fee collector).
+    return this.get(store, address).then((existing) => existing ?? this.#create(store, bech32));
+  }
+
+  async #create(store: KVStore, bech32: string): Promise<Account> {
     const account: Account = {
       kind: 'base',
       base: { address: bech32, accountNumber: await this.#takeNumber(store), sequence: 0n },
@@ -110,9 +123,9 @@ export class AccountKeeper {
   }
 
   /** What a vesting account may not spend at unix time `now` (nothing for other accounts). */
-  async lockedCoins(store: KVRead, address: Uint8Array, now: bigint): Promise<Amount[]> {
-    const account = await this.get(store, address);
-    return account?.kind === 'vesting' ? lockedCoins(account.vesting, now) : [];
+  lockedCoins(store: KVRead, address: Uint8Array, now: bigint): Promise<readonly Amount[]> {
+    // No async frame: the bank asks at every debit (see GasKVStore.get).
+    return this.get(store, address).then((account) => (account?.kind === 'vesting' ? lockedCoins(account.vesting, now) : NO_COINS));
   }
 
   /** Records coins of a vesting account going into a bond at unix time `now` (the bank calls it as they move). */
@@ -130,8 +143,8 @@ export class AccountKeeper {
     if (account?.kind === 'vesting') this.set(store, { ...account, vesting: update(account.vesting) });
   }
 
-  async params(store: KVRead): Promise<Params> {
-    return (await keys.params.get(store)) ?? DEFAULT_PARAMS;
+  params(store: KVRead): Promise<Params> {
+    return keys.params.get(store).then((p) => p ?? DEFAULT_PARAMS);
   }
 
   async #takeNumber(store: KVStore): Promise<bigint> {
@@ -139,13 +152,6 @@ export class AccountKeeper {
     keys.nextAccountNumber.set(store, next + 1n);
     return next;
   }
-}
-
-/** Freezes a decoded value and everything in it but its byte arrays (which cannot be frozen). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
-  for (const v of Object.values(value)) deepFreeze(v);
-  return Object.freeze(value);
 }
 
 // BaseAccount holds a bech32 string; the state key is the raw bytes. The prefix was checked when

@@ -19,7 +19,7 @@ export const nextAccountNumber = new Item(key(0x02), {
   encode: (v: bigint) => u64Key.encode(v),
   decode: (b: Uint8Array) => u64Key.decode(b),
 });
-export const params = new Item(key(0x03), protoCodec(Params));
+export const params = new Item(key(0x03), protoCodec(Params), { keepDecoded: true });
 export const bech32Prefix = new Item(key(0x04), {
   encode: (v: string) => utf8.encode(v),
   decode: (b: Uint8Array) => new TextDecoder().decode(b),

@@ -10,6 +10,8 @@ import type { AuthApi } from '../auth/api.ts';
 import * as keys from './keys.ts';
 import { BankView } from './view.ts';
 
+const NO_COINS: readonly Amount[] = Object.freeze([]);
+
 export const DEFAULT_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };
 
 export class BankKeeper extends BankView {
@@ -20,8 +22,8 @@ export class BankKeeper extends BankView {
     this.#accounts = accounts;
   }
 
-  async params(store: KVRead): Promise<Params> {
-    return (await keys.params.get(store)) ?? DEFAULT_PARAMS;
+  params(store: KVRead): Promise<Params> {
+    return keys.params.get(store).then((p) => p ?? DEFAULT_PARAMS);
   }
 
   async isSendEnabled(store: KVRead, denom: string): Promise<boolean> {
@@ -47,9 +49,12 @@ export class BankKeeper extends BankView {
       .filter((b) => b.amount > 0n);
   }
 
+  // send and the module sends hand back #move's promise rather than awaiting it in a frame of their
+  // own: each async frame is garbage, and a bank send makes two sends (its fee and its message) a pass.
+
   /** Moves coins; creates the recipient's account if it has none. */
-  async send(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
-    await this.#move(ctx, from, to, amounts, true);
+  send(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    return this.#move(ctx, from, to, amounts, true);
   }
 
   async #move(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[], respectLocks: boolean): Promise<void> {
@@ -59,6 +64,7 @@ export class BankKeeper extends BankView {
   }
 
   #transferEvent(ctx: Context, from: Uint8Array, to: Uint8Array, amounts: readonly Amount[]): void {
+    if (!ctx.events.kept) return;
     ctx.events.emit('transfer', {
       recipient: ctx.addresses.encode(to),
       sender: ctx.addresses.encode(from),
@@ -87,12 +93,12 @@ export class BankKeeper extends BankView {
     this.#transferEvent(ctx, moduleAddress(module), to, amounts);
   }
 
-  async sendFromModule(ctx: Context, module: string, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
-    await this.send(ctx, moduleAddress(module), to, amounts);
+  sendFromModule(ctx: Context, module: string, to: Uint8Array, amounts: readonly Amount[]): Promise<void> {
+    return this.#move(ctx, moduleAddress(module), to, amounts, true);
   }
 
-  async sendToModule(ctx: Context, from: Uint8Array, module: string, amounts: readonly Amount[]): Promise<void> {
-    await this.send(ctx, from, moduleAddress(module), amounts);
+  sendToModule(ctx: Context, from: Uint8Array, module: string, amounts: readonly Amount[]): Promise<void> {
+    return this.#move(ctx, from, moduleAddress(module), amounts, true);
   }
 
   async mint(ctx: Context, module: string, amounts: readonly Amount[]): Promise<void> {
@@ -125,9 +131,10 @@ export class BankKeeper extends BankView {
 
   /** `respectLocks`: a vesting account's locked coins stay (every move but a delegation). */
   async #subtract(ctx: Context, address: Uint8Array, amounts: readonly Amount[], respectLocks: boolean): Promise<void> {
-    const locked = respectLocks ? await this.#accounts.lockedCoins(ctx.store, address, ctx.block.time.seconds) : [];
+    const locked = respectLocks ? await this.#accounts.lockedCoins(ctx.store, address, ctx.block.time.seconds) : NO_COINS;
     for (const a of amounts) {
-      const have = await this.balance(ctx.store, address, a.denom);
+      const key = keys.balances.storeKey([address, a.denom]);
+      const have = (await keys.balances.getAt(ctx.store, key)) ?? 0n;
       const lockedAmount = amountOf(locked, a.denom);
       if (have < lockedAmount) {
         throw ErrInsufficientFunds.wrap(`locked amount exceeds account balance funds: ${lockedAmount}${a.denom} > ${have}${a.denom}`);
@@ -135,18 +142,19 @@ export class BankKeeper extends BankView {
       if (have - lockedAmount < a.amount) {
         throw ErrInsufficientFunds.wrap(`spendable balance ${have - lockedAmount}${a.denom} is smaller than ${a.amount}${a.denom}`);
       }
-      if (have === a.amount) keys.balances.delete(ctx.store, [address, a.denom]);
-      else keys.balances.set(ctx.store, [address, a.denom], have - a.amount);
+      if (have === a.amount) ctx.store.delete(key);
+      else keys.balances.setAt(ctx.store, key, have - a.amount);
     }
-    ctx.events.emit('coin_spent', { spender: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+    if (ctx.events.kept) ctx.events.emit('coin_spent', { spender: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
 
   async #add(ctx: Context, address: Uint8Array, amounts: readonly Amount[]): Promise<void> {
     await this.#accounts.ensure(ctx.store, address, ctx.addresses.encode(address));
     for (const a of amounts) {
       if (a.amount === 0n) continue;
-      keys.balances.set(ctx.store, [address, a.denom], (await this.balance(ctx.store, address, a.denom)) + a.amount);
+      const key = keys.balances.storeKey([address, a.denom]);
+      keys.balances.setAt(ctx.store, key, ((await keys.balances.getAt(ctx.store, key)) ?? 0n) + a.amount);
     }
-    ctx.events.emit('coin_received', { receiver: ctx.addresses.encode(address), amount: formatCoins(amounts) });
+    if (ctx.events.kept) ctx.events.emit('coin_received', { receiver: ctx.addresses.encode(address), amount: formatCoins(amounts) });
   }
 }
