@@ -236,7 +236,8 @@ async function main(): Promise<void> {
       console.log(`  an ordinary block: FinalizeBlock ${(finMs / blocks).toFixed(0)} ms (CPU ${ms(finCpuUs / blocks)}), Commit ${(comMs / blocks).toFixed(0)} ms (CPU ${ms((cpuUs - finCpuUs) / blocks)})`);
       console.log(
         `  the epoch's last block (height ${closeAt}, ${closing.batches} finalized batches closed, ${closing.events} events): FinalizeBlock ${f(closing.finMs)} ms (CPU ${ms(closing.finCpuUs)}), ` +
-          `Commit ${f(closing.comMs)} ms (CPU ${ms(closing.comCpuUs)}, LevelDB batch ${f(closing.tally.ms)} ms: ${closing.tally.ops} entries, ${f(closing.tally.bytes / 1024)} KiB)`,
+          `Commit ${f(closing.comMs)} ms (CPU ${ms(closing.comCpuUs)}, LevelDB batch ${f(closing.tally.ms)} ms: ${closing.tally.ops} entries, ${f(closing.tally.bytes / 1024)} KiB); ` +
+          `LevelDB point reads ${[...closing.tally.reads].map(([table, n]) => `${table} ${n}`).join(', ') || 'none'}`,
       );
     }
     console.log(`  peak RSS ${f(process.resourceUsage().maxRSS / 1024)} MiB`);
