@@ -15,7 +15,7 @@
 // timed apart from the ordinary blocks before it.
 //
 //   --accounts 100000 --operators 10000 --signers 1000   (the template, when it is built)
-//   --batches 0                                          (the template; N > 0: the run ends on an epoch's close)
+//   --batches 0                   (the template; N > 0: the run ends on an epoch's close, warm + blocks fixed at the build)
 //   --blocks 12 --block-txs 200 --warm 2                 (blocks timed after `warm` untimed ones)
 //   --node-cache-size N --read-cache-size N              (the store's caches; default: the store's)
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
