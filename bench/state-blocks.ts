@@ -9,7 +9,13 @@
 // bench/state.ts's load does; CheckTx of each block's txs runs first, untimed, then FinalizeBlock
 // and Commit are timed (wall and this thread's CPU).
 //
+// With --batches N the template's genesis also holds N receipt batches (state-genesis.ts; all of
+// epoch 0, most finalized) and its chain starts so that the run's last block is the epoch's last:
+// that block closes an epoch of ~N finalized batches (receipts root, royalty root, emission) and is
+// timed apart from the ordinary blocks before it.
+//
 //   --accounts 100000 --operators 10000 --signers 1000   (the template, when it is built)
+//   --batches 0                   (the template; N > 0: the run ends on an epoch's close, warm + blocks fixed at the build)
 //   --blocks 12 --block-txs 200 --warm 2                 (blocks timed after `warm` untimed ones)
 //   --node-cache-size N --read-cache-size N              (the store's caches; default: the store's)
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -32,6 +38,7 @@ const { values: args } = parseArgs({
     accounts: { type: 'string', default: '100000' },
     operators: { type: 'string', default: '10000' },
     signers: { type: 'string', default: '1000' },
+    batches: { type: 'string', default: '0' },
     blocks: { type: 'string', default: '12' },
     'block-txs': { type: 'string', default: '200' },
     warm: { type: 'string', default: '2' },
@@ -56,6 +63,8 @@ interface Template {
   readonly fill: number;
   readonly genesisSeconds: string;
   readonly signers: { privkey: string; pubkey: string; address: string }[];
+  /** With batches: the height that closes the template's epoch, the run's last block. */
+  readonly closeAt?: string;
 }
 
 async function buildTemplate(): Promise<void> {
@@ -65,9 +74,14 @@ async function buildTemplate(): Promise<void> {
   const chainId = 'cairn-state-1';
   const bench = await createBenchHome({ funded: signers.map((s) => ({ address: s.address, amount: SIGNER_AMOUNT })), chainId });
   try {
-    await writeBigGenesis(bench.home, fill, Math.min(int('operators'), fill));
-    const doc = JSON.parse(await readFile(genesisPath(bench.home), 'utf8')) as { app_state: unknown; genesis_time: string };
+    const batchCount = int('batches');
+    await writeBigGenesis(bench.home, fill, Math.min(int('operators'), fill), batchCount);
+    const doc = JSON.parse(await readFile(genesisPath(bench.home), 'utf8')) as { app_state: { receipts: { params: { epoch_blocks?: string } } }; genesis_time: string };
     const seconds = BigInt(Math.floor(Date.parse(doc.genesis_time) / 1000));
+    // With batches, the template's block is followed by warm + blocks ordinary ones and the epoch's last.
+    const closeAt = batchCount > 0 ? BigInt(doc.app_state.receipts.params.epoch_blocks ?? '3600') : undefined;
+    const first = closeAt === undefined ? 1n : closeAt - BigInt(int('warm') + int('blocks') + 1);
+    if (first < 1n) throw new RangeError(`--warm + --blocks must be below the epoch's ${closeAt} blocks`);
     await mkdir(template, { recursive: true });
     const store = await CommitStore.open({ path: join(template, 'store'), keepRecent: 0 });
     try {
@@ -79,49 +93,54 @@ async function buildTemplate(): Promise<void> {
         consensusParams: undefined as never,
         validators: [],
         appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
-        initialHeight: 1n,
+        initialHeight: first,
       });
-      await app.finalizeBlock(finalizeRequest(1n, seconds + 1n, []));
+      await app.finalizeBlock(finalizeRequest(first, seconds + first, []));
       await app.commit();
     } finally {
       await store.close();
     }
     const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-    const t: Template = { chainId, accounts, fill, genesisSeconds: String(seconds), signers: signers.map((s) => ({ privkey: hex(s.privkey), pubkey: hex(s.pubkey), address: s.address })) };
+    const t: Template = { chainId, accounts, fill, genesisSeconds: String(seconds), signers: signers.map((s) => ({ privkey: hex(s.privkey), pubkey: hex(s.pubkey), address: s.address })), ...(closeAt === undefined ? {} : { closeAt: String(closeAt) }) };
     await writeFile(join(template, 'template.json'), JSON.stringify(t));
   } finally {
     await rm(bench.home, { recursive: true, force: true });
   }
 }
 
-/** LevelDB point reads of the timed blocks by table ('N' tree nodes, 'L' latest values, ...), counted by wrapping getSync. */
-const reads = new Map<string, number>();
-let counting = false;
+/** What a set of blocks read and wrote in LevelDB: point reads by table ('N' tree nodes, 'L' latest values, ...), by wrapping getSync; Commit's batches (its write, sync): wall time, entries, bytes. */
+interface Tally {
+  readonly reads: Map<string, number>;
+  ms: number;
+  ops: number;
+  bytes: number;
+}
+const newTally = (): Tally => ({ reads: new Map(), ms: 0, ops: 0, bytes: 0 });
+/** Where the block being timed counts (none while untimed). */
+let tally: Tally | undefined;
 const getSync = ClassicLevel.prototype.getSync;
 ClassicLevel.prototype.getSync = function (this: ClassicLevel, key: unknown, options?: unknown) {
-  if (counting && key instanceof Uint8Array) {
+  if (tally !== undefined && key instanceof Uint8Array) {
     const table = String.fromCharCode(key[0]!);
-    reads.set(table, (reads.get(table) ?? 0) + 1);
+    tally.reads.set(table, (tally.reads.get(table) ?? 0) + 1);
   }
   return getSync.call(this, key as never, options as never);
 } as typeof getSync;
 
-/** The timed blocks' LevelDB batches (Commit's write, sync): their wall time, entries and bytes. */
-const batches = { ms: 0, ops: 0, bytes: 0 };
 const batch = ClassicLevel.prototype.batch;
 ClassicLevel.prototype.batch = function (this: ClassicLevel, ...args: unknown[]) {
   const ops = args[0];
-  if (!counting || !Array.isArray(ops)) return (batch as (...a: unknown[]) => unknown).apply(this, args);
-  return timedBatch(this, ops, args[1]);
+  if (tally === undefined || !Array.isArray(ops)) return (batch as (...a: unknown[]) => unknown).apply(this, args);
+  return timedBatch(tally, this, ops, args[1]);
 } as unknown as typeof batch;
-async function timedBatch(db: ClassicLevel, ops: { key: Uint8Array; value?: Uint8Array }[], options: unknown): Promise<void> {
+async function timedBatch(into: Tally, db: ClassicLevel, ops: { key: Uint8Array; value?: Uint8Array }[], options: unknown): Promise<void> {
   const t = performance.now();
   try {
     await (batch as (...a: unknown[]) => Promise<void>).call(db, ops, options);
   } finally {
-    batches.ms += performance.now() - t;
-    batches.ops += ops.length;
-    for (const op of ops) batches.bytes += op.key.length + (op.value?.length ?? 0);
+    into.ms += performance.now() - t;
+    into.ops += ops.length;
+    for (const op of ops) into.bytes += op.key.length + (op.value?.length ?? 0);
   }
 }
 
@@ -151,6 +170,12 @@ async function main(): Promise<void> {
     const blocks = int('blocks');
     const perBlock = int('block-txs');
     const warm = int('warm');
+    const closeAt = t.closeAt === undefined ? undefined : BigInt(t.closeAt);
+    if (closeAt !== undefined && store.lastHeight + BigInt(warm + blocks) + 1n !== closeAt) {
+      throw new RangeError(`the template's epoch closes at height ${closeAt}: --warm + --blocks must be ${closeAt - store.lastHeight - 1n}, as when it was built`);
+    }
+    const ordinary = newTally();
+    const closing = { tally: newTally(), finMs: 0, finCpuUs: 0, comMs: 0, comCpuUs: 0, batches: '?', events: 0 };
     let k = 0;
     let cpuUs = 0;
     let finCpuUs = 0;
@@ -158,7 +183,8 @@ async function main(): Promise<void> {
     let comMs = 0;
     let sends = 0;
     const perBlockCpu: number[] = [];
-    for (let b = 0; b < warm + blocks; b++) {
+    for (let b = 0; b < warm + blocks + (closeAt === undefined ? 0 : 1); b++) {
+      const closes = b === warm + blocks;
       const txs: Uint8Array[] = [];
       for (let i = 0; i < perBlock; i++, k++) {
         const from = signers[k % signers.length]!;
@@ -169,7 +195,7 @@ async function main(): Promise<void> {
         if (r.code !== 0) throw new Error(`CheckTx failed: ${r.log}`);
       }
       const height = store.lastHeight + 1n;
-      counting = b >= warm;
+      tally = closes ? closing.tally : b >= warm ? ordinary : undefined;
       const cpu = process.threadCpuUsage();
       let w = performance.now();
       const res = await app.finalizeBlock(finalizeRequest(height, BigInt(t.genesisSeconds) + height, txs));
@@ -178,10 +204,17 @@ async function main(): Promise<void> {
       w = performance.now();
       await app.commit();
       const com = performance.now() - w;
-      counting = false;
+      tally = undefined;
       const used = process.threadCpuUsage(cpu);
       const failed = res.txResults.filter((r) => r.code !== 0).length;
       if (failed > 0) throw new Error(`${failed} sends failed in block ${height}`);
+      if (closes) {
+        const roots = res.events.find((e) => e.type === 'receipts_epoch_roots');
+        if (roots === undefined) throw new Error(`block ${height} closed no epoch`);
+        Object.assign(closing, { finMs: fin, finCpuUs: finCpu.user + finCpu.system, comMs: com, comCpuUs: used.user + used.system - finCpu.user - finCpu.system, events: res.events.length });
+        closing.batches = roots.attributes.find((a) => a.key === 'batches')?.value ?? '?';
+        continue;
+      }
       if (b < warm) continue;
       cpuUs += used.user + used.system;
       finCpuUs += finCpu.user + finCpu.system;
@@ -195,9 +228,19 @@ async function main(): Promise<void> {
     const perBlockOf = (x: number): string => f(x / blocks);
     console.log(`${t.accounts} accounts (node cache ${nodeCacheSize ?? 'default'}, read cache ${readCacheSize ?? 'default'}): ${blocks} blocks of ${perBlock} sends after ${warm} untimed`);
     console.log(`  app thread CPU a send: ${perSend(cpuUs)} µs (FinalizeBlock ${perSend(finCpuUs)}, Commit ${perSend(cpuUs - finCpuUs)}); by block: ${perBlockCpu.map(f).join(' ')}`);
-    console.log(`  wall a send: FinalizeBlock ${perSend(finMs * 1000)} + Commit ${perSend(comMs * 1000)} µs, of which the Commit's LevelDB batch ${perSend(batches.ms * 1000)} µs`);
-    console.log(`  LevelDB point reads a send: ${[...reads].map(([table, n]) => `${table} ${(n / sends).toFixed(1)}`).join(', ') || 'none'} (N tree nodes, L latest values)`);
-    console.log(`  Commit's batch a block: ${perBlockOf(batches.ops)} entries, ${f(batches.bytes / blocks / 1024)} KiB; RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB`);
+    console.log(`  wall a send: FinalizeBlock ${perSend(finMs * 1000)} + Commit ${perSend(comMs * 1000)} µs, of which the Commit's LevelDB batch ${perSend(ordinary.ms * 1000)} µs`);
+    console.log(`  LevelDB point reads a send: ${[...ordinary.reads].map(([table, n]) => `${table} ${(n / sends).toFixed(1)}`).join(', ') || 'none'} (N tree nodes, L latest values)`);
+    console.log(`  Commit's batch a block: ${perBlockOf(ordinary.ops)} entries, ${f(ordinary.bytes / blocks / 1024)} KiB; RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB`);
+    if (closeAt !== undefined) {
+      const ms = (us: number): string => (us / 1000).toFixed(0);
+      console.log(`  an ordinary block: FinalizeBlock ${(finMs / blocks).toFixed(0)} ms (CPU ${ms(finCpuUs / blocks)}), Commit ${(comMs / blocks).toFixed(0)} ms (CPU ${ms((cpuUs - finCpuUs) / blocks)})`);
+      console.log(
+        `  the epoch's last block (height ${closeAt}, ${closing.batches} finalized batches closed, ${closing.events} events): FinalizeBlock ${f(closing.finMs)} ms (CPU ${ms(closing.finCpuUs)}), ` +
+          `Commit ${f(closing.comMs)} ms (CPU ${ms(closing.comCpuUs)}, LevelDB batch ${f(closing.tally.ms)} ms: ${closing.tally.ops} entries, ${f(closing.tally.bytes / 1024)} KiB); ` +
+          `LevelDB point reads ${[...closing.tally.reads].map(([table, n]) => `${table} ${n}`).join(', ') || 'none'}`,
+      );
+    }
+    console.log(`  peak RSS ${f(process.resourceUsage().maxRSS / 1024)} MiB`);
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 // An ordered in-memory write set: the last write per key (a value, or null for a delete).
 // Keys are kept as latin1 strings so Map lookups and string comparison follow byte order.
-// New keys are appended unsorted and merged on the next ordered read, so a run of writes costs
-// O(1) each and the next range read pays one sort of the new keys plus one merge.
+// New keys are appended unsorted and sorted on the next ordered read into a small sorted run, which
+// is merged into the big one only once it outgrows √(big): a run of writes costs O(1) each, and a
+// range read after a few writes to a big overlay (an epoch's end: 100k deletes, then a prefix scan
+// per operator between its writes) costs O(√n), not a copy of every key.
 
 import { toKeyString } from './bytes.ts';
 import type { Bounds } from './validate.ts';
@@ -14,7 +16,10 @@ export interface OverlayEntry {
 
 export class Overlay {
   readonly #map = new Map<string, OverlayEntry>();
+  /** Every key not in #recent or #added, sorted. */
   #sorted: string[] = [];
+  /** Keys sorted since #sorted was last merged, at most max(64, √#sorted.length) of them. */
+  #recent: string[] = [];
   #added: string[] = [];
 
   get size(): number {
@@ -39,55 +44,47 @@ export class Overlay {
   clear(): void {
     this.#map.clear();
     this.#sorted = [];
+    this.#recent = [];
     this.#added = [];
   }
 
-  #keys(): string[] {
+  /** The two sorted runs (big, small) of every key, once the added keys are sorted in. */
+  #runs(): readonly [string[], string[]] {
     if (this.#added.length > 0) {
       const added = sortStrings(this.#added);
-      const old = this.#sorted;
-      if (old.length === 0) {
-        this.#sorted = added;
-        this.#added = [];
-        return added;
-      }
-      const out = new Array<string>(old.length + added.length);
-      let i = 0;
-      let j = 0;
-      let k = 0;
-      while (i < old.length && j < added.length) {
-        out[k++] = (old[i] as string) < (added[j] as string) ? (old[i++] as string) : (added[j++] as string);
-      }
-      while (i < old.length) out[k++] = old[i++] as string;
-      while (j < added.length) out[k++] = added[j++] as string;
-      this.#sorted = out;
+      this.#recent = this.#recent.length === 0 ? added : merge(this.#recent, 0, this.#recent.length, added, 0, added.length);
       this.#added = [];
+      if (this.#recent.length > Math.max(64, Math.sqrt(this.#sorted.length))) {
+        this.#sorted = merge(this.#sorted, 0, this.#sorted.length, this.#recent, 0, this.#recent.length);
+        this.#recent = [];
+      }
     }
-    return this.#sorted;
+    return [this.#sorted, this.#recent];
   }
 
-  /** Every key string in key order (the overlay's own array: read it before the next put). */
+  /** Every key string in key order (may be the overlay's own array: read it before the next put). */
   sortedKeys(): readonly string[] {
-    return this.#keys();
+    const [big, small] = this.#runs();
+    if (small.length === 0) return big;
+    if (big.length === 0) return small;
+    return merge(big, 0, big.length, small, 0, small.length);
   }
 
   /** All entries in key order. */
   sorted(): OverlayEntry[] {
-    return this.#keys().map((k) => this.#map.get(k) as OverlayEntry);
+    return this.sortedKeys().map((k) => this.#map.get(k) as OverlayEntry);
   }
 
   /** A snapshot of the entries inside the bounds, in iteration order (reversed when bounds.reverse). */
   range(bounds: Bounds): OverlayEntry[] {
-    const keys = this.#keys();
-    const from = bounds.lo === undefined ? 0 : lowerBound(keys, toKeyString(bounds.lo));
-    const to = bounds.hi === undefined ? keys.length : lowerBound(keys, toKeyString(bounds.hi));
-    const out: OverlayEntry[] = [];
-    if (bounds.reverse) {
-      for (let i = to - 1; i >= from; i--) out.push(this.#map.get(keys[i] as string) as OverlayEntry);
-    } else {
-      for (let i = from; i < to; i++) out.push(this.#map.get(keys[i] as string) as OverlayEntry);
-    }
-    return out;
+    const [big, small] = this.#runs();
+    const lo = bounds.lo === undefined ? undefined : toKeyString(bounds.lo);
+    const hi = bounds.hi === undefined ? undefined : toKeyString(bounds.hi);
+    const from = (keys: readonly string[]): number => (lo === undefined ? 0 : lowerBound(keys, lo));
+    const to = (keys: readonly string[]): number => (hi === undefined ? keys.length : lowerBound(keys, hi));
+    const keys = merge(big, from(big), to(big), small, from(small), to(small));
+    if (bounds.reverse) keys.reverse();
+    return keys.map((k) => this.#map.get(k) as OverlayEntry);
   }
 }
 
@@ -105,6 +102,16 @@ function sortStrings(keys: string[]): string[] {
     keys[j + 1] = k;
   }
   return keys;
+}
+
+/** a[i..iEnd) and b[j..jEnd), both sorted and disjoint, merged (an end before its start is an empty slice). */
+function merge(a: readonly string[], i: number, iEnd: number, b: readonly string[], j: number, jEnd: number): string[] {
+  const out = new Array<string>(Math.max(0, iEnd - i) + Math.max(0, jEnd - j));
+  let k = 0;
+  while (i < iEnd && j < jEnd) out[k++] = (a[i] as string) < (b[j] as string) ? (a[i++] as string) : (b[j++] as string);
+  while (i < iEnd) out[k++] = a[i++] as string;
+  while (j < jEnd) out[k++] = b[j++] as string;
+  return out;
 }
 
 /** First index whose key is >= target. */

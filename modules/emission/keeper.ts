@@ -15,6 +15,13 @@ import { epochBudget } from './schedule.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
+/**
+ * Median uptimes (bps) by operator address (latin1) within one epoch's close: its reports and the
+ * validators' powers do not change during it, and each median is a prefix scan plus a power read
+ * per report, which the close needed twice per operator (its reward's uptime, its reputation).
+ */
+export type UptimeMemo = Map<string, number>;
+
 export class EmissionKeeper {
   readonly deps: EmissionDeps;
 
@@ -48,8 +55,8 @@ export class EmissionKeeper {
   }
 
   /** Σ over committed GPUs of count × median uptime bps / 10000 (rounded down; 0 without reports). */
-  async uptimeGpus(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<bigint> {
-    const uptime = await medianUptime(this.deps.staking, store, epoch, operator);
+  async uptimeGpus(store: KVRead, epoch: bigint, operator: Uint8Array, memo?: UptimeMemo): Promise<bigint> {
+    const uptime = await this.uptimeBps(store, epoch, operator, memo);
     if (uptime === 0) return 0n;
     const gpus = (await this.deps.registry.gpusOf(store, operator)).reduce((s, g) => s + BigInt(g.count), 0n);
     return (gpus * BigInt(uptime)) / 10_000n;
@@ -60,7 +67,7 @@ export class EmissionKeeper {
     return (await keys.passed.get(store, [epoch, operator])) ?? 0n;
   }
 
-  async inputs(ctx: Context, epoch: bigint): Promise<{ inputs: OperatorInput[]; batches: Map<string, bigint> }> {
+  async inputs(ctx: Context, epoch: bigint, memo?: UptimeMemo): Promise<{ inputs: OperatorInput[]; batches: Map<string, bigint> }> {
     const feeBps = (await this.deps.royalty.params(ctx.store)).protocolFeeBps;
     const inputs: OperatorInput[] = [];
     const batches = new Map<string, bigint>();
@@ -73,7 +80,7 @@ export class EmissionKeeper {
         escrow,
         receipts: u.count,
         fees: feesLowerBound(escrow, u.batches, feeBps),
-        uptimeGpus: await this.uptimeGpus(ctx.store, epoch, address),
+        uptimeGpus: await this.uptimeGpus(ctx.store, epoch, address, memo),
         challengesPassed: await this.challengesPassed(ctx.store, epoch, address),
       });
     }
@@ -83,9 +90,10 @@ export class EmissionKeeper {
   /** Runs on the last block of every epoch, after receipts and royalty closed it. */
   async closeEpoch(ctx: Context, epoch: bigint): Promise<EpochPlan | undefined> {
     const p = await this.params(ctx.store);
-    const { inputs } = await this.inputs(ctx, epoch);
+    const memo: UptimeMemo = new Map();
+    const { inputs } = await this.inputs(ctx, epoch, memo);
     if (!p.enabled) {
-      await this.updatePointsAndReputation(ctx, epoch, inputs);
+      await this.updatePointsAndReputation(ctx, epoch, inputs, memo);
       return undefined;
     }
     const { scheduled, budget } = await this.cappedBudget(ctx.store, epoch, p);
@@ -132,12 +140,12 @@ export class EmissionKeeper {
     };
     keys.epochs.set(ctx.store, epoch, record);
     ctx.events.emit(EVENTS.epoch, { epoch: epoch.toString(), scheduled: record.scheduled, budget: record.budget, minted: `${minted}${p.denom}`, validators: record.validatorsMinted, unminted: record.unminted, supply: record.supplyAfter });
-    await this.updatePointsAndReputation(ctx, epoch, inputs);
+    await this.updatePointsAndReputation(ctx, epoch, inputs, memo);
     return plan;
   }
 
   /** Points (work and uptime) and reputation of every operator with usage now or a record before; then the epoch's root. */
-  async updatePointsAndReputation(ctx: Context, epoch: bigint, inputs: readonly OperatorInput[]): Promise<void> {
+  async updatePointsAndReputation(ctx: Context, epoch: bigint, inputs: readonly OperatorInput[], memo?: UptimeMemo): Promise<void> {
     const byOperator = new Map(inputs.map((i) => [i.operator, i]));
     const p = await this.params(ctx.store);
     const publish = p.enabled;
@@ -150,7 +158,7 @@ export class EmissionKeeper {
     const leaves: Uint8Array[] = [];
     for (const [operator, address] of sorted) {
       const i = byOperator.get(operator);
-      const uptimeGpus = i?.uptimeGpus ?? (await this.uptimeGpus(ctx.store, epoch, address));
+      const uptimeGpus = i?.uptimeGpus ?? (await this.uptimeGpus(ctx.store, epoch, address, memo));
       const pts = (await keys.points.get(ctx.store, address)) ?? { operator, workPoints: 0n, uptimePoints: 0n, total: 0n, updatedEpoch: epoch };
       const work = pts.workPoints + (i?.receipts ?? 0n);
       const up = pts.uptimePoints + uptimeGpus;
@@ -165,7 +173,7 @@ export class EmissionKeeper {
         activeEpochs: prev.activeEpochs + (active ? 1n : 0n),
         paidAmount: addPaid(prev.paidAmount, active ? i.escrow : 0n),
         receipts: prev.receipts + (i?.receipts ?? 0n),
-        uptimeBps: await this.uptimeBps(ctx.store, epoch, address),
+        uptimeBps: await this.uptimeBps(ctx.store, epoch, address, memo),
         challengesPassed: prev.challengesPassed + (i?.challengesPassed ?? (await this.challengesPassed(ctx.store, epoch, address))),
         faults: prev.faults + (faulted ? 1n : 0n),
         updatedEpoch: epoch,
@@ -184,8 +192,13 @@ export class EmissionKeeper {
     ctx.events.emit(EVENTS.reputationRoot, { epoch: epoch.toString(), root: hex(root), operators: String(leaves.length) });
   }
 
-  /** The stake-weighted median uptime reported for the operator in the epoch, bps (0 without reports). */
-  async uptimeBps(store: KVRead, epoch: bigint, operator: Uint8Array): Promise<number> {
-    return medianUptime(this.deps.staking, store, epoch, operator);
+  /** The stake-weighted median uptime reported for the operator in the epoch, bps (0 without reports); once per operator with a memo. */
+  async uptimeBps(store: KVRead, epoch: bigint, operator: Uint8Array, memo?: UptimeMemo): Promise<number> {
+    const id = Buffer.from(operator).toString('latin1');
+    const known = memo?.get(id);
+    if (known !== undefined) return known;
+    const bps = await medianUptime(this.deps.staking, store, epoch, operator);
+    memo?.set(id, bps);
+    return bps;
   }
 }
