@@ -126,7 +126,9 @@ interface Snapshot {
 
 /** The tracked accounts' balances, the supply, the payer's escrow and the epoch, all at one height. */
 async function snapshot(accounts: readonly string[], payer: string): Promise<Snapshot> {
-  const height = Number((await comet.status()).syncInfo.latestBlockHeight);
+  // The app's last committed height: CometBFT's status counts a block as soon as it is stored, before
+  // the app has committed it, and a query at that height is then in the app's future.
+  const height = (await comet.abciInfo()).lastBlockHeight!;
   const bank = bankAt(height);
   const balances = new Map<string, bigint>();
   for (const a of accounts) balances.set(a, BigInt((await bank.Balance({ address: a, denom: DENOM })).balance?.amount ?? '0'));
