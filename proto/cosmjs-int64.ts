@@ -12,6 +12,7 @@
 // before its first encode. cosmjs-types declares `uint64` as an instance field copied from
 // `prototype.int64` at construction, so patching the prototype covers every writer made afterwards.
 import { BinaryWriter } from 'cosmjs-types/binary';
+import { uvarintLength, writeUvarint } from './varint.ts';
 
 const TWO_64 = 1n << 64n;
 
@@ -40,20 +41,12 @@ function toBigInt(value: bigint | number | string): bigint {
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function varintLength(unsigned: bigint): number {
-  if (unsigned > SAFE) return varint64(unsigned).length;
-  let len = 1;
-  for (let n = Number(unsigned); n >= 0x80; n = Math.floor(n / 0x80)) len++;
-  return len;
+  return unsigned > SAFE ? varint64(unsigned).length : uvarintLength(Number(unsigned));
 }
 
 function writeVarint(unsigned: bigint, buf: Uint8Array, pos: number): void {
-  if (unsigned > SAFE) {
-    buf.set(varint64(unsigned), pos);
-    return;
-  }
-  let n = Number(unsigned);
-  for (; n >= 0x80; n = Math.floor(n / 0x80)) buf[pos++] = (n % 0x80) | 0x80;
-  buf[pos] = n;
+  if (unsigned > SAFE) buf.set(varint64(unsigned), pos);
+  else writeUvarint(Number(unsigned), buf, pos);
 }
 
 interface PushingWriter {

@@ -7,6 +7,7 @@
 // generic codec. base-account-bytes.test.ts compares both over random accounts.
 import type { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
+import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
 
 const BASE_ACCOUNT_URL = AUTH_TYPE_URLS.BaseAccount;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -16,24 +17,6 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
-function writeVarint(out: Uint8Array, pos: number, n: number): number {
-  while (n >= 128) {
-    out[pos++] = (n % 128) | 128;
-    n = Math.floor(n / 128);
-  }
-  out[pos++] = n;
-  return pos;
-}
-
 function writeAscii(out: Uint8Array, pos: number, s: string): number {
   for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
   return pos;
@@ -41,7 +24,7 @@ function writeAscii(out: Uint8Array, pos: number, s: string): number {
 
 /** A length-delimited field's size: tag, length varint, content. */
 function fieldLength(contentLength: number): number {
-  return 1 + varintLength(contentLength) + contentLength;
+  return 1 + uvarintLength(contentLength) + contentLength;
 }
 
 /** The Any of `base` as stored, or undefined if it is outside what this encoder takes. */
@@ -56,43 +39,43 @@ export function encodeBaseAccountAny(base: BaseAccount): Uint8Array | undefined 
   const inner =
     (address === '' ? 0 : fieldLength(address.length)) +
     (pubKey === undefined ? 0 : fieldLength(keyLength)) +
-    (number === 0 ? 0 : 1 + varintLength(number)) +
-    (seq === 0 ? 0 : 1 + varintLength(seq));
+    (number === 0 ? 0 : 1 + uvarintLength(number)) +
+    (seq === 0 ? 0 : 1 + uvarintLength(seq));
   const out = new Uint8Array(fieldLength(BASE_ACCOUNT_URL.length) + (inner === 0 ? 0 : fieldLength(inner)));
   let pos = 0;
   out[pos++] = 0x0a;
-  pos = writeVarint(out, pos, BASE_ACCOUNT_URL.length);
+  pos = writeUvarint(BASE_ACCOUNT_URL.length, out, pos);
   pos = writeAscii(out, pos, BASE_ACCOUNT_URL);
   if (inner === 0) return out;
   out[pos++] = 0x12;
-  pos = writeVarint(out, pos, inner);
+  pos = writeUvarint(inner, out, pos);
   if (address !== '') {
     out[pos++] = 0x0a;
-    pos = writeVarint(out, pos, address.length);
+    pos = writeUvarint(address.length, out, pos);
     pos = writeAscii(out, pos, address);
   }
   if (pubKey !== undefined) {
     out[pos++] = 0x12;
-    pos = writeVarint(out, pos, keyLength);
+    pos = writeUvarint(keyLength, out, pos);
     if (pubKey.typeUrl !== '') {
       out[pos++] = 0x0a;
-      pos = writeVarint(out, pos, pubKey.typeUrl.length);
+      pos = writeUvarint(pubKey.typeUrl.length, out, pos);
       pos = writeAscii(out, pos, pubKey.typeUrl);
     }
     if (pubKey.value.length !== 0) {
       out[pos++] = 0x12;
-      pos = writeVarint(out, pos, pubKey.value.length);
+      pos = writeUvarint(pubKey.value.length, out, pos);
       out.set(pubKey.value, pos);
       pos += pubKey.value.length;
     }
   }
   if (number !== 0) {
     out[pos++] = 0x18;
-    pos = writeVarint(out, pos, number);
+    pos = writeUvarint(number, out, pos);
   }
   if (seq !== 0) {
     out[pos++] = 0x20;
-    writeVarint(out, pos, seq);
+    writeUvarint(seq, out, pos);
   }
   return out;
 }

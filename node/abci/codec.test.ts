@@ -11,10 +11,9 @@ import {
   FrameTooLargeError,
   MalformedMessageError,
   TruncatedFrameError,
-  uvarintLength,
   VarintOverflowError,
-  writeUvarint,
 } from './codec.ts';
+import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s/g, ''), 'hex'));

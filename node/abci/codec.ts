@@ -7,6 +7,7 @@
 // `FrameDecoder` is a streaming decoder: TCP delivers arbitrary chunks, so a chunk may hold several
 // frames, a frame may span many chunks, and the length varint itself may be split.
 import { Request, Response } from 'cosmjs-types/tendermint/abci/types';
+import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
 
 /** 64 MiB. CometBFT allows up to MaxInt32, but a block is at most 100 MiB and 21 MiB by default. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -208,27 +209,6 @@ function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
     off += p.length;
   }
   return out;
-}
-
-/** Number of bytes `writeUvarint` uses for `n`. */
-export function uvarintLength(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
-/** Writes `n` (a non-negative safe integer) as a Go uvarint at `out[offset]`; returns the new offset. */
-export function writeUvarint(n: number, out: Uint8Array, offset: number): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`cannot encode ${n} as a uvarint`);
-  while (n >= 0x80) {
-    out[offset++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  out[offset++] = n;
-  return offset;
 }
 
 /** Prefixes `payload` with its uvarint length. */

@@ -20,6 +20,7 @@ import {
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 // cosmjs-types' own int64 writer mis-encodes [2^31, 2^32); the updates below go through the fixed one.
 import '../../proto/cosmjs-int64.ts';
+import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
 
 // Tags (field number << 3 | wire type 2): Response.check_tx = 9, Response.finalize_block = 21.
 const TAG_RESPONSE_CHECK_TX = 74;
@@ -64,8 +65,8 @@ function frame(write: () => void): Uint8Array {
   pos = 0;
   try {
     write();
-    const out = new Uint8Array(varintSize(pos) + pos);
-    out.set(buf.subarray(0, pos), writeVarint(pos, out, 0));
+    const out = new Uint8Array(uvarintLength(pos) + pos);
+    out.set(buf.subarray(0, pos), writeUvarint(pos, out, 0));
     return out;
   } finally {
     if (buf.length > KEPT_SCRATCH_BYTES) buf = new Uint8Array(64 * 1024);
@@ -98,11 +99,11 @@ function end(at: number): void {
     buf[at] = length;
     return;
   }
-  const extra = varintSize(length) - 1;
+  const extra = uvarintLength(length) - 1;
   ensure(extra);
   buf.copyWithin(at + 1 + extra, at + 1, pos);
   pos += extra;
-  writeVarint(length, buf, at);
+  writeUvarint(length, buf, at);
 }
 
 // ResponseCheckTx's fields 1–8 are ExecTxResult's (v0.38): one writer for both.
@@ -110,7 +111,7 @@ function writeTxResult(r: ResponseCheckTx | ExecTxResult): void {
   if (r.code !== 0) {
     ensure(6);
     buf[pos++] = 8;
-    pos = writeVarint(r.code >>> 0, buf, pos);
+    pos = writeUvarint(r.code >>> 0, buf, pos);
   }
   if (r.data.length !== 0) writeBytes(18, r.data);
   if (r.log !== '') writeString(26, r.log);
@@ -148,7 +149,7 @@ function writeString(tag: number, s: string): void {
   // UTF-8 writer (lone surrogates included), its length then put in front like a nested message's.
   let i = 0;
   const lengthAt = pos;
-  pos = writeVarint(n, buf, pos);
+  pos = writeUvarint(n, buf, pos);
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) break;
@@ -167,7 +168,7 @@ function writeString(tag: number, s: string): void {
 function writeBytes(tag: number, b: Uint8Array): void {
   ensure(6 + b.length);
   buf[pos++] = tag;
-  pos = writeVarint(b.length, buf, pos);
+  pos = writeUvarint(b.length, buf, pos);
   buf.set(b, pos);
   pos += b.length;
 }
@@ -180,7 +181,7 @@ function writeInt64(tag: number, v: bigint): void {
   ensure(11);
   buf[pos++] = tag;
   if (v >= 0n && v <= MAX_SAFE) {
-    pos = writeVarint(Number(v), buf, pos);
+    pos = writeUvarint(Number(v), buf, pos);
     return;
   }
   if (v < -(1n << 63n) || v >= 1n << 64n) throw new RangeError(`64-bit integer out of range: ${v}`);
@@ -190,22 +191,4 @@ function writeInt64(tag: number, v: bigint): void {
     u >>= 7n;
   }
   buf[pos++] = Number(u);
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(n: number, out: Uint8Array, at: number): number {
-  while (n >= 0x80) {
-    out[at++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  out[at++] = n;
-  return at;
 }
