@@ -12,7 +12,7 @@
 // before its first encode. cosmjs-types declares `uint64` as an instance field copied from
 // `prototype.int64` at construction, so patching the prototype covers every writer made afterwards.
 import { BinaryWriter } from 'cosmjs-types/binary';
-import { uvarintLength, writeUvarint } from './varint.ts';
+import { uvarintLength, writeUvarint } from './wire.ts';
 
 const TWO_64 = 1n << 64n;
 

@@ -6,14 +6,10 @@
 // next to cosmjs-alloc.ts, by the store codec and the client registry.
 import { BinaryReader } from 'cosmjs-types/binary';
 import { utf8Read } from 'cosmjs-types/utf8';
-
-// Buffer's own latin1 decoder, called on the Uint8Array itself (no Buffer view to allocate). Node has
-// had it since 0.x; if it ever goes, every string takes utf8Read again.
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+import { latin1Text } from './wire.ts';
 
 (BinaryReader.prototype as unknown as { string: (this: BinaryReader) => string }).string = function string(this: BinaryReader): string {
   const bytes = this.bytes();
-  if (latin1Slice === undefined) return utf8Read(bytes, 0, bytes.length);
   for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return utf8Read(bytes, 0, bytes.length);
-  return latin1Slice.call(bytes, 0, bytes.length);
+  return latin1Text(bytes);
 };

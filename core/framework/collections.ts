@@ -4,6 +4,7 @@
 import '../../proto/cosmjs-int64.ts';
 import '../../proto/cosmjs-alloc.ts';
 import '../../proto/cosmjs-utf8.ts';
+import { isAscii, writeAscii } from '../../proto/wire.ts';
 import { EMPTY, concatBytes, equalBytes, toKeyString } from '../store/bytes.ts';
 import { StoreCorruptionError } from '../store/errors.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
@@ -79,12 +80,9 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 // writes per bank send per pass), so ASCII is copied by hand into a small on-heap array instead; any
 // other string, and any other bytes, take the encoder's and decoder's path as before.
 function utf8Bytes(s: string): Uint8Array {
+  if (!isAscii(s)) return utf8.encode(s);
   const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return utf8.encode(s);
-    out[i] = c;
-  }
+  writeAscii(s, out, 0);
   return out;
 }
 
@@ -131,13 +129,8 @@ export const lastStringKey: Codec<string> = {
   encode: utf8Bytes,
   decode: utf8Text,
   // ASCII's UTF-8 is its char codes; other strings go through the encoder.
-  sizeOf: (v) => {
-    for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) > 0x7f) return undefined;
-    return v.length;
-  },
-  writeAt: (v, out, offset) => {
-    for (let i = 0; i < v.length; i++) out[offset + i] = v.charCodeAt(i);
-  },
+  sizeOf: (v) => (isAscii(v) ? v.length : undefined),
+  writeAt: (v, out, offset) => void writeAscii(v, out, offset),
 };
 
 /** Byte concatenation for building keys (the store's own helper, re-exported for modules). */

@@ -2,6 +2,7 @@
 // so JavaScript string order is byte order and Map lookups work on content.
 
 import { createHash, hash as oneShotHash } from 'node:crypto';
+import { latin1Text } from '../../proto/wire.ts';
 
 export const EMPTY = new Uint8Array(0);
 
@@ -25,16 +26,8 @@ export function asView(bytes: Uint8Array): Uint8Array {
   return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-// Buffer's own latin1 decoder, called on the Uint8Array itself: every store read and write makes a
-// key string (several per layer), and the Buffer view toString() needs was ~2.5 % of the app thread
-// under bank sends (53 vs 107 ns per 22–41-byte key). Node has had it since 0.x; if it ever goes, the
-// view is used again.
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
-
 /** `bytes[start, end)` as a latin1 string, one char per byte (also the cache key of txs, accounts, addresses). */
-export function toKeyString(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  return latin1Slice === undefined ? asBuffer(bytes).toString('latin1', start, end) : latin1Slice.call(bytes, start, end);
-}
+export const toKeyString: (bytes: Uint8Array, start?: number, end?: number) => string = latin1Text;
 
 export function fromKeyString(s: string): Uint8Array {
   return asView(Buffer.from(s, 'latin1'));

@@ -7,20 +7,10 @@
 // generic codec. base-account-bytes.test.ts compares both over random accounts.
 import type { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
-import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
+import { isAscii, uvarintLength, writeAscii, writeUvarint } from '../../proto/wire.ts';
 
 const BASE_ACCOUNT_URL = AUTH_TYPE_URLS.BaseAccount;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-function writeAscii(out: Uint8Array, pos: number, s: string): number {
-  for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
-  return pos;
-}
 
 /** A length-delimited field's size: tag, length varint, content. */
 function fieldLength(contentLength: number): number {
@@ -45,14 +35,14 @@ export function encodeBaseAccountAny(base: BaseAccount): Uint8Array | undefined 
   let pos = 0;
   out[pos++] = 0x0a;
   pos = writeUvarint(BASE_ACCOUNT_URL.length, out, pos);
-  pos = writeAscii(out, pos, BASE_ACCOUNT_URL);
+  pos = writeAscii(BASE_ACCOUNT_URL, out, pos);
   if (inner === 0) return out;
   out[pos++] = 0x12;
   pos = writeUvarint(inner, out, pos);
   if (address !== '') {
     out[pos++] = 0x0a;
     pos = writeUvarint(address.length, out, pos);
-    pos = writeAscii(out, pos, address);
+    pos = writeAscii(address, out, pos);
   }
   if (pubKey !== undefined) {
     out[pos++] = 0x12;
@@ -60,7 +50,7 @@ export function encodeBaseAccountAny(base: BaseAccount): Uint8Array | undefined 
     if (pubKey.typeUrl !== '') {
       out[pos++] = 0x0a;
       pos = writeUvarint(pubKey.typeUrl.length, out, pos);
-      pos = writeAscii(out, pos, pubKey.typeUrl);
+      pos = writeAscii(pubKey.typeUrl, out, pos);
     }
     if (pubKey.value.length !== 0) {
       out[pos++] = 0x12;

@@ -3,6 +3,7 @@
 // into the emission account and leave it in the same step, so it is empty after every block.
 import type { Context } from '../../core/framework/context.ts';
 import type { KVRead } from '../../core/store/types.ts';
+import { toKeyString } from '../../core/store/bytes.ts';
 import type { EpochEmission, OperatorReward, Params, Reputation } from '../../proto/gen/cairn/emission/v1/types.ts';
 import { OperatorStatus } from '../../proto/gen/cairn/registry/v1/types.ts';
 import { medianUptime } from './availability.ts';
@@ -194,7 +195,7 @@ export class EmissionKeeper {
 
   /** The stake-weighted median uptime reported for the operator in the epoch, bps (0 without reports); once per operator with a memo. */
   async uptimeBps(store: KVRead, epoch: bigint, operator: Uint8Array, memo?: UptimeMemo): Promise<number> {
-    const id = Buffer.from(operator).toString('latin1');
+    const id = toKeyString(operator);
     const known = memo?.get(id);
     if (known !== undefined) return known;
     const bps = await medianUptime(this.deps.staking, store, epoch, operator);

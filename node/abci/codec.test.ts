@@ -13,7 +13,7 @@ import {
   TruncatedFrameError,
   VarintOverflowError,
 } from './codec.ts';
-import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
+import { uvarintLength, writeUvarint } from '../../proto/wire.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s/g, ''), 'hex'));

@@ -7,7 +7,7 @@
 // `FrameDecoder` is a streaming decoder: TCP delivers arbitrary chunks, so a chunk may hold several
 // frames, a frame may span many chunks, and the length varint itself may be split.
 import { Request, Response } from 'cosmjs-types/tendermint/abci/types';
-import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
+import { uvarintLength, writeUvarint } from '../../proto/wire.ts';
 
 /** 64 MiB. CometBFT allows up to MaxInt32, but a block is at most 100 MiB and 21 MiB by default. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;

@@ -20,7 +20,7 @@ import {
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 // cosmjs-types' own int64 writer mis-encodes [2^31, 2^32); the updates below go through the fixed one.
 import '../../proto/cosmjs-int64.ts';
-import { uvarintLength, writeUvarint } from '../../proto/varint.ts';
+import { uvarintLength, writeUvarint } from '../../proto/wire.ts';
 
 // Tags (field number << 3 | wire type 2): Response.check_tx = 9, Response.finalize_block = 21.
 const TAG_RESPONSE_CHECK_TX = 74;
