@@ -40,7 +40,15 @@ export class Reservations {
         return true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const holder = Number(readFileSync(file, 'utf8').trim() || 'NaN');
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (readErr) {
+          // Released between our open and this read: try the open again.
+          if ((readErr as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw readErr;
+        }
+        const holder = Number(text.trim() || 'NaN');
         if (Number.isInteger(holder) && alive(holder)) return false;
         try {
           unlinkSync(file); // the holder is gone: take it over
