@@ -69,8 +69,9 @@ async function timed<T>(totals: () => MethodTotals, call: () => Promise<T>): Pro
 
 export class AppProbe {
   readonly blocks: BlockStat[] = [];
-  /** By CometBFT tx hash (uppercase hex of sha256 of the tx bytes). */
-  readonly outcomes = new Map<string, TxOutcome>();
+  readonly #outcomes = new Map<string, TxOutcome>();
+  /** Blocks whose txs are not yet in #outcomes: hashing them is left until they are read, off the app's thread's busy time. */
+  #unhashed: { readonly txs: readonly Uint8Array[]; readonly outcomes: readonly TxOutcome[] }[] = [];
   readonly #totals: ProbeTotals = {
     checkTx: zero(),
     recheckTx: zero(),
@@ -101,13 +102,12 @@ export class AppProbe {
       // Bookkeeping outside the timed part.
       const txs: TxOutcome[] = [];
       let ok = 0;
-      req.txs.forEach((tx, i) => {
+      for (let i = 0; i < req.txs.length; i++) {
         const code = res.txResults[i]?.code ?? -1;
         if (code === 0) ok++;
-        const outcome: TxOutcome = { height: Number(req.height), code, committedAt: 0 };
-        txs.push(outcome);
-        this.outcomes.set(hash('sha256', tx, 'hex').toUpperCase(), outcome);
-      });
+        txs.push({ height: Number(req.height), code, committedAt: 0 });
+      }
+      this.#unhashed.push({ txs: req.txs, outcomes: txs });
       const time = req.time === undefined ? 0 : Number(req.time.seconds) * 1000 + req.time.nanos / 1e6;
       const block: BlockStat = {
         height: Number(req.height),
@@ -137,6 +137,15 @@ export class AppProbe {
       }
       return res;
     };
+  }
+
+  /** Every finalized tx so far by CometBFT tx hash (uppercase hex of sha256 of the tx bytes). */
+  get outcomes(): ReadonlyMap<string, TxOutcome> {
+    for (const block of this.#unhashed) {
+      block.txs.forEach((tx, i) => this.#outcomes.set(hash('sha256', tx, 'hex').toUpperCase(), block.outcomes[i] as TxOutcome));
+    }
+    this.#unhashed = [];
+    return this.#outcomes;
   }
 
   /** A copy of the running totals; subtract two with `diffTotals`. */
