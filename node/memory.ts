@@ -81,8 +81,8 @@ export function restoreHeapGrowth(): void {
 }
 
 /**
- * The Node flags and environment a node process is started with (node/process.json: a smaller young
- * generation, glibc's malloc with two arenas and blocks over 128 KiB mapped apart), for whatever
+ * The Node flags and environment a node process is started with (node/process.json: the young
+ * generation's size, glibc's malloc with two arenas and blocks over 128 KiB mapped apart), for whatever
  * spawns one; cli/launcher.cjs applies the same file. A flag or variable the user already set wins.
  */
 export function nodeProcessSettings(env: NodeJS.ProcessEnv = process.env): { flags: string[]; env: NodeJS.ProcessEnv } {
