@@ -16,7 +16,7 @@ import { AddressCodec } from '../core/framework/address.ts';
 import { sha256 } from '../core/crypto/hash.ts';
 import { verifySecp256k1 } from '../core/crypto/secp256k1.ts';
 import { silentLogger } from '../node/log.ts';
-import { startAllocationSampling } from './profile.ts';
+import { printAllocations, startAllocationSampling } from './profile.ts';
 import { CommitStore } from '../core/store/commit-store.ts';
 import { decodeTx } from '../core/tx/decode.ts';
 import { encodeResponse } from '../node/abci/codec.ts';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     console.log(`\nCPU time of the JS thread over the ${BLOCKS} blocks: ${f(figures.cpuUsPerTx)} µs per tx (${f(1e6 / figures.cpuUsPerTx)} tx/s per core); its other threads (V8's collector and compiler, LevelDB): ${f(figures.otherThreadsCpuUsPerTx)} µs per tx.`);
     // The timed blocks on the monotonic clock a `node --cpu-prof` profile's timestamps use, to cut it to them.
     console.log(`\nTimed window (monotonic µs): ${windowStart}–${windowEnd}`);
-    if (allocations !== undefined) printAllocations(allocations, BLOCKS * BLOCK_TXS);
+    if (allocations !== undefined) printAllocations('Allocated in the timed blocks (sampled, collected objects included)', allocations, BLOCKS * BLOCK_TXS);
     console.log(`\nJSON ${JSON.stringify(figures)}`);
     await components(app, blocks[0]?.[0] as Uint8Array, accounts[0] as BenchAccount);
     await responseEncoding(app, blocks[BLOCKS] as Uint8Array[]);
@@ -161,15 +161,6 @@ async function main(): Promise<void> {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** --alloc: what the timed blocks allocated per tx, and where (every young collection's cost is what was allocated since the last). */
-function printAllocations(sites: readonly { name: string; bytes: number }[], txs: number): void {
-  const total = sites.reduce((n, s) => n + s.bytes, 0);
-  console.log(`\nAllocated in the timed blocks (sampled, collected objects included): ${(total / txs / 1024).toFixed(1)} KiB per tx. Largest sites:\n`);
-  console.log('| function | bytes per tx | share |');
-  console.log('|---|---:|---:|');
-  for (const s of sites.slice(0, 25)) console.log(`| ${s.name} | ${Math.round(s.bytes / txs)} | ${((s.bytes / total) * 100).toFixed(1)} % |`);
 }
 
 function request(height: bigint, txs: Uint8Array[]): Parameters<CairnApp['finalizeBlock']>[0] {

@@ -92,17 +92,26 @@ interface AllocationNode {
 }
 
 /**
- * Samples every allocation on this thread (one sample per `intervalBytes` on average), including the
+ * Samples allocations on this thread (one sample per `intervalBytes` on average). 'all' keeps the
  * objects collectors have freed since: what a young-generation collection costs is the bytes
- * allocated, not the bytes kept. stop() returns the bytes sampled by allocating function.
+ * allocated, not the bytes kept. 'survivors' leaves out what a young collection freed, so it keeps
+ * what was promoted (or is still alive): what the old generation's collections are paid for. stop()
+ * returns the bytes sampled by allocating function.
  */
-export async function startAllocationSampling(intervalBytes = 16_384): Promise<{ stop(): Promise<{ readonly name: string; readonly bytes: number }[]> }> {
+export async function startAllocationSampling(
+  which: 'all' | 'survivors' = 'all',
+  intervalBytes = 16_384,
+): Promise<{ stop(): Promise<{ readonly name: string; readonly bytes: number }[]> }> {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object): Promise<unknown> =>
     new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
   await post('HeapProfiler.enable');
-  await post('HeapProfiler.startSampling', { samplingInterval: intervalBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: intervalBytes,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: which === 'all',
+  });
   return {
     async stop() {
       const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: { head: AllocationNode } };
@@ -123,4 +132,13 @@ export async function startAllocationSampling(intervalBytes = 16_384): Promise<{
       return [...totals].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytes }));
     },
   };
+}
+
+/** The largest allocating functions of a sample, per tx. */
+export function printAllocations(title: string, sites: readonly { name: string; bytes: number }[], txs: number, rows = 25): void {
+  const total = sites.reduce((n, s) => n + s.bytes, 0);
+  console.log(`\n${title}: ${(total / txs / 1024).toFixed(1)} KiB per tx. Largest sites:\n`);
+  console.log('| function | bytes per tx | share |');
+  console.log('|---|---:|---:|');
+  for (const s of sites.slice(0, rows)) console.log(`| ${s.name} | ${Math.round(s.bytes / txs)} | ${((s.bytes / total) * 100).toFixed(1)} % |`);
 }

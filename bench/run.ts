@@ -11,7 +11,8 @@
 // Options: --rates 250,500,1000,1500,2000  --seconds 10  --accounts 2000  --in-flight 1000
 //          --block-ms 1000  --tx-gas 80000  --indexer kv|null  --no-micro  --no-gossip  --no-state
 //          --gossip-minutes 1 (its RSS run)  --keep-home  --profile <dir> (a V8 CPU profile of this
-//          process, i.e. the app, per phase: sending and draining only)
+//          process, i.e. the app, per phase: sending and draining only)  --survivors (per phase, the
+//          allocation sites of what outlived a young collection: what the old generation pays for)
 // Bounded: each phase sends for --seconds, then waits at most DRAIN_LIMIT_MS for the mempool to
 // empty; a phase that cannot drain ends the run, and no phase starts after PHASES_BUDGET_MS.
 // CometBFT is stopped on every exit path (and killed by a watchdog if the run hangs).
@@ -30,7 +31,7 @@ import type { Logger } from '../node/log.ts';
 import { nodeProcessSettings } from '../node/memory.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { createBenchHome } from './chain.ts';
-import { startProfile } from './profile.ts';
+import { printAllocations, startAllocationSampling, startProfile } from './profile.ts';
 import { type LoadPhase, type LoadReport, NOT_SENT, RPC_ERROR, TRANSPORT_ERROR, epochMs } from './load.ts';
 import type { AppOnlyFigures } from './app-only.ts';
 import { AppProbe, type BlockStat, type MethodTotals, type ProbeTotals, diffTotals, threadCpuMs } from './probe.ts';
@@ -78,6 +79,7 @@ const { values: opt } = parseArgs({
     'gossip-minutes': { type: 'string', default: '1' },
     'keep-home': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    survivors: { type: 'boolean', default: false },
     indexer: { type: 'string', default: 'kv' },
   },
 });
@@ -189,6 +191,7 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
       const wallStart = epochMs();
 
       const profiler = opt.profile === undefined ? undefined : await startProfile();
+      const survivors = opt.survivors ? await startAllocationSampling('survivors') : undefined;
       const phase: LoadPhase = { kind: 'phase', id: phaseId, rpcUrl: bench.rpcUrl, rate, seconds: SECONDS, maxInFlight: IN_FLIGHT, txs };
       const report = await new Promise<LoadReport>((resolve, reject) => {
         const onMessage = (m: LoadReport): void => {
@@ -204,6 +207,8 @@ async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; 
       });
       const drained = await drainMempool(bench.rpcUrl, DRAIN_LIMIT_MS);
       const drainedAt = epochMs();
+      const survived = await survivors?.stop();
+      if (survived !== undefined) printAllocations(`Outlived a young collection in the ${rate} tx/s phase (sampled; all the app process's allocations)`, survived, count);
       if (profiler !== undefined && opt.profile !== undefined) {
         const file = join(opt.profile, `app-${rate}tps.cpuprofile`);
         await mkdir(dirname(file), { recursive: true });
