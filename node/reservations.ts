@@ -3,7 +3,7 @@
 // as that process (one left by a dead process is taken over, so a crash never leaks it) or until it
 // is released. Used for loopback ports (node/cometbft/ports.ts) and for the machine-wide slots
 // every test file holds while it runs (test/support/machine-slots.ts).
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function alive(pid: number): boolean {
@@ -12,6 +12,38 @@ function alive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid in a reservation file and the file's inode; undefined once it is gone. */
+function readHolder(file: string): { pid: number; ino: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const text = readFileSync(fd, 'utf8');
+    return { pid: Number(text.trim() || 'NaN'), ino: fstatSync(fd).ino };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Unlinks `file` if it is still the inode that was read; false if it is gone or another file took the
+ * name. (A taker that replaces it between the check and the unlink, microseconds, would lose its
+ * reservation: that needs a dead holder and two takers of its name at that instant.)
+ */
+function unlinkIfSame(file: string, ino: number): boolean {
+  try {
+    if (statSync(file).ino !== ino) return false;
+    unlinkSync(file);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -31,33 +63,30 @@ export class Reservations {
   /** Claims `name` for this process unless a live process (this one included) holds it. */
   take(name: string): boolean {
     const file = join(this.dir, name);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(file, 'wx');
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        this.#mine.add(name);
-        return true;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        let text: string;
+    // The reservation appears whole: our pid is written to a file of our own first and then linked
+    // under the name, which fails if the name exists. Created empty and written after, a reservation
+    // read in between looked like one left by a dead process and was taken over: both held it.
+    const draft = join(this.dir, `.${name}.${process.pid}`);
+    writeFileSync(draft, String(process.pid));
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          text = readFileSync(file, 'utf8');
-        } catch (readErr) {
-          // Released between our open and this read: try the open again.
-          if ((readErr as NodeJS.ErrnoException).code === 'ENOENT') continue;
-          throw readErr;
+          linkSync(draft, file);
+          this.#mine.add(name);
+          return true;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }
-        const holder = Number(text.trim() || 'NaN');
-        if (Number.isInteger(holder) && alive(holder)) return false;
-        try {
-          unlinkSync(file); // the holder is gone: take it over
-        } catch {
-          return false;
-        }
+        const held = readHolder(file);
+        if (held === undefined) continue; // released meanwhile: try again
+        if (Number.isInteger(held.pid) && alive(held.pid)) return false;
+        // Left by a dead process: remove that file (not one another taker put there since) and try again.
+        if (!unlinkIfSame(file, held.ino)) return false;
       }
+      return false;
+    } finally {
+      rmSync(draft, { force: true });
     }
-    return false;
   }
 
   release(name: string): void {
