@@ -8,15 +8,15 @@ import type { Branch, Entry, KVRead, KVStore, Range } from './types.ts';
 import { assertKey, assertValue, normalizeRange } from './validate.ts';
 
 /**
- * How a branch's write() hands its entries to a parent that takes them as they are: the keys and
- * values were copied and checked at the branch's own set(), and the branch drops them as it writes,
+ * How a branch's write() hands its entries to a parent that takes them as they are: the key strings
+ * and values were made and checked at the branch's own set(), and the branch drops them as it writes,
  * so the parent needs neither another copy nor another key string (each tx's writes went through two
  * or three layers, each copying them: ~5 % of what a bank send allocates).
  */
 export const ADOPT = Symbol('adopt a written branch entry');
 
 export interface Adopting {
-  [ADOPT](keyString: string, key: Uint8Array, value: Uint8Array | null): void;
+  [ADOPT](keyString: string, value: Uint8Array | null): void;
 }
 
 class CacheBranch implements Branch, Adopting {
@@ -41,13 +41,13 @@ class CacheBranch implements Branch, Adopting {
   set(key: Uint8Array, value: Uint8Array): void {
     assertKey(key);
     assertValue(value);
-    // Copies, so a caller reusing its buffers cannot change what was written.
-    this.#overlay.put(toKeyString(key), key.slice(), value.slice());
+    // Copies (the key as its key string), so a caller reusing its buffers cannot change what was written.
+    this.#overlay.put(toKeyString(key), value.slice());
   }
 
   delete(key: Uint8Array): void {
     assertKey(key);
-    this.#overlay.put(toKeyString(key), key.slice(), null);
+    this.#overlay.put(toKeyString(key), null);
   }
 
   iterate(range: Range): AsyncIterable<Entry> {
@@ -57,8 +57,8 @@ class CacheBranch implements Branch, Adopting {
     return mergeEntries(local, this.#parent.iterate(parentRange(bounds)), bounds);
   }
 
-  [ADOPT](keyString: string, key: Uint8Array, value: Uint8Array | null): void {
-    this.#overlay.put(keyString, key, value);
+  [ADOPT](keyString: string, value: Uint8Array | null): void {
+    this.#overlay.put(keyString, value);
   }
 
   write(): void {
@@ -67,7 +67,7 @@ class CacheBranch implements Branch, Adopting {
     const adopting = ADOPT in parent ? (parent as KVStore & Adopting) : undefined;
     for (const ks of this.#overlay.sortedKeys()) {
       const e = this.#overlay.get(ks) as OverlayEntry;
-      if (adopting !== undefined) adopting[ADOPT](ks, e.key, e.value);
+      if (adopting !== undefined) adopting[ADOPT](ks, e.value);
       else if (e.value === null) parent.delete(e.key);
       else parent.set(e.key, e.value);
     }

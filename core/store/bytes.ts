@@ -29,8 +29,12 @@ export function asView(bytes: Uint8Array): Uint8Array {
 /** `bytes[start, end)` as a latin1 string, one char per byte (also the cache key of txs, accounts, addresses). */
 export const toKeyString: (bytes: Uint8Array, start?: number, end?: number) => string = latin1Text;
 
+/** The bytes of a key string (toKeyString's inverse), in a fresh array of V8's own heap: a Buffer's
+ * would share an 8 KiB pool block with others and keep all of it alive while the key is kept. */
 export function fromKeyString(s: string): Uint8Array {
-  return asView(Buffer.from(s, 'latin1'));
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {

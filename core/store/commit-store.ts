@@ -184,7 +184,7 @@ export class CommitStore {
         this.#write(key, value);
       },
       delete: (key) => this.#write(key, null),
-      [ADOPT]: (ks, key, value) => this.#write(key, value, ks),
+      [ADOPT]: (ks, value) => this.#write(undefined, value, ks),
     };
     this.#working = working;
     this.#committed = {
@@ -397,20 +397,20 @@ export class CommitStore {
     return value;
   }
 
-  /** `adopted`: the key string of an entry a branch's write() hands over, its own checked copies (see ADOPT). */
-  #write(key: Uint8Array, value: Uint8Array | null, adopted?: string): void {
+  /**
+   * `adopted`: the key string of an entry a branch's write() hands over, with its own checked value
+   * (see ADOPT); then `key` is undefined. Otherwise the key and value are the caller's, and copied.
+   */
+  #write(key: Uint8Array | undefined, value: Uint8Array | null, adopted?: string): void {
     this.#assertUsable();
-    if (adopted === undefined) assertKey(key);
+    if (adopted === undefined) assertKey(key as Uint8Array);
     if (this.#committing !== undefined) throw new CommitInProgressError();
-    const ks = adopted ?? toKeyString(key);
+    const ks = adopted ?? toKeyString(key as Uint8Array);
     const first = this.#meta.height === 0n;
-    const entry: OverlayEntry =
-      adopted !== undefined && !first
-        ? { key, value }
-        : { key: key.slice(), value: value === null ? null : first ? this.#firstValues.copy(value) : value.slice() };
-    this.#pending.put(ks, entry.key, entry.value);
+    const owned = value === null || (adopted !== undefined && !first) ? value : first ? this.#firstValues.copy(value) : value.slice();
+    this.#pending.put(ks, owned);
     if (first) this.#first = undefined;
-    else this.#dirty.set(ks, entry);
+    else this.#dirty.set(ks, this.#pending.get(ks) as OverlayEntry);
   }
 
   #workingGet(key: Uint8Array): Promise<Uint8Array | undefined> {

@@ -34,7 +34,7 @@ describe('overlay', () => {
       for (let i = 0; i < burst; i++) {
         const k = key(next(5_000));
         const value = next(4) === 0 ? null : Uint8Array.of(round);
-        overlay.put(toKeyString(k), k, value);
+        overlay.put(toKeyString(k), value);
         model.set(toKeyString(k), value);
       }
       for (const range of [{}, { start: key(next(5_000)), end: key(next(5_000)), reverse: next(2) === 0 }, { start: Uint8Array.of(3), end: Uint8Array.of(4), reverse: true }] as Range[]) {
