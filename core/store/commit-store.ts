@@ -408,9 +408,9 @@ export class CommitStore {
     const ks = adopted ?? toKeyString(key as Uint8Array);
     const first = this.#meta.height === 0n;
     const owned = value === null || (adopted !== undefined && !first) ? value : first ? this.#firstValues.copy(value) : value.slice();
-    this.#pending.put(ks, owned);
+    const entry = this.#pending.put(ks, owned);
     if (first) this.#first = undefined;
-    else this.#dirty.set(ks, this.#pending.get(ks) as OverlayEntry);
+    else this.#dirty.set(ks, entry);
   }
 
   #workingGet(key: Uint8Array): Promise<Uint8Array | undefined> {

@@ -19,10 +19,9 @@ export class OverlayEntry {
   readonly value: Uint8Array | null;
   #key: Uint8Array | undefined;
 
-  constructor(keyString: string, value: Uint8Array | null, key?: Uint8Array) {
+  constructor(keyString: string, value: Uint8Array | null) {
     this.keyString = keyString;
     this.value = value;
-    this.#key = key;
   }
 
   /** The key's bytes (the same array at every call: not to be changed). */
@@ -47,13 +46,12 @@ export class Overlay {
     return this.#map.get(keyString);
   }
 
-  /**
-   * Records a write; `key`, if given, is the key's bytes, owned by the overlay from now on. The entry
-   * object is replaced, never mutated, so earlier snapshots stay valid.
-   */
-  put(keyString: string, value: Uint8Array | null, key?: Uint8Array): void {
+  /** Records a write. The entry object is replaced, never mutated, so earlier snapshots stay valid. */
+  put(keyString: string, value: Uint8Array | null): OverlayEntry {
     if (!this.#map.has(keyString)) this.#added.push(keyString);
-    this.#map.set(keyString, new OverlayEntry(keyString, value, key));
+    const entry = new OverlayEntry(keyString, value);
+    this.#map.set(keyString, entry);
+    return entry;
   }
 
   /** Every entry, in no particular order. */
