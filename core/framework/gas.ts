@@ -75,10 +75,16 @@ export class GasKVStore implements KVStore {
 
   // Reads are the commonest call of a tx (~27 a bank send over its three passes), so the read path is
   // written without async frames: each was ~200 bytes of garbage for the young collections. A throw
-  // still becomes a rejection, as it would in an async function.
+  // still becomes a rejection, as it would in an async function. Where the store below answers at once
+  // (peek), the read's bytes are charged at once: the same charges in the same order.
   get(key: Uint8Array): Promise<Uint8Array | undefined> {
     try {
       this.#gas.consume(STORE_GAS.readCostFlat, 'ReadFlat');
+      const now = this.#inner.peek?.(key);
+      if (now !== undefined) {
+        this.#gas.consume(byteCharge(readCharges, STORE_GAS.readCostPerByte, key.length + (now?.length ?? 0)), 'ReadPerByte');
+        return Promise.resolve(now ?? undefined);
+      }
       return this.#inner.get(key).then((value) => {
         this.#gas.consume(byteCharge(readCharges, STORE_GAS.readCostPerByte, key.length + (value?.length ?? 0)), 'ReadPerByte');
         return value;

@@ -38,6 +38,13 @@ class CacheBranch implements Branch, Adopting {
     return this.#parent.get(key);
   }
 
+  peek(key: Uint8Array): Uint8Array | null | undefined {
+    assertKey(key);
+    const hit = this.#overlay.get(toKeyString(key));
+    if (hit !== undefined) return hit.value;
+    return this.#parent.peek?.(key);
+  }
+
   set(key: Uint8Array, value: Uint8Array): void {
     assertKey(key);
     assertValue(value);
@@ -90,6 +97,7 @@ export function branch(parent: KVStore): Branch {
 export function readOnly(view: KVRead): KVStore {
   return {
     get: (k) => view.get(k),
+    ...(view.peek === undefined ? {} : { peek: (k: Uint8Array) => view.peek?.(k) }),
     iterate: (r) => view.iterate(r),
     set: () => {
       throw new Error('write to a read-only view');

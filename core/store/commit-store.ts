@@ -178,6 +178,7 @@ export class CommitStore {
     };
     const working: KVStore & Adopting = {
       get: (key) => this.#workingGet(key),
+      peek: (key) => this.#workingPeek(key),
       iterate: (range) => this.#workingIterate(range),
       set: (key, value) => {
         assertValue(value);
@@ -189,6 +190,7 @@ export class CommitStore {
     this.#working = working;
     this.#committed = {
       get: (key) => this.#latestGet(key),
+      peek: (key) => this.#latestPeek(key),
       iterate: (range) => this.#latestIterate(range),
     };
   }
@@ -415,15 +417,19 @@ export class CommitStore {
 
   #workingGet(key: Uint8Array): Promise<Uint8Array | undefined> {
     try {
-      this.#assertUsable();
-      assertKey(key);
-      const ks = toKeyString(key);
-      const hit = this.#pending.get(ks);
-      if (hit !== undefined) return Promise.resolve(hit.value ?? undefined);
-      return Promise.resolve(this.#readLatest(key, ks));
+      return Promise.resolve(this.#workingPeek(key) ?? undefined);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  #workingPeek(key: Uint8Array): Uint8Array | null {
+    this.#assertUsable();
+    assertKey(key);
+    const ks = toKeyString(key);
+    const hit = this.#pending.get(ks);
+    if (hit !== undefined) return hit.value;
+    return this.#readLatest(key, ks) ?? null;
   }
 
   #workingIterate(range: Range): AsyncIterable<Entry> {
@@ -437,12 +443,16 @@ export class CommitStore {
 
   #latestGet(key: Uint8Array): Promise<Uint8Array | undefined> {
     try {
-      this.#assertUsable();
-      assertKey(key);
-      return Promise.resolve(this.#readLatest(key, toKeyString(key)));
+      return Promise.resolve(this.#latestPeek(key) ?? undefined);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  #latestPeek(key: Uint8Array): Uint8Array | null {
+    this.#assertUsable();
+    assertKey(key);
+    return this.#readLatest(key, toKeyString(key)) ?? null;
   }
 
   /** The latest table's value of `key` (ks: its key string), through the read cache; callers get their own copy. */
