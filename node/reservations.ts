@@ -63,27 +63,37 @@ export class Reservations {
   /** Claims `name` for this process unless a live process (this one included) holds it. */
   take(name: string): boolean {
     const file = join(this.dir, name);
-    // The reservation appears whole: our pid is written to a file of our own first and then linked
-    // under the name, which fails if the name exists. Created empty and written after, a reservation
-    // read in between looked like one left by a dead process and was taken over: both held it.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const held = readHolder(file);
+      if (held !== undefined) {
+        if (Number.isInteger(held.pid) && alive(held.pid)) return false;
+        // Left by a dead process: remove that file (not one another taker put there since).
+        if (!unlinkIfSame(file, held.ino)) return false;
+      }
+      if (this.#create(name, file)) {
+        this.#mine.add(name);
+        return true;
+      }
+      // Another process created it first: see who holds it now.
+    }
+    return false;
+  }
+
+  /**
+   * Creates `file` with our pid in it, whole, unless it exists: the pid is written to a draft of our
+   * own, which is then linked under the name (the link fails if the name exists). Created empty and
+   * written after, a reservation read in between looked like one left by a dead process and was taken
+   * over: both held it.
+   */
+  #create(name: string, file: string): boolean {
     const draft = join(this.dir, `.${name}.${process.pid}`);
     writeFileSync(draft, String(process.pid));
     try {
-      for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-          linkSync(draft, file);
-          this.#mine.add(name);
-          return true;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        }
-        const held = readHolder(file);
-        if (held === undefined) continue; // released meanwhile: try again
-        if (Number.isInteger(held.pid) && alive(held.pid)) return false;
-        // Left by a dead process: remove that file (not one another taker put there since) and try again.
-        if (!unlinkIfSame(file, held.ino)) return false;
-      }
-      return false;
+      linkSync(draft, file);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
     } finally {
       rmSync(draft, { force: true });
     }
