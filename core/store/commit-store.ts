@@ -185,7 +185,7 @@ export class CommitStore {
         this.#write(key, value);
       },
       delete: (key) => this.#write(key, null),
-      [ADOPT]: (ks, value) => this.#write(undefined, value, ks),
+      [ADOPT]: (ks, value) => this.#adopt(ks, value),
     };
     this.#working = working;
     this.#committed = {
@@ -274,7 +274,7 @@ export class CommitStore {
 
   discard(): void {
     this.#assertUsable();
-    if (this.#committing !== undefined) throw new CommitInProgressError();
+    this.#assertNotCommitting();
     this.#pending.clear();
     this.#dirty = new Map();
     this.#first = undefined;
@@ -287,7 +287,7 @@ export class CommitStore {
   commit(height: bigint): Promise<Uint8Array> {
     try {
       this.#assertUsable();
-      if (this.#committing !== undefined) throw new CommitInProgressError();
+      this.#assertNotCommitting();
       if (typeof height !== 'bigint') throw new TypeError('height must be a bigint');
       if (height <= this.#meta.height || height > U64_MAX) {
         throw new InvalidHeightError(`cannot commit height ${height}: the last committed height is ${this.#meta.height}`);
@@ -399,19 +399,30 @@ export class CommitStore {
     return value;
   }
 
-  /**
-   * `adopted`: the key string of an entry a branch's write() hands over, with its own checked value
-   * (see ADOPT); then `key` is undefined. Otherwise the key and value are the caller's, and copied.
-   */
-  #write(key: Uint8Array | undefined, value: Uint8Array | null, adopted?: string): void {
+  /** A caller's write: its key and value are copied. */
+  #write(key: Uint8Array, value: Uint8Array | null): void {
     this.#assertUsable();
-    if (adopted === undefined) assertKey(key as Uint8Array);
+    assertKey(key);
+    this.#assertNotCommitting();
+    const owned = value === null ? null : this.#meta.height === 0n ? this.#firstValues.copy(value) : value.slice();
+    this.#record(toKeyString(key), owned);
+  }
+
+  /** An entry a branch's write() hands over: its key string and its own checked value (see ADOPT). */
+  #adopt(ks: string, value: Uint8Array | null): void {
+    this.#assertUsable();
+    this.#assertNotCommitting();
+    // The first commit keeps its values in slabs of its own.
+    this.#record(ks, value !== null && this.#meta.height === 0n ? this.#firstValues.copy(value) : value);
+  }
+
+  #assertNotCommitting(): void {
     if (this.#committing !== undefined) throw new CommitInProgressError();
-    const ks = adopted ?? toKeyString(key as Uint8Array);
-    const first = this.#meta.height === 0n;
-    const owned = value === null || (adopted !== undefined && !first) ? value : first ? this.#firstValues.copy(value) : value.slice();
-    const entry = this.#pending.put(ks, owned);
-    if (first) this.#first = undefined;
+  }
+
+  #record(ks: string, value: Uint8Array | null): void {
+    const entry = this.#pending.put(ks, value);
+    if (this.#meta.height === 0n) this.#first = undefined;
     else this.#dirty.set(ks, entry);
   }
 
