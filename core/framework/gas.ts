@@ -2,6 +2,7 @@
 // SDK's default store costs (store/types/gas.go KVGasConfig) so fees feel familiar to users.
 import { ErrOutOfGas } from './sdk-errors.ts';
 import type { Entry, KVStore, Range } from '../store/types.ts';
+import { MAX_SAFE_BIGINT } from '../../proto/wire.ts';
 
 export const STORE_GAS = {
   hasCost: 1000n,
@@ -14,8 +15,6 @@ export const STORE_GAS = {
 } as const;
 
 export const UNLIMITED_GAS = 2n ** 64n - 1n;
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export class GasMeter {
   readonly limit: bigint;
@@ -37,7 +36,7 @@ export class GasMeter {
   consume(amount: bigint, descriptor: string): void {
     let over: boolean;
     const sum = this.#used + Number(amount);
-    if (this.#usedBig === undefined && amount <= MAX_SAFE && Number.isSafeInteger(sum)) {
+    if (this.#usedBig === undefined && amount <= MAX_SAFE_BIGINT && Number.isSafeInteger(sum)) {
       this.#used = sum;
       over = sum > this.limit;
     } else {
@@ -82,16 +81,20 @@ export class GasKVStore implements KVStore {
       this.#gas.consume(STORE_GAS.readCostFlat, 'ReadFlat');
       const now = this.#inner.peek?.(key);
       if (now !== undefined) {
-        this.#gas.consume(byteCharge(readCharges, STORE_GAS.readCostPerByte, key.length + (now?.length ?? 0)), 'ReadPerByte');
+        this.#chargeRead(key, now ?? undefined);
         return Promise.resolve(now ?? undefined);
       }
       return this.#inner.get(key).then((value) => {
-        this.#gas.consume(byteCharge(readCharges, STORE_GAS.readCostPerByte, key.length + (value?.length ?? 0)), 'ReadPerByte');
+        this.#chargeRead(key, value);
         return value;
       });
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  #chargeRead(key: Uint8Array, value: Uint8Array | undefined): void {
+    this.#gas.consume(byteCharge(readCharges, STORE_GAS.readCostPerByte, key.length + (value?.length ?? 0)), 'ReadPerByte');
   }
 
   async *iterate(range: Range): AsyncIterable<Entry> {
