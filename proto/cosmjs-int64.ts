@@ -12,7 +12,7 @@
 // before its first encode. cosmjs-types declares `uint64` as an instance field copied from
 // `prototype.int64` at construction, so patching the prototype covers every writer made afterwards.
 import { BinaryWriter } from 'cosmjs-types/binary';
-import { uvarintLength, writeUvarint } from './wire.ts';
+import { MAX_SAFE_BIGINT, uvarintLength, writeUvarint } from './wire.ts';
 
 const TWO_64 = 1n << 64n;
 
@@ -38,14 +38,13 @@ function toBigInt(value: bigint | number | string): bigint {
 // Values up to 2^53 (every sequence, account number, gas figure and time on chain) are written with
 // exact number arithmetic, straight into the output: varint64's arrays were ~2 % of what a bank send
 // allocates. Larger ones take varint64's bytes.
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function varintLength(unsigned: bigint): number {
-  return unsigned > SAFE ? varint64(unsigned).length : uvarintLength(Number(unsigned));
+  return unsigned > MAX_SAFE_BIGINT ? varint64(unsigned).length : uvarintLength(Number(unsigned));
 }
 
 function writeVarint(unsigned: bigint, buf: Uint8Array, pos: number): void {
-  if (unsigned > SAFE) buf.set(varint64(unsigned), pos);
+  if (unsigned > MAX_SAFE_BIGINT) buf.set(varint64(unsigned), pos);
   else writeUvarint(Number(unsigned), buf, pos);
 }
 

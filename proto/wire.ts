@@ -29,8 +29,14 @@ export function isAscii(s: string): boolean {
   return true;
 }
 
-/** Writes an ASCII string's bytes at `out[offset]`; returns the offset after them. */
-export function writeAscii(s: string, out: Uint8Array, offset: number): number {
+/** The largest integer a number holds exactly, as a bigint: the bound of the number fast paths. */
+export const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Writes each char code of `s` as one byte at `out[offset]` (a latin1 string's bytes; an ASCII
+ * string's UTF-8); returns the offset after them.
+ */
+export function writeLatin1(s: string, out: Uint8Array, offset: number): number {
   for (let i = 0; i < s.length; i++) out[offset++] = s.charCodeAt(i);
   return offset;
 }

@@ -4,7 +4,7 @@
 import '../../proto/cosmjs-int64.ts';
 import '../../proto/cosmjs-alloc.ts';
 import '../../proto/cosmjs-utf8.ts';
-import { isAscii, writeAscii } from '../../proto/wire.ts';
+import { isAscii, writeLatin1 } from '../../proto/wire.ts';
 import { EMPTY, concatBytes, equalBytes, toKeyString } from '../store/bytes.ts';
 import { StoreCorruptionError } from '../store/errors.ts';
 import type { KVRead, KVStore } from '../store/types.ts';
@@ -82,7 +82,7 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 function utf8Bytes(s: string): Uint8Array {
   if (!isAscii(s)) return utf8.encode(s);
   const out = new Uint8Array(s.length);
-  writeAscii(s, out, 0);
+  writeLatin1(s, out, 0);
   return out;
 }
 
@@ -130,7 +130,7 @@ export const lastStringKey: Codec<string> = {
   decode: utf8Text,
   // ASCII's UTF-8 is its char codes; other strings go through the encoder.
   sizeOf: (v) => (isAscii(v) ? v.length : undefined),
-  writeAt: (v, out, offset) => void writeAscii(v, out, offset),
+  writeAt: (v, out, offset) => void writeLatin1(v, out, offset),
 };
 
 /** Byte concatenation for building keys (the store's own helper, re-exported for modules). */

@@ -2,7 +2,7 @@
 // so JavaScript string order is byte order and Map lookups work on content.
 
 import { createHash, hash as oneShotHash } from 'node:crypto';
-import { latin1Text } from '../../proto/wire.ts';
+import { latin1Text, writeLatin1 } from '../../proto/wire.ts';
 
 export const EMPTY = new Uint8Array(0);
 
@@ -33,7 +33,7 @@ export const toKeyString: (bytes: Uint8Array, start?: number, end?: number) => s
  * would share an 8 KiB pool block with others and keep all of it alive while the key is kept. */
 export function fromKeyString(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  writeLatin1(s, out, 0);
   return out;
 }
 

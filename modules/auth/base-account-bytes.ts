@@ -7,10 +7,9 @@
 // generic codec. base-account-bytes.test.ts compares both over random accounts.
 import type { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { AUTH_TYPE_URLS } from '../../sdk/auth/messages.ts';
-import { isAscii, uvarintLength, writeAscii, writeUvarint } from '../../proto/wire.ts';
+import { MAX_SAFE_BIGINT, isAscii, uvarintLength, writeLatin1, writeUvarint } from '../../proto/wire.ts';
 
 const BASE_ACCOUNT_URL = AUTH_TYPE_URLS.BaseAccount;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A length-delimited field's size: tag, length varint, content. */
 function fieldLength(contentLength: number): number {
@@ -20,7 +19,7 @@ function fieldLength(contentLength: number): number {
 /** The Any of `base` as stored, or undefined if it is outside what this encoder takes. */
 export function encodeBaseAccountAny(base: BaseAccount): Uint8Array | undefined {
   const { address, pubKey, accountNumber, sequence } = base;
-  if (accountNumber < 0n || accountNumber > MAX_SAFE || sequence < 0n || sequence > MAX_SAFE) return undefined;
+  if (accountNumber < 0n || accountNumber > MAX_SAFE_BIGINT || sequence < 0n || sequence > MAX_SAFE_BIGINT) return undefined;
   if (!isAscii(address) || (pubKey !== undefined && !isAscii(pubKey.typeUrl))) return undefined;
   const number = Number(accountNumber);
   const seq = Number(sequence);
@@ -35,14 +34,14 @@ export function encodeBaseAccountAny(base: BaseAccount): Uint8Array | undefined 
   let pos = 0;
   out[pos++] = 0x0a;
   pos = writeUvarint(BASE_ACCOUNT_URL.length, out, pos);
-  pos = writeAscii(BASE_ACCOUNT_URL, out, pos);
+  pos = writeLatin1(BASE_ACCOUNT_URL, out, pos);
   if (inner === 0) return out;
   out[pos++] = 0x12;
   pos = writeUvarint(inner, out, pos);
   if (address !== '') {
     out[pos++] = 0x0a;
     pos = writeUvarint(address.length, out, pos);
-    pos = writeAscii(address, out, pos);
+    pos = writeLatin1(address, out, pos);
   }
   if (pubKey !== undefined) {
     out[pos++] = 0x12;
@@ -50,7 +49,7 @@ export function encodeBaseAccountAny(base: BaseAccount): Uint8Array | undefined 
     if (pubKey.typeUrl !== '') {
       out[pos++] = 0x0a;
       pos = writeUvarint(pubKey.typeUrl.length, out, pos);
-      pos = writeAscii(pubKey.typeUrl, out, pos);
+      pos = writeLatin1(pubKey.typeUrl, out, pos);
     }
     if (pubKey.value.length !== 0) {
       out[pos++] = 0x12;

@@ -20,7 +20,7 @@ import {
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 // cosmjs-types' own int64 writer mis-encodes [2^31, 2^32); the updates below go through the fixed one.
 import '../../proto/cosmjs-int64.ts';
-import { uvarintLength, writeUvarint } from '../../proto/wire.ts';
+import { MAX_SAFE_BIGINT, uvarintLength, writeUvarint } from '../../proto/wire.ts';
 
 // Tags (field number << 3 | wire type 2): Response.check_tx = 9, Response.finalize_block = 21.
 const TAG_RESPONSE_CHECK_TX = 74;
@@ -173,14 +173,13 @@ function writeBytes(tag: number, b: Uint8Array): void {
   pos += b.length;
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 // int64 as protobuf writes it (and proto/cosmjs-int64.ts): a negative value is its 64-bit two's
 // complement (ten bytes); outside [-2^63, 2^64) is refused.
 function writeInt64(tag: number, v: bigint): void {
   ensure(11);
   buf[pos++] = tag;
-  if (v >= 0n && v <= MAX_SAFE) {
+  if (v >= 0n && v <= MAX_SAFE_BIGINT) {
     pos = writeUvarint(Number(v), buf, pos);
     return;
   }
