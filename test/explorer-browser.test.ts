@@ -55,7 +55,11 @@ async function open(hash: string): Promise<void> {
 }
 
 async function settled(hash: string): Promise<void> {
-  await page.waitForFunction((h) => (globalThis as any).location.hash === h && (globalThis as any).document.querySelector('.data')?.getAttribute('aria-busy') === 'false', { timeout: 60_000 }, hash);
+  // The address changes before the hashchange event redraws: wait for the view drawn for this one.
+  await page.waitForFunction((h) => {
+    const data = (globalThis as any).document.querySelector('.data');
+    return data?.getAttribute('data-hash') === h && data.getAttribute('aria-busy') === 'false';
+  }, { timeout: 60_000 }, hash);
   const error = await page.$eval('.data', (d) => (d.getAttribute('data-error') === 'true' ? d.textContent : null));
   expect(error, `${hash} drew an error`).toBeNull();
 }

@@ -48,7 +48,9 @@ function show() {
     return;
   }
   document.title = `${view.title} · Cairn explorer`;
-  const data = h('div', { class: 'data', 'data-view': name, 'aria-busy': 'true' }, h('p', { class: 'loading' }, 'Loading…'));
+  // data-hash names the address this view was drawn for: the address changes before the
+  // hashchange event redraws, so a reader waiting on aria-busy alone could read the view before.
+  const data = h('div', { class: 'data', 'data-view': name, 'data-hash': location.hash, 'aria-busy': 'true' }, h('p', { class: 'loading' }, 'Loading…'));
   main.replaceChildren(h('h1', { tabindex: '-1' }, view.title), view.controls ? view.controls(params) : '', data);
   void poll(view, args.length > 0 ? args : params, data, ctrl.signal);
 }
