@@ -23,6 +23,7 @@ import { encodeResponse } from '../node/abci/codec.ts';
 import { encodeCheckTxFrame, encodeFinalizeBlockFrame } from '../node/abci/fast-response.ts';
 import { finalizeRequest, fundedAppState } from './chain.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
+import { fmt } from './stats.ts';
 
 const ACCOUNTS = 2_000;
 const BLOCK_TXS = 1_000;
@@ -141,16 +142,15 @@ async function main(): Promise<void> {
       blockTxs: BLOCK_TXS,
       blocks: BLOCKS,
     };
-    const f = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     console.log(`${BLOCKS} blocks of ${BLOCK_TXS} bank sends from ${ACCOUNTS} accounts, LevelDB store, one ReCheckTx per tx:\n`);
     console.log('| call | time | per tx |');
     console.log('|---|---:|---:|');
-    console.log(`| CheckTx (new) | ${f(checkMs)} ms | ${f(checkUs)} µs |`);
-    console.log(`| FinalizeBlock | ${f(finalizeMs / BLOCKS)} ms per block | ${f(finalizeUsPerTx)} µs |`);
-    console.log(`| Commit | ${f(commitMsPerBlock, 1)} ms per block | ${f((commitMsPerBlock * 1000) / BLOCK_TXS)} µs |`);
-    console.log(`| ReCheckTx | ${f(recheckMs)} ms | ${f(recheckUs)} µs |`);
-    console.log(`| **sum: one JS thread's ceiling** | | **${f(perTxUs)} µs → ${f(figures.ceilingTxPerSecond)} tx/s** |`);
-    console.log(`\nCPU time of the JS thread over the ${BLOCKS} blocks: ${f(figures.cpuUsPerTx)} µs per tx (${f(1e6 / figures.cpuUsPerTx)} tx/s per core); its other threads (V8's collector and compiler, LevelDB): ${f(figures.otherThreadsCpuUsPerTx)} µs per tx.`);
+    console.log(`| CheckTx (new) | ${fmt(checkMs)} ms | ${fmt(checkUs)} µs |`);
+    console.log(`| FinalizeBlock | ${fmt(finalizeMs / BLOCKS)} ms per block | ${fmt(finalizeUsPerTx)} µs |`);
+    console.log(`| Commit | ${fmt(commitMsPerBlock, 1)} ms per block | ${fmt((commitMsPerBlock * 1000) / BLOCK_TXS)} µs |`);
+    console.log(`| ReCheckTx | ${fmt(recheckMs)} ms | ${fmt(recheckUs)} µs |`);
+    console.log(`| **sum: one JS thread's ceiling** | | **${fmt(perTxUs)} µs → ${fmt(figures.ceilingTxPerSecond)} tx/s** |`);
+    console.log(`\nCPU time of the JS thread over the ${BLOCKS} blocks: ${fmt(figures.cpuUsPerTx)} µs per tx (${fmt(1e6 / figures.cpuUsPerTx)} tx/s per core); its other threads (V8's collector and compiler, LevelDB): ${fmt(figures.otherThreadsCpuUsPerTx)} µs per tx.`);
     // The timed blocks on the monotonic clock a `node --cpu-prof` profile's timestamps use, to cut it to them.
     console.log(`\nTimed window (monotonic µs): ${windowStart}–${windowEnd}`);
     if (allocations !== undefined) printAllocations('Allocated in the timed blocks (sampled, collected objects included)', allocations, BLOCKS * BLOCK_TXS);

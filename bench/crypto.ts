@@ -15,6 +15,7 @@ import { verifySecp256k1 } from '../core/crypto/secp256k1.ts';
 import { ripemd160, sha256 } from '../core/crypto/hash.ts';
 import { pubkeyToAddress } from '../core/crypto/address.ts';
 import { ed25519FromSeed, verifyEd25519 } from '../sdk/ed25519.ts';
+import { fmt } from './stats.ts';
 
 interface NativeSecp256k1 {
   publicKeyCreate(privkey: Uint8Array, compressed?: boolean): Uint8Array;
@@ -202,7 +203,6 @@ function benchHashes(): Row[] {
 }
 
 function table(title: string, rows: Row[]): string {
-  const fmt = (x: number, digits: number): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const lines = [`| ${title} | ops/s | µs/op | note |`, '|---|---:|---:|---|'];
   for (const r of rows) lines.push(`| ${r.name} | ${fmt(r.opsPerSecond, 0)} | ${fmt(r.microsPerOp, r.microsPerOp < 10 ? 2 : 1)} | ${r.note} |`);
   return lines.join('\n');

@@ -24,6 +24,7 @@ import { signReceipt } from '../sdk/receipts/receipt.ts';
 import type { GatewayClientData, GatewayClientRequest } from './gateway-client.ts';
 import { threadCpuMs } from './probe.ts';
 import { selfTimes, startProfile, timeByCategory } from './profile.ts';
+import { percentile } from './stats.ts';
 
 const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' } } });
 const N = Number(args.requests);
@@ -50,7 +51,6 @@ function gatewayWork(f: { functionName: string; url: string }): string | undefin
   return undefined;
 }
 
-const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
 
 const client = new Worker(new URL('./gateway-client.ts', import.meta.url), { workerData: { chainId: CHAIN, operator: OPERATOR, payer: PAYER, model: MODEL, concurrency: CONCURRENCY } satisfies GatewayClientData });
@@ -122,11 +122,11 @@ try {
   buildBatch(receipts);
   const build10k = performance.now() - t2;
 
-  const added = pct(through, 50) - pct(direct, 50);
+  const added = percentile(through, 50) - percentile(direct, 50);
   console.log(`| figure | value | aim |\n|---|---|---|`);
-  console.log(`| upstream direct, p50 / p99 | ${ms(pct(direct, 50))} / ${ms(pct(direct, 99))} | |`);
-  console.log(`| through the operator gateway, p50 / p99 | ${ms(pct(through, 50))} / ${ms(pct(through, 99))} | |`);
-  console.log(`| added by the gateway, p50 / p99 | ${ms(added)} / ${ms(pct(through, 99) - pct(direct, 99))} | p50 < ${AIM_ADDED_P50_MS} ms: ${added < AIM_ADDED_P50_MS ? 'met' : 'not met'} |`);
+  console.log(`| upstream direct, p50 / p99 | ${ms(percentile(direct, 50))} / ${ms(percentile(direct, 99))} | |`);
+  console.log(`| through the operator gateway, p50 / p99 | ${ms(percentile(through, 50))} / ${ms(percentile(through, 99))} | |`);
+  console.log(`| added by the gateway, p50 / p99 | ${ms(added)} / ${ms(percentile(through, 99) - percentile(direct, 99))} | p50 < ${AIM_ADDED_P50_MS} ms: ${added < AIM_ADDED_P50_MS ? 'met' : 'not met'} |`);
   console.log(`| requests/s, ${CONCURRENCY} clients: upstream alone / through the gateway | ${directPerSecond.toFixed(0)} / ${perSecond.toFixed(0)} | ≥ ${AIM_PER_SECOND}: ${perSecond >= AIM_PER_SECOND ? 'met' : 'not met'} |`);
   console.log(`| gateway thread during that run: busy / on CPU per request | ${(busy * 100).toFixed(0)} % / ${cpuUsPerRequest.toFixed(0)} µs (one core's ceiling ${(1e6 / cpuUsPerRequest).toFixed(0)}/s) | |`);
   console.log(`| receipt signatures/s (ed25519) | ${signsPerSecond.toFixed(0)} | |`);

@@ -32,6 +32,7 @@ import { type Receipt, buildBatch, ed25519FromSeed } from '../sdk/index.ts';
 import { rssParts, threadCpuSeconds } from './proc.ts';
 import { type CpuProfile, selfTimes, startProfile, timeByCategory } from './profile.ts';
 import { type TargetRow, metCell, targetTable } from './targets.ts';
+import { percentile } from './stats.ts';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, hosts: { type: 'string', default: '5' }, only: { type: 'string' }, peer: { type: 'string' }, profile: { type: 'string' } } });
 const PARTS = new Set(args.only === undefined ? ['propagation', 'watcher', 'rss'] : args.only.split(','));
@@ -40,9 +41,6 @@ const RSS_MINUTES = Number(args.minutes);
 /** Issue 18's figures, printed as one figure | value | target | met? table at the end. */
 const targets: TargetRow[] = [];
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -114,11 +112,11 @@ async function propagation(hosts: P2pHost[], chain: MemoryChain, receipts: numbe
   const cpuMs = (cpu.user + cpu.system) / 1000 / samples;
   const bytes = sealed[0]!.data.length;
   latencies.sort((a, b) => a - b);
-  const p99 = pct(latencies, 99);
+  const p99 = percentile(latencies, 99);
   // Issue 18's target: a 10k-receipt batch reaches 4 peers in p99 <= 1 s.
   const target = receipts === 10_000 && hosts.length - 1 === 4 ? ` (target p99 ≤ 1000 ms: ${p99 <= 1000 ? 'met' : 'NOT met'})` : '';
-  if (target !== '') targets.push(['10k-receipt batch to 4 peers, p99', `${p99.toFixed(0)} ms (p50 ${pct(latencies, 50).toFixed(0)} ms, ${samples} batches)`, 'p99 ≤ 1,000 ms', metCell(p99 <= 1000)]);
-  console.log(`propagation, ${receipts} receipts (${(bytes / 1024).toFixed(0)} KiB), ${hosts.length - 1} hops, ${samples} batches after a first (cold) one of ${cold.toFixed(0)} ms: p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms${target}, max ${latencies.at(-1)!.toFixed(0)} ms; ${cpuMs.toFixed(0)} ms of CPU per batch, all ${hosts.length} hosts (main thread ${mainMs.toFixed(0)} ms)`);
+  if (target !== '') targets.push(['10k-receipt batch to 4 peers, p99', `${p99.toFixed(0)} ms (p50 ${percentile(latencies, 50).toFixed(0)} ms, ${samples} batches)`, 'p99 ≤ 1,000 ms', metCell(p99 <= 1000)]);
+  console.log(`propagation, ${receipts} receipts (${(bytes / 1024).toFixed(0)} KiB), ${hosts.length - 1} hops, ${samples} batches after a first (cold) one of ${cold.toFixed(0)} ms: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms${target}, max ${latencies.at(-1)!.toFixed(0)} ms; ${cpuMs.toFixed(0)} ms of CPU per batch, all ${hosts.length} hosts (main thread ${mainMs.toFixed(0)} ms)`);
 }
 
 /**
@@ -314,7 +312,7 @@ async function rssRun(hosts: P2pHost[], chain: MemoryChain, minutes: number): Pr
   // (start-up and the first caches filling are not growth).
   const at = (min: number): number => {
     const near = peerSamples.filter((x) => Math.abs(x.t - min * 60) <= 30).map((x) => x.rss);
-    return near.length === 0 ? NaN : pct(near.sort((a, b) => a - b), 50);
+    return near.length === 0 ? NaN : percentile(near.sort((a, b) => a - b), 50);
   };
   const marks = [1, 5, 10, 30].filter((m) => m <= minutes);
   const growth = minutes > 1 ? ` (${(((at(minutes) - at(1)) / at(1)) * 100).toFixed(1)} % from minute 1 to ${minutes})` : '';

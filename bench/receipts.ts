@@ -17,10 +17,10 @@ import { msgs as registryMsgs } from '../test/support/registry.ts';
 import { type Batch, buildBatch, inclusionProof } from '../sdk/receipts/batch.ts';
 import { SumTree, parentOf, receiptLeaf } from '../sdk/receipts/merkle.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
+import { fmt } from './stats.ts';
 
 const { values: opt } = parseArgs({ options: { receipts: { type: 'string', default: '100000' }, 'full-blocks': { type: 'string', default: '3' } } });
 const N = Number(opt.receipts);
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   const t = performance.now();

@@ -38,6 +38,7 @@ import { fillerAddress, writeBigGenesis } from './state-genesis.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB, rssParts } from './proc.ts';
 import { type TargetRow, metCell, targetTable } from './targets.ts';
 import { type BenchAccount, makeAccounts, signSend } from './txs.ts';
+import { fmt, percentile } from './stats.ts';
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
 const SIGNER_AMOUNT = 10n ** 9n; // the whole state stays under emission's max_supply
@@ -153,10 +154,6 @@ async function batchAmount(rpcUrl: string, id: bigint): Promise<bigint> {
   const res = QueryBatchResponse.decode(await abciQuery(rpcUrl, '/cairn.receipts.v1.Query/Batch', QueryBatchRequest.encode({ id }).finish()));
   if (res.batch?.id !== id) throw new Error(`batch ${id}: the answer holds batch ${res.batch?.id}`);
   return BigInt(res.batch.amount?.amount ?? '0');
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 /**
@@ -408,7 +405,6 @@ function histMeanOf(a: Metrics, b: Metrics, method: 'finalize' | 'commit'): { me
   return { mean: count === 0 ? NaN : (sum / count) * 1000, count };
 }
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—');
 
 async function main(): Promise<void> {
   const accounts = int('accounts');
