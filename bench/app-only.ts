@@ -214,7 +214,7 @@ async function responseEncoding(app: CairnApp, txs: Uint8Array[]): Promise<void>
     return runs.sort((a, b) => a - b)[2] as number;
   };
   const rows: [string, number, number][] = [
-    ['CheckTx response (six events)', cpuUs(4_000, () => encodeResponse({ checkTx: check } as Response)), cpuUs(4_000, () => encodeCheckTxFrame(check))],
+    ['CheckTx response (code and gas, no events)', cpuUs(4_000, () => encodeResponse({ checkTx: check } as Response)), cpuUs(4_000, () => encodeCheckTxFrame(check))],
     [
       `FinalizeBlock response, per tx (${txs.length} txs, ten events each)`,
       cpuUs(4, () => encodeResponse({ finalizeBlock: block } as Response)) / txs.length,

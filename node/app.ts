@@ -311,8 +311,8 @@ export class CairnApp implements AbciApplication {
 
   // ---- mempool connection ----
 
-  // A recheck answers with no events (core/tx/run.ts): CometBFT reads only its code and gas wanted,
-  // and encoding them cost ~15 µs per rechecked tx here and their decoding in CometBFT.
+  // A CheckTx answers with no events (core/tx/run.ts, as the SDK's baseapp): CometBFT's mempool
+  // reads only its code and gas wanted.
   async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
     const mode = req.type === CheckTxType.RECHECK ? 'recheck' : 'check';
     const r = await runTx(req.tx, this.#checkState, this.committedBlock, mode, this.txEnv);

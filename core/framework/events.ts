@@ -20,8 +20,8 @@ export function event(type: string, attributes: Attributes): Event {
 export class EventSink {
   readonly events: Event[] = [];
   /**
-   * False when emitted events are dropped: a hot path (the ante's and the bank's, run again at every
-   * ReCheckTx) then skips formatting their attributes, which nobody would read.
+   * False when emitted events are dropped: a hot path (the ante's and the bank's, run at every
+   * CheckTx and ReCheckTx) then skips formatting their attributes, which nobody would read.
    */
   get kept(): boolean {
     return true;
@@ -36,7 +36,7 @@ export class EventSink {
   }
 }
 
-/** Keeps nothing: for a ReCheckTx, whose events nobody reads (CometBFT keeps or drops the tx on its code). */
+/** Keeps nothing: for a CheckTx, whose events nobody reads (CometBFT's mempool keeps or drops the tx on its code). */
 export class DiscardedEvents extends EventSink {
   override get kept(): boolean {
     return false;
