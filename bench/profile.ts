@@ -134,11 +134,14 @@ export async function startAllocationSampling(
   };
 }
 
+/** How many allocating functions printAllocations lists. */
+const ALLOCATION_ROWS = 25;
+
 /** The largest allocating functions of a sample, per tx. */
-export function printAllocations(title: string, sites: readonly { name: string; bytes: number }[], txs: number, rows = 25): void {
+export function printAllocations(title: string, sites: readonly { name: string; bytes: number }[], txs: number): void {
   const total = sites.reduce((n, s) => n + s.bytes, 0);
   console.log(`\n${title}: ${(total / txs / 1024).toFixed(1)} KiB per tx. Largest sites:\n`);
   console.log('| function | bytes per tx | share |');
   console.log('|---|---:|---:|');
-  for (const s of sites.slice(0, rows)) console.log(`| ${s.name} | ${Math.round(s.bytes / txs)} | ${((s.bytes / total) * 100).toFixed(1)} % |`);
+  for (const s of sites.slice(0, ALLOCATION_ROWS)) console.log(`| ${s.name} | ${Math.round(s.bytes / txs)} | ${((s.bytes / total) * 100).toFixed(1)} % |`);
 }
