@@ -100,7 +100,6 @@ const logger: Logger = {
 
 const log = (m: string): void => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
-
 // ---------------------------------------------------------------------------------------------
 
 async function throughput(): Promise<{ results: PhaseResult[]; probe: AppProbe; notes: string[]; setup: string[] }> {
