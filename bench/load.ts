@@ -6,7 +6,7 @@
 // It stands for many wallets on other machines, so it should cost the two cores it shares with the
 // node as little as it can: each request is one HTTP/1.1 POST of JSON-RPC on a kept-alive socket (as
 // node:http would send it), but the request bytes are built before the phase and the answer is read
-// by `HttpReader` below instead of node:http's client (~150 → ~40 µs of CPU a request; bench/README.md).
+// by `HttpReader` below instead of node:http's client (~150 → ~75 µs of CPU a request; bench/README.md).
 //
 // Protocol (IPC, advanced serialization): the parent sends a LoadPhase; the child answers with a
 // LoadReport when every request of the phase has been answered or has timed out.

@@ -67,6 +67,11 @@ async function timed<T>(totals: () => MethodTotals, call: () => Promise<T>): Pro
   return { res, ms };
 }
 
+/** A tx's hash as CometBFT names it: uppercase hex of the SHA-256 of its bytes. */
+export function cometTxHash(tx: Uint8Array): string {
+  return hash('sha256', tx, 'hex').toUpperCase();
+}
+
 export class AppProbe {
   readonly blocks: BlockStat[] = [];
   readonly #outcomes = new Map<string, TxOutcome>();
@@ -141,10 +146,10 @@ export class AppProbe {
 
   /** Every finalized tx so far by CometBFT tx hash (uppercase hex of sha256 of the tx bytes). */
   get outcomes(): ReadonlyMap<string, TxOutcome> {
-    for (const block of this.#unhashed) {
-      block.txs.forEach((tx, i) => this.#outcomes.set(hash('sha256', tx, 'hex').toUpperCase(), block.outcomes[i] as TxOutcome));
+    if (this.#unhashed.length > 0) {
+      for (const block of this.#unhashed) block.txs.forEach((tx, i) => this.#outcomes.set(cometTxHash(tx), block.outcomes[i] as TxOutcome));
+      this.#unhashed = [];
     }
-    this.#unhashed = [];
     return this.#outcomes;
   }
 

@@ -91,24 +91,24 @@ interface AllocationNode {
   readonly children: readonly AllocationNode[];
 }
 
+/** Bytes allocated per sample, on average. */
+const ALLOCATION_SAMPLE_BYTES = 16_384;
+
 /**
- * Samples allocations on this thread (one sample per `intervalBytes` on average). 'all' keeps the
+ * Samples allocations on this thread (one sample per ALLOCATION_SAMPLE_BYTES on average). 'all' keeps the
  * objects collectors have freed since: what a young-generation collection costs is the bytes
  * allocated, not the bytes kept. 'survivors' leaves out what a young collection freed, so it keeps
  * what was promoted (or is still alive): what the old generation's collections are paid for. stop()
  * returns the bytes sampled by allocating function.
  */
-export async function startAllocationSampling(
-  which: 'all' | 'survivors' = 'all',
-  intervalBytes = 16_384,
-): Promise<{ stop(): Promise<{ readonly name: string; readonly bytes: number }[]> }> {
+export async function startAllocationSampling(which: 'all' | 'survivors' = 'all'): Promise<{ stop(): Promise<{ readonly name: string; readonly bytes: number }[]> }> {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object): Promise<unknown> =>
     new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
   await post('HeapProfiler.enable');
   await post('HeapProfiler.startSampling', {
-    samplingInterval: intervalBytes,
+    samplingInterval: ALLOCATION_SAMPLE_BYTES,
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: which === 'all',
   });

@@ -18,7 +18,6 @@
 // CometBFT is stopped on every exit path (and killed by a watchdog if the run hangs).
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { AUTH_TYPE_URLS } from '../sdk/auth/messages.ts';
-import { hash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,7 +33,7 @@ import { createBenchHome } from './chain.ts';
 import { printAllocations, startAllocationSampling, startProfile } from './profile.ts';
 import { type LoadPhase, type LoadReport, epochMs } from './load.ts';
 import type { AppOnlyFigures } from './app-only.ts';
-import { AppProbe, diffTotals, threadCpuMs } from './probe.ts';
+import { AppProbe, cometTxHash, diffTotals, threadCpuMs } from './probe.ts';
 import { cpuSeconds, machineBusySeconds, peakRssMiB, rssMiB } from './proc.ts';
 import { fmt } from './stats.ts';
 import { type TargetRow, targetRows, targetTable } from './targets.ts';
@@ -275,13 +274,9 @@ function signPhase(accounts: BenchAccount[], count: number, chainId: string, mem
     nextSequence[i] = sequence + 1n;
     const tx = signSend({ from, to: to.address, amount: 1n, memo, sequence, chainId, gas: TX_GAS });
     txs.push(Buffer.from(tx).toString('base64'));
-    hashes.push(sha256Hex(tx));
+    hashes.push(cometTxHash(tx));
   }
   return { txs, hashes };
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return hash('sha256', bytes, 'hex').toUpperCase();
 }
 
 /** Each tx that reached a block and passed the ante checks used up one sequence of its sender. */

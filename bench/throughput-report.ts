@@ -66,8 +66,9 @@ export interface PhaseFigures {
   blockInterval: number;
 }
 
-export function figures(r: PhaseResult, probe: { outcomes: ReadonlyMap<string, { code: number; committedAt: number }> }, allBlocks: readonly BlockStat[]): PhaseFigures {
+export function figures(r: PhaseResult, probe: Pick<AppProbe, 'outcomes' | 'blocks'>): PhaseFigures {
   const { report } = r;
+  const { outcomes } = probe;
   const n = report.codes.length;
   let sent = 0;
   let accepted = 0;
@@ -90,7 +91,7 @@ export function figures(r: PhaseResult, probe: { outcomes: ReadonlyMap<string, {
     if (code === 0) accepted++;
     else if (code === RPC_ERROR || code === TRANSPORT_ERROR) rpcErrors++;
     else rejected++;
-    const o = probe.outcomes.get(r.txHashes[i] as string);
+    const o = outcomes.get(r.txHashes[i] as string);
     if (o === undefined) continue;
     if (o.code !== 0) {
       failedInBlock++;
@@ -104,7 +105,7 @@ export function figures(r: PhaseResult, probe: { outcomes: ReadonlyMap<string, {
   broadcasts.sort((a, b) => a - b);
   // Sustained, from the block results: the code-0 txs of the blocks that carried this phase's txs
   // over the time those blocks took (commit to commit; the first block's txs arrived before it).
-  const blocks = allBlocks.filter((b) => b.commitEnd > report.startedAt && b.commitEnd <= r.drainedAt && b.txs > 0);
+  const blocks = probe.blocks.filter((b) => b.commitEnd > report.startedAt && b.commitEnd <= r.drainedAt && b.txs > 0);
   let sustained = NaN;
   let blockInterval = NaN;
   if (blocks.length >= 2) {
@@ -133,13 +134,13 @@ export function figures(r: PhaseResult, probe: { outcomes: ReadonlyMap<string, {
 }
 
 export function summaryLine(r: PhaseResult, probe: AppProbe): string {
-  const f = figures(r, probe, probe.blocks);
+  const f = figures(r, probe);
   return `  offered ${f.offered}/s, sent ${fmt(f.sentRate)}/s, accepted ${f.accepted}/${f.sent}, committed ${f.committed}, sustained ${fmt(f.sustained)}/s, p50 ${fmt(f.latency[0])} ms${r.drained ? '' : ' (NOT DRAINED)'}`;
 }
 
 export function printThroughput(results: readonly PhaseResult[], probe: AppProbe, s: PhaseSettings): void {
   const { blocks } = probe;
-  const all = results.map((r) => ({ r, f: figures(r, probe, blocks) }));
+  const all = results.map((r) => ({ r, f: figures(r, probe) }));
   console.log(
     `\n## Bank sends through one validator (${s.seconds} s per rate, timeout_commit ${s.blockMs} ms, ${fmt(Number(s.txGas))} gas declared per send, ≤ ${s.inFlight} requests in flight, ${s.accounts} senders, tx indexer ${s.indexer})\n`,
   );
@@ -247,7 +248,7 @@ export function printThroughput(results: readonly PhaseResult[], probe: AppProbe
 /** Prints the throughput summary and returns the bank-send target's row. */
 export function printSummary(rs: readonly PhaseResult[], p: AppProbe, m: MicroFigures, s: PhaseSettings): TargetRow {
   console.log('\n## Summary\n');
-  const all = rs.map((r) => ({ r, f: figures(r, p, p.blocks) }));
+  const all = rs.map((r) => ({ r, f: figures(r, p) }));
   const best = all.reduce<(typeof all)[number] | undefined>((b, x) => (b === undefined || x.f.overall > b.f.overall ? x : b), undefined);
   const targetFigure = `committed bank sends/s with p99 broadcast→commit ≤ ${fmt(TARGET_P99_MS)} ms`;
   const target = `≥ ${fmt(TARGET_TX_PER_SECOND)}/s`;

@@ -38,7 +38,6 @@ function toBigInt(value: bigint | number | string): bigint {
 // Values up to 2^53 (every sequence, account number, gas figure and time on chain) are written with
 // exact number arithmetic, straight into the output: varint64's arrays were ~2 % of what a bank send
 // allocates. Larger ones take varint64's bytes.
-
 function varintLength(unsigned: bigint): number {
   return unsigned > MAX_SAFE_BIGINT ? varint64(unsigned).length : uvarintLength(Number(unsigned));
 }

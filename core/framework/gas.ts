@@ -81,8 +81,9 @@ export class GasKVStore implements KVStore {
       this.#gas.consume(STORE_GAS.readCostFlat, 'ReadFlat');
       const now = this.#inner.peek?.(key);
       if (now !== undefined) {
-        this.#chargeRead(key, now ?? undefined);
-        return Promise.resolve(now ?? undefined);
+        const value = now ?? undefined;
+        this.#chargeRead(key, value);
+        return Promise.resolve(value);
       }
       return this.#inner.get(key).then((value) => {
         this.#chargeRead(key, value);

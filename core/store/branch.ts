@@ -97,7 +97,7 @@ export function branch(parent: KVStore): Branch {
 export function readOnly(view: KVRead): KVStore {
   return {
     get: (k) => view.get(k),
-    ...(view.peek === undefined ? {} : { peek: (k: Uint8Array) => view.peek?.(k) }),
+    ...(view.peek === undefined ? {} : { peek: view.peek.bind(view) }),
     iterate: (r) => view.iterate(r),
     set: () => {
       throw new Error('write to a read-only view');

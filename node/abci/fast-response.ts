@@ -173,7 +173,6 @@ function writeBytes(tag: number, b: Uint8Array): void {
   pos += b.length;
 }
 
-
 // int64 as protobuf writes it (and proto/cosmjs-int64.ts): a negative value is its 64-bit two's
 // complement (ten bytes); outside [-2^63, 2^64) is refused.
 function writeInt64(tag: number, v: bigint): void {
