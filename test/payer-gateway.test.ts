@@ -149,7 +149,7 @@ describe('payer gateway', () => {
     const stored = await gw.store.receipt(toHex([...op2.receipts.values()].at(-1)!.id));
     expect(stored?.operator).toBe(rc.address('operator2'));
     expect(gw.store.receiptCount()).toBe(1);
-    await gw.flushCosignatures();
+    await gw.settlement.flushCosignatures();
     for (const [id, r] of op1.receipts) if (!before.has(id)) expect(r.payerSignature.length).toBe(0);
     const m = await gw.misbehaviours();
     expect(m).toHaveLength(1);

@@ -6,30 +6,15 @@
 // failed request is recorded, the operator is set aside (set-aside.ts: briefly for a failure,
 // longer at each one in a row, long for a receipt or batch that fails the checks), and the request
 // is retried with another one (a stream only until its first byte reached the application). In the
-// background the gateway signs the operators' pending batches that it can rebuild, byte for byte,
-// from receipts it co-signed (never a receipt into two batches, across restarts), and tops up the
-// payer's escrow below a threshold.
+// background (settlement.ts) the co-signatures go back to the operators, the gateway signs their
+// pending batches that it can rebuild, byte for byte, from receipts it co-signed (never a receipt
+// into two batches, across restarts), and tops up the payer's escrow below a threshold.
 import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { TrustLevel } from '../../../proto/gen/cairn/registry/v1/types.ts';
 import { toHex } from '../../../sdk/bytes.ts';
 import type { Ed25519Signer } from '../../../sdk/ed25519.ts';
-import {
-  type BatchSignature,
-  COSIGN_PATH,
-  type CosignRequest,
-  PENDING_BATCHES_PATH,
-  type PendingBatch,
-  RECEIPT_EVENT,
-  RECEIPT_HEADER,
-  batchSignaturePath,
-  decodeReceipt,
-  openAiError,
-  parseOfferName,
-  signRequest,
-} from '../../../sdk/gateway/protocol.ts';
-import { buildBatch } from '../../../sdk/receipts/batch.ts';
-import { signBatchAsPayer, signedLedger } from '../../../sdk/receipts/batch-signature.ts';
+import { RECEIPT_EVENT, RECEIPT_HEADER, decodeReceipt, openAiError, parseOfferName, signRequest } from '../../../sdk/gateway/protocol.ts';
 import type { Receipt } from '../../../sdk/receipts/receipt.ts';
 import { baseUrl, listenHttp } from '../../listen.ts';
 import type { Logger } from '../../log.ts';
@@ -39,6 +24,7 @@ import { PayerMetrics } from './metrics.ts';
 import { type SseEvent, sseEvents } from '../sse.ts';
 import { UpstreamClient, type UpstreamResponse, keepAlive, readAll, usageOf } from '../upstream.ts';
 import { type SetAsidePolicy, SetAside } from './set-aside.ts';
+import { type EscrowTopUp, PayerSettlement } from './settlement.ts';
 import { type Misbehaviour, PayerStore } from './store.ts';
 
 export interface Selection {
@@ -50,14 +36,6 @@ export interface Selection {
   /** Only these regions; any when empty. */
   readonly regions?: readonly string[];
   readonly minReputation?: bigint;
-}
-
-export interface EscrowTopUp {
-  /** Deposit when the available escrow falls below this. */
-  readonly threshold: bigint;
-  readonly amount: bigint;
-  /** Sends MsgDepositEscrow with the payer's account key; resolves once it is in a block. */
-  readonly deposit: (amount: bigint) => Promise<void>;
 }
 
 export interface PayerGatewayOptions {
@@ -166,23 +144,28 @@ export class PayerGateway {
   readonly store: PayerStore;
   readonly #o: PayerGatewayOptions;
   readonly #server: Server;
+  /** Co-signatures back to the operators, their batches signed, the escrow topped up. */
+  readonly settlement: PayerSettlement;
   /** Operators not picked for now. */
   readonly #aside: SetAside;
-  /** Co-signatures to deliver, by operator (mirrors the store's queue). */
-  readonly #queue = new Map<string, Receipt[]>();
-  readonly #timers: NodeJS.Timeout[] = [];
-  /** Batch roots judged in this process's life: not judged (or reported) again. */
-  readonly #judged = new Set<string>();
-  #flushing = false;
-  #polling = false;
-  #deposit: Promise<void> | undefined;
-  #stopped = false;
 
   constructor(options: PayerGatewayOptions) {
     this.#o = options;
     this.#aside = new SetAside(options.setAside);
     this.store = new PayerStore(options.dataDir);
     this.metrics = new PayerMetrics(this.store);
+    this.settlement = new PayerSettlement({
+      chainId: options.chainId,
+      payer: options.payer,
+      payerKey: options.payerKey,
+      chain: options.chain,
+      store: this.store,
+      metrics: this.metrics,
+      logger: options.logger,
+      allowOffchain: options.allowOffchain === true,
+      escrow: options.escrow,
+      misbehaved: (m) => this.#misbehaved(m),
+    });
     this.#server = keepAlive(createServer((req, res) => {
       this.#handle(req, res).catch((e: unknown) => {
         const err = e instanceof HttpError ? e : new HttpError(500, (e as Error).message, 'internal_server_error', 'internal');
@@ -199,26 +182,21 @@ export class PayerGateway {
 
   async start(): Promise<void> {
     await this.store.open();
-    for (const [operator, list] of await this.store.undelivered()) this.#queue.set(operator, list);
+    await this.settlement.load();
     await listenHttp(this.#server, this.#o.host, this.#o.port, (reason) => new Error(`the payer gateway cannot listen on ${this.#o.host}:${this.#o.port}: ${reason}; change --listen (or listen in app.toml [payer-gateway])`));
-    const every = (ms: number, fn: () => Promise<void>): void => {
-      const t = setInterval(() => void fn().catch((e: unknown) => this.#o.logger.warn('background task failed', { err: e as Error })), ms);
-      t.unref();
-      this.#timers.push(t);
-    };
-    every(this.#o.cosignIntervalMs ?? 200, () => this.flushCosignatures());
-    every(this.#o.batchPollIntervalMs ?? 2000, () => this.pollBatches());
-    every(this.#o.escrowCheckIntervalMs ?? 10_000, () => this.checkEscrow());
-    void this.checkEscrow().catch((e: unknown) => this.#o.logger.warn('escrow check failed', { err: e as Error }));
+    this.settlement.start({
+      cosignMs: this.#o.cosignIntervalMs ?? 200,
+      batchPollMs: this.#o.batchPollIntervalMs ?? 2000,
+      escrowCheckMs: this.#o.escrowCheckIntervalMs ?? 10_000,
+    });
     this.#o.logger.info('payer gateway listening', { url: this.url, payer: this.#o.payer, key: toHex(this.#o.payerKey.publicKey) });
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    for (const t of this.#timers) clearInterval(t);
+    const settled = this.settlement.stop();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    await this.#deposit?.catch(() => {});
+    await settled;
     await this.store.close();
   }
 
@@ -465,150 +443,11 @@ export class PayerGateway {
   /** Persists a co-signed receipt (before the application is answered) and queues its co-signature. */
   async #keep(r: Receipt, base: string): Promise<void> {
     await this.store.putCosigned(r, base);
-    const list = this.#queue.get(r.operator) ?? [];
-    list.push(r);
-    this.#queue.set(r.operator, list);
+    this.settlement.queue(r);
     this.metrics.receipts.inc({ result: 'cosigned' });
     this.metrics.units.inc({ direction: 'in' }, Number(r.unitsIn));
     this.metrics.units.inc({ direction: 'out' }, Number(r.unitsOut));
     this.metrics.spend.inc(Number(r.amount));
-  }
-
-  // ---- the operators' side, in the background ----
-
-  /** Sends queued co-signatures, at most 500 per operator per round. */
-  async flushCosignatures(): Promise<void> {
-    if (this.#flushing || this.#stopped) return;
-    this.#flushing = true;
-    try {
-      const bases = await this.store.operators();
-      for (const [operator, list] of this.#queue) {
-        const base = bases.get(operator);
-        if (list.length === 0 || base === undefined) continue;
-        const batch = list.slice(0, 500);
-        const body: CosignRequest = { payer: this.#o.payer, signatures: batch.map((r) => ({ id: toHex(r.id), payerSignature: toHex(r.payerSignature) })) };
-        let ok = false;
-        try {
-          const r = await fetch(base + COSIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-          // A 4xx is the operator's final word on these (it took the others): sending them again
-          // would block the queue behind them. A 5xx or no answer: they are sent again.
-          ok = r.ok || (r.status >= 400 && r.status < 500);
-          if (!r.ok) this.#o.logger.warn(ok ? 'co-signatures refused by the operator: not sent again' : 'co-signatures not taken', { operator, status: r.status, body: (await r.text()).slice(0, 300) });
-        } catch (e) {
-          this.#o.logger.warn('co-signatures not delivered', { operator, err: e as Error });
-        }
-        if (!ok) continue;
-        await this.store.delivered(operator, body.signatures.map((s) => s.id));
-        list.splice(0, batch.length);
-        this.metrics.cosignsDelivered.inc(batch.length);
-      }
-    } finally {
-      this.#flushing = false;
-    }
-  }
-
-  /** Asks every operator this gateway used for batches waiting for the payer's signature. */
-  async pollBatches(): Promise<void> {
-    if (this.#polling || this.#stopped) return;
-    this.#polling = true;
-    try {
-      for (const [operator, base] of await this.store.operators()) {
-        let batches: PendingBatch[];
-        try {
-          const r = await fetch(`${base}${PENDING_BATCHES_PATH}?payer=${encodeURIComponent(this.#o.payer)}`, { signal: AbortSignal.timeout(30_000) });
-          if (!r.ok) throw new Error(`HTTP ${r.status}`);
-          batches = ((await r.json()) as { batches?: PendingBatch[] }).batches ?? [];
-        } catch (e) {
-          this.#o.logger.warn('pending batches not read', { operator, err: e as Error });
-          continue;
-        }
-        for (const b of batches) {
-          if (this.#judged.has(b.root)) continue;
-          const signature = await this.#judgeBatch(operator, b);
-          if (signature === undefined) {
-            this.#judged.add(b.root);
-            continue;
-          }
-          try {
-            const r = await fetch(base + batchSignaturePath(b.root), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature), signal: AbortSignal.timeout(30_000) });
-            if (!r.ok) throw new Error(`HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
-            this.#judged.add(b.root);
-            this.#o.logger.info('batch signed', { operator, root: b.root, count: b.count, amount: b.amount });
-          } catch (e) {
-            // Marked already: the same signature is sent again on the next poll.
-            this.#o.logger.warn('batch signature not delivered', { operator, root: b.root, err: e as Error });
-          }
-        }
-      }
-    } finally {
-      this.#polling = false;
-    }
-  }
-
-  /**
-   * The signature of a pending batch when this gateway can rebuild it from receipts it co-signed,
-   * none of them already signed into another batch; undefined (and a misbehaviour record) otherwise.
-   * Each receipt is marked as signed into this root, on disk, before the signature is returned.
-   */
-  async #judgeBatch(operator: string, b: PendingBatch): Promise<BatchSignature | undefined> {
-    const refuse = async (detail: string): Promise<undefined> => {
-      this.metrics.batches.inc({ result: 'refused' });
-      await this.#misbehaved({ at: Date.now(), operator, kind: 'batch', detail: `batch ${b.root}: ${detail}` });
-      return undefined;
-    };
-    if (b.operator !== operator || b.payer !== this.#o.payer || b.chainId !== this.#o.chainId) return refuse('it is not a batch of this operator, payer and chain');
-    if (b.mode !== 'escrow' && !(b.mode === 'offchain' && this.#o.allowOffchain === true)) return refuse(`settlement mode ${b.mode} is not accepted`);
-    const ids = b.receiptIds.map((id) => id.toLowerCase());
-    if (ids.length === 0 || ids.some((id) => !/^[0-9a-f]{64}$/.test(id))) return refuse('its receipt ids are malformed');
-    const marks = await this.store.signedInto(ids);
-    for (const [id, root] of marks) if (root !== b.root) return refuse(`receipt ${id} was already signed into batch ${root}`);
-    const receipts: Receipt[] = [];
-    for (const id of ids) {
-      const r = await this.store.receipt(id);
-      if (r === undefined) return refuse(`receipt ${id} was never co-signed by this gateway`);
-      receipts.push(r);
-    }
-    let msg;
-    try {
-      const batch = buildBatch(receipts);
-      const h = batch.header;
-      const mismatch: string[] = [];
-      if (toHex(h.root) !== b.root.toLowerCase()) mismatch.push(`root is ${toHex(h.root)}`);
-      if (h.count.toString() !== b.count) mismatch.push(`count is ${h.count}`);
-      if (h.units.toString() !== b.units) mismatch.push(`units are ${h.units}`);
-      if (h.amount.toString() !== b.amount) mismatch.push(`amount is ${h.amount}`);
-      if (h.modelId !== b.modelId || h.adapterId !== b.adapterId || h.epoch.toString() !== b.epoch) mismatch.push(`model, adapter, epoch are ${h.modelId}, ${h.adapterId}, ${h.epoch}`);
-      if (mismatch.length > 0) return refuse(`rebuilt from its receipts, the ${mismatch.join(', ')}`);
-      msg = signBatchAsPayer(batch, b.mode, this.#o.payerKey, signedLedger(receipts));
-    } catch (e) {
-      return refuse((e as Error).message);
-    }
-    await this.store.markSigned(ids, b.root);
-    this.metrics.batches.inc({ result: 'signed' });
-    return { payerKey: toHex(msg.payerKey), payerSignature: toHex(msg.payerSignature) };
-  }
-
-  /** Reads the available escrow; deposits when it is under the threshold, one deposit at a time. */
-  async checkEscrow(): Promise<void> {
-    if (this.#deposit !== undefined || this.#stopped) return;
-    const available = await this.#o.chain.escrowAvailable(this.#o.payer);
-    this.metrics.escrowAvailable.set(Number(available));
-    const t = this.#o.escrow;
-    if (t === undefined || available >= t.threshold) return;
-    this.#o.logger.info('escrow below threshold: depositing', { available, threshold: t.threshold, amount: t.amount });
-    this.#deposit = t
-      .deposit(t.amount)
-      .then(
-        () => void this.metrics.escrowTopUps.inc({ result: 'ok' }),
-        (e: unknown) => {
-          this.metrics.escrowTopUps.inc({ result: 'failed' });
-          this.#o.logger.warn('escrow deposit failed', { err: e as Error });
-        },
-      )
-      .finally(() => {
-        this.#deposit = undefined;
-      });
-    await this.#deposit;
   }
 
   /** What this gateway recorded against operators, oldest first. */
