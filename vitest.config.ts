@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['proto/*.test.ts', 'core/**/*.test.ts', 'sdk/**/*.test.ts', 'node/**/*.test.ts', 'modules/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts'],
-    setupFiles: ['test/setup/fast-check.ts', 'test/setup/machine-slot.ts'],
+    setupFiles: ['test/setup/fast-check.ts', 'test/setup/machine-slot.ts', 'test/setup/test-dirs.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration tests start real CometBFT processes and mostly wait on block times: with two

@@ -2,8 +2,7 @@
 // --bech32-prefix demo --default-denom udemo --bond-denom ustake`, `cairn genesis add-account` and
 // `add-validator`, then a real node (CometBFT + the app) that produces blocks, and CosmJS with the
 // demo prefix sending udemo and delegating ustake.
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GasPrice, QueryClient, SigningStargateClient, setupStakingExtension } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
@@ -18,6 +17,7 @@ import { silentLogger } from '../node/log.ts';
 import { type RunningNode, startNode } from '../node/node.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { MNEMONICS, type TestWallet, testWallet } from './support/wallets.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const CHAIN_ID = 'demo-1';
 let home: string;
@@ -34,7 +34,7 @@ async function cairn(args: string[], stdin?: string): Promise<{ code: number; st
 
 beforeAll(async () => {
   [alice, bob] = await Promise.all([testWallet(0, 'demo'), testWallet(1, 'demo')]);
-  home = await mkdtemp(join(tmpdir(), 'cairn-demo-'));
+  home = await testDir('cairn-demo-');
   const init = await cairn(['init', 'demo-node', '--chain-id', CHAIN_ID, '--bech32-prefix', 'demo', '--default-denom', 'udemo', '--bond-denom', 'ustake', '--output', 'json']);
   expect(init.code, init.stderr).toBe(0);
   initOutput = JSON.parse(init.stdout) as { watcherAddress: string };
@@ -55,7 +55,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await node?.stop();
-  await rm(home, { recursive: true, force: true });
 });
 
 describe('cairn init --bech32-prefix --default-denom --bond-denom', () => {

@@ -3,15 +3,14 @@
 // state-sync join, with zero divergences, every committed tx indexed on every node, and a replay
 // equal to the chain.
 // `npm run chaos` runs the long one (bench/README.md has its last figures).
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, runChaos } from './support/chaos.ts';
+import { testDir } from './support/test-dirs.ts';
 
 describe('chaos', () => {
   it('a localnet under load survives kills, pauses, a skewed clock, a partition and a state-sync join without diverging', async () => {
-    const report = await runChaos({ dir: join(await mkdtemp(join(tmpdir(), 'cairn-chaos-')), 'net'), blocks: 200, minEachFault: 1, blockTimeMs: 400, deadlineMs: 660_000, seed: 7 });
+    const report = await runChaos({ dir: join(await testDir('cairn-chaos-'), 'net'), blocks: 200, minEachFault: 1, blockTimeMs: 400, deadlineMs: 660_000, seed: 7 });
     console.log(`chaos: ${JSON.stringify({ ...report, unindexed: report.unindexed.length })}`);
     expect(report.divergenceDetail).toEqual([]);
     expect(report.divergences).toBe(0);

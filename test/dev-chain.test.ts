@@ -3,8 +3,7 @@
 // the openai client through the printed base URL is paid for with a co-signed receipt, Ctrl-C
 // (SIGINT) stops the launcher, the node and CometBFT, and the next start continues the same chain.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import OpenAI from 'openai';
@@ -18,6 +17,7 @@ import { appHeight, status } from '../node/cometbft/rpc.ts';
 import { readAppConfig } from '../node/config.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { REPO, cairn, childPids, devWorkdir, freePortOffset, isRunning, removeWorkdir, startDevChain, ucairnBalance, until, type DevChain } from './support/dev-chain.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const DEV_ADDRESS = 'cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9';
 
@@ -107,7 +107,7 @@ describe('the dev chain (npm start)', () => {
   });
 
   it('refuses a --port-offset that is not a whole number or pushes a port past 65535, creating nothing', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'cairn-dev-bad-'));
+    const home = await testDir('cairn-dev-bad-');
     dirs.push(home);
     for (const bad of ['x', '1.5', '38875', '1e3']) {
       const io = memoryIo();
@@ -118,7 +118,7 @@ describe('the dev chain (npm start)', () => {
   });
 
   it('moves every port of an existing home by the offset and keeps its other settings', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'cairn-dev-ports-'));
+    const home = await testDir('cairn-dev-ports-');
     dirs.push(home);
     await initNodeHome({ home, chainId: 'cairn-dev-1', moniker: 'dev', overwriteGenesis: true, appConfig: { minimumGasPrices: '0.5ucairn' } });
     await setNodePorts(home, defaultPorts(100));
@@ -132,7 +132,7 @@ describe('the dev chain (npm start)', () => {
   });
 
   it('gives a home made before the REST API and gRPC existed their sections on the moved ports', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'cairn-dev-ports-'));
+    const home = await testDir('cairn-dev-ports-');
     dirs.push(home);
     await initNodeHome({ home, chainId: 'cairn-dev-1', moniker: 'dev', overwriteGenesis: true });
     const path = join(home, 'config', 'app.toml');

@@ -14,8 +14,7 @@
 // - operator0's reputation grows from paid epochs, uptime and passed challenges, in the registry too;
 // - reservations: one started by operator0, one operator1 never starts (the payer is refunded and
 //   operator1 slashed), and one on the jailed operator2 refused at the door.
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import { type EncodeObject, decodeTxRaw } from '@cosmjs/proto-signing';
@@ -48,6 +47,7 @@ import { queryRegistry } from '../sdk/registry/queries.ts';
 import { eventually, scrapeSum } from './support/localnet.ts';
 import { type LoopbackHttps, startLoopbackHttps } from './support/loopback-https.ts';
 import { receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const EPOCH = 36n;
 /** Epoch 0's budget; one epoch a year and a halving every year: epoch e's budget is YEAR0 / 2^e. */
@@ -185,7 +185,7 @@ beforeAll(async () => {
   // playground's endpoints are unreachable .invalid names, so operator1 and operator2 stay down).
   https = await startLoopbackHttps();
   process.env['NODE_EXTRA_CA_CERTS'] = https.caFile;
-  const dir = join(await mkdtemp(join(tmpdir(), 'cairn-emission-net-')), 'net');
+  const dir = join(await testDir('cairn-emission-net-'), 'net');
   net = await Localnet.create({
     dir,
     validators: 4,

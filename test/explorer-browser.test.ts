@@ -5,8 +5,7 @@
 // the node's REST API says, the marketplace's filter and the search box are used with the keyboard,
 // nothing runs from the payload, the page logs no error, and each main view is saved as a screenshot
 // under bench/out/.
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { ensureChromium } from '../scripts/chromium.ts';
 import { submitMsg } from './support/gov.ts';
 import { eventually } from './support/localnet.ts';
 import { type PaidBatch, PlaygroundSender, servePaidBatch, submitPaidBatch } from './support/paid-batch.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const EPOCH = 30n;
 const XSS = '<img src=x onerror="window.__xss=1">';
@@ -82,7 +82,7 @@ beforeAll(async () => {
   const chromium = ensureChromium((line) => console.error(`setup: ${line}`));
   if (chromium === undefined) throw new Error('chromium is missing and could not be installed: `apt-get install chromium` runs this test');
   await mkdir(SHOTS, { recursive: true });
-  const dir = join(await mkdtemp(join(tmpdir(), 'cairn-explorer-net-')), 'net');
+  const dir = join(await testDir('cairn-explorer-net-'), 'net');
   net = await Localnet.create({
     dir,
     validators: 2,

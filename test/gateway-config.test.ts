@@ -2,8 +2,7 @@
 // them with every key at its default (writeAppConfig, as here: a real init would add ~10 s of
 // CometBFT key generation to this file), `cairn operator serve` / `cairn payer serve` run from them with
 // any flag given overriding its key, and an unknown key or a bad value is refused naming the key.
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GatewaySettings, gatewaySettings } from '../cli/commands/gateway-settings.ts';
@@ -11,6 +10,7 @@ import { runCli } from '../cli/main.ts';
 import { DEFAULT_APP_CONFIG, appConfigPath, writeAppConfig } from '../node/config.ts';
 import { parseGatewayConfig } from '../node/gateway/config.ts';
 import { memoryIo } from './support/cli-io.ts';
+import { testDir } from './support/test-dirs.ts';
 
 async function cairn(...argv: string[]): Promise<{ code: number; stderr: string }> {
   const io = memoryIo();
@@ -25,7 +25,7 @@ describe('app.toml [operator-gateway] and [payer-gateway]', () => {
   let home: string;
   let written: string;
   beforeAll(async () => {
-    home = join(await mkdtemp(join(tmpdir(), 'cairn-gw-config-')), 'home');
+    home = join(await testDir('cairn-gw-config-'), 'home');
     await mkdir(join(home, 'config'), { recursive: true });
     await writeAppConfig(home, DEFAULT_APP_CONFIG);
     written = await readFile(appConfigPath(home), 'utf8');

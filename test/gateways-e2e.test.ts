@@ -16,8 +16,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import { QueryClient } from '@cosmjs/stargate';
@@ -48,6 +46,7 @@ import { queryRegistry } from '../sdk/registry/queries.ts';
 import { queryRoyalty } from '../sdk/royalty/queries.ts';
 import { eventually, scrape } from './support/localnet.ts';
 import { PlaygroundSender } from './support/paid-batch.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const PHASE1 = 1000;
@@ -307,7 +306,7 @@ const recordingFetch = async (url: string | URL | Request, init?: RequestInit): 
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cairn-gateways-e2e-'));
+  dir = await testDir('cairn-gateways-e2e-');
   net = await Localnet.create({
     dir: join(dir, 'net'),
     validators: 4,
@@ -386,7 +385,6 @@ afterAll(async () => {
   comet?.disconnect();
   await upstream?.close();
   await net?.down({ reset: true });
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 async function payerUp(): Promise<void> {

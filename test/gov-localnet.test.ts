@@ -7,8 +7,6 @@ import { QueryClient, setupGovExtension } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AddressCodec, moduleAddress } from '../core/framework/address.ts';
@@ -21,6 +19,7 @@ import { govMsgs } from '../sdk/gov/messages.ts';
 import { setupRegistryExtension } from '../sdk/registry/queries.ts';
 import { attestation, ed25519Key, gpu, msgs } from './support/registry.ts';
 import { eventually } from './support/localnet.ts';
+import { testDir } from './support/test-dirs.ts';
 
 let net: Localnet | undefined;
 const clients: SigningStargateClient[] = [];
@@ -40,7 +39,7 @@ async function signer(rpc: string, mnemonic: string): Promise<{ address: string;
 
 describe('governance on a 4-validator localnet', () => {
   it('trusts a new TEE verifier by a proposal passed with CosmJS votes; its next attestation ranks verified', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'cairn-gov-localnet-')), 'net');
+    const dir = join(await testDir('cairn-gov-localnet-'), 'net');
     net = await Localnet.create({ dir, validators: 4, blockTimeMs: 500 });
     await net.up();
     const rpc = net.rpcUrl('node0');

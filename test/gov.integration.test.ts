@@ -22,12 +22,12 @@ import { REGISTRY_TYPE_URLS } from '../sdk/registry/messages.ts';
 import { ed25519Key } from './support/registry.ts';
 import { TEST_OPERATOR, TEST_SELF_BOND, createTestHome } from './support/node-home.ts';
 import { MNEMONICS, type TestWallet, testWallet } from './support/wallets.ts';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../cli/main.ts';
 import { Keyring } from '../sdk/keyring/keyring.ts';
 import { memoryIo } from './support/cli-io.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const FUNDS = 10_000_000_000n;
 let node: RunningNode;
@@ -137,7 +137,7 @@ describe('governance from the CLI', () => {
   const fees = ['--gas', 'auto', '--gas-prices', '0.025ucairn'];
 
   it("submits a proposal file changing gov's own quorum, votes (then re-votes weighted), reads it back, and it passes", async () => {
-    keyringDir = await mkdtemp(join(tmpdir(), 'cairn-gov-keys-'));
+    keyringDir = await testDir('cairn-gov-keys-');
     await new Keyring({ dir: keyringDir, backend: 'test' }).import('alice', MNEMONICS[0]!);
     const gov = new AddressCodec('cairn').encode(moduleAddress('gov'));
     const params = JSON.parse((await cli('query', 'gov', 'params', '--output', 'json')).out) as Record<string, unknown>;

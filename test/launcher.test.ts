@@ -2,13 +2,14 @@
 // Node from any directory and through any symlink, it runs the CLI on the project's Node 22 and
 // passes arguments, stdin, output, the exit code and signals through, printing nothing of its own.
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, rm, symlink } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CAIRN, REPO, machinePath } from './support/dev-chain.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const run = promisify(execFile);
 const env = { ...process.env, PATH: machinePath() };
@@ -33,7 +34,7 @@ describe('the cairn launcher', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
   const tempDir = async (): Promise<string> => {
-    const d = await mkdtemp(join(tmpdir(), 'cairn-launcher-'));
+    const d = await testDir('cairn-launcher-');
     dirs.push(d);
     return d;
   };

@@ -6,14 +6,13 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isOurs } from '../localnet/processes.ts';
 import { Localnet } from '../localnet/index.ts';
 import { devVerifierHex } from '../sdk/registry/dev-verifier.ts';
+import { testDir } from './support/test-dirs.ts';
 
 interface Playground {
   model: string;
@@ -39,7 +38,7 @@ afterAll(async () => {
 
 describe('cairn localnet', () => {
   it('comes up with one command, answers status, serves staking commands, and goes down by pid', async () => {
-    dir = join(await mkdtemp(join(tmpdir(), 'cairn-localnet-')), 'net');
+    dir = join(await testDir('cairn-localnet-'), 'net');
     const up = (await cairn('localnet', 'up', '--validators', '2', '--operators', '2', '--block-time', '300', '--dir', dir)) as {
       nodes: { name: string; rpc: string; libp2p: string; validator: string }[];
       seconds: number;
@@ -117,7 +116,7 @@ describe('cairn localnet', () => {
   }, 420_000);
 
   it('records every process it started even when another node fails to come up, so `down` stops them all', async () => {
-    const failDir = join(await mkdtemp(join(tmpdir(), 'cairn-localnet-fail-')), 'net');
+    const failDir = join(await testDir('cairn-localnet-fail-'), 'net');
     const net = await Localnet.create({ dir: failDir, validators: 2, blockTimeMs: 300 });
     // node1's CometBFT cannot bind its RPC port: it exits and `up` fails.
     const squatter = createServer();

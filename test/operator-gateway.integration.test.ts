@@ -19,8 +19,7 @@
 // it; signed carelessly, it reaches the chain, and the watcher proves the double claim.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueryClient } from '@cosmjs/stargate';
@@ -49,6 +48,7 @@ import { startDishonestGateway } from './support/dishonest-operator.ts';
 import { eventually } from './support/localnet.ts';
 import { PlaygroundSender } from './support/paid-batch.ts';
 import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const CLI = fileURLToPath(new URL('../cli/cairn.ts', import.meta.url));
 const PRICE = 2n; // the playground's price per unit
@@ -181,7 +181,7 @@ async function chainBatches(operatorIndex = 0): Promise<{ id: bigint; root: stri
 }
 
 beforeAll(async () => {
-  const dir = join(await mkdtemp(join(tmpdir(), 'cairn-opgw-net-')), 'net');
+  const dir = join(await testDir('cairn-opgw-net-'), 'net');
   dataDir = join(dir, 'gateway-data');
   net = await Localnet.create({
     dir,

@@ -9,8 +9,7 @@
 // every node; and an attestation envelope the honest operator gossips, vouching for an attestation no
 // trusted verifier signed, is reported by a watcher on its own: the operator loses its whole bond.
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fromBech32 } from '@cosmjs/encoding';
@@ -42,6 +41,7 @@ import { type Batch, batchTerms, buildBatch, inclusionProof, receiptProblems, si
 import { msgs as registryMsgs } from './support/registry.ts';
 import type { TestWallet } from './support/wallets.ts';
 import { eventually, scrape, scrapeSum } from './support/localnet.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const EPOCH = 50n;
 const OPERATOR_BOND = 10_000_000n;
@@ -133,7 +133,7 @@ async function publishAndSubmit(role: 'operator' | 'operator2', batch: Batch, wi
 
 beforeAll(async () => {
   w = await roleWallets();
-  const dir = join(await mkdtemp(join(tmpdir(), 'cairn-fraud-net-')), 'net');
+  const dir = join(await testDir('cairn-fraud-net-'), 'net');
   net = await Localnet.create({
     dir,
     validators: 4,
@@ -285,7 +285,7 @@ describe('gossip and watchers on a 4-validator localnet', () => {
     const now = BigInt(Math.floor(Date.now() / 1000));
     const fields = { chainId: net.chainId, operator: fromBech32(w.operator.address, BECH32_LIMIT).data, gpuId: 'gpu-0', teeType: TeeType.TEE_TYPE_SEV_SNP, measurement: new Uint8Array(48).fill(3), reportHash: new Uint8Array(32).fill(9), issuedAt: now - 60n, expiresAt: now + 3600n };
     const forged = MsgSubmitAttestation.toJSON({ ...fields, operator: w.operator.address, verifier: forgerKey.publicKey, signature: forgerKey.sign(attestationSignBytes(fields)) });
-    const dir = await mkdtemp(join(tmpdir(), 'cairn-attest-'));
+    const dir = await testDir('cairn-attest-');
     await writeFile(join(dir, 'attestations.json'), JSON.stringify([forged]));
     await writeFile(join(dir, 'key'), Buffer.from(fixedSeed('fraud-net-honest')).toString('hex'));
     const out = await run(process.execPath, [CLI, 'receipts', 'publish-attestations', join(dir, 'attestations.json'), '--operator', w.operator.address, '--key', join(dir, 'key'), '--peer', (await libp2pAddress(net.node('node0')))!, '--node', rpc, '-o', 'json']);

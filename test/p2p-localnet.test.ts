@@ -2,8 +2,6 @@
 // port with a persistent identity and has the others as bootstrap peers.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import { readAppConfig } from '../node/config.ts';
 import type { P2pHost } from '../node/p2p/host.ts';
 import { MemoryChain, eventually, startTestHost } from './support/p2p.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
 const run = promisify(execFile);
@@ -25,7 +24,7 @@ afterAll(async () => {
 
 describe('localnet gossip', () => {
   it('every node runs libp2p with the other nodes as bootstrap peers, subscribed to the chain’s receipts topic', async () => {
-    dir = join(await mkdtemp(join(tmpdir(), 'cairn-p2p-localnet-')), 'net');
+    dir = join(await testDir('cairn-p2p-localnet-'), 'net');
     await run(process.execPath, [CLI, 'localnet', 'up', '--validators', '2', '--block-time', '300', '--dir', dir, '-o', 'json'], { timeout: 120_000 });
     const net = await Localnet.open(dir);
     const [c0, c1] = await Promise.all(net.nodes.map((n) => readAppConfig(n.home)));

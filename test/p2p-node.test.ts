@@ -13,11 +13,11 @@ import { p2pStorePath } from '../node/p2p/service.ts';
 import { MemoryChain, eventually, sealedTestBatch, startTestHost, testAddress, testBatch, testOperator } from './support/p2p.ts';
 import { receiptsTopic } from '../node/p2p/topics.ts';
 import { createTestHome } from './support/node-home.ts';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { runCli } from '../cli/main.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { watcherAddress, readWatcherKey } from '../node/watcher/key.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -66,7 +66,7 @@ describe('p2p in a node', () => {
   }, 60_000);
 
   it('`cairn init` writes [p2p], [watcher] and [metrics] enabled on the node’s port plan, and a watcher key whose address it prints', async () => {
-    const home = join(await mkdtemp(join(tmpdir(), 'cairn-init-')), 'home');
+    const home = join(await testDir('cairn-init-'), 'home');
     const io = memoryIo();
     expect(await runCli(['init', 'n1', '--chain-id', 'cairn-init-1', '--home', home, '--output', 'json'], io)).toBe(0);
     const printed = JSON.parse(io.stdoutText()) as { watcherAddress: string };

@@ -1,8 +1,7 @@
 // `cairn receipts publish` from a separate CLI process hands a batch file to a running node's
 // libp2p host, which judges it against its committed state.
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { MemoryChain, type TestOperator, eventually, startTestHost, testAddress,
 import { buildBatch, generateEd25519 } from '../sdk/index.ts';
 import { fixedKey } from './support/receipts-fixtures.ts';
 import { createTestHome } from './support/node-home.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
 const stops: (() => Promise<void>)[] = [];
@@ -45,7 +45,7 @@ describe('publishing a batch', () => {
     const { seed, signer } = generateEd25519();
     const op: TestOperator = { address: testAddress('op-cli'), key: signer, payer: testAddress('payer-cli'), payerKey: fixedKey('payer-cli') };
     const batch = buildBatch(testReceipts(op, 5, 0, node.app.chainId));
-    const dir = await mkdtemp(join(tmpdir(), 'cairn-publish-'));
+    const dir = await testDir('cairn-publish-');
     await writeFile(join(dir, 'batch.json'), JSON.stringify(batchJson(batch)));
     await writeFile(join(dir, 'key'), Buffer.from(seed).toString('hex'));
     const run = promisify(execFile);
@@ -56,7 +56,7 @@ describe('publishing a batch', () => {
   }, 60_000);
 
   it('`cairn receipts publish-attestations` names what is wrong with its input before dialing anyone', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cairn-publish-att-'));
+    const dir = await testDir('cairn-publish-att-');
     const file = join(dir, 'attestations.json');
     await writeFile(file, JSON.stringify([{ gpuId: 'g0', teeType: 'TEE_TYPE_SEV_SNP' }]));
     const run = promisify(execFile);

@@ -7,8 +7,7 @@
 // its home's app.toml [payer-gateway] (as `cairn init` writes it, with the keys set) and one flag,
 // --listen, that overrides its key.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { QueryClient } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
@@ -29,6 +28,7 @@ import { type FakeOperator, startFakeOperator } from './support/fake-operator.ts
 import { eventually } from './support/localnet.ts';
 import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 import { PlaygroundSender } from './support/paid-batch.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const EPOCH_BLOCKS = 300n;
@@ -72,7 +72,7 @@ async function kill(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cairn-payer-net-'));
+  dir = await testDir('cairn-payer-net-');
   dataDir = join(dir, 'payer-data');
   home = join(dir, 'payer-home');
   [port] = await freePorts(1) as [number];
@@ -111,7 +111,6 @@ afterAll(async () => {
   await upstream?.close();
   sender?.disconnect();
   await net?.down({ reset: true });
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 describe('cairn payer serve on a localnet', () => {

@@ -2,8 +2,6 @@
 // wire contract (test/support/fake-operator.ts), against the in-process chain's catalog: receipts
 // checked, co-signed, kept and their co-signatures delivered; dishonest operators refused and
 // failed over; batches signed only when rebuilt from its own receipts, never a receipt twice.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +17,7 @@ import { type FakeOperator, type Cheat, startFakeOperator } from './support/fake
 import { type OpenAiUpstream, startOpenAiUpstream } from '../node/gateway/demo-upstream.ts';
 import { BASE_MODEL, CHAIN_ID, DENOM, ReceiptsChain } from './support/receipts-chain.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const PRICE_1 = 2n;
 const PRICE_2 = 3n;
@@ -84,7 +83,7 @@ describe('payer gateway', () => {
     upstream = await startOpenAiUpstream();
     op1 = await startFakeOperator({ chainId: CHAIN_ID, operator: rc.address('operator'), receiptKey: rc.operatorKey, upstream: upstream.url, price: PRICE_1, epoch: () => epoch });
     op2 = await startFakeOperator({ chainId: CHAIN_ID, operator: rc.address('operator2'), receiptKey: rc.operator2Key, upstream: upstream.url, price: PRICE_2, epoch: () => epoch });
-    dir = await mkdtemp(join(tmpdir(), 'cairn-payer-'));
+    dir = await testDir('cairn-payer-');
   }, 120_000);
 
   afterEach(() => {
@@ -97,7 +96,6 @@ describe('payer gateway', () => {
     await op1?.close();
     await op2?.close();
     await upstream?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
   it('serves the openai client plain and streaming through the cheapest operator, and keeps a co-signed receipt for each', async () => {

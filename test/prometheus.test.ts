@@ -2,8 +2,7 @@
 // exist, the alert rules load (promtool and the server itself), and every query of the Grafana
 // dashboard names only series the scrape has and evaluates without error.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { eventually } from './support/localnet.ts';
 import { createTestHome } from './support/node-home.ts';
 import { testAddress } from './support/p2p.ts';
 import { type TestWallet, testWallet } from './support/wallets.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RULES = join(ROOT, 'docs', 'monitoring', 'cairn-alerts.yml');
@@ -75,7 +75,7 @@ beforeAll(async () => {
   if (!prometheusInstalled()) throw new Error(`${PROMETHEUS} and ${PROMTOOL} are missing: \`npm test\` installs Debian's prometheus (scripts/prometheus.ts), or run \`sudo apt-get install prometheus\``);
   alice = await testWallet(0);
   const { home } = await createTestHome([{ address: alice.address, amount: 10_000_000_000n }]);
-  dir = await mkdtemp(join(tmpdir(), 'cairn-prometheus-'));
+  dir = await testDir('cairn-prometheus-');
   node = await startNode({
     home,
     logger: silentLogger,
@@ -103,7 +103,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stop(prometheus);
   await node?.stop();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 describe('Prometheus scraping a node', () => {

@@ -1,8 +1,7 @@
 // `cairn receipts keygen | sign | batch | sign-batch | verify | prove` offline: a payer and an operator sign a
 // stream of receipts, build a batch and prove a leaf; bad input (a duplicate id, a mixed batch, an
 // unsorted or edited batch file, a wrong signature, an overflowing amount) gets a clear error.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { ed25519FromSeed } from '../sdk/ed25519.ts';
 import { verifyBatchSignature } from '../sdk/receipts/batch-signature.ts';
 import { batchTerms, buildBatch } from '../sdk/receipts/batch.ts';
 import { signReceipt } from '../sdk/receipts/receipt.ts';
+import { testDir } from './support/test-dirs.ts';
 
 let dir: string;
 const operator = toBech32('cairn', new Uint8Array(20).fill(1));
@@ -34,7 +34,7 @@ async function writeReceipts(name: string, receipts: Receipt[]): Promise<string>
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cairn-receipts-cli-offline-'));
+  dir = await testDir('cairn-receipts-cli-offline-');
   for (const who of ['payer', 'operator']) {
     const r = await cli('receipts', 'keygen', '--out', at(`${who}.key`));
     expect(r.code, r.err).toBe(0);

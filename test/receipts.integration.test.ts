@@ -4,8 +4,7 @@
 // end block with no transaction, paying every party exactly while the supply only loses the burn.
 // Then a fraudulent batch is proved with `cairn receipts challenge`, and `cairn receipts verify
 // --chain` names revoked and unknown payer keys.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import { Registry } from '@cosmjs/proto-signing';
@@ -40,6 +39,7 @@ import { signReceipt } from '../sdk/receipts/receipt.ts';
 import { TEST_OPERATOR, TEST_SELF_BOND } from './support/node-home.ts';
 import { gpu, msgs as registryMsgs } from './support/registry.ts';
 import { MNEMONICS, type TestWallet } from './support/wallets.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const CHAIN_ID = 'cairn-receipts-it-1';
 const EPOCH = 20n;
@@ -137,8 +137,8 @@ async function batchOf(id: bigint) {
 
 beforeAll(async () => {
   w = await roleWallets();
-  const home = await mkdtemp(join(tmpdir(), 'cairn-receipts-it-'));
-  dir = await mkdtemp(join(tmpdir(), 'cairn-receipts-cli-'));
+  const home = await testDir('cairn-receipts-it-');
+  dir = await testDir('cairn-receipts-cli-');
   const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
   const appState = addGenesisAccount(
     receiptsAppState(w, { epoch_blocks: EPOCH.toString(), dispute_window_blocks: '30', reveal_window: '14', escrow_withdraw_delay: '50', start_window: '10' }),

@@ -2,9 +2,6 @@
 // an author registers a model and an adapter, the operator serves them, a payer authorises a key,
 // and an unmodified CosmJS client reads the filtered catalog back over ABCI queries. The same
 // flows run through `cairn tx registry …` / `cairn query registry …`.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fromBech32 } from '@cosmjs/encoding';
 import { Registry } from '@cosmjs/proto-signing';
 import { GasPrice, QueryClient, SigningStargateClient, createProtobufRpcClient, defaultRegistryTypes } from '@cosmjs/stargate';
@@ -25,6 +22,7 @@ import { ModelKind, TeeType, TrustLevel } from '../proto/gen/cairn/registry/v1/t
 import { TEST_OPERATOR, TEST_SELF_BOND } from './support/node-home.ts';
 import { MIN_BOND, attestation, contentHash, ed25519Key, gpu, msgs, registryAppState } from './support/registry.ts';
 import { MNEMONICS, type TestWallet, testWallet } from './support/wallets.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const CHAIN_ID = 'cairn-registry-it-1';
 let node: RunningNode;
@@ -59,8 +57,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 beforeAll(async () => {
   wallets = await Promise.all([0, 1, 2, 3].map((i) => testWallet(i)));
-  const home = await mkdtemp(join(tmpdir(), 'cairn-registry-it-'));
-  keyringDir = await mkdtemp(join(tmpdir(), 'cairn-registry-keys-'));
+  const home = await testDir('cairn-registry-it-');
+  keyringDir = await testDir('cairn-registry-keys-');
   const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
   const appState = addGenesisAccount(registryAppState(wallets.map((w) => w.address)), TEST_OPERATOR, [{ denom: 'ucairn', amount: TEST_SELF_BOND }]);
   await initNodeHome({

@@ -3,9 +3,8 @@
 // nothing behind: no CometBFT process, no chain data, no half-written home.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBech32 } from '@cosmjs/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { DEV_MNEMONIC, addGenesisAccount, defaultAppState } from '../node/genesi
 import { Keyring } from '../sdk/keyring/keyring.ts';
 import { memoryIo } from './support/cli-io.ts';
 import { createTestHome } from './support/node-home.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const ALICE = 'cairn19rl4cm2hmr8afy4kldpxz3fka4jguq0ad572w9';
 const BOB = 'cairn1a0ks2pc0wzy5s395jdsy74raazf6eq8ce9c03l';
@@ -198,7 +198,7 @@ describe('a port already in use', () => {
   });
 
   it('`cairn dev` on its home too', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'cairn-dev-port-'));
+    const home = await testDir('cairn-dev-port-');
     const dev = (await new Keyring({ dir: home, backend: 'test' }).add('dev', { mnemonic: DEV_MNEMONIC })).key;
     const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
     await initNodeHome({
@@ -221,7 +221,7 @@ describe('a port already in use', () => {
 describe('`cairn init` on a home that holds another chain', () => {
   let home: string;
   beforeAll(async () => {
-    home = join(await mkdtemp(join(tmpdir(), 'cairn-init-other-')), 'home');
+    home = join(await testDir('cairn-init-other-'), 'home');
     expect((await cairn('init', 'n1', '--chain-id', 'cairn-a-1', '--home', home)).code).toBe(0);
   });
 
@@ -250,7 +250,7 @@ describe('`cairn init` on a home that holds another chain', () => {
   });
 
   it('leaves no directory behind when a new home is refused', async () => {
-    const fresh = join(await mkdtemp(join(tmpdir(), 'cairn-init-bad-')), 'home');
+    const fresh = join(await testDir('cairn-init-bad-'), 'home');
     const run = await cairn('init', 'bad\u0007name', '--chain-id', 'cairn-x-1', '--home', fresh);
     expect(run.code).toBe(1);
     expect(oneLine(run.stderr)).toMatch(/moniker must be non-empty printable ASCII/);

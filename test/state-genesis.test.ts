@@ -1,8 +1,7 @@
 // The big-state bench's genesis (bench/state-genesis.ts): filler accounts, operators and receipt
 // batches streamed as text must still be a genesis the chain accepts, with its escrow accounting
 // right, and its pending batches must finalize on the new chain as the bench's blocks expect.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fillerAddress, pendingBatches, writeBigGenesis } from '../bench/state-genesis.ts';
@@ -11,6 +10,7 @@ import { defaultAppState, type AppState } from '../node/genesis.ts';
 import { QueryBatchRequest, QueryBatchResponse, QueryEscrowRequest, QueryEscrowResponse } from '../proto/gen/cairn/receipts/v1/query.ts';
 import { BatchStatus } from '../proto/gen/cairn/receipts/v1/types.ts';
 import { AppChain, CHAIN_ID, checkAppState } from './support/app-chain.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const homes: string[] = [];
 afterEach(async () => {
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function bigAppState(fill: number, operators: number, batches: number): Promise<AppState> {
-  const home = await mkdtemp(join(tmpdir(), 'cairn-state-genesis-'));
+  const home = await testDir('cairn-state-genesis-');
   homes.push(home);
   await mkdir(join(home, 'config'), { recursive: true });
   await writeGenesis(home, buildGenesis({ chainId: CHAIN_ID, validators: [], appState: defaultAppState() }));

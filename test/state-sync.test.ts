@@ -4,8 +4,7 @@
 // node refuses them, names that peer, and takes the chunk from the honest peers once it meets them.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { rpcCall } from '../node/cometbft/rpc.ts';
 import { snapshotsDir } from '../node/snapshots/index.ts';
 import { eventually, latestHeight, signer } from './support/localnet.ts';
 import { testWallet } from './support/wallets.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const INTERVAL = 20;
 const CLI = join(import.meta.dirname, '..', 'cli', 'cairn.ts');
@@ -74,7 +74,7 @@ function corruptEverySnapshot(home: string): { stop(): Promise<void> } {
 
 describe('state sync', () => {
   it('a new node joins from a snapshot, refuses corrupt chunks, and follows the chain', async () => {
-    net = await Localnet.create({ dir: join(await mkdtemp(join(tmpdir(), 'cairn-statesync-')), 'net'), validators: 4 });
+    net = await Localnet.create({ dir: join(await testDir('cairn-statesync-'), 'net'), validators: 4 });
     for (const n of net.nodes) {
       await editAppConfig(n.home, [
         { section: 'state-sync', key: 'snapshot-interval', value: INTERVAL },

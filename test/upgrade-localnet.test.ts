@@ -10,8 +10,7 @@ import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import { QueryParamsResponse as AuthParamsResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { QueryAppliedPlanRequest, QueryAppliedPlanResponse } from 'cosmjs-types/cosmos/upgrade/v1beta1/query';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AddressCodec, moduleAddress } from '../core/framework/address.ts';
@@ -22,6 +21,7 @@ import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import { govMsgs } from '../sdk/gov/messages.ts';
 import { upgradeMsgs } from '../sdk/upgrade/messages.ts';
 import { compareAppHashes, eventually, latestHeight, whileProgressing } from './support/localnet.ts';
+import { testDir } from './support/test-dirs.ts';
 
 let net: Localnet | undefined;
 const clients: SigningStargateClient[] = [];
@@ -52,7 +52,7 @@ async function maxGas(rpc: string, height: number): Promise<string> {
 
 describe('an upgrade proposal on a 4-validator localnet', () => {
   it('changes the block gas limit in CometBFT, halts all four nodes at the plan height, and they resume with the migration', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'cairn-upgrade-localnet-')), 'net');
+    const dir = join(await testDir('cairn-upgrade-localnet-'), 'net');
     net = await Localnet.create({ dir, validators: 4, blockTimeMs: 500, genesis: { gov: { params: { max_deposit_period: '20s', voting_period: '20s', expedited_voting_period: '10s' } } } });
     await net.up({ timeoutMs: 120_000 });
     const rpc = net.rpcUrl('node0');

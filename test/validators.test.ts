@@ -2,9 +2,6 @@
 // app hashes; delegation through unmodified CosmJS; a fifth node that joins and becomes a
 // validator; a stopped validator jailed for downtime, then back after MsgUnjail; and a validator key
 // run by two processes, punished for the duplicate votes. The tests run in order on one network.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { QueryClient, setupDistributionExtension, setupStakingExtension, type DeliverTxResponse } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { MsgCreateValidator } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
@@ -18,6 +15,7 @@ import { QuerySupplyOfRequest, QuerySupplyOfResponse } from 'cosmjs-types/cosmos
 import { ed25519Any } from '../modules/staking/addresses.ts';
 import { valoperOf } from '../modules/staking/genesis-builder.ts';
 import { compareAppHashes, eventually, latestHeight, signer, signersOf, type Signer, validatorSet } from './support/localnet.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const BLOCK_MS = 400;
 let net: Localnet;
@@ -43,7 +41,7 @@ function ok(r: DeliverTxResponse): DeliverTxResponse {
 }
 
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cairn-validators-'));
+  const dir = await testDir('cairn-validators-');
   const started = performance.now();
   net = await Localnet.create({
     dir,

@@ -1,7 +1,6 @@
 // `cairn verifier`: a trusted verifier signs an attestation and a capacity benchmark offline, and
 // the chain accepts exactly what it signed.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.ts';
@@ -15,6 +14,7 @@ import { CHAIN_ID } from './support/app-chain.ts';
 import { trustDevVerifier } from '../node/genesis.ts';
 import { devVerifierHex } from '../sdk/registry/dev-verifier.ts';
 import { RegistryChain, b64, gpu, msgs } from './support/registry.ts';
+import { testDir } from './support/test-dirs.ts';
 
 let dir: string;
 const at = (name: string) => join(dir, name);
@@ -26,7 +26,7 @@ async function cairn(...argv: string[]): Promise<{ code: number; out: string; er
 }
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cairn-verifier-'));
+  dir = await testDir('cairn-verifier-');
 });
 
 describe('cairn verifier', () => {

@@ -11,8 +11,6 @@
 // who keeps it back gets receipt fraud (half its bond, tombstone), not the cheaper data-unavailable
 // fault. Finding 8: the double claimer first tries the claimed receipt under its own address
 // upper-cased, which the chain refuses at the door with nothing locked.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '@cosmjs/proto-signing';
 import { SigningStargateClient, defaultRegistryTypes } from '@cosmjs/stargate';
@@ -34,6 +32,7 @@ import { type Role, receiptMsgs, roleWallets } from './support/receipts-chain.ts
 import { fixedKey, receiptId, unsignedReceipt } from './support/receipts-fixtures.ts';
 import { msgs as registryMsgs } from './support/registry.ts';
 import type { TestWallet } from './support/wallets.ts';
+import { testDir } from './support/test-dirs.ts';
 
 const EPOCH = 200n;
 const OPERATOR_BOND = 10_000_000n;
@@ -129,7 +128,7 @@ async function answer(id: bigint, batch: Batch, answered: Set<bigint>, role: Ope
 
 beforeAll(async () => {
   w = await roleWallets();
-  const dir = join(await mkdtemp(join(tmpdir(), 'cairn-withheld-net-')), 'net');
+  const dir = join(await testDir('cairn-withheld-net-'), 'net');
   net = await Localnet.create({
     dir,
     validators: 4,

@@ -1,12 +1,10 @@
 // A fresh node home on loopback ports for integration tests, funded like a real genesis would be.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { addGenesisAccount, defaultAppState } from '../../node/genesis.ts';
 import { initNodeHome } from '../../cli/commands/init.ts';
 import { freePorts } from '../../node/cometbft/ports.ts';
 import { toBech32 } from '@cosmjs/encoding';
 import { createHash } from 'node:crypto';
+import { testDir } from './test-dirs.ts';
 
 /** The genesis validator's operator: an account no test signs for, so test balances stay as funded. */
 export const TEST_OPERATOR = toBech32('cairn', createHash('sha256').update('cairn-test-operator').digest().subarray(0, 20));
@@ -21,7 +19,7 @@ export interface TestHome {
 
 /** `base`: the app_state to fund (the default genesis unless given). */
 export async function createTestHome(funded: readonly { address: string; amount: bigint }[], chainId = 'cairn-it-1', base = defaultAppState()): Promise<TestHome> {
-  const home = await mkdtemp(join(tmpdir(), 'cairn-it-'));
+  const home = await testDir('cairn-it-');
   const [rpc, p2p, abci] = (await freePorts(3)) as [number, number, number];
   let appState = base;
   for (const f of funded) appState = addGenesisAccount(appState, f.address, [{ denom: 'ucairn', amount: f.amount }]);
