@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeNodeUrl, parseCommandLine, resolveCommand, resolveGlobalOptions } from './args.ts';
 import { allCommands, ROOT } from './commands/table.ts';
-import type { CommandNode } from './commands/table.ts';
+import type { CommandNode } from './commands/spec.ts';
 import { UsageError } from './errors.ts';
 
 const send = { options: { fees: { type: 'string', description: '' }, memo: { type: 'string', description: '' } }, args: [{ name: 'from', description: '' }, { name: 'to', description: '' }, { name: 'amount', description: '' }] } as const;

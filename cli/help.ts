@@ -1,7 +1,7 @@
 // Help text, built from the command table so that it cannot drift from what the parser accepts.
 import { GLOBAL_OPTIONS } from './args.ts';
 import type { ArgSpec, CommandModule, OptionSpecs } from './context.ts';
-import type { CommandGroup, CommandNode, CommandSpec } from './commands/table.ts';
+import type { CommandGroup, CommandNode, CommandSpec } from './commands/spec.ts';
 import { allCommands } from './commands/table.ts';
 
 export function helpFor(node: CommandNode, path: readonly string[], module?: CommandModule): string {

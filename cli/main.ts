@@ -2,7 +2,7 @@
 // `runCli` never throws and never exits the process, so tests can call it in-process.
 import { parseCommandLine, resolveCommand, resolveGlobalOptions } from './args.ts';
 import { ROOT } from './commands/table.ts';
-import type { CommandNode } from './commands/table.ts';
+import type { CommandNode } from './commands/spec.ts';
 import type { CliIo, CommandContext, CommandModule, GlobalOptions } from './context.ts';
 import { CliError, messageOf } from './errors.ts';
 import { KeyringError } from '../sdk/keyring/keyring.ts';

@@ -2,8 +2,9 @@
 // not pay for CosmJS. Built-in commands declare their arguments and flags here; the node commands
 // (init, start, genesis, dev) are written elsewhere and declare theirs in their own modules.
 import { fileURLToPath } from 'node:url';
-import type { ArgSpec, CommandModule, OptionSpecs } from '../context.ts';
+import type { CommandModule, OptionSpecs } from '../context.ts';
 import { CliError } from '../errors.ts';
+import type { CommandGroup, CommandNode, CommandSpec } from './spec.ts';
 import { registryQueryCommands, registryTxCommands } from './registry/commands.ts';
 import { stakingQueryCommands, stakingTxCommands } from './staking/commands.ts';
 import { distributionQueryCommands, distributionTxCommands } from './distribution/commands.ts';
@@ -13,29 +14,6 @@ import { receiptsCommands, receiptsQueryCommands, receiptsTxCommands } from './r
 import { emissionQueryCommands, emissionTxCommands } from './emission/commands.ts';
 import { consensusQueryCommands, upgradeQueryCommands } from './upgrade/commands.ts';
 
-export interface CommandSpec {
-  readonly kind: 'command';
-  readonly name: string;
-  readonly summary: string;
-  readonly description?: string;
-  readonly args?: readonly ArgSpec[];
-  readonly options?: OptionSpecs;
-  readonly examples?: readonly string[];
-  /** Runs until stopped: SIGINT/SIGTERM abort ctx.signal instead of killing the process. */
-  readonly longRunning?: boolean;
-  /** Written outside this directory: its module supplies options, args and help, and may be absent. */
-  readonly external?: boolean;
-  readonly load: () => Promise<CommandModule>;
-}
-
-export interface CommandGroup {
-  readonly kind: 'group';
-  readonly name: string;
-  readonly summary: string;
-  readonly children: readonly CommandNode[];
-}
-
-export type CommandNode = CommandGroup | CommandSpec;
 
 const feeOptions: OptionSpecs = {
   fees: { type: 'string', valueName: 'coins', description: 'fee to pay, e.g. 5000ucairn (not with --gas-prices)' },

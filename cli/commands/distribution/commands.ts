@@ -1,7 +1,6 @@
 // The `cairn tx distribution …` and `cairn query distribution …` command trees, plugged into table.ts.
 import type { OptionSpecs } from '../../context.ts';
-import type { CommandGroup } from '../table.ts';
-import { cmd, delegatorArg, from, validatorArg } from '../staking/commands.ts';
+import { type CommandGroup, cmd, delegatorArg, from, validatorArg } from '../spec.ts';
 
 const tx = () => import('./tx.ts');
 const query = () => import('./queries.ts');

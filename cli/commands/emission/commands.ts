@@ -1,7 +1,6 @@
 // The `cairn query emission …` and `cairn tx emission …` command trees, plugged into table.ts.
 import type { ArgSpec, OptionSpecs } from '../../context.ts';
-import type { CommandGroup } from '../table.ts';
-import { cmd } from '../staking/commands.ts';
+import { type CommandGroup, cmd } from '../spec.ts';
 
 const query = () => import('./queries.ts');
 const tx = () => import('./tx.ts');

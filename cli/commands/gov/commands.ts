@@ -1,7 +1,6 @@
 // The `cairn tx gov …` and `cairn query gov …` command trees, plugged into table.ts.
 import type { OptionSpecs } from '../../context.ts';
-import type { CommandGroup } from '../table.ts';
-import { cmd, from } from '../staking/commands.ts';
+import { type CommandGroup, cmd, from } from '../spec.ts';
 
 const tx = () => import('./tx.ts');
 const query = () => import('./queries.ts');

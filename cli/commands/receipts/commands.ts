@@ -1,7 +1,7 @@
 // The `cairn receipts …`, `cairn tx receipts …` and `cairn query receipts …` command trees, plugged
 // into cli/commands/table.ts. Modules load only when their command runs.
 import type { ArgSpec, CommandModule, OptionSpecs } from '../../context.ts';
-import type { CommandGroup, CommandSpec } from '../table.ts';
+import type { CommandGroup, CommandSpec } from '../spec.ts';
 
 const from: ArgSpec = { name: 'from-key', description: 'name (or address) of the signing key' };
 const batchId: ArgSpec = { name: 'batch-id', description: 'id printed by `cairn receipts submit`' };

@@ -1,21 +1,9 @@
 // The `cairn tx staking …` and `cairn query staking …` command trees, plugged into table.ts.
 // Modules load only when their command runs.
-import type { ArgSpec, CommandModule, OptionSpecs } from '../../context.ts';
-import type { CommandGroup, CommandSpec } from '../table.ts';
+import type { ArgSpec, OptionSpecs } from '../../context.ts';
+import { type CommandGroup, cmd, delegatorArg, from, validatorArg } from '../spec.ts';
 
-export const from: ArgSpec = { name: 'from-key', description: 'name (or address) of the signing key' };
-export const validatorArg: ArgSpec = { name: 'validator', description: 'validator operator address, cairnvaloper1…' };
-export const delegatorArg: ArgSpec = { name: 'delegator', description: 'delegator address, cairn1…' };
 const amount: ArgSpec = { name: 'amount', description: 'e.g. 1000000ucairn' };
-
-export function cmd(
-  name: string,
-  summary: string,
-  load: () => Promise<(ctx: Parameters<CommandModule['run']>[0]) => Promise<void>>,
-  extra: Partial<Pick<CommandSpec, 'args' | 'options' | 'description' | 'examples'>> = {},
-): CommandSpec {
-  return { kind: 'command', name, summary, load: async () => ({ run: await load() }), ...extra };
-}
 
 const description: OptionSpecs = {
   moniker: { type: 'string', valueName: 'name', description: 'the name wallets and explorers show' },

@@ -1,7 +1,6 @@
 // The `cairn query upgrade …` and `cairn query consensus …` command trees, plugged into table.ts.
 // Scheduling an upgrade or changing the consensus params is a gov proposal's message, not a command.
-import type { CommandGroup } from '../table.ts';
-import { cmd } from '../staking/commands.ts';
+import { type CommandGroup, cmd } from '../spec.ts';
 
 const query = () => import('./queries.ts');
 
