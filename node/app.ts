@@ -75,10 +75,8 @@ import { cairnRegistry } from '../sdk/cosmjs-registry.ts';
 import * as appKeys from './app-keys.ts';
 import { Restore, SNAPSHOT_FORMAT, SnapshotFormatError, type Snapshots, openNow } from './snapshots/index.ts';
 import { relaxHeapGrowth, releaseFreedMemory, restoreHeapGrowth } from './memory.ts';
+import { APP_NAME, APP_VERSION, SOFTWARE_VERSION } from './version.ts';
 
-export const APP_VERSION = 1n;
-export const APP_NAME = 'cairn';
-export const SOFTWARE_VERSION = '0.1.0';
 /**
  * An app_state this big (~10k accounts) leaves hundreds of MiB of emptied heap after InitChain and the
  * Commit that writes it; a smaller one too little to pay for a last-resort collection.

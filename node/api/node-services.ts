@@ -20,7 +20,7 @@ import { rpcCall } from '../cometbft/rpc.ts';
 import { CometbftRpcError } from '../cometbft/errors.ts';
 import { ApiError, Code } from './status.ts';
 import { committedTxResponse } from './tx-response.ts';
-import { SOFTWARE_VERSION } from '../app.ts';
+import { SOFTWARE_VERSION } from '../version.ts';
 
 export interface NodeServicesOptions {
   /** This node's CometBFT RPC, e.g. http://127.0.0.1:26657. */

@@ -1,7 +1,7 @@
 // The OpenAPI 3 document of the REST gateway, generated from the route table: one operation per
 // route, its path fields and (for GET) the request's other fields as query parameters, named after
 // the protobuf request and response types.
-import { SOFTWARE_VERSION } from '../app.ts';
+import { SOFTWARE_VERSION } from '../version.ts';
 import { ROUTES, type Route } from './routes.ts';
 
 const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -2,7 +2,7 @@
 // emission status (current epoch and its last height) and the registry's active operators.
 import { queryEmission } from '../../sdk/emission/queries.ts';
 import { queryRegistry } from '../../sdk/registry/queries.ts';
-import { type QueryFn, mustQuery } from '../watcher/query.ts';
+import { type QueryFn, mustQuery } from '../app-query.ts';
 import type { ProbedOperator, ReporterChain } from './reporter.ts';
 
 export function queryReporterChain(query: QueryFn, height: () => bigint): ReporterChain {

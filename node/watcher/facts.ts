@@ -5,7 +5,7 @@ import type { ReceiptFacts } from '../../modules/receipts/checks.ts';
 import type { ReceiptKeyInfo } from '../../modules/registry/api.ts';
 import { queryReceipts } from '../../sdk/receipts/queries.ts';
 import { queryRegistry } from '../../sdk/registry/queries.ts';
-import { type QueryFn, isNotFound, mustQuery } from './query.ts';
+import { type QueryFn, isNotFound, mustQuery } from '../app-query.ts';
 
 /** A query the chain answered NotFound gives `undefined`; any other refusal is thrown. */
 async function orMissing<T>(p: Promise<T>): Promise<T | undefined> {

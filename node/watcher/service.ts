@@ -15,7 +15,7 @@ import { appChainView, type P2pService } from '../p2p/service.ts';
 import { AvailabilityReporter, httpProbe } from '../availability/reporter.ts';
 import { queryReporterChain } from '../availability/chain.ts';
 import { watcherAddress } from './key.ts';
-import { type QueryFn, WatcherQueryError, mustQuery } from './query.ts';
+import { type QueryFn, QueryRefusedError, mustQuery } from '../app-query.ts';
 import { feedAttestations, p2pBatchSource, queryWatcherChain } from './sources.ts';
 import { type Coin, Watcher, type Submitter } from './watcher.ts';
 import { FundsCheck } from './funds.ts';
@@ -36,7 +36,7 @@ export function appQuery(app: CairnApp): QueryFn {
 /** For a query the app refused (not yet answerable): `value` instead; anything else is thrown on. */
 function refusedAs<T>(value: T): (e: unknown) => T {
   return (e) => {
-    if (e instanceof WatcherQueryError) return value;
+    if (e instanceof QueryRefusedError) return value;
     throw e;
   };
 }

@@ -8,7 +8,7 @@ import type { BatchStore } from '../p2p/batch-store.ts';
 import type { P2pHost } from '../p2p/host.ts';
 import type { ChainView } from '../p2p/validate.ts';
 import { queryReceiptFacts } from './facts.ts';
-import { type QueryFn, WatcherQueryError, isNotFound, mustQuery } from './query.ts';
+import { type QueryFn, QueryRefusedError, isNotFound, mustQuery } from '../app-query.ts';
 import type { BatchSource, RevealedLeaf, WatchedBatch, Watcher, WatcherChain } from './watcher.ts';
 
 /** Pending batches via the receipts' Batches query (paged), one batch's reveals and requests, params; trusted verifiers via the registry's params; the judge's facts by queries too (facts.ts). */
@@ -23,7 +23,7 @@ export function queryWatcherChain(query: QueryFn, view: ChainView): WatcherChain
     facts: queryReceiptFacts(query, () => view.chainId),
     params: async () => {
       const p = (await receipts.params()).params;
-      if (p === undefined) throw new WatcherQueryError('the receipts params query answered no params', 0, '');
+      if (p === undefined) throw new QueryRefusedError('the receipts params query answered no params', 0, '');
       return p;
     },
     batch: async (id) => {
