@@ -5,7 +5,6 @@
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { AccountKeeper } from './keeper.ts';
-import type { BankApi } from '../bank/api.ts';
 import { FEE_COLLECTOR } from './keys.ts';
 
 export { FEE_COLLECTOR };
@@ -29,11 +28,12 @@ import {
 import type { DecodedTx } from '../../core/tx/decode.ts';
 import { type GasPrice, feeCovers, requiredFees } from '../../core/tx/gas-price.ts';
 
-
 export interface AnteDeps {
   readonly accounts: AccountKeeper;
-  /** Fees go to the fee collector. */
-  readonly bank: Pick<BankApi, 'sendToModule'>;
+  /** Fees go to the fee collector. Declared here, as the SDK's expected keepers are, so auth stays below the bank. */
+  readonly bank: {
+    sendToModule(ctx: Context, from: Uint8Array, module: string, amounts: readonly Amount[]): Promise<void>;
+  };
   /** Spends a fee granter's allowance (modules/feegrant), refusing with its error. */
   readonly feegrant: {
     useGrantedFees(ctx: Context, granter: Uint8Array, grantee: Uint8Array, fee: readonly Amount[], msgTypeUrls: readonly string[]): Promise<void>;
