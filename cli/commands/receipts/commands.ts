@@ -1,19 +1,9 @@
 // The `cairn receipts …`, `cairn tx receipts …` and `cairn query receipts …` command trees, plugged
 // into cli/commands/table.ts. Modules load only when their command runs.
-import type { ArgSpec, CommandModule, OptionSpecs } from '../../context.ts';
-import type { CommandGroup, CommandSpec } from '../spec.ts';
+import type { ArgSpec, OptionSpecs } from '../../context.ts';
+import { type CommandGroup, cmd, from } from '../spec.ts';
 
-const from: ArgSpec = { name: 'from-key', description: 'name (or address) of the signing key' };
 const batchId: ArgSpec = { name: 'batch-id', description: 'id printed by `cairn receipts submit`' };
-
-function cmd(
-  name: string,
-  summary: string,
-  load: () => Promise<(ctx: Parameters<CommandModule['run']>[0]) => Promise<void>>,
-  extra: Partial<Pick<CommandSpec, 'args' | 'options' | 'description' | 'examples'>> = {},
-): CommandSpec {
-  return { kind: 'command', name, summary, load: async () => ({ run: await load() }), ...extra };
-}
 
 const pageOptions: OptionSpecs = {
   limit: { type: 'string', valueName: 'n', description: 'page size, 1-1000 (default 100)' },

@@ -1,18 +1,7 @@
 // The `cairn tx registry …` and `cairn query registry …` command trees, plugged into
 // cli/commands/table.ts. Modules load only when their command runs.
-import type { ArgSpec, CommandModule, OptionSpecs } from '../../context.ts';
-import type { CommandGroup, CommandSpec } from '../spec.ts';
-
-const from: ArgSpec = { name: 'from-key', description: 'name (or address) of the signing key' };
-
-function cmd(
-  name: string,
-  summary: string,
-  load: () => Promise<(ctx: Parameters<CommandModule['run']>[0]) => Promise<void>>,
-  extra: Partial<Pick<CommandSpec, 'args' | 'options' | 'description' | 'examples'>> = {},
-): CommandSpec {
-  return { kind: 'command', name, summary, load: async () => ({ run: await load() }), ...extra };
-}
+import type { OptionSpecs } from '../../context.ts';
+import { type CommandGroup, cmd, from } from '../spec.ts';
 
 const listingOptions: OptionSpecs = {
   moniker: { type: 'string', valueName: 'name', description: 'name shown in the catalog (required)' },
