@@ -5,6 +5,11 @@ export class GenesisError extends Error {
 
 export type Json = unknown;
 
+/** Refuses the field at `path`. */
+export function fail(path: string, message: string): never {
+  throw new GenesisError(`${path}: ${message}`);
+}
+
 export function object(value: Json, path: string): Record<string, Json> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new GenesisError(`${path}: expected an object`);

@@ -3,7 +3,7 @@
 // checks that the genesis supply is under the cap and that the chain's epoch and denom agree.
 import { type AddressCodec, AddressCodec as Codec } from '../../core/framework/address.ts';
 import type { Context, QueryContext } from '../../core/framework/context.ts';
-import { GenesisError } from '../../core/framework/json.ts';
+import { GenesisError, fail } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { GenesisState } from '../../proto/gen/cairn/emission/v1/genesis.ts';
 import { ChallengeStatus } from '../../proto/gen/cairn/emission/v1/types.ts';
@@ -12,10 +12,6 @@ import type { EmissionAccounts } from './deps.ts';
 import type { EmissionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { defaultParams, validateParams } from './params.ts';
-
-function fail(path: string, message: string): never {
-  throw new GenesisError(`${path}: ${message}`);
-}
 
 export function validateEmissionGenesis(json: unknown, addresses: AddressCodec): GenesisState {
   const g = readProtoJson(GenesisState, json, 'emission');

@@ -4,7 +4,7 @@
 // and queues from the records and checks that the escrow account holds exactly what is owed.
 import { type AddressCodec, AddressCodec as Codec, moduleAddress } from '../../core/framework/address.ts';
 import type { Context, QueryContext } from '../../core/framework/context.ts';
-import { GenesisError } from '../../core/framework/json.ts';
+import { GenesisError, at, fail } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { GenesisState } from '../../proto/gen/cairn/receipts/v1/genesis.ts';
 import { BatchStatus, ReservationStatus, SettlementMode } from '../../proto/gen/cairn/receipts/v1/types.ts';
@@ -16,25 +16,8 @@ import type { ReceiptsKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { defaultParams, validateParams } from './params.ts';
 
-function fail(path: string, message: string): never {
-  throw new GenesisError(`${path}: ${message}`);
-}
-
-function amount(text: string, path: string): bigint {
-  try {
-    return parseU128(text, 'amount');
-  } catch (e) {
-    return fail(path, (e as Error).message);
-  }
-}
-
-function address(addresses: AddressCodec, text: string, path: string): Uint8Array {
-  try {
-    return addresses.decode(text);
-  } catch (e) {
-    return fail(path, (e as Error).message);
-  }
-}
+const amount = (text: string, path: string): bigint => at(path, () => parseU128(text, 'amount'));
+const address = (addresses: AddressCodec, text: string, path: string): Uint8Array => at(path, () => addresses.decode(text));
 
 function unique<T>(items: readonly T[], key: (t: T) => string, path: string): void {
   const seen = new Set<string>();

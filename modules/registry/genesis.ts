@@ -3,7 +3,7 @@
 // account, whose balance must equal the bonds), export (the records; indexes are rebuilt on import).
 import { AddressCodec, moduleAddress } from '../../core/framework/address.ts';
 import type { Context, QueryContext } from '../../core/framework/context.ts';
-import { GenesisError, at } from '../../core/framework/json.ts';
+import { GenesisError, at, fail } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import type { GenesisOperator, GenesisState } from '../../proto/gen/cairn/registry/v1/genesis.ts';
 import { type Attestation, type Model, ModelKind, OperatorStatus, TeeType } from '../../proto/gen/cairn/registry/v1/types.ts';
@@ -30,10 +30,6 @@ import {
 } from './validate.ts';
 
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-function fail(path: string, message: string): never {
-  throw new GenesisError(`${path}: ${message}`);
-}
 
 function validateOperators(g: GenesisState, addresses: AddressCodec, models: ReadonlyMap<string, Model>, attestations: ReadonlyMap<string, Attestation>): void {
   const params = g.params!;

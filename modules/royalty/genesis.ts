@@ -3,7 +3,7 @@
 // its accruals (the module's invariant). Init creates the treasury module account.
 import type { AddressCodec } from '../../core/framework/address.ts';
 import type { Context, QueryContext } from '../../core/framework/context.ts';
-import { GenesisError } from '../../core/framework/json.ts';
+import { at, fail } from '../../core/framework/json.ts';
 import type { GenesisHandlers } from '../../core/framework/module.ts';
 import { AddressCodec as Codec } from '../../core/framework/address.ts';
 import { parseU128 } from '../../sdk/bytes.ts';
@@ -13,25 +13,8 @@ import * as keys from './keys.ts';
 import { defaultParams, validateParams } from './params.ts';
 import { readProtoJson, writeProtoJson } from '../../core/framework/proto-json.ts';
 
-function fail(path: string, message: string): never {
-  throw new GenesisError(`${path}: ${message}`);
-}
-
-function amount(text: string, path: string): bigint {
-  try {
-    return parseU128(text, 'amount');
-  } catch (e) {
-    return fail(path, (e as Error).message);
-  }
-}
-
-function address(addresses: AddressCodec, text: string, path: string): Uint8Array {
-  try {
-    return addresses.decode(text);
-  } catch (e) {
-    return fail(path, (e as Error).message);
-  }
-}
+const amount = (text: string, path: string): bigint => at(path, () => parseU128(text, 'amount'));
+const address = (addresses: AddressCodec, text: string, path: string): Uint8Array => at(path, () => addresses.decode(text));
 
 export function validateRoyaltyGenesis(json: unknown, addresses: AddressCodec): GenesisState {
   const g = readProtoJson(GenesisState, json, 'royalty');
