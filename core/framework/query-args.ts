@@ -19,3 +19,13 @@ export function decodeAddressArg(address: string, ctx: QueryContext): Uint8Array
     throw invalidArgument((err as Error).message);
   }
 }
+
+/** A validator operator address argument (cairnvaloper1…). */
+export function decodeValoperArg(address: string, ctx: QueryContext): Uint8Array {
+  if (address === '') throw invalidArgument('empty validator address');
+  try {
+    return ctx.addresses.decode(address, ctx.addresses.validatorPrefix);
+  } catch (err) {
+    throw invalidArgument((err as Error).message);
+  }
+}

@@ -24,26 +24,17 @@ import {
 import type { DelegationDelegatorReward, ValidatorSlashEvent } from 'cosmjs-types/cosmos/distribution/v1beta1/distribution';
 import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
-import { decodeAddressArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
+import { decodeAddressArg, decodeValoperArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
 import { pageList } from '../../core/framework/page-list.ts';
 import * as dc from './dec-coins.ts';
 import type { DistributionKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
 import { toProtoParams } from './params.ts';
 
-function valoperArg(address: string, ctx: QueryContext): Uint8Array {
-  if (address === '') throw invalidArgument('empty validator address');
-  try {
-    return ctx.addresses.decode(address, ctx.addresses.validatorPrefix);
-  } catch (err) {
-    throw invalidArgument((err as Error).message);
-  }
-}
-
 export function distributionQueries(k: DistributionKeeper): Record<string, QueryHandler> {
   const D = '/cosmos.distribution.v1beta1.Query';
   const existing = async (ctx: QueryContext, address: string): Promise<Uint8Array> => {
-    const operator = valoperArg(address, ctx);
+    const operator = decodeValoperArg(address, ctx);
     if ((await k.staking.validator(ctx.store, operator)) === undefined) throw notFound(`validator ${address} does not exist`);
     return operator;
   };
@@ -71,7 +62,7 @@ export function distributionQueries(k: DistributionKeeper): Record<string, Query
     },
     [`${D}/ValidatorSlashes`]: async (data, ctx) => {
       const req = QueryValidatorSlashesRequest.decode(data);
-      const operator = valoperArg(req.validatorAddress, ctx);
+      const operator = decodeValoperArg(req.validatorAddress, ctx);
       if (req.endingHeight !== 0n && req.endingHeight < req.startingHeight) throw invalidArgument('starting height greater than ending height');
       const list: ValidatorSlashEvent[] = [];
       for await (const [[, [height]], event] of keys.slashEvents.entries(ctx.store, { subPrefix: Uint8Array.of(operator.length, ...operator) })) {

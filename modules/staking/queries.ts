@@ -33,7 +33,7 @@ import { moduleAddress } from '../../core/framework/address.ts';
 import { lengthPrefixedBytes } from '../../core/framework/collections.ts';
 import type { QueryContext } from '../../core/framework/context.ts';
 import type { QueryHandler } from '../../core/framework/module.ts';
-import { decodeAddressArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
+import { decodeAddressArg, decodeValoperArg, invalidArgument, notFound } from '../../core/framework/query-args.ts';
 import { parseDec } from '../../core/framework/dec.ts';
 import type { StakingKeeper } from './keeper.ts';
 import * as keys from './keys.ts';
@@ -41,15 +41,6 @@ import { BONDED_POOL, NOT_BONDED_POOL } from './keys.ts';
 import { pageList } from '../../core/framework/page-list.ts';
 import { toProtoParams } from './params.ts';
 import { tokensFromShares } from './view.ts';
-
-function valoperArg(address: string, ctx: QueryContext): Uint8Array {
-  if (address === '') throw invalidArgument('empty validator address');
-  try {
-    return ctx.addresses.decode(address, ctx.addresses.validatorPrefix);
-  } catch (err) {
-    throw invalidArgument((err as Error).message);
-  }
-}
 
 async function delegationResponse(k: StakingKeeper, ctx: QueryContext, d: Delegation, operator: Uint8Array): Promise<DelegationResponse> {
   const v = await k.validator(ctx.store, operator);
@@ -86,13 +77,13 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
     },
     [`${S}/Validator`]: async (data, ctx) => {
       const req = QueryValidatorRequest.decode(data);
-      const v = await k.validator(ctx.store, valoperArg(req.validatorAddr, ctx));
+      const v = await k.validator(ctx.store, decodeValoperArg(req.validatorAddr, ctx));
       if (v === undefined) throw notFound(`validator ${req.validatorAddr} not found`);
       return QueryValidatorResponse.encode({ validator: v }).finish();
     },
     [`${S}/ValidatorDelegations`]: async (data, ctx) => {
       const req = QueryValidatorDelegationsRequest.decode(data);
-      const operator = valoperArg(req.validatorAddr, ctx);
+      const operator = decodeValoperArg(req.validatorAddr, ctx);
       const list: DelegationResponse[] = [];
       for await (const delegator of k.delegatorsOf(ctx.store, operator)) {
         const d = await k.delegation(ctx.store, delegator, operator);
@@ -103,7 +94,7 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
     },
     [`${S}/ValidatorUnbondingDelegations`]: async (data, ctx) => {
       const req = QueryValidatorUnbondingDelegationsRequest.decode(data);
-      const operator = valoperArg(req.validatorAddr, ctx);
+      const operator = decodeValoperArg(req.validatorAddr, ctx);
       const list: UnbondingDelegation[] = [];
       for await (const [[, delegator]] of keys.unbondingByValidator.entries(ctx.store, { subPrefix: lengthPrefixedBytes.encode(operator) })) {
         const u = await keys.unbondingDelegations.get(ctx.store, [delegator, operator]);
@@ -115,7 +106,7 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
     [`${S}/Delegation`]: async (data, ctx) => {
       const req = QueryDelegationRequest.decode(data);
       const delegator = decodeAddressArg(req.delegatorAddr, ctx);
-      const operator = valoperArg(req.validatorAddr, ctx);
+      const operator = decodeValoperArg(req.validatorAddr, ctx);
       const d = await k.delegation(ctx.store, delegator, operator);
       // CosmJS's getDelegation turns exactly this "key not found" into null.
       if (d === undefined) throw notFound(`delegation with delegator ${req.delegatorAddr} not found for validator ${req.validatorAddr}`);
@@ -124,7 +115,7 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
     [`${S}/UnbondingDelegation`]: async (data, ctx) => {
       const req = QueryUnbondingDelegationRequest.decode(data);
       const delegator = decodeAddressArg(req.delegatorAddr, ctx);
-      const operator = valoperArg(req.validatorAddr, ctx);
+      const operator = decodeValoperArg(req.validatorAddr, ctx);
       const u = await keys.unbondingDelegations.get(ctx.store, [delegator, operator]);
       if (u === undefined) throw notFound(`unbonding delegation with delegator ${req.delegatorAddr} not found for validator ${req.validatorAddr}`);
       return QueryUnbondingDelegationResponse.encode({ unbond: u }).finish();
@@ -149,17 +140,17 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
       const req = QueryRedelegationsRequest.decode(data);
       const list: Redelegation[] = [];
       if (req.delegatorAddr !== '' && req.srcValidatorAddr !== '' && req.dstValidatorAddr !== '') {
-        const r = await keys.redelegations.get(ctx.store, [decodeAddressArg(req.delegatorAddr, ctx), [valoperArg(req.srcValidatorAddr, ctx), valoperArg(req.dstValidatorAddr, ctx)]]);
+        const r = await keys.redelegations.get(ctx.store, [decodeAddressArg(req.delegatorAddr, ctx), [decodeValoperArg(req.srcValidatorAddr, ctx), decodeValoperArg(req.dstValidatorAddr, ctx)]]);
         if (r === undefined) throw notFound(`redelegation not found for delegator address ${req.delegatorAddr} from validator address ${req.srcValidatorAddr}`);
         list.push(r);
       } else if (req.delegatorAddr !== '') {
         const delegator = decodeAddressArg(req.delegatorAddr, ctx);
-        const src = req.srcValidatorAddr === '' ? undefined : valoperArg(req.srcValidatorAddr, ctx);
+        const src = req.srcValidatorAddr === '' ? undefined : decodeValoperArg(req.srcValidatorAddr, ctx);
         for await (const [[, [s]], r] of keys.redelegations.entries(ctx.store, { subPrefix: lengthPrefixedBytes.encode(delegator) })) {
           if (src === undefined || Buffer.from(s).equals(Buffer.from(src))) list.push(r);
         }
       } else if (req.srcValidatorAddr !== '') {
-        const src = valoperArg(req.srcValidatorAddr, ctx);
+        const src = decodeValoperArg(req.srcValidatorAddr, ctx);
         for await (const [[, [delegator, dst]]] of keys.redelegationsBySrc.entries(ctx.store, { subPrefix: lengthPrefixedBytes.encode(src) })) {
           const r = await keys.redelegations.get(ctx.store, [delegator, [src, dst]]);
           if (r !== undefined) list.push(r);
@@ -185,7 +176,7 @@ export function stakingQueries(k: StakingKeeper): Record<string, QueryHandler> {
     [`${S}/DelegatorValidator`]: async (data, ctx) => {
       const req = QueryDelegatorValidatorRequest.decode(data);
       const delegator = decodeAddressArg(req.delegatorAddr, ctx);
-      const operator = valoperArg(req.validatorAddr, ctx);
+      const operator = decodeValoperArg(req.validatorAddr, ctx);
       if ((await k.delegation(ctx.store, delegator, operator)) === undefined) {
         throw notFound(`delegation with delegator ${req.delegatorAddr} not found for validator ${req.validatorAddr}`);
       }
