@@ -4,6 +4,7 @@
 
 import { asView, toKeyString, fromKeyString } from './bytes.ts';
 import type { Backend, BatchOp, Cursor, CursorRange } from './backend.ts';
+import { lowerBound, mergeSorted } from './key-order.ts';
 
 interface State {
   keys: string[];
@@ -54,7 +55,7 @@ export class MemoryBackend implements Backend {
     }
     let keys = this.#state.keys;
     if (removed.size > 0) keys = keys.filter((k) => !removed.has(k));
-    if (added.length > 0) keys = mergeSorted(keys, added.sort());
+    if (added.length > 0) keys = mergeSorted(keys, 0, keys.length, added.sort(), 0, added.length);
     this.#state.keys = keys;
     return Promise.resolve();
   }
@@ -67,28 +68,6 @@ export class MemoryBackend implements Backend {
   #assertOpen(): void {
     if (this.#closed) throw new Error('memory backend is closed');
   }
-}
-
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const out = new Array<string>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = (a[i] as string) < (b[j] as string) ? (a[i++] as string) : (b[j++] as string);
-  while (i < a.length) out[k++] = a[i++] as string;
-  while (j < b.length) out[k++] = b[j++] as string;
-  return out;
-}
-
-function lowerBound(keys: readonly string[], target: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as string) < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 class MemoryCursor implements Cursor {

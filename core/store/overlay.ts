@@ -6,6 +6,7 @@
 // per operator between its writes) costs O(√n), not a copy of every key.
 
 import { fromKeyString, toKeyString } from './bytes.ts';
+import { lowerBound, mergeSorted } from './key-order.ts';
 import type { Bounds } from './validate.ts';
 
 /**
@@ -70,10 +71,10 @@ export class Overlay {
   #runs(): readonly [string[], string[]] {
     if (this.#added.length > 0) {
       const added = sortStrings(this.#added);
-      this.#recent = this.#recent.length === 0 ? added : merge(this.#recent, 0, this.#recent.length, added, 0, added.length);
+      this.#recent = this.#recent.length === 0 ? added : mergeSorted(this.#recent, 0, this.#recent.length, added, 0, added.length);
       this.#added = [];
       if (this.#recent.length > Math.max(64, Math.sqrt(this.#sorted.length))) {
-        this.#sorted = merge(this.#sorted, 0, this.#sorted.length, this.#recent, 0, this.#recent.length);
+        this.#sorted = mergeSorted(this.#sorted, 0, this.#sorted.length, this.#recent, 0, this.#recent.length);
         this.#recent = [];
       }
     }
@@ -85,7 +86,7 @@ export class Overlay {
     const [big, small] = this.#runs();
     if (small.length === 0) return big;
     if (big.length === 0) return small;
-    return merge(big, 0, big.length, small, 0, small.length);
+    return mergeSorted(big, 0, big.length, small, 0, small.length);
   }
 
   /** All entries in key order. */
@@ -100,7 +101,7 @@ export class Overlay {
     const hi = bounds.hi === undefined ? undefined : toKeyString(bounds.hi);
     const from = (keys: readonly string[]): number => (lo === undefined ? 0 : lowerBound(keys, lo));
     const to = (keys: readonly string[]): number => (hi === undefined ? keys.length : lowerBound(keys, hi));
-    const keys = merge(big, from(big), to(big), small, from(small), to(small));
+    const keys = mergeSorted(big, from(big), to(big), small, from(small), to(small));
     if (bounds.reverse) keys.reverse();
     return keys.map((k) => this.#map.get(k) as OverlayEntry);
   }
@@ -120,26 +121,4 @@ function sortStrings(keys: string[]): string[] {
     keys[j + 1] = k;
   }
   return keys;
-}
-
-/** a[i..iEnd) and b[j..jEnd), both sorted and disjoint, merged (an end before its start is an empty slice). */
-function merge(a: readonly string[], i: number, iEnd: number, b: readonly string[], j: number, jEnd: number): string[] {
-  const out = new Array<string>(Math.max(0, iEnd - i) + Math.max(0, jEnd - j));
-  let k = 0;
-  while (i < iEnd && j < jEnd) out[k++] = (a[i] as string) < (b[j] as string) ? (a[i++] as string) : (b[j++] as string);
-  while (i < iEnd) out[k++] = a[i++] as string;
-  while (j < jEnd) out[k++] = b[j++] as string;
-  return out;
-}
-
-/** First index whose key is >= target. */
-function lowerBound(keys: readonly string[], target: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as string) < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
