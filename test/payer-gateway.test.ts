@@ -184,6 +184,30 @@ describe('payer gateway', () => {
     await stop(gw);
   });
 
+  it('stops at once while an operator sits on its co-signatures and pending batches: the rounds end before the store closes, and the co-signature is sent after a restart', async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) };
+    const quiet = { cosignIntervalMs: 3_600_000, batchPollIntervalMs: 3_600_000, logger };
+    const { gw, client } = await start('silent', quiet);
+    await client.completions.create({ model: BASE_MODEL, prompt: 'a', max_tokens: 1 });
+    const [id] = [...(await gw.store.undelivered()).values()].flat().map((r) => toHex(r.id));
+    op1.cheat = 'silent-settlement';
+    const heldBefore = op1.held;
+    const rounds = Promise.all([gw.settlement.flushCosignatures(), gw.settlement.pollBatches()]);
+    await until('both calls held by the operator', () => op1.held >= heldBefore + 2);
+    const stopping = Date.now();
+    await stop(gw);
+    // Well inside the 30 s an operator call may take: the calls were aborted, not waited out.
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    await rounds;
+    expect(warnings).toEqual([]);
+    op1.cheat = 'none';
+    const again = await start('silent', { cosignIntervalMs: 20 });
+    await until('the co-signature delivered after the restart', async () => (await again.gw.store.undelivered()).size === 0 || undefined);
+    expect(op1.receipts.get(id!)?.payerSignature.length).toBe(64);
+    await stop(again.gw);
+  });
+
   it('signs a batch rebuilt from its own receipts, refuses one with a receipt it never co-signed or already signed into another, across restarts', async () => {
     const first = await start('batches');
     let gw = first.gw;

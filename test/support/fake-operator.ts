@@ -23,7 +23,8 @@ import {
 import { type Batch, buildBatch } from '../../sdk/receipts/batch.ts';
 import { receiptSignBytes, signReceipt } from '../../sdk/receipts/receipt.ts';
 
-export type Cheat = 'none' | 'inflate-units' | 'wrong-price' | 'other-request' | 'other-response' | 'fail' | 'no-receipt';
+/** 'silent-settlement': takes the payer's co-signatures and pending-batch calls and never answers them. */
+export type Cheat = 'none' | 'inflate-units' | 'wrong-price' | 'other-request' | 'other-response' | 'fail' | 'no-receipt' | 'silent-settlement';
 
 export interface FakeOperatorOptions {
   readonly chainId: string;
@@ -43,6 +44,8 @@ export interface FakeOperator {
   /** The request body each receipt is for, by id hex. */
   readonly bodies: Map<string, string>;
   readonly requests: number;
+  /** Settlement calls held unanswered ('silent-settlement'). */
+  readonly held: number;
   /** Offers `receipts` (co-signed or not) as a pending batch; returns it. */
   offerBatch(receipts: readonly Receipt[], mode?: 'escrow' | 'offchain'): Batch;
   /** Payer batch signatures received, by root hex. */
@@ -64,6 +67,7 @@ export async function startFakeOperator(o: FakeOperatorOptions): Promise<FakeOpe
   const pending = new Map<string, PendingBatch>();
   const batchSignatures = new Map<string, BatchSignature>();
   let requests = 0;
+  let held = 0;
 
   const receiptFor = (auth: { payer: string; payerKey: Uint8Array; receiptId: Uint8Array }, model: string, requestBody: Uint8Array, responseHash: Uint8Array, usage: { prompt_tokens: number; completion_tokens: number }, started: bigint): Receipt => {
     const { modelId, adapterId } = parseOfferName(model);
@@ -105,6 +109,10 @@ export async function startFakeOperator(o: FakeOperatorOptions): Promise<FakeOpe
     const path = (req.url ?? '/').split('?')[0]!;
     const body = await readBody(req);
     const json = (status: number, v: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+    if (fake.cheat === 'silent-settlement' && (path === COSIGN_PATH || path === PENDING_BATCHES_PATH)) {
+      held++;
+      return new Promise<void>((resolve) => res.once('close', resolve));
+    }
     if (req.method === 'POST' && path === COSIGN_PATH) {
       const c = JSON.parse(new TextDecoder().decode(body)) as CosignRequest;
       for (const s of c.signatures) {
@@ -180,6 +188,9 @@ export async function startFakeOperator(o: FakeOperatorOptions): Promise<FakeOpe
     bodies,
     get requests() {
       return requests;
+    },
+    get held() {
+      return held;
     },
     batchSignatures,
     offerBatch(list, mode = 'escrow') {

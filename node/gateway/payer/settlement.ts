@@ -6,6 +6,8 @@
 //   disk before the signature leaves, so never twice across restarts); any other is refused and
 //   recorded as the operator's misbehaviour;
 // - the payer's escrow is topped up when it falls below a threshold, one deposit at a time.
+// Stopping aborts the calls to operators in flight and waits for the rounds, so none outlives the
+// store, and a silent operator cannot hold a shutdown for its calls' 30-s deadline.
 import type { Ed25519Signer } from '../../../sdk/ed25519.ts';
 import { toHex } from '../../../sdk/bytes.ts';
 import { type BatchSignature, COSIGN_PATH, type CosignRequest, PENDING_BATCHES_PATH, type PendingBatch, batchSignaturePath } from '../../../sdk/gateway/protocol.ts';
@@ -56,10 +58,12 @@ export class PayerSettlement {
   /** Batch roots judged in this process's life: not judged (or reported) again. */
   readonly #judged = new Set<string>();
   readonly #timers: NodeJS.Timeout[] = [];
-  #flushing = false;
-  #polling = false;
+  /** Aborts the calls to operators in flight when the gateway stops. */
+  readonly #stopping = new AbortController();
+  /** The rounds running now: stop() waits for them, so none outlives the store. */
+  #flushing: Promise<void> | undefined;
+  #polling: Promise<void> | undefined;
   #deposit: Promise<void> | undefined;
-  #stopped = false;
 
   constructor(deps: PayerSettlementDeps) {
     this.#d = deps;
@@ -83,11 +87,20 @@ export class PayerSettlement {
     void this.checkEscrow().catch((e: unknown) => this.#d.logger.warn('escrow check failed', { err: e as Error }));
   }
 
-  /** Stops the rounds and waits for a deposit under way. */
+  /** Stops the rounds: calls to operators in flight are aborted, and the rounds and a deposit under way are waited for. */
   async stop(): Promise<void> {
-    this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
-    await this.#deposit?.catch(() => {});
+    this.#stopping.abort();
+    await Promise.allSettled([this.#flushing, this.#polling, this.#deposit]);
+  }
+
+  get #stopped(): boolean {
+    return this.#stopping.signal.aborted;
+  }
+
+  /** A call to an operator: its deadline, or sooner if the gateway stops. */
+  #callSignal(): AbortSignal {
+    return AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(OPERATOR_CALL_TIMEOUT_MS)]);
   }
 
   /** Queues the co-signature of a receipt the store already holds. */
@@ -97,72 +110,79 @@ export class PayerSettlement {
     this.#queue.set(r.operator, list);
   }
 
-  /** Sends queued co-signatures, at most 500 per operator per round. */
-  async flushCosignatures(): Promise<void> {
-    if (this.#flushing || this.#stopped) return;
-    this.#flushing = true;
-    try {
-      const bases = await this.#d.store.operators();
-      for (const [operator, list] of this.#queue) {
-        const base = bases.get(operator);
-        if (list.length === 0 || base === undefined) continue;
-        const batch = list.slice(0, MAX_COSIGNS_PER_ROUND);
-        const body: CosignRequest = { payer: this.#d.payer, signatures: batch.map((r) => ({ id: toHex(r.id), payerSignature: toHex(r.payerSignature) })) };
-        let ok = false;
-        try {
-          const r = await fetch(base + COSIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(OPERATOR_CALL_TIMEOUT_MS) });
-          // A 4xx is the operator's final word on these (it took the others): sending them again
-          // would block the queue behind them. A 5xx or no answer: they are sent again.
-          ok = r.ok || (r.status >= 400 && r.status < 500);
-          if (!r.ok) this.#d.logger.warn(ok ? 'co-signatures refused by the operator: not sent again' : 'co-signatures not taken', { operator, status: r.status, body: (await r.text()).slice(0, 300) });
-        } catch (e) {
-          this.#d.logger.warn('co-signatures not delivered', { operator, err: e as Error });
-        }
-        if (!ok) continue;
-        await this.#d.store.delivered(operator, body.signatures.map((s) => s.id));
-        list.splice(0, batch.length);
-        this.#d.metrics.cosignsDelivered.inc(batch.length);
+  /** Sends queued co-signatures, at most 500 per operator per round; while a round runs, that round. */
+  flushCosignatures(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#flushing ??= this.#flush().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  async #flush(): Promise<void> {
+    const bases = await this.#d.store.operators();
+    for (const [operator, list] of this.#queue) {
+      if (this.#stopped) return;
+      const base = bases.get(operator);
+      if (list.length === 0 || base === undefined) continue;
+      const batch = list.slice(0, MAX_COSIGNS_PER_ROUND);
+      const body: CosignRequest = { payer: this.#d.payer, signatures: batch.map((r) => ({ id: toHex(r.id), payerSignature: toHex(r.payerSignature) })) };
+      let ok = false;
+      try {
+        const r = await fetch(base + COSIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: this.#callSignal() });
+        // A 4xx is the operator's final word on these (it took the others): sending them again
+        // would block the queue behind them. A 5xx or no answer: they are sent again.
+        ok = r.ok || (r.status >= 400 && r.status < 500);
+        if (!r.ok) this.#d.logger.warn(ok ? 'co-signatures refused by the operator: not sent again' : 'co-signatures not taken', { operator, status: r.status, body: (await r.text()).slice(0, 300) });
+      } catch (e) {
+        if (!this.#stopped) this.#d.logger.warn('co-signatures not delivered', { operator, err: e as Error });
       }
-    } finally {
-      this.#flushing = false;
+      if (!ok) continue;
+      await this.#d.store.delivered(operator, body.signatures.map((s) => s.id));
+      list.splice(0, batch.length);
+      this.#d.metrics.cosignsDelivered.inc(batch.length);
     }
   }
 
-  /** Asks every operator this gateway used for batches waiting for the payer's signature. */
-  async pollBatches(): Promise<void> {
-    if (this.#polling || this.#stopped) return;
-    this.#polling = true;
-    try {
-      for (const [operator, base] of await this.#d.store.operators()) {
-        let batches: PendingBatch[];
-        try {
-          const r = await fetch(`${base}${PENDING_BATCHES_PATH}?payer=${encodeURIComponent(this.#d.payer)}`, { signal: AbortSignal.timeout(OPERATOR_CALL_TIMEOUT_MS) });
-          if (!r.ok) throw new Error(`HTTP ${r.status}`);
-          batches = ((await r.json()) as { batches?: PendingBatch[] }).batches ?? [];
-        } catch (e) {
-          this.#d.logger.warn('pending batches not read', { operator, err: e as Error });
+  /** Asks every operator this gateway used for batches waiting for the payer's signature; while a round runs, that round. */
+  pollBatches(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#polling ??= this.#poll().finally(() => {
+      this.#polling = undefined;
+    });
+    return this.#polling;
+  }
+
+  async #poll(): Promise<void> {
+    for (const [operator, base] of await this.#d.store.operators()) {
+      if (this.#stopped) return;
+      let batches: PendingBatch[];
+      try {
+        const r = await fetch(`${base}${PENDING_BATCHES_PATH}?payer=${encodeURIComponent(this.#d.payer)}`, { signal: this.#callSignal() });
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        batches = ((await r.json()) as { batches?: PendingBatch[] }).batches ?? [];
+      } catch (e) {
+        if (!this.#stopped) this.#d.logger.warn('pending batches not read', { operator, err: e as Error });
+        continue;
+      }
+      for (const b of batches) {
+        if (this.#stopped) return;
+        if (this.#judged.has(b.root)) continue;
+        const signature = await this.#judgeBatch(operator, b);
+        if (signature === undefined) {
+          this.#judged.add(b.root);
           continue;
         }
-        for (const b of batches) {
-          if (this.#judged.has(b.root)) continue;
-          const signature = await this.#judgeBatch(operator, b);
-          if (signature === undefined) {
-            this.#judged.add(b.root);
-            continue;
-          }
-          try {
-            const r = await fetch(base + batchSignaturePath(b.root), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature), signal: AbortSignal.timeout(OPERATOR_CALL_TIMEOUT_MS) });
-            if (!r.ok) throw new Error(`HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
-            this.#judged.add(b.root);
-            this.#d.logger.info('batch signed', { operator, root: b.root, count: b.count, amount: b.amount });
-          } catch (e) {
-            // Marked already: the same signature is sent again on the next poll.
-            this.#d.logger.warn('batch signature not delivered', { operator, root: b.root, err: e as Error });
-          }
+        try {
+          const r = await fetch(base + batchSignaturePath(b.root), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature), signal: this.#callSignal() });
+          if (!r.ok) throw new Error(`HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
+          this.#judged.add(b.root);
+          this.#d.logger.info('batch signed', { operator, root: b.root, count: b.count, amount: b.amount });
+        } catch (e) {
+          // Marked already: the same signature is sent again on the next poll.
+          if (!this.#stopped) this.#d.logger.warn('batch signature not delivered', { operator, root: b.root, err: e as Error });
         }
       }
-    } finally {
-      this.#polling = false;
     }
   }
 
