@@ -165,6 +165,11 @@ export class PayerGateway {
       allowOffchain: options.allowOffchain === true,
       escrow: options.escrow,
       misbehaved: (m) => this.#misbehaved(m),
+      every: {
+        cosignMs: options.cosignIntervalMs ?? 200,
+        batchPollMs: options.batchPollIntervalMs ?? 2000,
+        escrowCheckMs: options.escrowCheckIntervalMs ?? 10_000,
+      },
     });
     this.#server = keepAlive(createServer((req, res) => {
       this.#handle(req, res).catch((e: unknown) => {
@@ -184,11 +189,7 @@ export class PayerGateway {
     await this.store.open();
     await this.settlement.load();
     await listenHttp(this.#server, this.#o.host, this.#o.port, (reason) => new Error(`the payer gateway cannot listen on ${this.#o.host}:${this.#o.port}: ${reason}; change --listen (or listen in app.toml [payer-gateway])`));
-    this.settlement.start({
-      cosignMs: this.#o.cosignIntervalMs ?? 200,
-      batchPollMs: this.#o.batchPollIntervalMs ?? 2000,
-      escrowCheckMs: this.#o.escrowCheckIntervalMs ?? 10_000,
-    });
+    await this.settlement.start();
     this.#o.logger.info('payer gateway listening', { url: this.url, payer: this.#o.payer, key: toHex(this.#o.payerKey.publicKey) });
   }
 

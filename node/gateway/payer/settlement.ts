@@ -6,8 +6,9 @@
 //   disk before the signature leaves, so never twice across restarts); any other is refused and
 //   recorded as the operator's misbehaviour;
 // - the payer's escrow is topped up when it falls below a threshold, one deposit at a time.
-// Stopping aborts the calls to operators in flight and waits for the rounds, so none outlives the
-// store, and a silent operator cannot hold a shutdown for its calls' 30-s deadline.
+// Each duty is a PeriodicTask (never two rounds at once): stopping aborts the calls to operators in
+// flight and waits for the rounds, so none outlives the store, and a silent operator cannot hold a
+// shutdown for its calls' 30-s deadline.
 import type { Ed25519Signer } from '../../../sdk/ed25519.ts';
 import { toHex } from '../../../sdk/bytes.ts';
 import { type BatchSignature, COSIGN_PATH, type CosignRequest, PENDING_BATCHES_PATH, type PendingBatch, batchSignaturePath } from '../../../sdk/gateway/protocol.ts';
@@ -15,6 +16,7 @@ import { buildBatch } from '../../../sdk/receipts/batch.ts';
 import { signBatchAsPayer, signedLedger } from '../../../sdk/receipts/batch-signature.ts';
 import type { Receipt } from '../../../sdk/receipts/receipt.ts';
 import type { Logger } from '../../log.ts';
+import { PeriodicTask } from '../../periodic.ts';
 import type { PayerChain } from './chain.ts';
 import type { PayerMetrics } from './metrics.ts';
 import type { Misbehaviour, PayerStore } from './store.ts';
@@ -40,6 +42,7 @@ export interface PayerSettlementDeps {
   readonly escrow: EscrowTopUp | undefined;
   /** Records an operator's misbehaviour and sets it aside, as a failed request does. */
   readonly misbehaved: (m: Misbehaviour) => Promise<void>;
+  readonly every: SettlementIntervals;
 }
 
 export interface SettlementIntervals {
@@ -51,22 +54,26 @@ export interface SettlementIntervals {
 const MAX_COSIGNS_PER_ROUND = 500;
 const OPERATOR_CALL_TIMEOUT_MS = 30_000;
 
+/** A call to an operator ends at its deadline, or sooner when its round is stopped. */
+const callSignal = (round: AbortSignal): AbortSignal => AbortSignal.any([round, AbortSignal.timeout(OPERATOR_CALL_TIMEOUT_MS)]);
+
 export class PayerSettlement {
   readonly #d: PayerSettlementDeps;
   /** Co-signatures to deliver, by operator (mirrors the store's queue). */
   readonly #queue = new Map<string, Receipt[]>();
   /** Batch roots judged in this process's life: not judged (or reported) again. */
   readonly #judged = new Set<string>();
-  readonly #timers: NodeJS.Timeout[] = [];
-  /** Aborts the calls to operators in flight when the gateway stops. */
-  readonly #stopping = new AbortController();
-  /** The rounds running now: stop() waits for them, so none outlives the store. */
-  #flushing: Promise<void> | undefined;
-  #polling: Promise<void> | undefined;
-  #deposit: Promise<void> | undefined;
+  readonly #cosign: PeriodicTask;
+  readonly #poll: PeriodicTask;
+  readonly #escrow: PeriodicTask;
 
   constructor(deps: PayerSettlementDeps) {
     this.#d = deps;
+    const round = (name: string, job: (signal: AbortSignal) => Promise<void>, intervalMs: number, passAtStart = false): PeriodicTask =>
+      new PeriodicTask({ name: `payer ${name}`, job, intervalMs, passAtStart, onError: (e) => deps.logger.warn(`${name} failed`, { err: e }) });
+    this.#cosign = round('co-signature delivery', (signal) => this.#flush(signal), deps.every.cosignMs);
+    this.#poll = round('batch poll', (signal) => this.#pollOnce(signal), deps.every.batchPollMs);
+    this.#escrow = round('escrow check', () => this.#topUp(), deps.every.escrowCheckMs, true);
   }
 
   /** Restores the undelivered co-signatures from the (open) store, before any receipt is queued. */
@@ -74,33 +81,14 @@ export class PayerSettlement {
     for (const [operator, list] of await this.#d.store.undelivered()) this.#queue.set(operator, list);
   }
 
-  /** Starts the rounds. */
-  start(every: SettlementIntervals): void {
-    const repeat = (ms: number, fn: () => Promise<void>): void => {
-      const t = setInterval(() => void fn().catch((e: unknown) => this.#d.logger.warn('background task failed', { err: e as Error })), ms);
-      t.unref();
-      this.#timers.push(t);
-    };
-    repeat(every.cosignMs, () => this.flushCosignatures());
-    repeat(every.batchPollMs, () => this.pollBatches());
-    repeat(every.escrowCheckMs, () => this.checkEscrow());
-    void this.checkEscrow().catch((e: unknown) => this.#d.logger.warn('escrow check failed', { err: e as Error }));
+  /** Starts the rounds (the escrow check at once). */
+  async start(): Promise<void> {
+    await Promise.all([this.#cosign.start(), this.#poll.start(), this.#escrow.start()]);
   }
 
   /** Stops the rounds: calls to operators in flight are aborted, and the rounds and a deposit under way are waited for. */
   async stop(): Promise<void> {
-    for (const t of this.#timers) clearInterval(t);
-    this.#stopping.abort();
-    await Promise.allSettled([this.#flushing, this.#polling, this.#deposit]);
-  }
-
-  get #stopped(): boolean {
-    return this.#stopping.signal.aborted;
-  }
-
-  /** A call to an operator: its deadline, or sooner if the gateway stops. */
-  #callSignal(): AbortSignal {
-    return AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(OPERATOR_CALL_TIMEOUT_MS)]);
+    await Promise.all([this.#cosign.stop(), this.#poll.stop(), this.#escrow.stop()]);
   }
 
   /** Queues the co-signature of a receipt the store already holds. */
@@ -112,30 +100,31 @@ export class PayerSettlement {
 
   /** Sends queued co-signatures, at most 500 per operator per round; while a round runs, that round. */
   flushCosignatures(): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    this.#flushing ??= this.#flush().finally(() => {
-      this.#flushing = undefined;
-    });
-    return this.#flushing;
+    return this.#cosign.tick();
   }
 
-  async #flush(): Promise<void> {
+  /** Asks every operator this gateway used for batches waiting for the payer's signature; while a round runs, that round. */
+  pollBatches(): Promise<void> {
+    return this.#poll.tick();
+  }
+
+  async #flush(signal: AbortSignal): Promise<void> {
     const bases = await this.#d.store.operators();
     for (const [operator, list] of this.#queue) {
-      if (this.#stopped) return;
+      if (signal.aborted) return;
       const base = bases.get(operator);
       if (list.length === 0 || base === undefined) continue;
       const batch = list.slice(0, MAX_COSIGNS_PER_ROUND);
       const body: CosignRequest = { payer: this.#d.payer, signatures: batch.map((r) => ({ id: toHex(r.id), payerSignature: toHex(r.payerSignature) })) };
       let ok = false;
       try {
-        const r = await fetch(base + COSIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: this.#callSignal() });
+        const r = await fetch(base + COSIGN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: callSignal(signal) });
         // A 4xx is the operator's final word on these (it took the others): sending them again
         // would block the queue behind them. A 5xx or no answer: they are sent again.
         ok = r.ok || (r.status >= 400 && r.status < 500);
         if (!r.ok) this.#d.logger.warn(ok ? 'co-signatures refused by the operator: not sent again' : 'co-signatures not taken', { operator, status: r.status, body: (await r.text()).slice(0, 300) });
       } catch (e) {
-        if (!this.#stopped) this.#d.logger.warn('co-signatures not delivered', { operator, err: e as Error });
+        if (!signal.aborted) this.#d.logger.warn('co-signatures not delivered', { operator, err: e as Error });
       }
       if (!ok) continue;
       await this.#d.store.delivered(operator, body.signatures.map((s) => s.id));
@@ -144,29 +133,20 @@ export class PayerSettlement {
     }
   }
 
-  /** Asks every operator this gateway used for batches waiting for the payer's signature; while a round runs, that round. */
-  pollBatches(): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    this.#polling ??= this.#poll().finally(() => {
-      this.#polling = undefined;
-    });
-    return this.#polling;
-  }
-
-  async #poll(): Promise<void> {
+  async #pollOnce(signal: AbortSignal): Promise<void> {
     for (const [operator, base] of await this.#d.store.operators()) {
-      if (this.#stopped) return;
+      if (signal.aborted) return;
       let batches: PendingBatch[];
       try {
-        const r = await fetch(`${base}${PENDING_BATCHES_PATH}?payer=${encodeURIComponent(this.#d.payer)}`, { signal: this.#callSignal() });
+        const r = await fetch(`${base}${PENDING_BATCHES_PATH}?payer=${encodeURIComponent(this.#d.payer)}`, { signal: callSignal(signal) });
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
         batches = ((await r.json()) as { batches?: PendingBatch[] }).batches ?? [];
       } catch (e) {
-        if (!this.#stopped) this.#d.logger.warn('pending batches not read', { operator, err: e as Error });
+        if (!signal.aborted) this.#d.logger.warn('pending batches not read', { operator, err: e as Error });
         continue;
       }
       for (const b of batches) {
-        if (this.#stopped) return;
+        if (signal.aborted) return;
         if (this.#judged.has(b.root)) continue;
         const signature = await this.#judgeBatch(operator, b);
         if (signature === undefined) {
@@ -174,13 +154,13 @@ export class PayerSettlement {
           continue;
         }
         try {
-          const r = await fetch(base + batchSignaturePath(b.root), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature), signal: this.#callSignal() });
+          const r = await fetch(base + batchSignaturePath(b.root), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signature), signal: callSignal(signal) });
           if (!r.ok) throw new Error(`HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
           this.#judged.add(b.root);
           this.#d.logger.info('batch signed', { operator, root: b.root, count: b.count, amount: b.amount });
         } catch (e) {
           // Marked already: the same signature is sent again on the next poll.
-          if (!this.#stopped) this.#d.logger.warn('batch signature not delivered', { operator, root: b.root, err: e as Error });
+          if (!signal.aborted) this.#d.logger.warn('batch signature not delivered', { operator, root: b.root, err: e as Error });
         }
       }
     }
@@ -230,27 +210,20 @@ export class PayerSettlement {
     return { payerKey: toHex(msg.payerKey), payerSignature: toHex(msg.payerSignature) };
   }
 
-  /** Reads the available escrow; deposits when it is under the threshold, one deposit at a time. */
-  async checkEscrow(): Promise<void> {
-    if (this.#deposit !== undefined || this.#stopped) return;
+  /** Reads the available escrow and deposits when it is under the threshold (the round waits for the deposit). */
+  async #topUp(): Promise<void> {
     const { chain, metrics, logger } = this.#d;
     const available = await chain.escrowAvailable(this.#d.payer);
     metrics.escrowAvailable.set(Number(available));
     const t = this.#d.escrow;
     if (t === undefined || available >= t.threshold) return;
     logger.info('escrow below threshold: depositing', { available, threshold: t.threshold, amount: t.amount });
-    this.#deposit = t
-      .deposit(t.amount)
-      .then(
-        () => void metrics.escrowTopUps.inc({ result: 'ok' }),
-        (e: unknown) => {
-          metrics.escrowTopUps.inc({ result: 'failed' });
-          logger.warn('escrow deposit failed', { err: e as Error });
-        },
-      )
-      .finally(() => {
-        this.#deposit = undefined;
-      });
-    await this.#deposit;
+    try {
+      await t.deposit(t.amount);
+      metrics.escrowTopUps.inc({ result: 'ok' });
+    } catch (e) {
+      metrics.escrowTopUps.inc({ result: 'failed' });
+      logger.warn('escrow deposit failed', { err: e as Error });
+    }
   }
 }
