@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const made: string[] = [];
 
-/** A new directory `<tmp>/<prefix>XXXXXX`, removed when the test file is done. */
+/** A new directory under the OS temp dir, named `prefix` and six random characters, removed when the test file is done. */
 export async function testDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   made.push(dir);
