@@ -143,10 +143,9 @@ keep-recent = ${c.pruningKeepRecent}
 interval = ${c.pruningInterval}
 
 [store]
-# Decoded state-tree nodes kept in memory, about 1.4 KB each: the cache fills up to this size soon
-# after start (every block writes new nodes) and then holds the app's memory steady. Larger answers
-# reads of a large state with fewer disk reads; the default covers the upper levels of a tree of
-# a few hundred thousand keys.
+# Decoded state-tree nodes kept in memory, about 1.4 KB each: the live tree, up to this many (a
+# block's commit drops the versions it replaced). Larger answers reads of a large state with fewer
+# disk reads; the default covers the upper levels of a tree of a few hundred thousand keys.
 node-cache-size = ${c.storeNodeCacheSize}
 
 [invariants]

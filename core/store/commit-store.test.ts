@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ClassicLevel } from 'classic-level';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CommitStore } from './commit-store.ts';
+import { LevelBackend } from './level-backend.ts';
 import { CommitInProgressError, InvalidHeightError, StoreClosedError, VersionUnavailableError } from './errors.ts';
 import { decodeMeta, FIRST_COMMIT_KEY, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_LATEST, T_NODE, T_ORPHANS, T_VERSION } from './layout.ts';
 import { collect, dec, enc, hex, keyStr, modelRange, readAll, referenceRoot, tempDir } from '../../test/support/store.ts';
@@ -410,6 +411,29 @@ describe('commit store on LevelDB', () => {
       expect(referenceRoot(await readAll(store.at(h)))).toEqual(store.lastAppHash);
     }
     expect(() => store.at(4n)).toThrow(VersionUnavailableError);
+  });
+
+  it('keeps the live tree in its node cache: the node versions a block replaces leave it and never push live nodes out', async () => {
+    const store = await open(dir(), { nodeCacheSize: 300 });
+    const keys = Array.from({ length: 200 }, (_, i) => enc(`key ${i}`));
+    for (const k of keys) store.working.set(k, enc('0'));
+    await store.commit(1n);
+    // Changing every key loads the whole tree (199 inner nodes) and caches its new version.
+    for (const k of keys) store.working.set(k, enc('1'));
+    await store.commit(2n);
+    // Blocks that each change a few keys: every one replaces the nodes on their paths.
+    for (let h = 3; h <= 32; h++) {
+      for (let j = 0; j < 10; j++) store.working.set(keys[(h * 37 + j * 11) % keys.length]!, enc(`v${h}`));
+      await store.commit(BigInt(h));
+    }
+    const reads = vi.spyOn(LevelBackend.prototype, 'getSync');
+    try {
+      for (const k of keys) store.working.set(k, enc('2'));
+      await store.commit(33n);
+      expect(reads.mock.calls.filter(([key]) => key[0] === T_NODE)).toHaveLength(0);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('commits and prunes a block that replaces more tree nodes than a call may take arguments', async () => {
