@@ -59,7 +59,7 @@ if (process.env['CAIRN_BENCH_AS_NODE'] === undefined) {
 
 const DRAIN_LIMIT_MS = 25_000;
 /** Phases that would start after this much of the throughput part are skipped (the run stays ~3 min). */
-const PHASES_BUDGET_MS = 110_000;
+const PHASES_BUDGET_MS = 130_000;
 const WATCHDOG_MS = 5 * 60_000;
 const FUNDS = 1_000_000_000n; // 2,000 × this stays under emission's max_supply
 
