@@ -1,11 +1,15 @@
 // The watcher verifies with libsodium first and asks OpenSSL about what libsodium refuses: its
-// answers must be OpenSSL's (the chain's judge) on every input, the crafted edge cases included.
+// answers must be OpenSSL's (the chain's judge) on every input, the crafted edge cases included. The
+// verifier process (voi, Go's rules) goes before both: on every case here it may accept only what
+// OpenSSL accepts, and the pool with it must answer as OpenSSL does.
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { verifyEd25519Fast as verifyFast } from '../node/watcher/fast-ed25519.ts';
+import { verifyEd25519Fast } from '../node/watcher/fast-ed25519.ts';
+import { VerifierProcess, verifierBinary } from '../node/watcher/verifier-process.ts';
+import { type SignatureCheck, VerifyPool, packChecks } from '../node/watcher/verify-pool.ts';
 import { generateEd25519, verifyEd25519 } from '../sdk/ed25519.ts';
 
 const sodium = createRequire(import.meta.url)('sodium-native') as { crypto_sign_verify_detached(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): boolean };
@@ -39,6 +43,13 @@ const SMALL_ORDER = [
   'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
 ].map(hex);
 const EDGE_S = [0n, 1n, L - 1n, L, L + 1n, 2n ** 256n - 1n].map(le32);
+
+// Every case the tests below judge, for the last one to put to the verifier process.
+const seen: SignatureCheck[] = [];
+const verifyFast = (key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean => {
+  seen.push({ key, message, signature });
+  return verifyEd25519Fast(key, message, signature);
+};
 
 const P = ed25519.Point;
 const ORDER_8 = P.fromBytes(SMALL_ORDER[6]!); // a point of order 8
@@ -114,6 +125,29 @@ describe('the watcher’s ed25519 verification', () => {
       const signature = concat(R, le32((r + challenge(R, key, message) * scalar) % L));
       expect(verifyEd25519(key, message, signature)).toBe(false);
       expect(verifyFast(key, message, signature)).toBe(false);
+    }
+  });
+
+  it('puts every case above to the verifier process: it accepts only what OpenSSL accepts, and the pool with it answers as OpenSSL', async () => {
+    const wellFormed = seen.filter((c) => c.key.length === 32 && c.signature.length === 64);
+    expect(wellFormed.length).toBeGreaterThan(1_900);
+    const process = VerifierProcess.start();
+    expect(process, `${verifierBinary()} is missing: run npm run setup`).toBeDefined();
+    try {
+      const answers = await process!.run(packChecks(wellFormed));
+      expect(answers).toHaveLength(wellFormed.length);
+      const openssl = wellFormed.map((c) => verifyEd25519(c.key, c.message, c.signature));
+      expect(wellFormed.filter((_, i) => answers![i] === 1 && !openssl[i])).toEqual([]);
+      expect(openssl.filter(Boolean).length).toBeGreaterThan(200);
+    } finally {
+      process!.close();
+    }
+    const pool = new VerifyPool({ threads: 1, process: verifierBinary() });
+    try {
+      expect(await pool.verify(seen)).toEqual(seen.map((c) => verifyEd25519(c.key, c.message, c.signature)));
+      expect(pool.processPid).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
     }
   });
 });

@@ -21,6 +21,7 @@ import { type Coin, Watcher, type Submitter } from './watcher.ts';
 import { FundsCheck } from './funds.ts';
 import { ClaimStore } from './claims.ts';
 import { VerifyPool } from './verify-pool.ts';
+import { verifierBinary } from './verifier-process.ts';
 import { join } from 'node:path';
 import { Lifecycle, type Service, type StartOptions } from '../service.ts';
 
@@ -170,8 +171,9 @@ export class WatcherService implements Service {
     };
     const claims = new ClaimStore(watcherStorePath(opts.home));
     await claims.open();
-    // Signatures are verified on worker threads, so the node's block processing never waits on them.
-    const verifier = new VerifyPool();
+    // Signatures are verified in the verifier process and on worker threads, so the node's block
+    // processing never waits on them.
+    const verifier = new VerifyPool({ process: verifierBinary() });
     const watcher = new Watcher({
       claims,
       verifier,

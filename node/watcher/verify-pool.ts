@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ED25519_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from '../../sdk/ed25519.ts';
 import { verifyEd25519Fast } from './fast-ed25519.ts';
+import { VerifierProcess } from './verifier-process.ts';
 
 export interface SignatureCheck {
   readonly key: Uint8Array;
@@ -34,12 +35,13 @@ export function packChecks(checks: readonly SignatureCheck[]): Uint8Array {
   return out;
 }
 
-/** Verifies packed checks; throws RangeError on a buffer that is not packChecks' output. */
-export function verifyPacked(packed: Uint8Array): Uint8Array {
+/** The checks of a packed job, as views into it; throws RangeError on a buffer that is not packChecks' output. */
+export function unpackChecks(packed: Uint8Array): SignatureCheck[] {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   if (packed.length < 4) throw new RangeError('a packed job has a 4-byte count');
   const count = view.getUint32(0);
-  const out = new Uint8Array(count);
+  if (count > packed.length) throw new RangeError(`check 0 runs past the end`);
+  const checks: SignatureCheck[] = [];
   let o = 4;
   for (let i = 0; i < count; i++) {
     if (o + ED25519_KEY_LENGTH + ED25519_SIGNATURE_LENGTH + 4 > packed.length) throw new RangeError(`check ${i} runs past the end`);
@@ -48,10 +50,18 @@ export function verifyPacked(packed: Uint8Array): Uint8Array {
     o += ED25519_KEY_LENGTH + ED25519_SIGNATURE_LENGTH;
     const n = view.getUint32(o);
     if (o + 4 + n > packed.length) throw new RangeError(`check ${i}'s message runs past the end`);
-    out[i] = verifyEd25519Fast(key, packed.subarray(o + 4, o + 4 + n), signature) ? 1 : 0;
+    checks.push({ key, message: packed.subarray(o + 4, o + 4 + n), signature });
     o += 4 + n;
   }
   if (o !== packed.length) throw new RangeError('bytes after the last check');
+  return checks;
+}
+
+/** Verifies packed checks; throws RangeError on a buffer that is not packChecks' output. */
+export function verifyPacked(packed: Uint8Array): Uint8Array {
+  const checks = unpackChecks(packed);
+  const out = new Uint8Array(checks.length);
+  for (let i = 0; i < checks.length; i++) out[i] = verifyEd25519Fast(checks[i]!.key, checks[i]!.message, checks[i]!.signature) ? 1 : 0;
   return out;
 }
 
@@ -93,6 +103,11 @@ export interface VerifyPoolOptions {
   readonly threads?: number;
   /** Checks sent to a worker at a time. */
   readonly chunk?: number;
+  /**
+   * The verifier process's binary (verifier-process.ts): jobs go to it first, and only the checks it
+   * refuses, or a job it could not answer, to the threads. Default none: threads alone.
+   */
+  readonly process?: string;
 }
 
 export class VerifyPool {
@@ -105,9 +120,20 @@ export class VerifyPool {
   /** Workers replaced after failing (for tests and metrics). */
   replaced = 0;
 
+  readonly #processBinary: string | undefined;
+  #process: VerifierProcess | undefined;
+  /** Times the verifier process failed a job (missing answer, dead process); the threads answered it. */
+  processFailures = 0;
+
   constructor(opts: VerifyPoolOptions = {}) {
     this.#chunk = opts.chunk ?? 512;
     this.#threads = opts.threads ?? availableParallelism();
+    this.#processBinary = opts.process;
+  }
+
+  /** The verifier process's pid once a job started it, while it serves (benches read its CPU). */
+  get processPid(): number | undefined {
+    return this.#process?.alive === true ? this.#process.pid : undefined;
   }
 
   get threads(): number {
@@ -124,7 +150,7 @@ export class VerifyPool {
       const c = checks[i]!;
       if (c.key.length === ED25519_KEY_LENGTH && c.signature.length === ED25519_SIGNATURE_LENGTH) index.push(i);
     }
-    if (this.#threads === 0) {
+    if (this.#threads === 0 && this.#processBinary === undefined) {
       for (const i of index) out[i] = verifyEd25519Fast(checks[i]!.key, checks[i]!.message, checks[i]!.signature);
       return out;
     }
@@ -145,6 +171,7 @@ export class VerifyPool {
   /** Stops the workers; verify() calls still waiting are rejected. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#process?.close();
     for (const job of this.#queue.splice(0)) job.reject(new VerifyPoolClosedError('the verify pool is closed'));
     await Promise.all(
       this.#slots.splice(0).map(async (s) => {
@@ -165,7 +192,46 @@ export class VerifyPool {
     await this.#slots[0]?.worker.terminate();
   }
 
-  #run(packed: Uint8Array): Promise<Uint8Array> {
+  /** Kills the verifier process as a crash would (tests). */
+  crashProcess(): void {
+    this.#process?.kill();
+  }
+
+  #verifierProcess(): VerifierProcess | undefined {
+    if (this.#process === undefined && this.#processBinary !== undefined) this.#process = VerifierProcess.start(this.#processBinary);
+    return this.#process?.alive === true ? this.#process : undefined;
+  }
+
+  /**
+   * The process's answers where it verified a signature; the threads' (libsodium, then OpenSSL, the
+   * chain's verifier) for every check it refused and for a whole job it could not answer.
+   */
+  async #run(packed: Uint8Array): Promise<Uint8Array> {
+    const process = this.#verifierProcess();
+    if (process === undefined) return this.#runThreads(packed);
+    const answers = await process.run(packed);
+    const count = packed.length >= 4 ? new DataView(packed.buffer, packed.byteOffset).getUint32(0) : -1;
+    if (answers === undefined || answers.length !== count) {
+      if (answers !== undefined || !process.alive) this.processFailures++;
+      return this.#runThreads(packed);
+    }
+    const refused: number[] = [];
+    for (let i = 0; i < answers.length; i++) if (answers[i] !== 1) refused.push(i);
+    if (refused.length === 0) return answers;
+    const checks = unpackChecks(packed);
+    const second = await this.#runThreads(packChecks(refused.map((i) => checks[i]!)));
+    refused.forEach((i, k) => (answers[i] = second[k]!));
+    return answers;
+  }
+
+  #runThreads(packed: Uint8Array): Promise<Uint8Array> {
+    if (this.#threads === 0) {
+      try {
+        return Promise.resolve(verifyPacked(packed));
+      } catch (e) {
+        return Promise.reject(new RangeError(`verification job refused: ${(e as Error).message}`));
+      }
+    }
     // Workers start with the first job: a node with nothing to watch keeps no isolates around.
     while (this.#slots.length < this.#threads) this.#slots.push({ worker: this.#spawn(), job: undefined });
     return new Promise<Uint8Array>((resolve, reject) => {
