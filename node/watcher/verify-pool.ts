@@ -1,7 +1,9 @@
-// Ed25519 verification on worker threads, for the watcher: a batch's 2 × 10,000 signatures are
+// Ed25519 verification off the main thread, for the watcher: a batch's 2 × 10,000 signatures are
 // verified on the machine's other cores while the node's main thread goes on serving blocks. Jobs
-// are packed into one transferable buffer; a worker that fails or dies is replaced and its job is
-// verified again by the next worker, so a bad input can cost a retry, never an answer.
+// are packed into one buffer. With a verifier process (verifier-process.ts) they go to it first and
+// only what it refuses, or could not answer, to the worker threads; a worker that fails or dies is
+// replaced and its job is verified again by the next worker, so a bad input can cost a retry, never
+// an answer.
 //
 // Not consensus code: the chain verifies again whatever the watcher submits.
 import { availableParallelism } from 'node:os';
