@@ -6,7 +6,7 @@
 // Not consensus code. A process that is missing, dies or answers out of turn costs speed, never an
 // answer: run() then resolves undefined and the pool verifies the job on its threads.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolsBinDir } from '../cometbft/binary.ts';
@@ -20,14 +20,21 @@ export function verifierBinary(): string {
   return join(toolsBinDir(), VERIFIER_BINARY_NAME);
 }
 
+/** Whether the binary is there and newer than every file it is built from. */
+function upToDate(binary: string): boolean {
+  if (!existsSync(binary)) return false;
+  const built = statSync(binary).mtimeMs;
+  return ['main.go', 'go.mod', 'go.sum'].every((f) => statSync(join(SOURCE_DIR, f)).mtimeMs <= built);
+}
+
 /**
- * Builds the verifier into .tools/bin with `go build` when it is not there (Go is already needed for
- * CometBFT). Returns false, with a line for the user, when it cannot: the watcher then verifies on
- * worker threads alone.
+ * Builds the verifier into .tools/bin with `go build` when it is missing or older than its source (Go
+ * is already needed for CometBFT). Returns false, with a line for the user, when it cannot: the
+ * watcher then verifies on worker threads alone.
  */
 export async function ensureVerifierBinary(log: (line: string) => void, go = 'go'): Promise<boolean> {
   const binary = verifierBinary();
-  if (existsSync(binary)) return true;
+  if (upToDate(binary)) return true;
   log('building the watcher’s ed25519 verifier (go build, a few seconds)…');
   return new Promise((resolve) => {
     execFile(go, ['build', '-trimpath', '-o', binary, '.'], { cwd: SOURCE_DIR, timeout: 5 * 60_000 }, (error, _out, stderr) => {
