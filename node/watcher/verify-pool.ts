@@ -152,10 +152,6 @@ export class VerifyPool {
       const c = checks[i]!;
       if (c.key.length === ED25519_KEY_LENGTH && c.signature.length === ED25519_SIGNATURE_LENGTH) index.push(i);
     }
-    if (this.#threads === 0 && this.#processBinary === undefined) {
-      for (const i of index) out[i] = verifyEd25519Fast(checks[i]!.key, checks[i]!.message, checks[i]!.signature);
-      return out;
-    }
     const parts: Promise<void>[] = [];
     for (let start = 0; start < index.length; start += this.#chunk) {
       const slice = index.slice(start, start + this.#chunk);
