@@ -29,18 +29,18 @@ function upToDate(binary: string): boolean {
 
 /**
  * Builds the verifier into .tools/bin with `go build` when it is missing or older than its source (Go
- * is already needed for CometBFT). Returns false, with a line for the user, when it cannot: the
- * watcher then verifies on worker threads alone.
+ * is already needed for CometBFT). When it cannot, it says so in a line for the user and the watcher
+ * verifies on worker threads alone.
  */
-export async function ensureVerifierBinary(log: (line: string) => void, go = 'go'): Promise<boolean> {
+export async function ensureVerifierBinary(log: (line: string) => void, go = 'go'): Promise<void> {
   const binary = verifierBinary();
-  if (upToDate(binary)) return true;
+  if (upToDate(binary)) return;
   log('building the watcher’s ed25519 verifier (go build, a few seconds)…');
   return new Promise((resolve) => {
     execFile(go, ['build', '-trimpath', '-o', binary, '.'], { cwd: SOURCE_DIR, timeout: 5 * 60_000 }, (error, _out, stderr) => {
-      if (error === null) return resolve(true);
+      if (error === null) return resolve();
       log(`could not build the watcher’s ed25519 verifier (${error.message.split('\n')[0]}${stderr === '' ? '' : `; ${stderr.trim().split('\n').slice(-3).join(' ')}`}); the watcher will verify on worker threads only, ~20 % slower. Run \`npm run setup\` again once \`go build\` works in ${SOURCE_DIR}.`);
-      resolve(false);
+      resolve();
     });
   });
 }
