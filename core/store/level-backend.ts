@@ -4,6 +4,7 @@
 import { ClassicLevel } from 'classic-level';
 import { asView, compareBytes } from './bytes.ts';
 import type { Backend, BatchOp, Cursor, CursorRange } from './backend.ts';
+import { readTablesWithoutMmap } from './level-reads.ts';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -15,6 +16,7 @@ export class LevelBackend implements Backend {
   }
 
   static async open(path: string): Promise<LevelBackend> {
+    readTablesWithoutMmap();
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
       keyEncoding: 'view',
       valueEncoding: 'view',
@@ -22,7 +24,8 @@ export class LevelBackend implements Backend {
       // under light load (a chaos run's) appended ~0.2 MiB a minute to its write-ahead log, so a
       // 32 MiB memtable kept filling for over an hour and read as steady RSS growth in the soak.
       // LevelDB's own 4 MiB default cycles within minutes; a 10k-write block (~6 MiB) still goes in
-      // as one batch. The state tree's node cache sits in front of the block cache.
+      // as one batch. The state tree's node cache sits in front of the block cache, which holds the
+      // table blocks reads bring in (level-reads.ts: tables are read with pread, not mapped).
       writeBufferSize: 4 * 2 ** 20,
       cacheSize: 8 * 2 ** 20,
     });

@@ -5,6 +5,7 @@
 // Layout: "b" ‖ root → encoded Envelope; "t" ‖ u64 expiry ms ‖ root → 01 (the pruning queue);
 // "e" ‖ root → u64 expiry ms (to move an entry in the queue).
 import { ClassicLevel } from 'classic-level';
+import { readTablesWithoutMmap } from '../../core/store/level-reads.ts';
 
 export interface BatchStoreOptions {
   /** How long a batch is kept after it was stored or finalized. Default 7 days. */
@@ -45,13 +46,14 @@ export class BatchStore {
   #size = 0;
 
   constructor(path: string, opts: BatchStoreOptions = {}) {
+    readTablesWithoutMmap();
     this.#db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
       keyEncoding: 'view',
       valueEncoding: 'view',
-      // LevelDB maps every table file it keeps open (up to 1,000 by default) and the pages it read stay
-      // in the node's RSS: a week of batches is thousands of tables, and a 30-minute gossip run's RSS
-      // grew with them. Batches are written once and read rarely (a fetch by root, a prune), so a small
-      // table cache costs an occasional table open and bounds what stays mapped.
+      // Each open table holds its index in memory (and, where LevelDB still maps tables, the pages
+      // read: core/store/level-reads.ts): a week of batches is thousands of tables, and a 30-minute
+      // gossip run's RSS grew with them. Batches are written once and read rarely (a fetch by root, a
+      // prune), so a small table cache costs an occasional table open and bounds what stays open.
       maxOpenFiles: 64,
       // A 10k-receipt batch is a ~4 MiB value: with LevelDB's 4 MiB default every put filled the
       // memtable and forced a flush and compaction, the hosts' largest cost beside the hop itself.
