@@ -206,6 +206,14 @@ async function memoryLine(pid: number, url: string): Promise<string> {
   return `RSS ${f(rssMiB(pid))} MiB = glibc heap ${f(p?.heap)} + thread arenas ${f(p?.arenas)} + other anon ${f(p?.anon)} + file ${f(p?.file)} (LevelDB tables ${f(p?.tables)}); V8 heap ${f(v8('nodejs_heap_size_used_bytes'))} used of ${f(v8('nodejs_heap_size_total_bytes'))}, of which new space ${f(v8('nodejs_heap_space_size_total_bytes\\{space="new"\\}'))}; external ${f(v8('nodejs_external_memory_bytes'))}`;
 }
 
+/** A short form of memoryLine for the series during a load: RSS (V8 heap used / committed, glibc, LevelDB tables). */
+async function memorySample(pid: number, url: string): Promise<string> {
+  const text = await (await fetch(url)).text();
+  const v8 = (name: string): string => fmt(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
+  const p = rssParts(pid);
+  return `${fmt(rssMiB(pid) ?? NaN)} (V8 ${v8('nodejs_heap_size_used_bytes')}/${v8('nodejs_heap_size_total_bytes')}, glibc ${fmt(p === undefined ? NaN : p.heap + p.arenas)}, tables ${fmt(p?.tables ?? NaN)})`;
+}
+
 function delta(a: Metrics, b: Metrics, key: string): number {
   return (b.get(key) ?? 0) - (a.get(key) ?? 0);
 }
@@ -333,8 +341,8 @@ async function runChain(label: string, accounts: number, operators: number, batc
       const series: string[] = [];
       const t0 = performance.now();
       const sampler = setInterval(() => {
-        const tables = rssParts(app!.pid!)?.tables;
-        series.push(`${Math.round((performance.now() - t0) / 1000)} s ${fmt(rssMiB(app!.pid!) ?? NaN)} (tables ${fmt(tables ?? NaN)})`);
+        const at = Math.round((performance.now() - t0) / 1000);
+        void memorySample(app!.pid!, metricsUrl).then((m) => series.push(`${at} s ${m}`), () => {});
       }, 10_000);
       let accepted: number;
       try {
