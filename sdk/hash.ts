@@ -1,10 +1,8 @@
-// SHA-256 through node:crypto's one-shot hash (OpenSSL), as the chain's own consensus code uses.
+// SHA-256 as the chain's own consensus code computes it (core/crypto/hash.ts: node:crypto's one-shot
+// hash, the bytes in a fresh Uint8Array), and as a binary string for hot loops.
 import { hash } from 'node:crypto';
 
-export function sha256(data: Uint8Array): Uint8Array {
-  const out = hash('sha256', data, 'buffer');
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-}
+export { sha256 } from '../core/crypto/hash.ts';
 
 /**
  * The digest as a binary string (one char a byte: node:crypto's 'binary', i.e. latin1, output): no

@@ -6,7 +6,7 @@ import { hash } from 'node:crypto';
 
 /** SHA-256 of `data` as a fresh 32-byte Uint8Array (not a Buffer, so `toEqual` and `.buffer` behave). */
 export function sha256(data: Uint8Array): Uint8Array {
-  return toPlainBytes(hash('sha256', assertBytes(data), 'buffer'));
+  return digest('sha256', data, 32);
 }
 
 /**
@@ -15,19 +15,18 @@ export function sha256(data: Uint8Array): Uint8Array {
  * throws here on first use rather than deriving a different address.
  */
 export function ripemd160(data: Uint8Array): Uint8Array {
-  return toPlainBytes(hash('ripemd160', assertBytes(data), 'buffer'));
+  return digest('ripemd160', data, 20);
 }
 
-function assertBytes(data: Uint8Array): Uint8Array {
+// The digest as a latin1 ('binary') string, one char per byte, written into a fresh array: about 4×
+// faster than asking for a Buffer (0.36 against 1.46 µs for a tree node's 65 bytes, most of a
+// Buffer's cost being its native block), and the bytes live in V8's own heap, which compacts. A
+// kept Buffer digest costs ~250 B more of native memory, and the state tree's node cache keeps
+// ~100k hashes (bench/README.md, "Thirteenth round").
+function digest(algorithm: 'sha256' | 'ripemd160', data: Uint8Array, size: number): Uint8Array {
   if (!(data instanceof Uint8Array)) throw new TypeError('expected a Uint8Array');
-  return data;
-}
-
-// crypto.hash returns an unpooled Buffer that owns its ArrayBuffer, so a view costs nothing and
-// shares memory with nobody; copy only if a future Node hands out a slice of a shared pool.
-function toPlainBytes(buf: Buffer): Uint8Array {
-  if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.byteLength) {
-    return new Uint8Array(buf.buffer, 0, buf.byteLength);
-  }
-  return new Uint8Array(buf);
+  const text = hash(algorithm, data, 'binary');
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = text.charCodeAt(i);
+  return out;
 }

@@ -1,21 +1,9 @@
 // Byte helpers shared by the store. Keys are also handled as latin1 strings: one char per byte,
 // so JavaScript string order is byte order and Map lookups work on content.
 
-import { createHash, hash as oneShotHash } from 'node:crypto';
 import { latin1Text, writeLatin1 } from '../../proto/wire.ts';
 
 export const EMPTY = new Uint8Array(0);
-
-export function sha256(data: Uint8Array): Uint8Array {
-  // crypto.hash is the fastest one-shot for small inputs; older Node builds lack it.
-  const digest = typeof oneShotHash === 'function' ? oneShotHash('sha256', data, 'buffer') : createHash('sha256').update(data).digest();
-  // The digest is a block of native memory; the tree keeps hundreds of thousands of hashes, and those
-  // blocks, freed in between live ones, stay in glibc's heap for good (~90 MiB of RSS after a genesis
-  // of 100k accounts). A 32-byte Uint8Array is allocated in V8's own heap instead, which compacts.
-  const out = new Uint8Array(32);
-  out.set(digest);
-  return out;
-}
 
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -5,7 +5,8 @@
 import { ics23 } from '@confio/ics23';
 import type { Backend, BatchOp } from './backend.ts';
 import { ADOPT, type Adopting, emptyIterable } from './branch.ts';
-import { equalBytes, sha256, toKeyString, U64_MAX } from './bytes.ts';
+import { sha256 } from '../crypto/hash.ts';
+import { equalBytes, toKeyString, U64_MAX } from './bytes.ts';
 import {
   CommitInProgressError,
   InvalidHeightError,

@@ -5,7 +5,7 @@
 // hashes the store key with `proofKey` before calling verifyMembership / verifyNonMembership.
 
 import { ics23 } from '@confio/ics23';
-import { sha256 } from './bytes.ts';
+import { sha256 } from '../crypto/hash.ts';
 
 /** Identical to `smtSpec` of @confio/ics23 0.6.8 (which its package index does not export). */
 export const STATE_PROOF_SPEC: ics23.IProofSpec = {

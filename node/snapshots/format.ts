@@ -9,7 +9,8 @@
 // snapshot that is self-consistent but false is refused as a whole). The format is deterministic:
 // every node with the same state and chunk size makes byte-identical snapshots with the same hash,
 // so CometBFT can fetch chunks of one snapshot from many peers.
-import { compareBytes as compare, equalBytes as equal, sha256 } from '../../core/store/bytes.ts';
+import { sha256 } from '../../core/crypto/hash.ts';
+import { compareBytes as compare, equalBytes as equal } from '../../core/store/bytes.ts';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../../core/store/validate.ts';
 import type { Entry } from '../../core/store/types.ts';
 

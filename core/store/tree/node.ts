@@ -9,9 +9,9 @@
 // Neither bit nor prefix is hashed: they follow from the set of paths, so the root commits only
 // to the sorted leaves.
 
-import { hash as oneShotHash } from 'node:crypto';
 import { StoreCorruptionError } from '../errors.ts';
 import { T_NODE } from '../layout.ts';
+import { sha256 } from '../../crypto/hash.ts';
 import { toKeyString } from '../bytes.ts';
 
 export const LEAF = 0;
@@ -65,14 +65,14 @@ export function leafHash(path: Uint8Array, valueHash: Uint8Array): Uint8Array {
   scratch[0] = 0;
   scratch.set(path, 1);
   scratch.set(valueHash, 1 + HASH_BYTES);
-  return oneShotHash('sha256', scratch, 'buffer');
+  return sha256(scratch);
 }
 
 export function innerHash(left: Uint8Array, right: Uint8Array): Uint8Array {
   scratch[0] = 1;
   scratch.set(left, 1);
   scratch.set(right, 1 + HASH_BYTES);
-  return oneShotHash('sha256', scratch, 'buffer');
+  return sha256(scratch);
 }
 
 export function makeLeaf(key: Uint8Array, path: Uint8Array, valueHash: Uint8Array): LeafNode {
