@@ -79,7 +79,8 @@ describe('a node that crashes', () => {
     }
     await killBoth('SIGKILL');
     // CometBFT indexes txs after each commit, asynchronously: a kill can leave committed blocks out
-    // of the tx index. Here the worst case, the whole index lost; the restart must rebuild it.
+    // of the tx index. Here the worst case, the whole index lost on a chain younger than the repair's
+    // window (the last 10 blocks after a kill); the restart must rebuild it.
     await rm(join(home.home, 'data', 'tx_index.db'), { recursive: true, force: true });
 
     await startBoth();

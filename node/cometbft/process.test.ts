@@ -1,5 +1,7 @@
-// Integration: the real pinned CometBFT binary, with its built-in kvstore app standing in for Cairn's.
-import { readFile, writeFile } from 'node:fs/promises';
+// Integration: the real pinned CometBFT binary, with its built-in kvstore app standing in for Cairn's;
+// and the window of the tx index repair after a crash, with a stand-in binary.
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configure, localSettings } from './config.ts';
@@ -7,7 +9,7 @@ import { CometbftRpcError, CometbftStartError, HeightTimeoutError } from './erro
 import { buildGenesis, writeGenesis } from './genesis.ts';
 import { initHome } from './home.ts';
 import { freePorts } from './ports.ts';
-import { rpcUrlFromLaddr, startCometbft } from './process.ts';
+import { repairIndexAfterCrash, rpcUrlFromLaddr, startCometbft } from './process.ts';
 import { rpcCall, status, waitForHeight } from './rpc.ts';
 import { withTempDir } from '../../test/support/cometbft.ts';
 
@@ -124,5 +126,31 @@ describe('running CometBFT', () => {
     expect(rpcUrlFromLaddr('tcp://0.0.0.0:26657')).toBe('http://127.0.0.1:26657');
     expect(rpcUrlFromLaddr('tcp://127.0.0.1:1')).toBe('http://127.0.0.1:1');
     expect(() => rpcUrlFromLaddr('unix:///tmp/rpc.sock')).toThrow(RangeError);
+  });
+});
+
+describe('the tx index repair after a crash', () => {
+  // A stand-in for the cometbft binary that records the reindex-event arguments it was given.
+  async function repairArgs(marked: 'just now' | 'before the boot'): Promise<string> {
+    return withTempDir(async (home) => {
+      await mkdir(join(home, 'config'), { recursive: true });
+      await mkdir(join(home, 'data', 'blockstore.db'), { recursive: true });
+      await writeFile(join(home, 'config', 'config.toml'), '[tx_index]\nindexer = "kv"\n');
+      const marker = join(home, 'data', 'cairn-cometbft.running');
+      await writeFile(marker, '');
+      if (marked === 'before the boot') {
+        const beforeBoot = (Date.now() - uptime() * 1000 - 60_000) / 1000;
+        await utimes(marker, beforeBoot, beforeBoot);
+      }
+      const binary = join(home, 'fake-cometbft');
+      await writeFile(binary, `#!/bin/sh\necho "$@" > ${JSON.stringify(join(home, 'args'))}\n`, { mode: 0o755 });
+      await repairIndexAfterCrash(binary, home, 5_000n, 'inherit');
+      return (await readFile(join(home, 'args'), 'utf8')).trim().replace(home, 'HOME');
+    });
+  }
+
+  it('re-indexes the last 10 blocks after the process was killed, the last 100 after the machine went down', async () => {
+    expect(await repairArgs('just now')).toBe('reindex-event --home HOME --start-height 4990');
+    expect(await repairArgs('before the boot')).toBe('reindex-event --home HOME --start-height 4900');
   });
 });

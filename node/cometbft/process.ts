@@ -3,7 +3,8 @@
 // Nothing here restarts a process: when CometBFT dies, `exited` settles and the caller decides.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cometbftBinary } from './binary.ts';
@@ -82,13 +83,20 @@ const MARKER = '--- cairn: starting ';
 // blocks before a kill may be committed but missing from the tx index (`getTx` would say "not
 // found" for txs that are in the chain) and CometBFT never repairs that by itself.
 const RUNNING_FILE = 'cairn-cometbft.running';
-// Blocks re-indexed below the app's height after a crash: the index lags by a few blocks at most.
-const REINDEX_WINDOW = 1000n;
+// Blocks re-indexed below the app's height after a crash. CometBFT's indexer takes each block's events
+// through an unbuffered subscription, so a killed process's index lags by a block or two. Its writes
+// are not synced, so after the machine itself went down (a power loss, a reboot) the index may lack
+// whatever the kernel had not written back, up to ~30 s of blocks at its default settings. The
+// repair runs before CometBFT starts and takes ~0.15 ms a tx, so its window is the node's restart
+// time: a window of 1,000 blocks of 200 sends would keep a killed node from its next block for ~30 s
+// (bench/README.md, "Thirteenth round").
+const REINDEX_WINDOW_KILLED = 10n;
+const REINDEX_WINDOW_MACHINE_DOWN = 100n;
 
 /**
  * After an unclean exit, re-indexes the recent blocks' txs and events from the block store
  * (`cometbft reindex-event`, which reads the stored FinalizeBlock results; indexing a block twice
- * is harmless). From `appHeight - REINDEX_WINDOW` when the app's height is known, else from the
+ * is harmless). From the app's height less a window when that height is known, else from the
  * store's base; a window below the base falls back to the base.
  */
 export async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit', always = false): Promise<void> {
@@ -111,7 +119,11 @@ export async function repairIndexAfterCrash(binary: string, home: string, appHei
       child.once('close', (code) => resolve({ code, output }));
       child.once('error', () => resolve({ code: null, output }));
     });
-  const from = appHeight === undefined || appHeight <= REINDEX_WINDOW ? [] : ['--start-height', String(appHeight - REINDEX_WINDOW)];
+  // A marker older than the machine's boot: the machine went down, not only the process.
+  const markedMs = statSync(join(home, 'data', RUNNING_FILE), { throwIfNoEntry: false })?.mtimeMs;
+  const machineWentDown = markedMs !== undefined && markedMs < Date.now() - uptime() * 1000;
+  const window = machineWentDown ? REINDEX_WINDOW_MACHINE_DOWN : REINDEX_WINDOW_KILLED;
+  const from = appHeight === undefined || appHeight <= window ? [] : ['--start-height', String(appHeight - window)];
   let attempt = await run(from);
   if (attempt.code !== 0 && from.length > 0) attempt = await run([]);
   // A kill between CometBFT saving a block and saving its FinalizeBlock results leaves the newest
