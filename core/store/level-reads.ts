@@ -10,7 +10,8 @@
 // classic-level has no option for it. LevelDB's only switch is the static limit that
 // `leveldb::EnvPosixTestHelper::SetReadOnlyMMapLimit` sets, which classic-level's binary exports; the
 // POSIX Env reads it once, when it is created by the process's first database open, so this runs
-// before any open (every LevelDB opener here calls it first).
+// before that: the state store and the p2p batch store call it before they open, and in a node the
+// state store opens first, so the node's other databases (the watcher's claims) read the same way.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import 'classic-level'; // loads its binary, whose path is read from this process's mappings below
