@@ -15,10 +15,13 @@ function above(floor) {
   }));
 }
 
+/** classic-level only through core/store/level-reads.ts, which sets how LevelDB reads before any database opens. */
+const LEVELDB = { name: 'classic-level', message: 'import ClassicLevel from core/store/level-reads.ts: it sets how LevelDB reads its tables before any database opens' };
+
 const floorRules = FLOORS.slice(0, -1).map((names, floor) => ({
   files: names.map((folder) => `${folder}/**/*.ts`),
   ignores: ['**/*.test.ts'],
-  rules: { 'no-restricted-imports': ['error', { patterns: above(floor) }] },
+  rules: { 'no-restricted-imports': ['error', { paths: [LEVELDB], patterns: above(floor) }] },
 }));
 
 export default tseslint.config(
@@ -56,5 +59,6 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  { files: ['**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [LEVELDB] }] } },
   ...floorRules,
 );

@@ -21,7 +21,7 @@
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel } from '../core/store/level-reads.ts';
 import { CheckTxType } from 'cosmjs-types/tendermint/abci/types';
 import { AddressCodec } from '../core/framework/address.ts';
 import { CommitStore } from '../core/store/commit-store.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel } from '../core/store/level-reads.ts';
 import { silentLogger } from './log.ts';
 import { PeriodicTask } from './periodic.ts';
 import { ServiceStoppedError, type Service } from './service.ts';

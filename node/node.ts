@@ -21,7 +21,7 @@ import { checkGenesisFile, genesisPrefix } from './genesis.ts';
 import { genesisPath, readGenesis } from './cometbft/genesis.ts';
 import { checkPortsFree } from './preflight.ts';
 import { limitHeapGrowth } from './memory.ts';
-import { readTablesWithoutMmap } from '../core/store/level-reads.ts';
+import { tablesReadWithPread } from '../core/store/level-reads.ts';
 import type { P2pService } from './p2p/service.ts';
 import type { WatcherService, WatcherServiceOptions } from './watcher/service.ts';
 import { MetricsServer } from './metrics/server.ts';
@@ -103,7 +103,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const fresh = !existsSync(dataDir(opts.home));
   if (fresh) await preflight(opts, config, true);
   const store = await openStore(opts.home, config);
-  if (!readTablesWithoutMmap()) opts.logger.warn('LevelDB reads its tables through mmap here (its pread switch could not be set): the node\'s RSS will include every table page its reads touched');
+  if (!tablesReadWithPread()) opts.logger.warn('LevelDB reads its tables through mmap here (its pread switch could not be set): the node\'s RSS will include every table page its reads touched');
   // What runs, in the order it started: stop() takes it down in reverse, each part waiting for its
   // work in flight, so nothing is left using a part (or the store) that is gone.
   const started: { stop(): Promise<void> }[] = [];

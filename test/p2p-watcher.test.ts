@@ -2,7 +2,7 @@
 // pending batch and its own challenge, signed with its own key, gets the operator punished. No test
 // code builds a challenge here.
 import { randomInt } from 'node:crypto';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel } from '../core/store/level-reads.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EncodeObject } from '@cosmjs/proto-signing';
 import { OperatorStatus } from '../proto/gen/cairn/registry/v1/types.ts';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel } from './level-reads.ts';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CommitStore } from './commit-store.ts';

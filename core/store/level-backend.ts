@@ -1,10 +1,9 @@
 // The LevelDB Backend (classic-level). Commit batches are written with sync so that a block the
 // node acknowledged survives a power loss, not only a process crash.
 
-import { ClassicLevel } from 'classic-level';
 import { asView, compareBytes } from './bytes.ts';
 import type { Backend, BatchOp, Cursor, CursorRange } from './backend.ts';
-import { readTablesWithoutMmap } from './level-reads.ts';
+import { ClassicLevel } from './level-reads.ts';
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
@@ -16,7 +15,6 @@ export class LevelBackend implements Backend {
   }
 
   static async open(path: string): Promise<LevelBackend> {
-    readTablesWithoutMmap();
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
       keyEncoding: 'view',
       valueEncoding: 'view',

@@ -17,11 +17,10 @@ function script(open: 'backend' | 'classic-level', dir: string): string {
   const backend = JSON.stringify(fileURLToPath(new URL('./level-backend.ts', import.meta.url)));
   return `
     import { readFileSync } from 'node:fs';
-    import { ClassicLevel } from 'classic-level';
-    import { LevelBackend } from ${backend};
     const dir = ${JSON.stringify(dir)};
     const openDb = async () => {
-      if (${JSON.stringify(open)} === 'backend') return LevelBackend.open(dir);
+      if (${JSON.stringify(open)} === 'backend') return (await import(${backend})).LevelBackend.open(dir);
+      const { ClassicLevel } = await import('classic-level');
       const db = new ClassicLevel(dir, { keyEncoding: 'view', valueEncoding: 'view' });
       await db.open();
       return { getSync: (k) => db.getSync(k), write: (ops) => db.batch(ops), close: () => db.close() };

@@ -4,8 +4,7 @@
 //
 // Layout: "b" ‖ root → encoded Envelope; "t" ‖ u64 expiry ms ‖ root → 01 (the pruning queue);
 // "e" ‖ root → u64 expiry ms (to move an entry in the queue).
-import { ClassicLevel } from 'classic-level';
-import { readTablesWithoutMmap } from '../../core/store/level-reads.ts';
+import { ClassicLevel } from '../../core/store/level-reads.ts';
 
 export interface BatchStoreOptions {
   /** How long a batch is kept after it was stored or finalized. Default 7 days. */
@@ -46,7 +45,6 @@ export class BatchStore {
   #size = 0;
 
   constructor(path: string, opts: BatchStoreOptions = {}) {
-    readTablesWithoutMmap();
     this.#db = new ClassicLevel<Uint8Array, Uint8Array>(path, {
       keyEncoding: 'view',
       valueEncoding: 'view',

@@ -13,7 +13,7 @@
 // batch of theirs can be pending (prune).
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel } from '../../core/store/level-reads.ts';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { ReceiptBatch } from '../../proto/gen/cairn/p2p/v1/gossip.ts';
 import { Claim } from '../../proto/gen/cairn/receipts/v1/tx.ts';

@@ -8,7 +8,7 @@
 //   r/<payer>/<id hex>  → ReceiptRecord (JSON; the receipt as base64 protobuf)
 //   b/<root hex>        → BatchRecord (JSON)
 import { mkdir } from 'node:fs/promises';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel } from '../../../core/store/level-reads.ts';
 import { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { toHex } from '../../../sdk/bytes.ts';
 

@@ -9,7 +9,7 @@
 //   o/<operator>              → the endpoint it was reached at (for polling its pending batches)
 //   m/<ms, 16 digits>/<seq>   → JSON misbehaviour record
 import { mkdir } from 'node:fs/promises';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel } from '../../../core/store/level-reads.ts';
 import { Receipt } from '../../../proto/gen/cairn/receipts/v1/types.ts';
 import { toHex } from '../../../sdk/bytes.ts';
 
