@@ -197,21 +197,24 @@ async function scrape(url: string): Promise<Metrics> {
   }
   return m;
 }
-/** What the app's RSS is made of: its smaps split and V8's own figures from its /metrics. */
-async function memoryLine(pid: number, url: string): Promise<string> {
+/** The app's RSS, its smaps split and V8's own figures (MiB) from its /metrics. */
+async function appMemory(pid: number, url: string): Promise<{ rss: number | undefined; parts: ReturnType<typeof rssParts>; v8: (metric: string) => number }> {
   const text = await (await fetch(url)).text();
-  const v8 = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
-  const p = rssParts(pid);
-  const f = (n: number | undefined): string => (n === undefined ? '?' : n.toFixed(0));
-  return `RSS ${f(rssMiB(pid))} MiB = glibc heap ${f(p?.heap)} + thread arenas ${f(p?.arenas)} + other anon ${f(p?.anon)} + file ${f(p?.file)} (LevelDB tables ${f(p?.tables)}); V8 heap ${f(v8('nodejs_heap_size_used_bytes'))} used of ${f(v8('nodejs_heap_size_total_bytes'))}, of which new space ${f(v8('nodejs_heap_space_size_total_bytes\\{space="new"\\}'))}; external ${f(v8('nodejs_external_memory_bytes'))}`;
+  const v8 = (metric: string): number => Number(new RegExp(`^${metric} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { rss: rssMiB(pid), parts: rssParts(pid), v8 };
 }
 
-/** A short form of memoryLine for the series during a load: RSS (V8 heap used / committed, glibc, LevelDB tables). */
+/** What the app's RSS is made of. */
+async function memoryLine(pid: number, url: string): Promise<string> {
+  const { rss, parts: p, v8 } = await appMemory(pid, url);
+  const f = (n: number | undefined): string => (n === undefined ? '?' : n.toFixed(0));
+  return `RSS ${f(rss)} MiB = glibc heap ${f(p?.heap)} + thread arenas ${f(p?.arenas)} + other anon ${f(p?.anon)} + file ${f(p?.file)} (LevelDB tables ${f(p?.tables)}); V8 heap ${f(v8('nodejs_heap_size_used_bytes'))} used of ${f(v8('nodejs_heap_size_total_bytes'))}, of which new space ${f(v8('nodejs_heap_space_size_total_bytes\\{space="new"\\}'))}; external ${f(v8('nodejs_external_memory_bytes'))}`;
+}
+
+/** Its short form for the series during a load: RSS (V8 heap used / committed, glibc, LevelDB tables). */
 async function memorySample(pid: number, url: string): Promise<string> {
-  const text = await (await fetch(url)).text();
-  const v8 = (name: string): string => fmt(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
-  const p = rssParts(pid);
-  return `${fmt(rssMiB(pid) ?? NaN)} (V8 ${v8('nodejs_heap_size_used_bytes')}/${v8('nodejs_heap_size_total_bytes')}, glibc ${fmt(p === undefined ? NaN : p.heap + p.arenas)}, tables ${fmt(p?.tables ?? NaN)})`;
+  const { rss, parts: p, v8 } = await appMemory(pid, url);
+  return `${fmt(rss ?? NaN)} (V8 ${fmt(v8('nodejs_heap_size_used_bytes'))}/${fmt(v8('nodejs_heap_size_total_bytes'))}, glibc ${fmt(p === undefined ? NaN : p.heap + p.arenas)}, tables ${fmt(p?.tables ?? NaN)})`;
 }
 
 function delta(a: Metrics, b: Metrics, key: string): number {
