@@ -3,6 +3,7 @@
 // pure JS on the sizes we hash (see README.md for the figures).
 
 import { hash } from 'node:crypto';
+import { writeLatin1 } from '../../proto/wire.ts';
 
 /** SHA-256 of `data` as a fresh 32-byte Uint8Array (not a Buffer, so `toEqual` and `.buffer` behave). */
 export function sha256(data: Uint8Array): Uint8Array {
@@ -27,6 +28,6 @@ function digest(algorithm: 'sha256' | 'ripemd160', data: Uint8Array, size: numbe
   if (!(data instanceof Uint8Array)) throw new TypeError('expected a Uint8Array');
   const text = hash(algorithm, data, 'binary');
   const out = new Uint8Array(size);
-  for (let i = 0; i < size; i++) out[i] = text.charCodeAt(i);
+  writeLatin1(text, out, 0);
   return out;
 }
