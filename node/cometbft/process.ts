@@ -100,7 +100,8 @@ const REINDEX_WINDOW_MACHINE_DOWN = 100n;
  * store's base; a window below the base falls back to the base.
  */
 export async function repairIndexAfterCrash(binary: string, home: string, appHeight: bigint | undefined, log: number | 'inherit', always = false): Promise<void> {
-  if ((!always && !existsSync(join(home, 'data', RUNNING_FILE))) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
+  const marked = statSync(join(home, 'data', RUNNING_FILE), { throwIfNoEntry: false });
+  if ((!always && marked === undefined) || !existsSync(join(home, 'data', 'blockstore.db'))) return;
   // No index, nothing to repair. With "psql" the same command refills PostgreSQL (rows it already
   // has are skipped), but a database that is down must not keep a validator from signing.
   const indexer = await readConfigValue(home, 'tx_index', 'indexer');
@@ -120,8 +121,7 @@ export async function repairIndexAfterCrash(binary: string, home: string, appHei
       child.once('error', () => resolve({ code: null, output }));
     });
   // A marker older than the machine's boot: the machine went down, not only the process.
-  const markedMs = statSync(join(home, 'data', RUNNING_FILE), { throwIfNoEntry: false })?.mtimeMs;
-  const machineWentDown = markedMs !== undefined && markedMs < Date.now() - uptime() * 1000;
+  const machineWentDown = marked !== undefined && marked.mtimeMs < Date.now() - uptime() * 1000;
   const window = machineWentDown ? REINDEX_WINDOW_MACHINE_DOWN : REINDEX_WINDOW_KILLED;
   const from = appHeight === undefined || appHeight <= window ? [] : ['--start-height', String(appHeight - window)];
   let attempt = await run(from);
