@@ -11,6 +11,7 @@ import { collect, dec, enc, hex, keyStr, modelRange, readAll, referenceRoot, tem
 import type { Model } from '../../test/support/store.ts';
 import { writeBlock } from '../../test/support/store-blocks.ts';
 import { decodeNode, decodeRoot, INNER } from './tree/node.ts';
+import { toKeyString } from './bytes.ts';
 import type { Range } from './types.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -68,7 +69,7 @@ async function inspect(path: string): Promise<{
         reachable.add(id);
         const raw = await db.get(Uint8Array.from([T_NODE, ...Buffer.from(stub.id, 'latin1')]));
         if (raw === undefined) continue; // reported by the set comparison
-        const node = decodeNode(stub.id, stub.hash, raw);
+        const node = decodeNode(stub.id, stub.hash, toKeyString(raw));
         if (node.t === INNER) todo.push(node.l as typeof stub, node.r as typeof stub);
       }
     }

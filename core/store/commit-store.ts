@@ -122,7 +122,8 @@ interface KeyChange {
 export class CommitStore {
   readonly #backend: Backend;
   readonly #settings: Settings;
-  readonly #cache: LruCache<TreeNode>;
+  /** Inner nodes by id, as the latin1 text of their encoding (decodeNode says why). */
+  readonly #cache: LruCache<string>;
   /**
    * The latest table's values (null: absent) by key string, so the keys every tx reads (its accounts,
    * balances, the auth params) skip a LevelDB read. Filled by reads, updated by each commit once its
@@ -381,12 +382,13 @@ export class CommitStore {
 
   #loadNode(stub: NodeStub): TreeNode {
     const hit = this.#cache.get(stub.id);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) return decodeNode(stub.id, stub.hash, hit);
     const raw = this.#backend.getSync(tableKey(T_NODE, idBytes(stub.id)));
     if (raw === undefined) throw new StoreCorruptionError(`missing tree node ${idBytes(stub.id).toString('hex')}`);
-    const node = decodeNode(stub.id, stub.hash, raw);
+    const text = toKeyString(raw);
+    const node = decodeNode(stub.id, stub.hash, text);
     // Only inner nodes are cached: updates never read leaves, and a proof reads one or three.
-    if (node.t === INNER) this.#cache.set(stub.id, node);
+    if (node.t === INNER) this.#cache.set(stub.id, text);
     return node;
   }
 
@@ -553,7 +555,8 @@ export class CommitStore {
         ops = [];
       };
       let root: Child | null;
-      let fresh: TreeNode[] = [];
+      /** The block's new inner nodes (id, encoding), for the cache once the batch has landed. */
+      const fresh: [string, string][] = [];
       const orphans = this.#orphans;
       const changes: Change[] = [];
       const landed: [string, Uint8Array | null][] = [];
@@ -592,8 +595,11 @@ export class CommitStore {
       } else {
         this.#applyDirty();
         root = this.#workingRoot;
-        fresh = persistNew(root, height);
-        for (const [seq, node] of fresh.entries()) ops.push({ type: 'put', key: nodeKey(height, seq), value: encodeNode(node) });
+        for (const [seq, node] of persistNew(root, height).entries()) {
+          const value = encodeNode(node);
+          ops.push({ type: 'put', key: nodeKey(height, seq), value });
+          if (node.t === INNER) fresh.push([node.id as string, toKeyString(value)]);
+        }
         if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: idsBytes(orphans) });
         for (const [ks, c] of this.#changes) {
           const final = this.#pending.get(ks);
@@ -638,19 +644,14 @@ export class CommitStore {
       // from the live nodes of a big one. A read at an older height loads them again.
       for (const id of orphans) this.#cache.delete(id);
       for (const id of freed) this.#cache.delete(id);
-      for (const node of fresh) {
-        if (node.t !== INNER) continue;
-        // From now on persisted nodes reach each other only through ids, so the cache bounds memory.
-        node.l = toStub(node.l);
-        node.r = toStub(node.r);
-        this.#cache.set(node.id as string, node);
-      }
+      for (const [id, text] of fresh) this.#cache.set(id, text);
       // The batch landed: the latest table now holds these values (a read that raced the write may have
       // cached the old one, and is overwritten here).
       for (const [ks, value] of landed) this.#latest.set(ks, value);
       this.#meta = meta;
-      this.#committedRoot = root;
-      this.#workingRoot = root;
+      // From now on persisted nodes reach each other only through ids, so the cache bounds memory.
+      this.#committedRoot = root === null ? null : toStub(root);
+      this.#workingRoot = this.#committedRoot;
       this.#first = undefined;
       this.#firstValues = new Slabs();
       this.#pending.clear();

@@ -155,14 +155,21 @@ function writeChild(out: Buffer, o: number, c: NodeStub): number {
   return o + 1 + HASH_BYTES;
 }
 
-function readChild(b: Uint8Array, o: number): [NodeStub, number] | undefined {
-  if (o + CHILD_INNER_BYTES > b.length) return undefined;
-  const hash = b.subarray(o, o + HASH_BYTES);
-  const id = toKeyString(b, o + HASH_BYTES, o + HASH_BYTES + ID_BYTES);
-  const kind = b[o + HASH_BYTES + ID_BYTES];
+function readChild(s: string, o: number): [NodeStub, number] | undefined {
+  if (o + CHILD_INNER_BYTES > s.length) return undefined;
+  const hash = textBytes(s, o, HASH_BYTES);
+  const id = s.slice(o + HASH_BYTES, o + HASH_BYTES + ID_BYTES);
+  const kind = s.charCodeAt(o + HASH_BYTES + ID_BYTES);
   if (kind === INNER) return [{ t: STUB, id, hash, leafPath: undefined }, o + CHILD_INNER_BYTES];
-  if (kind !== LEAF || o + CHILD_LEAF_BYTES > b.length) return undefined;
-  return [{ t: STUB, id, hash, leafPath: b.subarray(o + CHILD_INNER_BYTES, o + CHILD_LEAF_BYTES) }, o + CHILD_LEAF_BYTES];
+  if (kind !== LEAF || o + CHILD_LEAF_BYTES > s.length) return undefined;
+  return [{ t: STUB, id, hash, leafPath: textBytes(s, o + CHILD_INNER_BYTES, HASH_BYTES) }, o + CHILD_LEAF_BYTES];
+}
+
+/** `n` bytes of a latin1 text from `start`, in a fresh array (of V8's own heap for a hash's 32 bytes). */
+function textBytes(s: string, start: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = s.charCodeAt(start + i);
+  return out;
 }
 
 export function encodeNode(node: TreeNode): Uint8Array {
@@ -184,22 +191,26 @@ export function encodeNode(node: TreeNode): Uint8Array {
   return out;
 }
 
-export function decodeNode(id: string, hash: Uint8Array, v: Uint8Array): TreeNode {
-  // One copy (the node outlives the buffer LevelDB handed us, which may share a larger one), and
-  // every field a view into it: a cached node then costs one ArrayBuffer, not one per field (the
-  // node cache holds up to nodeCacheSize of them, so this is most of the app's steady memory).
-  const b = new Uint8Array(v);
-  if (b[0] === LEAF && b.length > 1 + 2 * HASH_BYTES) {
-    const path = b.subarray(1, 1 + HASH_BYTES);
-    const valueHash = b.subarray(1 + HASH_BYTES, 1 + 2 * HASH_BYTES);
-    const key = b.subarray(1 + 2 * HASH_BYTES);
+/**
+ * A node from its encoding as latin1 text (`toKeyString` of the stored bytes), which is also how the
+ * commit store's node cache keeps it: one string of V8's heap a node, where a decoded node with its
+ * two child references held ~1 KiB in ~10 objects, views and a native block (bench/README.md,
+ * "Fourteenth round"). Every field is a fresh array, so a node kept by the working tree keeps no
+ * larger buffer alive.
+ */
+export function decodeNode(id: string, hash: Uint8Array, s: string): TreeNode {
+  const kind = s.charCodeAt(0);
+  if (kind === LEAF && s.length > 1 + 2 * HASH_BYTES) {
+    const path = textBytes(s, 1, HASH_BYTES);
+    const valueHash = textBytes(s, 1 + HASH_BYTES, HASH_BYTES);
+    const key = textBytes(s, 1 + 2 * HASH_BYTES, s.length - 1 - 2 * HASH_BYTES);
     return { t: LEAF, key, path, valueHash, hash, id };
   }
-  if (b[0] === INNER && b.length > 2 + HASH_BYTES) {
-    const l = readChild(b, 2 + HASH_BYTES);
-    const r = l === undefined ? undefined : readChild(b, l[1]);
-    if (l !== undefined && r !== undefined && r[1] === b.length) {
-      return { t: INNER, bit: b[1] as number, prefix: b.subarray(2, 2 + HASH_BYTES), hash, id, l: l[0], r: r[0] };
+  if (kind === INNER && s.length > 2 + HASH_BYTES) {
+    const l = readChild(s, 2 + HASH_BYTES);
+    const r = l === undefined ? undefined : readChild(s, l[1]);
+    if (l !== undefined && r !== undefined && r[1] === s.length) {
+      return { t: INNER, bit: s.charCodeAt(1), prefix: textBytes(s, 2, HASH_BYTES), hash, id, l: l[0], r: r[0] };
     }
   }
   throw new StoreCorruptionError(`malformed tree node ${Buffer.from(id, 'latin1').toString('hex')}`);
@@ -218,8 +229,7 @@ export function encodeRoot(root: Child | null): Uint8Array {
 
 export function decodeRoot(v: Uint8Array): NodeStub | null {
   if (v.length === 0) return null;
-  const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  const c = readChild(b, 0);
-  if (c === undefined || c[1] !== b.length) throw new StoreCorruptionError('malformed version record');
+  const c = readChild(toKeyString(v), 0);
+  if (c === undefined || c[1] !== v.length) throw new StoreCorruptionError('malformed version record');
   return c[0];
 }
