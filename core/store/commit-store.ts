@@ -6,7 +6,7 @@ import { ics23 } from '@confio/ics23';
 import type { Backend, BatchOp } from './backend.ts';
 import { ADOPT, type Adopting, emptyIterable } from './branch.ts';
 import { sha256 } from '../crypto/hash.ts';
-import { equalBytes, toKeyString, U64_MAX } from './bytes.ts';
+import { equalBytes, fromKeyString, toKeyString, U64_MAX } from './bytes.ts';
 import {
   CommitInProgressError,
   InvalidHeightError,
@@ -127,9 +127,11 @@ export class CommitStore {
   /**
    * The latest table's values (null: absent) by key string, so the keys every tx reads (its accounts,
    * balances, the auth params) skip a LevelDB read. Filled by reads, updated by each commit once its
-   * batch has landed; it holds only committed values, which is all the latest table holds.
+   * batch has landed; it holds only committed values, which is all the latest table holds. Each as
+   * latin1 text, as the node cache does: a string of V8's heap, not an array with a native block,
+   * and never a view that keeps a larger buffer alive.
    */
-  readonly #latest: LruCache<Uint8Array | null>;
+  readonly #latest: LruCache<string | null>;
   #meta: Meta;
   #committedRoot: Child | null;
   #workingRoot: Child | null;
@@ -474,10 +476,9 @@ export class CommitStore {
     // Nothing is committed before the first commit lands, which may be written in several batches.
     if (this.#meta.height === 0n) return undefined;
     const hit = this.#latest.get(ks);
-    if (hit !== undefined) return hit === null ? undefined : hit.slice();
+    if (hit !== undefined) return hit === null ? undefined : fromKeyString(hit);
     const value = latestGet(this.#backend, key);
-    // A copy: LevelDB hands out Buffers, whose slice() is a view of the same memory.
-    this.#latest.set(ks, value === undefined ? null : new Uint8Array(value));
+    this.#latest.set(ks, value === undefined ? null : toKeyString(value));
     return value;
   }
 
@@ -647,7 +648,7 @@ export class CommitStore {
       for (const [id, text] of fresh) this.#cache.set(id, text);
       // The batch landed: the latest table now holds these values (a read that raced the write may have
       // cached the old one, and is overwritten here).
-      for (const [ks, value] of landed) this.#latest.set(ks, value);
+      for (const [ks, value] of landed) this.#latest.set(ks, value === null ? null : toKeyString(value));
       this.#meta = meta;
       // From now on persisted nodes reach each other only through ids, so the cache bounds memory.
       this.#committedRoot = root === null ? null : toStub(root);
