@@ -12,13 +12,13 @@ const run = promisify(execFile);
 describe('nodeProcessSettings', () => {
   it('gives a node process its young generation size and glibc malloc settings', async () => {
     const { flags, env } = nodeProcessSettings({ PATH: process.env['PATH'] ?? '' });
-    expect(flags).toEqual(['--max-semi-space-size=16']);
+    expect(flags).toEqual(['--max-semi-space-size=8']);
     expect(env).toMatchObject({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' });
     // A process spawned with them runs with them.
     const script = 'console.log(JSON.stringify({ argv: process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }))';
     const { stdout } = await run(process.execPath, [...flags, '-e', script], { env });
     const seen = JSON.parse(stdout) as { argv: string[]; arenas: string };
-    expect(seen.argv).toContain('--max-semi-space-size=16');
+    expect(seen.argv).toContain('--max-semi-space-size=8');
     expect(seen.arenas).toBe('2');
   });
 
