@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { CommitStore } from '../commit-store.ts';
 import { hex, keyStr, referenceRoot } from '../../../test/support/store.ts';
 import type { Model } from '../../../test/support/store.ts';
-import { firstDiffBit, ZERO_HASH } from './node.ts';
+import { StoreCorruptionError } from '../errors.ts';
+import { toKeyString } from '../bytes.ts';
+import { decodeNode, encodeNode, firstDiffBit, makeInner, makeLeaf, STUB, ZERO_HASH } from './node.ts';
+import type { NodeStub } from './node.ts';
 import { SortedLeaves } from './build.ts';
 
 const key = fc.uint8Array({ minLength: 1, maxLength: 3, max: 7 });
@@ -160,5 +163,24 @@ describe('state tree', () => {
     for (const i of [0, 3, 14, 2997, 4998]) expect(await store.at(1n).get(Uint8Array.of(i >> 8, i & 0xff, 1))).toEqual(first(i));
     expect(await store.committed.get(Uint8Array.of(2997 >> 8, 2997 & 0xff, 1))).toEqual(first(2997)); // no later block touched it
     expect(await store.at(1n).get(Uint8Array.of(9))).toBeUndefined();
+  });
+
+  it('decodes a stored node from its text as it was encoded, and refuses malformed records', () => {
+    const bytes = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
+    const leaf = makeLeaf(Uint8Array.of(9, 8, 7), bytes(1), bytes(2));
+    const decodedLeaf = decodeNode('leaf-id-0001', leaf.hash, toKeyString(encodeNode(leaf)));
+    expect(decodedLeaf).toEqual({ ...leaf, id: 'leaf-id-0001' });
+
+    const leafChild: NodeStub = { t: STUB, id: 'L'.repeat(12), hash: bytes(3), leafPath: bytes(4) };
+    const innerChild: NodeStub = { t: STUB, id: 'I'.repeat(12), hash: bytes(5), leafPath: undefined };
+    const inner = makeInner(7, bytes(6), leafChild, innerChild);
+    const text = toKeyString(encodeNode(inner));
+    expect(decodeNode('inner-id-001', inner.hash, text)).toEqual({ ...inner, id: 'inner-id-001' });
+
+    // Truncated, extended, of an unknown kind, or with a child of an unknown kind: a corrupt store.
+    const firstChildKind = 2 + 32 + 32 + 12; // kind, bit, prefix, then the child's hash and id
+    const unknownChild = `${text.slice(0, firstChildKind)}\u0009${text.slice(firstChildKind + 1)}`;
+    const corrupt = [text.slice(0, -1), `${text}x`, `\u0007${text.slice(1)}`, unknownChild, '', toKeyString(Uint8Array.of(0))];
+    for (const bad of corrupt) expect(() => decodeNode('bad-node-id0', inner.hash, bad)).toThrow(StoreCorruptionError);
   });
 });
