@@ -4,7 +4,7 @@
 // an hour by default. Each minute it samples every validator's app (RSS, V8 heap, event-loop lag p99
 // from its /metrics), CometBFT's RSS and the block time, and at the end prints the growth of each
 // after the first 10 minutes. Not part of `npm test`; bounded, loopback only, stops itself.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,8 +37,9 @@ async function statusBytes(pid: number | undefined, field: 'VmRSS' | 'RssAnon' |
 
 const wallets = await Promise.all(MNEMONICS.map((m) => DirectSecp256k1HdWallet.fromMnemonic(m, { prefix: 'cairn' })));
 const addresses = await Promise.all(wallets.map(async (w) => (await w.getAccounts())[0]!.address));
+const home = await mkdtemp(join(tmpdir(), 'cairn-soak-'));
 const net = await Localnet.create({
-  dir: join(await mkdtemp(join(tmpdir(), 'cairn-soak-')), 'net'),
+  dir: join(home, 'net'),
   validators: 4,
   operators: 1,
   accounts: addresses.map((address) => ({ address, amount: 1_000_000n * CAIRN })),
@@ -158,4 +159,5 @@ try {
   }
 } finally {
   await net.down({ reset: true });
+  await rm(home, { recursive: true, force: true });
 }
