@@ -1,7 +1,7 @@
 // Byte helpers shared by the store. Keys are also handled as latin1 strings: one char per byte,
 // so JavaScript string order is byte order and Map lookups work on content.
 
-import { latin1Text, writeLatin1 } from '../../proto/wire.ts';
+import { latin1Text } from '../../proto/wire.ts';
 
 export const EMPTY = new Uint8Array(0);
 
@@ -17,11 +17,12 @@ export function asView(bytes: Uint8Array): Uint8Array {
 /** `bytes[start, end)` as a latin1 string, one char per byte (also the cache key of txs, accounts, addresses). */
 export const toKeyString: (bytes: Uint8Array, start?: number, end?: number) => string = latin1Text;
 
-/** The bytes of a key string (toKeyString's inverse), in a fresh array of V8's own heap: a Buffer's
- * would share an 8 KiB pool block with others and keep all of it alive while the key is kept. */
-export function fromKeyString(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  writeLatin1(s, out, 0);
+/** The bytes of `s[start, end)`, a key string (toKeyString's inverse), in a fresh array of V8's own
+ * heap: a Buffer's would share an 8 KiB pool block with others and keep all of it alive while the key
+ * is kept. */
+export function fromKeyString(s: string, start = 0, end = s.length): Uint8Array {
+  const out = new Uint8Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = s.charCodeAt(i);
   return out;
 }
 

@@ -12,7 +12,7 @@
 import { StoreCorruptionError } from '../errors.ts';
 import { T_NODE } from '../layout.ts';
 import { sha256 } from '../../crypto/hash.ts';
-import { toKeyString } from '../bytes.ts';
+import { fromKeyString, toKeyString } from '../bytes.ts';
 
 export const LEAF = 0;
 export const INNER = 1;
@@ -157,19 +157,12 @@ function writeChild(out: Buffer, o: number, c: NodeStub): number {
 
 function readChild(s: string, o: number): [NodeStub, number] | undefined {
   if (o + CHILD_INNER_BYTES > s.length) return undefined;
-  const hash = textBytes(s, o, HASH_BYTES);
+  const hash = fromKeyString(s, o, o + HASH_BYTES);
   const id = s.slice(o + HASH_BYTES, o + HASH_BYTES + ID_BYTES);
   const kind = s.charCodeAt(o + HASH_BYTES + ID_BYTES);
   if (kind === INNER) return [{ t: STUB, id, hash, leafPath: undefined }, o + CHILD_INNER_BYTES];
   if (kind !== LEAF || o + CHILD_LEAF_BYTES > s.length) return undefined;
-  return [{ t: STUB, id, hash, leafPath: textBytes(s, o + CHILD_INNER_BYTES, HASH_BYTES) }, o + CHILD_LEAF_BYTES];
-}
-
-/** `n` bytes of a latin1 text from `start`, in a fresh array (of V8's own heap for a hash's 32 bytes). */
-function textBytes(s: string, start: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = s.charCodeAt(start + i);
-  return out;
+  return [{ t: STUB, id, hash, leafPath: fromKeyString(s, o + CHILD_INNER_BYTES, o + CHILD_INNER_BYTES + HASH_BYTES) }, o + CHILD_LEAF_BYTES];
 }
 
 export function encodeNode(node: TreeNode): Uint8Array {
@@ -201,16 +194,16 @@ export function encodeNode(node: TreeNode): Uint8Array {
 export function decodeNode(id: string, hash: Uint8Array, s: string): TreeNode {
   const kind = s.charCodeAt(0);
   if (kind === LEAF && s.length > 1 + 2 * HASH_BYTES) {
-    const path = textBytes(s, 1, HASH_BYTES);
-    const valueHash = textBytes(s, 1 + HASH_BYTES, HASH_BYTES);
-    const key = textBytes(s, 1 + 2 * HASH_BYTES, s.length - 1 - 2 * HASH_BYTES);
+    const path = fromKeyString(s, 1, 1 + HASH_BYTES);
+    const valueHash = fromKeyString(s, 1 + HASH_BYTES, 1 + 2 * HASH_BYTES);
+    const key = fromKeyString(s, 1 + 2 * HASH_BYTES);
     return { t: LEAF, key, path, valueHash, hash, id };
   }
   if (kind === INNER && s.length > 2 + HASH_BYTES) {
     const l = readChild(s, 2 + HASH_BYTES);
     const r = l === undefined ? undefined : readChild(s, l[1]);
     if (l !== undefined && r !== undefined && r[1] === s.length) {
-      return { t: INNER, bit: s.charCodeAt(1), prefix: textBytes(s, 2, HASH_BYTES), hash, id, l: l[0], r: r[0] };
+      return { t: INNER, bit: s.charCodeAt(1), prefix: fromKeyString(s, 2, 2 + HASH_BYTES), hash, id, l: l[0], r: r[0] };
     }
   }
   throw new StoreCorruptionError(`malformed tree node ${Buffer.from(id, 'latin1').toString('hex')}`);
