@@ -16,7 +16,8 @@
 //
 //   --accounts 100000 --operators 10000 --signers 1000   (the template, when it is built)
 //   --batches 0                   (the template; N > 0: the run ends on an epoch's close, warm + blocks fixed at the build)
-//   --blocks 12 --block-txs 200 --warm 2                 (blocks timed after `warm` untimed ones)
+//   --blocks 12 --block-txs 200 --warm 2                 (blocks timed after `warm` untimed ones; `--warm 100`
+//                                                         for a node whose caches have warmed: 3.5 node reads a send, not 5.6)
 //   --node-cache-size N --read-cache-size N              (the store's caches; default: the store's)
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
