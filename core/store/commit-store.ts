@@ -26,7 +26,6 @@ import {
   META_KEY,
   T_CHANGES,
   T_LATEST,
-  T_NODE,
   T_ORPHANS,
   T_VERSION,
   tableKey,
@@ -40,7 +39,7 @@ import type { OverlayEntry } from './overlay.ts';
 import { planPrune } from './prune.ts';
 import { LruCache } from '../lru-cache.ts';
 import type { Child, LeafNode, NodeStub, TreeNode } from './tree/node.ts';
-import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idsBytes, idVersion, INNER, nodeKey, STUB, toStub, ZERO_HASH } from './tree/node.ts';
+import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idKey, idsBytes, idVersion, INNER, nodeKey, STUB, toStub, ZERO_HASH } from './tree/node.ts';
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
 import { applyOps, sortOps } from './tree/update.ts';
@@ -385,7 +384,7 @@ export class CommitStore {
   #loadNode(stub: NodeStub): TreeNode {
     const hit = this.#cache.get(stub.id);
     if (hit !== undefined) return decodeNode(stub.id, stub.hash, hit);
-    const raw = this.#backend.getSync(tableKey(T_NODE, idBytes(stub.id)));
+    const raw = this.#backend.getSync(idKey(stub.id));
     if (raw === undefined) throw new StoreCorruptionError(`missing tree node ${idBytes(stub.id).toString('hex')}`);
     const text = toKeyString(raw);
     const node = decodeNode(stub.id, stub.hash, text);
@@ -596,9 +595,9 @@ export class CommitStore {
       } else {
         this.#applyDirty();
         root = this.#workingRoot;
-        for (const [seq, node] of persistNew(root, height).entries()) {
+        for (const [key, node] of persistNew(root, height)) {
           const value = encodeNode(node);
-          ops.push({ type: 'put', key: nodeKey(height, seq), value });
+          ops.push({ type: 'put', key, value });
           if (node.t === INNER) fresh.push([node.id as string, toKeyString(value)]);
         }
         if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: idsBytes(orphans) });
@@ -669,17 +668,18 @@ export class CommitStore {
   }
 }
 
-/** Gives every in-memory node an id (version, seq), children first; the node of seq i is fresh[i]. */
-function persistNew(root: Child | null, height: bigint): TreeNode[] {
-  const fresh: TreeNode[] = [];
+/** Gives every in-memory node an id (version, seq), children first; returns each with its LevelDB key, in seq order. */
+function persistNew(root: Child | null, height: bigint): [Buffer, TreeNode][] {
+  const fresh: [Buffer, TreeNode][] = [];
   const visit = (c: Child): void => {
     if (c.t === STUB || c.id !== undefined) return;
     if (c.t === INNER) {
       visit(c.l);
       visit(c.r);
     }
-    c.id = nodeKey(height, fresh.length).toString('latin1', 1);
-    fresh.push(c);
+    const key = nodeKey(height, fresh.length);
+    c.id = key.toString('latin1', 1);
+    fresh.push([key, c]);
   };
   if (root !== null) visit(root);
   return fresh;

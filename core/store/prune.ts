@@ -11,9 +11,9 @@
 
 import type { Backend, BatchOp } from './backend.ts';
 import { readU64 } from './bytes.ts';
-import { decodeChanges, historyKey, T_CHANGES, T_NODE, T_ORPHANS, T_VERSION, tableKey, versionedKey } from './layout.ts';
+import { decodeChanges, historyKey, T_CHANGES, T_ORPHANS, T_VERSION, versionedKey } from './layout.ts';
 import type { Change } from './layout.ts';
-import { ID_BYTES } from './tree/node.ts';
+import { ID_BYTES, idKey } from './tree/node.ts';
 
 export interface PrunePlan {
   /** The new earliest retained version. */
@@ -62,7 +62,7 @@ export async function planPrune(backend: Backend, keepRecent: number, pending: P
   const freeNodes = (ids: Iterable<string>): void => {
     for (const id of ids) {
       freed.push(id);
-      ops.push({ type: 'del', key: tableKey(T_NODE, Buffer.from(id, 'latin1')) });
+      ops.push({ type: 'del', key: idKey(id) });
     }
   };
   const retireChanges = (version: bigint, changes: readonly Change[]): void => {

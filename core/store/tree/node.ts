@@ -108,6 +108,14 @@ export function nodeKey(version: bigint, seq: number): Buffer {
   return b;
 }
 
+/** The LevelDB key of the node with `id`: 'N' id, in one allocation. */
+export function idKey(id: string): Buffer {
+  const b = Buffer.allocUnsafe(1 + ID_BYTES);
+  b[0] = T_NODE;
+  b.write(id, 1, 'latin1');
+  return b;
+}
+
 export function idVersion(id: string): bigint {
   return Buffer.from(id, 'latin1').readBigUInt64BE(0);
 }
