@@ -33,11 +33,11 @@ export function isAscii(s: string): boolean {
 export const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * Writes each char code of `s` as one byte at `out[offset]` (a latin1 string's bytes; an ASCII
- * string's UTF-8); returns the offset after them.
+ * Writes each char code of `s[start, end)` as one byte at `out[offset]` (a latin1 string's bytes; an
+ * ASCII string's UTF-8); returns the offset after them.
  */
-export function writeLatin1(s: string, out: Uint8Array, offset: number): number {
-  for (let i = 0; i < s.length; i++) out[offset++] = s.charCodeAt(i);
+export function writeLatin1(s: string, out: Uint8Array, offset: number, start = 0, end = s.length): number {
+  for (let i = start; i < end; i++) out[offset++] = s.charCodeAt(i);
   return offset;
 }
 

@@ -1,7 +1,7 @@
 // Byte helpers shared by the store. Keys are also handled as latin1 strings: one char per byte,
 // so JavaScript string order is byte order and Map lookups work on content.
 
-import { latin1Text } from '../../proto/wire.ts';
+import { latin1Text, writeLatin1 } from '../../proto/wire.ts';
 
 export const EMPTY = new Uint8Array(0);
 
@@ -22,7 +22,7 @@ export const toKeyString: (bytes: Uint8Array, start?: number, end?: number) => s
  * is kept. */
 export function fromKeyString(s: string, start = 0, end = s.length): Uint8Array {
   const out = new Uint8Array(end - start);
-  for (let i = start; i < end; i++) out[i - start] = s.charCodeAt(i);
+  writeLatin1(s, out, 0, start, end);
   return out;
 }
 
