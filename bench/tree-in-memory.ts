@@ -9,9 +9,9 @@
 // of their paths bottom-up in place, with nothing written. What the design would add (snapshots, the
 // change log, older versions for proofs) is not timed. Prints the time a block, a rehashed record and a
 // send (bench/state.ts's load changes ~3 keys a send).
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { bitAt, firstDiffBit } from '../core/store/tree/node.ts';
+import { bitAt, firstDiffBit, innerHash, leafHash } from '../core/store/tree/node.ts';
 import { markdownTable, percentile } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -30,35 +30,24 @@ const KEYS_A_SEND = 3;
 // Leaves sorted by path (the crit-bit tree's order); their paths and hashes back to back.
 const sortedPaths: Buffer[] = Array.from({ length: N }, () => randomBytes(32)).sort(Buffer.compare);
 const paths = sortedPaths.map((p) => new Uint8Array(p));
-const leafHashes = Buffer.alloc(N * 32);
-const innerHashes = Buffer.alloc((N - 1) * 32);
+const leafHashes = new Uint8Array(N * 32);
+const innerHashes = new Uint8Array((N - 1) * 32);
 const left = new Int32Array(N - 1); // an inner node's index, or ~leaf index
 const right = new Int32Array(N - 1);
 const parent = new Int32Array(N - 1);
 const leafParent = new Int32Array(N);
-const scratch = Buffer.alloc(1 + 64);
 
-/** sha256 of the scratch buffer into `out` at `at`: node:crypto's one-shot hash as latin1, as core/crypto/hash.ts does. */
-function digestInto(out: Buffer, at: number): void {
-  out.write(hash('sha256', scratch, 'binary'), at, 'latin1');
-}
-
+// The tree's own hashing (leafHash, innerHash): each digest a fresh 32-byte array, copied into place.
 function setLeaf(l: number, valueHash: Uint8Array): void {
-  scratch[0] = 0;
-  scratch.set(paths[l]!, 1);
-  scratch.set(valueHash, 33);
-  digestInto(leafHashes, l * 32);
+  leafHashes.set(leafHash(paths[l]!, valueHash), l * 32);
 }
 
-function childHash(c: number): Buffer {
+function childHash(c: number): Uint8Array {
   return c < 0 ? leafHashes.subarray(~c * 32, ~c * 32 + 32) : innerHashes.subarray(c * 32, c * 32 + 32);
 }
 
 function rehash(n: number): void {
-  scratch[0] = 1;
-  scratch.set(childHash(left[n]!), 1);
-  scratch.set(childHash(right[n]!), 33);
-  digestInto(innerHashes, n * 32);
+  innerHashes.set(innerHash(childHash(left[n]!), childHash(right[n]!)), n * 32);
 }
 
 let built = 0;
