@@ -17,8 +17,8 @@
 //   --accounts 100000 --operators 10000 --signers 1000   (the template, when it is built)
 //   --batches 0                   (the template; N > 0: the run ends on an epoch's close, warm + blocks fixed at the build)
 //   --blocks 12 --block-txs 200 --warm 2                 (blocks timed after `warm` untimed ones; `--warm 100`
-//                                                         for a node whose caches have warmed: 3.5 node reads a send, not 5.6)
-//   --node-cache-size N --read-cache-size N              (the store's caches; default: the store's)
+//                                                         for a node whose read cache has warmed)
+//   --read-cache-size N                                  (the store's read cache; default: the store's)
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,7 +43,6 @@ const { values: args } = parseArgs({
     blocks: { type: 'string', default: '12' },
     'block-txs': { type: 'string', default: '200' },
     warm: { type: 'string', default: '2' },
-    'node-cache-size': { type: 'string' },
     'read-cache-size': { type: 'string' },
   },
 });
@@ -154,9 +153,8 @@ async function main(): Promise<void> {
   const t = JSON.parse(await readFile(join(template, 'template.json'), 'utf8')) as Template;
   const dir = `${template}-run-${process.pid}`;
   await cp(join(template, 'store'), dir, { recursive: true });
-  const nodeCacheSize = optInt('node-cache-size');
   const readCacheSize = optInt('read-cache-size');
-  const store = await CommitStore.open({ path: dir, keepRecent: 0, ...(nodeCacheSize === undefined ? {} : { nodeCacheSize }), ...(readCacheSize === undefined ? {} : { readCacheSize }) });
+  const store = await CommitStore.open({ path: dir, keepRecent: 0, ...(readCacheSize === undefined ? {} : { readCacheSize }) });
   try {
     const app = new CairnApp({ store, logger: silentLogger, minGasPrices: MIN_GAS_PRICES });
     await app.load();
@@ -227,7 +225,7 @@ async function main(): Promise<void> {
     const f = (x: number): string => x.toFixed(0);
     const perSend = (x: number): string => f(x / sends);
     const perBlockOf = (x: number): string => f(x / blocks);
-    console.log(`${t.accounts} accounts (node cache ${nodeCacheSize ?? 'default'}, read cache ${readCacheSize ?? 'default'}): ${blocks} blocks of ${perBlock} sends after ${warm} untimed`);
+    console.log(`${t.accounts} accounts (read cache ${readCacheSize ?? 'default'}): ${blocks} blocks of ${perBlock} sends after ${warm} untimed`);
     console.log(`  app thread CPU a send: ${perSend(cpuUs)} µs (FinalizeBlock ${perSend(finCpuUs)}, Commit ${perSend(cpuUs - finCpuUs)}); by block: ${perBlockCpu.map(f).join(' ')}`);
     console.log(`  wall a send: FinalizeBlock ${perSend(finMs * 1000)} + Commit ${perSend(comMs * 1000)} µs, of which the Commit's LevelDB batch ${perSend(ordinary.ms * 1000)} µs`);
     console.log(`  LevelDB point reads a send: ${[...ordinary.reads].map(([table, n]) => `${table} ${(n / sends).toFixed(1)}`).join(', ') || 'none'} (N tree nodes, L latest values)`);

@@ -10,7 +10,7 @@
 // (unless --no-baseline) so block costs can be read against it. Prints figure | value | target | met?.
 //
 //   node bench/state.ts [--accounts 100000] [--operators 10000] [--batches 0] [--rate 200] [--seconds 60]
-//                       [--queries 1000] [--node-cache-size N] [--no-baseline] [--keep-home]
+//                       [--queries 1000] [--no-baseline] [--keep-home]
 //                       [--plain-process] (the app without node/process.json's flags and environment)
 //                       [--app-flags "--flag ..."] (more Node flags for the app, for A/B runs)
 //                       [--profile DIR]   (a V8 CPU profile of each app process that exits cleanly:
@@ -55,7 +55,6 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '60' },
     queries: { type: 'string', default: '1000' },
     'no-baseline': { type: 'boolean', default: false },
-    'node-cache-size': { type: 'string' },
     profile: { type: 'string' },
     'app-flags': { type: 'string', default: '' },
     'plain-process': { type: 'boolean', default: false },
@@ -275,7 +274,6 @@ async function runChain(label: string, accounts: number, operators: number, batc
   const [metricsPort] = (await freePorts(1)) as [number];
   await editAppConfig(home, [
     { section: 'metrics', key: 'listen', value: `127.0.0.1:${metricsPort}` },
-    ...(args['node-cache-size'] === undefined ? [] : [{ section: 'store', key: 'node-cache-size', value: int('node-cache-size') }]),
   ]);
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const { abciAddress } = await readAppConfig(home);

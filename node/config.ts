@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type TomlEdit, applyTomlEdits, readTomlValue } from './cometbft/toml.ts';
 import { decodeBech32 } from '../core/framework/address.ts';
 import { parseGasPrices } from '../core/tx/gas-price.ts';
-import { DEFAULT_NODE_CACHE_SIZE } from '../core/store/index.ts';
+import { DEFAULT_PROVABLE_HEIGHTS } from '../core/store/index.ts';
 import { renderGatewaySection } from './gateway/config.ts';
 
 export interface AppConfig {
@@ -16,8 +16,8 @@ export interface AppConfig {
   readonly pruningKeepRecent: number;
   /** Prune every this many commits. */
   readonly pruningInterval: number;
-  /** Decoded tree nodes kept in memory (core/store README): most of the app's steady memory. */
-  readonly storeNodeCacheSize: number;
+  /** The newest heights whose state tree stays in memory to answer proofs (core/store README). */
+  readonly storeProvableHeights: number;
   /** Check SPEC §0 invariants after every block (slower; halts the node on a violation). */
   readonly checkInvariants: boolean;
   /** Run the libp2p host (gossip of receipt batches, batch fetch; node/p2p). */
@@ -91,7 +91,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   abciAddress: 'tcp://127.0.0.1:26658',
   pruningKeepRecent: 100_000,
   pruningInterval: 10,
-  storeNodeCacheSize: DEFAULT_NODE_CACHE_SIZE,
+  storeProvableHeights: DEFAULT_PROVABLE_HEIGHTS,
   checkInvariants: false,
   p2pEnabled: true,
   p2pListen: [`/ip4/127.0.0.1/tcp/${DEFAULT_LIBP2P_PORT}`],
@@ -137,16 +137,16 @@ minimum-gas-prices = "${c.minimumGasPrices}"
 address = "${c.abciAddress}"
 
 [pruning]
-# How many recent versions of state to keep for queries at past heights and proofs (0 = all).
+# How many recent versions of state to keep for queries at past heights (0 = all).
 keep-recent = ${c.pruningKeepRecent}
 # Prune every N blocks.
 interval = ${c.pruningInterval}
 
 [store]
-# Decoded state-tree nodes kept in memory, about 1.4 KB each: the live tree, up to this many (a
-# block's commit drops the versions it replaced). Larger answers reads of a large state with fewer
-# disk reads; the default covers the upper levels of a tree of a few hundred thousand keys.
-node-cache-size = ${c.storeNodeCacheSize}
+# The state tree lives in memory (~150 B a key); proofs are answered for this many of the newest
+# heights (within keep-recent), each holding the tree nodes the next block replaced (~70 B each,
+# ~30 a bank send on 100k accounts). A node that restarted answers them from its restart on.
+provable-heights = ${c.storeProvableHeights}
 
 [invariants]
 # Check every module's invariants (e.g. supply = sum of balances) after every block; halt on a violation.
@@ -281,7 +281,7 @@ export async function readAppConfig(home: string): Promise<AppConfig> {
     abciAddress: str('abci', 'address', DEFAULT_APP_CONFIG.abciAddress),
     pruningKeepRecent: int('pruning', 'keep-recent', DEFAULT_APP_CONFIG.pruningKeepRecent),
     pruningInterval: Math.max(1, int('pruning', 'interval', DEFAULT_APP_CONFIG.pruningInterval)),
-    storeNodeCacheSize: int('store', 'node-cache-size', DEFAULT_APP_CONFIG.storeNodeCacheSize),
+    storeProvableHeights: Math.max(1, int('store', 'provable-heights', DEFAULT_APP_CONFIG.storeProvableHeights)),
     checkInvariants: bool('invariants', 'check-every-block', DEFAULT_APP_CONFIG.checkInvariants),
     p2pEnabled: bool('p2p', 'enabled', DEFAULT_APP_CONFIG.p2pEnabled),
     p2pListen: list('p2p', 'listen', DEFAULT_APP_CONFIG.p2pListen),

@@ -317,7 +317,7 @@ async function preflight(opts: NodeOptions, config: AppConfig, newChain: boolean
 
 export async function openStore(home: string, config: AppConfig): Promise<CommitStore> {
   try {
-    return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval, nodeCacheSize: config.storeNodeCacheSize });
+    return await CommitStore.open({ path: dataDir(home), keepRecent: config.pruningKeepRecent, pruneInterval: config.pruningInterval, provableHeights: config.storeProvableHeights });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === 'LEVEL_LOCKED' || /LOCK: Resource temporarily unavailable/.test(cause?.message ?? '')) {

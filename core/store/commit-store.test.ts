@@ -5,13 +5,11 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CommitStore } from './commit-store.ts';
 import { LevelBackend } from './level-backend.ts';
-import { CommitInProgressError, InvalidHeightError, StoreClosedError, VersionUnavailableError } from './errors.ts';
-import { decodeMeta, FIRST_COMMIT_KEY, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_LATEST, T_NODE, T_ORPHANS, T_VERSION } from './layout.ts';
+import { CommitInProgressError, InvalidHeightError, StoreClosedError, StoreCorruptionError, VersionUnavailableError } from './errors.ts';
+import { decodeMeta, encodeMeta, FIRST_COMMIT_KEY, META_KEY, splitHistoryKey, groupKey, T_CHANGES, T_HISTORY, T_LATEST, T_VERSION, tableKey } from './layout.ts';
 import { collect, dec, enc, hex, keyStr, modelRange, readAll, referenceRoot, tempDir } from '../../test/support/store.ts';
 import type { Model } from '../../test/support/store.ts';
 import { writeBlock } from '../../test/support/store-blocks.ts';
-import { decodeNode, decodeRoot, INNER } from './tree/node.ts';
-import { toKeyString } from './bytes.ts';
 import type { Range } from './types.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -25,7 +23,7 @@ function dir(): string {
   return d.path;
 }
 
-async function open(path: string, opts: { keepRecent?: number; pruneInterval?: number; nodeCacheSize?: number; readCacheSize?: number; firstCommitBatchOps?: number } = {}): Promise<CommitStore> {
+async function open(path: string, opts: { keepRecent?: number; pruneInterval?: number; provableHeights?: number; readCacheSize?: number; firstCommitBatchOps?: number } = {}): Promise<CommitStore> {
   const store = await CommitStore.open({ path, ...opts });
   cleanups.push(() => store.close());
   return store;
@@ -41,10 +39,8 @@ function sameModel(a: Model, b: Model): void {
 async function inspect(path: string): Promise<{
   earliest: bigint;
   versions: bigint[];
-  nodes: Set<string>;
-  reachable: Set<string>;
   history: Set<string>;
-  records: { orphans: bigint[]; changes: bigint[] };
+  changeRecords: bigint[];
 }> {
   const db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
   await db.open();
@@ -57,22 +53,6 @@ async function inspect(path: string): Promise<{
     };
     const u64At = (k: Uint8Array): bigint => Buffer.from(k).readBigUInt64BE(1);
     const versions = (await table(T_VERSION)).map(([k]) => u64At(k));
-    const nodes = new Set((await table(T_NODE)).map(([k]) => Buffer.from(k).subarray(1).toString('hex')));
-    const reachable = new Set<string>();
-    for (const [, v] of await table(T_VERSION)) {
-      const root = decodeRoot(v);
-      const todo = root === null ? [] : [root];
-      while (todo.length > 0) {
-        const stub = todo.pop() as NonNullable<typeof root>;
-        const id = Buffer.from(stub.id, 'latin1').toString('hex');
-        if (reachable.has(id)) continue;
-        reachable.add(id);
-        const raw = await db.get(Uint8Array.from([T_NODE, ...Buffer.from(stub.id, 'latin1')]));
-        if (raw === undefined) continue; // reported by the set comparison
-        const node = decodeNode(stub.id, stub.hash, toKeyString(raw));
-        if (node.t === INNER) todo.push(node.l as typeof stub, node.r as typeof stub);
-      }
-    }
     const history = new Set(
       (await table(T_HISTORY)).map(([k]) => {
         const { group, version } = splitHistoryKey(k);
@@ -82,13 +62,27 @@ async function inspect(path: string): Promise<{
     return {
       earliest: meta.earliest,
       versions,
-      nodes,
-      reachable,
       history,
-      records: { orphans: (await table(T_ORPHANS)).map(([k]) => u64At(k)), changes: (await table(T_CHANGES)).map(([k]) => u64At(k)) },
+      changeRecords: (await table(T_CHANGES)).map(([k]) => u64At(k)),
     };
   } finally {
     await db.close();
+  }
+}
+
+/** Proofs at the newest `kept` retained heights (all by default) match each height's state and root. */
+async function expectRetained(store: CommitStore, snapshots: Map<bigint, Model>, kept?: number): Promise<void> {
+  let from = kept === undefined ? store.earliestHeight : store.lastHeight - BigInt(kept) + 1n;
+  if (from < store.earliestHeight) from = store.earliestHeight;
+  for (let h = from; h >= 1n && h <= store.lastHeight; h++) {
+    const snap = snapshots.get(h) as Model;
+    const root = referenceRoot(snap);
+    for (let n = 0; n < 30; n += 3) {
+      const p = await store.prove(enc(`k${n}`), h);
+      expect(hex(p.root)).toBe(hex(root));
+      const want = snap.get(keyStr(enc(`k${n}`)));
+      expect(p.value === undefined ? undefined : hex(p.value)).toBe(want === undefined ? undefined : hex(want));
+    }
   }
 }
 
@@ -222,7 +216,7 @@ describe('commit store on LevelDB', () => {
     await half.commit(1n);
     await db.put(FIRST_COMMIT_KEY, new Uint8Array(0));
     for (const [k, v] of await readAll(half.committed)) await db.put(Uint8Array.from([T_LATEST, ...Buffer.from(k, 'latin1')]), v);
-    await db.put(Uint8Array.from([T_NODE, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]), Uint8Array.of(1, 2, 3));
+    await db.put(Uint8Array.from([T_VERSION, 0, 0, 0, 0, 0, 0, 0, 1]), new Uint8Array(32));
     await db.close();
     const resumed = await open(cut, { readCacheSize: 0 });
     expect(resumed.lastHeight).toBe(0n);
@@ -293,7 +287,7 @@ describe('commit store on LevelDB', () => {
   });
 
   it('reads get and prefix ranges at every past height as they were at that height', async () => {
-    const store = await open(dir(), { nodeCacheSize: 64 });
+    const store = await open(dir());
     const snapshots = new Map<bigint, Model>();
     const model: Model = new Map();
     for (let h = 1n; h <= 12n; h++) {
@@ -332,15 +326,15 @@ describe('commit store on LevelDB', () => {
     }
   });
 
-  it('prunes old versions exactly: retained versions stay readable and provable, nothing unreachable is left behind', async () => {
+  it('prunes old versions exactly: retained versions stay readable and provable, no history entry is left behind', async () => {
     const path = dir();
     const keepRecent = 3;
-    let store = await CommitStore.open({ path, keepRecent, pruneInterval: 2, nodeCacheSize: 32 });
+    const opts = { path, keepRecent, pruneInterval: 2, provableHeights: keepRecent + 2 };
+    let store = await CommitStore.open(opts);
     const snapshots = new Map<bigint, Model>();
     const model: Model = new Map();
     /** Versions at which each key's value changed: what history must keep. */
     const changes = new Map<string, { version: bigint; value: Uint8Array | null }[]>();
-    const nodeCounts: number[] = [];
     for (let h = 1n; h <= 40n; h++) {
       for (let i = 0; i < 12; i++) {
         const n = (Number(h) * 7 + i * 5) % 30;
@@ -362,15 +356,13 @@ describe('commit store on LevelDB', () => {
       await store.commit(h);
       snapshots.set(h, new Map(model));
       if (h % 10n === 0n) {
+        await expectRetained(store, snapshots);
         await store.close();
         const t = await inspect(path);
-        nodeCounts.push(t.nodes.size);
-        expect([...t.nodes].sort()).toEqual([...t.reachable].sort());
         expect(t.versions).toEqual(Array.from({ length: t.versions.length }, (_, i) => t.earliest + BigInt(i)));
         expect(t.versions.length).toBeGreaterThanOrEqual(keepRecent);
         expect(t.versions.length).toBeLessThan(keepRecent + 2);
-        expect(t.records.orphans.every((v) => v > t.earliest)).toBe(true);
-        expect(t.records.changes.every((v) => v > t.earliest)).toBe(true);
+        expect(t.changeRecords.every((v) => v > t.earliest)).toBe(true);
         const wanted = new Set<string>();
         for (const [ks, list] of changes) {
           const older = list.filter((c) => c.version <= t.earliest);
@@ -379,28 +371,55 @@ describe('commit store on LevelDB', () => {
           for (const c of list) if (c.version > t.earliest) wanted.add(`${ks}@${c.version}`);
         }
         expect([...t.history].sort()).toEqual([...wanted].sort());
-        store = await CommitStore.open({ path, keepRecent, pruneInterval: 2, nodeCacheSize: 32 });
+        store = await CommitStore.open(opts);
       }
     }
     cleanups.push(() => store.close());
-    // The node table does not grow with the number of commits.
-    expect(Math.max(...nodeCounts)).toBeLessThanOrEqual((nodeCounts[0] as number) * 1.5);
     expect(store.earliestHeight).toBeGreaterThan(35n);
     for (let h = 1n; h < store.earliestHeight; h++) {
       expect(() => store.at(h)).toThrow(VersionUnavailableError);
       await expect(store.prove(enc('k1'), h)).rejects.toBeInstanceOf(VersionUnavailableError);
     }
-    for (let h = store.earliestHeight; h <= store.lastHeight; h++) {
-      const snap = snapshots.get(h) as Model;
-      sameModel(await readAll(store.at(h)), snap);
-      const root = referenceRoot(snap);
-      for (let n = 0; n < 30; n += 3) {
-        const p = await store.prove(enc(`k${n}`), h);
-        expect(hex(p.root)).toBe(hex(root));
-        const want = snap.get(keyStr(enc(`k${n}`)));
-        expect(p.value === undefined ? undefined : hex(p.value)).toBe(want === undefined ? undefined : hex(want));
-      }
+    // Reopened, the store holds the latest tree only: older retained heights still read, but prove
+    // nothing until as many blocks have passed.
+    for (let h = store.earliestHeight; h < store.lastHeight; h++) {
+      sameModel(await readAll(store.at(h)), snapshots.get(h) as Model);
+      await expect(store.prove(enc('k1'), h)).rejects.toThrow(/proofs are served for the newest heights this node holds in memory/);
     }
+    await expectRetained(store, snapshots, 1);
+  });
+
+  it('answers proofs for the newest provable heights while later blocks are built and discarded', async () => {
+    const store = await open(dir(), { provableHeights: 4 });
+    const snapshots = new Map<bigint, Model>();
+    const model: Model = new Map();
+    for (let h = 1n; h <= 12n; h++) {
+      for (let i = 0; i < 20; i++) {
+        const n = (Number(h) * 11 + i * 3) % 50;
+        if ((n + Number(h)) % 6 === 0) {
+          store.working.delete(enc(`k${n}`));
+          model.delete(keyStr(enc(`k${n}`)));
+        } else {
+          store.working.set(enc(`k${n}`), enc(`${h}`));
+          model.set(keyStr(enc(`k${n}`)), enc(`${h}`));
+        }
+      }
+      // A block hashed and thrown away leaves the kept versions as they were.
+      await store.workingHash();
+      if (h % 3n === 0n) {
+        store.discard();
+        model.clear();
+        for (const [ks, v] of snapshots.get(h - 1n) as Model) model.set(ks, v);
+        store.working.set(enc('k7'), enc(`again ${h}`));
+        model.set(keyStr(enc('k7')), enc(`again ${h}`));
+      }
+      // Proofs at the kept heights answer from their own versions while this block is pending.
+      await expectRetained(store, snapshots, 4);
+      await store.commit(h);
+      snapshots.set(h, new Map(model));
+    }
+    await expectRetained(store, snapshots, 4);
+    await expect(store.prove(enc('k1'), 8n)).rejects.toThrow(/now 9 to 12/);
   });
 
   it('keeps only the newest version when keepRecent is 1', async () => {
@@ -414,8 +433,9 @@ describe('commit store on LevelDB', () => {
     expect(() => store.at(4n)).toThrow(VersionUnavailableError);
   });
 
-  it('keeps the live tree in its node cache: the node versions a block replaces leave it and never push live nodes out', async () => {
-    const store = await open(dir(), { nodeCacheSize: 300 });
+  it('updates the tree without reading LevelDB: it lives in memory, rebuilt from the latest table at open', async () => {
+    const path = dir();
+    let store = await CommitStore.open({ path });
     const keys = Array.from({ length: 200 }, (_, i) => enc(`key ${i}`));
     for (const k of keys) store.working.set(k, enc('0'));
     await store.commit(1n);
@@ -431,10 +451,52 @@ describe('commit store on LevelDB', () => {
     try {
       for (const k of keys) store.working.set(k, enc('2'));
       await store.commit(33n);
-      expect(reads.mock.calls.filter(([key]) => key[0] === T_NODE)).toHaveLength(0);
+      expect(reads.mock.calls).toHaveLength(0);
     } finally {
       reads.mockRestore();
     }
+    const hash = store.lastAppHash;
+    await store.close();
+    store = await open(path);
+    expect(store.lastAppHash).toEqual(hash);
+    store.working.set(keys[0]!, enc('3'));
+    const model: Model = new Map(keys.map((k, i) => [keyStr(k), enc(i === 0 ? '3' : '2')]));
+    expect(hex(await store.commit(34n))).toBe(hex(referenceRoot(model)));
+  });
+
+  it('refuses to open a latest table that does not hash to the last app hash, and a data folder of the old format', async () => {
+    const path = dir();
+    const store = await CommitStore.open({ path });
+    for (let i = 0; i < 50; i++) store.working.set(enc(`k${i}`), enc(`v${i}`));
+    await store.commit(1n);
+    const meta = { height: store.lastHeight, earliest: store.earliestHeight, retained: 1n, appHash: store.lastAppHash };
+    await store.close();
+    const edit = async (f: (db: ClassicLevel<Uint8Array, Uint8Array>) => Promise<void>): Promise<void> => {
+      const db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+      await db.open();
+      await f(db);
+      await db.close();
+    };
+    const k1 = tableKey(T_LATEST, enc('k1'));
+    let good: Uint8Array = new Uint8Array(0);
+    await edit(async (db) => {
+      good = new Uint8Array((await db.get(k1)) as Uint8Array); // a copy: the value is a Buffer, whose slice() is a view
+      const bad = new Uint8Array(good);
+      bad[bad.length - 1]! ^= 1;
+      await db.put(k1, bad);
+    });
+    await expect(CommitStore.open({ path })).rejects.toThrow(StoreCorruptionError);
+    await expect(CommitStore.open({ path })).rejects.toThrow(/does not hash to the app hash of height 1/);
+    await edit(async (db) => {
+      await db.put(k1, good);
+      const old = encodeMeta(meta);
+      old[0] = 1;
+      await db.put(META_KEY, old);
+    });
+    await expect(CommitStore.open({ path })).rejects.toThrow(/older Cairn \(store format 1.*state-sync snapshot or replay the chain/);
+    await edit(async (db) => db.put(META_KEY, encodeMeta(meta)));
+    const reopened = await open(path);
+    expect(await reopened.committed.get(enc('k1'))).toEqual(enc('v1'));
   });
 
   it('commits and prunes a block that replaces more tree nodes than a call may take arguments', async () => {

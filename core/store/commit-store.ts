@@ -1,12 +1,12 @@
-// The versioned, authenticated state store: a crit-bit Merkle tree (ICS23 smtSpec hashing) for
-// the app hash and proofs, flat latest/history tables for reads, and one atomic LevelDB batch
-// per commit. See README.md for the design.
+// The versioned, authenticated state store: a crit-bit Merkle tree (ICS23 smtSpec hashing) held in
+// memory for the app hash and proofs, flat latest/history tables in LevelDB for reads, and one
+// atomic LevelDB batch per commit. See README.md for the design.
 
 import { ics23 } from '@confio/ics23';
 import type { Backend, BatchOp } from './backend.ts';
 import { ADOPT, type Adopting, emptyIterable } from './branch.ts';
 import { sha256 } from '../crypto/hash.ts';
-import { equalBytes, fromKeyString, toKeyString, U64_MAX } from './bytes.ts';
+import { equalBytes, fromKeyString, toKeyString, u64, U64_MAX } from './bytes.ts';
 import {
   CommitInProgressError,
   InvalidHeightError,
@@ -20,14 +20,17 @@ import {
   decodeMeta,
   encodeChanges,
   encodeHistoryValue,
+  encodeLatestValue,
   encodeMeta,
   historyKey,
   FIRST_COMMIT_KEY,
+  latestValue,
+  latestVersion,
   META_KEY,
   T_CHANGES,
   T_LATEST,
-  T_ORPHANS,
   T_VERSION,
+  tableEnd,
   tableKey,
   versionedKey,
 } from './layout.ts';
@@ -38,13 +41,11 @@ import { Overlay } from './overlay.ts';
 import type { OverlayEntry } from './overlay.ts';
 import { planPrune } from './prune.ts';
 import { LruCache } from '../lru-cache.ts';
-import type { Child, LeafNode, NodeStub, TreeNode } from './tree/node.ts';
-import { decodeNode, decodeRoot, encodeNode, encodeRoot, idBytes, idKey, idsBytes, idVersion, INNER, nodeKey, STUB, toStub, ZERO_HASH } from './tree/node.ts';
+import { EMPTY, MemTree, type Ref, type TreeWrite } from './tree/mem-tree.ts';
+import { leafHash, ZERO_HASH } from './tree/node.ts';
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
-import { applyOps, sortOps } from './tree/update.ts';
-import { type KeyValue, Slabs, SortedLeaves, TreeFolder } from './tree/build.ts';
-import type { TreeOp, UpdateHooks } from './tree/update.ts';
+import { type KeyValue, leafHashes, putLeaf, Slabs, SortedLeaves } from './tree/build.ts';
 import type { Entry, KVRead, KVStore, Range } from './types.ts';
 import { assertKey, assertValue, normalizeRange } from './validate.ts';
 import type { Bounds } from './validate.ts';
@@ -56,8 +57,8 @@ export interface StoreOptions {
   keepRecent?: number;
   /** With keepRecent > 0, prune once this many versions beyond keepRecent have accumulated. */
   pruneInterval?: number;
-  /** Decoded tree nodes kept in memory (LRU by count). */
-  nodeCacheSize?: number;
+  /** The newest heights whose tree stays in memory for proofs (the latest always does). */
+  provableHeights?: number;
   /** Latest values (or their absence) kept in memory for reads of current state (LRU by count). */
   readCacheSize?: number;
   /** Ops per LevelDB batch when the first commit (a genesis, a restored snapshot) is written in pieces. */
@@ -71,7 +72,11 @@ export interface StoreProof {
 }
 
 export const DEFAULT_PRUNE_INTERVAL = 10;
-export const DEFAULT_NODE_CACHE_SIZE = 50_000;
+/**
+ * Enough for a light client or relayer asking a few blocks behind the tip. Each kept height holds the
+ * tree nodes its next block replaced: ~70 B a node, ~30 nodes a bank send on 100k accounts.
+ */
+export const DEFAULT_PROVABLE_HEIGHTS = 10;
 /** The accounts, balances and params of several thousand active accounts: about 5 MiB. */
 export const DEFAULT_READ_CACHE_SIZE = 20_000;
 /**
@@ -87,7 +92,7 @@ const EMPTY_META: Meta = { height: 0n, earliest: 0n, retained: 0n, appHash: ZERO
 interface Settings {
   readonly keepRecent: number;
   readonly pruneInterval: number;
-  readonly nodeCacheSize: number;
+  readonly provableHeights: number;
   readonly readCacheSize: number;
   readonly firstCommitBatchOps: number;
 }
@@ -102,7 +107,7 @@ function settings(opts: Omit<StoreOptions, 'path'>): Settings {
   return {
     keepRecent: int(opts.keepRecent, 'keepRecent', 0, 0),
     pruneInterval: int(opts.pruneInterval, 'pruneInterval', 1, DEFAULT_PRUNE_INTERVAL),
-    nodeCacheSize: int(opts.nodeCacheSize, 'nodeCacheSize', 0, DEFAULT_NODE_CACHE_SIZE),
+    provableHeights: int(opts.provableHeights, 'provableHeights', 1, DEFAULT_PROVABLE_HEIGHTS),
     readCacheSize: int(opts.readCacheSize, 'readCacheSize', 0, DEFAULT_READ_CACHE_SIZE),
     firstCommitBatchOps: int(opts.firstCommitBatchOps, 'firstCommitBatchOps', 1, DEFAULT_FIRST_COMMIT_BATCH_OPS),
   };
@@ -112,17 +117,13 @@ function copyHash(h: Uint8Array): Uint8Array {
   return new Uint8Array(h);
 }
 
-interface KeyChange {
-  readonly key: Uint8Array;
-  /** Version of the key's committed leaf this block replaced, if it had one. */
-  readonly prev: bigint | undefined;
-}
-
 export class CommitStore {
   readonly #backend: Backend;
   readonly #settings: Settings;
-  /** Inner nodes by id, as the latin1 text of their encoding (decodeNode says why). */
-  readonly #cache: LruCache<string>;
+  /** Every committed version's tree that proofs may ask for, and the working tree beside them. */
+  #tree: MemTree;
+  /** Roots of the newest committed versions, oldest first (at most provableHeights). */
+  readonly #roots = new Map<bigint, Ref>();
   /**
    * The latest table's values (null: absent) by key string, so the keys every tx reads (its accounts,
    * balances, the auth params) skip a LevelDB read. Filled by reads, updated by each commit once its
@@ -132,53 +133,43 @@ export class CommitStore {
    */
   readonly #latest: LruCache<string | null>;
   #meta: Meta;
-  #committedRoot: Child | null;
-  #workingRoot: Child | null;
+  #committedRoot: Ref;
+  #workingRoot: Ref;
   /** Every write since the last commit: what working reads see and what commit persists. */
   readonly #pending = new Overlay();
   /** Writes not yet pushed into the working tree. */
   #dirty = new Map<string, OverlayEntry>();
   /**
-   * Before the first commit there is no working tree: the pending writes are the whole state (a
-   * genesis, a restored snapshot, maybe millions of keys), so workingHash() folds them from scratch
-   * (tree/build.ts) and keeps only the sorted leaves and the root hash, until the next write; commit
-   * writes the tree as it folds the same leaves. A node object per key would hold several GiB for a
-   * 1M-account genesis.
+   * Before the first commit the pending writes are the whole state (a genesis, a restored snapshot,
+   * maybe millions of keys): workingHash() folds them into a tree of their own in one pass
+   * (MemTree.fold), kept until the next write; commit keeps that tree.
    */
-  #first: { readonly leaves: SortedLeaves; root?: Uint8Array } | undefined;
+  #first: { readonly entries: readonly KeyValue[]; readonly leaves: SortedLeaves; root?: Ref } | undefined;
   /** Where the values written before the first commit are copied (tree/build.ts). */
   #firstValues = new Slabs();
-  /** Persisted nodes the working tree no longer contains. */
-  #orphans: string[] = [];
-  /** Keys whose committed leaf the working tree changed (each gets a history entry at commit). */
-  readonly #changes = new Map<string, KeyChange>();
+  /**
+   * Keys whose committed leaf the working tree changed (each gets a history entry at commit), with
+   * the version that wrote the leaf replaced, if there was one.
+   */
+  readonly #changes = new Map<string, bigint | undefined>();
   #committing: Promise<unknown> | undefined;
   #closed = false;
   #failure: unknown;
-  readonly #hooks: UpdateHooks;
+  readonly #leafChanged = (ks: string, prev: bigint | undefined): void => {
+    if (!this.#changes.has(ks)) this.#changes.set(ks, prev);
+  };
   readonly #working: KVStore;
   readonly #committed: KVRead;
 
-  private constructor(backend: Backend, s: Settings, meta: Meta, root: Child | null) {
+  private constructor(backend: Backend, s: Settings, meta: Meta, tree: MemTree, root: Ref) {
     this.#backend = backend;
     this.#settings = s;
-    this.#cache = new LruCache(s.nodeCacheSize);
     this.#latest = new LruCache(s.readCacheSize);
     this.#meta = meta;
+    this.#tree = tree;
     this.#committedRoot = root;
     this.#workingRoot = root;
-    const load = (stub: NodeStub): TreeNode => this.#loadNode(stub);
-    this.#hooks = {
-      load,
-      dropped: (id) => {
-        if (id !== undefined) this.#orphans.push(id);
-      },
-      leafChanged: (op, oldId) => {
-        if (!this.#changes.has(op.id)) {
-          this.#changes.set(op.id, { key: op.key, prev: oldId === undefined ? undefined : idVersion(oldId) });
-        }
-      },
-    };
+    if (meta.height > 0n) this.#roots.set(meta.height, root);
     const working: KVStore & Adopting = {
       get: (key) => this.#workingGet(key),
       peek: (key) => this.#workingPeek(key),
@@ -223,16 +214,18 @@ export class CommitStore {
           throw new StoreCorruptionError('the store holds data but no commit record (its meta key is missing): restore the data folder from a backup or a state-sync snapshot, or move it aside to start over');
         }
       }
-      let root: Child | null = null;
+      const tree = new MemTree();
+      let root = EMPTY;
       if (meta.height > 0n) {
         const v = backend.getSync(versionedKey(T_VERSION, meta.height));
         if (v === undefined) throw new StoreCorruptionError(`no root recorded for the last height ${meta.height}`);
-        root = decodeRoot(v);
-        if (!equalBytes(root === null ? ZERO_HASH : root.hash, meta.appHash)) {
-          throw new StoreCorruptionError('the recorded app hash does not match the last root');
+        if (!equalBytes(rootHash(v), meta.appHash)) throw new StoreCorruptionError('the recorded app hash does not match the last root');
+        root = await rebuild(backend, tree);
+        if (!equalBytes(tree.hash(root), meta.appHash)) {
+          throw new StoreCorruptionError(`the latest state does not hash to the app hash of height ${meta.height}: restore the data folder from a backup or a state-sync snapshot`);
         }
       }
-      return new CommitStore(backend, s, meta, root);
+      return new CommitStore(backend, s, meta, tree, root);
     } catch (err) {
       await backend.close();
       throw err;
@@ -265,14 +258,20 @@ export class CommitStore {
     if (this.#meta.height === 0n) {
       const first = this.#firstLeaves();
       if (first.root === undefined) {
-        const folder = new TreeFolder(first.leaves);
-        for (let i = 0; i < first.leaves.count; i++) folder.add(i);
-        first.root = folder.finish()?.hash ?? ZERO_HASH;
+        const { entries, leaves } = first;
+        this.#tree = new MemTree();
+        first.root = this.#tree.fold({
+          count: leaves.count,
+          path: (i) => leaves.path(i),
+          valueHash: (i) => leaves.valueHash(i),
+          key: (i) => toKeyString((entries[leaves.index(i)] as KeyValue).key),
+          version: () => 0, // set at the commit, which knows its height
+        });
       }
-      return copyHash(first.root);
+      return this.#tree.hash(first.root);
     }
     this.#applyDirty();
-    return copyHash(this.#workingRoot?.hash ?? ZERO_HASH);
+    return this.#tree.hash(this.#workingRoot);
   }
 
   discard(): void {
@@ -280,9 +279,10 @@ export class CommitStore {
     this.#assertNotCommitting();
     this.#pending.clear();
     this.#dirty = new Map();
+    if (this.#first !== undefined) this.#tree = new MemTree();
     this.#first = undefined;
     this.#firstValues = new Slabs();
-    this.#orphans = [];
+    this.#tree.discard();
     this.#changes.clear();
     this.#workingRoot = this.#committedRoot;
   }
@@ -318,20 +318,24 @@ export class CommitStore {
     this.#assertUsable();
     assertKey(key);
     this.#assertRetained(height, true);
-    const root = this.#rootAt(height);
+    const root = this.#roots.get(height);
+    if (root === undefined) {
+      const kept = [...this.#roots.keys()];
+      throw new VersionUnavailableError(height, `proofs are served for the newest heights this node holds in memory (now ${kept[0]} to ${kept.at(-1)}; [store] provable-heights in app.toml)`);
+    }
     const path = sha256(key);
-    // The tree walk is synchronous and the value reads open their snapshots in the same tick,
-    // so a commit or prune cannot slip in between.
-    const found = lookup(root, path, (stub) => this.#loadNode(stub));
-    const rootHash = copyHash(root?.hash ?? ZERO_HASH);
+    // The tree walk is synchronous and copies what it finds; the value reads open their snapshots
+    // in the same tick, so a commit or prune cannot slip in between.
+    const found = lookup(this.#tree, root, path);
+    const rootHash = this.#tree.hash(root);
     if (found.kind === 'found') {
-      const value = await this.#leafValue(found.at.leaf, height);
+      const value = await this.#leafValue(found.at, height);
       const exist = existenceProof(found.at, value);
       return { value, proof: ics23.CommitmentProof.create({ exist }), root: rootHash };
     }
     const [left, right] = await Promise.all([
-      found.left === undefined ? undefined : this.#leafValue(found.left.leaf, height),
-      found.right === undefined ? undefined : this.#leafValue(found.right.leaf, height),
+      found.left === undefined ? undefined : this.#leafValue(found.left, height),
+      found.right === undefined ? undefined : this.#leafValue(found.right, height),
     ]);
     const nonexist: ics23.INonExistenceProof = { key: copyHash(path) };
     if (found.left !== undefined && left !== undefined) nonexist.left = existenceProof(found.left, left);
@@ -343,7 +347,8 @@ export class CommitStore {
     if (this.#closed) return;
     await this.#committing;
     this.#closed = true;
-    this.#cache.clear();
+    this.#tree = new MemTree();
+    this.#roots.clear();
     this.#latest.clear();
     await this.#backend.close();
   }
@@ -374,30 +379,10 @@ export class CommitStore {
     return height === this.#meta.height && this.#committing === undefined;
   }
 
-  #rootAt(height: bigint): Child | null {
-    if (height === this.#meta.height) return this.#committedRoot;
-    const v = this.#backend.getSync(versionedKey(T_VERSION, height));
-    if (v === undefined) throw new VersionUnavailableError(height, 'no commit at this height');
-    return decodeRoot(v);
-  }
-
-  #loadNode(stub: NodeStub): TreeNode {
-    const hit = this.#cache.get(stub.id);
-    if (hit !== undefined) return decodeNode(stub.id, stub.hash, hit);
-    const raw = this.#backend.getSync(idKey(stub.id));
-    if (raw === undefined) throw new StoreCorruptionError(`missing tree node ${idBytes(stub.id).toString('hex')}`);
-    const text = toKeyString(raw);
-    const node = decodeNode(stub.id, stub.hash, text);
-    // Only inner nodes are cached: updates never read leaves, and a proof reads one or three.
-    if (node.t === INNER) this.#cache.set(stub.id, text);
-    return node;
-  }
-
-  async #leafValue(leaf: LeafNode, height: bigint): Promise<Uint8Array> {
-    const value = this.#servedByLatest(height)
-      ? latestGet(this.#backend, leaf.key)
-      : await historyGet(this.#backend, leaf.key, height);
-    if (value === undefined || !equalBytes(sha256(value), leaf.valueHash)) {
+  async #leafValue(leaf: LeafPath, height: bigint): Promise<Uint8Array> {
+    const key = fromKeyString(leaf.key);
+    const value = this.#servedByLatest(height) ? latestGet(this.#backend, key) : await historyGet(this.#backend, key, height);
+    if (value === undefined || !equalBytes(leafHash(leaf.path, sha256(value)), leaf.hash)) {
       throw new StoreCorruptionError('a tree leaf does not match the stored value of its key');
     }
     return value;
@@ -521,28 +506,32 @@ export class CommitStore {
    * order, with the root they fold into once workingHash asked: kept until the next write, so
    * FinalizeBlock's hash and Commit sort and hash the state once.
    */
-  #firstLeaves(): { readonly leaves: SortedLeaves; root?: Uint8Array } {
+  #firstLeaves(): { readonly entries: readonly KeyValue[]; readonly leaves: SortedLeaves; root?: Ref } {
     if (this.#first === undefined) {
       const entries: KeyValue[] = [];
       for (const e of this.#pending.values()) if (e.value !== null) entries.push(e as KeyValue);
-      this.#first = { leaves: new SortedLeaves(entries) };
+      const hashes = leafHashes(entries.length);
+      for (let i = 0; i < entries.length; i++) putLeaf(hashes, i, (entries[i] as KeyValue).key, (entries[i] as KeyValue).value);
+      this.#first = { entries, leaves: new SortedLeaves(hashes, entries.length) };
     }
     return this.#first;
   }
 
   #applyDirty(): void {
     if (this.#dirty.size === 0) return;
-    const ops: TreeOp[] = [];
-    for (const [id, e] of this.#dirty) {
-      ops.push({ id, key: e.key, path: sha256(e.key), valueHash: e.value === null ? null : sha256(e.value) });
+    const writes: TreeWrite[] = [];
+    for (const [ks, e] of this.#dirty) {
+      writes.push({ ks, path: sha256(e.key), valueHash: e.value === null ? null : sha256(e.value) });
     }
     this.#dirty = new Map();
-    this.#workingRoot = applyOps(this.#workingRoot, sortOps(ops), this.#hooks);
+    writes.sort((a, b) => Buffer.compare(a.path, b.path));
+    this.#workingRoot = this.#tree.apply(this.#workingRoot, writes, this.#leafChanged);
   }
 
   async #commit(height: bigint): Promise<Uint8Array> {
     const previousMeta = this.#meta;
     try {
+      if (height > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidHeightError(`cannot commit height ${height}: heights above 2^53 are not supported`);
       // The first commit goes in pieces, marked from the first and with its meta in the last, so an
       // interrupted one is wiped at the next open; every later one in one atomic batch, as the latest
       // table must never hold half a block.
@@ -554,67 +543,49 @@ export class CommitStore {
         await this.#backend.write(ops);
         ops = [];
       };
-      let root: Child | null;
-      /** The block's new inner nodes (id, encoding), for the cache once the batch has landed. */
-      const fresh: [string, string][] = [];
-      const orphans = this.#orphans;
+      let root: Ref;
       const changes: Change[] = [];
       const landed: [string, Uint8Array | null][] = [];
       if (first) {
-        // The whole state: its tree written as it is folded (node ids as persistNew gives them,
-        // children first), then its latest and history entries. No change record: a prune has
-        // nothing to delete for a key that no earlier version held.
-        const { leaves } = this.#firstLeaves();
-        const history = new Slabs();
-        let seq = 0;
-        const folder = new TreeFolder(leaves, (node) => {
-          const key = nodeKey(height, seq++);
-          ops.push({ type: 'put', key, value: encodeNode(node) });
-          return key.toString('latin1', 1);
-        });
-        for (let i = 0; i < leaves.count; i++) {
-          folder.add(i);
-          if (ops.length >= piece) await flush();
-        }
-        root = folder.finish();
-        // Then the latest entries and the history entries, each table in key order: LevelDB flushes
+        // The whole state: its latest and history entries, each table in key order: LevelDB flushes
         // tables whose key ranges do not overlap and moves them down whole. In path order (random
         // keys) every flushed table overlapped all the others and was merged again and again: a
-        // 1.85M-leaf first commit waited ~60 s on compaction.
+        // 1.85M-leaf first commit waited ~60 s on compaction. No change record: a prune has nothing
+        // to delete for a key that no earlier version held.
+        const firstLeaves = this.#firstLeaves();
+        if (firstLeaves.root === undefined) await this.workingHash();
+        root = firstLeaves.root as Ref;
+        this.#tree.setAllVersions(height);
+        const copies = new Slabs();
+        const version = u64(height);
         const byKey = this.#pending.sorted();
         for (const { key, value } of byKey) {
           if (value === null) continue;
-          ops.push({ type: 'put', key: tableKey(T_LATEST, key), value });
+          ops.push({ type: 'put', key: tableKey(T_LATEST, key), value: copies.copy(value, version) });
           if (ops.length >= piece) await flush();
         }
         for (const { key, value } of byKey) {
           if (value === null) continue;
-          ops.push({ type: 'put', key: historyKey(key, height), value: history.copy(value, 1) }); // encodeHistoryValue's layout
+          ops.push({ type: 'put', key: historyKey(key, height), value: copies.copy(value, HISTORY_SET) });
           if (ops.length >= piece) await flush();
         }
       } else {
         this.#applyDirty();
         root = this.#workingRoot;
-        for (const [key, node] of persistNew(root, height)) {
-          const value = encodeNode(node);
-          ops.push({ type: 'put', key, value });
-          if (node.t === INNER) fresh.push([node.id as string, toKeyString(value)]);
-        }
-        if (orphans.length > 0) ops.push({ type: 'put', key: versionedKey(T_ORPHANS, height), value: idsBytes(orphans) });
-        for (const [ks, c] of this.#changes) {
+        for (const [ks, prev] of this.#changes) {
           const final = this.#pending.get(ks);
           if (final === undefined) throw new Error('a key changed in the tree has no pending write');
           landed.push([ks, final.value]);
-          if (final.value === null) ops.push({ type: 'del', key: tableKey(T_LATEST, c.key) });
-          else ops.push({ type: 'put', key: tableKey(T_LATEST, c.key), value: final.value });
-          ops.push({ type: 'put', key: historyKey(c.key, height), value: encodeHistoryValue(final.value) });
-          changes.push({ key: c.key, prev: c.prev, deleted: final.value === null });
+          if (final.value === null) ops.push({ type: 'del', key: tableKey(T_LATEST, final.key) });
+          else ops.push({ type: 'put', key: tableKey(T_LATEST, final.key), value: encodeLatestValue(height, final.value) });
+          ops.push({ type: 'put', key: historyKey(final.key, height), value: encodeHistoryValue(final.value) });
+          changes.push({ key: final.key, prev, deleted: final.value === null });
         }
       }
       if (changes.length > 0) ops.push({ type: 'put', key: versionedKey(T_CHANGES, height), value: encodeChanges(changes) });
-      ops.push({ type: 'put', key: versionedKey(T_VERSION, height), value: encodeRoot(root) });
+      const appHash = this.#tree.hash(root);
+      ops.push({ type: 'put', key: versionedKey(T_VERSION, height), value: root === EMPTY ? new Uint8Array(0) : appHash });
 
-      const appHash = copyHash(root?.hash ?? ZERO_HASH);
       let meta: Meta = {
         height,
         earliest: previousMeta.earliest === 0n ? height : previousMeta.earliest,
@@ -622,12 +593,10 @@ export class CommitStore {
         appHash,
       };
       const { keepRecent, pruneInterval } = this.#settings;
-      let freed: string[] = [];
       if (keepRecent > 0 && meta.retained >= BigInt(keepRecent + pruneInterval)) {
-        const plan = await planPrune(this.#backend, keepRecent, { height, orphans, changes });
+        const plan = await planPrune(this.#backend, keepRecent, { height, changes });
         if (plan !== undefined) {
           for (const op of plan.ops) ops.push(op);
-          freed = plan.freed;
           meta = { ...meta, earliest: plan.earliest, retained: BigInt(keepRecent) };
           // Readers must stop using the retired versions before their data starts to disappear.
           this.#meta = { ...previousMeta, earliest: plan.earliest };
@@ -638,29 +607,28 @@ export class CommitStore {
 
       await this.#backend.write(ops);
 
-      // Nodes that left the tree go from the cache now, not when they age out: a block replaces the
-      // nodes on each changed key's path, and kept, those old versions filled the 50,000-node cache
-      // within a minute of load on any state (a 1,000-account node held ~52 MiB more) and took room
-      // from the live nodes of a big one. A read at an older height loads them again.
-      for (const id of orphans) this.#cache.delete(id);
-      for (const id of freed) this.#cache.delete(id);
-      for (const [id, text] of fresh) this.#cache.set(id, text);
       // The batch landed: the latest table now holds these values (a read that raced the write may have
       // cached the old one, and is overwritten here).
       for (const [ks, value] of landed) this.#latest.set(ks, value === null ? null : toKeyString(value));
       this.#meta = meta;
-      // From now on persisted nodes reach each other only through ids, so the cache bounds memory.
-      this.#committedRoot = root === null ? null : toStub(root);
-      this.#workingRoot = this.#committedRoot;
+      this.#tree.commit(height);
+      this.#roots.set(height, root);
+      for (const h of this.#roots.keys()) {
+        if (this.#roots.size <= this.#settings.provableHeights) break;
+        this.#roots.delete(h);
+      }
+      // What the heights no longer kept reached alone goes back to the tree's free lists.
+      this.#tree.release(this.#roots.keys().next().value as bigint);
+      this.#committedRoot = root;
+      this.#workingRoot = root;
       this.#first = undefined;
       this.#firstValues = new Slabs();
       this.#pending.clear();
-      this.#orphans = [];
       this.#changes.clear();
       return copyHash(appHash);
     } catch (err) {
-      // Node ids were assigned in memory and the batch may or may not have landed: only a reopen
-      // can tell, so the store refuses further use.
+      // The tree moved on in memory and the batch may or may not have landed: only a reopen can
+      // tell, so the store refuses further use.
       this.#failure = err;
       this.#meta = previousMeta;
       throw err;
@@ -668,21 +636,53 @@ export class CommitStore {
   }
 }
 
-/** Gives every in-memory node an id (version, seq), children first; returns each with its LevelDB key, in seq order. */
-function persistNew(root: Child | null, height: bigint): [Buffer, TreeNode][] {
-  const fresh: [Buffer, TreeNode][] = [];
-  const visit = (c: Child): void => {
-    if (c.t === STUB || c.id !== undefined) return;
-    if (c.t === INNER) {
-      visit(c.l);
-      visit(c.r);
+/** encodeHistoryValue's first byte for a value that is set. */
+const HISTORY_SET = Uint8Array.of(1);
+
+/** The root hash a 'V' record holds (32 zero bytes for the empty tree). */
+function rootHash(v: Uint8Array): Uint8Array {
+  if (v.length === 0) return ZERO_HASH;
+  if (v.length !== 32) throw new StoreCorruptionError('malformed version record');
+  return v;
+}
+
+/**
+ * The latest tree, folded from the latest table at open: each key's path and value hash packed in
+ * one buffer as the table is read in key order, put in path order, folded (bench/README.md,
+ * "Sixteenth round", for what a restart pays).
+ */
+async function rebuild(backend: Backend, tree: MemTree): Promise<Ref> {
+  const keys: string[] = [];
+  let versions = new Float64Array(1024);
+  let hashes = leafHashes(1024);
+  const cursor = backend.cursor({ gte: Uint8Array.of(T_LATEST), lt: tableEnd(T_LATEST) });
+  try {
+    for (let e = await cursor.next(); e !== undefined; e = await cursor.next()) {
+      const n = keys.length;
+      if (n === versions.length) {
+        const v = new Float64Array(2 * n);
+        v.set(versions);
+        versions = v;
+        const h = leafHashes(2 * n);
+        hashes.copy(h);
+        hashes = h;
+      }
+      const key = e[0].subarray(1);
+      keys.push(toKeyString(key));
+      versions[n] = Number(latestVersion(e[1]));
+      putLeaf(hashes, n, key, latestValue(e[1]));
     }
-    const key = nodeKey(height, fresh.length);
-    c.id = key.toString('latin1', 1);
-    fresh.push([key, c]);
-  };
-  if (root !== null) visit(root);
-  return fresh;
+  } finally {
+    await cursor.close();
+  }
+  const leaves = new SortedLeaves(hashes, keys.length);
+  return tree.fold({
+    count: leaves.count,
+    path: (i) => leaves.path(i),
+    valueHash: (i) => leaves.valueHash(i),
+    key: (i) => keys[leaves.index(i)] as string,
+    version: (i) => versions[leaves.index(i)] as number,
+  });
 }
 
 async function isEmpty(backend: Backend): Promise<boolean> {
@@ -718,7 +718,7 @@ const LEAF_OP: ics23.ILeafOp = {
 };
 
 function existenceProof(at: LeafPath, value: Uint8Array): ics23.IExistenceProof {
-  return { key: copyHash(at.leaf.path), value: new Uint8Array(value), leaf: LEAF_OP, path: at.steps };
+  return { key: copyHash(at.path), value: new Uint8Array(value), leaf: LEAF_OP, path: at.steps };
 }
 
 export { VersionUnavailableError };

@@ -10,6 +10,7 @@ import {
   historyBound,
   historyGroupEnd,
   historyKey,
+  latestValue,
   splitHistoryKey,
   T_HISTORY,
   T_LATEST,
@@ -20,7 +21,8 @@ import type { Entry } from './types.ts';
 import type { Bounds } from './validate.ts';
 
 export function latestGet(backend: Backend, key: Uint8Array): Uint8Array | undefined {
-  return backend.getSync(tableKey(T_LATEST, key));
+  const v = backend.getSync(tableKey(T_LATEST, key));
+  return v === undefined ? undefined : latestValue(v);
 }
 
 export async function* latestEntries(backend: Backend, bounds: Bounds): AsyncGenerator<Entry, void, undefined> {
@@ -35,7 +37,7 @@ export async function* latestEntries(backend: Backend, bounds: Bounds): AsyncGen
       const e = await cur.next();
       if (e === undefined) return;
       count++;
-      yield [e[0].subarray(1), e[1]];
+      yield [e[0].subarray(1), latestValue(e[1])];
     }
   } finally {
     await cur.close();

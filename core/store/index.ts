@@ -1,7 +1,7 @@
 // The state store's public surface.
 
 export { branch } from './branch.ts';
-export { CommitStore, DEFAULT_NODE_CACHE_SIZE, DEFAULT_PRUNE_INTERVAL } from './commit-store.ts';
+export { CommitStore, DEFAULT_PROVABLE_HEIGHTS, DEFAULT_PRUNE_INTERVAL } from './commit-store.ts';
 export type { StoreOptions, StoreProof } from './commit-store.ts';
 export {
   CommitInProgressError,

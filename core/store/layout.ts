@@ -1,11 +1,9 @@
 // Where everything lives in the one LevelDB keyspace. One byte per table:
 //
 //   'M'                                  -> meta: format, last height, earliest retained height, retained count, app hash
-//   'L' key                              -> value                         latest state (current reads, ordered iteration)
+//   'L' key                              -> version(8) value              latest state (current reads, ordered iteration), with the version that wrote it
 //   'H' esc(key) 0x00 0x00 ~version(8)   -> 0x01 value | 0x00 (deleted)   MVCC history, newest version first per key
-//   'V' version(8)                       -> root id(12) root hash(32) | empty (empty tree)
-//   'N' version(8) seq(4)                -> encoded tree node
-//   'O' version(8)                       -> ids(12 each) of nodes that version v removed from the tree
+//   'V' version(8)                       -> root hash(32)                 one per retained version
 //   'C' version(8)                       -> keys version v changed, each with the version of the entry it superseded
 //   'F'                                  -> present only while a first commit is being written in pieces
 //
@@ -20,14 +18,16 @@ export const T_META = 0x4d; // 'M'
 export const T_LATEST = 0x4c; // 'L'
 export const T_HISTORY = 0x48; // 'H'
 export const T_VERSION = 0x56; // 'V'
-export const T_NODE = 0x4e; // 'N'
-export const T_ORPHANS = 0x4f; // 'O'
 export const T_CHANGES = 0x43; // 'C'
 
 export const META_KEY = Uint8Array.of(T_META);
 /** Written with the first piece of a first commit and deleted with its meta: marks an interrupted one. */
 export const FIRST_COMMIT_KEY = Uint8Array.of(0x46); // 'F'
-const FORMAT = 1;
+/**
+ * 2: the tree lives in memory and is rebuilt from the latest table at open (no 'N' node or 'O'
+ * orphan records; latest values carry their version). A format-1 folder is refused with what to do.
+ */
+const FORMAT = 2;
 
 /** The exclusive upper bound of a whole table. */
 export function tableEnd(table: number): Uint8Array {
@@ -46,6 +46,25 @@ export function versionedKey(table: number, version: bigint): Uint8Array {
   out[0] = table;
   writeU64(out, 1, version);
   return out;
+}
+
+/** 'L' value: the version that wrote it, then the value. */
+export function encodeLatestValue(version: bigint, value: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + value.length);
+  writeU64(out, 0, version);
+  out.set(value, 8);
+  return out;
+}
+
+export function latestVersion(v: Uint8Array): bigint {
+  if (v.length < 8) throw new StoreCorruptionError('malformed latest value');
+  return readU64(v, 0);
+}
+
+/** The value of an 'L' entry: a view of it, and a plain Uint8Array even where LevelDB handed a Buffer. */
+export function latestValue(v: Uint8Array): Uint8Array {
+  if (v.length < 8) throw new StoreCorruptionError('malformed latest value');
+  return new Uint8Array(v.buffer, v.byteOffset + 8, v.length - 8);
 }
 
 // ---- key escaping -------------------------------------------------------------------------
@@ -157,6 +176,11 @@ export function encodeMeta(m: Meta): Uint8Array {
 }
 
 export function decodeMeta(v: Uint8Array): Meta {
+  if (v.length === 57 && v[0] === 1) {
+    throw new StoreCorruptionError(
+      'this data folder was written by an older Cairn (store format 1, a tree node per LevelDB record); this version keeps the tree in memory (format 2): restore the folder from a state-sync snapshot or replay the chain from genesis (docs/validator-guide.md, "Upgrading")',
+    );
+  }
   if (v.length !== 57 || v[0] !== FORMAT) throw new StoreCorruptionError('unknown store metadata format');
   return { height: readU64(v, 1), earliest: readU64(v, 9), retained: readU64(v, 17), appHash: v.slice(25, 57) };
 }

@@ -1,32 +1,25 @@
 // Planning the deletions that retire old versions, run inside the commit's batch.
 //
-// Exactness rests on two records written by every commit v:
-//   'O' v: the persisted nodes v removed from the tree. They were reachable only in versions < v,
-//          so they can go once the earliest retained version E >= v.
-//   'C' v: each key v changed, with the version of the history entry it superseded. Once E >= v,
-//          reads at any retained height see v's entry (or a newer one), so the superseded entry
-//          can go, and so can v's own entry if it is a delete.
-// A record is deleted when it is processed, so every plan handles exactly the records <= E
-// that are still present.
+// Exactness rests on the record every commit v writes of the keys it changed ('C' v), each with the
+// version of the history entry it superseded. Once the earliest retained version E >= v, reads at
+// any retained height see v's entry (or a newer one), so the superseded entry can go, and so can
+// v's own entry if it is a delete. A record is deleted when it is processed, so every plan handles
+// exactly the records <= E that are still present. (The tree has no records: it lives in memory.)
 
 import type { Backend, BatchOp } from './backend.ts';
 import { readU64 } from './bytes.ts';
-import { decodeChanges, historyKey, T_CHANGES, T_ORPHANS, T_VERSION, versionedKey } from './layout.ts';
+import { decodeChanges, historyKey, T_CHANGES, T_VERSION, versionedKey } from './layout.ts';
 import type { Change } from './layout.ts';
-import { ID_BYTES, idKey } from './tree/node.ts';
 
 export interface PrunePlan {
   /** The new earliest retained version. */
   readonly earliest: bigint;
   readonly ops: BatchOp[];
-  /** Ids of the tree nodes deleted (to drop from the cache). */
-  readonly freed: string[];
 }
 
 export interface PendingVersion {
   readonly height: bigint;
-  /** Orphans and changes of the version being committed (not yet in the database). */
-  readonly orphans: readonly string[];
+  /** Changes of the version being committed (not yet in the database). */
   readonly changes: readonly Change[];
 }
 
@@ -56,15 +49,8 @@ export async function planPrune(backend: Backend, keepRecent: number, pending: P
   }
   const upTo = versionedKey(T_VERSION, earliest);
   const ops: BatchOp[] = [];
-  const freed: string[] = [];
   for (const [k] of await collect(backend, versionedKey(T_VERSION, 0n), upTo, false, Infinity)) ops.push({ type: 'del', key: k });
 
-  const freeNodes = (ids: Iterable<string>): void => {
-    for (const id of ids) {
-      freed.push(id);
-      ops.push({ type: 'del', key: idKey(id) });
-    }
-  };
   const retireChanges = (version: bigint, changes: readonly Change[]): void => {
     for (const c of changes) {
       if (c.prev !== undefined) ops.push({ type: 'del', key: historyKey(c.key, c.prev) });
@@ -72,24 +58,15 @@ export async function planPrune(backend: Backend, keepRecent: number, pending: P
     }
   };
 
-  const through = versionedKey(T_ORPHANS, earliest + 1n);
-  for (const [k, v] of await collect(backend, versionedKey(T_ORPHANS, 0n), through, false, Infinity)) {
-    ops.push({ type: 'del', key: k });
-    const ids: string[] = [];
-    for (let o = 0; o + ID_BYTES <= v.length; o += ID_BYTES) ids.push(Buffer.from(v.buffer, v.byteOffset + o, ID_BYTES).toString('latin1'));
-    freeNodes(ids);
-  }
   for (const [k, v] of await collect(backend, versionedKey(T_CHANGES, 0n), versionedKey(T_CHANGES, earliest + 1n), false, Infinity)) {
     ops.push({ type: 'del', key: k });
     retireChanges(readU64(k, 1), decodeChanges(v));
   }
   if (earliest === pending.height) {
-    // Keeping only the new version: its own records are processed now (the batch writes them
-    // first, so these deletes win).
-    ops.push({ type: 'del', key: versionedKey(T_ORPHANS, pending.height) });
+    // Keeping only the new version: its own record is processed now (the batch writes it first, so
+    // this delete wins).
     ops.push({ type: 'del', key: versionedKey(T_CHANGES, pending.height) });
-    freeNodes(pending.orphans);
     retireChanges(pending.height, pending.changes);
   }
-  return { earliest, ops, freed };
+  return { earliest, ops };
 }

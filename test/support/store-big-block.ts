@@ -1,7 +1,7 @@
 // Child process for the store's big-block test, run with a small `--stack-size`: a block that rewrites
-// every key orphans twice as many tree nodes as there are keys, and pruning the old version deletes
-// them all. Nothing in a commit may pass one argument per node (a spread), or a big enough block
-// overflows the stack at any stack size. Prints "ok" once both blocks are committed.
+// every key replaces twice as many tree nodes as there are keys, and pruning the old version deletes
+// a history entry per key and frees every node it replaced. Nothing in a commit may pass one argument
+// per node or key (a spread), or a big enough block overflows the stack at any stack size. Prints "ok" once both blocks are committed.
 // Usage: node --stack-size=<kB> store-big-block.ts <keys>
 
 import { CommitStore } from '../../core/store/commit-store.ts';

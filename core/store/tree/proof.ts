@@ -5,12 +5,15 @@
 
 import { ics23 } from '@confio/ics23';
 import { equalBytes } from '../bytes.ts';
-import type { Child, InnerNode, LeafNode, NodeStub, TreeNode } from './node.ts';
-import { bitAt, firstDiffBit, LEAF, STUB } from './node.ts';
+import { EMPTY, type MemTree, type Ref } from './mem-tree.ts';
+import { bitAt, firstDiffBit } from './node.ts';
 
+/** A leaf (copied out of the tree) and the ICS23 inner ops from it up to the root. */
 export interface LeafPath {
-  readonly leaf: LeafNode;
-  /** ICS23 inner ops from the leaf up to the root. */
+  /** The leaf's key as a latin1 string. */
+  readonly key: string;
+  readonly path: Uint8Array;
+  readonly hash: Uint8Array;
   readonly steps: ics23.IInnerOp[];
 }
 
@@ -18,42 +21,36 @@ export type Lookup =
   | { readonly kind: 'found'; readonly at: LeafPath }
   | { readonly kind: 'absent'; readonly left: LeafPath | undefined; readonly right: LeafPath | undefined };
 
-type Load = (stub: NodeStub) => TreeNode;
-
 const INNER_PREFIX = Uint8Array.of(1);
 const NO_SUFFIX = new Uint8Array(0);
 
-function resolve(c: Child, load: Load): TreeNode {
-  return c.t === STUB ? load(c) : c;
-}
-
 interface Step {
-  readonly node: InnerNode;
+  readonly node: Ref;
   readonly dir: 0 | 1;
 }
 
-function descend(root: Child, path: Uint8Array, load: Load): { stack: Step[]; leaf: LeafNode } {
+function descend(tree: MemTree, root: Ref, path: Uint8Array): { stack: Step[]; leaf: Ref } {
   const stack: Step[] = [];
-  let node = resolve(root, load);
-  while (node.t !== LEAF) {
-    const dir = bitAt(path, node.bit) as 0 | 1;
+  let node = root;
+  while (!tree.isLeaf(node)) {
+    const dir = bitAt(path, tree.bit(node)) as 0 | 1;
     stack.push({ node, dir });
-    node = resolve(dir === 0 ? node.l : node.r, load);
+    node = dir === 0 ? tree.left(node) : tree.right(node);
   }
   return { stack, leaf: node };
 }
 
-function toSteps(stack: readonly Step[]): ics23.IInnerOp[] {
+function leafPath(tree: MemTree, leaf: Ref, stack: readonly Step[]): LeafPath {
   const steps: ics23.IInnerOp[] = [];
   for (let i = stack.length - 1; i >= 0; i--) {
     const { node, dir } = stack[i] as Step;
     steps.push(
       dir === 0
-        ? { hash: ics23.HashOp.SHA256, prefix: INNER_PREFIX, suffix: node.r.hash }
-        : { hash: ics23.HashOp.SHA256, prefix: concat(INNER_PREFIX, node.l.hash), suffix: NO_SUFFIX },
+        ? { hash: ics23.HashOp.SHA256, prefix: INNER_PREFIX, suffix: tree.hash(tree.right(node)) }
+        : { hash: ics23.HashOp.SHA256, prefix: concat(INNER_PREFIX, tree.hash(tree.left(node))), suffix: NO_SUFFIX },
     );
   }
-  return steps;
+  return { key: tree.leafKey(leaf), path: tree.leafPath(leaf), hash: tree.hash(leaf), steps };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -63,51 +60,52 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-function pathTo(root: Child, path: Uint8Array, load: Load): LeafPath {
-  const { stack, leaf } = descend(root, path, load);
-  return { leaf, steps: toSteps(stack) };
+function pathTo(tree: MemTree, root: Ref, path: Uint8Array): LeafPath {
+  const { stack, leaf } = descend(tree, root, path);
+  return leafPath(tree, leaf, stack);
 }
 
-function edgeLeaf(c: Child, side: 0 | 1, load: Load): LeafNode {
-  let node = resolve(c, load);
-  while (node.t !== LEAF) node = resolve(side === 0 ? node.l : node.r, load);
+function edgeLeaf(tree: MemTree, node: Ref, side: 0 | 1): Ref {
+  while (!tree.isLeaf(node)) node = side === 0 ? tree.left(node) : tree.right(node);
   return node;
 }
 
-export function lookup(root: Child | null, path: Uint8Array, load: Load): Lookup {
-  if (root === null) return { kind: 'absent', left: undefined, right: undefined };
-  const { stack, leaf } = descend(root, path, load);
-  if (equalBytes(leaf.path, path)) return { kind: 'found', at: { leaf, steps: toSteps(stack) } };
+/** The proof material for `path` in the version whose root is `root` (synchronous: nothing moves under it). */
+export function lookup(tree: MemTree, root: Ref, path: Uint8Array): Lookup {
+  if (root === EMPTY) return { kind: 'absent', left: undefined, right: undefined };
+  const { stack, leaf } = descend(tree, root, path);
+  const reached = tree.leafPath(leaf);
+  if (equalBytes(reached, path)) return { kind: 'found', at: leafPath(tree, leaf, stack) };
   // The path would join the tree where it first differs from the leaf it reached: above the
   // first node on the way down that splits on a later bit.
-  const crit = firstDiffBit(path, leaf.path);
+  const crit = firstDiffBit(path, reached);
   let j = 0;
-  while (j < stack.length && (stack[j] as Step).node.bit < crit) j++;
-  const x: Child = j < stack.length ? (stack[j] as Step).node : leaf;
-  let pred: LeafNode | undefined;
-  let succ: LeafNode | undefined;
+  while (j < stack.length && tree.bit((stack[j] as Step).node) < crit) j++;
+  const x = j < stack.length ? (stack[j] as Step).node : leaf;
+  let pred: Ref | undefined;
+  let succ: Ref | undefined;
   if (bitAt(path, crit) === 1) {
-    pred = edgeLeaf(x, 1, load);
+    pred = edgeLeaf(tree, x, 1);
     for (let k = j - 1; k >= 0; k--) {
       const s = stack[k] as Step;
       if (s.dir === 0) {
-        succ = edgeLeaf(s.node.r, 0, load);
+        succ = edgeLeaf(tree, tree.right(s.node), 0);
         break;
       }
     }
   } else {
-    succ = edgeLeaf(x, 0, load);
+    succ = edgeLeaf(tree, x, 0);
     for (let k = j - 1; k >= 0; k--) {
       const s = stack[k] as Step;
       if (s.dir === 1) {
-        pred = edgeLeaf(s.node.l, 1, load);
+        pred = edgeLeaf(tree, tree.left(s.node), 1);
         break;
       }
     }
   }
   return {
     kind: 'absent',
-    left: pred === undefined ? undefined : pathTo(root, pred.path, load),
-    right: succ === undefined ? undefined : pathTo(root, succ.path, load),
+    left: pred === undefined ? undefined : pathTo(tree, root, tree.leafPath(pred)),
+    right: succ === undefined ? undefined : pathTo(tree, root, tree.leafPath(succ)),
   };
 }

@@ -4,11 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { CommitStore } from '../commit-store.ts';
 import { hex, keyStr, referenceRoot } from '../../../test/support/store.ts';
 import type { Model } from '../../../test/support/store.ts';
-import { StoreCorruptionError } from '../errors.ts';
-import { toKeyString } from '../bytes.ts';
-import { decodeNode, encodeNode, firstDiffBit, makeInner, makeLeaf, STUB, ZERO_HASH } from './node.ts';
-import type { NodeStub } from './node.ts';
-import { SortedLeaves } from './build.ts';
+import { firstDiffBit, ZERO_HASH } from './node.ts';
+import { leafHashes, putLeaf, SortedLeaves } from './build.ts';
+import { EMPTY, MemTree, type TreeWrite } from './mem-tree.ts';
 
 const key = fc.uint8Array({ minLength: 1, maxLength: 3, max: 7 });
 const value = fc.uint8Array({ minLength: 1, maxLength: 3 });
@@ -47,7 +45,7 @@ describe('state tree', () => {
   it('gives the same root as a from-scratch build after any sequence of inserts, updates and deletes over many commits', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(block, { minLength: 1, maxLength: 12 }), async (blocks) => {
-        const store = await CommitStore.memory({ nodeCacheSize: 8 });
+        const store = await CommitStore.memory({ provableHeights: 2 });
         const model: Model = new Map();
         let height = 0n;
         for (const b of blocks) {
@@ -95,8 +93,8 @@ describe('state tree', () => {
     );
   });
 
-  it('keeps roots right on a larger tree whose nodes mostly live outside the cache', async () => {
-    const store = await CommitStore.memory({ nodeCacheSize: 16 });
+  it('keeps roots right on a larger tree over many blocks, reusing the nodes older heights no longer need', async () => {
+    const store = await CommitStore.memory({ provableHeights: 1 });
     const model: Model = new Map();
     for (let h = 1n; h <= 8n; h++) {
       for (let i = 0; i < 300; i++) {
@@ -118,18 +116,24 @@ describe('state tree', () => {
   it('sorts the leaves of a first commit by their whole path, also where the leading bits of two paths agree', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.uint8Array({ minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 300, selector: keyStr }), fc.integer({ min: 0, max: 8 }), (keys, leadingBits) => {
-        const leaves = new SortedLeaves(keys.map((k) => ({ key: k, value: k })), leadingBits);
+        const hashes = leafHashes(keys.length);
+        keys.forEach((k, i) => putLeaf(hashes, i, k, k));
+        const leaves = new SortedLeaves(hashes, keys.length, leadingBits);
         const got = Array.from({ length: leaves.count }, (_, i) => Buffer.from(leaves.path(i)).toString('hex'));
         const want = keys.map((k) => createHash('sha256').update(k).digest('hex')).sort();
         expect(got).toEqual(want);
-        for (let i = 0; i < leaves.count; i++) expect(createHash('sha256').update(leaves.entry(i).key).digest('hex')).toBe(got[i]);
+        for (let i = 0; i < leaves.count; i++) {
+          const k = keys[leaves.index(i)] as Uint8Array;
+          expect(createHash('sha256').update(k).digest('hex')).toBe(got[i]);
+          expect(Buffer.from(leaves.valueHash(i)).toString('hex')).toBe(got[i]); // the value is the key here
+        }
       }),
       { numRuns: 100 },
     );
   });
 
   it('builds a first commit of thousands of keys in one pass into the tree later blocks update', async () => {
-    const store = await CommitStore.memory({ nodeCacheSize: 16, firstCommitBatchOps: 100 });
+    const store = await CommitStore.memory({ firstCommitBatchOps: 100 });
     const model: Model = new Map();
     // Every third value is long enough to be copied into the first commit's chunks (tree/build.ts Slabs).
     const first = (i: number): Uint8Array => new Uint8Array(i % 3 === 0 ? 65 + (i % 200) : 1).fill(i % 251);
@@ -165,22 +169,41 @@ describe('state tree', () => {
     expect(await store.at(1n).get(Uint8Array.of(9))).toBeUndefined();
   });
 
-  it('decodes a stored node from its text as it was encoded, and refuses malformed records', () => {
-    const bytes = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
-    const leaf = makeLeaf(Uint8Array.of(9, 8, 7), bytes(1), bytes(2));
-    const decodedLeaf = decodeNode('leaf-id-0001', leaf.hash, toKeyString(encodeNode(leaf)));
-    expect(decodedLeaf).toEqual({ ...leaf, id: 'leaf-id-0001' });
-
-    const leafChild: NodeStub = { t: STUB, id: 'L'.repeat(12), hash: bytes(3), leafPath: bytes(4) };
-    const innerChild: NodeStub = { t: STUB, id: 'I'.repeat(12), hash: bytes(5), leafPath: undefined };
-    const inner = makeInner(7, bytes(6), leafChild, innerChild);
-    const text = toKeyString(encodeNode(inner));
-    expect(decodeNode('inner-id-001', inner.hash, text)).toEqual({ ...inner, id: 'inner-id-001' });
-
-    // Truncated, extended, of an unknown kind, or with a child of an unknown kind: a corrupt store.
-    const firstChildKind = 2 + 32 + 32 + 12; // kind, bit, prefix, then the child's hash and id
-    const unknownChild = `${text.slice(0, firstChildKind)}\u0009${text.slice(firstChildKind + 1)}`;
-    const corrupt = [text.slice(0, -1), `${text}x`, `\u0007${text.slice(1)}`, unknownChild, '', toKeyString(Uint8Array.of(0))];
-    for (const bad of corrupt) expect(() => decodeNode('bad-node-id0', inner.hash, bad)).toThrow(StoreCorruptionError);
+  it('holds only the live tree and the heights it keeps: replaced nodes are freed, a discarded block leaves nothing', () => {
+    const tree = new MemTree();
+    const sha = (b: Uint8Array): Uint8Array => createHash('sha256').update(b).digest();
+    const write = (n: number, value: number | null): TreeWrite => {
+      const key = Uint8Array.of(n >> 8, n & 0xff);
+      return { ks: keyStr(key), path: sha(key), valueHash: value === null ? null : sha(Uint8Array.of(value)) };
+    };
+    const sorted = (ws: TreeWrite[]): TreeWrite[] => ws.sort((a, b) => Buffer.compare(a.path, b.path));
+    const live = new Set<number>();
+    let root = EMPTY;
+    for (let h = 1; h <= 30; h++) {
+      const ws: TreeWrite[] = [];
+      for (let i = 0; i < 40; i++) {
+        const n = (h * 7919 + i * 104729) % 500;
+        if (ws.some((w) => w.ks === keyStr(Uint8Array.of(n >> 8, n & 0xff)))) continue;
+        const del = (n + h) % 4 === 0;
+        ws.push(write(n, del ? null : h));
+        if (del) live.delete(n);
+        else live.add(n);
+      }
+      // A block hashed twice, then a block thrown away: neither leaves a node behind.
+      const half = Math.floor(ws.length / 2);
+      root = tree.apply(tree.apply(root, sorted(ws.slice(0, half)), () => {}), sorted(ws.slice(half)), () => {});
+      tree.commit(BigInt(h));
+      tree.apply(root, sorted([write(9999, 1), write(1, 2)]), () => {});
+      tree.discard();
+      tree.release(BigInt(h)); // keep only the newest height
+      expect(tree.size()).toMatchObject({ leaves: live.size, inner: Math.max(0, live.size - 1) });
+    }
+    // Kept heights hold what their successors replaced, until released.
+    const before = tree.size();
+    tree.apply(root, sorted([write(1, 77), write(2, 77)]), () => {});
+    tree.commit(31n);
+    expect(tree.size().leaves).toBeGreaterThan(before.leaves);
+    tree.release(31n);
+    expect(tree.size()).toMatchObject({ leaves: before.leaves + (live.has(1) ? 0 : 1) + (live.has(2) ? 0 : 1) });
   });
 });
