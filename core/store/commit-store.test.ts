@@ -485,8 +485,14 @@ describe('commit store on LevelDB', () => {
       bad[bad.length - 1]! ^= 1;
       await db.put(k1, bad);
     });
-    await expect(CommitStore.open({ path })).rejects.toThrow(StoreCorruptionError);
-    await expect(CommitStore.open({ path })).rejects.toThrow(/does not hash to the app hash of height 1/);
+    // open() does not wait for the tree; whatever needs it gets the refusal.
+    const corrupt = await open(path);
+    await expect(corrupt.treeReady).rejects.toThrow(StoreCorruptionError);
+    await expect(corrupt.workingHash()).rejects.toThrow(/does not hash to the app hash of height 1/);
+    await expect(corrupt.prove(enc('k1'), 1n)).rejects.toThrow(/does not hash to the app hash of height 1/);
+    corrupt.working.set(enc('k1'), enc('v2'));
+    await expect(corrupt.commit(2n)).rejects.toThrow(/does not hash to the app hash of height 1/);
+    await corrupt.close();
     await edit(async (db) => {
       await db.put(k1, good);
       const old = encodeMeta(meta);

@@ -160,16 +160,34 @@ export class CommitStore {
   };
   readonly #working: KVStore;
   readonly #committed: KVRead;
+  /**
+   * Settles once the latest tree is in memory: at once for a new store, after its rebuild from the
+   * latest table for a reopened one. open() does not wait for the rebuild (a node's CometBFT starts
+   * meanwhile); hashing, commits and proofs do. It rejects with a StoreCorruptionError if the latest
+   * table does not hash to the last app hash.
+   */
+  readonly treeReady: Promise<void>;
 
-  private constructor(backend: Backend, s: Settings, meta: Meta, tree: MemTree, root: Ref) {
+  private constructor(backend: Backend, s: Settings, meta: Meta, tree: MemTree, root: Ref | Promise<Ref>) {
     this.#backend = backend;
     this.#settings = s;
     this.#latest = new LruCache(s.readCacheSize);
     this.#meta = meta;
     this.#tree = tree;
-    this.#committedRoot = root;
-    this.#workingRoot = root;
-    if (meta.height > 0n) this.#roots.set(meta.height, root);
+    this.#committedRoot = EMPTY;
+    this.#workingRoot = EMPTY;
+    const settle = (r: Ref): void => {
+      this.#committedRoot = r;
+      this.#workingRoot = r;
+      if (meta.height > 0n) this.#roots.set(meta.height, r);
+    };
+    if (typeof root === 'number') {
+      settle(root);
+      this.treeReady = Promise.resolve();
+    } else {
+      this.treeReady = root.then(settle);
+      this.treeReady.catch(() => {}); // reported by whatever awaits it
+    }
     const working: KVStore & Adopting = {
       get: (key) => this.#workingGet(key),
       peek: (key) => this.#workingPeek(key),
@@ -215,16 +233,16 @@ export class CommitStore {
         }
       }
       const tree = new MemTree();
-      let root = EMPTY;
-      if (meta.height > 0n) {
-        const v = backend.getSync(versionedKey(T_VERSION, meta.height));
-        if (v === undefined) throw new StoreCorruptionError(`no root recorded for the last height ${meta.height}`);
-        if (!equalBytes(rootHash(v), meta.appHash)) throw new StoreCorruptionError('the recorded app hash does not match the last root');
-        root = await rebuild(backend, tree);
-        if (!equalBytes(tree.hash(root), meta.appHash)) {
+      if (meta.height === 0n) return new CommitStore(backend, s, meta, tree, EMPTY);
+      const v = backend.getSync(versionedKey(T_VERSION, meta.height));
+      if (v === undefined) throw new StoreCorruptionError(`no root recorded for the last height ${meta.height}`);
+      if (!equalBytes(rootHash(v), meta.appHash)) throw new StoreCorruptionError('the recorded app hash does not match the last root');
+      const root = rebuild(backend, tree).then((r) => {
+        if (!equalBytes(tree.hash(r), meta.appHash)) {
           throw new StoreCorruptionError(`the latest state does not hash to the app hash of height ${meta.height}: restore the data folder from a backup or a state-sync snapshot`);
         }
-      }
+        return r;
+      });
       return new CommitStore(backend, s, meta, tree, root);
     } catch (err) {
       await backend.close();
@@ -255,6 +273,7 @@ export class CommitStore {
 
   async workingHash(): Promise<Uint8Array> {
     this.#assertUsable();
+    await this.treeReady;
     if (this.#meta.height === 0n) {
       const first = this.#firstLeaves();
       if (first.root === undefined) {
@@ -316,6 +335,7 @@ export class CommitStore {
 
   async prove(key: Uint8Array, height: bigint): Promise<StoreProof> {
     this.#assertUsable();
+    await this.treeReady;
     assertKey(key);
     this.#assertRetained(height, true);
     const root = this.#roots.get(height);
@@ -346,6 +366,7 @@ export class CommitStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.#committing;
+    await this.treeReady.catch(() => {}); // its cursor reads the database
     this.#closed = true;
     this.#tree = new MemTree();
     this.#roots.clear();
@@ -529,6 +550,7 @@ export class CommitStore {
   }
 
   async #commit(height: bigint): Promise<Uint8Array> {
+    await this.treeReady;
     const previousMeta = this.#meta;
     try {
       if (height > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidHeightError(`cannot commit height ${height}: heights above 2^53 are not supported`);
