@@ -108,7 +108,7 @@ async function buildTemplate(): Promise<void> {
   }
 }
 
-/** What a set of blocks read and wrote in LevelDB: point reads by table ('N' tree nodes, 'L' latest values, ...), by wrapping getSync; Commit's batches (its write, sync): wall time, entries, bytes. */
+/** What a set of blocks read and wrote in LevelDB: point reads by table ('L' latest values, ...), by wrapping getSync; Commit's batches (its write, sync): wall time, entries, bytes. */
 interface Tally {
   readonly reads: Map<string, number>;
   ms: number;
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     console.log(`${t.accounts} accounts (read cache ${readCacheSize ?? 'default'}): ${blocks} blocks of ${perBlock} sends after ${warm} untimed`);
     console.log(`  app thread CPU a send: ${perSend(cpuUs)} µs (FinalizeBlock ${perSend(finCpuUs)}, Commit ${perSend(cpuUs - finCpuUs)}); by block: ${perBlockCpu.map(f).join(' ')}`);
     console.log(`  wall a send: FinalizeBlock ${perSend(finMs * 1000)} + Commit ${perSend(comMs * 1000)} µs, of which the Commit's LevelDB batch ${perSend(ordinary.ms * 1000)} µs`);
-    console.log(`  LevelDB point reads a send: ${[...ordinary.reads].map(([table, n]) => `${table} ${(n / sends).toFixed(1)}`).join(', ') || 'none'} (N tree nodes, L latest values)`);
+    console.log(`  LevelDB point reads a send: ${[...ordinary.reads].map(([table, n]) => `${table} ${(n / sends).toFixed(1)}`).join(', ') || 'none'} (L latest values)`);
     console.log(`  Commit's batch a block: ${perBlockOf(ordinary.ops)} entries, ${f(ordinary.bytes / blocks / 1024)} KiB; RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB`);
     if (closeAt !== undefined) {
       const ms = (us: number): string => (us / 1000).toFixed(0);

@@ -51,7 +51,7 @@ const { values: args } = parseArgs({
     signers: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '200' },
     // A minute: the memory target is RSS under sustained load, and over the first ~10 s the
-    // node cache and LevelDB's mapped table pages are still filling (README, "Twelfth round").
+    // caches are still filling (README, "Twelfth round").
     seconds: { type: 'string', default: '60' },
     queries: { type: 'string', default: '1000' },
     'no-baseline': { type: 'boolean', default: false },

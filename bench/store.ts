@@ -101,7 +101,7 @@ try {
   const after = process.memoryUsage();
   const disk = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
   console.log(
-    `RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB; after GC: heap ${(after.heapUsed / 2 ** 20).toFixed(0)} MiB, external ${(after.external / 2 ** 20).toFixed(0)} MiB, RSS ${(after.rss / 2 ** 20).toFixed(0)} MiB (node cache up to 100,000 inner nodes); LevelDB on disk ${(disk / 2 ** 20).toFixed(0)} MiB`,
+    `RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB; after GC: heap ${(after.heapUsed / 2 ** 20).toFixed(0)} MiB, external ${(after.external / 2 ** 20).toFixed(0)} MiB, RSS ${(after.rss / 2 ** 20).toFixed(0)} MiB; LevelDB on disk ${(disk / 2 ** 20).toFixed(0)} MiB`,
   );
   await store.close();
 } finally {

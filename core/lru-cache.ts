@@ -1,4 +1,4 @@
-// A bounded LRU keyed by strings (tree nodes by id, decoded txs and accounts by their bytes, imported
+// A bounded LRU keyed by strings (the store's latest values by key, decoded txs and accounts by their bytes, imported
 // keys): a Map for lookup plus a doubly linked list for recency. Every operation is O(1); nothing ever iterates the Map (V8 maps get slow to
 // iterate from the front after many deletes, which a Map-order LRU would do on every eviction).
 

@@ -22,8 +22,7 @@ export function ripemd160(data: Uint8Array): Uint8Array {
 // The digest as a latin1 ('binary') string, one char per byte, written into a fresh array: about 4×
 // faster than asking for a Buffer (0.36 against 1.46 µs for a tree node's 65 bytes, most of a
 // Buffer's cost being its native block), and the bytes live in V8's own heap, which compacts. A
-// kept Buffer digest costs ~250 B more of native memory, and the state tree's node cache keeps
-// ~100k hashes (bench/README.md, "Thirteenth round").
+// kept Buffer digest costs ~250 B more of native memory (bench/README.md, "Thirteenth round").
 function digest(algorithm: 'sha256' | 'ripemd160', data: Uint8Array, size: number): Uint8Array {
   if (!(data instanceof Uint8Array)) throw new TypeError('expected a Uint8Array');
   const text = hash(algorithm, data, 'binary');

@@ -506,7 +506,7 @@ describe('commit store on LevelDB', () => {
   });
 
   it('commits and prunes a block that replaces more tree nodes than a call may take arguments', async () => {
-    // With a 64 kB stack a spread overflows at a few thousand arguments; 20k keys rewritten orphan 40k nodes.
+    // With a 64 kB stack a spread overflows at a few thousand arguments; 20k keys rewritten replace 40k nodes.
     const child = spawn(process.execPath, ['--stack-size=64', fileURLToPath(new URL('../../test/support/store-big-block.ts', import.meta.url)), '20000'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -128,8 +128,8 @@ export class CommitStore {
    * The latest table's values (null: absent) by key string, so the keys every tx reads (its accounts,
    * balances, the auth params) skip a LevelDB read. Filled by reads, updated by each commit once its
    * batch has landed; it holds only committed values, which is all the latest table holds. Each as
-   * latin1 text, as the node cache does: a string of V8's heap, not an array with a native block,
-   * and never a view that keeps a larger buffer alive.
+   * latin1 text: a string of V8's heap, not an array with a native block, and never a view that
+   * keeps a larger buffer alive.
    */
   readonly #latest: LruCache<string | null>;
   #meta: Meta;

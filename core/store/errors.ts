@@ -28,7 +28,7 @@ export class StoreClosedError extends Error {
   override readonly name = 'StoreClosedError';
 }
 
-/** The database does not hold what the store wrote (a missing tree node, a value that does not match its hash). */
+/** The database does not hold what the store wrote (a latest state that does not hash to its app hash, a value that does not match its leaf). */
 export class StoreCorruptionError extends Error {
   override readonly name = 'StoreCorruptionError';
 }

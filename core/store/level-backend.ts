@@ -22,7 +22,7 @@ export class LevelBackend implements Backend {
       // under light load (a chaos run's) appended ~0.2 MiB a minute to its write-ahead log, so a
       // 32 MiB memtable kept filling for over an hour and read as steady RSS growth in the soak.
       // LevelDB's own 4 MiB default cycles within minutes; a 10k-write block (~6 MiB) still goes in
-      // as one batch. The state tree's node cache sits in front of the block cache, which holds the
+      // as one batch. The store's latest-value cache sits in front of the block cache, which holds the
       // table blocks reads bring in (level-reads.ts: tables are read with pread, not mapped).
       writeBufferSize: 4 * 2 ** 20,
       cacheSize: 8 * 2 ** 20,
