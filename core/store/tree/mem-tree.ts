@@ -24,10 +24,12 @@ export type Ref = number;
 export const EMPTY: Ref = 0x7fffffff;
 
 const H = 32;
-// A node's state: part of a committed version, created since the last commit, or on the free list.
+// A node's state: part of a committed version; created since the last commit; created and dropped
+// since the last commit (freed after it); on the free list.
 const COMMITTED = 0;
 const FRESH = 1;
-const FREE = 2;
+const DROPPED = 2;
+const FREE = 3;
 
 /** One key's write pushed into the tree: its key string (latin1), path and value hash (null deletes). */
 export interface TreeWrite {
@@ -91,7 +93,7 @@ export class MemTree {
   #iState = new Uint8Array(0);
   #iFree: number[] = [];
   #iUsed = 0;
-  /** Nodes created since the last commit (a freed one may appear again after reuse: states tell). */
+  /** Nodes created since the last commit (some dropped since: their states tell). */
   #created: Ref[] = [];
   /** Committed nodes the working tree replaced since the last commit. */
   #replaced: Ref[] = [];
@@ -383,10 +385,10 @@ export class MemTree {
 
   /** A node left the working tree: freed after this block if only the working tree had it, else at release(). */
   #drop(ref: Ref): void {
-    if (ref < 0 ? this.#lState[~ref] === FRESH : this.#iState[ref] === FRESH) {
-      // Out of the working tree for good: a discard must not free it a second time.
-      if (ref < 0) this.#lState[~ref] = COMMITTED;
-      else this.#iState[ref] = COMMITTED;
+    const states = ref < 0 ? this.#lState : this.#iState;
+    const i = ref < 0 ? ~ref : ref;
+    if (states[i] === FRESH) {
+      states[i] = DROPPED;
       this.#dropped.push(ref);
     } else this.#replaced.push(ref);
   }
