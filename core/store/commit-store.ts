@@ -45,7 +45,7 @@ import { EMPTY, MemTree, type Ref, type TreeWrite } from './tree/mem-tree.ts';
 import { leafHash, ZERO_HASH } from './tree/node.ts';
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
-import { type KeyValue, leafHashes, putLeaf, Slabs, SortedLeaves } from './tree/build.ts';
+import { leafHashes, putLeaf, Slabs, SortedLeaves } from './tree/build.ts';
 import type { Entry, KVRead, KVStore, Range } from './types.ts';
 import { assertKey, assertValue, normalizeRange } from './validate.ts';
 import type { Bounds } from './validate.ts';
@@ -144,7 +144,7 @@ export class CommitStore {
    * maybe millions of keys): workingHash() folds them into a tree of their own in one pass
    * (MemTree.fold), kept until the next write; commit keeps that tree.
    */
-  #first: { readonly entries: readonly KeyValue[]; readonly leaves: SortedLeaves; root?: Ref } | undefined;
+  #first: { readonly entries: readonly OverlayEntry[]; readonly leaves: SortedLeaves; root?: Ref } | undefined;
   /** Where the values written before the first commit are copied (tree/build.ts). */
   #firstValues = new Slabs();
   /**
@@ -283,7 +283,7 @@ export class CommitStore {
           count: leaves.count,
           path: (i) => leaves.path(i),
           valueHash: (i) => leaves.valueHash(i),
-          key: (i) => toKeyString((entries[leaves.index(i)] as KeyValue).key),
+          key: (i) => (entries[leaves.index(i)] as OverlayEntry).keyString,
           version: () => 0, // set at the commit, which knows its height
         });
       }
@@ -527,12 +527,12 @@ export class CommitStore {
    * order, with the root they fold into once workingHash asked: kept until the next write, so
    * FinalizeBlock's hash and Commit sort and hash the state once.
    */
-  #firstLeaves(): { readonly entries: readonly KeyValue[]; readonly leaves: SortedLeaves; root?: Ref } {
+  #firstLeaves(): { readonly entries: readonly OverlayEntry[]; readonly leaves: SortedLeaves; root?: Ref } {
     if (this.#first === undefined) {
-      const entries: KeyValue[] = [];
-      for (const e of this.#pending.values()) if (e.value !== null) entries.push(e as KeyValue);
+      const entries: OverlayEntry[] = [];
+      for (const e of this.#pending.values()) if (e.value !== null) entries.push(e);
       const hashes = leafHashes(entries.length);
-      for (let i = 0; i < entries.length; i++) putLeaf(hashes, i, (entries[i] as KeyValue).key, (entries[i] as KeyValue).value);
+      for (let i = 0; i < entries.length; i++) putLeaf(hashes, i, (entries[i] as OverlayEntry).key, (entries[i] as OverlayEntry).value as Uint8Array);
       this.#first = { entries, leaves: new SortedLeaves(hashes, entries.length) };
     }
     return this.#first;

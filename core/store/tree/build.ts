@@ -7,11 +7,6 @@
 import { hash as oneShotHash } from 'node:crypto';
 import { HASH_BYTES } from './node.ts';
 
-export interface KeyValue {
-  readonly key: Uint8Array;
-  readonly value: Uint8Array;
-}
-
 /** Room for `count` leaves' (path, value hash) pairs, back to back. */
 export function leafHashes(count: number): Buffer {
   return Buffer.allocUnsafe(count * 2 * HASH_BYTES);

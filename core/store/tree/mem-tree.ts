@@ -64,6 +64,11 @@ function comparePaths(a: Uint8Array, b: Uint8Array, bo: number): number {
   return 0;
 }
 
+/** A pool's next size: half as large again (a big state's pools are hundreds of MiB; they grow rarely). */
+function grownSize(used: number): number {
+  return Math.max(1024, Math.ceil(used * 1.5));
+}
+
 function grownBuffer(old: Buffer, size: number): Buffer {
   const b = Buffer.allocUnsafeSlow(size);
   old.copy(b);
@@ -155,6 +160,11 @@ export class MemTree {
    * spine's complete subtrees (strictly increasing split bits); its nodes are committed at once.
    */
   fold(src: FoldSource): Ref {
+    // Room for the whole tree at once, and an eighth more for the keys later blocks add: grown by
+    // doubling from nothing, a 2.5M-key tree held up to twice its arrays and copied them ~12 times.
+    const room = src.count + (src.count >> 3);
+    this.#growLeaves(room);
+    this.#growInner(room);
     const refs: Ref[] = [];
     const bits: number[] = [];
     const join = (): void => {
@@ -348,7 +358,7 @@ export class MemTree {
   #makeLeaf(ks: string, path: Uint8Array, hash: string, state: number): Ref {
     let i = this.#lFree.pop();
     if (i === undefined) {
-      if (this.#lUsed === this.#lState.length) this.#growLeaves();
+      if (this.#lUsed === this.#lState.length) this.#growLeaves(grownSize(this.#lUsed));
       i = this.#lUsed++;
     }
     this.#lState[i] = state;
@@ -363,7 +373,7 @@ export class MemTree {
   #makeInner(bit: number, l: Ref, r: Ref, state: number): Ref {
     let i = this.#iFree.pop();
     if (i === undefined) {
-      if (this.#iUsed === this.#iState.length) this.#growInner();
+      if (this.#iUsed === this.#iState.length) this.#growInner(grownSize(this.#iUsed));
       i = this.#iUsed++;
     }
     this.#iState[i] = state;
@@ -404,16 +414,16 @@ export class MemTree {
     }
   }
 
-  #growLeaves(): void {
-    const n = Math.max(1024, this.#lState.length * 2);
+  #growLeaves(n: number): void {
+    if (n <= this.#lState.length) return;
     this.#lHash = grownBuffer(this.#lHash, n * H);
     this.#lPath = grownBuffer(this.#lPath, n * H);
     this.#lVersion = grown(this.#lVersion, (k) => new Float64Array(k), n);
     this.#lState = grown(this.#lState, (k) => new Uint8Array(k), n);
   }
 
-  #growInner(): void {
-    const n = Math.max(1024, this.#iState.length * 2);
+  #growInner(n: number): void {
+    if (n <= this.#iState.length) return;
     this.#iHash = grownBuffer(this.#iHash, n * H);
     this.#iLeft = grown(this.#iLeft, (k) => new Int32Array(k), n);
     this.#iRight = grown(this.#iRight, (k) => new Int32Array(k), n);
