@@ -75,21 +75,29 @@ function grownBuffer(old: Buffer, size: number): Buffer {
   return b;
 }
 
-function grown<T extends Int32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T, size: number): T {
+function grown<T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T, size: number): T {
   const a = make(size);
   a.set(old);
   return a;
 }
 
 export class MemTree {
-  // Leaves: hash, path, key string, the version that wrote it.
+  // Leaves: hash, path, key (where in the key arena, how long), the version that wrote it.
   #lHash: Buffer = Buffer.alloc(0);
   #lPath: Buffer = Buffer.alloc(0);
-  #lKey: string[] = [];
+  #lKeyAt = new Uint32Array(0);
+  #lKeyLength = new Uint32Array(0);
   #lVersion = new Float64Array(0);
   #lState = new Uint8Array(0);
   #lFree: number[] = [];
   #lUsed = 0;
+  /**
+   * The leaves' keys back to back: a JS string a key cost ~76 B more than its bytes (~190 MiB for a
+   * 2.5M-key state). A freed leaf's bytes stay until the arena must grow and is compacted instead.
+   */
+  #keys: Buffer = Buffer.alloc(0);
+  #keysUsed = 0;
+  #keysFreed = 0;
   // Inner nodes: hash, children, split bit.
   #iHash: Buffer = Buffer.alloc(0);
   #iLeft = new Int32Array(0);
@@ -144,12 +152,13 @@ export class MemTree {
 
   /** A leaf's key as a latin1 string. */
   leafKey(ref: Ref): string {
-    return this.#lKey[~ref] as string;
+    const at = this.#lKeyAt[~ref] as number;
+    return this.#keys.toString('latin1', at, at + (this.#lKeyLength[~ref] as number));
   }
 
   /** Nodes held (live, and kept for recent versions), and the bytes of their arrays (leaf keys not counted). */
   size(): { leaves: number; inner: number; bytes: number } {
-    const bytes = this.#lState.length * (2 * H + 8 + 1) + this.#iState.length * (H + 4 + 4 + 1 + 1);
+    const bytes = this.#lState.length * (2 * H + 4 + 4 + 8 + 1) + this.#keys.length + this.#iState.length * (H + 4 + 4 + 1 + 1);
     return { leaves: this.#lUsed - this.#lFree.length, inner: this.#iUsed - this.#iFree.length, bytes };
   }
 
@@ -364,7 +373,7 @@ export class MemTree {
     this.#lState[i] = state;
     this.#lPath.set(path, i * H);
     this.#lHash.write(hash, i * H, 'latin1');
-    this.#lKey[i] = ks;
+    this.#putKey(i, ks);
     this.#lVersion[i] = 0;
     if (state === FRESH) this.#created.push(~i);
     return ~i;
@@ -406,7 +415,7 @@ export class MemTree {
   #free(ref: Ref): void {
     if (ref < 0) {
       this.#lState[~ref] = FREE;
-      this.#lKey[~ref] = '';
+      this.#keysFreed += this.#lKeyLength[~ref] as number;
       this.#lFree.push(~ref);
     } else {
       this.#iState[ref] = FREE;
@@ -419,7 +428,34 @@ export class MemTree {
     this.#lHash = grownBuffer(this.#lHash, n * H);
     this.#lPath = grownBuffer(this.#lPath, n * H);
     this.#lVersion = grown(this.#lVersion, (k) => new Float64Array(k), n);
+    this.#lKeyAt = grown(this.#lKeyAt, (k) => new Uint32Array(k), n);
+    this.#lKeyLength = grown(this.#lKeyLength, (k) => new Uint32Array(k), n);
     this.#lState = grown(this.#lState, (k) => new Uint8Array(k), n);
+  }
+
+  /** Writes leaf i's key (latin1 text, a byte a char) into the arena, compacting or growing it first if full. */
+  #putKey(i: number, ks: string): void {
+    this.#lKeyLength[i] = 0; // a reused slot's old key is already counted as freed
+    if (this.#keysUsed + ks.length > this.#keys.length) {
+      const live = this.#keysUsed - this.#keysFreed;
+      const size = Math.max(1 << 16, Math.ceil((live + ks.length) * 1.5));
+      const keys = Buffer.allocUnsafeSlow(size);
+      let used = 0;
+      for (let j = 0; j < this.#lUsed; j++) {
+        if (this.#lState[j] === FREE) continue;
+        const at = this.#lKeyAt[j] as number;
+        const length = this.#lKeyLength[j] as number;
+        this.#keys.copy(keys, used, at, at + length);
+        this.#lKeyAt[j] = used;
+        used += length;
+      }
+      this.#keys = keys;
+      this.#keysUsed = used;
+      this.#keysFreed = 0;
+    }
+    this.#lKeyAt[i] = this.#keysUsed;
+    this.#lKeyLength[i] = ks.length;
+    this.#keysUsed += this.#keys.write(ks, this.#keysUsed, 'latin1');
   }
 
   #growInner(n: number): void {
