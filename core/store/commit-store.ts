@@ -167,6 +167,8 @@ export class CommitStore {
    * table does not hash to the last app hash.
    */
   readonly treeReady: Promise<void>;
+  /** treeReady has settled well: no need to wait for it. */
+  #treeBuilt = false;
 
   private constructor(backend: Backend, s: Settings, meta: Meta, tree: MemTree, root: Ref | Promise<Ref>) {
     this.#backend = backend;
@@ -177,6 +179,7 @@ export class CommitStore {
     this.#committedRoot = EMPTY;
     this.#workingRoot = EMPTY;
     const settle = (r: Ref): void => {
+      this.#treeBuilt = true;
       this.#committedRoot = r;
       this.#workingRoot = r;
       if (meta.height > 0n) this.#roots.set(meta.height, r);
@@ -273,7 +276,8 @@ export class CommitStore {
 
   async workingHash(): Promise<Uint8Array> {
     this.#assertUsable();
-    await this.treeReady;
+    // Once the tree is built the hash covers exactly the writes made before this call.
+    if (!this.#treeBuilt) await this.treeReady;
     if (this.#meta.height === 0n) {
       const first = this.#firstLeaves();
       if (first.root === undefined) {
