@@ -104,7 +104,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   if (fresh) await preflight(opts, config, true);
   const store = await openStore(opts.home, config);
   // The state tree is rebuilt from the latest table while the app loads and CometBFT starts (core/store
-  // README, "Restart"); a latest table that does not hash to the last app hash stops the node below.
+  // README, "In memory"); a latest table that does not hash to the last app hash stops the node below.
   void store.treeReady.catch((err: unknown) => opts.logger.error(String((err as Error)?.message ?? err), { height: String(store.lastHeight) }));
   if (!tablesReadWithPread()) opts.logger.warn('LevelDB reads its tables through mmap here (its pread switch could not be set): the node\'s RSS will include every table page its reads touched');
   // What runs, in the order it started: stop() takes it down in reverse, each part waiting for its

@@ -24,6 +24,7 @@ import {
   encodeMeta,
   historyKey,
   FIRST_COMMIT_KEY,
+  HISTORY_SET,
   latestValue,
   latestVersion,
   META_KEY,
@@ -283,13 +284,8 @@ export class CommitStore {
       if (first.root === undefined) {
         const { entries, leaves } = first;
         this.#tree = new MemTree();
-        first.root = this.#tree.fold({
-          count: leaves.count,
-          path: (i) => leaves.path(i),
-          valueHash: (i) => leaves.valueHash(i),
-          key: (i) => (entries[leaves.index(i)] as OverlayEntry).keyString,
-          version: () => 0, // set at the commit, which knows its height
-        });
+        // Versions are set at the commit, which knows its height.
+        first.root = this.#tree.fold(leaves, (input) => (entries[input] as OverlayEntry).keyString, () => 0);
       }
       return this.#tree.hash(first.root);
     }
@@ -592,7 +588,7 @@ export class CommitStore {
         }
         for (const { key, value } of byKey) {
           if (value === null) continue;
-          ops.push({ type: 'put', key: historyKey(key, height), value: copies.copy(value, HISTORY_SET) });
+          ops.push({ type: 'put', key: historyKey(key, height), value: copies.copy(value, HISTORY_SET) }); // encodeHistoryValue's layout
           if (ops.length >= piece) await flush();
         }
       } else {
@@ -610,7 +606,7 @@ export class CommitStore {
       }
       if (changes.length > 0) ops.push({ type: 'put', key: versionedKey(T_CHANGES, height), value: encodeChanges(changes) });
       const appHash = this.#tree.hash(root);
-      ops.push({ type: 'put', key: versionedKey(T_VERSION, height), value: root === EMPTY ? new Uint8Array(0) : appHash });
+      ops.push({ type: 'put', key: versionedKey(T_VERSION, height), value: appHash });
 
       let meta: Meta = {
         height,
@@ -662,12 +658,8 @@ export class CommitStore {
   }
 }
 
-/** encodeHistoryValue's first byte for a value that is set. */
-const HISTORY_SET = Uint8Array.of(1);
-
-/** The root hash a 'V' record holds (32 zero bytes for the empty tree). */
+/** The root hash a 'V' record holds. */
 function rootHash(v: Uint8Array): Uint8Array {
-  if (v.length === 0) return ZERO_HASH;
   if (v.length !== 32) throw new StoreCorruptionError('malformed version record');
   return v;
 }
@@ -701,14 +693,7 @@ async function rebuild(backend: Backend, tree: MemTree): Promise<Ref> {
   } finally {
     await cursor.close();
   }
-  const leaves = new SortedLeaves(hashes, keys.length);
-  return tree.fold({
-    count: leaves.count,
-    path: (i) => leaves.path(i),
-    valueHash: (i) => leaves.valueHash(i),
-    key: (i) => keys[leaves.index(i)] as string,
-    version: (i) => versions[leaves.index(i)] as number,
-  });
+  return tree.fold(new SortedLeaves(hashes, keys.length), (input) => keys[input] as string, (input) => versions[input] as number);
 }
 
 async function isEmpty(backend: Backend): Promise<boolean> {

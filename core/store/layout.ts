@@ -3,7 +3,7 @@
 //   'M'                                  -> meta: format, last height, earliest retained height, retained count, app hash
 //   'L' key                              -> version(8) value              latest state (current reads, ordered iteration), with the version that wrote it
 //   'H' esc(key) 0x00 0x00 ~version(8)   -> 0x01 value | 0x00 (deleted)   MVCC history, newest version first per key
-//   'V' version(8)                       -> root hash(32)                 one per retained version
+//   'V' version(8)                       -> root hash(32)                 one per retained version (zeros: the empty tree)
 //   'C' version(8)                       -> keys version v changed, each with the version of the entry it superseded
 //   'F'                                  -> present only while a first commit is being written in pieces
 //
@@ -145,8 +145,11 @@ export function groupKey(group: Uint8Array): Uint8Array {
   return unescapeBody(group.subarray(1, group.length - 2));
 }
 
+/** The first byte of a history value that sets the key (0 alone: a delete). */
+export const HISTORY_SET = Uint8Array.of(1);
+
 export function encodeHistoryValue(value: Uint8Array | null): Uint8Array {
-  return value === null ? Uint8Array.of(0) : concatBytes(Uint8Array.of(1), value);
+  return value === null ? Uint8Array.of(0) : concatBytes(HISTORY_SET, value);
 }
 
 export function decodeHistoryValue(v: Uint8Array): Uint8Array | undefined {

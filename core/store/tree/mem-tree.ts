@@ -17,6 +17,7 @@
 // the path bits before `bit`, and its leftmost leaf's path stands for them when routing a write.
 
 import { hash as oneShotHash } from 'node:crypto';
+import type { SortedLeaves } from './build.ts';
 import { bitAt, firstDiffBit, leafDigest } from './node.ts';
 
 export type Ref = number;
@@ -43,15 +44,6 @@ export interface TreeWrite {
  * committed leaf it replaces (undefined for a new key, or a leaf created earlier in the same block).
  */
 export type LeafChanged = (ks: string, prev: bigint | undefined) => void;
-
-/** Leaves in path order, as tree/build.ts's SortedLeaves gives them, with each one's key and version. */
-export interface FoldSource {
-  readonly count: number;
-  path(i: number): Uint8Array;
-  valueHash(i: number): Uint8Array;
-  key(i: number): string;
-  version(i: number): number;
-}
 
 // The inner digest reads its children's hashes straight from the pools' buffers into this.
 const scratch = Buffer.alloc(1 + 2 * H);
@@ -156,7 +148,7 @@ export class MemTree {
     return this.#keys.toString('latin1', at, at + (this.#lKeyLength[~ref] as number));
   }
 
-  /** Nodes held (live, and kept for recent versions), and the bytes of their arrays (leaf keys not counted). */
+  /** Nodes held (live, and kept for recent versions), and the bytes of their arrays and key arena. */
   size(): { leaves: number; inner: number; bytes: number } {
     const bytes = this.#lState.length * (2 * H + 4 + 4 + 8 + 1) + this.#keys.length + this.#iState.length * (H + 4 + 4 + 1 + 1);
     return { leaves: this.#lUsed - this.#lFree.length, inner: this.#iUsed - this.#iFree.length, bytes };
@@ -165,13 +157,14 @@ export class MemTree {
   // ---- building -----------------------------------------------------------------------------
 
   /**
-   * The whole tree over `src` (leaves in path order), folded in one pass with a stack of the right
-   * spine's complete subtrees (strictly increasing split bits); its nodes are committed at once.
+   * The whole tree over `leaves`, folded in one pass with a stack of the right spine's complete
+   * subtrees (strictly increasing split bits); its nodes are committed at once. `key` and `version`
+   * name each leaf's by its input index (SortedLeaves.index).
    */
-  fold(src: FoldSource): Ref {
+  fold(leaves: SortedLeaves, key: (input: number) => string, version: (input: number) => number): Ref {
     // Room for the whole tree at once, and an eighth more for the keys later blocks add: grown by
     // doubling from nothing, a 2.5M-key tree held up to twice its arrays and copied them ~12 times.
-    const room = src.count + (src.count >> 3);
+    const room = leaves.count + (leaves.count >> 3);
     this.#growLeaves(room);
     this.#growInner(room);
     const refs: Ref[] = [];
@@ -182,12 +175,13 @@ export class MemTree {
       const l = refs.pop() as Ref;
       refs.push(this.#makeInner(rBit, l, r, COMMITTED));
     };
-    for (let i = 0; i < src.count; i++) {
-      const path = src.path(i);
-      const bit = i === 0 ? -1 : firstDiffBit(src.path(i - 1), path);
+    for (let i = 0; i < leaves.count; i++) {
+      const path = leaves.path(i);
+      const bit = i === 0 ? -1 : firstDiffBit(leaves.path(i - 1), path);
       while (refs.length >= 2 && (bits.at(-1) as number) > bit) join();
-      const leaf = this.#makeLeaf(src.key(i), path, leafDigest(path, src.valueHash(i)), COMMITTED);
-      this.#lVersion[~leaf] = src.version(i);
+      const input = leaves.index(i);
+      const leaf = this.#makeLeaf(key(input), path, leafDigest(path, leaves.valueHash(i)), COMMITTED);
+      this.#lVersion[~leaf] = version(input);
       refs.push(leaf);
       bits.push(bit);
     }

@@ -7,6 +7,7 @@
 // Paths are read bit by bit, most significant first.
 
 import { hash as oneShotHash } from 'node:crypto';
+import { fromKeyString } from '../bytes.ts';
 
 export const HASH_BYTES = 32;
 export const ZERO_HASH: Uint8Array = new Uint8Array(HASH_BYTES);
@@ -25,7 +26,7 @@ export function leafDigest(path: Uint8Array, valueHash: Uint8Array): string {
 }
 
 export function leafHash(path: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  return Uint8Array.from(Buffer.from(leafDigest(path, valueHash), 'latin1'));
+  return fromKeyString(leafDigest(path, valueHash));
 }
 
 /** Bit `i` of the 32-byte path at offset `o` of `p`. */
