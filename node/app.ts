@@ -63,6 +63,7 @@ import type { Module, MsgHandler, QueryHandler } from '../core/framework/module.
 import type { Logger } from './log.ts';
 import { QueryRouter } from './query.ts';
 import { branch, readOnly } from '../core/store/branch.ts';
+import { equalBytes } from '../core/store/bytes.ts';
 import type { CommitStore } from '../core/store/commit-store.ts';
 import type { Branch, KVRead } from '../core/store/types.ts';
 import { type TxDecoding, type TxLimits, declaredGas, decodeTx } from '../core/tx/decode.ts';
@@ -192,6 +193,8 @@ export class CairnApp implements AbciApplication {
   #restore: Restore | undefined;
   /** Set by the InitChain of a big genesis: the first Commit, which writes it, then releases the memory both used. */
   #releaseAfterCommit = false;
+  /** The last accepted proposal (its block hash) and the reads ahead of its keys, which its FinalizeBlock awaits. */
+  #proposal: { readonly hash: Uint8Array; readonly readAhead: Promise<void> } | undefined;
 
   constructor(opts: AppOptions) {
     this.store = opts.store;
@@ -386,7 +389,23 @@ export class CairnApp implements AbciApplication {
         return { status: ResponseProcessProposal_ProposalStatus.REJECT };
       }
     }
+    // While the block is voted on, the state its txs will read is brought in on LevelDB's threads.
+    this.#proposal = { hash: req.hash, readAhead: this.#readAhead(req.txs) };
     return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };
+  }
+
+  /** Reads ahead the keys the messages of `txs` name (MsgHandler.readAhead) into the store's read cache. */
+  #readAhead(txs: readonly Uint8Array[]): Promise<void> {
+    const keys: Uint8Array[] = [];
+    for (const bytes of txs) {
+      try {
+        // Decoded into the cache FinalizeBlock takes it from.
+        for (const m of this.#decodedTxs.decode(bytes, this.#decoding).msgs) keys.push(...(m.handler.readAhead?.(m.msg, this.#addresses) ?? []));
+      } catch {
+        // A tx that does not decode fails in FinalizeBlock, with nothing to read ahead.
+      }
+    }
+    return this.store.readAhead(keys);
   }
 
   async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
@@ -417,6 +436,9 @@ export class CairnApp implements AbciApplication {
     for (const m of this.modules) if (m.beginBlock) await m.beginBlock(this.#blockContext({ ...block, consensus }, begin));
     blockEvents.push(...tagMode(begin.events, 'BeginBlock'));
 
+    const proposal = this.#proposal;
+    this.#proposal = undefined;
+    await (proposal !== undefined && equalBytes(proposal.hash, req.hash) ? proposal.readAhead : this.#readAhead(req.txs));
     const txResults: TxResult[] = [];
     const env = this.txEnv;
     for (const tx of req.txs) txResults.push(await runTx(tx, this.store.working, block, 'finalize', env));

@@ -131,7 +131,7 @@ describe('the block gas limit', () => {
     const signed = await Promise.all(txs);
     const prepared = await chain.app.prepareProposal({ txs: signed, maxTxBytes: 1_000_000n, height: chain.height + 1n, time: undefined, misbehavior: [], nextValidatorsHash: new Uint8Array(), proposerAddress: new Uint8Array(), localLastCommit: undefined } as never);
     expect(prepared.txs).toEqual(signed.slice(0, 2));
-    const process = (txs: Uint8Array[]) => chain.app.processProposal({ txs, height: chain.height + 1n } as never);
+    const process = (txs: Uint8Array[]) => chain.app.processProposal({ txs, height: chain.height + 1n, hash: new Uint8Array(32) } as never);
     expect((await process(signed.slice(0, 2))).status).toBe(ResponseProcessProposal_ProposalStatus.ACCEPT);
     expect((await process(signed)).status).toBe(ResponseProcessProposal_ProposalStatus.REJECT);
     const big = await chain.checkTx(await signedSend(chain, other, gov.address, 500_001n));

@@ -29,6 +29,13 @@ export interface MsgHandler<M = unknown> {
   validate(msg: M, ctx: Context): void;
   /** Stateful checks, then writes; runs on a branch that is dropped if it throws. */
   execute(msg: M, ctx: Context): Promise<EncodedAny>;
+  /**
+   * State keys `execute` will read that its signers' CheckTx did not (a recipient's account and
+   * balances), which the node reads ahead on LevelDB's threads while the block is voted on. A hint
+   * only: a key missing or extra changes how fast a block runs, never what it does. For a malformed
+   * message it returns what it can (validate refuses the message later).
+   */
+  readAhead?(msg: M, addresses: AddressCodec): Uint8Array[];
 }
 
 /** A gRPC-style query at "/<service>/<method>" with protobuf request and response bytes. */

@@ -23,6 +23,8 @@ export interface Cursor {
 
 export interface Backend {
   getSync(key: Uint8Array): Uint8Array | undefined;
+  /** Point reads off the calling thread (LevelDB's thread pool), in the order of `keys`. */
+  getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
   cursor(range: CursorRange): Cursor;
   /** Applies every op or none. */
   write(ops: readonly BatchOp[]): Promise<void>;

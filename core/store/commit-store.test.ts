@@ -167,6 +167,48 @@ describe('commit store on LevelDB', () => {
     expect(dec((await reopened.committed.get(enc('z'))) as Uint8Array)).toBe('9');
   });
 
+  it('reads keys ahead off the main thread into its cache, and drops a read ahead that a commit overtook', async () => {
+    const path = dir();
+    let store = await open(path);
+    for (const k of ['a', 'b', 'c']) store.working.set(enc(k), enc(`${k}1`));
+    await store.commit(1n);
+    await store.close();
+    store = await open(path); // a cold cache, as after a restart
+    const realGetMany = LevelBackend.prototype.getMany;
+    const getMany = vi.spyOn(LevelBackend.prototype, 'getMany');
+    const getSync = vi.spyOn(LevelBackend.prototype, 'getSync');
+    try {
+      await store.readAhead([enc('a'), enc('b'), enc('a'), enc('none')]);
+      expect(getMany.mock.calls.map(([keys]) => keys.length)).toEqual([3]);
+      // What a read returns, absent included, now without a LevelDB read on this thread.
+      expect(dec((await store.working.get(enc('a'))) as Uint8Array)).toBe('a1');
+      expect(dec((await store.committed.get(enc('b'))) as Uint8Array)).toBe('b1');
+      expect(await store.working.get(enc('none'))).toBeUndefined();
+      expect(getSync.mock.calls).toHaveLength(0);
+      // Keys already cached are not read again.
+      await store.readAhead([enc('a'), enc('none')]);
+      expect(getMany.mock.calls).toHaveLength(1);
+
+      // A read ahead that LevelDB answers with the values from before a commit, after the commit landed.
+      let answer: () => void = () => {};
+      getMany.mockImplementationOnce(function (this: LevelBackend, keys) {
+        const values = realGetMany.call(this, keys);
+        return new Promise((resolve) => (answer = () => resolve(values)));
+      });
+      const reading = store.readAhead([enc('c')]);
+      await vi.waitFor(() => expect(getMany.mock.calls).toHaveLength(2));
+      store.working.set(enc('c'), enc('c2'));
+      await store.commit(2n);
+      answer();
+      await reading;
+      expect(dec((await store.committed.get(enc('c'))) as Uint8Array)).toBe('c2');
+      expect(dec((await store.working.get(enc('c'))) as Uint8Array)).toBe('c2');
+    } finally {
+      getMany.mockRestore();
+      getSync.mockRestore();
+    }
+  });
+
   it('returns to the last commit after a crash that loses uncommitted writes', async () => {
     const path = dir();
     const store = await CommitStore.open({ path });

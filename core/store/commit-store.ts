@@ -133,6 +133,10 @@ export class CommitStore {
    * keeps a larger buffer alive.
    */
   readonly #latest: LruCache<string | null>;
+  /** Commits whose batch has landed: a read ahead that one overtook may hold old values and is dropped. */
+  #landings = 0;
+  /** The last readAhead, which the next one follows (so it skips what this one cached). */
+  #readingAhead: Promise<void> = Promise.resolve();
   #meta: Meta;
   #committedRoot: Ref;
   #workingRoot: Ref;
@@ -275,6 +279,37 @@ export class CommitStore {
     return this.#committed;
   }
 
+  /**
+   * Reads the latest values of `keys` into the read cache on LevelDB's threads, so that the reads a
+   * block makes of them do not wait on the database on this thread (the app passes the keys a
+   * proposal's txs will read while the block is voted on). Only a hint: the cached values are the
+   * ones a read would get, keys already cached are skipped, and a failure is left for the real read
+   * to meet. Settles when the values are cached, or dropped because a commit landed meanwhile.
+   */
+  readAhead(keys: readonly Uint8Array[]): Promise<void> {
+    const previous = this.#readingAhead;
+    const read = async (): Promise<void> => {
+      await previous;
+      if (this.#closed || this.#meta.height === 0n) return;
+      const wanted = new Map<string, Uint8Array>();
+      for (const key of keys) {
+        const ks = toKeyString(key);
+        if (!wanted.has(ks) && this.#latest.get(ks) === undefined) wanted.set(ks, tableKey(T_LATEST, key));
+      }
+      if (wanted.size === 0) return;
+      const landings = this.#landings;
+      const values = await this.#backend.getMany([...wanted.values()]);
+      if (landings !== this.#landings || this.#closed) return;
+      let i = 0;
+      for (const ks of wanted.keys()) {
+        const v = values[i++];
+        this.#latest.set(ks, v === undefined ? null : toKeyString(latestValue(v)));
+      }
+    };
+    this.#readingAhead = read().catch(() => {});
+    return this.#readingAhead;
+  }
+
   async workingHash(): Promise<Uint8Array> {
     this.#assertUsable();
     // Once the tree is built the hash covers exactly the writes made before this call.
@@ -367,6 +402,7 @@ export class CommitStore {
     if (this.#closed) return;
     await this.#committing;
     await this.treeReady.catch(() => {}); // its cursor reads the database
+    await this.#readingAhead;
     this.#closed = true;
     this.#tree = new MemTree();
     this.#roots.clear();
@@ -632,6 +668,7 @@ export class CommitStore {
       // The batch landed: the latest table now holds these values (a read that raced the write may have
       // cached the old one, and is overwritten here).
       for (const [ks, value] of landed) this.#latest.set(ks, value === null ? null : toKeyString(value));
+      this.#landings++;
       this.#meta = meta;
       this.#tree.commit(height);
       this.#roots.set(height, root);

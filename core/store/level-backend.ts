@@ -35,6 +35,10 @@ export class LevelBackend implements Backend {
     return this.#db.getSync(key);
   }
 
+  getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    return this.#db.getMany(keys as Uint8Array[]);
+  }
+
   cursor(range: CursorRange): Cursor {
     const it = this.#db.iterator({
       ...(range.gte !== undefined ? { gte: range.gte } : {}),

@@ -21,6 +21,14 @@ export class MemoryBackend implements Backend {
     return this.#state.map.get(toKeyString(key));
   }
 
+  getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    try {
+      return Promise.resolve(keys.map((key) => this.getSync(key)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   cursor(range: CursorRange): Cursor {
     this.#assertOpen();
     this.#shared = true;

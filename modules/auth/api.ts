@@ -3,6 +3,6 @@
 // and module accounts at genesis. Also the fee collector's name, where the ante puts fees.
 import type { AccountKeeper } from './keeper.ts';
 
-export type AuthApi = Pick<AccountKeeper, 'get' | 'ensure' | 'ensureModuleAccount' | 'lockedCoins' | 'trackDelegation' | 'trackUndelegation'>;
+export type AuthApi = Pick<AccountKeeper, 'accountKey' | 'get' | 'ensure' | 'ensureModuleAccount' | 'lockedCoins' | 'trackDelegation' | 'trackUndelegation'>;
 
 export { FEE_COLLECTOR } from './keys.ts';

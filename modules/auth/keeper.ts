@@ -66,6 +66,11 @@ export class AccountKeeper {
   // what the next reader sees: callers build a new Account to write.
   readonly #decoded = new LruCache<Account>(DECODED_ACCOUNTS);
 
+  /** Where the account of `address` is stored (for reads ahead: MsgHandler.readAhead). */
+  accountKey(address: Uint8Array): Uint8Array {
+    return keys.accounts.storeKey(address);
+  }
+
   get(store: KVRead, address: Uint8Array): Promise<Account | undefined> {
     // No async frame (see GasKVStore.get): a bank send reads accounts ~20 times; a throw is still a rejection.
     try {

@@ -1,7 +1,7 @@
 // Balances, transfers, mint and burn. Other modules get exactly this (see BankApi); the supply
 // only changes through mint and burn, so "supply = sum of balances" holds by construction.
 import type { Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
-import { moduleAddress } from '../../core/framework/address.ts';
+import { type AddressCodec, moduleAddress } from '../../core/framework/address.ts';
 import { type Amount, amountOf, formatCoins } from '../../core/framework/coins.ts';
 import type { Context } from '../../core/framework/context.ts';
 import { ErrInsufficientFunds, ErrUnauthorized } from '../../core/framework/sdk-errors.ts';
@@ -127,6 +127,20 @@ export class BankKeeper extends BankView {
   /** Genesis only: adds each denom's total of the genesis balances to its supply. */
   async addGenesisSupply(store: KVStore, totals: ReadonlyMap<string, bigint>): Promise<void> {
     for (const [denom, amount] of totals) keys.supply.set(store, denom, (await this.supplyOf(store, denom)) + amount);
+  }
+
+  /**
+   * The keys crediting coins of `denoms` to `bech32` reads (its account and balances), for a send's
+   * MsgHandler.readAhead; none for an address that does not decode (validate refuses it).
+   */
+  receiveKeys(addresses: AddressCodec, bech32: string, denoms: readonly string[]): Uint8Array[] {
+    let address: Uint8Array;
+    try {
+      address = addresses.decode(bech32);
+    } catch {
+      return [];
+    }
+    return [this.#accounts.accountKey(address), ...denoms.map((denom) => keys.balances.storeKey([address, denom]))];
   }
 
   /** `respectLocks`: a vesting account's locked coins stay (every move but a delegation). */

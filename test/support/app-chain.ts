@@ -11,6 +11,7 @@ import {
   type ResponseInitChain,
   type ResponseQuery,
   type VoteInfo,
+  ResponseProcessProposal_ProposalStatus,
 } from 'cosmjs-types/tendermint/abci/types';
 import { addGenesisAccount, checkGenesis, defaultAppState, type AppState } from '../../node/genesis.ts';
 import { buildGenesis } from '../../node/cometbft/genesis.ts';
@@ -59,6 +60,8 @@ export interface BlockConsensus {
   readonly proposer?: Uint8Array;
   /** The block's header hash, as a proposer grinding it would choose (default: AppChain.hashOf(height)). */
   readonly hash?: Uint8Array;
+  /** These txs reach ProcessProposal first, as on a validator voting for the block (it must accept them). */
+  readonly proposed?: readonly Uint8Array[];
 }
 
 export class AppChain {
@@ -121,7 +124,7 @@ export class AppChain {
   /** FinalizeBlock + Commit of the next height; returns each tx's result. Checks invariants. */
   async block(txs: Uint8Array[] = [], consensus: BlockConsensus = {}): Promise<ExecTxResult[]> {
     const height = this.store.lastHeight + 1n;
-    const res = await this.abci.finalizeBlock({
+    const request = {
       txs,
       decidedLastCommit: { round: 0, votes: [...(consensus.votes ?? [])] },
       misbehavior: [...(consensus.misbehavior ?? [])],
@@ -130,7 +133,14 @@ export class AppChain {
       time: { seconds: GENESIS_SECONDS + height * 5n, nanos: 0 },
       nextValidatorsHash: new Uint8Array(32),
       proposerAddress: consensus.proposer ?? new Uint8Array(20),
-    });
+    };
+    if (consensus.proposed !== undefined) {
+      // A proposal of other txs has another block hash, as a later round's proposal would.
+      const proposal = consensus.proposed === txs ? request : { ...request, txs: [...consensus.proposed], hash: AppChain.hashOf(-height) };
+      const { status } = await this.abci.processProposal({ ...proposal, proposedLastCommit: request.decidedLastCommit });
+      if (status !== ResponseProcessProposal_ProposalStatus.ACCEPT) throw new Error(`the proposal at ${height} was rejected`);
+    }
+    const res = await this.abci.finalizeBlock(request);
     this.lastBlock = res;
     this.appHashes.push(res.appHash);
     await this.abci.commit({});

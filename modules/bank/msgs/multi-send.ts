@@ -46,5 +46,7 @@ export function msgMultiSend(bank: BankKeeper): MsgHandler<MsgMultiSend> {
       }
       return msgResponse(BANK_TYPE_URLS.MsgMultiSend, MsgMultiSendResponse, {});
     },
+
+    readAhead: (msg, addresses) => msg.outputs.flatMap((o) => bank.receiveKeys(addresses, o.address, o.coins.map((c) => c.denom))),
   };
 }

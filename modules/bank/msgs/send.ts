@@ -29,6 +29,8 @@ export function msgSend(bank: BankKeeper): MsgHandler<MsgSend> {
       await bank.send(ctx, ctx.addresses.decode(msg.fromAddress), to, amounts);
       return msgResponse(BANK_TYPE_URLS.MsgSend, MsgSendResponse, {});
     },
+
+    readAhead: (msg, addresses) => bank.receiveKeys(addresses, msg.toAddress, msg.amount.map((c) => c.denom)),
   };
 }
 
