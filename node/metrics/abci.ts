@@ -172,11 +172,8 @@ export class AbciMetrics {
   }
 }
 
-/**
- * The app as the ABCI server sees it, with every call timed and its results counted; `afterCommit`
- * runs once Commit has returned (the economics refresh hangs there, outside the block).
- */
-export function instrumentApp(app: AbciApplication, m: AbciMetrics, afterCommit: () => void): AbciApplication {
+/** The app as the ABCI server sees it, with every call timed and its results counted. */
+export function instrumentApp(app: AbciApplication, m: AbciMetrics): AbciApplication {
   const timed =
     <Req, Res>(method: string, call: (req: Req) => Promise<Res>, after?: (req: Req, res: Res) => void) =>
     async (req: Req): Promise<Res> => {
@@ -207,7 +204,7 @@ export function instrumentApp(app: AbciApplication, m: AbciMetrics, afterCommit:
     finalizeBlock: timed('finalize_block', (r) => app.finalizeBlock(r), (req, res) => m.onFinalizeBlock(req, res)),
     extendVote: timed('extend_vote', (r) => app.extendVote(r)),
     verifyVoteExtension: timed('verify_vote_extension', (r) => app.verifyVoteExtension(r)),
-    commit: timed('commit', (r) => app.commit(r), () => afterCommit()),
+    commit: timed('commit', (r) => app.commit(r)),
     listSnapshots: timed('list_snapshots', (r) => app.listSnapshots(r)),
     offerSnapshot: timed('offer_snapshot', (r) => app.offerSnapshot(r)),
     loadSnapshotChunk: timed('load_snapshot_chunk', (r) => app.loadSnapshotChunk(r)),

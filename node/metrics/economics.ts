@@ -1,5 +1,5 @@
-// The chain's economics as gauges, read from committed state after a Commit (never inside a block):
-// supply, emission, escrow, batches, open challenges, operators and their bonds, and the store's
+// The chain's economics as gauges, read from committed state when a scrape finds a new height
+// (node.ts): supply, emission, escrow, batches, open challenges, operators and their bonds, and the store's
 // size on disk. Each read is bounded by what is live (pending batches, open requests, escrows,
 // operators), never by history: finalized batches are counted from the batch id sequence.
 import { readdir, stat } from 'node:fs/promises';

@@ -1,10 +1,10 @@
-// The node's metrics over an in-process chain: what CometBFT's calls count, the economics read after
-// Commit, and the same app hashes with and without the instrumentation.
+// The node's metrics over an in-process chain: what CometBFT's calls count, the economics read when a
+// scrape finds a new height, and the same app hashes with and without the instrumentation.
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppChain, CHAIN_ID } from '../../test/support/app-chain.ts';
 import { type TestWallet, sendMsg, signTx, testWallet } from '../../test/support/wallets.ts';
 import { silentLogger } from '../log.ts';
@@ -42,7 +42,7 @@ async function start(instrumented: boolean): Promise<{ chain: AppChain; metrics:
     ...(instrumented
       ? {
           instrument: (app) => {
-            metrics = new NodeMetrics({ app, dataDir: dir, logger: silentLogger, validatorAddress: 'AB'.repeat(20), economicsIntervalMs: 0 });
+            metrics = new NodeMetrics({ app, dataDir: dir, logger: silentLogger, validatorAddress: 'AB'.repeat(20) });
             return metrics.instrument(app);
           },
         }
@@ -61,7 +61,7 @@ async function send(c: AppChain, amount: string): Promise<Uint8Array> {
 const SEND = '/cosmos.bank.v1beta1.MsgSend';
 
 describe('node metrics', () => {
-  it('count CheckTx and FinalizeBlock results by code and message type, blocks, missed signatures and request times; the economics follow each Commit', async () => {
+  it('count CheckTx and FinalizeBlock results by code and message type, blocks, missed signatures and request times; the economics of the last committed height', async () => {
     const { chain, metrics } = await start(true);
     const plain = await start(false);
     try {
@@ -111,6 +111,38 @@ describe('node metrics', () => {
       expect(m.get('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
       expect([...m.keys()].some((k) => k.startsWith('nodejs_eventloop_lag_p99_seconds'))).toBe(true);
     } finally {
+      await metrics?.stop();
+    }
+  });
+
+  it('read the economics when a scrape finds a new committed height, never for a block nobody scraped', async () => {
+    const { chain, metrics } = await start(true);
+    const plain = await start(false);
+    // Blocks read committed state themselves (AppChain checks the invariants after each): a node with
+    // metrics must read exactly what one without them reads, until a scrape comes.
+    const reads = vi.spyOn(chain.store.committed, 'iterate');
+    const plainReads = vi.spyOn(plain.chain.store.committed, 'iterate');
+    const blocks = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) await Promise.all([chain.block(), plain.chain.block()]);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // room for a read a Commit would have scheduled
+    };
+    try {
+      await blocks(3);
+      expect(reads.mock.calls).toHaveLength(plainReads.mock.calls.length);
+      expect(parse(await metrics!.text()).get('cairn_economics_height')).toBe(Number(chain.height));
+      const perRead = reads.mock.calls.length - plainReads.mock.calls.length;
+      expect(perRead).toBeGreaterThan(0);
+      // The same height again: nothing is read; a new one: read once, whatever the scrapes.
+      await metrics!.text();
+      expect(reads.mock.calls).toHaveLength(plainReads.mock.calls.length + perRead);
+      await blocks(1);
+      const [a, b] = await Promise.all([metrics!.text(), metrics!.text()]);
+      expect(parse(a).get('cairn_economics_height')).toBe(Number(chain.height));
+      expect(parse(b).get('cairn_economics_height')).toBe(Number(chain.height));
+      expect(reads.mock.calls).toHaveLength(plainReads.mock.calls.length + 2 * perRead);
+    } finally {
+      reads.mockRestore();
+      plainReads.mockRestore();
       await metrics?.stop();
     }
   });
