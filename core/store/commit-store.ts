@@ -80,6 +80,9 @@ export const DEFAULT_PRUNE_INTERVAL = 10;
 export const DEFAULT_PROVABLE_HEIGHTS = 10;
 /** The accounts, balances and params of several thousand active accounts: about 5 MiB. */
 export const DEFAULT_READ_CACHE_SIZE = 20_000;
+/** A read ahead's getMany calls at most (libuv's pool has 4 threads), each of at least this many keys. */
+const READ_AHEAD_PARTS = 4;
+const READ_AHEAD_MIN_PART = 64;
 /**
  * The first commit holds the whole initial state (a genesis of 100k accounts is ~1M ops). Built and
  * written as one batch, its buffers and LevelDB's copy of them peaked at ~1 GiB of small native
@@ -298,7 +301,12 @@ export class CommitStore {
       }
       if (wanted.size === 0) return;
       const landings = this.#landings;
-      const values = await this.#backend.getMany([...wanted.values()]);
+      // One getMany reads its keys one after another on one thread: split, they go on several.
+      const tableKeys = [...wanted.values()];
+      const parts = Math.min(READ_AHEAD_PARTS, Math.ceil(tableKeys.length / READ_AHEAD_MIN_PART));
+      const size = Math.ceil(tableKeys.length / parts);
+      const reads = Array.from({ length: parts }, (_, i) => this.#backend.getMany(tableKeys.slice(i * size, (i + 1) * size)));
+      const values = (await Promise.all(reads)).flat();
       if (landings !== this.#landings || this.#closed) return;
       let i = 0;
       for (const ks of wanted.keys()) {
