@@ -715,30 +715,45 @@ function rootHash(v: Uint8Array): Uint8Array {
  * "Sixteenth round", for what a restart pays).
  */
 async function rebuild(backend: Backend, tree: MemTree): Promise<Ref> {
-  const keys: string[] = [];
+  // The keys' bytes one after another (ends[i]: where key i ends): not a JS string each, which
+  // would all live until the fold and be promoted, collected and left in a grown heap.
+  let keys = Buffer.allocUnsafeSlow(1 << 20);
+  let ends = new Uint32Array(1024);
   let versions = new Float64Array(1024);
   let hashes = leafHashes(1024);
+  let n = 0;
   const cursor = backend.cursor({ gte: Uint8Array.of(T_LATEST), lt: tableEnd(T_LATEST) });
   try {
     for (let e = await cursor.next(); e !== undefined; e = await cursor.next()) {
-      const n = keys.length;
       if (n === versions.length) {
         const v = new Float64Array(2 * n);
         v.set(versions);
         versions = v;
+        const k = new Uint32Array(2 * n);
+        k.set(ends);
+        ends = k;
         const h = leafHashes(2 * n);
         hashes.copy(h);
         hashes = h;
       }
       const key = e[0].subarray(1);
-      keys.push(toKeyString(key));
+      const start = n === 0 ? 0 : (ends[n - 1] as number);
+      if (start + key.length > keys.length) {
+        const k = Buffer.allocUnsafeSlow(2 * (start + key.length));
+        keys.copy(k, 0, 0, start);
+        keys = k;
+      }
+      keys.set(key, start);
+      ends[n] = start + key.length;
       versions[n] = Number(latestVersion(e[1]));
       putLeaf(hashes, n, key, latestValue(e[1]));
+      n++;
     }
   } finally {
     await cursor.close();
   }
-  return tree.fold(new SortedLeaves(hashes, keys.length), (input) => keys[input] as string, (input) => versions[input] as number);
+  const keyOf = (input: number): Uint8Array => keys.subarray(input === 0 ? 0 : ends[input - 1], ends[input]);
+  return tree.fold(new SortedLeaves(hashes, n), keyOf, (input) => versions[input] as number);
 }
 
 async function isEmpty(backend: Backend): Promise<boolean> {

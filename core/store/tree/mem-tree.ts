@@ -158,10 +158,10 @@ export class MemTree {
 
   /**
    * The whole tree over `leaves`, folded in one pass with a stack of the right spine's complete
-   * subtrees (strictly increasing split bits); its nodes are committed at once. `key` and `version`
-   * name each leaf's by its input index (SortedLeaves.index).
+   * subtrees (strictly increasing split bits); its nodes are committed at once. `key` (its bytes, or
+   * them as latin1 text) and `version` name each leaf's by its input index (SortedLeaves.index).
    */
-  fold(leaves: SortedLeaves, key: (input: number) => string, version: (input: number) => number): Ref {
+  fold(leaves: SortedLeaves, key: (input: number) => string | Uint8Array, version: (input: number) => number): Ref {
     // Room for the whole tree at once, and an eighth more for the keys later blocks add: grown by
     // doubling from nothing, a 2.5M-key tree held up to twice its arrays and copied them ~12 times.
     const room = leaves.count + (leaves.count >> 3);
@@ -358,7 +358,7 @@ export class MemTree {
 
   // ---- nodes --------------------------------------------------------------------------------
 
-  #makeLeaf(ks: string, path: Uint8Array, hash: string, state: number): Ref {
+  #makeLeaf(key: string | Uint8Array, path: Uint8Array, hash: string, state: number): Ref {
     let i = this.#lFree.pop();
     if (i === undefined) {
       if (this.#lUsed === this.#lState.length) this.#growLeaves(grownSize(this.#lUsed));
@@ -367,7 +367,7 @@ export class MemTree {
     this.#lState[i] = state;
     this.#lPath.set(path, i * H);
     this.#lHash.write(hash, i * H, 'latin1');
-    this.#putKey(i, ks);
+    this.#putKey(i, key);
     this.#lVersion[i] = 0;
     if (state === FRESH) this.#created.push(~i);
     return ~i;
@@ -427,12 +427,12 @@ export class MemTree {
     this.#lState = grown(this.#lState, (k) => new Uint8Array(k), n);
   }
 
-  /** Writes leaf i's key (latin1 text, a byte a char) into the arena, compacting or growing it first if full. */
-  #putKey(i: number, ks: string): void {
+  /** Writes leaf i's key (its bytes, or latin1 text: a byte a char) into the arena, compacting or growing it first if full. */
+  #putKey(i: number, key: string | Uint8Array): void {
     this.#lKeyLength[i] = 0; // a reused slot's old key is already counted as freed
-    if (this.#keysUsed + ks.length > this.#keys.length) {
+    if (this.#keysUsed + key.length > this.#keys.length) {
       const live = this.#keysUsed - this.#keysFreed;
-      const size = Math.max(1 << 16, Math.ceil((live + ks.length) * 1.5));
+      const size = Math.max(1 << 16, Math.ceil((live + key.length) * 1.5));
       const keys = Buffer.allocUnsafeSlow(size);
       let used = 0;
       for (let j = 0; j < this.#lUsed; j++) {
@@ -448,8 +448,10 @@ export class MemTree {
       this.#keysFreed = 0;
     }
     this.#lKeyAt[i] = this.#keysUsed;
-    this.#lKeyLength[i] = ks.length;
-    this.#keysUsed += this.#keys.write(ks, this.#keysUsed, 'latin1');
+    this.#lKeyLength[i] = key.length;
+    if (typeof key === 'string') this.#keys.write(key, this.#keysUsed, 'latin1');
+    else this.#keys.set(key, this.#keysUsed);
+    this.#keysUsed += key.length;
   }
 
   #growInner(n: number): void {
