@@ -46,7 +46,7 @@ import { EMPTY, MemTree, type Ref, type TreeWrite } from './tree/mem-tree.ts';
 import { leafHash, ZERO_HASH } from './tree/node.ts';
 import { lookup } from './tree/proof.ts';
 import type { LeafPath } from './tree/proof.ts';
-import { leafHashes, putLeaf, Slabs, SortedLeaves } from './tree/build.ts';
+import { grown, grownBuffer, leafHashes, putLeaf, Slabs, SortedLeaves } from './tree/build.ts';
 import type { Entry, KVRead, KVStore, Range } from './types.ts';
 import { assertKey, assertValue, normalizeRange } from './validate.ts';
 import type { Bounds } from './validate.ts';
@@ -328,7 +328,7 @@ export class CommitStore {
         const { entries, leaves } = first;
         this.#tree = new MemTree();
         // Versions are set at the commit, which knows its height.
-        first.root = this.#tree.fold(leaves, (input) => (entries[input] as OverlayEntry).keyString, () => 0);
+        first.root = this.#tree.fold(leaves, (input) => (entries[input] as OverlayEntry).key, () => 0);
       }
       return this.#tree.hash(first.root);
     }
@@ -717,32 +717,22 @@ function rootHash(v: Uint8Array): Uint8Array {
 async function rebuild(backend: Backend, tree: MemTree): Promise<Ref> {
   // The keys' bytes one after another (ends[i]: where key i ends): not a JS string each, which
   // would all live until the fold and be promoted, collected and left in a grown heap.
-  let keys = Buffer.allocUnsafeSlow(1 << 20);
+  let keys: Buffer = Buffer.allocUnsafeSlow(1 << 20);
   let ends = new Uint32Array(1024);
   let versions = new Float64Array(1024);
-  let hashes = leafHashes(1024);
+  let hashes: Buffer = leafHashes(1024);
   let n = 0;
   const cursor = backend.cursor({ gte: Uint8Array.of(T_LATEST), lt: tableEnd(T_LATEST) });
   try {
     for (let e = await cursor.next(); e !== undefined; e = await cursor.next()) {
       if (n === versions.length) {
-        const v = new Float64Array(2 * n);
-        v.set(versions);
-        versions = v;
-        const k = new Uint32Array(2 * n);
-        k.set(ends);
-        ends = k;
-        const h = leafHashes(2 * n);
-        hashes.copy(h);
-        hashes = h;
+        versions = grown(versions, (k) => new Float64Array(k), 2 * n);
+        ends = grown(ends, (k) => new Uint32Array(k), 2 * n);
+        hashes = grownBuffer(hashes, 2 * hashes.length);
       }
       const key = e[0].subarray(1);
       const start = n === 0 ? 0 : (ends[n - 1] as number);
-      if (start + key.length > keys.length) {
-        const k = Buffer.allocUnsafeSlow(2 * (start + key.length));
-        keys.copy(k, 0, 0, start);
-        keys = k;
-      }
+      if (start + key.length > keys.length) keys = grownBuffer(keys, 2 * (start + key.length));
       keys.set(key, start);
       ends[n] = start + key.length;
       versions[n] = Number(latestVersion(e[1]));

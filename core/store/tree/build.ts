@@ -7,6 +7,20 @@
 import { hash as oneShotHash } from 'node:crypto';
 import { HASH_BYTES } from './node.ts';
 
+/** A copy of `old` in a buffer of `size` bytes (the rest uninitialised). */
+export function grownBuffer(old: Buffer, size: number): Buffer {
+  const b = Buffer.allocUnsafeSlow(size);
+  old.copy(b);
+  return b;
+}
+
+/** A copy of `old` in an array of `size` elements made by `make`. */
+export function grown<T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T, size: number): T {
+  const a = make(size);
+  a.set(old);
+  return a;
+}
+
 /** Room for `count` leaves' (path, value hash) pairs, back to back. */
 export function leafHashes(count: number): Buffer {
   return Buffer.allocUnsafe(count * 2 * HASH_BYTES);

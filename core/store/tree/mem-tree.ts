@@ -17,7 +17,7 @@
 // the path bits before `bit`, and its leftmost leaf's path stands for them when routing a write.
 
 import { hash as oneShotHash } from 'node:crypto';
-import type { SortedLeaves } from './build.ts';
+import { type SortedLeaves, grown, grownBuffer } from './build.ts';
 import { bitAt, firstDiffBit, leafDigest } from './node.ts';
 
 export type Ref = number;
@@ -59,18 +59,6 @@ function comparePaths(a: Uint8Array, b: Uint8Array, bo: number): number {
 /** A pool's next size: half as large again (a big state's pools are hundreds of MiB; they grow rarely). */
 function grownSize(used: number): number {
   return Math.max(1024, Math.ceil(used * 1.5));
-}
-
-function grownBuffer(old: Buffer, size: number): Buffer {
-  const b = Buffer.allocUnsafeSlow(size);
-  old.copy(b);
-  return b;
-}
-
-function grown<T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T, size: number): T {
-  const a = make(size);
-  a.set(old);
-  return a;
 }
 
 export class MemTree {
@@ -158,10 +146,10 @@ export class MemTree {
 
   /**
    * The whole tree over `leaves`, folded in one pass with a stack of the right spine's complete
-   * subtrees (strictly increasing split bits); its nodes are committed at once. `key` (its bytes, or
-   * them as latin1 text) and `version` name each leaf's by its input index (SortedLeaves.index).
+   * subtrees (strictly increasing split bits); its nodes are committed at once. `key` and `version`
+   * name each leaf's by its input index (SortedLeaves.index).
    */
-  fold(leaves: SortedLeaves, key: (input: number) => string | Uint8Array, version: (input: number) => number): Ref {
+  fold(leaves: SortedLeaves, key: (input: number) => Uint8Array, version: (input: number) => number): Ref {
     // Room for the whole tree at once, and an eighth more for the keys later blocks add: grown by
     // doubling from nothing, a 2.5M-key tree held up to twice its arrays and copied them ~12 times.
     const room = leaves.count + (leaves.count >> 3);
